@@ -1,0 +1,44 @@
+# Ports, hosts and folders of the local stack, in one place. Sourced by every infra script and
+# by the demo and test entry points; TypeScript config reads the same BATON_* variables and
+# falls back to the same loopback defaults (the "demo" profile).
+#
+# BATON_PROFILE=test shifts every port by +100 and uses its own state folder, so a test run
+# never touches a demo stack (or anything else, such as a NATS already on 4222).
+: "${BATON_PROFILE:=demo}"
+BATON_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ "$BATON_PROFILE" = test ]; then _off=100; else _off=0; fi
+: "${BATON_HOST:=127.0.0.1}"
+: "${BATON_HOME:=$BATON_ROOT/.baton}"
+: "${BATON_BIN_DIR:=$BATON_HOME/bin}"
+: "${BATON_STATE_DIR:=$BATON_HOME/$BATON_PROFILE}"
+: "${BATON_NATS_PORT:=$((4322 + _off))}"
+: "${BATON_NATS_MONITOR_PORT:=$((8222 + 100 + _off))}"
+: "${BATON_TEMPORAL_PORT:=$((7322 + _off))}"
+: "${BATON_TEMPORAL_UI_PORT:=$((8233 + 100 + _off))}"
+: "${BATON_TEMPORAL_HTTP_PORT:=$((7324 + _off))}"
+: "${BATON_TEMPORAL_METRICS_PORT:=$((7325 + _off))}"
+: "${BATON_OTLP_GRPC_PORT:=$((4327 + _off))}"
+: "${BATON_OTLP_HTTP_PORT:=$((4328 + _off))}"
+: "${BATON_JAEGER_UI_PORT:=$((16686 + 10 + _off))}"
+: "${BATON_JAEGER_QUERY_GRPC_PORT:=$((16685 + 10 + _off))}"
+: "${BATON_JAEGER_HEALTH_PORT:=$((13133 + 10 + _off))}"
+: "${BATON_JAEGER_METRICS_PORT:=$((8888 + 10 + _off))}"
+: "${BATON_GATEWAY_PORT:=$((8340 + _off))}"
+: "${BATON_POS_PORT:=$((8341 + _off))}"
+: "${BATON_MESSAGING_PORT:=$((8342 + _off))}"
+: "${BATON_TEMPORAL_NAMESPACE:=default}"
+export BATON_PROFILE BATON_ROOT BATON_HOST BATON_HOME BATON_BIN_DIR BATON_STATE_DIR \
+  BATON_NATS_PORT BATON_NATS_MONITOR_PORT BATON_TEMPORAL_PORT BATON_TEMPORAL_UI_PORT \
+  BATON_TEMPORAL_HTTP_PORT BATON_TEMPORAL_METRICS_PORT BATON_OTLP_GRPC_PORT BATON_OTLP_HTTP_PORT \
+  BATON_JAEGER_UI_PORT BATON_JAEGER_QUERY_GRPC_PORT BATON_JAEGER_HEALTH_PORT BATON_JAEGER_METRICS_PORT \
+  BATON_GATEWAY_PORT BATON_POS_PORT BATON_MESSAGING_PORT BATON_TEMPORAL_NAMESPACE
+# Derived addresses the services read.
+export BATON_NATS_URL="nats://$BATON_HOST:$BATON_NATS_PORT"
+export BATON_TEMPORAL_ADDRESS="$BATON_HOST:$BATON_TEMPORAL_PORT"
+export BATON_OTLP_ENDPOINT="http://$BATON_HOST:$BATON_OTLP_HTTP_PORT"
+export BATON_JAEGER_QUERY_URL="http://$BATON_HOST:$BATON_JAEGER_UI_PORT"
+export BATON_TEMPORAL_UI_URL="http://$BATON_HOST:$BATON_TEMPORAL_UI_PORT"
+unset _off
+export BATON_POS_URL="http://$BATON_HOST:$BATON_POS_PORT"
+export BATON_MESSAGING_URL="http://$BATON_HOST:$BATON_MESSAGING_PORT"
+export BATON_GATEWAY_URL="http://$BATON_HOST:$BATON_GATEWAY_PORT"

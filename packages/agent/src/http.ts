@@ -1,0 +1,44 @@
+// JSON over HTTP to an external system, with a timeout on every call and errors classified
+// retryable (timeouts, 5xx, 429) or not (other 4xx) for the workflow's retry policy.
+import { AgentError, ExternalSystemError } from './errors.js';
+
+export interface ExternalCall {
+  system: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  body?: unknown;
+  idempotencyKey?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export async function callExternal<T>(call: ExternalCall): Promise<T> {
+  const signals = [AbortSignal.timeout(call.timeoutMs), ...(call.signal ? [call.signal] : [])];
+  let response: Response;
+  try {
+    response = await fetch(call.url, {
+      method: call.method,
+      headers: {
+        ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(call.idempotencyKey ? { 'idempotency-key': call.idempotencyKey } : {}),
+      },
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal: AbortSignal.any(signals),
+    });
+  } catch (err) {
+    throw new ExternalSystemError(call.system, `${call.method} ${call.url} failed: ${(err as Error).message}`);
+  }
+  const text = await response.text();
+  if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+  const detail = text.slice(0, 300);
+  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+    throw new ExternalSystemError(call.system, `${response.status} ${detail}`);
+  }
+  let code = `HTTP_${response.status}`;
+  try {
+    code = (JSON.parse(text) as { code?: string }).code ?? code;
+  } catch {
+    // Not JSON: keep the status code.
+  }
+  throw new AgentError(code, `${call.system}: ${response.status} ${detail}`, false);
+}

@@ -1,0 +1,138 @@
+// The agent runtime: pull tasks from the agent's durable consumer, run the handler under the
+// attempt's deadline with an idempotency ledger, publish the result and only then ack the task.
+import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
+import { agentSchema, consumers, streams, subjects, AgentTask, type AgentErrorInfo, type AgentName, type AgentResult } from '@baton/contracts';
+import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
+import { inSpan, type Logger } from '@baton/telemetry';
+import type { AgentContext, AgentDefinition } from './define.js';
+import { AgentError } from './errors.js';
+import { EffectLedger } from './ledger.js';
+
+export interface AgentRuntimeOptions {
+  bus: Bus;
+  logger: Logger;
+  tracer?: Tracer;
+  ackWaitMs: number;
+  concurrency: number;
+}
+
+export async function runAgent<A extends AgentName>(definition: AgentDefinition<A>, options: AgentRuntimeOptions): Promise<RunningConsumer> {
+  const ledger = new EffectLedger(await openLedger(options.bus));
+  const tracer = options.tracer ?? trace.getTracer(`agent-${definition.name}`);
+  return startConsumer(options.bus, {
+    stream: streams.tasks,
+    durable: consumers.agent(definition.name),
+    filterSubject: subjects.task(definition.name),
+    schema: AgentTask,
+    rejectedBy: definition.name,
+    ackWaitMs: options.ackWaitMs,
+    concurrency: options.concurrency,
+    logger: options.logger,
+    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer }),
+  });
+}
+
+async function handleTask<A extends AgentName>(
+  definition: AgentDefinition<A>,
+  { data: task, msg, traceContext }: Delivery<AgentTask>,
+  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer },
+): Promise<void> {
+  const logger = deps.logger.child({ workflowId: task.workflowId, stepId: task.stepId, attempt: task.attempt, kind: task.kind });
+  const attributes = {
+    'messaging.system': 'nats',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': msg.subject,
+    'messaging.message.id': task.taskId,
+    'baton.agent': definition.name,
+    'baton.workflow.id': task.workflowId,
+    'baton.step': task.stepId,
+    'baton.attempt': task.attempt,
+    'baton.task.kind': task.kind,
+  };
+  await inSpan(deps.tracer, `process ${msg.subject}`, { kind: SpanKind.CONSUMER, attributes }, async (span) => {
+    const remainingMs = Date.parse(task.deadline) - Date.now();
+    if (remainingMs <= 0) {
+      // Temporal has already timed this attempt out and scheduled the next one; running it now
+      // would only race the retry. The ledger would keep the effect single, but skip the work.
+      logger.warn({ deadline: task.deadline }, 'task arrived after its deadline; skipped');
+      span.setAttribute('baton.skipped', 'deadline passed');
+      return;
+    }
+    if (task.agent !== definition.name) {
+      await publishResult(deps.bus, task, { code: 'WRONG_AGENT', message: `task for ${task.agent} reached ${definition.name}`, retryable: false });
+      return;
+    }
+    const outcome = await execute(definition, task, remainingMs, span, logger, deps);
+    await publishResult(deps.bus, task, outcome);
+    logger.info('output' in outcome ? { status: 'ok' } : { status: 'error', code: outcome.code }, 'task handled');
+  }, traceContext);
+}
+
+type Outcome = { output: unknown } | AgentErrorInfo;
+
+async function execute<A extends AgentName>(
+  definition: AgentDefinition<A>,
+  task: AgentTask,
+  remainingMs: number,
+  span: AgentContext['span'],
+  logger: Logger,
+  deps: { bus: Bus; ledger: EffectLedger },
+): Promise<Outcome> {
+  const inputSchema = agentSchema(definition.name, task.kind, 'input');
+  const runner = task.kind === 'run' ? definition.handle : definition.compensate;
+  if (!inputSchema || !runner) {
+    return { code: 'NOT_SUPPORTED', message: `${definition.name} has no ${task.kind} handler`, retryable: false };
+  }
+  const input = inputSchema.safeParse(task.input);
+  if (!input.success) {
+    const reason = `invalid ${task.kind} input: ${describeIssues(input.error.issues)}`;
+    await deadLetter(deps.bus.js, { reason, rejectedBy: definition.name, subject: subjects.task(definition.name), payload: JSON.stringify(task) }, `dlq:input:${task.taskId}`);
+    return { code: 'INVALID_INPUT', message: reason, retryable: false };
+  }
+  const idempotencyKey = `${task.workflowId}/${task.stepId}`;
+  const ctx: AgentContext = {
+    workflowId: task.workflowId,
+    stepId: task.stepId,
+    attempt: task.attempt,
+    idempotencyKey,
+    signal: AbortSignal.timeout(remainingMs),
+    logger,
+    span,
+    effect: async (name, fn) => {
+      const { result, replayed } = await deps.ledger.once(definition.name, `${idempotencyKey}/${name}`, fn);
+      span.addEvent(replayed ? 'effect replayed from ledger' : 'effect performed', { 'baton.effect': name });
+      if (replayed) logger.info({ effect: name }, 'effect already in ledger; not repeated');
+      return result;
+    },
+  };
+  try {
+    const output = await (runner as (input: unknown, ctx: AgentContext) => Promise<unknown>)(input.data, ctx);
+    const outputSchema = agentSchema(definition.name, task.kind, 'output');
+    const checked = outputSchema?.safeParse(output);
+    if (!checked?.success) {
+      return { code: 'INVALID_OUTPUT', message: `handler output breaks the contract: ${checked ? describeIssues(checked.error.issues) : 'no schema'}`, retryable: true };
+    }
+    return { output: checked.data };
+  } catch (err) {
+    if (err instanceof AgentError) return { code: err.code, message: err.message, retryable: err.retryable };
+    if (ctx.signal.aborted) return { code: 'DEADLINE_EXCEEDED', message: 'the attempt ran past its deadline', retryable: true };
+    logger.error({ err }, 'handler threw');
+    return { code: 'HANDLER_ERROR', message: (err as Error).message ?? String(err), retryable: true };
+  }
+}
+
+async function publishResult(bus: Bus, task: AgentTask, outcome: Outcome): Promise<void> {
+  const base = {
+    taskId: task.taskId,
+    agent: task.agent,
+    kind: task.kind,
+    workflowId: task.workflowId,
+    stepId: task.stepId,
+    attempt: task.attempt,
+    taskToken: task.taskToken,
+    finishedAt: new Date().toISOString(),
+  };
+  const result: AgentResult = 'output' in outcome ? { ...base, status: 'ok', output: outcome.output } : { ...base, status: 'error', error: outcome };
+  // Acked by the consumer only after this resolves: the result is stored before the task is gone.
+  await publishJson(bus.js, subjects.result(task.agent), result, { msgID: `result:${task.taskId}` });
+}

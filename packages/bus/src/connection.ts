@@ -1,0 +1,81 @@
+// One NATS connection per process, with JetStream client and manager, and the stream topology.
+import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { buckets, streams, subjects } from '@baton/contracts';
+
+export interface BusOptions {
+  servers: string;
+  /** Shown in the server's connection list (`nats-server` /connz). */
+  name: string;
+  /** Bound on every JetStream API call and publish acknowledgement. */
+  requestTimeoutMs?: number;
+}
+
+export interface Bus {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  close(): Promise<void>;
+}
+
+export async function connectBus(options: BusOptions): Promise<Bus> {
+  const timeout = options.requestTimeoutMs ?? 5_000;
+  const nc = await connect({
+    servers: options.servers,
+    name: options.name,
+    timeout,
+    // A restarted nats-server must not end a service: keep trying, every 500 ms.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  });
+  const jsm = await jetstreamManager(nc, { timeout });
+  const js = jetstream(nc, { timeout });
+  return {
+    nc,
+    js,
+    jsm,
+    close: async () => {
+      if (!nc.isClosed()) await nc.drain();
+    },
+  };
+}
+
+/** How long JetStream remembers a Nats-Msg-Id to drop a duplicate publish. */
+export const DEDUPLICATION_WINDOW_MS = 2 * 60_000;
+
+const topology: Array<Partial<StreamConfig> & { name: string }> = [
+  { name: streams.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits, max_age: nanos(7 * 24 * 3600_000) },
+  { name: streams.tasks, subjects: [subjects.tasksAll], retention: RetentionPolicy.Workqueue },
+  { name: streams.results, subjects: [subjects.resultsAll], retention: RetentionPolicy.Workqueue },
+  { name: streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits },
+];
+
+/** Creates or updates Baton's streams and buckets; safe to call from every service at start. */
+export async function ensureTopology(bus: Bus): Promise<void> {
+  for (const config of topology) {
+    const full = { ...config, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS) };
+    try {
+      await bus.jsm.streams.info(config.name);
+      await bus.jsm.streams.update(config.name, full);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      try {
+        await bus.jsm.streams.add(full);
+      } catch (addErr) {
+        // Another service created it between our info and add.
+        if (!String(addErr).includes('already in use')) throw addErr;
+      }
+    }
+  }
+  await openLedger(bus);
+}
+
+export async function openLedger(bus: Bus): Promise<KV> {
+  return new Kvm(bus.js).create(buckets.ledger, { history: 1 });
+}
+
+export function isNotFound(err: unknown): boolean {
+  const text = String((err as Error)?.message ?? err);
+  return text.includes('not found') || (err as { code?: unknown })?.code === 404;
+}

@@ -1,0 +1,24 @@
+// The dead-letter subject: whatever fails validation lands here with the reason, never dropped.
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { subjects, type DeadLetter } from '@baton/contracts';
+import { publishJson } from './publish.js';
+
+export async function deadLetter(
+  js: JetStreamClient,
+  entry: Omit<DeadLetter, 'receivedAt' | 'headers'> & { headers?: Record<string, string> },
+  msgID: string,
+): Promise<void> {
+  const letter: DeadLetter = { ...entry, headers: entry.headers ?? {}, receivedAt: new Date().toISOString() };
+  await publishJson(js, subjects.deadLetter(entry.rejectedBy), letter, { msgID });
+}
+
+export function headersOf(msg: JsMsg): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of msg.headers?.keys() ?? []) out[key] = msg.headers?.get(key) ?? '';
+  return out;
+}
+
+/** Formats a zod error as one line naming each offending field. */
+export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,51 @@
+// Service configuration: a zod schema parsed once at start from the environment. A bad value
+// stops the service with a message naming the variable.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  readonly retryable = false;
+}
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}=${JSON.stringify(env[String(i.path[0])] ?? null)}: ${i.message}`);
+  throw new ConfigError(`invalid configuration: ${fields.join('; ')}`);
+}
+
+/** For main.ts: parse or print the reason and exit with status 78 (EX_CONFIG). */
+export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S): z.output<S> {
+  try {
+    return loadConfig(schema);
+  } catch (err) {
+    process.stderr.write(`${service}: ${(err as Error).message}\n`);
+    process.exit(78);
+  }
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const durationMs = z.coerce.number().int().positive();
+
+/** Settings every Baton service reads; names and defaults match infra/env.sh (demo profile). */
+export const BaseServiceConfig = z.object({
+  BATON_NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\/[^\s]+$/, 'must be a NATS URL such as nats://127.0.0.1:4322').default('nats://127.0.0.1:4322'),
+  /** OTLP/HTTP base address of the trace backend; empty turns trace export off. */
+  BATON_OTLP_ENDPOINT: z
+    .union([z.literal('').transform(() => undefined), z.url()])
+    .default('http://127.0.0.1:4328'),
+  BATON_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export const TemporalClientConfig = z.object({
+  BATON_TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7322'),
+  BATON_TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+});
+
+export const AgentRuntimeConfig = BaseServiceConfig.extend({
+  /** A task not acked or marked in progress within this time is redelivered. */
+  BATON_AGENT_ACK_WAIT_MS: durationMs.default(10_000),
+  BATON_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(8),
+});
+
+export const configFields = { port, durationMs };

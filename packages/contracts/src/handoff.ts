@@ -1,0 +1,57 @@
+// The durable handoff on the wire: a task from the workflow to an agent, a result back.
+import { z } from 'zod';
+import { AgentName, TaskKind } from './agents.js';
+
+export const AgentTask = z.object({
+  taskId: z.string().min(1),
+  agent: AgentName,
+  kind: TaskKind,
+  workflowId: z.string().min(1),
+  runId: z.string().min(1),
+  /** Stable across attempts: the idempotency key of the step is `workflowId/stepId`. */
+  stepId: z.string().min(1),
+  attempt: z.number().int().positive(),
+  /** Temporal activity task token, base64: the bridge completes the activity with it. */
+  taskToken: z.string().min(1),
+  /** After this instant Temporal has given up on this attempt; the agent should not start it. */
+  deadline: z.iso.datetime({ offset: true }),
+  input: z.unknown(),
+});
+export type AgentTask = z.infer<typeof AgentTask>;
+
+export const AgentErrorInfo = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+export type AgentErrorInfo = z.infer<typeof AgentErrorInfo>;
+
+const resultBase = {
+  taskId: z.string().min(1),
+  agent: AgentName,
+  kind: TaskKind,
+  workflowId: z.string().min(1),
+  stepId: z.string().min(1),
+  attempt: z.number().int().positive(),
+  taskToken: z.string().min(1),
+  finishedAt: z.iso.datetime({ offset: true }),
+};
+
+export const AgentResult = z.discriminatedUnion('status', [
+  z.object({ ...resultBase, status: z.literal('ok'), output: z.unknown() }),
+  z.object({ ...resultBase, status: z.literal('error'), error: AgentErrorInfo }),
+]);
+export type AgentResult = z.infer<typeof AgentResult>;
+
+/** What the dead-letter stream stores: the message as received and why it was refused. */
+export const DeadLetter = z.object({
+  reason: z.string().min(1),
+  /** Who refused it: gateway, agent name, bridge. */
+  rejectedBy: z.string().min(1),
+  subject: z.string(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  /** The raw payload as text, so nothing is lost even when it was not JSON. */
+  payload: z.string(),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;

@@ -1,0 +1,6 @@
+export * from './envelope.js';
+export * from './reservation.js';
+export * from './agents.js';
+export * from './handoff.js';
+export * from './subjects.js';
+export * from './config.js';

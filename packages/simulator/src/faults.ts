@@ -1,0 +1,40 @@
+// Fault settings of a simulated external system, changed at run time over HTTP. Faults are
+// injected at this boundary, never by flags inside the agents.
+import { z } from 'zod';
+
+export const FaultSettings = z.object({
+  /** Share of requests answered 503 before any state changes, 0..1. */
+  errorRate: z.number().min(0).max(1).default(0),
+  /** Delay before a request is processed. */
+  latencyMs: z.number().int().min(0).max(600_000).default(0),
+  /** Delay after the state change is stored, before the answer: a lost-response window. */
+  latencyAfterCommitMs: z.number().int().min(0).max(600_000).default(0),
+  /** While now < outageUntil (epoch ms) every request is answered 503. */
+  outageUntil: z.number().int().min(0).default(0),
+});
+export type FaultSettings = z.infer<typeof FaultSettings>;
+
+export class Faults {
+  private settings: FaultSettings = FaultSettings.parse({});
+  private readonly random: () => number;
+
+  constructor(random: () => number = Math.random) {
+    this.random = random;
+  }
+
+  get current(): FaultSettings {
+    return this.settings;
+  }
+
+  set(patch: Partial<FaultSettings>): FaultSettings {
+    this.settings = FaultSettings.parse({ ...this.settings, ...patch });
+    return this.settings;
+  }
+
+  /** Whether this request should fail before touching state. */
+  shouldFail(now = Date.now()): boolean {
+    return now < this.settings.outageUntil || this.random() < this.settings.errorRate;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

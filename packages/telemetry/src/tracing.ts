@@ -1,0 +1,97 @@
+// OpenTelemetry bootstrap for one Baton process: OTLP/HTTP export, W3C propagation, and a
+// flush on shutdown. Services call this first in main.ts, before creating any client.
+import { context, propagation, trace, type Span, type Tracer, SpanStatusCode } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { Resource } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+export interface TelemetryOptions {
+  serviceName: string;
+  /** OTLP/HTTP base address, e.g. http://127.0.0.1:4328; undefined disables export. */
+  otlpEndpoint: string | undefined;
+  /** Bound on each export request, so a dead trace backend never stalls a service. */
+  exportTimeoutMs?: number;
+}
+
+export interface Telemetry {
+  tracer: Tracer;
+  resource: Resource;
+  /** The processor the Temporal workflow span sink also feeds. */
+  spanProcessor: SpanProcessor;
+  shutdown(): Promise<void>;
+}
+
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  const resource = new Resource({ [ATTR_SERVICE_NAME]: options.serviceName });
+  const exporter = new OTLPTraceExporter({
+    url: options.otlpEndpoint ? `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` : 'http://127.0.0.1:1/v1/traces',
+    timeoutMillis: options.exportTimeoutMs ?? 5_000,
+  });
+  const spanProcessor = options.otlpEndpoint
+    ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })
+    : new NoopSpanProcessor();
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  return {
+    tracer: trace.getTracer(options.serviceName),
+    resource,
+    spanProcessor,
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+class NoopSpanProcessor implements SpanProcessor {
+  onStart(): void {}
+  onEnd(): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Runs fn inside a span; records an exception and error status if it throws. */
+export async function inSpan<T>(
+  tracer: Tracer,
+  name: string,
+  options: Parameters<Tracer['startActiveSpan']>[1],
+  fn: (span: Span) => Promise<T>,
+  parent = context.active(),
+): Promise<T> {
+  return tracer.startActiveSpan(name, options, parent, async (span) => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The active trace id, or undefined outside a span. */
+export function currentTraceId(): string | undefined {
+  const id = trace.getActiveSpan()?.spanContext().traceId;
+  return id && id !== '00000000000000000000000000000000' ? id : undefined;
+}
+
+/** Serialises the active context as W3C headers (traceparent, tracestate). */
+export function injectTraceHeaders(ctx = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier;
+}
+
+/** Builds a context from W3C headers (any object with get(name)). */
+export function extractTraceContext(get: (name: string) => string | undefined) {
+  return propagation.extract(context.active(), {}, {
+    keys: () => ['traceparent', 'tracestate'],
+    get: (_carrier, key) => get(key),
+  });
+}

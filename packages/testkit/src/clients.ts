@@ -1,0 +1,90 @@
+// Clients of the running stack for tests and the demo: Temporal, NATS, the trace backend, the
+// simulators, and a factory for reservation events.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { connectBus, ensureTopology, type Bus } from '@baton/bus';
+import { streams, type DeadLetter, type ReservationRequested } from '@baton/contracts';
+import { stackEnv } from './env.js';
+
+export async function temporalClient(): Promise<Client & { close(): Promise<void> }> {
+  const env = stackEnv();
+  const connection = await Connection.connect({ address: env.BATON_TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: env.BATON_TEMPORAL_NAMESPACE });
+  return Object.assign(client, { close: () => connection.close() });
+}
+
+export async function testBus(name = 'testkit'): Promise<Bus> {
+  const bus = await connectBus({ servers: stackEnv().BATON_NATS_URL, name });
+  await ensureTopology(bus);
+  return bus;
+}
+
+export function reservationEvent(text: string, overrides: Partial<ReservationRequested> = {}): ReservationRequested {
+  const key = `req-${randomUUID()}`;
+  return {
+    id: randomUUID(),
+    source: 'urn:baton:test:host-stand',
+    specversion: '1.0',
+    type: 'reservation.requested.v1',
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    idempotencykey: key,
+    data: { text, customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace', phone: '+44 20 7946 0000' }, receivedOn: '2026-11-23' },
+    ...overrides,
+  };
+}
+
+export async function postEvent(payload: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${stackEnv().BATON_GATEWAY_URL}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Dead letters currently stored, read through a throwaway ordered consumer. */
+export async function deadLetters(bus: Bus): Promise<Array<DeadLetter & { seq: number }>> {
+  const info = await bus.jsm.streams.info(streams.deadLetters);
+  if (info.state.messages === 0) return [];
+  const consumer = await bus.js.consumers.get(streams.deadLetters);
+  const out: Array<DeadLetter & { seq: number }> = [];
+  const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
+  for await (const m of batch) {
+    out.push({ ...(m.json() as DeadLetter), seq: m.seq });
+    if (m.info.pending === 0) break;
+  }
+  return out;
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  processID: string;
+  tags: Array<{ key: string; value: unknown }>;
+}
+export interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+export async function fetchTrace(traceId: string): Promise<JaegerTrace | undefined> {
+  const response = await fetch(`${stackEnv().BATON_JAEGER_QUERY_URL}/api/traces/${traceId}`, { signal: AbortSignal.timeout(10_000) });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`trace query: ${response.status}`);
+  const body = (await response.json()) as { data?: JaegerTrace[] };
+  return body.data?.[0];
+}
+
+export function servicesOf(trace: JaegerTrace): Set<string> {
+  return new Set(trace.spans.map((s) => trace.processes[s.processID]?.serviceName ?? '?'));
+}

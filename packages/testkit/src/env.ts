@@ -1,0 +1,27 @@
+// The addresses of the running local stack, read from the same BATON_* variables infra/env.sh
+// exports (the test entry point sources it with BATON_PROFILE=test).
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { loadConfig } from '@baton/contracts';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const StackEnv = z.object({
+  BATON_PROFILE: z.string().default('demo'),
+  BATON_STATE_DIR: z.string().optional(),
+  BATON_NATS_URL: z.string().default('nats://127.0.0.1:4322'),
+  BATON_TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7322'),
+  BATON_TEMPORAL_NAMESPACE: z.string().default('default'),
+  BATON_TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8333'),
+  BATON_JAEGER_QUERY_URL: z.string().default('http://127.0.0.1:16696'),
+  BATON_GATEWAY_URL: z.string().default('http://127.0.0.1:8340'),
+  BATON_POS_URL: z.string().default('http://127.0.0.1:8341'),
+  BATON_MESSAGING_URL: z.string().default('http://127.0.0.1:8342'),
+});
+export type StackEnv = z.infer<typeof StackEnv>;
+
+export function stackEnv(env: Record<string, string | undefined> = process.env): StackEnv & { stateDir: string } {
+  const parsed = loadConfig(StackEnv, env);
+  return { ...parsed, stateDir: parsed.BATON_STATE_DIR ?? join(repoRoot, '.baton', parsed.BATON_PROFILE) };
+}

@@ -1,0 +1,113 @@
+// Starts Baton services as real child processes (the same entry points users run), waits until
+// each logs "ready", keeps their output in log files, and kills them on request or at exit.
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { repoRoot, stackEnv } from './env.js';
+import { WaitTimeoutError } from './wait.js';
+
+export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'booking', 'notifier'] as const;
+export type ServiceName = (typeof ALL_SERVICES)[number];
+
+export interface ServiceOptions {
+  env?: Record<string, string>;
+  /** Bound on reaching "ready" (the orchestrator bundles workflow code at start). */
+  readyTimeoutMs?: number;
+}
+
+export class ServiceProcess {
+  private child: ResultPromise | undefined;
+  readonly logFile: string;
+
+  constructor(
+    readonly name: ServiceName,
+    private readonly options: ServiceOptions = {},
+  ) {
+    const logDir = join(stackEnv().stateDir, 'logs', 'services');
+    mkdirSync(logDir, { recursive: true });
+    this.logFile = join(logDir, `${name}.log`);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<this> {
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = execa('node', ['--import', 'tsx', join('services', this.name, 'src', 'main.ts')], {
+      cwd: repoRoot,
+      env: { ...this.options.env },
+      extendEnv: true,
+      reject: false,
+      buffer: false,
+      stdin: 'ignore',
+      cleanup: true,
+      forceKillAfterDelay: 10_000,
+    });
+    this.child = child;
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new WaitTimeoutError(`${this.name} did not log "ready" (see ${this.logFile})`)), this.options.readyTimeoutMs ?? 60_000);
+      const onData = (chunk: Buffer) => {
+        if (chunk.toString().includes('"msg":"ready"')) {
+          clearTimeout(timer);
+          child.stdout?.off('data', onData);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      void child.then((result) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.name} exited during start (code ${result.exitCode}, signal ${result.signal}); see ${this.logFile}`));
+      });
+    });
+    return this;
+  }
+
+  /** SIGKILL: the process gets no chance to ack, flush or say goodbye. */
+  async kill9(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    await child;
+    this.child = undefined;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGTERM');
+    await child;
+    this.child = undefined;
+  }
+}
+
+export class ServiceSet {
+  readonly byName = new Map<ServiceName, ServiceProcess>();
+
+  static async start(names: readonly ServiceName[] = ALL_SERVICES, options: ServiceOptions = {}): Promise<ServiceSet> {
+    const set = new ServiceSet();
+    // The simulators come first: agents call them; the others start side by side.
+    const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
+    try {
+      for (const group of [sims, rest]) {
+        await Promise.all(group.map(async (name) => set.byName.set(name, await new ServiceProcess(name, options).start())));
+      }
+    } catch (err) {
+      await set.stop();
+      throw err;
+    }
+    return set;
+  }
+
+  get(name: ServiceName): ServiceProcess {
+    const service = this.byName.get(name);
+    if (!service) throw new Error(`service ${name} is not part of this set`);
+    return service;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.byName.values()].map((s) => s.stop()));
+  }
+}

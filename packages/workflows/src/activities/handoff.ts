@@ -1,0 +1,44 @@
+// The activity half of the durable handoff: publish the task for an agent and return without a
+// result. The orchestrator's result bridge completes the activity by its task token when the
+// agent's result arrives; Temporal's timeouts and retries govern the agent like a local activity.
+import { CompleteAsyncError, Context } from '@temporalio/activity';
+import { subjects, type AgentName, type AgentTask, type TaskKind } from '@baton/contracts';
+import { publishJson, type Bus } from '@baton/bus';
+import type { Logger } from '@baton/telemetry';
+
+export interface CallAgentRequest {
+  agent: AgentName;
+  kind: TaskKind;
+  stepId: string;
+  input: unknown;
+}
+
+export interface HandoffActivities {
+  callAgent(request: CallAgentRequest): Promise<unknown>;
+}
+
+export function createHandoffActivities(deps: { bus: Bus; logger: Logger }): HandoffActivities {
+  return {
+    async callAgent(request) {
+      const { info } = Context.current();
+      if (!info.workflowExecution) throw new Error('callAgent runs only inside a workflow');
+      const { workflowId, runId } = info.workflowExecution;
+      const startToCloseMs = info.startToCloseTimeoutMs ?? 30_000;
+      const task: AgentTask = {
+        taskId: `${workflowId}/${runId}/${request.stepId}/${info.attempt}`,
+        agent: request.agent,
+        kind: request.kind,
+        workflowId,
+        runId,
+        stepId: request.stepId,
+        attempt: info.attempt,
+        taskToken: Buffer.from(info.taskToken).toString('base64'),
+        deadline: new Date(info.currentAttemptScheduledTimestampMs + startToCloseMs).toISOString(),
+        input: request.input,
+      };
+      await publishJson(deps.bus.js, subjects.task(request.agent), task, { msgID: `task:${task.taskId}` });
+      deps.logger.info({ workflowId, stepId: request.stepId, agent: request.agent, attempt: info.attempt }, 'task published');
+      throw new CompleteAsyncError();
+    },
+  };
+}

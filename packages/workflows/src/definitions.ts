@@ -1,0 +1,73 @@
+// What workflow and client agree on by import: names, states, queries, updates, search attributes.
+// Pure: safe inside the workflow sandbox and in any client.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { AgentName, Booking, ReservationRequest, SafetyAssessment, TableHold } from '@baton/contracts';
+
+/** Mirrors the workflow's named state, so the Temporal UI can filter by it. */
+export const BatonState = defineSearchAttributeKey('BatonState', SearchAttributeType.KEYWORD);
+export const BatonWorkflowType = defineSearchAttributeKey('BatonWorkflowType', SearchAttributeType.KEYWORD);
+
+export const ReservationStates = [
+  'Understanding request',
+  'Holding table',
+  'Checking safety',
+  'Awaiting approval',
+  'Booking',
+  'Confirming to customer',
+  'Releasing hold',
+  'Telling customer',
+  'Confirmed',
+  'Declined',
+  'Expired',
+  'Failed',
+] as const;
+export type ReservationState = (typeof ReservationStates)[number];
+export const terminalReservationStates: ReadonlySet<ReservationState> = new Set(['Confirmed', 'Declined', 'Expired', 'Failed']);
+
+export interface StepRecord {
+  stepId: string;
+  agent: AgentName;
+  kind: 'run' | 'compensate';
+  status: 'running' | 'ok' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  output?: unknown;
+  error?: string;
+}
+
+export const Decision = z.object({
+  decision: z.enum(['approve', 'decline']),
+  decidedBy: z.string().min(1).max(200),
+  reason: z.string().max(2000).default(''),
+});
+export type Decision = z.infer<typeof Decision>;
+export type DecisionInput = z.input<typeof Decision>;
+
+export interface ReservationStatus {
+  state: ReservationState;
+  eventId: string;
+  request?: ReservationRequest;
+  hold?: TableHold;
+  safety?: SafetyAssessment;
+  decision?: Decision & { decidedAt: string };
+  booking?: Booking;
+  holdReleased: boolean;
+  steps: StepRecord[];
+  failure?: string;
+}
+
+export const getReservationStatus = defineQuery<ReservationStatus>('getReservationStatus');
+/** A person's decision on a flagged request; refused unless the workflow awaits one. */
+export const decideReservation = defineUpdate<ReservationStatus, [DecisionInput]>('decideReservation');
+
+/** A person decides within a day, or the hold is released and the customer told. */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3600_000;
+
+export const workflowTypes = { reservation: 'reservationWorkflow' } as const;
+
+/** Workflow id of the reservation an event starts: replaying the event finds the same one. */
+export function reservationWorkflowId(idempotencyKey: string): string {
+  return `reservation-${idempotencyKey}`;
+}

@@ -1,0 +1,9 @@
+// Public surface for workers and clients. Workflow code itself is reached through `workflowsPath`.
+import { fileURLToPath } from 'node:url';
+
+export * from './definitions.js';
+export { createHandoffActivities, type HandoffActivities, type CallAgentRequest } from './activities/handoff.js';
+export type { ReservationInput } from './workflows/reservation.js';
+
+/** The module the worker bundles as workflow code. */
+export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));

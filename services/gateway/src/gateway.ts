@@ -1,0 +1,116 @@
+// The gateway turns events from existing systems into workflows. Events arrive on NATS
+// (baton.events.<type>) or through the HTTP webhook, which validates and publishes them to the
+// same stream; one consumer starts the workflows, so both paths behave the same.
+import { SpanKind, type Tracer } from '@opentelemetry/api';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { AnyEventEnvelope, consumers, inboundEvents, streams, subjects, taskQueues } from '@baton/contracts';
+import { PoisonMessageError, deadLetter, describeIssues, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
+import { inSpan, type Logger } from '@baton/telemetry';
+import { BatonState, BatonWorkflowType } from '@baton/workflows';
+import { isRoutedType, routes } from './routes.js';
+
+export interface GatewayDeps {
+  bus: Bus;
+  temporal: Client;
+  logger: Logger;
+  tracer: Tracer;
+}
+
+export type Validation = { ok: true; event: AnyEventEnvelope; workflowId: string } | { ok: false; reason: string };
+
+/** Full validation: the envelope, then the data against its type's schema. */
+export function validateEvent(payload: unknown): Validation {
+  const envelope = AnyEventEnvelope.safeParse(payload);
+  if (!envelope.success) return { ok: false, reason: `invalid envelope: ${describeIssues(envelope.error.issues)}` };
+  const { type } = envelope.data;
+  if (!isRoutedType(type)) return { ok: false, reason: `unknown event type "${type}"` };
+  const typed = inboundEvents[type].safeParse(payload);
+  if (!typed.success) return { ok: false, reason: `invalid ${type}: ${describeIssues(typed.error.issues)}` };
+  return { ok: true, event: typed.data, workflowId: routes[type](typed.data).workflowId };
+}
+
+export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): Promise<RunningConsumer> {
+  return startConsumer(deps.bus, {
+    stream: streams.events,
+    durable: consumers.gateway,
+    filterSubject: subjects.eventsAll,
+    // The envelope check here sends garbage to the dead-letter subject; the typed check below
+    // does the same for well-formed envelopes with bad data or an unknown type.
+    schema: AnyEventEnvelope,
+    rejectedBy: 'gateway',
+    ackWaitMs,
+    concurrency: 16,
+    logger: deps.logger,
+    handle: ({ msg, traceContext }) =>
+      inSpan(
+        deps.tracer,
+        `process ${msg.subject}`,
+        { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.destination.name': msg.subject } },
+        async (span) => {
+          const validation = validateEvent(msg.json());
+          if (!validation.ok) throw new PoisonMessageError(validation.reason);
+          const { event } = validation;
+          span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
+          const outcome = await startWorkflowFor(deps, event);
+          span.setAttribute('baton.gateway.outcome', outcome);
+          deps.logger.info({ eventId: event.id, type: event.type, workflowId: validation.workflowId, outcome }, 'event handled');
+        },
+        traceContext,
+      ),
+  });
+}
+
+async function startWorkflowFor(deps: GatewayDeps, event: AnyEventEnvelope): Promise<'started' | 'duplicate'> {
+  if (!isRoutedType(event.type)) throw new PoisonMessageError(`unknown event type "${event.type}"`);
+  const start = routes[event.type](event as Parameters<(typeof routes)[typeof event.type]>[0]);
+  try {
+    await deps.temporal.workflow.start(start.workflowType, {
+      taskQueue: taskQueues.orchestrator,
+      workflowId: start.workflowId,
+      args: start.args,
+      // A replayed event, even after the workflow finished, must not run the process again.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: BatonWorkflowType, value: 'reservation' },
+        { key: BatonState, value: 'Received' },
+      ],
+    });
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+    throw err;
+  }
+}
+
+export interface WebhookAnswer {
+  status: 202 | 400;
+  body: Record<string, unknown>;
+}
+
+/** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
+export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
+  const validation = parseJson(rawBody) ?? validateEvent(JSON.parse(rawBody));
+  if (!validation.ok) {
+    await deadLetter(deps.bus.js, { reason: validation.reason, rejectedBy: 'gateway', subject: 'http:/events', payload: rawBody, headers }, `dlq:http:${hashOf(rawBody)}`);
+    return { status: 400, body: { error: 'INVALID_EVENT', reason: validation.reason } };
+  }
+  const { event, workflowId } = validation;
+  const ack = await publishJson(deps.bus.js, subjects.event(event.type), event, { msgID: event.id });
+  return { status: 202, body: { eventId: event.id, workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+}
+
+function parseJson(text: string): Validation | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (err) {
+    return { ok: false, reason: `body is not JSON: ${(err as Error).message}` };
+  }
+}
+
+function hashOf(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${h.toString(16)}-${text.length}`;
+}
+

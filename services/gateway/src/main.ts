@@ -1,0 +1,31 @@
+// The gateway service: NATS event consumer and HTTP webhook, both starting workflows.
+import { Client, Connection } from '@temporalio/client';
+import { z } from 'zod';
+import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
+import { connectBus, ensureTopology } from '@baton/bus';
+import { createLogger, onShutdown, startTelemetry, temporalClientInterceptors } from '@baton/telemetry';
+import { startEventConsumer } from './gateway.js';
+import { createWebhookServer } from './http.js';
+
+const config = loadConfigOrExit(
+  'gateway',
+  BaseServiceConfig.merge(TemporalClientConfig).extend({
+    BATON_HOST: z.string().default('127.0.0.1'),
+    BATON_GATEWAY_PORT: configFields.port.default(8340),
+    BATON_GATEWAY_ACK_WAIT_MS: configFields.durationMs.default(15_000),
+  }),
+);
+const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT });
+const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
+const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'gateway' });
+await ensureTopology(bus);
+const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors() });
+
+const deps = { bus, temporal, logger, tracer: telemetry.tracer };
+const consumer = await startEventConsumer(deps, config.BATON_GATEWAY_ACK_WAIT_MS);
+const http = createWebhookServer(deps);
+await http.listen({ host: config.BATON_HOST, port: config.BATON_GATEWAY_PORT });
+
+onShutdown(logger, [() => http.close(), () => consumer.stop(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
+logger.info({ port: config.BATON_GATEWAY_PORT }, 'ready');

@@ -1,0 +1,73 @@
+// Intake: free text from a host, phone line or form -> a structured reservation request.
+// Rule-based for now; a model provider with this parser as the last fallback comes later.
+import { defineAgent, AgentError } from '@baton/agent';
+import type { ReservationRequest } from '@baton/contracts';
+
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+export function parsePartySize(text: string): number | undefined {
+  const m = /\b(?:table|party|booking|reservation)\s+(?:for|of)\s+(\d{1,2}|[a-z]+)\b/i.exec(text) ?? /\b(\d{1,2}|[a-z]+)\s+(?:people|persons|guests|pax|adults)\b/i.exec(text);
+  const token = m?.[1]?.toLowerCase();
+  if (!token) return undefined;
+  return /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
+}
+
+/** Resolves "Friday", "tomorrow", "today" or an ISO date against the day the request came in. */
+export function parseDate(text: string, receivedOn: string): string | undefined {
+  const iso = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text)?.[1];
+  if (iso) return iso;
+  const base = new Date(`${receivedOn}T12:00:00Z`);
+  const lower = text.toLowerCase();
+  const plusDays = (n: number) => new Date(base.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+  if (/\btomorrow\b/.test(lower)) return plusDays(1);
+  if (/\btonight\b|\btoday\b/.test(lower)) return plusDays(0);
+  const weekday = WEEKDAYS.findIndex((d) => new RegExp(`\\b${d}\\b`).test(lower));
+  if (weekday < 0) return undefined;
+  const ahead = (weekday - base.getUTCDay() + 7) % 7 || 7;
+  return plusDays(ahead);
+}
+
+export function parseTime(text: string): string | undefined {
+  const twelve = /\b(1[0-2]|0?[1-9])(?::([0-5]\d))?\s*(am|pm)\b/i.exec(text);
+  if (twelve) {
+    const hour = (Number(twelve[1]) % 12) + (twelve[3]!.toLowerCase() === 'pm' ? 12 : 0);
+    return `${String(hour).padStart(2, '0')}:${twelve[2] ?? '00'}`;
+  }
+  const clock = /\b([01]?\d|2[0-3]):([0-5]\d)\b/.exec(text);
+  return clock ? `${clock[1]!.padStart(2, '0')}:${clock[2]}` : undefined;
+}
+
+export function parseAllergies(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/\ballerg(?:ic|y|ies)\s+(?:to\s+)?([a-z][a-z ,/-]*?)(?=[.;!\n]|,\s*(?:customer|table|party|friday|monday|tuesday|wednesday|thursday|saturday|sunday)\b|$)/gi)) {
+    for (const item of m[1]!.split(/,|\band\b|\bor\b|\//)) {
+      const allergen = item.trim().toLowerCase();
+      if (allergen) found.add(allergen);
+    }
+  }
+  return [...found];
+}
+
+export const intake = defineAgent({
+  name: 'intake',
+  async handle(input, ctx) {
+    const { text, customer } = input;
+    const receivedOn = input.receivedOn ?? new Date().toISOString().slice(0, 10);
+    const partySize = parsePartySize(text);
+    const date = parseDate(text, receivedOn);
+    const time = parseTime(text);
+    const missing = [!partySize && 'party size', !date && 'date', !time && 'time'].filter(Boolean);
+    if (missing.length) throw new AgentError('UNPARSEABLE_REQUEST', `could not read ${missing.join(', ')} from the request`, false);
+    const request: ReservationRequest = {
+      partySize: partySize!,
+      date: date!,
+      time: time!,
+      customer: { ...customer, regular: /\bregular\b/i.test(text) },
+      allergies: parseAllergies(text),
+      notes: text,
+    };
+    ctx.span.setAttribute('baton.intake.party_size', request.partySize);
+    return request;
+  },
+});

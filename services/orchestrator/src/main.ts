@@ -1,0 +1,60 @@
+// The orchestrator: the Temporal worker that runs Baton's workflows and the callAgent activity,
+// and the result bridge that completes those activities when agents answer.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { z } from 'zod';
+import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, taskQueues } from '@baton/contracts';
+import { connectBus, ensureTopology } from '@baton/bus';
+import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
+import { createHandoffActivities, workflowsPath } from '@baton/workflows';
+import { startResultBridge } from './result-bridge.js';
+
+const config = loadConfigOrExit(
+  'orchestrator',
+  BaseServiceConfig.merge(TemporalClientConfig).extend({
+    BATON_BRIDGE_ACK_WAIT_MS: configFields.durationMs.default(15_000),
+    BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  }),
+);
+const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT });
+const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
+
+const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'orchestrator' });
+await ensureTopology(bus);
+
+const tracing = temporalWorkerTracing(telemetry);
+const workerConnection = await NativeConnection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const worker = await Worker.create({
+  connection: workerConnection,
+  namespace: config.BATON_TEMPORAL_NAMESPACE,
+  taskQueue: taskQueues.orchestrator,
+  workflowsPath,
+  activities: createHandoffActivities({ bus, logger }),
+  interceptors: tracing.interceptors,
+  sinks: tracing.sinks,
+});
+
+const clientConnection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const client = new Client({ connection: clientConnection, namespace: config.BATON_TEMPORAL_NAMESPACE });
+const bridge = await startResultBridge({
+  bus,
+  activities: client.activity,
+  logger,
+  tracer: telemetry.tracer,
+  ackWaitMs: config.BATON_BRIDGE_ACK_WAIT_MS,
+  concurrency: config.BATON_BRIDGE_CONCURRENCY,
+});
+
+onShutdown(logger, [
+  () => bridge.stop(),
+  // The SDK's runtime already begins draining on SIGINT/SIGTERM; shut down only if it has not.
+  async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  },
+  () => clientConnection.close(),
+  () => bus.close(),
+  () => telemetry.shutdown(),
+]);
+logger.info({ taskQueue: taskQueues.orchestrator }, 'ready');
+await worker.run();
+await workerConnection.close();
