@@ -1,5 +1,6 @@
 // JSON over HTTP to an external system, with a timeout on every call and errors classified
 // retryable (timeouts, 5xx, 429) or not (other 4xx) for the workflow's retry policy.
+import { injectTraceHeaders } from '@baton/telemetry';
 import { AgentError, ExternalSystemError } from './errors.js';
 
 export interface ExternalCall {
@@ -19,6 +20,7 @@ export async function callExternal<T>(call: ExternalCall): Promise<T> {
     response = await fetch(call.url, {
       method: call.method,
       headers: {
+        ...injectTraceHeaders(),
         ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(call.idempotencyKey ? { 'idempotency-key': call.idempotencyKey } : {}),
       },
@@ -31,7 +33,8 @@ export async function callExternal<T>(call: ExternalCall): Promise<T> {
   const text = await response.text();
   if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
   const detail = text.slice(0, 300);
-  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+  // 409 IDEMPOTENCY_KEY_IN_USE: an earlier attempt of this very step is still in flight there.
+  if (response.status >= 500 || response.status === 429 || response.status === 408 || detail.includes('IDEMPOTENCY_KEY_IN_USE')) {
     throw new ExternalSystemError(call.system, `${response.status} ${detail}`);
   }
   let code = `HTTP_${response.status}`;

@@ -4,7 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { z } from 'zod';
 import type { Bus } from '@baton/bus';
 import { describeIssues } from '@baton/bus';
-import type { Logger } from '@baton/telemetry';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { extractTraceContext, inSpan, type Logger } from '@baton/telemetry';
 import { FaultSettings, Faults, sleep } from './faults.js';
 import { RecordStore } from './store.js';
 
@@ -25,6 +26,9 @@ export interface SimulatorOptions {
   logger: Logger;
 }
 
+/** A claim older than this belongs to a request that died mid-way; another may take it over. */
+const STALE_CLAIM_MS = 30_000;
+
 interface StoredAnswer {
   status: number;
   body: unknown;
@@ -35,6 +39,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   loggerInstance: options.logger.child({}, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 1_048_576 });
   const store = await RecordStore.open(options.bus, `sim_${options.name.replace(/[^A-Za-z0-9_-]/g, '_')}`);
   const faults = new Faults();
+  const tracer = trace.getTracer(`${options.name}-sim`);
 
   app.get('/health', async () => ({ ok: true, system: options.name }));
   app.get('/_faults', async () => faults.current);
@@ -45,26 +50,42 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   });
 
   const write: SimulatorContext['write'] = (method, url, schema, apply) => {
+    const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+      const settings = faults.current;
+      if (settings.latencyMs) await sleep(settings.latencyMs);
+      if (faults.shouldFail()) return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length === 0) return reply.code(400).send({ code: 'MISSING_IDEMPOTENCY_KEY', message: 'every write needs an Idempotency-Key header' });
+      const answerKey = `idem.${RecordStore.digest(`${method} ${req.url} ${key}`)}`;
+      // Claim the key atomically: of two concurrent requests with one key, only one applies.
+      const claimed = await store.create(answerKey, { pendingSince: Date.now() });
+      if (!claimed) {
+        const previous = await store.get<StoredAnswer | { pendingSince: number }>(answerKey);
+        if (previous && 'status' in previous) return reply.code(previous.status).header('idempotent-replay', 'true').send(previous.body);
+        const stale = previous && Date.now() - previous.pendingSince > STALE_CLAIM_MS;
+        if (!stale) return reply.code(409).send({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'a request with this Idempotency-Key is in progress; retry later' });
+      }
+      const parsed = schema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        await store.delete(answerKey);
+        return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
+      }
+      const answer = await apply(parsed.data, req);
+      await store.put(answerKey, answer);
+      if (settings.latencyAfterCommitMs) await sleep(settings.latencyAfterCommitMs);
+      return reply.code(answer.status).send(answer.body);
+    };
     app.route({
       method,
       url,
-      handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const settings = faults.current;
-        if (settings.latencyMs) await sleep(settings.latencyMs);
-        if (faults.shouldFail()) return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
-        const key = req.headers['idempotency-key'];
-        if (typeof key !== 'string' || key.length === 0) return reply.code(400).send({ code: 'MISSING_IDEMPOTENCY_KEY', message: 'every write needs an Idempotency-Key header' });
-        const answerKey = `idem.${RecordStore.digest(`${method} ${url} ${key}`)}`;
-        const previous = await store.get<StoredAnswer>(answerKey);
-        if (previous) return reply.code(previous.status).header('idempotent-replay', 'true').send(previous.body);
-        const parsed = schema.safeParse(req.body ?? {});
-        if (!parsed.success) return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
-        const answer = await apply(parsed.data, req);
-        // Only definite answers are remembered; a 5xx may be retried with the same key.
-        if (answer.status < 500) await store.put(answerKey, answer);
-        if (settings.latencyAfterCommitMs) await sleep(settings.latencyAfterCommitMs);
-        return reply.code(answer.status).send(answer.body);
-      },
+      handler: (req: FastifyRequest, reply: FastifyReply) =>
+        inSpan(
+          tracer,
+          `${method} ${url}`,
+          { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': url, 'baton.simulator': options.name } },
+          () => handle(req, reply),
+          extractTraceContext((name) => req.headers[name] as string | undefined),
+        ),
     });
   };
 

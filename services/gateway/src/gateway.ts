@@ -20,10 +20,14 @@ export type Validation = { ok: true; event: AnyEventEnvelope; workflowId: string
 
 /** Full validation: the envelope, then the data against its type's schema. */
 export function validateEvent(payload: unknown): Validation {
-  const envelope = AnyEventEnvelope.safeParse(payload);
-  if (!envelope.success) return { ok: false, reason: `invalid envelope: ${describeIssues(envelope.error.issues)}` };
-  const { type } = envelope.data;
-  if (!isRoutedType(type)) return { ok: false, reason: `unknown event type "${type}"` };
+  const type = (payload as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !isRoutedType(type)) {
+    // Without a known type only the envelope can be checked; say what is wrong with it first.
+    const envelope = AnyEventEnvelope.safeParse(payload);
+    if (!envelope.success) return { ok: false, reason: `invalid envelope: ${describeIssues(envelope.error.issues)}` };
+    return { ok: false, reason: `unknown event type "${envelope.data.type}"` };
+  }
+  // A known type: check envelope and data in one pass, so every problem is reported at once.
   const typed = inboundEvents[type].safeParse(payload);
   if (!typed.success) return { ok: false, reason: `invalid ${type}: ${describeIssues(typed.error.issues)}` };
   return { ok: true, event: typed.data, workflowId: routes[type](typed.data).workflowId };

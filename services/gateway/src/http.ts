@@ -19,7 +19,7 @@ export function createWebhookServer(deps: GatewayDeps): FastifyInstance {
     return inSpan(deps.tracer, 'POST /events', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': '/events' } }, async (span) => {
       const answer = await acceptWebhookEvent(deps, raw, headers);
       span.setAttribute('http.response.status_code', answer.status);
-      return reply.code(answer.status).send(answer.body);
+      return reply.code(answer.status).send({ ...answer.body, traceId: span.spanContext().traceId });
     }, parent);
   });
   return app;

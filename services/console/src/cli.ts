@@ -1,0 +1,38 @@
+// `baton`: the command line for people at an approval gate (the web console comes later).
+//   baton pending                       reservations waiting for a person
+//   baton status <workflowId>           the full state of one reservation
+//   baton decide <workflowId> approve|decline --by <name> [--reason <text>]
+import { Command, Option } from 'commander';
+import { connectTemporal, decide, pending, status } from './decisions.js';
+
+const program = new Command('baton').description('Decide reservations that wait for a person.');
+
+async function withClient<T>(fn: (client: Awaited<ReturnType<typeof connectTemporal>>['client']) => Promise<T>): Promise<void> {
+  const { client, close } = await connectTemporal();
+  try {
+    console.log(JSON.stringify(await fn(client), null, 2));
+  } finally {
+    await close();
+  }
+}
+
+program.command('pending').description('list reservations awaiting approval').action(() => withClient(pending));
+program.command('status').argument('<workflowId>').description("show a reservation's state, steps and context").action((id: string) => withClient((c) => status(c, id)));
+program
+  .command('decide')
+  .argument('<workflowId>')
+  .addArgument(program.createArgument('<decision>').choices(['approve', 'decline']))
+  .requiredOption('--by <name>', 'who decides (recorded with the decision)')
+  .addOption(new Option('--reason <text>', 'why').default(''))
+  .description('approve or decline a reservation that awaits a person')
+  .action((id: string, decision: 'approve' | 'decline', opts: { by: string; reason: string }) =>
+    withClient(async (c) => {
+      const after = await decide(c, id, { decision, decidedBy: opts.by, reason: opts.reason });
+      return { workflowId: id, decision, state: after.state };
+    }),
+  );
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`baton: ${(err as Error).message}`);
+  process.exit(1);
+});

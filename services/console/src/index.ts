@@ -1,0 +1,1 @@
+export { connectTemporal, decide, status, pending, DecisionRefusedError } from './decisions.js';
