@@ -47,11 +47,15 @@ export async function waitForState(stack: Stack, workflowId: string, state: Rese
 
 export interface PosHold {
   holdId: string;
+  date: string;
+  time: string;
   status: 'held' | 'released' | 'booked';
+  createdAt: string;
 }
 export interface PosReservation {
   reservationId: string;
   holdId: string;
+  idempotencyKey: string;
 }
 export interface SentMessage {
   to: string;

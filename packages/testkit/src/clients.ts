@@ -34,10 +34,10 @@ export function reservationEvent(text: string, overrides: Partial<ReservationReq
   };
 }
 
-export async function postEvent(payload: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postEvent(payload: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${stackEnv().BATON_GATEWAY_URL}/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: typeof payload === 'string' ? payload : JSON.stringify(payload),
     signal: AbortSignal.timeout(10_000),
   });
@@ -75,6 +75,13 @@ export interface JaegerTrace {
   traceID: string;
   spans: JaegerSpan[];
   processes: Record<string, { serviceName: string }>;
+}
+
+/** A W3C traceparent for a new trace, as an existing system with tracing would send. */
+export function newTraceparent(): { traceparent: string; traceId: string } {
+  const traceId = randomUUID().replace(/-/g, '');
+  const spanId = randomUUID().replace(/-/g, '').slice(0, 16);
+  return { traceparent: `00-${traceId}-${spanId}-01`, traceId };
 }
 
 export async function fetchTrace(traceId: string): Promise<JaegerTrace | undefined> {

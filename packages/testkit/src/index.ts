@@ -1,4 +1,4 @@
 export { repoRoot, stackEnv, type StackEnv } from './env.js';
 export { waitFor, WaitTimeoutError, type WaitOptions } from './wait.js';
 export { ServiceProcess, ServiceSet, ALL_SERVICES, type ServiceName, type ServiceOptions } from './services.js';
-export { temporalClient, testBus, reservationEvent, postEvent, deadLetters, getJson, fetchTrace, servicesOf, type JaegerTrace, type JaegerSpan } from './clients.js';
+export { temporalClient, testBus, reservationEvent, postEvent, deadLetters, getJson, fetchTrace, newTraceparent, servicesOf, type JaegerTrace, type JaegerSpan } from './clients.js';
