@@ -38,14 +38,21 @@ export function parseTime(text: string): string | undefined {
   return clock ? `${clock[1]!.padStart(2, '0')}:${clock[2]}` : undefined;
 }
 
+const NOT_ALLERGENS = new Set(['a', 'an', 'no', 'any', 'severe', 'mild', 'serious', 'food', 'known', 'bad']);
+const LIST_END = String.raw`(?=[.;!\n]|,\s*(?:customer|table|party|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|$)`;
+
 export function parseAllergies(text: string): string[] {
   const found = new Set<string>();
-  for (const m of text.matchAll(/\ballerg(?:ic|y|ies)\s+(?:to\s+)?([a-z][a-z ,/-]*?)(?=[.;!\n]|,\s*(?:customer|table|party|friday|monday|tuesday|wednesday|thursday|saturday|sunday)\b|$)/gi)) {
-    for (const item of m[1]!.split(/,|\band\b|\bor\b|\//)) {
+  const add = (list: string) => {
+    for (const item of list.split(/,|\band\b|\bor\b|\//)) {
       const allergen = item.trim().toLowerCase();
-      if (allergen) found.add(allergen);
+      if (allergen && !NOT_ALLERGENS.has(allergen)) found.add(allergen);
     }
-  }
+  };
+  // "allergic to X, Y and Z", "allergy to X", "allergies: X"
+  for (const m of text.matchAll(new RegExp(String.raw`\b(?:allergic\s+to|allerg(?:y|ies)\s*(?:to|:))\s*([a-z][a-z ,/-]*?)` + LIST_END, 'gi'))) add(m[1]!);
+  // "a shellfish allergy", "severe nut allergy"
+  for (const m of text.matchAll(/\b([a-z]+)\s+allerg(?:y|ies)\b/gi)) add(m[1]!);
   return [...found];
 }
 

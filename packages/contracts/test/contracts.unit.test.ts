@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { AgentRuntimeConfig, ConfigError, ReservationRequested, loadConfig } from '../src/index.js';
+
+const valid = {
+  id: 'evt-1',
+  source: 'urn:pos:host-stand',
+  specversion: '1.0',
+  type: 'reservation.requested.v1',
+  time: '2026-11-23T18:00:00Z',
+  idempotencykey: 'booking-42',
+  data: { text: 'Table for 4, Friday 7pm', customer: { id: 'c-1', name: 'Ada' } },
+};
+
+describe('event contracts', () => {
+  it('accepts a well-formed reservation.requested.v1 and fills datacontenttype', () => {
+    const parsed = ReservationRequested.parse(valid);
+    assert.equal(parsed.datacontenttype, 'application/json');
+  });
+
+  it('refuses an idempotency key that could not be part of a workflow id', () => {
+    const result = ReservationRequested.safeParse({ ...valid, idempotencykey: 'has spaces/and slashes' });
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error?.issues.map((i) => i.path.join('.')), ['idempotencykey']);
+  });
+
+  it('keeps the committed JSON Schema in step with the zod schema', () => {
+    const committed = JSON.parse(readFileSync(new URL('../json-schema/event.reservation.requested.v1.schema.json', import.meta.url), 'utf8'));
+    const fresh = z.toJSONSchema(ReservationRequested, { io: 'input', unrepresentable: 'any' });
+    assert.deepEqual(committed, { $id: 'event.reservation.requested.v1', ...fresh }, 'run `pnpm schemas` after changing a contract');
+  });
+});
+
+describe('service config', () => {
+  it('applies loopback defaults when nothing is set', () => {
+    const config = loadConfig(AgentRuntimeConfig, {});
+    assert.equal(config.BATON_NATS_URL, 'nats://127.0.0.1:4322');
+    assert.equal(config.BATON_AGENT_ACK_WAIT_MS, 10_000);
+  });
+
+  it('names the offending variable and its value when a setting is invalid', () => {
+    assert.throws(
+      () => loadConfig(AgentRuntimeConfig, { BATON_NATS_URL: 'localhost:4222', BATON_AGENT_CONCURRENCY: '0' }),
+      (err: unknown) => err instanceof ConfigError && /BATON_NATS_URL="localhost:4222"/.test(err.message) && /BATON_AGENT_CONCURRENCY="0"/.test(err.message),
+    );
+  });
+});

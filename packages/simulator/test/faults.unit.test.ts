@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Faults } from '../src/faults.js';
+
+describe('simulator faults', () => {
+  it('fails every request during an outage window and none after it', () => {
+    const faults = new Faults(() => 0.99);
+    faults.set({ outageUntil: 1_000 });
+    assert.equal(faults.shouldFail(999), true);
+    assert.equal(faults.shouldFail(1_000), false);
+  });
+
+  it('fails the configured share of requests', () => {
+    let i = 0;
+    const faults = new Faults(() => (i++ % 100) / 100);
+    faults.set({ errorRate: 0.03 });
+    const failures = Array.from({ length: 100 }, () => faults.shouldFail(0)).filter(Boolean).length;
+    assert.equal(failures, 3);
+  });
+
+  it('refuses an error rate outside 0..1', () => {
+    assert.throws(() => new Faults().set({ errorRate: 1.5 }));
+  });
+});
