@@ -1,0 +1,98 @@
+// The demo: every Baton service on the local stack, and four requests from an "existing system"
+// through the HTTP webhook: a clean one, an allergy one (a person approves it with the CLI), the
+// same event sent twice, and a malformed one. Prints what happened to each and where to look.
+import { execa } from 'execa';
+import { ServiceSet, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
+import { getReservationStatus, terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflows';
+
+const env = stackEnv();
+const line = (text = '') => console.log(text);
+const uiLink = (workflowId: string) => `${env.BATON_TEMPORAL_UI_URL}/namespaces/${env.BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
+const traceLink = (traceId: string) => `${env.BATON_JAEGER_QUERY_URL}/api/traces/${traceId}`;
+
+line('demo: starting the Baton services (gateway, orchestrator, five agents, two simulators)');
+const services = await ServiceSet.start();
+const temporal = await temporalClient();
+const bus = await testBus('demo');
+
+async function waitForState(workflowId: string, wanted: (s: ReservationState) => boolean): Promise<ReservationStatus> {
+  const handle = temporal.workflow.getHandle(workflowId);
+  return waitFor(`${workflowId} to settle`, async () => {
+    const status = await handle.query(getReservationStatus);
+    return wanted(status.state) ? status : undefined;
+  }, { timeoutMs: 60_000 });
+}
+
+function report(title: string, fields: Record<string, string | undefined>) {
+  line();
+  line(`== ${title}`);
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) line(`   ${k.padEnd(10)} ${v}`);
+}
+
+async function send(text: string) {
+  const { traceparent, traceId } = newTraceparent();
+  const event = reservationEvent(text);
+  const answer = await postEvent(event, { traceparent });
+  return { event, traceId, answer, workflowId: String(answer.body.workflowId) };
+}
+
+try {
+  // 1. A clean request: booked and confirmed with nobody asked.
+  const clean = await send('Table for 2, Saturday 8pm');
+  const cleanDone = await waitForState(clean.workflowId, (s) => terminalReservationStates.has(s));
+  report(`clean request: "${clean.event.data.text}"`, {
+    outcome: `${cleanDone.state}: table ${cleanDone.booking?.tableId}, reservation ${cleanDone.booking?.reservationId}`,
+    workflow: `${clean.workflowId}  ${uiLink(clean.workflowId)}`,
+    trace: `${clean.traceId}  ${traceLink(clean.traceId)}`,
+  });
+
+  // 2. The allergy request waits for a person; the manager approves it from the CLI.
+  const allergy = await send('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish');
+  const waiting = await waitForState(allergy.workflowId, (s) => s === 'Awaiting approval' || terminalReservationStates.has(s));
+  const cli = ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', allergy.workflowId, 'approve', '--by', 'manager-mia', '--reason', 'kitchen briefed on shellfish'];
+  line();
+  line(`   allergy request is "${waiting.state}" (${waiting.safety?.reasons.map((r) => r.code).join(', ')}); approving:`);
+  line(`   $ pnpm baton decide ${allergy.workflowId} approve --by manager-mia --reason "kitchen briefed on shellfish"`);
+  await execa('node', cli, { cwd: repoRoot, stdio: 'inherit', timeout: 60_000 });
+  const allergyDone = await waitForState(allergy.workflowId, (s) => terminalReservationStates.has(s));
+  report(`allergy request: "${allergy.event.data.text}"`, {
+    outcome: `${allergyDone.state} after approval by ${allergyDone.decision?.decidedBy}: table ${allergyDone.booking?.tableId}`,
+    workflow: `${allergy.workflowId}  ${uiLink(allergy.workflowId)}`,
+    trace: `${allergy.traceId}  ${traceLink(allergy.traceId)}`,
+  });
+
+  // 3. The same event twice: one workflow.
+  const dupEvent = reservationEvent('Table for 3, Sunday 1pm');
+  const first = await postEvent(dupEvent);
+  const second = await postEvent(dupEvent);
+  const dupId = String(first.body.workflowId);
+  const dupDone = await waitForState(dupId, (s) => terminalReservationStates.has(s));
+  let runs = 0;
+  for await (const _ of temporal.workflow.list({ query: `WorkflowId = "${dupId}"` })) runs++;
+  report('duplicate: the same event sent twice', {
+    outcome: `${runs} workflow, ${dupDone.state}; second send answered duplicate=${String(second.body.duplicate)}`,
+    workflow: `${dupId}  ${uiLink(dupId)}`,
+    trace: `${String(first.body.traceId)}  ${traceLink(String(first.body.traceId))}`,
+  });
+
+  // 4. A malformed event: no workflow, one dead letter with the reason.
+  const before = (await deadLetters(bus)).length;
+  const bad = await postEvent({ ...reservationEvent('Table for 2, Friday 8pm'), specversion: '0.3', data: { text: '' } });
+  const letters = await waitFor('the dead letter', async () => {
+    const all = await deadLetters(bus);
+    return all.length > before ? all.slice(before) : undefined;
+  });
+  report('malformed event', {
+    outcome: `refused with HTTP ${bad.status}; no workflow started`,
+    'dead letter': `baton.dlq.${letters[0]?.rejectedBy}: ${letters[0]?.reason}`,
+  });
+
+  line();
+  line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (filter: BatonState = "Confirmed")`);
+  line(`Traces:      ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>   (the Jaeger UI is in the docker-compose image)`);
+  line('The stack keeps running for inspection; stop it with: bash infra/stack.sh stop');
+} finally {
+  await services.stop();
+  await temporal.close();
+  await bus.close();
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The demo command (`npm run demo`): set-up, the local stack (NATS, Temporal with its UI, Jaeger),
+# every Baton service, and four requests through them. The stack stays up afterwards so the
+# workflows and traces can be inspected; `bash infra/stack.sh stop` ends it.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export BATON_PROFILE=demo
+# shellcheck source=env.sh
+. "$HERE/env.sh"
+cd "$BATON_ROOT"
+bash "$HERE/bootstrap.sh"
+bash "$HERE/stack.sh" start
+node --import tsx demo/run.ts
