@@ -3,10 +3,22 @@
 # falls back to the same loopback defaults (the "demo" profile).
 #
 # BATON_PROFILE=test shifts every port by +100 and uses its own state folder, so a test run
-# never touches a demo stack (or anything else, such as a NATS already on 4222).
+# never touches a demo stack (or anything else, such as a NATS already on 4222). Any other
+# profile name (e.g. test-bench, to run a second suite side by side) needs BATON_PORT_OFFSET.
 : "${BATON_PROFILE:=demo}"
 BATON_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ "$BATON_PROFILE" = test ]; then _off=100; else _off=0; fi
+case "$BATON_PROFILE" in
+  demo) : "${BATON_PORT_OFFSET:=0}" ;;
+  test) : "${BATON_PORT_OFFSET:=100}" ;;
+  *)
+    if [ -z "${BATON_PORT_OFFSET:-}" ]; then
+      echo "env: BATON_PROFILE=$BATON_PROFILE needs BATON_PORT_OFFSET (a multiple of 100 other than 0 and 100)" >&2
+      return 1 2>/dev/null || exit 1
+    fi
+    ;;
+esac
+_off=$BATON_PORT_OFFSET
+export BATON_PORT_OFFSET
 : "${BATON_HOST:=127.0.0.1}"
 : "${BATON_HOME:=$BATON_ROOT/.baton}"
 : "${BATON_BIN_DIR:=$BATON_HOME/bin}"

@@ -3,13 +3,19 @@
 # typecheck, unit tests, then end-to-end tests against the real servers. Stops the stack after.
 #
 # The run always uses its own stack: BATON_* variables from the calling shell are cleared so a
-# sourced demo profile can never point the tests at the demo servers.
+# sourced demo profile can never point the tests at the demo servers. BATON_PROFILE=test-<name>
+# with BATON_PORT_OFFSET=<n00> runs a second suite beside the first.
+# BATON_TEST_FILES="a.test.ts b.test.ts" runs only those files.
 # BATON_KEEP_STACK=1 leaves the test stack running afterwards (its logs: .baton/test/logs).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 keep="${BATON_KEEP_STACK:-0}"
+# A second suite may run beside the first under its own test-* profile and port offset.
+profile=test offset="" only="${BATON_TEST_FILES:-}"
+case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
 for v in $(compgen -v BATON_); do unset "$v"; done
-export BATON_PROFILE=test
+export BATON_PROFILE=$profile
+[ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
 . "$HERE/env.sh"
 cd "$BATON_ROOT"
@@ -25,8 +31,12 @@ echo "test: typecheck"
 "$HERE/pnpm.sh" exec tsc -p tsconfig.json --noEmit
 
 shopt -s nullglob
-unit=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts)
-e2e=(tests/e2e/*.e2e.test.ts)
-echo "test: ${#unit[@]} unit files, ${#e2e[@]} end-to-end files"
+if [ -n "$only" ]; then
+  read -r -a files <<<"$only"
+else
+  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts tests/e2e/*.e2e.test.ts)
+fi
+echo "test: ${#files[@]} test files"
 # One file at a time: the end-to-end files share the stack and kill services on purpose.
-node --import tsx --test --test-concurrency=1 "${unit[@]}" "${e2e[@]}"
+node --import tsx --test --test-concurrency=1 "${files[@]}"
+
