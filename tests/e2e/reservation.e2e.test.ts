@@ -28,7 +28,7 @@ describe('reservation workflow', () => {
     assert.equal(status.request?.partySize, 2);
     assert.equal(status.request?.time, '20:00');
     assert.equal(status.safety?.needsReview, false);
-    assert.deepEqual(status.steps.map((s) => `${s.agent}:${s.status}`), ['intake:ok', 'availability:ok', 'safety:ok', 'booking:ok', 'notifier:ok']);
+    assert.deepEqual(status.steps.map((s) => `${s.agent}:${s.status}`), ['intake:ok', 'availability:ok', 'safety:ok', 'payment:ok', 'booking:ok', 'notifier:ok']);
     const bookings = (await pos.reservations()).filter((r) => r.holdId === status.hold?.holdId);
     assert.equal(bookings.length, 1, 'exactly one reservation in the POS');
     const confirmations = (await messaging.messages()).filter((m) => m.to === event.data.customer.id);

@@ -62,20 +62,60 @@ export interface SentMessage {
   template: string;
 }
 
+export interface Charge {
+  chargeId: string;
+  idempotencyKey: string;
+  refunded: boolean;
+}
+export interface Refund {
+  chargeId: string;
+  idempotencyKey: string;
+}
+export interface SimStats {
+  requests: number;
+  injectedFailures: number;
+  refused: number;
+}
+export interface Faults {
+  errorRate?: number;
+  latencyMs?: number;
+  latencyAfterCommitMs?: number;
+  outageUntil?: number;
+  refuse?: string[];
+}
+
+/** Fault injection and statistics of one simulated external system. */
+function simulator(baseUrl: () => string) {
+  return {
+    setFaults: async (faults: Faults) => {
+      const response = await fetch(`${baseUrl()}/_faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) throw new Error(`setting faults at ${baseUrl()}: ${response.status} ${await response.text()}`);
+    },
+    clearFaults: () => simulator(baseUrl).setFaults({ errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [] }),
+    stats: () => getJson<SimStats>(`${baseUrl()}/_stats`),
+  };
+}
+
 export const pos = {
+  ...simulator(() => stackEnv().BATON_POS_URL),
   holds: () => getJson<PosHold[]>(`${stackEnv().BATON_POS_URL}/holds`),
   reservations: () => getJson<PosReservation[]>(`${stackEnv().BATON_POS_URL}/reservations`),
-  setFaults: async (faults: Record<string, number>) => {
-    const response = await fetch(`${stackEnv().BATON_POS_URL}/_faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(faults),
-      signal: AbortSignal.timeout(5_000),
-    });
-    if (!response.ok) throw new Error(`setting POS faults: ${response.status}`);
-  },
 };
 
 export const messaging = {
+  ...simulator(() => stackEnv().BATON_MESSAGING_URL),
   messages: () => getJson<SentMessage[]>(`${stackEnv().BATON_MESSAGING_URL}/messages`),
 };
+
+export const payments = {
+  ...simulator(() => stackEnv().BATON_PAYMENT_URL),
+  charges: () => getJson<Charge[]>(`${stackEnv().BATON_PAYMENT_URL}/charges`),
+  refunds: () => getJson<Refund[]>(`${stackEnv().BATON_PAYMENT_URL}/refunds`),
+};
+
+export const simulators = { pos, messaging, payments };

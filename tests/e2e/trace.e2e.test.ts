@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { fetchTrace, newTraceparent, postEvent, reservationEvent, servicesOf, waitFor } from '@baton/testkit';
 import { startStack, waitForState, type Stack } from './support.js';
 
-const PATH = ['gateway', 'orchestrator', 'agent-intake', 'agent-availability', 'agent-safety', 'agent-booking', 'agent-notifier', 'pos-sim', 'messaging-sim'];
+const PATH = ['gateway', 'orchestrator', 'agent-intake', 'agent-availability', 'agent-safety', 'agent-payment', 'agent-booking', 'agent-notifier', 'pos-sim', 'payment-sim', 'messaging-sim'];
 
 describe('tracing across handoffs', () => {
   let stack: Stack;
@@ -34,9 +34,9 @@ describe('tracing across handoffs', () => {
     // Temporal's interceptors: the workflow start, the workflow run and each activity attempt.
     assert.ok(names.some((n) => n.startsWith('StartWorkflow:reservationWorkflow')), 'client start span');
     assert.ok(names.some((n) => n.startsWith('RunWorkflow:reservationWorkflow')), 'workflow span');
-    assert.ok(names.filter((n) => n.startsWith('RunActivity:callAgent')).length >= 5, 'one activity span per step');
+    assert.ok(names.filter((n) => n.startsWith('RunActivity:callAgent')).length >= 6, 'one activity span per step');
     // Baton's messaging spans, one per task consumed and per result bridged.
-    for (const agent of ['intake', 'availability', 'safety', 'booking', 'notifier']) {
+    for (const agent of ['intake', 'availability', 'safety', 'payment', 'booking', 'notifier']) {
       assert.ok(names.includes(`process baton.task.${agent}`), `agent consumer span for ${agent}`);
       assert.ok(names.includes(`process baton.result.${agent}`), `bridge consumer span for ${agent}`);
     }

@@ -3,6 +3,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { AgentName, AgentOutput, AgentParsedInput, CompensableAgent, CompensationOutput, CompensationParsedInput } from '@baton/contracts';
 import type { Logger } from '@baton/telemetry';
+import type { ExternalCall } from './http.js';
 
 export interface AgentContext {
   workflowId: string;
@@ -19,6 +20,11 @@ export interface AgentContext {
    * under `idempotencyKey/name`; the key is also handed to fn for the external system.
    */
   effect<T>(name: string, fn: (idempotencyKey: string) => Promise<T>): Promise<T>;
+  /**
+   * Calls an external system over HTTP through its circuit breaker, with the attempt's deadline
+   * as an upper bound on the call's own timeout.
+   */
+  callExternal<T>(call: Omit<ExternalCall, 'signal'>): Promise<T>;
 }
 
 export interface AgentDefinition<A extends AgentName> {

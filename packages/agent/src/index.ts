@@ -4,3 +4,4 @@ export { serveAgent } from './service.js';
 export { AgentError, ExternalSystemError } from './errors.js';
 export { EffectLedger, type LedgerRecord } from './ledger.js';
 export { callExternal, type ExternalCall } from './http.js';
+export { BreakerRegistry, DEFAULT_BREAKER, type BreakerOptions, type BreakerStateName } from './breaker.js';

@@ -5,7 +5,9 @@ import { agentSchema, consumers, streams, subjects, AgentTask, type AgentErrorIn
 import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
 import { inSpan, type Logger } from '@baton/telemetry';
 import type { AgentContext, AgentDefinition } from './define.js';
+import { BreakerRegistry, type BreakerOptions } from './breaker.js';
 import { AgentError } from './errors.js';
+import { callExternal } from './http.js';
 import { EffectLedger } from './ledger.js';
 
 export interface AgentRuntimeOptions {
@@ -14,10 +16,12 @@ export interface AgentRuntimeOptions {
   tracer?: Tracer;
   ackWaitMs: number;
   concurrency: number;
+  breaker?: BreakerOptions;
 }
 
 export async function runAgent<A extends AgentName>(definition: AgentDefinition<A>, options: AgentRuntimeOptions): Promise<RunningConsumer> {
   const ledger = new EffectLedger(await openLedger(options.bus));
+  const breakers = new BreakerRegistry(definition.name, options.logger, options.breaker);
   const tracer = options.tracer ?? trace.getTracer(`agent-${definition.name}`);
   return startConsumer(options.bus, {
     stream: streams.tasks,
@@ -28,14 +32,14 @@ export async function runAgent<A extends AgentName>(definition: AgentDefinition<
     ackWaitMs: options.ackWaitMs,
     concurrency: options.concurrency,
     logger: options.logger,
-    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer }),
+    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers }),
   });
 }
 
 async function handleTask<A extends AgentName>(
   definition: AgentDefinition<A>,
   { data: task, msg, traceContext }: Delivery<AgentTask>,
-  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer },
+  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry },
 ): Promise<void> {
   const logger = deps.logger.child({ workflowId: task.workflowId, stepId: task.stepId, attempt: task.attempt, kind: task.kind });
   const attributes = {
@@ -76,7 +80,7 @@ async function execute<A extends AgentName>(
   remainingMs: number,
   span: AgentContext['span'],
   logger: Logger,
-  deps: { bus: Bus; ledger: EffectLedger },
+  deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry },
 ): Promise<Outcome> {
   const inputSchema = agentSchema(definition.name, task.kind, 'input');
   const runner = task.kind === 'run' ? definition.handle : definition.compensate;
@@ -90,12 +94,13 @@ async function execute<A extends AgentName>(
     return { code: 'INVALID_INPUT', message: reason, retryable: false };
   }
   const idempotencyKey = `${task.workflowId}/${task.stepId}`;
+  const signal = AbortSignal.timeout(remainingMs);
   const ctx: AgentContext = {
     workflowId: task.workflowId,
     stepId: task.stepId,
     attempt: task.attempt,
     idempotencyKey,
-    signal: AbortSignal.timeout(remainingMs),
+    signal,
     logger,
     span,
     effect: async (name, fn) => {
@@ -103,6 +108,13 @@ async function execute<A extends AgentName>(
       span.addEvent(replayed ? 'effect replayed from ledger' : 'effect performed', { 'baton.effect': name });
       if (replayed) logger.info({ effect: name }, 'effect already in ledger; not repeated');
       return result;
+    },
+    callExternal: async (call) => {
+      try {
+        return await deps.breakers.run(call.system, () => callExternal({ ...call, signal }));
+      } finally {
+        span.setAttribute(`baton.breaker.${call.system}`, deps.breakers.state(call.system));
+      }
     },
   };
   try {

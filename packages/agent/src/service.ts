@@ -4,6 +4,7 @@ import { AgentRuntimeConfig, loadConfigOrExit, type AgentName } from '@baton/con
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import type { AgentDefinition } from './define.js';
+import { DEFAULT_BREAKER } from './breaker.js';
 import { runAgent } from './runtime.js';
 
 export async function serveAgent<A extends AgentName>(definition: AgentDefinition<A>): Promise<void> {
@@ -19,6 +20,7 @@ export async function serveAgent<A extends AgentName>(definition: AgentDefinitio
     tracer: telemetry.tracer,
     ackWaitMs: config.BATON_AGENT_ACK_WAIT_MS,
     concurrency: config.BATON_AGENT_CONCURRENCY,
+    breaker: { ...DEFAULT_BREAKER, cooldownMs: config.BATON_BREAKER_COOLDOWN_MS },
   });
   onShutdown(logger, [() => consumer.stop(), () => bus.close(), () => telemetry.shutdown()]);
   logger.info({ agent: definition.name }, 'ready');

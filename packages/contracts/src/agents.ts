@@ -20,8 +20,11 @@ export type SafetyAssessment = z.infer<typeof SafetyAssessment>;
 export const Booking = z.object({ reservationId: z.string().min(1), tableId: z.string().min(1) });
 export type Booking = z.infer<typeof Booking>;
 
-export const NoticeKind = z.enum(['confirmed', 'declined', 'expired']);
+export const NoticeKind = z.enum(['confirmed', 'declined', 'expired', 'cancelled']);
 export type NoticeKind = z.infer<typeof NoticeKind>;
+
+export const Deposit = z.object({ chargeId: z.string().min(1), amountCents: z.number().int().positive() });
+export type Deposit = z.infer<typeof Deposit>;
 
 export const agentContracts = {
   intake: {
@@ -36,6 +39,11 @@ export const agentContracts = {
   safety: {
     input: z.object({ request: ReservationRequest, originalText: z.string() }),
     output: SafetyAssessment,
+  },
+  payment: {
+    input: z.object({ request: ReservationRequest, amountCents: z.number().int().positive() }),
+    output: Deposit,
+    compensation: { input: z.object({ chargeId: z.string().min(1) }), output: z.object({ refunded: z.boolean() }) },
   },
   booking: {
     input: z.object({ request: ReservationRequest, hold: TableHold }),

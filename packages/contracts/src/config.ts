@@ -46,6 +46,8 @@ export const AgentRuntimeConfig = BaseServiceConfig.extend({
   /** A task not acked or marked in progress within this time is redelivered. */
   BATON_AGENT_ACK_WAIT_MS: durationMs.default(10_000),
   BATON_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(8),
+  /** How long a circuit breaker stays open before it lets a probe through. */
+  BATON_BREAKER_COOLDOWN_MS: durationMs.default(10_000),
 });
 
 export const configFields = { port, durationMs };

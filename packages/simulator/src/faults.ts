@@ -11,6 +11,8 @@ export const FaultSettings = z.object({
   latencyAfterCommitMs: z.number().int().min(0).max(600_000).default(0),
   /** While now < outageUntil (epoch ms) every request is answered 503. */
   outageUntil: z.number().int().min(0).default(0),
+  /** Routes ("POST /refunds") answered 422 REFUSED_BY_PROVIDER: a definite, final no. */
+  refuse: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/\S*$/)).default([]),
 });
 export type FaultSettings = z.infer<typeof FaultSettings>;
 
@@ -29,6 +31,10 @@ export class Faults {
   set(patch: Partial<FaultSettings>): FaultSettings {
     this.settings = FaultSettings.parse({ ...this.settings, ...patch });
     return this.settings;
+  }
+
+  refuses(method: string, route: string): boolean {
+    return this.settings.refuse.includes(`${method} ${route}`);
   }
 
   /** Whether this request should fail before touching state. */

@@ -41,6 +41,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const faults = new Faults();
   const tracer = trace.getTracer(`${options.name}-sim`);
 
+  // What the system was asked and what faults it injected: the chaos report's per-step rates.
+  const stats = { requests: 0, injectedFailures: 0, refused: 0 };
+  app.get('/_stats', async () => stats);
   app.get('/health', async () => ({ ok: true, system: options.name }));
   app.get('/_faults', async () => faults.current);
   app.put('/_faults', async (req, reply) => {
@@ -52,8 +55,16 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const write: SimulatorContext['write'] = (method, url, schema, apply) => {
     const handle = async (req: FastifyRequest, reply: FastifyReply) => {
       const settings = faults.current;
+      stats.requests++;
       if (settings.latencyMs) await sleep(settings.latencyMs);
-      if (faults.shouldFail()) return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
+      if (faults.shouldFail()) {
+        stats.injectedFailures++;
+        return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
+      }
+      if (faults.refuses(method, url)) {
+        stats.refused++;
+        return reply.code(422).send({ code: 'REFUSED_BY_PROVIDER', message: `${options.name} refuses ${method} ${url} (injected fault)` });
+      }
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || key.length === 0) return reply.code(400).send({ code: 'MISSING_IDEMPOTENCY_KEY', message: 'every write needs an Idempotency-Key header' });
       const answerKey = `idem.${RecordStore.digest(`${method} ${req.url} ${key}`)}`;

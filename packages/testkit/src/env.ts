@@ -18,6 +18,7 @@ const StackEnv = z.object({
   BATON_GATEWAY_URL: z.string().default('http://127.0.0.1:8340'),
   BATON_POS_URL: z.string().default('http://127.0.0.1:8341'),
   BATON_MESSAGING_URL: z.string().default('http://127.0.0.1:8342'),
+  BATON_PAYMENT_URL: z.string().default('http://127.0.0.1:8343'),
 });
 export type StackEnv = z.infer<typeof StackEnv>;
 

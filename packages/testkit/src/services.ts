@@ -6,7 +6,7 @@ import { execa, type ResultPromise } from 'execa';
 import { repoRoot, stackEnv } from './env.js';
 import { WaitTimeoutError } from './wait.js';
 
-export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'booking', 'notifier'] as const;
+export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'payment-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'payment', 'booking', 'notifier'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface ServiceOptions {

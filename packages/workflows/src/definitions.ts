@@ -3,7 +3,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { AgentName, Booking, ReservationRequest, SafetyAssessment, TableHold } from '@baton/contracts';
+import type { AgentName, Booking, Deposit, ReservationRequest, SafetyAssessment, TableHold } from '@baton/contracts';
 
 /** Mirrors the workflow's named state, so the Temporal UI can filter by it. */
 export const BatonState = defineSearchAttributeKey('BatonState', SearchAttributeType.KEYWORD);
@@ -14,17 +14,20 @@ export const ReservationStates = [
   'Holding table',
   'Checking safety',
   'Awaiting approval',
+  'Charging deposit',
   'Booking',
   'Confirming to customer',
-  'Releasing hold',
+  'Compensating',
   'Telling customer',
+  'Needs attention',
   'Confirmed',
   'Declined',
   'Expired',
+  'Compensated',
   'Failed',
 ] as const;
 export type ReservationState = (typeof ReservationStates)[number];
-export const terminalReservationStates: ReadonlySet<ReservationState> = new Set(['Confirmed', 'Declined', 'Expired', 'Failed']);
+export const terminalReservationStates: ReadonlySet<ReservationState> = new Set(['Confirmed', 'Declined', 'Expired', 'Compensated', 'Failed']);
 
 export interface StepRecord {
   stepId: string;
@@ -45,6 +48,21 @@ export const Decision = z.object({
 export type Decision = z.infer<typeof Decision>;
 export type DecisionInput = z.input<typeof Decision>;
 
+export const Resolution = z.object({
+  resolvedBy: z.string().min(1).max(200),
+  note: z.string().max(2000).default(''),
+});
+export type Resolution = z.infer<typeof Resolution>;
+export type ResolutionInput = z.input<typeof Resolution>;
+
+/** Something only a person can finish: a compensation that kept failing, a customer not told. */
+export interface Attention {
+  reason: string;
+  failures: Array<{ name: string; error: string }>;
+  since: string;
+  resolution?: Resolution & { resolvedAt: string };
+}
+
 export interface ReservationStatus {
   state: ReservationState;
   eventId: string;
@@ -52,10 +70,14 @@ export interface ReservationStatus {
   hold?: TableHold;
   safety?: SafetyAssessment;
   decision?: Decision & { decidedAt: string };
+  deposit?: Deposit | { waived: true; reason: string };
   booking?: Booking;
   holdReleased: boolean;
   steps: StepRecord[];
   failure?: string;
+  /** Names of the compensations that ran, in the order they ran. */
+  compensated: string[];
+  attention?: Attention;
 }
 
 export const getReservationStatus = defineQuery<ReservationStatus>('getReservationStatus');
@@ -64,6 +86,9 @@ export const decideReservation = defineUpdate<ReservationStatus, [DecisionInput]
 
 /** A person decides within a day, or the hold is released and the customer told. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3600_000;
+
+/** A person's word that an escalated problem is dealt with; refused unless one is open. */
+export const resolveAttention = defineUpdate<ReservationStatus, [ResolutionInput]>('resolveAttention');
 
 export const workflowTypes = { reservation: 'reservationWorkflow' } as const;
 

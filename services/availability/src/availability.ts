@@ -1,6 +1,6 @@
 // Availability: holds a table in the POS for the requested slot; its compensation releases it.
 import { z } from 'zod';
-import { callExternal, defineAgent } from '@baton/agent';
+import { defineAgent } from '@baton/agent';
 import type { TableHold } from '@baton/contracts';
 
 export const AvailabilityConfig = z.object({
@@ -13,26 +13,24 @@ export function availabilityAgent(config: z.output<typeof AvailabilityConfig>) {
     name: 'availability',
     async handle({ request }, ctx) {
       return ctx.effect('hold-table', (idempotencyKey) =>
-        callExternal<TableHold>({
+        ctx.callExternal<TableHold>({
           system: 'pos',
           method: 'POST',
           url: `${config.BATON_POS_URL}/holds`,
           body: { partySize: request.partySize, date: request.date, time: request.time },
           idempotencyKey,
           timeoutMs: config.BATON_POS_TIMEOUT_MS,
-          signal: ctx.signal,
         }),
       );
     },
     async compensate({ holdId }, ctx) {
       const answer = await ctx.effect('release-hold', (idempotencyKey) =>
-        callExternal<{ released: boolean }>({
+        ctx.callExternal<{ released: boolean }>({
           system: 'pos',
           method: 'DELETE',
           url: `${config.BATON_POS_URL}/holds/${encodeURIComponent(holdId)}`,
           idempotencyKey,
           timeoutMs: config.BATON_POS_TIMEOUT_MS,
-          signal: ctx.signal,
         }),
       );
       return { released: answer.released };

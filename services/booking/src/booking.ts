@@ -1,7 +1,7 @@
 // Booking: turns the table hold into a reservation in the POS. Irreversible from the customer's
 // point of view, so it runs once per step whatever happens to the task (ledger + idempotency key).
 import { z } from 'zod';
-import { callExternal, defineAgent } from '@baton/agent';
+import { defineAgent } from '@baton/agent';
 import type { Booking } from '@baton/contracts';
 
 export const BookingConfig = z.object({
@@ -14,14 +14,13 @@ export function bookingAgent(config: z.output<typeof BookingConfig>) {
     name: 'booking',
     async handle({ request, hold }, ctx) {
       return ctx.effect('reserve', (idempotencyKey) =>
-        callExternal<Booking>({
+        ctx.callExternal<Booking>({
           system: 'pos',
           method: 'POST',
           url: `${config.BATON_POS_URL}/reservations`,
           body: { holdId: hold.holdId, partySize: request.partySize, customerId: request.customer.id },
           idempotencyKey,
           timeoutMs: config.BATON_POS_TIMEOUT_MS,
-          signal: ctx.signal,
         }),
       );
     },

@@ -1,6 +1,6 @@
 // Notifier: tells the customer what happened, through the messaging provider, once per step.
 import { z } from 'zod';
-import { callExternal, defineAgent } from '@baton/agent';
+import { defineAgent } from '@baton/agent';
 import type { NoticeKind, ReservationRequest } from '@baton/contracts';
 
 export const NotifierConfig = z.object({
@@ -17,6 +17,8 @@ export function messageFor(kind: NoticeKind, request: ReservationRequest): strin
       return `Hello ${request.customer.name}, we are sorry: we cannot take your reservation for ${when}. Please call us.`;
     case 'expired':
       return `Hello ${request.customer.name}, we could not confirm your reservation for ${when} in time. Please call us.`;
+    case 'cancelled':
+      return `Hello ${request.customer.name}, we could not complete your reservation for ${when}; any deposit has been refunded. Please call us.`;
   }
 }
 
@@ -25,14 +27,13 @@ export function notifierAgent(config: z.output<typeof NotifierConfig>) {
     name: 'notifier',
     async handle({ request, kind }, ctx) {
       return ctx.effect('send', (idempotencyKey) =>
-        callExternal<{ messageId: string }>({
+        ctx.callExternal<{ messageId: string }>({
           system: 'messaging',
           method: 'POST',
           url: `${config.BATON_MESSAGING_URL}/messages`,
           body: { to: request.customer.id, template: `reservation-${kind}`, body: messageFor(kind, request) },
           idempotencyKey,
           timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
-          signal: ctx.signal,
         }),
       );
     },

@@ -10,8 +10,11 @@ export interface StepPolicy {
   /** All attempts of the step together. */
   scheduleToCloseTimeout?: ActivityOptions['scheduleToCloseTimeout'];
   maximumAttempts?: number;
-  initialInterval?: ActivityOptions extends { retry?: infer R } ? (R extends { initialInterval?: infer I } ? I : never) : never;
+  initialInterval?: Duration;
+  maximumInterval?: Duration;
 }
+
+type Duration = NonNullable<ActivityOptions['startToCloseTimeout']>;
 
 /** Defaults for an agent step: an agent answers in seconds; if it is down, retry for 10 minutes. */
 export const DEFAULT_STEP_POLICY: StepPolicy = {
@@ -20,8 +23,9 @@ export const DEFAULT_STEP_POLICY: StepPolicy = {
   initialInterval: '1 second',
 };
 
-/** Error codes an agent may return that no retry can fix. */
-export const NON_RETRYABLE_CODES = ['INVALID_INPUT', 'NOT_SUPPORTED'];
+/** Error codes no retry can fix. Agents also mark their errors retryable or not; this list
+ *  guards the codes Baton itself produces. */
+export const NON_RETRYABLE_CODES = ['INVALID_INPUT', 'NOT_SUPPORTED', 'WRONG_AGENT'];
 
 function activitiesFor(policy: StepPolicy) {
   return proxyActivities<HandoffActivities>({
@@ -30,7 +34,7 @@ function activitiesFor(policy: StepPolicy) {
     retry: {
       initialInterval: policy.initialInterval ?? '1 second',
       backoffCoefficient: 2,
-      maximumInterval: '30 seconds',
+      maximumInterval: policy.maximumInterval ?? '30 seconds',
       // Unset means unlimited: the schedule-to-close timeout bounds the step instead.
       ...(policy.maximumAttempts ? { maximumAttempts: policy.maximumAttempts } : {}),
       nonRetryableErrorTypes: NON_RETRYABLE_CODES,

@@ -1,21 +1,25 @@
 // The reservation workflow: intake -> hold a table -> safety check -> (a person decides when
-// flagged) -> book -> confirm. A declined, expired or failed request releases its hold and tells
-// the customer. Every move between states happens in `enter`, so the state machine reads top down.
-import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo, log } from '@temporalio/workflow';
-import type { NoticeKind, ReservationRequested } from '@baton/contracts';
+// flagged) -> deposit -> book -> confirm. Effects register their compensation in a saga; a
+// declined, expired or failed request undoes them newest first and tells the customer. What
+// cannot be undone or told goes to a person. Every move between states happens in `enter`.
+import { condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { AgentName, NoticeKind, ReservationRequested } from '@baton/contracts';
 import {
   BatonState,
   BatonWorkflowType,
   DEFAULT_APPROVAL_TIMEOUT_MS,
   Decision,
+  Resolution,
   decideReservation,
   getReservationStatus,
+  resolveAttention,
   type ReservationState,
   type ReservationStatus,
   type StepRecord,
 } from '../definitions.js';
 import { callAgent, compensateAgent } from './call-agent.js';
-import type { AgentName } from '@baton/contracts';
+import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
+import { Saga, causeOf } from './saga.js';
 
 export interface ReservationInput {
   event: ReservationRequested;
@@ -24,7 +28,9 @@ export interface ReservationInput {
 }
 
 export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
-  const status: ReservationStatus = { state: 'Understanding request', eventId: input.event.id, holdReleased: false, steps: [] };
+  const status: ReservationStatus = { state: 'Understanding request', eventId: input.event.id, holdReleased: false, steps: [], compensated: [] };
+  const saga = new Saga();
+
   const enter = (state: ReservationState) => {
     status.state = state;
     upsertSearchAttributes([
@@ -41,9 +47,15 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
       Object.assign(record, { status: 'ok', output, finishedAt: new Date().toISOString() });
       return output;
     } catch (err) {
-      Object.assign(record, { status: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString() });
+      Object.assign(record, { status: 'failed', error: causeOf(err), finishedAt: new Date().toISOString() });
       throw err;
     }
+  };
+  /** Hands a problem to a person and waits, however long, until they say it is dealt with. */
+  const escalate = async (reason: string, failures: Array<{ name: string; error: string }>) => {
+    status.attention = { reason, failures, since: new Date().toISOString() };
+    enter('Needs attention');
+    await condition(() => status.attention?.resolution !== undefined);
   };
 
   setHandler(getReservationStatus, () => status);
@@ -63,64 +75,103 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
       },
     },
   );
+  setHandler(
+    resolveAttention,
+    (resolution) => {
+      if (status.attention) status.attention.resolution = { ...Resolution.parse(resolution), resolvedAt: new Date().toISOString() };
+      return status;
+    },
+    {
+      validator: (resolution) => {
+        if (status.state !== 'Needs attention' || !status.attention) throw new Error(`nothing needs attention: the reservation is in state "${status.state}"`);
+        const parsed = Resolution.safeParse(resolution);
+        if (!parsed.success) throw new Error(`invalid resolution: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      },
+    },
+  );
 
   enter('Understanding request');
   const receivedOn = input.event.data.receivedOn ?? input.event.time.slice(0, 10);
-  const request = await step('intake', 'intake', 'run', () => callAgent('intake', 'intake', { ...input.event.data, receivedOn }));
+  let request;
+  try {
+    request = await step('intake', 'intake', 'run', () => callAgent('intake', 'intake', { ...input.event.data, receivedOn }, AGENT_STEP));
+  } catch (err) {
+    // Nothing has happened yet, so there is nothing to undo.
+    status.failure = causeOf(err);
+    enter('Failed');
+    return status;
+  }
   status.request = request;
 
-  enter('Holding table');
-  const hold = await step('hold-table', 'availability', 'run', () => callAgent('availability', 'hold-table', { request }));
-  status.hold = hold;
-
-  const release = async () => {
-    enter('Releasing hold');
-    await step('release-hold', 'availability', 'compensate', () => compensateAgent('availability', 'release-hold', { holdId: hold.holdId }));
-    status.holdReleased = true;
-  };
-  const tell = async (kind: NoticeKind) => {
-    enter('Telling customer');
-    await step(`notify-${kind}`, 'notifier', 'run', () =>
-      callAgent('notifier', `notify-${kind}`, { request, kind, ...(status.booking ? { reservationId: status.booking.reservationId } : {}) }),
+  const tell = (kind: NoticeKind, policy = AGENT_STEP) =>
+    step(`notify-${kind}`, 'notifier', 'run', () =>
+      callAgent('notifier', `notify-${kind}`, { request, kind, ...(status.booking ? { reservationId: status.booking.reservationId } : {}) }, policy),
     );
+  /** Undo every effect, tell the customer, and hand whatever could not be done to a person. */
+  const unwind = async (kind: NoticeKind, outcome: ReservationState) => {
+    enter('Compensating');
+    const failures = await saga.compensate();
+    enter('Telling customer');
+    try {
+      await tell(kind, COMPENSATION_STEP);
+    } catch (err) {
+      failures.push({ name: `notify-${kind}`, error: causeOf(err) });
+    }
+    if (failures.length > 0) await escalate(`could not finish undoing the reservation (${failures.map((f) => f.name).join(', ')})`, failures);
+    enter(outcome);
+    return status;
   };
 
   try {
-    enter('Checking safety');
-    const safety = await step('safety-check', 'safety', 'run', () =>
-      callAgent('safety', 'safety-check', { request, originalText: input.event.data.text }),
-    );
-    status.safety = safety;
+    enter('Holding table');
+    const hold = await step('hold-table', 'availability', 'run', () => callAgent('availability', 'hold-table', { request }, AGENT_STEP));
+    status.hold = hold;
+    saga.add('release-hold', async () => {
+      await step('release-hold', 'availability', 'compensate', () => compensateAgent('availability', 'release-hold', { holdId: hold.holdId }, COMPENSATION_STEP));
+      status.holdReleased = true;
+      status.compensated.push('release-hold');
+    });
 
-    if (safety.needsReview) {
+    enter('Checking safety');
+    status.safety = await step('safety-check', 'safety', 'run', () => callAgent('safety', 'safety-check', { request, originalText: input.event.data.text }, AGENT_STEP));
+
+    if (status.safety.needsReview) {
       enter('Awaiting approval');
       const decided = await condition(() => status.decision !== undefined, input.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS);
-      if (!decided) {
-        await release();
-        await tell('expired');
-        enter('Expired');
-        return status;
-      }
-      if (status.decision?.decision === 'decline') {
-        await release();
-        await tell('declined');
-        enter('Declined');
-        return status;
-      }
+      if (!decided) return await unwind('expired', 'Expired');
+      if (status.decision?.decision === 'decline') return await unwind('declined', 'Declined');
+    }
+
+    enter('Charging deposit');
+    const amountCents = request.partySize * DEPOSIT_PER_GUEST_CENTS;
+    try {
+      const deposit = await step('deposit', 'payment', 'run', () => callAgent('payment', 'deposit', { request, amountCents }, DEPOSIT_STEP));
+      status.deposit = deposit;
+      saga.add('refund-deposit', async () => {
+        await step('refund-deposit', 'payment', 'compensate', () => compensateAgent('payment', 'refund-deposit', { chargeId: deposit.chargeId }, COMPENSATION_STEP));
+        status.compensated.push('refund-deposit');
+      });
+    } catch (err) {
+      // Fallback: a regular's table is not lost to a payment outage; anyone else's request fails.
+      if (!request.customer.regular) throw err;
+      status.deposit = { waived: true, reason: `payment failed for a regular: ${causeOf(err)}` };
     }
 
     enter('Booking');
-    status.booking = await step('book', 'booking', 'run', () => callAgent('booking', 'book', { request, hold }));
-    enter('Confirming to customer');
-    await step('notify-confirmed', 'notifier', 'run', () =>
-      callAgent('notifier', 'notify-confirmed', { request, kind: 'confirmed', reservationId: status.booking?.reservationId }),
-    );
-    enter('Confirmed');
-    return status;
+    status.booking = await step('book', 'booking', 'run', () => callAgent('booking', 'book', { request, hold }, AGENT_STEP));
   } catch (err) {
-    status.failure = (err as Error).message;
-    if (!status.booking && !status.holdReleased) await release();
-    enter('Failed');
-    throw ApplicationFailure.nonRetryable(`reservation ${workflowInfo().workflowId} failed: ${status.failure}`, 'RESERVATION_FAILED');
+    status.failure = causeOf(err);
+    return await unwind('cancelled', saga.size > 0 ? 'Compensated' : 'Failed');
   }
+
+  // The booking stands from here on: a confirmation that cannot be sent goes to a person, it
+  // does not undo the reservation.
+  enter('Confirming to customer');
+  try {
+    await tell('confirmed');
+  } catch (err) {
+    await escalate('the booking is made but the customer could not be told', [{ name: 'notify-confirmed', error: causeOf(err) }]);
+  }
+  enter('Confirmed');
+  return status;
 }

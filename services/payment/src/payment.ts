@@ -1,0 +1,41 @@
+// Payment: charges the reservation deposit; its compensation refunds it. Both are effects that
+// must happen once per step, whatever happens to the task.
+import { z } from 'zod';
+import { defineAgent } from '@baton/agent';
+import type { Deposit } from '@baton/contracts';
+
+export const PaymentConfig = z.object({
+  BATON_PAYMENT_URL: z.url().default('http://127.0.0.1:8343'),
+  BATON_PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+});
+
+export function paymentAgent(config: z.output<typeof PaymentConfig>) {
+  return defineAgent({
+    name: 'payment',
+    async handle({ request, amountCents }, ctx) {
+      return ctx.effect('charge', (idempotencyKey) =>
+        ctx.callExternal<Deposit>({
+          system: 'payment',
+          method: 'POST',
+          url: `${config.BATON_PAYMENT_URL}/charges`,
+          body: { customerId: request.customer.id, amountCents },
+          idempotencyKey,
+          timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS,
+        }),
+      );
+    },
+    async compensate({ chargeId }, ctx) {
+      const answer = await ctx.effect('refund', (idempotencyKey) =>
+        ctx.callExternal<{ refunded: boolean }>({
+          system: 'payment',
+          method: 'POST',
+          url: `${config.BATON_PAYMENT_URL}/refunds`,
+          body: { chargeId },
+          idempotencyKey,
+          timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS,
+        }),
+      );
+      return { refunded: answer.refunded };
+    },
+  });
+}
