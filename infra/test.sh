@@ -6,6 +6,7 @@
 # sourced demo profile can never point the tests at the demo servers. BATON_PROFILE=test-<name>
 # with BATON_PORT_OFFSET=<n00> runs a second suite beside the first.
 # BATON_TEST_FILES="a.test.ts b.test.ts" runs only those files.
+# BATON_CHAOS_N=1000 sizes the chaos suite for a long run (`npm run chaos` does that).
 # BATON_KEEP_STACK=1 leaves the test stack running afterwards (its logs: .baton/test/logs).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,7 +14,8 @@ keep="${BATON_KEEP_STACK:-0}"
 # A second suite may run beside the first under its own test-* profile and port offset.
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
-for v in $(compgen -v BATON_); do unset "$v"; done
+# Suite settings (BATON_CHAOS_N, ...) pass through; addresses and ports never do.
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_*) ;; *) unset "$v" ;; esac; done
 export BATON_PROFILE=$profile
 [ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
@@ -34,7 +36,7 @@ shopt -s nullglob
 if [ -n "$only" ]; then
   read -r -a files <<<"$only"
 else
-  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts tests/e2e/*.e2e.test.ts)
+  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts tests/e2e/*.e2e.test.ts tests/chaos/*.chaos.test.ts)
 fi
 echo "test: ${#files[@]} test files"
 # One file at a time: the end-to-end files share the stack and kill services on purpose.

@@ -50,6 +50,7 @@ export interface PosHold {
   date: string;
   time: string;
   status: 'held' | 'released' | 'booked';
+  idempotencyKey: string;
   createdAt: string;
 }
 export interface PosReservation {
@@ -60,6 +61,7 @@ export interface PosReservation {
 export interface SentMessage {
   to: string;
   template: string;
+  idempotencyKey: string;
 }
 
 export interface Charge {

@@ -2,8 +2,9 @@
 //   baton pending                       reservations waiting for a person
 //   baton status <workflowId>           the full state of one reservation
 //   baton decide <workflowId> approve|decline --by <name> [--reason <text>]
+//   baton resolve <workflowId> --by <name> [--note <text>]   close an escalated problem
 import { Command, Option } from 'commander';
-import { connectTemporal, decide, pending, status } from './decisions.js';
+import { connectTemporal, decide, pending, resolve, status } from './decisions.js';
 
 const program = new Command('baton').description('Decide reservations that wait for a person.');
 
@@ -30,6 +31,16 @@ program
       const after = await decide(c, id, { decision, decidedBy: opts.by, reason: opts.reason });
       return { workflowId: id, decision, state: after.state };
     }),
+  );
+
+program
+  .command('resolve')
+  .argument('<workflowId>')
+  .requiredOption('--by <name>', 'who dealt with it (recorded)')
+  .addOption(new Option('--note <text>', 'what was done').default(''))
+  .description('say that a problem the workflow escalated (e.g. a refund that failed) is dealt with')
+  .action((id: string, opts: { by: string; note: string }) =>
+    withClient(async (c) => ({ workflowId: id, state: (await resolve(c, id, { resolvedBy: opts.by, note: opts.note })).state })),
   );
 
 program.parseAsync().catch((err: unknown) => {

@@ -2,7 +2,7 @@
 // and the web console later; every decision is a validated Temporal update.
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TemporalClientConfig, loadConfig } from '@baton/contracts';
-import { decideReservation, getReservationStatus, type DecisionInput, type ReservationStatus } from '@baton/workflows';
+import { decideReservation, getReservationStatus, resolveAttention, type DecisionInput, type ReservationStatus, type ResolutionInput } from '@baton/workflows';
 
 export async function connectTemporal(env = process.env): Promise<{ client: Client; close(): Promise<void> }> {
   const config = loadConfig(TemporalClientConfig, env);
@@ -26,12 +26,26 @@ export async function decide(client: Client, workflowId: string, decision: Decis
   }
 }
 
+/** A person says an escalated problem (a refund that would not go through, a customer not
+ *  told) is dealt with; the workflow then finishes. */
+export async function resolve(client: Client, workflowId: string, resolution: ResolutionInput): Promise<ReservationStatus> {
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate(resolveAttention, { args: [resolution] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) throw new DecisionRefusedError(`${workflowId} is not waiting for a person: ${err.message}`);
+    throw err;
+  }
+}
+
 export async function status(client: Client, workflowId: string): Promise<ReservationStatus> {
   return client.workflow.getHandle(workflowId).query(getReservationStatus);
 }
 
-export async function pending(client: Client): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const wf of client.workflow.list({ query: `BatonState = "Awaiting approval" AND ExecutionStatus = "Running"` })) ids.push(wf.workflowId);
-  return ids;
+/** Reservations waiting for a person: a decision at the gate, or an escalated problem. */
+export async function pending(client: Client): Promise<Array<{ workflowId: string; state: string }>> {
+  const waiting: Array<{ workflowId: string; state: string }> = [];
+  const query = `BatonState IN ("Awaiting approval", "Needs attention") AND ExecutionStatus = "Running"`;
+  for await (const wf of client.workflow.list({ query })) waiting.push({ workflowId: wf.workflowId, state: String(wf.searchAttributes.BatonState?.[0] ?? '') });
+  return waiting;
 }

@@ -1,1 +1,1 @@
-export { connectTemporal, decide, status, pending, DecisionRefusedError } from './decisions.js';
+export { connectTemporal, decide, resolve, status, pending, DecisionRefusedError } from './decisions.js';

@@ -18,6 +18,7 @@ export interface Hold {
   time: string;
   status: 'held' | 'released' | 'booked';
   slotKey: string;
+  idempotencyKey: string;
   createdAt: string;
 }
 
@@ -36,12 +37,12 @@ export interface Reservation {
 export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): void {
   const floor = tables.map((seats, i) => ({ tableId: `T${i + 1}`, seats })).sort((a, b) => a.seats - b.seats);
 
-  sim.write('POST', '/holds', Slot, async (slot) => {
+  sim.write('POST', '/holds', Slot, async (slot, req) => {
     const holdId = randomUUID();
     for (const table of floor.filter((t) => t.seats >= slot.partySize)) {
       const slotKey = `slot.${slot.date}.${slot.time.replace(':', '')}.${table.tableId}`;
       if (!(await sim.store.create(slotKey, { holdId }))) continue;
-      const hold: Hold = { holdId, tableId: table.tableId, seats: table.seats, date: slot.date, time: slot.time, status: 'held', slotKey, createdAt: new Date().toISOString() };
+      const hold: Hold = { holdId, tableId: table.tableId, seats: table.seats, date: slot.date, time: slot.time, status: 'held', slotKey, idempotencyKey: String(req.headers['idempotency-key']), createdAt: new Date().toISOString() };
       await sim.store.put(`holds.${holdId}`, hold);
       return { status: 201, body: { holdId, tableId: table.tableId, seats: table.seats } };
     }
