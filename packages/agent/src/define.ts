@@ -4,6 +4,9 @@ import type { Span } from '@opentelemetry/api';
 import type { AgentName, AgentOutput, AgentParsedInput, CompensableAgent, CompensationOutput, CompensationParsedInput } from '@baton/contracts';
 import type { Logger } from '@baton/telemetry';
 import type { ExternalCall } from './http.js';
+import type { AgentModel } from './models/chain.js';
+import type { AgentTools } from './tools/gateway.js';
+import type { AgentArtifacts } from './artifacts.js';
 
 export interface AgentContext {
   workflowId: string;
@@ -25,6 +28,12 @@ export interface AgentContext {
    * as an upper bound on the call's own timeout.
    */
   callExternal<T>(call: Omit<ExternalCall, 'signal'>): Promise<T>;
+  /** Structured output from the configured model chain, validated by the schema you pass; your rules serve last. */
+  model: AgentModel;
+  /** Tools over MCP, limited to this agent's allow-list (BATON_TOOLS_ALLOW); a refused call is audited. */
+  tools: AgentTools;
+  /** Large artifacts by reference: put returns a small ArtifactRef to return in the output. */
+  artifacts: AgentArtifacts;
 }
 
 export interface AgentDefinition<A extends AgentName> {

@@ -3,12 +3,16 @@
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { agentSchema, consumers, streams, subjects, AgentTask, type AgentErrorInfo, type AgentName, type AgentResult } from '@baton/contracts';
 import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
-import { inSpan, type Logger } from '@baton/telemetry';
+import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
 import type { AgentContext, AgentDefinition } from './define.js';
 import { BreakerRegistry, type BreakerOptions } from './breaker.js';
 import { AgentError } from './errors.js';
 import { callExternal } from './http.js';
 import { EffectLedger } from './ledger.js';
+import { ArtifactStore } from './artifacts.js';
+import { ModelChain } from './models/chain.js';
+import { ToolGateway } from './tools/gateway.js';
+import type { ToolConfig } from './tools/config.js';
 
 export interface AgentRuntimeOptions {
   bus: Bus;
@@ -17,12 +21,19 @@ export interface AgentRuntimeOptions {
   ackWaitMs: number;
   concurrency: number;
   breaker?: BreakerOptions;
+  /** The model chain handlers reach as ctx.model; default: rules only. */
+  models?: ModelChain;
+  /** MCP servers and allow-list behind ctx.tools; default: no tools. */
+  tools?: ToolConfig;
 }
 
 export async function runAgent<A extends AgentName>(definition: AgentDefinition<A>, options: AgentRuntimeOptions): Promise<RunningConsumer> {
   const ledger = new EffectLedger(await openLedger(options.bus));
   const breakers = new BreakerRegistry(definition.name, options.logger, options.breaker);
   const tracer = options.tracer ?? trace.getTracer(`agent-${definition.name}`);
+  const models = options.models ?? new ModelChain([]);
+  const gateway = new ToolGateway({ agent: definition.name, bus: options.bus, servers: {}, allow: [], ...options.tools });
+  const artifacts = await ArtifactStore.open(options.bus);
   return startConsumer(options.bus, {
     stream: streams.tasks,
     durable: consumers.agent(definition.name),
@@ -32,14 +43,14 @@ export async function runAgent<A extends AgentName>(definition: AgentDefinition<
     ackWaitMs: options.ackWaitMs,
     concurrency: options.concurrency,
     logger: options.logger,
-    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers }),
+    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers, models, gateway, artifacts }),
   });
 }
 
 async function handleTask<A extends AgentName>(
   definition: AgentDefinition<A>,
   { data: task, msg, traceContext }: Delivery<AgentTask>,
-  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry },
+  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
 ): Promise<void> {
   const logger = deps.logger.child({ workflowId: task.workflowId, stepId: task.stepId, attempt: task.attempt, kind: task.kind });
   const attributes = {
@@ -66,8 +77,15 @@ async function handleTask<A extends AgentName>(
       await publishResult(deps.bus, task, { code: 'WRONG_AGENT', message: `task for ${task.agent} reached ${definition.name}`, retryable: false });
       return;
     }
+    const startedAt = performance.now();
     const outcome = await execute(definition, task, remainingMs, span, logger, deps);
     await publishResult(deps.bus, task, outcome);
+    const labels = { 'baton.agent': definition.name, 'baton.task.kind': task.kind };
+    const m = batonMetrics();
+    m.taskDuration.record((performance.now() - startedAt) / 1000, { ...labels, 'baton.outcome': 'output' in outcome ? 'ok' : 'error' });
+    if (!('output' in outcome)) m.taskErrors.add(1, { ...labels, 'baton.error.code': outcome.code });
+    if (task.attempt > 1) m.taskRetries.add(1, labels);
+    if (msg.info.deliveryCount > 1) m.taskRedeliveries.add(1, labels);
     logger.info('output' in outcome ? { status: 'ok' } : { status: 'error', code: outcome.code }, 'task handled');
   }, traceContext);
 }
@@ -80,7 +98,7 @@ async function execute<A extends AgentName>(
   remainingMs: number,
   span: AgentContext['span'],
   logger: Logger,
-  deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry },
+  deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
 ): Promise<Outcome> {
   const inputSchema = agentSchema(definition.name, task.kind, 'input');
   const runner = task.kind === 'run' ? definition.handle : definition.compensate;
@@ -116,6 +134,9 @@ async function execute<A extends AgentName>(
         span.setAttribute(`baton.breaker.${call.system}`, deps.breakers.state(call.system));
       }
     },
+    model: deps.models.bind({ logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn) }),
+    tools: deps.gateway.bind({ workflowId: task.workflowId, stepId: task.stepId, logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn) }),
+    artifacts: deps.artifacts.bind(idempotencyKey),
   };
   try {
     const output = await (runner as (input: unknown, ctx: AgentContext) => Promise<unknown>)(input.data, ctx);

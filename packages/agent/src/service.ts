@@ -6,11 +6,16 @@ import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import type { AgentDefinition } from './define.js';
 import { DEFAULT_BREAKER } from './breaker.js';
 import { runAgent } from './runtime.js';
+import { loadModelConfig } from './models/config.js';
+import { ModelChain } from './models/chain.js';
+import { loadToolConfig } from './tools/config.js';
 
 export async function serveAgent<A extends AgentName>(definition: AgentDefinition<A>): Promise<void> {
   const service = `agent-${definition.name}`;
   const config = loadConfigOrExit(service, AgentRuntimeConfig);
-  const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT });
+  const modelConfig = orExit(service, loadModelConfig);
+  const tools = orExit(service, loadToolConfig);
+  const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   const bus = await connectBus({ servers: config.BATON_NATS_URL, name: service });
   await ensureTopology(bus);
@@ -21,7 +26,19 @@ export async function serveAgent<A extends AgentName>(definition: AgentDefinitio
     ackWaitMs: config.BATON_AGENT_ACK_WAIT_MS,
     concurrency: config.BATON_AGENT_CONCURRENCY,
     breaker: { ...DEFAULT_BREAKER, cooldownMs: config.BATON_BREAKER_COOLDOWN_MS },
+    models: ModelChain.fromConfig(modelConfig, telemetry.tracer),
+    tools,
   });
   onShutdown(logger, [() => consumer.stop(), () => bus.close(), () => telemetry.shutdown()]);
-  logger.info({ agent: definition.name }, 'ready');
+  logger.info({ agent: definition.name, models: modelConfig.providers.map((p) => `${p.name}:${p.provider}:${p.model}`), tools: tools.allow }, 'ready');
+}
+
+/** Like loadConfigOrExit, for the config readers that build on several variables. */
+function orExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    process.stderr.write(`${service}: ${(err as Error).message}\n`);
+    process.exit(78);
+  }
 }

@@ -49,6 +49,9 @@ const topology: Array<Partial<StreamConfig> & { name: string }> = [
   { name: streams.tasks, subjects: [subjects.tasksAll], retention: RetentionPolicy.Workqueue },
   { name: streams.results, subjects: [subjects.resultsAll], retention: RetentionPolicy.Workqueue },
   { name: streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits },
+  { name: streams.notices, subjects: [subjects.noticesAll], retention: RetentionPolicy.Limits, max_age: nanos(30 * 24 * 3600_000) },
+  // An audit trail nobody can rewrite: no message delete, no purge.
+  { name: streams.audit, subjects: [subjects.auditAll], retention: RetentionPolicy.Limits, deny_delete: true, deny_purge: true },
 ];
 
 /** Creates or updates Baton's streams and buckets; safe to call from every service at start. */

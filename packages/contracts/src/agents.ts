@@ -53,6 +53,15 @@ export const agentContracts = {
     input: z.object({ request: ReservationRequest, kind: NoticeKind, reservationId: z.string().optional() }),
     output: z.object({ messageId: z.string().min(1) }),
   },
+  /** Benchmark fixture (services/echo, bench/): returns its input, so a handoff measures Baton alone. */
+  echo: {
+    input: z.object({ text: z.string().max(65_536) }),
+    output: z.object({ text: z.string().max(65_536) }),
+  },
+  concierge: {
+    input: z.object({ text: z.string().min(1).max(4000) }),
+    output: z.object({ reply: z.string().min(1).max(4000) }),
+  },
 } as const;
 
 export type AgentName = keyof typeof agentContracts;

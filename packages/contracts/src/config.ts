@@ -35,6 +35,9 @@ export const BaseServiceConfig = z.object({
     .union([z.literal('').transform(() => undefined), z.url()])
     .default('http://127.0.0.1:4328'),
   BATON_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  /** Port of this process's Prometheus endpoint (GET /metrics); 0 turns it off. */
+  BATON_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  BATON_METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export const TemporalClientConfig = z.object({

@@ -4,3 +4,5 @@ export * from './agents.js';
 export * from './handoff.js';
 export * from './subjects.js';
 export * from './config.js';
+export * from './audit.js';
+export * from './artifacts.js';

@@ -10,6 +10,10 @@ export const streams = {
   results: 'BATON_RESULTS',
   /** Everything refused, with the reason; kept. */
   deadLetters: 'BATON_DLQ',
+  /** Audit records (refused tool calls, ...); kept, and the stream denies delete and purge. */
+  audit: 'BATON_AUDIT',
+  /** Events Baton emits for other systems to react to (a workflow stuck, a gate opened). */
+  notices: 'BATON_NOTICES',
 } as const;
 
 export const subjects = {
@@ -20,7 +24,11 @@ export const subjects = {
   resultsAll: 'baton.result.>',
   result: (agent: AgentName) => `baton.result.${agent}`,
   deadLettersAll: 'baton.dlq.>',
+  noticesAll: 'baton.notices.>',
+  notice: (type: string) => `baton.notices.${type}`,
   deadLetter: (rejectedBy: string) => `baton.dlq.${rejectedBy}`,
+  auditAll: 'baton.audit.>',
+  audit: (kind: string) => `baton.audit.${kind}`,
 } as const;
 
 export const consumers = {
@@ -32,9 +40,11 @@ export const consumers = {
 export const buckets = {
   /** Effects agents performed, keyed by workflowId/stepId/effect. */
   ledger: 'baton_ledger',
+  /** Large artifacts (a contract, a document) that travel between steps by reference. */
+  artifacts: 'baton_artifacts',
 } as const;
 
 export const taskQueues = {
+  /** Workflows and the callAgent activity: any orchestrator replica may publish a task. */
   orchestrator: 'baton-orchestrator',
-  /** The callAgent activity runs here: any orchestrator replica may publish a task. */
 } as const;

@@ -16,9 +16,12 @@ const StackEnv = z.object({
   BATON_TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8333'),
   BATON_JAEGER_QUERY_URL: z.string().default('http://127.0.0.1:16696'),
   BATON_GATEWAY_URL: z.string().default('http://127.0.0.1:8340'),
+  BATON_CONSOLE_URL: z.string().default('http://127.0.0.1:8344'),
   BATON_POS_URL: z.string().default('http://127.0.0.1:8341'),
   BATON_MESSAGING_URL: z.string().default('http://127.0.0.1:8342'),
   BATON_PAYMENT_URL: z.string().default('http://127.0.0.1:8343'),
+  BATON_METRICS_BASE_PORT: z.coerce.number().int().default(9460),
+  BATON_HOST: z.string().default('127.0.0.1'),
 });
 export type StackEnv = z.infer<typeof StackEnv>;
 

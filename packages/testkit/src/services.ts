@@ -6,8 +6,20 @@ import { execa, type ResultPromise } from 'execa';
 import { repoRoot, stackEnv } from './env.js';
 import { WaitTimeoutError } from './wait.js';
 
-export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'payment-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'payment', 'booking', 'notifier'] as const;
+export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'payment-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'payment', 'booking', 'notifier', 'concierge', 'console'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
+
+export function metricsPortOf(name: string): number {
+  const index = (ALL_SERVICES as readonly string[]).indexOf(name);
+  return stackEnv().BATON_METRICS_BASE_PORT + (index >= 0 ? index : ALL_SERVICES.length + 1);
+}
+
+/** The console reads every other service's metrics and links to the trace dashboard. */
+function consoleEnv(): Record<string, string> {
+  const env = stackEnv();
+  const targets = ALL_SERVICES.filter((n) => n !== 'console').map((n) => `${n}=http://${env.BATON_HOST}:${metricsPortOf(n)}/metrics`);
+  return { BATON_METRICS_TARGETS: targets.join(','), BATON_TRACE_UI_URL: env.BATON_JAEGER_QUERY_URL };
+}
 
 export interface ServiceOptions {
   env?: Record<string, string>;
@@ -32,11 +44,16 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** Where this service's Prometheus endpoint listens: a fixed port per service name. */
+  get metricsUrl(): string {
+    return `http://${stackEnv().BATON_HOST}:${metricsPortOf(this.name)}/metrics`;
+  }
+
   async start(): Promise<this> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = execa('node', ['--import', 'tsx', join('services', this.name, 'src', 'main.ts')], {
       cwd: repoRoot,
-      env: { ...this.options.env },
+      env: { BATON_METRICS_PORT: String(metricsPortOf(this.name)), ...(this.name === 'console' ? consoleEnv() : {}), ...this.options.env },
       extendEnv: true,
       reject: false,
       buffer: false,

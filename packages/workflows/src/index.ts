@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 export * from './definitions.js';
 export { createHandoffActivities, type HandoffActivities, type CallAgentRequest } from './activities/handoff.js';
 export type { ReservationInput } from './workflows/reservation.js';
+export type { BatonSinks } from './sinks.js';
+export type { AgentStepInput } from './workflows/agent-step.js';
 
 /** The module the worker bundles as workflow code. */
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));

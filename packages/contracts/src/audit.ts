@@ -1,0 +1,26 @@
+// The audit trail: a record of every decision someone (or something) may later have to account
+// for. Records go to the BATON_AUDIT stream, which denies delete and purge.
+import { z } from 'zod';
+
+/** Kinds of audit record, each published on `baton.audit.<kind>`. */
+export const auditKinds = {
+  /** An agent asked for a tool outside its allow-list; the call was not made. */
+  toolRefused: 'tool.refused',
+} as const;
+export type AuditKind = (typeof auditKinds)[keyof typeof auditKinds];
+
+export const AuditRecord = z.object({
+  id: z.string().min(1),
+  kind: z.enum(Object.values(auditKinds) as [AuditKind, ...AuditKind[]]),
+  at: z.iso.datetime({ offset: true }),
+  /** Who acted: a service name such as `agent-intake`. */
+  actor: z.string().min(1),
+  /** What the record is about, e.g. the tool `pos.hold_table`. */
+  subject: z.string().min(1),
+  reason: z.string(),
+  workflowId: z.string().optional(),
+  stepId: z.string().optional(),
+  traceId: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;

@@ -1,0 +1,21 @@
+// One agent step on its own, through the real handoff: for trying an agent (a new one, from a
+// script or a test) with the same contract validation as any workflow step, and a bounded
+// number of attempts so a broken agent fails fast instead of retrying for ten minutes.
+import type { AgentInput, AgentName } from '@baton/contracts';
+import { callAgent, DEFAULT_STEP_POLICY } from './call-agent.js';
+
+export interface AgentStepInput {
+  agent: AgentName;
+  /** Checked against the agent's input contract by the agent. */
+  input: unknown;
+  stepId?: string;
+  /** Default 3. */
+  maximumAttempts?: number;
+}
+
+export async function agentStepWorkflow(request: AgentStepInput): Promise<unknown> {
+  return callAgent(request.agent, request.stepId ?? 'step', request.input as AgentInput<AgentName>, {
+    ...DEFAULT_STEP_POLICY,
+    maximumAttempts: request.maximumAttempts ?? 3,
+  });
+}
