@@ -10,7 +10,7 @@ const line = (text = '') => console.log(text);
 const uiLink = (workflowId: string) => `${env.BATON_TEMPORAL_UI_URL}/namespaces/${env.BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
 const traceLink = (traceId: string) => `${env.BATON_JAEGER_QUERY_URL}/api/traces/${traceId}`;
 
-line('demo: starting the Baton services (gateway, orchestrator, five agents, two simulators)');
+line('demo: starting the Baton services (gateway, orchestrator, console, the agents, three simulators)');
 const services = await ServiceSet.start();
 const temporal = await temporalClient();
 const bus = await testBus('demo');
@@ -88,9 +88,15 @@ try {
   });
 
   line();
+  line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);
   line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (filter: BatonState = "Confirmed")`);
   line(`Traces:      ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>   (the Jaeger UI is in the docker-compose image)`);
   line('The stack keeps running for inspection; stop it with: bash infra/stack.sh stop');
+  if (process.stdin.isTTY) {
+    // In a terminal, keep the services (console, webhook, agents) up to look around.
+    line('The services keep running too; press Ctrl-C to stop them.');
+    await new Promise((resolve) => process.once('SIGINT', resolve));
+  }
 } finally {
   await services.stop();
   await temporal.close();

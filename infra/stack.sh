@@ -52,6 +52,24 @@ temporal_bin() { # the temporal binary of the running/started server, for the he
   cat "$RUN_DIR/temporal.bin" 2>/dev/null || "$HERE/obtain.sh" temporal 2>/dev/null
 }
 
+# Baton's Temporal search attributes. start-dev registers them only when it creates its
+# database, so ensure_search_attributes also adds any missing to an existing one.
+SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool)
+
+ensure_search_attributes() {
+  local have sa name
+  have="$("$(temporal_bin)" operator search-attribute list --address "$H:$BATON_TEMPORAL_PORT" \
+    --namespace "$BATON_TEMPORAL_NAMESPACE" --command-timeout 5s 2>/dev/null)" || return 1
+  for sa in "${SEARCH_ATTRIBUTES[@]}"; do
+    name="${sa%%=*}"
+    if ! grep -qE "^\s*$name\s" <<<"$have"; then
+      "$(temporal_bin)" operator search-attribute create --address "$H:$BATON_TEMPORAL_PORT" \
+        --namespace "$BATON_TEMPORAL_NAMESPACE" --name "$name" --type "${sa#*=}" >/dev/null 2>&1 &&
+        say temporal "registered search attribute $name (${sa#*=})"
+    fi
+  done
+}
+
 healthy() { # exit 0 if the server answers its health check
   case "$1" in
     nats)
@@ -79,8 +97,8 @@ launch() { # name, bin: start detached, print the pid
       args=(server start-dev --ip "$H" --port "$BATON_TEMPORAL_PORT" --ui-port "$BATON_TEMPORAL_UI_PORT"
         --http-port "$BATON_TEMPORAL_HTTP_PORT" --metrics-port "$BATON_TEMPORAL_METRICS_PORT"
         --db-filename "$DATA_DIR/temporal.db" --sqlite-pragma journal_mode=WAL
-        --search-attribute BatonState=Keyword --search-attribute BatonWorkflowType=Keyword
         --log-level warn)
+      for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
       # "default" is always created; naming it again is an error.
       [ "$BATON_TEMPORAL_NAMESPACE" = default ] || args+=(--namespace "$BATON_TEMPORAL_NAMESPACE") ;;
     jaeger)
@@ -126,6 +144,7 @@ do_start() {
   if pid="$(pid_of "$name")"; then
     if healthy "$name"; then
       say "$name" "already running (pid $pid) at $(address_of "$name")"
+      [ "$name" = temporal ] && ensure_search_attributes
       return 0
     fi
     say "$name" "running (pid $pid) but not healthy yet; waiting up to ${BATON_START_TIMEOUT}s"
@@ -163,6 +182,8 @@ do_start() {
     return 1
   fi
   say "$name" "healthy in $(secs_since "$t0") (pid $pid) at $(address_of "$name")"
+  [ "$name" = temporal ] && ensure_search_attributes
+  return 0
 }
 
 wait_healthy() { # name pid: 0 once healthy, 1 on timeout, 2 if the process exited

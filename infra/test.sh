@@ -15,7 +15,7 @@ keep="${BATON_KEEP_STACK:-0}"
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
 # Suite settings (BATON_CHAOS_N, ...) pass through; addresses and ports never do.
-for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_*) ;; *) unset "$v" ;; esac; done
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM) ;; *) unset "$v" ;; esac; done
 export BATON_PROFILE=$profile
 [ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
@@ -23,6 +23,7 @@ export BATON_PROFILE=$profile
 cd "$BATON_ROOT"
 
 bash "$HERE/bootstrap.sh"
+bash "$HERE/chromium.sh"
 echo "test: fresh test stack in $BATON_STATE_DIR"
 bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
 rm -rf "$BATON_STATE_DIR"
@@ -36,7 +37,7 @@ shopt -s nullglob
 if [ -n "$only" ]; then
   read -r -a files <<<"$only"
 else
-  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts tests/e2e/*.e2e.test.ts tests/chaos/*.chaos.test.ts)
+  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
 fi
 echo "test: ${#files[@]} test files"
 # One file at a time: the end-to-end files share the stack and kill services on purpose.

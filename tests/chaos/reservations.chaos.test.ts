@@ -1,6 +1,7 @@
 // The chaos suite: N reservations through the real stack while the world misbehaves: 3%
 // transient failures on every external call, a payment outage long enough to open its breaker,
 // kill -9 of agents and of the orchestrator, a nats-server restart and a Temporal restart.
+// The payment outage lasts until the payment agent's breaker opens (at most a minute).
 // Then the same requests' worth of traffic through a naive chain, and a report of both.
 //
 // BATON_CHAOS_N sets N (default 24, sized for CI); `npm run chaos` runs N=1000.
@@ -118,11 +119,20 @@ describe(`chaos: ${N} reservations under faults`, () => {
       await execa('bash', ['infra/stack.sh', 'restart', server], { cwd: repoRoot, timeout: 120_000 });
       chaosLog.push(`restart ${server}`);
     };
+    const breakerOpenings = () =>
+      readFileSync(paymentLog, 'utf8')
+        .slice(paymentLogStart)
+        .split('\n')
+        .filter((l) => l.includes('circuit breaker state changed') && l.includes('"state":"open"')).length;
     const chaos = (async () => {
       await at(0.1);
-      // Long enough for the payment agent's breaker to see >30% of 10 calls fail and open.
-      await payments.setFaults({ outageUntil: Date.now() + 8_000 });
-      chaosLog.push('payment outage 8 s');
+      // The payment provider goes down until the payment agent's breaker has seen >30% of its
+      // last 10 calls fail and opened (at most a minute), then comes back.
+      const outageStart = Date.now();
+      await payments.setFaults({ outageUntil: outageStart + 60_000 });
+      await waitFor('the payment breaker to open', () => breakerOpenings() > 0 || undefined, { timeoutMs: 60_000 }).catch(() => undefined);
+      await payments.setFaults({ outageUntil: 0 });
+      chaosLog.push(`payment outage ${((Date.now() - outageStart) / 1000).toFixed(1)} s`);
       await at(0.25);
       await kill9(randomAgent());
       await at(0.4);
@@ -157,10 +167,7 @@ describe(`chaos: ${N} reservations under faults`, () => {
     const statsAfter = await stats();
     const baton = await records();
     // The payment agent's own log says when its breaker opened (each replica logs its view).
-    const breakerOpenings = readFileSync(paymentLog, 'utf8')
-      .slice(paymentLogStart)
-      .split('\n')
-      .filter((l) => l.includes('circuit breaker state changed') && l.includes('"state":"open"')).length;
+    const openings = breakerOpenings();
     const batonSeconds = (Date.now() - started) / 1000;
 
     // The naive chain, at the same fault rate (no outage, no crashes: it would only do worse).
@@ -225,7 +232,7 @@ describe(`chaos: ${N} reservations under faults`, () => {
             ['failed, effects left behind', `${naive.filter((o) => o.failedAt).length} (at: ${stepFailures})`, count('Failed')],
             ['duplicate charges / bookings / messages / refunds', `${naiveTally.duplicateCharges} / ${naiveTally.duplicateBookings} / ${naiveTally.duplicateMessages} / ${naiveTally.duplicateRefunds}`, `${batonTally.duplicateCharges} / ${batonTally.duplicateBookings} / ${batonTally.duplicateMessages} / ${batonTally.duplicateRefunds}`],
             ['lost requests', 'n/a', lost],
-            ['payment breaker openings', 'no breaker', breakerOpenings],
+            ['payment breaker openings', 'no breaker', openings],
             ['orphan holds', naiveOrphans, orphanHolds.length],
             ['deposits kept without a booking', naiveKept, keptDeposits.length],
             ['wall time', '', `${batonSeconds.toFixed(0)} s`],
@@ -240,6 +247,6 @@ describe(`chaos: ${N} reservations under faults`, () => {
     assert.deepEqual(orphanHolds.map((h) => requestOf(h.idempotencyKey)), [], 'no table left held');
     assert.deepEqual(keptDeposits.map((c) => requestOf(c.idempotencyKey)), [], 'no deposit kept without a booking');
     assert.equal(chaosLog.length, 6, 'every planned fault happened');
-    assert.ok(breakerOpenings >= 1, 'the payment outage opened the payment breaker');
+    assert.ok(openings >= 1, 'the payment outage opened the payment breaker');
   });
 });

@@ -1,6 +1,7 @@
 // The dead-letter subject: whatever fails validation lands here with the reason, never dropped.
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { subjects, type DeadLetter } from '@baton/contracts';
+import { batonMetrics } from '@baton/telemetry';
 import { publishJson } from './publish.js';
 
 export async function deadLetter(
@@ -10,6 +11,7 @@ export async function deadLetter(
 ): Promise<void> {
   const letter: DeadLetter = { ...entry, headers: entry.headers ?? {}, receivedAt: new Date().toISOString() };
   await publishJson(js, subjects.deadLetter(entry.rejectedBy), letter, { msgID });
+  batonMetrics().deadLetters.add(1, { 'baton.rejected_by': entry.rejectedBy });
 }
 
 export function headersOf(msg: JsMsg): Record<string, string> {

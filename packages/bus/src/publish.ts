@@ -1,7 +1,12 @@
-// Typed JSON publishing to JetStream, carrying the active trace context in headers.
+// Typed JSON publishing to JetStream in a PRODUCER span named and attributed by the
+// OpenTelemetry messaging conventions; the span's context travels in the message headers, so
+// the consumer's span is its child.
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { injectTraceHeaders } from '@baton/telemetry';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { inSpan, injectTraceHeaders } from '@baton/telemetry';
+
+const tracer = trace.getTracer('baton-bus');
 
 export interface PublishOptions {
   /** Nats-Msg-Id: JetStream drops a second publish with the same id inside the window. */
@@ -10,7 +15,20 @@ export interface PublishOptions {
 }
 
 export async function publishJson(js: JetStreamClient, subject: string, value: unknown, options: PublishOptions): Promise<PubAck> {
-  const h = natsHeaders();
-  for (const [k, v] of Object.entries({ ...injectTraceHeaders(), ...options.headers })) h.set(k, v);
-  return js.publish(subject, JSON.stringify(value), { msgID: options.msgID, headers: h });
+  const body = JSON.stringify(value);
+  const attributes = {
+    'messaging.system': 'nats',
+    'messaging.operation.type': 'send',
+    'messaging.operation.name': 'publish',
+    'messaging.destination.name': subject,
+    'messaging.message.id': options.msgID,
+    'messaging.message.body.size': Buffer.byteLength(body),
+  };
+  return inSpan(tracer, `send ${subject}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries({ ...options.headers, ...injectTraceHeaders(context.active()) })) h.set(k, v);
+    const ack = await js.publish(subject, body, { msgID: options.msgID, headers: h });
+    span.setAttributes({ 'baton.jetstream.stream': ack.stream, 'baton.jetstream.seq': ack.seq, 'baton.jetstream.duplicate': ack.duplicate });
+    return ack;
+  });
 }

@@ -2,18 +2,28 @@
 // injected at this boundary, never by flags inside the agents.
 import { z } from 'zod';
 
-export const FaultSettings = z.object({
+const fields = {
   /** Share of requests answered 503 before any state changes, 0..1. */
-  errorRate: z.number().min(0).max(1).default(0),
+  errorRate: z.number().min(0).max(1),
   /** Delay before a request is processed. */
-  latencyMs: z.number().int().min(0).max(600_000).default(0),
+  latencyMs: z.number().int().min(0).max(600_000),
   /** Delay after the state change is stored, before the answer: a lost-response window. */
-  latencyAfterCommitMs: z.number().int().min(0).max(600_000).default(0),
+  latencyAfterCommitMs: z.number().int().min(0).max(600_000),
   /** While now < outageUntil (epoch ms) every request is answered 503. */
-  outageUntil: z.number().int().min(0).default(0),
+  outageUntil: z.number().int().min(0),
   /** Routes ("POST /refunds") answered 422 REFUSED_BY_PROVIDER: a definite, final no. */
-  refuse: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/\S*$/)).default([]),
+  refuse: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/\S*$/)),
+};
+
+export const FaultSettings = z.object({
+  errorRate: fields.errorRate.default(0),
+  latencyMs: fields.latencyMs.default(0),
+  latencyAfterCommitMs: fields.latencyAfterCommitMs.default(0),
+  outageUntil: fields.outageUntil.default(0),
+  refuse: fields.refuse.default([]),
 });
+/** A change to the settings: only the fields it names change (no defaults filled in). */
+export const FaultPatch = z.object(fields).partial();
 export type FaultSettings = z.infer<typeof FaultSettings>;
 
 export class Faults {

@@ -6,7 +6,7 @@ import type { Bus } from '@baton/bus';
 import { describeIssues } from '@baton/bus';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { extractTraceContext, inSpan, type Logger } from '@baton/telemetry';
-import { FaultSettings, Faults, sleep } from './faults.js';
+import { FaultPatch, Faults, sleep } from './faults.js';
 import { RecordStore } from './store.js';
 
 export interface SimulatorContext {
@@ -47,7 +47,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   app.get('/health', async () => ({ ok: true, system: options.name }));
   app.get('/_faults', async () => faults.current);
   app.put('/_faults', async (req, reply) => {
-    const parsed = FaultSettings.partial().safeParse(req.body ?? {});
+    const parsed = FaultPatch.safeParse(req.body ?? {});
     if (!parsed.success) return reply.code(400).send({ code: 'INVALID_FAULTS', message: describeIssues(parsed.error.issues) });
     return faults.set(parsed.data);
   });

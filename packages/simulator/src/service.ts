@@ -9,7 +9,7 @@ export async function serveSimulator(name: string, portVariable: string, default
   const service = `${name}-sim`;
   const config = loadConfigOrExit(service, BaseServiceConfig.extend({ BATON_HOST: z.string().default('127.0.0.1') }));
   const port = loadConfigOrExit(service, z.object({ [portVariable]: configFields.port.default(defaultPort) }).transform((c) => c[portVariable] as number));
-  const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT });
+  const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   const bus = await connectBus({ servers: config.BATON_NATS_URL, name: service });
   const sim = await createSimulator({ name, bus, logger });

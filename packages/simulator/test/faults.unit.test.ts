@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Faults } from '../src/faults.js';
+import { FaultPatch, Faults } from '../src/faults.js';
 
 describe('simulator faults', () => {
   it('fails every request during an outage window and none after it', () => {
@@ -16,6 +16,14 @@ describe('simulator faults', () => {
     faults.set({ errorRate: 0.03 });
     const failures = Array.from({ length: 100 }, () => faults.shouldFail(0)).filter(Boolean).length;
     assert.equal(failures, 3);
+  });
+
+  it('changes only the fields a patch names', () => {
+    const faults = new Faults();
+    faults.set(FaultPatch.parse({ errorRate: 0.03 }));
+    faults.set(FaultPatch.parse({ outageUntil: 5 }));
+    assert.equal(faults.current.errorRate, 0.03);
+    assert.equal(faults.current.outageUntil, 5);
   });
 
   it('refuses an error rate outside 0..1', () => {

@@ -2,3 +2,4 @@ export * from './tracing.js';
 export * from './logger.js';
 export * from './temporal.js';
 export * from './shutdown.js';
+export * from './metrics.js';

@@ -1,6 +1,9 @@
-// OpenTelemetry bootstrap for one Baton process: OTLP/HTTP export, W3C propagation, and a
-// flush on shutdown. Services call this first in main.ts, before creating any client.
-import { context, propagation, trace, type Span, type Tracer, SpanStatusCode } from '@opentelemetry/api';
+// OpenTelemetry bootstrap for one Baton process: traces over OTLP/HTTP with W3C propagation,
+// metrics on a Prometheus scrape endpoint, and a flush on shutdown. Services call this first in
+// main.ts, before creating any client.
+import { context, metrics, propagation, trace, type Meter, type Span, type Tracer, SpanStatusCode } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { Resource } from '@opentelemetry/resources';
@@ -14,10 +17,14 @@ export interface TelemetryOptions {
   otlpEndpoint: string | undefined;
   /** Bound on each export request, so a dead trace backend never stalls a service. */
   exportTimeoutMs?: number;
+  /** Port of the Prometheus scrape endpoint (GET /metrics); 0 turns it off. */
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 export interface Telemetry {
   tracer: Tracer;
+  meter: Meter;
   resource: Resource;
   /** The processor the Temporal workflow span sink also feeds. */
   spanProcessor: SpanProcessor;
@@ -35,11 +42,17 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     : new NoopSpanProcessor();
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register({ propagator: new W3CTraceContextPropagator() });
+  const readers = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
+  const meterProvider = new MeterProvider({ resource, readers });
+  metrics.setGlobalMeterProvider(meterProvider);
   return {
     tracer: trace.getTracer(options.serviceName),
+    meter: metrics.getMeter('baton'),
     resource,
     spanProcessor,
-    shutdown: () => provider.shutdown(),
+    shutdown: async () => {
+      await Promise.allSettled([provider.shutdown(), meterProvider.shutdown()]);
+    },
   };
 }
 

@@ -8,6 +8,10 @@ import type { AgentName, Booking, Deposit, ReservationRequest, SafetyAssessment,
 /** Mirrors the workflow's named state, so the Temporal UI can filter by it. */
 export const BatonState = defineSearchAttributeKey('BatonState', SearchAttributeType.KEYWORD);
 export const BatonWorkflowType = defineSearchAttributeKey('BatonWorkflowType', SearchAttributeType.KEYWORD);
+/** When the workflow entered its current state. */
+export const BatonStateSince = defineSearchAttributeKey('BatonStateSince', SearchAttributeType.DATETIME);
+/** True while the workflow has stayed in its state past that state's limit. */
+export const BatonStuck = defineSearchAttributeKey('BatonStuck', SearchAttributeType.BOOL);
 
 export const ReservationStates = [
   'Understanding request',
@@ -65,6 +69,9 @@ export interface Attention {
 
 export interface ReservationStatus {
   state: ReservationState;
+  stateSince: string;
+  /** Set while the current state has lasted longer than its limit. */
+  stuck?: { state: ReservationState; limitMs: number; since: string };
   eventId: string;
   request?: ReservationRequest;
   hold?: TableHold;
@@ -89,6 +96,30 @@ export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3600_000;
 
 /** A person's word that an escalated problem is dealt with; refused unless one is open. */
 export const resolveAttention = defineUpdate<ReservationStatus, [ResolutionInput]>('resolveAttention');
+
+/** How long each state may last before the workflow reports itself stuck. Agent steps normally
+ *  take seconds; a gate waiting two hours for a person is worth flagging long before it expires. */
+export const RESERVATION_STATE_LIMITS_MS: Partial<Record<ReservationState, number>> = {
+  'Understanding request': 10 * 60_000,
+  'Holding table': 10 * 60_000,
+  'Checking safety': 10 * 60_000,
+  'Awaiting approval': 2 * 3600_000,
+  'Charging deposit': 10 * 60_000,
+  Booking: 10 * 60_000,
+  'Confirming to customer': 10 * 60_000,
+  Compensating: 2 * 3600_000,
+  'Telling customer': 2 * 3600_000,
+  'Needs attention': 4 * 3600_000,
+};
+
+/** Data of the `workflow.stuck.v1` notice. Ids and states only: never personal data. */
+export interface WorkflowStuckNotice {
+  workflowId: string;
+  workflowType: string;
+  state: string;
+  stateSince: string;
+  limitMs: number;
+}
 
 export const workflowTypes = { reservation: 'reservationWorkflow' } as const;
 

@@ -5,7 +5,7 @@ import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AnyEventEnvelope, consumers, inboundEvents, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
-import { inSpan, type Logger } from '@baton/telemetry';
+import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType } from '@baton/workflows';
 import { isRoutedType, routes } from './routes.js';
 
@@ -52,11 +52,16 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
         { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.destination.name': msg.subject } },
         async (span) => {
           const validation = validateEvent(msg.json());
-          if (!validation.ok) throw new PoisonMessageError(validation.reason);
+          if (!validation.ok) {
+            batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
+            throw new PoisonMessageError(validation.reason);
+          }
           const { event } = validation;
           span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
           const outcome = await startWorkflowFor(deps, event);
           span.setAttribute('baton.gateway.outcome', outcome);
+          batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': outcome });
+          if (outcome === 'started') batonMetrics().workflowsStarted.add(1, { 'baton.workflow.type': 'reservation' });
           deps.logger.info({ eventId: event.id, type: event.type, workflowId: validation.workflowId, outcome }, 'event handled');
         },
         traceContext,
@@ -95,6 +100,7 @@ export interface WebhookAnswer {
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
   const validation = parseJson(rawBody) ?? validateEvent(JSON.parse(rawBody));
   if (!validation.ok) {
+    batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
     await deadLetter(deps.bus.js, { reason: validation.reason, rejectedBy: 'gateway', subject: 'http:/events', payload: rawBody, headers }, `dlq:http:${hashOf(rawBody)}`);
     return { status: 400, body: { error: 'INVALID_EVENT', reason: validation.reason } };
   }

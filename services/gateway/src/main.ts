@@ -15,7 +15,7 @@ const config = loadConfigOrExit(
     BATON_GATEWAY_ACK_WAIT_MS: configFields.durationMs.default(15_000),
   }),
 );
-const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT });
+const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'gateway' });
 await ensureTopology(bus);

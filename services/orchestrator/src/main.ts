@@ -7,6 +7,7 @@ import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
 import { createHandoffActivities, workflowsPath } from '@baton/workflows';
+import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { startResultBridge } from './result-bridge.js';
 
 const config = loadConfigOrExit(
@@ -16,7 +17,7 @@ const config = loadConfigOrExit(
     BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
   }),
 );
-const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT });
+const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 
 const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'orchestrator' });
@@ -31,7 +32,7 @@ const worker = await Worker.create({
   workflowsPath,
   activities: createHandoffActivities({ bus, logger }),
   interceptors: tracing.interceptors,
-  sinks: tracing.sinks,
+  sinks: { ...tracing.sinks, ...workflowMetricSinks() },
 });
 
 const clientConnection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
@@ -44,6 +45,8 @@ const bridge = await startResultBridge({
   ackWaitMs: config.BATON_BRIDGE_ACK_WAIT_MS,
   concurrency: config.BATON_BRIDGE_CONCURRENCY,
 });
+
+observeWorkflows(telemetry.meter, client, logger);
 
 onShutdown(logger, [
   () => bridge.stop(),

@@ -15,6 +15,8 @@ export interface CallAgentRequest {
 
 export interface HandoffActivities {
   callAgent(request: CallAgentRequest): Promise<unknown>;
+  /** Publishes a notice (an envelope of type `type`) on baton.notices.<type>, once per id. */
+  publishNotice(notice: { id: string; type: string; subject: string; data: unknown }): Promise<void>;
 }
 
 export function createHandoffActivities(deps: { bus: Bus; logger: Logger }): HandoffActivities {
@@ -39,6 +41,20 @@ export function createHandoffActivities(deps: { bus: Bus; logger: Logger }): Han
       await publishJson(deps.bus.js, subjects.task(request.agent), task, { msgID: `task:${task.taskId}` });
       deps.logger.info({ workflowId, stepId: request.stepId, agent: request.agent, attempt: info.attempt }, 'task published');
       throw new CompleteAsyncError();
+    },
+    async publishNotice(notice) {
+      const envelope = {
+        id: notice.id,
+        source: 'urn:baton:orchestrator',
+        specversion: '1.0',
+        type: notice.type,
+        time: new Date().toISOString(),
+        subject: notice.subject,
+        datacontenttype: 'application/json',
+        idempotencykey: notice.id,
+        data: notice.data,
+      };
+      await publishJson(deps.bus.js, subjects.notice(notice.type), envelope, { msgID: `notice:${notice.id}` });
     },
   };
 }

@@ -2,11 +2,18 @@
 // flagged) -> deposit -> book -> confirm. Effects register their compensation in a saga; a
 // declined, expired or failed request undoes them newest first and tells the customer. What
 // cannot be undone or told goes to a person. Every move between states happens in `enter`.
-import { condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, proxyActivities, proxySinks, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { AgentName, NoticeKind, ReservationRequested } from '@baton/contracts';
+import type { HandoffActivities } from '../activities/handoff.js';
+import type { BatonSinks } from '../sinks.js';
 import {
   BatonState,
+  BatonStateSince,
+  BatonStuck,
   BatonWorkflowType,
+  RESERVATION_STATE_LIMITS_MS,
+  terminalReservationStates,
+  type WorkflowStuckNotice,
   DEFAULT_APPROVAL_TIMEOUT_MS,
   Decision,
   Resolution,
@@ -25,19 +32,52 @@ export interface ReservationInput {
   event: ReservationRequested;
   /** How long a flagged request waits for a person before it expires. */
   approvalTimeoutMs?: number;
+  /** Overrides of how long each state may last before the workflow reports itself stuck. */
+  stateLimitsMs?: Partial<Record<ReservationState, number>>;
 }
 
+const { batonMetrics } = proxySinks<BatonSinks>();
+const notices = proxyActivities<HandoffActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
+const WORKFLOW_TYPE = 'reservation';
+
 export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
-  const status: ReservationStatus = { state: 'Understanding request', eventId: input.event.id, holdReleased: false, steps: [], compensated: [] };
+  const status: ReservationStatus = { state: 'Understanding request', stateSince: new Date().toISOString(), eventId: input.event.id, holdReleased: false, steps: [], compensated: [] };
   const saga = new Saga();
+  const limits = { ...RESERVATION_STATE_LIMITS_MS, ...input.stateLimitsMs };
+  let watch: CancellationScope | undefined;
+
+  /** Reports the workflow stuck when `state` lasts past its limit: search attribute, notice, metric. */
+  const watchState = (state: ReservationState, limitMs: number) => {
+    watch = new CancellationScope();
+    watch
+      .run(() => sleep(limitMs))
+      .then(async () => {
+        status.stuck = { state, limitMs, since: status.stateSince };
+        upsertSearchAttributes([{ key: BatonStuck, value: true }]);
+        batonMetrics.stuck(WORKFLOW_TYPE, state);
+        const notice: WorkflowStuckNotice = { workflowId: workflowInfo().workflowId, workflowType: WORKFLOW_TYPE, state, stateSince: status.stateSince, limitMs };
+        await notices.publishNotice({ id: `${notice.workflowId}/stuck/${status.stateSince}`, type: 'workflow.stuck.v1', subject: notice.workflowId, data: notice });
+      })
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) log.warn('stuck notice failed', { error: String(err) });
+      });
+  };
 
   const enter = (state: ReservationState) => {
+    watch?.cancel();
     status.state = state;
+    status.stateSince = new Date().toISOString();
+    status.stuck = undefined;
     upsertSearchAttributes([
       { key: BatonState, value: state },
-      { key: BatonWorkflowType, value: 'reservation' },
+      { key: BatonWorkflowType, value: WORKFLOW_TYPE },
+      { key: BatonStateSince, value: new Date(status.stateSince) },
+      { key: BatonStuck, value: false },
     ]);
     log.info('reservation state', { state });
+    const limitMs = limits[state];
+    if (limitMs !== undefined && !terminalReservationStates.has(state)) watchState(state, limitMs);
+    if (terminalReservationStates.has(state)) batonMetrics.ended(WORKFLOW_TYPE, state.toLowerCase());
   };
   const step = async <T>(stepId: string, agent: AgentName, kind: StepRecord['kind'], run: () => Promise<T>): Promise<T> => {
     const record: StepRecord = { stepId, agent, kind, status: 'running', startedAt: new Date().toISOString() };
@@ -54,6 +94,7 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
   /** Hands a problem to a person and waits, however long, until they say it is dealt with. */
   const escalate = async (reason: string, failures: Array<{ name: string; error: string }>) => {
     status.attention = { reason, failures, since: new Date().toISOString() };
+    batonMetrics.escalated(WORKFLOW_TYPE);
     enter('Needs attention');
     await condition(() => status.attention?.resolution !== undefined);
   };

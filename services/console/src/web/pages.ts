@@ -1,0 +1,80 @@
+// Server-rendered HTML of the operations views: no front-end build, every value escaped.
+import type { OpsView } from './ops.js';
+
+export interface Links {
+  temporalUi: string;
+  namespace: string;
+  traceUi: string;
+}
+
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const ms = (s?: number) => (s === undefined ? '–' : `${(s * 1000).toFixed(s < 0.1 ? 1 : 0)} ms`);
+
+export function workflowLink(links: Links, workflowId: string): string {
+  return `${links.temporalUi}/namespaces/${encodeURIComponent(links.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** Jaeger's search for the trace whose gateway span started this workflow. */
+export function traceLink(links: Links, workflowId: string): string {
+  return `${links.traceUi}/search?service=gateway&tags=${encodeURIComponent(JSON.stringify({ 'baton.workflow.id': workflowId }))}`;
+}
+
+const WINDOWS: Array<[string, string]> = [['15m', '15 minutes'], ['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days']];
+
+export function opsPage(view: OpsView, links: Links, window: string, flash?: { kind: 'ok' | 'error'; text: string }): string {
+  const rows = <T>(items: T[], cells: (item: T) => string, empty: string, span: number) =>
+    items.length ? items.map((i) => `<tr>${cells(i)}</tr>`).join('') : `<tr><td colspan="${span}" class="empty">${esc(empty)}</td></tr>`;
+  const { counts, successRate } = view.outcomes;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Baton · operations</title>
+<style>
+ body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2433;background:#f7f8fa}
+ h1{font-size:20px;margin:0 0 4px} h2{font-size:15px;margin:28px 0 8px}
+ table{border-collapse:collapse;background:#fff;min-width:480px} td,th{border:1px solid #dde1e8;padding:5px 10px;text-align:left;vertical-align:top}
+ th{background:#eef1f5;font-weight:600} .num{text-align:right;font-variant-numeric:tabular-nums} .empty{color:#7a8599}
+ .open{color:#b42318;font-weight:600} .half-open{color:#b54708;font-weight:600} .closed{color:#067647}
+ .flash{padding:8px 12px;margin:12px 0;border-radius:4px} .flash.ok{background:#ecfdf3} .flash.error{background:#fef3f2}
+ textarea{width:420px;height:70px;font:12px monospace} .reason{max-width:460px} nav a{margin-right:10px}
+</style></head><body>
+<h1>Baton · operations</h1>
+<nav>Window: ${WINDOWS.map(([w, label]) => (w === window ? `<strong>${label}</strong>` : `<a href="/ops?window=${w}">${label}</a>`)).join(' ')}</nav>
+${flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : ''}
+${view.unreachable.length ? `<p class="flash error">Metrics unreachable from: ${esc(view.unreachable.join(', '))}</p>` : ''}
+
+<h2>Success rate per workflow type</h2>
+<table id="outcomes"><tr><th>workflow type</th><th>success</th>${Object.keys(counts).map((s) => `<th>${esc(s)}</th>`).join('')}</tr>
+<tr><td>${esc(view.outcomes.workflowType)}</td><td class="num" data-success>${successRate === undefined ? '–' : `${(successRate * 100).toFixed(1)}%`}</td>${Object.values(counts).map((c) => `<td class="num">${c}</td>`).join('')}</tr></table>
+
+<h2>Step latency per agent</h2>
+<table id="latency"><tr><th>agent</th><th>tasks</th><th>p50</th><th>p95</th><th>p99</th></tr>
+${rows(view.latency, (l) => `<td>${esc(l.agent)}</td><td class="num">${l.count}</td><td class="num">${ms(l.p50)}</td><td class="num">${ms(l.p95)}</td><td class="num">${ms(l.p99)}</td>`, 'no tasks yet', 5)}</table>
+
+<h2>Failures by cause</h2>
+<table id="failures"><tr><th>agent</th><th>error code</th><th>count</th></tr>
+${rows(view.errors, (e) => `<td>${esc(e.agent)}</td><td>${esc(e.code)}</td><td class="num">${e.count}</td>`, 'no failures', 3)}</table>
+
+<h2>Circuit breakers</h2>
+<table id="breakers"><tr><th>external system</th><th>agent</th><th>state</th></tr>
+${rows(view.breakers, (b) => `<td>${esc(b.system)}</td><td>${esc(b.agent)}</td><td class="${esc(b.state)}">${esc(b.state)}</td>`, 'no external calls yet', 3)}</table>
+
+<h2>Stuck workflows</h2>
+<table id="stuck"><tr><th>workflow</th><th>state</th><th>since</th><th>links</th></tr>
+${rows(view.stuck, (s) => `<td>${esc(s.workflowId)}</td><td>${esc(s.state)}</td><td>${esc(s.since)}</td><td><a href="${esc(workflowLink(links, s.workflowId))}">Temporal</a> <a href="${esc(traceLink(links, s.workflowId))}">trace</a></td>`, 'nothing is stuck', 4)}</table>
+
+<h2>Dead letters</h2>
+<table id="dead-letters"><tr><th>#</th><th>refused by</th><th>reason</th><th>received</th><th>replay</th></tr>
+${rows(
+  view.deadLetters,
+  (d) => `<td class="num">${d.seq}</td><td>${esc(d.rejectedBy)}</td><td class="reason">${esc(d.reason)}</td><td>${esc(d.receivedAt)}</td><td>${
+    d.rejectedBy === 'gateway'
+      ? `<form method="post" action="/ops/dead-letters/${d.seq}/replay"><textarea name="payload" aria-label="payload of dead letter ${d.seq}">${esc(d.payload)}</textarea><br><button type="submit">Replay #${d.seq}</button></form>`
+      : 'replay from the workflow'
+  }</td>`,
+  'no dead letters',
+  5,
+)}</table>
+</body></html>`;
+}

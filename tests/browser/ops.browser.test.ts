@@ -1,0 +1,84 @@
+// The operations views in real headless Chromium (Debian's chromium driven by playwright-core):
+// the figures on the page match what Temporal and the metrics endpoints say, the stuck list and
+// dead letters are there with their links and reasons, and a corrected dead letter replays to a
+// booked reservation. A screenshot of the page is kept in the state folder.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { taskQueues } from '@baton/contracts';
+import { postEvent, reservationEvent, scrape, stackEnv, sumOf, waitFor } from '@baton/testkit';
+import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflows';
+import { startStack, waitForState, type Stack } from '../e2e/support.js';
+
+function chromiumPath(): string {
+  if (process.env.BATON_CHROMIUM) return process.env.BATON_CHROMIUM;
+  return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], { encoding: 'utf8' }).trim();
+}
+
+describe('console operations views (headless Chromium)', () => {
+  let stack: Stack;
+  let browser: Browser;
+  before(async () => {
+    stack = await startStack();
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('shows outcomes, latency, breakers, the stuck list and dead letters, and replays a corrected dead letter to success', async () => {
+    // Arrange: two bookings, one stuck gate, one dead letter.
+    const booked = [reservationEvent('Table for 2, Monday 6pm'), reservationEvent('Table for 2, Monday 6:30pm')];
+    for (const e of booked) await waitForState(stack, String((await postEvent(e)).body.workflowId), 'Confirmed');
+    const stuckEvent = reservationEvent('Table for 2, Tuesday 7pm, allergic to celery');
+    const stuckId = reservationWorkflowId(stuckEvent.idempotencykey);
+    const input: ReservationInput = { event: stuckEvent, stateLimitsMs: { 'Awaiting approval': 500 } };
+    await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId: stuckId, args: [input] });
+    await waitFor('the stuck flag', async () => (await stack.temporal.workflow.count(`BatonStuck = true AND WorkflowId = "${stuckId}"`)).count === 1 || undefined);
+    const broken = reservationEvent('Table for 2, Wednesday 8pm');
+    const brokenPayload = { ...broken, data: { ...broken.data, customer: { id: broken.data.customer.id } } };
+    assert.equal((await postEvent(brokenPayload)).status, 400);
+
+    // What the page should say, read independently of the console.
+    const count = async (state: string) => (await stack.temporal.workflow.count(`BatonWorkflowType = "reservation" AND BatonState = "${state}" AND StartTime > "${new Date(Date.now() - 3600_000).toISOString()}"`)).count;
+    const confirmed = await count('Confirmed');
+    const bookingTasks = sumOf(await scrape(stack.services.get('booking').metricsUrl), 'baton_agent_task_duration_seconds_count', { baton_agent: 'booking' });
+
+    const page = await browser.newPage();
+    await page.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=1h`);
+    const cell = (table: string, row: string, column: number) => page.locator(`#${table} tr`, { hasText: row }).locator('td').nth(column).innerText();
+    const headers = await page.locator('#outcomes th').allInnerTexts();
+    assert.equal(await cell('outcomes', 'reservation', headers.indexOf('Confirmed')), String(confirmed));
+    assert.match(await page.locator('[data-success]').innerText(), /^\d+\.\d%$/);
+    assert.equal(await cell('latency', 'booking', 1), String(bookingTasks));
+    assert.match(await cell('latency', 'booking', 2), /^\d+(\.\d)? ms$/);
+    assert.equal(await cell('breakers', 'pos', 2), 'closed');
+    const stuckRow = page.locator('#stuck tr', { hasText: stuckId });
+    assert.equal(await stuckRow.locator('td').nth(1).innerText(), 'Awaiting approval');
+    assert.ok((await stuckRow.locator('a', { hasText: 'Temporal' }).getAttribute('href'))?.endsWith(`/workflows/${stuckId}`));
+    assert.match((await stuckRow.locator('a', { hasText: 'trace' }).getAttribute('href')) ?? '', /search\?service=gateway&tags=/);
+    const letterRow = page.locator('#dead-letters tr', { hasText: broken.id }).first();
+    assert.match(await letterRow.locator('td.reason').innerText(), /data\.customer\.name/);
+
+    const dir = join(stackEnv().stateDir, 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, 'ops.png'), fullPage: true });
+
+    // Correct the payload in the page and replay it.
+    await letterRow.locator('textarea').fill(JSON.stringify(broken));
+    await letterRow.getByRole('button', { name: /Replay/ }).click();
+    await page.waitForSelector('#flash');
+    assert.match(await page.locator('#flash').innerText(), new RegExp(`Replayed event ${broken.id}`));
+    await waitForState(stack, reservationWorkflowId(broken.idempotencykey), 'Confirmed');
+
+    // Approve the stuck one so it does not linger into later suites.
+    await stack.temporal.workflow.getHandle(stuckId).terminate('test cleanup');
+  });
+});
