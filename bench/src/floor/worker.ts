@@ -1,0 +1,40 @@
+// The floor worker: a separate process, as Baton's orchestrator and agents are, that answers the
+// NATS request-reply floor and runs the plain-activity Temporal floor. No tracing interceptors:
+// a floor is the bare primitive, and tracing is part of what Baton adds on top.
+import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit } from '@baton/contracts';
+import { createLogger, onShutdown } from '@baton/telemetry';
+import { createFloorActivities } from './activities.js';
+import { floorNames } from './names.js';
+
+const config = loadConfigOrExit('bench-floor', BaseServiceConfig.merge(TemporalClientConfig));
+const logger = createLogger('bench-floor', config.BATON_LOG_LEVEL);
+
+const nc = await connect({ servers: config.BATON_NATS_URL, name: 'bench-floor' });
+nc.subscribe(floorNames.echoSubject, {
+  callback: (err, msg) => {
+    if (err) logger.error({ err }, 'echo subscription failed');
+    else msg.respond(msg.data);
+  },
+});
+
+const connection = await NativeConnection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const worker = await Worker.create({
+  connection,
+  namespace: config.BATON_TEMPORAL_NAMESPACE,
+  taskQueue: floorNames.taskQueue,
+  workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+  activities: createFloorActivities(),
+});
+
+onShutdown(logger, [
+  async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  },
+  () => nc.drain(),
+]);
+logger.info({ taskQueue: floorNames.taskQueue, subject: floorNames.echoSubject }, 'ready');
+await worker.run();
+await connection.close();

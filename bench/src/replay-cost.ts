@@ -1,0 +1,75 @@
+// How much CPU the orchestrator's workflow code costs per workflow, beside the floor's, measured
+// by replaying histories the bench recorded. The Temporal SDK evaluates a workflow bundle's
+// modules afresh for every workflow it starts or replays (module state is per workflow), so what
+// the bundle imports (zod contracts, OpenTelemetry) is paid once per workflow, not once per process.
+//
+// Usage, against a stack that kept a bench run's workflows:
+//   BATON_KEEP_STACK=1 BATON_BENCH_ONLY=temporal-1,handoff npm run bench
+//   (source infra/env.sh with BATON_PROFILE=bench) node --import tsx bench/src/replay-cost.ts
+import { fileURLToPath } from 'node:url';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
+import { temporalClient } from '@baton/testkit';
+import { workflowsPath } from '@baton/workflows';
+import type { Client } from '@temporalio/client';
+
+type Histories = Array<{ workflowId: string; history: unknown }>;
+
+async function histories(client: Client, idPrefix: string, max: number): Promise<Histories> {
+  const out: Histories = [];
+  for await (const info of client.workflow.list({ query: `ExecutionStatus = 'Completed'` })) {
+    if (!info.workflowId.startsWith(idPrefix)) continue;
+    out.push({ workflowId: info.workflowId, history: await client.workflow.getHandle(info.workflowId).fetchHistory() });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** CPU seconds of this process (every thread: replay runs workflows on worker threads). */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+async function replay(code: string, items: Histories): Promise<number> {
+  const before = cpu();
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { code } }, items)) {
+    if (result.error) throw result.error;
+  }
+  return cpu() - before;
+}
+
+/** Per-workflow CPU: replaying n histories minus replaying a few (worker set-up), over the difference. */
+async function perWorkflowMs(code: string, items: Histories): Promise<number> {
+  const few = items.slice(0, 10);
+  await replay(code, few); // JIT and caches
+  const base = await replay(code, few);
+  const all = await replay(code, items);
+  return ((all - base) / (items.length - few.length)) * 1000;
+}
+
+const client = await temporalClient();
+const batonHistories = await histories(client, 'bench-handoff-', 200);
+const floorHistories = await histories(client, 'bench-temporal-1-', 200);
+await client.close();
+if (batonHistories.length < 50 || floorHistories.length < 50) {
+  throw new Error(`need at least 50 histories of each (found ${batonHistories.length} handoff, ${floorHistories.length} floor): run the bench with BATON_KEEP_STACK=1 first`);
+}
+
+const tracing = temporalWorkerTracing(startTelemetry({ serviceName: 'replay-cost', otlpEndpoint: undefined }));
+const floorPath = fileURLToPath(new URL('./floor/workflows.ts', import.meta.url));
+const leanPath = fileURLToPath(new URL('./replay-lean-chain.ts', import.meta.url));
+const otel = tracing.interceptors.workflowModules;
+const variants = [
+  { name: 'orchestrator bundle + OpenTelemetry workflow interceptors (as deployed)', items: batonHistories, bundle: { workflowsPath, workflowInterceptorModules: otel } },
+  { name: 'orchestrator bundle, no interceptors', items: batonHistories, bundle: { workflowsPath } },
+  { name: 'same chain without @baton/contracts/zod, with interceptors', items: batonHistories, bundle: { workflowsPath: leanPath, workflowInterceptorModules: otel } },
+  { name: 'same chain without @baton/contracts/zod, no interceptors', items: batonHistories, bundle: { workflowsPath: leanPath } },
+  { name: 'floor bundle (plain activity workflow)', items: floorHistories, bundle: { workflowsPath: floorPath } },
+];
+console.log(`replaying ${batonHistories.length} one-handoff and ${floorHistories.length} one-activity histories`);
+for (const v of variants) {
+  const { code } = await bundleWorkflowCode(v.bundle);
+  const runs = [await perWorkflowMs(code, v.items), await perWorkflowMs(code, v.items)];
+  console.log(`${v.name.padEnd(72)} ${runs.map((r) => r.toFixed(2)).join(' / ')} ms CPU per workflow (bundle ${(code.length / 1024).toFixed(0)} KiB)`);
+}

@@ -1,0 +1,223 @@
+// The results: one JSON document, and the tables printed from it. Every Baton figure is printed
+// with its ratio to its floor (Baton ÷ floor); "!" marks a figure more than twice as costly.
+import type { LevelResult, Percentiles } from './load.js';
+import type { MachineInfo } from './machine.js';
+import type { Segment } from './breakdown.js';
+import type { Scenario, ScenarioId } from './scenarios.js';
+import type { BenchConfig } from './config.js';
+
+export interface ScenarioResult {
+  id: ScenarioId;
+  title: string;
+  kind: Scenario['kind'];
+  floor?: ScenarioId;
+  workflowsPerOp: number;
+  levels: Array<Omit<LevelResult, 'samples'>>;
+  stoppedEarly?: string;
+  /** CPU seconds of every tracked process over the sweep (warm-up excluded), by group. */
+  cpu: { byGroup: Record<string, number>; total: number; completed: number; perThousand: number };
+}
+
+export interface MemoryRow {
+  name: string;
+  group: string;
+  restMiB?: number;
+  floorsPeakMiB?: number;
+  batonPeakMiB?: number;
+}
+
+export interface ScaleOutRow {
+  setup: string;
+  concurrency: number;
+  throughput: number;
+  latencyMs: Percentiles;
+  cpuPerThousand: number;
+}
+
+export interface GatewayResult {
+  events: number;
+  /** From the first publish until the gateway had validated every event and started its workflow. */
+  forwardSeconds: number;
+  eventsPerSecond: number;
+  gatewayCpuSecondsPerThousand: number;
+  /** Until every reservation those events started was Confirmed (the rest of Baton at full tilt). */
+  completedSeconds: number;
+  reservationsPerSecond: number;
+  failed: number;
+}
+
+export interface Breakdown {
+  level: number;
+  floor: Segment[];
+  baton: Segment[];
+  handoff: Segment[];
+}
+
+export interface BenchResults {
+  version: 1;
+  startedAt: string;
+  wallSeconds: number;
+  machine: MachineInfo;
+  config: BenchConfig;
+  startupSeconds: number;
+  /** 1, 5 and 15 minute load averages when the run ended: anything else busy on the machine shows here. */
+  loadAverageAtEnd: number[];
+  scenarios: ScenarioResult[];
+  memory: MemoryRow[];
+  breakdowns: Breakdown[];
+  scaleOut: ScaleOutRow[];
+  gateway?: GatewayResult;
+}
+
+// ---- formatting ------------------------------------------------------------------------------
+
+const num = (v: number | undefined, unit = ''): string => {
+  if (v === undefined || !Number.isFinite(v)) return '-';
+  const abs = Math.abs(v);
+  const text = abs >= 100 ? v.toFixed(0) : abs >= 10 ? v.toFixed(1) : abs >= 1 ? v.toFixed(2) : v.toFixed(3);
+  return `${text}${unit}`;
+};
+
+/** "(2.3×)", with "!" when Baton is more than twice as costly as its floor. */
+const ratio = (baton: number | undefined, floor: number | undefined, higherIsWorse: boolean): string => {
+  if (baton === undefined || floor === undefined || !Number.isFinite(baton) || !Number.isFinite(floor) || floor === 0) return '';
+  const r = baton / floor;
+  const bad = higherIsWorse ? r > 2 : r < 0.5;
+  return ` (${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×${bad ? '!' : ''})`;
+};
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const level = (s: ScenarioResult | undefined, c: number) => s?.levels.find((l) => l.concurrency === c);
+const peak = (s: ScenarioResult | undefined) => s?.levels.reduce<Omit<LevelResult, 'samples'> | undefined>((best, l) => (!best || l.throughput > best.throughput ? l : best), undefined);
+
+export function render(results: BenchResults): string {
+  const out: string[] = [];
+  const { machine, config } = results;
+  const fixed = config.BATON_BENCH_FIXED;
+  const byId = new Map(results.scenarios.map((s) => [s.id, s]));
+  const first = config.BATON_BENCH_LEVELS[0]!;
+
+  out.push(
+    `Baton bench — ${results.startedAt}, scale ${config.BATON_BENCH_SCALE}, one run, ${num(results.wallSeconds)} s wall (${num(results.startupSeconds)} s starting services)`,
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${num(machine.memTotalGiB)} GiB RAM, ${machine.os}, node ${machine.node}, load average ${machine.loadAverage.map((v) => v.toFixed(2)).join(' ')} at start, ${results.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' ')} at end`,
+    `servers: ${Object.values(machine.servers).join('; ')}; git ${machine.git}`,
+    `payload ${config.BATON_BENCH_PAYLOAD_BYTES} B per operation; ratios are Baton ÷ floor ("!" = more than twice as costly)`,
+    '',
+  );
+
+  out.push(`1. Latency at ${first} in flight (ms), throughput at ${fixed} in flight and at its peak (ops/s; a workflow is one op), CPU seconds per 1,000 ops`);
+  out.push(
+    table(
+      ['scenario', 'floor', `n@${first}`, 'p50', 'p95', 'p99', `ops/s @${fixed}`, 'peak ops/s', 'CPU s/1k'],
+      results.scenarios.map((s) => {
+        const f = s.floor ? byId.get(s.floor) : undefined;
+        const [l1, f1] = [level(s, first), level(f, first)];
+        const [lx, fx] = [level(s, fixed), level(f, fixed)];
+        const [pk, fpk] = [peak(s), peak(f)];
+        return [
+          s.title,
+          s.floor ?? '',
+          String(l1?.ops ?? '-'),
+          `${num(l1?.latencyMs.p50)}${ratio(l1?.latencyMs.p50, f1?.latencyMs.p50, true)}`,
+          `${num(l1?.latencyMs.p95)}${ratio(l1?.latencyMs.p95, f1?.latencyMs.p95, true)}`,
+          `${num(l1?.latencyMs.p99)}${ratio(l1?.latencyMs.p99, f1?.latencyMs.p99, true)}`,
+          `${num(lx?.throughput)}${ratio(lx?.throughput, fx?.throughput, false)}`,
+          `${num(pk?.throughput)} @${pk?.concurrency ?? '-'}${ratio(pk?.throughput, fpk?.throughput, false)}`,
+          `${num(s.cpu.perThousand)}${ratio(s.cpu.perThousand, f?.cpu.perThousand, true)}`,
+        ];
+      }),
+    ),
+    '',
+  );
+
+  out.push('2. Throughput as concurrency rises: ops/s (p50 ms); "·" = not run (why: below the table)');
+  out.push(
+    table(
+      ['scenario', ...config.BATON_BENCH_LEVELS.map((c) => `c=${c}`)],
+      results.scenarios.map((s) => [
+        s.title,
+        ...config.BATON_BENCH_LEVELS.map((c) => {
+          const l = level(s, c);
+          if (!l) return '·';
+          const f = s.floor ? level(byId.get(s.floor), c) : undefined;
+          return `${num(l.throughput)}${ratio(l.throughput, f?.throughput, false)} (${num(l.latencyMs.p50)})${l.errors ? ` ${l.errors} err` : ''}`;
+        }),
+      ]),
+    ),
+    ...results.scenarios.filter((s) => s.stoppedEarly).map((s) => `   ${s.title}: ${s.stoppedEarly}`),
+    '',
+  );
+
+  const groups = [...new Set(results.scenarios.flatMap((s) => Object.keys(s.cpu.byGroup)))].sort();
+  out.push('3. CPU seconds per 1,000 ops by process group (every process on the machine that the bench started or measures)');
+  out.push(
+    table(
+      ['scenario', 'total', ...groups],
+      results.scenarios.map((s) => [s.title, num(s.cpu.perThousand), ...groups.map((g) => num(((s.cpu.byGroup[g] ?? 0) / Math.max(1, s.cpu.completed)) * 1000))]),
+    ),
+    '',
+  );
+
+  out.push('4. Resident memory (MiB): at rest after start-up, peak while the floors ran, peak under Baton load');
+  out.push(
+    table(
+      ['process', 'group', 'at rest', 'peak, floors', 'peak, Baton load'],
+      results.memory.map((m) => [m.name, m.group, num(m.restMiB), num(m.floorsPeakMiB), num(m.batonPeakMiB)]),
+    ),
+    '',
+  );
+
+  if (results.gateway) {
+    const g = results.gateway;
+    out.push(
+      `5. Gateway: ${g.events} reservation events published to NATS at once; validated and forwarded (workflow started) at ${num(g.eventsPerSecond)} events/s ` +
+        `(${num(g.forwardSeconds)} s, gateway CPU ${num(g.gatewayCpuSecondsPerThousand)} s per 1,000 events); all ${g.events - g.failed} reservations Confirmed after ${num(g.completedSeconds)} s ` +
+        `= ${num(g.reservationsPerSecond)} reservations/s${g.failed ? `; ${g.failed} did not confirm` : ''}`,
+      '',
+    );
+  }
+
+  if (results.scaleOut.length) {
+    out.push('6. Scale-out: the six-step chain with more replicas on this machine (ops/s, p50 ms, CPU s per 1,000 workflows)');
+    const setups = [...new Set(results.scaleOut.map((r) => r.setup))];
+    const levels = [...new Set(results.scaleOut.map((r) => r.concurrency))];
+    const base = (c: number) => results.scaleOut.find((r) => r.setup === setups[0] && r.concurrency === c);
+    out.push(
+      table(
+        ['setup', ...levels.map((c) => `c=${c}`)],
+        setups.map((setup) => [
+          setup,
+          ...levels.map((c) => {
+            const r = results.scaleOut.find((x) => x.setup === setup && x.concurrency === c);
+            const b = base(c);
+            return r ? `${num(r.throughput)}${setup === setups[0] ? '' : ` (${num(b ? r.throughput / b.throughput : undefined)}× of 1)`} p50 ${num(r.latencyMs.p50)} cpu ${num(r.cpuPerThousand)}` : '·';
+          }),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  for (const b of results.breakdowns) {
+    out.push(`7. Where one step's time goes at c=${b.level} (median ms over sampled workflows; Temporal history times and Jaeger spans)`);
+    out.push(
+      table(
+        ['segment (Temporal view)', 'floor: 1 activity', 'Baton: 1 handoff'],
+        b.floor.map((f, i) => [f.name, `${num(f.p50)} (n=${f.samples})`, `${num(b.baton[i]?.p50)} (n=${b.baton[i]?.samples ?? 0})`]),
+      ),
+    );
+    out.push(
+      table(
+        ['inside the Baton step, from "activity started" (Jaeger spans)', 'p50', 'p95'],
+        b.handoff.map((h) => [h.name, num(h.p50), num(h.p95)]),
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
