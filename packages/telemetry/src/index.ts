@@ -3,3 +3,4 @@ export * from './logger.js';
 export * from './temporal.js';
 export * from './shutdown.js';
 export * from './metrics.js';
+export { parsePrometheus, sumOf, scrape, type Sample } from './prometheus.js';

@@ -3,4 +3,4 @@ export { waitFor, WaitTimeoutError, type WaitOptions } from './wait.js';
 export { ServiceProcess, ServiceSet, ALL_SERVICES, type ServiceName, type ServiceOptions } from './services.js';
 export { temporalClient, testBus, reservationEvent, postEvent, deadLetters, getJson, fetchTrace, newTraceparent, servicesOf, type JaegerTrace, type JaegerSpan } from './clients.js';
 export { startSimulatedModelApi, lastUserText, type SimulatedModelApi, type ModelScript, type ModelReply, type ChatRequest } from './model-api.js';
-export { parsePrometheus, sumOf, scrape, type Sample } from './prometheus.js';
+export { parsePrometheus, sumOf, scrape, type Sample } from '@baton/telemetry';

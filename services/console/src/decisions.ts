@@ -15,14 +15,19 @@ export class DecisionRefusedError extends Error {
   readonly retryable = false;
 }
 
+/** A refused update (validator said no) or a finished workflow, as one clear error. */
+function refusal(err: unknown, workflowId: string, awaited: string): unknown {
+  if (err instanceof WorkflowUpdateFailedError) return new DecisionRefusedError(err.cause?.message ?? err.message);
+  if (err instanceof WorkflowNotFoundError) return new DecisionRefusedError(`${workflowId} is not waiting for ${awaited}: ${err.message}`);
+  return err;
+}
+
 /** Sends the decision and returns the status after the workflow acted on it. */
 export async function decide(client: Client, workflowId: string, decision: DecisionInput): Promise<ReservationStatus> {
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(decideReservation, { args: [decision] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(err.cause?.message ?? err.message);
-    if (err instanceof WorkflowNotFoundError) throw new DecisionRefusedError(`${workflowId} is not waiting for a decision: ${err.message}`);
-    throw err;
+    throw refusal(err, workflowId, 'a decision');
   }
 }
 
@@ -32,9 +37,7 @@ export async function resolve(client: Client, workflowId: string, resolution: Re
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(resolveAttention, { args: [resolution] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(err.cause?.message ?? err.message);
-    if (err instanceof WorkflowNotFoundError) throw new DecisionRefusedError(`${workflowId} is not waiting for a person: ${err.message}`);
-    throw err;
+    throw refusal(err, workflowId, 'a person');
   }
 }
 

@@ -1,25 +1,7 @@
 // Reads the services' Prometheus endpoints for the operations views: latency percentiles from
 // histogram buckets (linear within a bucket, as PromQL's histogram_quantile does), error
 // counts by cause, and breaker states.
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-export function parseExposition(text: string): Sample[] {
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
-    out.push({ name: m[1]!, labels, value: Number(m[3]) });
-  }
-  return out;
-}
-
+import { parsePrometheus, type Sample } from '@baton/telemetry';
 /** Scrapes every target; a target that does not answer is reported, not fatal. */
 export async function scrapeAll(targets: Record<string, string>, timeoutMs = 3_000): Promise<{ samples: Sample[]; unreachable: string[] }> {
   const samples: Sample[] = [];
@@ -29,7 +11,7 @@ export async function scrapeAll(targets: Record<string, string>, timeoutMs = 3_0
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
         if (!response.ok) throw new Error(String(response.status));
-        for (const s of parseExposition(await response.text())) samples.push({ ...s, labels: { ...s.labels, service } });
+        for (const s of parsePrometheus(await response.text())) samples.push({ ...s, labels: { ...s.labels, service } });
       } catch {
         unreachable.push(service);
       }

@@ -1,4 +1,5 @@
-// Reads a Prometheus text exposition (what GET /metrics returns) into samples a test can sum.
+// Reads a Prometheus text exposition (what GET /metrics returns) into samples: the console's
+// operations views and the tests read Baton's own metrics endpoints with it.
 export interface Sample {
   name: string;
   labels: Record<string, string>;
