@@ -200,7 +200,9 @@ export function invalidReason(schema: z.ZodType, text: string): string {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return `it is not valid JSON (${(err as Error).message})`;
+    // V8's message quotes the model's text, which may echo personal data: keep only the position.
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
+    return `it is not valid JSON${position ? ` (error at character ${position})` : ''}`;
   }
   const checked = schema.safeParse(value);
   return checked.success ? 'it could not be read as the requested object' : `it does not match the schema: ${describeIssues(checked.error.issues)}`;
