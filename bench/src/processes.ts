@@ -5,6 +5,7 @@
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { AgentName } from '@baton/contracts';
 import { repoRoot, stackEnv } from '@baton/testkit';
 import type { Tracked } from './usage.js';
 
@@ -20,7 +21,8 @@ export interface ProcessSpec {
 
 /** The spec of one replica of a service under services/. */
 export function serviceSpec(service: string, replica = 1, extra: Pick<ProcessSpec, 'env' | 'nodeFlags'> = {}): ProcessSpec {
-  const group = service === 'orchestrator' || service === 'gateway' ? service : service.endsWith('-sim') ? 'simulators' : 'agents';
+  // Agents are the names in the contracts table; anything else (orchestrator, gateway, console) is its own group.
+  const group = (AgentName.options as readonly string[]).includes(service) ? 'agents' : service.endsWith('-sim') ? 'simulators' : service;
   return { name: replica > 1 ? `${service}#${replica}` : service, group, entry: join('services', service, 'src', 'main.ts'), ...extra };
 }
 

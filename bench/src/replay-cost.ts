@@ -5,7 +5,7 @@
 //
 // Usage, against a stack that kept a bench run's workflows:
 //   BATON_KEEP_STACK=1 BATON_BENCH_ONLY=temporal-1,handoff npm run bench
-//   (source infra/env.sh with BATON_PROFILE=bench) node --import tsx bench/src/replay-cost.ts
+//   (export BATON_PROFILE=bench; . infra/env.sh; node --import tsx bench/src/replay-cost.ts)
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
