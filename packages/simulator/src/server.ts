@@ -15,9 +15,16 @@ export interface SimulatorContext {
   faults: Faults;
   /**
    * Registers a write endpoint: faults apply, the body is validated, and a repeated
-   * Idempotency-Key returns the first answer without running `apply` again.
+   * Idempotency-Key returns the first answer without running `apply` again. `apply` gets an
+   * effect id derived from the key and must use it as the id of what it creates, written with
+   * compare-and-set: then even a retry after a lost answer record cannot apply twice.
    */
-  write<S extends z.ZodType>(method: 'POST' | 'PUT' | 'DELETE', url: string, schema: S, apply: (body: z.output<S>, req: FastifyRequest) => Promise<{ status: number; body: unknown }>): void;
+  write<S extends z.ZodType>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    schema: S,
+    apply: (body: z.output<S>, req: FastifyRequest, effect: { id: string }) => Promise<{ status: number; body: unknown }>,
+  ): void;
 }
 
 export interface SimulatorOptions {
@@ -26,7 +33,8 @@ export interface SimulatorOptions {
   logger: Logger;
 }
 
-/** A claim older than this belongs to a request that died mid-way; another may take it over. */
+/** A claim older than this belongs to a request that died mid-way (or whose answer could not be
+ *  stored); another may take it over, which is safe because `apply` is idempotent by effect id. */
 const STALE_CLAIM_MS = 30_000;
 
 interface StoredAnswer {
@@ -67,7 +75,8 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       }
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || key.length === 0) return reply.code(400).send({ code: 'MISSING_IDEMPOTENCY_KEY', message: 'every write needs an Idempotency-Key header' });
-      const answerKey = `idem.${RecordStore.digest(`${method} ${req.url} ${key}`)}`;
+      const effectId = RecordStore.digest(`${method} ${req.url} ${key}`);
+      const answerKey = `idem.${effectId}`;
       // Claim the key atomically: of two concurrent requests with one key, only one applies.
       const claimed = await store.create(answerKey, { pendingSince: Date.now() });
       if (!claimed) {
@@ -81,7 +90,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         await store.delete(answerKey);
         return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
       }
-      const answer = await apply(parsed.data, req);
+      const answer = await apply(parsed.data, req, { id: effectId });
       await store.put(answerKey, answer);
       if (settings.latencyAfterCommitMs) await sleep(settings.latencyAfterCommitMs);
       return reply.code(answer.status).send(answer.body);
