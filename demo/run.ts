@@ -2,7 +2,7 @@
 // through the HTTP webhook: a clean one, an allergy one (a person approves it with the CLI), the
 // same event sent twice, and a malformed one. Prints what happened to each and where to look.
 import { execa } from 'execa';
-import { ServiceSet, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
+import { ServiceSet, consoleUsers, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { getReservationStatus, terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflows';
 
 const env = stackEnv();
@@ -88,6 +88,7 @@ try {
   });
 
   line();
+  line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);
   line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (filter: BatonState = "Confirmed")`);
   line(`Traces:      ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>   (the Jaeger UI is in the docker-compose image)`);

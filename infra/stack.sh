@@ -54,7 +54,7 @@ temporal_bin() { # the temporal binary of the running/started server, for the he
 
 # Baton's Temporal search attributes. start-dev registers them only when it creates its
 # database, so ensure_search_attributes also adds any missing to an existing one.
-SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool)
+SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool BatonCustomer=Keyword)
 
 ensure_search_attributes() {
   local have sa name

@@ -3,30 +3,22 @@
 // dead letters are there with their links and reasons, and a corrected dead letter replays to a
 // booked reservation. A screenshot of the page is kept in the state folder.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { taskQueues } from '@baton/contracts';
-import { postEvent, reservationEvent, scrape, stackEnv, sumOf, waitFor } from '@baton/testkit';
+import { consoleUsers, postEvent, reservationEvent, scrape, stackEnv, sumOf, waitFor } from '@baton/testkit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflows';
 import { startStack, waitForState, type Stack } from '../e2e/support.js';
-
-function chromiumPath(): string {
-  if (process.env.BATON_CHROMIUM) return process.env.BATON_CHROMIUM;
-  return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], { encoding: 'utf8' }).trim();
-}
+import { launchChromium, signedInPage } from './support.js';
 
 describe('console operations views (headless Chromium)', () => {
   let stack: Stack;
   let browser: Browser;
   before(async () => {
     stack = await startStack();
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -51,7 +43,8 @@ describe('console operations views (headless Chromium)', () => {
     const confirmed = await count('Confirmed');
     const bookingTasks = sumOf(await scrape(stack.services.get('booking').metricsUrl), 'baton_agent_task_duration_seconds_count', { baton_agent: 'booking' });
 
-    const page = await browser.newPage();
+    // The operations views are behind sign-in too.
+    const page = await signedInPage(browser, consoleUsers.viewer);
     await page.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=1h`);
     const cell = (table: string, row: string, column: number) => page.locator(`#${table} tr`, { hasText: row }).locator('td').nth(column).innerText();
     const headers = await page.locator('#outcomes th').allInnerTexts();

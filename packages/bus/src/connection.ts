@@ -72,6 +72,12 @@ export async function ensureTopology(bus: Bus): Promise<void> {
     }
   }
   await openLedger(bus);
+  await openTrust(bus);
+}
+
+/** Earned trust per gate type; updated with compare-and-set so two workers never lose a count. */
+export async function openTrust(bus: Bus): Promise<KV> {
+  return new Kvm(bus.js).create(buckets.trust, { history: 5 });
 }
 
 export async function openLedger(bus: Bus): Promise<KV> {

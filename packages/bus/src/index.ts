@@ -1,4 +1,4 @@
-export { connectBus, ensureTopology, openLedger, isNotFound, DEDUPLICATION_WINDOW_MS, type Bus, type BusOptions } from './connection.js';
+export { connectBus, ensureTopology, openLedger, openTrust, isNotFound, DEDUPLICATION_WINDOW_MS, type Bus, type BusOptions } from './connection.js';
 export { publishJson, type PublishOptions } from './publish.js';
 export { deadLetter, describeIssues, headersOf } from './dead-letter.js';
 export { startConsumer, ensureConsumer, PoisonMessageError, type ConsumerOptions, type Delivery, type RunningConsumer } from './consume.js';

@@ -6,6 +6,15 @@ import { z } from 'zod';
 export const auditKinds = {
   /** An agent asked for a tool outside its allow-list; the call was not made. */
   toolRefused: 'tool.refused',
+  /** A workflow moved from one named state to another. */
+  transition: 'workflow.transition',
+  /** A gate opened, was escalated to the next tier, or was decided (by a person, by earned
+   *  trust, or by its timeout's safe default). */
+  gateOpened: 'gate.opened',
+  gateEscalated: 'gate.escalated',
+  gateDecided: 'gate.decided',
+  /** A gate type's auto-approval switched on (earned trust) or off (a decline or a change). */
+  trustSwitched: 'trust.switched',
 } as const;
 export type AuditKind = (typeof auditKinds)[keyof typeof auditKinds];
 
@@ -13,7 +22,7 @@ export const AuditRecord = z.object({
   id: z.string().min(1),
   kind: z.enum(Object.values(auditKinds) as [AuditKind, ...AuditKind[]]),
   at: z.iso.datetime({ offset: true }),
-  /** Who acted: a service name such as `agent-intake`. */
+  /** Who acted: a service name such as `agent-intake`, or the person who decided. */
   actor: z.string().min(1),
   /** What the record is about, e.g. the tool `pos.hold_table`. */
   subject: z.string().min(1),

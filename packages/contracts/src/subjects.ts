@@ -42,6 +42,8 @@ export const buckets = {
   ledger: 'baton_ledger',
   /** Large artifacts (a contract, a document) that travel between steps by reference. */
   artifacts: 'baton_artifacts',
+  /** Earned trust per gate type: consecutive clean approvals, and whether auto-approval is on. */
+  trust: 'baton_trust',
 } as const;
 
 export const taskQueues = {

@@ -4,3 +4,4 @@ export { ServiceProcess, ServiceSet, ALL_SERVICES, type ServiceName, type Servic
 export { temporalClient, testBus, reservationEvent, postEvent, deadLetters, getJson, fetchTrace, newTraceparent, servicesOf, type JaegerTrace, type JaegerSpan } from './clients.js';
 export { startSimulatedModelApi, lastUserText, type SimulatedModelApi, type ModelScript, type ModelReply, type ChatRequest } from './model-api.js';
 export { parsePrometheus, sumOf, scrape, type Sample } from '@baton/telemetry';
+export { consoleUsers, consoleUsersEnv } from './console-users.js';

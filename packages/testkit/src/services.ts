@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { repoRoot, stackEnv } from './env.js';
 import { WaitTimeoutError } from './wait.js';
+import { consoleUsersEnv } from './console-users.js';
 
 export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'payment-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'payment', 'booking', 'notifier', 'concierge', 'console'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -14,11 +15,16 @@ export function metricsPortOf(name: string): number {
   return stackEnv().BATON_METRICS_BASE_PORT + (index >= 0 ? index : ALL_SERVICES.length + 1);
 }
 
-/** The console reads every other service's metrics and links to the trace dashboard. */
+/** The console reads every other service's metrics, links to the trace dashboard, and lets the
+ *  local stack's people sign in (unless BATON_CONSOLE_USERS says who). */
 function consoleEnv(): Record<string, string> {
   const env = stackEnv();
   const targets = ALL_SERVICES.filter((n) => n !== 'console').map((n) => `${n}=http://${env.BATON_HOST}:${metricsPortOf(n)}/metrics`);
-  return { BATON_METRICS_TARGETS: targets.join(','), BATON_TRACE_UI_URL: env.BATON_JAEGER_QUERY_URL };
+  return {
+    BATON_METRICS_TARGETS: targets.join(','),
+    BATON_TRACE_UI_URL: env.BATON_JAEGER_QUERY_URL,
+    ...(process.env.BATON_CONSOLE_USERS ? {} : { BATON_CONSOLE_USERS: consoleUsersEnv() }),
+  };
 }
 
 export interface ServiceOptions {

@@ -1,10 +1,12 @@
-// `baton`: the command line for people at an approval gate (the web console comes later).
+// `baton`: the command line for people at an approval gate (the web console has the same).
 //   baton pending                       reservations waiting for a person
 //   baton status <workflowId>           the full state of one reservation
 //   baton decide <workflowId> approve|decline --by <name> [--reason <text>]
 //   baton resolve <workflowId> --by <name> [--note <text>]   close an escalated problem
+//   baton hash-password                 read a password on stdin, print its hash for BATON_CONSOLE_USERS
 import { Command, Option } from 'commander';
 import { connectTemporal, decide, pending, resolve, status } from './decisions.js';
+import { hashPassword } from './web/auth.js';
 
 const program = new Command('baton').description('Decide reservations that wait for a person.');
 
@@ -42,6 +44,17 @@ program
   .action((id: string, opts: { by: string; note: string }) =>
     withClient(async (c) => ({ workflowId: id, state: (await resolve(c, id, { resolvedBy: opts.by, note: opts.note })).state })),
   );
+
+program
+  .command('hash-password')
+  .description('read a password on stdin and print its scrypt hash, for BATON_CONSOLE_USERS')
+  .action(async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    if (!password) throw new Error('no password on stdin');
+    console.log(await hashPassword(password));
+  });
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`baton: ${(err as Error).message}`);

@@ -22,10 +22,22 @@ function refusal(err: unknown, workflowId: string, awaited: string): unknown {
   return err;
 }
 
+/** A decision as a person gives it; the gate id and digest are read from the workflow when not
+ *  given (the CLI shows the gate with `status` first, the web console sends what it showed). */
+export type DecisionRequest = Omit<DecisionInput, 'gateId' | 'digest'> & Partial<Pick<DecisionInput, 'gateId' | 'digest'>>;
+
 /** Sends the decision and returns the status after the workflow acted on it. */
-export async function decide(client: Client, workflowId: string, decision: DecisionInput): Promise<ReservationStatus> {
+export async function decide(client: Client, workflowId: string, decision: DecisionRequest): Promise<ReservationStatus> {
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(decideReservation, { args: [decision] });
+    const handle = client.workflow.getHandle(workflowId);
+    let { gateId, digest } = decision;
+    if (gateId === undefined || digest === undefined) {
+      const current = await handle.query(getReservationStatus);
+      if (current.state !== 'Awaiting approval' || current.gate?.status !== 'open') throw new DecisionRefusedError(`${workflowId} is not waiting for a decision: it is in state "${current.state}"`);
+      gateId ??= current.gate.gateId;
+      digest ??= current.gate.digest;
+    }
+    return await handle.executeUpdate(decideReservation, { args: [{ ...decision, gateId, digest }] });
   } catch (err) {
     throw refusal(err, workflowId, 'a decision');
   }

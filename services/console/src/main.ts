@@ -1,10 +1,13 @@
-// The console service: the operations views (and, later, the approval inbox).
+// The console service: the approval inbox for the people who decide, and the operations views.
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
+import { DEFAULT_TRUST_THRESHOLD } from '@baton/workflows';
 import { createConsoleServer } from './web/server.js';
+import { ConsoleUsersField } from './web/auth.js';
 
 const config = loadConfigOrExit(
   'console',
@@ -12,6 +15,17 @@ const config = loadConfigOrExit(
     BATON_HOST: z.string().default('127.0.0.1'),
     BATON_CONSOLE_PORT: configFields.port.default(8344),
     BATON_TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8333'),
+    /** Who may sign in: a JSON array of { username, passwordHash, roles } or a path to such a
+     *  file. Hashes come from `baton hash-password`. Empty: nobody can sign in. */
+    BATON_CONSOLE_USERS: ConsoleUsersField,
+    /** Signs session cookies. Unset: a random secret per start (sessions end with the process). */
+    BATON_CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** A session ends this long after sign-in (8 hours). */
+    BATON_CONSOLE_SESSION_TTL_MS: configFields.durationMs.default(8 * 3600_000),
+    /** Mark the session cookie Secure (HTTPS only): set to true behind TLS. */
+    BATON_CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    /** The orchestrator's trust threshold, shown beside gate types it has not counted yet. */
+    BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
     /** Trace dashboard (Jaeger UI) base address, for links. */
     BATON_TRACE_UI_URL: z.url().default('http://127.0.0.1:16696'),
     /** service=url pairs, comma separated: the Prometheus endpoints the views read. */
@@ -45,7 +59,16 @@ const app = await createConsoleServer({
   logger,
   metricsTargets: config.BATON_METRICS_TARGETS,
   links: { temporalUi: config.BATON_TEMPORAL_UI_URL, namespace: config.BATON_TEMPORAL_NAMESPACE, traceUi: config.BATON_TRACE_UI_URL },
+  auth: {
+    users: config.BATON_CONSOLE_USERS,
+    sessionSecret: config.BATON_CONSOLE_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+    sessionTtlMs: config.BATON_CONSOLE_SESSION_TTL_MS,
+    secureCookies: config.BATON_CONSOLE_SECURE_COOKIES,
+  },
+  trustThreshold: config.BATON_TRUST_THRESHOLD,
 });
+if (!config.BATON_CONSOLE_SESSION_SECRET) logger.warn({}, 'BATON_CONSOLE_SESSION_SECRET unset: a random secret signs sessions until this process ends');
+if (config.BATON_CONSOLE_USERS.length === 0) logger.warn({}, 'BATON_CONSOLE_USERS is empty: nobody can sign in');
 await app.listen({ host: config.BATON_HOST, port: config.BATON_CONSOLE_PORT });
 onShutdown(logger, [() => app.close(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
-logger.info({ port: config.BATON_CONSOLE_PORT }, 'ready');
+logger.info({ port: config.BATON_CONSOLE_PORT, users: config.BATON_CONSOLE_USERS.length }, 'ready');

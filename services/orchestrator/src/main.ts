@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, taskQueues } from '@baton/contracts';
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
-import { createHandoffActivities, workflowsPath } from '@baton/workflows';
+import { DEFAULT_TRUST_THRESHOLD, createGateActivities, createHandoffActivities, workflowsPath } from '@baton/workflows';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { startResultBridge } from './result-bridge.js';
 
@@ -15,6 +15,8 @@ const config = loadConfigOrExit(
   BaseServiceConfig.merge(TemporalClientConfig).extend({
     BATON_BRIDGE_ACK_WAIT_MS: configFields.durationMs.default(15_000),
     BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+    /** Consecutive clean approvals after which a gate type whose policy allows it auto-approves. */
+    BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
   }),
 );
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
@@ -30,7 +32,7 @@ const worker = await Worker.create({
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
   workflowsPath,
-  activities: createHandoffActivities({ bus, logger }),
+  activities: { ...createHandoffActivities({ bus, logger }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD }) },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
 });

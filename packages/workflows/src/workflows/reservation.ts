@@ -1,22 +1,32 @@
 // The reservation workflow: intake -> hold a table -> safety check -> (a person decides when
-// flagged) -> deposit -> book -> confirm. Effects register their compensation in a saga; a
+// flagged, a human gate) -> deposit -> book -> confirm. Effects register their compensation in a saga; a
 // declined, expired or failed request undoes them newest first and tells the customer. What
-// cannot be undone or told goes to a person. Every move between states happens in `enter`.
+// cannot be undone or told goes to a person. Every move between states happens in `enter`, and
+// every move and every decision is appended to the audit trail.
 import { CancellationScope, condition, isCancellation, log, proxyActivities, proxySinks, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { AgentName, NoticeKind, ReservationRequested } from '@baton/contracts';
+import { auditKinds, type AgentName, type NoticeKind, type ReservationRequest, type ReservationRequested } from '@baton/contracts';
 import type { HandoffActivities } from '../activities/handoff.js';
+import type { AuditRecordInput, GateActivities } from '../activities/gates.js';
 import type { BatonSinks } from '../sinks.js';
 import {
   BatonState,
   BatonStateSince,
   BatonStuck,
+  BatonCustomer,
   BatonWorkflowType,
   RESERVATION_STATE_LIMITS_MS,
   terminalReservationStates,
   type WorkflowStuckNotice,
-  DEFAULT_APPROVAL_TIMEOUT_MS,
-  Decision,
+  DEFAULT_APPROVAL_TIERS,
+  GATE_POLICIES,
   Resolution,
+  gateNoticeTypes,
+  type Decision,
+  type GateNotice,
+  type GateTier,
+  type GateType,
+  type ReservationChanges,
+  type ReservationGatePayload,
   decideReservation,
   getReservationStatus,
   resolveAttention,
@@ -27,20 +37,65 @@ import {
 import { callAgent, compensateAgent } from './call-agent.js';
 import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
 import { Saga, causeOf } from './saga.js';
+import { GateRefusedError, HumanGate, type GateEvent } from './gate.js';
 
 export interface ReservationInput {
   event: ReservationRequested;
-  /** How long a flagged request waits for a person before it expires. */
+  /** How long a flagged request waits for a person before it expires (one tier, a manager).
+   *  Ignored when `approvalTiers` is given. */
   approvalTimeoutMs?: number;
+  /** Who may decide a flagged request, tier by tier, each with its timeout; after the last,
+   *  the safe default (release the hold, tell the customer). Default: DEFAULT_APPROVAL_TIERS. */
+  approvalTiers?: GateTier[];
+  /** Clean approvals after which a gate type that allows it approves by itself (otherwise the
+   *  orchestrator's BATON_TRUST_THRESHOLD). */
+  trustThreshold?: number;
   /** Overrides of how long each state may last before the workflow reports itself stuck. */
   stateLimitsMs?: Partial<Record<ReservationState, number>>;
 }
 
 const { batonMetrics } = proxySinks<BatonSinks>();
-const notices = proxyActivities<HandoffActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
+const notices = proxyActivities<HandoffActivities & GateActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
 const WORKFLOW_TYPE = 'reservation';
 
+/** The gate a flagged request meets: allergies first (never auto-approved), then party size. */
+function gateTypeOf(reasons: Array<{ code: string }>): GateType {
+  if (reasons.some((r) => r.code === 'ALLERGY')) return 'reservation.allergy';
+  if (reasons.some((r) => r.code === 'LARGE_PARTY')) return 'reservation.large-party';
+  return 'reservation.review';
+}
+
+/** What approve-with-changes may change: the party size (within the held table) and the notes. */
+function applyReservationChanges(payload: ReservationGatePayload, changes: ReservationChanges): ReservationGatePayload {
+  if (changes.partySize !== undefined && changes.partySize > payload.table.seats) {
+    throw new GateRefusedError(`a party of ${changes.partySize} does not fit table ${payload.table.tableId} (${payload.table.seats} seats)`);
+  }
+  const request: ReservationRequest = { ...payload.request, ...(changes.partySize !== undefined ? { partySize: changes.partySize } : {}), ...(changes.notes !== undefined ? { notes: changes.notes } : {}) };
+  return { ...payload, request };
+}
+
 export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
+  // Notices and audit records go out in order, without holding up the workflow; they are all
+  // delivered before it returns.
+  let effects: Promise<void> = Promise.resolve();
+  const background = (what: string, fn: () => Promise<void>) => {
+    effects = effects.then(fn).catch((err: unknown) => log.warn(`${what} failed`, { error: String(err) }));
+  };
+  try {
+    return await reservation(input, background);
+  } finally {
+    await effects;
+  }
+}
+
+async function reservation(input: ReservationInput, background: (what: string, fn: () => Promise<void>) => void): Promise<ReservationStatus> {
+  const { workflowId, runId } = workflowInfo();
+  let auditSeq = 0;
+  const audit = (record: Omit<AuditRecordInput, 'id' | 'at' | 'workflowId'>) => {
+    const full: AuditRecordInput = { ...record, id: `${workflowId}/${runId}/${++auditSeq}`, at: new Date().toISOString(), workflowId };
+    background('audit record', () => notices.audit(full));
+  };
+
   const status: ReservationStatus = { state: 'Understanding request', stateSince: new Date().toISOString(), eventId: input.event.id, holdReleased: false, steps: [], compensated: [] };
   const saga = new Saga();
   const limits = { ...RESERVATION_STATE_LIMITS_MS, ...input.stateLimitsMs };
@@ -65,6 +120,7 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
 
   const enter = (state: ReservationState) => {
     watch?.cancel();
+    audit({ kind: auditKinds.transition, actor: 'orchestrator', subject: state, reason: `${status.state} -> ${state}`, detail: { from: status.state, to: state, workflowType: WORKFLOW_TYPE } });
     status.state = state;
     status.stateSince = new Date().toISOString();
     status.stuck = undefined;
@@ -99,23 +155,57 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
     await condition(() => status.attention?.resolution !== undefined);
   };
 
+  let gate: HumanGate<ReservationGatePayload> | undefined;
   setHandler(getReservationStatus, () => status);
   setHandler(
     decideReservation,
-    async (decision) => {
-      status.decision = { ...Decision.parse(decision), decidedAt: new Date().toISOString() };
+    async (input) => {
+      const decision = gate!.check(input);
+      gate!.accept(decision);
+      status.decision = { ...decision, decidedAt: new Date().toISOString() };
       await condition(() => status.state !== 'Awaiting approval');
       return status;
     },
     {
-      validator: (decision) => {
-        if (status.state !== 'Awaiting approval') throw new Error(`no decision is awaited: the reservation is in state "${status.state}"`);
+      validator: (input) => {
+        if (status.state !== 'Awaiting approval' || !gate) throw new Error(`no decision is awaited: the reservation is in state "${status.state}"`);
         if (status.decision) throw new Error('a decision was already taken');
-        const parsed = Decision.safeParse(decision);
-        if (!parsed.success) throw new Error(`invalid decision: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        gate.check(input);
       },
     },
   );
+  /** Notices (ids and gate data only) and audit records for each gate event. */
+  const onGateEvent = (event: GateEvent, view: ReservationStatus['gate'] & {}, decision?: Decision) => {
+    const role = view.tiers[view.tier]!.role;
+    const notice: GateNotice = {
+      workflowId,
+      workflowType: WORKFLOW_TYPE,
+      gateId: view.gateId,
+      gateType: view.gateType,
+      tier: view.tier,
+      role,
+      digest: view.digest,
+      ...(event === 'decided' ? { decision: decision?.decision ?? 'timeout', decidedBy: view.decidedBy ?? 'timeout' } : {}),
+    };
+    const suffix = event === 'escalated' ? `escalated/${view.tier}` : event;
+    background('gate notice', () => notices.publishNotice({ id: `${view.gateId}/${suffix}`, type: gateNoticeTypes[event], subject: workflowId, data: notice }));
+    const kind = event === 'opened' ? auditKinds.gateOpened : event === 'escalated' ? auditKinds.gateEscalated : auditKinds.gateDecided;
+    const reason =
+      event === 'opened' ? `gate opened for ${role}` : event === 'escalated' ? `no decision in time: escalated to ${role}` : decision ? decision.reason || decision.decision : 'no decision in time: safe default';
+    audit({
+      kind,
+      actor: event === 'decided' ? (view.decidedBy ?? 'timeout') : 'orchestrator',
+      subject: view.gateId,
+      reason,
+      detail: {
+        gateType: view.gateType,
+        tier: view.tier,
+        role,
+        digest: view.digest,
+        ...(decision ? { decision: decision.decision, decidedByRole: decision.role, changes: decision.changes } : event === 'decided' ? { decision: 'timeout' } : {}),
+      },
+    });
+  };
   setHandler(
     resolveAttention,
     (resolution) => {
@@ -133,7 +223,7 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
 
   enter('Understanding request');
   const receivedOn = input.event.data.receivedOn ?? input.event.time.slice(0, 10);
-  let request;
+  let request: ReservationRequest;
   try {
     request = await step('intake', 'intake', 'run', () => callAgent('intake', 'intake', { ...input.event.data, receivedOn }, AGENT_STEP));
   } catch (err) {
@@ -143,6 +233,7 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
     return status;
   }
   status.request = request;
+  upsertSearchAttributes([{ key: BatonCustomer, value: request.customer.id }]);
 
   const tell = (kind: NoticeKind, policy = AGENT_STEP) =>
     step(`notify-${kind}`, 'notifier', 'run', () =>
@@ -177,10 +268,39 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
     status.safety = await step('safety-check', 'safety', 'run', () => callAgent('safety', 'safety-check', { request, originalText: input.event.data.text }, AGENT_STEP));
 
     if (status.safety.needsReview) {
-      enter('Awaiting approval');
-      const decided = await condition(() => status.decision !== undefined, input.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS);
-      if (!decided) return await unwind('expired', 'Expired');
-      if (status.decision?.decision === 'decline') return await unwind('declined', 'Declined');
+      const gateType = gateTypeOf(status.safety.reasons);
+      const tiers = input.approvalTiers ?? (input.approvalTimeoutMs !== undefined ? [{ role: 'manager', timeoutMs: input.approvalTimeoutMs }] : DEFAULT_APPROVAL_TIERS);
+      gate = new HumanGate<ReservationGatePayload>(
+        {
+          gateId: `${workflowId}/approval`,
+          gateType,
+          payload: { request, table: { tableId: hold.tableId, seats: hold.seats }, reasons: status.safety.reasons },
+          options: ['approve', 'decline', 'approve-with-changes'],
+          tiers,
+          applyChanges: applyReservationChanges,
+        },
+        { onEvent: onGateEvent },
+      );
+      status.gate = gate.view;
+      const trust = await notices.trustStatus(gateType, input.trustThreshold);
+      let outcome;
+      if (GATE_POLICIES[gateType].autoApprove && trust.count >= trust.threshold) {
+        // Earned trust: this gate type was approved unchanged often enough to pass by itself.
+        status.autoApproved = { count: trust.count, threshold: trust.threshold };
+        outcome = gate.approveWithoutPerson('earned-trust', `auto-approved: ${trust.count} consecutive clean approvals (threshold ${trust.threshold})`);
+      } else {
+        enter('Awaiting approval');
+        outcome = await gate.run();
+        if (outcome.kind !== 'timed-out') {
+          const decision = outcome.decision;
+          await notices.trustRecord({ gateType, gateId: gate.view.gateId, workflowId, clean: decision.decision === 'approve', decidedBy: decision.decidedBy, ...(input.trustThreshold !== undefined ? { threshold: input.trustThreshold } : {}) });
+        }
+      }
+      if (outcome.kind === 'timed-out') return await unwind('expired', 'Expired');
+      if (outcome.kind === 'declined') return await unwind('declined', 'Declined');
+      // From here on, exactly the approved payload.
+      request = outcome.payload.request;
+      status.request = request;
     }
 
     enter('Charging deposit');

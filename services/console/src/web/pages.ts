@@ -24,7 +24,7 @@ export function traceLink(links: Links, workflowId: string): string {
 
 const WINDOWS: Array<[string, string]> = [['15m', '15 minutes'], ['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days']];
 
-export function opsPage(view: OpsView, links: Links, window: string, flash?: { kind: 'ok' | 'error'; text: string }): string {
+export function opsPage(view: OpsView, links: Links, window: string, flash: { kind: 'ok' | 'error'; text: string } | undefined, csrf: string): string {
   const rows = <T>(items: T[], cells: (item: T) => string, empty: string, span: number) =>
     items.length ? items.map((i) => `<tr>${cells(i)}</tr>`).join('') : `<tr><td colspan="${span}" class="empty">${esc(empty)}</td></tr>`;
   const { counts, successRate } = view.outcomes;
@@ -39,6 +39,7 @@ export function opsPage(view: OpsView, links: Links, window: string, flash?: { k
  .flash{padding:8px 12px;margin:12px 0;border-radius:4px} .flash.ok{background:#ecfdf3} .flash.error{background:#fef3f2}
  textarea{width:420px;height:70px;font:12px monospace} .reason{max-width:460px} nav a{margin-right:10px}
 </style></head><body>
+<nav><a href="/inbox">Approvals</a></nav>
 <h1>Baton · operations</h1>
 <nav>Window: ${WINDOWS.map(([w, label]) => (w === window ? `<strong>${label}</strong>` : `<a href="/ops?window=${w}">${label}</a>`)).join(' ')}</nav>
 ${flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : ''}
@@ -70,7 +71,7 @@ ${rows(
   view.deadLetters,
   (d) => `<td class="num">${d.seq}</td><td>${esc(d.rejectedBy)}</td><td class="reason">${esc(d.reason)}</td><td>${esc(d.receivedAt)}</td><td>${
     d.rejectedBy === 'gateway'
-      ? `<form method="post" action="/ops/dead-letters/${d.seq}/replay"><textarea name="payload" aria-label="payload of dead letter ${d.seq}">${esc(d.payload)}</textarea><br><button type="submit">Replay #${d.seq}</button></form>`
+      ? `<form method="post" action="/ops/dead-letters/${d.seq}/replay"><input type="hidden" name="_csrf" value="${esc(csrf)}"><textarea name="payload" aria-label="payload of dead letter ${d.seq}">${esc(d.payload)}</textarea><br><button type="submit">Replay #${d.seq}</button></form>`
       : 'replay from the workflow'
   }</td>`,
   'no dead letters',

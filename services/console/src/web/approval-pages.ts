@@ -1,0 +1,133 @@
+// Server-rendered HTML of the approval console: sign-in, the inbox, one gate with its full
+// context and the decision form, and a workflow's timeline. Every value escaped.
+import type { AuditRecord } from '@baton/contracts';
+import type { ReservationStatus } from '@baton/workflows';
+import type { PendingGate, TrustRow } from './approvals.js';
+import type { SignedIn } from './auth.js';
+import { esc, workflowLink, type Links } from './pages.js';
+
+export const STYLE = `<style>
+ body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2433;background:#f7f8fa}
+ h1{font-size:20px;margin:0 0 4px} h2{font-size:15px;margin:24px 0 8px}
+ table{border-collapse:collapse;background:#fff;min-width:480px} td,th{border:1px solid #dde1e8;padding:5px 10px;text-align:left;vertical-align:top}
+ th{background:#eef1f5;font-weight:600} .num{text-align:right;font-variant-numeric:tabular-nums} .empty{color:#7a8599}
+ .flash{padding:8px 12px;margin:12px 0;border-radius:4px} .flash.ok{background:#ecfdf3} .flash.error{background:#fef3f2}
+ pre{margin:0;font:12px monospace;white-space:pre-wrap;max-width:640px} nav{margin:0 0 12px} nav a,nav form{margin-right:12px;display:inline}
+ .allergy{color:#b42318;font-weight:600} fieldset{background:#fff;border:1px solid #dde1e8;max-width:640px} label{display:block;margin:4px 0}
+ textarea{width:420px;height:60px} .on{color:#067647;font-weight:600} .off{color:#7a8599}
+</style>`;
+
+export function layout(title: string, body: string, user?: SignedIn, csrf?: string): string {
+  const nav = user
+    ? `<nav><a href="/inbox">Inbox</a><a href="/ops">Operations</a><span id="who">${esc(user.username)} (${esc(user.roles.join(', '))})</span>
+ <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(csrf)}"><button type="submit">Sign out</button></form></nav>`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Baton · ${esc(title)}</title>${STYLE}</head><body>
+${nav}<h1>Baton · ${esc(title)}</h1>
+${body}
+</body></html>`;
+}
+
+type Flash = { kind: 'ok' | 'error'; text: string } | undefined;
+const flashHtml = (flash: Flash) => (flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : '');
+
+export function loginPage(csrf: string, next: string, flash?: Flash): string {
+  return layout(
+    'sign in',
+    `${flashHtml(flash)}<form method="post" action="/login" id="login">
+ <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="next" value="${esc(next)}">
+ <label>User <input name="username" autocomplete="username" required></label>
+ <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+ <button type="submit">Sign in</button></form>`,
+  );
+}
+
+export function inboxPage(items: PendingGate[], trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash): string {
+  const rows = items.length
+    ? items
+        .map(({ workflowId, status }) => {
+          const gate = status.gate!;
+          const mayDecide = gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
+          return `<tr data-workflow="${esc(workflowId)}"><td><a href="/gates/${encodeURIComponent(workflowId)}">${esc(workflowId)}</a></td><td>${esc(gate.gateType)}</td>
+<td>${esc(status.request ? `${status.request.partySize} guests, ${status.request.date} ${status.request.time}` : '')}</td>
+<td>${esc(gate.tiers[gate.tier]?.role)} (tier ${gate.tier + 1} of ${gate.tiers.length})</td><td>${esc(gate.openedAt)}</td><td>${mayDecide ? 'yes' : 'no'}</td></tr>`;
+        })
+        .join('')
+    : `<tr><td colspan="6" class="empty">nothing waits for a person</td></tr>`;
+  const trustRows = trust
+    .map(
+      (t) => `<tr data-gate-type="${esc(t.gateType)}"><td>${esc(t.gateType)}</td><td class="num" data-count>${t.count}</td><td class="num">${t.threshold}</td>
+<td>${t.policyAllows ? 'allowed' : 'never (a person decides)'}</td><td data-auto class="${t.autoApprove ? 'on' : 'off'}">${t.autoApprove ? 'on' : 'off'}</td></tr>`,
+    )
+    .join('');
+  return layout(
+    'approvals',
+    `${flashHtml(flash)}
+<h2>Waiting for a person</h2>
+<table id="inbox"><tr><th>workflow</th><th>gate</th><th>request</th><th>approvers now</th><th>opened</th><th>you may decide</th></tr>${rows}</table>
+<h2>Earned trust per gate type</h2>
+<table id="trust"><tr><th>gate type</th><th>clean approvals in a row</th><th>threshold</th><th>auto-approval policy</th><th>auto-approval</th></tr>${trustRows}</table>`,
+    user,
+    csrf,
+  );
+}
+
+const json = (value: unknown) => `<pre>${esc(JSON.stringify(value, null, 2))}</pre>`;
+
+export function gatePage(workflowId: string, status: ReservationStatus, history: { previous: number } | undefined, links: Links, user: SignedIn, csrf: string, flash?: Flash): string {
+  const gate = status.gate;
+  const request = gate?.payload.request ?? status.request;
+  const mayDecide = gate?.status === 'open' && status.state === 'Awaiting approval' && gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
+  const role = gate ? gate.tiers.slice(gate.tier).map((t) => t.role).find((r) => user.roles.includes(r)) : undefined;
+  const steps = status.steps
+    .map((s) => `<tr><td>${esc(s.stepId)}</td><td>${esc(s.agent)}</td><td>${esc(s.kind)}</td><td>${esc(s.status)}</td><td>${esc(s.finishedAt ?? s.startedAt)}</td><td>${s.output !== undefined ? json(s.output) : esc(s.error ?? '')}</td></tr>`)
+    .join('');
+  const form = mayDecide
+    ? `<form method="post" action="/gates/${encodeURIComponent(workflowId)}/decide" id="decide"><fieldset><legend>Your decision (as ${esc(role)})</legend>
+ <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="gateId" value="${esc(gate!.gateId)}"><input type="hidden" name="digest" value="${esc(gate!.digest)}">
+ ${gate!.options.map((o, i) => `<label><input type="radio" name="decision" value="${esc(o)}"${i === 0 ? ' checked' : ''}> ${esc(o)}</label>`).join('')}
+ <label>Party size (with changes) <input name="partySize" type="number" min="1" max="50" placeholder="${esc(request?.partySize)}"></label>
+ <label>Notes (with changes) <input name="notes" maxlength="2000"></label>
+ <label>Reason <textarea name="reason" required maxlength="2000"></textarea></label>
+ <button type="submit">Send decision</button></fieldset></form>`
+    : `<p id="cannot-decide" class="empty">${gate?.status === 'open' ? `Only ${esc(gate.tiers.slice(gate.tier).map((t) => t.role).join(' or '))} may decide now.` : 'No decision is awaited.'}</p>`;
+  return layout(
+    `gate ${gate?.gateType ?? ''}`,
+    `${flashHtml(flash)}
+<p>Workflow <strong id="workflow-id">${esc(workflowId)}</strong> · state <strong id="state">${esc(status.state)}</strong> since ${esc(status.stateSince)} ·
+ <a href="/workflows/${encodeURIComponent(workflowId)}/timeline">timeline</a> · <a href="${esc(workflowLink(links, workflowId))}">Temporal</a></p>
+<h2>The decision</h2>
+<table id="context">
+<tr><th>gate</th><td>${esc(gate?.gateType)} · ${esc(gate?.gateId)}</td></tr>
+<tr><th>why a person</th><td>${esc((gate?.payload.reasons ?? status.safety?.reasons ?? []).map((r) => r.detail).join('; '))}</td></tr>
+<tr><th>allergies</th><td class="allergy" id="allergies">${esc(request?.allergies.join(', ') || 'none')}</td></tr>
+<tr><th>table</th><td id="table">${esc(gate ? `${gate.payload.table.tableId} (${gate.payload.table.seats} seats)` : status.hold?.tableId)}</td></tr>
+<tr><th>request</th><td>${esc(request ? `${request.partySize} guests on ${request.date} at ${request.time}${request.notes ? ` · notes: ${request.notes}` : ''}` : '')}</td></tr>
+<tr><th>customer</th><td id="customer">${esc(request?.customer.name)} (${esc(request?.customer.id)}) · ${request?.customer.regular ? 'a regular' : 'not a regular'}${history ? ` · ${history.previous} previous reservation(s) with us` : ''}</td></tr>
+<tr><th>approvers</th><td>${esc(gate?.tiers.map((t, i) => `${i + 1}. ${t.role} (${Math.round(t.timeoutMs / 1000)} s)`).join(' → ') ?? '')}, then the safe default: release the hold and tell the customer${gate?.escalations.length ? ` · escalated: ${esc(gate.escalations.map((e) => `${e.role} at ${e.at}`).join(', '))}` : ''}</td></tr>
+<tr><th>digest</th><td><code id="digest">${esc(gate?.digest)}</code></td></tr>
+</table>
+${form}
+<h2>Original request</h2>${json(gate?.payload.request ?? status.request)}
+<h2>Steps so far</h2>
+<table id="steps"><tr><th>step</th><th>agent</th><th>kind</th><th>status</th><th>at</th><th>output</th></tr>${steps}</table>`,
+    user,
+    csrf,
+  );
+}
+
+export function timelinePage(workflowId: string, records: AuditRecord[], user: SignedIn, csrf: string): string {
+  const rows = records.length
+    ? records
+        .map((r) => `<tr data-kind="${esc(r.kind)}"><td>${esc(r.at)}</td><td>${esc(r.kind)}</td><td>${esc(r.actor)}</td><td>${esc(r.subject)}</td><td>${esc(r.reason)}</td><td>${json(r.detail)}</td></tr>`)
+        .join('')
+    : `<tr><td colspan="6" class="empty">no audit records for this workflow</td></tr>`;
+  return layout(
+    'timeline',
+    `<p>Workflow <strong>${esc(workflowId)}</strong> · <a href="/gates/${encodeURIComponent(workflowId)}">gate</a> · from the audit stream, which denies delete and purge</p>
+<table id="timeline"><tr><th>when</th><th>what</th><th>who</th><th>about</th><th>why</th><th>detail</th></tr>${rows}</table>`,
+    user,
+    csrf,
+  );
+}

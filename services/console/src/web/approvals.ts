@@ -1,0 +1,75 @@
+// What the approval pages show: the gates waiting (Temporal visibility, then each workflow's
+// status), a workflow's timeline (the audit stream), and earned trust per gate type.
+import type { Client } from '@temporalio/client';
+import { AuditRecord, streams } from '@baton/contracts';
+import { openTrust, type Bus } from '@baton/bus';
+import { DEFAULT_TRUST_THRESHOLD, GATE_POLICIES, GateTypes, getReservationStatus, type GateType, type ReservationStatus, type TrustRecord } from '@baton/workflows';
+
+export interface PendingGate {
+  workflowId: string;
+  status: ReservationStatus;
+}
+
+/** Every workflow waiting at a gate, oldest first, with its status (gate, request, steps). */
+export async function pendingGates(temporal: Client, limit = 200): Promise<PendingGate[]> {
+  const out: PendingGate[] = [];
+  for await (const wf of temporal.workflow.list({ query: 'BatonState = "Awaiting approval" AND ExecutionStatus = "Running"', pageSize: 100 })) {
+    try {
+      const status = await temporal.workflow.getHandle(wf.workflowId).query(getReservationStatus);
+      // Visibility lags the workflow by a moment: show only gates that are open now.
+      if (status.state === 'Awaiting approval' && status.gate?.status === 'open') out.push({ workflowId: wf.workflowId, status });
+    } catch {
+      // Finished between the list and the query: not pending any more.
+    }
+    if (out.length >= limit) break;
+  }
+  return out.sort((a, b) => (a.status.gate!.openedAt < b.status.gate!.openedAt ? -1 : 1));
+}
+
+/** How many of the customer's earlier reservations were confirmed (Temporal visibility). */
+export async function previousReservations(temporal: Client, customerId: string, exceptWorkflowId: string): Promise<number> {
+  const quote = (s: string) => `"${s.replace(/["\\]/g, '')}"`;
+  const { count } = await temporal.workflow.count(`BatonCustomer = ${quote(customerId)} AND BatonState = "Confirmed" AND WorkflowId != ${quote(exceptWorkflowId)}`);
+  return count;
+}
+
+/** Roles that may decide a gate now: the current tier's and every tier above. */
+export function rolesAllowed(status: ReservationStatus): string[] {
+  const gate = status.gate;
+  return gate ? gate.tiers.slice(gate.tier).map((t) => t.role) : [];
+}
+
+/** The audit records of one workflow, oldest first. Reads the stream through a throwaway
+ *  ordered consumer; records carry the workflow id in their body, not their subject. */
+export async function timeline(bus: Bus, workflowId: string): Promise<AuditRecord[]> {
+  const info = await bus.jsm.streams.info(streams.audit);
+  if (info.state.messages === 0) return [];
+  const consumer = await bus.js.consumers.get(streams.audit);
+  const out: AuditRecord[] = [];
+  for await (const m of await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })) {
+    const parsed = AuditRecord.safeParse(m.json());
+    if (parsed.success && parsed.data.workflowId === workflowId) out.push(parsed.data);
+    if (m.info.pending === 0) break;
+  }
+  return out;
+}
+
+export interface TrustRow {
+  gateType: GateType;
+  count: number;
+  autoApprove: boolean;
+  policyAllows: boolean;
+  threshold: number;
+}
+
+/** Earned trust per gate type, as the orchestrator's activities keep it. */
+export async function trustRows(bus: Bus, threshold = DEFAULT_TRUST_THRESHOLD): Promise<TrustRow[]> {
+  const kv = await openTrust(bus);
+  return Promise.all(
+    GateTypes.map(async (gateType) => {
+      const entry = await kv.get(gateType);
+      const record = entry && entry.operation === 'PUT' && entry.length > 0 ? entry.json<TrustRecord>() : undefined;
+      return { gateType, count: record?.count ?? 0, autoApprove: record?.autoApprove ?? false, policyAllows: GATE_POLICIES[gateType].autoApprove, threshold: record?.threshold ?? threshold };
+    }),
+  );
+}
