@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { extractTraceContext, type Logger } from '@baton/telemetry';
 import type { Bus } from './connection.js';
 import { isNotFound } from './connection.js';
-import { deadLetter, describeIssues, headersOf } from './dead-letter.js';
+import { deadLetter, describeIssues, describeJsonError, headersOf } from './dead-letter.js';
 
 export interface ConsumerOptions<S extends z.ZodType> {
   stream: string;
@@ -95,7 +95,7 @@ async function handleOne<S extends z.ZodType>(bus: Bus, options: ConsumerOptions
   try {
     parsed = JSON.parse(raw);
   } catch (err) {
-    return reject(bus, options, msg, `not JSON: ${(err as Error).message}`);
+    return reject(bus, options, msg, `not JSON: ${describeJsonError(err)}`);
   }
   const result = options.schema.safeParse(parsed);
   if (!result.success) return reject(bus, options, msg, `invalid message: ${describeIssues(result.error.issues)}`);

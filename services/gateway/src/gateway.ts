@@ -1,10 +1,11 @@
 // The gateway turns events from existing systems into workflows. Events arrive on NATS
 // (baton.events.<type>) or through the HTTP webhook, which validates and publishes them to the
 // same stream; one consumer starts the workflows, so both paths behave the same.
+import { createHash } from 'node:crypto';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AnyEventEnvelope, consumers, inboundEvents, streams, subjects, taskQueues } from '@baton/contracts';
-import { PoisonMessageError, deadLetter, describeIssues, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
+import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType } from '@baton/workflows';
 import { isRoutedType, routes } from './routes.js';
@@ -98,29 +99,21 @@ export interface WebhookAnswer {
 
 /** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
-  const validation = parseJson(rawBody) ?? validateEvent(JSON.parse(rawBody));
+  let validation: Validation;
+  try {
+    validation = validateEvent(JSON.parse(rawBody));
+  } catch (err) {
+    validation = { ok: false, reason: `body is not JSON: ${describeJsonError(err)}` };
+  }
   if (!validation.ok) {
     batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
-    await deadLetter(deps.bus.js, { reason: validation.reason, rejectedBy: 'gateway', subject: 'http:/events', payload: rawBody, headers }, `dlq:http:${hashOf(rawBody)}`);
+    // Keyed by the body's digest: the same body twice is one dead letter, two bodies never share one.
+    const digest = createHash('sha256').update(rawBody).digest('hex');
+    await deadLetter(deps.bus.js, { reason: validation.reason, rejectedBy: 'gateway', subject: 'http:/events', payload: rawBody, headers }, `dlq:http:${digest}`);
     return { status: 400, body: { error: 'INVALID_EVENT', reason: validation.reason } };
   }
   const { event, workflowId } = validation;
   const ack = await publishJson(deps.bus.js, subjects.event(event.type), event, { msgID: event.id });
   return { status: 202, body: { eventId: event.id, workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
-}
-
-function parseJson(text: string): Validation | undefined {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (err) {
-    return { ok: false, reason: `body is not JSON: ${(err as Error).message}` };
-  }
-}
-
-function hashOf(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return `${h.toString(16)}-${text.length}`;
 }
 

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { SpanKind, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { generateText, NoObjectGeneratedError, Output, type LanguageModelUsage, type ModelMessage } from 'ai';
 import { z } from 'zod';
-import { describeIssues } from '@baton/bus';
+import { describeIssues, describeJsonError } from '@baton/bus';
 import { inSpan, type Logger } from '@baton/telemetry';
 import { AgentError, ExternalSystemError } from '../errors.js';
 import type { ModelConfig } from './config.js';
@@ -200,9 +200,8 @@ export function invalidReason(schema: z.ZodType, text: string): string {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    // V8's message quotes the model's text, which may echo personal data: keep only the position.
-    const position = /position (\d+)/.exec((err as Error).message)?.[1];
-    return `it is not valid JSON${position ? ` (error at character ${position})` : ''}`;
+    // V8's message quotes the model's text, which may echo personal data.
+    return `it is not valid JSON (${describeJsonError(err)})`;
   }
   const checked = schema.safeParse(value);
   return checked.success ? 'it could not be read as the requested object' : `it does not match the schema: ${describeIssues(checked.error.issues)}`;
