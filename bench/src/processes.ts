@@ -1,12 +1,10 @@
-// Starts the processes under test the way users run them (`node --import tsx <main.ts>`), with
-// replicas: the testkit's ServiceSet holds one process per service name, and the bench needs two
-// echo agents or two orchestrators side by side, plus its own floor worker. Each process logs to
-// <state>/logs/bench/<name>.log; "ready" on stdout means it is serving.
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+// Starts the processes under test with the test kit's NodeProcess, with replicas: the test kit's
+// ServiceSet holds one process per service name, and the bench needs two echo agents or two
+// orchestrators side by side, plus its own floor worker. Each logs to <state>/logs/bench/.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { AgentName } from '@baton/contracts';
-import { repoRoot, stackEnv } from '@baton/testkit';
+import { NodeProcess, stackEnv } from '@baton/testkit';
 import type { Tracked } from './usage.js';
 
 export interface ProcessSpec {
@@ -26,66 +24,14 @@ export function serviceSpec(service: string, replica = 1, extra: Pick<ProcessSpe
   return { name: replica > 1 ? `${service}#${replica}` : service, group, entry: join('services', service, 'src', 'main.ts'), ...extra };
 }
 
-export class BenchProcess {
-  private child: ResultPromise | undefined;
-  readonly logFile: string;
-
-  constructor(readonly spec: ProcessSpec) {
-    const dir = join(stackEnv().stateDir, 'logs', 'bench');
-    mkdirSync(dir, { recursive: true });
-    this.logFile = join(dir, `${spec.name.replace('#', '-')}.log`);
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
+/** A process under test, with the group its CPU and memory are counted under. */
+export class BenchProcess extends NodeProcess {
+  constructor(readonly bench: ProcessSpec) {
+    super({ ...bench, logDir: join(stackEnv().stateDir, 'logs', 'bench'), readyTimeoutMs: 120_000 });
   }
 
   get tracked(): Tracked | undefined {
-    return this.pid ? { name: this.spec.name, group: this.spec.group, pid: this.pid } : undefined;
-  }
-
-  async start(readyTimeoutMs = 120_000): Promise<this> {
-    const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = execa('node', [...(this.spec.nodeFlags ?? []), '--import', 'tsx', this.spec.entry], {
-      cwd: repoRoot,
-      env: this.spec.env ?? {},
-      extendEnv: true,
-      reject: false,
-      buffer: false,
-      stdin: 'ignore',
-      cleanup: true,
-      forceKillAfterDelay: 10_000,
-    });
-    this.child = child;
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    await new Promise<void>((resolve, reject) => {
-      let tail = '';
-      const timer = setTimeout(() => reject(new Error(`${this.spec.name} did not log "ready" within ${readyTimeoutMs} ms (see ${this.logFile})`)), readyTimeoutMs);
-      const onData = (chunk: Buffer) => {
-        // Keep a little of the previous chunk: the marker may straddle two.
-        tail = (tail + chunk.toString()).slice(-4096);
-        if (tail.includes('"msg":"ready"')) {
-          clearTimeout(timer);
-          child.stdout?.off('data', onData);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      void child.then((result) => {
-        clearTimeout(timer);
-        reject(new Error(`${this.spec.name} exited during start (code ${result.exitCode}, signal ${result.signal}); see ${this.logFile}`));
-      });
-    });
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill('SIGTERM');
-    await child;
-    this.child = undefined;
+    return this.pid ? { name: this.bench.name, group: this.bench.group, pid: this.pid } : undefined;
   }
 }
 

@@ -1,11 +1,9 @@
-// Starts Baton services as real child processes (the same entry points users run), waits until
-// each logs "ready", keeps their output in log files, and kills them on request or at exit.
-import { createWriteStream, mkdirSync } from 'node:fs';
+// Baton's services as real child processes (the same entry points users run), one per name, and
+// the set a test or the demo starts and stops together.
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { repoRoot, stackEnv } from './env.js';
-import { WaitTimeoutError } from './wait.js';
+import { stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
+import { NodeProcess } from './node-process.js';
 
 export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'payment-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'payment', 'booking', 'notifier', 'concierge', 'console'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -33,76 +31,24 @@ export interface ServiceOptions {
   readyTimeoutMs?: number;
 }
 
-export class ServiceProcess {
-  private child: ResultPromise | undefined;
-  readonly logFile: string;
-
+/** One Baton service from services/<name>, with its metrics port (and, for the console, what it reads). */
+export class ServiceProcess extends NodeProcess {
   constructor(
     readonly name: ServiceName,
-    private readonly options: ServiceOptions = {},
+    options: ServiceOptions = {},
   ) {
-    const logDir = join(stackEnv().stateDir, 'logs', 'services');
-    mkdirSync(logDir, { recursive: true });
-    this.logFile = join(logDir, `${name}.log`);
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
+    super({
+      name,
+      entry: join('services', name, 'src', 'main.ts'),
+      logDir: join(stackEnv().stateDir, 'logs', 'services'),
+      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
+      ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    });
   }
 
   /** Where this service's Prometheus endpoint listens: a fixed port per service name. */
   get metricsUrl(): string {
     return `http://${stackEnv().BATON_HOST}:${metricsPortOf(this.name)}/metrics`;
-  }
-
-  async start(): Promise<this> {
-    const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = execa('node', ['--import', 'tsx', join('services', this.name, 'src', 'main.ts')], {
-      cwd: repoRoot,
-      env: { BATON_METRICS_PORT: String(metricsPortOf(this.name)), ...(this.name === 'console' ? consoleEnv() : {}), ...this.options.env },
-      extendEnv: true,
-      reject: false,
-      buffer: false,
-      stdin: 'ignore',
-      cleanup: true,
-      forceKillAfterDelay: 10_000,
-    });
-    this.child = child;
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new WaitTimeoutError(`${this.name} did not log "ready" (see ${this.logFile})`)), this.options.readyTimeoutMs ?? 60_000);
-      const onData = (chunk: Buffer) => {
-        if (chunk.toString().includes('"msg":"ready"')) {
-          clearTimeout(timer);
-          child.stdout?.off('data', onData);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      void child.then((result) => {
-        clearTimeout(timer);
-        reject(new Error(`${this.name} exited during start (code ${result.exitCode}, signal ${result.signal}); see ${this.logFile}`));
-      });
-    });
-    return this;
-  }
-
-  /** SIGKILL: the process gets no chance to ack, flush or say goodbye. */
-  async kill9(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill('SIGKILL');
-    await child;
-    this.child = undefined;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill('SIGTERM');
-    await child;
-    this.child = undefined;
   }
 }
 
