@@ -3,7 +3,8 @@
 // same event sent twice, and a malformed one. Prints what happened to each and where to look.
 import { execa } from 'execa';
 import { ServiceSet, consoleUsers, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
-import { getReservationStatus, terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflows';
+import { statusQuery } from '@baton/workflow-kit';
+import { terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflow-reservation';
 
 const env = stackEnv();
 const line = (text = '') => console.log(text);
@@ -18,7 +19,7 @@ const bus = await testBus('demo');
 async function waitForState(workflowId: string, wanted: (s: ReservationState) => boolean): Promise<ReservationStatus> {
   const handle = temporal.workflow.getHandle(workflowId);
   return waitFor(`${workflowId} to settle`, async () => {
-    const status = await handle.query(getReservationStatus);
+    const status = (await handle.query(statusQuery)) as ReservationStatus;
     return wanted(status.state) ? status : undefined;
   }, { timeoutMs: 60_000 });
 }

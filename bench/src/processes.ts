@@ -3,9 +3,10 @@
 // orchestrators side by side, plus its own floor worker. Each logs to <state>/logs/bench/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentName } from '@baton/contracts';
 import { NodeProcess, stackEnv } from '@baton/testkit';
 import type { Tracked } from './usage.js';
+
+const BATON_SERVICES = new Set(['orchestrator', 'gateway', 'console']);
 
 export interface ProcessSpec {
   name: string;
@@ -19,8 +20,8 @@ export interface ProcessSpec {
 
 /** The spec of one replica of a service under services/. */
 export function serviceSpec(service: string, replica = 1, extra: Pick<ProcessSpec, 'env' | 'nodeFlags'> = {}): ProcessSpec {
-  // Agents are the names in the contracts table; anything else (orchestrator, gateway, console) is its own group.
-  const group = (AgentName.options as readonly string[]).includes(service) ? 'agents' : service.endsWith('-sim') ? 'simulators' : service;
+  // Every service folder but Baton's own services and the simulators is an agent.
+  const group = BATON_SERVICES.has(service) ? service : service.endsWith('-sim') ? 'simulators' : 'agents';
   return { name: replica > 1 ? `${service}#${replica}` : service, group, entry: join('services', service, 'src', 'main.ts'), ...extra };
 }
 

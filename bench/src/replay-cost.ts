@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
 import { temporalClient } from '@baton/testkit';
-import { workflowsPath } from '@baton/workflows';
+import { Registry } from '@baton/workflow-kit';
 import type { Client } from '@temporalio/client';
 
 type Histories = Array<{ workflowId: string; history: unknown }>;
@@ -60,6 +60,7 @@ const tracing = temporalWorkerTracing(startTelemetry({ serviceName: 'replay-cost
 const floorPath = fileURLToPath(new URL('./floor/workflows.ts', import.meta.url));
 const leanPath = fileURLToPath(new URL('./replay-lean-chain.ts', import.meta.url));
 const otel = tracing.interceptors.workflowModules;
+const workflowsPath = (await Registry.load()).writeWorkflowBundleEntry();
 const variants = [
   { name: 'orchestrator bundle + OpenTelemetry workflow interceptors (as deployed)', items: batonHistories, bundle: { workflowsPath, workflowInterceptorModules: otel } },
   { name: 'orchestrator bundle, no interceptors', items: batonHistories, bundle: { workflowsPath } },

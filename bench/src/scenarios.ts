@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
-import { taskQueues, type ReservationRequested } from '@baton/contracts';
+import { taskQueues } from '@baton/contracts';
 import { reservationEvent } from '@baton/testkit';
-import { BatonState, BatonWorkflowType, reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationStatus } from '@baton/workflows';
+import { BatonState, BatonWorkflowType } from '@baton/workflow-kit';
+import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import { floorNames } from './floor/names.js';
 import { OperationError, type Operation } from './load.js';
 

@@ -9,10 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { AuditRecord, streams, subjects, taskQueues, type ReservationRequested } from '@baton/contracts';
+import { AuditRecord, streams, subjects, taskQueues } from '@baton/contracts';
 import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
-import { reservationWorkflowId, workflowTypes, type GateNotice, type ReservationInput } from '@baton/workflows';
+import { type GateNotice } from '@baton/workflow-kit';
+import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationRequested } from '@baton/workflow-reservation';
 import { messaging, payments, pos, reservationStatus, startStack, waitForState, type Stack } from '../e2e/support.js';
 import { launchChromium, signedInPage } from './support.js';
 

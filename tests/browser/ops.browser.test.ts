@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { taskQueues } from '@baton/contracts';
 import { consoleUsers, postEvent, reservationEvent, scrape, stackEnv, sumOf, waitFor } from '@baton/testkit';
-import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflows';
+import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from '../e2e/support.js';
 import { launchChromium, signedInPage } from './support.js';
 

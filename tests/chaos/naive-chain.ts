@@ -3,7 +3,7 @@
 // first failure ends the request and leaves behind whatever it had already done.
 import { trace } from '@opentelemetry/api';
 import { callExternal, offlineCapabilities, type AgentContext } from '@baton/agent';
-import type { ReservationRequested } from '@baton/contracts';
+import type { ReservationRequested } from '@baton/workflow-reservation';
 import { createLogger } from '@baton/telemetry';
 import { stackEnv } from '@baton/testkit';
 import { availabilityAgent } from '../../services/availability/src/availability.js';
@@ -70,7 +70,7 @@ export async function runNaiveChain(event: ReservationRequested, approve: (workf
     current = 'book';
     const booking = await agents.booking.handle({ request, hold }, naiveContext(workflowId, 'book'));
     current = 'notify';
-    await agents.notifier.handle({ request, kind: 'confirmed', reservationId: booking.reservationId }, naiveContext(workflowId, 'notify-confirmed'));
+    await agents.notifier.handle({ customer: event.data.customer, request, kind: 'confirmed', reservationId: booking.reservationId }, naiveContext(workflowId, 'notify-confirmed'));
     return { workflowId, completed: true, declined: false };
   } catch {
     return { workflowId, completed: false, failedAt: current, declined: false };

@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { DecisionRefusedError, decide, pending } from '@baton/console';
 import { postEvent, repoRoot, reservationEvent, waitFor, type ServiceName } from '@baton/testkit';
-import { getReservationStatus, terminalReservationStates, type ReservationStatus } from '@baton/workflows';
+import { statusQuery } from '@baton/workflow-kit';
+import { terminalReservationStates, type ReservationStatus } from '@baton/workflow-reservation';
 import { messaging, payments, pos, startStack, type SimStats, type Stack } from '../e2e/support.js';
 import { NAIVE_STEPS, runNaiveChain, type NaiveOutcome } from './naive-chain.js';
 import { failureRate, printTable, requestOf, tally, type Records } from './report.js';
@@ -154,7 +155,7 @@ describe(`chaos: ${N} reservations under faults`, () => {
       async () => {
         for (const id of accepted) {
           if (statuses.has(id) && terminalReservationStates.has(statuses.get(id)!.state)) continue;
-          const status = await stack.temporal.workflow.getHandle(id).query(getReservationStatus).catch(() => undefined);
+          const status = await stack.temporal.workflow.getHandle(id).query(statusQuery).then((s) => s as ReservationStatus).catch(() => undefined);
           if (status) statuses.set(id, status);
         }
         const open = accepted.filter((id) => { const s = statuses.get(id); return !s || (!terminalReservationStates.has(s.state) && s.state !== 'Needs attention'); });

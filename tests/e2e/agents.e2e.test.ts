@@ -11,7 +11,7 @@ import { ArtifactStore, ToolGateway, ToolNotAllowedError } from '@baton/agent';
 import { AuditRecord, ArtifactRef, BaseServiceConfig, loadConfig, streams, taskQueues } from '@baton/contracts';
 import { createLogger, startTelemetry } from '@baton/telemetry';
 import { fetchTrace, lastUserText, postEvent, reservationEvent, servicesOf, stackEnv, startSimulatedModelApi, waitFor, type ChatRequest, type JaegerTrace, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
-import type { AgentStepInput } from '@baton/workflows';
+import type { AgentStepInput } from '@baton/workflow-kit';
 import { pos, startStack, waitForState, type Stack } from './support.js';
 
 const MARKER = 'TRANSCRIPT-MUST-NOT-REACH-STATE';

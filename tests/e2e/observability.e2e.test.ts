@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { decide } from '@baton/console';
 import { streams, subjects, taskQueues } from '@baton/contracts';
 import { fetchTrace, newTraceparent, postEvent, reservationEvent, scrape, servicesOf, stackEnv, sumOf, waitFor, type Sample } from '@baton/testkit';
-import { BatonStuck, reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflows';
+import { BatonStuck } from '@baton/workflow-kit';
+import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from './support.js';
 
 describe('observability', () => {

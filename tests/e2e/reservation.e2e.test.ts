@@ -5,7 +5,8 @@ import { publishJson } from '@baton/bus';
 import { deadLetters, postEvent, reservationEvent, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
 import { subjects, taskQueues } from '@baton/contracts';
-import { BatonState, reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflows';
+import { BatonState } from '@baton/workflow-kit';
+import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
 import { messaging, pos, reservationStatus, startStack, waitForState, type Stack } from './support.js';
 
 describe('reservation workflow', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { postEvent, reservationEvent } from '@baton/testkit';
-import { resolveAttention } from '@baton/workflows';
+import { resolveUpdate } from '@baton/workflow-kit';
 import { messaging, payments, pos, startStack, waitForState, type Stack } from './support.js';
 
 describe('saga compensation', () => {
@@ -53,7 +53,7 @@ describe('saga compensation', () => {
     assert.equal((await payments.charges()).find((c) => c.chargeId === chargeId)?.refunded, false, 'the refund really did not happen');
 
     // A person refunds by hand and says so; the workflow then ends.
-    const after = await stack.temporal.workflow.getHandle(workflowId).executeUpdate(resolveAttention, { args: [{ resolvedBy: 'finance-fay', note: 'refunded by phone' }] });
+    const after = await stack.temporal.workflow.getHandle(workflowId).executeUpdate(resolveUpdate, { args: [{ resolvedBy: 'finance-fay', note: 'refunded by phone' }] });
     assert.equal(after.attention?.resolution?.resolvedBy, 'finance-fay');
     await waitForState(stack, workflowId, 'Compensated');
   });

@@ -1,7 +1,8 @@
 // Shared arrangements of the end-to-end suites: the running services, clients, and readers of
 // the simulators' own records (the ground truth for "happened once").
 import { ServiceSet, getJson, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
-import { getReservationStatus, terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflows';
+import { statusQuery } from '@baton/workflow-kit';
+import { terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflow-reservation';
 import type { Bus } from '@baton/bus';
 
 export interface Stack {
@@ -28,7 +29,7 @@ export async function startStack(options: ServiceOptions = {}): Promise<Stack> {
 }
 
 export async function reservationStatus(stack: Stack, workflowId: string): Promise<ReservationStatus> {
-  return stack.temporal.workflow.getHandle(workflowId).query(getReservationStatus);
+  return stack.temporal.workflow.getHandle(workflowId).query(statusQuery) as Promise<ReservationStatus>;
 }
 
 export async function waitForState(stack: Stack, workflowId: string, state: ReservationState, timeoutMs = 60_000): Promise<ReservationStatus> {

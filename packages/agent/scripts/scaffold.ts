@@ -1,14 +1,14 @@
-// The agent scaffold: a service folder with one short file and its manifest, the agent's entry in
-// the contracts table, and its registration in the local stack (the testkit's ALL_SERVICES) and
-// in docker-compose.yml. Pure text edits under `root`, so a test can run it on a copy.
+// The agent scaffold: a service folder with one short file and its manifest, the agent's contract
+// in the sample agents' table (workflows/samples; move it to the workflow that uses the agent), and
+// its service in docker-compose.yml. The local stack finds the folder by itself. Pure text edits
+// under `root`, so a test can run it on a copy.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const AGENT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export const scaffoldPaths = {
-  contracts: 'packages/contracts/src/agents.ts',
-  services: 'packages/testkit/src/services.ts',
+  contracts: 'workflows/samples/src/contracts.ts',
   compose: 'docker-compose.yml',
   service: (name: string) => `services/${name}`,
 };
@@ -27,22 +27,21 @@ export function renderAgentFiles(name: string): Record<string, string> {
     version: '0.1.0',
     private: true,
     type: 'module',
-    dependencies: { '@baton/agent': 'workspace:*', '@baton/contracts': 'workspace:*' },
+    dependencies: { '@baton/agent': 'workspace:*', '@baton/workflow-samples': 'workspace:*' },
   };
   const main = `// ${name}: scaffolded by \`npm run new-agent -- ${name}\`. Its input and output schemas are its
-// entry in packages/contracts/src/agents.ts; change both together.
+// entry in workflows/samples/src/contracts.ts; change both together.
 import { defineAgent, serveAgent } from '@baton/agent';
-import { agentContracts } from '@baton/contracts';
+import { sampleAgents } from '@baton/workflow-samples/contracts';
 
 await serveAgent(
-  defineAgent({
-    name: '${name}',
+  defineAgent(sampleAgents${access(name)}, {
     async handle({ text }, ctx) {
       // ctx.model: the configured model chain, these rules last. ctx.tools: MCP tools on this
       // agent's allow-list. ctx.effect: anything that must happen once.
       return ctx.model.object({
         purpose: '${name}-reply',
-        schema: agentContracts${access(name)}.output,
+        schema: sampleAgents${access(name)}.output,
         system: 'You are the ${name} agent. Reply in one or two sentences.',
         prompt: text,
         rules: () => ({ reply: \`${name} received: \${text.slice(0, 200)}\` }),
@@ -67,16 +66,11 @@ export function scaffoldAgent(root: string, name: string): ScaffoldResult {
   if (existsSync(join(root, folder))) throw new ScaffoldError(`${folder} already exists`);
 
   const contracts = read(scaffoldPaths.contracts);
-  const table = contracts.indexOf('export const agentContracts = {');
-  const tableEnd = contracts.indexOf('\n} as const;', table);
-  if (table < 0 || tableEnd < 0) throw new ScaffoldError(`no agentContracts table in ${scaffoldPaths.contracts}`);
-  if (new RegExp(`\\n  ${key(name).replace(/[-']/g, '\\$&')}: \\{`).test(contracts.slice(table, tableEnd))) throw new ScaffoldError(`${name} is already in agentContracts`);
-  const entry = `\n  ${key(name)}: {\n    input: z.object({ text: z.string().min(1).max(4000) }),\n    output: z.object({ reply: z.string().min(1).max(4000) }),\n  },`;
-
-  const services = read(scaffoldPaths.services);
-  const list = /export const ALL_SERVICES = \[([^\]]*)\] as const;/.exec(services);
-  if (!list) throw new ScaffoldError(`no ALL_SERVICES list in ${scaffoldPaths.services}`);
-  if (list[1]!.includes(`'${name}'`)) throw new ScaffoldError(`${name} is already in ALL_SERVICES`);
+  const table = contracts.indexOf('export const sampleAgents = {');
+  const tableEnd = contracts.indexOf('\n};', table);
+  if (table < 0 || tableEnd < 0) throw new ScaffoldError(`no sampleAgents table in ${scaffoldPaths.contracts}`);
+  if (contracts.slice(table, tableEnd).includes(`defineAgentContract('${name}'`)) throw new ScaffoldError(`${name} is already in sampleAgents`);
+  const entry = `\n  ${key(name)}: defineAgentContract('${name}', {\n    input: z.object({ text: z.string().min(1).max(4000) }),\n    output: z.object({ reply: z.string().min(1).max(4000) }),\n  }),`;
 
   const compose = read(scaffoldPaths.compose);
   const volumes = compose.indexOf('\nvolumes:');
@@ -92,9 +86,8 @@ export function scaffoldAgent(root: string, name: string): ScaffoldResult {
     created.push(`${folder}/${path}`);
   }
   writeFileSync(join(root, scaffoldPaths.contracts), contracts.slice(0, tableEnd) + entry + contracts.slice(tableEnd));
-  writeFileSync(join(root, scaffoldPaths.services), services.replace(list[0], `export const ALL_SERVICES = [${list[1]}, '${name}'] as const;`));
   // Before the blank line that ends the services section.
   const at = compose.slice(0, volumes).replace(/\n+$/, '').length + 1;
   writeFileSync(join(root, scaffoldPaths.compose), `${compose.slice(0, at)}${block}${compose.slice(at)}`);
-  return { created, changed: [scaffoldPaths.contracts, scaffoldPaths.services, scaffoldPaths.compose] };
+  return { created, changed: [scaffoldPaths.contracts, scaffoldPaths.compose] };
 }

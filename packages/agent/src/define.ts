@@ -1,7 +1,8 @@
-// defineAgent: an agent is a name from the contracts table, a handler, and optionally a
-// compensation. Input and output types come from the contracts; the runtime validates both.
+// defineAgent: an agent is its contract (declared in the folder of the workflow that uses it), a
+// handler, and optionally a compensation. Input and output types come from the contract; the
+// runtime validates both.
 import type { Span } from '@opentelemetry/api';
-import type { AgentName, AgentOutput, AgentParsedInput, CompensableAgent, CompensationOutput, CompensationParsedInput } from '@baton/contracts';
+import type { AgentContract, CompensationOutput, CompensationParsedInput, ContractOutput, ContractParsedInput, HasCompensation } from '@baton/contracts';
 import type { Logger } from '@baton/telemetry';
 import type { ExternalCall } from './http.js';
 import type { AgentModel } from './models/chain.js';
@@ -36,12 +37,16 @@ export interface AgentContext {
   artifacts: AgentArtifacts;
 }
 
-export interface AgentDefinition<A extends AgentName> {
-  name: A;
-  handle(input: AgentParsedInput<A>, ctx: AgentContext): Promise<AgentOutput<A>>;
-  compensate?: A extends CompensableAgent ? (input: CompensationParsedInput<A>, ctx: AgentContext) => Promise<CompensationOutput<A>> : never;
+export interface AgentHandlers<C extends AgentContract> {
+  handle(input: ContractParsedInput<C>, ctx: AgentContext): Promise<ContractOutput<C>>;
+  compensate?: HasCompensation<C> extends true ? (input: CompensationParsedInput<C>, ctx: AgentContext) => Promise<CompensationOutput<C>> : never;
 }
 
-export function defineAgent<A extends AgentName>(definition: AgentDefinition<A>): AgentDefinition<A> {
-  return definition;
+export interface AgentDefinition<C extends AgentContract = AgentContract> extends AgentHandlers<C> {
+  name: C['name'];
+  contract: C;
+}
+
+export function defineAgent<C extends AgentContract>(contract: C, handlers: AgentHandlers<C>): AgentDefinition<C> {
+  return { name: contract.name, contract, ...handlers };
 }

@@ -4,6 +4,9 @@ export class AgentError extends Error {
     readonly code: string,
     message: string,
     readonly retryable: boolean,
+    /** What the agent did make of its input before giving up; shown to the person who takes
+     *  the step over. Must be JSON. */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'AgentError';

@@ -1,7 +1,7 @@
 // The agent runtime: pull tasks from the agent's durable consumer, run the handler under the
 // attempt's deadline with an idempotency ledger, publish the result and only then ack the task.
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
-import { agentSchema, consumers, streams, subjects, AgentTask, type AgentErrorInfo, type AgentName, type AgentResult } from '@baton/contracts';
+import { contractSchema, consumers, streams, subjects, AgentTask, type AgentContract, type AgentErrorInfo, type AgentResult } from '@baton/contracts';
 import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
 import type { AgentContext, AgentDefinition } from './define.js';
@@ -27,7 +27,7 @@ export interface AgentRuntimeOptions {
   tools?: ToolConfig;
 }
 
-export async function runAgent<A extends AgentName>(definition: AgentDefinition<A>, options: AgentRuntimeOptions): Promise<RunningConsumer> {
+export async function runAgent<C extends AgentContract>(definition: AgentDefinition<C>, options: AgentRuntimeOptions): Promise<RunningConsumer> {
   const ledger = new EffectLedger(await openLedger(options.bus));
   const breakers = new BreakerRegistry(definition.name, options.logger, options.breaker);
   const tracer = options.tracer ?? trace.getTracer(`agent-${definition.name}`);
@@ -47,8 +47,8 @@ export async function runAgent<A extends AgentName>(definition: AgentDefinition<
   });
 }
 
-async function handleTask<A extends AgentName>(
-  definition: AgentDefinition<A>,
+async function handleTask<C extends AgentContract>(
+  definition: AgentDefinition<C>,
   { data: task, msg, traceContext }: Delivery<AgentTask>,
   deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
 ): Promise<void> {
@@ -92,15 +92,15 @@ async function handleTask<A extends AgentName>(
 
 type Outcome = { output: unknown } | AgentErrorInfo;
 
-async function execute<A extends AgentName>(
-  definition: AgentDefinition<A>,
+async function execute<C extends AgentContract>(
+  definition: AgentDefinition<C>,
   task: AgentTask,
   remainingMs: number,
   span: AgentContext['span'],
   logger: Logger,
   deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
 ): Promise<Outcome> {
-  const inputSchema = agentSchema(definition.name, task.kind, 'input');
+  const inputSchema = contractSchema(definition.contract, task.kind, 'input');
   const runner = task.kind === 'run' ? definition.handle : definition.compensate;
   if (!inputSchema || !runner) {
     return { code: 'NOT_SUPPORTED', message: `${definition.name} has no ${task.kind} handler`, retryable: false };
@@ -140,14 +140,14 @@ async function execute<A extends AgentName>(
   };
   try {
     const output = await (runner as (input: unknown, ctx: AgentContext) => Promise<unknown>)(input.data, ctx);
-    const outputSchema = agentSchema(definition.name, task.kind, 'output');
+    const outputSchema = contractSchema(definition.contract, task.kind, 'output');
     const checked = outputSchema?.safeParse(output);
     if (!checked?.success) {
       return { code: 'INVALID_OUTPUT', message: `handler output breaks the contract: ${checked ? describeIssues(checked.error.issues) : 'no schema'}`, retryable: true };
     }
     return { output: checked.data };
   } catch (err) {
-    if (err instanceof AgentError) return { code: err.code, message: err.message, retryable: err.retryable };
+    if (err instanceof AgentError) return { code: err.code, message: err.message, retryable: err.retryable, ...(err.details !== undefined ? { details: err.details } : {}) };
     if (ctx.signal.aborted) return { code: 'DEADLINE_EXCEEDED', message: 'the attempt ran past its deadline', retryable: true };
     logger.error({ err }, 'handler threw');
     return { code: 'HANDLER_ERROR', message: (err as Error).message ?? String(err), retryable: true };

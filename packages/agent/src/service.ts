@@ -1,6 +1,6 @@
 // serveAgent: everything an agent's main.ts needs, so that file stays a few lines. Reads the
 // runtime config, starts tracing, connects to NATS, runs the agent, shuts down on signals.
-import { AgentRuntimeConfig, loadConfigOrExit, type AgentName } from '@baton/contracts';
+import { AgentRuntimeConfig, loadConfigOrExit, type AgentContract } from '@baton/contracts';
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import type { AgentDefinition } from './define.js';
@@ -10,7 +10,7 @@ import { loadModelConfig } from './models/config.js';
 import { ModelChain } from './models/chain.js';
 import { loadToolConfig } from './tools/config.js';
 
-export async function serveAgent<A extends AgentName>(definition: AgentDefinition<A>): Promise<void> {
+export async function serveAgent<C extends AgentContract>(definition: AgentDefinition<C>): Promise<void> {
   const service = `agent-${definition.name}`;
   const config = loadConfigOrExit(service, AgentRuntimeConfig);
   const modelConfig = orExit(service, loadModelConfig);

@@ -12,7 +12,7 @@ describe('agent scaffold', () => {
   let root: string;
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'baton-scaffold-'));
-    for (const path of [scaffoldPaths.contracts, scaffoldPaths.services, scaffoldPaths.compose]) cpSync(join(repoRoot, path), join(root, path));
+    for (const path of [scaffoldPaths.contracts, scaffoldPaths.compose]) cpSync(join(repoRoot, path), join(root, path));
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -23,28 +23,27 @@ describe('agent scaffold', () => {
     assert.ok(renderAgentFiles('concierge')['src/main.ts']!.split('\n').length < 30, 'one short file');
   });
 
-  it('creates the folder, the contract entry, and registers the agent in the local stack and docker-compose', () => {
+  it('creates the folder and the contract entry, and registers the agent in docker-compose', () => {
     const result = scaffoldAgent(root, 'wine-pairing');
     assert.deepEqual(result.created, ['services/wine-pairing/package.json', 'services/wine-pairing/src/main.ts']);
     const main = readFileSync(join(root, 'services/wine-pairing/src/main.ts'), 'utf8');
-    assert.match(main, /name: 'wine-pairing'/);
-    assert.match(main, /agentContracts\['wine-pairing'\]\.output/);
+    assert.match(main, /defineAgent\(sampleAgents\['wine-pairing'\], \{/);
+    assert.match(main, /sampleAgents\['wine-pairing'\]\.output/);
     assert.equal(JSON.parse(readFileSync(join(root, 'services/wine-pairing/package.json'), 'utf8')).name, '@baton/wine-pairing');
 
     const contracts = readFileSync(join(root, scaffoldPaths.contracts), 'utf8');
-    const table = contracts.slice(contracts.indexOf('export const agentContracts = {'), contracts.indexOf('\n} as const;'));
-    assert.match(table, /\n {2}'wine-pairing': \{\n {4}input: z\.object/, 'inside the agentContracts table');
-    assert.match(readFileSync(join(root, scaffoldPaths.services), 'utf8'), /ALL_SERVICES = \[[^\]]*'wine-pairing'\] as const;/);
+    const table = contracts.slice(contracts.indexOf('export const sampleAgents = {'), contracts.indexOf('\n};'));
+    assert.match(table, /\n {2}'wine-pairing': defineAgentContract\('wine-pairing', \{\n {4}input: z\.object/, 'inside the sampleAgents table');
     const compose = readFileSync(join(root, scaffoldPaths.compose), 'utf8');
     assert.match(compose, /\n {2}wine-pairing:\n {4}<<: \*baton-service\n {4}environment: \{ <<: \*baton-env, BATON_SERVICE: wine-pairing \}\n\nvolumes:/);
   });
 
   it('refuses a second run, and bad names, without touching anything', () => {
-    const before = [scaffoldPaths.contracts, scaffoldPaths.services, scaffoldPaths.compose].map((p) => readFileSync(join(root, p), 'utf8'));
+    const before = [scaffoldPaths.contracts, scaffoldPaths.compose].map((p) => readFileSync(join(root, p), 'utf8'));
     assert.throws(() => scaffoldAgent(root, 'wine-pairing'), ScaffoldError);
     assert.throws(() => scaffoldAgent(root, 'Wine Pairing'), ScaffoldError);
-    assert.throws(() => scaffoldAgent(root, 'intake'), /already in agentContracts/);
-    assert.equal(existsSync(join(root, 'services/intake')), false);
-    assert.deepEqual([scaffoldPaths.contracts, scaffoldPaths.services, scaffoldPaths.compose].map((p) => readFileSync(join(root, p), 'utf8')), before);
+    assert.throws(() => scaffoldAgent(root, 'concierge'), /already in sampleAgents/);
+    assert.equal(existsSync(join(root, 'services/concierge')), false);
+    assert.deepEqual([scaffoldPaths.contracts, scaffoldPaths.compose].map((p) => readFileSync(join(root, p), 'utf8')), before);
   });
 });

@@ -23,6 +23,9 @@ export const AgentErrorInfo = z.object({
   code: z.string().min(1),
   message: z.string(),
   retryable: z.boolean(),
+  /** What the agent did make of its input before it gave up (e.g. the fields intake could
+   *  read): shown to the person who takes the case over. Never required. */
+  details: z.unknown().optional(),
 });
 export type AgentErrorInfo = z.infer<typeof AgentErrorInfo>;
 

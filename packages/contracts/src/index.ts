@@ -1,5 +1,4 @@
 export * from './envelope.js';
-export * from './reservation.js';
 export * from './agents.js';
 export * from './handoff.js';
 export * from './subjects.js';

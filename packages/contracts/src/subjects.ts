@@ -1,5 +1,5 @@
 // Every NATS subject, stream, consumer and bucket name Baton uses, defined once.
-import type { AgentName } from './agents.js';
+type AgentName = string;
 
 export const streams = {
   /** Events from existing systems; limits retention, deduplicated by Nats-Msg-Id. */

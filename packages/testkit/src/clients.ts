@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { connectBus, ensureTopology, type Bus } from '@baton/bus';
-import { streams, type DeadLetter, type ReservationRequested } from '@baton/contracts';
+import { streams, type DeadLetter } from '@baton/contracts';
+import type { ReservationRequested } from '@baton/workflow-reservation';
 import { stackEnv } from './env.js';
 
 export async function temporalClient(): Promise<Client & { close(): Promise<void> }> {

@@ -11,6 +11,8 @@ export interface NodeProcessSpec {
   name: string;
   /** Entry point, relative to the repository root. */
   entry: string;
+  /** Arguments after the entry point. */
+  args?: string[];
   /** Folder of the log file `<name>.log`. */
   logDir: string;
   env?: Record<string, string>;
@@ -36,9 +38,9 @@ export class NodeProcess {
   }
 
   async start(): Promise<this> {
-    const { name, entry, env = {}, nodeFlags = [], readyTimeoutMs = 60_000 } = this.spec;
+    const { name, entry, args = [], env = {}, nodeFlags = [], readyTimeoutMs = 60_000 } = this.spec;
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = execa('node', [...nodeFlags, '--import', 'tsx', entry], {
+    const child = execa('node', [...nodeFlags, '--import', 'tsx', entry, ...args], {
       cwd: repoRoot,
       env,
       extendEnv: true,

@@ -1,23 +1,58 @@
 // Baton's services as real child processes (the same entry points users run), one per name, and
-// the set a test or the demo starts and stops together.
-import { join } from 'node:path';
-import { stackEnv } from './env.js';
+// the set a test or the demo starts and stops together. The set is discovered, not listed: every
+// folder under services/ with src/main.ts, and every agent kept in a workflow's own folder
+// (workflows/<name>/agents/<agent>.ts, served by packages/agent/scripts/serve.ts).
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
 
-export const ALL_SERVICES = ['pos-sim', 'messaging-sim', 'payment-sim', 'orchestrator', 'gateway', 'intake', 'availability', 'safety', 'payment', 'booking', 'notifier', 'concierge', 'console'] as const;
-export type ServiceName = (typeof ALL_SERVICES)[number];
+export type ServiceName = string;
+
+/** Where a service's code is: its entry point and the arguments after it. */
+export function serviceEntry(name: ServiceName): { entry: string; args: string[] } {
+  const agent = workflowAgents().get(name);
+  return agent ? { entry: join('packages', 'agent', 'scripts', 'serve.ts'), args: [agent] } : { entry: join('services', name, 'src', 'main.ts'), args: [] };
+}
+
+/** Agents inside workflow folders, by name (the file's name), with their path from the root. */
+function workflowAgents(): Map<string, string> {
+  const agents = new Map<string, string>();
+  const root = join(repoRoot, 'workflows');
+  for (const workflow of existsSync(root) ? readdirSync(root).sort() : []) {
+    const dir = join(root, workflow, 'agents');
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) agents.set(basename(file, '.ts'), join('workflows', workflow, 'agents', file));
+  }
+  return agents;
+}
+
+/** Every service, discovered now: simulators first, then Baton's own, then the agents, console last. */
+export function allServices(): ServiceName[] {
+  const folders = readdirSync(join(repoRoot, 'services'))
+    .filter((d) => existsSync(join(repoRoot, 'services', d, 'src', 'main.ts')))
+    .sort();
+  const rank = (n: string) => (n.endsWith('-sim') ? 0 : n === 'orchestrator' || n === 'gateway' ? 1 : n === 'console' ? 3 : 2);
+  return [...folders, ...workflowAgents().keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The services at the time the test kit was loaded. */
+export const ALL_SERVICES: readonly ServiceName[] = allServices();
 
 export function metricsPortOf(name: string): number {
-  const index = (ALL_SERVICES as readonly string[]).indexOf(name);
-  return stackEnv().BATON_METRICS_BASE_PORT + (index >= 0 ? index : ALL_SERVICES.length + 1);
+  const services = allServices();
+  const index = services.indexOf(name);
+  return stackEnv().BATON_METRICS_BASE_PORT + (index >= 0 ? index : services.length + 1);
 }
 
 /** The console reads every other service's metrics, links to the trace dashboard, and lets the
  *  local stack's people sign in (unless BATON_CONSOLE_USERS says who). */
 function consoleEnv(): Record<string, string> {
   const env = stackEnv();
-  const targets = ALL_SERVICES.filter((n) => n !== 'console').map((n) => `${n}=http://${env.BATON_HOST}:${metricsPortOf(n)}/metrics`);
+  const targets = allServices()
+    .filter((n) => n !== 'console')
+    .map((n) => `${n}=http://${env.BATON_HOST}:${metricsPortOf(n)}/metrics`);
   return {
     BATON_METRICS_TARGETS: targets.join(','),
     BATON_TRACE_UI_URL: env.BATON_JAEGER_QUERY_URL,
@@ -39,7 +74,7 @@ export class ServiceProcess extends NodeProcess {
   ) {
     super({
       name,
-      entry: join('services', name, 'src', 'main.ts'),
+      ...serviceEntry(name),
       logDir: join(stackEnv().stateDir, 'logs', 'services'),
       env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
@@ -55,7 +90,7 @@ export class ServiceProcess extends NodeProcess {
 export class ServiceSet {
   readonly byName = new Map<ServiceName, ServiceProcess>();
 
-  static async start(names: readonly ServiceName[] = ALL_SERVICES, options: ServiceOptions = {}): Promise<ServiceSet> {
+  static async start(names: readonly ServiceName[] = allServices(), options: ServiceOptions = {}): Promise<ServiceSet> {
     const set = new ServiceSet();
     // The simulators come first: agents call them; the others start side by side.
     const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];

@@ -1,7 +1,7 @@
 // Availability: holds a table in the POS for the requested slot; its compensation releases it.
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
-import type { TableHold } from '@baton/contracts';
+import { reservationAgents, type TableHold } from '@baton/workflow-reservation/contracts';
 
 export const AvailabilityConfig = z.object({
   BATON_POS_URL: z.url().default('http://127.0.0.1:8341'),
@@ -9,8 +9,7 @@ export const AvailabilityConfig = z.object({
 });
 
 export function availabilityAgent(config: z.output<typeof AvailabilityConfig>) {
-  return defineAgent({
-    name: 'availability',
+  return defineAgent(reservationAgents.availability, {
     async handle({ request }, ctx) {
       return ctx.effect('hold-table', (idempotencyKey) =>
         ctx.callExternal<TableHold>({

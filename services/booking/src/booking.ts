@@ -2,7 +2,7 @@
 // point of view, so it runs once per step whatever happens to the task (ledger + idempotency key).
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
-import type { Booking } from '@baton/contracts';
+import { reservationAgents, type Booking } from '@baton/workflow-reservation/contracts';
 
 export const BookingConfig = z.object({
   BATON_POS_URL: z.url().default('http://127.0.0.1:8341'),
@@ -10,8 +10,7 @@ export const BookingConfig = z.object({
 });
 
 export function bookingAgent(config: z.output<typeof BookingConfig>) {
-  return defineAgent({
-    name: 'booking',
+  return defineAgent(reservationAgents.booking, {
     async handle({ request, hold }, ctx) {
       return ctx.effect('reserve', (idempotencyKey) =>
         ctx.callExternal<Booking>({

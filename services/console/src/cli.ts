@@ -1,14 +1,18 @@
-// `baton`: the command line for people at an approval gate (the web console has the same).
-//   baton pending                       reservations waiting for a person
-//   baton status <workflowId>           the full state of one reservation
-//   baton decide <workflowId> approve|decline --by <name> [--reason <text>]
+// `baton`: the command line for people at a gate, for any registered workflow (the web console
+// does the same):
+//   baton pending                       workflows waiting for a person
+//   baton status <workflowId>           the full state of one workflow
+//   baton decide <workflowId> <option> --by <name> [--reason <text>] [--changes <json>]
+//       options: approve | decline | approve-with-changes (approval gates);
+//                retry | correct-input | supply-output | abandon (a failed step)
 //   baton resolve <workflowId> --by <name> [--note <text>]   close an escalated problem
 //   baton hash-password                 read a password on stdin, print its hash for BATON_CONSOLE_USERS
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, type GateOption } from '@baton/workflow-kit';
 import { connectTemporal, decide, pending, resolve, status } from './decisions.js';
 import { hashPassword } from './web/auth.js';
 
-const program = new Command('baton').description('Decide reservations that wait for a person.');
+const program = new Command('baton').description('Decide what waits for a person, in any registered workflow.');
 
 async function withClient<T>(fn: (client: Awaited<ReturnType<typeof connectTemporal>>['client']) => Promise<T>): Promise<void> {
   const { client, close } = await connectTemporal();
@@ -19,18 +23,31 @@ async function withClient<T>(fn: (client: Awaited<ReturnType<typeof connectTempo
   }
 }
 
-program.command('pending').description('list reservations awaiting approval').action(() => withClient(pending));
-program.command('status').argument('<workflowId>').description("show a reservation's state, steps and context").action((id: string) => withClient((c) => status(c, id)));
+/** `--changes '{"partySize":3}'`: the JSON object a decision with changes carries. */
+function jsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('must be a JSON object, e.g. \'{"partySize":3}\'');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+program.command('pending').description('list workflows waiting for a person').action(() => withClient(pending));
+program.command('status').argument('<workflowId>').description("show a workflow's state, steps and open gate").action((id: string) => withClient((c) => status(c, id)));
 program
   .command('decide')
   .argument('<workflowId>')
-  .addArgument(program.createArgument('<decision>').choices(['approve', 'decline']))
+  .addArgument(program.createArgument('<decision>').choices([...APPROVAL_OPTIONS, ...ATTENTION_OPTIONS]))
   .requiredOption('--by <name>', 'who decides (recorded with the decision)')
   .addOption(new Option('--reason <text>', 'why').default(''))
-  .description('approve or decline a reservation that awaits a person')
-  .action((id: string, decision: 'approve' | 'decline', opts: { by: string; reason: string }) =>
+  .addOption(new Option('--changes <json>', 'with approve-with-changes: what changes, e.g. \'{"partySize":3}\'; with correct-input / supply-output: {"input": …} / {"output": …}').argParser(jsonObject))
+  .description('decide the open gate of a workflow that waits for a person')
+  .action((id: string, decision: GateOption, opts: { by: string; reason: string; changes?: Record<string, unknown> }) =>
     withClient(async (c) => {
-      const after = await decide(c, id, { decision, decidedBy: opts.by, reason: opts.reason });
+      const after = await decide(c, id, { decision, decidedBy: opts.by, reason: opts.reason, ...(opts.changes ? { changes: opts.changes } : {}) });
       return { workflowId: id, decision, state: after.state };
     }),
   );

@@ -1,8 +1,8 @@
-// What a person can do with a waiting reservation: list, inspect, decide. Shared by the CLI now
-// and the web console later; every decision is a validated Temporal update.
+// What a person can do with a waiting workflow of any registered type: list, inspect, decide,
+// resolve. Shared by the CLI and the web console; every decision is a validated Temporal update.
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TemporalClientConfig, loadConfig } from '@baton/contracts';
-import { decideReservation, getReservationStatus, resolveAttention, type DecisionInput, type ReservationStatus, type ResolutionInput } from '@baton/workflows';
+import { AWAITING_DECISION, NEEDS_ATTENTION, decideUpdate, resolveUpdate, statusQuery, type DecisionInput, type ResolutionInput, type WorkflowStatus } from '@baton/workflow-kit';
 
 export async function connectTemporal(env = process.env): Promise<{ client: Client; close(): Promise<void> }> {
   const config = loadConfig(TemporalClientConfig, env);
@@ -27,17 +27,19 @@ function refusal(err: unknown, workflowId: string, awaited: string): unknown {
 export type DecisionRequest = Omit<DecisionInput, 'gateId' | 'digest'> & Partial<Pick<DecisionInput, 'gateId' | 'digest'>>;
 
 /** Sends the decision and returns the status after the workflow acted on it. */
-export async function decide(client: Client, workflowId: string, decision: DecisionRequest): Promise<ReservationStatus> {
+export async function decide(client: Client, workflowId: string, decision: DecisionRequest): Promise<WorkflowStatus> {
   try {
     const handle = client.workflow.getHandle(workflowId);
     let { gateId, digest } = decision;
     if (gateId === undefined || digest === undefined) {
-      const current = await handle.query(getReservationStatus);
-      if (current.state !== 'Awaiting approval' || current.gate?.status !== 'open') throw new DecisionRefusedError(`${workflowId} is not waiting for a decision: it is in state "${current.state}"`);
+      const current = await handle.query(statusQuery);
+      if ((current.state !== AWAITING_DECISION && current.state !== NEEDS_ATTENTION) || current.gate?.status !== 'open') {
+        throw new DecisionRefusedError(`${workflowId} is not waiting for a decision: it is in state "${current.state}"`);
+      }
       gateId ??= current.gate.gateId;
       digest ??= current.gate.digest;
     }
-    return await handle.executeUpdate(decideReservation, { args: [{ ...decision, gateId, digest }] });
+    return await handle.executeUpdate(decideUpdate, { args: [{ ...decision, gateId, digest }] });
   } catch (err) {
     throw refusal(err, workflowId, 'a decision');
   }
@@ -45,22 +47,24 @@ export async function decide(client: Client, workflowId: string, decision: Decis
 
 /** A person says an escalated problem (a refund that would not go through, a customer not
  *  told) is dealt with; the workflow then finishes. */
-export async function resolve(client: Client, workflowId: string, resolution: ResolutionInput): Promise<ReservationStatus> {
+export async function resolve(client: Client, workflowId: string, resolution: ResolutionInput): Promise<WorkflowStatus> {
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(resolveAttention, { args: [resolution] });
+    return await client.workflow.getHandle(workflowId).executeUpdate(resolveUpdate, { args: [resolution] });
   } catch (err) {
     throw refusal(err, workflowId, 'a person');
   }
 }
 
-export async function status(client: Client, workflowId: string): Promise<ReservationStatus> {
-  return client.workflow.getHandle(workflowId).query(getReservationStatus);
+export async function status(client: Client, workflowId: string): Promise<WorkflowStatus> {
+  return client.workflow.getHandle(workflowId).query(statusQuery);
 }
 
-/** Reservations waiting for a person: a decision at the gate, or an escalated problem. */
-export async function pending(client: Client): Promise<Array<{ workflowId: string; state: string }>> {
-  const waiting: Array<{ workflowId: string; state: string }> = [];
-  const query = `BatonState IN ("Awaiting approval", "Needs attention") AND ExecutionStatus = "Running"`;
-  for await (const wf of client.workflow.list({ query })) waiting.push({ workflowId: wf.workflowId, state: String(wf.searchAttributes.BatonState?.[0] ?? '') });
+/** Workflows of any type waiting for a person: a decision at a gate, or an escalated problem. */
+export async function pending(client: Client): Promise<Array<{ workflowId: string; workflowType: string; state: string }>> {
+  const waiting: Array<{ workflowId: string; workflowType: string; state: string }> = [];
+  const query = `BatonState IN ("${AWAITING_DECISION}", "${NEEDS_ATTENTION}") AND ExecutionStatus = "Running"`;
+  for await (const wf of client.workflow.list({ query })) {
+    waiting.push({ workflowId: wf.workflowId, workflowType: String(wf.searchAttributes.BatonWorkflowType?.[0] ?? ''), state: String(wf.searchAttributes.BatonState?.[0] ?? '') });
+  }
   return waiting;
 }

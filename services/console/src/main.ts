@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
-import { DEFAULT_TRUST_THRESHOLD } from '@baton/workflows';
+import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit';
 import { createConsoleServer } from './web/server.js';
 import { ConsoleUsersField } from './web/auth.js';
 
@@ -26,6 +26,8 @@ const config = loadConfigOrExit(
     BATON_CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** The orchestrator's trust threshold, shown beside gate types it has not counted yet. */
     BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
+    /** Where the registered workflows live (default: the repository's workflows/ folder). */
+    BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
     /** Trace dashboard (Jaeger UI) base address, for links. */
     BATON_TRACE_UI_URL: z.url().default('http://127.0.0.1:16696'),
     /** service=url pairs, comma separated: the Prometheus endpoints the views read. */
@@ -54,6 +56,7 @@ const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADD
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
 
 const app = await createConsoleServer({
+  registry: await Registry.load(config.BATON_WORKFLOWS_DIR),
   temporal,
   bus,
   logger,

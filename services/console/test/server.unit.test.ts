@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { Bus } from '@baton/bus';
 import { createLogger } from '@baton/telemetry';
+import { Registry } from '@baton/workflow-kit';
 import { hashPassword } from '../src/web/auth.js';
 import { createConsoleServer } from '../src/web/server.js';
 
@@ -14,6 +15,7 @@ const temporal = { workflow: { getHandle: () => ({ query: async () => Promise.re
 
 async function consoleWith(sessionTtlMs: number) {
   return createConsoleServer({
+    registry: Registry.of([]),
     temporal,
     bus: {} as Bus,
     logger: createLogger('console-test', 'error'),

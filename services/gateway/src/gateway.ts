@@ -4,34 +4,46 @@
 import { createHash } from 'node:crypto';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { AnyEventEnvelope, consumers, inboundEvents, streams, subjects, taskQueues } from '@baton/contracts';
+import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
-import { BatonState, BatonWorkflowType } from '@baton/workflows';
-import { isRoutedType, routes } from './routes.js';
+import { BatonState, BatonWorkflowType, type Registry } from '@baton/workflow-kit';
 
 export interface GatewayDeps {
+  /** Every registered workflow: which event type starts which, under which id. */
+  registry: Registry;
   bus: Bus;
   temporal: Client;
   logger: Logger;
   tracer: Tracer;
 }
 
-export type Validation = { ok: true; event: AnyEventEnvelope; workflowId: string } | { ok: false; reason: string };
+/** A valid event and the workflow it starts. */
+export interface WorkflowStart {
+  workflowType: string;
+  workflowName: string;
+  workflowId: string;
+  input: unknown;
+}
+export type Validation = { ok: true; event: AnyEventEnvelope; start: WorkflowStart; workflowId: string } | { ok: false; reason: string };
 
-/** Full validation: the envelope, then the data against its type's schema. */
-export function validateEvent(payload: unknown): Validation {
+/** Full validation: the envelope, then the data against its registered type's schema. */
+export function validateEvent(registry: Registry, payload: unknown): Validation {
   const type = (payload as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !isRoutedType(type)) {
+  const routed = typeof type === 'string' ? registry.events.get(type) : undefined;
+  if (!routed) {
     // Without a known type only the envelope can be checked; say what is wrong with it first.
     const envelope = AnyEventEnvelope.safeParse(payload);
     if (!envelope.success) return { ok: false, reason: `invalid envelope: ${describeIssues(envelope.error.issues)}` };
     return { ok: false, reason: `unknown event type "${envelope.data.type}"` };
   }
   // A known type: check envelope and data in one pass, so every problem is reported at once.
-  const typed = inboundEvents[type].safeParse(payload);
-  if (!typed.success) return { ok: false, reason: `invalid ${type}: ${describeIssues(typed.error.issues)}` };
-  return { ok: true, event: typed.data, workflowId: routes[type](typed.data).workflowId };
+  const typed = routed.route.schema.safeParse(payload);
+  if (!typed.success) return { ok: false, reason: `invalid ${String(type)}: ${describeIssues(typed.error.issues)}` };
+  const event = typed.data as AnyEventEnvelope;
+  const { workflowId, input } = routed.route.start(event);
+  const start = { workflowType: routed.workflow.definition.type, workflowName: routed.workflow.workflowName, workflowId, input };
+  return { ok: true, event, start, workflowId };
 }
 
 export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): Promise<RunningConsumer> {
@@ -52,17 +64,17 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
         `process ${msg.subject}`,
         { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.destination.name': msg.subject } },
         async (span) => {
-          const validation = validateEvent(msg.json());
+          const validation = validateEvent(deps.registry, msg.json());
           if (!validation.ok) {
             batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
             throw new PoisonMessageError(validation.reason);
           }
           const { event } = validation;
           span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
-          const outcome = await startWorkflowFor(deps, event);
+          const outcome = await startWorkflowFor(deps, validation.start);
           span.setAttribute('baton.gateway.outcome', outcome);
           batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': outcome });
-          if (outcome === 'started') batonMetrics().workflowsStarted.add(1, { 'baton.workflow.type': 'reservation' });
+          if (outcome === 'started') batonMetrics().workflowsStarted.add(1, { 'baton.workflow.type': validation.start.workflowType });
           deps.logger.info({ eventId: event.id, type: event.type, workflowId: validation.workflowId, outcome }, 'event handled');
         },
         traceContext,
@@ -70,18 +82,16 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
   });
 }
 
-async function startWorkflowFor(deps: GatewayDeps, event: AnyEventEnvelope): Promise<'started' | 'duplicate'> {
-  if (!isRoutedType(event.type)) throw new PoisonMessageError(`unknown event type "${event.type}"`);
-  const start = routes[event.type](event as Parameters<(typeof routes)[typeof event.type]>[0]);
+async function startWorkflowFor(deps: GatewayDeps, start: WorkflowStart): Promise<'started' | 'duplicate'> {
   try {
-    await deps.temporal.workflow.start(start.workflowType, {
+    await deps.temporal.workflow.start(start.workflowName, {
       taskQueue: taskQueues.orchestrator,
       workflowId: start.workflowId,
-      args: start.args,
+      args: [start.input],
       // A replayed event, even after the workflow finished, must not run the process again.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
-        { key: BatonWorkflowType, value: 'reservation' },
+        { key: BatonWorkflowType, value: start.workflowType },
         { key: BatonState, value: 'Received' },
       ],
     });
@@ -101,7 +111,7 @@ export interface WebhookAnswer {
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
   let validation: Validation;
   try {
-    validation = validateEvent(JSON.parse(rawBody));
+    validation = validateEvent(deps.registry, JSON.parse(rawBody));
   } catch (err) {
     validation = { ok: false, reason: `body is not JSON: ${describeJsonError(err)}` };
   }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalClientInterceptors } from '@baton/telemetry';
+import { Registry } from '@baton/workflow-kit';
 import { startEventConsumer } from './gateway.js';
 import { createWebhookServer } from './http.js';
 
@@ -13,8 +14,11 @@ const config = loadConfigOrExit(
     BATON_HOST: z.string().default('127.0.0.1'),
     BATON_GATEWAY_PORT: configFields.port.default(8340),
     BATON_GATEWAY_ACK_WAIT_MS: configFields.durationMs.default(15_000),
+    /** Where the registered workflows live (default: the repository's workflows/ folder). */
+    BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
   }),
 );
+const registry = await Registry.load(config.BATON_WORKFLOWS_DIR);
 const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'gateway' });
@@ -22,10 +26,10 @@ await ensureTopology(bus);
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors() });
 
-const deps = { bus, temporal, logger, tracer: telemetry.tracer };
+const deps = { registry, bus, temporal, logger, tracer: telemetry.tracer };
 const consumer = await startEventConsumer(deps, config.BATON_GATEWAY_ACK_WAIT_MS);
 const http = createWebhookServer(deps);
 await http.listen({ host: config.BATON_HOST, port: config.BATON_GATEWAY_PORT });
 
 onShutdown(logger, [() => http.close(), () => consumer.stop(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
-logger.info({ port: config.BATON_GATEWAY_PORT }, 'ready');
+logger.info({ port: config.BATON_GATEWAY_PORT, eventTypes: [...registry.events.keys()] }, 'ready');

@@ -3,7 +3,7 @@
 // offline). Who the customer is and the raw text come from the event, never from a model.
 import { z } from 'zod';
 import { defineAgent, AgentError } from '@baton/agent';
-import { ReservationRequest } from '@baton/contracts';
+import { ReservationRequest, reservationAgents } from '@baton/workflow-reservation/contracts';
 
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -84,8 +84,7 @@ export function intakeInstructions(receivedOn: string): string {
   ].join('\n');
 }
 
-export const intake = defineAgent({
-  name: 'intake',
+export const intake = defineAgent(reservationAgents.intake, {
   async handle(input, ctx) {
     const { text, customer } = input;
     const receivedOn = input.receivedOn ?? new Date().toISOString().slice(0, 10);

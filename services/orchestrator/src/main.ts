@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, taskQueues } from '@baton/contracts';
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
-import { DEFAULT_TRUST_THRESHOLD, createGateActivities, createHandoffActivities, workflowsPath } from '@baton/workflows';
+import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { startResultBridge } from './result-bridge.js';
 
@@ -17,8 +17,12 @@ const config = loadConfigOrExit(
     BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
     /** Consecutive clean approvals after which a gate type whose policy allows it auto-approves. */
     BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
+    /** Where the registered workflows live (default: the repository's workflows/ folder). */
+    BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
   }),
 );
+// Every registered workflow runs here; their agents' contracts check every result.
+const registry = await Registry.load(config.BATON_WORKFLOWS_DIR);
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 
@@ -31,8 +35,8 @@ const worker = await Worker.create({
   connection: workerConnection,
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
-  workflowsPath,
-  activities: { ...createHandoffActivities({ bus, logger }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD }) },
+  workflowsPath: registry.writeWorkflowBundleEntry(),
+  activities: { ...createHandoffActivities({ bus, logger }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
 });
@@ -41,6 +45,7 @@ const clientConnection = await Connection.connect({ address: config.BATON_TEMPOR
 const client = new Client({ connection: clientConnection, namespace: config.BATON_TEMPORAL_NAMESPACE });
 const bridge = await startResultBridge({
   bus,
+  agents: registry.agents,
   activities: client.activity,
   logger,
   tracer: telemetry.tracer,
@@ -48,7 +53,7 @@ const bridge = await startResultBridge({
   concurrency: config.BATON_BRIDGE_CONCURRENCY,
 });
 
-observeWorkflows(telemetry.meter, client, logger);
+observeWorkflows(telemetry.meter, client, logger, registry.types);
 
 onShutdown(logger, [
   () => bridge.stop(),
@@ -60,6 +65,6 @@ onShutdown(logger, [
   () => bus.close(),
   () => telemetry.shutdown(),
 ]);
-logger.info({ taskQueue: taskQueues.orchestrator }, 'ready');
+logger.info({ taskQueue: taskQueues.orchestrator, workflows: registry.types }, 'ready');
 await worker.run();
 await workerConnection.close();

@@ -4,12 +4,14 @@
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { ActivityNotFoundError, type AsyncCompletionClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { agentSchema, consumers, streams, subjects, AgentResult } from '@baton/contracts';
+import { contractSchema, consumers, streams, subjects, AgentResult, type AgentContract } from '@baton/contracts';
 import { describeIssues, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { inSpan, type Logger } from '@baton/telemetry';
 
 export interface ResultBridgeOptions {
   bus: Bus;
+  /** Every registered agent's contract: outputs are checked here, before workflow code sees them. */
+  agents: ReadonlyMap<string, AgentContract>;
   activities: AsyncCompletionClient;
   logger: Logger;
   tracer?: Tracer;
@@ -47,7 +49,7 @@ export async function startResultBridge(options: ResultBridgeOptions): Promise<R
           },
         },
         async (span) => {
-          const outcome = await deliver(options.activities, result);
+          const outcome = await deliver(options.activities, options.agents, result);
           span.setAttribute('baton.bridge.outcome', outcome);
           options.logger.info({ workflowId: result.workflowId, stepId: result.stepId, attempt: result.attempt, agent: result.agent, outcome }, 'result bridged');
         },
@@ -58,18 +60,19 @@ export async function startResultBridge(options: ResultBridgeOptions): Promise<R
 
 type Outcome = 'completed' | 'failed' | 'rejected-output' | 'dropped-late';
 
-async function deliver(activities: AsyncCompletionClient, result: AgentResult): Promise<Outcome> {
+async function deliver(activities: AsyncCompletionClient, agents: ResultBridgeOptions['agents'], result: AgentResult): Promise<Outcome> {
   const token = new Uint8Array(Buffer.from(result.taskToken, 'base64'));
   try {
     if (result.status === 'error') {
-      const { code, message, retryable } = result.error;
-      await activities.fail(token, ApplicationFailure.create({ type: code, message, nonRetryable: !retryable }));
+      const { code, message, retryable, details } = result.error;
+      await activities.fail(token, ApplicationFailure.create({ type: code, message, nonRetryable: !retryable, ...(details !== undefined ? { details: [details] } : {}) }));
       return 'failed';
     }
-    const checked = agentSchema(result.agent, result.kind, 'output')?.safeParse(result.output);
+    const contract = agents.get(result.agent);
+    const checked = contract && contractSchema(contract, result.kind, 'output')?.safeParse(result.output);
     if (!checked?.success) {
       // Invalid output never reaches workflow state: the attempt fails and is retried.
-      const reason = checked ? describeIssues(checked.error.issues) : 'no output schema';
+      const reason = checked ? describeIssues(checked.error.issues) : `no registered workflow declares a ${result.kind} output for agent ${result.agent}`;
       await activities.fail(token, ApplicationFailure.retryable(`${result.agent} output breaks its contract: ${reason}`, 'INVALID_OUTPUT'));
       return 'rejected-output';
     }

@@ -2,7 +2,7 @@
 // must happen once per step, whatever happens to the task.
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
-import type { Deposit } from '@baton/contracts';
+import { reservationAgents, type Deposit } from '@baton/workflow-reservation/contracts';
 
 export const PaymentConfig = z.object({
   BATON_PAYMENT_URL: z.url().default('http://127.0.0.1:8343'),
@@ -10,8 +10,7 @@ export const PaymentConfig = z.object({
 });
 
 export function paymentAgent(config: z.output<typeof PaymentConfig>) {
-  return defineAgent({
-    name: 'payment',
+  return defineAgent(reservationAgents.payment, {
     async handle({ request, amountCents }, ctx) {
       return ctx.effect('charge', (idempotencyKey) =>
         ctx.callExternal<Deposit>({

@@ -1,7 +1,7 @@
 // Safety: decides whether a person must see the request before anything irreversible happens.
 // These rules are code on the route: no model output and no text in the request can skip them.
 import { defineAgent } from '@baton/agent';
-import type { ReservationRequest, SafetyAssessment } from '@baton/contracts';
+import { reservationAgents, type ReservationRequest, type SafetyAssessment } from '@baton/workflow-reservation/contracts';
 
 /** Parties this large need the manager: the kitchen and the floor plan both change. */
 export const LARGE_PARTY = 9;
@@ -16,8 +16,7 @@ export function assess(request: ReservationRequest, originalText: string): Safet
   return { needsReview: reasons.length > 0, reasons };
 }
 
-export const safety = defineAgent({
-  name: 'safety',
+export const safety = defineAgent(reservationAgents.safety, {
   async handle({ request, originalText }, ctx) {
     const assessment = assess(request, originalText);
     // Whether review is needed, never why: the reasons are health information.

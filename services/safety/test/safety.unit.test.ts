@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReservationRequest } from '@baton/contracts';
+import type { ReservationRequest } from '@baton/workflow-reservation/contracts';
 import { assess } from '../src/safety.js';
 
 const request = (over: Partial<ReservationRequest> = {}): ReservationRequest => ({

@@ -1,7 +1,7 @@
 // Server-rendered HTML of the approval console: sign-in, the inbox, one gate with its full
 // context and the decision form, and a workflow's timeline. Every value escaped.
 import type { AuditRecord } from '@baton/contracts';
-import type { ReservationStatus } from '@baton/workflows';
+import { AWAITING_DECISION, NEEDS_ATTENTION, type AttentionPayload, type ChangeField, type ContextRow, type GateView, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
 import type { PendingGate, TrustRow } from './approvals.js';
 import type { SignedIn } from './auth.js';
 import { esc, workflowLink, type Links } from './pages.js';
@@ -14,7 +14,7 @@ export const STYLE = `<style>
  .flash{padding:8px 12px;margin:12px 0;border-radius:4px} .flash.ok{background:#ecfdf3} .flash.error{background:#fef3f2}
  pre{margin:0;font:12px monospace;white-space:pre-wrap;max-width:640px} nav{margin:0 0 12px} nav a,nav form{margin-right:12px;display:inline}
  .allergy{color:#b42318;font-weight:600} fieldset{background:#fff;border:1px solid #dde1e8;max-width:640px} label{display:block;margin:4px 0}
- textarea{width:420px;height:60px} .on{color:#067647;font-weight:600} .off{color:#7a8599}
+ textarea{width:420px;height:60px} textarea.code{height:140px;font:12px monospace} .on{color:#067647;font-weight:600} .off{color:#7a8599}
 </style>`;
 
 export function layout(title: string, body: string, user?: SignedIn, csrf?: string): string {
@@ -43,21 +43,21 @@ export function loginPage(csrf: string, next: string, flash?: Flash): string {
   );
 }
 
-export function inboxPage(items: PendingGate[], trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash): string {
+export function inboxPage(items: Array<PendingGate & { summary: string }>, trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash): string {
   const rows = items.length
     ? items
-        .map(({ workflowId, status }) => {
+        .map(({ workflowId, status, summary }) => {
           const gate = status.gate!;
           const mayDecide = gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
           return `<tr data-workflow="${esc(workflowId)}"><td><a href="/gates/${encodeURIComponent(workflowId)}">${esc(workflowId)}</a></td><td>${esc(gate.gateType)}</td>
-<td>${esc(status.request ? `${status.request.partySize} guests, ${status.request.date} ${status.request.time}` : '')}</td>
+<td>${esc(status.workflowType)}</td><td>${esc(summary)}</td>
 <td>${esc(gate.tiers[gate.tier]?.role)} (tier ${gate.tier + 1} of ${gate.tiers.length})</td><td>${esc(gate.openedAt)}</td><td>${mayDecide ? 'yes' : 'no'}</td></tr>`;
         })
         .join('')
-    : `<tr><td colspan="6" class="empty">nothing waits for a person</td></tr>`;
+    : `<tr><td colspan="7" class="empty">nothing waits for a person</td></tr>`;
   const trustRows = trust
     .map(
-      (t) => `<tr data-gate-type="${esc(t.gateType)}"><td>${esc(t.gateType)}</td><td class="num" data-count>${t.count}</td><td class="num">${t.threshold}</td>
+      (t) => `<tr data-gate-type="${esc(t.gateType)}"><td>${esc(t.gateType)}</td><td>${esc(t.workflowType)}</td><td class="num" data-count>${t.count}</td><td class="num">${t.threshold}</td>
 <td>${t.policyAllows ? 'allowed' : 'never (a person decides)'}</td><td data-auto class="${t.autoApprove ? 'on' : 'off'}">${t.autoApprove ? 'on' : 'off'}</td></tr>`,
     )
     .join('');
@@ -65,9 +65,9 @@ export function inboxPage(items: PendingGate[], trust: TrustRow[], user: SignedI
     'approvals',
     `${flashHtml(flash)}
 <h2>Waiting for a person</h2>
-<table id="inbox"><tr><th>workflow</th><th>gate</th><th>request</th><th>approvers now</th><th>opened</th><th>you may decide</th></tr>${rows}</table>
+<table id="inbox"><tr><th>workflow</th><th>gate</th><th>type</th><th>what</th><th>approvers now</th><th>opened</th><th>you may decide</th></tr>${rows}</table>
 <h2>Earned trust per gate type</h2>
-<table id="trust"><tr><th>gate type</th><th>clean approvals in a row</th><th>threshold</th><th>auto-approval policy</th><th>auto-approval</th></tr>${trustRows}</table>`,
+<table id="trust"><tr><th>gate type</th><th>workflow</th><th>clean approvals in a row</th><th>threshold</th><th>auto-approval policy</th><th>auto-approval</th></tr>${trustRows}</table>`,
     user,
     csrf,
   );
@@ -75,41 +75,76 @@ export function inboxPage(items: PendingGate[], trust: TrustRow[], user: SignedI
 
 const json = (value: unknown) => `<pre>${esc(JSON.stringify(value, null, 2))}</pre>`;
 
-export function gatePage(workflowId: string, status: ReservationStatus, history: { previous: number } | undefined, links: Links, user: SignedIn, csrf: string, flash?: Flash): string {
+/** What the gate page needs from the workflow's registration. */
+export interface GateContext {
+  workflowType: string;
+  view: WorkflowView | undefined;
+  history: { previous: number } | undefined;
+}
+
+function changeFieldsOf(view: WorkflowView | undefined, gate: GateView, status: WorkflowStatus): ChangeField[] {
+  const fields = view?.changeFields;
+  return typeof fields === 'function' ? fields(gate, status) : (fields ?? []);
+}
+
+/** The rows above the form: the workflow's own context for an approval, the failed step for an
+ *  attention gate. */
+function contextRows(status: WorkflowStatus, gate: GateView | undefined, ctx: GateContext): ContextRow[] {
+  if (gate?.kind === 'attention') {
+    const p = gate.payload as AttentionPayload;
+    return [
+      { label: 'why a person', id: 'attention-reason', emphasis: true, value: p.reason },
+      { label: 'failed step', id: 'failed-step', value: `${p.step.stepId} (agent ${p.step.agent}) in state "${p.state}"` },
+      { label: 'error', id: 'failed-error', value: `${p.step.errorCode ?? ''}: ${p.step.error}` },
+      ...(ctx.view?.context?.(status, ctx.history) ?? []),
+    ];
+  }
+  return ctx.view?.context?.(status, ctx.history) ?? [{ label: 'payload', value: JSON.stringify(gate?.payload ?? {}) }];
+}
+
+export function gatePage(workflowId: string, status: WorkflowStatus, ctx: GateContext, links: Links, user: SignedIn, csrf: string, flash?: Flash): string {
   const gate = status.gate;
-  const request = gate?.payload.request ?? status.request;
-  const mayDecide = gate?.status === 'open' && status.state === 'Awaiting approval' && gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
+  const waiting = status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION;
+  const mayDecide = gate?.status === 'open' && waiting && gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
   const role = gate ? gate.tiers.slice(gate.tier).map((t) => t.role).find((r) => user.roles.includes(r)) : undefined;
   const steps = status.steps
     .map((s) => `<tr><td>${esc(s.stepId)}</td><td>${esc(s.agent)}</td><td>${esc(s.kind)}</td><td>${esc(s.status)}</td><td>${esc(s.finishedAt ?? s.startedAt)}</td><td>${s.output !== undefined ? json(s.output) : esc(s.error ?? '')}</td></tr>`)
     .join('');
+  const attention = gate?.kind === 'attention' ? (gate.payload as AttentionPayload) : undefined;
+  const fields = gate && gate.kind === 'approval' ? changeFieldsOf(ctx.view, gate, status) : [];
+  const fieldHtml = fields
+    .map((f) => `<label>${esc(f.label)} <input name="${esc(f.name)}" type="${f.type}"${f.min !== undefined ? ` min="${f.min}"` : ''}${f.max !== undefined ? ` max="${f.max}"` : ''}${f.maxLength !== undefined ? ` maxlength="${f.maxLength}"` : ''}></label>`)
+    .join('\n ');
+  const attentionFields = attention
+    ? `<label>Corrected input (with correct-input), JSON <textarea name="input" class="code">${esc(JSON.stringify(attention.step.input, null, 2))}</textarea></label>
+ ${gate!.options.includes('supply-output') ? `<label>The step's output (with supply-output), JSON <textarea name="output" class="code">${esc(JSON.stringify(attention.step.details ?? {}, null, 2))}</textarea></label>` : ''}`
+    : '';
   const form = mayDecide
     ? `<form method="post" action="/gates/${encodeURIComponent(workflowId)}/decide" id="decide"><fieldset><legend>Your decision (as ${esc(role)})</legend>
  <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="gateId" value="${esc(gate!.gateId)}"><input type="hidden" name="digest" value="${esc(gate!.digest)}">
  ${gate!.options.map((o, i) => `<label><input type="radio" name="decision" value="${esc(o)}"${i === 0 ? ' checked' : ''}> ${esc(o)}</label>`).join('')}
- <label>Party size (with changes) <input name="partySize" type="number" min="1" max="50" placeholder="${esc(request?.partySize)}"></label>
- <label>Notes (with changes) <input name="notes" maxlength="2000"></label>
+ ${fieldHtml}
+ ${attentionFields}
  <label>Reason <textarea name="reason" required maxlength="2000"></textarea></label>
  <button type="submit">Send decision</button></fieldset></form>`
     : `<p id="cannot-decide" class="empty">${gate?.status === 'open' ? `Only ${esc(gate.tiers.slice(gate.tier).map((t) => t.role).join(' or '))} may decide now.` : 'No decision is awaited.'}</p>`;
+  const rows = contextRows(status, gate, ctx)
+    .map((r) => `<tr><th>${esc(r.label)}</th><td${r.id ? ` id="${esc(r.id)}"` : ''}${r.emphasis ? ' class="allergy"' : ''}>${esc(r.value)}</td></tr>`)
+    .join('\n');
   return layout(
     `gate ${gate?.gateType ?? ''}`,
     `${flashHtml(flash)}
-<p>Workflow <strong id="workflow-id">${esc(workflowId)}</strong> · state <strong id="state">${esc(status.state)}</strong> since ${esc(status.stateSince)} ·
+<p>Workflow <strong id="workflow-id">${esc(workflowId)}</strong> (${esc(ctx.workflowType)}) · state <strong id="state">${esc(status.state)}</strong> since ${esc(status.stateSince)} ·
  <a href="/workflows/${encodeURIComponent(workflowId)}/timeline">timeline</a> · <a href="${esc(workflowLink(links, workflowId))}">Temporal</a></p>
 <h2>The decision</h2>
 <table id="context">
 <tr><th>gate</th><td>${esc(gate?.gateType)} · ${esc(gate?.gateId)}</td></tr>
-<tr><th>why a person</th><td>${esc((gate?.payload.reasons ?? status.safety?.reasons ?? []).map((r) => r.detail).join('; '))}</td></tr>
-<tr><th>allergies</th><td class="allergy" id="allergies">${esc(request?.allergies.join(', ') || 'none')}</td></tr>
-<tr><th>table</th><td id="table">${esc(gate ? `${gate.payload.table.tableId} (${gate.payload.table.seats} seats)` : status.hold?.tableId)}</td></tr>
-<tr><th>request</th><td>${esc(request ? `${request.partySize} guests on ${request.date} at ${request.time}${request.notes ? ` · notes: ${request.notes}` : ''}` : '')}</td></tr>
-<tr><th>customer</th><td id="customer">${esc(request?.customer.name)} (${esc(request?.customer.id)}) · ${request?.customer.regular ? 'a regular' : 'not a regular'}${history ? ` · ${history.previous} previous reservation(s) with us` : ''}</td></tr>
-<tr><th>approvers</th><td>${esc(gate?.tiers.map((t, i) => `${i + 1}. ${t.role} (${Math.round(t.timeoutMs / 1000)} s)`).join(' → ') ?? '')}, then the safe default: release the hold and tell the customer${gate?.escalations.length ? ` · escalated: ${esc(gate.escalations.map((e) => `${e.role} at ${e.at}`).join(', '))}` : ''}</td></tr>
+${rows}
+<tr><th>approvers</th><td>${esc(gate?.tiers.map((t, i) => `${i + 1}. ${t.role} (${Math.round(t.timeoutMs / 1000)} s)`).join(' → ') ?? '')}, then the safe default: ${esc(gate?.safeDefault ?? '')}${gate?.escalations.length ? ` · escalated: ${esc(gate.escalations.map((e) => `${e.role} at ${e.at}`).join(', '))}` : ''}</td></tr>
 <tr><th>digest</th><td><code id="digest">${esc(gate?.digest)}</code></td></tr>
 </table>
 ${form}
-<h2>Original request</h2>${json(gate?.payload.request ?? status.request)}
+${attention ? `<h2>The failed step's input</h2><div id="failed-input">${json(attention.step.input)}</div>${attention.step.details !== undefined ? `<h2>What the agent made of it</h2><div id="failed-details">${json(attention.step.details)}</div>` : ''}` : `<h2>What is decided</h2>${json(gate?.payload ?? {})}`}
 <h2>Steps so far</h2>
 <table id="steps"><tr><th>step</th><th>agent</th><th>kind</th><th>status</th><th>at</th><th>output</th></tr>${steps}</table>`,
     user,

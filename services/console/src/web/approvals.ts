@@ -3,21 +3,24 @@
 import type { Client } from '@temporalio/client';
 import { AuditRecord, streams } from '@baton/contracts';
 import { openTrust, type Bus } from '@baton/bus';
-import { DEFAULT_TRUST_THRESHOLD, GATE_POLICIES, GateTypes, getReservationStatus, type GateType, type ReservationStatus, type TrustRecord } from '@baton/workflows';
+import { AWAITING_DECISION, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type Registry, type TrustRecord, type WorkflowStatus } from '@baton/workflow-kit';
 
 export interface PendingGate {
   workflowId: string;
-  status: ReservationStatus;
+  status: WorkflowStatus;
 }
 
-/** Every workflow waiting at a gate, oldest first, with its status (gate, request, steps). */
+const WAITING = `BatonState IN ("${AWAITING_DECISION}", "${NEEDS_ATTENTION}") AND ExecutionStatus = "Running"`;
+
+/** Every workflow, of any registered type, waiting at an open gate (an approval, or a failed step
+ *  handed to a person), oldest first, with its status. */
 export async function pendingGates(temporal: Client, limit = 200): Promise<PendingGate[]> {
   const out: PendingGate[] = [];
-  for await (const wf of temporal.workflow.list({ query: 'BatonState = "Awaiting approval" AND ExecutionStatus = "Running"', pageSize: 100 })) {
+  for await (const wf of temporal.workflow.list({ query: WAITING, pageSize: 100 })) {
     try {
-      const status = await temporal.workflow.getHandle(wf.workflowId).query(getReservationStatus);
+      const status = await temporal.workflow.getHandle(wf.workflowId).query(statusQuery);
       // Visibility lags the workflow by a moment: show only gates that are open now.
-      if (status.state === 'Awaiting approval' && status.gate?.status === 'open') out.push({ workflowId: wf.workflowId, status });
+      if ((status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION) && status.gate?.status === 'open') out.push({ workflowId: wf.workflowId, status });
     } catch {
       // Finished between the list and the query: not pending any more.
     }
@@ -26,15 +29,15 @@ export async function pendingGates(temporal: Client, limit = 200): Promise<Pendi
   return out.sort((a, b) => (a.status.gate!.openedAt < b.status.gate!.openedAt ? -1 : 1));
 }
 
-/** How many of the customer's earlier reservations were confirmed (Temporal visibility). */
-export async function previousReservations(temporal: Client, customerId: string, exceptWorkflowId: string): Promise<number> {
+/** How many of the customer's earlier workflows of this type ended in `successState`. */
+export async function previousCases(temporal: Client, workflowType: string, customerId: string, successState: string, exceptWorkflowId: string): Promise<number> {
   const quote = (s: string) => `"${s.replace(/["\\]/g, '')}"`;
-  const { count } = await temporal.workflow.count(`BatonCustomer = ${quote(customerId)} AND BatonState = "Confirmed" AND WorkflowId != ${quote(exceptWorkflowId)}`);
+  const { count } = await temporal.workflow.count(`BatonWorkflowType = ${quote(workflowType)} AND BatonCustomer = ${quote(customerId)} AND BatonState = ${quote(successState)} AND WorkflowId != ${quote(exceptWorkflowId)}`);
   return count;
 }
 
 /** Roles that may decide a gate now: the current tier's and every tier above. */
-export function rolesAllowed(status: ReservationStatus): string[] {
+export function rolesAllowed(status: WorkflowStatus): string[] {
   const gate = status.gate;
   return gate ? gate.tiers.slice(gate.tier).map((t) => t.role) : [];
 }
@@ -55,21 +58,22 @@ export async function timeline(bus: Bus, workflowId: string): Promise<AuditRecor
 }
 
 export interface TrustRow {
-  gateType: GateType;
+  gateType: string;
+  workflowType: string;
   count: number;
   autoApprove: boolean;
   policyAllows: boolean;
   threshold: number;
 }
 
-/** Earned trust per gate type, as the orchestrator's activities keep it. */
-export async function trustRows(bus: Bus, threshold = DEFAULT_TRUST_THRESHOLD): Promise<TrustRow[]> {
+/** Earned trust per registered gate type, as the orchestrator's activities keep it. */
+export async function trustRows(bus: Bus, registry: Registry, threshold = DEFAULT_TRUST_THRESHOLD): Promise<TrustRow[]> {
   const kv = await openTrust(bus);
   return Promise.all(
-    GateTypes.map(async (gateType) => {
+    [...registry.gateTypes].map(async ([gateType, policy]) => {
       const entry = await kv.get(gateType);
       const record = entry && entry.operation === 'PUT' && entry.length > 0 ? entry.json<TrustRecord>() : undefined;
-      return { gateType, count: record?.count ?? 0, autoApprove: record?.autoApprove ?? false, policyAllows: GATE_POLICIES[gateType].autoApprove, threshold: record?.threshold ?? threshold };
+      return { gateType, workflowType: policy.workflowType, count: record?.count ?? 0, autoApprove: record?.autoApprove ?? false, policyAllows: policy.autoApprove, threshold: record?.threshold ?? threshold };
     }),
   );
 }

@@ -3,12 +3,12 @@
 import type { Client } from '@temporalio/client';
 import { AnyEventEnvelope, streams, subjects, type DeadLetter } from '@baton/contracts';
 import { describeIssues, publishJson, type Bus } from '@baton/bus';
-import { BatonState, BatonStateSince, terminalReservationStates } from '@baton/workflows';
+import { BatonState, BatonStateSince, type Registry } from '@baton/workflow-kit';
 import { breakerStates, errorsByCause, latencyByAgent, scrapeAll } from './metrics.js';
 
 export interface OpsView {
   windowMs: number;
-  outcomes: { workflowType: string; counts: Record<string, number>; successRate?: number };
+  outcomes: Array<{ workflowType: string; counts: Record<string, number>; successRate?: number }>;
   latency: ReturnType<typeof latencyByAgent>;
   errors: ReturnType<typeof errorsByCause>;
   breakers: ReturnType<typeof breakerStates>;
@@ -17,22 +17,27 @@ export interface OpsView {
   stuck: Array<{ workflowId: string; state: string; since?: string }>;
 }
 
-/** Ended as intended: booked, or declined by a person. */
-const SUCCESS = ['Confirmed', 'Declined'];
-
-export async function gatherOps(deps: { temporal: Client; bus: Bus; metricsTargets: Record<string, string> }, windowMs: number): Promise<OpsView> {
+export async function gatherOps(deps: { registry: Registry; temporal: Client; bus: Bus; metricsTargets: Record<string, string> }, windowMs: number): Promise<OpsView> {
   const since = new Date(Date.now() - windowMs).toISOString();
-  // Queried side by side, listed in the states' own order.
-  const counts: Record<string, number> = Object.fromEntries(
-    await Promise.all(
-      [...terminalReservationStates].map(async (state) => {
-        const { count } = await deps.temporal.workflow.count(`BatonWorkflowType = "reservation" AND BatonState = "${state}" AND StartTime > "${since}"`);
-        return [state, count] as const;
+  // Per registered workflow with declared end states, queried side by side, in the states' order.
+  const outcomes = await Promise.all(
+    [...deps.registry.workflows.values()]
+      .filter((w) => w.definition.terminal.length > 0)
+      .map(async ({ definition }) => {
+        const counts: Record<string, number> = Object.fromEntries(
+          await Promise.all(
+            definition.terminal.map(async (state) => {
+              const { count } = await deps.temporal.workflow.count(`BatonWorkflowType = "${definition.type}" AND BatonState = "${state}" AND StartTime > "${since}"`);
+              return [state, count] as const;
+            }),
+          ),
+        );
+        const ended = Object.values(counts).reduce((a, b) => a + b, 0);
+        // Ended as intended: the states the workflow declares as such (else every end state).
+        const succeeded = (definition.succeeded ?? definition.terminal).reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+        return { workflowType: definition.type, counts, ...(ended > 0 ? { successRate: succeeded / ended } : {}) };
       }),
-    ),
   );
-  const ended = Object.values(counts).reduce((a, b) => a + b, 0);
-  const succeeded = SUCCESS.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
 
   const stuck: OpsView['stuck'] = [];
   for await (const wf of deps.temporal.workflow.list({ query: 'BatonStuck = true AND ExecutionStatus = "Running"', pageSize: 100 })) {
@@ -43,7 +48,7 @@ export async function gatherOps(deps: { temporal: Client; bus: Bus; metricsTarge
   const { samples, unreachable } = await scrapeAll(deps.metricsTargets);
   return {
     windowMs,
-    outcomes: { workflowType: 'reservation', counts, ...(ended > 0 ? { successRate: succeeded / ended } : {}) },
+    outcomes,
     latency: latencyByAgent(samples),
     errors: errorsByCause(samples),
     breakers: breakerStates(samples),

@@ -27,7 +27,7 @@ const WINDOWS: Array<[string, string]> = [['15m', '15 minutes'], ['1h', '1 hour'
 export function opsPage(view: OpsView, links: Links, window: string, flash: { kind: 'ok' | 'error'; text: string } | undefined, csrf: string): string {
   const rows = <T>(items: T[], cells: (item: T) => string, empty: string, span: number) =>
     items.length ? items.map((i) => `<tr>${cells(i)}</tr>`).join('') : `<tr><td colspan="${span}" class="empty">${esc(empty)}</td></tr>`;
-  const { counts, successRate } = view.outcomes;
+  const states = [...new Set(view.outcomes.flatMap((o) => Object.keys(o.counts)))];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton · operations</title>
 <style>
@@ -46,8 +46,13 @@ ${flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>`
 ${view.unreachable.length ? `<p class="flash error">Metrics unreachable from: ${esc(view.unreachable.join(', '))}</p>` : ''}
 
 <h2>Success rate per workflow type</h2>
-<table id="outcomes"><tr><th>workflow type</th><th>success</th>${Object.keys(counts).map((s) => `<th>${esc(s)}</th>`).join('')}</tr>
-<tr><td>${esc(view.outcomes.workflowType)}</td><td class="num" data-success>${successRate === undefined ? '–' : `${(successRate * 100).toFixed(1)}%`}</td>${Object.values(counts).map((c) => `<td class="num">${c}</td>`).join('')}</tr></table>
+<table id="outcomes"><tr><th>workflow type</th><th>success</th>${states.map((s) => `<th>${esc(s)}</th>`).join('')}</tr>
+${view.outcomes
+  .map(
+    (o) =>
+      `<tr data-workflow-type="${esc(o.workflowType)}"><td>${esc(o.workflowType)}</td><td class="num" data-success>${o.successRate === undefined ? '–' : `${(o.successRate * 100).toFixed(1)}%`}</td>${states.map((s) => `<td class="num">${o.counts[s] ?? '–'}</td>`).join('')}</tr>`,
+  )
+  .join('\n')}</table>
 
 <h2>Step latency per agent</h2>
 <table id="latency"><tr><th>agent</th><th>tasks</th><th>p50</th><th>p95</th><th>p99</th></tr>

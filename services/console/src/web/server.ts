@@ -10,12 +10,12 @@ import csrf from '@fastify/csrf-protection';
 import type { Client } from '@temporalio/client';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
-import { GateOption, getReservationStatus, type ReservationChanges } from '@baton/workflows';
+import { statusQuery, type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
 import { decide, DecisionRefusedError } from '../decisions.js';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
 import { opsPage, type Links } from './pages.js';
 import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
-import { pendingGates, previousReservations, rolesAllowed, timeline, trustRows } from './approvals.js';
+import { pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
 
 declare module 'fastify' {
@@ -25,6 +25,8 @@ declare module 'fastify' {
 }
 
 export interface ConsoleDeps {
+  /** Every registered workflow: how to show it, its gate types. */
+  registry: Registry;
   temporal: Client;
   bus: Bus;
   logger: Logger;
@@ -52,6 +54,28 @@ function safeNext(next: unknown): string {
 
 function flashOf(query: { error?: string; ok?: string }) {
   return query.error ? { kind: 'error' as const, text: query.error } : query.ok ? { kind: 'ok' as const, text: query.ok } : undefined;
+}
+
+/** The changes a decision carries, from the form: the workflow's change fields (approve with
+ *  changes), or the JSON of a corrected input or of a step's output (attention gate). */
+function changesFrom(decision: GateOption, body: Record<string, string | undefined>, registry: Registry, status: WorkflowStatus): Record<string, unknown> | undefined {
+  if (decision === 'correct-input' || decision === 'supply-output') {
+    const key = decision === 'correct-input' ? 'input' : 'output';
+    try {
+      return { [key]: JSON.parse(String(body[key] ?? '')) as unknown };
+    } catch {
+      throw new Error(`The ${key} must be JSON`);
+    }
+  }
+  if (decision !== 'approve-with-changes' || !status.gate) return undefined;
+  const view = registry.workflow(status.workflowType)?.view;
+  const fields = typeof view?.changeFields === 'function' ? view.changeFields(status.gate, status) : (view?.changeFields ?? []);
+  const changes: Record<string, unknown> = {};
+  for (const f of fields) {
+    const raw = body[f.name]?.trim();
+    if (raw) changes[f.name] = f.type === 'number' ? Number(raw) : raw;
+  }
+  return changes;
 }
 
 const WINDOW_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
@@ -112,58 +136,63 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
 
   app.get('/inbox', async (req, reply) => {
-    const [items, trust] = await Promise.all([pendingGates(deps.temporal), trustRows(deps.bus, deps.trustThreshold)]);
-    return html(reply, inboxPage(items, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+    const [items, trust] = await Promise.all([pendingGates(deps.temporal), trustRows(deps.bus, deps.registry, deps.trustThreshold)]);
+    const summarised = items.map((item) => ({ ...item, summary: deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? '' }));
+    return html(reply, inboxPage(summarised, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
   });
   app.get('/gates/:workflowId', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
-    let status;
+    let status: WorkflowStatus;
     try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(getReservationStatus);
+      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
     } catch (err) {
       return reply.redirect(`/inbox?error=${encodeURIComponent(`no workflow ${workflowId}: ${(err as Error).message}`)}`, 303);
     }
-    const history = status.request ? { previous: await previousReservations(deps.temporal, status.request.customer.id, workflowId) } : undefined;
-    return html(reply, gatePage(workflowId, status, history, deps.links, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+    const view = deps.registry.workflow(status.workflowType)?.view;
+    const customerId = view?.customerId?.(status);
+    const history = customerId && view?.successState ? { previous: await previousCases(deps.temporal, status.workflowType, customerId, view.successState, workflowId) } : undefined;
+    return html(reply, gatePage(workflowId, status, { workflowType: status.workflowType, view, history }, deps.links, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
   });
   app.post('/gates/:workflowId/decide', { preHandler: csrfCheck }, async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const back = (error: string) => reply.redirect(`/gates/${encodeURIComponent(workflowId)}?error=${encodeURIComponent(error)}`, 303);
     const who = user(req);
-    const decision = GateOption.safeParse(body.decision);
-    if (!decision.success) return back('Choose approve, decline or approve with changes');
-    const reason = String(body.reason ?? '').trim();
-    if (!reason) return back('Give a reason for the decision');
-    let status;
+    let status: WorkflowStatus;
     try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(getReservationStatus);
+      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
     } catch (err) {
       return back(`no workflow ${workflowId}: ${(err as Error).message}`);
     }
+    const options = status.gate?.options ?? [];
+    const decision = options.find((o) => o === body.decision);
+    if (!decision) return back(`Choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
+    const reason = String(body.reason ?? '').trim();
+    if (!reason) return back('Give a reason for the decision');
     const role = rolesAllowed(status).find((r) => who.roles.includes(r));
     if (!role) return reply.code(403).type('text/plain').send(`refused: ${who.username} has none of the roles that may decide this gate now (${rolesAllowed(status).join(', ') || 'none'})`);
-    const changes: ReservationChanges = {};
-    if (decision.data === 'approve-with-changes') {
-      if (body.partySize?.trim()) changes.partySize = Number(body.partySize);
-      if (body.notes?.trim()) changes.notes = body.notes.trim();
+    let changes: Record<string, unknown> | undefined;
+    try {
+      changes = changesFrom(decision, body, deps.registry, status);
+    } catch (err) {
+      return back((err as Error).message);
     }
     try {
       await decide(deps.temporal, workflowId, {
         gateId: String(body.gateId ?? ''),
         digest: String(body.digest ?? ''),
-        decision: decision.data,
+        decision,
         decidedBy: who.username,
         role,
         reason,
-        ...(decision.data === 'approve-with-changes' ? { changes } : {}),
+        ...(changes ? { changes } : {}),
       });
     } catch (err) {
       if (err instanceof DecisionRefusedError) return back(`Refused: ${err.message}`);
       throw err;
     }
-    deps.logger.info({ workflowId, decision: decision.data, role }, 'decision sent');
-    return reply.redirect(`/inbox?ok=${encodeURIComponent(`Decided ${workflowId}: ${decision.data}`)}`, 303);
+    deps.logger.info({ workflowId, decision, role }, 'decision sent');
+    return reply.redirect(`/inbox?ok=${encodeURIComponent(`Decided ${workflowId}: ${decision}`)}`, 303);
   });
   app.get('/workflows/:workflowId/timeline', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };

@@ -1,0 +1,157 @@
+// Registration instead of central tables. Each business process lives in its own folder under
+// `workflows/` and registers itself with `defineWorkflow` (its default export of
+// `workflows/<name>/src/index.ts`): its event types, its agents' contracts, its gate types, its
+// workflow function and how the console shows it. The gateway, the orchestrator, the console,
+// the CLI and the metrics read the registry and work for every registered workflow unedited.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { z } from 'zod';
+import { EventType, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
+import type { GatePolicy, GateView, WorkflowStatus } from './definitions.js';
+import type { WorkflowDefinition } from './workflows/run.js';
+
+/** How one event type starts its workflow: the id derives from the event's idempotency key, so
+ *  a replayed event finds the workflow it already started. */
+export interface EventRoute<E = AnyEventEnvelope> {
+  schema: z.ZodType<E>;
+  start(event: E): { workflowId: string; input: unknown };
+}
+
+/** A field a person may change when approving with changes (rendered by the console). */
+export interface ChangeField {
+  name: string;
+  label: string;
+  type: 'number' | 'text';
+  min?: number;
+  max?: number;
+  maxLength?: number;
+}
+
+/** One row of context on a gate's page. `id` makes it addressable (tests, styles). */
+export interface ContextRow {
+  label: string;
+  value: string;
+  id?: string;
+  /** Health information or anything a person must not miss. */
+  emphasis?: boolean;
+}
+
+export interface WorkflowView<St extends WorkflowStatus = WorkflowStatus> {
+  /** One line for the inbox: what is being decided. */
+  summary?(status: St): string;
+  /** The rows of context above the decision form. */
+  context?(status: St, history: { previous: number } | undefined): ContextRow[];
+  /** What approve-with-changes may change, per field. */
+  changeFields?: ChangeField[] | ((gate: GateView, status: St) => ChangeField[]);
+  /** The customer or requester, for "earlier cases of this customer" (BatonCustomer). */
+  customerId?(status: St): string | undefined;
+  /** The state that counts as a success in that history (e.g. `Confirmed`). */
+  successState?: string;
+}
+
+export interface WorkflowRegistration<St extends WorkflowStatus = WorkflowStatus> {
+  /** The workflow's declared states and gate types (shared with its workflow code). */
+  definition: WorkflowDefinition<string>;
+  /** The exported name of the workflow function in `workflowModule`. */
+  workflowName: string;
+  /** The module (absolute path) that exports the workflow function; bundled into the worker. */
+  workflowModule: string;
+  events: Record<string, EventRoute<any>>;
+  agents: AgentTable;
+  view?: WorkflowView<St>;
+}
+
+export class RegistrationError extends Error {
+  readonly code = 'INVALID_REGISTRATION';
+  readonly retryable = false;
+}
+
+/** Declares a workflow; checked when the registry loads it. */
+export function defineWorkflow<St extends WorkflowStatus>(registration: WorkflowRegistration<St>): WorkflowRegistration<St> {
+  return registration;
+}
+
+/** Where the monorepo keeps its workflow folders. */
+export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('../../../workflows/', import.meta.url));
+const KIT_WORKFLOWS = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+const GENERATED_DIR = fileURLToPath(new URL('../.generated/', import.meta.url));
+
+export class Registry {
+  private constructor(
+    readonly workflows: ReadonlyMap<string, WorkflowRegistration>,
+    readonly events: ReadonlyMap<string, { route: EventRoute; workflow: WorkflowRegistration }>,
+    readonly agents: ReadonlyMap<string, AgentContract>,
+    readonly gateTypes: ReadonlyMap<string, GatePolicy & { workflowType: string }>,
+  ) {}
+
+  /** Imports `<dir>/<name>/src/index.ts` of every folder and checks them together: one owner per
+   *  event type, gate type and workflow name; an agent shared by two workflows has one contract. */
+  static async load(dir: string = DEFAULT_WORKFLOWS_DIR): Promise<Registry> {
+    const registrations: Array<{ folder: string; registration: WorkflowRegistration }> = [];
+    for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+      const entry = join(dir, folder, 'src', 'index.ts');
+      if (!existsSync(entry)) continue;
+      const mod = (await import(pathToFileURL(entry).href)) as { default?: WorkflowRegistration };
+      if (!mod.default?.definition) throw new RegistrationError(`${entry} must export default defineWorkflow({...})`);
+      registrations.push({ folder, registration: mod.default });
+    }
+    return Registry.of(registrations.map((r) => r.registration));
+  }
+
+  static of(registrations: WorkflowRegistration[]): Registry {
+    const workflows = new Map<string, WorkflowRegistration>();
+    const events = new Map<string, { route: EventRoute; workflow: WorkflowRegistration }>();
+    const agents = new Map<string, AgentContract>();
+    const gateTypes = new Map<string, GatePolicy & { workflowType: string }>();
+    const names = new Map<string, string>();
+    for (const r of registrations) {
+      const type = r.definition.type;
+      if (workflows.has(type)) throw new RegistrationError(`two workflows register the type "${type}"`);
+      workflows.set(type, r);
+      if (names.has(r.workflowName)) throw new RegistrationError(`workflow function ${r.workflowName} is exported by both ${names.get(r.workflowName)} and ${type}`);
+      names.set(r.workflowName, type);
+      for (const [eventType, route] of Object.entries(r.events)) {
+        if (!EventType.safeParse(eventType).success) throw new RegistrationError(`${type}: event type "${eventType}" is not a dotted, versioned type such as "reservation.requested.v1"`);
+        const owner = events.get(eventType);
+        if (owner) throw new RegistrationError(`event type ${eventType} is registered by both ${owner.workflow.definition.type} and ${type}`);
+        events.set(eventType, { route, workflow: r });
+      }
+      for (const [name, contract] of Object.entries(r.agents)) {
+        if (contract.name !== name) throw new RegistrationError(`${type}: agent table key "${name}" names contract "${contract.name}"`);
+        const known = agents.get(name);
+        if (known && known !== contract) throw new RegistrationError(`agent ${name} has two different contracts (${type} and another workflow); share one declaration`);
+        agents.set(name, contract);
+      }
+      for (const [gateType, policy] of Object.entries(r.definition.gateTypes)) {
+        if (gateTypes.has(gateType)) throw new RegistrationError(`gate type ${gateType} is declared by both ${gateTypes.get(gateType)!.workflowType} and ${type}`);
+        gateTypes.set(gateType, { ...policy, workflowType: type });
+      }
+    }
+    return new Registry(workflows, events, agents, gateTypes);
+  }
+
+  /** The registration of a workflow type. */
+  workflow(type: string): WorkflowRegistration | undefined {
+    return this.workflows.get(type);
+  }
+
+  /** Every registered workflow type. */
+  get types(): string[] {
+    return [...this.workflows.keys()];
+  }
+
+  /** Writes the module the Temporal worker bundles: the kit's own workflows and every
+   *  registered workflow's module. Returns its path, named by its content. It lives in the kit's
+   *  folder (git-ignored `.generated/`) because the bundler resolves the SDK from the entry's
+   *  location. */
+  writeWorkflowBundleEntry(outDir: string = GENERATED_DIR): string {
+    const modules = [KIT_WORKFLOWS, ...[...this.workflows.values()].map((w) => resolve(w.workflowModule))];
+    const source = `// Generated by the workflow kit's registry: every workflow the orchestrator runs.\n${modules.map((m) => `export * from ${JSON.stringify(m)};`).join('\n')}\n`;
+    mkdirSync(outDir, { recursive: true });
+    const path = join(outDir, `entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`);
+    writeFileSync(path, source);
+    return path;
+  }
+}

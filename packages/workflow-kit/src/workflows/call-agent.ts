@@ -1,0 +1,81 @@
+// Workflow side of the durable handoff: run one agent step as an asynchronously completed
+// activity, with the step's timeouts and retry policy. Typed by the workflow's own agent
+// contracts (types only: the result bridge has already validated the output against the
+// contract, so no zod is loaded into the workflow sandbox).
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { AgentTable, CompensableIn, CompensationInput, CompensationOutput, ContractInput, ContractOutput } from '@baton/contracts';
+import type { HandoffActivities } from '../activities/handoff.js';
+
+type Duration = NonNullable<ActivityOptions['startToCloseTimeout']>;
+
+export interface StepPolicy {
+  /** One attempt: task published, agent ran, result bridged. */
+  startToCloseTimeout: Duration;
+  /** All attempts of the step together. */
+  scheduleToCloseTimeout?: Duration;
+  maximumAttempts?: number;
+  initialInterval?: Duration;
+  maximumInterval?: Duration;
+}
+
+/** Defaults for an agent step: an agent answers in seconds; if it is down, retry for 10 minutes. */
+export const DEFAULT_STEP_POLICY: StepPolicy = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  initialInterval: '1 second',
+};
+
+/** Error codes no retry can fix. Agents also mark their errors retryable or not; this list
+ *  guards the codes Baton itself produces. */
+export const NON_RETRYABLE_CODES = ['INVALID_INPUT', 'NOT_SUPPORTED', 'WRONG_AGENT'];
+
+/** The handoff activity with a step's timeouts and retry policy. */
+export function stepActivities(policy: StepPolicy): HandoffActivities {
+  return proxyActivities<HandoffActivities>({
+    startToCloseTimeout: policy.startToCloseTimeout,
+    scheduleToCloseTimeout: policy.scheduleToCloseTimeout,
+    retry: {
+      initialInterval: policy.initialInterval ?? '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: policy.maximumInterval ?? '30 seconds',
+      // Unset means unlimited: the schedule-to-close timeout bounds the step instead.
+      ...(policy.maximumAttempts ? { maximumAttempts: policy.maximumAttempts } : {}),
+      nonRetryableErrorTypes: NON_RETRYABLE_CODES,
+    },
+  });
+}
+
+export interface CallOptions {
+  /** A person asked for the step again (attention gate): a fresh task id, the same idempotency key. */
+  round?: number;
+}
+
+/** Runs one agent step and returns its contract-checked output. */
+export async function callAgent<T extends AgentTable, A extends keyof T & string>(
+  agent: A,
+  stepId: string,
+  input: ContractInput<T[A]>,
+  policy: StepPolicy = DEFAULT_STEP_POLICY,
+  options: CallOptions = {},
+): Promise<ContractOutput<T[A]>> {
+  return (await stepActivities(policy).callAgent({ agent, kind: 'run', stepId, input, ...(options.round ? { round: options.round } : {}) })) as ContractOutput<T[A]>;
+}
+
+/** Runs an agent's compensation (undo) for a step. */
+export async function compensateAgent<T extends AgentTable, A extends CompensableIn<T>>(
+  agent: A,
+  stepId: string,
+  input: CompensationInput<T[A]>,
+  policy: StepPolicy = DEFAULT_STEP_POLICY,
+  options: CallOptions = {},
+): Promise<CompensationOutput<T[A]>> {
+  return (await stepActivities(policy).callAgent({ agent, kind: 'compensate', stepId, input, ...(options.round ? { round: options.round } : {}) })) as CompensationOutput<T[A]>;
+}
+
+/** `callAgent` and `compensateAgent` bound to one workflow's agent table, for short call sites. */
+export function agentsOf<T extends AgentTable>() {
+  return {
+    call: <A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, policy?: StepPolicy, options?: CallOptions) => callAgent<T, A>(agent, stepId, input, policy, options),
+    compensate: <A extends CompensableIn<T>>(agent: A, stepId: string, input: CompensationInput<T[A]>, policy?: StepPolicy, options?: CallOptions) => compensateAgent<T, A>(agent, stepId, input, policy, options),
+  };
+}

@@ -1,0 +1,482 @@
+// The workflow kit's engine. A registered workflow is written as its business process; the
+// kit does the rest at each move:
+//   - `enter(state)`: the audit record, the BatonState/BatonStateSince search attributes, the
+//     stuck watch with its notice and metric, and the outcome metric for a terminal state;
+//   - `step(...)`: one agent step (the durable handoff) recorded with its input and output; a step
+//     that fails for good, for a reason the workflow does not handle itself, opens an attention
+//     gate: a person sees the whole context and retries, corrects the input, supplies the output
+//     or abandons (the workflow then compensates and tells the requester). Never a silent failure;
+//   - `gate(...)`: a human approval gate with tiers, digest binding and earned trust;
+//   - `saga` and `compensate(...)`: undo in reverse order; `escalate(...)` for what only a person
+//     can finish by hand;
+//   - the `status` query and the `decide` / `resolve` updates, the same names for every workflow.
+// Pure workflow code: every effect goes through activities, sinks or background notices.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  TimeoutFailure,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxySinks,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AgentTable, CompensableIn, CompensationInput, CompensationOutput, ContractInput, ContractOutput } from '@baton/contracts';
+import type { HandoffActivities } from '../activities/handoff.js';
+import type { AuditRecordInput, GateActivities } from '../activities/gates.js';
+import type { BatonSinks } from '../sinks.js';
+import {
+  ATTENTION_GATE_TYPE,
+  AWAITING_DECISION,
+  BatonState,
+  BatonStateSince,
+  BatonStuck,
+  BatonWorkflowType,
+  DEFAULT_APPROVAL_TIERS,
+  DEFAULT_ATTENTION_TIERS,
+  NEEDS_ATTENTION,
+  decideUpdate,
+  gateNoticeTypes,
+  resolveUpdate,
+  statusQuery,
+  type AttentionPayload,
+  type Decision,
+  type GateNotice,
+  type GateOption,
+  type GatePolicy,
+  type GateTier,
+  type GateView,
+  type KitState,
+  type StepRecord,
+  type WorkflowStatus,
+  type WorkflowStuckNotice,
+} from '../definitions.js';
+import { DEFAULT_STEP_POLICY, stepActivities, type StepPolicy } from './call-agent.js';
+import { GateRefusedError, HumanGate, type GateEvent, type GateOutcome } from './gate.js';
+import { Saga, causeOf } from './saga.js';
+
+/** What a workflow declares about itself: pure data, shared by its code and its registration. */
+export interface WorkflowDefinition<S extends string> {
+  /** The registered type: `reservation`. Labels metrics, search attributes and views. */
+  type: string;
+  states: readonly S[];
+  terminal: readonly S[];
+  /** The end states that count as ended as intended (default: every end state). */
+  succeeded?: readonly S[];
+  /** How long each state may last before the workflow reports itself stuck. */
+  limitsMs: Partial<Record<S | KitState, number>>;
+  /** Its gate types and their policies. */
+  gateTypes: Record<string, GatePolicy>;
+}
+
+export interface RunOptions<S extends string> {
+  /** Overrides of the state limits (tests, or a deployment's own). */
+  stateLimitsMs?: Partial<Record<S | KitState, number>>;
+  /** Who takes over a failed step, tier by tier; after the last, it is abandoned. */
+  attentionTiers?: GateTier[];
+  /** Clean approvals after which a gate type that allows it approves by itself (otherwise the
+   *  orchestrator's BATON_TRUST_THRESHOLD). */
+  trustThreshold?: number;
+}
+
+export interface StepOptions {
+  policy?: StepPolicy;
+  /** Error codes the workflow handles itself (a business answer such as NO_TABLE): rethrown to
+   *  the workflow instead of opening an attention gate. `all`: every failure is the workflow's. */
+  handles?: readonly string[] | 'all';
+  /** A person at the attention gate may give the step's output themselves (checked against the
+   *  agent's contract before the workflow uses it). */
+  personMaySupplyOutput?: boolean;
+}
+
+export interface GateRequest<P> {
+  gateId: string;
+  gateType: string;
+  payload: P;
+  options: GateOption[];
+  tiers?: GateTier[];
+  safeDefault: string;
+  applyChanges?: (payload: P, changes: Record<string, unknown>) => P;
+}
+
+/** A person abandoned a failed step at its attention gate (or nobody took it over in time). */
+export class StepAbandonedError extends Error {
+  readonly code = 'STEP_ABANDONED';
+  readonly retryable = false;
+  constructor(
+    readonly stepId: string,
+    readonly by: string,
+    reason: string,
+  ) {
+    super(`step ${stepId} abandoned by ${by}: ${reason}`);
+  }
+}
+
+/** The error code of a failed activity: the agent's code, TIMEOUT, or UNKNOWN. */
+export function failureCode(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error) {
+    if (current instanceof ApplicationFailure && current.type) return current.type;
+    if (current instanceof TimeoutFailure) return 'TIMEOUT';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return 'UNKNOWN';
+}
+
+/** What an agent reported it did make of its input before giving up (ApplicationFailure details). */
+function failureDetails(err: unknown): unknown {
+  let current: unknown = err;
+  while (current instanceof Error) {
+    if (current instanceof ApplicationFailure) return current.details?.[0];
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const kit = proxyActivities<HandoffActivities & GateActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
+/** Trust bookkeeping must not stall a decision: a KV outage past this budget counts nothing. */
+const bookkeeping = proxyActivities<GateActivities>({ startToCloseTimeout: '10 seconds', scheduleToCloseTimeout: '1 minute', retry: { maximumInterval: '10 seconds' } });
+const { batonMetrics } = proxySinks<BatonSinks>();
+
+export class WorkflowRun<S extends string, T extends AgentTable, St extends WorkflowStatus<S>> {
+  readonly saga = new Saga();
+  private readonly workflowId: string;
+  private readonly runId: string;
+  private readonly limits: Partial<Record<string, number>>;
+  private readonly terminal: ReadonlySet<string>;
+  private effects: Promise<void> = Promise.resolve();
+  private auditSeq = 0;
+  private watch: CancellationScope | undefined;
+  private openGate: HumanGate<unknown> | undefined;
+  private attentionCount = 0;
+
+  constructor(
+    readonly definition: WorkflowDefinition<S>,
+    readonly status: St,
+    private readonly options: RunOptions<S> = {},
+  ) {
+    ({ workflowId: this.workflowId, runId: this.runId } = workflowInfo());
+    this.limits = { ...definition.limitsMs, ...options.stateLimitsMs };
+    this.terminal = new Set(definition.terminal);
+    this.installHandlers();
+  }
+
+  /** Moves to `state`: audit record, search attributes, stuck watch, metric. */
+  enter(state: S | KitState): void {
+    this.watch?.cancel();
+    this.audit({ kind: 'workflow.transition', actor: 'orchestrator', subject: state, reason: `${this.status.state} -> ${state}`, detail: { from: this.status.state, to: state, workflowType: this.definition.type } });
+    this.status.state = state;
+    this.status.stateSince = new Date().toISOString();
+    this.status.stuck = undefined;
+    upsertSearchAttributes([
+      { key: BatonState, value: state },
+      { key: BatonWorkflowType, value: this.definition.type },
+      { key: BatonStateSince, value: new Date(this.status.stateSince) },
+      { key: BatonStuck, value: false },
+    ]);
+    log.info('workflow state', { workflowType: this.definition.type, state });
+    if (this.terminal.has(state)) {
+      batonMetrics.ended(this.definition.type, state.toLowerCase());
+      return;
+    }
+    const limitMs = this.limits[state];
+    if (limitMs !== undefined) this.watchState(state, limitMs);
+  }
+
+  get isTerminal(): boolean {
+    return this.terminal.has(this.status.state);
+  }
+
+  /** One agent step through the durable handoff. A failure the workflow does not handle goes to
+   *  a person (attention gate) and this resolves with what they chose: the step's output after a
+   *  retry, a corrected input or an output they gave; or it throws StepAbandonedError. */
+  async step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions = {}): Promise<ContractOutput<T[A]>> {
+    let current: unknown = input;
+    for (let round = 0; ; round++) {
+      const record = this.record(stepId, agent, 'run', current);
+      try {
+        return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round })) as ContractOutput<T[A]>;
+      } catch (err) {
+        this.failed(record, err);
+        if (isCancellation(err) || this.handledByWorkflow(err, options.handles)) throw err;
+        const choice = await this.takeOver(record, err, options);
+        if (choice.kind === 'output') return choice.output as ContractOutput<T[A]>;
+        if (choice.kind === 'abandon') throw new StepAbandonedError(stepId, choice.by, choice.reason);
+        current = choice.input ?? current;
+      }
+    }
+  }
+
+  /** An agent's compensation as a step (recorded; failures are the caller's, e.g. the saga's). */
+  async compensate<A extends CompensableIn<T>>(agent: A, stepId: string, input: CompensationInput<T[A]>, policy?: StepPolicy): Promise<CompensationOutput<T[A]>> {
+    const record = this.record(stepId, agent, 'compensate', input);
+    try {
+      return this.done(record, await this.invoke(policy, { agent, kind: 'compensate', stepId, input, round: 0 })) as CompensationOutput<T[A]>;
+    } catch (err) {
+      this.failed(record, err);
+      throw err;
+    }
+  }
+
+  /** A human approval gate: earned trust may approve it (if its type's policy allows), else it
+   *  waits in AWAITING_DECISION, tier by tier, until a person decides or the safe default. */
+  async gate<P>(request: GateRequest<P>): Promise<GateOutcome<P>> {
+    const policy = this.definition.gateTypes[request.gateType];
+    if (!policy) throw ApplicationFailure.nonRetryable(`gate type "${request.gateType}" is not declared by workflow ${this.definition.type}`, 'UNDECLARED_GATE_TYPE');
+    const gate = new HumanGate<P>(
+      { gateId: request.gateId, gateType: request.gateType, payload: request.payload, options: request.options, tiers: request.tiers ?? DEFAULT_APPROVAL_TIERS, safeDefault: request.safeDefault, ...(request.applyChanges ? { applyChanges: request.applyChanges } : {}) },
+      { onEvent: (event, view, decision) => this.onGateEvent(event, view, decision) },
+    );
+    this.show(gate as unknown as HumanGate<unknown>);
+    const trust = await bookkeeping.trustStatus(request.gateType, this.options.trustThreshold).catch((err: unknown) => {
+      // Trust is an optimisation: without it, a person decides.
+      log.warn('trust status unavailable', { error: String(err) });
+      return undefined;
+    });
+    if (policy.autoApprove && trust && trust.count >= trust.threshold) {
+      this.status.autoApproved = { count: trust.count, threshold: trust.threshold };
+      return gate.approveWithoutPerson('earned-trust', `auto-approved: ${trust.count} consecutive clean approvals (threshold ${trust.threshold})`);
+    }
+    this.enter(AWAITING_DECISION);
+    const outcome = await gate.run();
+    if (outcome.kind === 'approved' || outcome.kind === 'declined') {
+      const decision = outcome.decision;
+      await bookkeeping
+        .trustRecord({ gateType: request.gateType, autoApprove: policy.autoApprove, gateId: request.gateId, workflowId: this.workflowId, clean: decision.decision === 'approve', decidedBy: decision.decidedBy, ...(this.options.trustThreshold !== undefined ? { threshold: this.options.trustThreshold } : {}) })
+        .catch((err: unknown) => log.warn('trust not counted', { error: String(err) }));
+    }
+    return outcome;
+  }
+
+  /** Hands a problem only a person can finish to them, and waits, however long, until they
+   *  say it is dealt with (`resolve`). */
+  async escalate(reason: string, failures: Array<{ name: string; error: string }>): Promise<void> {
+    this.status.attention = { reason, failures, since: new Date().toISOString() };
+    batonMetrics.escalated(this.definition.type);
+    this.enter(NEEDS_ATTENTION);
+    await condition(() => this.status.attention?.resolution !== undefined);
+  }
+
+  /** Appends an audit record (in order, delivered before the workflow returns). */
+  audit(record: Omit<AuditRecordInput, 'id' | 'at' | 'workflowId'>): void {
+    const full: AuditRecordInput = { ...record, id: `${this.workflowId}/${this.runId}/${++this.auditSeq}`, at: new Date().toISOString(), workflowId: this.workflowId };
+    this.background('audit record', () => kit.audit(full));
+  }
+
+  /** Waits until every audit record and notice is out. */
+  async flush(): Promise<void> {
+    await this.effects;
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private invoke(policy: StepPolicy | undefined, request: { agent: string; kind: 'run' | 'compensate'; stepId: string; input: unknown; round: number }): Promise<unknown> {
+    return stepActivities(policy ?? DEFAULT_STEP_POLICY).callAgent({ agent: request.agent, kind: request.kind, stepId: request.stepId, input: request.input, ...(request.round ? { round: request.round } : {}) });
+  }
+
+  private record(stepId: string, agent: string, kind: StepRecord['kind'], input: unknown): StepRecord {
+    const record: StepRecord = { stepId, agent, kind, status: 'running', startedAt: new Date().toISOString(), input };
+    this.status.steps.push(record);
+    return record;
+  }
+
+  private done(record: StepRecord, output: unknown): unknown {
+    Object.assign(record, { status: 'ok', output, finishedAt: new Date().toISOString() });
+    return output;
+  }
+
+  private failed(record: StepRecord, err: unknown): void {
+    Object.assign(record, { status: 'failed', error: causeOf(err), errorCode: failureCode(err), finishedAt: new Date().toISOString() });
+  }
+
+  private handledByWorkflow(err: unknown, handles: StepOptions['handles']): boolean {
+    if (handles === 'all') return true;
+    return (handles ?? []).includes(failureCode(err));
+  }
+
+  /** The attention gate for a failed step: a person sees state, every earlier step with its
+   *  output, the failing step's input and error, and chooses. Nobody in time: abandoned. */
+  private async takeOver(
+    record: StepRecord,
+    err: unknown,
+    options: StepOptions,
+  ): Promise<{ kind: 'retry'; input?: unknown } | { kind: 'output'; output: unknown } | { kind: 'abandon'; by: string; reason: string }> {
+    const resumeIn = this.status.state;
+    let problem = `the ${record.agent} agent could not do step "${record.stepId}": ${causeOf(err)}`;
+    for (;;) {
+      const n = ++this.attentionCount;
+      const payload: AttentionPayload = {
+        state: resumeIn,
+        step: { stepId: record.stepId, agent: record.agent, input: record.input, error: record.error ?? causeOf(err), errorCode: record.errorCode ?? 'UNKNOWN', details: failureDetails(err) },
+        previousSteps: this.status.steps.filter((s) => s !== record && s.status !== 'running').map((s) => ({ ...s })),
+        reason: problem,
+      };
+      const options_: GateOption[] = ['retry', 'correct-input', ...(options.personMaySupplyOutput ? (['supply-output'] as const) : []), 'abandon'];
+      const gate = new HumanGate<AttentionPayload>(
+        {
+          gateId: `${this.workflowId}/attention/${n}`,
+          gateType: ATTENTION_GATE_TYPE,
+          kind: 'attention',
+          payload,
+          options: options_,
+          tiers: this.options.attentionTiers ?? DEFAULT_ATTENTION_TIERS,
+          safeDefault: 'abandon: undo what was done and tell the requester why',
+          applyChanges: (p, changes, decision) => {
+            const key = decision === 'correct-input' ? 'input' : 'output';
+            const value = changes[key];
+            if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GateRefusedError(`${decision} needs changes.${key}: the step's ${key} as a JSON object`);
+            return p;
+          },
+        },
+        { onEvent: (event, view, decision) => this.onGateEvent(event, view, decision) },
+      );
+      this.show(gate as HumanGate<unknown>);
+      batonMetrics.escalated(this.definition.type);
+      this.enter(NEEDS_ATTENTION);
+      const outcome = await gate.run();
+      if (outcome.kind === 'timed-out') return { kind: 'abandon', by: 'timeout', reason: 'nobody took the failed step over in time' };
+      const decision = outcome.decision;
+      if (decision.decision === 'abandon') return { kind: 'abandon', by: decision.decidedBy, reason: decision.reason || 'abandoned' };
+      if (decision.decision === 'supply-output') {
+        const output = decision.changes?.output;
+        const checked = await kit.checkOutput({ agent: record.agent, kind: record.kind, output });
+        if (checked.ok) {
+          this.status.steps.push({ stepId: record.stepId, agent: record.agent, kind: record.kind, status: 'supplied', startedAt: gate.view.openedAt, finishedAt: new Date().toISOString(), input: record.input, output: checked.output });
+          this.enter(resumeIn);
+          return { kind: 'output', output: checked.output };
+        }
+        problem = `the output ${decision.decidedBy} gave for step "${record.stepId}" breaks the ${record.agent} contract: ${checked.reason}`;
+        continue;
+      }
+      this.enter(resumeIn);
+      return decision.decision === 'correct-input' ? { kind: 'retry', input: decision.changes?.input } : { kind: 'retry' };
+    }
+  }
+
+  private show(gate: HumanGate<unknown>): void {
+    if (this.status.gate) (this.status.previousGates ??= []).push(this.status.gate);
+    this.openGate = gate;
+    this.status.gate = gate.view;
+    this.status.decision = undefined;
+  }
+
+  private installHandlers(): void {
+    setHandler(statusQuery, () => this.status);
+    setHandler(
+      decideUpdate,
+      async (input) => {
+        const gate = this.openGate!;
+        const decision = gate.check(input);
+        gate.accept(decision);
+        this.status.decision = { ...decision, decidedAt: new Date().toISOString() };
+        // Answer once the workflow acted on it: it has left the waiting state.
+        await condition(() => this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION || this.status.gate !== gate.view);
+        return this.status;
+      },
+      {
+        validator: (input) => {
+          const gate = this.openGate;
+          if (!gate || !gate.isOpen || (this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION)) {
+            throw new GateRefusedError(`no decision is awaited: the ${this.definition.type} is in state "${this.status.state}"`);
+          }
+          gate.check(input);
+        },
+      },
+    );
+    setHandler(
+      resolveUpdate,
+      (input) => {
+        if (this.status.attention) this.status.attention.resolution = { resolvedBy: input.resolvedBy, note: input.note ?? '', resolvedAt: new Date().toISOString() };
+        return this.status;
+      },
+      {
+        validator: (input) => {
+          if (this.status.state !== NEEDS_ATTENTION || !this.status.attention || this.status.attention.resolution) {
+            throw new GateRefusedError(`nothing needs attention: the ${this.definition.type} is in state "${this.status.state}"`);
+          }
+          const problems: string[] = [];
+          if (typeof input?.resolvedBy !== 'string' || input.resolvedBy.length < 1 || input.resolvedBy.length > 200) problems.push('resolvedBy: must be a string of 1-200 characters');
+          if (input?.note !== undefined && (typeof input.note !== 'string' || input.note.length > 2000)) problems.push('note: must be a string of at most 2000 characters');
+          if (problems.length) throw new GateRefusedError(`invalid resolution: ${problems.join('; ')}`);
+        },
+      },
+    );
+  }
+
+  /** Notices (ids and gate data only) and audit records for each gate event. */
+  private onGateEvent(event: GateEvent, view: GateView, decision?: Decision): void {
+    const role = view.tiers[view.tier]!.role;
+    const notice: GateNotice = {
+      workflowId: this.workflowId,
+      workflowType: this.definition.type,
+      gateId: view.gateId,
+      gateType: view.gateType,
+      tier: view.tier,
+      role,
+      digest: view.digest,
+      ...(event === 'decided' ? { decision: decision?.decision ?? 'timeout', decidedBy: view.decidedBy ?? 'timeout' } : {}),
+    };
+    const suffix = event === 'escalated' ? `escalated/${view.tier}` : event;
+    this.background('gate notice', () => kit.publishNotice({ id: `${view.gateId}/${suffix}`, type: gateNoticeTypes[event], subject: this.workflowId, data: notice }));
+    const kind = event === 'opened' ? 'gate.opened' : event === 'escalated' ? 'gate.escalated' : 'gate.decided';
+    const reason =
+      event === 'opened' ? `gate opened for ${role}` : event === 'escalated' ? `no decision in time: escalated to ${role}` : decision ? decision.reason || decision.decision : 'no decision in time: safe default';
+    this.audit({
+      kind,
+      actor: event === 'decided' ? (view.decidedBy ?? 'timeout') : 'orchestrator',
+      subject: view.gateId,
+      reason,
+      detail: {
+        gateType: view.gateType,
+        tier: view.tier,
+        role,
+        digest: view.digest,
+        ...(decision ? { decision: decision.decision, decidedByRole: decision.role, changes: decision.changes } : event === 'decided' ? { decision: 'timeout' } : {}),
+      },
+    });
+  }
+
+  /** Reports the workflow stuck when `state` lasts past its limit: search attribute, notice, metric. */
+  private watchState(state: string, limitMs: number): void {
+    const watch = new CancellationScope();
+    this.watch = watch;
+    watch
+      .run(() => sleep(limitMs))
+      .then(async () => {
+        this.status.stuck = { state, limitMs, since: this.status.stateSince };
+        upsertSearchAttributes([{ key: BatonStuck, value: true }]);
+        batonMetrics.stuck(this.definition.type, state);
+        const notice: WorkflowStuckNotice = { workflowId: this.workflowId, workflowType: this.definition.type, state, stateSince: this.status.stateSince, limitMs };
+        await kit.publishNotice({ id: `${notice.workflowId}/stuck/${this.status.stateSince}`, type: 'workflow.stuck.v1', subject: notice.workflowId, data: notice });
+      })
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) log.warn('stuck notice failed', { error: String(err) });
+      });
+  }
+
+  /** Notices and audit records go out in order without holding up the workflow; `flush` waits. */
+  private background(what: string, fn: () => Promise<void>): void {
+    this.effects = this.effects.then(fn).catch((err: unknown) => log.warn(`${what} failed`, { error: String(err) }));
+  }
+}
+
+/** Runs a registered workflow's body on the kit: handlers installed, effects flushed at the end. */
+export async function runWorkflow<S extends string, T extends AgentTable, St extends WorkflowStatus<S>>(
+  definition: WorkflowDefinition<S>,
+  initial: Omit<St, keyof WorkflowStatus<S>> & { state: S },
+  options: RunOptions<S>,
+  body: (run: WorkflowRun<S, T, St>) => Promise<St>,
+): Promise<St> {
+  const status = { workflowType: definition.type, stateSince: new Date().toISOString(), steps: [], compensated: [], ...initial } as unknown as St;
+  const run = new WorkflowRun<S, T, St>(definition, status, options);
+  try {
+    return await body(run);
+  } finally {
+    await run.flush();
+  }
+}
+

@@ -1,4 +1,0 @@
-// Entry point the Temporal worker bundles: every workflow Baton runs.
-export { reservationWorkflow } from './reservation.js';
-export { benchChainWorkflow } from './bench.js';
-export { agentStepWorkflow } from './agent-step.js';

@@ -1,0 +1,97 @@
+// The layering test of the workflow kit: `new-workflow` writes a folder, and with no edit outside
+// it the workflow's own tests pass, the gateway routes its event, the orchestrator runs its two
+// agent steps on the real stack, and a person decides its gate in the console (headless
+// Chromium). The folder is removed afterwards.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { consoleUsers, postEvent, repoRoot, waitFor } from '@baton/testkit';
+import { AWAITING_DECISION, statusQuery, type WorkflowStatus } from '@baton/workflow-kit';
+import { scaffoldWorkflow, workflowNames } from '../../packages/workflow-kit/scripts/scaffold-workflow.js';
+import { startStack, type Stack } from '../e2e/support.js';
+import { launchChromium, signedInPage } from './support.js';
+
+// A name no other run uses, so a folder left by a crashed run cannot collide.
+const name = `errand-${Date.now().toString(36)}`;
+const n = workflowNames(name);
+const folder = join(repoRoot, 'workflows', name);
+const changedPaths = () =>
+  execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repoRoot, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(3));
+
+describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  const before_ = new Set<string>();
+  before(() => {
+    for (const p of changedPaths()) before_.add(p);
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('touches only its own folder, and its own tests pass as written', () => {
+    const created = scaffoldWorkflow(repoRoot, name);
+    assert.ok(created.length >= 6);
+    const changed = changedPaths().filter((p) => !before_.has(p));
+    assert.ok(changed.length > 0);
+    for (const path of changed) assert.ok(path.startsWith(`workflows/${name}/`), `${path} changed outside the new folder`);
+    const out = execFileSync('node', ['--import', 'tsx', '--test', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8' });
+    assert.match(out, /# pass 3\n# fail 0/);
+  });
+
+  it('starts from an event through the webhook, runs both agent steps, and a person approves its gate in the console', async () => {
+    stack = await startStack();
+    assert.ok(stack.services.byName.has(n.prepare) && stack.services.byName.has(n.finish), 'its agents run as their own processes');
+    browser = await launchChromium();
+    const event = {
+      id: `evt-${name}`,
+      source: 'urn:test:new-workflow',
+      specversion: '1.0',
+      type: n.eventType,
+      time: new Date().toISOString(),
+      idempotencykey: `ask-${name}`,
+      data: { text: 'Please order two boxes of printer paper for the front office', requester: { id: 'u-ada', name: 'Ada' } },
+    };
+    const answer = await postEvent(event);
+    assert.equal(answer.status, 202);
+    const workflowId = String(answer.body.workflowId);
+    const handle = stack.temporal.workflow.getHandle(workflowId);
+    const waiting = await waitFor(`${workflowId} to wait at its gate`, async () => {
+      const s = await handle.query(statusQuery).catch(() => undefined);
+      if (s && ['Done', 'Declined', 'Expired', 'Abandoned'].includes(s.state)) throw new Error(`${workflowId} ended in ${s.state} before its gate`);
+      return s?.state === AWAITING_DECISION ? s : undefined;
+    });
+    assert.equal(waiting.workflowType, name);
+    assert.deepEqual(waiting.steps.map((s) => [s.agent, s.status]), [[n.prepare, 'ok']]);
+
+    const page = await signedInPage(browser, consoleUsers.manager);
+    const row = page.locator(`#inbox tr[data-workflow="${workflowId}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`${n.gateType}.*${name}.*Please order two boxes`, 's'));
+    await row.locator('a').first().click();
+    assert.equal(await page.locator('#state').innerText(), AWAITING_DECISION);
+    assert.equal(await page.locator('#requester').innerText(), 'Ada (u-ada)');
+    await page.check('#decide input[name=decision][value=approve]');
+    await page.fill('#decide textarea[name=reason]', 'paper is in the budget');
+    await page.click('#decide button[type=submit]');
+    await page.waitForSelector('#flash');
+    assert.match(await page.locator('#flash').innerText(), /Decided .*approve/);
+
+    const done = await waitFor(`${workflowId} to finish`, async () => {
+      const s = (await handle.query(statusQuery)) as WorkflowStatus & { reference?: string };
+      if (['Declined', 'Expired', 'Abandoned'].includes(s.state)) throw new Error(`${workflowId} ended in ${s.state}`);
+      return s.state === 'Done' ? s : undefined;
+    });
+    assert.match(done.reference ?? '', new RegExp(`^${name}-[0-9a-f]{12}$`));
+    assert.deepEqual(done.steps.map((s) => [s.agent, s.status]), [[n.prepare, 'ok'], [n.finish, 'ok']]);
+    assert.equal(done.decision?.decidedBy, consoleUsers.manager.username);
+  });
+});

@@ -1,0 +1,92 @@
+// The reservation's contracts: the event existing systems send, the structured request intake
+// makes of it, and the input and output of each of its agents. zod values live here and are
+// loaded by the gateway, the result bridge and the agents; workflow code imports types only.
+import { z } from 'zod';
+import { defineAgentContract, eventEnvelope } from '@baton/contracts';
+
+export const CustomerRef = z.object({
+  id: z.string().min(1).max(100),
+  name: z.string().min(1).max(200),
+  phone: z.string().max(40).optional(),
+});
+export type CustomerRef = z.infer<typeof CustomerRef>;
+
+/** Data of `reservation.requested.v1`: free text as a host, a phone line or a form wrote it. */
+export const ReservationRequestedData = z.object({
+  text: z.string().min(1).max(2000),
+  customer: CustomerRef,
+  /** The local date the text's weekdays are relative to (the day the request was taken). */
+  receivedOn: z.iso.date().optional(),
+});
+export const ReservationRequested = eventEnvelope('reservation.requested.v1', ReservationRequestedData);
+export type ReservationRequested = z.infer<typeof ReservationRequested>;
+
+/** What intake understood: the request in structured form. */
+export const ReservationRequest = z.object({
+  partySize: z.number().int().min(1).max(50),
+  date: z.iso.date(),
+  time: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/),
+  customer: CustomerRef.extend({ regular: z.boolean() }),
+  allergies: z.array(z.string().min(1)).default([]),
+  notes: z.string().max(2000).default(''),
+});
+export type ReservationRequest = z.infer<typeof ReservationRequest>;
+
+export const TableHold = z.object({
+  holdId: z.string().min(1),
+  tableId: z.string().min(1),
+  seats: z.number().int().positive(),
+});
+export type TableHold = z.infer<typeof TableHold>;
+
+export const SafetyAssessment = z.object({
+  /** True when a person must decide before anything irreversible happens. */
+  needsReview: z.boolean(),
+  reasons: z.array(z.object({ code: z.string().min(1), detail: z.string() })),
+});
+export type SafetyAssessment = z.infer<typeof SafetyAssessment>;
+
+export const Booking = z.object({ reservationId: z.string().min(1), tableId: z.string().min(1) });
+export type Booking = z.infer<typeof Booking>;
+
+export const NoticeKind = z.enum(['confirmed', 'declined', 'expired', 'cancelled', 'unreadable']);
+export type NoticeKind = z.infer<typeof NoticeKind>;
+
+export const Deposit = z.object({ chargeId: z.string().min(1), amountCents: z.number().int().positive() });
+export type Deposit = z.infer<typeof Deposit>;
+
+export const reservationAgents = {
+  intake: defineAgentContract('intake', { input: ReservationRequestedData, output: ReservationRequest }),
+  availability: defineAgentContract('availability', {
+    input: z.object({ request: ReservationRequest }),
+    output: TableHold,
+    compensation: { input: z.object({ holdId: z.string().min(1) }), output: z.object({ released: z.boolean() }) },
+  }),
+  safety: defineAgentContract('safety', { input: z.object({ request: ReservationRequest, originalText: z.string() }), output: SafetyAssessment }),
+  payment: defineAgentContract('payment', {
+    input: z.object({ request: ReservationRequest, amountCents: z.number().int().positive() }),
+    output: Deposit,
+    compensation: { input: z.object({ chargeId: z.string().min(1) }), output: z.object({ refunded: z.boolean() }) },
+  }),
+  booking: defineAgentContract('booking', { input: z.object({ request: ReservationRequest, hold: TableHold }), output: Booking }),
+  notifier: defineAgentContract('notifier', {
+    input: z.object({
+      customer: CustomerRef,
+      kind: NoticeKind,
+      /** The request as understood, when intake could read it. */
+      request: ReservationRequest.optional(),
+      reservationId: z.string().optional(),
+    }),
+    output: z.object({ messageId: z.string().min(1) }),
+  }),
+};
+export type ReservationAgents = typeof reservationAgents;
+
+/** What approve-with-changes may change: the party size (within the held table) and the notes. */
+export const ReservationChanges = z
+  .object({
+    partySize: z.number().int().min(1).max(50).optional(),
+    notes: z.string().max(2000).optional(),
+  })
+  .strict();
+export type ReservationChanges = z.infer<typeof ReservationChanges>;

@@ -1,0 +1,50 @@
+// The reservation registers itself: its event type and how it starts the workflow, its agents'
+// contracts, its gate types (in its definition), its workflow function, and how the console
+// shows a reservation to the person deciding.
+import { fileURLToPath } from 'node:url';
+import { defineWorkflow } from '@baton/workflow-kit';
+import { ReservationRequested, reservationAgents } from './contracts.js';
+import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationStatus } from './definition.js';
+import type { ReservationInput } from './workflow.js';
+
+export default defineWorkflow<ReservationStatus>({
+  definition: reservation,
+  workflowName: workflowTypes.reservation,
+  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  events: {
+    'reservation.requested.v1': {
+      schema: ReservationRequested,
+      start: (event: ReservationRequested) => ({ workflowId: reservationWorkflowId(event.idempotencykey), input: { event } satisfies ReservationInput }),
+    },
+  },
+  agents: reservationAgents,
+  view: {
+    summary: (s) => (s.request ? `${s.request.partySize} guests, ${s.request.date} ${s.request.time}` : ''),
+    context: (s, history) => {
+      const payload = s.gate?.kind === 'approval' ? (s.gate.payload as ReservationGatePayload) : undefined;
+      const request = payload?.request ?? s.request;
+      return [
+        { label: 'why a person', value: (payload?.reasons ?? s.safety?.reasons ?? []).map((r) => r.detail).join('; ') },
+        { label: 'allergies', id: 'allergies', emphasis: true, value: request?.allergies.join(', ') || 'none' },
+        { label: 'table', id: 'table', value: payload ? `${payload.table.tableId} (${payload.table.seats} seats)` : (s.hold?.tableId ?? '') },
+        { label: 'request', value: request ? `${request.partySize} guests on ${request.date} at ${request.time}${request.notes ? ` · notes: ${request.notes}` : ''}` : '' },
+        {
+          label: 'customer',
+          id: 'customer',
+          value: request ? `${request.customer.name} (${request.customer.id}) · ${request.customer.regular ? 'a regular' : 'not a regular'}${history ? ` · ${history.previous} previous reservation(s) with us` : ''}` : '',
+        },
+      ];
+    },
+    changeFields: [
+      { name: 'partySize', label: 'Party size (with changes)', type: 'number', min: 1, max: 50 },
+      { name: 'notes', label: 'Notes (with changes)', type: 'text', maxLength: 2000 },
+    ],
+    customerId: (s) => s.request?.customer.id,
+    successState: 'Confirmed',
+  },
+});
+
+export * from './contracts.js';
+export * from './definition.js';
+export type { ReservationInput } from './workflow.js';
+export { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_STEP, DEPOSIT_PER_GUEST_CENTS } from './policies.js';

@@ -1,0 +1,136 @@
+// The reservation as a business process: intake -> hold a table -> safety check -> (a person
+// decides when flagged) -> deposit -> book -> confirm. Effects register their undo in the saga;
+// a declined, expired or failed request undoes them newest first and tells the customer. The
+// kit does states, audit, search attributes, stuck watch, gates and the attention gate for a
+// step that fails for good. Types only from the contracts: no zod in the workflow sandbox.
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { APPROVAL_OPTIONS, BatonCustomer, DEFAULT_APPROVAL_TIERS, GateRefusedError, StepAbandonedError, causeOf, runWorkflow, type GateTier, type RunOptions, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import type { NoticeKind, ReservationAgents, ReservationRequest, ReservationRequested } from './contracts.js';
+import { reservation, type GateType, type ReservationGatePayload, type ReservationState, type ReservationStatus } from './definition.js';
+import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
+
+export interface ReservationInput extends RunOptions<ReservationState> {
+  event: ReservationRequested;
+  /** How long a flagged request waits for a person (one tier, a manager). Ignored when
+   *  `approvalTiers` is given. */
+  approvalTimeoutMs?: number;
+  /** Who may decide a flagged request, tier by tier; default DEFAULT_APPROVAL_TIERS. */
+  approvalTiers?: GateTier[];
+}
+
+type Run = WorkflowRun<ReservationState, ReservationAgents, ReservationStatus>;
+
+/** The gate a flagged request meets: allergies first (never auto-approved), then party size. */
+function gateTypeOf(reasons: Array<{ code: string }>): GateType {
+  if (reasons.some((r) => r.code === 'ALLERGY')) return 'reservation.allergy';
+  if (reasons.some((r) => r.code === 'LARGE_PARTY')) return 'reservation.large-party';
+  return 'reservation.review';
+}
+
+/** What approve-with-changes may change: the party size (within the held table) and the notes. */
+function applyChanges(payload: ReservationGatePayload, changes: Record<string, unknown>): ReservationGatePayload {
+  const { partySize, notes, ...rest } = changes;
+  if (Object.keys(rest).length) throw new GateRefusedError(`only partySize and notes may change, not ${Object.keys(rest).join(', ')}`);
+  if (partySize !== undefined && (!Number.isInteger(partySize) || (partySize as number) < 1 || (partySize as number) > 50)) throw new GateRefusedError('partySize must be a whole number from 1 to 50');
+  if (notes !== undefined && (typeof notes !== 'string' || notes.length > 2000)) throw new GateRefusedError('notes must be text of at most 2000 characters');
+  if (partySize !== undefined && (partySize as number) > payload.table.seats) {
+    throw new GateRefusedError(`a party of ${String(partySize)} does not fit table ${payload.table.tableId} (${payload.table.seats} seats)`);
+  }
+  const request: ReservationRequest = { ...payload.request, ...(partySize !== undefined ? { partySize: partySize as number } : {}), ...(notes !== undefined ? { notes: notes as string } : {}) };
+  return { ...payload, request };
+}
+
+export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
+  return runWorkflow<ReservationState, ReservationAgents, ReservationStatus>(reservation, { state: 'Understanding request', eventId: input.event.id, holdReleased: false }, input, (run) => reserve(run, input));
+}
+
+async function reserve(run: Run, input: ReservationInput): Promise<ReservationStatus> {
+  const { status } = run;
+  const customer = input.event.data.customer;
+  const tell = (kind: NoticeKind, policy = AGENT_STEP) =>
+    run.step('notifier', `notify-${kind}`, { customer, kind, ...(status.request ? { request: status.request } : {}), ...(status.booking ? { reservationId: status.booking.reservationId } : {}) }, { policy, handles: 'all' });
+  /** Undo every effect, tell the customer, and hand whatever could not be done to a person. */
+  const unwind = async (kind: NoticeKind, outcome: ReservationState) => {
+    run.enter('Compensating');
+    const failures = await run.saga.compensate();
+    run.enter('Telling customer');
+    await tell(kind, COMPENSATION_STEP).catch((err: unknown) => failures.push({ name: `notify-${kind}`, error: causeOf(err) }));
+    if (failures.length > 0) await run.escalate(`could not finish undoing the reservation (${failures.map((f) => f.name).join(', ')})`, failures);
+    run.enter(outcome);
+    return status;
+  };
+
+  run.enter('Understanding request');
+  const receivedOn = input.event.data.receivedOn ?? input.event.time.slice(0, 10);
+  let request: ReservationRequest;
+  try {
+    // A request intake cannot read goes to a person, who may fill in what is missing.
+    request = await run.step('intake', 'intake', { ...input.event.data, receivedOn }, { policy: AGENT_STEP, personMaySupplyOutput: true });
+  } catch (err) {
+    status.failure = causeOf(err);
+    return unwind('unreadable', 'Failed');
+  }
+  status.request = request;
+  upsertSearchAttributes([{ key: BatonCustomer, value: request.customer.id }]);
+
+  try {
+    run.enter('Holding table');
+    const hold = await run.step('availability', 'hold-table', { request }, { policy: AGENT_STEP, handles: ['NO_TABLE'] });
+    status.hold = hold;
+    run.saga.add('release-hold', async () => {
+      const { released } = await run.compensate('availability', 'release-hold', { holdId: hold.holdId }, COMPENSATION_STEP);
+      // Not released means the table is booked after all: a live booking stands, a person decides.
+      if (!released) throw new Error(`the POS did not release hold ${hold.holdId}: the table is booked`);
+      status.holdReleased = true;
+      status.compensated.push('release-hold');
+    });
+
+    run.enter('Checking safety');
+    status.safety = await run.step('safety', 'safety-check', { request, originalText: input.event.data.text }, { policy: AGENT_STEP });
+    if (status.safety.needsReview) {
+      const outcome = await run.gate<ReservationGatePayload>({
+        gateId: `${workflowInfo().workflowId}/approval`,
+        gateType: gateTypeOf(status.safety.reasons),
+        payload: { request, table: { tableId: hold.tableId, seats: hold.seats }, reasons: status.safety.reasons },
+        options: [...APPROVAL_OPTIONS],
+        tiers: input.approvalTiers ?? (input.approvalTimeoutMs !== undefined ? [{ role: 'manager', timeoutMs: input.approvalTimeoutMs }] : DEFAULT_APPROVAL_TIERS),
+        safeDefault: 'release the hold and tell the customer',
+        applyChanges,
+      });
+      if (outcome.kind === 'timed-out') return await unwind('expired', 'Expired');
+      if (outcome.kind !== 'approved') return await unwind('declined', 'Declined');
+      // From here on, exactly the approved payload.
+      request = outcome.payload.request;
+      status.request = request;
+    }
+
+    run.enter('Charging deposit');
+    const amountCents = request.partySize * DEPOSIT_PER_GUEST_CENTS;
+    try {
+      const deposit = await run.step('payment', 'deposit', { request, amountCents }, { policy: DEPOSIT_STEP, handles: 'all' });
+      status.deposit = deposit;
+      run.saga.add('refund-deposit', async () => {
+        await run.compensate('payment', 'refund-deposit', { chargeId: deposit.chargeId }, COMPENSATION_STEP);
+        status.compensated.push('refund-deposit');
+      });
+    } catch (err) {
+      // Fallback: a regular's table is not lost to a payment outage; anyone else's request fails.
+      if (err instanceof StepAbandonedError || !request.customer.regular) throw err;
+      status.deposit = { waived: true, reason: `payment failed for a regular: ${causeOf(err)}` };
+    }
+
+    run.enter('Booking');
+    // The POS refusing for good is a business answer: undo and tell the customer.
+    status.booking = await run.step('booking', 'book', { request, hold }, { policy: AGENT_STEP, handles: ['REFUSED_BY_PROVIDER', 'HOLD_NOT_ACTIVE'] });
+  } catch (err) {
+    status.failure = causeOf(err);
+    return await unwind('cancelled', run.saga.size > 0 ? 'Compensated' : 'Failed');
+  }
+
+  // The booking stands from here on: a confirmation that cannot be sent goes to a person, it
+  // does not undo the reservation.
+  run.enter('Confirming to customer');
+  await tell('confirmed').catch((err: unknown) => run.escalate('the booking is made but the customer could not be told', [{ name: 'notify-confirmed', error: causeOf(err) }]));
+  run.enter('Confirmed');
+  return status;
+}

@@ -1,0 +1,32 @@
+// The reservation's own event and its registration, as the gateway and the bridge see them.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Registry } from '@baton/workflow-kit';
+import registration, { ReservationRequested } from '../src/index.js';
+
+const valid = {
+  id: 'evt-1',
+  source: 'urn:pos:host-stand',
+  specversion: '1.0',
+  type: 'reservation.requested.v1',
+  time: '2026-11-23T18:00:00Z',
+  idempotencykey: 'booking-42',
+  data: { text: 'Table for 4, Friday 7pm', customer: { id: 'c-1', name: 'Ada' } },
+};
+
+describe('reservation contracts', () => {
+  it('accepts a well-formed reservation.requested.v1 and refuses one without a customer', () => {
+    assert.equal(ReservationRequested.parse(valid).data.customer.name, 'Ada');
+    const bad = ReservationRequested.safeParse({ ...valid, data: { text: 'Table for 2' } });
+    assert.deepEqual(bad.error?.issues.map((i) => i.path.join('.')), ['data.customer']);
+  });
+
+  it('registers its event, its agents and its gate types without clashing with the other workflows', async () => {
+    const registry = await Registry.load();
+    assert.equal(registry.events.get('reservation.requested.v1')?.workflow, registration);
+    for (const agent of ['intake', 'availability', 'safety', 'payment', 'booking', 'notifier']) assert.equal(registry.agents.get(agent)?.name, agent);
+    assert.equal(registry.gateTypes.get('reservation.allergy')?.autoApprove, false, 'an allergy never passes by earned trust');
+    const start = registration.events['reservation.requested.v1']!.start(ReservationRequested.parse(valid));
+    assert.equal(start.workflowId, 'reservation-booking-42');
+  });
+});
