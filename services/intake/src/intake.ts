@@ -4,41 +4,15 @@
 import { z } from 'zod';
 import { defineAgent, AgentError } from '@baton/agent';
 import { ReservationRequest, reservationAgents } from '@baton/workflow-reservation/contracts';
+import { readRequest } from './reading.js';
 
-const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-export function parsePartySize(text: string): number | undefined {
-  const m = /\b(?:table|party|booking|reservation)\s+(?:for|of)\s+(\d{1,2}|[a-z]+)\b/i.exec(text) ?? /\b(\d{1,2}|[a-z]+)\s+(?:people|persons|guests|pax|adults)\b/i.exec(text);
-  const token = m?.[1]?.toLowerCase();
-  if (!token) return undefined;
-  return /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
-}
-
-/** Resolves "Friday", "tomorrow", "today" or an ISO date against the day the request came in. */
-export function parseDate(text: string, receivedOn: string): string | undefined {
-  const iso = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text)?.[1];
-  if (iso) return iso;
-  const base = new Date(`${receivedOn}T12:00:00Z`);
-  const lower = text.toLowerCase();
-  const plusDays = (n: number) => new Date(base.getTime() + n * 86_400_000).toISOString().slice(0, 10);
-  if (/\btomorrow\b/.test(lower)) return plusDays(1);
-  if (/\btonight\b|\btoday\b/.test(lower)) return plusDays(0);
-  const weekday = WEEKDAYS.findIndex((d) => new RegExp(`\\b${d}\\b`).test(lower));
-  if (weekday < 0) return undefined;
-  const ahead = (weekday - base.getUTCDay() + 7) % 7 || 7;
-  return plusDays(ahead);
-}
-
-export function parseTime(text: string): string | undefined {
-  const twelve = /\b(1[0-2]|0?[1-9])(?::([0-5]\d))?\s*(am|pm)\b/i.exec(text);
-  if (twelve) {
-    const hour = (Number(twelve[1]) % 12) + (twelve[3]!.toLowerCase() === 'pm' ? 12 : 0);
-    return `${String(hour).padStart(2, '0')}:${twelve[2] ?? '00'}`;
-  }
-  const clock = /\b([01]?\d|2[0-3]):([0-5]\d)\b/.exec(text);
-  return clock ? `${clock[1]!.padStart(2, '0')}:${clock[2]}` : undefined;
-}
+// The rules read six languages (reading.ts); these three keep the names the tests and callers use.
+export const parsePartySize = (text: string): number | undefined => readRequest(text, new Date().toISOString().slice(0, 10)).partySize;
+/** Resolves weekdays, today/tomorrow, day-month forms or an ISO date against the day the request came in. */
+export const parseDate = (text: string, receivedOn: string): string | undefined => readRequest(text, receivedOn).date;
+export const parseTime = (text: string): string | undefined => readRequest(text, new Date().toISOString().slice(0, 10)).time;
 
 const NOT_ALLERGENS = new Set(['a', 'an', 'no', 'any', 'severe', 'mild', 'serious', 'food', 'known', 'bad']);
 const LIST_END = String.raw`(?=[.;!\n]|,\s*(?:customer|table|party|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|$)`;
@@ -64,14 +38,26 @@ export const IntakeExtraction = ReservationRequest.pick({ partySize: true, date:
 });
 export type IntakeExtraction = z.infer<typeof IntakeExtraction>;
 
-/** The deterministic reading: regular expressions over the text. */
+/** A request intake could not fully read: not retryable (the text will not change), and the
+ *  error carries what was read, so the person who takes it over fills in only what is missing. */
+export class UnreadableRequestError extends AgentError {
+  constructor(
+    readonly missing: string[],
+    readonly read: Partial<IntakeExtraction>,
+  ) {
+    super('UNPARSEABLE_REQUEST', `could not read ${missing.join(', ')} from the request`, false, { ...read, missing });
+  }
+}
+
+/** The deterministic reading: the six-language rules of reading.ts over the text. */
 export function extractByRules(text: string, receivedOn: string): IntakeExtraction {
-  const partySize = parsePartySize(text);
-  const date = parseDate(text, receivedOn);
-  const time = parseTime(text);
-  const missing = [!partySize && 'party size', !date && 'date', !time && 'time'].filter(Boolean);
-  if (missing.length) throw new AgentError('UNPARSEABLE_REQUEST', `could not read ${missing.join(', ')} from the request`, false);
-  return { partySize: partySize!, date: date!, time: time!, allergies: parseAllergies(text), regular: /\bregular\b/i.test(text) };
+  const { partySize, date, time, missing } = readRequest(text, receivedOn);
+  const allergies = parseAllergies(text);
+  const regular = /\bregular\b/i.test(text);
+  if (missing.length || partySize === undefined || date === undefined || time === undefined) {
+    throw new UnreadableRequestError(missing, { ...(partySize !== undefined ? { partySize } : {}), ...(date ? { date } : {}), ...(time ? { time } : {}), allergies, regular });
+  }
+  return { partySize, date, time, allergies, regular };
 }
 
 export function intakeInstructions(receivedOn: string): string {
@@ -88,13 +74,20 @@ export const intake = defineAgent(reservationAgents.intake, {
   async handle(input, ctx) {
     const { text, customer } = input;
     const receivedOn = input.receivedOn ?? new Date().toISOString().slice(0, 10);
-    const extraction = await ctx.model.object({
-      purpose: 'extract-reservation',
-      schema: IntakeExtraction,
-      system: intakeInstructions(receivedOn),
-      prompt: `<request>\n${text}\n</request>`,
-      rules: () => extractByRules(text, receivedOn),
-    });
+    const extraction = await ctx.model
+      .object({
+        purpose: 'extract-reservation',
+        schema: IntakeExtraction,
+        system: intakeInstructions(receivedOn),
+        prompt: `<request>\n${text}\n</request>`,
+        rules: () => extractByRules(text, receivedOn),
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof UnreadableRequestError)) throw err;
+        // What a person completes at the attention gate: the step's output with what was read.
+        const { regular, ...read } = err.read;
+        throw new AgentError(err.code, err.message, false, { ...read, customer: { ...customer, regular: regular ?? false }, notes: text, missing: err.missing });
+      });
     const request: ReservationRequest = {
       partySize: extraction.partySize,
       date: extraction.date,

@@ -2,16 +2,27 @@
 // These rules are code on the route: no model output and no text in the request can skip them.
 import { defineAgent } from '@baton/agent';
 import { reservationAgents, type ReservationRequest, type SafetyAssessment } from '@baton/workflow-reservation/contracts';
+import { LEXICON } from './lexicon.js';
+import { findDietaryConcerns } from './dietary.js';
 
 /** Parties this large need the manager: the kitchen and the floor plan both change. */
 export const LARGE_PARTY = 9;
-/** Health words in the raw text: a second look, in case intake missed an allergy. */
-const HEALTH_WORDS = /\b(allerg\w*|anaphyla\w*|epi-?pen|coeliac|celiac|intoleran\w*|nut[- ]free|gluten[- ]free)\b/i;
 
+/** What the raw text mentions, in words for the person: the allergen groups and medical needs. */
+function mentionedConcerns(text: string): string[] {
+  const seen = new Set<string>();
+  for (const f of findDietaryConcerns(text)) seen.add(f.group === 'medical' ? `a medical dietary need ("${f.match}")` : `${LEXICON.allergens[f.group].label} ("${f.match}")`);
+  return [...seen];
+}
+
+/** Conservative by construction: any mention of a food allergen or a medical dietary need in the
+ *  guest's own words reaches a person, whatever intake or a model made of it (a model may add an
+ *  allergy, never remove one). */
 export function assess(request: ReservationRequest, originalText: string): SafetyAssessment {
   const reasons: SafetyAssessment['reasons'] = [];
-  if (request.allergies.length > 0) reasons.push({ code: 'ALLERGY', detail: `allergy declared: ${request.allergies.join(', ')}` });
-  else if (HEALTH_WORDS.test(originalText)) reasons.push({ code: 'HEALTH_MENTION', detail: 'the request mentions a health condition intake did not structure' });
+  const mentioned = mentionedConcerns(originalText);
+  if (request.allergies.length > 0) reasons.push({ code: 'ALLERGY', detail: `allergy declared: ${request.allergies.join(', ')}${mentioned.length ? `; the request mentions ${mentioned.join(', ')}` : ''}` });
+  else if (mentioned.length > 0) reasons.push({ code: 'HEALTH_MENTION', detail: `the request mentions ${mentioned.join(', ')}, which intake did not structure` });
   if (request.partySize >= LARGE_PARTY) reasons.push({ code: 'LARGE_PARTY', detail: `party of ${request.partySize}` });
   return { needsReview: reasons.length > 0, reasons };
 }
