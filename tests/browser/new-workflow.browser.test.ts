@@ -43,7 +43,9 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     const changed = changedPaths().filter((p) => !before_.has(p));
     assert.ok(changed.length > 0);
     for (const path of changed) assert.ok(path.startsWith(`workflows/${name}/`), `${path} changed outside the new folder`);
-    const out = execFileSync('node', ['--import', 'tsx', '--test', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8' });
+    // A run of its own (not a subtest of this one): without the parent runner's context.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
+    const out = execFileSync('node', ['--import', 'tsx', '--test', '--test-reporter=tap', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8', env });
     assert.match(out, /# pass 3\n# fail 0/);
   });
 

@@ -150,7 +150,9 @@ describe('agents: runtime, models with fallback, scoped tools (model API simulat
 
     const traced = await waitFor('tool spans from the agent and the POS', async () => {
       const found = await fetchTrace(traceId);
-      return found && found.spans.some((s) => s.operationName === 'tools/call list_tables') && found.spans.length >= 4 ? found : undefined;
+      // Both ends of the call: the agent's client span and the MCP server's.
+      const names = new Set(found?.spans.map((s) => s.operationName));
+      return found && ['tools/call list_tables', 'tools/call pos.list_tables', 'tools/call pos.hold_table'].every((n) => names.has(n)) && servicesOf(found).has('pos-sim') ? found : undefined;
     });
     assert.ok(servicesOf(traced).has('pos-sim'), 'the MCP server joined the caller\'s trace');
     assert.equal(tagsOf(traced, 'tools/call pos.list_tables')['baton.tool.allowed'], true);

@@ -114,9 +114,10 @@ describe('observability', () => {
     await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'ops-olga' });
     await waitForState(stack, workflowId, 'Confirmed');
 
+    // Wait for what is asserted below: the last services on the path and the producer span.
     const trace = await waitFor('the full trace', async () => {
       const t = await fetchTrace(traceId);
-      return t && servicesOf(t).has('agent-notifier') && servicesOf(t).has('messaging-sim') ? t : undefined;
+      return t && servicesOf(t).has('agent-notifier') && servicesOf(t).has('messaging-sim') && t.spans.some((s) => s.operationName === 'send baton.task.booking') ? t : undefined;
     });
     const spanText = JSON.stringify(trace.spans.map((s) => ({ name: s.operationName, tags: s.tags, logs: (s as unknown as { logs: unknown }).logs })));
     const logDir = join(stackEnv().stateDir, 'logs', 'services');

@@ -85,6 +85,8 @@ export interface Faults {
   latencyAfterCommitMs?: number;
   outageUntil?: number;
   refuse?: string[];
+  /** The error code a refused route answers with (default REFUSED_BY_PROVIDER). */
+  refuseCode?: string;
 }
 
 /** Fault injection and statistics of one simulated external system. */

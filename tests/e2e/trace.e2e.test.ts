@@ -1,7 +1,7 @@
 // One request, one trace: every service on the path reports spans under the caller's trace id.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fetchTrace, newTraceparent, postEvent, reservationEvent, servicesOf, waitFor } from '@baton/testkit';
+import { fetchTrace, newTraceparent, postEvent, reservationEvent, servicesOf, waitFor, type JaegerTrace } from '@baton/testkit';
 import { startStack, waitForState, type Stack } from './support.js';
 
 const PATH = ['gateway', 'orchestrator', 'agent-intake', 'agent-availability', 'agent-safety', 'agent-payment', 'agent-booking', 'agent-notifier', 'pos-sim', 'payment-sim', 'messaging-sim'];
@@ -21,25 +21,33 @@ describe('tracing across handoffs', () => {
     assert.equal(answer.body.traceId, traceId, 'the gateway continues the caller\'s trace');
     await waitForState(stack, String(answer.body.workflowId), 'Confirmed');
 
+    // Spans reach the backend in no fixed order (the workflow's own are exported by the worker
+    // after it finishes a task): wait for exactly what is asserted, and name what is missing.
+    const missing = (trace: JaegerTrace): string[] => {
+      const names = trace.spans.map((s) => s.operationName);
+      return [
+        ...PATH.filter((s) => !servicesOf(trace).has(s)).map((s) => `a span of ${s}`),
+        ...(names.some((n) => n.startsWith('StartWorkflow:reservationWorkflow')) ? [] : ['the client start span']),
+        ...(names.some((n) => n.startsWith('RunWorkflow:reservationWorkflow')) ? [] : ['the workflow span']),
+        ...(names.filter((n) => n.startsWith('RunActivity:callAgent')).length >= 6 ? [] : ['one activity span per step']),
+        ...['intake', 'availability', 'safety', 'payment', 'booking', 'notifier'].flatMap((agent) => [
+          ...(names.includes(`process baton.task.${agent}`) ? [] : [`the agent consumer span of ${agent}`]),
+          ...(names.includes(`process baton.result.${agent}`) ? [] : [`the bridge consumer span of ${agent}`]),
+        ]),
+      ];
+    };
+    let last: string[] = ['any trace'];
     const trace = await waitFor(
-      'spans from every service on the path',
+      'every span this test asserts on',
       async () => {
         const found = await fetchTrace(traceId);
-        return found && PATH.every((s) => servicesOf(found).has(s)) ? found : undefined;
+        last = found ? missing(found) : ['any trace'];
+        return found && last.length === 0 ? found : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500 },
-    );
+    ).catch((err: unknown) => assert.fail(`${(err as Error).message}; still missing: ${last.join(', ')}`));
     assert.ok(trace.spans.every((s) => s.traceID === traceId));
-    const names = trace.spans.map((s) => s.operationName);
-    // Temporal's interceptors: the workflow start, the workflow run and each activity attempt.
-    assert.ok(names.some((n) => n.startsWith('StartWorkflow:reservationWorkflow')), 'client start span');
-    assert.ok(names.some((n) => n.startsWith('RunWorkflow:reservationWorkflow')), 'workflow span');
-    assert.ok(names.filter((n) => n.startsWith('RunActivity:callAgent')).length >= 6, 'one activity span per step');
-    // Baton's messaging spans, one per task consumed and per result bridged.
-    for (const agent of ['intake', 'availability', 'safety', 'payment', 'booking', 'notifier']) {
-      assert.ok(names.includes(`process baton.task.${agent}`), `agent consumer span for ${agent}`);
-      assert.ok(names.includes(`process baton.result.${agent}`), `bridge consumer span for ${agent}`);
-    }
+    assert.deepEqual(missing(trace), []);
     const consumerSpan = trace.spans.find((s) => s.operationName === 'process baton.task.booking');
     const tag = (key: string) => consumerSpan?.tags.find((t) => t.key === key)?.value;
     assert.equal(tag('messaging.system'), 'nats');
