@@ -8,14 +8,15 @@
 # BATON_TEST_FILES="a.test.ts b.test.ts" runs only those files.
 # BATON_CHAOS_N=1000 sizes the chaos suite for a long run (`npm run chaos` does that).
 # BATON_KEEP_STACK=1 leaves the test stack running afterwards (its logs: .baton/test/logs).
+# BATON_TOPOLOGY=cluster runs the same suite on the production shape (infra/README.md).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 keep="${BATON_KEEP_STACK:-0}"
 # A second suite may run beside the first under its own test-* profile and port offset.
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
-# Suite settings (BATON_CHAOS_N, ...) pass through; addresses and ports never do.
-for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM) ;; *) unset "$v" ;; esac; done
+# Suite settings (BATON_CHAOS_N, ...) and the topology pass through; addresses and ports never do.
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY) ;; *) unset "$v" ;; esac; done
 export BATON_PROFILE=$profile
 [ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
@@ -37,7 +38,7 @@ shopt -s nullglob
 if [ -n "$only" ]; then
   read -r -a files <<<"$only"
 else
-  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
+  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts packages/*/test/*.int.test.ts services/*/test/*.int.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
 fi
 echo "test: ${#files[@]} test files"
 # One file at a time: the end-to-end files share the stack and kill services on purpose.

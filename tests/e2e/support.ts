@@ -101,7 +101,7 @@ function simulator(baseUrl: () => string) {
       });
       if (!response.ok) throw new Error(`setting faults at ${baseUrl()}: ${response.status} ${await response.text()}`);
     },
-    clearFaults: () => simulator(baseUrl).setFaults({ errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [] }),
+    clearFaults: () => simulator(baseUrl).setFaults({ errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [], refuseCode: 'REFUSED_BY_PROVIDER' }),
     stats: () => getJson<SimStats>(`${baseUrl()}/_stats`),
   };
 }

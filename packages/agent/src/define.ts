@@ -3,7 +3,9 @@
 // runtime validates both.
 import type { Span } from '@opentelemetry/api';
 import type { AgentContract, CompensationOutput, CompensationParsedInput, ContractOutput, ContractParsedInput, HasCompensation } from '@baton/contracts';
+import type { z } from 'zod';
 import type { Logger } from '@baton/telemetry';
+import type { EffectOptions } from './ledger.js';
 import type { ExternalCall } from './http.js';
 import type { AgentModel } from './models/chain.js';
 import type { AgentTools } from './tools/gateway.js';
@@ -20,10 +22,13 @@ export interface AgentContext {
   logger: Logger;
   span: Span;
   /**
-   * Runs an effect that must not repeat (a charge, a booking, a message). Recorded in the ledger
-   * under `idempotencyKey/name`; the key is also handed to fn for the external system.
+   * Runs an effect that must not repeat (a charge, a booking, a message). Claimed in the ledger
+   * under `idempotencyKey/name` before the call and recorded after it; the key is also handed to
+   * fn for the external system. When the outcome of an earlier attempt is unknown (it died
+   * mid-call, or the call timed out), `reconcile` asks the external system; without it (and
+   * without `retrySafe`) the step fails with EFFECT_OUTCOME_UNKNOWN and goes to a person.
    */
-  effect<T>(name: string, fn: (idempotencyKey: string) => Promise<T>): Promise<T>;
+  effect<T>(name: string, fn: (idempotencyKey: string) => Promise<T>, options?: EffectCallOptions<T>): Promise<T>;
   /**
    * Calls an external system over HTTP through its circuit breaker, with the attempt's deadline
    * as an upper bound on the call's own timeout.
@@ -35,6 +40,11 @@ export interface AgentContext {
   tools: AgentTools;
   /** Large artifacts by reference: put returns a small ArtifactRef to return in the output. */
   artifacts: AgentArtifacts;
+}
+
+export interface EffectCallOptions<T> extends Pick<EffectOptions<T>, 'reconcile' | 'retrySafe' | 'classify' | 'claimTtlMs'> {
+  /** Checked before the result enters the ledger (e.g. the contract's output schema). */
+  schema?: z.ZodType<T>;
 }
 
 export interface AgentHandlers<C extends AgentContract> {

@@ -1,8 +1,20 @@
-export { defineAgent, type AgentDefinition, type AgentContext } from './define.js';
+export { defineAgent, type AgentDefinition, type AgentContext, type EffectCallOptions } from './define.js';
 export { runAgent, type AgentRuntimeOptions } from './runtime.js';
 export { serveAgent } from './service.js';
 export { AgentError, ExternalSystemError } from './errors.js';
-export { EffectLedger, type LedgerRecord } from './ledger.js';
+export {
+  EffectLedger,
+  EffectInProgressError,
+  EffectOutcomeUnknownError,
+  EffectReconcileError,
+  EffectOutputInvalidError,
+  DEFAULT_CLAIM_TTL_MS,
+  defaultClassify,
+  type LedgerRecord,
+  type LedgerEntry,
+  type EffectOptions,
+  type OnceResult,
+} from './ledger.js';
 export { callExternal, type ExternalCall } from './http.js';
 export { ModelChain, InvalidModelOutputError, type AgentModel, type StructuredRequest, type ModelBindings, type BreakerRun } from './models/chain.js';
 export { loadModelConfig, providerVariable, type ModelConfig, type ModelProviderConfig, type ProviderKind } from './models/config.js';

@@ -4,7 +4,7 @@ import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { contractSchema, consumers, streams, subjects, AgentTask, type AgentContract, type AgentErrorInfo, type AgentResult } from '@baton/contracts';
 import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
-import type { AgentContext, AgentDefinition } from './define.js';
+import type { AgentContext, AgentDefinition, EffectCallOptions } from './define.js';
 import { BreakerRegistry, type BreakerOptions } from './breaker.js';
 import { AgentError } from './errors.js';
 import { callExternal } from './http.js';
@@ -121,10 +121,23 @@ async function execute<C extends AgentContract>(
     signal,
     logger,
     span,
-    effect: async (name, fn) => {
-      const { result, replayed } = await deps.ledger.once(definition.name, `${idempotencyKey}/${name}`, fn);
-      span.addEvent(replayed ? 'effect replayed from ledger' : 'effect performed', { 'baton.effect': name });
-      if (replayed) logger.info({ effect: name }, 'effect already in ledger; not repeated');
+    effect: async <T>(name: string, fn: (key: string) => Promise<T>, effectOptions: EffectCallOptions<T> = {}) => {
+      const { schema, ...rest } = effectOptions;
+      const validate = schema
+        ? (r: T): T => {
+            const checked = schema.safeParse(r);
+            if (!checked.success) throw new AgentError('INVALID_OUTPUT', `effect ${name} returned what breaks its schema: ${describeIssues(checked.error.issues)}`, true);
+            return checked.data;
+          }
+        : undefined;
+      const { result, replayed, reconciled } = await deps.ledger.once<T>(definition.name, `${idempotencyKey}/${name}`, fn, {
+        ...rest,
+        ...(validate ? { validate } : {}),
+        holder: `task ${task.taskId} attempt ${task.attempt}`,
+        signal,
+      });
+      span.addEvent(reconciled ? 'effect reconciled with the external system' : replayed ? 'effect replayed from ledger' : 'effect performed', { 'baton.effect': name });
+      if (replayed) logger.info({ effect: name, reconciled: reconciled === true }, 'effect not repeated');
       return result;
     },
     callExternal: async (call) => {

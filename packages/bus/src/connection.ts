@@ -1,8 +1,9 @@
 // One NATS connection per process, with JetStream client and manager, and the stream topology.
-import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { buckets, streams, subjects } from '@baton/contracts';
+import { ensureAdvisoryStream } from './advisories.js';
 
 export interface BusOptions {
   servers: string;
@@ -22,7 +23,8 @@ export interface Bus {
 export async function connectBus(options: BusOptions): Promise<Bus> {
   const timeout = options.requestTimeoutMs ?? 5_000;
   const nc = await connect({
-    servers: options.servers,
+    // One URL or a comma-separated list (the nodes of a cluster): the client fails over between them.
+    servers: options.servers.split(',').map((s) => s.trim()).filter(Boolean),
     name: options.name,
     timeout,
     // A restarted nats-server must not end a service: keep trying, every 500 ms.
@@ -67,10 +69,11 @@ export async function ensureTopology(bus: Bus): Promise<void> {
         await bus.jsm.streams.add(full);
       } catch (addErr) {
         // Another service created it between our info and add.
-        if (!String(addErr).includes('already in use')) throw addErr;
+        if (!(await bus.jsm.streams.info(config.name).then(() => true, () => false))) throw addErr;
       }
     }
   }
+  await ensureAdvisoryStream(bus);
   await openLedger(bus);
   await openTrust(bus);
 }
@@ -84,7 +87,14 @@ export async function openLedger(bus: Bus): Promise<KV> {
   return new Kvm(bus.js).create(buckets.ledger, { history: 1 });
 }
 
+const NOT_FOUND: ReadonlySet<number> = new Set([JetStreamApiCodes.StreamNotFound, JetStreamApiCodes.ConsumerNotFound, JetStreamApiCodes.NoMessageFound]);
+
+/** A stream, consumer or stored message that does not exist, by the server's error code. */
 export function isNotFound(err: unknown): boolean {
-  const text = String((err as Error)?.message ?? err);
-  return text.includes('not found') || (err as { code?: unknown })?.code === 404;
+  return err instanceof JetStreamApiError && (NOT_FOUND.has(err.code) || err.status === 404);
+}
+
+/** A compare-and-set write (KV create/update, expected last sequence) lost to another writer. */
+export function isRevisionConflict(err: unknown): boolean {
+  return err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }

@@ -14,6 +14,11 @@ export async function deadLetter(
   batonMetrics().deadLetters.add(1, { 'baton.rejected_by': entry.rejectedBy });
 }
 
+/** The Nats-Msg-Id of a stored message's dead letter: one letter per message, whoever sends it. */
+export function deadLetterId(stream: string, seq: number): string {
+  return `dlq:${stream}:${seq}`;
+}
+
 export function headersOf(msg: JsMsg): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of msg.headers?.keys() ?? []) out[key] = msg.headers?.get(key) ?? '';

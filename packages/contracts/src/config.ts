@@ -29,7 +29,11 @@ const durationMs = z.coerce.number().int().positive();
 
 /** Settings every Baton service reads; names and defaults match infra/env.sh (demo profile). */
 export const BaseServiceConfig = z.object({
-  BATON_NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\/[^\s]+$/, 'must be a NATS URL such as nats://127.0.0.1:4322').default('nats://127.0.0.1:4322'),
+  /** One NATS URL, or several separated by commas (the nodes of a cluster; the client picks one and fails over). */
+  BATON_NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|ws|wss):\/\/[^\s,]+(,(nats|tls|ws|wss):\/\/[^\s,]+)*$/, 'must be a NATS URL such as nats://127.0.0.1:4322, or several separated by commas')
+    .default('nats://127.0.0.1:4322'),
   /** OTLP/HTTP base address of the trace backend; empty turns trace export off. */
   BATON_OTLP_ENDPOINT: z
     .union([z.literal('').transform(() => undefined), z.url()])

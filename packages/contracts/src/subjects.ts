@@ -44,6 +44,9 @@ export const buckets = {
   artifacts: 'baton_artifacts',
   /** Earned trust per gate type: consecutive clean approvals, and whether auto-approval is on. */
   trust: 'baton_trust',
+  /** Every idempotency key that started a workflow, with the digest of its content; kept after
+   *  Temporal forgets the workflow, so a replayed event never starts a second run. */
+  eventClaims: 'baton_event_claims',
 } as const;
 
 export const taskQueues = {

@@ -13,6 +13,9 @@ const fields = {
   outageUntil: z.number().int().min(0),
   /** Routes ("POST /refunds") answered 422 REFUSED_BY_PROVIDER: a definite, final no. */
   refuse: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/\S*$/)),
+  /** The error code a refused route answers with: a business refusal the workflow may handle
+   *  itself (the default), or another final no that it does not. */
+  refuseCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
 };
 
 export const FaultSettings = z.object({
@@ -21,6 +24,7 @@ export const FaultSettings = z.object({
   latencyAfterCommitMs: fields.latencyAfterCommitMs.default(0),
   outageUntil: fields.outageUntil.default(0),
   refuse: fields.refuse.default([]),
+  refuseCode: fields.refuseCode.default('REFUSED_BY_PROVIDER'),
 });
 /** A change to the settings: only the fields it names change (no defaults filled in). */
 export const FaultPatch = z.object(fields).partial();

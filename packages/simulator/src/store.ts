@@ -1,46 +1,55 @@
-// A simulator's state: records in a JetStream KV bucket, one key per record, written with
-// compare-and-set so concurrent requests cannot both take the same resource.
+// A simulator's records, in its own durable store on local disk: the ground truth the tests
+// count, kept apart from the NATS server the chaos suite crashes and restarts.
+//
+// LMDB (lmdb on npm, native binary shipped as an npm package): a copy-on-write B-tree that is
+// consistent after kill -9 of the process or the machine, with fsync on every commit. Each
+// simulator process owns one store directory. Every write is its own transaction and resolves
+// only once committed to disk, so an answer sent after it never describes a record a crash can
+// lose. `create` is compare-and-set inside the transaction: of two concurrent requests exactly
+// one stores the record.
 import { createHash } from 'node:crypto';
-import { Kvm, type KV } from '@nats-io/kv';
-import type { Bus } from '@baton/bus';
+import { mkdirSync } from 'node:fs';
+import { open, type RootDatabase } from 'lmdb';
 
 export class RecordStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(private readonly db: RootDatabase<unknown, string>) {}
 
-  static async open(bus: Bus, bucket: string): Promise<RecordStore> {
-    return new RecordStore(await new Kvm(bus.js).create(bucket, { history: 1 }));
+  /** Opens (or creates) the store in directory `path`. */
+  static open(path: string): RecordStore {
+    mkdirSync(path, { recursive: true });
+    // JSON values: the records stay readable with any LMDB tool, and need no native codec.
+    return new RecordStore(open<unknown, string>({ path, encoding: 'json', compression: false }));
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const entry = await this.kv.get(key);
-    return entry && entry.operation === 'PUT' ? entry.json<T>() : undefined;
+    return this.db.get(key) as T | undefined;
   }
 
-  /** Stores value under key only if no live value is there; returns false if one was. */
+  /** Stores value under key only if no value is there; returns false if one was. */
   async create(key: string, value: unknown): Promise<boolean> {
-    try {
-      await this.kv.create(key, JSON.stringify(value));
+    return this.db.transaction(() => {
+      if (this.db.get(key) !== undefined) return false;
+      void this.db.put(key, value);
       return true;
-    } catch (err) {
-      if (/wrong last sequence|key exists/i.test(String((err as Error).message))) return false;
-      throw err;
-    }
+    });
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    await this.kv.put(key, JSON.stringify(value));
+    await this.db.put(key, value);
   }
 
   async delete(key: string): Promise<void> {
-    await this.kv.delete(key);
+    await this.db.remove(key);
   }
 
-  /** Every live record whose key starts with `prefix.`. */
+  /** Every record whose key starts with `prefix.`, in key order. */
   async list<T>(prefix: string): Promise<T[]> {
-    const keys: string[] = [];
-    for await (const key of await this.kv.keys(`${prefix}.>`)) keys.push(key);
-    const values = await Promise.all(keys.map((k) => this.get<T>(k)));
-    return values.filter((v): v is Awaited<T> => v !== undefined) as T[];
+    // '/' is the character after '.', so the range is exactly the keys under `prefix.`.
+    return Array.from(this.db.getRange({ start: `${prefix}.`, end: `${prefix}/` }), (e) => e.value as T);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
   }
 
   static digest(text: string): string {

@@ -216,10 +216,16 @@ import { ${n.agentsTable} } from '../src/contracts.js';
 
 export default defineAgent(${n.agentsTable}['${n.finish}'], {
   async handle({ draft }, ctx) {
-    return ctx.effect('file', async (idempotencyKey) => {
-      ctx.logger.info({ words: draft.words }, 'draft filed');
-      return { reference: \`${n.type}-\${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12)}\` };
-    });
+    // This one files nothing outside: computing the reference again is harmless (retrySafe). An
+    // effect on a real system passes a \`reconcile\` that asks the system instead.
+    return ctx.effect(
+      'file',
+      async (idempotencyKey) => {
+        ctx.logger.info({ words: draft.words }, 'draft filed');
+        return { reference: \`${n.type}-\${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12)}\` };
+      },
+      { retrySafe: true },
+    );
   },
 });
 `;

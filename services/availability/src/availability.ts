@@ -11,26 +11,48 @@ export const AvailabilityConfig = z.object({
 export function availabilityAgent(config: z.output<typeof AvailabilityConfig>) {
   return defineAgent(reservationAgents.availability, {
     async handle({ request }, ctx) {
-      return ctx.effect('hold-table', (idempotencyKey) =>
-        ctx.callExternal<TableHold>({
-          system: 'pos',
-          method: 'POST',
-          url: `${config.BATON_POS_URL}/holds`,
-          body: { partySize: request.partySize, date: request.date, time: request.time },
-          idempotencyKey,
-          timeoutMs: config.BATON_POS_TIMEOUT_MS,
-        }),
+      const get = <T>(path: string) => ctx.callExternal<T>({ system: 'pos', method: 'GET', url: `${config.BATON_POS_URL}${path}`, timeoutMs: config.BATON_POS_TIMEOUT_MS });
+      return ctx.effect(
+        'hold-table',
+        (idempotencyKey) =>
+          ctx.callExternal<TableHold>({
+            system: 'pos',
+            method: 'POST',
+            url: `${config.BATON_POS_URL}/holds`,
+            body: { partySize: request.partySize, date: request.date, time: request.time },
+            idempotencyKey,
+            timeoutMs: config.BATON_POS_TIMEOUT_MS,
+          }),
+        {
+          schema: reservationAgents.availability.output,
+          // An earlier attempt's outcome is unknown: did the POS take a hold under our reference?
+          reconcile: async (key) => {
+            const [hold] = await get<Array<TableHold & { status: string }>>(`/holds?reference=${encodeURIComponent(key)}`);
+            return hold ? { holdId: hold.holdId, tableId: hold.tableId, seats: hold.seats } : undefined;
+          },
+        },
       );
     },
     async compensate({ holdId }, ctx) {
-      const answer = await ctx.effect('release-hold', (idempotencyKey) =>
-        ctx.callExternal<{ released: boolean }>({
-          system: 'pos',
-          method: 'DELETE',
-          url: `${config.BATON_POS_URL}/holds/${encodeURIComponent(holdId)}`,
-          idempotencyKey,
-          timeoutMs: config.BATON_POS_TIMEOUT_MS,
-        }),
+      const get = <T>(path: string) => ctx.callExternal<T>({ system: 'pos', method: 'GET', url: `${config.BATON_POS_URL}${path}`, timeoutMs: config.BATON_POS_TIMEOUT_MS });
+      const answer = await ctx.effect(
+        'release-hold',
+        (idempotencyKey) =>
+          ctx.callExternal<{ released: boolean }>({
+            system: 'pos',
+            method: 'DELETE',
+            url: `${config.BATON_POS_URL}/holds/${encodeURIComponent(holdId)}`,
+            idempotencyKey,
+            timeoutMs: config.BATON_POS_TIMEOUT_MS,
+          }),
+        {
+          // Released: done. Booked: it can no longer be released (the workflow hands that to a
+          // person). Still held: the release did not happen, run it.
+          reconcile: async () => {
+            const hold = await get<{ status: 'held' | 'released' | 'booked' }>(`/holds/${encodeURIComponent(holdId)}`);
+            return hold.status === 'held' ? undefined : { released: hold.status === 'released' };
+          },
+        },
       );
       return { released: answer.released };
     },

@@ -12,15 +12,25 @@ export const BookingConfig = z.object({
 export function bookingAgent(config: z.output<typeof BookingConfig>) {
   return defineAgent(reservationAgents.booking, {
     async handle({ request, hold }, ctx) {
-      return ctx.effect('reserve', (idempotencyKey) =>
-        ctx.callExternal<Booking>({
-          system: 'pos',
-          method: 'POST',
-          url: `${config.BATON_POS_URL}/reservations`,
-          body: { holdId: hold.holdId, partySize: request.partySize, customerId: request.customer.id },
-          idempotencyKey,
-          timeoutMs: config.BATON_POS_TIMEOUT_MS,
-        }),
+      return ctx.effect(
+        'reserve',
+        (idempotencyKey) =>
+          ctx.callExternal<Booking>({
+            system: 'pos',
+            method: 'POST',
+            url: `${config.BATON_POS_URL}/reservations`,
+            body: { holdId: hold.holdId, partySize: request.partySize, customerId: request.customer.id },
+            idempotencyKey,
+            timeoutMs: config.BATON_POS_TIMEOUT_MS,
+          }),
+        {
+          schema: reservationAgents.booking.output,
+          // An earlier attempt's outcome is unknown: is there a booking under our reference?
+          reconcile: async (key) => {
+            const [booking] = await ctx.callExternal<Booking[]>({ system: 'pos', method: 'GET', url: `${config.BATON_POS_URL}/reservations?reference=${encodeURIComponent(key)}`, timeoutMs: config.BATON_POS_TIMEOUT_MS });
+            return booking ? { reservationId: booking.reservationId, tableId: booking.tableId } : undefined;
+          },
+        },
       );
     },
   });

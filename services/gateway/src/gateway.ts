@@ -8,10 +8,13 @@ import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@bat
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType, type Registry } from '@baton/workflow-kit';
+import { contentDigest, type EventClaims } from './event-claims.js';
 
 export interface GatewayDeps {
   /** Every registered workflow: which event type starts which, under which id. */
   registry: Registry;
+  /** Every idempotency key that started a workflow, with its content's digest. */
+  claims: EventClaims;
   bus: Bus;
   temporal: Client;
   logger: Logger;
@@ -71,7 +74,14 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
           }
           const { event } = validation;
           span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
-          const outcome = await startWorkflowFor(deps, validation.start);
+          const claim = await deps.claims.claim(event, validation.workflowId, validation.start.workflowType);
+          if (claim.kind === 'conflict') {
+            batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'conflict' });
+            throw new PoisonMessageError(conflictReason(event, claim.claim.eventId, validation.workflowId));
+          }
+          // A claim whose workflow started is a duplicate, even after Temporal forgot the workflow.
+          const outcome = claim.kind === 'same' && claim.claim.started ? 'duplicate' : await startWorkflowFor(deps, validation.start);
+          await deps.claims.markStarted(validation.workflowId);
           span.setAttribute('baton.gateway.outcome', outcome);
           batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': outcome });
           if (outcome === 'started') batonMetrics().workflowsStarted.add(1, { 'baton.workflow.type': validation.start.workflowType });
@@ -80,6 +90,10 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
         traceContext,
       ),
   });
+}
+
+function conflictReason(event: AnyEventEnvelope, firstEventId: string, workflowId: string): string {
+  return `idempotency key "${event.idempotencykey}" was already used by event ${firstEventId} with different content (workflow ${workflowId}); send a new key for a new request`;
 }
 
 async function startWorkflowFor(deps: GatewayDeps, start: WorkflowStart): Promise<'started' | 'duplicate'> {
@@ -103,7 +117,7 @@ async function startWorkflowFor(deps: GatewayDeps, start: WorkflowStart): Promis
 }
 
 export interface WebhookAnswer {
-  status: 202 | 400;
+  status: 202 | 400 | 409;
   body: Record<string, unknown>;
 }
 
@@ -123,6 +137,13 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
     return { status: 400, body: { error: 'INVALID_EVENT', reason: validation.reason } };
   }
   const { event, workflowId } = validation;
+  // The same key with other content is refused now, so the sender knows; the consumer checks
+  // again (two such requests may race past this look-up) and dead-letters the second.
+  const known = await deps.claims.lookup(workflowId, contentDigest(event));
+  if (known?.kind === 'conflict') {
+    batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'conflict' });
+    return { status: 409, body: { error: 'IDEMPOTENCY_CONFLICT', workflowId, reason: conflictReason(event, known.claim.eventId, workflowId) } };
+  }
   const ack = await publishJson(deps.bus.js, subjects.event(event.type), event, { msgID: event.id });
   return { status: 202, body: { eventId: event.id, workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
 }

@@ -5,6 +5,7 @@ import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit
 import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalClientInterceptors } from '@baton/telemetry';
 import { Registry } from '@baton/workflow-kit';
+import { EventClaims } from './event-claims.js';
 import { startEventConsumer } from './gateway.js';
 import { createWebhookServer } from './http.js';
 
@@ -26,7 +27,7 @@ await ensureTopology(bus);
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors() });
 
-const deps = { registry, bus, temporal, logger, tracer: telemetry.tracer };
+const deps = { registry, claims: await EventClaims.open(bus), bus, temporal, logger, tracer: telemetry.tracer };
 const consumer = await startEventConsumer(deps, config.BATON_GATEWAY_ACK_WAIT_MS);
 const http = createWebhookServer(deps);
 await http.listen({ host: config.BATON_HOST, port: config.BATON_GATEWAY_PORT });

@@ -1,4 +1,5 @@
-// A messaging provider (SMS and mail), simulated: it records every message it was asked to send.
+// A messaging provider (SMS and mail), simulated: it records every message it was asked to send,
+// once per Idempotency-Key (idempotency "on") or once per request ("off").
 import { z } from 'zod';
 import type { SimulatorContext } from '@baton/simulator';
 
@@ -7,16 +8,18 @@ export interface Message {
   to: string;
   template: string;
   body: string;
-  idempotencyKey: string;
+  idempotencyKey: string | null;
+  /** The client's reference (body `reference`, else the Idempotency-Key): GET /messages?reference=. */
+  reference: string | null;
   sentAt: string;
 }
 
 export function registerMessaging(sim: SimulatorContext): void {
-  sim.write('POST', '/messages', z.object({ to: z.string().min(1), template: z.string().min(1), body: z.string().min(1).max(2000) }), async (body, req, effect) => {
-    const message: Message = { messageId: effect.id, ...body, idempotencyKey: String(req.headers['idempotency-key']), sentAt: new Date().toISOString() };
+  sim.write('POST', '/messages', z.object({ to: z.string().min(1), template: z.string().min(1), body: z.string().min(1).max(2000) }), async (body, _req, effect) => {
+    const message: Message = { messageId: effect.id, ...body, idempotencyKey: effect.idempotencyKey, reference: effect.reference, sentAt: new Date().toISOString() };
     // Sent once per effect id, even if the answer to the first attempt was lost.
     await sim.store.create(`messages.${message.messageId}`, message);
     return { status: 201, body: { messageId: message.messageId } };
   });
-  sim.app.get('/messages', async () => sim.store.list<Message>('messages'));
+  sim.lookup('/messages', 'messages', ['reference', 'idempotencyKey', 'to', 'template']);
 }

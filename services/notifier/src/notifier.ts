@@ -9,7 +9,7 @@ export const NotifierConfig = z.object({
 });
 
 /** The message text. Without a request (intake could not read one) it speaks of "your request". */
-export function messageFor(kind: NoticeKind, customer: CustomerRef, request?: ReservationRequest): string {
+export function messageFor(kind: NoticeKind, customer: CustomerRef, request?: ReservationRequest, reason?: string): string {
   const hello = `Hello ${customer.name}`;
   const when = request ? `${request.date} at ${request.time}` : undefined;
   switch (kind) {
@@ -17,6 +17,8 @@ export function messageFor(kind: NoticeKind, customer: CustomerRef, request?: Re
       return `${hello}, your table for ${request?.partySize ?? ''} on ${when ?? 'the day you asked for'} is confirmed.`;
     case 'declined':
       return `${hello}, we are sorry: we cannot take your reservation${when ? ` for ${when}` : ''}. Please call us.`;
+    case 'refused':
+      return `${hello}, we cannot take your reservation${when ? ` for ${when}` : ''}: ${reason ?? 'it does not meet our booking rules'}. Please call us.`;
     case 'expired':
       return `${hello}, we could not confirm your reservation${when ? ` for ${when}` : ''} in time. Please call us.`;
     case 'cancelled':
@@ -28,16 +30,26 @@ export function messageFor(kind: NoticeKind, customer: CustomerRef, request?: Re
 
 export function notifierAgent(config: z.output<typeof NotifierConfig>) {
   return defineAgent(reservationAgents.notifier, {
-    async handle({ customer, request, kind }, ctx) {
-      return ctx.effect('send', (idempotencyKey) =>
-        ctx.callExternal<{ messageId: string }>({
-          system: 'messaging',
-          method: 'POST',
-          url: `${config.BATON_MESSAGING_URL}/messages`,
-          body: { to: customer.id, template: `reservation-${kind}`, body: messageFor(kind, customer, request) },
-          idempotencyKey,
-          timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
-        }),
+    async handle({ customer, request, kind, reason }, ctx) {
+      return ctx.effect(
+        'send',
+        (idempotencyKey) =>
+          ctx.callExternal<{ messageId: string }>({
+            system: 'messaging',
+            method: 'POST',
+            url: `${config.BATON_MESSAGING_URL}/messages`,
+            body: { to: customer.id, template: `reservation-${kind}`, body: messageFor(kind, customer, request, reason) },
+            idempotencyKey,
+            timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
+          }),
+        {
+          schema: reservationAgents.notifier.output,
+          // An earlier attempt's outcome is unknown: was the message sent under our reference?
+          reconcile: async (key) => {
+            const [sent] = await ctx.callExternal<Array<{ messageId: string }>>({ system: 'messaging', method: 'GET', url: `${config.BATON_MESSAGING_URL}/messages?reference=${encodeURIComponent(key)}`, timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS });
+            return sent ? { messageId: sent.messageId } : undefined;
+          },
+        },
       );
     },
   });

@@ -1,6 +1,8 @@
 // A restaurant point-of-sale system, simulated: tables, holds on a table for a time slot, and
-// reservations made from a hold. A slot is taken with a KV compare-and-set, so two concurrent
-// holds can never get the same table (the last table goes to exactly one request).
+// reservations made from a hold. A slot is taken with a compare-and-set in the record store, so
+// two concurrent holds can never get the same table (the last table goes to exactly one
+// request). With idempotency "off" every hold request takes another table; a hold is still
+// booked at most once (a second booking of it answers 409 HOLD_NOT_ACTIVE), as in a real POS.
 import { z } from 'zod';
 import type { SimulatorContext } from '@baton/simulator';
 
@@ -17,7 +19,9 @@ export interface Hold {
   time: string;
   status: 'held' | 'released' | 'booked';
   slotKey: string;
-  idempotencyKey: string;
+  idempotencyKey: string | null;
+  /** The client's reference (body `reference`, else the Idempotency-Key): GET /holds?reference=. */
+  reference: string | null;
   createdAt: string;
 }
 
@@ -29,14 +33,15 @@ export interface Reservation {
   time: string;
   partySize: number;
   customerId: string;
-  idempotencyKey: string;
+  idempotencyKey: string | null;
+  reference: string | null;
   createdAt: string;
 }
 
 export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): void {
   const floor = tables.map((seats, i) => ({ tableId: `T${i + 1}`, seats })).sort((a, b) => a.seats - b.seats);
 
-  sim.write('POST', '/holds', Slot, async (slot, req, effect) => {
+  sim.write('POST', '/holds', Slot, async (slot, _req, effect) => {
     const holdId = effect.id;
     const existing = await sim.store.get<Hold>(`holds.${holdId}`);
     if (existing) return { status: 201, body: { holdId, tableId: existing.tableId, seats: existing.seats } };
@@ -44,7 +49,7 @@ export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): voi
       const slotKey = `slot.${slot.date}.${slot.time.replace(':', '')}.${table.tableId}`;
       // A slot this very effect took before its answer was lost is still ours.
       if (!(await sim.store.create(slotKey, { holdId })) && (await sim.store.get<{ holdId: string }>(slotKey))?.holdId !== holdId) continue;
-      const hold: Hold = { holdId, tableId: table.tableId, seats: table.seats, date: slot.date, time: slot.time, status: 'held', slotKey, idempotencyKey: String(req.headers['idempotency-key']), createdAt: new Date().toISOString() };
+      const hold: Hold = { holdId, tableId: table.tableId, seats: table.seats, date: slot.date, time: slot.time, status: 'held', slotKey, idempotencyKey: effect.idempotencyKey, reference: effect.reference, createdAt: new Date().toISOString() };
       await sim.store.put(`holds.${holdId}`, hold);
       return { status: 201, body: { holdId, tableId: table.tableId, seats: table.seats } };
     }
@@ -61,7 +66,7 @@ export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): voi
     return { status: 200, body: { released: true, status: 'released' } };
   });
 
-  sim.write('POST', '/reservations', z.object({ holdId: z.string().min(1), partySize: z.number().int().min(1), customerId: z.string().min(1) }), async (body, req, effect) => {
+  sim.write('POST', '/reservations', z.object({ holdId: z.string().min(1), partySize: z.number().int().min(1), customerId: z.string().min(1) }), async (body, _req, effect) => {
     const done = await sim.store.get<Reservation>(`reservations.${effect.id}`);
     if (done) return { status: 201, body: { reservationId: done.reservationId, tableId: done.tableId } };
     const hold = await sim.store.get<Hold>(`holds.${body.holdId}`);
@@ -74,7 +79,8 @@ export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): voi
       time: hold.time,
       partySize: body.partySize,
       customerId: body.customerId,
-      idempotencyKey: String(req.headers['idempotency-key']),
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
       createdAt: new Date().toISOString(),
     };
     if (!(await sim.store.create(`reservations.${reservation.reservationId}`, reservation))) {
@@ -85,6 +91,12 @@ export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): voi
     return { status: 201, body: { reservationId: reservation.reservationId, tableId: hold.tableId } };
   });
 
-  sim.app.get('/holds', async () => sim.store.list<Hold>('holds'));
-  sim.app.get('/reservations', async () => sim.store.list<Reservation>('reservations'));
+  // Lookups a client uses to reconcile an unknown outcome: is there a hold or booking for my reference?
+  sim.lookup('/holds', 'holds', ['reference', 'idempotencyKey', 'status', 'date', 'tableId']);
+  sim.lookup('/reservations', 'reservations', ['reference', 'idempotencyKey', 'holdId', 'customerId']);
+  sim.app.get('/holds/:holdId', async (req, reply) => {
+    const { holdId } = req.params as { holdId: string };
+    const hold = await sim.store.get<Hold>(`holds.${holdId}`);
+    return hold ?? reply.code(404).send({ code: 'NO_SUCH_HOLD', message: `hold ${holdId} does not exist` });
+  });
 }

@@ -49,7 +49,7 @@ export type SafetyAssessment = z.infer<typeof SafetyAssessment>;
 export const Booking = z.object({ reservationId: z.string().min(1), tableId: z.string().min(1) });
 export type Booking = z.infer<typeof Booking>;
 
-export const NoticeKind = z.enum(['confirmed', 'declined', 'expired', 'cancelled', 'unreadable']);
+export const NoticeKind = z.enum(['confirmed', 'declined', 'refused', 'expired', 'cancelled', 'unreadable']);
 export type NoticeKind = z.infer<typeof NoticeKind>;
 
 export const Deposit = z.object({ chargeId: z.string().min(1), amountCents: z.number().int().positive() });
@@ -76,6 +76,8 @@ export const reservationAgents = {
       /** The request as understood, when intake could read it. */
       request: ReservationRequest.optional(),
       reservationId: z.string().optional(),
+      /** Why, in words for the guest (with `refused`). */
+      reason: z.string().max(500).optional(),
     }),
     output: z.object({ messageId: z.string().min(1) }),
   }),

@@ -16,20 +16,21 @@ export const ReservationStates = [
   'Needs attention',
   'Confirmed',
   'Declined',
+  'Refused',
   'Expired',
   'Compensated',
   'Failed',
 ] as const;
 export type ReservationState = (typeof ReservationStates)[number];
-const terminal: ReservationState[] = ['Confirmed', 'Declined', 'Expired', 'Compensated', 'Failed'];
+const terminal: ReservationState[] = ['Confirmed', 'Declined', 'Refused', 'Expired', 'Compensated', 'Failed'];
 export const terminalReservationStates: ReadonlySet<string> = new Set(terminal);
 
 export const reservation: WorkflowDefinition<ReservationState> = {
   type: 'reservation',
   states: ReservationStates,
   terminal,
-  // Ended as intended: booked, or declined by a person.
-  succeeded: ['Confirmed', 'Declined'],
+  // Ended as intended: booked, declined by a person, or refused by a business rule (the guest told why).
+  succeeded: ['Confirmed', 'Declined', 'Refused'],
   // Agent steps normally take seconds; a gate waiting two hours for a person is worth flagging
   // long before it expires.
   limitsMs: {
@@ -73,6 +74,8 @@ export interface ReservationStatus extends WorkflowStatus<ReservationState> {
   deposit?: Deposit | { waived: true; reason: string };
   booking?: Booking;
   holdReleased: boolean;
+  /** Why a business rule refused the request (a past date, a party too large, too far ahead). */
+  refusal?: string;
 }
 
 export const workflowTypes = { reservation: 'reservationWorkflow' } as const;

@@ -8,6 +8,7 @@ import { APPROVAL_OPTIONS, BatonCustomer, DEFAULT_APPROVAL_TIERS, GateRefusedErr
 import type { NoticeKind, ReservationAgents, ReservationRequest, ReservationRequested } from './contracts.js';
 import { reservation, type GateType, type ReservationGatePayload, type ReservationState, type ReservationStatus } from './definition.js';
 import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
+import { DEFAULT_BOOKING_POLICY, refusalOf, type BookingPolicy } from './rules.js';
 
 export interface ReservationInput extends RunOptions<ReservationState> {
   event: ReservationRequested;
@@ -16,6 +17,8 @@ export interface ReservationInput extends RunOptions<ReservationState> {
   approvalTimeoutMs?: number;
   /** Who may decide a flagged request, tier by tier; default DEFAULT_APPROVAL_TIERS. */
   approvalTiers?: GateTier[];
+  /** The restaurant's booking horizon and largest party (the gateway sets it from config). */
+  bookingPolicy?: BookingPolicy;
 }
 
 type Run = WorkflowRun<ReservationState, ReservationAgents, ReservationStatus>;
@@ -47,8 +50,13 @@ export async function reservationWorkflow(input: ReservationInput): Promise<Rese
 async function reserve(run: Run, input: ReservationInput): Promise<ReservationStatus> {
   const { status } = run;
   const customer = input.event.data.customer;
-  const tell = (kind: NoticeKind, policy = AGENT_STEP) =>
-    run.step('notifier', `notify-${kind}`, { customer, kind, ...(status.request ? { request: status.request } : {}), ...(status.booking ? { reservationId: status.booking.reservationId } : {}) }, { policy, handles: 'all' });
+  const tell = (kind: NoticeKind, policy = AGENT_STEP, reason?: string) =>
+    run.step(
+      'notifier',
+      `notify-${kind}`,
+      { customer, kind, ...(status.request ? { request: status.request } : {}), ...(status.booking ? { reservationId: status.booking.reservationId } : {}), ...(reason ? { reason } : {}) },
+      { policy, handles: 'all' },
+    );
   /** Undo every effect, tell the customer, and hand whatever could not be done to a person. */
   const unwind = async (kind: NoticeKind, outcome: ReservationState) => {
     run.enter('Compensating');
@@ -72,6 +80,15 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
   }
   status.request = request;
   upsertSearchAttributes([{ key: BatonCustomer, value: request.customer.id }]);
+  const refusal = refusalOf(request, receivedOn, input.bookingPolicy ?? DEFAULT_BOOKING_POLICY);
+  if (refusal) {
+    // Nothing is held yet: tell the guest why, and a person if even that fails.
+    status.refusal = refusal;
+    run.enter('Telling customer');
+    await tell('refused', COMPENSATION_STEP, refusal).catch((err: unknown) => run.escalate('the request was refused but the guest could not be told', [{ name: 'notify-refused', error: causeOf(err) }]));
+    run.enter('Refused');
+    return status;
+  }
 
   try {
     run.enter('Holding table');

@@ -1,0 +1,121 @@
+// What happens when a message reaches its consumer's max_deliver without an ack: the server
+// stops delivering it and publishes a MAX_DELIVERIES advisory. Advisories are plain NATS
+// messages, lost if nobody listens at that moment, and the moment is typically right after the
+// only replica crashed on that very message. So a stream captures them, and a durable watcher
+// per consumer turns each into a dead letter (the stored message, with the reason) and a count
+// on baton.consumer.max_deliveries, the alert.
+import { RetentionPolicy, StorageType, type StoredMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { metrics } from '@opentelemetry/api';
+import { z } from 'zod';
+import type { Bus } from './connection.js';
+import { isNotFound } from './connection.js';
+import { deadLetter, deadLetterId } from './dead-letter.js';
+import type { ConsumerOptions, RunningConsumer } from './consume.js';
+
+/** Captures every consumer's MAX_DELIVERIES advisory. */
+export const ADVISORY_STREAM = 'BATON_ADVISORIES';
+export const MAX_DELIVERIES_SUBJECT = '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES';
+
+export const advisoryStreamConfig = {
+  name: ADVISORY_STREAM,
+  subjects: [`${MAX_DELIVERIES_SUBJECT}.>`],
+  retention: RetentionPolicy.Limits,
+  storage: StorageType.File,
+  max_age: nanos(7 * 24 * 3600_000),
+};
+
+/** The server's io.nats.jetstream.advisory.v1.max_deliver event, the fields we use. */
+export const MaxDeliveriesAdvisory = z.object({
+  stream: z.string().min(1),
+  consumer: z.string().min(1),
+  stream_seq: z.number().int().positive(),
+  deliveries: z.number().int().nonnegative(),
+});
+
+export type MaxDeliveriesCause = 'handler_failed' | 'unacked';
+
+let counter: ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']> | undefined;
+
+/** Counts a message that reached max_deliver; made on first use, after telemetry is set up. */
+export function countMaxDeliveries(stream: string, consumer: string, cause: MaxDeliveriesCause): void {
+  counter ??= metrics.getMeter('baton').createCounter('baton.consumer.max_deliveries', {
+    description: 'Messages that reached their consumer max_deliver and were dead-lettered, per stream, consumer and cause (handler_failed, unacked)',
+  });
+  counter.add(1, { 'baton.stream': stream, 'baton.consumer': consumer, 'baton.cause': cause });
+}
+
+/** One line for a dead letter's reason: the error's code or class, and the start of its message. */
+export function describeError(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const label = typeof code === 'string' || typeof code === 'number' ? String(code) : ((err as Error)?.name ?? 'Error');
+  const message = (err as Error)?.message ?? String(err);
+  return `${label}: ${message.slice(0, 200)}`;
+}
+
+export async function ensureAdvisoryStream(bus: Bus): Promise<void> {
+  try {
+    await bus.jsm.streams.info(ADVISORY_STREAM);
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    await bus.jsm.streams.add(advisoryStreamConfig);
+  } catch (err) {
+    // Another service created it between our info and add.
+    if (!(await bus.jsm.streams.info(ADVISORY_STREAM).then(() => true, () => false))) throw err;
+  }
+}
+
+/** Durable names allow no dots or wildcards; the watcher's is derived from its consumer's. */
+export function watcherName(durable: string): string {
+  return `${durable}_max_deliveries`;
+}
+
+export async function startMaxDeliveriesWatcher<S extends z.ZodType>(
+  bus: Bus,
+  watched: ConsumerOptions<S>,
+  start: (options: ConsumerOptions<typeof MaxDeliveriesAdvisory>) => Promise<RunningConsumer>,
+): Promise<RunningConsumer> {
+  await ensureAdvisoryStream(bus);
+  const { config } = await bus.jsm.streams.info(watched.stream);
+  // A work-queue message is ours alone: once it is in the dead-letter stream, remove it, or it
+  // stays there unacked for good. Other streams keep it for their other readers.
+  const remove = config.retention === RetentionPolicy.Workqueue;
+  return start({
+    stream: ADVISORY_STREAM,
+    durable: watcherName(watched.durable),
+    filterSubject: `${MAX_DELIVERIES_SUBJECT}.${watched.stream}.${watched.durable}`,
+    schema: MaxDeliveriesAdvisory,
+    rejectedBy: watched.rejectedBy,
+    ackWaitMs: 30_000,
+    concurrency: 1,
+    logger: watched.logger,
+    // Keep trying for a long time: the dead-letter publish fails only while NATS is unhealthy.
+    maxDeliver: 100,
+    watchMaxDeliveries: false,
+    handle: async ({ data }) => {
+      let stored: StoredMsg | null = null;
+      try {
+        stored = await bus.jsm.streams.getMessage(data.stream, { seq: data.stream_seq });
+      } catch (err) {
+        // Gone already (acked late, or removed by an earlier run of this very handler).
+        if (!isNotFound(err)) throw err;
+      }
+      const reason = `reached max_deliver after ${data.deliveries} deliveries without an ack: the handler crashed or hung on every one`;
+      watched.logger.error({ stream: data.stream, consumer: data.consumer, seq: data.stream_seq, deliveries: data.deliveries, found: stored !== null }, 'message reached max_deliver; dead-lettering');
+      const headers: Record<string, string> = {};
+      for (const key of stored?.header?.keys() ?? []) headers[key] = stored?.header?.get(key) ?? '';
+      await deadLetter(bus.js, { reason, rejectedBy: watched.rejectedBy, subject: stored?.subject ?? watched.filterSubject, payload: stored ? stored.string() : '', headers }, deadLetterId(data.stream, data.stream_seq));
+      countMaxDeliveries(data.stream, data.consumer, 'unacked');
+      if (stored && remove) {
+        try {
+          await bus.jsm.streams.deleteMessage(data.stream, data.stream_seq, false);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+    },
+  });
+}
