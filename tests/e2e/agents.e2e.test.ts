@@ -12,7 +12,7 @@ import { AuditRecord, ArtifactRef, BaseServiceConfig, loadConfig, streams, taskQ
 import { createLogger, startTelemetry } from '@baton/telemetry';
 import { fetchTrace, lastUserText, postEvent, reservationEvent, servicesOf, stackEnv, startSimulatedModelApi, waitFor, type ChatRequest, type JaegerTrace, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
 import type { AgentStepInput } from '@baton/workflow-kit';
-import { pos, startStack, waitForState, type Stack } from './support.js';
+import { pos, startStack, waitForState, withEarlierBooking, type Stack } from './support.js';
 
 const MARKER = 'TRANSCRIPT-MUST-NOT-REACH-STATE';
 const logger = createLogger('agents-e2e', 'error');
@@ -93,7 +93,8 @@ describe('agents: runtime, models with fallback, scoped tools (model API simulat
   it('serves the rule-based reading when every provider is down', async () => {
     api.script('primary', down);
     api.script('backup', { status: 503, error: 'maintenance' });
-    const answer = await postEvent(reservationEvent('Table for 4, Friday 7pm, customer is a regular'));
+    // A regular by the POS's record (booked before the providers went down: intake serves both).
+    const answer = await postEvent(await withEarlierBooking(stack, reservationEvent('Table for 4, Friday 7pm, customer is a regular')));
     const done = await waitForState(stack, String(answer.body.workflowId), 'Confirmed');
     assert.deepEqual([done.request?.partySize, done.request?.date, done.request?.time, done.request?.customer.regular], [4, '2026-11-27', '19:00', true]);
   });

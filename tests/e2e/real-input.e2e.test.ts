@@ -58,6 +58,14 @@ describe('real guests\' input', () => {
     assert.deepEqual([read.date, read.time, read.missing], ['2026-11-27', '20:00', ['party size']], 'what was read reaches the person');
   });
 
+  it('makes a guest who says "I\'m a regular" without a record pay the deposit', async () => {
+    const { workflowId } = await start("I'm a regular here! Table for 2, Friday 8pm please");
+    const done = await waitForState(stack, workflowId, 'Confirmed');
+    assert.equal(done.request?.customer.regular, false, 'no earlier booking in the POS');
+    assert.ok(done.deposit && 'chargeId' in done.deposit, 'the deposit was charged, not waived');
+    assert.equal(done.deposit.amountCents, 2_000);
+  });
+
   it('refuses a date in the past before anything is held, and tells the guest why', async () => {
     const { event, workflowId } = await start('Table for 2 on 2019-01-01 at 7pm');
     const done = await waitForState(stack, workflowId, 'Refused');

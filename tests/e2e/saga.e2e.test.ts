@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { postEvent, reservationEvent } from '@baton/testkit';
 import { resolveUpdate } from '@baton/workflow-kit';
-import { messaging, payments, pos, startStack, waitForState, type Stack } from './support.js';
+import { messaging, payments, pos, startStack, waitForState, withEarlierBooking, type Stack } from './support.js';
 
 describe('saga compensation', () => {
   let stack: Stack;
@@ -59,8 +59,9 @@ describe('saga compensation', () => {
   });
 
   it('waives the deposit of a regular when the payment provider refuses, and still books', async () => {
+    // A regular by the POS's record, booked before the payment provider started refusing.
+    const event = await withEarlierBooking(stack, reservationEvent('Table for 2, Saturday 6pm, customer is a regular'));
     await payments.setFaults({ refuse: ['POST /charges'] });
-    const event = reservationEvent('Table for 2, Saturday 6pm, customer is a regular');
     const workflowId = String((await postEvent(event)).body.workflowId);
     const done = await waitForState(stack, workflowId, 'Confirmed');
     assert.ok(done.deposit && 'waived' in done.deposit && done.deposit.waived);

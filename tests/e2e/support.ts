@@ -1,8 +1,8 @@
 // Shared arrangements of the end-to-end suites: the running services, clients, and readers of
 // the simulators' own records (the ground truth for "happened once").
-import { ServiceSet, getJson, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
+import { ServiceSet, getJson, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
-import { terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflow-reservation';
+import { terminalReservationStates, type ReservationState, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import type { Bus } from '@baton/bus';
 
 export interface Stack {
@@ -26,6 +26,15 @@ export async function startStack(options: ServiceOptions = {}): Promise<Stack> {
       await bus.close();
     },
   };
+}
+
+/** Books a plain earlier reservation for `event`'s customer, so the POS knows them: a regular
+ *  is decided by the guest's record, never by what the text says. */
+export async function withEarlierBooking<E extends ReservationRequested>(stack: Stack, event: E): Promise<E> {
+  const earlier = reservationEvent('Table for 2, Wednesday 7pm');
+  const sameGuest = { ...earlier, data: { ...earlier.data, customer: event.data.customer } };
+  await waitForState(stack, String((await postEvent(sameGuest)).body.workflowId), 'Confirmed');
+  return event;
 }
 
 export async function reservationStatus(stack: Stack, workflowId: string): Promise<ReservationStatus> {

@@ -1,6 +1,7 @@
 // Intake: free text from a host, phone line or form -> a structured reservation request. The
 // configured model chain reads the text; these rules are its last fallback (and all there is
-// offline). Who the customer is and the raw text come from the event, never from a model.
+// offline). Who the customer is and the raw text come from the event, never from a model; whether
+// they are a regular comes from their record in the POS, never from what the text claims.
 import { z } from 'zod';
 import { defineAgent, AgentError } from '@baton/agent';
 import { ReservationRequest, reservationAgents } from '@baton/workflow-reservation/contracts';
@@ -33,9 +34,7 @@ export function parseAllergies(text: string): string[] {
 }
 
 /** What the model (or the rules) reads from the text: the step's schema, minus what the event states. */
-export const IntakeExtraction = ReservationRequest.pick({ partySize: true, date: true, time: true, allergies: true }).extend({
-  regular: z.boolean().describe('true when the text says the customer is a regular'),
-});
+export const IntakeExtraction = ReservationRequest.pick({ partySize: true, date: true, time: true, allergies: true });
 export type IntakeExtraction = z.infer<typeof IntakeExtraction>;
 
 /** A request intake could not fully read: not retryable (the text will not change), and the
@@ -53,11 +52,10 @@ export class UnreadableRequestError extends AgentError {
 export function extractByRules(text: string, receivedOn: string): IntakeExtraction {
   const { partySize, date, time, missing } = readRequest(text, receivedOn);
   const allergies = parseAllergies(text);
-  const regular = /\bregular\b/i.test(text);
   if (missing.length || partySize === undefined || date === undefined || time === undefined) {
-    throw new UnreadableRequestError(missing, { ...(partySize !== undefined ? { partySize } : {}), ...(date ? { date } : {}), ...(time ? { time } : {}), allergies, regular });
+    throw new UnreadableRequestError(missing, { ...(partySize !== undefined ? { partySize } : {}), ...(date ? { date } : {}), ...(time ? { time } : {}), allergies });
   }
-  return { partySize, date, time, allergies, regular };
+  return { partySize, date, time, allergies };
 }
 
 export function intakeInstructions(receivedOn: string): string {
@@ -70,33 +68,52 @@ export function intakeInstructions(receivedOn: string): string {
   ].join('\n');
 }
 
-export const intake = defineAgent(reservationAgents.intake, {
-  async handle(input, ctx) {
-    const { text, customer } = input;
-    const receivedOn = input.receivedOn ?? new Date().toISOString().slice(0, 10);
-    const extraction = await ctx.model
-      .object({
-        purpose: 'extract-reservation',
-        schema: IntakeExtraction,
-        system: intakeInstructions(receivedOn),
-        prompt: `<request>\n${text}\n</request>`,
-        rules: () => extractByRules(text, receivedOn),
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof UnreadableRequestError)) throw err;
-        // What a person completes at the attention gate: the step's output with what was read.
-        const { regular, ...read } = err.read;
-        throw new AgentError(err.code, err.message, false, { ...read, customer: { ...customer, regular: regular ?? false }, notes: text, missing: err.missing });
-      });
-    const request: ReservationRequest = {
-      partySize: extraction.partySize,
-      date: extraction.date,
-      time: extraction.time,
-      customer: { ...customer, regular: extraction.regular },
-      allergies: extraction.allergies,
-      notes: text,
-    };
-    ctx.span.setAttribute('baton.intake.party_size', request.partySize);
-    return request;
-  },
+export const IntakeConfig = z.object({
+  BATON_POS_URL: z.url().default('http://127.0.0.1:8341'),
+  BATON_POS_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Earlier bookings in the POS after which a guest counts as a regular (their deposit may be
+   *  waived when the payment provider is down). */
+  BATON_REGULAR_AFTER_BOOKINGS: z.coerce.number().int().min(1).default(1),
 });
+
+export function intakeAgent(config: z.output<typeof IntakeConfig>) {
+  return defineAgent(reservationAgents.intake, {
+    async handle(input, ctx) {
+      const { text, customer } = input;
+      const receivedOn = input.receivedOn ?? new Date().toISOString().slice(0, 10);
+      /** The guest's record decides, never the text: a POS that cannot answer means "not a regular". */
+      const regular = async (): Promise<boolean> => {
+        try {
+          const bookings = await ctx.callExternal<unknown[]>({ system: 'pos', method: 'GET', url: `${config.BATON_POS_URL}/reservations?customerId=${encodeURIComponent(customer.id)}`, timeoutMs: config.BATON_POS_TIMEOUT_MS });
+          return Array.isArray(bookings) && bookings.length >= config.BATON_REGULAR_AFTER_BOOKINGS;
+        } catch (err) {
+          ctx.logger.warn({ err }, 'guest record unavailable: treated as not a regular');
+          return false;
+        }
+      };
+      const extraction = await ctx.model
+        .object({
+          purpose: 'extract-reservation',
+          schema: IntakeExtraction,
+          system: intakeInstructions(receivedOn),
+          prompt: `<request>\n${text}\n</request>`,
+          rules: () => extractByRules(text, receivedOn),
+        })
+        .catch(async (err: unknown) => {
+          if (!(err instanceof UnreadableRequestError)) throw err;
+          // What a person completes at the attention gate: the step's output with what was read.
+          throw new AgentError(err.code, err.message, false, { ...err.read, customer: { ...customer, regular: await regular() }, notes: text, missing: err.missing });
+        });
+      const request: ReservationRequest = {
+        partySize: extraction.partySize,
+        date: extraction.date,
+        time: extraction.time,
+        customer: { ...customer, regular: await regular() },
+        allergies: extraction.allergies,
+        notes: text,
+      };
+      ctx.span.setAttribute('baton.intake.party_size', request.partySize);
+      return request;
+    },
+  });
+}

@@ -1,4 +1,5 @@
 import { serveAgent } from '@baton/agent';
-import { intake } from './intake.js';
+import { loadConfigOrExit } from '@baton/contracts';
+import { IntakeConfig, intakeAgent } from './intake.js';
 
-await serveAgent(intake);
+await serveAgent(intakeAgent(loadConfigOrExit('agent-intake', IntakeConfig)));

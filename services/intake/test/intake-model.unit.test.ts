@@ -6,7 +6,9 @@ import { trace } from '@opentelemetry/api';
 import { ModelChain, loadModelConfig, offlineCapabilities, type AgentContext } from '@baton/agent';
 import { createLogger } from '@baton/telemetry';
 import { lastUserText, startSimulatedModelApi, type SimulatedModelApi } from '@baton/testkit';
-import { intake } from '../src/intake.js';
+import { IntakeConfig, intakeAgent } from '../src/intake.js';
+
+const intake = intakeAgent(IntakeConfig.parse({}));
 
 const logger = createLogger('intake-test', 'error');
 const customer = { id: 'cust-1', name: 'Ada Lovelace' };

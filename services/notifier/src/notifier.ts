@@ -22,7 +22,8 @@ export function messageFor(kind: NoticeKind, customer: CustomerRef, request?: Re
     case 'expired':
       return `${hello}, we could not confirm your reservation${when ? ` for ${when}` : ''} in time. Please call us.`;
     case 'cancelled':
-      return `${hello}, we could not complete your reservation${when ? ` for ${when}` : ''}; any deposit has been refunded. Please call us.`;
+      // Only what the records support: a refund still pending is said as such (`reason`).
+      return `${hello}, we could not complete your reservation${when ? ` for ${when}` : ''}; ${reason ?? 'any deposit has been refunded'}. Please call us.`;
     case 'unreadable':
       return `${hello}, we could not understand your reservation request (the day, the time or how many guests). Please call us or write again.`;
   }

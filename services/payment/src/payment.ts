@@ -1,7 +1,9 @@
 // Payment: charges the reservation deposit; its compensation refunds it. Both are effects that
-// must happen once per step, whatever happens to the task.
+// must happen once per step, whatever happens to the task. Every charge carries the step's
+// reference (its idempotency key), so an attempt whose outcome is unknown, or a refund registered
+// before the charge's answer came, finds it at the provider.
 import { z } from 'zod';
-import { defineAgent } from '@baton/agent';
+import { defineAgent, type AgentContext } from '@baton/agent';
 import { reservationAgents, type Deposit } from '@baton/workflow-reservation/contracts';
 
 export const PaymentConfig = z.object({
@@ -10,8 +12,11 @@ export const PaymentConfig = z.object({
 });
 
 export function paymentAgent(config: z.output<typeof PaymentConfig>) {
+  const chargesFor = (ctx: AgentContext, reference: string) =>
+    ctx.callExternal<Deposit[]>({ system: 'payment', method: 'GET', url: `${config.BATON_PAYMENT_URL}/charges?reference=${encodeURIComponent(reference)}`, timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS });
   return defineAgent(reservationAgents.payment, {
     async handle({ request, amountCents }, ctx) {
+      const reference = ctx.idempotencyKey;
       return ctx.effect(
         'charge',
         (idempotencyKey) =>
@@ -19,7 +24,7 @@ export function paymentAgent(config: z.output<typeof PaymentConfig>) {
             system: 'payment',
             method: 'POST',
             url: `${config.BATON_PAYMENT_URL}/charges`,
-            body: { customerId: request.customer.id, amountCents },
+            body: { customerId: request.customer.id, amountCents, reference },
             idempotencyKey,
             timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS,
           }),
@@ -27,14 +32,22 @@ export function paymentAgent(config: z.output<typeof PaymentConfig>) {
           schema: reservationAgents.payment.output,
           // An earlier attempt's outcome is unknown (it died, or the answer came too late): was the
           // card charged under our reference? Never charge again on a guess.
-          reconcile: async (key) => {
-            const [charge] = await ctx.callExternal<Deposit[]>({ system: 'payment', method: 'GET', url: `${config.BATON_PAYMENT_URL}/charges?reference=${encodeURIComponent(key)}`, timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS });
+          reconcile: async () => {
+            const [charge] = await chargesFor(ctx, reference);
             return charge ? { chargeId: charge.chargeId, amountCents: charge.amountCents } : undefined;
           },
         },
       );
     },
-    async compensate({ chargeId }, ctx) {
+    async compensate(input, ctx) {
+      let chargeId: string;
+      if ('chargeId' in input) chargeId = input.chargeId;
+      else {
+        // Registered before the charge's answer came (or with none at all): was there one?
+        const [charge] = await chargesFor(ctx, input.chargeReference);
+        if (!charge) return { refunded: true, nothingCharged: true };
+        chargeId = charge.chargeId;
+      }
       const answer = await ctx.effect(
         'refund',
         (idempotencyKey) =>

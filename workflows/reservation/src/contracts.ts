@@ -60,13 +60,24 @@ export const reservationAgents = {
   availability: defineAgentContract('availability', {
     input: z.object({ request: ReservationRequest }),
     output: TableHold,
-    compensation: { input: z.object({ holdId: z.string().min(1) }), output: z.object({ released: z.boolean() }) },
+    // Registered before the hold is asked for: by its id once known, else by the step's
+    // reference (the hold step's idempotency key), so a hold whose answer came too late is found.
+    compensation: {
+      input: z.union([z.object({ holdId: z.string().min(1) }), z.object({ holdReference: z.string().min(1) })]),
+      /** released: no hold stands (false: the table is booked). nothingHeld: there never was one. */
+      output: z.object({ released: z.boolean(), nothingHeld: z.boolean().optional() }),
+    },
   }),
   safety: defineAgentContract('safety', { input: z.object({ request: ReservationRequest, originalText: z.string() }), output: SafetyAssessment }),
   payment: defineAgentContract('payment', {
     input: z.object({ request: ReservationRequest, amountCents: z.number().int().positive() }),
     output: Deposit,
-    compensation: { input: z.object({ chargeId: z.string().min(1) }), output: z.object({ refunded: z.boolean() }) },
+    // Registered before the charge is asked for, like the hold's release.
+    compensation: {
+      input: z.union([z.object({ chargeId: z.string().min(1) }), z.object({ chargeReference: z.string().min(1) })]),
+      /** refunded: no money is kept. nothingCharged: there never was a charge. */
+      output: z.object({ refunded: z.boolean(), nothingCharged: z.boolean().optional() }),
+    },
   }),
   booking: defineAgentContract('booking', { input: z.object({ request: ReservationRequest, hold: TableHold }), output: Booking }),
   notifier: defineAgentContract('notifier', {

@@ -57,14 +57,16 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
       { customer, kind, ...(status.request ? { request: status.request } : {}), ...(status.booking ? { reservationId: status.booking.reservationId } : {}), ...(reason ? { reason } : {}) },
       { policy, handles: 'all' },
     );
-  /** Undo every effect, tell the customer, and hand whatever could not be done to a person. */
-  const unwind = async (kind: NoticeKind, outcome: ReservationState) => {
+  /** Undo every effect, tell the customer (only what the records support), and hand whatever
+   *  could not be done to a person. `outcome` is chosen once the undo is known. */
+  const unwind = async (kind: NoticeKind, outcome: ReservationState | (() => ReservationState)) => {
     run.enter('Compensating');
     const failures = await run.saga.compensate();
     run.enter('Telling customer');
-    await tell(kind, COMPENSATION_STEP).catch((err: unknown) => failures.push({ name: `notify-${kind}`, error: causeOf(err) }));
+    const refundPending = failures.some((f) => f.name === 'refund-deposit');
+    await tell(kind, COMPENSATION_STEP, refundPending ? 'your deposit will be refunded by our staff' : undefined).catch((err: unknown) => failures.push({ name: `notify-${kind}`, error: causeOf(err) }));
     if (failures.length > 0) await run.escalate(`could not finish undoing the reservation (${failures.map((f) => f.name).join(', ')})`, failures);
-    run.enter(outcome);
+    run.enter(typeof outcome === 'function' ? outcome() : outcome);
     return status;
   };
 
@@ -90,23 +92,35 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
     return status;
   }
 
+  const { workflowId } = workflowInfo();
+  /** Refunds the deposit by its charge id, or by the deposit step's reference when no answer came;
+   *  true when there was a charge to refund. */
+  const refund = async () => {
+    const input = status.deposit && 'chargeId' in status.deposit ? { chargeId: status.deposit.chargeId } : { chargeReference: `${workflowId}/deposit` };
+    const { refunded, nothingCharged } = await run.compensate('payment', 'refund-deposit', input, COMPENSATION_STEP);
+    if (!refunded) throw new Error('the payment provider did not refund the deposit');
+    return !nothingCharged;
+  };
   try {
     run.enter('Holding table');
+    // Each undo is registered before its call, by the step's reference: a hold (or charge) whose
+    // answer came too late is found and undone; nothing held means nothing to undo.
+    run.saga.add('release-hold', async () => {
+      const input = status.hold ? { holdId: status.hold.holdId } : { holdReference: `${workflowId}/hold-table` };
+      const { released, nothingHeld } = await run.compensate('availability', 'release-hold', input, COMPENSATION_STEP);
+      // Not released means the table is booked after all: a live booking stands, a person decides.
+      if (!released) throw new Error(`the POS did not release the hold (${'holdId' in input ? input.holdId : input.holdReference}): the table is booked`);
+      status.holdReleased = true;
+      if (!nothingHeld) status.compensated.push('release-hold');
+    });
     const hold = await run.step('availability', 'hold-table', { request }, { policy: AGENT_STEP, handles: ['NO_TABLE'] });
     status.hold = hold;
-    run.saga.add('release-hold', async () => {
-      const { released } = await run.compensate('availability', 'release-hold', { holdId: hold.holdId }, COMPENSATION_STEP);
-      // Not released means the table is booked after all: a live booking stands, a person decides.
-      if (!released) throw new Error(`the POS did not release hold ${hold.holdId}: the table is booked`);
-      status.holdReleased = true;
-      status.compensated.push('release-hold');
-    });
 
     run.enter('Checking safety');
     status.safety = await run.step('safety', 'safety-check', { request, originalText: input.event.data.text }, { policy: AGENT_STEP });
     if (status.safety.needsReview) {
       const outcome = await run.gate<ReservationGatePayload>({
-        gateId: `${workflowInfo().workflowId}/approval`,
+        gateId: `${workflowId}/approval`,
         gateType: gateTypeOf(status.safety.reasons),
         payload: { request, table: { tableId: hold.tableId, seats: hold.seats }, reasons: status.safety.reasons },
         options: [...APPROVAL_OPTIONS],
@@ -123,13 +137,11 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
 
     run.enter('Charging deposit');
     const amountCents = request.partySize * DEPOSIT_PER_GUEST_CENTS;
+    run.saga.add('refund-deposit', async () => {
+      if (await refund()) status.compensated.push('refund-deposit');
+    });
     try {
-      const deposit = await run.step('payment', 'deposit', { request, amountCents }, { policy: DEPOSIT_STEP, handles: 'all' });
-      status.deposit = deposit;
-      run.saga.add('refund-deposit', async () => {
-        await run.compensate('payment', 'refund-deposit', { chargeId: deposit.chargeId }, COMPENSATION_STEP);
-        status.compensated.push('refund-deposit');
-      });
+      status.deposit = await run.step('payment', 'deposit', { request, amountCents }, { policy: DEPOSIT_STEP, handles: 'all' });
     } catch (err) {
       // Fallback: a regular's table is not lost to a payment outage; anyone else's request fails.
       if (err instanceof StepAbandonedError || !request.customer.regular) throw err;
@@ -141,7 +153,11 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
     status.booking = await run.step('booking', 'book', { request, hold }, { policy: AGENT_STEP, handles: ['REFUSED_BY_PROVIDER', 'HOLD_NOT_ACTIVE'] });
   } catch (err) {
     status.failure = causeOf(err);
-    return await unwind('cancelled', run.saga.size > 0 ? 'Compensated' : 'Failed');
+    return await unwind('cancelled', () => (status.compensated.length > 0 ? 'Compensated' : 'Failed'));
+  }
+  // A waived deposit must not leave a charge behind: a charge whose answer never came is refunded.
+  if (status.deposit && 'waived' in status.deposit) {
+    await refund().catch((err: unknown) => run.escalate('a deposit was waived but a charge may stand', [{ name: 'refund-deposit', error: causeOf(err) }]));
   }
 
   // The booking stands from here on: a confirmation that cannot be sent goes to a person, it
