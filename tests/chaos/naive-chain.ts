@@ -8,7 +8,7 @@ import { createLogger } from '@baton/telemetry';
 import { stackEnv } from '@baton/testkit';
 import { availabilityAgent } from '../../services/availability/src/availability.js';
 import { bookingAgent } from '../../services/booking/src/booking.js';
-import { intake } from '../../services/intake/src/intake.js';
+import { intakeAgent } from '../../services/intake/src/intake.js';
 import { notifierAgent } from '../../services/notifier/src/notifier.js';
 import { paymentAgent } from '../../services/payment/src/payment.js';
 import { safety } from '../../services/safety/src/safety.js';
@@ -46,6 +46,7 @@ function naiveContext(workflowId: string, stepId: string): AgentContext {
 export async function runNaiveChain(event: ReservationRequested, approve: (workflowId: string) => boolean): Promise<NaiveOutcome> {
   const env = stackEnv();
   const workflowId = `naive-${event.idempotencykey}`;
+  const intake = intakeAgent({ BATON_POS_URL: env.BATON_POS_URL, BATON_POS_TIMEOUT_MS: 5_000, BATON_REGULAR_AFTER_BOOKINGS: 1 });
   const agents = {
     availability: availabilityAgent({ BATON_POS_URL: env.BATON_POS_URL, BATON_POS_TIMEOUT_MS: 5_000 }),
     payment: paymentAgent({ BATON_PAYMENT_URL: env.BATON_PAYMENT_URL, BATON_PAYMENT_TIMEOUT_MS: 5_000 }),

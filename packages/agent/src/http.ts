@@ -33,15 +33,16 @@ export async function callExternal<T>(call: ExternalCall): Promise<T> {
   const text = await response.text();
   if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
   const detail = text.slice(0, 300);
-  // 409 IDEMPOTENCY_KEY_IN_USE: an earlier attempt of this very step is still in flight there.
-  if (response.status >= 500 || response.status === 429 || response.status === 408 || detail.includes('IDEMPOTENCY_KEY_IN_USE')) {
-    throw new ExternalSystemError(call.system, `${response.status} ${detail}`);
-  }
   let code = `HTTP_${response.status}`;
   try {
-    code = (JSON.parse(text) as { code?: string }).code ?? code;
+    const answered = (JSON.parse(text) as { code?: unknown }).code;
+    if (typeof answered === 'string' && answered) code = answered;
   } catch {
     // Not JSON: keep the status code.
+  }
+  // 409 IDEMPOTENCY_KEY_IN_USE: an earlier attempt of this very step is still in flight there.
+  if (response.status >= 500 || response.status === 429 || response.status === 408 || code === 'IDEMPOTENCY_KEY_IN_USE') {
+    throw new ExternalSystemError(call.system, `${response.status} ${detail}`);
   }
   throw new AgentError(code, `${call.system}: ${response.status} ${detail}`, false);
 }

@@ -14,6 +14,9 @@ import { ModelChain } from './models/chain.js';
 import { ToolGateway } from './tools/gateway.js';
 import type { ToolConfig } from './tools/config.js';
 
+/** How far two machines' clocks may disagree (NTP keeps them well within this). */
+const CLOCK_SKEW_TOLERANCE_MS = 2_000;
+
 export interface AgentRuntimeOptions {
   bus: Bus;
   logger: Logger;
@@ -65,8 +68,10 @@ async function handleTask<C extends AgentContract>(
     'baton.task.kind': task.kind,
   };
   await inSpan(deps.tracer, `process ${msg.subject}`, { kind: SpanKind.CONSUMER, attributes }, async (span) => {
+    // The deadline was set by the orchestrator's clock and is read by this machine's: a task is
+    // skipped only when it is past by more than the clocks may disagree.
     const remainingMs = Date.parse(task.deadline) - Date.now();
-    if (remainingMs <= 0) {
+    if (remainingMs <= -CLOCK_SKEW_TOLERANCE_MS) {
       // Temporal has already timed this attempt out and scheduled the next one; running it now
       // would only race the retry. The ledger would keep the effect single, but skip the work.
       logger.warn({ deadline: task.deadline }, 'task arrived after its deadline; skipped');
@@ -78,7 +83,7 @@ async function handleTask<C extends AgentContract>(
       return;
     }
     const startedAt = performance.now();
-    const outcome = await execute(definition, task, remainingMs, span, logger, deps);
+    const outcome = await execute(definition, task, Math.max(1_000, remainingMs), span, logger, deps);
     await publishResult(deps.bus, task, outcome);
     const labels = { 'baton.agent': definition.name, 'baton.task.kind': task.kind };
     const m = batonMetrics();

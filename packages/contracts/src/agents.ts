@@ -29,7 +29,7 @@ export function defineAgentContract<const N extends string, I extends z.ZodType,
   contract: { input: I; output: O; compensation?: C },
 ): AgentContract<N, I, O, C> {
   AgentName.parse(name);
-  return { name, ...contract } as AgentContract<N, I, O, C>;
+  return { ...contract, name } as AgentContract<N, I, O, C>;
 }
 
 /** A workflow's agents, by name. */

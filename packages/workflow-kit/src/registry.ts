@@ -88,6 +88,18 @@ export class Registry {
 
   /** Imports `<dir>/<name>/src/index.ts` of every folder and checks them together: one owner per
    *  event type, gate type and workflow name; an agent shared by two workflows has one contract. */
+  /** For a service's main.ts: load, or print why not (a bad registration, a workflow's invalid
+   *  config naming its variable) and exit with status 78 (EX_CONFIG). */
+  static async loadOrExit(service: string, dir: string = DEFAULT_WORKFLOWS_DIR): Promise<Registry> {
+    try {
+      return await Registry.load(dir);
+    } catch (err) {
+      if (!(err instanceof RegistrationError) && (err as { code?: unknown }).code !== 'INVALID_CONFIG') throw err;
+      process.stderr.write(`${service}: ${(err as Error).message}\n`);
+      process.exit(78);
+    }
+  }
+
   static async load(dir: string = DEFAULT_WORKFLOWS_DIR): Promise<Registry> {
     const registrations: Array<{ folder: string; registration: WorkflowRegistration }> = [];
     for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {

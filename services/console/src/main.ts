@@ -56,7 +56,7 @@ const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADD
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
 
 const app = await createConsoleServer({
-  registry: await Registry.load(config.BATON_WORKFLOWS_DIR),
+  registry: await Registry.loadOrExit('console', config.BATON_WORKFLOWS_DIR),
   temporal,
   bus,
   logger,

@@ -19,7 +19,7 @@ const config = loadConfigOrExit(
     BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
   }),
 );
-const registry = await Registry.load(config.BATON_WORKFLOWS_DIR);
+const registry = await Registry.loadOrExit('gateway', config.BATON_WORKFLOWS_DIR);
 const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'gateway' });

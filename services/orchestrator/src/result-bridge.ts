@@ -1,8 +1,11 @@
 // The result bridge: agent results from JetStream complete (or fail) the waiting callAgent
-// activity by its task token. A result whose activity is gone (late after a timeout, or a
-// duplicate) is recognised by Temporal's NotFound answer and dropped.
+// activity by its task token. A result whose activity no longer waits (late after a timeout, a
+// duplicate, or an activity cancelled, paused or reset meanwhile) is recognised by Temporal's
+// answer and dropped. Any other failure to complete (Temporal unreachable, a token it refuses)
+// is retried by redelivery, bounded by the consumer's max_deliver, and then dead-lettered with
+// its reason: the activity's own timeout and retry policy then take over.
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
-import { ActivityNotFoundError, type AsyncCompletionClient } from '@temporalio/client';
+import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, ActivityResetError, type AsyncCompletionClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { contractSchema, consumers, streams, subjects, AgentResult, type AgentContract } from '@baton/contracts';
 import { describeIssues, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
@@ -58,7 +61,7 @@ export async function startResultBridge(options: ResultBridgeOptions): Promise<R
   });
 }
 
-type Outcome = 'completed' | 'failed' | 'rejected-output' | 'dropped-late';
+type Outcome = 'completed' | 'failed' | 'rejected-output' | 'dropped-late' | 'dropped-not-waiting';
 
 async function deliver(activities: AsyncCompletionClient, agents: ResultBridgeOptions['agents'], result: AgentResult): Promise<Outcome> {
   const token = new Uint8Array(Buffer.from(result.taskToken, 'base64'));
@@ -80,6 +83,7 @@ async function deliver(activities: AsyncCompletionClient, agents: ResultBridgeOp
     return 'completed';
   } catch (err) {
     if (err instanceof ActivityNotFoundError) return 'dropped-late';
+    if (err instanceof ActivityCancelledError || err instanceof ActivityPausedError || err instanceof ActivityResetError) return 'dropped-not-waiting';
     throw err;
   }
 }

@@ -2,10 +2,21 @@
 // contracts, its gate types (in its definition), its workflow function, and how the console
 // shows a reservation to the person deciding.
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { loadConfig } from '@baton/contracts';
 import { defineWorkflow } from '@baton/workflow-kit';
 import { ReservationRequested, reservationAgents } from './contracts.js';
 import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationStatus } from './definition.js';
 import type { ReservationInput } from './workflow.js';
+import { DEFAULT_BOOKING_POLICY } from './rules.js';
+
+/** The restaurant's booking rules, read where events start reservations (the gateway). */
+export const ReservationConfig = z.object({
+  BATON_RESERVATION_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_BOOKING_POLICY.horizonDays),
+  BATON_RESERVATION_MAX_PARTY: z.coerce.number().int().min(1).max(500).default(DEFAULT_BOOKING_POLICY.maxPartySize),
+});
+const config = loadConfig(ReservationConfig);
+const bookingPolicy = { horizonDays: config.BATON_RESERVATION_HORIZON_DAYS, maxPartySize: config.BATON_RESERVATION_MAX_PARTY };
 
 export default defineWorkflow<ReservationStatus>({
   definition: reservation,
@@ -14,7 +25,7 @@ export default defineWorkflow<ReservationStatus>({
   events: {
     'reservation.requested.v1': {
       schema: ReservationRequested,
-      start: (event: ReservationRequested) => ({ workflowId: reservationWorkflowId(event.idempotencykey), input: { event } satisfies ReservationInput }),
+      start: (event: ReservationRequested) => ({ workflowId: reservationWorkflowId(event.idempotencykey), input: { event, bookingPolicy } satisfies ReservationInput }),
     },
   },
   agents: reservationAgents,
@@ -48,3 +59,4 @@ export * from './contracts.js';
 export * from './definition.js';
 export type { ReservationInput } from './workflow.js';
 export { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_STEP, DEPOSIT_PER_GUEST_CENTS } from './policies.js';
+export { DEFAULT_BOOKING_POLICY, refusalOf, type BookingPolicy } from './rules.js';

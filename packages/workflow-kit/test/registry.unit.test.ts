@@ -1,0 +1,51 @@
+// The registry's checks: registered workflows stand side by side only when they do not clash,
+// and every clash is refused with what clashes, before any service starts on it.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { defineAgentContract, eventEnvelope } from '@baton/contracts';
+import { Registry, RegistrationError, defineWorkflow, type WorkflowRegistration } from '../src/index.js';
+
+const contract = defineAgentContract('helper', { input: z.object({ a: z.string() }), output: z.object({ b: z.string() }) });
+function workflow(type: string, over: Partial<WorkflowRegistration> = {}): WorkflowRegistration {
+  return defineWorkflow({
+    definition: { type, states: ['Doing', 'Done'], terminal: ['Done'], limitsMs: {}, gateTypes: { [`${type}.review`]: { autoApprove: false, title: 'review' } } },
+    workflowName: `${type}Workflow`,
+    workflowModule: `/nowhere/${type}.ts`,
+    events: { [`${type}.requested.v1`]: { schema: eventEnvelope(`${type}.requested.v1`, z.object({})), start: () => ({ workflowId: type, input: {} }) } },
+    agents: { helper: contract },
+    ...over,
+  });
+}
+
+describe('workflow registry', () => {
+  it('loads the repository\'s workflows: the reservation and the samples', async () => {
+    const registry = await Registry.load();
+    assert.ok(registry.types.includes('reservation'));
+    assert.equal(registry.events.get('reservation.requested.v1')?.workflow.workflowName, 'reservationWorkflow');
+    assert.ok(registry.agents.has('echo') && registry.agents.has('intake'));
+  });
+
+  it('lets two workflows share one agent declaration', () => {
+    const registry = Registry.of([workflow('errand'), workflow('chore')]);
+    assert.deepEqual(registry.types, ['errand', 'chore']);
+    assert.equal(registry.agents.get('helper'), contract);
+  });
+
+  it('refuses every clash with what clashes', () => {
+    const clash = (rs: WorkflowRegistration[], expected: RegExp) => assert.throws(() => Registry.of(rs), (err: unknown) => err instanceof RegistrationError && expected.test(err.message));
+    clash([workflow('errand'), workflow('errand')], /two workflows register the type "errand"/);
+    clash([workflow('errand'), workflow('chore', { events: workflow('errand').events })], /event type errand\.requested\.v1 is registered by both errand and chore/);
+    clash([workflow('errand'), workflow('chore', { workflowName: 'errandWorkflow' })], /errandWorkflow is exported by both errand and chore/);
+    const other = defineAgentContract('helper', { input: z.object({ a: z.number() }), output: z.object({ b: z.string() }) });
+    clash([workflow('errand'), workflow('chore', { agents: { helper: other } })], /agent helper has two different contracts/);
+    clash([workflow('errand', { agents: { helper: { ...contract, name: 'other' } } })], /table key "helper" names contract "other"/);
+    const badEvent = { 'errand.requested': workflow('errand').events['errand.requested.v1']! };
+    clash([workflow('errand', { events: badEvent })], /is not a dotted, versioned type/);
+  });
+
+  it('writes a bundle entry that exports the kit\'s workflows and every registered module', () => {
+    const entry = Registry.of([workflow('errand')]).writeWorkflowBundleEntry();
+    assert.match(entry, /entry-[0-9a-f]{16}\.ts$/);
+  });
+});
