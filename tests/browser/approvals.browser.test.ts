@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AuditRecord, streams, subjects, taskQueues } from '@baton/contracts';
+import { readStream } from '@baton/bus';
 import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
 import { type GateNotice } from '@baton/workflow-kit';
@@ -39,28 +40,12 @@ describe('approval console (headless Chromium)', () => {
   }
 
   async function auditOf(workflowId: string): Promise<AuditRecord[]> {
-    const info = await stack.bus.jsm.streams.info(streams.audit);
-    const consumer = await stack.bus.js.consumers.get(streams.audit);
-    const out: AuditRecord[] = [];
-    for await (const m of await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })) {
-      const record = AuditRecord.parse(m.json());
-      if (record.workflowId === workflowId) out.push(record);
-      if (m.info.pending === 0) break;
-    }
-    return out;
+    return (await readStream(stack.bus, streams.audit, { parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.workflowId === workflowId);
   }
 
   async function gateNotices(workflowId: string): Promise<Array<{ type: string; data: GateNotice }>> {
-    const info = await stack.bus.jsm.streams.info(streams.notices);
-    const consumer = await stack.bus.js.consumers.get(streams.notices, { filter_subjects: [subjects.notice('gate.>')] });
-    const out: Array<{ type: string; data: GateNotice }> = [];
-    if (info.state.messages === 0) return out;
-    for await (const m of await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })) {
-      const envelope = m.json<{ type: string; data: GateNotice }>();
-      if (envelope.data.workflowId === workflowId) out.push(envelope);
-      if (m.info.pending === 0) break;
-    }
-    return out;
+    const notices = await readStream<{ type: string; data: GateNotice }>(stack.bus, streams.notices, { filterSubject: subjects.notice('gate.>') });
+    return notices.map((m) => m.value).filter((n) => n.data.workflowId === workflowId);
   }
 
   async function decideInPage(page: Page, workflowId: string, decision: 'approve' | 'decline' | 'approve-with-changes', reason: string) {
@@ -232,17 +217,8 @@ describe('approval console (headless Chromium)', () => {
     assert.deepEqual(autoDone.autoApproved, { count: N, threshold: N });
     assert.equal(autoDone.gate?.decidedBy, 'earned-trust');
     assert.ok(!(await auditOf(auto)).some((r) => r.kind === 'workflow.transition' && r.detail.to === 'Awaiting approval'), 'never waited for a person');
-    const switches = async () => {
-      const info = await stack.bus.jsm.streams.info(streams.audit);
-      const consumer = await stack.bus.js.consumers.get(streams.audit, { filter_subjects: [subjects.audit('trust.switched')] });
-      const out: AuditRecord[] = [];
-      if (info.state.messages === 0) return out;
-      for await (const m of await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })) {
-        out.push(AuditRecord.parse(m.json()));
-        if (m.info.pending === 0) break;
-      }
-      return out.filter((r) => r.subject === 'reservation.large-party');
-    };
+    const switches = async () =>
+      (await readStream(stack.bus, streams.audit, { filterSubject: subjects.audit('trust.switched'), parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.subject === 'reservation.large-party');
     assert.equal((await switches()).at(-1)?.detail.autoApprove, true, 'the switch on is in the audit trail');
 
     // A gate with a higher bar still opens; declining it resets the count and switches auto-approval off.

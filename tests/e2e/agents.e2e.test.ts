@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { context, trace } from '@opentelemetry/api';
 import { ArtifactStore, ToolGateway, ToolNotAllowedError } from '@baton/agent';
 import { AuditRecord, ArtifactRef, BaseServiceConfig, loadConfig, streams, taskQueues } from '@baton/contracts';
+import { readStream } from '@baton/bus';
 import { createLogger, startTelemetry } from '@baton/telemetry';
 import { fetchTrace, lastUserText, postEvent, reservationEvent, servicesOf, stackEnv, startSimulatedModelApi, waitFor, type ChatRequest, type JaegerTrace, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
 import type { AgentStepInput } from '@baton/workflow-kit';
@@ -179,13 +180,5 @@ function tagsOf(found: JaegerTrace, operation: string): Record<string, unknown> 
 }
 
 async function auditRecords(stack: Stack): Promise<AuditRecord[]> {
-  const info = await stack.bus.jsm.streams.info(streams.audit);
-  if (info.state.messages === 0) return [];
-  const consumer = await stack.bus.js.consumers.get(streams.audit);
-  const out: AuditRecord[] = [];
-  for await (const m of await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })) {
-    out.push(AuditRecord.parse(m.json()));
-    if (m.info.pending === 0) break;
-  }
-  return out;
+  return (await readStream(stack.bus, streams.audit, { parse: (v) => AuditRecord.parse(v) })).map((m) => m.value);
 }

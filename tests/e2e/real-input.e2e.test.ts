@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
 import { subjects } from '@baton/contracts';
-import { deadLetters, postEvent, reservationEvent, waitFor } from '@baton/testkit';
+import { execFileSync } from 'node:child_process';
+import { deadLetters, postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { messaging, pos, startStack, waitForState, type Stack } from './support.js';
 
@@ -64,6 +65,20 @@ describe('real guests\' input', () => {
     assert.equal(done.request?.customer.regular, false, 'no earlier booking in the POS');
     assert.ok(done.deposit && 'chargeId' in done.deposit, 'the deposit was charged, not waived');
     assert.equal(done.deposit.amountCents, 2_000);
+  });
+
+  it('approves with changes from the command line, as the console does', async () => {
+    const { workflowId } = await start('Table for 4, Saturday 8pm, allergic to sesame');
+    await waitForState(stack, workflowId, 'Awaiting approval');
+    const out = execFileSync('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve-with-changes', '--by', 'mia', '--reason', 'one guest cancelled', '--changes', '{"partySize":3}'], {
+      cwd: repoRoot,
+      env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS },
+      encoding: 'utf8',
+    });
+    assert.equal(JSON.parse(out).decision, 'approve-with-changes');
+    const done = await waitForState(stack, workflowId, 'Confirmed');
+    assert.equal(done.request?.partySize, 3);
+    assert.equal(done.decision?.decidedBy, 'mia');
   });
 
   it('refuses a date in the past before anything is held, and tells the guest why', async () => {

@@ -3,7 +3,7 @@
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { contractSchema, consumers, streams, subjects, AgentTask, type AgentContract, type AgentErrorInfo, type AgentResult } from '@baton/contracts';
 import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
-import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
+import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import type { AgentContext, AgentDefinition, EffectCallOptions } from './define.js';
 import { BreakerRegistry, type BreakerOptions } from './breaker.js';
 import { AgentError } from './errors.js';
@@ -57,10 +57,7 @@ async function handleTask<C extends AgentContract>(
 ): Promise<void> {
   const logger = deps.logger.child({ workflowId: task.workflowId, stepId: task.stepId, attempt: task.attempt, kind: task.kind });
   const attributes = {
-    'messaging.system': 'nats',
-    'messaging.operation.type': 'process',
-    'messaging.destination.name': msg.subject,
-    'messaging.message.id': task.taskId,
+    ...messagingAttributes('process', msg.subject, task.taskId),
     'baton.agent': definition.name,
     'baton.workflow.id': task.workflowId,
     'baton.step': task.stepId,

@@ -4,7 +4,7 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import { inSpan, injectTraceHeaders } from '@baton/telemetry';
+import { inSpan, injectTraceHeaders, messagingAttributes } from '@baton/telemetry';
 
 const tracer = trace.getTracer('baton-bus');
 
@@ -16,14 +16,7 @@ export interface PublishOptions {
 
 export async function publishJson(js: JetStreamClient, subject: string, value: unknown, options: PublishOptions): Promise<PubAck> {
   const body = JSON.stringify(value);
-  const attributes = {
-    'messaging.system': 'nats',
-    'messaging.operation.type': 'send',
-    'messaging.operation.name': 'publish',
-    'messaging.destination.name': subject,
-    'messaging.message.id': options.msgID,
-    'messaging.message.body.size': Buffer.byteLength(body),
-  };
+  const attributes = { ...messagingAttributes('send', subject, options.msgID), 'messaging.message.body.size': Buffer.byteLength(body) };
   return inSpan(tracer, `send ${subject}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
     const h = natsHeaders();
     for (const [k, v] of Object.entries({ ...options.headers, ...injectTraceHeaders(context.active()) })) h.set(k, v);

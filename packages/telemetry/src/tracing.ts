@@ -108,3 +108,15 @@ export function extractTraceContext(get: (name: string) => string | undefined) {
     get: (_carrier, key) => get(key),
   });
 }
+
+/** The OpenTelemetry messaging attributes of one NATS publish (`send`) or consumption (`process`),
+ *  named as the semantic conventions name them; Baton's own attributes go beside them. */
+export function messagingAttributes(operation: 'send' | 'process', subject: string, messageId?: string): Record<string, string> {
+  return {
+    'messaging.system': 'nats',
+    'messaging.operation.type': operation,
+    ...(operation === 'send' ? { 'messaging.operation.name': 'publish' } : {}),
+    'messaging.destination.name': subject,
+    ...(messageId !== undefined ? { 'messaging.message.id': messageId } : {}),
+  };
+}

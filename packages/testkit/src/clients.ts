@@ -2,7 +2,7 @@
 // simulators, and a factory for reservation events.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { connectBus, ensureTopology, type Bus } from '@baton/bus';
+import { connectBus, ensureTopology, readStream, type Bus } from '@baton/bus';
 import { streams, type DeadLetter } from '@baton/contracts';
 import type { ReservationRequested } from '@baton/workflow-reservation';
 import { stackEnv } from './env.js';
@@ -47,16 +47,7 @@ export async function postEvent(payload: unknown, headers: Record<string, string
 
 /** Dead letters currently stored, read through a throwaway ordered consumer. */
 export async function deadLetters(bus: Bus): Promise<Array<DeadLetter & { seq: number }>> {
-  const info = await bus.jsm.streams.info(streams.deadLetters);
-  if (info.state.messages === 0) return [];
-  const consumer = await bus.js.consumers.get(streams.deadLetters);
-  const out: Array<DeadLetter & { seq: number }> = [];
-  const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
-  for await (const m of batch) {
-    out.push({ ...(m.json() as DeadLetter), seq: m.seq });
-    if (m.info.pending === 0) break;
-  }
-  return out;
+  return (await readStream<DeadLetter>(bus, streams.deadLetters)).map(({ seq, value }) => ({ ...value, seq }));
 }
 
 export async function getJson<T>(url: string): Promise<T> {

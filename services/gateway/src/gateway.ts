@@ -6,7 +6,7 @@ import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
-import { batonMetrics, inSpan, type Logger } from '@baton/telemetry';
+import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaims } from './event-claims.js';
 
@@ -65,7 +65,7 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
       inSpan(
         deps.tracer,
         `process ${msg.subject}`,
-        { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.destination.name': msg.subject } },
+        { kind: SpanKind.CONSUMER, attributes: messagingAttributes('process', msg.subject) },
         async (span) => {
           const validation = validateEvent(deps.registry, msg.json());
           if (!validation.ok) {

@@ -9,7 +9,7 @@ import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, Act
 import { ApplicationFailure } from '@temporalio/common';
 import { contractSchema, consumers, streams, subjects, AgentResult, type AgentContract } from '@baton/contracts';
 import { describeIssues, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
-import { inSpan, type Logger } from '@baton/telemetry';
+import { inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 
 export interface ResultBridgeOptions {
   bus: Bus;
@@ -40,10 +40,7 @@ export async function startResultBridge(options: ResultBridgeOptions): Promise<R
         {
           kind: SpanKind.CONSUMER,
           attributes: {
-            'messaging.system': 'nats',
-            'messaging.operation.type': 'process',
-            'messaging.destination.name': msg.subject,
-            'messaging.message.id': result.taskId,
+            ...messagingAttributes('process', msg.subject, result.taskId),
             'baton.agent': result.agent,
             'baton.workflow.id': result.workflowId,
             'baton.step': result.stepId,

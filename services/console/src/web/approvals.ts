@@ -2,7 +2,7 @@
 // status), a workflow's timeline (the audit stream), and earned trust per gate type.
 import type { Client } from '@temporalio/client';
 import { AuditRecord, streams } from '@baton/contracts';
-import { openTrust, type Bus } from '@baton/bus';
+import { openTrust, readStream, type Bus } from '@baton/bus';
 import { AWAITING_DECISION, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type Registry, type TrustRecord, type WorkflowStatus } from '@baton/workflow-kit';
 
 export interface PendingGate {
@@ -42,19 +42,11 @@ export function rolesAllowed(status: WorkflowStatus): string[] {
   return gate ? gate.tiers.slice(gate.tier).map((t) => t.role) : [];
 }
 
-/** The audit records of one workflow, oldest first. Reads the stream through a throwaway
- *  ordered consumer; records carry the workflow id in their body, not their subject. */
+/** The audit records of one workflow, oldest first (records carry the workflow id in their body,
+ *  not their subject). */
 export async function timeline(bus: Bus, workflowId: string): Promise<AuditRecord[]> {
-  const info = await bus.jsm.streams.info(streams.audit);
-  if (info.state.messages === 0) return [];
-  const consumer = await bus.js.consumers.get(streams.audit);
-  const out: AuditRecord[] = [];
-  for await (const m of await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })) {
-    const parsed = AuditRecord.safeParse(m.json());
-    if (parsed.success && parsed.data.workflowId === workflowId) out.push(parsed.data);
-    if (m.info.pending === 0) break;
-  }
-  return out;
+  const records = await readStream(bus, streams.audit, { parse: (v) => AuditRecord.safeParse(v) });
+  return records.flatMap(({ value }) => (value.success && value.data.workflowId === workflowId ? [value.data] : []));
 }
 
 export interface TrustRow {

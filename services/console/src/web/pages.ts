@@ -1,5 +1,6 @@
 // Server-rendered HTML of the operations views: no front-end build, every value escaped.
 import type { OpsView } from './ops.js';
+import { STYLE } from './style.js';
 
 export interface Links {
   temporalUi: string;
@@ -30,15 +31,7 @@ export function opsPage(view: OpsView, links: Links, window: string, flash: { ki
   const states = [...new Set(view.outcomes.flatMap((o) => Object.keys(o.counts)))];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton · operations</title>
-<style>
- body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2433;background:#f7f8fa}
- h1{font-size:20px;margin:0 0 4px} h2{font-size:15px;margin:28px 0 8px}
- table{border-collapse:collapse;background:#fff;min-width:480px} td,th{border:1px solid #dde1e8;padding:5px 10px;text-align:left;vertical-align:top}
- th{background:#eef1f5;font-weight:600} .num{text-align:right;font-variant-numeric:tabular-nums} .empty{color:#7a8599}
- .open{color:#b42318;font-weight:600} .half-open{color:#b54708;font-weight:600} .closed{color:#067647}
- .flash{padding:8px 12px;margin:12px 0;border-radius:4px} .flash.ok{background:#ecfdf3} .flash.error{background:#fef3f2}
- textarea{width:420px;height:70px;font:12px monospace} .reason{max-width:460px} nav a{margin-right:10px}
-</style></head><body>
+${STYLE}</head><body>
 <nav><a href="/inbox">Approvals</a></nav>
 <h1>Baton · operations</h1>
 <nav>Window: ${WINDOWS.map(([w, label]) => (w === window ? `<strong>${label}</strong>` : `<a href="/ops?window=${w}">${label}</a>`)).join(' ')}</nav>
