@@ -34,6 +34,9 @@ bash "$HERE/stack.sh" start
 echo "test: typecheck"
 "$HERE/pnpm.sh" exec tsc -p tsconfig.json --noEmit
 
+echo "test: lint (eslint.config.js)"
+"$HERE/pnpm.sh" exec eslint --max-warnings 0 .
+
 shopt -s nullglob
 if [ -n "$only" ]; then
   read -r -a files <<<"$only"

@@ -86,7 +86,11 @@ interface Words {
 
 const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
   en: {
-    numbers: { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20 },
+    numbers: {
+      one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
+      twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+      twenty: 20,
+    },
     hourWords: {},
     partyNouns: ['people', 'persons', 'person', 'guests', 'guest', 'pax', 'adults', 'diners', 'covers', 'ppl', 'pers'],
     partyPreps: ['for'],
@@ -128,7 +132,11 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     dayOfMonth: [String.raw`(\d{1,2})(?:st|nd|rd|th)`],
   },
   es: {
-    numbers: { uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11, doce: 12, trece: 13, catorce: 14, quince: 15, dieciseis: 16, diecisiete: 17, dieciocho: 18, diecinueve: 19, veinte: 20 },
+    numbers: {
+      uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11,
+      doce: 12, trece: 13, catorce: 14, quince: 15, dieciseis: 16, diecisiete: 17, dieciocho: 18, diecinueve: 19,
+      veinte: 20,
+    },
     hourWords: { una: 1 },
     partyNouns: ['personas', 'persona', 'comensales', 'comensal', 'adultos', 'invitados', 'pax', 'pers'],
     partyPreps: ['para'],
@@ -171,7 +179,10 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     dayOfMonth: [String.raw`(?:el\s+)?dia\s+(\d{1,2})`, String.raw`el\s+(\d{1,2})`],
   },
   fr: {
-    numbers: { deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12, treize: 13, quatorze: 14, quinze: 15, seize: 16, 'dix sept': 17, 'dix huit': 18, 'dix neuf': 19, vingt: 20 },
+    numbers: {
+      deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12,
+      treize: 13, quatorze: 14, quinze: 15, seize: 16, 'dix sept': 17, 'dix huit': 18, 'dix neuf': 19, vingt: 20,
+    },
     hourWords: { une: 1, un: 1 },
     partyNouns: ['personnes', 'personne', 'couverts', 'convives', 'adultes', 'invites', 'pers', 'pax'],
     partyPreps: ['pour'],
@@ -211,7 +222,11 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     dayOfMonth: [String.raw`le\s+(\d{1,2})(?:er)?`],
   },
   de: {
-    numbers: { eins: 1, zwei: 2, zwo: 2, drei: 3, vier: 4, funf: 5, fuenf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10, elf: 11, zwolf: 12, zwoelf: 12, dreizehn: 13, vierzehn: 14, funfzehn: 15, fuenfzehn: 15, sechzehn: 16, siebzehn: 17, achtzehn: 18, neunzehn: 19, zwanzig: 20 },
+    numbers: {
+      eins: 1, zwei: 2, zwo: 2, drei: 3, vier: 4, funf: 5, fuenf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9,
+      zehn: 10, elf: 11, zwolf: 12, zwoelf: 12, dreizehn: 13, vierzehn: 14, funfzehn: 15, fuenfzehn: 15,
+      sechzehn: 16, siebzehn: 17, achtzehn: 18, neunzehn: 19, zwanzig: 20,
+    },
     hourWords: { ein: 1 },
     partyNouns: ['personen', 'person', 'leute', 'gaste', 'gaeste', 'erwachsene', 'pers', 'pax'],
     partyPreps: ['fur', 'fuer'],
@@ -255,7 +270,11 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     dayOfMonth: [String.raw`(?:am|den|dem|zum|vom)\s+(\d{1,2})\.`],
   },
   it: {
-    numbers: { uno: 1, due: 2, tre: 3, quattro: 4, cinque: 5, sei: 6, sette: 7, otto: 8, nove: 9, dieci: 10, undici: 11, dodici: 12, tredici: 13, quattordici: 14, quindici: 15, sedici: 16, diciassette: 17, diciotto: 18, diciannove: 19, venti: 20 },
+    numbers: {
+      uno: 1, due: 2, tre: 3, quattro: 4, cinque: 5, sei: 6, sette: 7, otto: 8, nove: 9, dieci: 10, undici: 11,
+      dodici: 12, tredici: 13, quattordici: 14, quindici: 15, sedici: 16, diciassette: 17, diciotto: 18,
+      diciannove: 19, venti: 20,
+    },
     hourWords: { una: 1 },
     partyNouns: ['persone', 'persona', 'ospiti', 'coperti', 'adulti', 'invitati', 'pax'],
     partyPreps: ['per'],
@@ -298,7 +317,11 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     dayOfMonth: [String.raw`(?:il|giorno)\s+(\d{1,2})`, String.raw`l'(\d{1,2})`],
   },
   pt: {
-    numbers: { dois: 2, duas: 2, tres: 3, quatro: 4, cinco: 5, seis: 6, sete: 7, oito: 8, nove: 9, dez: 10, onze: 11, doze: 12, treze: 13, catorze: 14, quatorze: 14, quinze: 15, dezesseis: 16, dezasseis: 16, dezessete: 17, dezassete: 17, dezoito: 18, dezenove: 19, dezanove: 19, vinte: 20 },
+    numbers: {
+      dois: 2, duas: 2, tres: 3, quatro: 4, cinco: 5, seis: 6, sete: 7, oito: 8, nove: 9, dez: 10, onze: 11,
+      doze: 12, treze: 13, catorze: 14, quatorze: 14, quinze: 15, dezesseis: 16, dezasseis: 16, dezessete: 17,
+      dezassete: 17, dezoito: 18, dezenove: 19, dezanove: 19, vinte: 20,
+    },
     hourWords: { uma: 1, um: 1 },
     partyNouns: ['pessoas', 'pessoa', 'convidados', 'adultos', 'lugares', 'pax'],
     partyPreps: ['para', 'pra'],

@@ -38,7 +38,14 @@ export function registerPayments(sim: SimulatorContext): void {
     const charge = await sim.store.get<Charge>(`charges.${body.chargeId}`);
     if (!charge) return { status: 404, body: { code: 'NO_SUCH_CHARGE', message: `charge ${body.chargeId} does not exist` } };
     // One refund per charge, whatever the key: the refund's id is the charge's.
-    const refund: Refund = { refundId: charge.chargeId, chargeId: charge.chargeId, amountCents: charge.amountCents, idempotencyKey: effect.idempotencyKey, reference: effect.reference, createdAt: new Date().toISOString() };
+    const refund: Refund = {
+      refundId: charge.chargeId,
+      chargeId: charge.chargeId,
+      amountCents: charge.amountCents,
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
+      createdAt: new Date().toISOString(),
+    };
     const first = await sim.store.create(`refunds.${refund.refundId}`, refund);
     await sim.store.put(`charges.${charge.chargeId}`, { ...charge, refunded: true });
     const stored = first ? refund : await sim.store.get<Refund>(`refunds.${refund.refundId}`);

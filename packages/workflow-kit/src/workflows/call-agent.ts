@@ -76,6 +76,7 @@ export async function compensateAgent<T extends AgentTable, A extends Compensabl
 export function agentsOf<T extends AgentTable>() {
   return {
     call: <A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, policy?: StepPolicy, options?: CallOptions) => callAgent<T, A>(agent, stepId, input, policy, options),
-    compensate: <A extends CompensableIn<T>>(agent: A, stepId: string, input: CompensationInput<T[A]>, policy?: StepPolicy, options?: CallOptions) => compensateAgent<T, A>(agent, stepId, input, policy, options),
+    compensate: <A extends CompensableIn<T>>(agent: A, stepId: string, input: CompensationInput<T[A]>, policy?: StepPolicy, options?: CallOptions) =>
+      compensateAgent<T, A>(agent, stepId, input, policy, options),
   };
 }

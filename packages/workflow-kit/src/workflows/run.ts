@@ -228,7 +228,15 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     const policy = this.definition.gateTypes[request.gateType];
     if (!policy) throw ApplicationFailure.nonRetryable(`gate type "${request.gateType}" is not declared by workflow ${this.definition.type}`, 'UNDECLARED_GATE_TYPE');
     const gate = new HumanGate<P>(
-      { gateId: request.gateId, gateType: request.gateType, payload: request.payload, options: request.options, tiers: request.tiers ?? DEFAULT_APPROVAL_TIERS, safeDefault: request.safeDefault, ...(request.applyChanges ? { applyChanges: request.applyChanges } : {}) },
+      {
+        gateId: request.gateId,
+        gateType: request.gateType,
+        payload: request.payload,
+        options: request.options,
+        tiers: request.tiers ?? DEFAULT_APPROVAL_TIERS,
+        safeDefault: request.safeDefault,
+        ...(request.applyChanges ? { applyChanges: request.applyChanges } : {}),
+      },
       { onEvent: (event, view, decision) => this.onGateEvent(event, view, decision) },
     );
     this.show(gate as unknown as HumanGate<unknown>);
@@ -275,7 +283,8 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   // ---- internals -----------------------------------------------------------------------------
 
   private invoke(policy: StepPolicy | undefined, request: { agent: string; kind: 'run' | 'compensate'; stepId: string; input: unknown; round: number }): Promise<unknown> {
-    return stepActivities(policy ?? DEFAULT_STEP_POLICY).callAgent({ agent: request.agent, kind: request.kind, stepId: request.stepId, input: request.input, ...(request.round ? { round: request.round } : {}) });
+    const { agent, kind, stepId, input, round } = request;
+    return stepActivities(policy ?? DEFAULT_STEP_POLICY).callAgent({ agent, kind, stepId, input, ...(round ? { round } : {}) });
   }
 
   private record(stepId: string, agent: string, kind: StepRecord['kind'], input: unknown): StepRecord {

@@ -65,7 +65,14 @@ export async function trustRows(bus: Bus, registry: Registry, threshold = DEFAUL
     [...registry.gateTypes].map(async ([gateType, policy]) => {
       const entry = await kv.get(gateType);
       const record = entry && entry.operation === 'PUT' && entry.length > 0 ? entry.json<TrustRecord>() : undefined;
-      return { gateType, workflowType: policy.workflowType, count: record?.count ?? 0, autoApprove: record?.autoApprove ?? false, policyAllows: policy.autoApprove, threshold: record?.threshold ?? threshold };
+      return {
+        gateType,
+        workflowType: policy.workflowType,
+        count: record?.count ?? 0,
+        autoApprove: record?.autoApprove ?? false,
+        policyAllows: policy.autoApprove,
+        threshold: record?.threshold ?? threshold,
+      };
     }),
   );
 }

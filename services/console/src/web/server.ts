@@ -151,7 +151,8 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const view = deps.registry.workflow(status.workflowType)?.view;
     const customerId = view?.customerId?.(status);
     const history = customerId && view?.successState ? { previous: await previousCases(deps.temporal, status.workflowType, customerId, view.successState, workflowId) } : undefined;
-    return html(reply, gatePage(workflowId, status, { workflowType: status.workflowType, view, history }, deps.links, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+    const context = { workflowType: status.workflowType, view, history };
+    return html(reply, gatePage(workflowId, status, context, deps.links, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
   });
   app.post('/gates/:workflowId/decide', { preHandler: csrfCheck }, async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
