@@ -52,6 +52,10 @@ temporal_bin() { # the temporal binary of the running/started server, for the he
   cat "$RUN_DIR/temporal.bin" 2>/dev/null || "$HERE/obtain.sh" temporal 2>/dev/null
 }
 
+# The dev server's defaults poll its one history shard's transfer queue 20 times a second, which
+# adds ~50 ms to every workflow task; these settings make the local floor honest (see bench/).
+DEV_DYNAMIC_CONFIG=(history.transferProcessorMaxPollRPS=1000 matching.numTaskqueueReadPartitions=1 matching.numTaskqueueWritePartitions=1)
+
 # Baton's Temporal search attributes. start-dev registers them only when it creates its
 # database, so ensure_search_attributes also adds any missing to an existing one.
 SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool BatonCustomer=Keyword)
@@ -96,8 +100,9 @@ launch() { # name, bin: start detached, print the pid
       mkdir -p "$DATA_DIR"
       args=(server start-dev --ip "$H" --port "$BATON_TEMPORAL_PORT" --ui-port "$BATON_TEMPORAL_UI_PORT"
         --http-port "$BATON_TEMPORAL_HTTP_PORT" --metrics-port "$BATON_TEMPORAL_METRICS_PORT"
-        --db-filename "$DATA_DIR/temporal.db" --sqlite-pragma journal_mode=WAL
+        --db-filename "$DATA_DIR/temporal.db" --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL
         --log-level warn)
+      for dc in "${DEV_DYNAMIC_CONFIG[@]}"; do args+=(--dynamic-config-value "$dc"); done
       for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
       # "default" is always created; naming it again is an error.
       [ "$BATON_TEMPORAL_NAMESPACE" = default ] || args+=(--namespace "$BATON_TEMPORAL_NAMESPACE") ;;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): set-up, a fresh test stack on its own ports and state folder,
-# typecheck, unit tests, then end-to-end tests against the real servers. Stops the stack after.
+# typecheck, lint, unit and integration tests, then end-to-end tests against the real servers.
+# Stops the stack after.
 #
 # The run always uses its own stack: BATON_* variables from the calling shell are cleared so a
 # sourced demo profile can never point the tests at the demo servers. BATON_PROFILE=test-<name>
