@@ -1,7 +1,8 @@
 // The reservation's declared states, gate types and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
-import type { GateView, KitState, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { Booking, Deposit, ReservationRequest, SafetyAssessment, TableHold } from './contracts.js';
+import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
+import type { Booking, Deposit, ReservationRequest, ReservationRequested, SafetyAssessment, TableHold } from './contracts.js';
+import type { BookingPolicy } from './rules.js';
 
 export const ReservationStates = [
   'Understanding request',
@@ -76,6 +77,18 @@ export interface ReservationStatus extends WorkflowStatus<ReservationState> {
   holdReleased: boolean;
   /** Why a business rule refused the request (a past date, a party too large, too far ahead). */
   refusal?: string;
+}
+
+/** What starts a reservation: the event, and what tests or a deployment override. */
+export interface ReservationInput extends RunOptions<ReservationState> {
+  event: ReservationRequested;
+  /** How long a flagged request waits for a person (one tier, a manager). Ignored when
+   *  `approvalTiers` is given. */
+  approvalTimeoutMs?: number;
+  /** Who may decide a flagged request, tier by tier; default DEFAULT_APPROVAL_TIERS. */
+  approvalTiers?: GateTier[];
+  /** The restaurant's booking horizon and largest party (the gateway sets it from config). */
+  bookingPolicy?: BookingPolicy;
 }
 
 export const workflowTypes = { reservation: 'reservationWorkflow' } as const;

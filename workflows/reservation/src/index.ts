@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { loadConfig } from '@baton/contracts';
 import { defineWorkflow } from '@baton/workflow-kit';
 import { ReservationRequested, reservationAgents } from './contracts.js';
-import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationStatus } from './definition.js';
-import type { ReservationInput } from './workflow.js';
+import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationInput, type ReservationStatus } from './definition.js';
 import { DEFAULT_BOOKING_POLICY } from './rules.js';
 
 /** The restaurant's booking rules, read where events start reservations (the gateway). */
@@ -57,6 +56,5 @@ export default defineWorkflow<ReservationStatus>({
 
 export * from './contracts.js';
 export * from './definition.js';
-export type { ReservationInput } from './workflow.js';
 export { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_STEP, DEPOSIT_PER_GUEST_CENTS } from './policies.js';
 export { DEFAULT_BOOKING_POLICY, refusalOf, type BookingPolicy } from './rules.js';

@@ -1,6 +1,10 @@
-// Business checks on a request intake has read, before anything is held: code on the route, so
-// no text in the request and no model output can skip them. Pure: the workflow passes the day
+// The reservation's business rules, code on the route so no text in the request and no model
+// output can skip them: the checks on a request before anything is held, which gate a flagged
+// request meets, and what a person may change when approving. Pure: the workflow passes the day
 // the request was taken and the restaurant's policy.
+import { GateRefusedError } from '@baton/workflow-kit/workflow';
+import type { ReservationRequest } from './contracts.js';
+import type { GateType, ReservationGatePayload } from './definition.js';
 
 export interface BookingPolicy {
   /** How far ahead a table can be booked, in days from the day the request was taken. */
@@ -21,4 +25,24 @@ export function refusalOf(request: { date: string; partySize: number }, received
   if (request.partySize < 1) return 'a reservation needs at least one guest';
   if (request.partySize > policy.maxPartySize) return `we can seat at most ${policy.maxPartySize} guests at once`;
   return undefined;
+}
+
+/** The gate a flagged request meets: allergies first (never auto-approved), then party size. */
+export function gateTypeOf(reasons: Array<{ code: string }>): GateType {
+  if (reasons.some((r) => r.code === 'ALLERGY')) return 'reservation.allergy';
+  if (reasons.some((r) => r.code === 'LARGE_PARTY')) return 'reservation.large-party';
+  return 'reservation.review';
+}
+
+/** What approve-with-changes may change: the party size (within the held table) and the notes. */
+export function applyChanges(payload: ReservationGatePayload, changes: Record<string, unknown>): ReservationGatePayload {
+  const { partySize, notes, ...rest } = changes;
+  if (Object.keys(rest).length) throw new GateRefusedError(`only partySize and notes may change, not ${Object.keys(rest).join(', ')}`);
+  if (partySize !== undefined && (!Number.isInteger(partySize) || (partySize as number) < 1 || (partySize as number) > 50)) throw new GateRefusedError('partySize must be a whole number from 1 to 50');
+  if (notes !== undefined && (typeof notes !== 'string' || notes.length > 2000)) throw new GateRefusedError('notes must be text of at most 2000 characters');
+  if (partySize !== undefined && (partySize as number) > payload.table.seats) {
+    throw new GateRefusedError(`a party of ${String(partySize)} does not fit table ${payload.table.tableId} (${payload.table.seats} seats)`);
+  }
+  const request: ReservationRequest = { ...payload.request, ...(partySize !== undefined ? { partySize: partySize as number } : {}), ...(notes !== undefined ? { notes: notes as string } : {}) };
+  return { ...payload, request };
 }

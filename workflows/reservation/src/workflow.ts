@@ -4,44 +4,13 @@
 // kit does states, audit, search attributes, stuck watch, gates and the attention gate for a
 // step that fails for good. Types only from the contracts: no zod in the workflow sandbox.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, BatonCustomer, DEFAULT_APPROVAL_TIERS, GateRefusedError, StepAbandonedError, causeOf, runWorkflow, type GateTier, type RunOptions, type WorkflowRun } from '@baton/workflow-kit/workflow';
-import type { NoticeKind, ReservationAgents, ReservationRequest, ReservationRequested } from './contracts.js';
-import { reservation, type GateType, type ReservationGatePayload, type ReservationState, type ReservationStatus } from './definition.js';
+import { APPROVAL_OPTIONS, BatonCustomer, DEFAULT_APPROVAL_TIERS, StepAbandonedError, causeOf, runWorkflow, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import type { NoticeKind, ReservationAgents, ReservationRequest } from './contracts.js';
+import { reservation, type ReservationGatePayload, type ReservationInput, type ReservationState, type ReservationStatus } from './definition.js';
 import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
-import { DEFAULT_BOOKING_POLICY, refusalOf, type BookingPolicy } from './rules.js';
-
-export interface ReservationInput extends RunOptions<ReservationState> {
-  event: ReservationRequested;
-  /** How long a flagged request waits for a person (one tier, a manager). Ignored when
-   *  `approvalTiers` is given. */
-  approvalTimeoutMs?: number;
-  /** Who may decide a flagged request, tier by tier; default DEFAULT_APPROVAL_TIERS. */
-  approvalTiers?: GateTier[];
-  /** The restaurant's booking horizon and largest party (the gateway sets it from config). */
-  bookingPolicy?: BookingPolicy;
-}
+import { DEFAULT_BOOKING_POLICY, applyChanges, gateTypeOf, refusalOf } from './rules.js';
 
 type Run = WorkflowRun<ReservationState, ReservationAgents, ReservationStatus>;
-
-/** The gate a flagged request meets: allergies first (never auto-approved), then party size. */
-function gateTypeOf(reasons: Array<{ code: string }>): GateType {
-  if (reasons.some((r) => r.code === 'ALLERGY')) return 'reservation.allergy';
-  if (reasons.some((r) => r.code === 'LARGE_PARTY')) return 'reservation.large-party';
-  return 'reservation.review';
-}
-
-/** What approve-with-changes may change: the party size (within the held table) and the notes. */
-function applyChanges(payload: ReservationGatePayload, changes: Record<string, unknown>): ReservationGatePayload {
-  const { partySize, notes, ...rest } = changes;
-  if (Object.keys(rest).length) throw new GateRefusedError(`only partySize and notes may change, not ${Object.keys(rest).join(', ')}`);
-  if (partySize !== undefined && (!Number.isInteger(partySize) || (partySize as number) < 1 || (partySize as number) > 50)) throw new GateRefusedError('partySize must be a whole number from 1 to 50');
-  if (notes !== undefined && (typeof notes !== 'string' || notes.length > 2000)) throw new GateRefusedError('notes must be text of at most 2000 characters');
-  if (partySize !== undefined && (partySize as number) > payload.table.seats) {
-    throw new GateRefusedError(`a party of ${String(partySize)} does not fit table ${payload.table.tableId} (${payload.table.seats} seats)`);
-  }
-  const request: ReservationRequest = { ...payload.request, ...(partySize !== undefined ? { partySize: partySize as number } : {}), ...(notes !== undefined ? { notes: notes as string } : {}) };
-  return { ...payload, request };
-}
 
 export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
   return runWorkflow<ReservationState, ReservationAgents, ReservationStatus>(reservation, { state: 'Understanding request', eventId: input.event.id, holdReleased: false }, input, (run) => reserve(run, input));
