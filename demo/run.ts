@@ -1,6 +1,7 @@
-// The demo: every Baton service on the local stack, and four requests from an "existing system"
-// through the HTTP webhook: a clean one, an allergy one (a person approves it with the CLI), the
-// same event sent twice, and a malformed one. Prints what happened to each and where to look.
+// The demo: every Baton service on the local stack, and five requests from an "existing system"
+// through the HTTP webhook: a clean one, an allergy one (a person approves it with the CLI), one
+// intake cannot read (it waits at an attention gate; a person gives the reading with the CLI),
+// the same event sent twice, and a malformed one. Prints what happened to each and where to look.
 import { execa } from 'execa';
 import { ServiceSet, consoleUsers, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
@@ -62,7 +63,26 @@ try {
     trace: `${allergy.traceId}  ${traceLink(allergy.traceId)}`,
   });
 
-  // 3. The same event twice: one workflow.
+  // 3. A request intake cannot read waits for a person, who gives the reading (never a silent Failed).
+  const vague = await send('Hello! We would love to come by with the family some evening soon.');
+  const stuck = await waitForState(vague.workflowId, (s) => s === 'Needs attention' || terminalReservationStates.has(s));
+  const reading = { partySize: 5, date: '2026-12-23', time: '19:00', customer: { ...vague.event.data.customer, regular: false }, allergies: [], notes: vague.event.data.text };
+  line();
+  line(`   unreadable request is "${stuck.state}" (${stuck.gate?.gateType}: ${stuck.steps.at(-1)?.error}); a host called back and fills it in:`);
+  line(`   $ pnpm baton decide ${vague.workflowId} supply-output --by manager-mia --reason "called the guest back" --changes '{"output":{…}}'`);
+  await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', vague.workflowId, 'supply-output', '--by', 'manager-mia', '--reason', 'called the guest back', '--changes', JSON.stringify({ output: reading })], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    timeout: 60_000,
+  });
+  const vagueDone = await waitForState(vague.workflowId, (s) => terminalReservationStates.has(s));
+  report(`unreadable request: "${vague.event.data.text}"`, {
+    outcome: `${vagueDone.state} after a person gave the reading: ${vagueDone.request?.partySize} guests on ${vagueDone.request?.date} at ${vagueDone.request?.time}`,
+    workflow: `${vague.workflowId}  ${uiLink(vague.workflowId)}`,
+    trace: `${vague.traceId}  ${traceLink(vague.traceId)}`,
+  });
+
+  // 4. The same event twice: one workflow.
   const dupEvent = reservationEvent('Table for 3, Sunday 1pm');
   const first = await postEvent(dupEvent);
   const second = await postEvent(dupEvent);
@@ -76,7 +96,7 @@ try {
     trace: `${String(first.body.traceId)}  ${traceLink(String(first.body.traceId))}`,
   });
 
-  // 4. A malformed event: no workflow, one dead letter with the reason.
+  // 5. A malformed event: no workflow, one dead letter with the reason.
   const before = (await deadLetters(bus)).length;
   const bad = await postEvent({ ...reservationEvent('Table for 2, Friday 8pm'), specversion: '0.3', data: { text: '' } });
   const letters = await waitFor('the dead letter', async () => {

@@ -5,7 +5,8 @@
 #   1. Node.js >= 20.3
 #   2. pnpm 10 (see infra/pnpm.sh; its path is printed)
 #   3. `pnpm install` when node_modules is missing or older than the lockfile/manifests
-#   4. the nats-server, temporal and jaeger binaries (infra/obtain.sh)
+#   4. the nats-server, temporal and jaeger binaries (infra/obtain.sh); with
+#      BATON_TOPOLOGY=cluster also temporal-server, temporal-sql-tool, ui-server and PostgreSQL
 # BATON_SKIP_SERVERS=1 skips step 4.
 set -euo pipefail
 
@@ -64,7 +65,9 @@ fi
 if [ "${BATON_SKIP_SERVERS:-0}" = 1 ]; then
   echo "servers: skipped (BATON_SKIP_SERVERS=1)"
 else
-  for name in nats-server temporal jaeger; do
+  servers=(nats-server temporal jaeger)
+  [ "$BATON_TOPOLOGY" = cluster ] && servers+=(temporal-server temporal-sql-tool ui-server postgres)
+  for name in "${servers[@]}"; do
     # obtain.sh reports on stderr (one line when the binary is already there).
     "$HERE/obtain.sh" "$name" >/dev/null
   done

@@ -5,7 +5,20 @@
 # BATON_PROFILE=test shifts every port by +100 and uses its own state folder, so a test run
 # never touches a demo stack (or anything else, such as a NATS already on 4222). Any other
 # profile name (e.g. test-bench, to run a second suite side by side) needs BATON_PORT_OFFSET.
+#
+# BATON_TOPOLOGY=dev (default) runs the development servers: one nats-server and the Temporal
+# CLI's dev server on SQLite. BATON_TOPOLOGY=cluster runs the production shape on the same
+# profile's ports: three nats-server processes forming one JetStream cluster (streams with three
+# replicas), the Temporal server on PostgreSQL and the Temporal web UI as its own process.
 : "${BATON_PROFILE:=demo}"
+: "${BATON_TOPOLOGY:=dev}"
+case "$BATON_TOPOLOGY" in
+  dev | cluster) ;;
+  *)
+    echo "env: BATON_TOPOLOGY=$BATON_TOPOLOGY: must be dev or cluster" >&2
+    return 1 2>/dev/null || exit 1
+    ;;
+esac
 BATON_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 case "$BATON_PROFILE" in
   demo) : "${BATON_PORT_OFFSET:=0}" ;;
@@ -44,19 +57,38 @@ export BATON_PORT_OFFSET
 # Prometheus endpoints of the services the test kit starts: base + the service's index.
 : "${BATON_METRICS_BASE_PORT:=$((9460 + _off))}"
 : "${BATON_TEMPORAL_NAMESPACE:=default}"
+# The cluster topology's extra ports, in the same scheme. NATS node n (1..3) listens on
+# BATON_NATS_PORT+n-1 (clients), BATON_NATS_MONITOR_PORT+n-1 (monitoring) and
+# BATON_NATS_CLUSTER_PORT+n-1 (routes); node 1's ports are the dev topology's.
+: "${BATON_NATS_CLUSTER_PORT:=$((6222 + 100 + _off))}"
+: "${BATON_POSTGRES_PORT:=$((5432 + 100 + _off))}"
+# The Temporal server's internal services (the dev server picks these itself): gRPC ports, and
+# each service's membership (ringpop) port at its gRPC port + 10.
+: "${BATON_TEMPORAL_HISTORY_PORT:=$((7326 + _off))}"
+: "${BATON_TEMPORAL_MATCHING_PORT:=$((7327 + _off))}"
+: "${BATON_TEMPORAL_WORKER_PORT:=$((7328 + _off))}"
 export BATON_PROFILE BATON_ROOT BATON_HOST BATON_HOME BATON_BIN_DIR BATON_STATE_DIR \
   BATON_NATS_PORT BATON_NATS_MONITOR_PORT BATON_TEMPORAL_PORT BATON_TEMPORAL_UI_PORT \
   BATON_TEMPORAL_HTTP_PORT BATON_TEMPORAL_METRICS_PORT BATON_OTLP_GRPC_PORT BATON_OTLP_HTTP_PORT \
   BATON_JAEGER_UI_PORT BATON_JAEGER_QUERY_GRPC_PORT BATON_JAEGER_HEALTH_PORT BATON_JAEGER_METRICS_PORT \
-  BATON_GATEWAY_PORT BATON_POS_PORT BATON_MESSAGING_PORT BATON_PAYMENT_PORT BATON_CONSOLE_PORT BATON_METRICS_BASE_PORT BATON_TEMPORAL_NAMESPACE
+  BATON_GATEWAY_PORT BATON_POS_PORT BATON_MESSAGING_PORT BATON_PAYMENT_PORT BATON_CONSOLE_PORT BATON_METRICS_BASE_PORT BATON_TEMPORAL_NAMESPACE \
+  BATON_TOPOLOGY BATON_NATS_CLUSTER_PORT BATON_POSTGRES_PORT BATON_TEMPORAL_HISTORY_PORT BATON_TEMPORAL_MATCHING_PORT BATON_TEMPORAL_WORKER_PORT
 # Derived addresses the services read. Each can be preset to use a server outside this stack
 # (e.g. BATON_NATS_URL=nats://nats.example:4222); infra/stack.sh still manages only its own.
-: "${BATON_NATS_URL:=nats://$BATON_HOST:$BATON_NATS_PORT}"
+# In the cluster topology the services get all three NATS URLs (comma-separated), and every
+# stream, KV bucket and object store Baton creates gets BATON_NATS_REPLICAS replicas.
+if [ "$BATON_TOPOLOGY" = cluster ]; then
+  : "${BATON_NATS_URL:=nats://$BATON_HOST:$BATON_NATS_PORT,nats://$BATON_HOST:$((BATON_NATS_PORT + 1)),nats://$BATON_HOST:$((BATON_NATS_PORT + 2))}"
+  : "${BATON_NATS_REPLICAS:=3}"
+else
+  : "${BATON_NATS_URL:=nats://$BATON_HOST:$BATON_NATS_PORT}"
+  : "${BATON_NATS_REPLICAS:=1}"
+fi
 : "${BATON_TEMPORAL_ADDRESS:=$BATON_HOST:$BATON_TEMPORAL_PORT}"
 : "${BATON_OTLP_ENDPOINT:=http://$BATON_HOST:$BATON_OTLP_HTTP_PORT}"
 : "${BATON_JAEGER_QUERY_URL:=http://$BATON_HOST:$BATON_JAEGER_UI_PORT}"
 : "${BATON_TEMPORAL_UI_URL:=http://$BATON_HOST:$BATON_TEMPORAL_UI_PORT}"
-export BATON_NATS_URL BATON_TEMPORAL_ADDRESS BATON_OTLP_ENDPOINT BATON_JAEGER_QUERY_URL BATON_TEMPORAL_UI_URL
+export BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS BATON_OTLP_ENDPOINT BATON_JAEGER_QUERY_URL BATON_TEMPORAL_UI_URL
 unset _off
 export BATON_POS_URL="http://$BATON_HOST:$BATON_POS_PORT"
 export BATON_MESSAGING_URL="http://$BATON_HOST:$BATON_MESSAGING_PORT"

@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
-# Usage: infra/obtain.sh nats-server|temporal|jaeger
+# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose
 #
 # Prints (on stdout, alone) the path of a usable binary for NAME; progress goes to stderr.
 # Order: (a) $BATON_BIN_DIR/NAME, (b) NAME on PATH (same major line as the pin),
 #        (c) the official release archive (curl), (d) `go install` of the pinned module.
 # BATON_OBTAIN_NO_PATH=1 skips (b); BATON_OBTAIN_NO_DOWNLOAD=1 skips (c).
+# The cluster topology (BATON_TOPOLOGY=cluster) also needs temporal-server and
+# temporal-sql-tool (one release archive holds both), ui-server (the Temporal web UI for a
+# non-dev server) and postgres. PostgreSQL is no single binary: `postgres` prints the path of
+# the server binary of an installed PostgreSQL >= 12 (on PATH, `pg_config --bindir`, or
+# Debian's /usr/lib/postgresql/N/bin), else installs Debian's `postgresql` package when run as
+# root where apt-get exists. docker-compose (the Compose v2 CLI plugin, for infra/check-deploy.sh
+# only; no daemon needed) is obtained like the servers.
 set -euo pipefail
 
 # ---- pins ----------------------------------------------------------------------------------
 NATS_VERSION=2.14.5
 TEMPORAL_CLI_VERSION=1.5.1
 JAEGER_VERSION=2.20.0
+TEMPORAL_SERVER_VERSION=1.29.2 # temporal-server and temporal-sql-tool (cluster topology)
+TEMPORAL_UI_VERSION=2.42.1     # ui-server (cluster topology)
+POSTGRES_MIN_MAJOR=12          # Temporal's postgres12 SQL plugin
+COMPOSE_VERSION=5.6.0          # docker-compose, to check docker-compose.yml (its Go module is .../v5)
 NATS_GO_PKG=github.com/nats-io/nats-server/v2
 TEMPORAL_GO_PKG=github.com/temporalio/cli/cmd/temporal
 JAEGER_GO_PKG=github.com/jaegertracing/jaeger/cmd/jaeger
+TEMPORAL_SERVER_GO_PKG=go.temporal.io/server/cmd/server
+TEMPORAL_SQL_TOOL_GO_PKG=go.temporal.io/server/cmd/tools/sql
+TEMPORAL_UI_GO_PKG=github.com/temporalio/ui-server/v2/cmd/server
+COMPOSE_GO_PKG=github.com/docker/compose/v5/cmd
 # Jaeger's Go module has no /v2 suffix, so the tag v2.20.0 is not a valid module version:
 # `go install ...@v2.20.0` can never work. The commit the tag points at can (the proxy turns it
 # into a pseudo-version) where the proxy has it.
@@ -40,7 +55,11 @@ case "$NAME" in
   nats-server) PIN="$NATS_VERSION" ;;
   temporal) PIN="$TEMPORAL_CLI_VERSION" ;;
   jaeger) PIN="$JAEGER_VERSION" ;;
-  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger" ;;
+  temporal-server | temporal-sql-tool) PIN="$TEMPORAL_SERVER_VERSION" ;;
+  ui-server) PIN="$TEMPORAL_UI_VERSION" ;;
+  postgres) PIN="$POSTGRES_MIN_MAJOR" ;;
+  docker-compose) PIN="$COMPOSE_VERSION" ;;
+  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose" ;;
 esac
 PIN_MAJOR="${PIN%%.*}"
 mkdir -p "$BATON_BIN_DIR"
@@ -54,6 +73,8 @@ version_of() {
     nats-server) out="$("$bin" --version 2>/dev/null || true)" ;;          # nats-server: v2.14.5
     temporal) out="$("$bin" --version 2>/dev/null || true)" ;;             # temporal version 1.5.1 (Server ...)
     jaeger) out="$("$bin" version 2>/dev/null | tr ',' '\n' | grep -i gitVersion || true)" ;; # {"gitVersion":"v2.20.0",...}
+    temporal-server | temporal-sql-tool | ui-server) out="$("$bin" --version 2>/dev/null || true)" ;; # temporal version 1.29.2
+    docker-compose) out="$("$bin" version --short 2>/dev/null || true)" ;;                             # 5.6.0
   esac
   echo "$out" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1 | grep -v '^0\.0\.0$' || true
 }
@@ -63,6 +84,48 @@ found() { # path, how
   echo "$1"
   exit 0
 }
+
+# ---- PostgreSQL: an installed server, else Debian's package -------------------------------
+pg_major_ok() { # path of a postgres binary: prints it and exits if its major version is enough
+  local v r
+  # Resolved, so that its folder holds initdb, pg_ctl and pg_isready too (not a symlink farm).
+  r="$(readlink -f "$1" 2>/dev/null || true)"
+  [ -n "$r" ] && [ -x "$r" ] && set -- "$r" "$2"
+  v="$("$1" --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)?' | head -n1)"
+  if [ -n "$v" ] && [ "${v%%.*}" -ge "$POSTGRES_MIN_MAJOR" ] 2>/dev/null; then
+    found "$1" "$2" "PostgreSQL $v"
+  fi
+  [ -z "$v" ] || say "ignoring $1: PostgreSQL $v is older than $POSTGRES_MIN_MAJOR"
+}
+find_postgres() {
+  local p d
+  if [ "${BATON_OBTAIN_NO_PATH:-0}" != 1 ] && p="$(command -v postgres 2>/dev/null)" && [ -n "$p" ]; then
+    pg_major_ok "$p" "on PATH"
+  fi
+  if p="$(pg_config --bindir 2>/dev/null)" && [ -x "$p/postgres" ]; then pg_major_ok "$p/postgres" "pg_config --bindir"; fi
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -rn); do
+    [ -x "$d/postgres" ] && pg_major_ok "$d/postgres" "Debian's PostgreSQL"
+  done
+  return 0
+}
+if [ "$NAME" = postgres ]; then
+  find_postgres
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's postgresql package (apt-get; the server is not started by the package)"
+    # policy-rc.d 101: the package's scripts must not start a cluster of their own on 5432.
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    rc=0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2 ||
+      { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2; } || rc=$?
+    [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+    [ "$rc" = 0 ] || die "apt-get install postgresql failed"
+    find_postgres
+  fi
+  die "no PostgreSQL >= $POSTGRES_MIN_MAJOR: install it (Debian: apt-get install postgresql; macOS: brew install postgresql@16) and put its bin folder on PATH"
+fi
 
 # ---- (a) already in BATON_BIN_DIR ----------------------------------------------------------
 if [ -x "$TARGET" ]; then
@@ -102,6 +165,11 @@ case "$NAME" in
   nats-server) url="$BATON_RELEASES_BASE_URL/nats-io/nats-server/releases/download/v$PIN/nats-server-v$PIN-$os-$arch.tar.gz" ;;
   temporal) url="$BATON_RELEASES_BASE_URL/temporalio/cli/releases/download/v$PIN/temporal_cli_${PIN}_${os}_${arch}.tar.gz" ;;
   jaeger) url="$BATON_RELEASES_BASE_URL/jaegertracing/jaeger/releases/download/v$PIN/jaeger-$PIN-$os-$arch.tar.gz" ;;
+  # One archive holds temporal-server, temporal-sql-tool, tdbg and the Cassandra tool.
+  temporal-server | temporal-sql-tool) url="$BATON_RELEASES_BASE_URL/temporalio/temporal/releases/download/v$PIN/temporal_${PIN}_${os}_${arch}.tar.gz" ;;
+  ui-server) url="$BATON_RELEASES_BASE_URL/temporalio/ui-server/releases/download/v$PIN/ui-server_${PIN}_${os}_${arch}.tar.gz" ;;
+  # A bare binary, not an archive.
+  docker-compose) url="$BATON_RELEASES_BASE_URL/docker/compose/releases/download/v$PIN/docker-compose-$os-$(uname -m)" ;;
 esac
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/baton-obtain.XXXXXX")"
@@ -124,10 +192,18 @@ elif ! command -v curl >/dev/null 2>&1; then
 else
   say "downloading $url"
   if curl -fsSL --connect-timeout 10 --max-time "$BATON_DOWNLOAD_MAX_TIME" -o "$tmp/archive.tar.gz" "$url" 2>"$tmp/curl.err"; then
+    [ "$NAME" = docker-compose ] && install_bin "$tmp/archive.tar.gz" "release binary $url"
     mkdir -p "$tmp/x"
     tar -xzf "$tmp/archive.tar.gz" -C "$tmp/x"
     bin="$(find "$tmp/x" -type f -name "$NAME" | head -n1)"
     [ -n "$bin" ] || die "archive $url has no file named $NAME"
+    # The archive's sibling (temporal-sql-tool beside temporal-server) saves a second download.
+    for sib in temporal-server temporal-sql-tool; do
+      case "$NAME" in temporal-server | temporal-sql-tool) ;; *) break ;; esac
+      [ "$sib" != "$NAME" ] && [ ! -x "$BATON_BIN_DIR/$sib" ] && s="$(find "$tmp/x" -type f -name "$sib" | head -n1)" && [ -n "$s" ] &&
+        chmod +x "$s" && mv -f "$s" "$BATON_BIN_DIR/$sib" && echo "release archive $url" >"$BATON_BIN_DIR/.$sib.source" &&
+        say "also installed $BATON_BIN_DIR/$sib from the same archive"
+    done
     install_bin "$bin" "release archive $url"
   else
     say "download failed: $(tr '\n' ' ' <"$tmp/curl.err")"
@@ -159,8 +235,11 @@ go_ok() {
 
 go_install() { # pkg@version, ldflags-extra, description
   say "go install $1 (this can take several minutes)"
+  # The binary is named after the package's last element ("server" for cmd/server).
+  local built="${1%@*}"
+  built="${built##*/}"
   if GOBIN="$tmp/gobin" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w $2" "$1" >&2; then
-    install_bin "$tmp/gobin/$NAME" "$3"
+    install_bin "$tmp/gobin/$built" "$3"
   fi
   say "go install $1 failed"
   return 1
@@ -174,6 +253,25 @@ if go_ok; then
     temporal)
       go_install "$TEMPORAL_GO_PKG@v$PIN" "-X github.com/temporalio/cli/temporalcli.Version=$PIN" \
         "go install $TEMPORAL_GO_PKG@v$PIN" || true ;;
+    temporal-server)
+      go_install "$TEMPORAL_SERVER_GO_PKG@v$PIN" "" \
+        "go install $TEMPORAL_SERVER_GO_PKG@v$PIN" || true ;;
+    temporal-sql-tool)
+      go_install "$TEMPORAL_SQL_TOOL_GO_PKG@v$PIN" "" "go install $TEMPORAL_SQL_TOOL_GO_PKG@v$PIN" || true ;;
+    ui-server)
+      go_install "$TEMPORAL_UI_GO_PKG@v$PIN" "" "go install $TEMPORAL_UI_GO_PKG@v$PIN" || true ;;
+    docker-compose)
+      # Its go.mod has exclude directives, so `go install pkg@version` refuses it: build it as the
+      # main module from the module cache, as for Jaeger's fallback below.
+      mod="${COMPOSE_GO_PKG%/cmd}"
+      if dir="$(go mod download -json "$mod@v$PIN" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" && [ -n "$dir" ]; then
+        say "go build ./cmd in $dir (this can take several minutes)"
+        if (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "$tmp/gobin/docker-compose" \
+          -ldflags "-s -w -X $mod/internal.Version=v$PIN" ./cmd >&2); then
+          install_bin "$tmp/gobin/docker-compose" "go build $mod@v$PIN ./cmd"
+        fi
+      fi
+      say "go build of $mod@v$PIN failed" ;;
     jaeger)
       vflag="-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$PIN"
       vflag="$vflag -X github.com/jaegertracing/jaeger/internal/version.commitSHA=$JAEGER_GO_COMMIT"

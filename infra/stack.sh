@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Usage: infra/stack.sh start|stop|status|restart [nats|temporal|jaeger ...]   (default: all three)
+# Usage: infra/stack.sh start|stop|status|restart [NAME ...]
 #
-# Runs the local servers of the BATON_PROFILE (demo|test) stack, detached, with state in
-# $BATON_STATE_DIR: run/NAME.pid, logs/NAME.log, data/ (NATS JetStream store, Temporal SQLite),
-# jaeger.yaml (generated from infra/jaeger/config.yaml). Every port comes from infra/env.sh.
-# Idempotent: start skips a healthy server, stop skips a stopped one. `restart nats` keeps data.
+# Runs the local servers of one BATON_PROFILE, detached, with state in $BATON_STATE_DIR:
+# run/NAME.pid, logs/NAME.log, data/, and the configs each server runs with. Every port comes
+# from infra/env.sh. Idempotent: start skips a healthy server, stop skips a stopped one.
 # status exits 1 if any named server is down.
+#
+# BATON_TOPOLOGY=dev (default): nats, temporal (the CLI's dev server on SQLite, UI built in),
+#   jaeger. `restart nats` keeps the JetStream data.
+# BATON_TOPOLOGY=cluster: nats-1 nats-2 nats-3 (one JetStream cluster; `nats` names all three),
+#   postgres (initialised on first start, run as an unprivileged user), temporal (the Temporal
+#   server on PostgreSQL; its databases, schema, namespace and search attributes are set up at
+#   start), temporal-ui (the web UI pointed at it), jaeger.
+# Without names, stop and status cover every server of the profile of either topology.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,10 +21,21 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 : "${BATON_START_TIMEOUT:=60}" # seconds to wait for a started server to become healthy
 : "${BATON_STOP_TIMEOUT:=15}"  # seconds between SIGTERM and SIGKILL
+# Cluster topology settings (see "Tuning" in infra/README.md).
+: "${BATON_TEMPORAL_HISTORY_SHARDS:=4}" # fixed when the database is created
+: "${BATON_TEMPORAL_DYNAMIC_CONFIG:=$HERE/temporal/dynamicconfig.yaml}"
+: "${BATON_POSTGRES_CONFIG:=$HERE/postgres/postgresql.conf}"
+: "${BATON_POSTGRES_USER:=temporal}"     # the database role Temporal uses (also its superuser)
+: "${BATON_POSTGRES_PASSWORD:=temporal}" # loopback only; set your own for anything else
+: "${BATON_TEMPORAL_LOG_LEVEL:=warn}"
+: "${BATON_TEMPORAL_RETENTION:=72h}" # of the namespace the cluster topology creates
+export BATON_TEMPORAL_HISTORY_SHARDS BATON_POSTGRES_USER BATON_POSTGRES_PASSWORD BATON_TEMPORAL_LOG_LEVEL
 RUN_DIR="$BATON_STATE_DIR/run"
 LOG_DIR="$BATON_STATE_DIR/logs"
 DATA_DIR="$BATON_STATE_DIR/data"
 H="$BATON_HOST"
+CLUSTER=""
+[ "$BATON_TOPOLOGY" = cluster ] && CLUSTER=1
 
 say() { echo "$1: ${*:2}"; }
 now() { date +%s; }
@@ -28,98 +46,363 @@ now_ms() { # milliseconds, where the shell can tell (bash >= 5), else whole seco
 secs_since() { local d=$(($(now_ms) - $1)); printf '%d.%01ds' $((d / 1000)) $((d % 1000 / 100)); }
 
 # ---- per-server definitions ----------------------------------------------------------------
+node_of() { echo "${1#nats-}"; } # nats-2 -> 2
+
 bin_name() {
-  case "$1" in nats) echo nats-server ;; *) echo "$1" ;; esac
+  case "$1" in
+    nats | nats-[123]) echo nats-server ;;
+    temporal) if [ -n "$CLUSTER" ]; then echo temporal-server; else echo temporal; fi ;;
+    temporal-ui) echo ui-server ;;
+    *) echo "$1" ;;
+  esac
+}
+
+nats_port() { # node kind: the node's client|monitor|cluster port
+  local n=$(($1 - 1))
+  case "$2" in
+    client) echo $((BATON_NATS_PORT + n)) ;;
+    monitor) echo $((BATON_NATS_MONITOR_PORT + n)) ;;
+    cluster) echo $((BATON_NATS_CLUSTER_PORT + n)) ;;
+  esac
 }
 
 ports_of() { # every fixed port the server binds
+  local p
   case "$1" in
     nats) echo "$BATON_NATS_PORT $BATON_NATS_MONITOR_PORT" ;;
-    temporal) echo "$BATON_TEMPORAL_PORT $BATON_TEMPORAL_UI_PORT $BATON_TEMPORAL_HTTP_PORT $BATON_TEMPORAL_METRICS_PORT" ;;
+    nats-[123]) for p in client monitor cluster; do echo -n "$(nats_port "$(node_of "$1")" $p) "; done ;;
+    temporal)
+      if [ -n "$CLUSTER" ]; then
+        for p in "$BATON_TEMPORAL_PORT" "$BATON_TEMPORAL_HISTORY_PORT" "$BATON_TEMPORAL_MATCHING_PORT" "$BATON_TEMPORAL_WORKER_PORT"; do
+          echo -n "$p $((p + 10)) "
+        done
+        echo "$BATON_TEMPORAL_HTTP_PORT $BATON_TEMPORAL_METRICS_PORT"
+      else
+        echo "$BATON_TEMPORAL_PORT $BATON_TEMPORAL_UI_PORT $BATON_TEMPORAL_HTTP_PORT $BATON_TEMPORAL_METRICS_PORT"
+      fi ;;
+    temporal-ui) echo "$BATON_TEMPORAL_UI_PORT" ;;
+    postgres) echo "$BATON_POSTGRES_PORT" ;;
     jaeger) echo "$BATON_OTLP_GRPC_PORT $BATON_OTLP_HTTP_PORT $BATON_JAEGER_UI_PORT $BATON_JAEGER_QUERY_GRPC_PORT $BATON_JAEGER_HEALTH_PORT $BATON_JAEGER_METRICS_PORT" ;;
   esac
 }
 
 address_of() {
+  local n
   case "$1" in
     nats) echo "nats://$H:$BATON_NATS_PORT (monitor http://$H:$BATON_NATS_MONITOR_PORT, JetStream in $DATA_DIR/nats)" ;;
-    temporal) echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE (UI http://$H:$BATON_TEMPORAL_UI_PORT, db $DATA_DIR/temporal.db)" ;;
+    nats-[123])
+      n="$(node_of "$1")"
+      echo "nats://$H:$(nats_port "$n" client) (monitor http://$H:$(nats_port "$n" monitor), routes $H:$(nats_port "$n" cluster), JetStream in $DATA_DIR/$1)" ;;
+    temporal)
+      if [ -n "$CLUSTER" ]; then
+        echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE ($BATON_TEMPORAL_HISTORY_SHARDS history shards, PostgreSQL $H:$BATON_POSTGRES_PORT, metrics http://$H:$BATON_TEMPORAL_METRICS_PORT/metrics)"
+      else
+        echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE (UI http://$H:$BATON_TEMPORAL_UI_PORT, db $DATA_DIR/temporal.db)"
+      fi ;;
+    temporal-ui) echo "http://$H:$BATON_TEMPORAL_UI_PORT (Temporal at $H:$BATON_TEMPORAL_PORT)" ;;
+    postgres) echo "$H:$BATON_POSTGRES_PORT user $BATON_POSTGRES_USER (data $DATA_DIR/postgres, run as $(pg_os_user))" ;;
     jaeger) echo "OTLP http://$H:$BATON_OTLP_HTTP_PORT grpc $H:$BATON_OTLP_GRPC_PORT (query/UI http://$H:$BATON_JAEGER_UI_PORT)" ;;
   esac
 }
 
-temporal_bin() { # the temporal binary of the running/started server, for the health check
-  cat "$RUN_DIR/temporal.bin" 2>/dev/null || "$HERE/obtain.sh" temporal 2>/dev/null
+temporal_cli() { # the Temporal CLI: the dev server's own binary, or the one obtain.sh finds
+  local b
+  b="$(cat "$RUN_DIR/temporal-cli.bin" 2>/dev/null || true)"
+  if [ -z "$b" ] || [ ! -x "$b" ]; then
+    b="$("$HERE/obtain.sh" temporal 2>/dev/null)" || return 1
+    mkdir -p "$RUN_DIR" && echo "$b" >"$RUN_DIR/temporal-cli.bin"
+  fi
+  echo "$b"
 }
 
-# The dev server's defaults poll its one history shard's transfer queue 20 times a second, which
-# adds ~50 ms to every workflow task; these settings make the local floor honest (see bench/).
+tcli() { "$(temporal_cli)" "$@" --address "$H:$BATON_TEMPORAL_PORT"; }
+
+# Dynamic config of the dev server (values are JSON); see launch(). The dev server runs one
+# history shard whose transfer queue is read at most 20 times a second by default: ~50 ms per
+# workflow task. 1000 makes its latency honest (one plain activity: ~150 ms -> ~35 ms). One
+# task-queue partition: with few pollers, four partitions make a task wait for a poller that
+# is polling another partition. The cluster topology's equivalents are in temporal/dynamicconfig.yaml.
 DEV_DYNAMIC_CONFIG=(history.transferProcessorMaxPollRPS=1000 matching.numTaskqueueReadPartitions=1 matching.numTaskqueueWritePartitions=1)
 
 # Baton's Temporal search attributes. start-dev registers them only when it creates its
-# database, so ensure_search_attributes also adds any missing to an existing one.
+# database, and the Temporal server never does, so ensure_search_attributes adds any missing.
 SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool BatonCustomer=Keyword)
 
 ensure_search_attributes() {
   local have sa name
-  have="$("$(temporal_bin)" operator search-attribute list --address "$H:$BATON_TEMPORAL_PORT" \
-    --namespace "$BATON_TEMPORAL_NAMESPACE" --command-timeout 5s 2>/dev/null)" || return 1
+  have="$(tcli operator search-attribute list --namespace "$BATON_TEMPORAL_NAMESPACE" --command-timeout 5s 2>/dev/null)" || return 1
   for sa in "${SEARCH_ATTRIBUTES[@]}"; do
     name="${sa%%=*}"
     if ! grep -qE "^\s*$name\s" <<<"$have"; then
-      "$(temporal_bin)" operator search-attribute create --address "$H:$BATON_TEMPORAL_PORT" \
-        --namespace "$BATON_TEMPORAL_NAMESPACE" --name "$name" --type "${sa#*=}" >/dev/null 2>&1 &&
+      if tcli operator search-attribute create --namespace "$BATON_TEMPORAL_NAMESPACE" --name "$name" --type "${sa#*=}" >/dev/null 2>&1; then
         say temporal "registered search attribute $name (${sa#*=})"
+      else
+        say temporal "ERROR: could not register search attribute $name" >&2
+        return 1
+      fi
     fi
   done
 }
 
+# The Temporal server creates no namespace by itself (the dev server creates "default").
+ensure_namespace() {
+  local deadline=$(($(now) + BATON_START_TIMEOUT))
+  if ! tcli operator namespace describe --namespace "$BATON_TEMPORAL_NAMESPACE" --command-timeout 5s >/dev/null 2>&1; then
+    tcli operator namespace create --namespace "$BATON_TEMPORAL_NAMESPACE" --retention "$BATON_TEMPORAL_RETENTION" \
+      --command-timeout 10s >/dev/null || { say temporal "ERROR: could not create namespace $BATON_TEMPORAL_NAMESPACE" >&2; return 1; }
+    say temporal "created namespace $BATON_TEMPORAL_NAMESPACE (retention $BATON_TEMPORAL_RETENTION)"
+  fi
+  # A new namespace reaches every service's namespace cache within a few seconds.
+  until tcli workflow list --namespace "$BATON_TEMPORAL_NAMESPACE" --limit 1 --command-timeout 3s >/dev/null 2>&1; do
+    [ "$(now)" -lt "$deadline" ] || { say temporal "ERROR: namespace $BATON_TEMPORAL_NAMESPACE not usable after ${BATON_START_TIMEOUT}s" >&2; return 1; }
+    sleep 0.5
+  done
+}
+
+after_start() { # name: what a healthy server still needs before it is ready for Baton
+  case "$1" in
+    temporal)
+      if [ -n "$CLUSTER" ]; then ensure_namespace || return 1; fi
+      ensure_search_attributes ;;
+  esac
+}
+
 healthy() { # exit 0 if the server answers its health check
+  local n
   case "$1" in
     nats)
       curl -fsS --max-time 2 "http://$H:$BATON_NATS_MONITOR_PORT/healthz?js-enabled-only=true" >/dev/null 2>&1 ;;
+    nats-[123])
+      # The full check: JetStream current with a meta leader, every stream and consumer current.
+      n="$(node_of "$1")"
+      curl -fsS --max-time 2 "http://$H:$(nats_port "$n" monitor)/healthz" >/dev/null 2>&1 ;;
     temporal)
-      curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null &&
-        "$(temporal_bin)" operator cluster health --address "$H:$BATON_TEMPORAL_PORT" \
-          --command-timeout 3s 2>/dev/null | grep -q SERVING ;;
+      if [ -z "$CLUSTER" ]; then
+        curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null || return 1
+      fi
+      tcli operator cluster health --command-timeout 3s 2>/dev/null | grep -q SERVING ;;
+    temporal-ui)
+      curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null ;;
+    postgres)
+      "$(pg_bin)/pg_isready" -q -h "$H" -p "$BATON_POSTGRES_PORT" -t 2 >/dev/null 2>&1 ;;
     jaeger)
       curl -fsS --max-time 2 "http://$H:$BATON_JAEGER_UI_PORT/api/services" 2>/dev/null | grep -q '"data"' &&
         curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_JAEGER_HEALTH_PORT/status" 2>/dev/null ;;
   esac
 }
 
+# Up enough to be left to its peers: a cluster node answers with JetStream enabled (the full
+# check needs a quorum of nodes, so it is made once all of them run).
+started() {
+  local n
+  case "$1" in
+    nats-[123])
+      n="$(node_of "$1")"
+      curl -fsS --max-time 2 "http://$H:$(nats_port "$n" monitor)/healthz?js-enabled-only=true" >/dev/null 2>&1 ;;
+    *) healthy "$1" ;;
+  esac
+}
+
+# ---- NATS cluster nodes ----------------------------------------------------------------------
+write_nats_config() { # node: $BATON_STATE_DIR/nats-N.conf
+  local n="$1" i routes=""
+  for i in 1 2 3; do routes="$routes\"nats-route://$H:$(nats_port $i cluster)\", "; done
+  cat >"$BATON_STATE_DIR/nats-$n.conf" <<EOF
+# Written by infra/stack.sh for profile $BATON_PROFILE (cluster topology); rewritten at each start.
+server_name: "baton-$BATON_PROFILE-n$n"
+host: "$H"
+port: $(nats_port "$n" client)
+http: "$H:$(nats_port "$n" monitor)"
+jetstream {
+  store_dir: "$DATA_DIR/nats-$n"
+}
+cluster {
+  name: "baton-$BATON_PROFILE"
+  host: "$H"
+  port: $(nats_port "$n" cluster)
+  routes: [ ${routes%, } ]
+}
+EOF
+}
+
+# ---- PostgreSQL ------------------------------------------------------------------------------
+pg_bin() { # the folder of the PostgreSQL server binaries
+  local b
+  b="$(cat "$RUN_DIR/postgres.bin" 2>/dev/null || true)"
+  if [ -z "$b" ] || [ ! -x "$b" ]; then
+    b="$("$HERE/obtain.sh" postgres)" || return 1
+    mkdir -p "$RUN_DIR" && echo "$b" >"$RUN_DIR/postgres.bin"
+  fi
+  dirname "$b"
+}
+
+# PostgreSQL refuses to run as root: as root, run it as "postgres" (Debian's package creates
+# it) or a system user "baton-pg" made here; otherwise as the calling user.
+pg_os_user() {
+  if [ "$(id -u)" != 0 ]; then id -un; elif id postgres >/dev/null 2>&1; then echo postgres; else echo baton-pg; fi
+}
+
+as_pg() { # command...: run as pg_os_user, in place (exec, same pid)
+  if [ "$(id -u)" != 0 ]; then
+    "$@"
+  else
+    local u
+    u="$(pg_os_user)"
+    setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"
+  fi
+}
+
+init_postgres() { # initdb on first start; prints one line when it does something
+  local dir="$DATA_DIR/postgres" u pw
+  [ -f "$dir/PG_VERSION" ] && return 0
+  u="$(pg_os_user)"
+  if [ "$(id -u)" = 0 ]; then
+    command -v setpriv >/dev/null 2>&1 || { say postgres "ERROR: setpriv (util-linux) is needed to run PostgreSQL as $u" >&2; return 1; }
+    if ! id "$u" >/dev/null 2>&1; then
+      useradd --system --no-create-home --shell /usr/sbin/nologin "$u" || { say postgres "ERROR: could not create user $u" >&2; return 1; }
+      say postgres "created system user $u to run PostgreSQL"
+    fi
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  pw="$BATON_STATE_DIR/postgres.pw"
+  (umask 077 && printf '%s\n' "$BATON_POSTGRES_PASSWORD" >"$pw")
+  if [ "$(id -u)" = 0 ]; then chown "$u:$(id -g "$u")" "$dir" "$pw"; fi
+  chmod 700 "$dir"
+  if ! as_pg test -w "$dir"; then
+    say postgres "ERROR: $u cannot write $dir (every folder above it must be searchable by $u)" >&2
+    rm -f "$pw"
+    return 1
+  fi
+  if ! as_pg "$(pg_bin)/initdb" -D "$dir" -U "$BATON_POSTGRES_USER" --pwfile="$pw" --auth-host=scram-sha-256 \
+    --auth-local=peer --encoding=UTF8 --locale=C --no-instructions >>"$LOG_DIR/postgres.log" 2>&1; then
+    rm -f "$pw"
+    say postgres "ERROR: initdb failed; last lines of $LOG_DIR/postgres.log:" >&2
+    tail -n 15 "$LOG_DIR/postgres.log" >&2
+    return 1
+  fi
+  rm -f "$pw"
+  # The tuned settings live beside the data (copied from infra/postgres at every start).
+  echo "include_if_exists = '../../postgres.conf'" >>"$dir/postgresql.conf"
+  say postgres "initialised $dir (PostgreSQL $(as_pg "$(pg_bin)/postgres" --version | grep -oE '[0-9]+(\.[0-9]+)?' | head -n1), superuser $BATON_POSTGRES_USER, run as $u)"
+}
+
+psql_q() { # sql: one value from the server's "postgres" database
+  PGPASSWORD="$BATON_POSTGRES_PASSWORD" "$(pg_bin)/psql" -h "$H" -p "$BATON_POSTGRES_PORT" -U "$BATON_POSTGRES_USER" \
+    -d postgres -tAX -c "$1" 2>/dev/null
+}
+
+# Temporal's two databases with their schema, by Temporal's own SQL tool: created once, then
+# brought to the newest schema version the tool carries (a no-op when already there).
+ensure_temporal_schema() {
+  local tool db schema before after
+  tool="$("$HERE/obtain.sh" temporal-sql-tool)" || return 1
+  healthy postgres || { say temporal "ERROR: PostgreSQL is not running on $H:$BATON_POSTGRES_PORT (infra/stack.sh start postgres)" >&2; return 1; }
+  for db in temporal temporal_visibility; do
+    schema=postgresql/v12/temporal
+    [ "$db" = temporal_visibility ] && schema=postgresql/v12/visibility
+    local -a sql=("$tool" --plugin postgres12 --ep "$H" -p "$BATON_POSTGRES_PORT" -u "$BATON_POSTGRES_USER" --db "$db")
+    if [ "$(psql_q "select 1 from pg_database where datname = '$db'")" != 1 ]; then
+      SQL_PASSWORD="$BATON_POSTGRES_PASSWORD" "${sql[@]}" create-database >>"$LOG_DIR/temporal.log" 2>&1 &&
+        SQL_PASSWORD="$BATON_POSTGRES_PASSWORD" "${sql[@]}" setup-schema -v 0.0 >>"$LOG_DIR/temporal.log" 2>&1 ||
+        { say temporal "ERROR: could not create database $db; see $LOG_DIR/temporal.log" >&2; return 1; }
+      say temporal "created database $db"
+      [ "$db" = temporal ] && echo "$BATON_TEMPORAL_HISTORY_SHARDS" >"$DATA_DIR/temporal-shards"
+    fi
+    before="$(db_schema_version "$db")"
+    SQL_PASSWORD="$BATON_POSTGRES_PASSWORD" "${sql[@]}" update-schema --schema-name "$schema" >>"$LOG_DIR/temporal.log" 2>&1 ||
+      { say temporal "ERROR: schema update of $db failed; see $LOG_DIR/temporal.log" >&2; return 1; }
+    after="$(db_schema_version "$db")"
+    [ "$before" = "$after" ] || say temporal "database $db: schema $schema version ${before:-none} -> $after"
+  done
+  local shards
+  shards="$(cat "$DATA_DIR/temporal-shards" 2>/dev/null || echo "$BATON_TEMPORAL_HISTORY_SHARDS")"
+  if [ "$shards" != "$BATON_TEMPORAL_HISTORY_SHARDS" ]; then
+    say temporal "ERROR: the database was created with $shards history shards, BATON_TEMPORAL_HISTORY_SHARDS is $BATON_TEMPORAL_HISTORY_SHARDS; the count cannot change: stop the stack and delete $BATON_STATE_DIR (or unset the variable)" >&2
+    return 1
+  fi
+}
+
+db_schema_version() { # db
+  PGPASSWORD="$BATON_POSTGRES_PASSWORD" "$(pg_bin)/psql" -h "$H" -p "$BATON_POSTGRES_PORT" -U "$BATON_POSTGRES_USER" \
+    -d "$1" -tAX -c "select curr_version from schema_version" 2>/dev/null || true
+}
+
+# ---- launching -------------------------------------------------------------------------------
+before_launch() { # name: set-up a server needs before its process starts
+  case "$1" in
+    postgres) init_postgres ;;
+    temporal) [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
+    *) return 0 ;;
+  esac
+}
+
 launch() { # name, bin: start detached, print the pid
-  local name="$1" bin="$2" log="$LOG_DIR/$1.log"
-  local -a args
+  local name="$1" bin="$2" log="$LOG_DIR/$1.log" n dc sa
+  local -a args pre=()
   case "$name" in
     nats)
       mkdir -p "$DATA_DIR/nats"
       args=(-js -sd "$DATA_DIR/nats" -a "$H" -p "$BATON_NATS_PORT" -m "$BATON_NATS_MONITOR_PORT"
         --server_name "baton-$BATON_PROFILE") ;;
+    nats-[123])
+      n="$(node_of "$name")"
+      mkdir -p "$DATA_DIR/$name"
+      write_nats_config "$n"
+      args=(-c "$BATON_STATE_DIR/$name.conf") ;;
     temporal)
       mkdir -p "$DATA_DIR"
-      args=(server start-dev --ip "$H" --port "$BATON_TEMPORAL_PORT" --ui-port "$BATON_TEMPORAL_UI_PORT"
-        --http-port "$BATON_TEMPORAL_HTTP_PORT" --metrics-port "$BATON_TEMPORAL_METRICS_PORT"
-        --db-filename "$DATA_DIR/temporal.db" --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL
-        --log-level warn)
-      for dc in "${DEV_DYNAMIC_CONFIG[@]}"; do args+=(--dynamic-config-value "$dc"); done
-      for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
-      # "default" is always created; naming it again is an error.
-      [ "$BATON_TEMPORAL_NAMESPACE" = default ] || args+=(--namespace "$BATON_TEMPORAL_NAMESPACE") ;;
+      if [ -n "$CLUSTER" ]; then
+        mkdir -p "$BATON_STATE_DIR/temporal-server"
+        cp "$HERE/temporal/server.yaml" "$BATON_STATE_DIR/temporal-server/baton.yaml"
+        cp "$BATON_TEMPORAL_DYNAMIC_CONFIG" "$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml"
+        export BATON_TEMPORAL_DYNAMIC_CONFIG_FILE="$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml"
+        args=(--root "$BATON_STATE_DIR" --config temporal-server --env baton --allow-no-auth start)
+      else
+        args=(server start-dev --ip "$H" --port "$BATON_TEMPORAL_PORT" --ui-port "$BATON_TEMPORAL_UI_PORT"
+          --http-port "$BATON_TEMPORAL_HTTP_PORT" --metrics-port "$BATON_TEMPORAL_METRICS_PORT"
+          --db-filename "$DATA_DIR/temporal.db" --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL
+          --log-level warn)
+        for dc in "${DEV_DYNAMIC_CONFIG[@]}"; do args+=(--dynamic-config-value "$dc"); done
+        for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
+        # "default" is always created; naming it again is an error.
+        [ "$BATON_TEMPORAL_NAMESPACE" = default ] || args+=(--namespace "$BATON_TEMPORAL_NAMESPACE")
+      fi ;;
+    temporal-ui)
+      mkdir -p "$BATON_STATE_DIR/temporal-ui"
+      cp "$HERE/temporal/ui.yaml" "$BATON_STATE_DIR/temporal-ui/baton.yaml"
+      args=(--root "$BATON_STATE_DIR" --config temporal-ui --env baton start) ;;
+    postgres)
+      cp "$BATON_POSTGRES_CONFIG" "$BATON_STATE_DIR/postgres.conf"
+      chmod 644 "$BATON_STATE_DIR/postgres.conf"
+      # No Unix socket: TCP on the profile's loopback port only.
+      args=(-D "$DATA_DIR/postgres" -c "listen_addresses=$H" -c "port=$BATON_POSTGRES_PORT" -c "unix_socket_directories=")
+      if [ "$(id -u)" = 0 ]; then
+        local u
+        u="$(pg_os_user)"
+        pre=(setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups --)
+      fi ;;
     jaeger)
       cp "$HERE/jaeger/config.yaml" "$BATON_STATE_DIR/jaeger.yaml"
       args=(--config "file:$BATON_STATE_DIR/jaeger.yaml") ;;
   esac
-  echo "=== $(date '+%Y-%m-%dT%H:%M:%S%z') start: $bin ${args[*]}" >>"$log"
+  echo "=== $(date '+%Y-%m-%dT%H:%M:%S%z') start: ${pre[*]:+${pre[*]} }$bin ${args[*]}" >>"$log"
   # setsid: own session, so the server survives the calling shell and its Ctrl-C; nohup: no HUP.
   # In a non-interactive shell the background child is no process-group leader, so setsid
-  # exec()s in place and $! is the server's pid.
+  # exec()s in place and $! is the server's pid (setpriv execs in place too).
   if command -v setsid >/dev/null 2>&1; then
-    setsid nohup "$bin" "${args[@]}" >>"$log" 2>&1 </dev/null &
+    setsid nohup "${pre[@]}" "$bin" "${args[@]}" >>"$log" 2>&1 </dev/null &
   else
-    nohup "$bin" "${args[@]}" >>"$log" 2>&1 </dev/null &
+    nohup "${pre[@]}" "$bin" "${args[@]}" >>"$log" 2>&1 </dev/null &
   fi
   echo $!
+}
+
+obtain_bin() { # name: path of the server's binary
+  case "$1" in
+    postgres) echo "$(pg_bin)/postgres" ;;
+    *) "$HERE/obtain.sh" "$(bin_name "$1")" ;;
+  esac
 }
 
 # ---- pid files -----------------------------------------------------------------------------
@@ -130,12 +413,14 @@ alive() { # pid: the process exists and is not a zombie waiting to be reaped
 }
 
 pid_of() { # prints the pid if the pid file names a live process running our binary
-  local name="$1" pid cmd
+  local name="$1" pid cmd want
   pid="$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)"
   [ -n "$pid" ] || return 1
   alive "$pid" || return 1
   cmd="$(ps -p "$pid" -o args= 2>/dev/null || true)"
-  case "$cmd" in *"$(bin_name "$name")"*) echo "$pid" ;; *) return 1 ;; esac
+  want="$(bin_name "$name")"
+  [ "$name" = temporal ] && want=temporal # either topology's server
+  case "$cmd" in *"$want"*) echo "$pid" ;; *) return 1 ;; esac
 }
 
 port_busy() { # host port: something accepts connections there
@@ -143,20 +428,30 @@ port_busy() { # host port: something accepts connections there
 }
 
 # ---- actions -------------------------------------------------------------------------------
-do_start() {
-  local name="$1" pid bin t0 p busy=""
+# A profile runs one topology at a time: both use the same ports and state folder.
+check_topology() {
+  local other n
+  other="$(cat "$RUN_DIR/topology" 2>/dev/null || echo dev)"
+  [ "$other" = "$BATON_TOPOLOGY" ] && return 0
+  for n in "${ALL_NAMES[@]}"; do
+    if pid_of "$n" >/dev/null; then
+      say stack "ERROR: profile $BATON_PROFILE runs the $other topology ($n is up); stop it first: BATON_TOPOLOGY=$other infra/stack.sh stop" >&2
+      return 1
+    fi
+  done
+}
+
+do_launch() { # name: start it unless healthy; 0 once launched (or running), health not awaited
+  local name="$1" pid bin p busy=""
   mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
   if pid="$(pid_of "$name")"; then
-    if healthy "$name"; then
+    if started "$name"; then
       say "$name" "already running (pid $pid) at $(address_of "$name")"
-      [ "$name" = temporal ] && ensure_search_attributes
+      echo "$pid" >"$RUN_DIR/$name.already"
       return 0
     fi
     say "$name" "running (pid $pid) but not healthy yet; waiting up to ${BATON_START_TIMEOUT}s"
-    if wait_healthy "$name" "$pid"; then
-      say "$name" "healthy (pid $pid) at $(address_of "$name")"
-      return 0
-    fi
+    if wait_for started "$name" "$pid"; then return 0; fi
     say "$name" "still unhealthy; restarting it"
     do_stop "$name"
   elif [ -f "$RUN_DIR/$name.pid" ]; then
@@ -168,37 +463,64 @@ do_start() {
     say "$name" "ERROR: port(s)$busy on $H already in use by another process (not this $BATON_PROFILE stack's pid file); stop it or change the BATON_*_PORT variables" >&2
     return 1
   fi
-  bin="$("$HERE/obtain.sh" "$(bin_name "$name")")" || { say "$name" "ERROR: no binary (see above)" >&2; return 1; }
-  t0="$(now_ms)"
+  bin="$(obtain_bin "$name")" || { say "$name" "ERROR: no binary (see above)" >&2; return 1; }
+  before_launch "$name" || return 1
+  now_ms >"$RUN_DIR/$name.t0"
   pid="$(launch "$name" "$bin")"
   echo "$pid" >"$RUN_DIR/$name.pid"
-  [ "$name" = temporal ] && echo "$bin" >"$RUN_DIR/temporal.bin"
+  [ "$name" = temporal ] && [ -z "$CLUSTER" ] && echo "$bin" >"$RUN_DIR/temporal-cli.bin"
   say "$name" "started (pid $pid), waiting for health (up to ${BATON_START_TIMEOUT}s); log $LOG_DIR/$name.log"
   local rc=0
-  wait_healthy "$name" "$pid" || rc=$?
+  wait_for started "$name" "$pid" || rc=$?
   if [ "$rc" != 0 ]; then
-    if [ "$rc" = 2 ]; then
-      say "$name" "ERROR: exited during start-up; last 30 lines of $LOG_DIR/$name.log:" >&2
-    else
-      say "$name" "ERROR: not healthy after ${BATON_START_TIMEOUT}s; last 30 lines of $LOG_DIR/$name.log:" >&2
-    fi
-    tail -n 30 "$LOG_DIR/$name.log" >&2 || true
-    do_stop "$name" >&2 || true
+    launch_failed "$name" "$rc"
     return 1
   fi
-  say "$name" "healthy in $(secs_since "$t0") (pid $pid) at $(address_of "$name")"
-  [ "$name" = temporal ] && ensure_search_attributes
-  return 0
 }
 
-wait_healthy() { # name pid: 0 once healthy, 1 on timeout, 2 if the process exited
-  local name="$1" pid="$2" deadline=$(($(now) + BATON_START_TIMEOUT))
+launch_failed() { # name rc
+  if [ "$2" = 2 ]; then
+    say "$1" "ERROR: exited during start-up; last 30 lines of $LOG_DIR/$1.log:" >&2
+  else
+    say "$1" "ERROR: not healthy after ${BATON_START_TIMEOUT}s; last 30 lines of $LOG_DIR/$1.log:" >&2
+  fi
+  tail -n 30 "$LOG_DIR/$1.log" >&2 || true
+  do_stop "$1" >&2 || true
+}
+
+do_ready() { # name: after do_launch (of it and its peers): full health, then after_start
+  local name="$1" pid rc=0 t0
+  pid="$(pid_of "$name")" || { say "$name" "ERROR: not running" >&2; return 1; }
+  if [ -f "$RUN_DIR/$name.already" ]; then
+    rm -f "$RUN_DIR/$name.already"
+    if ! healthy "$name"; then wait_for healthy "$name" "$pid" || rc=$?; fi
+    [ "$rc" = 0 ] || { launch_failed "$name" "$rc"; return 1; }
+  else
+    wait_for healthy "$name" "$pid" || rc=$?
+    [ "$rc" = 0 ] || { launch_failed "$name" "$rc"; return 1; }
+    t0="$(cat "$RUN_DIR/$name.t0" 2>/dev/null || now_ms)"
+    say "$name" "healthy in $(secs_since "$t0") (pid $pid) at $(address_of "$name")"
+  fi
+  rm -f "$RUN_DIR/$name.t0"
+  after_start "$name"
+}
+
+do_start() { # name: launch and wait for full health (a single server, or the last of a group)
+  do_launch "$1" && do_ready "$1"
+}
+
+wait_for() { # check name pid: 0 once `check name` passes, 1 on timeout, 2 if the process exited
+  local check="$1" name="$2" pid="$3" deadline=$(($(now) + BATON_START_TIMEOUT))
   while [ "$(now)" -lt "$deadline" ]; do
     alive "$pid" || return 2
-    healthy "$name" && return 0
+    "$check" "$name" && return 0
     sleep 0.2
   done
   return 1
+}
+
+stop_signal() { # PostgreSQL's TERM waits for every client to leave ("smart"); INT is "fast".
+  case "$1" in postgres) echo INT ;; *) echo TERM ;; esac
 }
 
 do_stop() {
@@ -207,12 +529,12 @@ do_stop() {
     if [ -f "$RUN_DIR/$name.pid" ]; then
       rm -f "$RUN_DIR/$name.pid"
       say "$name" "not running (removed stale pid file)"
-    else
+    elif [ -z "${QUIET_STOPPED:-}" ]; then
       say "$name" "not running"
     fi
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$(stop_signal "$name")" "$pid" 2>/dev/null || true
   for ((i = 0; i < BATON_STOP_TIMEOUT * 10; i++)); do
     alive "$pid" || break
     sleep 0.1
@@ -220,7 +542,7 @@ do_stop() {
   if alive "$pid"; then
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.2
-    say "$name" "killed (pid $pid) after ${BATON_STOP_TIMEOUT}s without exiting on SIGTERM"
+    say "$name" "killed (pid $pid) after ${BATON_STOP_TIMEOUT}s without exiting on SIG$(stop_signal "$name")"
   else
     say "$name" "stopped (pid $pid)"
   fi
@@ -243,27 +565,75 @@ do_status() {
 }
 
 # ---- main ----------------------------------------------------------------------------------
-usage() { echo "usage: $0 start|stop|status|restart [nats|temporal|jaeger ...]" >&2; exit 2; }
+# Start order; stop runs it backwards.
+DEV_NAMES=(nats temporal jaeger)
+CLUSTER_NAMES=(nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger)
+ALL_NAMES=(nats nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger)
+usage() {
+  echo "usage: $0 start|stop|status|restart [NAME ...]" >&2
+  echo "  names (BATON_TOPOLOGY=dev): nats temporal jaeger" >&2
+  echo "  names (BATON_TOPOLOGY=cluster): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui jaeger" >&2
+  exit 2
+}
 [ $# -ge 1 ] || usage
 action="$1"
 shift
 names=()
-for n in "${@:-nats temporal jaeger}"; do
-  for n1 in $n; do
-    case "$n1" in
-      nats | nats-server) names+=(nats) ;;
-      temporal | jaeger) names+=("$n1") ;;
-      *) usage ;;
+if [ $# = 0 ]; then
+  if [ -n "$CLUSTER" ]; then names=("${CLUSTER_NAMES[@]}"); else names=("${DEV_NAMES[@]}"); fi
+  # stop without names: every server of the profile that has a pid file, of either topology.
+  if [ "$action" = stop ]; then
+    ordered=()
+    for n in "${ALL_NAMES[@]}"; do [ -f "$RUN_DIR/$n.pid" ] && ordered+=("$n"); done
+    [ ${#ordered[@]} = 0 ] || names=("${ordered[@]}")
+  fi
+else
+  for n in "$@"; do
+    for n1 in $n; do
+      case "$n1" in
+        nats | nats-server) if [ -n "$CLUSTER" ]; then names+=(nats-1 nats-2 nats-3); else names+=(nats); fi ;;
+        temporal | jaeger) names+=("$n1") ;;
+        nats-[123] | postgres | temporal-ui)
+          [ -n "$CLUSTER" ] || { echo "stack: $n1 exists in the cluster topology only (BATON_TOPOLOGY=cluster)" >&2; exit 2; }
+          names+=("$n1") ;;
+        *) usage ;;
+      esac
+    done
+  done
+fi
+
+start_names() { # names...: NATS cluster nodes are launched together, then awaited together
+  local n m rc=0
+  local -a nodes=()
+  for n in "$@"; do
+    case "$n" in
+      nats-[123]) do_launch "$n" && nodes+=("$n") || rc=1 ;;
+      *)
+        for m in "${nodes[@]}"; do do_ready "$m" || rc=1; done
+        nodes=()
+        [ "$rc" = 0 ] || return 1 # nothing more on a broken foundation
+        do_start "$n" || rc=1 ;;
     esac
   done
-done
+  for m in "${nodes[@]}"; do do_ready "$m" || rc=1; done
+  return "$rc"
+}
 
-echo "stack: profile $BATON_PROFILE, state $BATON_STATE_DIR"
+echo "stack: profile $BATON_PROFILE, topology $BATON_TOPOLOGY, state $BATON_STATE_DIR"
 rc=0
 case "$action" in
-  start) for n in "${names[@]}"; do do_start "$n" || rc=1; done ;;
+  start)
+    mkdir -p "$RUN_DIR"
+    check_topology || exit 1
+    echo "$BATON_TOPOLOGY" >"$RUN_DIR/topology"
+    start_names "${names[@]}" || rc=1 ;;
   stop) for ((i = ${#names[@]} - 1; i >= 0; i--)); do do_stop "${names[$i]}" || rc=1; done ;;
-  restart) for n in "${names[@]}"; do do_stop "$n" && do_start "$n" || rc=1; done ;;
+  restart)
+    mkdir -p "$RUN_DIR"
+    check_topology || exit 1
+    echo "$BATON_TOPOLOGY" >"$RUN_DIR/topology"
+    for ((i = ${#names[@]} - 1; i >= 0; i--)); do do_stop "${names[$i]}" || rc=1; done
+    start_names "${names[@]}" || rc=1 ;;
   status) for n in "${names[@]}"; do do_status "$n" || rc=1; done ;;
   *) usage ;;
 esac

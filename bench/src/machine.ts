@@ -13,6 +13,8 @@ export interface MachineInfo {
   os: string;
   node: string;
   servers: Record<string, string>;
+  /** infra/env.sh's BATON_TOPOLOGY: dev (one nats-server, the dev server on SQLite) or cluster. */
+  topology: string;
   git: string;
 }
 
@@ -34,17 +36,18 @@ async function version(exe: string | undefined, args: string[]): Promise<string>
   return exe ? firstLine(exe, args) : 'not measured (not started by infra/stack.sh)';
 }
 
-export async function machineInfo(serverPids: Record<'nats' | 'temporal' | 'jaeger', number | undefined>): Promise<MachineInfo> {
+export async function machineInfo(serverPids: Record<'nats' | 'temporal' | 'jaeger', number | undefined> & { postgres?: number | undefined }): Promise<MachineInfo> {
   let os = `${platform()} ${release()}`;
   try {
     os = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
   } catch {
     // Not Linux: the platform and release will do.
   }
-  const [nats, temporal, jaeger, head, dirty] = await Promise.all([
+  const [nats, temporal, jaeger, postgres, head, dirty] = await Promise.all([
     version(exeOf(serverPids.nats), ['--version']),
     version(exeOf(serverPids.temporal), ['--version']),
     version(exeOf(serverPids.jaeger), ['version']),
+    serverPids.postgres ? version(exeOf(serverPids.postgres), ['--version']) : Promise.resolve(undefined),
     firstLine('git', ['rev-parse', '--short', 'HEAD']),
     execa('git', ['status', '--porcelain'], { reject: false, cwd: repoRoot }).then((r) => (`${r.stdout}`.trim() ? ' + uncommitted changes' : '')),
   ]);
@@ -57,7 +60,8 @@ export async function machineInfo(serverPids: Record<'nats' | 'temporal' | 'jaeg
     loadAverage: [avg[0] ?? 0, avg[1] ?? 0, avg[2] ?? 0],
     os,
     node: process.version,
-    servers: { nats, temporal, jaeger: `jaeger ${/"gitVersion":"([^"]+)"/.exec(jaeger)?.[1] ?? jaeger.slice(0, 80)}` },
+    servers: { nats, temporal, jaeger: `jaeger ${/"gitVersion":"([^"]+)"/.exec(jaeger)?.[1] ?? jaeger.slice(0, 80)}`, ...(postgres ? { postgres } : {}) },
+    topology: process.env.BATON_TOPOLOGY ?? 'dev',
     git: `${head}${dirty}`,
   };
 }

@@ -53,7 +53,7 @@ process.once('SIGTERM', () => void stopEverything().then(() => process.exit(143)
 
 const infra = infraProcesses();
 const pidOf = (name: string) => infra.find((p) => p.name === name)?.pid;
-const machine = await machineInfo({ nats: pidOf('nats'), temporal: pidOf('temporal'), jaeger: pidOf('jaeger') });
+const machine = await machineInfo({ nats: pidOf('nats') ?? pidOf('nats-1'), temporal: pidOf('temporal'), jaeger: pidOf('jaeger'), postgres: pidOf('postgres') });
 say(`${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.map((v) => v.toFixed(2)).join(' ')}, scale ${config.BATON_BENCH_SCALE}`);
 say(`starting ${specs.length} processes: ${specs.map((s) => s.name).join(', ')}`);
 const t0 = performance.now();
@@ -72,6 +72,8 @@ await bus.jsm.streams.add({
   retention: RetentionPolicy.Limits,
   max_msgs: 200_000,
   duplicate_window: nanos(2 * 60_000),
+  // As many replicas as Baton's streams get (infra/env.sh: 3 in the cluster topology).
+  num_replicas: Number(process.env.BATON_NATS_REPLICAS ?? 1),
 });
 
 const runTag = newRunTag();

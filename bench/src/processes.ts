@@ -52,13 +52,18 @@ export async function stopAll(processes: BenchProcess[]): Promise<void> {
   await Promise.allSettled(processes.map((p) => p.stop()));
 }
 
-/** The stack's own servers (infra/stack.sh pid files), tracked for memory and CPU. */
+/**
+ * The stack's own servers (infra/stack.sh pid files), tracked for memory and CPU: the dev
+ * topology's nats, temporal and jaeger; the cluster topology's nats-1..3 (group nats), postgres
+ * (with its backend processes), temporal (the Temporal server) and temporal-ui.
+ */
 export function infraProcesses(): Tracked[] {
   const out: Tracked[] = [];
-  for (const name of ['nats', 'temporal', 'jaeger']) {
+  for (const name of ['nats', 'nats-1', 'nats-2', 'nats-3', 'postgres', 'temporal', 'temporal-ui', 'jaeger']) {
     try {
       const pid = Number(readFileSync(join(stackEnv().stateDir, 'run', `${name}.pid`), 'utf8').trim());
-      if (pid > 0) out.push({ name, group: name, pid });
+      const group = name.replace(/-\d$/, '');
+      if (pid > 0) out.push({ name, group, pid, ...(name === 'postgres' ? { withChildren: true } : {}) });
     } catch {
       // Not started by infra/stack.sh (an outside server): nothing of ours to measure.
     }

@@ -95,6 +95,13 @@ export function table(header: string[], rows: string[][]): string {
 const level = (s: ScenarioResult | undefined, c: number) => s?.levels.find((l) => l.concurrency === c);
 const peak = (s: ScenarioResult | undefined) => s?.levels.reduce<Omit<LevelResult, 'samples'> | undefined>((best, l) => (!best || l.throughput > best.throughput ? l : best), undefined);
 
+/** What a topology name stands for, in the header of every table. */
+export function topologyLine(topology: string | undefined): string {
+  return topology === 'cluster'
+    ? 'cluster (three-node JetStream cluster, streams with 3 replicas; Temporal server on PostgreSQL)'
+    : 'dev (one nats-server; the Temporal CLI dev server on SQLite)';
+}
+
 export function render(results: BenchResults): string {
   const out: string[] = [];
   const { machine, config } = results;
@@ -105,6 +112,7 @@ export function render(results: BenchResults): string {
   out.push(
     `Baton bench — ${results.startedAt}, scale ${config.BATON_BENCH_SCALE}, one run, ${num(results.wallSeconds)} s wall (${num(results.startupSeconds)} s starting services)`,
     `machine: ${machine.cpus} × ${machine.cpuModel}, ${num(machine.memTotalGiB)} GiB RAM, ${machine.os}, node ${machine.node}, load average ${machine.loadAverage.map((v) => v.toFixed(2)).join(' ')} at start, ${results.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' ')} at end`,
+    `topology: ${topologyLine(machine.topology)}`,
     `servers: ${Object.values(machine.servers).join('; ')}; git ${machine.git}`,
     `payload ${config.BATON_BENCH_PAYLOAD_BYTES} B per operation; ratios are Baton ÷ floor ("!" = more than twice as costly)`,
     '',

@@ -117,8 +117,9 @@ export function cleanReservationEvent(): ReservationRequested {
 
 /** Distinct (date, time) slots: one per minute of the day, then the next day. */
 function uniqueSlot(n: number): { date: string; time: string } {
-  // Start far from "today" and from the dates the other suites use.
-  const day = new Date(Date.UTC(2031, 0, 1) + Math.floor(n / 1440) * 86_400_000);
+  // Away from the dates the other suites use, and inside the booking horizon (90 days from the
+  // test events' receivedOn, 2026-11-23): 2027-01-01 onwards, 1,440 slots a day.
+  const day = new Date(Date.UTC(2027, 0, 1) + Math.floor(n / 1440) * 86_400_000);
   const minute = n % 1440;
   return { date: day.toISOString().slice(0, 10), time: `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}` };
 }

@@ -12,7 +12,7 @@ import { floorNames } from './names.js';
 const config = loadConfigOrExit('bench-floor', BaseServiceConfig.merge(TemporalClientConfig));
 const logger = createLogger('bench-floor', config.BATON_LOG_LEVEL);
 
-const nc = await connect({ servers: config.BATON_NATS_URL, name: 'bench-floor' });
+const nc = await connect({ servers: config.BATON_NATS_URL.split(','), name: 'bench-floor' });
 nc.subscribe(floorNames.echoSubject, {
   callback: (err, msg) => {
     if (err) logger.error({ err }, 'echo subscription failed');

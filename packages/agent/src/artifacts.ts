@@ -26,7 +26,7 @@ export class ArtifactStore {
   private constructor(private readonly store: ObjectStore) {}
 
   static async open(bus: Bus): Promise<ArtifactStore> {
-    return new ArtifactStore(await new Objm(bus.js).create(buckets.artifacts));
+    return new ArtifactStore(await new Objm(bus.js).create(buckets.artifacts, { replicas: bus.replicas }));
   }
 
   /** Artifacts of one step, keyed under its idempotency key so a retry overwrites, never adds. */

@@ -17,7 +17,7 @@ export async function serveAgent<C extends AgentContract>(definition: AgentDefin
   const tools = orExit(service, loadToolConfig);
   const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
-  const bus = await connectBus({ servers: config.BATON_NATS_URL, name: service });
+  const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: service });
   await ensureTopology(bus);
   const consumer = await runAgent(definition, {
     bus,

@@ -61,7 +61,7 @@ export async function ensureAdvisoryStream(bus: Bus): Promise<void> {
     if (!isNotFound(err)) throw err;
   }
   try {
-    await bus.jsm.streams.add(advisoryStreamConfig);
+    await bus.jsm.streams.add({ ...advisoryStreamConfig, num_replicas: bus.replicas });
   } catch (err) {
     // Another service created it between our info and add.
     if (!(await bus.jsm.streams.info(ADVISORY_STREAM).then(() => true, () => false))) throw err;

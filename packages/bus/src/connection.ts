@@ -11,12 +11,16 @@ export interface BusOptions {
   name: string;
   /** Bound on every JetStream API call and publish acknowledgement. */
   requestTimeoutMs?: number;
+  /** Replicas of every stream, KV bucket and object store this process creates (BATON_NATS_REPLICAS; default 1). */
+  replicas?: number;
 }
 
 export interface Bus {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  /** Replicas of what this process creates: 1 on one server, 3 on a three-node cluster. */
+  replicas: number;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     nc,
     js,
     jsm,
+    replicas: options.replicas ?? 1,
     close: async () => {
       if (!nc.isClosed()) await nc.drain();
     },
@@ -59,10 +64,13 @@ const topology: Array<Partial<StreamConfig> & { name: string }> = [
 /** Creates or updates Baton's streams and buckets; safe to call from every service at start. */
 export async function ensureTopology(bus: Bus): Promise<void> {
   for (const config of topology) {
-    const full = { ...config, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS) };
+    const full = { ...config, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS), num_replicas: bus.replicas };
     try {
-      await bus.jsm.streams.info(config.name);
-      await bus.jsm.streams.update(config.name, full);
+      const info = await bus.jsm.streams.info(config.name);
+      // Only a real change is proposed: on a cluster every update is a round of the meta group, and
+      // a dozen services starting at once queued a dozen identical ones past the 5 s API timeout.
+      const have = info.config as unknown as Record<string, unknown>;
+      if (Object.entries(full).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v))) await bus.jsm.streams.update(config.name, full);
     } catch (err) {
       if (!isNotFound(err)) throw err;
       try {
@@ -80,11 +88,11 @@ export async function ensureTopology(bus: Bus): Promise<void> {
 
 /** Earned trust per gate type; updated with compare-and-set so two workers never lose a count. */
 export async function openTrust(bus: Bus): Promise<KV> {
-  return new Kvm(bus.js).create(buckets.trust, { history: 5 });
+  return new Kvm(bus.js).create(buckets.trust, { history: 5, replicas: bus.replicas });
 }
 
 export async function openLedger(bus: Bus): Promise<KV> {
-  return new Kvm(bus.js).create(buckets.ledger, { history: 1 });
+  return new Kvm(bus.js).create(buckets.ledger, { history: 1, replicas: bus.replicas });
 }
 
 const NOT_FOUND: ReadonlySet<number> = new Set([JetStreamApiCodes.StreamNotFound, JetStreamApiCodes.ConsumerNotFound, JetStreamApiCodes.NoMessageFound]);

@@ -34,6 +34,8 @@ export const BaseServiceConfig = z.object({
     .string()
     .regex(/^(nats|tls|ws|wss):\/\/[^\s,]+(,(nats|tls|ws|wss):\/\/[^\s,]+)*$/, 'must be a NATS URL such as nats://127.0.0.1:4322, or several separated by commas')
     .default('nats://127.0.0.1:4322'),
+  /** Replicas of every stream, KV bucket and object store Baton creates (infra/env.sh: 1, 3 in the cluster topology). */
+  BATON_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** OTLP/HTTP base address of the trace backend; empty turns trace export off. */
   BATON_OTLP_ENDPOINT: z
     .union([z.literal('').transform(() => undefined), z.url()])

@@ -15,7 +15,7 @@ export async function temporalClient(): Promise<Client & { close(): Promise<void
 }
 
 export async function testBus(name = 'testkit'): Promise<Bus> {
-  const bus = await connectBus({ servers: stackEnv().BATON_NATS_URL, name });
+  const bus = await connectBus({ servers: stackEnv().BATON_NATS_URL, replicas: stackEnv().BATON_NATS_REPLICAS, name });
   await ensureTopology(bus);
   return bus;
 }

@@ -50,7 +50,7 @@ const config = loadConfigOrExit(
 );
 const telemetry = startTelemetry({ serviceName: 'console', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('console', config.BATON_LOG_LEVEL);
-const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'console' });
+const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'console' });
 await ensureTopology(bus);
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });

@@ -34,7 +34,7 @@ export class EventClaims {
   private constructor(private readonly kv: KV) {}
 
   static async open(bus: Bus): Promise<EventClaims> {
-    return new EventClaims(await new Kvm(bus.js).create(buckets.eventClaims, { history: 2 }));
+    return new EventClaims(await new Kvm(bus.js).create(buckets.eventClaims, { history: 2, replicas: bus.replicas }));
   }
 
   /** What the record says of this workflow id and this content, without claiming anything. */

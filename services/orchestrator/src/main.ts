@@ -26,7 +26,7 @@ const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOW
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 
-const bus = await connectBus({ servers: config.BATON_NATS_URL, name: 'orchestrator' });
+const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'orchestrator' });
 await ensureTopology(bus);
 
 const tracing = temporalWorkerTracing(telemetry);
