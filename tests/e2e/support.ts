@@ -1,6 +1,6 @@
 // Shared arrangements of the end-to-end suites: the running services, clients, and readers of
 // the simulators' own records (the ground truth for "happened once").
-import { ServiceSet, getJson, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
+import { ServiceSet, WaitAbortedError, getJson, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import { terminalReservationStates, type ReservationState, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import type { Bus } from '@baton/bus';
@@ -47,7 +47,8 @@ export async function waitForState(stack: Stack, workflowId: string, state: Rese
     async () => {
       const status = await reservationStatus(stack, workflowId);
       if (status.state !== state && terminalReservationStates.has(status.state)) {
-        throw new Error(`${workflowId} ended in "${status.state}" instead (${status.failure ?? 'no failure recorded'})`);
+        // A definitive wrong state: the wait ends at once instead of running out its timeout.
+        throw new WaitAbortedError(`${workflowId} ended in "${status.state}" instead (${status.failure ?? 'no failure recorded'})`);
       }
       return status.state === state ? status : undefined;
     },

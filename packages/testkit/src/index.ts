@@ -1,5 +1,5 @@
 export { repoRoot, stackEnv, type StackEnv } from './env.js';
-export { waitFor, WaitTimeoutError, type WaitOptions } from './wait.js';
+export { waitFor, WaitAbortedError, WaitTimeoutError, type WaitOptions } from './wait.js';
 export { NodeProcess, type NodeProcessSpec } from './node-process.js';
 export { ServiceProcess, ServiceSet, ALL_SERVICES, allServices, serviceEntry, type ServiceName, type ServiceOptions } from './services.js';
 export { temporalClient, testBus, reservationEvent, postEvent, deadLetters, getJson, fetchTrace, newTraceparent, servicesOf, type JaegerTrace, type JaegerSpan } from './clients.js';

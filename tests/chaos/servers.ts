@@ -1,0 +1,73 @@
+// The chaos suite's hands on the infrastructure servers of its own profile: a graceful restart
+// (infra/stack.sh restart) and a crash (SIGKILL of the pid infra/stack.sh recorded, then
+// infra/stack.sh start, which finds the stale pid file and starts the server on its data).
+//
+// A crash must only ever hit this profile's server: the machine is shared with other stacks. The
+// pid comes from this profile's pid file, and it is killed only if that process's command line
+// names this profile's data folder (nats-server's -sd / Temporal's --db-filename / a cluster
+// node's config under the state folder); a pid file that names anything else is an error.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { repoRoot, stackEnv, waitFor } from '@baton/testkit';
+
+export type Server = 'nats' | 'temporal';
+
+/** The pid files behind a server name: one NATS node in the dev topology, three in the cluster. */
+function processesOf(server: Server): string[] {
+  if (server === 'temporal') return ['temporal'];
+  return process.env.BATON_TOPOLOGY === 'cluster' ? ['nats-1', 'nats-2', 'nats-3'] : ['nats'];
+}
+
+function commandLine(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still answers signal 0; /proc says which it is.
+    process.kill(pid, 0);
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of this profile's process `name`, checked against its command line. */
+function ownPid(name: string): number {
+  const { stateDir } = stackEnv();
+  const file = join(stateDir, 'run', `${name}.pid`);
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`${file} holds no pid`);
+  const cmd = commandLine(pid);
+  if (!cmd || !cmd.includes(stateDir)) throw new Error(`pid ${pid} from ${file} is not this profile's ${name} (${cmd ?? 'no such process'}); not killing it`);
+  return pid;
+}
+
+async function stack(action: 'start' | 'restart', server: Server): Promise<void> {
+  await execa('bash', ['infra/stack.sh', action, server], { cwd: repoRoot, timeout: 180_000 });
+}
+
+/** Stops the server with SIGTERM and starts it again (its data is kept). */
+export async function restartServer(server: Server): Promise<void> {
+  await stack('restart', server);
+}
+
+/**
+ * kill -9 of every process of the server at once: no flush, no goodbye to clients. Then the
+ * same start command an operator would run brings it back on its own data. Returns how long the
+ * server was down.
+ */
+export async function crashServer(server: Server, downMs = 1_000): Promise<number> {
+  const pids = processesOf(server).map(ownPid);
+  const killedAt = Date.now();
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  await waitFor(`${server} (pid ${pids.join(', ')}) to die`, () => pids.every((p) => !alive(p)) || undefined, { timeoutMs: 10_000, intervalMs: 50 });
+  await new Promise((r) => setTimeout(r, downMs));
+  await stack('start', server);
+  return Date.now() - killedAt;
+}
