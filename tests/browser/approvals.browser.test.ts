@@ -165,13 +165,14 @@ describe('approval console (headless Chromium)', () => {
 
   it('escalates a gate nobody decides to the next tier, then takes the safe default', async () => {
     const event = reservationEvent('Table for 2, Thursday 9pm, allergic to gluten');
-    const workflowId = await start(event, { approvalTiers: [{ role: 'host', timeoutMs: 2_500 }, { role: 'manager', timeoutMs: 2_500 }] });
+    // The manager's tier is long enough to look at the page in it, short enough to expire in the test.
+    const workflowId = await start(event, { approvalTiers: [{ role: 'host', timeoutMs: 2_500 }, { role: 'manager', timeoutMs: 15_000 }] });
     await waitFor('the escalation', async () => ((await reservationStatus(stack, workflowId)).gate?.escalations.length === 1 ? true : undefined), { timeoutMs: 20_000 });
     // The host's tier has passed: the page says only a manager may decide now.
     const page = await signedInPage(browser, consoleUsers.host);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
-    const state = await page.locator('#state').innerText();
-    if (state === 'Awaiting approval') assert.match(await page.locator('#cannot-decide').innerText(), /Only manager may decide now/);
+    assert.equal(await page.locator('#state').innerText(), 'Awaiting approval');
+    assert.match(await page.locator('#cannot-decide').innerText(), /Only manager may decide now/);
 
     const done = await waitForState(stack, workflowId, 'Expired');
     assert.equal(done.gate?.status, 'timed-out');
@@ -283,8 +284,8 @@ describe('approval console (headless Chromium)', () => {
     const info = await stack.bus.jsm.streams.info(streams.audit);
     assert.ok(info.state.messages > 0);
     assert.equal(info.config.deny_delete, true);
-    await assert.rejects(stack.bus.jsm.streams.deleteMessage(streams.audit, info.state.last_seq));
-    await assert.rejects(stack.bus.jsm.streams.purge(streams.audit));
+    await assert.rejects(stack.bus.jsm.streams.deleteMessage(streams.audit, info.state.last_seq), /not permitted/);
+    await assert.rejects(stack.bus.jsm.streams.purge(streams.audit), /not permitted/);
     assert.equal((await stack.bus.jsm.streams.info(streams.audit)).state.messages, info.state.messages);
   });
 });

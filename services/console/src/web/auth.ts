@@ -3,6 +3,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeIssues, describeJsonError } from '@baton/bus';
 
 const KEY_LENGTH = 32;
 /** scrypt cost: N=2^15, r=8, p=1 (OWASP's floor), 64 MB of memory per hash. */
@@ -52,12 +53,12 @@ export const ConsoleUsersField = z
     try {
       json = JSON.parse(text);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `not JSON: ${(err as Error).message}` });
+      ctx.addIssue({ code: 'custom', message: `not JSON: ${describeJsonError(err)}` });
       return z.NEVER;
     }
     const users = z.array(ConsoleUser).safeParse(json);
     if (!users.success) {
-      ctx.addIssue({ code: 'custom', message: users.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      ctx.addIssue({ code: 'custom', message: describeIssues(users.error.issues) });
       return z.NEVER;
     }
     return users.data;
