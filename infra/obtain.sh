@@ -176,9 +176,9 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/baton-obtain.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
 install_bin() { # src, description
-  chmod +x "$1"
-  mv -f "$1" "$TARGET.partial.$$"
-  mv -f "$TARGET.partial.$$" "$TARGET"
+  # Checked step by step: this runs inside `if`, where `set -e` does not stop on a failure.
+  [ -f "$1" ] || die "the build left no binary at $1"
+  chmod +x "$1" && mv -f "$1" "$TARGET.partial.$$" && mv -f "$TARGET.partial.$$" "$TARGET" || die "could not install $1 as $TARGET"
   echo "$2" >"$STAMP"
   found "$TARGET" "installed" "$2"
 }
@@ -235,8 +235,10 @@ go_ok() {
 
 go_install() { # pkg@version, ldflags-extra, description
   say "go install $1 (this can take several minutes)"
-  # The binary is named after the package's last element ("server" for cmd/server).
+  # The binary is named after the package's last element ("server" for cmd/server), or the one
+  # before a major-version suffix ("nats-server" for github.com/nats-io/nats-server/v2), as Go does.
   local built="${1%@*}"
+  [[ "$built" =~ /v[0-9]+$ ]] && built="${built%/*}"
   built="${built##*/}"
   if GOBIN="$tmp/gobin" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w $2" "$1" >&2; then
     install_bin "$tmp/gobin/$built" "$3"
