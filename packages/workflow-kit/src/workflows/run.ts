@@ -382,8 +382,8 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         const decision = gate.check(input);
         gate.accept(decision);
         this.status.decision = { ...decision, decidedAt: new Date().toISOString() };
-        // Answer once the workflow acted on it: it has left the waiting state.
-        await condition(() => this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION || this.status.gate !== gate.view);
+        // Answer once the workflow acted on it: it left the waiting state, or opened another gate.
+        await condition(() => (this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION) || this.status.gate !== gate.view);
         return this.status;
       },
       {
