@@ -17,6 +17,12 @@
 // BATON_CHAOS_N                 requests (default 24, sized for `npm test`; `npm run chaos`: 1000)
 // BATON_CHAOS_CONCURRENCY       senders posting events side by side (default 6; `npm run chaos`: 16)
 // BATON_CHAOS_IDEMPOTENCY=on    run against systems that deduplicate by Idempotency-Key instead
+// BATON_TOPOLOGY=cluster        run on the production shape (three NATS nodes, Temporal on
+//                               PostgreSQL) with node-level faults in place of the dev servers'
+//                               restarts and crashes: kill -9 of the node leading BATON_TASKS and
+//                               BATON_RESULTS (checked back as a current replica), kill -9 of
+//                               Temporal, PostgreSQL stopped for 5 s, then the new leader killed.
+//                               `BATON_TOPOLOGY=cluster BATON_CHAOS_N=200 npm run chaos`
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -28,7 +34,7 @@ import { AGENT_STEP, DEPOSIT_STEP, terminalReservationStates, type ReservationSt
 import { startStack, type Stack } from '../e2e/support.js';
 import { NAIVE_STEPS, runNaiveChain, type NaiveOutcome } from './naive-chain.js';
 import { countByKind, duplicates, failureRate, listed, lostEffects, outcomeFloor, printTable, recordsOf, requestOf } from './report.js';
-import { crashServer, restartServer } from './servers.js';
+import { crashServer, rejoined, restartServer, stopServer, streamLeader, type NatsNode } from './servers.js';
 import {
   CALLERS,
   clearFaults,
@@ -92,6 +98,47 @@ function requestText(i: number, year = BASE_YEAR): { text: string; receivedOn: s
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The streams that carry every step's task and its result. */
+const WORK_STREAMS = ['BATON_TASKS', 'BATON_RESULTS'];
+
+/** kill -9 of the node that leads the task and result streams (of each in turn, if two nodes
+ *  lead them), each brought back and seen current in both streams' replica groups. */
+async function killStreamLeaders(): Promise<string> {
+  const leaders = new Map<NatsNode, string[]>();
+  for (const stream of WORK_STREAMS) {
+    const node = await streamLeader(stream);
+    leaders.set(node, [...(leaders.get(node) ?? []), stream]);
+  }
+  const done: string[] = [];
+  for (const [node, streams] of leaders) {
+    const down = await crashServer(node);
+    const back = Date.now();
+    for (const stream of WORK_STREAMS) await rejoined(node, stream);
+    done.push(`kill -9 ${node} (leader of ${streams.join(' + ')}; down ${seconds(down)}, current again after ${seconds(Date.now() - back)})`);
+  }
+  return done.join(', ');
+}
+
+/** The infrastructure faults, at their share of the run's progress. The dev topology has one
+ *  server of each kind, so it restarts and crashes the whole of it; the cluster topology loses
+ *  one node at a time, as production does, and its database. */
+const SERVER_FAULTS: [number, () => Promise<string>][] =
+  process.env.BATON_TOPOLOGY === 'cluster'
+    ? [
+        [0.45, killStreamLeaders],
+        [0.55, async () => `kill -9 temporal (down ${seconds(await crashServer('temporal'))})`],
+        [0.65, async () => `stop postgres (down ${seconds(await stopServer('postgres', 5_000))})`],
+        // A second node loss, on the leaders elected after the first.
+        [0.75, killStreamLeaders],
+      ]
+    : [
+        [0.45, async () => (await restartServer('nats'), 'restart nats')],
+        [0.55, async () => `kill -9 nats (down ${seconds(await crashServer('nats'))})`],
+        [0.65, async () => (await restartServer('temporal'), 'restart temporal')],
+        [0.75, async () => `kill -9 temporal (down ${seconds(await crashServer('temporal'))})`],
+      ];
 const settled = (s: ReservationStatus | undefined) => s !== undefined && (terminalReservationStates.has(s.state) || s.state === 'Needs attention');
 
 /** Why a request waits for a person, in one line. */
@@ -238,16 +285,10 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
 
       await at(0.35);
       await kill9(['orchestrator']);
-      await at(0.45);
-      await restartServer('nats');
-      logged('restart nats');
-      await at(0.55);
-      logged(`kill -9 nats (down ${((await crashServer('nats')) / 1000).toFixed(1)} s)`);
-      await at(0.65);
-      await restartServer('temporal');
-      logged('restart temporal');
-      await at(0.75);
-      logged(`kill -9 temporal (down ${((await crashServer('temporal')) / 1000).toFixed(1)} s)`);
+      for (const [share, fault] of SERVER_FAULTS) {
+        await at(share);
+        logged(await fault());
+      }
       await at(0.85);
       await kill9([randomAgent()]);
     })();

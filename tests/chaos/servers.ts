@@ -6,17 +6,23 @@
 // pid comes from this profile's pid file, and it is killed only if that process's command line
 // names this profile's data folder (nats-server's -sd / Temporal's --db-filename / a cluster
 // node's config under the state folder); a pid file that names anything else is an error.
+//
+// The cluster topology adds node-level hands: which NATS node leads a stream (asked of the
+// nodes' monitoring endpoints), a crash of that one node, and a stop of PostgreSQL.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { repoRoot, stackEnv, waitFor } from '@baton/testkit';
 
-export type Server = 'nats' | 'temporal';
+export type NatsNode = 'nats-1' | 'nats-2' | 'nats-3';
+export type Server = 'nats' | 'temporal' | 'postgres' | NatsNode;
+
+const NODES: NatsNode[] = ['nats-1', 'nats-2', 'nats-3'];
 
 /** The pid files behind a server name: one NATS node in the dev topology, three in the cluster. */
 function processesOf(server: Server): string[] {
-  if (server === 'temporal') return ['temporal'];
-  return process.env.BATON_TOPOLOGY === 'cluster' ? ['nats-1', 'nats-2', 'nats-3'] : ['nats'];
+  if (server !== 'nats') return [server];
+  return process.env.BATON_TOPOLOGY === 'cluster' ? NODES : ['nats'];
 }
 
 function commandLine(pid: number): string | undefined {
@@ -48,7 +54,7 @@ function ownPid(name: string): number {
   return pid;
 }
 
-async function stack(action: 'start' | 'restart', server: Server): Promise<void> {
+async function stack(action: 'start' | 'stop' | 'restart', server: Server): Promise<void> {
   await execa('bash', ['infra/stack.sh', action, server], { cwd: repoRoot, timeout: 180_000 });
 }
 
@@ -70,4 +76,58 @@ export async function crashServer(server: Server, downMs = 1_000): Promise<numbe
   await new Promise((r) => setTimeout(r, downMs));
   await stack('start', server);
   return Date.now() - killedAt;
+}
+
+/** Stops the server the way an operator does (PostgreSQL: its fast shutdown), leaves it down for
+ *  `downMs`, starts it again on its data. Returns how long it was down. */
+export async function stopServer(server: Server, downMs: number): Promise<number> {
+  const stoppedAt = Date.now();
+  await stack('stop', server);
+  await new Promise((r) => setTimeout(r, downMs));
+  await stack('start', server);
+  return Date.now() - stoppedAt;
+}
+
+// infra/stack.sh names node n "baton-<profile>-n<n>" and serves its monitoring on
+// BATON_NATS_MONITOR_PORT + n - 1.
+const serverName = (node: NatsNode) => `baton-${stackEnv().BATON_PROFILE}-n${node.slice(-1)}`;
+const monitorUrl = (node: NatsNode) => `http://${stackEnv().BATON_HOST}:${Number(process.env.BATON_NATS_MONITOR_PORT) + NODES.indexOf(node)}`;
+
+interface StreamCluster {
+  leader?: string;
+  replicas?: { name: string; current: boolean }[];
+}
+
+/** A stream's cluster info as `node` sees it, or undefined if the node does not answer. */
+async function clusterInfo(node: NatsNode, stream: string): Promise<StreamCluster | undefined> {
+  try {
+    const answer = await fetch(`${monitorUrl(node)}/jsz?streams=true`, { signal: AbortSignal.timeout(2_000) });
+    const jsz = (await answer.json()) as { account_details?: { stream_detail?: { name: string; cluster?: StreamCluster }[] }[] };
+    return jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((d) => d.name === stream)?.cluster;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The node that leads `stream` now, by the first node that names an elected leader. */
+export async function streamLeader(stream: string): Promise<NatsNode> {
+  return waitFor(`a leader for ${stream}`, async () => {
+    for (const node of NODES) {
+      const leader = (await clusterInfo(node, stream))?.leader;
+      const found = NODES.find((n) => serverName(n) === leader);
+      if (found) return found;
+    }
+    return undefined;
+  }, { timeoutMs: 30_000, intervalMs: 250 });
+}
+
+/** Waits until `node` is back in `stream`'s replica group and current, in the leader's own view
+ *  (only the leader tracks its followers). Throws if it does not rejoin within a minute. */
+export async function rejoined(node: NatsNode, stream: string): Promise<void> {
+  await waitFor(`${node} to rejoin ${stream} as a current replica`, async () => {
+    const leader = await streamLeader(stream);
+    const info = await clusterInfo(leader, stream);
+    if (info?.leader !== serverName(leader)) return undefined;
+    return leader === node || info.replicas?.some((r) => r.name === serverName(node) && r.current) || undefined;
+  }, { timeoutMs: 60_000, intervalMs: 500 });
 }
