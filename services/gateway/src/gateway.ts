@@ -80,8 +80,9 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
             throw new PoisonMessageError(conflictReason(event, claim.claim.eventId, validation.workflowId));
           }
           // A claim whose workflow started is a duplicate, even after Temporal forgot the workflow.
-          const outcome = claim.kind === 'same' && claim.claim.started ? 'duplicate' : await startWorkflowFor(deps, validation.start);
-          await deps.claims.markStarted(validation.workflowId);
+          const started = claim.kind === 'same' && claim.claim.started;
+          const outcome = started ? 'duplicate' : await startWorkflowFor(deps, validation.start);
+          if (!started) await deps.claims.markStarted(validation.workflowId);
           span.setAttribute('baton.gateway.outcome', outcome);
           batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': outcome });
           if (outcome === 'started') batonMetrics().workflowsStarted.add(1, { 'baton.workflow.type': validation.start.workflowType });

@@ -3,7 +3,7 @@
 // contracts (types only: the result bridge has already validated the output against the
 // contract, so no zod is loaded into the workflow sandbox).
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { AgentTable, CompensableIn, CompensationInput, CompensationOutput, ContractInput, ContractOutput } from '@baton/contracts';
+import type { AgentTable, ContractInput, ContractOutput } from '@baton/contracts';
 import type { HandoffActivities } from '../activities/handoff.js';
 
 type Duration = NonNullable<ActivityOptions['startToCloseTimeout']>;
@@ -45,38 +45,13 @@ export function stepActivities(policy: StepPolicy): HandoffActivities {
   });
 }
 
-export interface CallOptions {
-  /** A person asked for the step again (attention gate): a fresh task id, the same idempotency key. */
-  round?: number;
-}
-
-/** Runs one agent step and returns its contract-checked output. */
+/** Runs one agent step and returns its contract-checked output: for workflows that want the bare
+ *  handoff without the kit's run (the benchmark's chain). Workflows on the kit use `run.step`. */
 export async function callAgent<T extends AgentTable, A extends keyof T & string>(
   agent: A,
   stepId: string,
   input: ContractInput<T[A]>,
   policy: StepPolicy = DEFAULT_STEP_POLICY,
-  options: CallOptions = {},
 ): Promise<ContractOutput<T[A]>> {
-  return (await stepActivities(policy).callAgent({ agent, kind: 'run', stepId, input, ...(options.round ? { round: options.round } : {}) })) as ContractOutput<T[A]>;
-}
-
-/** Runs an agent's compensation (undo) for a step. */
-export async function compensateAgent<T extends AgentTable, A extends CompensableIn<T>>(
-  agent: A,
-  stepId: string,
-  input: CompensationInput<T[A]>,
-  policy: StepPolicy = DEFAULT_STEP_POLICY,
-  options: CallOptions = {},
-): Promise<CompensationOutput<T[A]>> {
-  return (await stepActivities(policy).callAgent({ agent, kind: 'compensate', stepId, input, ...(options.round ? { round: options.round } : {}) })) as CompensationOutput<T[A]>;
-}
-
-/** `callAgent` and `compensateAgent` bound to one workflow's agent table, for short call sites. */
-export function agentsOf<T extends AgentTable>() {
-  return {
-    call: <A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, policy?: StepPolicy, options?: CallOptions) => callAgent<T, A>(agent, stepId, input, policy, options),
-    compensate: <A extends CompensableIn<T>>(agent: A, stepId: string, input: CompensationInput<T[A]>, policy?: StepPolicy, options?: CallOptions) =>
-      compensateAgent<T, A>(agent, stepId, input, policy, options),
-  };
+  return (await stepActivities(policy).callAgent({ agent, kind: 'run', stepId, input })) as ContractOutput<T[A]>;
 }

@@ -1,8 +1,8 @@
 // Server-rendered HTML of the approval console: sign-in, the inbox, one gate with its full
 // context and the decision form, and a workflow's timeline. Every value escaped.
 import type { AuditRecord } from '@baton/contracts';
-import { AWAITING_DECISION, NEEDS_ATTENTION, type AttentionPayload, type ChangeField, type ContextRow, type GateView, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
-import type { PendingGate, TrustRow } from './approvals.js';
+import { AWAITING_DECISION, NEEDS_ATTENTION, type AttentionPayload, type ContextRow, type GateView, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
+import { changeFieldsOf, type PendingGate, type TrustRow } from './approvals.js';
 import type { SignedIn } from './auth.js';
 import { esc, workflowLink, type Links } from './pages.js';
 import { STYLE } from './style.js';
@@ -71,11 +71,6 @@ export interface GateContext {
   workflowType: string;
   view: WorkflowView | undefined;
   history: { previous: number } | undefined;
-}
-
-function changeFieldsOf(view: WorkflowView | undefined, gate: GateView, status: WorkflowStatus): ChangeField[] {
-  const fields = view?.changeFields;
-  return typeof fields === 'function' ? fields(gate, status) : (fields ?? []);
 }
 
 /** The rows above the form: the workflow's own context for an approval, the failed step for an

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { AuditRecord, streams } from '@baton/contracts';
 import { openTrust, readStream, type Bus } from '@baton/bus';
-import { AWAITING_DECISION, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type Registry, type TrustRecord, type WorkflowStatus } from '@baton/workflow-kit';
+import { AWAITING_DECISION, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type ChangeField, type GateView, type Registry, type TrustRecord, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
 
 export interface PendingGate {
   workflowId: string;
@@ -34,6 +34,12 @@ export async function previousCases(temporal: Client, workflowType: string, cust
   const quote = (s: string) => `"${s.replace(/["\\]/g, '')}"`;
   const { count } = await temporal.workflow.count(`BatonWorkflowType = ${quote(workflowType)} AND BatonCustomer = ${quote(customerId)} AND BatonState = ${quote(successState)} AND WorkflowId != ${quote(exceptWorkflowId)}`);
   return count;
+}
+
+/** What approve-with-changes may change at this gate, as the workflow's view declares it. */
+export function changeFieldsOf(view: WorkflowView | undefined, gate: GateView, status: WorkflowStatus): ChangeField[] {
+  const fields = view?.changeFields;
+  return typeof fields === 'function' ? fields(gate, status) : (fields ?? []);
 }
 
 /** Roles that may decide a gate now: the current tier's and every tier above. */

@@ -15,7 +15,7 @@ import { decide, DecisionRefusedError } from '../decisions.js';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
 import { opsPage, type Links } from './pages.js';
 import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
-import { pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
+import { changeFieldsOf, pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
 
 declare module 'fastify' {
@@ -68,8 +68,7 @@ function changesFrom(decision: GateOption, body: Record<string, string | undefin
     }
   }
   if (decision !== 'approve-with-changes' || !status.gate) return undefined;
-  const view = registry.workflow(status.workflowType)?.view;
-  const fields = typeof view?.changeFields === 'function' ? view.changeFields(status.gate, status) : (view?.changeFields ?? []);
+  const fields = changeFieldsOf(registry.workflow(status.workflowType)?.view, status.gate, status);
   const changes: Record<string, unknown> = {};
   for (const f of fields) {
     const raw = body[f.name]?.trim();
