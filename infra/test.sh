@@ -42,7 +42,7 @@ shopt -s nullglob
 if [ -n "$only" ]; then
   read -r -a files <<<"$only"
 else
-  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts packages/*/test/*.int.test.ts services/*/test/*.int.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
+  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts bench/test/*.unit.test.ts packages/*/test/*.int.test.ts services/*/test/*.int.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
 fi
 echo "test: ${#files[@]} test files"
 # One file at a time: the end-to-end files share the stack and kill services on purpose.

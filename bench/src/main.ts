@@ -16,7 +16,8 @@ import { floorNames } from './floor/names.js';
 import { runLevel, sweep, type LevelResult } from './load.js';
 import { machineInfo } from './machine.js';
 import { infraProcesses, serviceSpec, startAll, stopAll, type BenchProcess, type ProcessSpec } from './processes.js';
-import { render, type BenchResults, type Breakdown, type GatewayResult, type MemoryRow, type ScaleOutRow, type ScenarioResult } from './report.js';
+import { previousRun } from './previous.js';
+import { render, renderComparison, type BenchResults, type Breakdown, type GatewayResult, type MemoryRow, type ScaleOutRow, type ScenarioResult } from './report.js';
 import { cleanReservationEvent, newRunTag, scenarios, type Scenario, type ScenarioId } from './scenarios.js';
 import { MemorySampler, cpuByGroup, cpuSnapshot, type Tracked } from './usage.js';
 
@@ -275,6 +276,8 @@ await stopEverything();
 report.wallSeconds = (performance.now() - wall0) / 1000;
 
 console.log(`\n${render(report)}`);
+const previous = previousRun(env.stateDir, report);
+console.log(previous ? renderComparison(report, previous) : 'No earlier run of this topology and scale in the state folder to compare with.');
 mkdirSync(env.stateDir, { recursive: true });
 const file = join(env.stateDir, `results-${startedAt.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -102,6 +102,49 @@ export function topologyLine(topology: string | undefined): string {
     : 'dev (one nats-server; the Temporal CLI dev server on SQLite)';
 }
 
+/** "59.9 (was 62.1, -4%)": this run's figure beside the previous run's. */
+const versus = (now: number | undefined, before: number | undefined): string => {
+  if (now === undefined || !Number.isFinite(now)) return '-';
+  if (before === undefined || !Number.isFinite(before) || before === 0) return `${num(now)} (new)`;
+  const change = ((now - before) / before) * 100;
+  return `${num(now)} (was ${num(before)}, ${change >= 0 ? '+' : ''}${change.toFixed(0)}%)`;
+};
+
+/** Table 1's figures and ratios beside the previous run's (same topology and scale). */
+export function renderComparison(results: BenchResults, previous: { file: string; results: BenchResults }): string {
+  const before = previous.results;
+  const fixed = results.config.BATON_BENCH_FIXED;
+  const first = results.config.BATON_BENCH_LEVELS[0]!;
+  const byId = new Map(results.scenarios.map((s) => [s.id, s]));
+  const prevById = new Map(before.scenarios.map((s) => [s.id, s]));
+  const floorRatio = (set: Map<ScenarioId, ScenarioResult>, s: ScenarioResult | undefined, pick: (x: ScenarioResult) => number | undefined) => {
+    const f = s?.floor ? set.get(s.floor) : undefined;
+    const [a, b] = [s ? pick(s) : undefined, f ? pick(f) : undefined];
+    return a !== undefined && b !== undefined && b !== 0 ? a / b : undefined;
+  };
+  const atFixed = (x: ScenarioResult) => level(x, fixed)?.throughput;
+  const out = [
+    `1b. Since the previous run (${before.startedAt}, git ${before.machine.git}, load ${before.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' ')} at its end; ${previous.file})`,
+    table(
+      ['scenario', `p50 @${first} ms`, `ops/s @${fixed}`, 'peak ops/s', 'CPU s/1k', `÷ floor, ops/s @${fixed}`, '÷ floor, CPU'],
+      results.scenarios.map((s) => {
+        const p = prevById.get(s.id);
+        return [
+          s.title,
+          versus(level(s, first)?.latencyMs.p50, p ? level(p, first)?.latencyMs.p50 : undefined),
+          versus(level(s, fixed)?.throughput, p ? level(p, fixed)?.throughput : undefined),
+          versus(peak(s)?.throughput, p ? peak(p)?.throughput : undefined),
+          versus(s.cpu.perThousand, p?.cpu.perThousand),
+          s.floor ? versus(floorRatio(byId, s, atFixed), floorRatio(prevById, p, atFixed)) : '',
+          s.floor ? versus(floorRatio(byId, s, (x) => x.cpu.perThousand), floorRatio(prevById, p, (x) => x.cpu.perThousand)) : '',
+        ];
+      }),
+    ),
+    '',
+  ];
+  return out.join('\n');
+}
+
 export function render(results: BenchResults): string {
   const out: string[] = [];
   const { machine, config } = results;
