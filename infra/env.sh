@@ -36,6 +36,16 @@ export BATON_PORT_OFFSET
 : "${BATON_HOST:=127.0.0.1}"
 : "${BATON_HOME:=$BATON_ROOT/.baton}"
 : "${BATON_BIN_DIR:=$BATON_HOME/bin}"
+# The Node that infra/bootstrap.sh obtains when the machine's is older than 22: first on PATH,
+# so every script, pnpm, and every service the tests start run on it. A no-op until it exists.
+case ":$PATH:" in *":$BATON_HOME/tools/node/bin:"*) ;; *) PATH="$BATON_HOME/tools/node/bin:$PATH" ;; esac
+export PATH
+hash -r 2>/dev/null || true
+# `npm run` names the node it started under; tools that honour these must see the same one.
+if [ -x "$BATON_HOME/tools/node/bin/node" ]; then
+  if [ -n "${NODE:-}" ]; then export NODE="$BATON_HOME/tools/node/bin/node"; fi
+  if [ -n "${npm_node_execpath:-}" ]; then export npm_node_execpath="$BATON_HOME/tools/node/bin/node"; fi
+fi
 : "${BATON_STATE_DIR:=$BATON_HOME/$BATON_PROFILE}"
 : "${BATON_NATS_PORT:=$((4322 + _off))}"
 : "${BATON_NATS_MONITOR_PORT:=$((8222 + 100 + _off))}"
