@@ -64,6 +64,10 @@ fi
 : "${BATON_MESSAGING_PORT:=$((8342 + _off))}"
 : "${BATON_PAYMENT_PORT:=$((8343 + _off))}"
 : "${BATON_CONSOLE_PORT:=$((8344 + _off))}"
+# The trace UI (Zipkin's server, fed by every service's SDK) and Prometheus of the local stack.
+: "${BATON_ZIPKIN_PORT:=$((8352 + _off))}"
+: "${BATON_PROMETHEUS_PORT:=$((8353 + _off))}"
+export BATON_ZIPKIN_PORT BATON_PROMETHEUS_PORT
 # Prometheus endpoints of the services the test kit starts: base + the service's index.
 : "${BATON_METRICS_BASE_PORT:=$((9460 + _off))}"
 : "${BATON_TEMPORAL_NAMESPACE:=default}"
@@ -99,6 +103,9 @@ fi
 : "${BATON_JAEGER_QUERY_URL:=http://$BATON_HOST:$BATON_JAEGER_UI_PORT}"
 : "${BATON_TEMPORAL_UI_URL:=http://$BATON_HOST:$BATON_TEMPORAL_UI_PORT}"
 export BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS BATON_OTLP_ENDPOINT BATON_JAEGER_QUERY_URL BATON_TEMPORAL_UI_URL
+: "${BATON_ZIPKIN_URL:=http://$BATON_HOST:$BATON_ZIPKIN_PORT}"
+: "${BATON_PROMETHEUS_URL:=http://$BATON_HOST:$BATON_PROMETHEUS_PORT}"
+export BATON_ZIPKIN_URL BATON_PROMETHEUS_URL
 unset _off
 export BATON_POS_URL="http://$BATON_HOST:$BATON_POS_PORT"
 export BATON_MESSAGING_URL="http://$BATON_HOST:$BATON_MESSAGING_PORT"

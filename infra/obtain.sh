@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose
+# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin
 #
 # Prints (on stdout, alone) the path of a usable binary for NAME; progress goes to stderr.
 # Order: (a) $BATON_BIN_DIR/NAME, (b) NAME on PATH (same major line as the pin),
@@ -12,6 +12,10 @@
 # Debian's /usr/lib/postgresql/N/bin), else installs Debian's `postgresql` package when run as
 # root where apt-get exists. docker-compose (the Compose v2 CLI plugin, for infra/check-deploy.sh
 # only; no daemon needed) is obtained like the servers.
+# zipkin (the trace UI of the local stack) is Zipkin's server, one executable jar from Maven
+# Central (io.zipkin:zipkin-server, classifier exec), run with Java >= 17: `zipkin` prints the
+# path of $BATON_BIN_DIR/zipkin-server.jar, obtained with mvn (which honours a settings.xml
+# mirror) or else curl from $BATON_MAVEN_BASE_URL, its SHA-1 checked against the repository's.
 set -euo pipefail
 
 # ---- pins ----------------------------------------------------------------------------------
@@ -22,6 +26,7 @@ TEMPORAL_SERVER_VERSION=1.29.2 # temporal-server and temporal-sql-tool (cluster 
 TEMPORAL_UI_VERSION=2.42.1     # ui-server (cluster topology)
 POSTGRES_MIN_MAJOR=12          # Temporal's postgres12 SQL plugin
 COMPOSE_VERSION=5.6.0          # docker-compose, to check docker-compose.yml (its Go module is .../v5)
+ZIPKIN_VERSION=3.6.1           # zipkin: io.zipkin:zipkin-server:<version>:jar:exec (Java 17+)
 NATS_GO_PKG=github.com/nats-io/nats-server/v2
 TEMPORAL_GO_PKG=github.com/temporalio/cli/cmd/temporal
 JAEGER_GO_PKG=github.com/jaegertracing/jaeger/cmd/jaeger
@@ -41,6 +46,7 @@ JAEGER_FALLBACK_VERSION=2.13.0
 GO_MIN_VERSION=1.26 # jaeger v2.20.0 needs go 1.26; nats-server and temporal need 1.25
 : "${BATON_DOWNLOAD_MAX_TIME:=60}"
 : "${BATON_RELEASES_BASE_URL:=https://github.com}" # or a mirror with the same layout
+: "${BATON_MAVEN_BASE_URL:=https://repo1.maven.org/maven2}" # or a mirror with Maven's layout
 
 # ---- setup ---------------------------------------------------------------------------------
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,7 +65,8 @@ case "$NAME" in
   ui-server) PIN="$TEMPORAL_UI_VERSION" ;;
   postgres) PIN="$POSTGRES_MIN_MAJOR" ;;
   docker-compose) PIN="$COMPOSE_VERSION" ;;
-  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose" ;;
+  zipkin) PIN="$ZIPKIN_VERSION" ;;
+  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin" ;;
 esac
 PIN_MAJOR="${PIN%%.*}"
 mkdir -p "$BATON_BIN_DIR"
@@ -125,6 +132,50 @@ if [ "$NAME" = postgres ]; then
     find_postgres
   fi
   die "no PostgreSQL >= $POSTGRES_MIN_MAJOR: install it (Debian: apt-get install postgresql; macOS: brew install postgresql@16) and put its bin folder on PATH"
+fi
+
+# ---- Zipkin: one jar from Maven Central ---------------------------------------------------
+if [ "$NAME" = zipkin ]; then
+  jar="$BATON_BIN_DIR/zipkin-server.jar"
+  command -v java >/dev/null 2>&1 || die "java not found: Zipkin's server needs Java >= 17 (Debian: apt-get install openjdk-17-jre-headless)"
+  jv="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)"
+  [ "${jv:-0}" -ge 17 ] 2>/dev/null || die "java ${jv:-of unknown version} is older than 17, which Zipkin $PIN needs"
+  [ -s "$jar" ] && found "$jar" "already present" "$(cat "$STAMP" 2>/dev/null || echo "origin unknown")"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$BATON_BIN_DIR/.$NAME.lock"
+    flock -n 9 || { say "another obtain of $NAME is running; waiting for it"; flock 9; }
+    [ -s "$jar" ] && found "$jar" "obtained by a concurrent run" "$(cat "$STAMP" 2>/dev/null || true)"
+  fi
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/baton-obtain.XXXXXX")"
+  trap 'rm -rf "$tmp"' EXIT
+  coords="io.zipkin:zipkin-server:$PIN:jar:exec"
+  rel="io/zipkin/zipkin-server/$PIN/zipkin-server-$PIN-exec.jar"
+  got=""
+  if [ "${BATON_OBTAIN_NO_DOWNLOAD:-0}" = 1 ]; then
+    say "download skipped (BATON_OBTAIN_NO_DOWNLOAD=1)"
+  elif command -v mvn >/dev/null 2>&1; then
+    say "mvn dependency:copy $coords (about 135 MB)"
+    if mvn -q -B dependency:copy -Dartifact="$coords" -DoutputDirectory="$tmp" >&2; then
+      got="$tmp/zipkin-server-$PIN-exec.jar" how="Maven Central via mvn ($coords)"
+    else
+      say "mvn failed; trying curl"
+    fi
+  fi
+  if [ -z "$got" ] && [ "${BATON_OBTAIN_NO_DOWNLOAD:-0}" != 1 ] && command -v curl >/dev/null 2>&1; then
+    say "downloading $BATON_MAVEN_BASE_URL/$rel (about 135 MB)"
+    if curl -fsSL --connect-timeout 10 --max-time "$((BATON_DOWNLOAD_MAX_TIME * 5))" -o "$tmp/z.jar" "$BATON_MAVEN_BASE_URL/$rel" &&
+      sum="$(curl -fsSL --connect-timeout 10 --max-time 30 "$BATON_MAVEN_BASE_URL/$rel.sha1" | cut -c1-40)"; then
+      have="$( (sha1sum "$tmp/z.jar" 2>/dev/null || shasum -a 1 "$tmp/z.jar") | cut -c1-40)"
+      [ "$have" = "$sum" ] || die "SHA-1 of the downloaded jar ($have) is not the repository's ($sum)"
+      got="$tmp/z.jar" how="Maven Central ($BATON_MAVEN_BASE_URL/$rel, SHA-1 checked)"
+    else
+      say "download failed"
+    fi
+  fi
+  [ -n "$got" ] && [ -s "$got" ] || die "no Zipkin server jar: put one at $jar, or give this machine mvn or curl access to Maven Central"
+  mv -f "$got" "$jar.partial.$$" && mv -f "$jar.partial.$$" "$jar" || die "could not install $jar"
+  echo "$how" >"$STAMP"
+  found "$jar" "installed" "$how"
 fi
 
 # ---- (a) already in BATON_BIN_DIR ----------------------------------------------------------

@@ -6,6 +6,8 @@ export interface Links {
   temporalUi: string;
   namespace: string;
   traceUi: string;
+  /** Which UI traceUi is (default jaeger): their search pages differ. */
+  traceUiKind?: 'jaeger' | 'zipkin';
 }
 
 export function esc(value: unknown): string {
@@ -18,8 +20,9 @@ export function workflowLink(links: Links, workflowId: string): string {
   return `${links.temporalUi}/namespaces/${encodeURIComponent(links.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-/** Jaeger's search for the trace whose gateway span started this workflow. */
+/** The trace UI's search for the traces of this workflow (its spans carry baton.workflow.id). */
 export function traceLink(links: Links, workflowId: string): string {
+  if (links.traceUiKind === 'zipkin') return `${links.traceUi}/zipkin/?annotationQuery=${encodeURIComponent(`baton.workflow.id=${workflowId}`)}&lookback=7d&limit=10`;
   return `${links.traceUi}/search?service=gateway&tags=${encodeURIComponent(JSON.stringify({ 'baton.workflow.id': workflowId }))}`;
 }
 
