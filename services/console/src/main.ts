@@ -31,6 +31,8 @@ const config = loadConfigOrExit(
     /** Trace dashboard base address, for links: the Jaeger UI, or Zipkin's (the local stack's). */
     BATON_TRACE_UI_URL: z.url().default('http://127.0.0.1:16696'),
     BATON_TRACE_UI_KIND: z.enum(['jaeger', 'zipkin']).default('jaeger'),
+    /** Prometheus that scrapes the services: the history behind the operations page's charts. */
+    BATON_PROMETHEUS_URL: z.union([z.literal('').transform(() => undefined), z.url()]).optional(),
     /** service=url pairs, comma separated: the Prometheus endpoints the views read. */
     BATON_METRICS_TARGETS: z
       .string()
@@ -62,6 +64,7 @@ const app = await createConsoleServer({
   bus,
   logger,
   metricsTargets: config.BATON_METRICS_TARGETS,
+  prometheusUrl: config.BATON_PROMETHEUS_URL,
   links: { temporalUi: config.BATON_TEMPORAL_UI_URL, namespace: config.BATON_TEMPORAL_NAMESPACE, traceUi: config.BATON_TRACE_UI_URL, traceUiKind: config.BATON_TRACE_UI_KIND },
   auth: {
     users: config.BATON_CONSOLE_USERS,
