@@ -40,6 +40,8 @@ run_one() { # topology
   # shellcheck source=../infra/env.sh
   . "$HERE/../infra/env.sh"
   bash infra/bootstrap.sh
+  # shellcheck source=../infra/env.sh
+  . "$HERE/../infra/env.sh" # again: the bootstrap may have just obtained Node 24
   echo "bench: fresh $BATON_PROFILE stack ($BATON_TOPOLOGY topology) in $BATON_STATE_DIR"
   bash infra/stack.sh stop >/dev/null 2>&1 || true
   # Earlier results-*.json stay; the servers' data, logs and pid files start empty, so every run

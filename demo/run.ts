@@ -10,7 +10,8 @@ import { terminalReservationStates, type ReservationState, type ReservationStatu
 const env = stackEnv();
 const line = (text = '') => console.log(text);
 const uiLink = (workflowId: string) => `${env.BATON_TEMPORAL_UI_URL}/namespaces/${env.BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
-const traceLink = (traceId: string) => `${env.BATON_JAEGER_QUERY_URL}/api/traces/${traceId}`;
+// The trace UI of the local stack (Zipkin): the page of one request's trace.
+const traceLink = (traceId: string) => `${env.BATON_ZIPKIN_URL}/zipkin/traces/${traceId}`;
 
 line('demo: starting the Baton services (gateway, orchestrator, console, the agents, three simulators)');
 const services = await ServiceSet.start();
@@ -112,7 +113,7 @@ try {
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);
   line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (filter: BatonState = "Confirmed")`);
-  line(`Traces:      ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>   (the Jaeger UI is in the docker-compose image)`);
+  line(`Traces:      ${env.BATON_ZIPKIN_URL}/zipkin/   (Zipkin; JSON from Jaeger: ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>)`);
   line('The stack keeps running for inspection; stop it with: bash infra/stack.sh stop');
   if (process.stdin.isTTY) {
     // In a terminal, keep the services (console, webhook, agents) up to look around.

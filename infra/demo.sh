@@ -9,5 +9,8 @@ export BATON_PROFILE=demo
 . "$HERE/env.sh"
 cd "$BATON_ROOT"
 bash "$HERE/bootstrap.sh"
+# The bootstrap may have just obtained Node 24 into the tools folder: source env.sh again so it
+# is first on PATH (and NODE) for everything below.
+. "$HERE/env.sh"
 bash "$HERE/stack.sh" start
 node --import tsx demo/run.ts

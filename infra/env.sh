@@ -36,6 +36,16 @@ export BATON_PORT_OFFSET
 : "${BATON_HOST:=127.0.0.1}"
 : "${BATON_HOME:=$BATON_ROOT/.baton}"
 : "${BATON_BIN_DIR:=$BATON_HOME/bin}"
+# The Node that infra/bootstrap.sh obtains when the machine's is older than 22: first on PATH,
+# so every script, pnpm, and every service the tests start run on it. A no-op until it exists.
+case ":$PATH:" in *":$BATON_HOME/tools/node/bin:"*) ;; *) PATH="$BATON_HOME/tools/node/bin:$PATH" ;; esac
+export PATH
+hash -r 2>/dev/null || true
+# `npm run` names the node it started under; tools that honour these must see the same one.
+if [ -x "$BATON_HOME/tools/node/bin/node" ]; then
+  if [ -n "${NODE:-}" ]; then export NODE="$BATON_HOME/tools/node/bin/node"; fi
+  if [ -n "${npm_node_execpath:-}" ]; then export npm_node_execpath="$BATON_HOME/tools/node/bin/node"; fi
+fi
 : "${BATON_STATE_DIR:=$BATON_HOME/$BATON_PROFILE}"
 : "${BATON_NATS_PORT:=$((4322 + _off))}"
 : "${BATON_NATS_MONITOR_PORT:=$((8222 + 100 + _off))}"
@@ -54,6 +64,10 @@ export BATON_PORT_OFFSET
 : "${BATON_MESSAGING_PORT:=$((8342 + _off))}"
 : "${BATON_PAYMENT_PORT:=$((8343 + _off))}"
 : "${BATON_CONSOLE_PORT:=$((8344 + _off))}"
+# The trace UI (Zipkin's server, fed by every service's SDK) and Prometheus of the local stack.
+: "${BATON_ZIPKIN_PORT:=$((8352 + _off))}"
+: "${BATON_PROMETHEUS_PORT:=$((8353 + _off))}"
+export BATON_ZIPKIN_PORT BATON_PROMETHEUS_PORT
 # Prometheus endpoints of the services the test kit starts: base + the service's index.
 : "${BATON_METRICS_BASE_PORT:=$((9460 + _off))}"
 : "${BATON_TEMPORAL_NAMESPACE:=default}"
@@ -89,6 +103,9 @@ fi
 : "${BATON_JAEGER_QUERY_URL:=http://$BATON_HOST:$BATON_JAEGER_UI_PORT}"
 : "${BATON_TEMPORAL_UI_URL:=http://$BATON_HOST:$BATON_TEMPORAL_UI_PORT}"
 export BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS BATON_OTLP_ENDPOINT BATON_JAEGER_QUERY_URL BATON_TEMPORAL_UI_URL
+: "${BATON_ZIPKIN_URL:=http://$BATON_HOST:$BATON_ZIPKIN_PORT}"
+: "${BATON_PROMETHEUS_URL:=http://$BATON_HOST:$BATON_PROMETHEUS_PORT}"
+export BATON_ZIPKIN_URL BATON_PROMETHEUS_URL
 unset _off
 export BATON_POS_URL="http://$BATON_HOST:$BATON_POS_PORT"
 export BATON_MESSAGING_URL="http://$BATON_HOST:$BATON_MESSAGING_PORT"

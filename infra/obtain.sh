@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose
+# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus
 #
 # Prints (on stdout, alone) the path of a usable binary for NAME; progress goes to stderr.
 # Order: (a) $BATON_BIN_DIR/NAME, (b) NAME on PATH (same major line as the pin),
@@ -12,6 +12,15 @@
 # Debian's /usr/lib/postgresql/N/bin), else installs Debian's `postgresql` package when run as
 # root where apt-get exists. docker-compose (the Compose v2 CLI plugin, for infra/check-deploy.sh
 # only; no daemon needed) is obtained like the servers.
+# zipkin (the trace UI of the local stack) is Zipkin's server, one executable jar from Maven
+# Central (io.zipkin:zipkin-server, classifier exec), run with Java >= 17: `zipkin` prints the
+# path of $BATON_BIN_DIR/zipkin-server.jar, obtained with mvn (which honours a settings.xml
+# mirror) or else curl from $BATON_MAVEN_BASE_URL, its SHA-1 checked against the repository's.
+# prometheus: $BATON_BIN_DIR/prometheus, else one on PATH (any 2.x or 3.x), else Debian's
+# `prometheus` package when run as root where apt-get exists (its classic web UI included), else
+# the release archive (web UI embedded), else `go install` from the Go module proxy, which builds
+# a Prometheus without its web UI (the React UI is built with npm and is not in the Go module):
+# scraping, the query API and /targets' JSON (/api/v1/targets) work, the pages do not.
 set -euo pipefail
 
 # ---- pins ----------------------------------------------------------------------------------
@@ -22,6 +31,9 @@ TEMPORAL_SERVER_VERSION=1.29.2 # temporal-server and temporal-sql-tool (cluster 
 TEMPORAL_UI_VERSION=2.42.1     # ui-server (cluster topology)
 POSTGRES_MIN_MAJOR=12          # Temporal's postgres12 SQL plugin
 COMPOSE_VERSION=5.6.0          # docker-compose, to check docker-compose.yml (its Go module is .../v5)
+ZIPKIN_VERSION=3.6.1           # zipkin: io.zipkin:zipkin-server:<version>:jar:exec (Java 17+)
+PROMETHEUS_VERSION=3.16.0      # release archive; its Go module version is v0.316.0
+PROMETHEUS_GO_PKG=github.com/prometheus/prometheus/cmd/prometheus
 NATS_GO_PKG=github.com/nats-io/nats-server/v2
 TEMPORAL_GO_PKG=github.com/temporalio/cli/cmd/temporal
 JAEGER_GO_PKG=github.com/jaegertracing/jaeger/cmd/jaeger
@@ -41,6 +53,7 @@ JAEGER_FALLBACK_VERSION=2.13.0
 GO_MIN_VERSION=1.26 # jaeger v2.20.0 needs go 1.26; nats-server and temporal need 1.25
 : "${BATON_DOWNLOAD_MAX_TIME:=60}"
 : "${BATON_RELEASES_BASE_URL:=https://github.com}" # or a mirror with the same layout
+: "${BATON_MAVEN_BASE_URL:=https://repo1.maven.org/maven2}" # or a mirror with Maven's layout
 
 # ---- setup ---------------------------------------------------------------------------------
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,7 +72,9 @@ case "$NAME" in
   ui-server) PIN="$TEMPORAL_UI_VERSION" ;;
   postgres) PIN="$POSTGRES_MIN_MAJOR" ;;
   docker-compose) PIN="$COMPOSE_VERSION" ;;
-  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose" ;;
+  zipkin) PIN="$ZIPKIN_VERSION" ;;
+  prometheus) PIN="$PROMETHEUS_VERSION" ;;
+  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus" ;;
 esac
 PIN_MAJOR="${PIN%%.*}"
 mkdir -p "$BATON_BIN_DIR"
@@ -75,6 +90,7 @@ version_of() {
     jaeger) out="$("$bin" version 2>/dev/null | tr ',' '\n' | grep -i gitVersion || true)" ;; # {"gitVersion":"v2.20.0",...}
     temporal-server | temporal-sql-tool | ui-server) out="$("$bin" --version 2>/dev/null || true)" ;; # temporal version 1.29.2
     docker-compose) out="$("$bin" version --short 2>/dev/null || true)" ;;                             # 5.6.0
+    prometheus) out="$("$bin" --version 2>/dev/null | head -n1 || true)" ;;                            # prometheus, version 3.16.0 (...)
   esac
   echo "$out" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1 | grep -v '^0\.0\.0$' || true
 }
@@ -127,6 +143,71 @@ if [ "$NAME" = postgres ]; then
   die "no PostgreSQL >= $POSTGRES_MIN_MAJOR: install it (Debian: apt-get install postgresql; macOS: brew install postgresql@16) and put its bin folder on PATH"
 fi
 
+# ---- Zipkin: one jar from Maven Central ---------------------------------------------------
+if [ "$NAME" = zipkin ]; then
+  jar="$BATON_BIN_DIR/zipkin-server.jar"
+  command -v java >/dev/null 2>&1 || die "java not found: Zipkin's server needs Java >= 17 (Debian: apt-get install openjdk-17-jre-headless)"
+  jv="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)"
+  [ "${jv:-0}" -ge 17 ] 2>/dev/null || die "java ${jv:-of unknown version} is older than 17, which Zipkin $PIN needs"
+  [ -s "$jar" ] && found "$jar" "already present" "$(cat "$STAMP" 2>/dev/null || echo "origin unknown")"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$BATON_BIN_DIR/.$NAME.lock"
+    flock -n 9 || { say "another obtain of $NAME is running; waiting for it"; flock 9; }
+    [ -s "$jar" ] && found "$jar" "obtained by a concurrent run" "$(cat "$STAMP" 2>/dev/null || true)"
+  fi
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/baton-obtain.XXXXXX")"
+  trap 'rm -rf "$tmp"' EXIT
+  coords="io.zipkin:zipkin-server:$PIN:jar:exec"
+  rel="io/zipkin/zipkin-server/$PIN/zipkin-server-$PIN-exec.jar"
+  got=""
+  if [ "${BATON_OBTAIN_NO_DOWNLOAD:-0}" = 1 ]; then
+    say "download skipped (BATON_OBTAIN_NO_DOWNLOAD=1)"
+  elif command -v mvn >/dev/null 2>&1; then
+    say "mvn dependency:copy $coords (about 135 MB)"
+    if mvn -q -B dependency:copy -Dartifact="$coords" -DoutputDirectory="$tmp" >&2; then
+      got="$tmp/zipkin-server-$PIN-exec.jar" how="Maven Central via mvn ($coords)"
+    else
+      say "mvn failed; trying curl"
+    fi
+  fi
+  if [ -z "$got" ] && [ "${BATON_OBTAIN_NO_DOWNLOAD:-0}" != 1 ] && command -v curl >/dev/null 2>&1; then
+    say "downloading $BATON_MAVEN_BASE_URL/$rel (about 135 MB)"
+    if curl -fsSL --connect-timeout 10 --max-time "$((BATON_DOWNLOAD_MAX_TIME * 5))" -o "$tmp/z.jar" "$BATON_MAVEN_BASE_URL/$rel" &&
+      sum="$(curl -fsSL --connect-timeout 10 --max-time 30 "$BATON_MAVEN_BASE_URL/$rel.sha1" | cut -c1-40)"; then
+      have="$( (sha1sum "$tmp/z.jar" 2>/dev/null || shasum -a 1 "$tmp/z.jar") | cut -c1-40)"
+      [ "$have" = "$sum" ] || die "SHA-1 of the downloaded jar ($have) is not the repository's ($sum)"
+      got="$tmp/z.jar" how="Maven Central ($BATON_MAVEN_BASE_URL/$rel, SHA-1 checked)"
+    else
+      say "download failed"
+    fi
+  fi
+  [ -n "$got" ] && [ -s "$got" ] || die "no Zipkin server jar: put one at $jar, or give this machine mvn or curl access to Maven Central"
+  mv -f "$got" "$jar.partial.$$" && mv -f "$jar.partial.$$" "$jar" || die "could not install $jar"
+  echo "$how" >"$STAMP"
+  found "$jar" "installed" "$how"
+fi
+
+# ---- Prometheus: an installed one (any 2.x/3.x), else Debian's package -----------------------
+if [ "$NAME" = prometheus ] && [ ! -x "$TARGET" ]; then
+  if [ "${BATON_OBTAIN_NO_PATH:-0}" != 1 ] && p="$(command -v prometheus 2>/dev/null)" && [ -n "$p" ]; then
+    v="$(version_of "$p")"
+    case "${v%%.*}" in 2 | 3) found "$p" "on PATH" "version $v" ;; *) say "ignoring $p on PATH: version ${v:-unknown}" ;; esac
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BATON_OBTAIN_NO_DOWNLOAD:-0}" != 1 ]; then
+    say "installing Debian's prometheus package (apt-get; the package's own service is not started)"
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    rc=0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >&2 ||
+      { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >&2; } || rc=$?
+    [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+    if [ "$rc" = 0 ] && [ -x /usr/bin/prometheus ]; then found /usr/bin/prometheus "Debian's package" "version $(version_of /usr/bin/prometheus)"; fi
+    say "apt-get install prometheus failed; trying the release archive"
+  fi
+fi
+
 # ---- (a) already in BATON_BIN_DIR ----------------------------------------------------------
 if [ -x "$TARGET" ]; then
   found "$TARGET" "already present" "$(cat "$STAMP" 2>/dev/null || echo "origin unknown")"
@@ -170,6 +251,7 @@ case "$NAME" in
   ui-server) url="$BATON_RELEASES_BASE_URL/temporalio/ui-server/releases/download/v$PIN/ui-server_${PIN}_${os}_${arch}.tar.gz" ;;
   # A bare binary, not an archive.
   docker-compose) url="$BATON_RELEASES_BASE_URL/docker/compose/releases/download/v$PIN/docker-compose-$os-$(uname -m)" ;;
+  prometheus) url="$BATON_RELEASES_BASE_URL/prometheus/prometheus/releases/download/v$PIN/prometheus-$PIN.$os-$arch.tar.gz" ;;
 esac
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/baton-obtain.XXXXXX")"
@@ -262,6 +344,11 @@ if go_ok; then
       go_install "$TEMPORAL_SQL_TOOL_GO_PKG@v$PIN" "" "go install $TEMPORAL_SQL_TOOL_GO_PKG@v$PIN" || true ;;
     ui-server)
       go_install "$TEMPORAL_UI_GO_PKG@v$PIN" "" "go install $TEMPORAL_UI_GO_PKG@v$PIN" || true ;;
+    prometheus)
+      # Prometheus 3.x's Go module versions are v0.3xx.y (3.16.0 = v0.316.0).
+      gv="v0.$((${PIN%%.*} * 100 + $(echo "$PIN" | cut -d. -f2))).$(echo "$PIN" | cut -d. -f3)"
+      say "NOTE: a Prometheus built from the Go module has no web UI (its React UI is built with npm, not shipped in the module)"
+      go_install "$PROMETHEUS_GO_PKG@$gv" "" "go install $PROMETHEUS_GO_PKG@$gv (no web UI)" || true ;;
     docker-compose)
       # Its go.mod has exclude directives, so `go install pkg@version` refuses it: build it as the
       # main module from the module cache, as for Jaeger's fallback below.

@@ -31,7 +31,7 @@ resolve() {
     echo "$LOCAL_PNPM"
     return 0
   fi
-  command -v npm >/dev/null 2>&1 || { echo "pnpm: ERROR: npm not found; install Node.js >= 20.3" >&2; return 1; }
+  command -v npm >/dev/null 2>&1 || { echo "pnpm: ERROR: npm not found; install Node.js >= 22" >&2; return 1; }
   echo "pnpm: installing pnpm@$PNPM_VERSION into $TOOLS_DIR" >&2
   mkdir -p "$TOOLS_DIR"
   npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >&2

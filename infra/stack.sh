@@ -7,11 +7,13 @@
 # status exits 1 if any named server is down.
 #
 # BATON_TOPOLOGY=dev (default): nats, temporal (the CLI's dev server on SQLite, UI built in),
-#   jaeger. `restart nats` keeps the JetStream data.
+#   jaeger, zipkin (the trace UI: Zipkin's server on Java, fed by every service's SDK),
+#   prometheus (scrapes every Baton service the test kit starts, and Temporal).
+#   `restart nats` keeps the JetStream data.
 # BATON_TOPOLOGY=cluster: nats-1 nats-2 nats-3 (one JetStream cluster; `nats` names all three),
 #   postgres (initialised on first start, run as an unprivileged user), temporal (the Temporal
 #   server on PostgreSQL; its databases, schema, namespace and search attributes are set up at
-#   start), temporal-ui (the web UI pointed at it), jaeger.
+#   start), temporal-ui (the web UI pointed at it), jaeger, zipkin, prometheus.
 # Without names, stop and status cover every server of the profile of either topology.
 set -euo pipefail
 
@@ -83,6 +85,8 @@ ports_of() { # every fixed port the server binds
     temporal-ui) echo "$BATON_TEMPORAL_UI_PORT" ;;
     postgres) echo "$BATON_POSTGRES_PORT" ;;
     jaeger) echo "$BATON_OTLP_GRPC_PORT $BATON_OTLP_HTTP_PORT $BATON_JAEGER_UI_PORT $BATON_JAEGER_QUERY_GRPC_PORT $BATON_JAEGER_HEALTH_PORT $BATON_JAEGER_METRICS_PORT" ;;
+    zipkin) echo "$BATON_ZIPKIN_PORT" ;;
+    prometheus) echo "$BATON_PROMETHEUS_PORT" ;;
   esac
 }
 
@@ -102,6 +106,8 @@ address_of() {
     temporal-ui) echo "http://$H:$BATON_TEMPORAL_UI_PORT (Temporal at $H:$BATON_TEMPORAL_PORT)" ;;
     postgres) echo "$H:$BATON_POSTGRES_PORT user $BATON_POSTGRES_USER (data $DATA_DIR/postgres, run as $(pg_os_user))" ;;
     jaeger) echo "OTLP http://$H:$BATON_OTLP_HTTP_PORT grpc $H:$BATON_OTLP_GRPC_PORT (query/UI http://$H:$BATON_JAEGER_UI_PORT)" ;;
+    zipkin) echo "trace UI $BATON_ZIPKIN_URL/zipkin/ (spans in at $BATON_ZIPKIN_URL/api/v2/spans, kept in memory)" ;;
+    prometheus) echo "$BATON_PROMETHEUS_URL (targets $BATON_PROMETHEUS_URL/targets; config $BATON_STATE_DIR/prometheus.yml)" ;;
   esac
 }
 
@@ -188,6 +194,10 @@ healthy() { # exit 0 if the server answers its health check
     jaeger)
       curl -fsS --max-time 2 "http://$H:$BATON_JAEGER_UI_PORT/api/services" 2>/dev/null | grep -q '"data"' &&
         curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_JAEGER_HEALTH_PORT/status" 2>/dev/null ;;
+    zipkin)
+      curl -fsS --max-time 2 "http://$H:$BATON_ZIPKIN_PORT/health" 2>/dev/null | grep -q '"UP"' ;;
+    prometheus)
+      curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_PROMETHEUS_PORT/-/ready" 2>/dev/null ;;
   esac
 }
 
@@ -328,6 +338,31 @@ db_schema_version() { # db
     -d "$1" -tAX -c "select curr_version from schema_version" 2>/dev/null || true
 }
 
+# ---- Prometheus ------------------------------------------------------------------------------
+# The local stack's scrape config: the Baton services by file discovery (their metrics ports are
+# the test kit's: BATON_METRICS_BASE_PORT + the service's index, written by
+# packages/testkit/scripts/prometheus-targets.ts), and the Temporal server. docker-compose.yml
+# has its own, infra/prometheus/prometheus.yml.
+write_prometheus_config() {
+  mkdir -p "$BATON_STATE_DIR/prometheus"
+  (cd "$BATON_ROOT" && node --import tsx packages/testkit/scripts/prometheus-targets.ts) >"$BATON_STATE_DIR/prometheus/services.json.tmp" &&
+    mv -f "$BATON_STATE_DIR/prometheus/services.json.tmp" "$BATON_STATE_DIR/prometheus/services.json"
+  cat >"$BATON_STATE_DIR/prometheus.yml" <<EOF
+# Written by infra/stack.sh for profile $BATON_PROFILE; rewritten at each start.
+global:
+  scrape_interval: ${BATON_PROMETHEUS_SCRAPE_INTERVAL:-5s}
+  scrape_timeout: 4s
+scrape_configs:
+  - job_name: baton
+    file_sd_configs:
+      - files: ["$BATON_STATE_DIR/prometheus/services.json"]
+        refresh_interval: 30s
+  - job_name: temporal
+    static_configs:
+      - targets: ["$H:$BATON_TEMPORAL_METRICS_PORT"]
+EOF
+}
+
 # ---- launching -------------------------------------------------------------------------------
 before_launch() { # name: set-up a server needs before its process starts
   case "$1" in
@@ -385,6 +420,15 @@ launch() { # name, bin: start detached, print the pid
     jaeger)
       cp "$HERE/jaeger/config.yaml" "$BATON_STATE_DIR/jaeger.yaml"
       args=(--config "file:$BATON_STATE_DIR/jaeger.yaml") ;;
+    zipkin)
+      # $bin is the jar (infra/obtain.sh zipkin). In-memory storage, bounded; loopback only.
+      pre=(env "MEM_MAX_SPANS=${BATON_ZIPKIN_MAX_SPANS:-200000}" java ${BATON_ZIPKIN_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -jar)
+      args=("--armeria.ports[0].ip=$H" "--armeria.ports[0].port=$BATON_ZIPKIN_PORT" "--armeria.ports[0].protocols=http") ;;
+    prometheus)
+      write_prometheus_config
+      mkdir -p "$DATA_DIR/prometheus"
+      args=(--config.file="$BATON_STATE_DIR/prometheus.yml" --storage.tsdb.path="$DATA_DIR/prometheus"
+        --storage.tsdb.retention.time=2d --web.listen-address="$H:$BATON_PROMETHEUS_PORT") ;;
   esac
   echo "=== $(date '+%Y-%m-%dT%H:%M:%S%z') start: ${pre[*]:+${pre[*]} }$bin ${args[*]}" >>"$log"
   # setsid: own session, so the server survives the calling shell and its Ctrl-C; nohup: no HUP.
@@ -566,13 +610,13 @@ do_status() {
 
 # ---- main ----------------------------------------------------------------------------------
 # Start order; stop runs it backwards.
-DEV_NAMES=(nats temporal jaeger)
-CLUSTER_NAMES=(nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger)
-ALL_NAMES=(nats nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger)
+DEV_NAMES=(nats temporal jaeger zipkin prometheus)
+CLUSTER_NAMES=(nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger zipkin prometheus)
+ALL_NAMES=(nats nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger zipkin prometheus)
 usage() {
   echo "usage: $0 start|stop|status|restart [NAME ...]" >&2
-  echo "  names (BATON_TOPOLOGY=dev): nats temporal jaeger" >&2
-  echo "  names (BATON_TOPOLOGY=cluster): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui jaeger" >&2
+  echo "  names (BATON_TOPOLOGY=dev): nats temporal jaeger zipkin prometheus" >&2
+  echo "  names (BATON_TOPOLOGY=cluster): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui jaeger zipkin prometheus" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -592,7 +636,7 @@ else
     for n1 in $n; do
       case "$n1" in
         nats | nats-server) if [ -n "$CLUSTER" ]; then names+=(nats-1 nats-2 nats-3); else names+=(nats); fi ;;
-        temporal | jaeger) names+=("$n1") ;;
+        temporal | jaeger | zipkin | prometheus) names+=("$n1") ;;
         nats-[123] | postgres | temporal-ui)
           [ -n "$CLUSTER" ] || { echo "stack: $n1 exists in the cluster topology only (BATON_TOPOLOGY=cluster)" >&2; exit 2; }
           names+=("$n1") ;;

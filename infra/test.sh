@@ -25,6 +25,9 @@ export BATON_PROFILE=$profile
 cd "$BATON_ROOT"
 
 bash "$HERE/bootstrap.sh"
+# The bootstrap may have just obtained Node 24 into the tools folder: source env.sh again so it
+# is first on PATH (and NODE) for everything below.
+. "$HERE/env.sh"
 bash "$HERE/chromium.sh"
 echo "test: fresh test stack in $BATON_STATE_DIR"
 bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true

@@ -1,6 +1,6 @@
 // JSON over HTTP to an external system, with a timeout on every call and errors classified
-// retryable (timeouts, 5xx, 429) or not (other 4xx) for the workflow's retry policy.
-import { injectTraceHeaders } from '@baton/telemetry';
+// retryable (timeouts, 5xx, 429) or not (other 4xx) for the workflow's retry policy. The client
+// span and the traceparent header are the undici instrumentation's (packages/telemetry).
 import { AgentError, ExternalSystemError } from './errors.js';
 
 export interface ExternalCall {
@@ -20,7 +20,6 @@ export async function callExternal<T>(call: ExternalCall): Promise<T> {
     response = await fetch(call.url, {
       method: call.method,
       headers: {
-        ...injectTraceHeaders(),
         ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(call.idempotencyKey ? { 'idempotency-key': call.idempotencyKey } : {}),
       },

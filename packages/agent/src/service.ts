@@ -15,7 +15,13 @@ export async function serveAgent<C extends AgentContract>(definition: AgentDefin
   const config = loadConfigOrExit(service, AgentRuntimeConfig);
   const modelConfig = orExit(service, loadModelConfig);
   const tools = orExit(service, loadToolConfig);
-  const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
+  const telemetry = startTelemetry({
+    serviceName: service,
+    otlpEndpoint: config.BATON_OTLP_ENDPOINT,
+    zipkinUrl: config.BATON_ZIPKIN_URL,
+    metricsPort: config.BATON_METRICS_PORT,
+    metricsHost: config.BATON_METRICS_HOST,
+  });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: service });
   await ensureTopology(bus);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 import { ConfigError } from '@baton/contracts';
 import { createLogger } from '@baton/telemetry';
@@ -14,7 +14,7 @@ import { AgentError, ModelChain, createProvider, loadModelConfig } from '../src/
 const Answer = z.object({ partySize: z.number().int().min(1).max(50), time: z.string().regex(/^\d\d:\d\d$/) });
 const logger = createLogger('models-test', 'error');
 const exporter = new InMemorySpanExporter();
-const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
+const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }).getTracer('test');
 
 describe('model chain (model API simulated)', () => {
   let api: SimulatedModelApi;

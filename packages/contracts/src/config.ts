@@ -40,6 +40,10 @@ export const BaseServiceConfig = z.object({
   BATON_OTLP_ENDPOINT: z
     .union([z.literal('').transform(() => undefined), z.url()])
     .default('http://127.0.0.1:4328'),
+  /** Base address of a Zipkin server that also receives every span (the local stack's trace UI); empty or unset: none. */
+  BATON_ZIPKIN_URL: z
+    .union([z.literal('').transform(() => undefined), z.url()])
+    .optional(),
   BATON_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   /** Port of this process's Prometheus endpoint (GET /metrics); 0 turns it off. */
   BATON_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { describeIssues } from '@baton/bus';
-import { SpanKind, trace } from '@opentelemetry/api';
-import { extractTraceContext, inSpan, type Logger } from '@baton/telemetry';
+import { trace } from '@opentelemetry/api';
+import type { Logger } from '@baton/telemetry';
 import { FaultPatch, Faults, sleep } from './faults.js';
 import { RecordStore } from './store.js';
 
@@ -80,7 +80,6 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const store = RecordStore.open(join(options.stateDir, options.name.replace(/[^A-Za-z0-9_-]/g, '_')));
   const faults = new Faults();
   const mode: SimulatorMode = { idempotency: options.idempotency ?? 'on' };
-  const tracer = trace.getTracer(`${options.name}-sim`);
 
   // What the system was asked and what faults it injected: the chaos report's per-step rates.
   // repeatedKeys: requests in mode "off" with a key this route had been sent before, i.e. the
@@ -152,14 +151,12 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     app.route({
       method,
       url,
-      handler: (req: FastifyRequest, reply: FastifyReply) =>
-        inSpan(
-          tracer,
-          `${method} ${url}`,
-          { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': url, 'baton.simulator': options.name } },
-          () => handle(req, reply),
-          extractTraceContext((name) => req.headers[name] as string | undefined),
-        ),
+      // The server span is the HTTP and fastify instrumentations' (packages/telemetry), which
+      // continue the caller's traceparent; it says which system answered.
+      handler: (req: FastifyRequest, reply: FastifyReply) => {
+        trace.getActiveSpan()?.setAttribute('baton.simulator', options.name);
+        return handle(req, reply);
+      },
     });
   };
 

@@ -21,7 +21,13 @@ export async function serveSimulator(name: string, portVariable: string, default
   const service = `${name}-sim`;
   const config = loadConfigOrExit(service, SimulatorConfig);
   const port = loadConfigOrExit(service, z.object({ [portVariable]: configFields.port.default(defaultPort) }).transform((c) => c[portVariable] as number));
-  const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
+  const telemetry = startTelemetry({
+    serviceName: service,
+    otlpEndpoint: config.BATON_OTLP_ENDPOINT,
+    zipkinUrl: config.BATON_ZIPKIN_URL,
+    metricsPort: config.BATON_METRICS_PORT,
+    metricsHost: config.BATON_METRICS_HOST,
+  });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   // Started from the repository root by infra/ and the test kit, like every service.
   const stateDir = config.BATON_SIM_STATE_DIR ?? join(config.BATON_STATE_DIR ?? join(process.cwd(), '.baton', config.BATON_PROFILE), 'sims');

@@ -1,20 +1,34 @@
-// OpenTelemetry bootstrap for one Baton process: traces over OTLP/HTTP with W3C propagation,
-// metrics on a Prometheus scrape endpoint, and a flush on shutdown. Services call this first in
-// main.ts, before creating any client.
+// OpenTelemetry bootstrap for one Baton process, on the OpenTelemetry Node SDK (NodeSDK): traces
+// over OTLP/HTTP with W3C propagation, metrics on a Prometheus scrape endpoint, the standard
+// instrumentations for what every service does over HTTP (incoming requests through fastify and
+// node:http, outgoing ones through fetch/undici and node:http), trace ids in every pino log
+// line, and a flush on shutdown. Services call this first in main.ts, before creating any client.
+//
+// Personal data: request and response bodies and headers are never recorded (the instrumentations
+// record neither by default), and query strings are replaced by "[redacted]" on every HTTP span,
+// because lookups put references and customer ids there. The NATS spans are Baton's own
+// (packages/bus, packages/agent): no instrumentation covers NATS.
+import { createRequire } from 'node:module';
 import { context, metrics, propagation, trace, type Meter, type Span, type Tracer, SpanStatusCode } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 
 export interface TelemetryOptions {
   serviceName: string;
   /** OTLP/HTTP base address, e.g. http://127.0.0.1:4328; undefined disables export. */
   otlpEndpoint: string | undefined;
+  /** A Zipkin server (the local stack's trace UI) that gets every span too, e.g. http://127.0.0.1:8352. */
+  zipkinUrl?: string | undefined;
   /** Bound on each export request, so a dead trace backend never stalls a service. */
   exportTimeoutMs?: number;
   /** Port of the Prometheus scrape endpoint (GET /metrics); 0 turns it off. */
@@ -26,45 +40,101 @@ export interface Telemetry {
   tracer: Tracer;
   meter: Meter;
   resource: Resource;
-  /** The processor the Temporal workflow span sink also feeds. */
+  /** Every exporting processor at once; the Temporal workflow span sink feeds it too. */
   spanProcessor: SpanProcessor;
   shutdown(): Promise<void>;
 }
 
+const require = createRequire(import.meta.url);
+
+/** Paths no span is worth: health probes and the Prometheus scrape. */
+const UNTRACED_PATHS = new Set(['/health', '/healthz', '/metrics']);
+
+function withoutQuery(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?[redacted]`;
+}
+
+function redactQuery(span: Span, url: string | undefined): void {
+  if (!url?.includes('?')) return;
+  span.setAttribute('url.query', '[redacted]');
+  if (/^[a-z]+:\/\//i.test(url)) span.setAttribute('url.full', withoutQuery(url));
+}
+
+function instrumentations(zipkinUrl: string | undefined) {
+  const zipkin = zipkinUrl ? new URL(zipkinUrl) : undefined;
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
+      // The Zipkin exporter posts over node:http: a span for each export would be exported again.
+      ignoreOutgoingRequestHook: (req) => zipkin !== undefined && String(req.port ?? '') === zipkin.port && (req.path ?? '').startsWith('/api/v2/spans'),
+      requestHook: (span, req) => {
+        if ('url' in req && typeof req.url === 'string') redactQuery(span, req.url); // incoming
+        else if ('path' in req && typeof req.path === 'string') redactQuery(span, req.path); // outgoing
+      },
+    }),
+    new UndiciInstrumentation({
+      requestHook: (span, request) => redactQuery(span, `${request.origin}${request.path}`),
+    }),
+    new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (route: { url: string }) => UNTRACED_PATHS.has(route.url) }),
+    // Adds trace_id, span_id and trace_flags to every log line written inside a span; log
+    // records stay on stdout (no OTLP log export).
+    new PinoInstrumentation({ disableLogSending: true, logKeys: { traceId: 'traceId', spanId: 'spanId', traceFlags: 'traceFlags' } }),
+  ];
+}
+
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  const resource = new Resource({ [ATTR_SERVICE_NAME]: options.serviceName });
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
   const exporter = new OTLPTraceExporter({
     url: options.otlpEndpoint ? `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` : 'http://127.0.0.1:1/v1/traces',
     timeoutMillis: options.exportTimeoutMs ?? 5_000,
   });
-  const spanProcessor = options.otlpEndpoint
-    ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })
-    : new NoopSpanProcessor();
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
-  const readers = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
-  const meterProvider = new MeterProvider({ resource, readers });
-  metrics.setGlobalMeterProvider(meterProvider);
+  const processors: SpanProcessor[] = [];
+  if (options.otlpEndpoint) processors.push(new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 }));
+  if (options.zipkinUrl) {
+    const zipkin = new ZipkinExporter({ url: `${options.zipkinUrl.replace(/\/$/, '')}/api/v2/spans`, serviceName: options.serviceName });
+    processors.push(new BatchSpanProcessor({ exporter: zipkin, scheduledDelayMillis: 500 }));
+  }
+  const spanProcessor = processors.length ? fanOut(processors) : new NoopSpanProcessor();
+  const metricReaders = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
+  const sdk = new NodeSDK({
+    resource,
+    autoDetectResources: false,
+    spanProcessors: processors.length ? processors : [spanProcessor],
+    metricReaders,
+    textMapPropagator: new W3CTraceContextPropagator(),
+    instrumentations: instrumentations(options.zipkinUrl),
+    // Logs stay pino's: no OTLP log pipeline, whatever OTEL_LOGS_EXPORTER says.
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  // The instrumentations patch a module when it is next required. node:http was loaded (by
+  // fastify, the Prometheus exporter) before this ran: require it now so servers made from here
+  // on are traced.
+  require('node:http');
+  require('node:https');
   return {
     tracer: trace.getTracer(options.serviceName),
     meter: metrics.getMeter('baton'),
     resource,
     spanProcessor,
-    shutdown: async () => {
-      await Promise.allSettled([provider.shutdown(), meterProvider.shutdown()]);
-    },
+    shutdown: () => sdk.shutdown(),
   };
 }
 
-class NoopSpanProcessor implements SpanProcessor {
-  onStart(): void {}
-  onEnd(): void {}
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
+/** One processor that hands every span to each of several (the SDK does this for its own list;
+ *  the Temporal workflow span sink takes a single processor). */
+function fanOut(processors: SpanProcessor[]): SpanProcessor {
+  return {
+    onStart: (span, ctx) => processors.forEach((p) => p.onStart(span, ctx)),
+    onEnd: (span) => processors.forEach((p) => p.onEnd(span)),
+    forceFlush: async () => {
+      await Promise.all(processors.map((p) => p.forceFlush()));
+    },
+    shutdown: async () => {
+      await Promise.all(processors.map((p) => p.shutdown()));
+    },
+  };
 }
 
 /** Runs fn inside a span; records an exception and error status if it throws. */

@@ -16,6 +16,9 @@ const StackEnv = z.object({
   BATON_TEMPORAL_NAMESPACE: z.string().default('default'),
   BATON_TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8333'),
   BATON_JAEGER_QUERY_URL: z.string().default('http://127.0.0.1:16696'),
+  /** The trace UI (Zipkin) of the local stack; every service sends its spans there too. */
+  BATON_ZIPKIN_URL: z.string().default('http://127.0.0.1:8352'),
+  BATON_PROMETHEUS_URL: z.string().default('http://127.0.0.1:8353'),
   BATON_GATEWAY_URL: z.string().default('http://127.0.0.1:8340'),
   BATON_CONSOLE_URL: z.string().default('http://127.0.0.1:8344'),
   BATON_POS_URL: z.string().default('http://127.0.0.1:8341'),

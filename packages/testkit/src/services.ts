@@ -55,7 +55,8 @@ function consoleEnv(): Record<string, string> {
     .map((n) => `${n}=http://${env.BATON_HOST}:${metricsPortOf(n)}/metrics`);
   return {
     BATON_METRICS_TARGETS: targets.join(','),
-    BATON_TRACE_UI_URL: env.BATON_JAEGER_QUERY_URL,
+    BATON_TRACE_UI_URL: env.BATON_ZIPKIN_URL,
+    BATON_TRACE_UI_KIND: 'zipkin',
     ...(process.env.BATON_CONSOLE_USERS ? {} : { BATON_CONSOLE_USERS: consoleUsersEnv() }),
   };
 }

@@ -28,8 +28,11 @@ const config = loadConfigOrExit(
     BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
     /** Where the registered workflows live (default: the repository's workflows/ folder). */
     BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
-    /** Trace dashboard (Jaeger UI) base address, for links. */
+    /** Trace dashboard base address, for links: the Jaeger UI, or Zipkin's (the local stack's). */
     BATON_TRACE_UI_URL: z.url().default('http://127.0.0.1:16696'),
+    BATON_TRACE_UI_KIND: z.enum(['jaeger', 'zipkin']).default('jaeger'),
+    /** Prometheus that scrapes the services: the history behind the operations page's charts. */
+    BATON_PROMETHEUS_URL: z.union([z.literal('').transform(() => undefined), z.url()]).optional(),
     /** service=url pairs, comma separated: the Prometheus endpoints the views read. */
     BATON_METRICS_TARGETS: z
       .string()
@@ -48,7 +51,7 @@ const config = loadConfigOrExit(
       }),
   }),
 );
-const telemetry = startTelemetry({ serviceName: 'console', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
+const telemetry = startTelemetry({ serviceName: 'console', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('console', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'console' });
 await ensureTopology(bus);
@@ -61,7 +64,8 @@ const app = await createConsoleServer({
   bus,
   logger,
   metricsTargets: config.BATON_METRICS_TARGETS,
-  links: { temporalUi: config.BATON_TEMPORAL_UI_URL, namespace: config.BATON_TEMPORAL_NAMESPACE, traceUi: config.BATON_TRACE_UI_URL },
+  prometheusUrl: config.BATON_PROMETHEUS_URL,
+  links: { temporalUi: config.BATON_TEMPORAL_UI_URL, namespace: config.BATON_TEMPORAL_NAMESPACE, traceUi: config.BATON_TRACE_UI_URL, traceUiKind: config.BATON_TRACE_UI_KIND },
   auth: {
     users: config.BATON_CONSOLE_USERS,
     sessionSecret: config.BATON_CONSOLE_SESSION_SECRET ?? randomBytes(32).toString('base64url'),

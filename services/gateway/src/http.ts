@@ -1,7 +1,7 @@
 // The HTTP webhook for systems that cannot speak NATS: POST /events with one event envelope.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { SpanKind } from '@opentelemetry/api';
-import { extractTraceContext, inSpan } from '@baton/telemetry';
+import { trace } from '@opentelemetry/api';
+import { currentTraceId } from '@baton/telemetry';
 import { acceptWebhookEvent, type GatewayDeps } from './gateway.js';
 
 export function createWebhookServer(deps: GatewayDeps): FastifyInstance {
@@ -15,12 +15,11 @@ export function createWebhookServer(deps: GatewayDeps): FastifyInstance {
   app.post('/events', async (req, reply) => {
     const raw = typeof req.body === 'string' ? req.body : '';
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    const parent = extractTraceContext((name) => headers[name]);
-    return inSpan(deps.tracer, 'POST /events', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': '/events' } }, async (span) => {
-      const answer = await acceptWebhookEvent(deps, raw, headers);
-      span.setAttribute('http.response.status_code', answer.status);
-      return reply.code(answer.status).send({ ...answer.body, traceId: span.spanContext().traceId });
-    }, parent);
+    // The HTTP and fastify instrumentations (packages/telemetry) continue the caller's traceparent
+    // in the server span; the handler runs inside it.
+    const answer = await acceptWebhookEvent(deps, raw, headers);
+    if (typeof answer.body.workflowId === 'string') trace.getActiveSpan()?.setAttribute('baton.workflow.id', answer.body.workflowId);
+    return reply.code(answer.status).send({ ...answer.body, traceId: currentTraceId() });
   });
   return app;
 }

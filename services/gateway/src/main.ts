@@ -20,7 +20,7 @@ const config = loadConfigOrExit(
   }),
 );
 const registry = await Registry.loadOrExit('gateway', config.BATON_WORKFLOWS_DIR);
-const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
+const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'gateway' });
 await ensureTopology(bus);

@@ -23,7 +23,7 @@ const config = loadConfigOrExit(
 );
 // Every registered workflow runs here; their agents' contracts check every result.
 const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOWS_DIR);
-const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
+const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'orchestrator' });

@@ -1,13 +1,13 @@
 // The POS simulator as an MCP server (Streamable HTTP, stateless, at POST /mcp), so agents can
 // reach it as tools. Each tool goes through the same HTTP endpoints as direct callers (via
 // Fastify's inject): faults, validation and Idempotency-Key handling apply to tools too.
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { SimulatorContext } from '@baton/simulator';
-import { extractTraceContext, inSpan, injectTraceHeaders } from '@baton/telemetry';
+import { inSpan, injectTraceHeaders } from '@baton/telemetry';
 import { DEFAULT_TABLES, type Hold } from './pos.js';
 
 const idempotencyKey = z.string().min(1).max(300).describe('the same key for every retry of one step, e.g. workflowId/stepId/effect');
@@ -72,8 +72,8 @@ export function mountPosMcp(sim: SimulatorContext, tables = DEFAULT_TABLES): voi
       void server.close();
     });
     await server.connect(transport);
-    const parent = extractTraceContext((name) => req.headers[name] as string | undefined);
-    await context.with(parent, () => transport.handleRequest(req.raw, reply.raw, req.body));
+    // Inside the HTTP server span, which continues the caller's trace.
+    await transport.handleRequest(req.raw, reply.raw, req.body);
   });
   const notAllowed = { jsonrpc: '2.0', error: { code: -32000, message: 'this MCP server is stateless: POST only' }, id: null };
   sim.app.get('/mcp', async (_req, reply) => reply.code(405).header('allow', 'POST').send(notAllowed));

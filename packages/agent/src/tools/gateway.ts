@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { auditKinds, subjects, type AuditRecord } from '@baton/contracts';
 import { publishJson, type Bus } from '@baton/bus';
-import { currentTraceId, inSpan, injectTraceHeaders, type Logger } from '@baton/telemetry';
+import { currentTraceId, inSpan, type Logger } from '@baton/telemetry';
 import { AgentError, ExternalSystemError } from '../errors.js';
 import type { BreakerRun } from '../models/chain.js';
 import type { ToolConfig } from './config.js';
@@ -149,10 +149,8 @@ export class ToolGateway {
       if (!url) return Promise.reject(new AgentError('TOOL_SERVER_UNKNOWN', `no MCP server named "${server}"`, false));
       client = (async () => {
         const c = new Client({ name: `agent-${this.options.agent}`, version: '0.1.0' });
-        // Each request carries the trace context active when it is sent.
-        const fetchWithTrace = (input: string | URL, init?: RequestInit) =>
-          fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), ...injectTraceHeaders() } });
-        await c.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: fetchWithTrace }));
+        // Each request carries the trace context active when it is sent (the undici instrumentation).
+        await c.connect(new StreamableHTTPClientTransport(new URL(url)));
         return c;
       })();
       client.catch(() => this.clients.delete(server));

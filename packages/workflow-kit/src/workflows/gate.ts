@@ -4,8 +4,8 @@
 // refused. Pure workflow code: plain checks instead of zod (zod costs ~13 ms of CPU per workflow
 // in the sandbox), a pure JS sha-256 for the digest, effects through `hooks`.
 import { condition } from '@temporalio/workflow';
-import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Decision, DecisionInput, GateOption, GateTier, GateView } from '../definitions.js';
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */

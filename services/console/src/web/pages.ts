@@ -6,6 +6,8 @@ export interface Links {
   temporalUi: string;
   namespace: string;
   traceUi: string;
+  /** Which UI traceUi is (default jaeger): their search pages differ. */
+  traceUiKind?: 'jaeger' | 'zipkin';
 }
 
 export function esc(value: unknown): string {
@@ -18,8 +20,9 @@ export function workflowLink(links: Links, workflowId: string): string {
   return `${links.temporalUi}/namespaces/${encodeURIComponent(links.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-/** Jaeger's search for the trace whose gateway span started this workflow. */
+/** The trace UI's search for the traces of this workflow (its spans carry baton.workflow.id). */
 export function traceLink(links: Links, workflowId: string): string {
+  if (links.traceUiKind === 'zipkin') return `${links.traceUi}/zipkin/?annotationQuery=${encodeURIComponent(`baton.workflow.id=${workflowId}`)}&lookback=7d&limit=10`;
   return `${links.traceUi}/search?service=gateway&tags=${encodeURIComponent(JSON.stringify({ 'baton.workflow.id': workflowId }))}`;
 }
 
@@ -31,12 +34,16 @@ export function opsPage(view: OpsView, links: Links, window: string, flash: { ki
   const states = [...new Set(view.outcomes.flatMap((o) => Object.keys(o.counts)))];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton · operations</title>
-${STYLE}</head><body>
+${STYLE}<link rel="stylesheet" href="/static/uplot.css">
+<script src="/static/uplot.js" defer></script><script src="/static/ops-charts.js" defer></script></head><body>
 <nav><a href="/inbox">Approvals</a></nav>
 <h1>Baton · operations</h1>
 <nav>Window: ${WINDOWS.map(([w, label]) => (w === window ? `<strong>${label}</strong>` : `<a href="/ops?window=${w}">${label}</a>`)).join(' ')}</nav>
 ${flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : ''}
 ${view.unreachable.length ? `<p class="flash error">Metrics unreachable from: ${esc(view.unreachable.join(', '))}</p>` : ''}
+
+<h2>Over time</h2>
+<section id="charts" data-window="${esc(window)}"><div id="chart-success" class="chart"></div><div id="chart-latency" class="chart"></div></section>
 
 <h2>Success rate per workflow type</h2>
 <table id="outcomes"><tr><th>workflow type</th><th>success</th>${states.map((s) => `<th>${esc(s)}</th>`).join('')}</tr>

@@ -12,7 +12,10 @@ import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { statusQuery, type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
 import { decide, DecisionRefusedError } from '../decisions.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
+import { chartData } from './series.js';
 import { opsPage, type Links } from './pages.js';
 import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
 import { changeFieldsOf, pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
@@ -31,6 +34,8 @@ export interface ConsoleDeps {
   bus: Bus;
   logger: Logger;
   metricsTargets: Record<string, string>;
+  /** Prometheus scraping the services: the charts' history (none: the page has its tables only). */
+  prometheusUrl?: string | undefined;
   links: Links;
   auth: {
     users: ConsoleUser[];
@@ -76,6 +81,14 @@ function changesFrom(decision: GateOption, body: Record<string, string | undefin
   }
   return changes;
 }
+
+/** The charts' scripts and styles, served from the console's own origin (no inline script). */
+const require = createRequire(import.meta.url);
+const STATIC: Record<string, { type: string; body: Buffer }> = {
+  '/static/uplot.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) },
+  '/static/uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
+  '/static/ops-charts.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/ops-charts.js', import.meta.url)) },
+};
 
 const WINDOW_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
 
@@ -205,6 +218,20 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const view = await gatherOps(deps, WINDOW_MS[window]!);
     const flash = query.error ? { kind: 'error' as const, text: query.error } : query.replayed ? { kind: 'ok' as const, text: `Replayed event ${query.replayed}` } : undefined;
     return reply.type('text/html; charset=utf-8').send(opsPage(view, deps.links, window, flash, reply.generateCsrf()));
+  });
+  for (const [path, file] of Object.entries(STATIC)) {
+    app.get(path, async (_req, reply) => reply.type(file.type).header('cache-control', 'max-age=300').send(file.body));
+  }
+  app.get('/ops/series', async (req, reply) => {
+    const query = req.query as { window?: string };
+    const windowMs = WINDOW_MS[query.window ?? '1h'] ?? WINDOW_MS['1h']!;
+    if (!deps.prometheusUrl) return reply.code(404).send({ error: 'NO_PROMETHEUS', reason: 'charts need a Prometheus scraping the services (BATON_PROMETHEUS_URL)' });
+    try {
+      return await chartData(deps.prometheusUrl, windowMs);
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message }, 'Prometheus unreachable for the charts');
+      return reply.code(502).send({ error: 'PROMETHEUS_UNREACHABLE', reason: `charts unavailable: ${(err as Error).message}` });
+    }
   });
   app.post('/ops/dead-letters/:seq/replay', { preHandler: csrfCheck }, async (req, reply) => {
     const seq = Number((req.params as { seq: string }).seq);
