@@ -19,6 +19,25 @@ export interface EventRoute<E = AnyEventEnvelope> {
   start(event: E): { workflowId: string; input: unknown };
 }
 
+/** An older version of an event type, still accepted: the gateway checks it against its own
+ *  schema, upcasts it to the next version (checked again) and so on to the version that starts
+ *  the workflow, so one workflow version serves every accepted version. */
+export interface UpcastEventRoute<E = AnyEventEnvelope> {
+  schema: z.ZodType<E>;
+  /** The next version's type, registered by the same workflow (`reservation.requested.v2`). */
+  upcastTo: string;
+  /** This version's event as the next version's: pure, and it must not lose what was said. */
+  upcast(event: E): unknown;
+  /** The last day (ISO date) this version is accepted; later it is dead-lettered with the reason. */
+  acceptedUntil?: string;
+}
+
+export type AnyEventRoute = EventRoute<any> | UpcastEventRoute<any>;
+
+export function isUpcastRoute(route: AnyEventRoute): route is UpcastEventRoute<any> {
+  return 'upcastTo' in route;
+}
+
 /** A field a person may change when approving with changes (rendered by the console). */
 export interface ChangeField {
   name: string;
@@ -58,7 +77,7 @@ export interface WorkflowRegistration<St extends WorkflowStatus = WorkflowStatus
   workflowName: string;
   /** The module (absolute path) that exports the workflow function; bundled into the worker. */
   workflowModule: string;
-  events: Record<string, EventRoute<any>>;
+  events: Record<string, AnyEventRoute>;
   agents: AgentTable;
   view?: WorkflowView<St>;
 }
@@ -91,10 +110,29 @@ export interface ReplayTarget {
 /** Where generated worker entries live (git-ignored); beside the kit so the bundler finds the SDK. */
 export const GENERATED_DIR = fileURLToPath(new URL('../.generated/', import.meta.url));
 
+/** Every older version upcasts, within its workflow, along a chain that ends at a version that
+ *  starts the workflow. */
+function checkUpcasts(type: string, events: Record<string, AnyEventRoute>): void {
+  for (const [eventType, first] of Object.entries(events)) {
+    if (isUpcastRoute(first) && first.acceptedUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(first.acceptedUntil)) {
+      throw new RegistrationError(`${type}: ${eventType} acceptedUntil "${first.acceptedUntil}" is not an ISO date (YYYY-MM-DD)`);
+    }
+    const seen = [eventType];
+    let route = first;
+    while (isUpcastRoute(route)) {
+      const next = events[route.upcastTo];
+      if (!next) throw new RegistrationError(`${type}: ${seen.at(-1)} upcasts to ${route.upcastTo}, which ${type} does not register`);
+      if (seen.includes(route.upcastTo)) throw new RegistrationError(`${type}: event versions upcast in a circle (${[...seen, route.upcastTo].join(' -> ')})`);
+      seen.push(route.upcastTo);
+      route = next;
+    }
+  }
+}
+
 export class Registry {
   private constructor(
     readonly workflows: ReadonlyMap<string, WorkflowRegistration>,
-    readonly events: ReadonlyMap<string, { route: EventRoute; workflow: WorkflowRegistration }>,
+    readonly events: ReadonlyMap<string, { route: AnyEventRoute; workflow: WorkflowRegistration }>,
     readonly agents: ReadonlyMap<string, AgentContract>,
     readonly gateTypes: ReadonlyMap<string, GatePolicy & { workflowType: string }>,
   ) {}
@@ -127,7 +165,7 @@ export class Registry {
 
   static of(registrations: WorkflowRegistration[]): Registry {
     const workflows = new Map<string, WorkflowRegistration>();
-    const events = new Map<string, { route: EventRoute; workflow: WorkflowRegistration }>();
+    const events = new Map<string, { route: AnyEventRoute; workflow: WorkflowRegistration }>();
     const agents = new Map<string, AgentContract>();
     const gateTypes = new Map<string, GatePolicy & { workflowType: string }>();
     const names = new Map<string, string>();
@@ -143,6 +181,7 @@ export class Registry {
         if (owner) throw new RegistrationError(`event type ${eventType} is registered by both ${owner.workflow.definition.type} and ${type}`);
         events.set(eventType, { route, workflow: r });
       }
+      checkUpcasts(type, r.events);
       for (const [name, contract] of Object.entries(r.agents)) {
         if (contract.name !== name) throw new RegistrationError(`${type}: agent table key "${name}" names contract "${contract.name}"`);
         const known = agents.get(name);
