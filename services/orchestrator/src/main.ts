@@ -46,7 +46,7 @@ const worker = await Worker.create({
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
   workflowsPath: registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES),
-  activities: { ...createHandoffActivities({ bus, logger }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
+  activities: { ...createHandoffActivities({ bus, logger, agents: registry.agents }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
 });

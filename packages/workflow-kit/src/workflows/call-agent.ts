@@ -28,7 +28,7 @@ export const DEFAULT_STEP_POLICY: StepPolicy = {
 
 /** Error codes no retry can fix. Agents also mark their errors retryable or not; this list
  *  guards the codes Baton itself produces. */
-export const NON_RETRYABLE_CODES = ['INVALID_INPUT', 'NOT_SUPPORTED', 'WRONG_AGENT'];
+export const NON_RETRYABLE_CODES = ['INVALID_INPUT', 'NOT_SUPPORTED', 'WRONG_AGENT', 'CONTRACT_VERSION_UNSUPPORTED', 'CONTRACT_VERSION_MISMATCH'];
 
 /** The activity id of one agent step: `run/intake/intake`. Every step is the same activity type
  *  (callAgent), so without it replay could not tell two swapped steps apart (Temporal compares
