@@ -1,10 +1,11 @@
 // The export half of `npm run record-histories` (scripts/record-histories.sh runs the suites on
 // a test stack first): for every workflow the orchestrator runs, lists its runs in Temporal's
 // visibility, reads each history, and writes one fixture per path (pathOf) into the workflow's
-// `histories/` folder, the newest run of each path. Files of other paths are left alone: a
-// history recorded under older code is what proves a change still replays it. Terminated and
-// cancelled runs are skipped (the test tore them down; no code path ended them).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `histories/` folder, the newest run of each path. A path that already has a file keeps it
+// (BATON_RECORD_REPLACE=1 overwrites): a history recorded under older code, with the inputs and
+// outputs runs had then, is what proves a change still replays the runs waiting now. Terminated
+// and cancelled runs are skipped (the test tore them down; no code path ended them).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -13,6 +14,7 @@ import { Registry } from '../src/registry.js';
 import { fixtureName, pathOf, type HistoryFixture } from '../src/histories.js';
 
 const config = loadConfig(TemporalClientConfig);
+const replace = process.env.BATON_RECORD_REPLACE === '1';
 const registry = await Registry.load();
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
@@ -42,10 +44,14 @@ try {
       });
     }
     if (chosen.size > 0) mkdirSync(target.historiesDir, { recursive: true });
-    for (const [name, fixture] of chosen) writeFileSync(`${target.historiesDir}/${name}`, `${JSON.stringify(fixture)}\n`);
-    written += chosen.size;
     console.log(`${target.type} (${target.workflowName}): ${runs} runs, ${chosen.size} paths -> ${relative(root, target.historiesDir)}/`);
-    for (const [name, fixture] of chosen) console.log(`  ${name}  ${fixture.path.join(' > ')}${fixture.patches.length ? `  [patches: ${fixture.patches.join(', ')}]` : ''}`);
+    for (const [name, fixture] of chosen) {
+      const file = `${target.historiesDir}/${name}`;
+      const kept = existsSync(file) && !replace;
+      if (!kept) writeFileSync(file, `${JSON.stringify(fixture)}\n`);
+      written += kept ? 0 : 1;
+      console.log(`  ${name}  ${fixture.path.join(' > ') || fixture.closed}${fixture.patches.length ? `  [patches: ${fixture.patches.join(', ')}]` : ''}${kept ? '  (kept the recorded one)' : ''}`);
+    }
   }
 } finally {
   await connection.close();
