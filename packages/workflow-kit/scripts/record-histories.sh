@@ -30,7 +30,7 @@ else
 fi
 stop() { bash infra/stack.sh stop >/dev/null 2>&1 || true; }
 trap stop EXIT INT TERM
-echo "record-histories: running$files"
+echo "record-histories: running $files"
 suites=0
 BATON_KEEP_STACK=1 BATON_TEST_FILES="$files" bash infra/test.sh || suites=$?
 if [ "$suites" != 0 ]; then
