@@ -14,6 +14,8 @@ const WORKFLOW_CODE = [
   'workflows/*/src/definition.ts',
   'workflows/*/src/policies.ts',
   'workflows/*/src/rules.ts',
+  'workflows/*/src/patches.ts',
+  'workflows/*/src/events.ts',
 ];
 
 export default tseslint.config(

@@ -1,7 +1,7 @@
 // The agent runtime: pull tasks from the agent's durable consumer, run the handler under the
 // attempt's deadline with an idempotency ledger, publish the result and only then ack the task.
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
-import { contractSchema, consumers, streams, subjects, AgentTask, type AgentContract, type AgentErrorInfo, type AgentResult } from '@baton/contracts';
+import { answersVersion, contractSchema, contractVersionOf, consumers, streams, subjects, AgentTask, type AgentContract, type AgentErrorInfo, type AgentResult } from '@baton/contracts';
 import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import type { AgentContext, AgentDefinition, EffectCallOptions } from './define.js';
@@ -77,6 +77,15 @@ async function handleTask<C extends AgentContract>(
     }
     if (task.agent !== definition.name) {
       await publishResult(deps.bus, task, { code: 'WRONG_AGENT', message: `task for ${task.agent} reached ${definition.name}`, retryable: false });
+      return;
+    }
+    // The workflow expects a version of the contract this agent may no longer (or not yet) speak.
+    const expected = task.contractVersion ?? 1;
+    if (!answersVersion(definition.contract, expected)) {
+      const speaks = [contractVersionOf(definition.contract), ...(definition.contract.alsoAnswers ?? [])].join(', ');
+      const message = `${definition.name} answers contract version ${speaks}; the task expects version ${expected}: deploy an agent ${definition.name} that answers version ${expected}, or workflow code that expects version ${contractVersionOf(definition.contract)}`;
+      logger.warn({ expected, speaks }, 'task expects a contract version this agent does not answer');
+      await publishResult(deps.bus, task, { code: 'CONTRACT_VERSION_UNSUPPORTED', message, retryable: false });
       return;
     }
     const startedAt = performance.now();
@@ -179,6 +188,7 @@ async function publishResult(bus: Bus, task: AgentTask, outcome: Outcome): Promi
     attempt: task.attempt,
     taskToken: task.taskToken,
     finishedAt: new Date().toISOString(),
+    contractVersion: task.contractVersion ?? 1,
   };
   const result: AgentResult = 'output' in outcome ? { ...base, status: 'ok', output: outcome.output } : { ...base, status: 'error', error: outcome };
   // Acked by the consumer only after this resolves: the result is stored before the task is gone.

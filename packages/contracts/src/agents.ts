@@ -21,12 +21,28 @@ export interface AgentContract<
   input: I;
   output: O;
   compensation?: C;
+  /** The contract's version (default 1): raised for a change a reader of the old one would not
+   *  accept. Tasks carry the version the workflow expects; agents answer it or refuse. */
+  version?: number;
+  /** Older versions this agent still answers, because its output satisfies them too (an
+   *  additive change: new optional or extra fields). */
+  alsoAnswers?: readonly number[];
+}
+
+/** The version of a contract (1 unless declared). */
+export function contractVersionOf(contract: Pick<AgentContract, 'version'>): number {
+  return contract.version ?? 1;
+}
+
+/** Whether an agent under `contract` may answer a task that expects `expected`. */
+export function answersVersion(contract: Pick<AgentContract, 'version' | 'alsoAnswers'>, expected: number): boolean {
+  return expected === contractVersionOf(contract) || (contract.alsoAnswers ?? []).includes(expected);
 }
 
 /** Declares one agent's contract. The name is checked here so a typo fails at start. */
 export function defineAgentContract<const N extends string, I extends z.ZodType, O extends z.ZodType, C extends { input: z.ZodType; output: z.ZodType } | undefined = undefined>(
   name: N,
-  contract: { input: I; output: O; compensation?: C },
+  contract: { input: I; output: O; compensation?: C; version?: number; alsoAnswers?: readonly number[] },
 ): AgentContract<N, I, O, C> {
   AgentName.parse(name);
   return { ...contract, name } as AgentContract<N, I, O, C>;

@@ -15,6 +15,8 @@ export const AgentTask = z.object({
   taskToken: z.string().min(1),
   /** After this instant Temporal has given up on this attempt; the agent should not start it. */
   deadline: z.iso.datetime({ offset: true }),
+  /** The contract version the workflow expects (absent: 1, as before versions existed). */
+  contractVersion: z.number().int().positive().optional(),
   input: z.unknown(),
 });
 export type AgentTask = z.infer<typeof AgentTask>;
@@ -38,6 +40,8 @@ const resultBase = {
   attempt: z.number().int().positive(),
   taskToken: z.string().min(1),
   finishedAt: z.iso.datetime({ offset: true }),
+  /** The contract version the agent answered (the task's; absent: 1). */
+  contractVersion: z.number().int().positive().optional(),
 };
 
 export const AgentResult = z.discriminatedUnion('status', [

@@ -8,4 +8,5 @@ export type { WorkflowDefinition, RunOptions } from './workflows/run.js';
 export type { StepPolicy } from './workflows/call-agent.js';
 export type { BatonSinks } from './sinks.js';
 export type { AgentStepInput } from './workflows/agent-step.js';
-export { Registry, RegistrationError, defineWorkflow, DEFAULT_WORKFLOWS_DIR, type WorkflowRegistration, type EventRoute, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';
+export { Registry, RegistrationError, defineWorkflow, DEFAULT_WORKFLOWS_DIR, GENERATED_DIR, type WorkflowRegistration, type EventRoute, type UpcastEventRoute, type AnyEventRoute, isUpcastRoute, type ReplayTarget, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';
+export { HistoryFixture, pathOf, fixtureName, loadHistoryFixtures, type LoadedFixture } from './histories.js';

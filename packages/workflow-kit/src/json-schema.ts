@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AgentResult, AgentTask, AnyEventEnvelope, AuditRecord, DeadLetter } from '@baton/contracts';
-import type { Registry } from './registry.js';
+import { isUpcastRoute, type Registry } from './registry.js';
 
 const CONTRACTS_DIR = fileURLToPath(new URL('../../contracts/json-schema/', import.meta.url));
 
@@ -16,7 +16,15 @@ export function jsonSchemaDocuments(registry: Registry): Map<string, unknown> {
   for (const [name, schema] of Object.entries({ 'agent-task': AgentTask, 'agent-result': AgentResult, 'dead-letter': DeadLetter, 'event-envelope': AnyEventEnvelope, 'audit-record': AuditRecord })) add(CONTRACTS_DIR, name, schema);
   for (const workflow of registry.workflows.values()) {
     const dir = join(dirname(dirname(workflow.workflowModule)), 'json-schema');
-    for (const [type, route] of Object.entries(workflow.events)) add(dir, `event.${type}`, route.schema);
+    for (const [type, route] of Object.entries(workflow.events)) {
+      add(dir, `event.${type}`, route.schema);
+      // An older version says so, and until when it is accepted (JSON Schema's `deprecated`).
+      if (isUpcastRoute(route)) {
+        const path = join(dir, `event.${type}.schema.json`);
+        const until = route.acceptedUntil ? `until ${route.acceptedUntil}` : 'until further notice';
+        docs.set(path, { ...(docs.get(path) as object), deprecated: true, description: `Superseded by ${route.upcastTo}; accepted ${until}.` });
+      }
+    }
     for (const [agent, contract] of Object.entries(workflow.agents)) {
       add(dir, `agent.${agent}.input`, contract.input);
       add(dir, `agent.${agent}.output`, contract.output);

@@ -5,7 +5,7 @@
 // the CLI and the metrics read the registry and work for every registered workflow unedited.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { EventType, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
@@ -17,6 +17,25 @@ import type { WorkflowDefinition } from './workflows/run.js';
 export interface EventRoute<E = AnyEventEnvelope> {
   schema: z.ZodType<E>;
   start(event: E): { workflowId: string; input: unknown };
+}
+
+/** An older version of an event type, still accepted: the gateway checks it against its own
+ *  schema, upcasts it to the next version (checked again) and so on to the version that starts
+ *  the workflow, so one workflow version serves every accepted version. */
+export interface UpcastEventRoute<E = AnyEventEnvelope> {
+  schema: z.ZodType<E>;
+  /** The next version's type, registered by the same workflow (`reservation.requested.v2`). */
+  upcastTo: string;
+  /** This version's event as the next version's: pure, and it must not lose what was said. */
+  upcast(event: E): unknown;
+  /** The last day (ISO date) this version is accepted; later it is dead-lettered with the reason. */
+  acceptedUntil?: string;
+}
+
+export type AnyEventRoute = EventRoute<any> | UpcastEventRoute<any>;
+
+export function isUpcastRoute(route: AnyEventRoute): route is UpcastEventRoute<any> {
+  return 'upcastTo' in route;
 }
 
 /** A field a person may change when approving with changes (rendered by the console). */
@@ -58,7 +77,7 @@ export interface WorkflowRegistration<St extends WorkflowStatus = WorkflowStatus
   workflowName: string;
   /** The module (absolute path) that exports the workflow function; bundled into the worker. */
   workflowModule: string;
-  events: Record<string, EventRoute<any>>;
+  events: Record<string, AnyEventRoute>;
   agents: AgentTable;
   view?: WorkflowView<St>;
 }
@@ -76,12 +95,44 @@ export function defineWorkflow<St extends WorkflowStatus>(registration: Workflow
 /** Where the monorepo keeps its workflow folders. */
 export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('../../../workflows/', import.meta.url));
 const KIT_WORKFLOWS = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
-const GENERATED_DIR = fileURLToPath(new URL('../.generated/', import.meta.url));
+/** Recorded histories of the kit's own workflow (agentStepWorkflow). */
+const KIT_HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
+
+/** A workflow function the orchestrator runs, and where its recorded histories are kept (the
+ *  replay suite's fixtures, written by `npm run record-histories`). */
+export interface ReplayTarget {
+  /** The registered type (`reservation`), or `agent-step` for the kit's own. */
+  type: string;
+  workflowName: string;
+  /** `workflows/<name>/histories`: beside the workflow's `src` folder. */
+  historiesDir: string;
+}
+/** Where generated worker entries live (git-ignored); beside the kit so the bundler finds the SDK. */
+export const GENERATED_DIR = fileURLToPath(new URL('../.generated/', import.meta.url));
+
+/** Every older version upcasts, within its workflow, along a chain that ends at a version that
+ *  starts the workflow. */
+function checkUpcasts(type: string, events: Record<string, AnyEventRoute>): void {
+  for (const [eventType, first] of Object.entries(events)) {
+    if (isUpcastRoute(first) && first.acceptedUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(first.acceptedUntil)) {
+      throw new RegistrationError(`${type}: ${eventType} acceptedUntil "${first.acceptedUntil}" is not an ISO date (YYYY-MM-DD)`);
+    }
+    const seen = [eventType];
+    let route = first;
+    while (isUpcastRoute(route)) {
+      const next = events[route.upcastTo];
+      if (!next) throw new RegistrationError(`${type}: ${seen.at(-1)} upcasts to ${route.upcastTo}, which ${type} does not register`);
+      if (seen.includes(route.upcastTo)) throw new RegistrationError(`${type}: event versions upcast in a circle (${[...seen, route.upcastTo].join(' -> ')})`);
+      seen.push(route.upcastTo);
+      route = next;
+    }
+  }
+}
 
 export class Registry {
   private constructor(
     readonly workflows: ReadonlyMap<string, WorkflowRegistration>,
-    readonly events: ReadonlyMap<string, { route: EventRoute; workflow: WorkflowRegistration }>,
+    readonly events: ReadonlyMap<string, { route: AnyEventRoute; workflow: WorkflowRegistration }>,
     readonly agents: ReadonlyMap<string, AgentContract>,
     readonly gateTypes: ReadonlyMap<string, GatePolicy & { workflowType: string }>,
   ) {}
@@ -114,7 +165,7 @@ export class Registry {
 
   static of(registrations: WorkflowRegistration[]): Registry {
     const workflows = new Map<string, WorkflowRegistration>();
-    const events = new Map<string, { route: EventRoute; workflow: WorkflowRegistration }>();
+    const events = new Map<string, { route: AnyEventRoute; workflow: WorkflowRegistration }>();
     const agents = new Map<string, AgentContract>();
     const gateTypes = new Map<string, GatePolicy & { workflowType: string }>();
     const names = new Map<string, string>();
@@ -130,6 +181,7 @@ export class Registry {
         if (owner) throw new RegistrationError(`event type ${eventType} is registered by both ${owner.workflow.definition.type} and ${type}`);
         events.set(eventType, { route, workflow: r });
       }
+      checkUpcasts(type, r.events);
       for (const [name, contract] of Object.entries(r.agents)) {
         if (contract.name !== name) throw new RegistrationError(`${type}: agent table key "${name}" names contract "${contract.name}"`);
         const known = agents.get(name);
@@ -154,12 +206,23 @@ export class Registry {
     return [...this.workflows.keys()];
   }
 
+  /** Every workflow function the worker runs, with where its recorded histories live. */
+  replayTargets(): ReplayTarget[] {
+    return [
+      { type: 'agent-step', workflowName: 'agentStepWorkflow', historiesDir: KIT_HISTORIES_DIR },
+      ...[...this.workflows.values()].map((w) => ({ type: w.definition.type, workflowName: w.workflowName, historiesDir: resolve(dirname(w.workflowModule), '..', 'histories') })),
+    ];
+  }
+
   /** Writes the module the Temporal worker bundles: the kit's own workflows and every
    *  registered workflow's module. Returns its path, named by its content. It lives in the kit's
    *  folder (git-ignored `.generated/`) because the bundler resolves the SDK from the entry's
    *  location. */
-  writeWorkflowBundleEntry(outDir: string = GENERATED_DIR): string {
-    const modules = [KIT_WORKFLOWS, ...[...this.workflows.values()].map((w) => resolve(w.workflowModule))];
+  writeWorkflowBundleEntry(outDir: string = GENERATED_DIR, replace: Readonly<Record<string, string>> = {}): string {
+    // `replace` swaps a workflow type's module for another exporting the same function (a test
+    // running the next version of a workflow's code, or the replay suite's deliberate break).
+    for (const type of Object.keys(replace)) if (!this.workflows.has(type)) throw new RegistrationError(`cannot replace the module of unregistered workflow type "${type}"`);
+    const modules = [KIT_WORKFLOWS, ...[...this.workflows.values()].map((w) => resolve(replace[w.definition.type] ?? w.workflowModule))];
     const source = `// Generated by the workflow kit's registry: every workflow the orchestrator runs.\n${modules.map((m) => `export * from ${JSON.stringify(m)};`).join('\n')}\n`;
     mkdirSync(outDir, { recursive: true });
     const path = join(outDir, `entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`);

@@ -23,6 +23,7 @@ describe('workflow registry', () => {
     const registry = await Registry.load();
     assert.ok(registry.types.includes('reservation'));
     assert.equal(registry.events.get('reservation.requested.v1')?.workflow.workflowName, 'reservationWorkflow');
+    assert.equal(registry.events.get('reservation.requested.v2')?.workflow.workflowName, 'reservationWorkflow');
     assert.ok(registry.agents.has('echo') && registry.agents.has('intake'));
   });
 
@@ -42,6 +43,16 @@ describe('workflow registry', () => {
     clash([workflow('errand', { agents: { helper: { ...contract, name: 'other' } } })], /table key "helper" names contract "other"/);
     const badEvent = { 'errand.requested': workflow('errand').events['errand.requested.v1']! };
     clash([workflow('errand', { events: badEvent })], /is not a dotted, versioned type/);
+  });
+
+  it('refuses an older event version whose upcasts lead nowhere, in a circle or with a last day that is no date', () => {
+    const clash = (events: WorkflowRegistration['events'], expected: RegExp) =>
+      assert.throws(() => Registry.of([workflow('errand', { events })]), (err: unknown) => err instanceof RegistrationError && expected.test(err.message));
+    const schema = eventEnvelope('errand.requested.v1', z.object({}));
+    const upcast = (to: string, acceptedUntil?: string) => ({ schema, upcastTo: to, upcast: (e: unknown) => e, ...(acceptedUntil ? { acceptedUntil } : {}) });
+    clash({ 'errand.requested.v1': upcast('errand.requested.v2') }, /errand\.requested\.v1 upcasts to errand\.requested\.v2, which errand does not register/);
+    clash({ 'errand.requested.v1': upcast('errand.requested.v2'), 'errand.requested.v2': upcast('errand.requested.v1') }, /upcast in a circle/);
+    clash({ 'errand.requested.v1': upcast('errand.requested.v2', 'next summer'), 'errand.requested.v2': workflow('errand').events['errand.requested.v1']! }, /acceptedUntil "next summer" is not an ISO date/);
   });
 
   it('writes a bundle entry that exports the kit\'s workflows and every registered module', () => {

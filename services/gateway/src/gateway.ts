@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
-import { BatonState, BatonWorkflowType, type Registry } from '@baton/workflow-kit';
+import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaims } from './event-claims.js';
 
 export interface GatewayDeps {
@@ -28,7 +28,9 @@ export interface WorkflowStart {
   workflowId: string;
   input: unknown;
 }
-export type Validation = { ok: true; event: AnyEventEnvelope; start: WorkflowStart; workflowId: string } | { ok: false; reason: string };
+/** `event` is what starts the workflow (upcast to the version that starts it); `received` is the
+ *  event as sent, which is what is published, claimed and deduplicated. */
+export type Validation = { ok: true; event: AnyEventEnvelope; received: AnyEventEnvelope; start: WorkflowStart; workflowId: string } | { ok: false; reason: string };
 
 /** Full validation: the envelope, then the data against its registered type's schema. */
 export function validateEvent(registry: Registry, payload: unknown): Validation {
@@ -43,10 +45,24 @@ export function validateEvent(registry: Registry, payload: unknown): Validation 
   // A known type: check envelope and data in one pass, so every problem is reported at once.
   const typed = routed.route.schema.safeParse(payload);
   if (!typed.success) return { ok: false, reason: `invalid ${String(type)}: ${describeIssues(typed.error.issues)}` };
-  const event = typed.data as AnyEventEnvelope;
-  const { workflowId, input } = routed.route.start(event);
+  const received = typed.data as AnyEventEnvelope;
+  // An older version: upcast along the registration's chain, each step checked by the next
+  // version's schema, until the version that starts the workflow.
+  let event = received;
+  let route = routed.route;
+  while (isUpcastRoute(route)) {
+    if (route.acceptedUntil !== undefined && new Date().toISOString().slice(0, 10) > route.acceptedUntil) {
+      return { ok: false, reason: `${event.type} is no longer accepted (its last day was ${route.acceptedUntil}): send ${route.upcastTo}` };
+    }
+    const next = registry.events.get(route.upcastTo)!.route;
+    const upcast = next.schema.safeParse(route.upcast(event));
+    if (!upcast.success) return { ok: false, reason: `${event.type} upcast to ${route.upcastTo} is invalid: ${describeIssues(upcast.error.issues)}` };
+    event = upcast.data as AnyEventEnvelope;
+    route = next;
+  }
+  const { workflowId, input } = route.start(event);
   const start = { workflowType: routed.workflow.definition.type, workflowName: routed.workflow.workflowName, workflowId, input };
-  return { ok: true, event, start, workflowId };
+  return { ok: true, event, received, start, workflowId };
 }
 
 export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): Promise<RunningConsumer> {
@@ -72,7 +88,7 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
             batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
             throw new PoisonMessageError(validation.reason);
           }
-          const { event } = validation;
+          const { received: event } = validation;
           span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
           const claim = await deps.claims.claim(event, validation.workflowId, validation.start.workflowType);
           if (claim.kind === 'conflict') {
@@ -137,7 +153,7 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
     await deadLetter(deps.bus.js, { reason: validation.reason, rejectedBy: 'gateway', subject: 'http:/events', payload: rawBody, headers }, `dlq:http:${digest}`);
     return { status: 400, body: { error: 'INVALID_EVENT', reason: validation.reason } };
   }
-  const { event, workflowId } = validation;
+  const { received: event, workflowId } = validation;
   // The same key with other content is refused now, so the sender knows; the consumer checks
   // again (two such requests may race past this look-up) and dead-letters the second.
   const known = await deps.claims.lookup(workflowId, contentDigest(event));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registry } from '@baton/workflow-kit';
+import { Registry, isUpcastRoute } from '@baton/workflow-kit';
 import { validateEvent } from '../src/gateway.js';
 
 const registry = await Registry.load();
@@ -36,5 +36,40 @@ describe('gateway validation', () => {
   it('explains a payload that is not an envelope at all', () => {
     const result = validateEvent(registry, 42);
     assert.match(!result.ok ? result.reason : '', /invalid envelope/);
+  });
+
+  it('upcasts a v1 event to the version that starts the workflow, with nothing stated', () => {
+    const result = validateEvent(registry, event);
+    assert.ok(result.ok);
+    assert.equal(result.received.type, 'reservation.requested.v1', 'what was sent is what is published and claimed');
+    const input = result.start.input as { event: { type: string; data: Record<string, unknown> } };
+    assert.equal(input.event.type, 'reservation.requested.v2');
+    assert.deepEqual(input.event.data, { ...event.data, partySize: null, date: null, time: null });
+  });
+
+  it('starts the same workflow from a v2 event, and names what is wrong with an invalid one', () => {
+    const v2 = { ...event, type: 'reservation.requested.v2', data: { ...event.data, partySize: 3, date: '2026-11-28', time: '20:30' } };
+    const result = validateEvent(registry, v2);
+    assert.equal(result.ok && result.start.workflowName, 'reservationWorkflow');
+    const bad = validateEvent(registry, { ...v2, data: { ...event.data, partySize: 0, date: 'Saturday' } });
+    assert.match(!bad.ok ? bad.reason : '', /^invalid reservation\.requested\.v2: .*data\.partySize: .*data\.date: .*data\.time:/);
+  });
+
+  it('refuses a version past its last day, naming the version to send', () => {
+    const reservation = registry.workflow('reservation')!;
+    const v1 = reservation.events['reservation.requested.v1']!;
+    assert.ok(isUpcastRoute(v1));
+    const retired = Registry.of([{ ...reservation, events: { ...reservation.events, 'reservation.requested.v1': { ...v1, acceptedUntil: '2026-01-31' } } }]);
+    const result = validateEvent(retired, event);
+    assert.equal(!result.ok && result.reason, 'reservation.requested.v1 is no longer accepted (its last day was 2026-01-31): send reservation.requested.v2');
+  });
+
+  it('dead-letters an event whose upcast breaks the next version, with the reason', () => {
+    const reservation = registry.workflow('reservation')!;
+    const v1 = reservation.events['reservation.requested.v1']!;
+    assert.ok(isUpcastRoute(v1));
+    const broken = Registry.of([{ ...reservation, events: { ...reservation.events, 'reservation.requested.v1': { ...v1, upcast: (e: typeof event) => ({ ...e, type: 'reservation.requested.v2' }) } } }]);
+    const result = validateEvent(broken, event);
+    assert.match(!result.ok ? result.reason : '', /^reservation\.requested\.v1 upcast to reservation\.requested\.v2 is invalid: data\.partySize/);
   });
 });

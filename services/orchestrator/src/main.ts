@@ -8,6 +8,7 @@ import { connectBus, ensureTopology } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
+import { workflowModules } from './config.js';
 import { startResultBridge } from './result-bridge.js';
 
 const config = loadConfigOrExit(
@@ -19,10 +20,19 @@ const config = loadConfigOrExit(
     BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
     /** Where the registered workflows live (default: the repository's workflows/ folder). */
     BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
+    /** `type=module.ts,...`: run another module's code for a registered workflow type (the next
+     *  version of a workflow in the in-flight upgrade test). Each module must exist and export
+     *  the type's workflow function. */
+    BATON_WORKFLOW_MODULES: workflowModules,
   }),
 );
 // Every registered workflow runs here; their agents' contracts check every result.
 const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOWS_DIR);
+const unknownType = Object.keys(config.BATON_WORKFLOW_MODULES).find((type) => !registry.workflow(type));
+if (unknownType) {
+  process.stderr.write(`orchestrator: invalid configuration: BATON_WORKFLOW_MODULES names workflow type "${unknownType}", which no workflow registers\n`);
+  process.exit(78);
+}
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 
@@ -35,8 +45,8 @@ const worker = await Worker.create({
   connection: workerConnection,
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
-  workflowsPath: registry.writeWorkflowBundleEntry(),
-  activities: { ...createHandoffActivities({ bus, logger }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
+  workflowsPath: registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES),
+  activities: { ...createHandoffActivities({ bus, logger, agents: registry.agents }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
 });
@@ -65,6 +75,6 @@ onShutdown(logger, [
   () => bus.close(),
   () => telemetry.shutdown(),
 ]);
-logger.info({ taskQueue: taskQueues.orchestrator, workflows: registry.types }, 'ready');
+logger.info({ taskQueue: taskQueues.orchestrator, workflows: registry.types, replacedModules: config.BATON_WORKFLOW_MODULES }, 'ready');
 await worker.run();
 await workerConnection.close();

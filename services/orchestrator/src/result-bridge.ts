@@ -7,7 +7,7 @@
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, ActivityResetError, type AsyncCompletionClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { contractSchema, consumers, streams, subjects, AgentResult, type AgentContract } from '@baton/contracts';
+import { contractSchema, contractVersionOf, consumers, streams, subjects, AgentResult, type AgentContract } from '@baton/contracts';
 import { describeIssues, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 
@@ -69,6 +69,13 @@ async function deliver(activities: AsyncCompletionClient, agents: ResultBridgeOp
       return 'failed';
     }
     const contract = agents.get(result.agent);
+    // The output is read as the version this orchestrator's workflow code expects.
+    const answered = result.contractVersion ?? 1;
+    if (contract && answered !== contractVersionOf(contract)) {
+      const reason = `${result.agent} answered version ${answered} of its contract; the workflow expects version ${contractVersionOf(contract)}`;
+      await activities.fail(token, ApplicationFailure.nonRetryable(reason, 'CONTRACT_VERSION_MISMATCH'));
+      return 'rejected-output';
+    }
     const checked = contract && contractSchema(contract, result.kind, 'output')?.safeParse(result.output);
     if (!checked?.success) {
       // Invalid output never reaches workflow state: the attempt fails and is retried.

@@ -21,6 +21,20 @@ export const ReservationRequestedData = z.object({
 export const ReservationRequested = eventEnvelope('reservation.requested.v1', ReservationRequestedData);
 export type ReservationRequested = z.infer<typeof ReservationRequested>;
 
+/** Data of `reservation.requested.v2`: the guest's words as in v1, and what the publisher's form
+ *  already structured, each stated (null: the form did not ask). A v1 event is not a v2 (the
+ *  three keys are required), hence a new version; the gateway upcasts v1 with all three null. */
+export const ReservationRequestedV2Data = ReservationRequestedData.extend({
+  partySize: z.number().int().min(1).max(50).nullable(),
+  date: z.iso.date().nullable(),
+  time: z
+    .string()
+    .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM (24 h)')
+    .nullable(),
+});
+export const ReservationRequestedV2 = eventEnvelope('reservation.requested.v2', ReservationRequestedV2Data);
+export type ReservationRequestedV2 = z.infer<typeof ReservationRequestedV2>;
+
 /** What intake understood: the request in structured form. */
 export const ReservationRequest = z.object({
   partySize: z.number().int().min(1).max(50),

@@ -1,7 +1,7 @@
 // The reservation's declared states, gate types and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
 import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { Booking, Deposit, ReservationRequest, ReservationRequested, SafetyAssessment, TableHold } from './contracts.js';
+import type { Booking, Deposit, ReservationRequest, ReservationRequested, ReservationRequestedV2, SafetyAssessment, TableHold } from './contracts.js';
 import type { BookingPolicy } from './rules.js';
 
 export const ReservationStates = [
@@ -81,7 +81,8 @@ export interface ReservationStatus extends WorkflowStatus<ReservationState> {
 
 /** What starts a reservation: the event, and what tests or a deployment override. */
 export interface ReservationInput extends RunOptions<ReservationState> {
-  event: ReservationRequested;
+  /** v2 from the gateway (which upcasts v1); v1 in runs started before v2 existed, or by hand. */
+  event: ReservationRequested | ReservationRequestedV2;
   /** How long a flagged request waits for a person (one tier, a manager). Ignored when
    *  `approvalTiers` is given. */
   approvalTimeoutMs?: number;

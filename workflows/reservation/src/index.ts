@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfig } from '@baton/contracts';
 import { defineWorkflow } from '@baton/workflow-kit';
-import { ReservationRequested, reservationAgents } from './contracts.js';
+import { ReservationRequested, ReservationRequestedV2, reservationAgents } from './contracts.js';
+import { upcastRequestedV1 } from './events.js';
 import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationInput, type ReservationStatus } from './definition.js';
 import { DEFAULT_BOOKING_POLICY } from './rules.js';
 
@@ -22,9 +23,11 @@ export default defineWorkflow<ReservationStatus>({
   workflowName: workflowTypes.reservation,
   workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
   events: {
-    'reservation.requested.v1': {
-      schema: ReservationRequested,
-      start: (event: ReservationRequested) => ({ workflowId: reservationWorkflowId(event.idempotencykey), input: { event, bookingPolicy } satisfies ReservationInput }),
+    // v1 (free text only) is still accepted until its last day, as v2 with nothing stated.
+    'reservation.requested.v1': { schema: ReservationRequested, upcastTo: 'reservation.requested.v2', upcast: upcastRequestedV1, acceptedUntil: '2027-06-30' },
+    'reservation.requested.v2': {
+      schema: ReservationRequestedV2,
+      start: (event: ReservationRequestedV2) => ({ workflowId: reservationWorkflowId(event.idempotencykey), input: { event, bookingPolicy } satisfies ReservationInput }),
     },
   },
   agents: reservationAgents,
@@ -55,6 +58,7 @@ export default defineWorkflow<ReservationStatus>({
 });
 
 export * from './contracts.js';
+export { upcastRequestedV1, withStated } from './events.js';
 export * from './definition.js';
 export { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_STEP, DEPOSIT_PER_GUEST_CENTS } from './policies.js';
 export { DEFAULT_BOOKING_POLICY, refusalOf, type BookingPolicy } from './rules.js';

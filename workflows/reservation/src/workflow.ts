@@ -9,6 +9,7 @@ import type { NoticeKind, ReservationAgents, ReservationRequest } from './contra
 import { reservation, type ReservationGatePayload, type ReservationInput, type ReservationState, type ReservationStatus } from './definition.js';
 import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
 import { DEFAULT_BOOKING_POLICY, applyChanges, gateTypeOf, refusalOf } from './rules.js';
+import { withStated } from './events.js';
 
 type Run = WorkflowRun<ReservationState, ReservationAgents, ReservationStatus>;
 
@@ -49,6 +50,7 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
     status.failure = causeOf(err);
     return unwind('unreadable', 'Failed');
   }
+  request = withStated(request, input.event.data);
   status.request = request;
   upsertSearchAttributes([{ key: BatonCustomer, value: request.customer.id }]);
   const refusal = refusalOf(request, receivedOn, input.bookingPolicy ?? DEFAULT_BOOKING_POLICY);

@@ -1,8 +1,8 @@
 // The reservation's own event and its registration, as the gateway and the bridge see them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registry } from '@baton/workflow-kit';
-import registration, { ReservationRequested } from '../src/index.js';
+import { Registry, isUpcastRoute } from '@baton/workflow-kit';
+import registration, { ReservationRequested, ReservationRequestedV2, upcastRequestedV1 } from '../src/index.js';
 
 const valid = {
   id: 'evt-1',
@@ -26,7 +26,17 @@ describe('reservation contracts', () => {
     assert.equal(registry.events.get('reservation.requested.v1')?.workflow, registration);
     for (const agent of ['intake', 'availability', 'safety', 'payment', 'booking', 'notifier']) assert.equal(registry.agents.get(agent)?.name, agent);
     assert.equal(registry.gateTypes.get('reservation.allergy')?.autoApprove, false, 'an allergy never passes by earned trust');
-    const start = registration.events['reservation.requested.v1']!.start(ReservationRequested.parse(valid));
+    const v2 = registration.events['reservation.requested.v2']!;
+    assert.ok(!isUpcastRoute(v2));
+    const start = v2.start(upcastRequestedV1(ReservationRequested.parse(valid)));
     assert.equal(start.workflowId, 'reservation-booking-42');
+  });
+
+  it('upcasts a v1 event to a valid v2 with nothing stated, and refuses a v2 that leaves a stated field out', () => {
+    const up = ReservationRequestedV2.parse(upcastRequestedV1(ReservationRequested.parse(valid)));
+    assert.equal(up.type, 'reservation.requested.v2');
+    assert.deepEqual({ text: up.data.text, partySize: up.data.partySize, date: up.data.date, time: up.data.time }, { text: valid.data.text, partySize: null, date: null, time: null });
+    const bad = ReservationRequestedV2.safeParse({ ...valid, type: 'reservation.requested.v2', data: { ...valid.data, partySize: 4, time: '7pm' } });
+    assert.deepEqual(bad.error?.issues.map((i) => i.path.join('.')).sort(), ['data.date', 'data.time']);
   });
 });

@@ -2,7 +2,7 @@
 // result. The orchestrator's result bridge completes the activity by its task token when the
 // agent's result arrives; Temporal's timeouts and retries govern the agent like a local activity.
 import { CompleteAsyncError, Context } from '@temporalio/activity';
-import { subjects, type AgentTask, type TaskKind } from '@baton/contracts';
+import { contractVersionOf, subjects, type AgentContract, type AgentTask, type TaskKind } from '@baton/contracts';
 import { publishJson, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 
@@ -22,7 +22,9 @@ export interface HandoffActivities {
   publishNotice(notice: { id: string; type: string; subject: string; data: unknown }): Promise<void>;
 }
 
-export function createHandoffActivities(deps: { bus: Bus; logger: Logger }): HandoffActivities {
+/** `agents`: the registered contracts; each task carries the version of its agent's contract
+ *  that this orchestrator's workflow code expects (without it, 1). */
+export function createHandoffActivities(deps: { bus: Bus; logger: Logger; agents?: ReadonlyMap<string, AgentContract> }): HandoffActivities {
   return {
     async callAgent(request) {
       const { info } = Context.current();
@@ -39,6 +41,7 @@ export function createHandoffActivities(deps: { bus: Bus; logger: Logger }): Han
         attempt: info.attempt,
         taskToken: Buffer.from(info.taskToken).toString('base64'),
         deadline: new Date(info.currentAttemptScheduledTimestampMs + startToCloseMs).toISOString(),
+        contractVersion: contractVersionOf(deps.agents?.get(request.agent) ?? {}),
         input: request.input,
       };
       await publishJson(deps.bus.js, subjects.task(request.agent), task, { msgID: `task:${task.taskId}` });

@@ -55,7 +55,7 @@ import {
   type WorkflowStatus,
   type WorkflowStuckNotice,
 } from '../definitions.js';
-import { DEFAULT_STEP_POLICY, stepActivities, type StepPolicy } from './call-agent.js';
+import { DEFAULT_STEP_POLICY, stepActivities, stepActivityId, type StepPolicy } from './call-agent.js';
 import { GateRefusedError, HumanGate, type GateEvent, type GateOutcome } from './gate.js';
 import { Saga, causeOf } from './saga.js';
 
@@ -284,7 +284,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   private invoke(policy: StepPolicy | undefined, request: { agent: string; kind: 'run' | 'compensate'; stepId: string; input: unknown; round: number }): Promise<unknown> {
     const { agent, kind, stepId, input, round } = request;
-    return stepActivities(policy ?? DEFAULT_STEP_POLICY).callAgent({ agent, kind, stepId, input, ...(round ? { round } : {}) });
+    return stepActivities(policy ?? DEFAULT_STEP_POLICY, stepActivityId(request)).callAgent({ agent, kind, stepId, input, ...(round ? { round } : {}) });
   }
 
   private record(stepId: string, agent: string, kind: StepRecord['kind'], input: unknown): StepRecord {

@@ -1,0 +1,59 @@
+// The export half of `npm run record-histories` (scripts/record-histories.sh runs the suites on
+// a test stack first): for every workflow the orchestrator runs, lists its runs in Temporal's
+// visibility, reads each history, and writes one fixture per path (pathOf) into the workflow's
+// `histories/` folder, the newest run of each path. A path that already has a file keeps it
+// (BATON_RECORD_REPLACE=1 overwrites): a history recorded under older code, with the inputs and
+// outputs runs had then, is what proves a change still replays the runs waiting now. Terminated
+// and cancelled runs are skipped (the test tore them down; no code path ended them).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { TemporalClientConfig, loadConfig } from '@baton/contracts';
+import { Registry } from '../src/registry.js';
+import { fixtureName, pathOf, type HistoryFixture } from '../src/histories.js';
+
+const config = loadConfig(TemporalClientConfig);
+const replace = process.env.BATON_RECORD_REPLACE === '1';
+const registry = await Registry.load();
+const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const client = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
+const root = new URL('../../../', import.meta.url).pathname;
+let written = 0;
+try {
+  for (const target of registry.replayTargets()) {
+    const chosen = new Map<string, HistoryFixture>();
+    let runs = 0;
+    const query = `WorkflowType = "${target.workflowName}" AND ExecutionStatus != "Terminated" AND ExecutionStatus != "Canceled"`;
+    // Newest first: the first run seen of each path is the one kept.
+    for await (const run of client.workflow.list({ query })) {
+      runs++;
+      const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+      const { path, patches, closed } = pathOf(history);
+      const name = fixtureName(path, patches, closed);
+      if (chosen.has(name)) continue;
+      chosen.set(name, {
+        workflowType: target.type,
+        workflowName: target.workflowName,
+        workflowId: run.workflowId,
+        path: closed === 'running' ? [...path.slice(0, -1), `${path[path.length - 1] ?? 'started'} (open)`] : path,
+        patches,
+        closed,
+        recordedAt: new Date().toISOString(),
+        history: JSON.parse(historyToJSON(history)) as HistoryFixture['history'],
+      });
+    }
+    if (chosen.size > 0) mkdirSync(target.historiesDir, { recursive: true });
+    console.log(`${target.type} (${target.workflowName}): ${runs} runs, ${chosen.size} paths -> ${relative(root, target.historiesDir)}/`);
+    for (const [name, fixture] of chosen) {
+      const file = `${target.historiesDir}/${name}`;
+      const kept = existsSync(file) && !replace;
+      if (!kept) writeFileSync(file, `${JSON.stringify(fixture)}\n`);
+      written += kept ? 0 : 1;
+      console.log(`  ${name}  ${fixture.path.join(' > ') || fixture.closed}${fixture.patches.length ? `  [patches: ${fixture.patches.join(', ')}]` : ''}${kept ? '  (kept the recorded one)' : ''}`);
+    }
+  }
+} finally {
+  await connection.close();
+}
+console.log(`wrote ${written} recorded histories`);
