@@ -11,7 +11,6 @@ export const EntryInput = z.object({
   handledBy: z.string().min(1).max(200),
   customerId: z.string().min(1).max(100),
   workflowId: z.string().min(1).max(300),
-  reference: z.string().min(1).max(400).optional(),
 });
 
 export interface TicketEntry extends z.output<typeof EntryInput> {

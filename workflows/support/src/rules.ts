@@ -18,8 +18,18 @@ export function proposalOf(docs: DocsAnswer | undefined, orders: OrderCheck | un
   return { kind, orderId: order.orderId, items: order.items, reason };
 }
 
+export interface CaseFacts {
+  customer?: CustomerLookup;
+  customerError?: string;
+  orders?: OrderCheck;
+  ordersError?: string;
+  docs?: DocsAnswer;
+  proposal?: Proposal;
+  refundLimitCents: number;
+}
+
 /** Why this case must reach a person, if it must. Empty: Baton settles it alone. */
-export function exceptionsOf(facts: { customer?: CustomerLookup; customerError?: string; orders?: OrderCheck; ordersError?: string; docs?: DocsAnswer; proposal?: Proposal; refundLimitCents: number }): CaseReason[] {
+export function exceptionsOf(facts: CaseFacts): CaseReason[] {
   const reasons: CaseReason[] = [];
   if (!facts.customer) reasons.push({ code: 'CUSTOMER_UNAVAILABLE', detail: `no customer data: ${facts.customerError ?? 'the CRM did not answer'} (nothing cached)` });
   else if (facts.customer.source === 'cache') {
