@@ -85,7 +85,8 @@ const DAMAGED = ['The kettle arrived broken', 'The glass was cracked when I open
 describe('support escalation', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack();
+    // Fifteen services start side by side; the orchestrator bundles every workflow first.
+    stack = await startStack({ readyTimeoutMs: 180_000 });
   });
   afterEach(async () => {
     await Promise.all([clearFaults('CRM'), clearFaults('ORDERS')]);
@@ -101,7 +102,7 @@ describe('support escalation', () => {
     assert.equal(body.workflowId, supportWorkflowId(event.idempotencykey));
     return String(body.workflowId);
   };
-  const waitForState = (workflowId: string, state: SupportState | 'Awaiting approval', timeoutMs = 60_000) =>
+  const waitForState = (workflowId: string, state: SupportState | 'Awaiting approval', timeoutMs = 120_000) =>
     waitFor(
       `${workflowId} to reach "${state}"`,
       async () => {
@@ -156,7 +157,7 @@ describe('support escalation', () => {
       [a, b].map((id) => waitFor(`${id} to end`, async () => {
         const s = await statusOf(id);
         return terminalSupportStates.has(s.state) ? s : undefined;
-      }, { timeoutMs: 60_000 })),
+      }, { timeoutMs: 120_000 })),
     );
     assert.deepEqual(ends.map((s) => s.state).sort(), ['Already resolved', 'Resolved']);
     assert.equal((await orders.refunds(first.data.ticketId)).filter((r) => r.status === 'issued').length, 1, 'one refund for the ticket');
