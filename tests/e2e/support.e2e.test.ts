@@ -3,84 +3,13 @@
 // the simulators' own records. The two CRM-down cases run last: they open the CRM agent's breaker,
 // which then stays open for its cool-down.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { decide } from '@baton/console';
-import { WaitAbortedError, getJson, postEvent, scrape, sumOf, waitFor } from '@baton/testkit';
+import { WaitAbortedError, postEvent, scrape, sumOf, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import registration, { supportWorkflowId, terminalSupportStates, type SupportState, type SupportStatus, type TicketOpened } from '@baton/workflow-support';
-import { messaging, startStack, type Faults, type Stack } from './support.js';
-
-interface OrderRecord {
-  orderId: string;
-  kind: string;
-  status: string;
-  ticketId?: string;
-  items: unknown[];
-}
-interface RefundRecord {
-  refundId: string;
-  amountCents: number;
-  status: string;
-  fencingToken: number;
-}
-interface ReturnRecord {
-  returnId: string;
-  status: string;
-}
-interface TicketEntry {
-  kind: string;
-  handledBy: string;
-}
-
-const url = (system: 'CRM' | 'ORDERS' | 'TICKETING') => process.env[`BATON_${system}_URL`] ?? assert.fail(`BATON_${system}_URL is not set (infra/env.sh)`);
-const send = async (base: string, method: string, path: string, body: unknown) => {
-  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw new Error(`${method} ${base}${path}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<Record<string, unknown>>;
-};
-const setFaults = (system: 'CRM' | 'ORDERS', faults: Faults) => send(url(system), 'PUT', '/_faults', faults);
-const clearFaults = (system: 'CRM' | 'ORDERS') => setFaults(system, { errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [], refuseCode: 'REFUSED_BY_PROVIDER' });
-
-const orders = {
-  refunds: (ticketId: string) => getJson<RefundRecord[]>(`${url('ORDERS')}/refunds?ticketId=${encodeURIComponent(ticketId)}`),
-  returns: (ticketId: string) => getJson<ReturnRecord[]>(`${url('ORDERS')}/returns?ticketId=${encodeURIComponent(ticketId)}`),
-  replacements: (ticketId: string) => getJson<OrderRecord[]>(`${url('ORDERS')}/orders?ticketId=${encodeURIComponent(ticketId)}`),
-};
-const ticketEntries = (ticketId: string) => getJson<TicketEntry[]>(`${url('TICKETING')}/entries?ticketId=${encodeURIComponent(ticketId)}`);
-const emailsTo = async (email: string) => (await messaging.messages()).filter((m) => m.to === email).map((m) => m.template);
-
-/** A customer in the CRM with one delivered order: a 40 EUR kettle and a 12 EUR filter. */
-async function customerWithOrder(): Promise<{ customerId: string; email: string; orderId: string }> {
-  const customerId = `cust-${randomUUID().slice(0, 8)}`;
-  const email = `${customerId}@example.com`;
-  await send(url('CRM'), 'PUT', `/customers/${customerId}`, { name: 'Grace Hopper', email, tier: 'gold', since: '2021-03-04' });
-  const order = await send(url('ORDERS'), 'POST', '/orders', {
-    customerId,
-    status: 'delivered',
-    items: [
-      { sku: 'kettle-1', name: 'Glass kettle', quantity: 1, unitPriceCents: 4_000 },
-      { sku: 'filter-1', name: 'Limescale filter', quantity: 1, unitPriceCents: 1_200 },
-    ],
-  });
-  return { customerId, email, orderId: String(order.orderId) };
-}
-
-function ticketEvent(who: { customerId: string; email: string; orderId?: string }, subject: string, body: string, ticketId = `T-${randomUUID().slice(0, 8)}`): TicketOpened {
-  return {
-    id: randomUUID(),
-    source: 'urn:baton:test:help-desk',
-    specversion: '1.0',
-    type: 'support.ticket.opened.v1',
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    idempotencykey: `tkt-${randomUUID()}`,
-    data: { ticketId, customer: { id: who.customerId, email: who.email }, subject, body, ...(who.orderId ? { orderId: who.orderId } : {}), channel: 'web' },
-  };
-}
-
-const LATE = ['My order arrived late', 'The kettle came six days after the promised date.'] as const;
-const DAMAGED = ['The kettle arrived broken', 'The glass was cracked when I opened the parcel.'] as const;
+import { startStack, type Stack } from './support.js';
+import { DAMAGED, LATE, clearFaults, customerWithOrder, emailsTo, orders, setFaults, ticketEntries, ticketEvent } from './support-escalation.js';
 
 describe('support escalation', () => {
   let stack: Stack;
@@ -151,7 +80,11 @@ describe('support escalation', () => {
   it('resolves a ticket escalated twice at once exactly once: the lease serialises them, the second finds it resolved', async () => {
     const who = await customerWithOrder();
     const first = ticketEvent(who, ...LATE);
-    const second = { ...ticketEvent(who, ...LATE, first.data.ticketId) };
+    const second = ticketEvent(who, ...LATE, first.data.ticketId);
+    const resolverErrors = async () => sumOf(await scrape(stack.services.get('resolver').metricsUrl), 'baton_agent_task_errors_total', { baton_error_code: 'LEASE_HELD' });
+    const contended0 = await resolverErrors();
+    // A slow order system keeps the first resolution inside its lease while the second arrives.
+    await setFaults('ORDERS', { latencyMs: 1_500 });
     const [a, b] = await Promise.all([start(first), start(second)]);
     const ends = await Promise.all(
       [a, b].map((id) => waitFor(`${id} to end`, async () => {
@@ -160,6 +93,7 @@ describe('support escalation', () => {
       }, { timeoutMs: 120_000 })),
     );
     assert.deepEqual(ends.map((s) => s.state).sort(), ['Already resolved', 'Resolved']);
+    assert.ok((await resolverErrors()) > contended0, 'the second resolution met the first one\'s lease and waited (LEASE_HELD, retried)');
     assert.equal((await orders.refunds(first.data.ticketId)).filter((r) => r.status === 'issued').length, 1, 'one refund for the ticket');
     assert.deepEqual((await ticketEntries(first.data.ticketId)).map((e) => e.kind).sort(), ['duplicate', 'resolved']);
     assert.deepEqual(await emailsTo(who.email), ['support-resolved'], 'the customer is told once');
