@@ -4,7 +4,7 @@
 // which then stays open for its cool-down.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { decide } from '@baton/console';
+import { decide, pending } from '@baton/console';
 import { WaitAbortedError, postEvent, scrape, sumOf, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import registration, { supportWorkflowId, terminalSupportStates, type SupportState, type SupportStatus, type TicketOpened } from '@baton/workflow-support';
@@ -144,6 +144,8 @@ describe('support escalation', () => {
     assert.match(contextRow(waiting, 'answer'), /My order arrived late/);
     assert.match(contextRow(waiting, 'proposal'), /refund of 52\.00 EUR/);
     assert.equal(waiting.gate?.payload.ticket.ticketId, event.data.ticketId);
+    // What `baton pending` lists: the case beside any other workflow waiting for a person.
+    await waitFor('the case in the pending list', async () => (await pending(stack.temporal)).find((w) => w.workflowId === workflowId && w.workflowType === 'support' && w.state === 'Awaiting approval'));
 
     await decide(stack.temporal, workflowId, { decision: 'decline', decidedBy: 'mia', role: 'manager', reason: 'cannot verify the customer' });
     const done = await waitForState(workflowId, 'Declined');
