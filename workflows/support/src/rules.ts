@@ -31,7 +31,7 @@ export interface CaseFacts {
 /** Why this case must reach a person, if it must. Empty: Baton settles it alone. */
 export function exceptionsOf(facts: CaseFacts): CaseReason[] {
   const reasons: CaseReason[] = [];
-  if (!facts.customer) reasons.push({ code: 'CUSTOMER_UNAVAILABLE', detail: `no customer data: ${facts.customerError ?? 'the CRM did not answer'} (nothing cached)` });
+  if (!facts.customer) reasons.push({ code: 'CUSTOMER_UNAVAILABLE', detail: `no customer data: ${facts.customerError ?? 'the CRM did not answer'}` });
   else if (facts.customer.source === 'cache') {
     reasons.push({ code: 'CUSTOMER_FROM_CACHE', detail: `customer data from the cache, ${describeAge(facts.customer.ageMs)} old (read from the CRM at ${facts.customer.fetchedAt}); ${facts.customer.note ?? 'the CRM is unavailable'}` });
   }
