@@ -38,6 +38,9 @@ const send = async (base: string, method: string, path: string, body: unknown) =
 export const setFaults = (system: 'CRM' | 'ORDERS', faults: Faults) => send(url(system), 'PUT', '/_faults', faults);
 export const clearFaults = (system: 'CRM' | 'ORDERS') => setFaults(system, { errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [], refuseCode: 'REFUSED_BY_PROVIDER' });
 
+/** PUT /_mode of the order system: "off" applies every request it gets, as APIs without idempotency keys do. */
+export const setOrdersMode = (idempotency: 'on' | 'off') => send(url('ORDERS'), 'PUT', '/_mode', { idempotency });
+
 export const orders = {
   refunds: (ticketId: string) => getJson<RefundRecord[]>(`${url('ORDERS')}/refunds?ticketId=${encodeURIComponent(ticketId)}`),
   returns: (ticketId: string) => getJson<ReturnRecord[]>(`${url('ORDERS')}/returns?ticketId=${encodeURIComponent(ticketId)}`),

@@ -9,7 +9,7 @@ import { WaitAbortedError, postEvent, scrape, sumOf, waitFor } from '@baton/test
 import { statusQuery } from '@baton/workflow-kit';
 import registration, { supportWorkflowId, terminalSupportStates, type SupportState, type SupportStatus, type TicketOpened } from '@baton/workflow-support';
 import { startStack, type Stack } from './support.js';
-import { DAMAGED, LATE, clearFaults, customerWithOrder, emailsTo, orders, setFaults, ticketEntries, ticketEvent } from './support-escalation.js';
+import { DAMAGED, LATE, clearFaults, customerWithOrder, emailsTo, orders, setFaults, setOrdersMode, ticketEntries, ticketEvent } from './support-escalation.js';
 
 describe('support escalation', () => {
   let stack: Stack;
@@ -18,7 +18,7 @@ describe('support escalation', () => {
     stack = await startStack({ readyTimeoutMs: 180_000 });
   });
   afterEach(async () => {
-    await Promise.all([clearFaults('CRM'), clearFaults('ORDERS')]);
+    await Promise.all([clearFaults('CRM'), clearFaults('ORDERS'), setOrdersMode('on')]);
   });
   after(async () => {
     await stack?.close();
@@ -59,6 +59,22 @@ describe('support escalation', () => {
     assert.deepEqual(refunds.map((r) => [r.amountCents, r.status]), [[5_200, 'issued']], 'refunded once, in full');
     assert.equal(refunds[0]!.fencingToken, done.resolution?.fencingToken, 'the write carried the lease token');
     assert.deepEqual((await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]), [['resolved', 'baton']]);
+    assert.deepEqual(await emailsTo(who.email), ['support-resolved']);
+  });
+
+  it('refunds once when the refund\'s answer comes too late, even from an order system that takes no idempotency key: the retry finds it by reference', async () => {
+    const who = await customerWithOrder();
+    await setOrdersMode('off');
+    // The refund is stored, and its answer comes after the resolver's 5 s timeout.
+    await setFaults('ORDERS', { latencyAfterCommitMs: 6_000 });
+    const event = ticketEvent(who, ...LATE);
+    const workflowId = await start(event);
+    await waitFor('the refund to be stored', async () => ((await orders.refunds(event.data.ticketId)).length > 0 ? true : undefined), { timeoutMs: 120_000 });
+    await clearFaults('ORDERS');
+    const done = await waitForState(workflowId, 'Resolved');
+    const refunds = await orders.refunds(event.data.ticketId);
+    assert.equal(refunds.length, 1, 'reconciled by reference, not refunded again');
+    assert.equal(done.resolution?.refundId, refunds[0]!.refundId);
     assert.deepEqual(await emailsTo(who.email), ['support-resolved']);
   });
 
