@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { decide, pending } from '@baton/console';
-import { WaitAbortedError, postEvent, scrape, sumOf, waitFor } from '@baton/testkit';
+import { WaitAbortedError, fetchTrace, newTraceparent, postEvent, scrape, servicesOf, sumOf, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import registration, { supportWorkflowId, terminalSupportStates, type SupportState, type SupportStatus, type TicketOpened } from '@baton/workflow-support';
 import { startStack, type Stack } from './support.js';
@@ -25,8 +25,8 @@ describe('support escalation', () => {
   });
 
   const statusOf = (workflowId: string) => stack.temporal.workflow.getHandle(workflowId).query(statusQuery) as Promise<SupportStatus>;
-  const start = async (event: TicketOpened) => {
-    const { status, body } = await postEvent(event);
+  const start = async (event: TicketOpened, headers: Record<string, string> = {}) => {
+    const { status, body } = await postEvent(event, headers);
     assert.equal(status, 202, JSON.stringify(body));
     assert.equal(body.workflowId, supportWorkflowId(event.idempotencykey));
     return String(body.workflowId);
@@ -46,7 +46,8 @@ describe('support escalation', () => {
   it('resolves a late delivery without a person: the CRM, the order, the refund policy, one refund, the ticket logged, the customer emailed', async () => {
     const who = await customerWithOrder();
     const event = ticketEvent(who, ...LATE);
-    const done = await waitForState(await start(event), 'Resolved');
+    const { traceparent, traceId } = newTraceparent();
+    const done = await waitForState(await start(event, { traceparent }), 'Resolved');
 
     assert.equal(done.customer?.source, 'crm');
     assert.equal(done.customer?.customer.name, 'Grace Hopper');
@@ -60,6 +61,15 @@ describe('support escalation', () => {
     assert.equal(refunds[0]!.fencingToken, done.resolution?.fencingToken, 'the write carried the lease token');
     assert.deepEqual((await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]), [['resolved', 'baton']]);
     assert.deepEqual(await emailsTo(who.email), ['support-resolved']);
+
+    // One trace from the help desk's request through every agent and every system it touched.
+    const path = ['gateway', 'orchestrator', ...Object.keys(registration.agents).map((a) => `agent-${a}`), 'crm-sim', 'orders-sim', 'ticketing-sim', 'messaging-sim'];
+    let missing = path;
+    await waitFor('every service of the escalation in its trace', async () => {
+      const trace = await fetchTrace(traceId);
+      missing = trace ? path.filter((s) => !servicesOf(trace).has(s)) : path;
+      return missing.length === 0 || undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 }).catch((err: unknown) => assert.fail(`${(err as Error).message}; missing: ${missing.join(', ')}`));
   });
 
   it('refunds once when the refund\'s answer comes too late, even from an order system that takes no idempotency key: the retry finds it by reference', async () => {

@@ -179,7 +179,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   };
 
   const read: SimulatorContext['read'] = (url, handler) => {
-    app.get(url, async (req, reply) => {
+    const handle = async (req: FastifyRequest, reply: FastifyReply) => {
       stats.requests++;
       if (faults.current.latencyMs) await sleep(faults.current.latencyMs);
       if (faults.shouldFail()) {
@@ -187,7 +187,16 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
       }
       return handler(req, reply);
-    });
+    };
+    app.get(url, (req, reply) =>
+      inSpan(
+        tracer,
+        `GET ${url}`,
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': url, 'baton.simulator': options.name } },
+        () => handle(req, reply),
+        extractTraceContext((name) => req.headers[name] as string | undefined),
+      ),
+    );
   };
 
   const close = async () => {
