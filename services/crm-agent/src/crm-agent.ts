@@ -28,7 +28,8 @@ export interface CachedCustomer {
 }
 
 export async function openCrmCache(bus: Bus): Promise<KV> {
-  return new Kvm(bus.js).create(CRM_CACHE_BUCKET, { history: 1, replicas: bus.replicas });
+  // An entry not refreshed by a CRM read for 30 days is gone (it is too old to serve anyway).
+  return new Kvm(bus.js).create(CRM_CACHE_BUCKET, { history: 1, replicas: bus.replicas, ttl: 30 * 24 * 3600_000 });
 }
 
 /** KV keys allow only [-/_=.A-Za-z0-9]: customer ids are encoded. */
