@@ -109,6 +109,7 @@ try {
     'dead letter': `baton.dlq.${letters[0]?.rejectedBy}: ${letters[0]?.reason}`,
   });
 
+  await (await import('./support.js')).supportDemo(temporal);
   line();
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);

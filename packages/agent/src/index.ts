@@ -1,6 +1,6 @@
 export { defineAgent, type AgentDefinition, type AgentContext, type EffectCallOptions } from './define.js';
 export { runAgent, type AgentRuntimeOptions } from './runtime.js';
-export { serveAgent } from './service.js';
+export { serveAgent, type AgentFactory } from './service.js';
 export { AgentError, ExternalSystemError } from './errors.js';
 export {
   EffectLedger,

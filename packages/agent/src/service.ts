@@ -1,7 +1,7 @@
 // serveAgent: everything an agent's main.ts needs, so that file stays a few lines. Reads the
 // runtime config, starts tracing, connects to NATS, runs the agent, shuts down on signals.
 import { AgentRuntimeConfig, loadConfigOrExit, type AgentContract } from '@baton/contracts';
-import { connectBus, ensureTopology } from '@baton/bus';
+import { connectBus, ensureTopology, type Bus } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import type { AgentDefinition } from './define.js';
 import { DEFAULT_BREAKER } from './breaker.js';
@@ -10,8 +10,15 @@ import { loadModelConfig } from './models/config.js';
 import { ModelChain } from './models/chain.js';
 import { loadToolConfig } from './tools/config.js';
 
-export async function serveAgent<C extends AgentContract>(definition: AgentDefinition<C>): Promise<void> {
-  const service = `agent-${definition.name}`;
+/** An agent that keeps state of its own in JetStream (a cache, a lease) is built once the
+ *  process's bus is connected: pass its name and a factory that receives the bus. */
+export interface AgentFactory<C extends AgentContract> {
+  name: C['name'];
+  build(bus: Bus): Promise<AgentDefinition<C>>;
+}
+
+export async function serveAgent<C extends AgentContract>(agent: AgentDefinition<C> | AgentFactory<C>): Promise<void> {
+  const service = `agent-${agent.name}`;
   const config = loadConfigOrExit(service, AgentRuntimeConfig);
   const modelConfig = orExit(service, loadModelConfig);
   const tools = orExit(service, loadToolConfig);
@@ -25,6 +32,7 @@ export async function serveAgent<C extends AgentContract>(definition: AgentDefin
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: service });
   await ensureTopology(bus);
+  const definition = 'build' in agent ? await agent.build(bus) : agent;
   const consumer = await runAgent(definition, {
     bus,
     logger,

@@ -54,6 +54,11 @@ export interface SimulatorContext {
    * (GET /charges?reference=wf-1/deposit/charge), as a real API's search does.
    */
   lookup(url: string, prefix: string, fields: readonly string[]): void;
+  /**
+   * Registers a read endpoint of the system's own API (GET /customers/:id) to which the faults
+   * apply as to writes: latency, injected errors and outages. Lookups for reconcile stay exempt.
+   */
+  read(url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -170,9 +175,30 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     });
   };
 
+  const read: SimulatorContext['read'] = (url, handler) => {
+    const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+      stats.requests++;
+      if (faults.current.latencyMs) await sleep(faults.current.latencyMs);
+      if (faults.shouldFail()) {
+        stats.injectedFailures++;
+        return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
+      }
+      return handler(req, reply);
+    };
+    app.get(url, (req, reply) =>
+      inSpan(
+        tracer,
+        `GET ${url}`,
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': url, 'baton.simulator': options.name } },
+        () => handle(req, reply),
+        extractTraceContext((name) => req.headers[name] as string | undefined),
+      ),
+    );
+  };
+
   const close = async () => {
     await app.close();
     await store.close();
   };
-  return { app, store, faults, mode, write, lookup, close };
+  return { app, store, faults, mode, write, lookup, read, close };
 }

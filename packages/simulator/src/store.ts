@@ -34,6 +34,20 @@ export class RecordStore {
     });
   }
 
+  /**
+   * Runs `fn` as one transaction: its reads and writes see no other request's in between (a
+   * check against one record and a write of another, e.g. a fencing token and the record it
+   * guards). `fn` is synchronous; its writes commit together.
+   */
+  async atomically<T>(fn: (tx: { get<V>(key: string): V | undefined; put(key: string, value: unknown): void }) => T): Promise<T> {
+    return this.db.transaction(() =>
+      fn({
+        get: <V>(key: string) => this.db.get(key) as V | undefined,
+        put: (key, value) => void this.db.put(key, value),
+      }),
+    );
+  }
+
   async put(key: string, value: unknown): Promise<void> {
     await this.db.put(key, value);
   }

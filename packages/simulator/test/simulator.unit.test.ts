@@ -126,4 +126,29 @@ describe('simulated system', () => {
     assert.equal(bad.statusCode, 400);
     await sim.close();
   });
+
+  it("applies faults to the system's own reads (an outage makes it down), not to the lookups that reconcile", async () => {
+    const sim = await thingSystem(tempDir());
+    sim.read('/things/:name', async (req) => ({ name: (req.params as { name: string }).name }));
+    assert.equal((await sim.app.inject({ method: 'GET', url: '/things/kettle' })).statusCode, 200);
+    await sim.app.inject({ method: 'PUT', url: '/_faults', payload: { outageUntil: Date.now() + 60_000 } });
+    const down = await sim.app.inject({ method: 'GET', url: '/things/kettle' });
+    assert.equal(down.statusCode, 503);
+    assert.equal(down.json<{ code: string }>().code, 'UNAVAILABLE');
+    assert.equal((await sim.app.inject({ method: 'GET', url: '/things?name=kettle' })).statusCode, 200, 'reconcile lookups still answer');
+    assert.equal((await sim.app.inject({ method: 'GET', url: '/_stats' })).json<{ injectedFailures: number }>().injectedFailures, 1);
+    await sim.close();
+  });
+
+  it('runs a check and a write as one transaction (atomically)', async () => {
+    const sim = await thingSystem(tempDir());
+    const bump = () => sim.store.atomically((tx) => {
+      const n = tx.get<number>('counter.n') ?? 0;
+      tx.put('counter.n', n + 1);
+      return n + 1;
+    });
+    const results = await Promise.all(Array.from({ length: 20 }, bump));
+    assert.deepEqual([...results].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1), 'no two saw the same value');
+    await sim.close();
+  });
 });

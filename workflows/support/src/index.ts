@@ -1,0 +1,73 @@
+// The support escalation registers itself: its event type and how it starts the workflow, its
+// agents' contracts, its gate type (in its definition), its workflow function, and how the
+// console shows a case to the person deciding: the ticket, the customer (and whether that data
+// came from the CRM or from its cache, and how old it is), the order, the documentation's
+// answer, the proposed resolution and why it reached them.
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { loadConfig } from '@baton/contracts';
+import { defineWorkflow, type ContextRow } from '@baton/workflow-kit';
+import { TicketOpened, supportAgents } from './contracts.js';
+import { support, supportWorkflowId, workflowTypes, type SupportCase, type SupportInput, type SupportStatus } from './definition.js';
+import { DEFAULT_REFUND_LIMIT_CENTS } from './policies.js';
+import { describeAge, money } from './rules.js';
+
+/** Read where events start escalations (the gateway). */
+export const SupportConfig = z.object({
+  BATON_SUPPORT_REFUND_LIMIT_CENTS: z.coerce.number().int().min(0).default(DEFAULT_REFUND_LIMIT_CENTS),
+});
+const config = loadConfig(SupportConfig);
+
+/** The rows a person sees about a case (the console's gate page, `baton status`). */
+export function caseContext(s: SupportStatus): ContextRow[] {
+  const c: Partial<SupportCase> = s.gate?.kind === 'approval' ? (s.gate.payload as SupportCase) : s;
+  const customer = c.customer;
+  const order = c.orders?.order;
+  const proposal = c.proposal;
+  return [
+    { label: 'why a person', value: (c.reasons ?? s.reasons).map((r) => r.detail).join('; ') },
+    {
+      label: 'customer data',
+      id: 'customer-source',
+      emphasis: customer?.source !== 'crm',
+      value: !customer ? 'none: the CRM did not answer and nothing was cached' : customer.source === 'cache' ? `from the cache, ${describeAge(customer.ageMs)} old (read from the CRM at ${customer.fetchedAt})` : 'fresh from the CRM',
+    },
+    { label: 'customer', id: 'customer', value: customer ? `${customer.customer.name} (${customer.customer.customerId}) · ${customer.customer.tier} since ${customer.customer.since}` : `${s.ticket.customer.id} · ${s.ticket.customer.email}` },
+    { label: 'ticket', id: 'ticket', value: `${s.ticket.ticketId} · ${s.ticket.subject}: ${s.ticket.body}` },
+    {
+      label: 'order',
+      id: 'order',
+      value: order ? `${order.orderId} · ${order.status} · ${order.items.map((i) => `${i.quantity}× ${i.name}`).join(', ')} · ${money(order.totalCents)} (refunded ${money(order.refundedCents)})` : (c.orders?.problem ?? 'none found'),
+    },
+    { label: 'documentation', id: 'answer', value: c.docs?.answer ? `${c.docs.answer.title}: ${c.docs.answer.text}` : 'no article answers this ticket' },
+    { label: 'proposed resolution', id: 'proposal', value: proposal ? `${proposal.kind}${proposal.amountCents ? ` of ${money(proposal.amountCents)}` : ''} on order ${proposal.orderId} (${proposal.reason})` : 'none: answer only' },
+  ];
+}
+
+export default defineWorkflow<SupportStatus>({
+  definition: support,
+  workflowName: workflowTypes.support,
+  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  events: {
+    'support.ticket.opened.v1': {
+      schema: TicketOpened,
+      start: (event: TicketOpened) => ({ workflowId: supportWorkflowId(event.idempotencykey), input: { event, refundLimitCents: config.BATON_SUPPORT_REFUND_LIMIT_CENTS } satisfies SupportInput }),
+    },
+  },
+  agents: supportAgents,
+  view: {
+    summary: (s) => `${s.ticket.ticketId}: ${s.ticket.subject}`,
+    context: (s) => caseContext(s),
+    changeFields: [
+      { name: 'resolution', label: 'Resolution (with changes): refund, replacement or none', type: 'text', maxLength: 20 },
+      { name: 'amountCents', label: 'Refund in cents (with changes)', type: 'number', min: 1, max: 10_000_000 },
+    ],
+    customerId: (s) => s.ticket.customer.id,
+    successState: 'Resolved',
+  },
+});
+
+export * from './contracts.js';
+export * from './definition.js';
+export { COMPENSATION_STEP, CRM_STEP, DEFAULT_EXCEPTION_TIERS, DEFAULT_REFUND_LIMIT_CENTS, RESOLVE_STEP, SUPPORT_STEP } from './policies.js';
+export { applyChanges, describeAge, exceptionsOf, money, proposalOf } from './rules.js';
