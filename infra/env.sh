@@ -54,6 +54,7 @@ export BATON_PORT_OFFSET
 : "${BATON_MESSAGING_PORT:=$((8342 + _off))}"
 : "${BATON_PAYMENT_PORT:=$((8343 + _off))}"
 : "${BATON_CONSOLE_PORT:=$((8344 + _off))}"
+: "${BATON_RECORDS_PORT:=$((8354 + _off))}"
 # Prometheus endpoints of the services the test kit starts: base + the service's index.
 : "${BATON_METRICS_BASE_PORT:=$((9460 + _off))}"
 : "${BATON_TEMPORAL_NAMESPACE:=default}"
@@ -95,3 +96,4 @@ export BATON_MESSAGING_URL="http://$BATON_HOST:$BATON_MESSAGING_PORT"
 export BATON_PAYMENT_URL="http://$BATON_HOST:$BATON_PAYMENT_PORT"
 export BATON_GATEWAY_URL="http://$BATON_HOST:$BATON_GATEWAY_PORT"
 export BATON_CONSOLE_URL="http://$BATON_HOST:$BATON_CONSOLE_PORT"
+export BATON_RECORDS_PORT BATON_RECORDS_URL="http://$BATON_HOST:$BATON_RECORDS_PORT"
