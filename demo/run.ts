@@ -108,6 +108,7 @@ try {
     'dead letter': `baton.dlq.${letters[0]?.rejectedBy}: ${letters[0]?.reason}`,
   });
 
+  await (await import('./contract-review.js')).contractReviewDemo(temporal);
   line();
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);

@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decide } from '@baton/console';
-import { lastUserText, postEvent, startSimulatedModelApi, type ChatRequest, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
+import { execa } from 'execa';
+import { consoleUsers, lastUserText, postEvent, repoRoot, stackEnv, startSimulatedModelApi, type ChatRequest, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
 import registration, { type Clause } from '@baton/workflow-contract-review';
 import { CLEAN_CONTRACT, INJECTED_CONTRACT, RISKY_CONTRACT, contractEvent } from '@baton/workflow-contract-review/samples';
 import { startStack, type Stack } from './support.js';
-import { contractStatus, records, waitForContractState } from './contract-support.js';
+import { consoleSession, records, waitForContractState } from './contract-support.js';
 
 const down: ModelReply = { status: 500, error: 'upstream model crashed' };
 const asks = (request: ChatRequest, words: string) => request.messages.some((m) => m.role === 'system' && String(m.content).includes(words));
@@ -86,6 +87,17 @@ describe('contract review end to end (model API simulated)', () => {
     const liability = rows.find((r) => r.label.endsWith('Liability'));
     assert.match(liability?.value ?? '', /^HIGH — .*LIABILITY-CAP/);
     assert.equal(liability?.emphasis, true);
+    // The console's inbox, the gate's page and the operations view, and the CLI, unedited for this workflow type.
+    const page = await consoleSession(stackEnv().BATON_CONSOLE_URL, consoleUsers.manager.username, consoleUsers.manager.password);
+    const inbox = await page('/inbox');
+    assert.match(inbox, new RegExp(`data-workflow="${workflowId}"[\\s\\S]*?contract\\.high-risk[\\s\\S]*?contract-review[\\s\\S]*?high risk`));
+    const gatePage = await page(`/gates/${encodeURIComponent(workflowId)}`);
+    assert.match(gatePage, /<td id="clause-c4" class="allergy">HIGH — [^<]*LIABILITY-CAP/);
+    assert.match(gatePage, /<td id="clause-c7">LOW — /);
+    assert.match(gatePage, /name="decision" value="approve"/);
+    assert.match(await page('/ops'), /contract-review/);
+    const cli = await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'pending'], { cwd: repoRoot, timeout: 60_000 });
+    assert.ok((JSON.parse(cli.stdout) as Array<{ workflowId: string; workflowType: string }>).some((w) => w.workflowId === workflowId && w.workflowType === 'contract-review'));
 
     await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'mia', role: 'manager', reason: 'liability cap negotiated by phone' });
     const done = await waitForContractState(stack.temporal, workflowId, 'Filed');

@@ -50,3 +50,31 @@ export async function waitForContractState(temporal: Client, workflowId: string,
     { timeoutMs },
   );
 }
+
+/** A signed-in session on the approval console over plain HTTP (cookie and CSRF token carried
+ *  by hand): what a person's browser fetches, without the browser. */
+export async function consoleSession(baseUrl: string, username: string, password: string): Promise<(path: string) => Promise<string>> {
+  let cookie = '';
+  const keep = (response: Response) => {
+    const set = response.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    if (set.length) cookie = set.join('; ');
+  };
+  const login = await fetch(`${baseUrl}/login`, { signal: AbortSignal.timeout(10_000) });
+  keep(login);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1];
+  if (!csrf) throw new Error('the sign-in page carries no CSRF token');
+  const signIn = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: baseUrl },
+    body: new URLSearchParams({ _csrf: csrf, username, password, next: '/inbox' }).toString(),
+    signal: AbortSignal.timeout(10_000),
+  });
+  keep(signIn);
+  if (signIn.status !== 303 || signIn.headers.get('location')?.startsWith('/login')) throw new Error(`sign-in as ${username} refused (${signIn.status})`);
+  return async (path) => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { cookie }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`);
+    return response.text();
+  };
+}
