@@ -11,10 +11,11 @@
 // by anyone shows in its records as a second filing with the same reference: duplicates are
 // counted from there, never from what the workflows say.
 //
-// BATON_RELIABILITY_N           Baton reviews (default 12, sized for `npm test`; `npm run reliability`: 2000)
-// BATON_RELIABILITY_BASELINE_N  reviews per baseline (default: N, at least 400: they run in
-//                               this process in seconds, and the binomial check needs the count)
-// BATON_RELIABILITY_SENDERS     events posted side by side (default 4; `npm run reliability`: 16)
+// (Named BATON_CHAOS_*: infra/test.sh passes only those suite settings through.)
+// BATON_CHAOS_RELIABILITY_N           Baton reviews (default 12, sized for `npm test`; `npm run reliability`: 2000)
+// BATON_CHAOS_RELIABILITY_BASELINE_N  reviews per baseline (default: N, at least 400: they run in
+//                                     this process in seconds, and the binomial check needs the count)
+// BATON_CHAOS_RELIABILITY_SENDERS     events posted side by side (default 4; `npm run reliability`: 16)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { postEvent, waitFor } from '@baton/testkit';
@@ -26,9 +27,9 @@ import { records, type FilingRecord } from '../e2e/contract-support.js';
 import { CONTRACT_STEPS, contractChain, type ChainOutcome } from './contract-chain.js';
 import { restartServer } from './servers.js';
 
-const N = Number(process.env.BATON_RELIABILITY_N ?? 12);
-const BASELINE_N = Number(process.env.BATON_RELIABILITY_BASELINE_N ?? Math.max(N, 400));
-const SENDERS = Number(process.env.BATON_RELIABILITY_SENDERS ?? 4);
+const N = Number(process.env.BATON_CHAOS_RELIABILITY_N ?? 12);
+const BASELINE_N = Number(process.env.BATON_CHAOS_RELIABILITY_BASELINE_N ?? Math.max(N, 400));
+const SENDERS = Number(process.env.BATON_CHAOS_RELIABILITY_SENDERS ?? 4);
 const FAULT_RATE = 0.03;
 const STEPS = CONTRACT_STEPS.length;
 const THEORY_NAIVE = (1 - FAULT_RATE) ** STEPS;
@@ -198,9 +199,9 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
       CONTRACT_STEPS.map((s) => {
         const attempts = outcomes.reduce((sum, o) => sum + (o.attempts[s] ?? 0), 0);
         const failures = outcomes.reduce((sum, o) => sum + (o.failures[s] ?? 0), 0);
-        return `${s} ${attempts ? ((100 * failures) / attempts).toFixed(1) : 'n/a'}%`;
-      }).join(', ');
-    const failedAt = (outcomes: ChainOutcome[]) => CONTRACT_STEPS.map((s) => `${s} ${outcomes.filter((o) => o.failedAt === s).length}`).join(', ');
+        return attempts ? `${((100 * failures) / attempts).toFixed(1)}%` : 'n/a';
+      }).join(' / ');
+    const failedAt = (outcomes: ChainOutcome[]) => CONTRACT_STEPS.map((s) => outcomes.filter((o) => o.failedAt === s).length).join(' / ');
     const filingsInjected = statsAfter.requests ? `${((100 * (statsAfter.injectedFailures - statsBefore.injectedFailures)) / (statsAfter.requests - statsBefore.requests)).toFixed(1)}% of ${statsAfter.requests - statsBefore.requests}` : 'n/a';
 
     console.log(
@@ -215,8 +216,8 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
               ['measured: filed (completed)', pct(naiveFiled, BASELINE_N), pct(retryFiled, BASELINE_N), pct(filed.length, N)],
               ['  binomial band (p·n ± 4σ)', `${naiveBand.low}..${naiveBand.high}`, `${retryBand.low}..${retryBand.high}`, ''],
               ['measured: reached an end state (terminal)', pct(naive.length, BASELINE_N), pct(retry.length, BASELINE_N), pct(terminal.length, N)],
-              ['measured failure rate per attempt, by step', stepRate(naive), stepRate(retry), `filing ${filingsInjected} (agents: injected, retried)`],
-              ['reviews that failed, at step', failedAt(naive), failedAt(retry), accepted.length - filed.length],
+              [`failed attempts per step (${CONTRACT_STEPS.join(' / ')})`, stepRate(naive), stepRate(retry), `filing: ${filingsInjected} requests`],
+              ['reviews that failed, at each step', failedAt(naive), failedAt(retry), accepted.length - filed.length],
               ['duplicate filings (records with one reference)', duplicateFilings(mine('naive')).length, duplicateFilings(mine('retry')).length, batonDuplicates.length],
               ['repeated Idempotency-Keys the records system applied', '', '', statsAfter.repeatedKeys - statsBefore.repeatedKeys],
               ['filed but not in the records / in the records but not Filed', '', '', `${lostFilings.length} / ${unreported.length}`],
