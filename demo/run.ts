@@ -110,6 +110,7 @@ try {
   });
 
   await (await import('./support.js')).supportDemo(temporal);
+  await (await import('./contract-review.js')).contractReviewDemo(temporal);
   line();
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);

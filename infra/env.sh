@@ -71,6 +71,7 @@ export BATON_ZIPKIN_PORT BATON_PROMETHEUS_PORT
 : "${BATON_CRM_PORT:=$((8345 + _off))}"
 : "${BATON_ORDERS_PORT:=$((8346 + _off))}"
 : "${BATON_TICKETING_PORT:=$((8347 + _off))}"
+: "${BATON_RECORDS_PORT:=$((8354 + _off))}"
 # Prometheus endpoints of the services the test kit starts: base + the service's index.
 : "${BATON_METRICS_BASE_PORT:=$((9460 + _off))}"
 : "${BATON_TEMPORAL_NAMESPACE:=default}"
@@ -118,3 +119,4 @@ export BATON_CONSOLE_URL="http://$BATON_HOST:$BATON_CONSOLE_PORT"
 export BATON_CRM_URL="http://$BATON_HOST:$BATON_CRM_PORT"
 export BATON_ORDERS_URL="http://$BATON_HOST:$BATON_ORDERS_PORT"
 export BATON_TICKETING_URL="http://$BATON_HOST:$BATON_TICKETING_PORT"
+export BATON_RECORDS_PORT BATON_RECORDS_URL="http://$BATON_HOST:$BATON_RECORDS_PORT"

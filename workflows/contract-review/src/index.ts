@@ -1,0 +1,47 @@
+// The contract review registers itself: its event type and how it starts the workflow, its
+// agents' contracts, its gate type (in its definition), its workflow function, and how the
+// console shows a review to the approver: every clause with its risk and why.
+import { fileURLToPath } from 'node:url';
+import { defineWorkflow } from '@baton/workflow-kit';
+import { ContractSubmitted, contractReviewAgents } from './contracts.js';
+import { contractReview, contractReviewWorkflowId, workflowTypes, type ContractGatePayload, type ContractReviewInput, type ContractReviewStatus } from './definition.js';
+
+export default defineWorkflow<ContractReviewStatus>({
+  definition: contractReview,
+  workflowName: workflowTypes.contractReview,
+  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  events: {
+    'contract.submitted.v1': {
+      schema: ContractSubmitted,
+      start: (event: ContractSubmitted) => ({ workflowId: contractReviewWorkflowId(event.idempotencykey), input: { event } satisfies ContractReviewInput }),
+    },
+  },
+  agents: contractReviewAgents,
+  view: {
+    summary: (s) => `${s.contract.title} with ${s.contract.counterparty.name}${s.overallRisk ? ` · ${s.overallRisk} risk` : ''}`,
+    context: (s, history) => {
+      const payload = s.gate?.kind === 'approval' ? (s.gate.payload as ContractGatePayload) : undefined;
+      const risks = payload?.clauses ?? s.risks ?? [];
+      const high = risks.filter((r) => r.risk === 'high');
+      return [
+        { label: 'why a person', id: 'why', value: high.length ? `${high.length} high-risk clause(s): ${high.map((r) => `${r.clauseId} ${r.heading}`).join('; ')}` : 'no high-risk clause' },
+        {
+          label: 'contract',
+          id: 'contract',
+          value: `${s.contract.title} (${s.contract.contractId}) with ${s.contract.counterparty.name} (${s.contract.counterparty.id})${history ? ` · ${history.previous} earlier contract(s) with them filed` : ''}`,
+        },
+        { label: 'overall risk', id: 'overall-risk', emphasis: s.overallRisk === 'high', value: s.overallRisk ?? 'not yet assessed' },
+        ...risks.map((r) => ({ label: `${r.clauseId} · ${r.heading || 'clause'}`, id: `clause-${r.clauseId}`, emphasis: r.risk === 'high', value: `${r.risk.toUpperCase()} — ${r.reasons.join(' · ')}` })),
+        { label: 'summary', id: 'summary', value: (payload?.draft ?? s.draft)?.summary ?? '' },
+        { label: 'redlines', id: 'redlines', value: ((payload?.draft ?? s.draft)?.redlines ?? []).map((r) => `${r.clauseId}: ${r.proposed}`).join(' · ') || 'none' },
+      ];
+    },
+    customerId: (s) => s.contract.counterparty.id,
+    successState: 'Filed',
+  },
+});
+
+export * from './contracts.js';
+export * from './definition.js';
+export { CONTRACT_STEP, CONTRACT_APPROVAL_TIERS } from './policies.js';
+export { clauseRisks, needsApproval, overallRisk, higher } from './rules.js';
