@@ -48,7 +48,10 @@ export type ApprovalOption = 'approve' | 'decline' | 'approve-with-changes';
 export const APPROVAL_OPTIONS: readonly ApprovalOption[] = ['approve', 'decline', 'approve-with-changes'];
 export type AttentionOption = 'retry' | 'correct-input' | 'supply-output' | 'abandon';
 export const ATTENTION_OPTIONS: readonly AttentionOption[] = ['retry', 'correct-input', 'supply-output', 'abandon'];
-export type GateOption = ApprovalOption | AttentionOption;
+/** A workflow's own options at its gates (a bill's `pay-now`, `postpone`, `dispute`): a decision
+ *  naming one closes the gate as `decided`, and the workflow acts on it. */
+export type WorkflowOption = string & Record<never, never>;
+export type GateOption = ApprovalOption | AttentionOption | WorkflowOption;
 
 /** Per gate type: may earned trust ever approve it without a person? (An allergy never.) */
 export interface GatePolicy {

@@ -8,4 +8,4 @@ export type { WorkflowDefinition, RunOptions } from './workflows/run.js';
 export type { StepPolicy } from './workflows/call-agent.js';
 export type { BatonSinks } from './sinks.js';
 export type { AgentStepInput } from './workflows/agent-step.js';
-export { Registry, RegistrationError, defineWorkflow, DEFAULT_WORKFLOWS_DIR, type WorkflowRegistration, type EventRoute, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';
+export { Registry, RegistrationError, defineWorkflow, DEFAULT_WORKFLOWS_DIR, type WorkflowRegistration, type EventRoute, type SignalRoute, type ScheduleDeclaration, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';

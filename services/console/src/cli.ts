@@ -4,7 +4,8 @@
 //   baton status <workflowId>           the full state of one workflow
 //   baton decide <workflowId> <option> --by <name> [--reason <text>] [--changes <json>]
 //       options: approve | decline | approve-with-changes (approval gates);
-//                retry | correct-input | supply-output | abandon (a failed step)
+//                retry | correct-input | supply-output | abandon (a failed step);
+//                or a workflow's own, as its gate lists them (a bill's pay-now | postpone | dispute)
 //   baton resolve <workflowId> --by <name> [--note <text>]   close an escalated problem
 //   baton hash-password                 read a password on stdin, print its hash for BATON_CONSOLE_USERS
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -40,7 +41,8 @@ program.command('status').argument('<workflowId>').description("show a workflow'
 program
   .command('decide')
   .argument('<workflowId>')
-  .addArgument(program.createArgument('<decision>').choices([...APPROVAL_OPTIONS, ...ATTENTION_OPTIONS]))
+  // A workflow's own options are valid too: the workflow checks the decision against its gate.
+  .addArgument(program.createArgument('<decision>', `one of the open gate's options (${[...APPROVAL_OPTIONS, ...ATTENTION_OPTIONS].join(', ')}, or the workflow's own)`))
   .requiredOption('--by <name>', 'who decides (recorded with the decision)')
   .addOption(new Option('--reason <text>', 'why').default(''))
   .addOption(new Option('--changes <json>', 'with approve-with-changes: what changes, e.g. \'{"partySize":3}\'; with correct-input / supply-output: {"input": …} / {"output": …}').argParser(jsonObject))

@@ -101,6 +101,8 @@ export interface GateRequest<P> {
   tiers?: GateTier[];
   safeDefault: string;
   applyChanges?: (payload: P, changes: Record<string, unknown>) => P;
+  /** The workflow's own check of a decision at this gate (see GateSpec.checkDecision). */
+  checkDecision?: (decision: Decision) => void;
 }
 
 /** A person abandoned a failed step at its attention gate (or nobody took it over in time). */
@@ -236,6 +238,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         tiers: request.tiers ?? DEFAULT_APPROVAL_TIERS,
         safeDefault: request.safeDefault,
         ...(request.applyChanges ? { applyChanges: request.applyChanges } : {}),
+        ...(request.checkDecision ? { checkDecision: request.checkDecision } : {}),
       },
       { onEvent: (event, view, decision) => this.onGateEvent(event, view, decision) },
     );
