@@ -17,6 +17,7 @@ export function jsonSchemaDocuments(registry: Registry): Map<string, unknown> {
   for (const workflow of registry.workflows.values()) {
     const dir = join(dirname(dirname(workflow.workflowModule)), 'json-schema');
     for (const [type, route] of Object.entries(workflow.events)) add(dir, `event.${type}`, route.schema);
+    for (const [type, route] of Object.entries(workflow.signals ?? {})) add(dir, `event.${type}`, route.schema);
     for (const [agent, contract] of Object.entries(workflow.agents)) {
       add(dir, `agent.${agent}.input`, contract.input);
       add(dir, `agent.${agent}.output`, contract.output);
