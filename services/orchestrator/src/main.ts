@@ -9,6 +9,7 @@ import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from 
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { startResultBridge } from './result-bridge.js';
+import { ensureSchedules } from './schedules.js';
 
 const config = loadConfigOrExit(
   'orchestrator',
@@ -54,6 +55,7 @@ const bridge = await startResultBridge({
 });
 
 observeWorkflows(telemetry.meter, client, logger, registry.types);
+await ensureSchedules(client, registry, logger);
 
 onShutdown(logger, [
   () => bridge.stop(),
