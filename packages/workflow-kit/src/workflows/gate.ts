@@ -43,6 +43,7 @@ export function parseDecision(input: unknown): Decision {
   if (d.role !== undefined && !isText(d.role, 100)) problems.push('role: must be a string of 1-100 characters');
   if (d.reason !== undefined && !isText(d.reason, 2000, 0)) problems.push('reason: must be a string of at most 2000 characters');
   if (d.changes !== undefined && !isRecord(d.changes)) problems.push('changes: must be an object');
+  if (d.scope !== undefined && d.scope !== 'customer' && d.scope !== 'everyone') problems.push('scope: must be "customer" or "everyone"');
   if (problems.length) throw new GateRefusedError(`invalid decision: ${problems.join('; ')}`);
   return {
     gateId: d.gateId!,
@@ -52,6 +53,7 @@ export function parseDecision(input: unknown): Decision {
     ...(d.role !== undefined ? { role: d.role } : {}),
     reason: d.reason ?? '',
     ...(d.changes !== undefined ? { changes: d.changes } : {}),
+    ...(d.scope !== undefined ? { scope: d.scope } : {}),
   };
 }
 
