@@ -46,7 +46,9 @@ describe('bill reminders', () => {
     const paid = await waitForBill(billId, (s) => s.state === 'Paid', 'paid');
     assert.equal(paid.paidVia, 'event', 'the accounting system\'s bill.paid.v1 reached the workflow');
     assert.deepEqual(paid.reminders, []);
-    const description = await stack.temporal.workflow.getHandle(billWorkflowId(billId)).describe();
+    const handle = stack.temporal.workflow.getHandle(billWorkflowId(billId));
+    await handle.result();
+    const description = await handle.describe();
     assert.equal(description.status.name, 'COMPLETED', 'nothing of the timeline is left waiting');
     assert.deepEqual(await remindersTo(who.id), [], 'no reminder was sent');
   });

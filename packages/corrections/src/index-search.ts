@@ -29,6 +29,7 @@ export class CorrectionIndex {
   });
   private readonly inForce = new Map<string, Correction>();
   private stopWatch: (() => void) | undefined;
+  private broken: Error | undefined;
 
   /** Follows the bucket: every correction now in force, then every change as it happens. */
   static async follow(store: CorrectionStore): Promise<CorrectionIndex> {
@@ -51,7 +52,11 @@ export class CorrectionIndex {
         } else this.remove(entry.key);
         if (entry.delta === 0) ready();
       }
-    })();
+    })().catch((err: unknown) => {
+      // A broken watch would serve stale corrections (a revoked one still used): refuse instead.
+      this.broken = err instanceof Error ? err : new Error(String(err));
+      ready();
+    });
     // An empty bucket sends no entries at all.
     const empty = (await kv.status()).values === 0;
     if (empty) ready();
@@ -73,6 +78,7 @@ export class CorrectionIndex {
 
   /** The corrections that apply to this input, best match first. */
   find(query: CorrectionQuery, limit = 3): Correction[] {
+    if (this.broken) throw new Error(`the corrections index stopped following the bucket: ${this.broken.message}`);
     if (terms(query.text).length === 0) return [];
     return this.search
       .search(query.text)

@@ -48,7 +48,14 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
     await publishJson(deps.bus.js, subjects.audit(record.kind), record, { msgID: `audit:${record.id}` });
   };
   const trustKv = openTrust(deps.bus);
-  const corrections = CorrectionStore.open(deps.bus);
+  // Opened at the first correction (not at start, so no pending open can outlive a shutdown);
+  // a failed open is tried again by the activity's retry.
+  let corrections: Promise<CorrectionStore> | undefined;
+  const correctionStore = () =>
+    (corrections ??= CorrectionStore.open(deps.bus).catch((err: unknown) => {
+      corrections = undefined;
+      throw err;
+    }));
   const read = async (gateType: string): Promise<{ value: TrustRecord; revision: number }> => {
     const entry = await (await trustKv).get(gateType);
     if (!entry || entry.operation !== 'PUT' || entry.length === 0) return { value: { gateType, count: 0, autoApprove: false }, revision: 0 };
@@ -57,7 +64,7 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
   return {
     audit: appendAudit,
     async recordCorrection(correction) {
-      const kept = await (await corrections).record(correction);
+      const kept = await (await correctionStore()).record(correction);
       deps.logger.info({ correctionId: kept.id, agent: kept.agent, scope: kept.scope, workflowId: kept.workflowId }, 'correction kept');
     },
     async trustStatus(gateType, threshold) {

@@ -42,7 +42,11 @@ export function registerCorrectionRoutes(
 ): void {
   // Opened on first use: the console starts (and its unit tests run) without touching the bucket.
   let opened: Promise<CorrectionStore> | undefined;
-  const store = () => (opened ??= CorrectionStore.open(deps.bus));
+  const store = () =>
+    (opened ??= CorrectionStore.open(deps.bus).catch((err: unknown) => {
+      opened = undefined;
+      throw err;
+    }));
   app.get('/corrections', async (req, reply) => {
     const query = req.query as { ok?: string; error?: string };
     const flash = query.error ? { kind: 'error' as const, text: query.error } : query.ok ? { kind: 'ok' as const, text: query.ok } : undefined;
