@@ -4,9 +4,10 @@
 // for one day send one digest. Each test fires its own copy of the declared schedule (a unique
 // id and recipient), so a rerun on the same day is not mistaken for a second firing.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { stackEnv, waitFor } from '@baton/testkit';
+import { repoRoot, stackEnv, waitFor } from '@baton/testkit';
 import { Registry, ensureSchedule, statusQuery, type ScheduleDeclaration } from '@baton/workflow-kit';
 import { DIGEST_SCHEDULE_ID, digestWorkflowId, type DigestFiring, type DigestStatus } from '@baton/workflow-digest';
 import { messaging, startStack, type Stack } from './support.js';
@@ -94,5 +95,25 @@ describe('daily digest', () => {
     assert.equal(status.state, 'Sent');
     assert.deepEqual(status.unavailable, []);
     assert.equal((await digestsTo(recipient)).length, 1, 'one digest sent');
+  });
+
+  it('lets the owner change its time and pause it from the command line', async () => {
+    const { scheduleId, handle } = await copyOfSchedule();
+    const baton = (...args: string[]) =>
+      JSON.parse(execFileSync('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'schedule', ...args], { cwd: repoRoot, env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS }, encoding: 'utf8' })) as {
+        times: string[];
+        timezone: string;
+        paused: boolean;
+        note?: string;
+      };
+    const moved = baton('set-time', scheduleId, '06:30', '--timezone', 'Europe/Berlin');
+    assert.deepEqual([moved.times, moved.timezone], [['06:30'], 'Europe/Berlin']);
+    const spec = (await handle.describe()).spec;
+    assert.deepEqual([spec.calendars?.[0]?.hour[0]?.start, spec.calendars?.[0]?.minute[0]?.start, spec.timezone], [6, 30, 'Europe/Berlin']);
+    const paused = baton('pause', scheduleId, '--by', 'mia', '--reason', 'closed for the holidays');
+    assert.equal(paused.paused, true);
+    assert.equal(paused.note, 'paused by mia: closed for the holidays');
+    assert.equal((await handle.describe()).state.paused, true);
+    assert.equal(baton('resume', scheduleId, '--by', 'mia').paused, false);
   });
 });
