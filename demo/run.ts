@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import { ServiceSet, consoleUsers, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import { terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflow-reservation';
+import { showDigest } from './digest.js';
+import { showCorrection } from './corrections.js';
 
 const env = stackEnv();
 const line = (text = '') => console.log(text);
@@ -111,6 +113,9 @@ try {
 
   await (await import('./support.js')).supportDemo(temporal);
   await (await import('./contract-review.js')).contractReviewDemo(temporal);
+  await showCorrection(temporal, report);
+  await showDigest(temporal, report);
+
   line();
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);

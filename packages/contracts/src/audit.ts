@@ -15,6 +15,9 @@ export const auditKinds = {
   gateDecided: 'gate.decided',
   /** A gate type's auto-approval switched on (earned trust) or off (a decline or a change). */
   trustSwitched: 'trust.switched',
+  /** A person corrected an agent's reading at a gate (kept and used next time), or revoked one. */
+  correctionRecorded: 'correction.recorded',
+  correctionRevoked: 'correction.revoked',
 } as const;
 export type AuditKind = (typeof auditKinds)[keyof typeof auditKinds];
 

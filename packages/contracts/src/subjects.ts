@@ -47,6 +47,8 @@ export const buckets = {
   /** Every idempotency key that started a workflow, with the digest of its content; kept after
    *  Temporal forgets the workflow, so a replayed event never starts a second run. */
   eventClaims: 'baton_event_claims',
+  /** Corrections people made to agents' readings at gates, by id; revoked ones stay, marked. */
+  corrections: 'baton_corrections',
 } as const;
 
 export const taskQueues = {

@@ -48,7 +48,10 @@ export type ApprovalOption = 'approve' | 'decline' | 'approve-with-changes';
 export const APPROVAL_OPTIONS: readonly ApprovalOption[] = ['approve', 'decline', 'approve-with-changes'];
 export type AttentionOption = 'retry' | 'correct-input' | 'supply-output' | 'abandon';
 export const ATTENTION_OPTIONS: readonly AttentionOption[] = ['retry', 'correct-input', 'supply-output', 'abandon'];
-export type GateOption = ApprovalOption | AttentionOption;
+/** A workflow's own options at its gates (a bill's `pay-now`, `postpone`, `dispute`): a decision
+ *  naming one closes the gate as `decided`, and the workflow acts on it. */
+export type WorkflowOption = string & Record<never, never>;
+export type GateOption = ApprovalOption | AttentionOption | WorkflowOption;
 
 /** Per gate type: may earned trust ever approve it without a person? (An allergy never.) */
 export interface GatePolicy {
@@ -99,6 +102,9 @@ export interface Decision {
   reason: string;
   /** With `approve-with-changes`, `correct-input` (`{ input }`) and `supply-output` (`{ output }`). */
   changes?: Record<string, unknown>;
+  /** When the changes correct an agent's reading: for this customer only (the default when the
+   *  workflow names one) or for everyone. The correction is kept and used next time. */
+  scope?: 'customer' | 'everyone';
 }
 export type DecisionInput = Omit<Decision, 'reason'> & { reason?: string };
 
@@ -147,6 +153,8 @@ export interface WorkflowStatus<S extends string = string> {
   failure?: string;
   /** Names of the compensations that ran, in the order they ran. */
   compensated: string[];
+  /** Corrections a person made here to an agent's reading (kept and used next time). */
+  corrections?: Array<{ agent: string; scope: 'customer' | 'everyone'; gateId: string }>;
 }
 
 /** The one query every registered workflow answers: its whole status. */
@@ -189,6 +197,24 @@ export interface WorkflowStuckNotice {
   state: string;
   stateSince: string;
   limitMs: number;
+}
+
+/** What the kit records when a person corrects an agent's reading at a gate (the orchestrator
+ *  keeps it with @baton/corrections). */
+export interface CorrectionRecord {
+  at: string;
+  by: string;
+  workflowId: string;
+  workflowType: string;
+  gateId: string;
+  gateType: string;
+  agent: string;
+  subject?: string;
+  scope: 'customer' | 'everyone';
+  input: string;
+  wrong: Record<string, unknown>;
+  right: Record<string, unknown>;
+  reason: string;
 }
 
 /** The kit's own gate type for a failed step handed to a person. */

@@ -25,6 +25,7 @@ export function jsonSchemaDocuments(registry: Registry): Map<string, unknown> {
         docs.set(path, { ...(docs.get(path) as object), deprecated: true, description: `Superseded by ${route.upcastTo}; accepted ${until}.` });
       }
     }
+    for (const [type, route] of Object.entries(workflow.signals ?? {})) add(dir, `event.${type}`, route.schema);
     for (const [agent, contract] of Object.entries(workflow.agents)) {
       add(dir, `agent.${agent}.input`, contract.input);
       add(dir, `agent.${agent}.output`, contract.output);

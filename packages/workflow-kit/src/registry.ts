@@ -38,6 +38,30 @@ export function isUpcastRoute(route: AnyEventRoute): route is UpcastEventRoute<a
   return 'upcastTo' in route;
 }
 
+/** How one event type reaches a workflow that is already running (a bill's payment, for the
+ *  bill's reminders): the gateway signals the workflow the event names. */
+export interface SignalRoute<E = AnyEventEnvelope> {
+  schema: z.ZodType<E>;
+  signal(event: E): { workflowId: string; signal: string; args: unknown[] };
+}
+
+/** A Temporal Schedule the orchestrator ensures at start (created when missing; a schedule that
+ *  exists is left as the owner set it: time changed or paused from the CLI). */
+export interface ScheduleDeclaration {
+  scheduleId: string;
+  /** The workflow function each firing starts, with these arguments. */
+  workflowName: string;
+  args: unknown[];
+  /** Calendar times (UTC unless timezone says otherwise), e.g. [{ hour: 7, minute: 0 }]. */
+  calendars: Array<{ hour: number; minute: number }>;
+  timezone?: string;
+  /** What happens when a firing comes while the last one still runs. */
+  overlap: 'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL';
+  /** How late a missed firing (server down at its time) may still run. */
+  catchupWindowMs: number;
+  note?: string;
+}
+
 /** A field a person may change when approving with changes (rendered by the console). */
 export interface ChangeField {
   name: string;
@@ -80,6 +104,10 @@ export interface WorkflowRegistration<St extends WorkflowStatus = WorkflowStatus
   events: Record<string, AnyEventRoute>;
   agents: AgentTable;
   view?: WorkflowView<St>;
+  /** Event types delivered to a running workflow of this type instead of starting one. */
+  signals?: Record<string, SignalRoute<any>>;
+  /** Schedules that start this workflow (the orchestrator ensures them at start). */
+  schedules?: ScheduleDeclaration[];
 }
 
 export class RegistrationError extends Error {
@@ -135,7 +163,13 @@ export class Registry {
     readonly events: ReadonlyMap<string, { route: AnyEventRoute; workflow: WorkflowRegistration }>,
     readonly agents: ReadonlyMap<string, AgentContract>,
     readonly gateTypes: ReadonlyMap<string, GatePolicy & { workflowType: string }>,
+    readonly signals: ReadonlyMap<string, { route: SignalRoute; workflow: WorkflowRegistration }> = new Map(),
   ) {}
+
+  /** Every declared schedule, with the workflow type that declared it. */
+  get schedules(): Array<ScheduleDeclaration & { workflowType: string }> {
+    return [...this.workflows.values()].flatMap((w) => (w.schedules ?? []).map((s) => ({ ...s, workflowType: w.definition.type })));
+  }
 
   /** Imports `<dir>/<name>/src/index.ts` of every folder and checks them together: one owner per
    *  event type, gate type and workflow name; an agent shared by two workflows has one contract. */
@@ -193,7 +227,21 @@ export class Registry {
         gateTypes.set(gateType, { ...policy, workflowType: type });
       }
     }
-    return new Registry(workflows, events, agents, gateTypes);
+    const signals = new Map<string, { route: SignalRoute; workflow: WorkflowRegistration }>();
+    const scheduleIds = new Set<string>();
+    for (const r of registrations) {
+      for (const [eventType, route] of Object.entries(r.signals ?? {})) {
+        if (!EventType.safeParse(eventType).success) throw new RegistrationError(`${r.definition.type}: event type "${eventType}" is not a dotted, versioned type such as "bill.paid.v1"`);
+        const owner = events.get(eventType)?.workflow ?? signals.get(eventType)?.workflow;
+        if (owner) throw new RegistrationError(`event type ${eventType} is registered by both ${owner.definition.type} and ${r.definition.type}`);
+        signals.set(eventType, { route, workflow: r });
+      }
+      for (const schedule of r.schedules ?? []) {
+        if (scheduleIds.has(schedule.scheduleId)) throw new RegistrationError(`schedule ${schedule.scheduleId} is declared twice`);
+        scheduleIds.add(schedule.scheduleId);
+      }
+    }
+    return new Registry(workflows, events, agents, gateTypes, signals);
   }
 
   /** The registration of a workflow type. */

@@ -4,11 +4,21 @@
 //   baton status <workflowId>           the full state of one workflow
 //   baton decide <workflowId> <option> --by <name> [--reason <text>] [--changes <json>]
 //       options: approve | decline | approve-with-changes (approval gates);
-//                retry | correct-input | supply-output | abandon (a failed step)
+//                retry | correct-input | supply-output | abandon (a failed step);
+//                or a workflow's own, as its gate lists them (a bill's pay-now | postpone | dispute)
 //   baton resolve <workflowId> --by <name> [--note <text>]   close an escalated problem
 //   baton hash-password                 read a password on stdin, print its hash for BATON_CONSOLE_USERS
+//   baton schedule list | show <id>     the schedules workflows declare (the daily digest), with their next firings
+//   baton schedule set-time <id> <HH:MM> [--timezone <iana>]   fire at another time of day
+//   baton schedule pause <id> --by <name> [--reason <text>]  |  baton schedule resume <id> --by <name>
+//   baton schedule trigger <id>         fire once now
+//   baton corrections list              corrections people made to agents' readings (in force and revoked)
+//   baton corrections revoke <id> --by <name> [--reason <text>]   stop using one (it stays in the record)
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, type GateOption } from '@baton/workflow-kit';
+import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, describeSchedule, parseTimeOfDay, setScheduleTime, type GateOption } from '@baton/workflow-kit';
+import { BaseServiceConfig, loadConfig } from '@baton/contracts';
+import { connectBus } from '@baton/bus';
+import { CorrectionStore } from '@baton/corrections';
 import { connectTemporal, decide, pending, resolve, status } from './decisions.js';
 import { hashPassword } from './web/auth.js';
 
@@ -40,7 +50,8 @@ program.command('status').argument('<workflowId>').description("show a workflow'
 program
   .command('decide')
   .argument('<workflowId>')
-  .addArgument(program.createArgument('<decision>').choices([...APPROVAL_OPTIONS, ...ATTENTION_OPTIONS]))
+  // A workflow's own options are valid too: the workflow checks the decision against its gate.
+  .addArgument(program.createArgument('<decision>', `one of the open gate's options (${[...APPROVAL_OPTIONS, ...ATTENTION_OPTIONS].join(', ')}, or the workflow's own)`))
   .requiredOption('--by <name>', 'who decides (recorded with the decision)')
   .addOption(new Option('--reason <text>', 'why').default(''))
   .addOption(new Option('--changes <json>', 'with approve-with-changes: what changes, e.g. \'{"partySize":3}\'; with correct-input / supply-output: {"input": …} / {"output": …}').argParser(jsonObject))
@@ -61,6 +72,79 @@ program
   .action((id: string, opts: { by: string; note: string }) =>
     withClient(async (c) => ({ workflowId: id, state: (await resolve(c, id, { resolvedBy: opts.by, note: opts.note })).state })),
   );
+
+const schedule = program.command('schedule').description('the schedules workflows declare (e.g. the daily digest): list, change the time, pause, resume');
+schedule.command('list').description('every schedule with its times, state and next firings').action(() =>
+  withClient(async (c) => {
+    const all: Array<Record<string, unknown>> = [];
+    for await (const s of c.schedule.list()) all.push(describeSchedule(await c.schedule.getHandle(s.scheduleId).describe()));
+    return all;
+  }),
+);
+schedule.command('show').argument('<scheduleId>').description('one schedule').action((id: string) => withClient(async (c) => describeSchedule(await c.schedule.getHandle(id).describe())));
+schedule
+  .command('set-time')
+  .argument('<scheduleId>')
+  .argument('<time>', 'the time of day, HH:MM', (value: string) => {
+    try {
+      return parseTimeOfDay(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  })
+  .option('--timezone <iana>', 'the time zone of <time> (default: the schedule\'s own)')
+  .description('fire at another time of day')
+  .action((id: string, at: { hour: number; minute: number }, opts: { timezone?: string }) => withClient(async (c) => describeSchedule(await setScheduleTime(c, id, at, opts.timezone))));
+schedule
+  .command('pause')
+  .argument('<scheduleId>')
+  .requiredOption('--by <name>', 'who pauses it (recorded in the schedule\'s note)')
+  .addOption(new Option('--reason <text>', 'why').default(''))
+  .description('stop firing until resumed')
+  .action((id: string, opts: { by: string; reason: string }) =>
+    withClient(async (c) => {
+      const handle = c.schedule.getHandle(id);
+      await handle.pause(`paused by ${opts.by}${opts.reason ? `: ${opts.reason}` : ''}`);
+      return describeSchedule(await handle.describe());
+    }),
+  );
+schedule
+  .command('resume')
+  .argument('<scheduleId>')
+  .requiredOption('--by <name>', 'who resumes it (recorded in the schedule\'s note)')
+  .description('fire again at its times')
+  .action((id: string, opts: { by: string }) =>
+    withClient(async (c) => {
+      const handle = c.schedule.getHandle(id);
+      await handle.unpause(`resumed by ${opts.by}`);
+      return describeSchedule(await handle.describe());
+    }),
+  );
+schedule.command('trigger').argument('<scheduleId>').description('fire once now (its workflow still sends at most once a day)').action((id: string) =>
+  withClient(async (c) => {
+    await c.schedule.getHandle(id).trigger();
+    return { scheduleId: id, triggered: true };
+  }),
+);
+
+async function withCorrections<T>(fn: (store: CorrectionStore) => Promise<T>): Promise<void> {
+  const config = loadConfig(BaseServiceConfig);
+  const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'baton-cli' });
+  try {
+    console.log(JSON.stringify(await fn(await CorrectionStore.open(bus)), null, 2));
+  } finally {
+    await bus.close();
+  }
+}
+const corrections = program.command('corrections').description('what people corrected in agents\' readings at gates, used for similar inputs since');
+corrections.command('list').description('every correction, newest first, in force or revoked').action(() => withCorrections((store) => store.list()));
+corrections
+  .command('revoke')
+  .argument('<correctionId>')
+  .requiredOption('--by <name>', 'who revokes it (audited)')
+  .addOption(new Option('--reason <text>', 'why').default(''))
+  .description('stop using a correction; it stays in the record, marked revoked')
+  .action((id: string, opts: { by: string; reason: string }) => withCorrections((store) => store.revoke(id, opts.by, opts.reason)));
 
 program
   .command('hash-password')

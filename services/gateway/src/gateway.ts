@@ -9,6 +9,7 @@ import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publ
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaims } from './event-claims.js';
+import { deliverSignal, validateSignalEvent } from './signals.js';
 
 export interface GatewayDeps {
   /** Every registered workflow: which event type starts which, under which id. */
@@ -83,6 +84,16 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
         `process ${msg.subject}`,
         { kind: SpanKind.CONSUMER, attributes: messagingAttributes('process', msg.subject) },
         async (span) => {
+          const signalled = validateSignalEvent(deps.registry, msg.json());
+          if (signalled) {
+            // An event for a running workflow: signalled, not started (services/gateway/src/signals.ts).
+            const outcome = signalled.ok ? await deliverSignal(deps.temporal, signalled.delivery) : undefined;
+            batonMetrics().eventsReceived.add(1, { ...(signalled.ok ? { 'baton.event.type': signalled.event.type } : {}), 'baton.outcome': outcome ?? 'dead_lettered' });
+            if (!signalled.ok) throw new PoisonMessageError(signalled.reason);
+            if (outcome === 'not-running') throw new PoisonMessageError(`no running ${signalled.delivery.workflowType} workflow ${signalled.delivery.workflowId} for ${signalled.event.type}`);
+            deps.logger.info({ eventId: signalled.event.id, type: signalled.event.type, workflowId: signalled.delivery.workflowId, outcome }, 'event handled');
+            return;
+          }
           const validation = validateEvent(deps.registry, msg.json());
           if (!validation.ok) {
             batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
@@ -142,7 +153,13 @@ export interface WebhookAnswer {
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
   let validation: Validation;
   try {
-    validation = validateEvent(deps.registry, JSON.parse(rawBody));
+    const payload: unknown = JSON.parse(rawBody);
+    const signalled = validateSignalEvent(deps.registry, payload);
+    if (signalled?.ok) {
+      const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
+      return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+    }
+    validation = signalled ?? validateEvent(deps.registry, payload);
   } catch (err) {
     validation = { ok: false, reason: `body is not JSON: ${describeJsonError(err)}` };
   }

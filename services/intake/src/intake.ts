@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineAgent, AgentError } from '@baton/agent';
 import { ReservationRequest, reservationAgents } from '@baton/workflow-reservation/contracts';
+import { correctedFields, type Correction, type CorrectionIndex } from '@baton/corrections';
 import { readRequest } from './reading.js';
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -58,6 +59,36 @@ export function extractByRules(text: string, receivedOn: string): IntakeExtracti
   return { partySize, date, time, allergies };
 }
 
+// What a correction may teach: how many and when in the day. Never the date: "the usual" is not a day.
+const TAUGHT_FIELDS = ['partySize', 'time', 'allergies'] as const;
+
+/** The rules' reading with what people corrected before for a similar input: the fields the best
+ *  matching correction changed take its values. Still unreadable without them: a person again. */
+export function extractWithCorrections(text: string, receivedOn: string, taught: Correction[]): IntakeExtraction {
+  const best = taught[0];
+  if (!best) return extractByRules(text, receivedOn);
+  let read: Partial<IntakeExtraction>;
+  try {
+    read = extractByRules(text, receivedOn);
+  } catch (err) {
+    if (!(err instanceof UnreadableRequestError)) throw err;
+    read = err.read;
+  }
+  const fields = correctedFields(best).filter((f): f is (typeof TAUGHT_FIELDS)[number] => (TAUGHT_FIELDS as readonly string[]).includes(f));
+  const merged = { allergies: [], ...read, ...Object.fromEntries(fields.map((f) => [f, best.right[f]])) };
+  const checked = IntakeExtraction.safeParse(merged);
+  if (checked.success) return checked.data;
+  const missing = (['partySize', 'date', 'time'] as const).filter((f) => merged[f as keyof typeof merged] === undefined);
+  throw new UnreadableRequestError(missing.length ? missing : ['a valid reading'], read);
+}
+
+/** The corrections as context for a model: what staff said such a request meant. */
+export function correctionsContext(taught: Correction[]): string {
+  if (taught.length === 0) return '';
+  const lines = taught.map((c) => `- "${c.input.slice(0, 300)}" was read as ${JSON.stringify(c.wrong)}; staff corrected it to ${JSON.stringify(Object.fromEntries(correctedFields(c).map((f) => [f, c.right[f]])))}.`);
+  return ['', 'Staff corrected earlier readings of requests like this one (for this customer or everyone); follow them where they apply:', ...lines].join('\n');
+}
+
 export function intakeInstructions(receivedOn: string): string {
   const weekday = WEEKDAYS[new Date(`${receivedOn}T12:00:00Z`).getUTCDay()];
   return [
@@ -76,10 +107,13 @@ export const IntakeConfig = z.object({
   BATON_REGULAR_AFTER_BOOKINGS: z.coerce.number().int().min(1).default(1),
 });
 
-export function intakeAgent(config: z.output<typeof IntakeConfig>) {
+/** `corrections`: the index of corrections people made to intake's readings (none: rules alone). */
+export function intakeAgent(config: z.output<typeof IntakeConfig>, corrections?: CorrectionIndex) {
   return defineAgent(reservationAgents.intake, {
     async handle(input, ctx) {
       const { text, customer } = input;
+      const taught = corrections?.find({ agent: 'intake', subject: customer.id, text }) ?? [];
+      if (taught.length > 0) ctx.span.setAttribute('baton.intake.corrections', taught.map((c) => c.id).join(','));
       const receivedOn = input.receivedOn ?? new Date().toISOString().slice(0, 10);
       /** The guest's record decides, never the text: a POS that cannot answer means "not a regular". */
       const regular = async (): Promise<boolean> => {
@@ -95,9 +129,9 @@ export function intakeAgent(config: z.output<typeof IntakeConfig>) {
         .object({
           purpose: 'extract-reservation',
           schema: IntakeExtraction,
-          system: intakeInstructions(receivedOn),
+          system: intakeInstructions(receivedOn) + correctionsContext(taught),
           prompt: `<request>\n${text}\n</request>`,
-          rules: () => extractByRules(text, receivedOn),
+          rules: () => extractWithCorrections(text, receivedOn, taught),
         })
         .catch(async (err: unknown) => {
           if (!(err instanceof UnreadableRequestError)) throw err;

@@ -10,6 +10,7 @@ import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffA
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { workflowModules } from './config.js';
 import { startResultBridge } from './result-bridge.js';
+import { ensureSchedules } from './schedules.js';
 
 const config = loadConfigOrExit(
   'orchestrator',
@@ -64,6 +65,7 @@ const bridge = await startResultBridge({
 });
 
 observeWorkflows(telemetry.meter, client, logger, registry.types);
+await ensureSchedules(client, registry, logger);
 
 onShutdown(logger, [
   () => bridge.stop(),

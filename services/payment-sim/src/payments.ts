@@ -26,6 +26,12 @@ export interface Refund {
   createdAt: string;
 }
 
+export interface Account {
+  accountId: string;
+  balanceCents: number;
+  updatedAt: string;
+}
+
 export function registerPayments(sim: SimulatorContext): void {
   sim.write('POST', '/charges', z.object({ customerId: z.string().min(1), amountCents: z.number().int().positive() }), async (body, _req, effect) => {
     const charge: Charge = { chargeId: effect.id, ...body, idempotencyKey: effect.idempotencyKey, reference: effect.reference, refunded: false, createdAt: new Date().toISOString() };
@@ -56,6 +62,19 @@ export function registerPayments(sim: SimulatorContext): void {
   // Lookups a client uses to reconcile an unknown outcome: is there a charge for my reference?
   sim.lookup('/charges', 'charges', ['reference', 'idempotencyKey', 'customerId', 'refunded']);
   sim.lookup('/refunds', 'refunds', ['reference', 'idempotencyKey', 'chargeId']);
+  // Account balances, for a client that checks a payment can go through before it is due (bill
+  // reminders). PUT sets a balance (the bank's side, or a test's); GET reads it.
+  sim.write('PUT', '/accounts/:accountId', z.object({ balanceCents: z.number().int() }), async (body, req) => {
+    const { accountId } = req.params as { accountId: string };
+    const account: Account = { accountId, balanceCents: body.balanceCents, updatedAt: new Date().toISOString() };
+    await sim.store.put(`accounts.${accountId}`, account);
+    return { status: 200, body: account };
+  });
+  sim.app.get('/accounts/:accountId', async (req, reply) => {
+    const { accountId } = req.params as { accountId: string };
+    const account = await sim.store.get<Account>(`accounts.${accountId}`);
+    return account ?? reply.code(404).send({ code: 'NO_SUCH_ACCOUNT', message: `account ${accountId} does not exist` });
+  });
   sim.app.get('/charges/:chargeId', async (req, reply) => {
     const { chargeId } = req.params as { chargeId: string };
     const charge = await sim.store.get<Charge>(`charges.${chargeId}`);

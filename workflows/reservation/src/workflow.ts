@@ -45,7 +45,8 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
   let request: ReservationRequest;
   try {
     // A request intake cannot read goes to a person, who may fill in what is missing.
-    request = await run.step('intake', 'intake', { ...input.event.data, receivedOn }, { policy: AGENT_STEP, personMaySupplyOutput: true });
+    // What a person gives here corrects intake's reading: kept, and used for this customer's next request.
+    request = await run.step('intake', 'intake', { ...input.event.data, receivedOn }, { policy: AGENT_STEP, personMaySupplyOutput: true, teaches: { text: input.event.data.text, subject: customer.id } });
   } catch (err) {
     status.failure = causeOf(err);
     return unwind('unreadable', 'Failed');
@@ -98,6 +99,8 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
         tiers: input.approvalTiers ?? (input.approvalTimeoutMs !== undefined ? [{ role: 'manager', timeoutMs: input.approvalTimeoutMs }] : DEFAULT_APPROVAL_TIERS),
         safeDefault: 'release the hold and tell the customer',
         applyChanges,
+        // A party size changed here corrects intake's reading of the text.
+        teaches: { agent: 'intake', text: input.event.data.text, subject: customer.id, reading: (p) => ({ partySize: p.request.partySize }) },
       });
       if (outcome.kind === 'timed-out') return await unwind('expired', 'Expired');
       if (outcome.kind !== 'approved') return await unwind('declined', 'Declined');

@@ -5,6 +5,8 @@
 import { AuditRecord, auditKinds, contractSchema, subjects, type AgentContract, type AuditKind, type TaskKind } from '@baton/contracts';
 import { describeIssues, openTrust, publishJson, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
+import { CorrectionStore } from '@baton/corrections';
+import type { CorrectionRecord } from '../definitions.js';
 
 /** What the `baton_trust` bucket holds per gate type. */
 export interface TrustRecord {
@@ -34,6 +36,8 @@ export interface GateActivities {
   trustRecord(input: { gateType: string; autoApprove: boolean; gateId: string; workflowId: string; clean: boolean; decidedBy: string; threshold?: number }): Promise<TrustStatus>;
   /** Checks an output a person gave for a step against the agent's contract. */
   checkOutput(input: { agent: string; kind: TaskKind; output: unknown }): Promise<{ ok: true; output: unknown } | { ok: false; reason: string }>;
+  /** Keeps a person's correction of an agent's reading (once per gate and agent) and audits it. */
+  recordCorrection(correction: CorrectionRecord): Promise<void>;
 }
 
 export type AuditRecordInput = Omit<AuditRecord, 'detail'> & { detail?: Record<string, unknown> };
@@ -44,6 +48,14 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
     await publishJson(deps.bus.js, subjects.audit(record.kind), record, { msgID: `audit:${record.id}` });
   };
   const trustKv = openTrust(deps.bus);
+  // Opened at the first correction (not at start, so no pending open can outlive a shutdown);
+  // a failed open is tried again by the activity's retry.
+  let corrections: Promise<CorrectionStore> | undefined;
+  const correctionStore = () =>
+    (corrections ??= CorrectionStore.open(deps.bus).catch((err: unknown) => {
+      corrections = undefined;
+      throw err;
+    }));
   const read = async (gateType: string): Promise<{ value: TrustRecord; revision: number }> => {
     const entry = await (await trustKv).get(gateType);
     if (!entry || entry.operation !== 'PUT' || entry.length === 0) return { value: { gateType, count: 0, autoApprove: false }, revision: 0 };
@@ -51,6 +63,10 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
   };
   return {
     audit: appendAudit,
+    async recordCorrection(correction) {
+      const kept = await (await correctionStore()).record(correction);
+      deps.logger.info({ correctionId: kept.id, agent: kept.agent, scope: kept.scope, workflowId: kept.workflowId }, 'correction kept');
+    },
     async trustStatus(gateType, threshold) {
       const { value } = await read(gateType);
       return { ...value, threshold: threshold ?? deps.trustThreshold };

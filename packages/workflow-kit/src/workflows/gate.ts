@@ -43,6 +43,7 @@ export function parseDecision(input: unknown): Decision {
   if (d.role !== undefined && !isText(d.role, 100)) problems.push('role: must be a string of 1-100 characters');
   if (d.reason !== undefined && !isText(d.reason, 2000, 0)) problems.push('reason: must be a string of at most 2000 characters');
   if (d.changes !== undefined && !isRecord(d.changes)) problems.push('changes: must be an object');
+  if (d.scope !== undefined && d.scope !== 'customer' && d.scope !== 'everyone') problems.push('scope: must be "customer" or "everyone"');
   if (problems.length) throw new GateRefusedError(`invalid decision: ${problems.join('; ')}`);
   return {
     gateId: d.gateId!,
@@ -52,6 +53,7 @@ export function parseDecision(input: unknown): Decision {
     ...(d.role !== undefined ? { role: d.role } : {}),
     reason: d.reason ?? '',
     ...(d.changes !== undefined ? { changes: d.changes } : {}),
+    ...(d.scope !== undefined ? { scope: d.scope } : {}),
   };
 }
 
@@ -67,6 +69,9 @@ export interface GateSpec<P> {
   /** The payload a decision with changes yields; throws a GateRefusedError when they do not
    *  apply. Called by the update's validator too, so a bad change is refused, not accepted. */
   applyChanges?: (payload: P, changes: Record<string, unknown>, decision: GateOption) => P;
+  /** The workflow's own check of a decision (e.g. a reason required with "postpone"); throws a
+   *  GateRefusedError. Runs in the update's validator, so a refused decision changes nothing. */
+  checkDecision?: (decision: Decision) => void;
 }
 
 export type GateEvent = 'opened' | 'escalated' | 'decided';
@@ -136,6 +141,7 @@ export class HumanGate<P> {
     } else if (d.changes !== undefined) {
       throw new GateRefusedError(`changes come only with ${[...WITH_CHANGES].filter((o) => this.view.options.includes(o)).join(' or ') || 'no option of this gate'}, not with "${d.decision}"`);
     }
+    this.spec.checkDecision?.(d);
     return d;
   }
 
@@ -180,7 +186,8 @@ export class HumanGate<P> {
     // The step after the decision executes exactly this payload.
     const payload = decision.changes && this.spec.applyChanges ? this.spec.applyChanges(this.spec.payload, decision.changes, decision.decision) : this.spec.payload;
     this.view.approvedPayload = payload;
-    if (this.view.kind === 'attention') {
+    // An attention gate's choice, or a workflow's own option: the workflow acts on the decision.
+    if (this.view.kind === 'attention' || (decision.decision !== 'approve' && decision.decision !== 'approve-with-changes')) {
       this.view.status = 'decided';
       this.hooks.onEvent('decided', this.view, decision);
       return { kind: 'decided', payload, decision };

@@ -44,6 +44,7 @@ import {
   resolveUpdate,
   statusQuery,
   type AttentionPayload,
+  type CorrectionRecord,
   type Decision,
   type GateNotice,
   type GateOption,
@@ -56,7 +57,7 @@ import {
   type WorkflowStuckNotice,
 } from '../definitions.js';
 import { DEFAULT_STEP_POLICY, stepActivities, stepActivityId, type StepPolicy } from './call-agent.js';
-import { GateRefusedError, HumanGate, type GateEvent, type GateOutcome } from './gate.js';
+import { GateRefusedError, HumanGate, canonicalJson, type GateEvent, type GateOutcome } from './gate.js';
 import { Saga, causeOf } from './saga.js';
 
 /** What a workflow declares about itself: pure data, shared by its code and its registration. */
@@ -91,6 +92,17 @@ export interface StepOptions {
   /** A person at the attention gate may give the step's output themselves (checked against the
    *  agent's contract before the workflow uses it). */
   personMaySupplyOutput?: boolean;
+  /** An output a person supplies corrects the agent's reading of this input: it is kept and
+   *  retrieved the next time a similar input arrives (for `subject`, or everyone). */
+  teaches?: { text: string; subject?: string };
+}
+
+/** A decision with changes at this gate corrects `agent`'s reading (as `reading` extracts it). */
+export interface GateTeaches<P> {
+  agent: string;
+  text: string;
+  subject?: string;
+  reading: (payload: P) => Record<string, unknown>;
 }
 
 export interface GateRequest<P> {
@@ -101,6 +113,9 @@ export interface GateRequest<P> {
   tiers?: GateTier[];
   safeDefault: string;
   applyChanges?: (payload: P, changes: Record<string, unknown>) => P;
+  /** The workflow's own check of a decision at this gate (see GateSpec.checkDecision). */
+  checkDecision?: (decision: Decision) => void;
+  teaches?: GateTeaches<P>;
 }
 
 /** A person abandoned a failed step at its attention gate (or nobody took it over in time). */
@@ -236,6 +251,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         tiers: request.tiers ?? DEFAULT_APPROVAL_TIERS,
         safeDefault: request.safeDefault,
         ...(request.applyChanges ? { applyChanges: request.applyChanges } : {}),
+        ...(request.checkDecision ? { checkDecision: request.checkDecision } : {}),
       },
       { onEvent: (event, view, decision) => this.onGateEvent(event, view, decision) },
     );
@@ -251,6 +267,10 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     }
     this.enter(AWAITING_DECISION);
     const outcome = await gate.run();
+    if (outcome.kind === 'approved' && outcome.decision.changes && request.teaches) {
+      const { agent, text, subject, reading } = request.teaches;
+      this.teach(outcome.decision, request.gateId, request.gateType, { agent, text, ...(subject ? { subject } : {}) }, reading(request.payload), reading(outcome.payload));
+    }
     if (outcome.kind === 'approved' || outcome.kind === 'declined') {
       const decision = outcome.decision;
       await bookkeeping
@@ -267,6 +287,29 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     batonMetrics.escalated(this.definition.type);
     this.enter(NEEDS_ATTENTION);
     await condition(() => this.status.attention?.resolution !== undefined);
+  }
+
+  /** Keeps what a person corrected (only what differs), to be retrieved for a similar input. */
+  private teach(decision: Decision, gateId: string, gateType: string, about: { agent: string; text: string; subject?: string }, wrong: Record<string, unknown>, right: Record<string, unknown>): void {
+    if (canonicalJson(wrong) === canonicalJson(right)) return;
+    const scope = decision.scope ?? (about.subject ? 'customer' : 'everyone');
+    const correction: CorrectionRecord = {
+      at: new Date().toISOString(),
+      by: decision.decidedBy,
+      workflowId: this.workflowId,
+      workflowType: this.definition.type,
+      gateId,
+      gateType,
+      agent: about.agent,
+      ...(about.subject ? { subject: about.subject } : {}),
+      scope,
+      input: about.text,
+      wrong,
+      right,
+      reason: decision.reason,
+    };
+    this.status.corrections = [...(this.status.corrections ?? []), { agent: about.agent, scope, gateId }];
+    this.background('correction', () => kit.recordCorrection(correction));
   }
 
   /** Appends an audit record (in order, delivered before the workflow returns). */
@@ -354,6 +397,11 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         const output = decision.changes?.output;
         const checked = await kit.checkOutput({ agent: record.agent, kind: record.kind, output });
         if (checked.ok) {
+          if (options.teaches) {
+            const made = failureDetails(err);
+            const wrong = typeof made === 'object' && made !== null ? (made as Record<string, unknown>) : {};
+            this.teach(decision, gate.view.gateId, ATTENTION_GATE_TYPE, { agent: record.agent, ...options.teaches }, wrong, checked.output as Record<string, unknown>);
+          }
           this.status.steps.push({ stepId: record.stepId, agent: record.agent, kind: record.kind, status: 'supplied', startedAt: gate.view.openedAt, finishedAt: new Date().toISOString(), input: record.input, output: checked.output });
           this.enter(resumeIn);
           return { kind: 'output', output: checked.output };

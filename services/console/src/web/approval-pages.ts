@@ -10,7 +10,7 @@ import { STYLE } from './style.js';
 
 export function layout(title: string, body: string, user?: SignedIn, csrf?: string): string {
   const nav = user
-    ? `<nav><a href="/inbox">Inbox</a><a href="/ops">Operations</a><span id="who">${esc(user.username)} (${esc(user.roles.join(', '))})</span>
+    ? `<nav><a href="/inbox">Inbox</a><a href="/ops">Operations</a><a href="/corrections">Corrections</a><span id="who">${esc(user.username)} (${esc(user.roles.join(', '))})</span>
  <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(csrf)}"><button type="submit">Sign out</button></form></nav>`
     : '';
   return `<!doctype html>
@@ -111,6 +111,7 @@ export function gatePage(workflowId: string, status: WorkflowStatus, ctx: GateCo
  ${gate!.options.map((o, i) => `<label><input type="radio" name="decision" value="${esc(o)}"${i === 0 ? ' checked' : ''}> ${esc(o)}</label>`).join('')}
  ${fieldHtml}
  ${attentionFields}
+ ${fields.length || attention ? `<label>A correction applies to <select name="scope"><option value="customer">this customer</option><option value="everyone">everyone</option></select></label>` : ''}
  <label>Reason <textarea name="reason" required maxlength="2000"></textarea></label>
  <button type="submit">Send decision</button></fieldset></form>`
     : `<p id="cannot-decide" class="empty">${gate?.status === 'open' ? `Only ${esc(gate.tiers.slice(gate.tier).map((t) => t.role).join(' or '))} may decide now.` : 'No decision is awaited.'}</p>`;

@@ -20,6 +20,7 @@ import { opsPage, type Links } from './pages.js';
 import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
 import { changeFieldsOf, pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
+import { registerCorrectionRoutes } from './corrections.js';
 
 declare module 'fastify' {
   interface Session {
@@ -199,6 +200,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
         role,
         reason,
         ...(changes ? { changes } : {}),
+        ...(changes && (body.scope === 'customer' || body.scope === 'everyone') ? { scope: body.scope } : {}),
       });
     } catch (err) {
       if (err instanceof DecisionRefusedError) return back(`Refused: ${err.message}`);
@@ -211,6 +213,8 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const { workflowId } = req.params as { workflowId: string };
     return html(reply, timelinePage(workflowId, await timeline(deps.bus, workflowId), user(req), reply.generateCsrf()));
   });
+
+  registerCorrectionRoutes(app, deps, { csrfCheck, user });
 
   app.get('/ops', async (req, reply) => {
     const query = req.query as { window?: string; replayed?: string; error?: string };

@@ -1,0 +1,1 @@
+export { registerAccounting, type Bill } from './accounting.js';

@@ -1,0 +1,35 @@
+// bill-reminder: tells the bill's owner it is due, through the messaging provider, once per
+// reminder (the ledger, with the step's key as the provider's Idempotency-Key and a look-up by
+// reference when an earlier attempt's outcome is unknown).
+import { defineAgent } from '@baton/agent';
+import { billsAgents } from '../src/contracts.js';
+import { billsAgentConfig } from '../src/agent-config.js';
+import { euros } from '../src/rules.js';
+
+const config = billsAgentConfig('bill-reminder');
+const contract = billsAgents['bill-reminder'];
+
+export default defineAgent(contract, {
+  async handle({ bill, reminder, dueIn }, ctx) {
+    const timeoutMs = config.BATON_BILLS_HTTP_TIMEOUT_MS;
+    return ctx.effect(
+      'send',
+      (idempotencyKey) =>
+        ctx.callExternal<{ messageId: string }>({
+          system: 'messaging',
+          method: 'POST',
+          url: `${config.BATON_MESSAGING_URL}/messages`,
+          body: { to: bill.owner.id, template: 'bill-reminder', body: `Hello ${bill.owner.name}, reminder ${reminder}: the ${bill.vendor} bill of ${euros(bill.amountCents, bill.currency)} is due in ${dueIn} (${bill.dueAt}).` },
+          idempotencyKey,
+          timeoutMs,
+        }),
+      {
+        schema: contract.output,
+        reconcile: async (key) => {
+          const [sent] = await ctx.callExternal<Array<{ messageId: string }>>({ system: 'messaging', method: 'GET', url: `${config.BATON_MESSAGING_URL}/messages?reference=${encodeURIComponent(key)}`, timeoutMs });
+          return sent ? { messageId: sent.messageId } : undefined;
+        },
+      },
+    );
+  },
+});

@@ -1,0 +1,139 @@
+// One bill as a durable process: checked when it arrives, then reminders on its timeline (e.g. 7
+// days and 1 day before it is due), each point also a check with the accounting system and the
+// payment provider. The accounting system's `bill.paid.v1` (a signal) ends it at once, so what
+// is left of the timeline never runs. A payment at risk (unpaid within the risk window, past due,
+// or a balance below the amount) goes to the owner at the kit's gate with the context and the
+// options: pay now, postpone (with a reason), dispute (with a reason). Types only from the
+// contracts: no zod in the workflow sandbox.
+import { CancellationScope, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { GateRefusedError, runWorkflow, type GateOutcome, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import type { BillsAgents } from './contracts.js';
+import {
+  MISSED_PAYMENT_GATE,
+  MISSED_PAYMENT_OPTIONS,
+  billPaidSignal,
+  definition,
+  type BillInput,
+  type BillStatus,
+  type MissedPaymentPayload,
+  type RiskReason,
+  type State,
+} from './definition.js';
+import { inWords, riskOf, timelineOf } from './rules.js';
+
+type Run = WorkflowRun<State, BillsAgents, BillStatus>;
+
+export async function billWorkflow(input: BillInput): Promise<BillStatus> {
+  return runWorkflow<State, BillsAgents, BillStatus>(definition, { state: 'Scheduled', eventId: input.event.id, bill: input.bill, reminders: [], postponed: [] }, input, (run) => followBill(run, input));
+}
+
+async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
+  const { status } = run;
+  const { bill, timeline } = input;
+  const { workflowId } = workflowInfo();
+  const due = Date.parse(bill.dueAt);
+  setHandler(billPaidSignal, ({ paidAt }) => {
+    if (status.paidAt) return;
+    status.paidAt = paidAt;
+    status.paidVia = 'event';
+  });
+  const paid = () => status.paidAt !== undefined;
+  const done = () => {
+    run.enter('Paid');
+    return status;
+  };
+
+  const points = timelineOf(bill, timeline, Date.now());
+  let checks = 0;
+  let gates = 0;
+  while (points.length > 0) {
+    const point = points.shift()!;
+    run.enter(status.postponed.length > 0 && point.kind === 'check' ? 'Postponed' : 'Scheduled');
+    // Paid while waiting: nothing left of the timeline runs.
+    if (await condition(paid, Math.max(0, point.at - Date.now()))) return done();
+
+    run.enter('Checking');
+    const check = await run.step('bill-check', `check-${++checks}`, { bill });
+    status.lastCheck = { ...check, at: new Date().toISOString() };
+    if (check.paid && !paid()) {
+      status.paidAt = check.paidAt ?? new Date().toISOString();
+      status.paidVia = 'check';
+    }
+    if (paid()) return done();
+
+    if (point.kind === 'reminder' && point.reminder !== undefined) {
+      run.enter('Reminding');
+      // One reminder per point: the step's key makes the message once, whatever retries happen.
+      const { messageId } = await run.step('bill-reminder', `remind-${point.reminder}`, { bill, reminder: point.reminder, dueIn: inWords(due - Date.now()) });
+      status.reminders.push({ reminder: point.reminder, messageId, at: new Date().toISOString() });
+      if (paid()) return done();
+    }
+
+    const reasons = riskOf(bill, check, Date.now(), timeline.riskWindowMs);
+    if (reasons.length === 0) continue;
+    const outcome = await askOwner(run, input, `${workflowId}/missed-payment/${++gates}`, reasons, check.balanceCents, paid);
+    if (outcome === 'paid') return done();
+    if (outcome.kind === 'timed-out') {
+      await run.escalate(`nobody decided on the at-risk bill ${bill.billId} (${reasons.map((r) => r.detail).join('; ')})`, reasons.map((r) => ({ name: r.code, error: r.detail })));
+      continue;
+    }
+    const decision = outcome.decision;
+    if (decision.decision === 'dispute') {
+      status.dispute = { by: decision.decidedBy, reason: decision.reason };
+      run.enter('Disputed');
+      return status;
+    }
+    if (decision.decision === 'postpone') {
+      const until = Date.now() + timeline.postponeMs;
+      status.postponed.push({ by: decision.decidedBy, reason: decision.reason, until: new Date(until).toISOString() });
+      // Back at the postponed time; later points of the timeline still run.
+      points.push({ at: until, kind: 'check' });
+      points.sort((a, b) => a.at - b.at);
+      continue;
+    }
+    run.enter('Paying');
+    const payment = await run.step('bill-payment', `pay-${gates}`, { bill, approvedBy: decision.decidedBy });
+    if (!paid()) {
+      status.paidAt = payment.paidAt;
+      status.paidVia = 'pay-now';
+    }
+    return done();
+  }
+  run.enter('Awaiting payment');
+  await condition(paid);
+  return done();
+}
+
+/** The owner decides at the kit's gate, unless the bill is paid meanwhile (then the gate is
+ *  withdrawn: 'paid'). */
+async function askOwner(
+  run: Run,
+  input: BillInput,
+  gateId: string,
+  reasons: RiskReason[],
+  balanceCents: number | null,
+  paid: () => boolean,
+): Promise<GateOutcome<MissedPaymentPayload> | 'paid'> {
+  const { bill, timeline } = input;
+  const scope = new CancellationScope();
+  const gate = scope.run(() =>
+    run.gate<MissedPaymentPayload>({
+      gateId,
+      gateType: MISSED_PAYMENT_GATE,
+      payload: { bill, reasons, balanceCents, dueIn: inWords(Date.parse(bill.dueAt) - Date.now()) },
+      options: [...MISSED_PAYMENT_OPTIONS],
+      tiers: [{ role: 'manager', timeoutMs: timeline.decisionTimeoutMs }],
+      safeDefault: 'nothing is paid; the bill is handed to a person as a problem to deal with',
+      checkDecision: (d) => {
+        if ((d.decision === 'postpone' || d.decision === 'dispute') && d.reason.trim().length === 0) throw new GateRefusedError(`${d.decision} needs a reason`);
+      },
+    }),
+  );
+  const withdrawn = condition(paid).then(() => 'paid' as const);
+  const outcome = await Promise.race([gate, withdrawn]);
+  if (outcome === 'paid') {
+    scope.cancel();
+    await gate.catch(() => undefined);
+  }
+  return outcome;
+}
