@@ -46,6 +46,9 @@ export async function runAgent<C extends AgentContract>(definition: AgentDefinit
     ackWaitMs: options.ackWaitMs,
     concurrency: options.concurrency,
     logger: options.logger,
+    // The orchestrator watches every task consumer's max deliveries: this agent may not read
+    // (or remove) a task by its sequence, as that watcher must.
+    watchMaxDeliveries: false,
     handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers, models, gateway, artifacts }),
   });
 }
@@ -76,7 +79,9 @@ async function handleTask<C extends AgentContract>(
       return;
     }
     if (task.agent !== definition.name) {
-      await publishResult(deps.bus, task, { code: 'WRONG_AGENT', message: `task for ${task.agent} reached ${definition.name}`, retryable: false });
+      // Answered on this agent's own subject (the only one it may publish results on): the
+      // bridge refuses it there, as the task was not sealed to this agent.
+      await publishResult(deps.bus, { ...task, agent: definition.name }, { code: 'WRONG_AGENT', message: `task for ${task.agent} reached ${definition.name}`, retryable: false });
       return;
     }
     const startedAt = performance.now();
@@ -179,6 +184,7 @@ async function publishResult(bus: Bus, task: AgentTask, outcome: Outcome): Promi
     attempt: task.attempt,
     taskToken: task.taskToken,
     finishedAt: new Date().toISOString(),
+    ...(task.seal ? { seal: task.seal } : {}),
   };
   const result: AgentResult = 'output' in outcome ? { ...base, status: 'ok', output: outcome.output } : { ...base, status: 'error', error: outcome };
   // Acked by the consumer only after this resolves: the result is stored before the task is gone.

@@ -1,7 +1,7 @@
 // serveAgent: everything an agent's main.ts needs, so that file stays a few lines. Reads the
 // runtime config, starts tracing, connects to NATS, runs the agent, shuts down on signals.
 import { AgentRuntimeConfig, loadConfigOrExit, type AgentContract } from '@baton/contracts';
-import { connectBus, ensureTopology } from '@baton/bus';
+import { awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import type { AgentDefinition } from './define.js';
 import { DEFAULT_BREAKER } from './breaker.js';
@@ -18,7 +18,7 @@ export async function serveAgent<C extends AgentContract>(definition: AgentDefin
   const telemetry = startTelemetry({ serviceName: service, otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: service });
-  await ensureTopology(bus);
+  await awaitTopology(bus, topologyNeeds.agent, 60_000, logger);
   const consumer = await runAgent(definition, {
     bus,
     logger,

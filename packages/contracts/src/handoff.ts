@@ -16,6 +16,8 @@ export const AgentTask = z.object({
   /** After this instant Temporal has given up on this attempt; the agent should not start it. */
   deadline: z.iso.datetime({ offset: true }),
   input: z.unknown(),
+  /** Binds the task to its agent (HMAC by the orchestrator); the agent returns it in its result. */
+  seal: z.string().min(1).optional(),
 });
 export type AgentTask = z.infer<typeof AgentTask>;
 
@@ -38,6 +40,8 @@ const resultBase = {
   attempt: z.number().int().positive(),
   taskToken: z.string().min(1),
   finishedAt: z.iso.datetime({ offset: true }),
+  /** The task's seal, copied: the bridge refuses a result without the seal of its task and agent. */
+  seal: z.string().min(1).optional(),
 };
 
 export const AgentResult = z.discriminatedUnion('status', [

@@ -3,7 +3,7 @@
 // agent's result arrives; Temporal's timeouts and retries govern the agent like a local activity.
 import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { subjects, type AgentTask, type TaskKind } from '@baton/contracts';
-import { publishJson, type Bus } from '@baton/bus';
+import { publishJson, sealTask, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 
 export interface CallAgentRequest {
@@ -22,7 +22,12 @@ export interface HandoffActivities {
   publishNotice(notice: { id: string; type: string; subject: string; data: unknown }): Promise<void>;
 }
 
-export function createHandoffActivities(deps: { bus: Bus; logger: Logger }): HandoffActivities {
+export function createHandoffActivities(deps: {
+  bus: Bus;
+  logger: Logger;
+  /** Seals every task to its agent (see @baton/bus seal.ts); the result bridge checks it with the same key. */
+  sealKey?: string;
+}): HandoffActivities {
   return {
     async callAgent(request) {
       const { info } = Context.current();
@@ -41,6 +46,7 @@ export function createHandoffActivities(deps: { bus: Bus; logger: Logger }): Han
         deadline: new Date(info.currentAttemptScheduledTimestampMs + startToCloseMs).toISOString(),
         input: request.input,
       };
+      if (deps.sealKey) task.seal = sealTask(deps.sealKey, task);
       await publishJson(deps.bus.js, subjects.task(request.agent), task, { msgID: `task:${task.taskId}` });
       deps.logger.info({ workflowId, stepId: request.stepId, agent: request.agent, attempt: info.attempt }, 'task published');
       throw new CompleteAsyncError();

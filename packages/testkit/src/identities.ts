@@ -1,0 +1,152 @@
+// The local stack's NATS identities: one nkey user per discovered service (services/*/src/main.ts
+// and the agents in workflow folders), plus `admin` for the test kit, the demo, the bench and
+// operators' tools. Nothing is listed by hand: a service's kind follows from its name (gateway,
+// orchestrator, console, `*-sim`; every other service is the agent of that name), and its
+// permissions from @baton/bus permissionsOf. A service that is none of these declares its
+// subjects in its package.json (`"baton": { "nats": { "publish": [...], "subscribe": [...] } }`).
+//
+// Seeds are made once (on the first start) and kept in the git-ignored state folder,
+// <state>/identities/<identity>.nk, readable by the owner only; the server config (auth.conf,
+// public keys only) is rewritten from them whenever the set of services changes, and a running
+// nats-server re-reads it on SIGHUP, so a service added while the stack runs gets its identity at
+// its first start. Also kept there: the orchestrator's task seal key (task-seal.key).
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nkeys } from '@nats-io/transport-node';
+import { agentIdentity, natsAuthorizationConfig, type AuthorizedUser, type Identity } from '@baton/bus';
+import { repoRoot, stackEnv } from './env.js';
+import { allServices, type ServiceName } from './services.js';
+
+export const ADMIN_IDENTITY = 'admin';
+
+/** Whether the profile's nats-server demands identities (BATON_NATS_AUTH=off is the dev opt-out). */
+export function natsAuthEnabled(env: Record<string, string | undefined> = process.env): boolean {
+  return (env.BATON_NATS_AUTH ?? 'on') !== 'off';
+}
+
+export function identitiesDir(): string {
+  return join(stackEnv().stateDir, 'identities');
+}
+
+export function seedFileOf(identity: string): string {
+  return join(identitiesDir(), `${identity}.nk`);
+}
+
+export function sealKeyFile(): string {
+  return join(identitiesDir(), 'task-seal.key');
+}
+
+export function natsAuthFile(): string {
+  return join(identitiesDir(), 'auth.conf');
+}
+
+/** The identity a service connects as, by its name. */
+export function identityOf(service: ServiceName): Identity {
+  if (service === 'gateway' || service === 'orchestrator' || service === 'console') return { kind: service, name: service };
+  if (service.endsWith('-sim')) return { kind: 'simulator', name: service, system: service.slice(0, -'-sim'.length) };
+  const declared = declaredPermissions(service);
+  if (declared) return { kind: 'custom', name: service, ...declared };
+  return { kind: 'agent', name: agentIdentity(service), agent: service };
+}
+
+function declaredPermissions(service: string): { publish: string[]; subscribe: string[] } | undefined {
+  const manifest = join(repoRoot, 'services', service, 'package.json');
+  if (!existsSync(manifest)) return undefined;
+  const nats = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { nats?: { publish?: string[]; subscribe?: string[] } } }).baton?.nats;
+  return nats ? { publish: nats.publish ?? [], subscribe: nats.subscribe ?? [] } : undefined;
+}
+
+function seedOf(identity: string): string {
+  const file = seedFileOf(identity);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const seed = new TextDecoder().decode(nkeys.createUser().getSeed());
+  writeFileSync(file, `${seed}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return seed;
+}
+
+/** The admin seed, made if missing. */
+export function adminSeed(): string {
+  mkdirSync(identitiesDir(), { recursive: true, mode: 0o700 });
+  return seedOf(ADMIN_IDENTITY);
+}
+
+/**
+ * Makes a seed for every identity that has none, and rewrites auth.conf when its content changes.
+ * Returns whether it changed (the running server must then reload it).
+ */
+export function writeNatsIdentities(services: readonly ServiceName[] = allServices()): boolean {
+  const dir = identitiesDir();
+  ensureSealKey();
+  const identities: Identity[] = [{ kind: 'admin', name: ADMIN_IDENTITY }, ...services.map(identityOf)];
+  // Identities made earlier for services that are gone stay valid until their seed is deleted:
+  // a removed service's credentials are revoked by removing its .nk file.
+  const known = new Set(identities.map((i) => i.name));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.nk'))) {
+    const name = file.slice(0, -3);
+    if (!known.has(name)) identities.push(identityFromName(name));
+  }
+  const users: AuthorizedUser[] = identities.map((identity) => ({ identity, nkey: nkeys.fromSeed(new TextEncoder().encode(seedOf(identity.name))).getPublicKey() }));
+  const text = `# Written by the test kit (packages/testkit/src/identities.ts) for profile ${stackEnv().BATON_PROFILE}; do not edit.\n${natsAuthorizationConfig(users)}`;
+  const file = natsAuthFile();
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
+  writeFileSync(file, text, { mode: 0o600 });
+  return true;
+}
+
+function identityFromName(name: string): Identity {
+  if (name === ADMIN_IDENTITY) return { kind: 'admin', name };
+  return name.startsWith('agent-') ? { kind: 'agent', name, agent: name.slice('agent-'.length) } : identityOf(name);
+}
+
+/**
+ * Before services start: every service has its identity in the server's config. When the config
+ * changed while the profile's nats-server runs, it is told to reload (SIGHUP) and the call waits
+ * until the server accepts the newest identity.
+ */
+export async function ensureNatsIdentities(services: readonly ServiceName[]): Promise<void> {
+  if (!natsAuthEnabled()) return;
+  if (!writeNatsIdentities(allServices().concat(services.filter((s) => !allServices().includes(s))))) return;
+  const runDir = join(stackEnv().stateDir, 'run');
+  for (const pidFile of existsSync(runDir) ? readdirSync(runDir).filter((f) => /^nats(-[123])?\.pid$/.test(f)) : []) {
+    const pid = Number(readFileSync(join(runDir, pidFile), 'utf8').trim());
+    try {
+      if (pid > 0) process.kill(pid, 'SIGHUP');
+    } catch {
+      // Not running: it reads the file when it starts.
+    }
+  }
+  const { connect, nkeyAuthenticator } = await import('@nats-io/transport-node');
+  const probe = services.at(-1);
+  if (!probe) return;
+  const seed = seedOf(identityOf(probe).name);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const nc = await connect({ servers: stackEnv().BATON_NATS_URL.split(','), authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), timeout: 2_000, maxReconnectAttempts: 0 });
+      await nc.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`nats-server did not accept the identity of ${probe} after reloading ${natsAuthFile()}: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** The orchestrator's task seal key, made on first use. */
+export function ensureSealKey(): string {
+  mkdirSync(identitiesDir(), { recursive: true, mode: 0o700 });
+  if (!existsSync(sealKeyFile())) writeFileSync(sealKeyFile(), `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  return sealKeyFile();
+}
+
+/** The environment that gives a service its identity (and the orchestrator its seal key). */
+export function identityEnv(service: ServiceName): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (service === 'orchestrator') env.BATON_TASK_SEAL_KEY_FILE = ensureSealKey();
+  // Off: no seed at all, not even one inherited from the caller's environment.
+  env.BATON_NATS_NKEY_SEED = '';
+  env.BATON_NATS_NKEY_SEED_FILE = natsAuthEnabled() ? seedFileOf(identityOf(service).name) : '';
+  return env;
+}
