@@ -11,6 +11,7 @@ import { callExternal } from './http.js';
 import { EffectLedger } from './ledger.js';
 import { ArtifactStore } from './artifacts.js';
 import { ModelChain } from './models/chain.js';
+import { ModelBudget, type BudgetLimits } from './models/budget.js';
 import { ToolGateway } from './tools/gateway.js';
 import type { ToolConfig } from './tools/config.js';
 
@@ -28,6 +29,8 @@ export interface AgentRuntimeOptions {
   models?: ModelChain;
   /** MCP servers and allow-list behind ctx.tools; default: no tools. */
   tools?: ToolConfig;
+  /** The agent's model budget per period; default: none. */
+  modelBudget?: BudgetLimits;
 }
 
 export async function runAgent<C extends AgentContract>(definition: AgentDefinition<C>, options: AgentRuntimeOptions): Promise<RunningConsumer> {
@@ -37,6 +40,7 @@ export async function runAgent<C extends AgentContract>(definition: AgentDefinit
   const models = options.models ?? new ModelChain([]);
   const gateway = new ToolGateway({ agent: definition.name, bus: options.bus, servers: {}, allow: [], ...options.tools });
   const artifacts = await ArtifactStore.open(options.bus);
+  const budget = await ModelBudget.open(options.bus, definition.name, options.modelBudget);
   return startConsumer(options.bus, {
     stream: streams.tasks,
     durable: consumers.agent(definition.name),
@@ -49,14 +53,14 @@ export async function runAgent<C extends AgentContract>(definition: AgentDefinit
     // The orchestrator watches every task consumer's max deliveries: this agent may not read
     // (or remove) a task by its sequence, as that watcher must.
     watchMaxDeliveries: false,
-    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers, models, gateway, artifacts }),
+    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers, models, gateway, artifacts, budget }),
   });
 }
 
 async function handleTask<C extends AgentContract>(
   definition: AgentDefinition<C>,
   { data: task, msg, traceContext }: Delivery<AgentTask>,
-  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
+  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore; budget: ModelBudget },
 ): Promise<void> {
   const logger = deps.logger.child({ workflowId: task.workflowId, stepId: task.stepId, attempt: task.attempt, kind: task.kind });
   const attributes = {
@@ -105,7 +109,7 @@ async function execute<C extends AgentContract>(
   remainingMs: number,
   span: AgentContext['span'],
   logger: Logger,
-  deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
+  deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore; budget: ModelBudget },
 ): Promise<Outcome> {
   const inputSchema = contractSchema(definition.contract, task.kind, 'input');
   const runner = task.kind === 'run' ? definition.handle : definition.compensate;
@@ -154,7 +158,7 @@ async function execute<C extends AgentContract>(
         span.setAttribute(`baton.breaker.${call.system}`, deps.breakers.state(call.system));
       }
     },
-    model: deps.models.bind({ logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn) }),
+    model: deps.models.bind({ logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn), budget: deps.budget }),
     tools: deps.gateway.bind({ workflowId: task.workflowId, stepId: task.stepId, logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn) }),
     artifacts: deps.artifacts.bind(idempotencyKey),
   };

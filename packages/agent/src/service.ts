@@ -28,6 +28,7 @@ export async function serveAgent<C extends AgentContract>(definition: AgentDefin
     breaker: { ...DEFAULT_BREAKER, cooldownMs: config.BATON_BREAKER_COOLDOWN_MS },
     models: ModelChain.fromConfig(modelConfig, telemetry.tracer),
     tools,
+    ...(modelConfig.budget ? { modelBudget: modelConfig.budget } : {}),
   });
   onShutdown(logger, [() => consumer.stop(), () => bus.close(), () => telemetry.shutdown()]);
   logger.info({ agent: definition.name, models: modelConfig.providers.map((p) => `${p.name}:${p.provider}:${p.model}`), tools: tools.allow }, 'ready');

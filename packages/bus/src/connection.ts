@@ -138,6 +138,8 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
   await openTrust(bus);
   await new Kvm(bus.js).create(buckets.eventClaims, { history: 2, replicas: bus.replicas });
   await new Objm(bus.js).create(buckets.artifacts, { replicas: bus.replicas });
+  // Budgets are counted per period: a month of history is more than any period needs.
+  await new Kvm(bus.js).create(buckets.modelBudgets, { history: 1, ttl: 31 * 24 * 3600_000, replicas: bus.replicas });
 }
 
 /**
@@ -166,7 +168,7 @@ export async function awaitTopology(bus: Bus, names: readonly string[], timeoutM
 
 /** The streams each kind of service uses, for awaitTopology. */
 export const topologyNeeds = {
-  agent: [streams.tasks, `KV_${buckets.ledger}`, `OBJ_${buckets.artifacts}`],
+  agent: [streams.tasks, `KV_${buckets.ledger}`, `OBJ_${buckets.artifacts}`, `KV_${buckets.modelBudgets}`],
   gateway: [streams.events, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`],
   console: [streams.audit, streams.notices, streams.deadLetters, `KV_${buckets.trust}`],
 } as const;

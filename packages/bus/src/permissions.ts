@@ -102,7 +102,7 @@ function artifacts(): string[] {
 
 /** Creating and updating Baton's streams and buckets (ensureTopology). */
 function topologyManagement(): string[] {
-  const all = [...Object.values(streams), ADVISORIES, kvStream(buckets.ledger), kvStream(buckets.trust), kvStream(buckets.eventClaims), objStream(buckets.artifacts)];
+  const all = [...Object.values(streams), ADVISORIES, kvStream(buckets.ledger), kvStream(buckets.trust), kvStream(buckets.eventClaims), kvStream(buckets.modelBudgets), objStream(buckets.artifacts)];
   return all.flatMap((s) => [api(`STREAM.INFO.${s}`), api(`STREAM.CREATE.${s}`), api(`STREAM.UPDATE.${s}`)]);
 }
 
@@ -132,6 +132,8 @@ export function permissionsOf(identity: Identity): Permissions {
           subjects.audit('tool.>'),
           // Its own effects in the ledger: keys are `<agent>.<digest>` (packages/agent/src/ledger.ts).
           ...kv(buckets.ledger, { keys: `${agent}.>`, write: true }),
+          // Its own model budget counts (packages/agent/src/models/budget.ts), same key scheme.
+          ...kv(buckets.modelBudgets, { keys: `${agent}.>`, write: true }),
           ...artifacts(),
         ]),
         subscribe: [inbox],

@@ -47,6 +47,8 @@ export const buckets = {
   /** Every idempotency key that started a workflow, with the digest of its content; kept after
    *  Temporal forgets the workflow, so a replayed event never starts a second run. */
   eventClaims: 'baton_event_claims',
+  /** Model calls and tokens each agent used per period, against its budget (keys `<agent>.<period start>`). */
+  modelBudgets: 'baton_model_budgets',
 } as const;
 
 export const taskQueues = {
