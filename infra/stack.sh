@@ -360,9 +360,20 @@ launch() { # name, bin: start detached, print the pid
   case "$name" in
     nats)
       mkdir -p "$DATA_DIR/nats"
-      { echo "# Written by infra/stack.sh for profile $BATON_PROFILE (dev topology); rewritten at each start."; nats_auth_include; } >"$BATON_STATE_DIR/nats.conf"
-      args=(-c "$BATON_STATE_DIR/nats.conf" -js -sd "$DATA_DIR/nats" -a "$H" -p "$BATON_NATS_PORT" -m "$BATON_NATS_MONITOR_PORT"
-        --server_name "baton-$BATON_PROFILE") ;;
+      # Everything in the file, none as flags: a reload (SIGHUP, when a new service gets its
+      # identity) re-reads the file alone and refuses to drop a setting given as a flag.
+      cat >"$BATON_STATE_DIR/nats.conf" <<EOF
+# Written by infra/stack.sh for profile $BATON_PROFILE (dev topology); rewritten at each start.
+server_name: "baton-$BATON_PROFILE"
+host: "$H"
+port: $BATON_NATS_PORT
+http: "$H:$BATON_NATS_MONITOR_PORT"
+jetstream {
+  store_dir: "$DATA_DIR/nats"
+}
+$(nats_auth_include)
+EOF
+      args=(-c "$BATON_STATE_DIR/nats.conf") ;;
     nats-[123])
       n="$(node_of "$name")"
       mkdir -p "$DATA_DIR/$name"

@@ -102,35 +102,40 @@ function identityFromName(name: string): Identity {
 
 /**
  * Before services start: every service has its identity in the server's config. When the config
- * changed while the profile's nats-server runs, it is told to reload (SIGHUP) and the call waits
- * until the server accepts the newest identity.
+ * changed while the profile's nats-server runs, each node is told to reload (SIGHUP) and the call
+ * waits until it has (its /varz config_load_time moves on).
  */
 export async function ensureNatsIdentities(services: readonly ServiceName[]): Promise<void> {
   if (!natsAuthEnabled()) return;
   if (!writeNatsIdentities(allServices().concat(services.filter((s) => !allServices().includes(s))))) return;
-  const runDir = join(stackEnv().stateDir, 'run');
-  for (const pidFile of existsSync(runDir) ? readdirSync(runDir).filter((f) => /^nats(-[123])?\.pid$/.test(f)) : []) {
-    const pid = Number(readFileSync(join(runDir, pidFile), 'utf8').trim());
+  const env = stackEnv();
+  const runDir = join(env.stateDir, 'run');
+  const nodes = (existsSync(runDir) ? readdirSync(runDir) : [])
+    .map((f) => /^nats(?:-([123]))?\.pid$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(readFileSync(join(runDir, m[0]), 'utf8').trim()), monitor: `http://${env.BATON_HOST}:${env.BATON_NATS_MONITOR_PORT + (m[1] ? Number(m[1]) - 1 : 0)}/varz` }));
+  for (const node of nodes) {
+    const before = await configLoadTime(node.monitor);
     try {
-      if (pid > 0) process.kill(pid, 'SIGHUP');
+      process.kill(node.pid, 'SIGHUP');
     } catch {
-      // Not running: it reads the file when it starts.
+      continue; // not running: it reads the file when it starts
+    }
+    // The server says when it has re-read its config; a reload it refused leaves the time as it was.
+    const deadline = Date.now() + 15_000;
+    while ((await configLoadTime(node.monitor)) === before) {
+      if (Date.now() > deadline) throw new Error(`nats-server (pid ${node.pid}) did not reload ${natsAuthFile()} within 15 s; see its log in ${join(env.stateDir, 'logs')}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const { connect, nkeyAuthenticator } = await import('@nats-io/transport-node');
-  const probe = services.at(-1);
-  if (!probe) return;
-  const seed = seedOf(identityOf(probe).name);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const nc = await connect({ servers: stackEnv().BATON_NATS_URL.split(','), authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), timeout: 2_000, maxReconnectAttempts: 0 });
-      await nc.close();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`nats-server did not accept the identity of ${probe} after reloading ${natsAuthFile()}: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+}
+
+async function configLoadTime(varz: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(varz, { signal: AbortSignal.timeout(2_000) });
+    return ((await response.json()) as { config_load_time?: string }).config_load_time;
+  } catch {
+    return undefined;
   }
 }
 
