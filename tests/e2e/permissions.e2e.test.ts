@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
-import { agentIdentity, connectBus, sealTask, type Bus } from '@baton/bus';
-import { streams, subjects, type AgentResult } from '@baton/contracts';
+import { agentIdentity, connectBus, ensureConsumer, sealTask, type Bus } from '@baton/bus';
+import { consumers, streams, subjects, type AgentResult } from '@baton/contracts';
 import { NodeProcess, ServiceSet, adminSeed, deadLetters, identityEnv, scrape, sealKeyFile, seedFileOf, stackEnv, sumOf, waitFor } from '@baton/testkit';
 
 const DLQ_MAX_AGE_MS = 3 * 24 * 3600_000;
@@ -90,6 +90,27 @@ describe('NATS identities and permissions', () => {
       assert.match(letter.payload, /"taskToken":"\[redacted\]"/);
     }
     assert.equal(asAvailability.permissionDenials, 0, 'publishing on its own result subject is allowed');
+  });
+
+  it('dead-letters, from the orchestrator, a task whose agent crashed on every delivery: agents may not read tasks by sequence', async () => {
+    // An agent (here the test, as admin) takes the task twice and dies each time before acking.
+    const agent = `ghost${Date.now()}`;
+    await ensureConsumer(admin, streams.tasks, consumers.agent(agent), subjects.task(agent), 1_000, 2);
+    try {
+      const taskId = `ghost-task-${Date.now()}`;
+      await admin.js.publish(subjects.task(agent), JSON.stringify({ taskId, taskToken: 'dG9rZW4=' }), { msgID: taskId });
+      const raw = await admin.js.consumers.get(streams.tasks, consumers.agent(agent));
+      for (let delivery = 1; delivery <= 2; delivery++) assert.equal((await raw.next({ expires: 5_000 }))?.info.deliveryCount, delivery);
+      // The next ask exceeds max_deliver: the server withholds the task and says so in an advisory.
+      assert.equal(await raw.next({ expires: 3_000 }), null);
+      const letter = await waitFor('the dead letter of the abandoned task', async () => (await deadLetters(admin)).find((d) => d.rejectedBy === agent));
+      assert.match(letter.reason, /reached max_deliver after 2 deliveries without an ack/);
+      assert.equal(letter.subject, subjects.task(agent));
+      assert.ok(letter.payload.includes(taskId) && !letter.payload.includes('dG9rZW4='), 'the task, without its token');
+      await waitFor('the task removed from the work queue', async () => ((await admin.jsm.streams.info(streams.tasks, { subjects_filter: subjects.task(agent) })).state.subjects?.[subjects.task(agent)] ?? 0) === 0 || undefined);
+    } finally {
+      await admin.jsm.consumers.delete(streams.tasks, consumers.agent(agent)).catch(() => undefined);
+    }
   });
 
   it('dead letters keep no Authorization header, and the dead-letter stream has the configured retention', async () => {
