@@ -1,9 +1,10 @@
 // The local stack's NATS identities: one nkey user per discovered service (services/*/src/main.ts
 // and the agents in workflow folders), plus `admin` for the test kit, the demo, the bench and
 // operators' tools. Nothing is listed by hand: a service's kind follows from its name (gateway,
-// orchestrator, console, `*-sim`; every other service is the agent of that name), and its
-// permissions from @baton/bus permissionsOf. A service that is none of these declares its
-// subjects in its package.json (`"baton": { "nats": { "publish": [...], "subscribe": [...] } }`).
+// orchestrator, console, `*-sim`; an agent in a workflow folder, or a service whose main.ts calls
+// serveAgent, is the agent of that name), and its permissions from @baton/bus permissionsOf. A
+// service that is none of these declares its subjects in its package.json
+// (`"baton": { "nats": { "publish": [...], "subscribe": [...] } }`); undeclared, it gets its inbox only.
 //
 // Seeds are made once (on the first start) and kept in the git-ignored state folder,
 // <state>/identities/<identity>.nk, readable by the owner only; the server config (auth.conf,
@@ -47,7 +48,16 @@ export function identityOf(service: ServiceName): Identity {
   if (service.endsWith('-sim')) return { kind: 'simulator', name: service, system: service.slice(0, -'-sim'.length) };
   const declared = declaredPermissions(service);
   if (declared) return { kind: 'custom', name: service, ...declared };
-  return { kind: 'agent', name: agentIdentity(service), agent: service };
+  if (isAgent(service)) return { kind: 'agent', name: agentIdentity(service), agent: service };
+  // Neither an agent nor a declared service: no rights but its inbox, so that what it tries is
+  // refused, logged and counted under its own name rather than allowed by a guess.
+  return { kind: 'custom', name: service, publish: [], subscribe: [] };
+}
+
+/** An agent is an agent in a workflow's folder, or a service whose main.ts serves one. */
+function isAgent(service: string): boolean {
+  const main = join(repoRoot, 'services', service, 'src', 'main.ts');
+  return !existsSync(main) || /\bserveAgent\s*\(/.test(readFileSync(main, 'utf8'));
 }
 
 function declaredPermissions(service: string): { publish: string[]; subscribe: string[] } | undefined {
