@@ -48,7 +48,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     // One URL or a comma-separated list (the nodes of a cluster): the client fails over between them.
     servers: options.servers.split(',').map((s) => s.trim()).filter(Boolean),
     name: options.name,
-    timeout,
+    // The first dial (TLS-less TCP, then the nkey challenge signed in JS) gets more room than an
+    // API call: a dozen services start at once on a busy machine.
+    timeout: Math.max(timeout, 20_000),
     // A restarted nats-server must not end a service: keep trying, every 500 ms.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
