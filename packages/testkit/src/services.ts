@@ -101,7 +101,10 @@ export class ServiceSet {
     const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
     try {
       for (const group of [sims, rest]) {
-        await Promise.all(group.map(async (name) => set.byName.set(name, await new ServiceProcess(name, options).start())));
+        // Every start settles before a failure is reported, so none is left running unowned.
+        const started = await Promise.allSettled(group.map(async (name) => set.byName.set(name, await new ServiceProcess(name, options).start())));
+        const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } catch (err) {
       await set.stop();
