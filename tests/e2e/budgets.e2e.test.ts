@@ -32,6 +32,8 @@ describe('model budgets (model API simulated)', () => {
         BATON_MODEL_BUDGET_CALLS: '1',
         BATON_MODEL_BUDGET_PERIOD_MS: String(24 * 3600_000),
       },
+      // A bound, not a wait: every service starts at once, on a machine that may be busy.
+      readyTimeoutMs: 180_000,
     });
     // A budget left from an earlier run on this stack would be spent already.
     const kv = await new Kvm(stack.bus.js).create(buckets.modelBudgets);

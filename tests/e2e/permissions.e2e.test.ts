@@ -18,7 +18,7 @@ describe('NATS identities and permissions', () => {
   let admin: Bus;
   let asAvailability: Bus;
   before(async () => {
-    services = await ServiceSet.start(['orchestrator', 'gateway'], { env: { BATON_DLQ_MAX_AGE_MS: String(DLQ_MAX_AGE_MS), BATON_DLQ_MAX_BYTES: String(DLQ_MAX_BYTES) } });
+    services = await ServiceSet.start(['orchestrator', 'gateway'], { env: { BATON_DLQ_MAX_AGE_MS: String(DLQ_MAX_AGE_MS), BATON_DLQ_MAX_BYTES: String(DLQ_MAX_BYTES) }, readyTimeoutMs: 180_000 });
     // As the admin, without ensuring the topology again: the orchestrator's retention stands.
     admin = await connectBus({ servers: stackEnv().BATON_NATS_URL, name: 'permissions-test', nkeySeed: adminSeed() });
     asAvailability = await connectBus({ servers: stackEnv().BATON_NATS_URL, name: agentIdentity('availability'), nkeySeed: readFileSync(seedFileOf(agentIdentity('availability')), 'utf8').trim() });
