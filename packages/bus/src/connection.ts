@@ -51,6 +51,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     // The first dial (TLS-less TCP, then the nkey challenge signed in JS) gets more room than an
     // API call: a dozen services start at once on a busy machine.
     timeout: Math.max(timeout, 20_000),
+    // A dial that fails at start (the server not up yet, or too slow to answer) is retried like a
+    // reconnect; refused credentials still end the attempt (twice in a row, then connect rejects).
+    waitOnFirstConnect: true,
     // A restarted nats-server must not end a service: keep trying, every 500 ms.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
