@@ -78,6 +78,17 @@ export BATON_ZIPKIN_PORT BATON_PROMETHEUS_PORT
 # Prometheus endpoints of the services the test kit starts: base + the service's index.
 : "${BATON_METRICS_BASE_PORT:=$((9460 + _off))}"
 : "${BATON_TEMPORAL_NAMESPACE:=default}"
+# NATS identities (README "Security"): on, every service connects as its own nkey user with its
+# least permissions and nats-server refuses anonymous clients. off: the dev opt-out, no
+# authorization at all (anything that reaches the port may do anything); never on a shared host.
+: "${BATON_NATS_AUTH:=on}"
+case "$BATON_NATS_AUTH" in
+  on | off) ;;
+  *)
+    echo "env: BATON_NATS_AUTH=$BATON_NATS_AUTH: must be on or off" >&2
+    return 1 2>/dev/null || exit 1
+    ;;
+esac
 # The cluster topology's extra ports, in the same scheme. NATS node n (1..3) listens on
 # BATON_NATS_PORT+n-1 (clients), BATON_NATS_MONITOR_PORT+n-1 (monitoring) and
 # BATON_NATS_CLUSTER_PORT+n-1 (routes); node 1's ports are the dev topology's.
@@ -110,7 +121,7 @@ fi
 : "${BATON_OTLP_ENDPOINT:=http://$BATON_HOST:$BATON_OTLP_HTTP_PORT}"
 : "${BATON_JAEGER_QUERY_URL:=http://$BATON_HOST:$BATON_JAEGER_UI_PORT}"
 : "${BATON_TEMPORAL_UI_URL:=http://$BATON_HOST:$BATON_TEMPORAL_UI_PORT}"
-export BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS BATON_OTLP_ENDPOINT BATON_JAEGER_QUERY_URL BATON_TEMPORAL_UI_URL
+export BATON_NATS_AUTH BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS BATON_OTLP_ENDPOINT BATON_JAEGER_QUERY_URL BATON_TEMPORAL_UI_URL
 : "${BATON_ZIPKIN_URL:=http://$BATON_HOST:$BATON_ZIPKIN_PORT}"
 : "${BATON_PROMETHEUS_URL:=http://$BATON_HOST:$BATON_PROMETHEUS_PORT}"
 export BATON_ZIPKIN_URL BATON_PROMETHEUS_URL

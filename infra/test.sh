@@ -34,6 +34,8 @@ bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
 rm -rf "$BATON_STATE_DIR"
 if [ "$keep" != 1 ]; then trap 'bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true' EXIT; fi
 bash "$HERE/stack.sh" start
+# The test processes themselves connect as the admin identity (services get their own).
+if [ "$BATON_NATS_AUTH" != off ]; then export BATON_NATS_NKEY_SEED_FILE="$BATON_STATE_DIR/identities/admin.nk"; fi
 
 echo "test: typecheck"
 "$HERE/pnpm.sh" exec tsc -p tsconfig.json --noEmit

@@ -125,7 +125,7 @@ describe('agents: runtime, models with fallback, scoped tools (model API simulat
     assert.equal((await pos.reservations()).filter((r) => r.holdId === waiting.hold?.holdId).length, 0, 'nothing booked before a person decides');
   });
 
-  it('refuses a tool outside the agent\'s allow-list, records it in the audit stream, and traces every tool call', async () => {
+  it('refuses a tool outside the agent\'s allow-list, records it and every allowed call in the audit stream, and traces every tool call', async () => {
     const telemetry = startTelemetry({ serviceName: 'e2e-tools', otlpEndpoint: loadConfig(BaseServiceConfig).BATON_OTLP_ENDPOINT });
     const gateway = new ToolGateway({ agent: 'concierge', bus: stack.bus, servers: { pos: `${stackEnv().BATON_POS_URL}/mcp` }, allow: ['pos.list_tables'], tracer: telemetry.tracer });
     const workflowId = `tools-${randomUUID()}`;
@@ -146,8 +146,11 @@ describe('agents: runtime, models with fallback, scoped tools (model API simulat
       await telemetry.shutdown();
     }
 
-    const audited = await waitFor('the refusal in the audit stream', async () => (await auditRecords(stack)).find((r) => r.workflowId === workflowId));
+    const audited = await waitFor('the refusal in the audit stream', async () => (await auditRecords(stack)).find((r) => r.workflowId === workflowId && r.kind === 'tool.refused'));
     assert.deepEqual([audited.kind, audited.actor, audited.subject, audited.stepId, audited.traceId], ['tool.refused', 'agent-concierge', 'pos.hold_table', 'look-up', traceId]);
+    // The allowed call is on the trail too, recorded before it was made, with argument names only.
+    const called = (await auditRecords(stack)).filter((r) => r.workflowId === workflowId && r.kind === 'tool.called');
+    assert.deepEqual(called.map((r) => [r.actor, r.subject, r.stepId, r.traceId]), [['agent-concierge', 'pos.list_tables', 'look-up', traceId]]);
     await assert.rejects(stack.bus.jsm.streams.purge(streams.audit), /not permitted/, 'the audit stream denies purge');
 
     const traced = await waitFor('tool spans from the agent and the POS', async () => {

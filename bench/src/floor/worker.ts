@@ -2,9 +2,9 @@
 // NATS request-reply floor and runs the plain-activity Temporal floor. No tracing interceptors:
 // a floor is the bare primitive, and tracing is part of what Baton adds on top.
 import { fileURLToPath } from 'node:url';
-import { connect } from '@nats-io/transport-node';
+import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit } from '@baton/contracts';
+import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit, natsSeedOf } from '@baton/contracts';
 import { createLogger, onShutdown } from '@baton/telemetry';
 import { createFloorActivities } from './activities.js';
 import { floorNames } from './names.js';
@@ -12,7 +12,9 @@ import { floorNames } from './names.js';
 const config = loadConfigOrExit('bench-floor', BaseServiceConfig.merge(TemporalClientConfig));
 const logger = createLogger('bench-floor', config.BATON_LOG_LEVEL);
 
-const nc = await connect({ servers: config.BATON_NATS_URL.split(','), name: 'bench-floor' });
+// As the identity its environment names (the bench passes the admin's): a raw connection, no bus.
+const seed = natsSeedOf(config);
+const nc = await connect({ servers: config.BATON_NATS_URL.split(','), name: 'bench-floor', ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}) });
 nc.subscribe(floorNames.echoSubject, {
   callback: (err, msg) => {
     if (err) logger.error({ err }, 'echo subscription failed');

@@ -11,6 +11,7 @@ import { callExternal } from './http.js';
 import { EffectLedger } from './ledger.js';
 import { ArtifactStore } from './artifacts.js';
 import { ModelChain } from './models/chain.js';
+import { ModelBudget, type BudgetLimits } from './models/budget.js';
 import { ToolGateway } from './tools/gateway.js';
 import type { ToolConfig } from './tools/config.js';
 
@@ -28,6 +29,8 @@ export interface AgentRuntimeOptions {
   models?: ModelChain;
   /** MCP servers and allow-list behind ctx.tools; default: no tools. */
   tools?: ToolConfig;
+  /** The agent's model budget per period; default: none. */
+  modelBudget?: BudgetLimits;
 }
 
 export async function runAgent<C extends AgentContract>(definition: AgentDefinition<C>, options: AgentRuntimeOptions): Promise<RunningConsumer> {
@@ -37,6 +40,7 @@ export async function runAgent<C extends AgentContract>(definition: AgentDefinit
   const models = options.models ?? new ModelChain([]);
   const gateway = new ToolGateway({ agent: definition.name, bus: options.bus, servers: {}, allow: [], ...options.tools });
   const artifacts = await ArtifactStore.open(options.bus);
+  const budget = await ModelBudget.open(options.bus, definition.name, options.modelBudget);
   return startConsumer(options.bus, {
     stream: streams.tasks,
     durable: consumers.agent(definition.name),
@@ -46,14 +50,17 @@ export async function runAgent<C extends AgentContract>(definition: AgentDefinit
     ackWaitMs: options.ackWaitMs,
     concurrency: options.concurrency,
     logger: options.logger,
-    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers, models, gateway, artifacts }),
+    // The orchestrator watches every task consumer's max deliveries: this agent may not read
+    // (or remove) a task by its sequence, as that watcher must.
+    watchMaxDeliveries: false,
+    handle: (delivery) => handleTask(definition, delivery, { ...options, ledger, tracer, breakers, models, gateway, artifacts, budget }),
   });
 }
 
 async function handleTask<C extends AgentContract>(
   definition: AgentDefinition<C>,
   { data: task, msg, traceContext }: Delivery<AgentTask>,
-  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
+  deps: AgentRuntimeOptions & { ledger: EffectLedger; tracer: Tracer; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore; budget: ModelBudget },
 ): Promise<void> {
   const logger = deps.logger.child({ workflowId: task.workflowId, stepId: task.stepId, attempt: task.attempt, kind: task.kind });
   const attributes = {
@@ -76,7 +83,9 @@ async function handleTask<C extends AgentContract>(
       return;
     }
     if (task.agent !== definition.name) {
-      await publishResult(deps.bus, task, { code: 'WRONG_AGENT', message: `task for ${task.agent} reached ${definition.name}`, retryable: false });
+      // Answered on this agent's own subject (the only one it may publish results on): the
+      // bridge refuses it there, as the task was not sealed to this agent.
+      await publishResult(deps.bus, { ...task, agent: definition.name }, { code: 'WRONG_AGENT', message: `task for ${task.agent} reached ${definition.name}`, retryable: false });
       return;
     }
     // The workflow expects a version of the contract this agent may no longer (or not yet) speak.
@@ -109,7 +118,7 @@ async function execute<C extends AgentContract>(
   remainingMs: number,
   span: AgentContext['span'],
   logger: Logger,
-  deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore },
+  deps: { bus: Bus; ledger: EffectLedger; breakers: BreakerRegistry; models: ModelChain; gateway: ToolGateway; artifacts: ArtifactStore; budget: ModelBudget },
 ): Promise<Outcome> {
   const inputSchema = contractSchema(definition.contract, task.kind, 'input');
   const runner = task.kind === 'run' ? definition.handle : definition.compensate;
@@ -158,7 +167,7 @@ async function execute<C extends AgentContract>(
         span.setAttribute(`baton.breaker.${call.system}`, deps.breakers.state(call.system));
       }
     },
-    model: deps.models.bind({ logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn) }),
+    model: deps.models.bind({ logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn), budget: deps.budget }),
     tools: deps.gateway.bind({ workflowId: task.workflowId, stepId: task.stepId, logger, signal, breaker: (system, fn) => deps.breakers.run(system, fn) }),
     artifacts: deps.artifacts.bind(idempotencyKey),
   };
@@ -189,6 +198,7 @@ async function publishResult(bus: Bus, task: AgentTask, outcome: Outcome): Promi
     taskToken: task.taskToken,
     finishedAt: new Date().toISOString(),
     contractVersion: task.contractVersion ?? 1,
+    ...(task.seal ? { seal: task.seal } : {}),
   };
   const result: AgentResult = 'output' in outcome ? { ...base, status: 'ok', output: outcome.output } : { ...base, status: 'error', error: outcome };
   // Acked by the consumer only after this resolves: the result is stored before the task is gone.

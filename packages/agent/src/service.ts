@@ -1,7 +1,7 @@
 // serveAgent: everything an agent's main.ts needs, so that file stays a few lines. Reads the
 // runtime config, starts tracing, connects to NATS, runs the agent, shuts down on signals.
 import { AgentRuntimeConfig, loadConfigOrExit, type AgentContract } from '@baton/contracts';
-import { connectBus, ensureTopology, type Bus } from '@baton/bus';
+import { awaitTopology, connectBus, topologyNeeds, type Bus } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import type { AgentDefinition } from './define.js';
 import { DEFAULT_BREAKER } from './breaker.js';
@@ -31,7 +31,7 @@ export async function serveAgent<C extends AgentContract>(agent: AgentDefinition
   });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: service });
-  await ensureTopology(bus);
+  await awaitTopology(bus, topologyNeeds.agent, 60_000, logger);
   const definition = 'build' in agent ? await agent.build(bus) : agent;
   const consumer = await runAgent(definition, {
     bus,
@@ -42,6 +42,7 @@ export async function serveAgent<C extends AgentContract>(agent: AgentDefinition
     breaker: { ...DEFAULT_BREAKER, cooldownMs: config.BATON_BREAKER_COOLDOWN_MS },
     models: ModelChain.fromConfig(modelConfig, telemetry.tracer),
     tools,
+    ...(modelConfig.budget ? { modelBudget: modelConfig.budget } : {}),
   });
   onShutdown(logger, [() => consumer.stop(), () => bus.close(), () => telemetry.shutdown()]);
   logger.info({ agent: definition.name, models: modelConfig.providers.map((p) => `${p.name}:${p.provider}:${p.model}`), tools: tools.allow }, 'ready');

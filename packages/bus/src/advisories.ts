@@ -8,9 +8,11 @@ import { RetentionPolicy, StorageType, type StoredMsg } from '@nats-io/jetstream
 import { nanos } from '@nats-io/transport-node';
 import { metrics } from '@opentelemetry/api';
 import { z } from 'zod';
+import { streams, subjects } from '@baton/contracts';
 import type { Bus } from './connection.js';
 import { isNotFound } from './connection.js';
 import { deadLetter, deadLetterId } from './dead-letter.js';
+import { TASKS_WATCHER } from './permissions.js';
 import type { ConsumerOptions, RunningConsumer } from './consume.js';
 
 /** Captures every consumer's MAX_DELIVERIES advisory. */
@@ -78,20 +80,68 @@ export async function startMaxDeliveriesWatcher<S extends z.ZodType>(
   watched: ConsumerOptions<S>,
   start: (options: ConsumerOptions<typeof MaxDeliveriesAdvisory>) => Promise<RunningConsumer>,
 ): Promise<RunningConsumer> {
+  return watchMaxDeliveries(bus, {
+    stream: watched.stream,
+    durable: watcherName(watched.durable),
+    filterSubject: `${MAX_DELIVERIES_SUBJECT}.${watched.stream}.${watched.durable}`,
+    self: watched.rejectedBy,
+    rejectedBy: () => watched.rejectedBy,
+    fallbackSubject: watched.filterSubject,
+    logger: watched.logger,
+    start,
+  });
+}
+
+/**
+ * One watcher for every agent's task consumer, run by the orchestrator: an agent may pull only
+ * its own tasks, so it cannot read (or remove) a task by sequence as the watcher must. The dead
+ * letter names the agent whose consumer gave up (`agent-<name>` -> `<name>`).
+ */
+export async function startTaskMaxDeliveriesWatcher(
+  bus: Bus,
+  logger: ConsumerOptions<z.ZodType>['logger'],
+  start: (options: ConsumerOptions<typeof MaxDeliveriesAdvisory>) => Promise<RunningConsumer>,
+): Promise<RunningConsumer> {
+  return watchMaxDeliveries(bus, {
+    stream: streams.tasks,
+    durable: TASKS_WATCHER,
+    filterSubject: `${MAX_DELIVERIES_SUBJECT}.${streams.tasks}.*`,
+    self: 'orchestrator',
+    rejectedBy: (consumer) => consumer.replace(/^agent-/, ''),
+    fallbackSubject: subjects.tasksAll,
+    logger,
+    start,
+  });
+}
+
+async function watchMaxDeliveries(
+  bus: Bus,
+  w: {
+    stream: string;
+    durable: string;
+    filterSubject: string;
+    /** Who refuses an advisory that is not one (its own dead letters). */
+    self: string;
+    rejectedBy: (consumer: string) => string;
+    fallbackSubject: string;
+    logger: ConsumerOptions<z.ZodType>['logger'];
+    start: (options: ConsumerOptions<typeof MaxDeliveriesAdvisory>) => Promise<RunningConsumer>;
+  },
+): Promise<RunningConsumer> {
   await ensureAdvisoryStream(bus);
-  const { config } = await bus.jsm.streams.info(watched.stream);
+  const { config } = await bus.jsm.streams.info(w.stream);
   // A work-queue message is ours alone: once it is in the dead-letter stream, remove it, or it
   // stays there unacked for good. Other streams keep it for their other readers.
   const remove = config.retention === RetentionPolicy.Workqueue;
-  return start({
+  return w.start({
     stream: ADVISORY_STREAM,
-    durable: watcherName(watched.durable),
-    filterSubject: `${MAX_DELIVERIES_SUBJECT}.${watched.stream}.${watched.durable}`,
+    durable: w.durable,
+    filterSubject: w.filterSubject,
     schema: MaxDeliveriesAdvisory,
-    rejectedBy: watched.rejectedBy,
+    rejectedBy: w.self,
     ackWaitMs: 30_000,
     concurrency: 1,
-    logger: watched.logger,
+    logger: w.logger,
     // Keep trying for a long time: the dead-letter publish fails only while NATS is unhealthy.
     maxDeliver: 100,
     watchMaxDeliveries: false,
@@ -104,10 +154,10 @@ export async function startMaxDeliveriesWatcher<S extends z.ZodType>(
         if (!isNotFound(err)) throw err;
       }
       const reason = `reached max_deliver after ${data.deliveries} deliveries without an ack: the handler crashed or hung on every one`;
-      watched.logger.error({ stream: data.stream, consumer: data.consumer, seq: data.stream_seq, deliveries: data.deliveries, found: stored !== null }, 'message reached max_deliver; dead-lettering');
+      w.logger.error({ stream: data.stream, consumer: data.consumer, seq: data.stream_seq, deliveries: data.deliveries, found: stored !== null }, 'message reached max_deliver; dead-lettering');
       const headers: Record<string, string> = {};
       for (const key of stored?.header?.keys() ?? []) headers[key] = stored?.header?.get(key) ?? '';
-      await deadLetter(bus.js, { reason, rejectedBy: watched.rejectedBy, subject: stored?.subject ?? watched.filterSubject, payload: stored ? stored.string() : '', headers }, deadLetterId(data.stream, data.stream_seq));
+      await deadLetter(bus.js, { reason, rejectedBy: w.rejectedBy(data.consumer), subject: stored?.subject ?? w.fallbackSubject, payload: stored ? stored.string() : '', headers }, deadLetterId(data.stream, data.stream_seq));
       countMaxDeliveries(data.stream, data.consumer, 'unacked');
       if (stored && remove) {
         try {

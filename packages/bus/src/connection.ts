@@ -1,9 +1,17 @@
 // One NATS connection per process, with JetStream client and manager, and the stream topology.
+// The connection proves the process's identity (an nkey seed, see permissions.ts) and takes its
+// replies under the identity's own inbox prefix. What the server refuses it (a permissions
+// violation, reported to the client as an asynchronous error) is logged and counted here, for
+// every service alike: baton.nats.permission_denied.
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { buckets, streams, subjects } from '@baton/contracts';
+import { Objm } from '@nats-io/obj';
+import { connect, nanos, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
+import { metrics } from '@opentelemetry/api';
+import { BaseServiceConfig, DeadLetterRetentionConfig, NatsAuthConfig, buckets, loadConfig, natsSeedOf, streams, subjects } from '@baton/contracts';
+import { createLogger, type Logger } from '@baton/telemetry';
 import { ensureAdvisoryStream } from './advisories.js';
+import { inboxPrefixOf } from './permissions.js';
 
 export interface BusOptions {
   servers: string;
@@ -13,6 +21,11 @@ export interface BusOptions {
   requestTimeoutMs?: number;
   /** Replicas of every stream, KV bucket and object store this process creates (BATON_NATS_REPLICAS; default 1). */
   replicas?: number;
+  /** The identity's nkey seed. Default: BATON_NATS_NKEY_SEED, or the file BATON_NATS_NKEY_SEED_FILE;
+   *  with neither the connection is anonymous, which only a server without authorization accepts. */
+  nkeySeed?: string;
+  /** Where refusals by the server are logged (default: a logger named after the connection). */
+  logger?: Logger;
 }
 
 export interface Bus {
@@ -21,20 +34,48 @@ export interface Bus {
   jsm: JetStreamManager;
   /** Replicas of what this process creates: 1 on one server, 3 on a three-node cluster. */
   replicas: number;
+  /** Permissions violations the server reported on this connection so far. */
+  readonly permissionDenials: number;
   close(): Promise<void>;
 }
 
+let deniedCounter: ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']> | undefined;
+
 export async function connectBus(options: BusOptions): Promise<Bus> {
   const timeout = options.requestTimeoutMs ?? 5_000;
+  const seed = options.nkeySeed ?? natsSeedOf(loadConfig(NatsAuthConfig));
   const nc = await connect({
     // One URL or a comma-separated list (the nodes of a cluster): the client fails over between them.
     servers: options.servers.split(',').map((s) => s.trim()).filter(Boolean),
     name: options.name,
-    timeout,
+    // The first dial (TLS-less TCP, then the nkey challenge signed in JS) gets more room than an
+    // API call: a dozen services start at once on a busy machine.
+    timeout: Math.max(timeout, 20_000),
+    // A dial that fails at start (the server not up yet, or too slow to answer) is retried like a
+    // reconnect; refused credentials still end the attempt (twice in a row, then connect rejects).
+    waitOnFirstConnect: true,
     // A restarted nats-server must not end a service: keep trying, every 500 ms.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    // Replies (JetStream API answers, publish acks, pulled messages) under this identity's own
+    // prefix: its permissions allow it to subscribe there and nowhere else in _INBOX.
+    inboxPrefix: inboxPrefixOf(options.name),
+    ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
   });
+  const logger = options.logger ?? createLogger(options.name, loadConfig(BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
+  let denials = 0;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type !== 'error' || !(status.error instanceof PermissionViolationError)) continue;
+      denials++;
+      const { operation, subject } = status.error;
+      logger.error({ operation, subject, connection: options.name }, 'NATS refused: permissions violation');
+      deniedCounter ??= metrics.getMeter('baton').createCounter('baton.nats.permission_denied', {
+        description: 'Publishes and subscriptions the NATS server refused this identity, per connection, operation and subject',
+      });
+      deniedCounter.add(1, { 'baton.connection': options.name, 'baton.nats.operation': operation, 'messaging.destination.name': subject });
+    }
+  })();
   const jsm = await jetstreamManager(nc, { timeout });
   const js = jetstream(nc, { timeout });
   return {
@@ -42,6 +83,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     js,
     jsm,
     replicas: options.replicas ?? 1,
+    get permissionDenials() {
+      return denials;
+    },
     close: async () => {
       if (!nc.isClosed()) await nc.drain();
     },
@@ -55,16 +99,29 @@ const topology: Array<Partial<StreamConfig> & { name: string }> = [
   { name: streams.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits, max_age: nanos(7 * 24 * 3600_000) },
   { name: streams.tasks, subjects: [subjects.tasksAll], retention: RetentionPolicy.Workqueue },
   { name: streams.results, subjects: [subjects.resultsAll], retention: RetentionPolicy.Workqueue },
+  // Limits come from DeadLetterRetentionConfig at ensureTopology.
   { name: streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits },
   { name: streams.notices, subjects: [subjects.noticesAll], retention: RetentionPolicy.Limits, max_age: nanos(30 * 24 * 3600_000) },
   // An audit trail nobody can rewrite: no message delete, no purge.
   { name: streams.audit, subjects: [subjects.auditAll], retention: RetentionPolicy.Limits, deny_delete: true, deny_purge: true },
 ];
 
-/** Creates or updates Baton's streams and buckets; safe to call from every service at start. */
-export async function ensureTopology(bus: Bus): Promise<void> {
+export interface TopologyOptions {
+  /** Retention of the dead-letter stream; default from BATON_DLQ_MAX_AGE_MS and BATON_DLQ_MAX_BYTES. */
+  deadLetters?: { maxAgeMs: number; maxBytes: number };
+}
+
+/** Creates or updates Baton's streams and buckets. Needs an identity that may manage them (the
+ *  orchestrator, an admin); every other service waits for them with awaitTopology. */
+export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): Promise<void> {
+  const fromEnv = () => {
+    const c = loadConfig(DeadLetterRetentionConfig);
+    return { maxAgeMs: c.BATON_DLQ_MAX_AGE_MS, maxBytes: c.BATON_DLQ_MAX_BYTES };
+  };
+  const retention = options.deadLetters ?? fromEnv();
   for (const config of topology) {
-    const full = { ...config, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS), num_replicas: bus.replicas };
+    const limits = config.name === streams.deadLetters ? { max_age: nanos(retention.maxAgeMs), max_bytes: retention.maxBytes } : {};
+    const full = { ...config, ...limits, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS), num_replicas: bus.replicas };
     try {
       const info = await bus.jsm.streams.info(config.name);
       // Only a real change is proposed: on a cluster every update is a round of the meta group, and
@@ -84,7 +141,42 @@ export async function ensureTopology(bus: Bus): Promise<void> {
   await ensureAdvisoryStream(bus);
   await openLedger(bus);
   await openTrust(bus);
+  await new Kvm(bus.js).create(buckets.eventClaims, { history: 2, replicas: bus.replicas });
+  await new Objm(bus.js).create(buckets.artifacts, { replicas: bus.replicas });
+  // Budgets are counted per period: a month of history is more than any period needs.
+  await new Kvm(bus.js).create(buckets.modelBudgets, { history: 1, ttl: 31 * 24 * 3600_000, replicas: bus.replicas });
 }
+
+/**
+ * Waits until the streams (and KV_/OBJ_ streams of buckets) a service uses exist: a service whose
+ * identity may not create them starts beside the orchestrator, which does. Bounded: a stream that
+ * never appears stops the service with a message naming it.
+ */
+export async function awaitTopology(bus: Bus, names: readonly string[], timeoutMs = 60_000, logger?: Logger): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const name of names) {
+    let warned = false;
+    for (;;) {
+      try {
+        await bus.jsm.streams.info(name);
+        break;
+      } catch (err) {
+        if (!isNotFound(err) && !(err instanceof Error && /stream not found/i.test(err.message))) throw err;
+        if (Date.now() > deadline) throw new Error(`stream ${name} does not exist after ${timeoutMs} ms: start the orchestrator (it creates Baton's streams) or run ensureTopology as an admin`);
+        if (!warned) logger?.warn({ stream: name }, 'waiting for the orchestrator to create a stream');
+        warned = true;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+}
+
+/** The streams each kind of service uses, for awaitTopology. */
+export const topologyNeeds = {
+  agent: [streams.tasks, `KV_${buckets.ledger}`, `OBJ_${buckets.artifacts}`, `KV_${buckets.modelBudgets}`],
+  gateway: [streams.events, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`],
+  console: [streams.audit, streams.notices, streams.deadLetters, `KV_${buckets.trust}`],
+} as const;
 
 /** Earned trust per gate type; updated with compare-and-set so two workers never lose a count. */
 export async function openTrust(bus: Bus): Promise<KV> {

@@ -1,8 +1,10 @@
-export { connectBus, ensureTopology, openLedger, openTrust, isNotFound, isRevisionConflict, DEDUPLICATION_WINDOW_MS, type Bus, type BusOptions } from './connection.js';
+export { connectBus, ensureTopology, awaitTopology, topologyNeeds, openLedger, openTrust, isNotFound, isRevisionConflict, DEDUPLICATION_WINDOW_MS, type Bus, type BusOptions, type TopologyOptions } from './connection.js';
 export { publishJson, type PublishOptions } from './publish.js';
 export { readStream, type StoredMessage } from './read.js';
-export { deadLetter, describeIssues, describeJsonError, headersOf } from './dead-letter.js';
+export { deadLetter, describeIssues, describeJsonError, headersOf, scrubPayload, scrubHeaders, REDACTED } from './dead-letter.js';
 export { startConsumer, ensureConsumer, PoisonMessageError, DEFAULT_MAX_DELIVER, type ConsumerOptions, type Delivery, type RunningConsumer } from './consume.js';
-export { ADVISORY_STREAM, MaxDeliveriesAdvisory, watcherName } from './advisories.js';
+export { ADVISORY_STREAM, MaxDeliveriesAdvisory, watcherName, startTaskMaxDeliveriesWatcher } from './advisories.js';
+export { permissionsOf, natsAuthorizationConfig, inboxPrefixOf, agentIdentity, simulatorBucket, TASKS_WATCHER, type Identity, type Permissions, type AuthorizedUser } from './permissions.js';
+export { sealTask, sealMatches, type SealedFields } from './seal.js';
 export type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';

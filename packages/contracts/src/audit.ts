@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const auditKinds = {
   /** An agent asked for a tool outside its allow-list; the call was not made. */
   toolRefused: 'tool.refused',
+  /** An agent called a tool on its allow-list: recorded before the call is made. */
+  toolCalled: 'tool.called',
   /** A workflow moved from one named state to another. */
   transition: 'workflow.transition',
   /** A gate opened, was escalated to the next tier, or was decided (by a person, by earned

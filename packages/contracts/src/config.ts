@@ -1,5 +1,6 @@
 // Service configuration: a zod schema parsed once at start from the environment. A bad value
 // stops the service with a message naming the variable.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -10,7 +11,12 @@ export class ConfigError extends Error {
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}=${JSON.stringify(env[String(i.path[0])] ?? null)}: ${i.message}`);
+  const fields = parsed.error.issues.map((i) => {
+    const name = String(i.path[0]);
+    // A secret's value is never echoed, even when it is wrong.
+    const shown = SECRET_NAME.test(name) && env[name] !== undefined ? '(redacted)' : (env[name] ?? null);
+    return `${i.path.map(String).join('.') || '(root)'}=${JSON.stringify(shown)}: ${i.message}`;
+  });
   throw new ConfigError(`invalid configuration: ${fields.join('; ')}`);
 }
 
@@ -23,6 +29,58 @@ export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S
     process.exit(78);
   }
 }
+
+/** Variables whose values are secrets: never shown in a configuration error. */
+const SECRET_NAME = /(_SEED|_SECRET|_PASSWORD|_TOKEN|_KEY)$/;
+
+const NKEY_USER_SEED = /^SU[A-Z2-7]{56}$/;
+
+/** Reads a secret from a file named by a variable: its trimmed content, checked by `pattern`. */
+function secretFile(what: string, pattern: RegExp) {
+  return z
+    .string()
+    .optional()
+    .transform((path, ctx) => {
+      if (!path) return undefined;
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8').trim();
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+        return z.NEVER;
+      }
+      if (!pattern.test(text)) {
+        ctx.addIssue({ code: 'custom', message: `does not hold ${what}` });
+        return z.NEVER;
+      }
+      return text;
+    });
+}
+
+/** How a service proves its NATS identity: an nkey user seed, from the environment or a file
+ *  (the local stack writes one per service, see README "Security"). Neither: an anonymous
+ *  connection, which only a server with authorization off (BATON_NATS_AUTH=off) accepts. */
+export const NatsAuthConfig = z.object({
+  BATON_NATS_NKEY_SEED: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || NKEY_USER_SEED.test(v), 'must be a NATS user nkey seed (SU followed by 56 base32 characters)'),
+  BATON_NATS_NKEY_SEED_FILE: secretFile('a NATS user nkey seed (SU...)', NKEY_USER_SEED),
+});
+
+/** The seed NatsAuthConfig found, if any (the variable beats the file). */
+export function natsSeedOf(config: z.output<typeof NatsAuthConfig>): string | undefined {
+  return config.BATON_NATS_NKEY_SEED ?? config.BATON_NATS_NKEY_SEED_FILE;
+}
+
+/** Retention of the dead-letter stream (whoever creates the topology applies it). */
+export const DeadLetterRetentionConfig = z.object({
+  /** A dead letter older than this is removed (30 days). */
+  BATON_DLQ_MAX_AGE_MS: z.coerce.number().int().positive().default(30 * 24 * 3600_000),
+  /** The stream keeps at most this many bytes, dropping the oldest first (1 GiB). */
+  BATON_DLQ_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+});
 
 const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().positive();
@@ -48,7 +106,7 @@ export const BaseServiceConfig = z.object({
   /** Port of this process's Prometheus endpoint (GET /metrics); 0 turns it off. */
   BATON_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   BATON_METRICS_HOST: z.string().default('127.0.0.1'),
-});
+}).extend(NatsAuthConfig.shape);
 
 export const TemporalClientConfig = z.object({
   BATON_TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7322'),
@@ -63,4 +121,4 @@ export const AgentRuntimeConfig = BaseServiceConfig.extend({
   BATON_BREAKER_COOLDOWN_MS: durationMs.default(10_000),
 });
 
-export const configFields = { port, durationMs };
+export const configFields = { port, durationMs, secretFile };

@@ -18,6 +18,8 @@ export const AgentTask = z.object({
   /** The contract version the workflow expects (absent: 1, as before versions existed). */
   contractVersion: z.number().int().positive().optional(),
   input: z.unknown(),
+  /** Binds the task to its agent (HMAC by the orchestrator); the agent returns it in its result. */
+  seal: z.string().min(1).optional(),
 });
 export type AgentTask = z.infer<typeof AgentTask>;
 
@@ -42,6 +44,8 @@ const resultBase = {
   finishedAt: z.iso.datetime({ offset: true }),
   /** The contract version the agent answered (the task's; absent: 1). */
   contractVersion: z.number().int().positive().optional(),
+  /** The task's seal, copied: the bridge refuses a result without the seal of its task and agent. */
+  seal: z.string().min(1).optional(),
 };
 
 export const AgentResult = z.discriminatedUnion('status', [

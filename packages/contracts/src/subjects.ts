@@ -49,6 +49,8 @@ export const buckets = {
   eventClaims: 'baton_event_claims',
   /** Corrections people made to agents' readings at gates, by id; revoked ones stay, marked. */
   corrections: 'baton_corrections',
+  /** Model calls and tokens each agent used per period, against its budget (keys `<agent>.<period start>`). */
+  modelBudgets: 'baton_model_budgets',
 } as const;
 
 export const taskQueues = {

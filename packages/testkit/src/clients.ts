@@ -6,6 +6,7 @@ import { connectBus, ensureTopology, readStream, type Bus } from '@baton/bus';
 import { streams, type DeadLetter } from '@baton/contracts';
 import type { ReservationRequested } from '@baton/workflow-reservation';
 import { stackEnv } from './env.js';
+import { adminSeed, natsAuthEnabled } from './identities.js';
 
 export async function temporalClient(): Promise<Client & { close(): Promise<void> }> {
   const env = stackEnv();
@@ -14,8 +15,9 @@ export async function temporalClient(): Promise<Client & { close(): Promise<void
   return Object.assign(client, { close: () => connection.close() });
 }
 
+/** A connection as the admin identity (everything allowed), with Baton's topology ensured. */
 export async function testBus(name = 'testkit'): Promise<Bus> {
-  const bus = await connectBus({ servers: stackEnv().BATON_NATS_URL, replicas: stackEnv().BATON_NATS_REPLICAS, name });
+  const bus = await connectBus({ servers: stackEnv().BATON_NATS_URL, replicas: stackEnv().BATON_NATS_REPLICAS, name, ...(natsAuthEnabled() ? { nkeySeed: adminSeed() } : {}) });
   await ensureTopology(bus);
   return bus;
 }

@@ -12,6 +12,7 @@ const StackEnv = z.object({
   BATON_STATE_DIR: z.string().optional(),
   BATON_NATS_URL: z.string().default('nats://127.0.0.1:4322'),
   BATON_NATS_REPLICAS: z.coerce.number().int().min(1).default(1),
+  BATON_NATS_MONITOR_PORT: z.coerce.number().int().default(8322),
   BATON_TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7322'),
   BATON_TEMPORAL_NAMESPACE: z.string().default('default'),
   BATON_TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8333'),

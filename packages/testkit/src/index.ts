@@ -6,3 +6,4 @@ export { temporalClient, testBus, reservationEvent, postEvent, deadLetters, getJ
 export { startSimulatedModelApi, lastUserText, type SimulatedModelApi, type ModelScript, type ModelReply, type ChatRequest } from './model-api.js';
 export { parsePrometheus, sumOf, scrape, type Sample } from '@baton/telemetry';
 export { consoleUsers, consoleUsersEnv } from './console-users.js';
+export { identityOf, identityEnv, seedFileOf, sealKeyFile, natsAuthFile, natsAuthEnabled, writeNatsIdentities, ensureNatsIdentities, adminSeed, ADMIN_IDENTITY } from './identities.js';

@@ -53,7 +53,17 @@ export class NodeProcess {
     this.child = child;
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
-    await new Promise<void>((resolve, reject) => {
+    // A process that never got ready is not left behind (it would keep the test process alive).
+    await this.untilReady(child, name, readyTimeoutMs).catch((err: unknown) => {
+      child.kill('SIGKILL');
+      this.child = undefined;
+      throw err;
+    });
+    return this;
+  }
+
+  private untilReady(child: ResultPromise, name: string, readyTimeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       let tail = '';
       const timer = setTimeout(() => reject(new WaitTimeoutError(`${name} did not log "ready" within ${readyTimeoutMs} ms (see ${this.logFile})`)), readyTimeoutMs);
       const onData = (chunk: Buffer) => {
@@ -71,7 +81,6 @@ export class NodeProcess {
         reject(new Error(`${name} exited during start (code ${result.exitCode}, signal ${result.signal}); see ${this.logFile}`));
       });
     });
-    return this;
   }
 
   /** SIGKILL: the process gets no chance to ack, flush or say goodbye. */

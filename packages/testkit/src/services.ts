@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
+import { ensureNatsIdentities, identityEnv } from './identities.js';
+import { testBus } from './clients.js';
 
 export type ServiceName = string;
 
@@ -77,7 +79,7 @@ export class ServiceProcess extends NodeProcess {
       name,
       ...serviceEntry(name),
       logDir: join(stackEnv().stateDir, 'logs', 'services'),
-      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
+      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...identityEnv(name), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     });
   }
@@ -93,11 +95,17 @@ export class ServiceSet {
 
   static async start(names: readonly ServiceName[] = allServices(), options: ServiceOptions = {}): Promise<ServiceSet> {
     const set = new ServiceSet();
+    // Every service has its NATS identity, and Baton's streams exist before anyone waits for them.
+    await ensureNatsIdentities(names);
+    await (await testBus('testkit-topology')).close();
     // The simulators come first: agents call them; the others start side by side.
     const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
     try {
       for (const group of [sims, rest]) {
-        await Promise.all(group.map(async (name) => set.byName.set(name, await new ServiceProcess(name, options).start())));
+        // Every start settles before a failure is reported, so none is left running unowned.
+        const started = await Promise.allSettled(group.map(async (name) => set.byName.set(name, await new ServiceProcess(name, options).start())));
+        const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } catch (err) {
       await set.stop();

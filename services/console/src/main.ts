@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
-import { connectBus, ensureTopology } from '@baton/bus';
+import { awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit';
 import { createConsoleServer } from './web/server.js';
@@ -54,7 +54,8 @@ const config = loadConfigOrExit(
 const telemetry = startTelemetry({ serviceName: 'console', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('console', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'console' });
-await ensureTopology(bus);
+// Its identity may not create streams: the orchestrator does.
+await awaitTopology(bus, topologyNeeds.console, 60_000, logger);
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
 

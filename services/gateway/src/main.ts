@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
-import { connectBus, ensureTopology } from '@baton/bus';
+import { awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalClientInterceptors } from '@baton/telemetry';
 import { Registry } from '@baton/workflow-kit';
 import { EventClaims } from './event-claims.js';
@@ -23,7 +23,8 @@ const registry = await Registry.loadOrExit('gateway', config.BATON_WORKFLOWS_DIR
 const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'gateway' });
-await ensureTopology(bus);
+// Its identity may not create streams: the orchestrator does.
+await awaitTopology(bus, topologyNeeds.gateway, 60_000, logger);
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors() });
 

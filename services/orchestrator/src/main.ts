@@ -3,8 +3,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, taskQueues } from '@baton/contracts';
-import { connectBus, ensureTopology } from '@baton/bus';
+import { BaseServiceConfig, DeadLetterRetentionConfig, TemporalClientConfig, configFields, loadConfigOrExit, taskQueues } from '@baton/contracts';
+import { connectBus, ensureTopology, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
@@ -14,7 +14,11 @@ import { ensureSchedules } from './schedules.js';
 
 const config = loadConfigOrExit(
   'orchestrator',
-  BaseServiceConfig.merge(TemporalClientConfig).extend({
+  BaseServiceConfig.merge(TemporalClientConfig).merge(DeadLetterRetentionConfig).extend({
+    /** Seals every task to its agent; the result bridge refuses a result without its task's seal.
+     *  At least 32 characters, the same for every orchestrator replica (or the file holding it). */
+    BATON_TASK_SEAL_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    BATON_TASK_SEAL_KEY_FILE: configFields.secretFile('a task seal key of at least 32 characters', /^\S{32,}$/),
     BATON_BRIDGE_ACK_WAIT_MS: configFields.durationMs.default(15_000),
     BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
     /** Consecutive clean approvals after which a gate type whose policy allows it auto-approves. */
@@ -25,8 +29,9 @@ const config = loadConfigOrExit(
      *  version of a workflow in the in-flight upgrade test). Each module must exist and export
      *  the type's workflow function. */
     BATON_WORKFLOW_MODULES: workflowModules,
-  }),
+  }).refine((c) => c.BATON_TASK_SEAL_KEY || c.BATON_TASK_SEAL_KEY_FILE, { path: ['BATON_TASK_SEAL_KEY_FILE'], message: 'a task seal key is required (BATON_TASK_SEAL_KEY or BATON_TASK_SEAL_KEY_FILE; the local stack writes one)' }),
 );
+const sealKey = (config.BATON_TASK_SEAL_KEY ?? config.BATON_TASK_SEAL_KEY_FILE)!;
 // Every registered workflow runs here; their agents' contracts check every result.
 const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOWS_DIR);
 const unknownType = Object.keys(config.BATON_WORKFLOW_MODULES).find((type) => !registry.workflow(type));
@@ -38,7 +43,9 @@ const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: co
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'orchestrator' });
-await ensureTopology(bus);
+// The orchestrator's identity may create and update Baton's streams and buckets; the others wait for them.
+await ensureTopology(bus, { deadLetters: { maxAgeMs: config.BATON_DLQ_MAX_AGE_MS, maxBytes: config.BATON_DLQ_MAX_BYTES } });
+const taskWatcher = await startTaskMaxDeliveriesWatcher(bus, logger, (o) => startConsumer(bus, o));
 
 const tracing = temporalWorkerTracing(telemetry);
 const workerConnection = await NativeConnection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
@@ -47,7 +54,7 @@ const worker = await Worker.create({
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
   workflowsPath: registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES),
-  activities: { ...createHandoffActivities({ bus, logger, agents: registry.agents }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
+  activities: { ...createHandoffActivities({ bus, logger, agents: registry.agents, sealKey }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
 });
@@ -62,6 +69,7 @@ const bridge = await startResultBridge({
   tracer: telemetry.tracer,
   ackWaitMs: config.BATON_BRIDGE_ACK_WAIT_MS,
   concurrency: config.BATON_BRIDGE_CONCURRENCY,
+  sealKey,
 });
 
 observeWorkflows(telemetry.meter, client, logger, registry.types);
@@ -69,6 +77,7 @@ await ensureSchedules(client, registry, logger);
 
 onShutdown(logger, [
   () => bridge.stop(),
+  () => taskWatcher.stop(),
   // The SDK's runtime already begins draining on SIGINT/SIGTERM; shut down only if it has not.
   async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -11,6 +11,7 @@ import { inSpan, type Logger } from '@baton/telemetry';
 import { AgentError, ExternalSystemError } from '../errors.js';
 import type { ModelConfig } from './config.js';
 import { createProvider, type ModelProvider } from './providers.js';
+import { ModelBudgetExceededError, type ModelBudget } from './budget.js';
 
 // The AI SDK prints its warnings to the console; Baton's logs are JSON lines, so the warnings go
 // on the call's span instead (e.g. "responseFormat not supported": the schema is in the prompt).
@@ -41,6 +42,8 @@ export interface ModelBindings {
   /** The attempt's deadline: when it aborts, the chain stops instead of falling back. */
   signal: AbortSignal;
   breaker?: BreakerRun;
+  /** The agent's model budget: each call is counted, and none is made past it. */
+  budget?: ModelBudget;
 }
 
 export interface ModelChainOptions {
@@ -89,8 +92,9 @@ export class ModelChain {
           span.setAttribute('baton.model.served_by', provider.name);
           return value;
         } catch (err) {
-          // The attempt's deadline passed: falling back would only run past it.
-          if (bindings.signal.aborted) throw err;
+          // The attempt's deadline passed: falling back would only run past it. The budget is
+          // the agent's, not the provider's: no other provider, and no rules, hide it.
+          if (bindings.signal.aborted || err instanceof ModelBudgetExceededError) throw err;
           lastInvalid = err instanceof InvalidModelOutputError;
           const reason = err instanceof InvalidModelOutputError ? err.message : `${provider.name}: ${(err as Error).message}`;
           failures.push(reason);
@@ -146,6 +150,7 @@ export class ModelChain {
       'baton.model.repair': repair,
     };
     return inSpan(this.tracer, `chat ${provider.model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      await bindings.budget?.reserve();
       const started = performance.now();
       const system_ = `model:${provider.name}`;
       const run = async () => {
@@ -166,6 +171,7 @@ export class ModelChain {
       };
       try {
         const result = await (bindings.breaker ? bindings.breaker(system_, run) : run());
+        await spend(bindings, result.usage);
         record(span, started, result.usage, result.response.modelId, 'ok');
         for (const warning of result.warnings ?? []) span.addEvent('model warning', { 'baton.model.warning': JSON.stringify(warning).slice(0, 300) });
         return { ok: true as const, value: result.output as z.output<S> };
@@ -176,6 +182,7 @@ export class ModelChain {
         }
         const text = err.text ?? '';
         // Local models often wrap the JSON in a code fence or a sentence: read it out if it is there.
+        await spend(bindings, err.usage);
         const salvaged = salvage(request.schema, text);
         record(span, started, err.usage, err.response?.modelId, salvaged.success ? 'ok' : 'invalid-output');
         if (salvaged.success) return { ok: true as const, value: salvaged.data as z.output<S> };
@@ -183,6 +190,10 @@ export class ModelChain {
       }
     });
   }
+}
+
+async function spend(bindings: ModelBindings, usage: LanguageModelUsage | undefined): Promise<void> {
+  await bindings.budget?.spend((usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0));
 }
 
 function record(span: Span, started: number, usage: LanguageModelUsage | undefined, responseModel: string | undefined, outcome: string): void {

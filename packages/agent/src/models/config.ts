@@ -8,6 +8,7 @@
 //   BATON_MODEL_CLAUDE_API_KEY=sk-ant-...
 import { z } from 'zod';
 import { configFields, loadConfig } from '@baton/contracts';
+import type { BudgetLimits } from './budget.js';
 
 export const ProviderKind = z.enum(['openai-compatible', 'anthropic']);
 export type ProviderKind = z.infer<typeof ProviderKind>;
@@ -30,6 +31,8 @@ export interface ModelConfig {
   timeoutMs: number;
   /** Retries of one provider on a transient API error before the chain moves on. */
   maxRetries: number;
+  /** The agent's model budget per period (models/budget.ts); undefined: none. */
+  budget?: BudgetLimits;
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,30}$/;
@@ -44,6 +47,11 @@ const ChainConfig = z.object({
     .refine((names) => new Set(names).size === names.length, 'names must not repeat'),
   BATON_MODEL_TIMEOUT_MS: configFields.durationMs.default(30_000),
   BATON_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  /** Model calls this agent may make per period (all replicas together); unset: no limit. */
+  BATON_MODEL_BUDGET_CALLS: z.coerce.number().int().min(0).optional(),
+  /** Input + output tokens per period; unset: no limit. */
+  BATON_MODEL_BUDGET_TOKENS: z.coerce.number().int().min(0).optional(),
+  BATON_MODEL_BUDGET_PERIOD_MS: configFields.durationMs.default(3_600_000),
 });
 
 /** The env variable of one provider setting: BATON_MODEL_<NAME>_<FIELD>. */
@@ -71,5 +79,13 @@ export function loadModelConfig(env: Record<string, string | undefined> = proces
       structuredOutputs: parsed[v('STRUCTURED_OUTPUTS')] as boolean,
     };
   });
-  return { providers, timeoutMs: chain.BATON_MODEL_TIMEOUT_MS, maxRetries: chain.BATON_MODEL_MAX_RETRIES };
+  const budgeted = chain.BATON_MODEL_BUDGET_CALLS !== undefined || chain.BATON_MODEL_BUDGET_TOKENS !== undefined;
+  const budget: BudgetLimits | undefined = budgeted
+    ? {
+        ...(chain.BATON_MODEL_BUDGET_CALLS !== undefined ? { calls: chain.BATON_MODEL_BUDGET_CALLS } : {}),
+        ...(chain.BATON_MODEL_BUDGET_TOKENS !== undefined ? { tokens: chain.BATON_MODEL_BUDGET_TOKENS } : {}),
+        periodMs: chain.BATON_MODEL_BUDGET_PERIOD_MS,
+      }
+    : undefined;
+  return { providers, timeoutMs: chain.BATON_MODEL_TIMEOUT_MS, maxRetries: chain.BATON_MODEL_MAX_RETRIES, ...(budget ? { budget } : {}) };
 }

@@ -1,6 +1,7 @@
 // Tools over MCP, behind the agent's allow-list. A handler reaches tools only through this
 // gateway: a call outside the list is refused before any server is contacted, recorded on the
-// audit stream, and fails the step (not retryable: no retry makes a forbidden call allowed).
+// audit stream, and fails the step (not retryable: no retry makes a forbidden call allowed). An
+// allowed call is recorded there too (tool.called), before it is made: no call goes unaudited.
 // Every call, refused or made, is a span; the MCP request carries the trace context onward.
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
@@ -82,10 +83,11 @@ export class ToolGateway {
     };
     return inSpan(this.tracer, `tools/call ${tool}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       if (!allowed) {
-        await this.auditRefusal(tool, args, bindings);
+        await this.audit(auditKinds.toolRefused, tool, args, bindings, `not in the allow-list of agent ${this.options.agent}`);
         bindings.logger.warn({ tool }, 'tool call refused: not in the allow-list');
         throw new ToolNotAllowedError(this.options.agent, tool);
       }
+      await this.audit(auditKinds.toolCalled, tool, args, bindings, `in the allow-list of agent ${this.options.agent}`);
       const system = `mcp:${server}`;
       const run = async () => {
         const client = await this.client(server);
@@ -159,25 +161,27 @@ export class ToolGateway {
     return client;
   }
 
-  /** The refusal is recorded before the step fails; if it cannot be recorded, the step fails retryably. */
-  private async auditRefusal(tool: string, args: Record<string, unknown>, bindings: ToolBindings): Promise<void> {
+  /** A call (or its refusal) is recorded before anything else happens; if it cannot be recorded,
+   *  the step fails retryably and the call is not made. Argument names only, never values. */
+  private async audit(kind: typeof auditKinds.toolRefused | typeof auditKinds.toolCalled, tool: string, args: Record<string, unknown>, bindings: ToolBindings, reason: string): Promise<void> {
     const traceId = currentTraceId();
     const record: AuditRecord = {
       id: randomUUID(),
-      kind: auditKinds.toolRefused,
+      kind,
       at: new Date().toISOString(),
       actor: `agent-${this.options.agent}`,
       subject: tool,
-      reason: `not in the allow-list of agent ${this.options.agent}`,
+      reason,
       ...(bindings.workflowId ? { workflowId: bindings.workflowId } : {}),
       ...(bindings.stepId ? { stepId: bindings.stepId } : {}),
       ...(traceId ? { traceId } : {}),
       detail: { allowed: [...this.allow], argumentNames: Object.keys(args) },
     };
     try {
-      await publishJson(this.options.bus.js, subjects.audit(auditKinds.toolRefused), record, { msgID: `audit:${record.id}` });
+      await publishJson(this.options.bus.js, subjects.audit(kind), record, { msgID: `audit:${record.id}` });
     } catch (err) {
-      throw new AgentError('AUDIT_UNAVAILABLE', `refused ${tool} but could not record it: ${(err as Error).message}`, true);
+      const what = kind === auditKinds.toolRefused ? `refused ${tool} but could not record it` : `did not call ${tool}: the call could not be recorded`;
+      throw new AgentError('AUDIT_UNAVAILABLE', `${what}: ${(err as Error).message}`, true);
     }
   }
 }

@@ -3,7 +3,7 @@
 // agent's result arrives; Temporal's timeouts and retries govern the agent like a local activity.
 import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { contractVersionOf, subjects, type AgentContract, type AgentTask, type TaskKind } from '@baton/contracts';
-import { publishJson, type Bus } from '@baton/bus';
+import { publishJson, sealTask, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 
 export interface CallAgentRequest {
@@ -24,7 +24,13 @@ export interface HandoffActivities {
 
 /** `agents`: the registered contracts; each task carries the version of its agent's contract
  *  that this orchestrator's workflow code expects (without it, 1). */
-export function createHandoffActivities(deps: { bus: Bus; logger: Logger; agents?: ReadonlyMap<string, AgentContract> }): HandoffActivities {
+export function createHandoffActivities(deps: {
+  bus: Bus;
+  logger: Logger;
+  agents?: ReadonlyMap<string, AgentContract>;
+  /** Seals every task to its agent (see @baton/bus seal.ts); the result bridge checks it with the same key. */
+  sealKey?: string;
+}): HandoffActivities {
   return {
     async callAgent(request) {
       const { info } = Context.current();
@@ -44,6 +50,7 @@ export function createHandoffActivities(deps: { bus: Bus; logger: Logger; agents
         contractVersion: contractVersionOf(deps.agents?.get(request.agent) ?? {}),
         input: request.input,
       };
+      if (deps.sealKey) task.seal = sealTask(deps.sealKey, task);
       await publishJson(deps.bus.js, subjects.task(request.agent), task, { msgID: `task:${task.taskId}` });
       deps.logger.info({ workflowId, stepId: request.stepId, agent: request.agent, attempt: info.attempt }, 'task published');
       throw new CompleteAsyncError();

@@ -1,0 +1,73 @@
+// The pure parts of NATS least privilege: what each identity may do, the server's authorization
+// block, task seals, and what dead letters and configuration errors never keep or show.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { nkeys } from '@nats-io/transport-node';
+import { BaseServiceConfig, ConfigError, loadConfig } from '@baton/contracts';
+import { inboxPrefixOf, natsAuthorizationConfig, permissionsOf } from '../src/permissions.js';
+import { sealMatches, sealTask } from '../src/seal.js';
+import { REDACTED, scrubHeaders, scrubPayload } from '../src/dead-letter.js';
+
+describe('identities and permissions', () => {
+  const agent = permissionsOf({ kind: 'agent', name: 'agent-safety', agent: 'safety' });
+
+  it('gives an agent its own task consumer, result and dead-letter subjects, ledger keys and inbox, and nothing of another agent', () => {
+    for (const subject of ['baton.result.safety', 'baton.dlq.safety', '$JS.API.CONSUMER.MSG.NEXT.BATON_TASKS.agent-safety', '$JS.ACK.BATON_TASKS.agent-safety.>', '$KV.baton_ledger.safety.>']) {
+      assert.ok(agent.publish.includes(subject), subject);
+    }
+    assert.ok(agent.publish.includes('$JS.API.CONSUMER.CREATE.BATON_TASKS.agent-safety.baton.task.safety'), 'its consumer only with its own subject as the filter');
+    assert.deepEqual(agent.subscribe, [`${inboxPrefixOf('agent-safety')}.>`]);
+    const everything = [...agent.publish, ...agent.subscribe];
+    for (const forbidden of ['baton.events', 'baton.task.', 'baton.notices', 'baton.result.>', '$KV.baton_trust', '$JS.API.STREAM.MSG.GET.BATON_TASKS', '$JS.API.STREAM.CREATE', '$JS.API.STREAM.DELETE', '_INBOX.>']) {
+      assert.ok(!everything.some((s) => s.startsWith(forbidden)), `an agent may not ${forbidden}`);
+    }
+  });
+
+  it('lets only the orchestrator and the admin create streams, and only the gateway and the console publish events', () => {
+    const kinds = ['gateway', 'orchestrator', 'console'] as const;
+    const of = Object.fromEntries(kinds.map((k) => [k, permissionsOf({ kind: k, name: k })]));
+    assert.ok(of.orchestrator!.publish.some((s) => s.startsWith('$JS.API.STREAM.CREATE.')));
+    assert.ok(!of.gateway!.publish.some((s) => s.startsWith('$JS.API.STREAM.CREATE.')) && !of.console!.publish.some((s) => s.startsWith('$JS.API.STREAM.CREATE.')));
+    assert.ok(of.gateway!.publish.includes('baton.events.>') && of.console!.publish.includes('baton.events.>'));
+    assert.ok(!of.orchestrator!.publish.includes('baton.events.>'));
+    assert.ok(!of.console!.publish.some((s) => s.startsWith('$KV.baton_trust')), 'the console reads trust, never writes it');
+    assert.deepEqual(permissionsOf({ kind: 'admin', name: 'admin' }), { publish: ['>'], subscribe: ['>'] });
+  });
+
+  it('renders an authorization block of public keys only', () => {
+    const user = nkeys.createUser();
+    const text = natsAuthorizationConfig([{ identity: { kind: 'agent', name: 'agent-safety', agent: 'safety' }, nkey: user.getPublicKey() }]);
+    assert.match(text, new RegExp(`nkey: "${user.getPublicKey()}"`));
+    assert.ok(!text.includes(new TextDecoder().decode(user.getSeed())), 'no seed in the server config');
+    assert.match(text, /subscribe: \{ allow: \["_INBOX\.agent-safety\.>"\] \}/);
+  });
+});
+
+describe('task seals', () => {
+  const key = 'k'.repeat(32);
+  const task = { agent: 'safety', kind: 'run', taskId: 'wf/run/safety/1', taskToken: 'dG9rZW4=' };
+  it('match only the agent, kind, task and token they were made for, under the same key', () => {
+    const seal = sealTask(key, task);
+    assert.ok(sealMatches(key, task, seal));
+    for (const other of [{ ...task, agent: 'intake' }, { ...task, kind: 'compensate' }, { ...task, taskId: 'wf/run/safety/2' }, { ...task, taskToken: 'b3RoZXI=' }]) assert.ok(!sealMatches(key, other, seal));
+    assert.ok(!sealMatches('x'.repeat(32), task, seal));
+    assert.ok(!sealMatches(key, task, undefined));
+  });
+});
+
+describe('what dead letters and configuration errors never keep', () => {
+  it('redacts task tokens, seals, credentials and Authorization headers, and keeps everything else as it came', () => {
+    const payload = JSON.stringify({ taskToken: 'secret-token', seal: 's', input: { text: 'a table', headers: { authorization: 'Bearer b' } } });
+    const scrubbed = JSON.parse(scrubPayload(payload)) as Record<string, unknown>;
+    assert.deepEqual(scrubbed, { taskToken: REDACTED, seal: REDACTED, input: { text: 'a table', headers: { authorization: REDACTED } } });
+    assert.equal(scrubPayload('{ "a": 1 }'), '{ "a": 1 }', 'nothing to redact: the text unchanged');
+    assert.equal(scrubPayload('not json, "taskToken": "abc"'), `not json, "taskToken": "${REDACTED}"`);
+    assert.deepEqual(scrubHeaders({ Authorization: 'Bearer x', Cookie: 'sid=1', traceparent: 't' }), { Authorization: REDACTED, Cookie: REDACTED, traceparent: 't' });
+  });
+
+  it('names a bad nkey seed without showing it', () => {
+    const bad = 'SUnot-a-real-seed-but-a-secret';
+    assert.throws(() => loadConfig(BaseServiceConfig, { BATON_NATS_NKEY_SEED: bad }), (err) => err instanceof ConfigError && /BATON_NATS_NKEY_SEED="\(redacted\)"/.test(err.message) && !err.message.includes(bad));
+    assert.throws(() => loadConfig(BaseServiceConfig, { BATON_NATS_NKEY_SEED_FILE: '/nonexistent/seed.nk' }), /BATON_NATS_NKEY_SEED_FILE=.*cannot be read \(ENOENT\)/);
+  });
+});
