@@ -95,3 +95,8 @@ export BATON_MESSAGING_URL="http://$BATON_HOST:$BATON_MESSAGING_PORT"
 export BATON_PAYMENT_URL="http://$BATON_HOST:$BATON_PAYMENT_PORT"
 export BATON_GATEWAY_URL="http://$BATON_HOST:$BATON_GATEWAY_PORT"
 export BATON_CONSOLE_URL="http://$BATON_HOST:$BATON_CONSOLE_PORT"
+# Temporal payload encryption: the keys (BATON_PAYLOAD_KEYS, or this file, which infra/stack.sh
+# writes on first start) and the console's codec endpoint the Temporal UI decodes through.
+: "${BATON_PAYLOAD_KEY_FILE:=$BATON_STATE_DIR/payload-keys.json}"
+: "${BATON_TEMPORAL_CODEC_ENDPOINT:=$BATON_CONSOLE_URL/codec}"
+export BATON_PAYLOAD_KEY_FILE BATON_TEMPORAL_CODEC_ENDPOINT

@@ -47,6 +47,11 @@ export const buckets = {
   /** Every idempotency key that started a workflow, with the digest of its content; kept after
    *  Temporal forgets the workflow, so a replayed event never starts a second run. */
   eventClaims: 'baton_event_claims',
+  /** Who may post to the webhook: per source its signing secrets, rate limit, allowed event
+   *  types and whether it is revoked; the gateway watches it, so a change applies at once. */
+  webhookSources: 'baton_webhook_sources',
+  /** The console's sessions (signed-in people), shared by every console replica. */
+  consoleSessions: 'baton_console_sessions',
 } as const;
 
 export const taskQueues = {

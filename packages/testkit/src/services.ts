@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
+import { payloadKeyEnv } from './clients.js';
+import { ensureLocalWebhookSource, stateSecret } from './webhook.js';
 
 export type ServiceName = string;
 
@@ -57,6 +59,8 @@ function consoleEnv(): Record<string, string> {
     BATON_METRICS_TARGETS: targets.join(','),
     BATON_TRACE_UI_URL: env.BATON_JAEGER_QUERY_URL,
     ...(process.env.BATON_CONSOLE_USERS ? {} : { BATON_CONSOLE_USERS: consoleUsersEnv() }),
+    // One secret per state folder: a restarted console, or a second replica, reads the same sessions.
+    ...(process.env.BATON_CONSOLE_SESSION_SECRET ? {} : { BATON_CONSOLE_SESSION_SECRET: stateSecret('console-session-secret') }),
   };
 }
 
@@ -76,7 +80,7 @@ export class ServiceProcess extends NodeProcess {
       name,
       ...serviceEntry(name),
       logDir: join(stackEnv().stateDir, 'logs', 'services'),
-      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
+      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     });
   }
@@ -92,6 +96,8 @@ export class ServiceSet {
 
   static async start(names: readonly ServiceName[] = allServices(), options: ServiceOptions = {}): Promise<ServiceSet> {
     const set = new ServiceSet();
+    // The webhook's publisher is known before the gateway starts (postEvent would register it too).
+    if (names.includes('gateway')) await ensureLocalWebhookSource();
     // The simulators come first: agents call them; the others start side by side.
     const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
     try {

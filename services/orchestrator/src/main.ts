@@ -9,6 +9,7 @@ import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from 
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { startResultBridge } from './result-bridge.js';
+import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
   'orchestrator',
@@ -21,6 +22,7 @@ const config = loadConfigOrExit(
     BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
   }),
 );
+const dataConverter = temporalDataConverterOrExit('orchestrator');
 // Every registered workflow runs here; their agents' contracts check every result.
 const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOWS_DIR);
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
@@ -39,10 +41,11 @@ const worker = await Worker.create({
   activities: { ...createHandoffActivities({ bus, logger }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
+  dataConverter,
 });
 
 const clientConnection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
-const client = new Client({ connection: clientConnection, namespace: config.BATON_TEMPORAL_NAMESPACE });
+const client = new Client({ connection: clientConnection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 const bridge = await startResultBridge({
   bus,
   agents: registry.agents,
