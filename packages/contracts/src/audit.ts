@@ -15,6 +15,11 @@ export const auditKinds = {
   gateDecided: 'gate.decided',
   /** A gate type's auto-approval switched on (earned trust) or off (a decline or a change). */
   trustSwitched: 'trust.switched',
+  /** A person signed in to the console (or authenticated a CLI decision), was refused (wrong
+   *  password, locked out, over the attempt cap), or signed out. */
+  signedIn: 'console.signed-in',
+  signInRefused: 'console.sign-in-refused',
+  signedOut: 'console.signed-out',
 } as const;
 export type AuditKind = (typeof auditKinds)[keyof typeof auditKinds];
 
