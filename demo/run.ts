@@ -115,8 +115,8 @@ try {
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops   (operators: ${consoleUsers.operator.username} / ${consoleUsers.operator.password})`);
   line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (filter: BatonState = "Confirmed")`);
-  line(`             payloads are encrypted: to read them there, sign in to the console as an operator and switch on`);
-  line(`             "include cross-origin credentials" in the UI's codec settings`);
+  line(`             payloads are encrypted: to read them there, sign in to the console as an operator, and in the UI's`);
+  line(`             codec settings use your browser's endpoint ${env.BATON_CONSOLE_URL}/codec with cross-origin credentials`);
   line(`Traces:      ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>   (the Jaeger UI is in the docker-compose image)`);
   line('The stack keeps running for inspection; stop it with: bash infra/stack.sh stop');
   if (process.stdin.isTTY) {

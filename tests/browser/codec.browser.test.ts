@@ -9,11 +9,16 @@ import { consoleUsers, postEvent, reservationEvent, stackEnv } from '@baton/test
 import { startStack, waitForState, type Stack } from '../e2e/support.js';
 import { launchChromium, signedInPage } from './support.js';
 
-/** The Temporal UI's own switch "include cross-origin credentials" (its codec settings, kept in
- *  local storage), so the browser sends the console's session cookie to the codec endpoint. */
-async function includeCredentials(context: BrowserContext): Promise<void> {
+/** What an operator sets in the Temporal UI's codec settings (the UI keeps them in local storage):
+ *  the console's codec endpoint as their browser's setting, with "include cross-origin
+ *  credentials", so the browser sends the console's session cookie along. (The dev server's
+ *  --ui-codec-endpoint alone makes the UI call the endpoint without credentials: 401.) */
+async function codecSettings(context: BrowserContext): Promise<void> {
   const uiOrigin = new URL(stackEnv().BATON_TEMPORAL_UI_URL).origin;
-  await context.addInitScript({ content: `if (location.origin === ${JSON.stringify(uiOrigin)}) localStorage.setItem('includeCredentials', 'true');` });
+  const settings = { endpoint: JSON.stringify(`${stackEnv().BATON_CONSOLE_URL}/codec`), overrideRemoteCodecConfiguration: 'true', includeCredentials: 'true' };
+  await context.addInitScript({
+    content: `if (location.origin === ${JSON.stringify(uiOrigin)}) for (const [k, v] of Object.entries(${JSON.stringify(settings)})) localStorage.setItem(k, v);`,
+  });
 }
 
 describe('Temporal UI through the codec server (headless Chromium)', () => {
@@ -36,7 +41,7 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
     const url = `${stackEnv().BATON_TEMPORAL_UI_URL}/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
 
     const operator = await signedInPage(browser, consoleUsers.operator);
-    await includeCredentials(operator.context());
+    await codecSettings(operator.context());
     const decodes: number[] = [];
     operator.on('response', (r) => {
       if (r.url().endsWith('/codec/decode')) decodes.push(r.status());
@@ -48,7 +53,7 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
 
     // The same endpoint, asked by a host's session: 403, nothing decoded.
     const host = await signedInPage(browser, consoleUsers.host);
-    await includeCredentials(host.context());
+    await codecSettings(host.context());
     const refused = host.waitForResponse((r) => r.url().endsWith('/codec/decode'));
     await host.goto(url);
     assert.equal((await refused).status(), 403);
