@@ -178,17 +178,18 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   /** Password check behind the limits, recorded in the audit trail either way. */
   type SignInResult = { ok: true; who: SignedIn } | { ok: false; reason: string; retryAfterS?: number };
   const checkedSignIn = async (username: string, password: string, address: string, via: 'web' | 'api'): Promise<SignInResult> => {
+    const tried = (username || '(none)').slice(0, 100); // whatever was typed, bounded, for the audit trail
     const gate = await limits.before(username, address);
     if (!gate.ok) {
-      deps.logger.warn({ username, address, via }, 'sign-in refused: limited');
-      await audit(auditKinds.signInRefused, username || '(none)', gate.reason, { address, via, limited: true });
+      deps.logger.warn({ username: tried, address, via }, 'sign-in refused: limited');
+      await audit(auditKinds.signInRefused, tried, gate.reason, { address, via, limited: true });
       return { ok: false, reason: gate.reason, retryAfterS: gate.retryAfterS };
     }
     const who = await signIn(deps.auth.users, username, password);
     const lockedNow = await limits.after(username, address, Boolean(who));
     if (!who) {
-      deps.logger.warn({ username, address, via, lockedNow }, 'sign-in refused');
-      await audit(auditKinds.signInRefused, username || '(none)', lockedNow ? 'wrong password; too many in a row: locked out' : 'unknown user or wrong password', { address, via, lockedOut: lockedNow });
+      deps.logger.warn({ username: tried, address, via, lockedNow }, 'sign-in refused');
+      await audit(auditKinds.signInRefused, tried, lockedNow ? 'wrong password; too many in a row: locked out' : 'unknown user or wrong password', { address, via, lockedOut: lockedNow });
       return { ok: false, reason: 'Unknown user or wrong password' };
     }
     deps.logger.info({ username, roles: who.roles, via }, 'signed in');
