@@ -102,7 +102,15 @@ export class ServiceSet {
     const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
     try {
       for (const group of [sims, rest]) {
-        await Promise.all(group.map(async (name) => set.byName.set(name, await new ServiceProcess(name, options).start())));
+        // Registered before it is ready, so a failed start (one service missing its ready line)
+        // still stops every process of the set, instead of leaving them running.
+        await Promise.all(
+          group.map(async (name) => {
+            const service = new ServiceProcess(name, options);
+            set.byName.set(name, service);
+            await service.start();
+          }),
+        );
       }
     } catch (err) {
       await set.stop();
