@@ -54,11 +54,13 @@ try {
   // 2. The allergy request waits for a person; the manager approves it from the CLI.
   const allergy = await send('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish');
   const waiting = await waitForState(allergy.workflowId, (s) => s === 'Awaiting approval' || terminalReservationStates.has(s));
-  const cli = ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', allergy.workflowId, 'approve', '--by', 'manager-mia', '--reason', 'kitchen briefed on shellfish'];
+  const cli = ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', allergy.workflowId, 'approve', '--by', consoleUsers.manager.username, '--reason', 'kitchen briefed on shellfish'];
+  // The CLI decides as a console user: it signs in with the decision, and the role is the account's.
+  const asManager = { ...process.env, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password };
   line();
   line(`   allergy request is "${waiting.state}" (${waiting.safety?.reasons.map((r) => r.code).join(', ')}); approving:`);
-  line(`   $ pnpm baton decide ${allergy.workflowId} approve --by manager-mia --reason "kitchen briefed on shellfish"`);
-  await execa('node', cli, { cwd: repoRoot, stdio: 'inherit', timeout: 60_000 });
+  line(`   $ BATON_CONSOLE_PASSWORD=… pnpm baton decide ${allergy.workflowId} approve --by ${consoleUsers.manager.username} --reason "kitchen briefed on shellfish"`);
+  await execa('node', cli, { cwd: repoRoot, stdio: 'inherit', timeout: 60_000, env: asManager });
   const allergyDone = await waitForState(allergy.workflowId, (s) => terminalReservationStates.has(s));
   report(`allergy request: "${allergy.event.data.text}"`, {
     outcome: `${allergyDone.state} after approval by ${allergyDone.decision?.decidedBy}: table ${allergyDone.booking?.tableId}`,
@@ -72,9 +74,10 @@ try {
   const reading = { partySize: 5, date: '2026-12-23', time: '19:00', customer: { ...vague.event.data.customer, regular: false }, allergies: [], notes: vague.event.data.text };
   line();
   line(`   unreadable request is "${stuck.state}" (${stuck.gate?.gateType}: ${stuck.steps.at(-1)?.error}); a host called back and fills it in:`);
-  line(`   $ pnpm baton decide ${vague.workflowId} supply-output --by manager-mia --reason "called the guest back" --changes '{"output":{…}}'`);
-  await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', vague.workflowId, 'supply-output', '--by', 'manager-mia', '--reason', 'called the guest back', '--changes', JSON.stringify({ output: reading })], {
+  line(`   $ BATON_CONSOLE_PASSWORD=… pnpm baton decide ${vague.workflowId} supply-output --by ${consoleUsers.manager.username} --reason "called the guest back" --changes '{"output":{…}}'`);
+  await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', vague.workflowId, 'supply-output', '--by', consoleUsers.manager.username, '--reason', 'called the guest back', '--changes', JSON.stringify({ output: reading })], {
     cwd: repoRoot,
+    env: asManager,
     stdio: 'inherit',
     timeout: 60_000,
   });
@@ -118,8 +121,10 @@ try {
 
   line();
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
-  line(`Operations:  ${env.BATON_CONSOLE_URL}/ops`);
+  line(`Operations:  ${env.BATON_CONSOLE_URL}/ops   (operators: ${consoleUsers.operator.username} / ${consoleUsers.operator.password})`);
   line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (filter: BatonState = "Confirmed")`);
+  line(`             payloads are encrypted: to read them there, sign in to the console as an operator, and in the UI's`);
+  line(`             codec settings use your browser's endpoint ${env.BATON_CONSOLE_URL}/codec with cross-origin credentials`);
   line(`Traces:      ${env.BATON_ZIPKIN_URL}/zipkin/   (Zipkin; JSON from Jaeger: ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>)`);
   line('The stack keeps running for inspection; stop it with: bash infra/stack.sh stop');
   if (process.stdin.isTTY) {

@@ -138,3 +138,8 @@ export BATON_RECORDS_PORT BATON_RECORDS_URL="http://$BATON_HOST:$BATON_RECORDS_P
 export BATON_WEATHER_URL="http://$BATON_HOST:$BATON_WEATHER_PORT"
 export BATON_RATES_URL="http://$BATON_HOST:$BATON_RATES_PORT"
 export BATON_ACCOUNTING_URL="http://$BATON_HOST:$BATON_ACCOUNTING_PORT"
+# Temporal payload encryption: the keys (BATON_PAYLOAD_KEYS, or this file, which infra/stack.sh
+# writes on first start) and the console's codec endpoint the Temporal UI decodes through.
+: "${BATON_PAYLOAD_KEY_FILE:=$BATON_STATE_DIR/payload-keys.json}"
+: "${BATON_TEMPORAL_CODEC_ENDPOINT:=$BATON_CONSOLE_URL/codec}"
+export BATON_PAYLOAD_KEY_FILE BATON_TEMPORAL_CODEC_ENDPOINT

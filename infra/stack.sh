@@ -379,6 +379,18 @@ scrape_configs:
 EOF
 }
 
+# ---- Temporal payload keys -------------------------------------------------------------------
+# Every Baton client and worker encrypts Temporal payloads (packages/temporal-codec). Unless
+# BATON_PAYLOAD_KEYS is set, the profile's key file is written once, readable by its owner only.
+ensure_payload_keys() {
+  local f="$BATON_PAYLOAD_KEY_FILE"
+  [ -z "${BATON_PAYLOAD_KEYS:-}" ] || return 0
+  [ -s "$f" ] && return 0
+  mkdir -p "$(dirname "$f")"
+  (umask 077 && printf '[{"id":"%s","key":"%s"}]\n' "local-$(date +%Y%m%d%H%M%S)" "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >"$f")
+  say stack "wrote a Temporal payload key to $f"
+}
+
 # ---- launching -------------------------------------------------------------------------------
 before_launch() { # name: set-up a server needs before its process starts
   case "$1" in
@@ -426,7 +438,7 @@ EOF
         args=(server start-dev --ip "$H" --port "$BATON_TEMPORAL_PORT" --ui-port "$BATON_TEMPORAL_UI_PORT"
           --http-port "$BATON_TEMPORAL_HTTP_PORT" --metrics-port "$BATON_TEMPORAL_METRICS_PORT"
           --db-filename "$DATA_DIR/temporal.db" --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL
-          --log-level warn)
+          --log-level warn --ui-codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT")
         for dc in "${DEV_DYNAMIC_CONFIG[@]}"; do args+=(--dynamic-config-value "$dc"); done
         for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
         # "default" is always created; naming it again is an error.
@@ -699,6 +711,7 @@ case "$action" in
     mkdir -p "$RUN_DIR"
     check_topology || exit 1
     echo "$BATON_TOPOLOGY" >"$RUN_DIR/topology"
+    ensure_payload_keys
     start_names "${names[@]}" || rc=1 ;;
   stop) for ((i = ${#names[@]} - 1; i >= 0; i--)); do do_stop "${names[$i]}" || rc=1; done ;;
   restart)
@@ -706,6 +719,7 @@ case "$action" in
     check_topology || exit 1
     echo "$BATON_TOPOLOGY" >"$RUN_DIR/topology"
     for ((i = ${#names[@]} - 1; i >= 0; i--)); do do_stop "${names[$i]}" || rc=1; done
+    ensure_payload_keys
     start_names "${names[@]}" || rc=1 ;;
   status) for n in "${names[@]}"; do do_status "$n" || rc=1; done ;;
   *) usage ;;

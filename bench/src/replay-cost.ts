@@ -9,7 +9,8 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
-import { temporalClient } from '@baton/testkit';
+import { payloadKeyEnv, temporalClient } from '@baton/testkit';
+import { temporalDataConverter } from '@baton/temporal-codec';
 import { Registry } from '@baton/workflow-kit';
 import type { Client } from '@temporalio/client';
 
@@ -33,7 +34,7 @@ const cpu = () => {
 
 async function replay(code: string, items: Histories): Promise<number> {
   const before = cpu();
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code } }, items)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { code }, dataConverter: temporalDataConverter(payloadKeyEnv()) }, items)) {
     if (result.error) throw result.error;
   }
   return cpu() - before;

@@ -242,7 +242,7 @@ describe('approval console (headless Chromium)', () => {
     await waitForState(stack, allergy, 'Awaiting approval');
     assert.equal(await trustCell('reservation.allergy', 'auto'), 'off');
     assert.match(await page.locator('#trust tr[data-gate-type="reservation.allergy"]').innerText(), /never/);
-    await decide(stack.temporal, allergy, { decision: 'decline', decidedBy: 'test-cleanup' });
+    await decide(stack.temporal, allergy, { decision: 'decline', decidedBy: 'test-cleanup', role: 'manager' });
   });
 
   it('refuses a decision bound to a stale digest and the workflow keeps waiting', async () => {
@@ -261,8 +261,8 @@ describe('approval console (headless Chromium)', () => {
     assert.equal((await reservationStatus(stack, workflowId)).state, 'Awaiting approval');
 
     // The same through the client: a wrong digest or another gate's id is refused.
-    await assert.rejects(decide(stack.temporal, workflowId, { gateId: waiting.gate!.gateId, digest: stale, decision: 'approve', decidedBy: 'mia' }), (err) => err instanceof DecisionRefusedError && /digest mismatch/.test(err.message));
-    await assert.rejects(decide(stack.temporal, workflowId, { gateId: 'another/approval', digest: waiting.gate!.digest, decision: 'approve', decidedBy: 'mia' }), /open gate is/);
+    await assert.rejects(decide(stack.temporal, workflowId, { gateId: waiting.gate!.gateId, digest: stale, decision: 'approve', decidedBy: 'mia', role: 'manager' }), (err) => err instanceof DecisionRefusedError && /digest mismatch/.test(err.message));
+    await assert.rejects(decide(stack.temporal, workflowId, { gateId: 'another/approval', digest: waiting.gate!.digest, decision: 'approve', decidedBy: 'mia', role: 'manager' }), /open gate is/);
     // No anonymous decision, no decision without the form's CSRF token.
     const anonymous = await fetch(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}/decide`, { method: 'POST', headers: { origin: consoleUrl(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&reason=x' });
     assert.equal(anonymous.status, 401);

@@ -43,8 +43,8 @@ describe('console operations views (headless Chromium)', () => {
     const confirmed = await count('Confirmed');
     const bookingTasks = sumOf(await scrape(stack.services.get('booking').metricsUrl), 'baton_agent_task_duration_seconds_count', { baton_agent: 'booking' });
 
-    // The operations views are behind sign-in too.
-    const page = await signedInPage(browser, consoleUsers.viewer);
+    // The operations views are behind sign-in too, for operators.
+    const page = await signedInPage(browser, consoleUsers.operator);
     await page.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=1h`);
     const cell = (table: string, row: string, column: number) => page.locator(`#${table} tr`, { hasText: row }).locator('td').nth(column).innerText();
     const headers = await page.locator('#outcomes th').allInnerTexts();

@@ -191,7 +191,7 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
         try {
           for (const { workflowId, state } of await pending(stack.temporal)) {
             if (state !== 'Awaiting approval' || decided.has(workflowId)) continue;
-            await decide(stack.temporal, workflowId, { decision: approves(workflowId) ? 'approve' : 'decline', decidedBy: 'chaos-person' })
+            await decide(stack.temporal, workflowId, { decision: approves(workflowId) ? 'approve' : 'decline', decidedBy: 'chaos-person', role: 'manager' })
               .then(() => decided.add(workflowId))
               .catch((err: unknown) => {
                 if (err instanceof DecisionRefusedError) decided.add(workflowId);

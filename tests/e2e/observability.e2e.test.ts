@@ -42,8 +42,8 @@ describe('observability', () => {
     });
     assert.ok(sumOf(orchWaiting, 'baton_gates_oldest_age_seconds') > 0);
 
-    await decide(stack.temporal, ids[2]!, { decision: 'approve', decidedBy: 'ops-olga' });
-    await decide(stack.temporal, ids[3]!, { decision: 'decline', decidedBy: 'ops-olga' });
+    await decide(stack.temporal, ids[2]!, { decision: 'approve', decidedBy: 'ops-olga', role: 'manager' });
+    await decide(stack.temporal, ids[3]!, { decision: 'decline', decidedBy: 'ops-olga', role: 'manager' });
     for (const id of [ids[0]!, ids[1]!, ids[2]!]) await waitForState(stack, id, 'Confirmed');
     await waitForState(stack, ids[3]!, 'Declined');
 
@@ -96,7 +96,7 @@ describe('observability', () => {
     assert.ok(sumOf(await metricsOf('orchestrator'), 'baton_workflows_stuck_now') >= 1);
 
     // Moving on clears the flag.
-    await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'ops-olga' });
+    await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'ops-olga', role: 'manager' });
     await waitForState(stack, workflowId, 'Confirmed');
     await waitFor('the stuck flag to clear', async () => {
       for await (const wf of stack.temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) return wf.typedSearchAttributes.get(BatonStuck) === false || undefined;
@@ -111,7 +111,7 @@ describe('observability', () => {
     event.data.customer = { id: 'cust-pii-check', name: planted.name, phone: planted.phone };
     const workflowId = String((await postEvent(event, { traceparent })).body.workflowId);
     await waitForState(stack, workflowId, 'Awaiting approval');
-    await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'ops-olga' });
+    await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'ops-olga', role: 'manager' });
     await waitForState(stack, workflowId, 'Confirmed');
 
     // Wait for what is asserted below: the last services on the path and the producer span.

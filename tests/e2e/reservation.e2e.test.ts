@@ -54,10 +54,10 @@ describe('reservation workflow', () => {
     assert.equal((await pos.reservations()).filter((r) => r.holdId === waiting.hold?.holdId).length, 0, 'nothing booked before the decision');
 
     // A decision that fails validation is refused by the update validator; nothing changes.
-    await assert.rejects(decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: '' }), /decidedBy/);
+    await assert.rejects(decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: '', role: 'manager' }), /decidedBy/);
     assert.equal((await reservationStatus(stack, workflowId)).state, 'Awaiting approval');
 
-    const afterDecision = await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'manager-mia', reason: 'kitchen briefed' });
+    const afterDecision = await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'manager-mia', role: 'manager', reason: 'kitchen briefed' });
     assert.notEqual(afterDecision.state, 'Awaiting approval');
     const done = await waitForState(stack, workflowId, 'Confirmed');
     assert.equal(done.decision?.decidedBy, 'manager-mia');
@@ -70,7 +70,7 @@ describe('reservation workflow', () => {
     const waiting = await waitForState(stack, workflowId, 'Awaiting approval');
     assert.deepEqual(waiting.request?.allergies, ['peanuts', 'sesame']);
 
-    await decide(stack.temporal, workflowId, { decision: 'decline', decidedBy: 'manager-mia', reason: 'cannot guarantee a sesame-free kitchen' });
+    await decide(stack.temporal, workflowId, { decision: 'decline', decidedBy: 'manager-mia', role: 'manager', reason: 'cannot guarantee a sesame-free kitchen' });
     const done = await waitForState(stack, workflowId, 'Declined');
     assert.equal(done.holdReleased, true);
     const hold = (await pos.holds()).find((h) => h.holdId === done.hold?.holdId);
@@ -84,7 +84,7 @@ describe('reservation workflow', () => {
     const event = reservationEvent('Table for 2, Sunday 1pm');
     const workflowId = String((await postEvent(event)).body.workflowId);
     await waitForState(stack, workflowId, 'Confirmed');
-    await assert.rejects(decide(stack.temporal, workflowId, { decision: 'decline', decidedBy: 'someone' }), (err) => err instanceof DecisionRefusedError && /not waiting/.test(err.message));
+    await assert.rejects(decide(stack.temporal, workflowId, { decision: 'decline', decidedBy: 'someone', role: 'manager' }), (err) => err instanceof DecisionRefusedError && /not waiting/.test(err.message));
     assert.equal((await reservationStatus(stack, workflowId)).state, 'Confirmed');
   });
 

@@ -8,6 +8,7 @@ import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit, natsSeedOf }
 import { createLogger, onShutdown } from '@baton/telemetry';
 import { createFloorActivities } from './activities.js';
 import { floorNames } from './names.js';
+import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit('bench-floor', BaseServiceConfig.merge(TemporalClientConfig));
 const logger = createLogger('bench-floor', config.BATON_LOG_LEVEL);
@@ -29,6 +30,8 @@ const worker = await Worker.create({
   taskQueue: floorNames.taskQueue,
   workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
   activities: createFloorActivities(),
+  // The floor's client (the test kit's) encrypts like every Baton client, so the floor decrypts too.
+  dataConverter: temporalDataConverterOrExit('bench-floor'),
 });
 
 onShutdown(logger, [

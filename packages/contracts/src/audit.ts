@@ -20,6 +20,11 @@ export const auditKinds = {
   /** A person corrected an agent's reading at a gate (kept and used next time), or revoked one. */
   correctionRecorded: 'correction.recorded',
   correctionRevoked: 'correction.revoked',
+  /** A person signed in to the console (or authenticated a CLI decision), was refused (wrong
+   *  password, locked out, over the attempt cap), or signed out. */
+  signedIn: 'console.signed-in',
+  signInRefused: 'console.sign-in-refused',
+  signedOut: 'console.signed-out',
 } as const;
 export type AuditKind = (typeof auditKinds)[keyof typeof auditKinds];
 

@@ -11,13 +11,16 @@ export class ConfigError extends Error {
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((i) => {
-    const name = String(i.path[0]);
-    // A secret's value is never echoed, even when it is wrong.
-    const shown = SECRET_NAME.test(name) && env[name] !== undefined ? '(redacted)' : (env[name] ?? null);
-    return `${i.path.map(String).join('.') || '(root)'}=${JSON.stringify(shown)}: ${i.message}`;
-  });
+  const fields = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}=${shownValue(String(i.path[0]), env[String(i.path[0])])}: ${i.message}`);
   throw new ConfigError(`invalid configuration: ${fields.join('; ')}`);
+}
+
+/** Variables whose values are secrets: an error names them but never echoes what they hold. */
+const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|CREDENTIAL|USERS|_KEYS?$)/;
+
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'null';
+  return SECRET_NAME.test(name) ? `(${value.length} characters, not shown)` : JSON.stringify(value);
 }
 
 /** For main.ts: parse or print the reason and exit with status 78 (EX_CONFIG). */

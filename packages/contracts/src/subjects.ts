@@ -51,6 +51,11 @@ export const buckets = {
   corrections: 'baton_corrections',
   /** Model calls and tokens each agent used per period, against its budget (keys `<agent>.<period start>`). */
   modelBudgets: 'baton_model_budgets',
+  /** Who may post to the webhook: per source its signing secrets, rate limit, allowed event
+   *  types and whether it is revoked; the gateway watches it, so a change applies at once. */
+  webhookSources: 'baton_webhook_sources',
+  /** The console's sessions (signed-in people), shared by every console replica. */
+  consoleSessions: 'baton_console_sessions',
 } as const;
 
 export const taskQueues = {

@@ -1,18 +1,28 @@
 // Clients of the running stack for tests and the demo: Temporal, NATS, the trace backend, the
 // simulators, and a factory for reservation events.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { connectBus, ensureTopology, readStream, type Bus } from '@baton/bus';
 import { streams, type DeadLetter } from '@baton/contracts';
 import type { ReservationRequested } from '@baton/workflow-reservation';
 import { stackEnv } from './env.js';
 import { adminSeed, natsAuthEnabled } from './identities.js';
+import { temporalDataConverter } from '@baton/temporal-codec';
+import { ensureLocalWebhookSource, signedHeaders } from './webhook.js';
 
 export async function temporalClient(): Promise<Client & { close(): Promise<void> }> {
   const env = stackEnv();
   const connection = await Connection.connect({ address: env.BATON_TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: env.BATON_TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: env.BATON_TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(payloadKeyEnv()) });
   return Object.assign(client, { close: () => connection.close() });
+}
+
+/** The stack's payload keys: the environment's, else the key file infra/stack.sh wrote into the
+ *  profile's state folder. */
+export function payloadKeyEnv(): Record<string, string | undefined> {
+  if (process.env.BATON_PAYLOAD_KEYS || process.env.BATON_PAYLOAD_KEY_FILE) return process.env;
+  return { BATON_PAYLOAD_KEY_FILE: join(stackEnv().stateDir, 'payload-keys.json') };
 }
 
 /** A connection as the admin identity (everything allowed), with Baton's topology ensured. */
@@ -37,14 +47,27 @@ export function reservationEvent(text: string, overrides: Partial<ReservationReq
   };
 }
 
-export async function postEvent(payload: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${stackEnv().BATON_GATEWAY_URL}/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** Posts to the webhook signed as the local stack's source (registered on first use); headers
+ *  given here win, so a test can send a wrong or missing signature. */
+export async function postEvent(payload: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  await ensureLocalWebhookSource();
+  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const send = async () => {
+    const response = await fetch(`${stackEnv().BATON_GATEWAY_URL}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedHeaders(body), ...headers },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  };
+  // A gateway that started just now may not have read the source record yet.
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const answer = await send();
+    if (answer.status !== 401 || answer.body.error !== 'UNKNOWN_SOURCE' || Date.now() > deadline || headers['x-baton-source']) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Dead letters currently stored, read through a throwaway ordered consumer. */

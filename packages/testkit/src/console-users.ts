@@ -1,5 +1,6 @@
 // The people of the local stack's approval console (demo and tests): a host (first tier), a
-// manager (second tier) and a viewer who may decide nothing. The passwords are for the local
+// manager (second tier), a viewer who may decide nothing, and an operator (the operations views,
+// dead-letter replay, decoded payloads in the Temporal UI) who may decide nothing either. The passwords are for the local
 // stack only; a real deployment sets BATON_CONSOLE_USERS from `baton hash-password`.
 import { randomBytes, scryptSync } from 'node:crypto';
 
@@ -7,6 +8,7 @@ export const consoleUsers = {
   host: { username: 'hana', password: 'local-host-password', roles: ['host'] },
   manager: { username: 'mia', password: 'local-manager-password', roles: ['manager'] },
   viewer: { username: 'vic', password: 'local-viewer-password', roles: ['viewer'] },
+  operator: { username: 'otto', password: 'local-operator-password', roles: ['operator'] },
 } as const;
 
 let cached: string | undefined;

@@ -8,7 +8,8 @@ import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
 import { ensureNatsIdentities, identityEnv } from './identities.js';
-import { testBus } from './clients.js';
+import { payloadKeyEnv, testBus } from './clients.js';
+import { ensureLocalWebhookSource, stateSecret } from './webhook.js';
 
 export type ServiceName = string;
 
@@ -60,6 +61,8 @@ function consoleEnv(): Record<string, string> {
     BATON_TRACE_UI_URL: env.BATON_ZIPKIN_URL,
     BATON_TRACE_UI_KIND: 'zipkin',
     ...(process.env.BATON_CONSOLE_USERS ? {} : { BATON_CONSOLE_USERS: consoleUsersEnv() }),
+    // One secret per state folder: a restarted console, or a second replica, reads the same sessions.
+    ...(process.env.BATON_CONSOLE_SESSION_SECRET ? {} : { BATON_CONSOLE_SESSION_SECRET: stateSecret('console-session-secret') }),
   };
 }
 
@@ -79,7 +82,7 @@ export class ServiceProcess extends NodeProcess {
       name,
       ...serviceEntry(name),
       logDir: join(stackEnv().stateDir, 'logs', 'services'),
-      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...identityEnv(name), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
+      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...identityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     });
   }
@@ -98,12 +101,22 @@ export class ServiceSet {
     // Every service has its NATS identity, and Baton's streams exist before anyone waits for them.
     await ensureNatsIdentities(names);
     await (await testBus('testkit-topology')).close();
+    // The webhook's publisher is known before the gateway starts (postEvent would register it too).
+    if (names.includes('gateway')) await ensureLocalWebhookSource();
     // The simulators come first: agents call them; the others start side by side.
     const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
     try {
       for (const group of [sims, rest]) {
-        // Every start settles before a failure is reported, so none is left running unowned.
-        const started = await Promise.allSettled(group.map(async (name) => set.byName.set(name, await new ServiceProcess(name, options).start())));
+        // Every start settles before a failure is reported, so none is left running unowned; each is
+        // registered before it is ready, so a failed start (one service missing its ready line)
+        // still stops every process of the set.
+        const started = await Promise.allSettled(
+          group.map(async (name) => {
+            const service = new ServiceProcess(name, options);
+            set.byName.set(name, service);
+            await service.start();
+          }),
+        );
         const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
       }

@@ -97,7 +97,8 @@ export interface Decision {
   digest: string;
   decision: GateOption;
   decidedBy: string;
-  /** The approver's role, when a console checked it; the gate refuses a role not allowed now. */
+  /** The approver's role, checked by the console against their sign-in; the gate requires it of
+   *  every person's decision and refuses a role not allowed now (auto-approvals carry none). */
   role?: string;
   reason: string;
   /** With `approve-with-changes`, `correct-input` (`{ input }`) and `supply-output` (`{ output }`). */

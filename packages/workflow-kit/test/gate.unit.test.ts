@@ -44,10 +44,12 @@ describe('human gate', () => {
 
   it('refuses a stale digest, another gate, a role not allowed, and changes that do not belong', () => {
     const gate = openGate();
-    const base = { gateId: gate.view.gateId, digest: gate.view.digest, decidedBy: 'mia' } as const;
+    const base = { gateId: gate.view.gateId, digest: gate.view.digest, decidedBy: 'mia', role: 'manager' } as const;
     assert.throws(() => gate.check({ ...base, digest: `sha256:${'0'.repeat(64)}`, decision: 'approve' }), /stale decision.*digest mismatch/);
     assert.throws(() => gate.check({ ...base, gateId: 'wf-2/approval', decision: 'approve' }), /open gate is "wf-1\/approval"/);
     assert.throws(() => gate.check({ ...base, decision: 'approve', role: 'viewer' }), /role "viewer" may not decide/);
+    // No role, no tier check skipped: a decision without one is refused (issue 14).
+    assert.throws(() => gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }), /role: the approver's role \(checked against their sign-in\) is required/);
     assert.throws(() => gate.check({ ...base, decision: 'approve', changes: { notes: 'x' } }), /only with approve-with-changes/);
     assert.throws(() => gate.check({ ...base, decision: 'approve-with-changes' }), /needs the changes/);
     assert.throws(() => gate.check({ ...base, decision: 'approve-with-changes', changes: { partySize: 9 } }), /does not fit/);

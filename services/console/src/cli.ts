@@ -2,7 +2,9 @@
 // does the same):
 //   baton pending                       workflows waiting for a person
 //   baton status <workflowId>           the full state of one workflow
-//   baton decide <workflowId> <option> --by <name> [--reason <text>] [--changes <json>]
+//   baton decide <workflowId> <option> --by <username> [--reason <text>] [--changes <json>]
+//       sent through the console as that person (BATON_CONSOLE_URL; the password from
+//       BATON_CONSOLE_PASSWORD or --password-file): the role is their account's, checked there
 //       options: approve | decline | approve-with-changes (approval gates);
 //                retry | correct-input | supply-output | abandon (a failed step);
 //                or a workflow's own, as its gate lists them (a bill's pay-now | postpone | dispute)
@@ -16,10 +18,12 @@
 //   baton corrections revoke <id> --by <name> [--reason <text>]   stop using one (it stays in the record)
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, describeSchedule, parseTimeOfDay, setScheduleTime, type GateOption } from '@baton/workflow-kit';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { BaseServiceConfig, loadConfig } from '@baton/contracts';
 import { connectBus } from '@baton/bus';
 import { CorrectionStore } from '@baton/corrections';
-import { connectTemporal, decide, pending, resolve, status } from './decisions.js';
+import { connectTemporal, pending, resolve, status } from './decisions.js';
 import { hashPassword } from './web/auth.js';
 
 const program = new Command('baton').description('Decide what waits for a person, in any registered workflow.');
@@ -45,6 +49,26 @@ function jsonObject(value: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+const CliConsoleConfig = z.object({
+  BATON_CONSOLE_URL: z.url().default('http://127.0.0.1:8344'),
+  /** The deciding person's console password (or --password-file). */
+  BATON_CONSOLE_PASSWORD: z.string().min(1).optional(),
+});
+
+/** A decision through the console's API, authenticated as the person deciding. */
+async function decideViaConsole(workflowId: string, username: string, password: string, body: Record<string, unknown>): Promise<unknown> {
+  const { BATON_CONSOLE_URL } = loadConfig(CliConsoleConfig, process.env);
+  const response = await fetch(new URL(`/api/decisions/${encodeURIComponent(workflowId)}`, BATON_CONSOLE_URL), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`the console refused (${response.status} ${String(answer.error ?? '')}): ${String(answer.reason ?? response.statusText)}`);
+  return answer;
+}
+
 program.command('pending').description('list workflows waiting for a person').action(() => withClient(pending));
 program.command('status').argument('<workflowId>').description("show a workflow's state, steps and open gate").action((id: string) => withClient((c) => status(c, id)));
 program
@@ -52,16 +76,16 @@ program
   .argument('<workflowId>')
   // A workflow's own options are valid too: the workflow checks the decision against its gate.
   .addArgument(program.createArgument('<decision>', `one of the open gate's options (${[...APPROVAL_OPTIONS, ...ATTENTION_OPTIONS].join(', ')}, or the workflow's own)`))
-  .requiredOption('--by <name>', 'who decides (recorded with the decision)')
+  .requiredOption('--by <username>', 'who decides: a console user, who signs in with this request')
+  .option('--password-file <path>', 'a file holding their console password (else BATON_CONSOLE_PASSWORD)')
   .addOption(new Option('--reason <text>', 'why').default(''))
   .addOption(new Option('--changes <json>', 'with approve-with-changes: what changes, e.g. \'{"partySize":3}\'; with correct-input / supply-output: {"input": …} / {"output": …}').argParser(jsonObject))
   .description('decide the open gate of a workflow that waits for a person')
-  .action((id: string, decision: GateOption, opts: { by: string; reason: string; changes?: Record<string, unknown> }) =>
-    withClient(async (c) => {
-      const after = await decide(c, id, { decision, decidedBy: opts.by, reason: opts.reason, ...(opts.changes ? { changes: opts.changes } : {}) });
-      return { workflowId: id, decision, state: after.state };
-    }),
-  );
+  .action(async (id: string, decision: GateOption, opts: { by: string; passwordFile?: string; reason: string; changes?: Record<string, unknown> }) => {
+    const password = opts.passwordFile ? readFileSync(opts.passwordFile, 'utf8').replace(/\r?\n$/, '') : loadConfig(CliConsoleConfig, process.env).BATON_CONSOLE_PASSWORD;
+    if (!password) throw new Error('no password: set BATON_CONSOLE_PASSWORD or pass --password-file');
+    console.log(JSON.stringify(await decideViaConsole(id, opts.by, password, { decision, reason: opts.reason, ...(opts.changes ? { changes: opts.changes } : {}) }), null, 2));
+  });
 
 program
   .command('resolve')

@@ -2,12 +2,14 @@
 // resolve. Shared by the CLI and the web console; every decision is a validated Temporal update.
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TemporalClientConfig, loadConfig } from '@baton/contracts';
+import { temporalDataConverter } from '@baton/temporal-codec';
 import { AWAITING_DECISION, NEEDS_ATTENTION, decideUpdate, resolveUpdate, statusQuery, type DecisionInput, type ResolutionInput, type WorkflowStatus } from '@baton/workflow-kit';
 
 export async function connectTemporal(env = process.env): Promise<{ client: Client; close(): Promise<void> }> {
   const config = loadConfig(TemporalClientConfig, env);
+  const dataConverter = temporalDataConverter(env);
   const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
-  return { client: new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter }), close: () => connection.close() };
 }
 
 export class DecisionRefusedError extends Error {
@@ -24,7 +26,10 @@ function refusal(err: unknown, workflowId: string, awaited: string): unknown {
 
 /** A decision as a person gives it; the gate id and digest are read from the workflow when not
  *  given (the CLI shows the gate with `status` first, the web console sends what it showed). */
-export type DecisionRequest = Omit<DecisionInput, 'gateId' | 'digest'> & Partial<Pick<DecisionInput, 'gateId' | 'digest'>>;
+export type DecisionRequest = Omit<DecisionInput, 'gateId' | 'digest' | 'role'> & Partial<Pick<DecisionInput, 'gateId' | 'digest'>> & {
+  /** The approver's role, as their sign-in says (the console checks it; the gate checks it again). */
+  role: string;
+};
 
 /** Sends the decision and returns the status after the workflow acted on it. */
 export async function decide(client: Client, workflowId: string, decision: DecisionRequest): Promise<WorkflowStatus> {

@@ -8,6 +8,8 @@ import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit';
 import { createConsoleServer } from './web/server.js';
 import { ConsoleUsersField } from './web/auth.js';
+import { KvSessionStore } from './web/sessions.js';
+import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
   'console',
@@ -18,12 +20,18 @@ const config = loadConfigOrExit(
     /** Who may sign in: a JSON array of { username, passwordHash, roles } or a path to such a
      *  file. Hashes come from `baton hash-password`. Empty: nobody can sign in. */
     BATON_CONSOLE_USERS: ConsoleUsersField,
-    /** Signs session cookies. Unset: a random secret per start (sessions end with the process). */
+    /** Signs session cookies; every replica needs the same one. Unset: a random secret per start
+     *  (sessions, though kept in JetStream KV, end with the process). */
     BATON_CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /** A session ends this long after sign-in (8 hours). */
     BATON_CONSOLE_SESSION_TTL_MS: configFields.durationMs.default(8 * 3600_000),
     /** Mark the session cookie Secure (HTTPS only): set to true behind TLS. */
     BATON_CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    /** Wrong passwords in a row (per username and address) that lock signing in for BATON_CONSOLE_LOCKOUT_MS. */
+    BATON_CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    BATON_CONSOLE_LOCKOUT_MS: configFields.durationMs.default(15 * 60_000),
+    /** Sign-in attempts per address per minute, right or wrong. */
+    BATON_CONSOLE_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
     /** The orchestrator's trust threshold, shown beside gate types it has not counted yet. */
     BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
     /** Where the registered workflows live (default: the repository's workflows/ folder). */
@@ -51,13 +59,14 @@ const config = loadConfigOrExit(
       }),
   }),
 );
+const dataConverter = temporalDataConverterOrExit('console');
 const telemetry = startTelemetry({ serviceName: 'console', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('console', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'console' });
 // Its identity may not create streams: the orchestrator does.
 await awaitTopology(bus, topologyNeeds.console, 60_000, logger);
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
+const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 
 const app = await createConsoleServer({
   registry: await Registry.loadOrExit('console', config.BATON_WORKFLOWS_DIR),
@@ -72,8 +81,12 @@ const app = await createConsoleServer({
     sessionSecret: config.BATON_CONSOLE_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     sessionTtlMs: config.BATON_CONSOLE_SESSION_TTL_MS,
     secureCookies: config.BATON_CONSOLE_SECURE_COOKIES,
+    sessionStore: await KvSessionStore.open(bus, config.BATON_CONSOLE_SESSION_TTL_MS),
+    limits: { lockoutAttempts: config.BATON_CONSOLE_LOCKOUT_ATTEMPTS, lockoutMs: config.BATON_CONSOLE_LOCKOUT_MS, attemptsPerMinute: config.BATON_CONSOLE_SIGNIN_PER_MINUTE },
   },
+  audit: true,
   trustThreshold: config.BATON_TRUST_THRESHOLD,
+  codec: dataConverter.payloadCodecs[0],
 });
 if (!config.BATON_CONSOLE_SESSION_SECRET) logger.warn({}, 'BATON_CONSOLE_SESSION_SECRET unset: a random secret signs sessions until this process ends');
 if (config.BATON_CONSOLE_USERS.length === 0) logger.warn({}, 'BATON_CONSOLE_USERS is empty: nobody can sign in');

@@ -1,10 +1,21 @@
 // The HTTP webhook for systems that cannot speak NATS: POST /events with one event envelope.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import { currentTraceId } from '@baton/telemetry';
 import { acceptWebhookEvent, type GatewayDeps } from './gateway.js';
+import type { Refusal, WebhookSources } from './sources.js';
 
-export function createWebhookServer(deps: GatewayDeps): FastifyInstance {
+function eventTypeOf(raw: string): unknown {
+  try {
+    return (JSON.parse(raw) as { type?: unknown } | null)?.type;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The webhook; every request must be signed by a known source (see sources.ts) within its rate limit. */
+export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources): FastifyInstance {
+  const refused = metrics.getMeter('baton').createCounter('baton.webhook.refused', { description: 'Webhook requests refused before validation, per source, reason and HTTP status (401, 403, 429)' });
   const app: FastifyInstance = Fastify({ // Per-request lines are info-level: keep Fastify to warnings, our handlers log what matters.
   loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 256 * 1024 });
   // Keep the raw body: an unparseable request is dead-lettered as it came.
@@ -17,8 +28,22 @@ export function createWebhookServer(deps: GatewayDeps): FastifyInstance {
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
     // The HTTP and fastify instrumentations (packages/telemetry) continue the caller's traceparent
     // in the server span; the handler runs inside it.
+    const span = trace.getActiveSpan();
+    const refuse = (refusal: Refusal, sourceId: string | undefined) => {
+      refused.add(1, { 'baton.webhook.source': sourceId ?? '', 'baton.webhook.refusal': refusal.error, 'http.response.status_code': refusal.status });
+      deps.logger.warn({ source: sourceId, status: refusal.status, error: refusal.error, reason: refusal.reason }, 'webhook request refused');
+      if (refusal.retryAfterS) reply.header('retry-after', String(refusal.retryAfterS));
+      return reply.code(refusal.status).send({ error: refusal.error, reason: refusal.reason, traceId: currentTraceId() });
+    };
+    const admission = await sources.admit(headers, raw);
+    if (!admission.ok) return refuse(admission, admission.sourceId);
+    span?.setAttribute('baton.webhook.source', admission.sourceId);
+    const type = eventTypeOf(raw);
+    if (admission.source.eventTypes && typeof type === 'string' && !admission.source.eventTypes.includes(type)) {
+      return refuse({ status: 403, error: 'EVENT_TYPE_NOT_ALLOWED', reason: `webhook source "${admission.sourceId}" may send ${admission.source.eventTypes.join(', ')}, not ${type}` }, admission.sourceId);
+    }
     const answer = await acceptWebhookEvent(deps, raw, headers);
-    if (typeof answer.body.workflowId === 'string') trace.getActiveSpan()?.setAttribute('baton.workflow.id', answer.body.workflowId);
+    if (typeof answer.body.workflowId === 'string') span?.setAttribute('baton.workflow.id', answer.body.workflowId);
     return reply.code(answer.status).send({ ...answer.body, traceId: currentTraceId() });
   });
   return app;

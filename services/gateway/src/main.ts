@@ -8,6 +8,8 @@ import { Registry } from '@baton/workflow-kit';
 import { EventClaims } from './event-claims.js';
 import { startEventConsumer } from './gateway.js';
 import { createWebhookServer } from './http.js';
+import { WebhookSources } from './sources.js';
+import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
   'gateway',
@@ -15,10 +17,13 @@ const config = loadConfigOrExit(
     BATON_HOST: z.string().default('127.0.0.1'),
     BATON_GATEWAY_PORT: configFields.port.default(8340),
     BATON_GATEWAY_ACK_WAIT_MS: configFields.durationMs.default(15_000),
+    /** Replay window of signed webhook requests: a timestamp further than this from now is refused. */
+    BATON_GATEWAY_SIGNATURE_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(300),
     /** Where the registered workflows live (default: the repository's workflows/ folder). */
     BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
   }),
 );
+const dataConverter = temporalDataConverterOrExit('gateway');
 const registry = await Registry.loadOrExit('gateway', config.BATON_WORKFLOWS_DIR);
 const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
@@ -26,12 +31,13 @@ const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.
 // Its identity may not create streams: the orchestrator does.
 await awaitTopology(bus, topologyNeeds.gateway, 60_000, logger);
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors() });
+const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(), dataConverter });
 
 const deps = { registry, claims: await EventClaims.open(bus), bus, temporal, logger, tracer: telemetry.tracer };
 const consumer = await startEventConsumer(deps, config.BATON_GATEWAY_ACK_WAIT_MS);
-const http = createWebhookServer(deps);
+const sources = await WebhookSources.open(bus, logger, config.BATON_GATEWAY_SIGNATURE_TOLERANCE_S);
+const http = createWebhookServer(deps, sources);
 await http.listen({ host: config.BATON_HOST, port: config.BATON_GATEWAY_PORT });
 
-onShutdown(logger, [() => http.close(), () => consumer.stop(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
+onShutdown(logger, [() => http.close(), async () => sources.stop(), () => consumer.stop(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
 logger.info({ port: config.BATON_GATEWAY_PORT, eventTypes: [...registry.events.keys()] }, 'ready');

@@ -11,6 +11,7 @@ import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { workflowModules } from './config.js';
 import { startResultBridge } from './result-bridge.js';
 import { ensureSchedules } from './schedules.js';
+import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
   'orchestrator',
@@ -32,6 +33,7 @@ const config = loadConfigOrExit(
   }).refine((c) => c.BATON_TASK_SEAL_KEY || c.BATON_TASK_SEAL_KEY_FILE, { path: ['BATON_TASK_SEAL_KEY_FILE'], message: 'a task seal key is required (BATON_TASK_SEAL_KEY or BATON_TASK_SEAL_KEY_FILE; the local stack writes one)' }),
 );
 const sealKey = (config.BATON_TASK_SEAL_KEY ?? config.BATON_TASK_SEAL_KEY_FILE)!;
+const dataConverter = temporalDataConverterOrExit('orchestrator');
 // Every registered workflow runs here; their agents' contracts check every result.
 const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOWS_DIR);
 const unknownType = Object.keys(config.BATON_WORKFLOW_MODULES).find((type) => !registry.workflow(type));
@@ -57,10 +59,11 @@ const worker = await Worker.create({
   activities: { ...createHandoffActivities({ bus, logger, agents: registry.agents, sealKey }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
+  dataConverter,
 });
 
 const clientConnection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
-const client = new Client({ connection: clientConnection, namespace: config.BATON_TEMPORAL_NAMESPACE });
+const client = new Client({ connection: clientConnection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 const bridge = await startResultBridge({
   bus,
   agents: registry.agents,

@@ -1,13 +1,23 @@
 // The console's web server: sign-in, the approval inbox, gates with their context and the
 // decision form, workflow timelines from the audit trail, and the operations views. Every page
 // but sign-in needs a session; every form carries a CSRF token, and a POST must also come from
-// the console's own origin.
+// the console's own origin. Hardening (issue 14): sign-in rate limits and lockout, sessions in
+// JetStream KV (shared by replicas, kept over a restart), security headers with a content
+// security policy (no inline script), sign-ins and sign-outs on the audit stream, the operations
+// views for operators only, no redirect off the site after sign-in, nothing cached, and the CLI's
+// decisions authenticated as a person (POST /api/decisions/<workflowId> with Basic credentials).
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import session from '@fastify/session';
 import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import type { SessionStore } from '@fastify/session';
+import { randomUUID } from 'node:crypto';
+import { auditKinds, subjects, type AuditKind } from '@baton/contracts';
+import { publishJson } from '@baton/bus';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { statusQuery, type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
@@ -21,6 +31,9 @@ import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
 import { changeFieldsOf, pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
 import { registerCorrectionRoutes } from './corrections.js';
+import { CODEC_PREFIX, registerCodecEndpoint } from './codec.js';
+import { OPERATOR_ROLE } from './roles.js';
+import { SignInLimits, type SignInLimitOptions } from './sign-in-limits.js';
 
 declare module 'fastify' {
   interface Session {
@@ -46,7 +59,15 @@ export interface ConsoleDeps {
     sessionTtlMs: number;
     /** Send the cookie over HTTPS only (set behind TLS). */
     secureCookies: boolean;
+    /** Where sessions live (KvSessionStore in the service); none: this process's memory. */
+    sessionStore?: SessionStore;
+    /** Lockout and attempt caps of the sign-in (defaults: 5 wrong in 15 minutes, 30 a minute). */
+    limits?: Partial<SignInLimitOptions>;
   };
+  /** Sign-ins, refusals and sign-outs go to the audit stream (none: not recorded, unit tests). */
+  audit?: boolean;
+  /** Decodes Temporal payloads for the Temporal UI (POST /codec/decode); none: no endpoint. */
+  codec?: PayloadCodec;
   /** Shown beside the trust counts when the orchestrator has not counted a gate type yet. */
   trustThreshold: number;
 }
@@ -54,9 +75,17 @@ export interface ConsoleDeps {
 /** Pages anyone may open: sign-in and the health check. */
 const PUBLIC = new Set(['/health', '/login']);
 
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/inbox';
+/** Where to go after sign-in: a path on this site, never another host. Browsers read `\` as `/`,
+ *  so `/\evil.example` is as off-site as `//evil.example`; control characters are refused too. */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(next) || next.startsWith('//')) return '/inbox';
+  const base = 'http://console.invalid';
+  const url = new URL(next, base);
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/inbox';
 }
+
+/** The address a request came from (Fastify's socket address; no proxy headers are trusted). */
+const addressOf = (req: FastifyRequest) => req.ip || 'unknown';
 
 function flashOf(query: { error?: string; ok?: string }) {
   return query.error ? { kind: 'error' as const, text: query.error } : query.ok ? { kind: 'ok' as const, text: query.ok } : undefined;
@@ -95,6 +124,39 @@ const WINDOW_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3600_000, 
 
 export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({ loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+  const limits = new SignInLimits({ lockoutAttempts: 5, lockoutMs: 15 * 60_000, attemptsPerMinute: 30, ...deps.auth.limits });
+  const audit = async (kind: AuditKind, actor: string, reason: string, detail: Record<string, unknown>) => {
+    if (!deps.audit) return;
+    const id = randomUUID();
+    await publishJson(deps.bus.js, subjects.audit(kind), { id, kind, at: new Date().toISOString(), actor, subject: 'console', reason, detail }, { msgID: `audit:${id}` });
+  };
+  await app.register(helmet, {
+    // Same-origin scripts only (the ops charts load /static files), no inline script; the one
+    // stylesheet is inline. Forms post to the console alone; no framing.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+      },
+    },
+    strictTransportSecurity: deps.auth.secureCookies,
+    // Not helmet's no-referrer: under it browsers send `Origin: null` with a form POST, and the
+    // same-origin check above needs the real origin. Nothing leaves the site in a Referer.
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: false, // the Temporal UI reads the codec endpoint cross-origin (CORS decides)
+  });
+  // Pages show payloads (guests' names, allergies) and session-bound tokens: nothing is cached.
+  app.addHook('onSend', async (_req, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   await app.register(formbody);
   await app.register(cookie);
   await app.register(session, {
@@ -104,25 +166,54 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     rolling: false,
     saveUninitialized: false,
     cookie: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.auth.secureCookies, maxAge: deps.auth.sessionTtlMs },
+    ...(deps.auth.sessionStore ? { store: deps.auth.sessionStore } : {}),
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'POST') return;
+    // The codec endpoint is called cross-origin by the Temporal UI: CORS admits that origin only,
+    // and it changes nothing.
+    if (req.url.startsWith(`${CODEC_PREFIX}/`)) return;
+    // The CLI's API: Basic credentials in each request, JSON only (a cross-site form cannot send it).
+    if (req.url.startsWith('/api/')) return;
     const origin = req.headers.origin;
-    if (!origin || new URL(origin).host !== req.headers.host) return reply.code(403).send({ error: 'FORBIDDEN', reason: 'cross-origin POST refused' });
+    if (!origin || !URL.canParse(origin) || new URL(origin).host !== req.headers.host) return reply.code(403).send({ error: 'FORBIDDEN', reason: 'cross-origin POST refused' });
   });
   // No anonymous page, no anonymous decision.
   app.addHook('preHandler', async (req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (PUBLIC.has(path) || req.session.user) return;
+    if (PUBLIC.has(path) || path.startsWith('/api/') || req.session.user) return;
     if (req.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
     return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: 'sign in first' });
   });
   const csrfCheck = (req: FastifyRequest, reply: FastifyReply, done: () => void) => app.csrfProtection(req, reply, done);
+
+  /** Password check behind the limits, recorded in the audit trail either way. */
+  type SignInResult = { ok: true; who: SignedIn } | { ok: false; reason: string; retryAfterS?: number };
+  const checkedSignIn = async (username: string, password: string, address: string, via: 'web' | 'api'): Promise<SignInResult> => {
+    const tried = (username || '(none)').slice(0, 100); // whatever was typed, bounded, for the audit trail
+    const gate = await limits.before(username, address);
+    if (!gate.ok) {
+      deps.logger.warn({ username: tried, address, via }, 'sign-in refused: limited');
+      await audit(auditKinds.signInRefused, tried, gate.reason, { address, via, limited: true });
+      return { ok: false, reason: gate.reason, retryAfterS: gate.retryAfterS };
+    }
+    const who = await signIn(deps.auth.users, username, password);
+    const lockedNow = await limits.after(username, address, Boolean(who));
+    if (!who) {
+      deps.logger.warn({ username: tried, address, via, lockedNow }, 'sign-in refused');
+      await audit(auditKinds.signInRefused, tried, lockedNow ? 'wrong password; too many in a row: locked out' : 'unknown user or wrong password', { address, via, lockedOut: lockedNow });
+      return { ok: false, reason: 'Unknown user or wrong password' };
+    }
+    deps.logger.info({ username, roles: who.roles, via }, 'signed in');
+    await audit(auditKinds.signedIn, who.username, via === 'web' ? 'signed in' : 'authenticated a decision from the command line', { roles: who.roles, address, via });
+    return { ok: true, who };
+  };
   const user = (req: FastifyRequest) => req.session.user!;
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
+  if (deps.codec) await registerCodecEndpoint(app, deps.codec, deps.links.temporalUi);
   app.get('/health', async () => ({ ok: true }));
   app.get('/', async (_req, reply) => reply.redirect('/inbox'));
 
@@ -132,19 +223,21 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
   app.post('/login', { preHandler: csrfCheck }, async (req, reply) => {
     const body = (req.body ?? {}) as { username?: string; password?: string; next?: string };
-    const who = await signIn(deps.auth.users, String(body.username ?? ''), String(body.password ?? ''));
-    if (!who) {
-      deps.logger.warn({}, 'sign-in refused');
-      return reply.redirect(`/login?error=${encodeURIComponent('Unknown user or wrong password')}&next=${encodeURIComponent(safeNext(body.next))}`, 303);
+    const username = String(body.username ?? '');
+    const result = await checkedSignIn(username, String(body.password ?? ''), addressOf(req), 'web');
+    if (!result.ok) {
+      if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
+      return reply.redirect(`/login?error=${encodeURIComponent(result.reason)}&next=${encodeURIComponent(safeNext(body.next))}`, 303);
     }
     // A fresh session id at sign-in: a planted session cannot be carried into a signed-in one.
     await req.session.regenerate();
-    req.session.user = who;
-    deps.logger.info({ roles: who.roles }, 'signed in');
+    req.session.user = result.who;
     return reply.redirect(safeNext(body.next), 303);
   });
   app.post('/logout', { preHandler: csrfCheck }, async (req, reply) => {
+    const who = req.session.user;
     await req.session.destroy();
+    if (who) await audit(auditKinds.signedOut, who.username, 'signed out', { roles: who.roles });
     return reply.redirect('/login', 303);
   });
 
@@ -209,6 +302,44 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     deps.logger.info({ workflowId, decision, role }, 'decision sent');
     return reply.redirect(`/inbox?ok=${encodeURIComponent(`Decided ${workflowId}: ${decision}`)}`, 303);
   });
+  // The CLI's decisions: the person signs in with each request (Basic credentials, the same
+  // limits and audit as the form), and the role comes from their account, never from the caller.
+  app.post('/api/decisions/:workflowId', async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const refuse = (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
+    const header = req.headers.authorization ?? '';
+    const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+    const pair = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
+    const colon = pair.indexOf(':');
+    if (colon < 1) return refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user (baton decide reads BATON_CONSOLE_PASSWORD)');
+    const result = await checkedSignIn(pair.slice(0, colon), pair.slice(colon + 1), addressOf(req), 'api');
+    if (!result.ok) {
+      if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
+      return refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+    }
+    const body = (req.body ?? {}) as { decision?: unknown; reason?: unknown; changes?: unknown };
+    let status: WorkflowStatus;
+    try {
+      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
+    } catch (err) {
+      return refuse(404, 'NOT_FOUND', `no workflow ${workflowId}: ${(err as Error).message}`);
+    }
+    const options = status.gate?.status === 'open' ? status.gate.options : [];
+    const decision = options.find((o) => o === body.decision);
+    if (!decision) return refuse(409, 'NOT_AN_OPTION', `choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
+    const role = rolesAllowed(status).find((r) => result.who.roles.includes(r));
+    if (!role) return refuse(403, 'FORBIDDEN', `${result.who.username} has none of the roles that may decide this gate now (${rolesAllowed(status).join(', ') || 'none'})`);
+    const changes = body.changes && typeof body.changes === 'object' && !Array.isArray(body.changes) ? (body.changes as Record<string, unknown>) : undefined;
+    try {
+      const after = await decide(deps.temporal, workflowId, { decision, decidedBy: result.who.username, role, reason: typeof body.reason === 'string' ? body.reason : '', ...(changes ? { changes } : {}) });
+      deps.logger.info({ workflowId, decision, role, via: 'api' }, 'decision sent');
+      return { workflowId, decision, decidedBy: result.who.username, role, state: after.state };
+    } catch (err) {
+      if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
+      throw err;
+    }
+  });
+
   app.get('/workflows/:workflowId/timeline', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
     return html(reply, timelinePage(workflowId, await timeline(deps.bus, workflowId), user(req), reply.generateCsrf()));
@@ -216,7 +347,13 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
 
   registerCorrectionRoutes(app, deps, { csrfCheck, user });
 
-  app.get('/ops', async (req, reply) => {
+  const operatorOnly = async (req: FastifyRequest, reply: FastifyReply) => {
+    const who = user(req);
+    if (!who.roles.includes(OPERATOR_ROLE)) {
+      return reply.code(403).type('text/plain; charset=utf-8').send(`refused: ${who.username} does not have the ${OPERATOR_ROLE} role the operations views and dead-letter replay need`);
+    }
+  };
+  app.get('/ops', { preHandler: operatorOnly }, async (req, reply) => {
     const query = req.query as { window?: string; replayed?: string; error?: string };
     const window = query.window && WINDOW_MS[query.window] ? query.window : '1h';
     const view = await gatherOps(deps, WINDOW_MS[window]!);
@@ -226,7 +363,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   for (const [path, file] of Object.entries(STATIC)) {
     app.get(path, async (_req, reply) => reply.type(file.type).header('cache-control', 'max-age=300').send(file.body));
   }
-  app.get('/ops/series', async (req, reply) => {
+  app.get('/ops/series', { preHandler: operatorOnly }, async (req, reply) => {
     const query = req.query as { window?: string };
     const windowMs = WINDOW_MS[query.window ?? '1h'] ?? WINDOW_MS['1h']!;
     if (!deps.prometheusUrl) return reply.code(404).send({ error: 'NO_PROMETHEUS', reason: 'charts need a Prometheus scraping the services (BATON_PROMETHEUS_URL)' });
@@ -237,7 +374,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
       return reply.code(502).send({ error: 'PROMETHEUS_UNREACHABLE', reason: `charts unavailable: ${(err as Error).message}` });
     }
   });
-  app.post('/ops/dead-letters/:seq/replay', { preHandler: csrfCheck }, async (req, reply) => {
+  app.post('/ops/dead-letters/:seq/replay', { preHandler: [operatorOnly, csrfCheck] }, async (req, reply) => {
     const seq = Number((req.params as { seq: string }).seq);
     const payload = (req.body as { payload?: string } | undefined)?.payload;
     try {

@@ -1,0 +1,100 @@
+// Property-based fuzzing (fast-check) of what Baton accepts from outside: the gateway's event
+// validation, the webhook, and the result bridge's parsing. For any input: no crash, a clear
+// answer, and every rejection on the dead-letter stream with its reason and the raw payload.
+// The pure validation runs hundreds of cases; the real-stack properties run fewer (each case is
+// a round trip through JetStream), against the real gateway and orchestrator processes.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { publishJson } from '@baton/bus';
+import { subjects } from '@baton/contracts';
+import { validateEvent } from '@baton/gateway';
+import { deadLetters, getJson, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
+import { Registry } from '@baton/workflow-kit';
+import { startStack, waitForState, type Stack } from './support.js';
+
+const registry = await Registry.load();
+const valid = reservationEvent('Table for 2, Friday 7pm');
+
+/** A valid event with one field replaced, removed or given a wrong type, at any depth. */
+const mutatedEvent = fc
+  .tuple(
+    fc.constantFrom('id', 'source', 'specversion', 'type', 'time', 'datacontenttype', 'idempotencykey', 'data', 'data.text', 'data.customer', 'data.customer.id', 'data.customer.name', 'data.receivedOn'),
+    fc.oneof(fc.constant(undefined), fc.anything(), fc.string(), fc.integer(), fc.constant(null), fc.constant(''), fc.string({ minLength: 5000, maxLength: 6000 })),
+  )
+  .map(([path, value]) => {
+    const event = structuredClone(valid) as unknown as Record<string, unknown>;
+    const keys = path.split('.');
+    let node = event;
+    for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+    if (value === undefined) delete node[keys.at(-1)!];
+    else node[keys.at(-1)!] = value;
+    return event;
+  });
+
+const anyJson = fc.oneof(fc.jsonValue(), fc.anything(), mutatedEvent, fc.record({ type: fc.constantFrom('reservation.requested.v1', 'nope.v1'), data: fc.anything() }));
+
+describe('fuzzing the edges', () => {
+  it('validation never throws: every value is either a workflow start or a reason', () => {
+    fc.assert(
+      fc.property(anyJson, (value) => {
+        const result = validateEvent(registry, value);
+        if (result.ok) assert.match(result.workflowId, /^reservation-/);
+        else assert.ok(typeof result.reason === 'string' && result.reason.length > 0, 'a reason');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  describe('on the real stack', () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack();
+    });
+    after(async () => {
+      await stack?.close();
+    });
+
+    it('the webhook answers any body with 202, 400 or 409, and dead-letters every 400 with its reason', async () => {
+      const bodies = fc.oneof(fc.string({ maxLength: 300 }), anyJson.map((v) => JSON.stringify(v) ?? 'undefined'), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')));
+      await fc.assert(
+        fc.asyncProperty(bodies, async (body) => {
+          const answer = await postEvent(body);
+          assert.ok([202, 400, 409].includes(answer.status), `status ${answer.status} for ${JSON.stringify(body).slice(0, 200)}`);
+          if (answer.status !== 400) return;
+          assert.ok(typeof answer.body.reason === 'string' && answer.body.reason.length > 0);
+          await waitFor('the dead letter', async () => (await deadLetters(stack.bus)).find((l) => l.rejectedBy === 'gateway' && l.payload === body && l.reason === answer.body.reason));
+        }),
+        { numRuns: 40 },
+      );
+      assert.deepEqual(await getJson(`${stackEnv().BATON_GATEWAY_URL}/health`), { ok: true });
+    });
+
+    it('the result bridge dead-letters any malformed result with a reason and keeps bridging', async () => {
+      const result = { taskId: 't', taskToken: 'dG9rZW4=', workflowId: 'w', stepId: 's', attempt: 1, agent: 'safety', kind: 'run', finishedAt: new Date().toISOString(), status: 'ok', output: {} };
+      // Every field the schema requires, each given a value it refuses (or removed).
+      const required = Object.keys(result).filter((k) => k !== 'output');
+      const broken = fc.oneof(
+        fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v) || !('taskToken' in v)),
+        // Near misses: a well-formed result with one field emptied, nulled, negative or of a wrong kind.
+        fc
+          .tuple(fc.constantFrom(...required), fc.constantFrom(undefined, null, [], {}, -1))
+          .map(([k, v]) => ({ ...result, [k]: v })),
+      );
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(broken, async (value) => {
+          const marker = `fuzz-${process.pid}-${n++}`;
+          await publishJson(stack.bus.js, subjects.result('safety'), value, { msgID: marker, headers: { 'x-fuzz-case': marker } });
+          const letter = await waitFor('the dead letter', async () => (await deadLetters(stack.bus)).find((l) => l.rejectedBy === 'bridge' && l.headers['x-fuzz-case'] === marker));
+          assert.ok(letter.reason.length > 0, 'a reason');
+          assert.equal(letter.payload, JSON.stringify(value), 'the raw payload is kept');
+        }),
+        { numRuns: 30 },
+      );
+      // Still bridging: a clean request runs every step through the bridge.
+      const event = reservationEvent('Table for 2, Saturday 1pm');
+      await waitForState(stack, String((await postEvent(event)).body.workflowId), 'Confirmed');
+    });
+  });
+});
