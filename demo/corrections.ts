@@ -24,7 +24,7 @@ export async function showCorrection(temporal: Client, report: (title: string, f
   const gate = waiting.gate!;
   const read = (gate.payload as unknown as AttentionPayload).step.details as { date: string; customer: Record<string, unknown>; notes: string };
   await temporal.workflow.getHandle(first).executeUpdate(decideUpdate, {
-    args: [{ gateId: gate.gateId, digest: gate.digest, decision: 'supply-output', decidedBy: 'manager-mia', reason: 'her usual: six at half past seven', changes: { output: { partySize: 6, date: read.date, time: '19:30', customer: read.customer, allergies: [], notes: read.notes } } }],
+    args: [{ gateId: gate.gateId, digest: gate.digest, decision: 'supply-output', decidedBy: 'manager-mia', role: 'manager', reason: 'her usual: six at half past seven', changes: { output: { partySize: 6, date: read.date, time: '19:30', customer: read.customer, allergies: [], notes: read.notes } } }],
   });
   await settled(first, ['Confirmed']);
   const second = await send('The usual on Saturday');

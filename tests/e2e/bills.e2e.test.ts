@@ -68,8 +68,8 @@ describe('bill reminders', () => {
     assert.deepEqual(atRisk.gate?.payload.reasons.map((r) => r.code), ['DUE_SOON']);
     assert.equal(atRisk.gate?.payload.balanceCents, 100_000);
 
-    await assert.rejects(decide(stack.temporal, billWorkflowId(billId), { decision: 'postpone', decidedBy: 'manager-mia', reason: '' }), /postpone needs a reason/);
-    await decide(stack.temporal, billWorkflowId(billId), { decision: 'pay-now', decidedBy: 'manager-mia', reason: 'pay it, the supplier matters' });
+    await assert.rejects(decide(stack.temporal, billWorkflowId(billId), { decision: 'postpone', decidedBy: 'manager-mia', role: 'manager', reason: '' }), /postpone needs a reason/);
+    await decide(stack.temporal, billWorkflowId(billId), { decision: 'pay-now', decidedBy: 'manager-mia', role: 'manager', reason: 'pay it, the supplier matters' });
     const paid = await waitForBill(billId, (s) => s.state === 'Paid', 'paid');
     assert.equal(paid.paidVia, 'pay-now');
     assert.equal((await accounting.bill(billId)).status, 'paid', 'the accounting system shows it paid');
@@ -83,7 +83,7 @@ describe('bill reminders', () => {
     const atRisk = await waitForBill(billId, (s) => s.state === 'Awaiting approval', 'at the missed-payment gate');
     assert.deepEqual(atRisk.gate?.payload.reasons.map((r) => r.code), ['BALANCE_SHORT']);
     assert.match(atRisk.gate?.payload.reasons[0]?.detail ?? '', /holds 10\.00 EUR, less than the 500\.00 EUR due/);
-    await decide(stack.temporal, billWorkflowId(billId), { decision: 'dispute', decidedBy: 'manager-mia', reason: 'we returned half the linen' });
+    await decide(stack.temporal, billWorkflowId(billId), { decision: 'dispute', decidedBy: 'manager-mia', role: 'manager', reason: 'we returned half the linen' });
     const disputed = await waitForBill(billId, (s) => s.state === 'Disputed', 'disputed');
     assert.deepEqual(disputed.dispute, { by: 'manager-mia', reason: 'we returned half the linen' });
   });

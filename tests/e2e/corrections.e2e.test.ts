@@ -44,6 +44,7 @@ describe('corrections that teach', () => {
     await decide(stack.temporal, first, {
       decision: 'supply-output',
       decidedBy: 'manager-mia',
+      role: 'manager',
       reason: 'her usual is six at half past seven',
       changes: { output: { partySize: 6, date: read.date, time: '19:30', customer: read.customer, allergies: read.allergies ?? [], notes: read.notes } },
     });
@@ -69,7 +70,7 @@ describe('corrections that teach', () => {
     // 4. Another customer's "the usual" is not this customer's.
     const stranger = await request('The usual on Saturday', { id: `cust-${randomUUID().slice(0, 8)}`, name: 'Ada Lovelace' });
     await waitForState(stack, stranger, 'Needs attention');
-    await decide(stack.temporal, stranger, { decision: 'abandon', decidedBy: 'manager-mia', reason: 'call the guest' });
+    await decide(stack.temporal, stranger, { decision: 'abandon', decidedBy: 'manager-mia', role: 'manager', reason: 'call the guest' });
 
     // 5. Revoked from the command line: audited, and a person reads "the usual" again.
     const out = execFileSync('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'corrections', 'revoke', correction.id, '--by', 'mia', '--reason', 'she changed her habits'], {
@@ -82,6 +83,6 @@ describe('corrections that teach', () => {
     const third = await request('The usual on Sunday');
     const again = await waitForState(stack, third, 'Needs attention');
     assert.equal((again.gate?.payload as unknown as AttentionPayload).step.agent, 'intake');
-    await decide(stack.temporal, third, { decision: 'abandon', decidedBy: 'manager-mia', reason: 'call the guest' });
+    await decide(stack.temporal, third, { decision: 'abandon', decidedBy: 'manager-mia', role: 'manager', reason: 'call the guest' });
   });
 });

@@ -54,8 +54,8 @@ describe('in-flight upgrade', () => {
     await waitForState(stack, newId, 'Awaiting approval');
 
     // The person decides both; N+1 replays the old run's history to take the decision.
-    await decide(stack.temporal, oldId, { decision: 'approve', decidedBy: 'manager-mia', reason: 'kitchen briefed' });
-    await decide(stack.temporal, newId, { decision: 'approve', decidedBy: 'manager-mia', reason: 'kitchen briefed' });
+    await decide(stack.temporal, oldId, { decision: 'approve', decidedBy: 'manager-mia', role: 'manager', reason: 'kitchen briefed' });
+    await decide(stack.temporal, newId, { decision: 'approve', decidedBy: 'manager-mia', role: 'manager', reason: 'kitchen briefed' });
     const [oldDone, newDone] = await Promise.all([waitForState(stack, oldId, 'Confirmed'), waitForState(stack, newId, 'Confirmed')]);
 
     const oldHistory = await historyOf(oldId);

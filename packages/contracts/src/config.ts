@@ -15,8 +15,9 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   throw new ConfigError(`invalid configuration: ${fields.join('; ')}`);
 }
 
-/** Variables whose values are secrets: an error names them but never echoes what they hold. */
-const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|CREDENTIAL|USERS|_KEYS?$)/;
+/** Variables whose values are secrets (keys, seeds, passwords, tokens, user lists): an error
+ *  names them but never echoes what they hold. */
+const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|CREDENTIAL|USERS|_SEED$|_KEYS?$)/;
 
 function shownValue(name: string, value: string | undefined): string {
   if (value === undefined) return 'null';
@@ -32,9 +33,6 @@ export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S
     process.exit(78);
   }
 }
-
-/** Variables whose values are secrets: never shown in a configuration error. */
-const SECRET_NAME = /(_SEED|_SECRET|_PASSWORD|_TOKEN|_KEY)$/;
 
 const NKEY_USER_SEED = /^SU[A-Z2-7]{56}$/;
 

@@ -185,15 +185,11 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       }
       return handler(req, reply);
     };
-    app.get(url, (req, reply) =>
-      inSpan(
-        tracer,
-        `GET ${url}`,
-        { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': url, 'baton.simulator': options.name } },
-        () => handle(req, reply),
-        extractTraceContext((name) => req.headers[name] as string | undefined),
-      ),
-    );
+    // The HTTP and fastify instrumentations (packages/telemetry) make the server span.
+    app.get(url, (req, reply) => {
+      trace.getActiveSpan()?.setAttribute('baton.simulator', options.name);
+      return handle(req, reply);
+    });
   };
 
   const close = async () => {

@@ -56,7 +56,10 @@ const worker = await Worker.create({
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
   workflowsPath: registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES),
-  activities: { ...createHandoffActivities({ bus, logger, agents: registry.agents, sealKey }), ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }) },
+  activities: {
+    ...createHandoffActivities({ bus, logger, agents: registry.agents, sealKey }),
+    ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }),
+  },
   interceptors: tracing.interceptors,
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
   dataConverter,

@@ -2,7 +2,7 @@
 // are validated, its timeline and risk rules, and its configuration names a bad field.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registry } from '@baton/workflow-kit';
+import { Registry, type EventRoute } from '@baton/workflow-kit';
 import registration, { BillReceived, billWorkflowId, riskOf, timelineFrom, timelineOf } from '../src/index.js';
 
 const bill = { billId: 'b-1', vendor: 'City Power', amountCents: 12_000, currency: 'EUR', dueAt: '2026-12-10T12:00:00Z', account: 'acct-1', owner: { id: 'owner-1', name: 'Mia' } };
@@ -16,7 +16,7 @@ describe('bills workflow', () => {
     assert.equal(registry.events.get('bill.received.v1')?.workflow.definition.type, 'bills');
     assert.equal(registry.signals.get('bill.paid.v1')?.workflow.definition.type, 'bills');
     assert.equal(registry.gateTypes.get('bills.missed-payment')?.autoApprove, false);
-    const start = registration.events['bill.received.v1']!.start(BillReceived.parse(event));
+    const start = (registration.events['bill.received.v1'] as EventRoute).start(BillReceived.parse(event));
     const paid = registration.signals!['bill.paid.v1']!.signal({ ...event, type: 'bill.paid.v1', data: { billId: 'b-1', paidAt: '2026-12-02T10:00:00Z' } });
     assert.equal(start.workflowId, billWorkflowId('b-1'));
     assert.equal(paid.workflowId, start.workflowId);

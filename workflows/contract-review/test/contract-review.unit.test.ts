@@ -3,7 +3,7 @@
 // opens the gate, and the workflow registers beside the others.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registry } from '@baton/workflow-kit';
+import { Registry, type EventRoute } from '@baton/workflow-kit';
 import { ContractSubmitted, clauseRisks, needsApproval, overallRisk, type Clause, type PolicyFinding } from '../src/index.js';
 import { CLEAN_CONTRACT, contractEvent } from '../src/samples.js';
 
@@ -50,7 +50,7 @@ describe('contract review rules', () => {
     assert.equal(registry.gateTypes.get('contract.high-risk')?.autoApprove, false);
     const event = contractEvent(CLEAN_CONTRACT);
     assert.equal(ContractSubmitted.safeParse(event).success, true);
-    const started = registry.events.get('contract.submitted.v1')!.route.start(event);
+    const started = (registry.events.get('contract.submitted.v1')!.route as EventRoute).start(event);
     assert.equal(started.workflowId, `contract-review-${event.idempotencykey}`);
   });
 });

@@ -2,7 +2,7 @@
 // event is validated, and its rules decide what reaches a person and what a person may change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GateRefusedError, Registry } from '@baton/workflow-kit';
+import { GateRefusedError, Registry, type EventRoute } from '@baton/workflow-kit';
 import registration, { TicketOpened, applyChanges, exceptionsOf, proposalOf, supportAgents, supportWorkflowId, type DocsAnswer, type OrderCheck, type SupportCase } from '../src/index.js';
 
 const event = {
@@ -35,7 +35,7 @@ describe('support workflow', () => {
   });
 
   it('starts one workflow per idempotency key and refuses a ticket without a customer email', () => {
-    const start = registration.events['support.ticket.opened.v1']!.start(TicketOpened.parse(event));
+    const start = (registration.events['support.ticket.opened.v1'] as EventRoute).start(TicketOpened.parse(event));
     assert.equal(start.workflowId, supportWorkflowId('tkt-1'));
     assert.equal(TicketOpened.safeParse({ ...event, data: { ...event.data, customer: { id: 'c-1' } } }).success, false);
   });
