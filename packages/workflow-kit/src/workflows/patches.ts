@@ -64,4 +64,9 @@ export const kitPatches = definePatches('baton', {
     since: '2026-12-01',
     why: "an agent step's activity id names its kind, agent and step (run/intake/intake), so replay notices two steps swapped or an agent changed",
   },
+  'record-corrections': {
+    stage: 'active',
+    since: '2026-12-01',
+    why: "a person's correction at a gate (changes, or an output given at an attention gate) is recorded by an activity, to be retrieved for the next similar input",
+  },
 });

@@ -58,6 +58,7 @@ import {
 } from '../definitions.js';
 import { DEFAULT_STEP_POLICY, stepActivities, stepActivityId, type StepPolicy } from './call-agent.js';
 import { GateRefusedError, HumanGate, canonicalJson, type GateEvent, type GateOutcome } from './gate.js';
+import { kitPatches } from './patches.js';
 import { Saga, causeOf } from './saga.js';
 
 /** What a workflow declares about itself: pure data, shared by its code and its registration. */
@@ -292,6 +293,8 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** Keeps what a person corrected (only what differs), to be retrieved for a similar input. */
   private teach(decision: Decision, gateId: string, gateType: string, about: { agent: string; text: string; subject?: string }, wrong: Record<string, unknown>, right: Record<string, unknown>): void {
     if (canonicalJson(wrong) === canonicalJson(right)) return;
+    // Recording it schedules an activity that runs from before this code never did.
+    if (!kitPatches.has('record-corrections')) return;
     const scope = decision.scope ?? (about.subject ? 'customer' : 'everyone');
     const correction: CorrectionRecord = {
       at: new Date().toISOString(),
