@@ -15,7 +15,7 @@ import { BenchConfig, WARM_UP, levelBudgetMs, windowFor, type Section } from './
 import { floorNames } from './floor/names.js';
 import { runLevel, sweep, type LevelResult } from './load.js';
 import { machineInfo } from './machine.js';
-import { infraProcesses, serviceSpec, startAll, stopAll, type BenchProcess, type ProcessSpec } from './processes.js';
+import { adminEnv, infraProcesses, serviceSpec, startAll, stopAll, type BenchProcess, type ProcessSpec } from './processes.js';
 import { previousRun } from './previous.js';
 import { render, renderComparison, type BenchResults, type Breakdown, type GatewayResult, type MemoryRow, type ScaleOutRow, type ScenarioResult } from './report.js';
 import { cleanReservationEvent, newRunTag, scenarios, type Scenario, type ScenarioId } from './scenarios.js';
@@ -34,7 +34,7 @@ const withProfile = (spec: ProcessSpec): ProcessSpec =>
   config.BATON_BENCH_CPU_PROFILE.includes(spec.name) ? { ...spec, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.name)}`] } : spec;
 const specs: ProcessSpec[] = [
   ...[...new Set([...ALL_SERVICES, 'echo'])].map((name) => withProfile(serviceSpec(name))),
-  withProfile({ name: 'floor-worker', group: 'floor-worker', entry: join('bench', 'src', 'floor', 'worker.ts') }),
+  withProfile({ name: 'floor-worker', group: 'floor-worker', entry: join('bench', 'src', 'floor', 'worker.ts'), env: adminEnv() }),
 ];
 const running: BenchProcess[] = [];
 const tracked = (): Tracked[] => [

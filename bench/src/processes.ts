@@ -3,7 +3,7 @@
 // orchestrators side by side, plus its own floor worker. Each logs to <state>/logs/bench/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeProcess, stackEnv } from '@baton/testkit';
+import { ADMIN_IDENTITY, NodeProcess, ensureNatsIdentities, identityEnv, natsAuthEnabled, seedFileOf, stackEnv, testBus } from '@baton/testkit';
 import type { Tracked } from './usage.js';
 
 const BATON_SERVICES = new Set(['orchestrator', 'gateway', 'console']);
@@ -18,11 +18,17 @@ export interface ProcessSpec {
   nodeFlags?: string[];
 }
 
+/** The environment of a bench process that is no service (the floor worker): the admin identity. */
+export function adminEnv(): Record<string, string> {
+  return { BATON_NATS_NKEY_SEED: '', BATON_NATS_NKEY_SEED_FILE: natsAuthEnabled() ? seedFileOf(ADMIN_IDENTITY) : '' };
+}
+
 /** The spec of one replica of a service under services/. */
 export function serviceSpec(service: string, replica = 1, extra: Pick<ProcessSpec, 'env' | 'nodeFlags'> = {}): ProcessSpec {
   // Every service folder but Baton's own services and the simulators is an agent.
   const group = BATON_SERVICES.has(service) ? service : service.endsWith('-sim') ? 'simulators' : 'agents';
-  return { name: replica > 1 ? `${service}#${replica}` : service, group, entry: join('services', service, 'src', 'main.ts'), ...extra };
+  // Each replica connects as its service's NATS identity (README "Security").
+  return { name: replica > 1 ? `${service}#${replica}` : service, group, entry: join('services', service, 'src', 'main.ts'), ...extra, env: { ...identityEnv(service), ...extra.env } };
 }
 
 /** A process under test, with the group its CPU and memory are counted under. */
@@ -38,6 +44,9 @@ export class BenchProcess extends NodeProcess {
 
 /** Starts the specs side by side; on any failure stops the ones that did start. */
 export async function startAll(specs: ProcessSpec[]): Promise<BenchProcess[]> {
+  // As ServiceSet does: every service has its identity, and the streams exist, before any starts.
+  await ensureNatsIdentities(specs.filter((s) => s.entry.startsWith('services')).map((s) => s.name.replace(/#\d+$/, '')));
+  await (await testBus('bench-topology')).close();
   const processes = specs.map((s) => new BenchProcess(s));
   const results = await Promise.allSettled(processes.map((p) => p.start()));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

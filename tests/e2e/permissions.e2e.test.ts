@@ -2,7 +2,7 @@
 // server refuses what that identity may not do; the bridge believes only the subject a result
 // came on and the seal of its task; dead letters keep no task tokens or Authorization headers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
@@ -42,10 +42,15 @@ describe('NATS identities and permissions', () => {
       logDir: join(env.stateDir, 'logs', 'services'),
       env: { ...identityEnv('availability'), ROGUE_AS: 'availability', ROGUE_VICTIM: 'safety', BATON_METRICS_PORT: String(metricsPort) },
     });
+    // Its log file gathers every run: this run's lines start here.
+    const offset = existsSync(rogue.logFile) ? statSync(rogue.logFile).size : 0;
     await rogue.start();
     try {
-      const lines = readFileSync(rogue.logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      const { results, denials } = lines.filter((l) => l.msg === 'attempts').at(-1) as unknown as { results: Record<string, string>; denials: number };
+      // The log file is written behind the process's stdout: wait for the line, not for a time.
+      const readLines = () => readFileSync(rogue.logFile).subarray(offset).toString('utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const attempts = await waitFor('the rogue agent\'s attempts in its log', async () => readLines().filter((l) => l.msg === 'attempts').at(-1));
+      const lines = readLines();
+      const { results, denials } = attempts as unknown as { results: Record<string, string>; denials: number };
       // The identity works: what it needs is allowed.
       assert.equal(results.ownConsumer, 'allowed');
       assert.equal(results.ownLedgerKey, 'allowed');
