@@ -4,7 +4,7 @@ export { readStream, type StoredMessage } from './read.js';
 export { deadLetter, describeIssues, describeJsonError, headersOf, scrubPayload, scrubHeaders, REDACTED } from './dead-letter.js';
 export { startConsumer, ensureConsumer, PoisonMessageError, DEFAULT_MAX_DELIVER, type ConsumerOptions, type Delivery, type RunningConsumer } from './consume.js';
 export { ADVISORY_STREAM, MaxDeliveriesAdvisory, watcherName, startTaskMaxDeliveriesWatcher } from './advisories.js';
-export { permissionsOf, natsAuthorizationConfig, inboxPrefixOf, agentIdentity, simulatorBucket, TASKS_WATCHER, type Identity, type Permissions, type AuthorizedUser } from './permissions.js';
+export { permissionsOf, natsAuthorizationConfig, inboxPrefixOf, agentIdentity, simulatorBucket, TASKS_WATCHER, type Identity, type KvGrant, type Permissions, type AuthorizedUser } from './permissions.js';
 export { sealTask, sealMatches, type SealedFields } from './seal.js';
 export type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';

@@ -17,7 +17,24 @@
 //   on that stream under any name.
 import { buckets, consumers, streams, subjects } from '@baton/contracts';
 
-export type Identity =
+/** A KV bucket a service uses beyond what its kind gives it: a cache, a lease table, an index
+ *  it reads. Declared by the service (package.json `baton.nats.kv`), so a new bucket needs no
+ *  edit here; the service may create the bucket (it owns its configuration) and read its keys. */
+export interface KvGrant {
+  bucket: string;
+  /** Keys it may read (and write): a subject pattern under the bucket, default every key. */
+  keys?: string;
+  write?: boolean;
+  /** It lists or watches keys (an ordered consumer on the bucket's stream). */
+  list?: boolean;
+}
+
+export type Identity = IdentityKind & {
+  /** Buckets beyond the kind's own. */
+  kv?: readonly KvGrant[];
+};
+
+type IdentityKind =
   /** The test kit, the demo, the bench and operators' tools: everything. */
   | { kind: 'admin'; name: string }
   | { kind: 'gateway'; name: string }
@@ -83,6 +100,11 @@ function kv(bucket: string, options: { keys?: string; write: boolean; list?: boo
   ];
 }
 
+/** A bucket the identity may also create (Kvm.create: the first user makes it, later ones open it). */
+function kvCreating(bucket: string, options: { keys?: string; write: boolean; list?: boolean }): string[] {
+  return [...kv(bucket, options), api(`STREAM.CREATE.${kvStream(bucket)}`), api(`STREAM.UPDATE.${kvStream(bucket)}`)];
+}
+
 function orderedReads(stream: string): string[] {
   return [
     api(`STREAM.INFO.${stream}`),
@@ -108,7 +130,17 @@ function topologyManagement(): string[] {
 
 const dedupe = (list: string[]) => [...new Set(list)].sort();
 
+/** What an identity may do: its kind's permissions and its declared buckets. */
 export function permissionsOf(identity: Identity): Permissions {
+  const base = kindPermissions(identity);
+  if (identity.kind === 'admin' || !identity.kv?.length) return base;
+  const grants = identity.kv.flatMap((g) => [
+    ...kvCreating(g.bucket, { write: g.write ?? false, list: g.list ?? false, ...(g.keys ? { keys: g.keys } : {}) }),
+  ]);
+  return { publish: dedupe([...base.publish, ...grants]), subscribe: base.subscribe };
+}
+
+function kindPermissions(identity: Identity): Permissions {
   const inbox = `${inboxPrefixOf(identity.name)}.>`;
   const common = [api('INFO')];
   switch (identity.kind) {
@@ -149,6 +181,8 @@ export function permissionsOf(identity: Identity): Permissions {
           ...pullConsumer(streams.events, consumers.gateway, subjects.eventsAll),
           ...maxDeliveriesWatcher(streams.events, consumers.gateway),
           ...kv(buckets.eventClaims, { write: true }),
+          // Who may post to the webhook: read and watched (operators change it while it runs).
+          ...kvCreating(buckets.webhookSources, { write: false, list: true }),
           api(`STREAM.INFO.${streams.deadLetters}`),
         ]),
         subscribe: [inbox],
@@ -171,6 +205,8 @@ export function permissionsOf(identity: Identity): Permissions {
           ...maxDeliveriesWatcher(streams.tasks, 'tasks', `${MAX_DELIVERIES}.${streams.tasks}.*`, TASKS_WATCHER),
           api(`STREAM.MSG.DELETE.${streams.tasks}`),
           ...kv(buckets.trust, { write: true, list: true }),
+          // The corrections people make at gates, recorded by the gate activities.
+          ...kvCreating(buckets.corrections, { write: true }),
         ]),
         subscribe: [inbox],
       };
@@ -185,6 +221,9 @@ export function permissionsOf(identity: Identity): Permissions {
           ...orderedReads(streams.deadLetters),
           api(`STREAM.MSG.GET.${streams.deadLetters}`),
           ...kv(buckets.trust, { write: false, list: true }),
+          // The corrections page lists and revokes corrections; sessions are shared by replicas.
+          ...kvCreating(buckets.corrections, { write: true, list: true }),
+          ...kvCreating(buckets.consoleSessions, { write: true, list: true }),
         ]),
         subscribe: [inbox],
       };

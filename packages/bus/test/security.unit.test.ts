@@ -27,11 +27,25 @@ describe('identities and permissions', () => {
     const kinds = ['gateway', 'orchestrator', 'console'] as const;
     const of = Object.fromEntries(kinds.map((k) => [k, permissionsOf({ kind: k, name: k })]));
     assert.ok(of.orchestrator!.publish.some((s) => s.startsWith('$JS.API.STREAM.CREATE.')));
-    assert.ok(!of.gateway!.publish.some((s) => s.startsWith('$JS.API.STREAM.CREATE.')) && !of.console!.publish.some((s) => s.startsWith('$JS.API.STREAM.CREATE.')));
+    // The gateway and the console create only the KV buckets they keep themselves, never a stream of Baton's.
+    const creates = (p: { publish: string[] }) => p.publish.filter((s) => s.startsWith('$JS.API.STREAM.CREATE.')).sort();
+    assert.deepEqual(creates(of.gateway!), ['$JS.API.STREAM.CREATE.KV_baton_webhook_sources']);
+    assert.deepEqual(creates(of.console!), ['$JS.API.STREAM.CREATE.KV_baton_console_sessions', '$JS.API.STREAM.CREATE.KV_baton_corrections']);
     assert.ok(of.gateway!.publish.includes('baton.events.>') && of.console!.publish.includes('baton.events.>'));
     assert.ok(!of.orchestrator!.publish.includes('baton.events.>'));
     assert.ok(!of.console!.publish.some((s) => s.startsWith('$KV.baton_trust')), 'the console reads trust, never writes it');
     assert.deepEqual(permissionsOf({ kind: 'admin', name: 'admin' }), { publish: ['>'], subscribe: ['>'] });
+  });
+
+  it('adds the buckets a service declares to its kind, and nothing else', () => {
+    const resolver = permissionsOf({ kind: 'agent', name: 'agent-resolver', agent: 'resolver', kv: [{ bucket: 'baton_leases', write: true }] });
+    for (const subject of ['$KV.baton_leases.>', '$JS.API.DIRECT.GET.KV_baton_leases.$KV.baton_leases.>', '$JS.API.STREAM.CREATE.KV_baton_leases', 'baton.result.resolver']) {
+      assert.ok(resolver.publish.includes(subject), subject);
+    }
+    const reader = permissionsOf({ kind: 'agent', name: 'agent-intake', agent: 'intake', kv: [{ bucket: 'baton_corrections', list: true }] });
+    assert.ok(reader.publish.includes('$JS.API.CONSUMER.CREATE.KV_baton_corrections.>'), 'it may watch the bucket');
+    assert.ok(!reader.publish.includes('$KV.baton_corrections.>'), 'declared without write: read only');
+    assert.ok(!agent.publish.some((s) => s.includes('baton_leases') || s.includes('baton_corrections')), 'an agent that declares nothing gets no bucket of another');
   });
 
   it('renders an authorization block of public keys only', () => {
@@ -67,7 +81,7 @@ describe('what dead letters and configuration errors never keep', () => {
 
   it('names a bad nkey seed without showing it', () => {
     const bad = 'SUnot-a-real-seed-but-a-secret';
-    assert.throws(() => loadConfig(BaseServiceConfig, { BATON_NATS_NKEY_SEED: bad }), (err) => err instanceof ConfigError && /BATON_NATS_NKEY_SEED="\(redacted\)"/.test(err.message) && !err.message.includes(bad));
+    assert.throws(() => loadConfig(BaseServiceConfig, { BATON_NATS_NKEY_SEED: bad }), (err) => err instanceof ConfigError && /BATON_NATS_NKEY_SEED=\(\d+ characters, not shown\)/.test(err.message) && !err.message.includes(bad));
     assert.throws(() => loadConfig(BaseServiceConfig, { BATON_NATS_NKEY_SEED_FILE: '/nonexistent/seed.nk' }), /BATON_NATS_NKEY_SEED_FILE=.*cannot be read \(ENOENT\)/);
   });
 });

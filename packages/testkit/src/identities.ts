@@ -5,6 +5,8 @@
 // serveAgent, is the agent of that name), and its permissions from @baton/bus permissionsOf. A
 // service that is none of these declares its subjects in its package.json
 // (`"baton": { "nats": { "publish": [...], "subscribe": [...] } }`); undeclared, it gets its inbox only.
+// Any service may also declare the KV buckets it uses beyond its kind's own (a cache, a lease
+// table, an index it reads): `"baton": { "nats": { "kv": [{ "bucket": "...", "write": true }] } }`.
 //
 // Seeds are made once (on the first start) and kept in the git-ignored state folder,
 // <state>/identities/<identity>.nk, readable by the owner only; the server config (auth.conf,
@@ -15,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
-import { agentIdentity, natsAuthorizationConfig, type AuthorizedUser, type Identity } from '@baton/bus';
+import { agentIdentity, natsAuthorizationConfig, type AuthorizedUser, type Identity, type KvGrant } from '@baton/bus';
 import { repoRoot, stackEnv } from './env.js';
 import { allServices, type ServiceName } from './services.js';
 
@@ -42,8 +44,14 @@ export function natsAuthFile(): string {
   return join(identitiesDir(), 'auth.conf');
 }
 
-/** The identity a service connects as, by its name. */
+/** The identity a service connects as, by its name, with the buckets it declares. */
 export function identityOf(service: ServiceName): Identity {
+  const kv = declaredBuckets(service);
+  const identity = kindOf(service);
+  return kv.length ? { ...identity, kv } : identity;
+}
+
+function kindOf(service: ServiceName): Identity {
   if (service === 'gateway' || service === 'orchestrator' || service === 'console') return { kind: service, name: service };
   if (service.endsWith('-sim')) return { kind: 'simulator', name: service, system: service.slice(0, -'-sim'.length) };
   const declared = declaredPermissions(service);
@@ -64,7 +72,19 @@ function declaredPermissions(service: string): { publish: string[]; subscribe: s
   const manifest = join(repoRoot, 'services', service, 'package.json');
   if (!existsSync(manifest)) return undefined;
   const nats = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { nats?: { publish?: string[]; subscribe?: string[] } } }).baton?.nats;
-  return nats ? { publish: nats.publish ?? [], subscribe: nats.subscribe ?? [] } : undefined;
+  // Only subjects make a service of its own kind; declared buckets add to any kind (declaredBuckets).
+  return nats && (nats.publish || nats.subscribe) ? { publish: nats.publish ?? [], subscribe: nats.subscribe ?? [] } : undefined;
+}
+
+/** The buckets a service uses beyond its kind's (`"baton": { "nats": { "kv": [...] } }`). */
+function declaredBuckets(service: string): KvGrant[] {
+  const manifest = join(repoRoot, 'services', service, 'package.json');
+  if (!existsSync(manifest)) return [];
+  const kv = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { nats?: { kv?: unknown } } }).baton?.nats?.kv;
+  if (kv === undefined) return [];
+  const valid = Array.isArray(kv) && kv.every((g) => typeof g === 'object' && g !== null && typeof (g as KvGrant).bucket === 'string' && /^[A-Za-z0-9_-]+$/.test((g as KvGrant).bucket));
+  if (!valid) throw new Error(`${manifest}: baton.nats.kv must be a list of { bucket, keys?, write?, list? } with bucket names of letters, digits, _ and -`);
+  return kv as KvGrant[];
 }
 
 function seedOf(identity: string): string {

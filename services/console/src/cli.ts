@@ -18,9 +18,11 @@
 //   baton corrections revoke <id> --by <name> [--reason <text>]   stop using one (it stays in the record)
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, describeSchedule, parseTimeOfDay, setScheduleTime, type GateOption } from '@baton/workflow-kit';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { BaseServiceConfig, loadConfig } from '@baton/contracts';
+import { BaseServiceConfig, loadConfig, natsSeedOf } from '@baton/contracts';
 import { connectBus } from '@baton/bus';
 import { CorrectionStore } from '@baton/corrections';
 import { connectTemporal, pending, resolve, status } from './decisions.js';
@@ -151,9 +153,20 @@ schedule.command('trigger').argument('<scheduleId>').description('fire once now 
   }),
 );
 
+/** The CLI's NATS identity: BATON_NATS_NKEY_SEED(_FILE) when given; on the local stack, else the
+ *  operators' identity the stack wrote into its state folder (<state>/identities/admin.nk). */
+function cliSeed(config: z.output<typeof BaseServiceConfig>): string | undefined {
+  const given = natsSeedOf(config);
+  if (given) return given;
+  const stateDir = process.env.BATON_STATE_DIR ?? join(fileURLToPath(new URL('../../../.baton/', import.meta.url)), process.env.BATON_PROFILE ?? 'demo');
+  const local = join(stateDir, 'identities', 'admin.nk');
+  return existsSync(local) ? readFileSync(local, 'utf8').trim() : undefined;
+}
+
 async function withCorrections<T>(fn: (store: CorrectionStore) => Promise<T>): Promise<void> {
   const config = loadConfig(BaseServiceConfig);
-  const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'baton-cli' });
+  const seed = cliSeed(config);
+  const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'baton-cli', ...(seed ? { nkeySeed: seed } : {}) });
   try {
     console.log(JSON.stringify(await fn(await CorrectionStore.open(bus)), null, 2));
   } finally {
