@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
 import { subjects } from '@baton/contracts';
 import { execFileSync } from 'node:child_process';
-import { deadLetters, postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
+import { consoleUsers, deadLetters, postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { messaging, pos, startStack, waitForState, type Stack } from './support.js';
 
@@ -72,7 +72,8 @@ describe('real guests\' input', () => {
     await waitForState(stack, workflowId, 'Awaiting approval');
     const out = execFileSync('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve-with-changes', '--by', 'mia', '--reason', 'one guest cancelled', '--changes', '{"partySize":3}'], {
       cwd: repoRoot,
-      env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS },
+      // The CLI decides through the console, signed in as mia (the role is her account's).
+      env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS, BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password },
       encoding: 'utf8',
     });
     assert.equal(JSON.parse(out).decision, 'approve-with-changes');
