@@ -221,6 +221,9 @@ function kindPermissions(identity: Identity): Permissions {
           ...orderedReads(streams.deadLetters),
           api(`STREAM.MSG.GET.${streams.deadLetters}`),
           ...kv(buckets.trust, { write: false, list: true }),
+          // Its own audit records: sign-ins and sign-outs, and corrections revoked from its page.
+          subjects.audit('console.>'),
+          subjects.audit('correction.>'),
           // The corrections page lists and revokes corrections; sessions are shared by replicas.
           ...kvCreating(buckets.corrections, { write: true, list: true }),
           ...kvCreating(buckets.consoleSessions, { write: true, list: true }),
