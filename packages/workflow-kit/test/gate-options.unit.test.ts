@@ -25,7 +25,7 @@ function billGate() {
 describe('gate with a workflow\'s own options', () => {
   it('accepts its options, refuses others and what the workflow\'s check refuses', () => {
     const gate = billGate();
-    const base = { gateId: gate.view.gateId, digest: gate.view.digest, decidedBy: 'mia' } as const;
+    const base = { gateId: gate.view.gateId, digest: gate.view.digest, decidedBy: 'mia', role: 'manager' } as const;
     assert.equal(gate.check({ ...base, decision: 'pay-now' }).decision, 'pay-now');
     assert.equal(gate.check({ ...base, decision: 'postpone', reason: 'cash comes Friday' }).reason, 'cash comes Friday');
     assert.throws(() => gate.check({ ...base, decision: 'postpone' }), /postpone needs a reason/);
@@ -34,7 +34,7 @@ describe('gate with a workflow\'s own options', () => {
   });
 
   it('checks the scope a correction is made for', () => {
-    const base = { gateId: 'g', digest: `sha256:${'0'.repeat(64)}`, decision: 'supply-output', decidedBy: 'mia' };
+    const base = { gateId: 'g', digest: `sha256:${'0'.repeat(64)}`, decision: 'supply-output', decidedBy: 'mia', role: 'manager' };
     assert.equal(parseDecision({ ...base, scope: 'everyone' }).scope, 'everyone');
     assert.throws(() => parseDecision({ ...base, scope: 'the whole street' }), /scope: must be "customer" or "everyone"/);
   });

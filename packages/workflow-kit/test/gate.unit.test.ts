@@ -50,6 +50,11 @@ describe('human gate', () => {
     assert.throws(() => gate.check({ ...base, decision: 'approve', role: 'viewer' }), /role "viewer" may not decide/);
     // No role, no tier check skipped: a decision without one is refused (issue 14).
     assert.throws(() => gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }), /role: the approver's role \(checked against their sign-in\) is required/);
+    // Read on replay (the update's handler), a decision accepted before roles were required still
+    // applies as it did; a role it does carry is still checked.
+    const replayed = gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }, { requireRole: false });
+    assert.equal(replayed.role, undefined);
+    assert.throws(() => gate.check({ ...base, decision: 'approve', role: 'viewer' }, { requireRole: false }), /role "viewer" may not decide/);
     assert.throws(() => gate.check({ ...base, decision: 'approve', changes: { notes: 'x' } }), /only with approve-with-changes/);
     assert.throws(() => gate.check({ ...base, decision: 'approve-with-changes' }), /needs the changes/);
     assert.throws(() => gate.check({ ...base, decision: 'approve-with-changes', changes: { partySize: 9 } }), /does not fit/);

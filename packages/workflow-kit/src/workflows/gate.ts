@@ -31,8 +31,16 @@ export class GateRefusedError extends Error {
 const isText = (v: unknown, max: number, min = 1): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** How strictly a decision is read. A new decision (the update's validator) must carry a role.
+ *  The update's handler reads leniently: on replay it meets decisions the validator of their day
+ *  accepted (before roles were required), and refusing one there would fail the waiting run
+ *  (Temporal does not run validators on replay; the replay suite has such histories). */
+export interface DecisionReading {
+  requireRole: boolean;
+}
+
 /** The shape of a decision, checked field by field; the gate checks it against itself after. */
-export function parseDecision(input: unknown): Decision {
+export function parseDecision(input: unknown, reading: DecisionReading = { requireRole: true }): Decision {
   const problems: string[] = [];
   const d = (isRecord(input) ? input : {}) as Partial<DecisionInput>;
   if (!isRecord(input)) problems.push('(root): must be an object');
@@ -40,8 +48,10 @@ export function parseDecision(input: unknown): Decision {
   if (typeof d.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(d.digest)) problems.push('digest: must be sha256:<64 hex digits>');
   if (!isText(d.decision, 50)) problems.push('decision: must name one of the gate\'s options');
   if (!isText(d.decidedBy, 200)) problems.push('decidedBy: must be a string of 1-200 characters');
-  // Always a role: a decision without one would skip the tier check below.
-  if (!isText(d.role, 100)) problems.push('role: the approver\'s role (checked against their sign-in) is required, a string of 1-100 characters');
+  // Always a role on a new decision: one without would skip the tier check below.
+  if (reading.requireRole ? !isText(d.role, 100) : d.role !== undefined && !isText(d.role, 100)) {
+    problems.push('role: the approver\'s role (checked against their sign-in) is required, a string of 1-100 characters');
+  }
   if (d.reason !== undefined && !isText(d.reason, 2000, 0)) problems.push('reason: must be a string of at most 2000 characters');
   if (d.changes !== undefined && !isRecord(d.changes)) problems.push('changes: must be an object');
   if (d.scope !== undefined && d.scope !== 'customer' && d.scope !== 'everyone') problems.push('scope: must be "customer" or "everyone"');
@@ -51,7 +61,7 @@ export function parseDecision(input: unknown): Decision {
     digest: d.digest!,
     decision: d.decision as GateOption,
     decidedBy: d.decidedBy!,
-    role: d.role!,
+    ...(d.role !== undefined ? { role: d.role } : {}),
     reason: d.reason ?? '',
     ...(d.changes !== undefined ? { changes: d.changes } : {}),
     ...(d.scope !== undefined ? { scope: d.scope } : {}),
@@ -128,13 +138,13 @@ export class HumanGate<P> {
   }
 
   /** Validates a decision against the open gate; throws a clear refusal, changes nothing. */
-  check(input: unknown): Decision {
+  check(input: unknown, reading: DecisionReading = { requireRole: true }): Decision {
     if (!this.isOpen) throw new GateRefusedError(`gate ${this.view.gateId} is already ${this.decision ? 'decided' : this.view.status}`);
-    const d = parseDecision(input);
+    const d = parseDecision(input, reading);
     if (d.gateId !== this.view.gateId) throw new GateRefusedError(`the decision names gate "${d.gateId}" but the open gate is "${this.view.gateId}"`);
     if (d.digest !== this.view.digest) throw new GateRefusedError('stale decision: what you decided on is not what the gate shows now (digest mismatch); reload and decide again');
     if (!this.view.options.includes(d.decision)) throw new GateRefusedError(`"${d.decision}" is not an option of this gate (options: ${this.view.options.join(', ')})`);
-    if (!this.allowedRoles().includes(d.role!)) throw new GateRefusedError(`role "${d.role}" may not decide at tier ${this.view.tier + 1} (allowed: ${this.allowedRoles().join(', ')})`);
+    if (d.role !== undefined && !this.allowedRoles().includes(d.role)) throw new GateRefusedError(`role "${d.role}" may not decide at tier ${this.view.tier + 1} (allowed: ${this.allowedRoles().join(', ')})`);
     if (WITH_CHANGES.has(d.decision)) {
       if (!d.changes || Object.keys(d.changes).length === 0) throw new GateRefusedError(`${d.decision} needs the changes`);
       if (!this.spec.applyChanges) throw new GateRefusedError('this gate takes no changes');

