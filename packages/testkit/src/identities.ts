@@ -2,7 +2,7 @@
 // and the agents in workflow folders), plus `admin` for the test kit, the demo, the bench and
 // operators' tools. Nothing is listed by hand: a service's kind follows from its name (gateway,
 // orchestrator, console, `*-sim`; an agent in a workflow folder, or a service whose main.ts calls
-// serveAgent, is the agent of that name), and its permissions from @baton/bus permissionsOf. A
+// serveAgent, is the agent of that name, or of the name its package.json gives as `baton.agent`), and its permissions from @baton/bus permissionsOf. A
 // service that is none of these declares its subjects in its package.json
 // (`"baton": { "nats": { "publish": [...], "subscribe": [...] } }`); undeclared, it gets its inbox only.
 // Any service may also declare the KV buckets it uses beyond its kind's own (a cache, a lease
@@ -56,7 +56,10 @@ function kindOf(service: ServiceName): Identity {
   if (service.endsWith('-sim')) return { kind: 'simulator', name: service, system: service.slice(0, -'-sim'.length) };
   const declared = declaredPermissions(service);
   if (declared) return { kind: 'custom', name: service, ...declared };
-  if (isAgent(service)) return { kind: 'agent', name: agentIdentity(service), agent: service };
+  if (isAgent(service)) {
+    const agent = declaredAgent(service) ?? service;
+    return { kind: 'agent', name: agentIdentity(agent), agent };
+  }
   // Neither an agent nor a declared service: no rights but its inbox, so that what it tries is
   // refused, logged and counted under its own name rather than allowed by a guess.
   return { kind: 'custom', name: service, publish: [], subscribe: [] };
@@ -74,6 +77,16 @@ function declaredPermissions(service: string): { publish: string[]; subscribe: s
   const nats = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { nats?: { publish?: string[]; subscribe?: string[] } } }).baton?.nats;
   // Only subjects make a service of its own kind; declared buckets add to any kind (declaredBuckets).
   return nats && (nats.publish || nats.subscribe) ? { publish: nats.publish ?? [], subscribe: nats.subscribe ?? [] } : undefined;
+}
+
+/** The agent a service folder serves when its name is not the folder's (`"baton": { "agent": "ticket-log" }`). */
+function declaredAgent(service: string): string | undefined {
+  const manifest = join(repoRoot, 'services', service, 'package.json');
+  if (!existsSync(manifest)) return undefined;
+  const agent = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { agent?: unknown } }).baton?.agent;
+  if (agent === undefined) return undefined;
+  if (typeof agent !== 'string' || !/^[a-z][a-z0-9-]*$/.test(agent)) throw new Error(`${manifest}: baton.agent must be an agent name (lower-case letters, digits and -)`);
+  return agent;
 }
 
 /** The buckets a service uses beyond its kind's (`"baton": { "nats": { "kv": [...] } }`). */
