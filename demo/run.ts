@@ -1,7 +1,9 @@
-// The demo: every Baton service on the local stack, and five requests from an "existing system"
-// through the HTTP webhook: a clean one, an allergy one (a person approves it with the CLI), one
-// intake cannot read (it waits at an attention gate; a person gives the reading with the CLI),
-// the same event sent twice, and a malformed one. Prints what happened to each and where to look.
+// The demo: every Baton service on the local stack, and five reservation requests from an
+// "existing system" through the HTTP webhook: a clean one, an allergy one (a person approves it
+// with the CLI), one intake cannot read (it waits at an attention gate; a person gives the reading
+// with the CLI), the same event sent twice, and a malformed one. Then one run of each other
+// process: a support escalation, a contract review, a correction that teaches intake, the day's
+// digest. Prints what happened to each and where to look.
 import { execa } from 'execa';
 import { ServiceSet, consoleUsers, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
