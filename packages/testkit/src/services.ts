@@ -9,7 +9,7 @@ import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
 import { ensureNatsIdentities, identityEnv } from './identities.js';
 import { payloadKeyEnv, testBus } from './clients.js';
-import { ensureLocalWebhookSource, stateSecret } from './webhook.js';
+import { ensureLocalWebhookSource, localWebhookCredentials, stateSecret } from './webhook.js';
 
 export type ServiceName = string;
 
@@ -51,6 +51,12 @@ export function metricsPortOf(name: string): number {
 
 /** The console reads every other service's metrics, links to the trace dashboard, and lets the
  *  local stack's people sign in (unless BATON_CONSOLE_USERS says who). */
+/** The accounting simulator posts its events to the webhook as the local stack's signed source. */
+function accountingEnv(): Record<string, string> {
+  const { source, secret } = localWebhookCredentials();
+  return { BATON_ACCOUNTING_WEBHOOK_SOURCE: source, BATON_ACCOUNTING_WEBHOOK_SECRET: secret };
+}
+
 function consoleEnv(): Record<string, string> {
   const env = stackEnv();
   const targets = allServices()
@@ -82,7 +88,7 @@ export class ServiceProcess extends NodeProcess {
       name,
       ...serviceEntry(name),
       logDir: join(stackEnv().stateDir, 'logs', 'services'),
-      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...identityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...options.env },
+      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...identityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}), ...options.env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     });
   }

@@ -9,6 +9,7 @@ import { Kvm } from '@nats-io/kv';
 import { buckets } from '@baton/contracts';
 import { connectBus } from '@baton/bus';
 import { stackEnv } from './env.js';
+import { adminSeed, natsAuthEnabled } from './identities.js';
 
 export const LOCAL_SOURCE = 'local-stack';
 
@@ -48,7 +49,7 @@ export function signedHeaders(body: string, credentials: WebhookCredentials = lo
 /** Writes (or changes) a source record in the gateway's bucket, as an administrator does. */
 export async function putWebhookSource(id: string, record: Record<string, unknown>): Promise<void> {
   const env = stackEnv();
-  const bus = await connectBus({ servers: env.BATON_NATS_URL, replicas: env.BATON_NATS_REPLICAS, name: 'testkit-webhook-sources' });
+  const bus = await connectBus({ servers: env.BATON_NATS_URL, replicas: env.BATON_NATS_REPLICAS, name: 'testkit-webhook-sources', ...(natsAuthEnabled() ? { nkeySeed: adminSeed() } : {}) });
   try {
     const kv = await new Kvm(bus.js).create(buckets.webhookSources, { history: 5, replicas: bus.replicas });
     await kv.put(id, JSON.stringify(record));

@@ -4,6 +4,7 @@
 // same write as the bill) and a delivery loop that retries until the webhook accepts them, so a
 // gateway that is down delays an event and never loses it; the event id is fixed per bill, so a
 // repeated delivery is a duplicate the gateway recognises.
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { SimulatorContext } from '@baton/simulator';
 
@@ -46,6 +47,9 @@ const NewBill = z.object({
 export interface WebhookOptions {
   webhookUrl: string;
   timeoutMs: number;
+  /** The webhook source this system signs as, and its secret (README "Security": signed publishers). */
+  source: string;
+  secret: string;
   /** How often undelivered events are retried. */
   retryEveryMs?: number;
 }
@@ -100,11 +104,14 @@ export function registerAccounting(sim: SimulatorContext, webhook: WebhookOption
       for (const entry of await sim.store.list<OutboxEntry>('outbox')) {
         if (entry.delivered) continue;
         const key = `outbox.${String((entry.event.data as { billId: string }).billId)}.${entry.event.type === 'bill.paid.v1' ? 'paid' : 'received'}`;
-        const status = await fetch(webhook.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(entry.event), signal: AbortSignal.timeout(webhook.timeoutMs) })
+        const body = JSON.stringify(entry.event);
+        const status = await fetch(webhook.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signed(webhook, body) }, body, signal: AbortSignal.timeout(webhook.timeoutMs) })
           .then((r) => r.status)
           .catch(() => 0);
-        // Accepted, or refused for good (4xx: the gateway dead-lettered it with the reason): done.
-        const delivered = status >= 200 && status < 500;
+        // Accepted (202, or 200 for a duplicate), or refused for good with the event dead-lettered
+        // (400) or conflicting (409): done. A refused signature or source (401, 403), a rate limit
+        // (429) or an outage is tried again: the gateway kept nothing of it.
+        const delivered = (status >= 200 && status < 300) || status === 400 || status === 409;
         await sim.store.put(key, { ...entry, delivered, attempts: entry.attempts + 1, ...(delivered ? { answer: status } : {}) });
       }
     } finally {
@@ -113,4 +120,11 @@ export function registerAccounting(sim: SimulatorContext, webhook: WebhookOption
   };
   const timer = setInterval(() => void deliver().catch(() => undefined), webhook.retryEveryMs ?? 500);
   sim.app.addHook('onClose', async () => clearInterval(timer));
+}
+
+/** The webhook's signature headers: HMAC-SHA256 over "<timestamp>.<body>" with the source's secret. */
+function signed(webhook: Pick<WebhookOptions, 'source' | 'secret'>, body: string): Record<string, string> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', webhook.secret).update(`${timestamp}.${body}`).digest('hex');
+  return { 'x-baton-source': webhook.source, 'x-baton-timestamp': timestamp, 'x-baton-signature': `v1=${signature}` };
 }
