@@ -95,7 +95,9 @@ describe('contract review end to end (model API simulated)', () => {
     assert.match(gatePage, /<td id="clause-c4" class="allergy">HIGH — [^<]*LIABILITY-CAP/);
     assert.match(gatePage, /<td id="clause-c7">LOW — /);
     assert.match(gatePage, /name="decision" value="approve"/);
-    assert.match(await page('/ops'), /contract-review/);
+    // The operations view is an operator's.
+    const operator = await consoleSession(stackEnv().BATON_CONSOLE_URL, consoleUsers.operator.username, consoleUsers.operator.password);
+    assert.match(await operator('/ops'), /contract-review/);
     const cli = await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'pending'], { cwd: repoRoot, timeout: 60_000 });
     assert.ok((JSON.parse(cli.stdout) as Array<{ workflowId: string; workflowType: string }>).some((w) => w.workflowId === workflowId && w.workflowType === 'contract-review'));
 
