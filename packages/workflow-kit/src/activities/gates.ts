@@ -47,17 +47,21 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
     const record = AuditRecord.parse(input);
     await publishJson(deps.bus.js, subjects.audit(record.kind), record, { msgID: `audit:${record.id}` });
   };
-  const trustKv = openTrust(deps.bus);
-  // Opened at the first correction (not at start, so no pending open can outlive a shutdown);
-  // a failed open is tried again by the activity's retry.
-  let corrections: Promise<CorrectionStore> | undefined;
-  const correctionStore = () =>
-    (corrections ??= CorrectionStore.open(deps.bus).catch((err: unknown) => {
-      corrections = undefined;
-      throw err;
-    }));
+  // Buckets are opened at first use (not at start: an open still pending at shutdown, or one that
+  // timed out on a busy server, must not become an unhandled rejection that ends the process);
+  // a failed open fails that activity, whose retry opens again.
+  const opened = <T>(open: () => Promise<T>): (() => Promise<T>) => {
+    let pending: Promise<T> | undefined;
+    return () =>
+      (pending ??= open().catch((err: unknown) => {
+        pending = undefined;
+        throw err;
+      }));
+  };
+  const trustBucket = opened(() => openTrust(deps.bus));
+  const correctionStore = opened(() => CorrectionStore.open(deps.bus));
   const read = async (gateType: string): Promise<{ value: TrustRecord; revision: number }> => {
-    const entry = await (await trustKv).get(gateType);
+    const entry = await (await trustBucket()).get(gateType);
     if (!entry || entry.operation !== 'PUT' || entry.length === 0) return { value: { gateType, count: 0, autoApprove: false }, revision: 0 };
     return { value: entry.json<TrustRecord>(), revision: entry.revision };
   };
@@ -80,7 +84,7 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
     },
     async trustRecord({ gateType, autoApprove: policyAllows, gateId, workflowId, clean, decidedBy, threshold: given }) {
       const threshold = given ?? deps.trustThreshold;
-      const kv = await trustKv;
+      const kv = await trustBucket();
       for (let attempt = 0; ; attempt++) {
         const { value, revision } = await read(gateType);
         if (value.lastGateId === gateId) return { ...value, threshold };
