@@ -20,7 +20,7 @@ describe('support escalation in the console (headless Chromium)', () => {
   let stack: Stack;
   let browser: Browser;
   before(async () => {
-    stack = await startStack({ readyTimeoutMs: 180_000 });
+    stack = await startStack({ workflows: ['support'], readyTimeoutMs: 180_000 });
     browser = await launchChromium();
   });
   afterEach(async () => {

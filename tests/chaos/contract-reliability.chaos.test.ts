@@ -84,7 +84,7 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
   let stack: Stack;
   before(async () => {
     // Quick redelivery after a crash, so recovery fits the run; every contract agent fails 3%.
-    stack = await startStack({ env: { BATON_CONTRACT_FAULT_RATE: String(FAULT_RATE), BATON_AGENT_ACK_WAIT_MS: '3000', BATON_BREAKER_COOLDOWN_MS: '3000' }, readyTimeoutMs: 180_000 });
+    stack = await startStack({ workflows: ['contract-review'], env: { BATON_CONTRACT_FAULT_RATE: String(FAULT_RATE), BATON_AGENT_ACK_WAIT_MS: '3000', BATON_BREAKER_COOLDOWN_MS: '3000' }, readyTimeoutMs: 180_000 });
     await records.setIdempotency('off');
     await records.setFaults({ errorRate: FAULT_RATE });
   });

@@ -18,7 +18,7 @@ const TIMELINE = { BATON_BILLS_REMIND_BEFORE_MS: '20000,12000', BATON_BILLS_RISK
 describe('bill reminders', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ env: TIMELINE, readyTimeoutMs: 120_000 });
+    stack = await startStack({ workflows: ['bills'], env: TIMELINE, readyTimeoutMs: 120_000 });
   });
   after(async () => {
     await stack?.close();

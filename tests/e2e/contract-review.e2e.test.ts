@@ -39,6 +39,7 @@ describe('contract review end to end (model API simulated)', () => {
     api.script('primary', down);
     api.script('backup', down);
     stack = await startStack({
+      workflows: ['contract-review'],
       env: {
         BATON_MODELS: 'primary,backup',
         BATON_MODEL_PRIMARY_PROVIDER: 'openai-compatible',

@@ -20,7 +20,7 @@ describe('daily digest', () => {
   let declared: ScheduleDeclaration;
   const copies: string[] = [];
   before(async () => {
-    stack = await startStack({ env: { BATON_DIGEST_SOURCE_TIMEOUT_MS: String(SOURCE_BUDGET_MS) }, readyTimeoutMs: 120_000 });
+    stack = await startStack({ workflows: ['digest'], env: { BATON_DIGEST_SOURCE_TIMEOUT_MS: String(SOURCE_BUDGET_MS) }, readyTimeoutMs: 120_000 });
     declared = (await Registry.load()).schedules.find((s) => s.scheduleId === DIGEST_SCHEDULE_ID)!;
   });
   after(async () => {

@@ -23,7 +23,7 @@ async function prometheus<T>(path: string): Promise<T> {
 describe('Prometheus on the local stack', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ workflows: 'all' });
   });
   after(async () => {
     await stack?.close();

@@ -15,7 +15,7 @@ describe('support escalation', () => {
   let stack: Stack;
   before(async () => {
     // Fifteen services start side by side; the orchestrator bundles every workflow first.
-    stack = await startStack({ readyTimeoutMs: 180_000 });
+    stack = await startStack({ workflows: ['support'], readyTimeoutMs: 180_000 });
   });
   afterEach(async () => {
     await Promise.all([clearFaults('CRM'), clearFaults('ORDERS'), setOrdersMode('on')]);

@@ -1,6 +1,6 @@
 // Shared arrangements of the end-to-end suites: the running services, clients, and readers of
 // the simulators' own records (the ground truth for "happened once").
-import { ServiceSet, WaitAbortedError, getJson, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
+import { ServiceSet, WaitAbortedError, getJson, servicesForWorkflows, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import { terminalReservationStates, type ReservationState, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import type { Bus } from '@baton/bus';
@@ -12,8 +12,15 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: ServiceOptions = {}): Promise<Stack> {
-  const services = await ServiceSet.start(undefined, options);
+export interface StackOptions extends ServiceOptions {
+  /** The workflows the file exercises (their folders): their services start, with Baton's own and
+   *  any no workflow declares (@baton/testkit servicesForWorkflows). Default: the reservation and the samples. */
+  workflows?: readonly string[] | 'all';
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const { workflows = ['reservation', 'samples'], ...serviceOptions } = options;
+  const services = await ServiceSet.start(servicesForWorkflows(workflows), serviceOptions);
   const temporal = await temporalClient();
   const bus = await testBus();
   return {

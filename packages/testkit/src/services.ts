@@ -2,7 +2,7 @@
 // the set a test or the demo starts and stops together. The set is discovered, not listed: every
 // folder under services/ with src/main.ts, and every agent kept in a workflow's own folder
 // (workflows/<name>/agents/<agent>.ts, served by packages/agent/scripts/serve.ts).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
@@ -38,6 +38,37 @@ export function allServices(): ServiceName[] {
     .sort();
   const rank = (n: string) => (n.endsWith('-sim') ? 0 : n === 'orchestrator' || n === 'gateway' ? 1 : n === 'console' ? 3 : 2);
   return [...folders, ...workflowAgents().keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Baton's own services, which every workflow runs on. */
+export const PLATFORM_SERVICES: readonly ServiceName[] = ['gateway', 'orchestrator', 'console'];
+
+/**
+ * The services some of the registered workflows run on, for a test that exercises only those:
+ * Baton's own, the services each workflow's package.json declares (`"baton": { "services": [...] }`:
+ * its agents and the simulated systems they call), and every service no workflow declares (a
+ * workflow scaffolded a moment ago, an agent of its own). `'all'`: every service.
+ */
+export function servicesForWorkflows(workflows: readonly string[] | 'all'): ServiceName[] {
+  const all = allServices();
+  if (workflows === 'all') return all;
+  const root = join(repoRoot, 'workflows');
+  const declared = new Map<string, string[]>();
+  for (const folder of existsSync(root) ? readdirSync(root) : []) {
+    const manifest = join(root, folder, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const services = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { services?: unknown } }).baton?.services;
+    if (services === undefined) continue;
+    if (!Array.isArray(services) || !services.every((s) => typeof s === 'string' && all.includes(s))) {
+      throw new Error(`${manifest}: baton.services must list services that exist (${all.join(', ')})`);
+    }
+    declared.set(folder, services as string[]);
+  }
+  const unknown = workflows.filter((w) => !declared.has(w));
+  if (unknown.length) throw new Error(`no workflow folder declares its services under the name ${unknown.join(', ')} (declared: ${[...declared.keys()].join(', ')})`);
+  const anyDeclared = new Set([...declared.values()].flat());
+  const wanted = new Set([...PLATFORM_SERVICES, ...workflows.flatMap((w) => declared.get(w)!), ...all.filter((s) => !anyDeclared.has(s))]);
+  return all.filter((s) => wanted.has(s));
 }
 
 /** The services at the time the test kit was loaded. */
