@@ -45,7 +45,7 @@ describe('operations charts (headless Chromium)', () => {
     await book('Table for 4, Monday 6pm');
     await waitFor('the later outcomes in Prometheus', async () => ((await promValue('sum(baton_workflows_ended_total{baton_workflow_type="reservation"})')) ?? 0) >= first + 2 || undefined, { timeoutMs: 30_000 });
 
-    const page = await signedInPage(browser, consoleUsers.viewer);
+    const page = await signedInPage(browser, consoleUsers.operator);
     await page.setViewportSize({ width: 1280, height: 1800 });
     await page.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=15m`);
     await page.locator('#charts[data-ready="true"]').waitFor({ timeout: 30_000 });
