@@ -48,7 +48,9 @@ try {
     for (const [name, fixture] of chosen) {
       const file = `${target.historiesDir}/${name}`;
       const kept = existsSync(file) && !replace;
-      if (!kept) writeFileSync(file, `${JSON.stringify(fixture)}\n`);
+      // Stack traces in failures name files by absolute path: kept relative to the repository, so
+      // no fixture carries the recording machine's folders.
+      if (!kept) writeFileSync(file, `${JSON.stringify(fixture).split(root).join('')}\n`);
       written += kept ? 0 : 1;
       console.log(`  ${name}  ${fixture.path.join(' > ') || fixture.closed}${fixture.patches.length ? `  [patches: ${fixture.patches.join(', ')}]` : ''}${kept ? '  (kept the recorded one)' : ''}`);
     }
