@@ -10,6 +10,7 @@ import { relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TemporalClientConfig, loadConfig } from '@baton/contracts';
+import { payloadCodec, runCodec, type JsonPayloads } from '@baton/temporal-codec';
 import { Registry } from '../src/registry.js';
 import { fixtureName, pathOf, type HistoryFixture } from '../src/histories.js';
 
@@ -19,6 +20,19 @@ const registry = await Registry.load();
 const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
 const root = new URL('../../../', import.meta.url).pathname;
+// The stack encrypts every payload (@baton/temporal-codec) under its own keys; fixtures are kept
+// decoded, so the replay suite needs no key and the recording stack's keys stay where they were.
+const codec = payloadCodec();
+type JsonPayload = JsonPayloads['payloads'][number];
+const isPayload = (v: unknown): v is JsonPayload => typeof v === 'object' && v !== null && typeof (v as { metadata?: unknown }).metadata === 'object';
+async function decoded(node: unknown): Promise<unknown> {
+  if (Array.isArray(node)) return Promise.all(node.map(decoded));
+  if (typeof node !== 'object' || node === null) return node;
+  if (isPayload(node)) return (await runCodec(codec, 'decode', { payloads: [node] })).payloads[0];
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = await decoded(value);
+  return out;
+}
 let written = 0;
 try {
   for (const target of registry.replayTargets()) {
@@ -40,7 +54,7 @@ try {
         patches,
         closed,
         recordedAt: new Date().toISOString(),
-        history: JSON.parse(historyToJSON(history)) as HistoryFixture['history'],
+        history: (await decoded(JSON.parse(historyToJSON(history)))) as HistoryFixture['history'],
       });
     }
     if (chosen.size > 0) mkdirSync(target.historiesDir, { recursive: true });
