@@ -45,6 +45,8 @@ describe('operations charts (headless Chromium)', () => {
     await book('Table for 4, Monday 6pm');
     await waitFor('the later outcomes in Prometheus', async () => ((await promValue('sum(baton_workflows_ended_total{baton_workflow_type="reservation"})')) ?? 0) >= first + 2 || undefined, { timeoutMs: 30_000 });
 
+    // The latency chart draws a rate: it needs two scrapes of the booking agent's histogram.
+    await waitFor('the booking agent\'s latency in Prometheus', async () => ((await promValue('sum(rate(baton_agent_task_duration_seconds_count{baton_agent="booking"}[15m]))')) ?? 0) > 0 || undefined, { timeoutMs: 30_000 });
     const page = await signedInPage(browser, consoleUsers.operator);
     await page.setViewportSize({ width: 1280, height: 1800 });
     await page.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=15m`);
