@@ -49,7 +49,7 @@ export async function supportDemo(temporal: Client): Promise<void> {
     ['customer', `${done.customer?.customer.name ?? '?'} from the ${done.customer?.source ?? '?'}`],
     ['answer', `${done.docs?.answer?.title ?? 'none'} (knowledge base article ${done.docs?.answer?.articleId ?? '-'})`],
     ['workflow', `${workflowId}  ${env.BATON_TEMPORAL_UI_URL}/namespaces/${env.BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`],
-    ['trace', `${traceId}  ${env.BATON_JAEGER_QUERY_URL}/api/traces/${traceId}`],
+    ['trace', `${traceId}  ${env.BATON_ZIPKIN_URL}/zipkin/traces/${traceId}`],
     ['records', `${orders}/refunds?ticketId=${ticketId}  ${ticketing}/entries?ticketId=${ticketId}  ${env.BATON_MESSAGING_URL}/messages?to=${email}`],
     ['status', `pnpm baton status ${workflowId}`],
   ];
