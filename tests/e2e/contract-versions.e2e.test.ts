@@ -98,6 +98,8 @@ describe('agent contract versions', () => {
       stepId: task.stepId,
       attempt: task.attempt,
       taskToken: task.taskToken,
+      // A result carries its task's seal back, or the bridge refuses it before any version check.
+      ...(task.seal ? { seal: task.seal } : {}),
       finishedAt: new Date().toISOString(),
       contractVersion: 2,
       status: 'ok',
