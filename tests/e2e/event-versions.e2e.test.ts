@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
 import { subjects } from '@baton/contracts';
-import { deadLetters, postEvent, reservationEvent, waitFor } from '@baton/testkit';
+import { deadLetters, payloadKeyEnv, postEvent, reservationEvent, waitFor } from '@baton/testkit';
+import { payloadCodec } from '@baton/temporal-codec';
 import type { ReservationInput, ReservationRequestedV2 } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from './support.js';
 
@@ -27,7 +28,9 @@ describe('event versions', () => {
   const startInput = async (workflowId: string): Promise<ReservationInput> => {
     const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    return JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as ReservationInput;
+    // The history holds it encrypted (@baton/temporal-codec): decoded with the stack's keys.
+    const [decoded] = await payloadCodec(payloadKeyEnv()).decode([payload!]);
+    return JSON.parse(Buffer.from(decoded!.data!).toString('utf8')) as ReservationInput;
   };
 
   it('serves a v1 event (over HTTP) and a v2 event (over NATS) with the same workflow code; what v2 states wins over the words', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { publishJson } from '@baton/bus';
+import { publishJson, scrubPayload } from '@baton/bus';
 import { subjects } from '@baton/contracts';
 import { validateEvent } from '@baton/gateway';
 import { deadLetters, getJson, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
@@ -88,7 +88,8 @@ describe('fuzzing the edges', () => {
           await publishJson(stack.bus.js, subjects.result('safety'), value, { msgID: marker, headers: { 'x-fuzz-case': marker } });
           const letter = await waitFor('the dead letter', async () => (await deadLetters(stack.bus)).find((l) => l.rejectedBy === 'bridge' && l.headers['x-fuzz-case'] === marker));
           assert.ok(letter.reason.length > 0, 'a reason');
-          assert.equal(letter.payload, JSON.stringify(value), 'the raw payload is kept');
+          // Kept as it came, but for task tokens, seals and credentials (dead letters keep no secrets).
+          assert.equal(letter.payload, scrubPayload(JSON.stringify(value)), 'the raw payload is kept');
         }),
         { numRuns: 30 },
       );
