@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { consumers, loadConfigOrExit, streams, subjects } from '@baton/contracts';
-import { ALL_SERVICES, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
+import { servicesForWorkflows, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { reservationWorkflowId, type ReservationStatus } from '@baton/workflow-reservation';
 import { handoffBreakdown, temporalBreakdown } from './breakdown.js';
 import { BenchConfig, WARM_UP, levelBudgetMs, windowFor, type Section } from './config.js';
@@ -33,7 +33,8 @@ const profileDir = join(env.stateDir, 'profiles');
 const withProfile = (spec: ProcessSpec): ProcessSpec =>
   config.BATON_BENCH_CPU_PROFILE.includes(spec.name) ? { ...spec, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.name)}`] } : spec;
 const specs: ProcessSpec[] = [
-  ...[...new Set([...ALL_SERVICES, 'echo'])].map((name) => withProfile(serviceSpec(name))),
+  // The services of the workflows measured: the reservation, and the samples' bench chain (echo).
+  ...servicesForWorkflows(['reservation', 'samples']).map((name) => withProfile(serviceSpec(name))),
   withProfile({ name: 'floor-worker', group: 'floor-worker', entry: join('bench', 'src', 'floor', 'worker.ts'), env: adminEnv() }),
 ];
 const running: BenchProcess[] = [];

@@ -3,7 +3,7 @@
 // orchestrators side by side, plus its own floor worker. Each logs to <state>/logs/bench/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_IDENTITY, NodeProcess, ensureNatsIdentities, identityEnv, natsAuthEnabled, seedFileOf, stackEnv, testBus } from '@baton/testkit';
+import { ADMIN_IDENTITY, NodeProcess, ensureLocalWebhookSource, ensureNatsIdentities, natsAuthEnabled, seedFileOf, serviceEntry, serviceEnv, stackEnv, testBus } from '@baton/testkit';
 import type { Tracked } from './usage.js';
 
 const BATON_SERVICES = new Set(['orchestrator', 'gateway', 'console']);
@@ -11,8 +11,11 @@ const BATON_SERVICES = new Set(['orchestrator', 'gateway', 'console']);
 export interface ProcessSpec {
   name: string;
   group: string;
-  /** Entry point, relative to the repository root. */
+  /** Entry point, relative to the repository root, and the arguments after it. */
   entry: string;
+  args?: string[];
+  /** A service under services/ or an agent kept in a workflow's folder (it has a NATS identity). */
+  service?: string;
   env?: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
@@ -23,12 +26,13 @@ export function adminEnv(): Record<string, string> {
   return { BATON_NATS_NKEY_SEED: '', BATON_NATS_NKEY_SEED_FILE: natsAuthEnabled() ? seedFileOf(ADMIN_IDENTITY) : '' };
 }
 
-/** The spec of one replica of a service under services/. */
+/** The spec of one replica of a service (services/<name>, or an agent in a workflow's folder). */
 export function serviceSpec(service: string, replica = 1, extra: Pick<ProcessSpec, 'env' | 'nodeFlags'> = {}): ProcessSpec {
-  // Every service folder but Baton's own services and the simulators is an agent.
+  // Every service but Baton's own services and the simulators is an agent.
   const group = BATON_SERVICES.has(service) ? service : service.endsWith('-sim') ? 'simulators' : 'agents';
-  // Each replica connects as its service's NATS identity (README "Security").
-  return { name: replica > 1 ? `${service}#${replica}` : service, group, entry: join('services', service, 'src', 'main.ts'), ...extra, env: { ...identityEnv(service), ...extra.env } };
+  // Each replica gets what the test kit gives the service: its NATS identity (README "Security"),
+  // the payload keys and any service-specific settings; no metrics port, so replicas do not collide.
+  return { name: replica > 1 ? `${service}#${replica}` : service, group, service, ...serviceEntry(service), ...extra, env: { ...serviceEnv(service), ...extra.env } };
 }
 
 /** A process under test, with the group its CPU and memory are counted under. */
@@ -45,8 +49,10 @@ export class BenchProcess extends NodeProcess {
 /** Starts the specs side by side; on any failure stops the ones that did start. */
 export async function startAll(specs: ProcessSpec[]): Promise<BenchProcess[]> {
   // As ServiceSet does: every service has its identity, and the streams exist, before any starts.
-  await ensureNatsIdentities(specs.filter((s) => s.entry.startsWith('services')).map((s) => s.name.replace(/#\d+$/, '')));
+  const services = [...new Set(specs.flatMap((s) => (s.service ? [s.service] : [])))];
+  await ensureNatsIdentities(services);
   await (await testBus('bench-topology')).close();
+  if (services.includes('gateway')) await ensureLocalWebhookSource();
   const processes = specs.map((s) => new BenchProcess(s));
   const results = await Promise.allSettled(processes.map((p) => p.start()));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -103,6 +103,15 @@ function consoleEnv(): Record<string, string> {
   };
 }
 
+/**
+ * What a service needs from the local stack beyond its config defaults: its NATS identity, the
+ * payload keys, and the console's and the accounting simulator's extra settings. The bench starts
+ * its replicas with the same environment.
+ */
+export function serviceEnv(name: ServiceName): Record<string, string> {
+  return { ...identityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}) };
+}
+
 export interface ServiceOptions {
   env?: Record<string, string>;
   /** Bound on reaching "ready" (the orchestrator bundles workflow code at start). */
@@ -119,7 +128,7 @@ export class ServiceProcess extends NodeProcess {
       name,
       ...serviceEntry(name),
       logDir: join(stackEnv().stateDir, 'logs', 'services'),
-      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...identityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}), ...options.env },
+      env: { BATON_METRICS_PORT: String(metricsPortOf(name)), ...serviceEnv(name), ...options.env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     });
   }
