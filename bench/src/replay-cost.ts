@@ -1,11 +1,15 @@
 // How much CPU the orchestrator's workflow code costs per workflow, beside the floor's, measured
 // by replaying histories the bench recorded. The Temporal SDK evaluates a workflow bundle's
 // modules afresh for every workflow it starts or replays (module state is per workflow), so what
-// the bundle imports (zod contracts, OpenTelemetry) is paid once per workflow, not once per process.
+// the bundle imports (every registered workflow's code, OpenTelemetry) is paid once per workflow,
+// not once per process.
 //
 // Usage, against a stack that kept a bench run's workflows:
 //   BATON_KEEP_STACK=1 BATON_BENCH_ONLY=temporal-1,handoff npm run bench
 //   (export BATON_PROFILE=bench; . infra/env.sh; node --import tsx bench/src/replay-cost.ts)
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
@@ -59,14 +63,18 @@ if (batonHistories.length < 50 || floorHistories.length < 50) {
 
 const tracing = temporalWorkerTracing(startTelemetry({ serviceName: 'replay-cost', otlpEndpoint: undefined }));
 const floorPath = fileURLToPath(new URL('./floor/workflows.ts', import.meta.url));
-const leanPath = fileURLToPath(new URL('./replay-lean-chain.ts', import.meta.url));
 const otel = tracing.interceptors.workflowModules;
-const workflowsPath = (await Registry.load()).writeWorkflowBundleEntry();
+const sdkOtel = [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+const registry = await Registry.load();
+const workflowsPath = await registry.writeWorkflowBundleEntry();
+// The entry as it was before each workflow's module was required lazily: every module imported.
+const eagerPath = join(dirname(workflowsPath), 'entry-eager-replay-cost.ts');
+writeFileSync(eagerPath, registry.bundledModules().map((m) => `export * from ${JSON.stringify(m)};`).join('\n') + '\n');
 const variants = [
-  { name: 'orchestrator bundle + OpenTelemetry workflow interceptors (as deployed)', items: batonHistories, bundle: { workflowsPath, workflowInterceptorModules: otel } },
+  { name: "orchestrator bundle + Baton's workflow tracing (as deployed)", items: batonHistories, bundle: { workflowsPath, workflowInterceptorModules: otel } },
+  { name: "orchestrator bundle + the SDK's OpenTelemetry workflow interceptors", items: batonHistories, bundle: { workflowsPath, workflowInterceptorModules: sdkOtel } },
   { name: 'orchestrator bundle, no interceptors', items: batonHistories, bundle: { workflowsPath } },
-  { name: 'same chain without @baton/contracts/zod, with interceptors', items: batonHistories, bundle: { workflowsPath: leanPath, workflowInterceptorModules: otel } },
-  { name: 'same chain without @baton/contracts/zod, no interceptors', items: batonHistories, bundle: { workflowsPath: leanPath } },
+  { name: "every workflow module imported eagerly, the SDK's interceptors (before both)", items: batonHistories, bundle: { workflowsPath: eagerPath, workflowInterceptorModules: sdkOtel } },
   { name: 'floor bundle (plain activity workflow)', items: floorHistories, bundle: { workflowsPath: floorPath } },
 ];
 console.log(`replaying ${batonHistories.length} one-handoff and ${floorHistories.length} one-activity histories`);

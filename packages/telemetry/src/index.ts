@@ -4,3 +4,4 @@ export * from './temporal.js';
 export * from './shutdown.js';
 export * from './metrics.js';
 export { parsePrometheus, sumOf, scrape, type Sample } from './prometheus.js';
+export { TRACE_HEADER, contextFromHeaders, type BatonTracingSinks, type WorkflowSpanData } from './workflow-interceptors.js';

@@ -1,23 +1,23 @@
-// Temporal's OpenTelemetry interceptors, wired to Baton's tracer, so workflow and activity spans
-// join the trace that started at the gateway.
-//
-// @temporalio/interceptors-opentelemetry 1.24 records workflow spans inside the sandbox with its
-// own OpenTelemetry SDK 1.x and hands them to the worker through a sink in the 1.x shape
-// (parentSpanId, instrumentationLibrary). Baton's SDK is 3.x, whose exporters read
-// parentSpanContext and instrumentationScope: workflowSpanSink translates each span on the way
-// in. Drop it when the interceptors move to SDK 2.x or later.
+// Tracing across Temporal, wired to Baton's tracer, so workflow and activity spans join the trace
+// that started at the gateway: the SDK's OpenTelemetry interceptors for the client (the start
+// span) and for activities (run in Node), Baton's own light interceptors inside the workflow
+// sandbox (workflow-interceptors.ts says why), whose finished spans arrive here through a sink and
+// are handed to the span processor as OpenTelemetry spans.
 import { createRequire } from 'node:module';
-import type { HrTime, SpanContext } from '@opentelemetry/api';
+import { SpanKind, type Attributes, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
   OpenTelemetryWorkflowClientInterceptor,
-  makeWorkflowExporter,
 } from '@temporalio/interceptors-opentelemetry';
 import type { Telemetry } from './tracing.js';
+import type { BatonTracingSinks, WorkflowSpanData } from './workflow-interceptors.js';
 
 const require = createRequire(import.meta.url);
+
+/** The workflow interceptor module the orchestrator (and the replay suite) bundles. */
+export const WORKFLOW_TRACING_MODULE = require.resolve('./workflow-interceptors.ts');
 
 /** Interceptors for a Temporal Client: starting a workflow carries the active trace context. */
 export function temporalClientInterceptors() {
@@ -28,7 +28,7 @@ export function temporalClientInterceptors() {
 export function temporalWorkerTracing(telemetry: Telemetry) {
   return {
     interceptors: {
-      workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+      workflowModules: [WORKFLOW_TRACING_MODULE],
       activity: [
         (ctx: ConstructorParameters<typeof OpenTelemetryActivityInboundInterceptor>[0]) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
@@ -36,38 +36,39 @@ export function temporalWorkerTracing(telemetry: Telemetry) {
         }),
       ],
     },
-    sinks: { exporter: workflowSpanSink(telemetry) },
+    sinks: workflowSpanSinks(telemetry),
   };
 }
 
-/** A workflow span as the 1.x sink delivers it (the fields that differ from 3.x's ReadableSpan). */
-type LegacySpan = Omit<ReadableSpan, 'parentSpanContext' | 'instrumentationScope'> & {
-  parentSpanId?: string;
-  instrumentationLibrary?: ReadableSpan['instrumentationScope'];
-  instrumentationScope?: ReadableSpan['instrumentationScope'];
-  startTime: HrTime;
-};
+const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
-function toCurrentSpan(span: LegacySpan): ReadableSpan {
-  const { parentSpanId, instrumentationLibrary, instrumentationScope, ...rest } = span;
-  const own: SpanContext = span.spanContext();
+/** A workflow span as OpenTelemetry's exporters read it. */
+export function toReadableSpan(span: WorkflowSpanData, telemetry: Pick<Telemetry, 'resource'>): ReadableSpan {
+  const own = { traceId: span.traceId, spanId: span.spanId, traceFlags: span.traceFlags };
+  const durationMs = Math.max(0, span.endMs - span.startMs);
   return {
-    ...rest,
+    name: span.name,
+    kind: SpanKind.INTERNAL,
     spanContext: () => own,
-    parentSpanContext: parentSpanId ? { traceId: own.traceId, spanId: parentSpanId, traceFlags: own.traceFlags, isRemote: false } : undefined,
-    instrumentationScope: instrumentationScope ?? instrumentationLibrary ?? { name: '@temporalio/interceptors-opentelemetry' },
+    parentSpanContext: span.parentSpanId ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: span.traceFlags, isRemote: span.parentIsRemote } : undefined,
+    startTime: hrTime(span.startMs),
+    endTime: hrTime(span.endMs),
+    duration: hrTime(durationMs),
+    status: { code: span.statusCode, ...(span.statusMessage !== undefined ? { message: span.statusMessage } : {}) },
+    attributes: span.attributes as Attributes,
+    links: [],
+    events: span.exception ? [{ name: 'exception', time: hrTime(span.endMs), attributes: { 'exception.type': span.exception.type, 'exception.message': span.exception.message } }] : [],
+    ended: true,
+    resource: telemetry.resource,
+    instrumentationScope: { name: '@baton/telemetry/workflow' },
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
   };
 }
 
-function workflowSpanSink(telemetry: Telemetry) {
-  // The sink's exporter form: it calls export() with the spans of each workflow activation.
-  const exporter = {
-    export(spans: LegacySpan[], done: (result: { code: number }) => void) {
-      for (const span of spans) telemetry.spanProcessor.onEnd(toCurrentSpan(span));
-      done({ code: 0 });
-    },
-    shutdown: () => Promise.resolve(),
-  };
-  // Typed against the interceptors' own 1.x SDK types, which Baton does not depend on.
-  return makeWorkflowExporter(exporter as unknown as Parameters<typeof makeWorkflowExporter>[0], telemetry.resource as unknown as Parameters<typeof makeWorkflowExporter>[1]);
+/** The worker's side of the `batonTracing` sink (InjectedSinks<BatonTracingSinks> of @temporalio/worker). */
+function workflowSpanSinks(telemetry: Telemetry): { [K in keyof BatonTracingSinks]: { spanEnded: { fn: (info: unknown, span: WorkflowSpanData) => void } } } {
+  // Not called during replay (the SDK's default for sinks): each span is sent once.
+  return { batonTracing: { spanEnded: { fn: (_info, span) => telemetry.spanProcessor.onEnd(toReadableSpan(span, telemetry)) } } };
 }

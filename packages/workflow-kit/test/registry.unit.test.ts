@@ -1,6 +1,7 @@
 // The registry's checks: registered workflows stand side by side only when they do not clash,
 // and every clash is refused with what clashes, before any service starts on it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineAgentContract, eventEnvelope } from '@baton/contracts';
@@ -55,8 +56,16 @@ describe('workflow registry', () => {
     clash({ 'errand.requested.v1': upcast('errand.requested.v2', 'next summer'), 'errand.requested.v2': workflow('errand').events['errand.requested.v1']! }, /acceptedUntil "next summer" is not an ISO date/);
   });
 
-  it('writes a bundle entry that exports the kit\'s workflows and every registered module', () => {
-    const entry = Registry.of([workflow('errand')]).writeWorkflowBundleEntry();
+  it('writes a bundle entry that exports every workflow function, each requiring its module only when called', async () => {
+    const registry = await Registry.load();
+    const entry = await registry.writeWorkflowBundleEntry();
     assert.match(entry, /entry-[0-9a-f]{16}\.ts$/);
+    const source = readFileSync(entry, 'utf8');
+    // The kit's agent step, every registered workflow, and a child workflow no registration names.
+    for (const name of ['agentStepWorkflow', 'reservationWorkflow', 'benchChainWorkflow', 'digestWorkflow', 'dailyDigestWorkflow']) {
+      assert.match(source, new RegExp(`export function ${name}\\(`), `${name} is exported`);
+    }
+    assert.doesNotMatch(source, /^(import|export \*)/m, 'no module is imported when the entry is evaluated');
+    assert.equal(await registry.writeWorkflowBundleEntry(), entry, 'the same code gives the same entry');
   });
 });

@@ -2,23 +2,22 @@
 // with the same workflow interceptors the orchestrator runs) replays recorded histories, with no
 // server. A history the current code does not reproduce is a run that a deploy would break
 // while it waits: the failure names the workflow, the fixture and what to do about it.
-import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { WORKFLOW_TRACING_MODULE } from '@baton/telemetry';
 import type { LoadedFixture, Registry } from '@baton/workflow-kit';
 import { workflowMetricSinks } from './workflow-metrics.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const require = createRequire(import.meta.url);
 /** The orchestrator's workflow interceptors (packages/telemetry temporalWorkerTracing). */
-const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_TRACING_MODULE];
 
 /** The code the orchestrator would run, bundled once. `replace` swaps a workflow type's module. */
 export async function workerBundle(registry: Registry, replace: Readonly<Record<string, string>> = {}): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
-    workflowsPath: registry.writeWorkflowBundleEntry(undefined, replace),
+    workflowsPath: await registry.writeWorkflowBundleEntry(undefined, replace),
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: new DefaultLogger('WARN'),
   });
@@ -40,7 +39,7 @@ export async function replayFixtures(bundle: WorkflowBundle, fixtures: readonly 
   }
   const failures: ReplayFailure[] = [];
   // The orchestrator's sinks (never called during replay, but a workflow must find them).
-  const sinks = { ...workflowMetricSinks(), exporter: { export: { fn: () => undefined } } };
+  const sinks = { ...workflowMetricSinks(), batonTracing: { spanEnded: { fn: () => undefined } } };
   const results = Worker.runReplayHistories({ workflowBundle: bundle, sinks }, fixtures.map((f) => ({ workflowId: f.workflowId, history: f.parsed })));
   for await (const result of results) {
     if (!result.error) continue;
