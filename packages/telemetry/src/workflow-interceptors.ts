@@ -3,9 +3,9 @@
 //
 // The SDK gives every workflow a fresh module cache, so whatever the sandbox imports is evaluated
 // again for each workflow started or replayed. The SDK's interceptors bring an OpenTelemetry 1.x
-// SDK into the sandbox (tracer provider, semantic-convention tables, environment parsing): about
-// 8-10 ms of CPU per workflow on the bench machine, more than the rest of a one-handoff workflow
-// (`bench/src/replay-cost.ts`). These interceptors create the same spans with plain objects and
+// SDK into the sandbox (tracer provider, semantic-convention tables, environment parsing): 15-17 ms
+// of CPU per replayed one-handoff workflow against 8-9.5 ms with these interceptors and 8-9.5 ms
+// with none, on the bench machine (`bench/src/replay-cost.ts`, one run of two rounds). These interceptors create the same spans with plain objects and
 // hand each finished span to the worker through a sink; the worker turns it into an OpenTelemetry
 // span there (packages/telemetry temporal.ts). Nothing else changes on the wire: the trace context
 // travels in the same `_tracer-data` header, so the client's start span and the activity spans of

@@ -55,7 +55,7 @@ const worker = await Worker.create({
   connection: workerConnection,
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
-  workflowsPath: await registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES),
+  workflowsPath: registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES),
   activities: {
     ...createHandoffActivities({ bus, logger, agents: registry.agents, sealKey }),
     ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }),

@@ -17,7 +17,7 @@ const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_TRACING_MODULE];
 /** The code the orchestrator would run, bundled once. `replace` swaps a workflow type's module. */
 export async function workerBundle(registry: Registry, replace: Readonly<Record<string, string>> = {}): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
-    workflowsPath: await registry.writeWorkflowBundleEntry(undefined, replace),
+    workflowsPath: registry.writeWorkflowBundleEntry(undefined, replace),
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: new DefaultLogger('WARN'),
   });
