@@ -10,6 +10,7 @@ import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffA
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { workflowModules } from './config.js';
 import { startResultBridge } from './result-bridge.js';
+import { defaultBundleCacheDir, workflowBundle } from './bundle.js';
 import { ensureSchedules } from './schedules.js';
 import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
@@ -30,6 +31,13 @@ const config = loadConfigOrExit(
      *  version of a workflow in the in-flight upgrade test). Each module must exist and export
      *  the type's workflow function. */
     BATON_WORKFLOW_MODULES: workflowModules,
+    /** Where built workflow bundles are kept for the next start (src/bundle.ts), or `off`.
+     *  Default: the workflow kit's git-ignored .generated/bundles. */
+    BATON_WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
+    /** Workflows kept in the worker's cache between tasks (sticky execution); past it the least
+     *  recently used is evicted and replayed from history at its next task. Bounds the
+     *  orchestrator's memory: README "Sizing the orchestrator" has the figure per 1,000. */
+    BATON_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1_000),
   }).refine((c) => c.BATON_TASK_SEAL_KEY || c.BATON_TASK_SEAL_KEY_FILE, { path: ['BATON_TASK_SEAL_KEY_FILE'], message: 'a task seal key is required (BATON_TASK_SEAL_KEY or BATON_TASK_SEAL_KEY_FILE; the local stack writes one)' }),
 );
 const sealKey = (config.BATON_TASK_SEAL_KEY ?? config.BATON_TASK_SEAL_KEY_FILE)!;
@@ -50,17 +58,23 @@ await ensureTopology(bus, { deadLetters: { maxAgeMs: config.BATON_DLQ_MAX_AGE_MS
 const taskWatcher = await startTaskMaxDeliveriesWatcher(bus, logger, (o) => startConsumer(bus, o));
 
 const tracing = temporalWorkerTracing(telemetry);
+const workflowsPath = registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES);
+const cacheDir = config.BATON_WORKFLOW_BUNDLE_CACHE_DIR ?? defaultBundleCacheDir(workflowsPath);
+const built = await workflowBundle({ workflowsPath, workflowInterceptorModules: tracing.interceptors.workflowModules, ...(cacheDir === 'off' ? {} : { cacheDir }) });
+logger.info({ cached: built.cached, ...(built.reason ? { reason: built.reason } : {}) }, built.cached ? 'workflow bundle read from the cache' : 'workflow bundle built');
 const workerConnection = await NativeConnection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const worker = await Worker.create({
   connection: workerConnection,
   namespace: config.BATON_TEMPORAL_NAMESPACE,
   taskQueue: taskQueues.orchestrator,
-  workflowsPath: registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES),
+  workflowBundle: built.bundle,
+  maxCachedWorkflows: config.BATON_WORKFLOW_CACHE_SIZE,
   activities: {
     ...createHandoffActivities({ bus, logger, agents: registry.agents, sealKey }),
     ...createGateActivities({ bus, logger, trustThreshold: config.BATON_TRUST_THRESHOLD, agents: registry.agents }),
   },
-  interceptors: tracing.interceptors,
+  // The workflow interceptors are in the bundle; these are the activities'.
+  interceptors: { activity: tracing.interceptors.activity },
   sinks: { ...tracing.sinks, ...workflowMetricSinks() },
   dataConverter,
 });
