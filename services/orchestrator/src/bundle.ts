@@ -101,7 +101,10 @@ function prune(dir: string): void {
 /** The bundle for `request`: the cached one if nothing it was built from has changed, else a new build. */
 export async function workflowBundle(request: BundleRequest): Promise<BuiltBundle> {
   const { cacheDir } = request;
-  const build = async (): Promise<WorkflowBundle> => ({ code: (await bundleWorkflowCode({ workflowsPath: request.workflowsPath, workflowInterceptorModules: request.workflowInterceptorModules })).code });
+  const build = async (): Promise<WorkflowBundle> => {
+    const { code } = await bundleWorkflowCode({ workflowsPath: request.workflowsPath, workflowInterceptorModules: request.workflowInterceptorModules });
+    return { code };
+  };
   if (!cacheDir) return { bundle: await build(), cached: false, reason: 'no cache folder' };
   const key = keyOf(request);
   const manifestPath = join(cacheDir, `${key}.manifest.json`);
