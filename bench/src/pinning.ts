@@ -170,7 +170,12 @@ export interface CoreSetFigure {
   ours: number;
   /** Cores' worth the set was busy, every process on the machine included (/proc/stat). */
   busy: number;
+  /** What of busy was not the run's: processes outside it (another stack, another bench). */
+  others: number;
+  /** busy >= SATURATED of the set's cores, by anyone. */
   saturated: boolean;
+  /** ours alone >= SATURATED of the set's cores: the run kept the set busy by itself. */
+  saturatedByOurs: boolean;
 }
 
 export interface PinnedLevel {
@@ -223,10 +228,16 @@ export function pinnedLevel(input: LevelInput): PinnedLevel {
   const throughput = input.ops / s;
   const orch = orchestratorCores(input.plan, input.orchestratorReplicas);
   const oursOrch = utilisation[ORCHESTRATOR_GROUP] ?? 0;
-  const coreSets: CoreSetFigure[] = [
-    { name: 'rest', cpus: input.plan.rest, ours: busyCores - oursOrch, busy: input.busyByCoreSet.rest, saturated: input.busyByCoreSet.rest >= SATURATED * input.plan.rest.length },
-    { name: 'orchestrators', cpus: orch, ours: oursOrch, busy: input.busyByCoreSet.orchestrators, saturated: input.busyByCoreSet.orchestrators >= SATURATED * orch.length },
-  ];
+  const set = (name: CoreSetFigure['name'], cpus: number[], ours: number, busy: number): CoreSetFigure => ({
+    name,
+    cpus,
+    ours,
+    busy,
+    others: Math.max(0, busy - ours),
+    saturated: busy >= SATURATED * cpus.length,
+    saturatedByOurs: ours >= SATURATED * cpus.length,
+  });
+  const coreSets = [set('rest', input.plan.rest, busyCores - oursOrch, input.busyByCoreSet.rest), set('orchestrators', orch, oursOrch, input.busyByCoreSet.orchestrators)];
   return {
     setup: input.setup,
     concurrency: input.concurrency,

@@ -307,7 +307,7 @@ export function renderPinned(levels: PinnedLevel[]): string {
           num(l.cpuPerThousand[ORCHESTRATOR_GROUP]),
           `${num(rest.ours)} / ${num(rest.busy)} of ${rest.cpus.length}`,
           `${num(orch.ours)} / ${num(orch.busy)} of ${orch.cpus.length}`,
-          l.orchestratorSaturated ? 'yes' : 'no',
+          !orch.saturated ? 'no' : orch.saturatedByOurs ? 'yes, by it' : `yes, ${num(orch.others)} by others`,
         ];
       }),
     ),
@@ -362,11 +362,16 @@ export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof pro
   const two = levels.filter((l) => l.orchestratorReplicas === 2 && l.concurrency === one?.concurrency).at(-1);
   if (one) {
     const [rest, orch] = [one.coreSets[0]!, one.coreSets[1]!];
-    const limit = orch.saturated
-      ? `the orchestrator's core was saturated (${num(orch.busy)} busy, ${num(orch.ours)} of it the orchestrator's): the orchestrator is the limit`
-      : rest.saturated
-        ? `the orchestrator's core was not saturated (${num(orch.busy)} busy) but the rest's ${rest.cpus.length} core(s) were (${num(rest.busy)}): the rest is the limit, and a second orchestrator cannot add throughput until it has more cores`
-        : `neither core set was saturated (rest ${num(rest.busy)} of ${rest.cpus.length}, orchestrator ${num(orch.busy)} of ${orch.cpus.length}): not CPU-bound at c=${one.concurrency}; more in flight would tell`;
+    const restCores = `the rest's ${rest.cpus.length} core(s)`;
+    const limit = orch.saturatedByOurs
+      ? `the orchestrator kept its core busy (${num(orch.ours)}): the orchestrator is the limit`
+      : orch.saturated
+        ? `the orchestrator's core was busy (${num(orch.busy)}) but only ${num(orch.ours)} of it was the orchestrator's, ${num(orch.others)} went to processes outside the run` +
+          (rest.saturated ? ` and ${restCores} were busy too (${num(rest.busy)}, ${num(rest.others)} outside the run)` : '') +
+          ': both sides were short of CPU they did not get, so this run does not say which limits'
+        : rest.saturated
+          ? `the orchestrator's core was not saturated (${num(orch.busy)} busy) but ${restCores} were (${num(rest.busy)}): the rest is the limit, and a second orchestrator cannot add throughput until the rest has more cores`
+          : `neither core set was saturated (rest ${num(rest.busy)} of ${rest.cpus.length}, orchestrator ${num(orch.busy)} of ${orch.cpus.length}): not CPU-bound at c=${one.concurrency}; more in flight would tell`;
     out.push(`Measured with 1 orchestrator at c=${one.concurrency}: ${num(one.throughput)} ops/s; ${limit}.`);
   }
   if (one && two) {
@@ -378,6 +383,13 @@ export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof pro
     out.push(
       `Measured with 2 orchestrators ${shared}: ${num(two.throughput)} ops/s (${num(two.throughput / one.throughput)}× of 1); workflows per orchestrator CPU-second ${num(perOrchCore(two))} against ${num(perOrchCore(one))} with one ` +
         '(equal means a second replica costs no CPU per workflow, so it would add its core\'s worth of throughput).',
+    );
+  }
+  const outside = Math.max(...levels.map((l) => l.coreSets.reduce((sum, c) => sum + c.others, 0)));
+  if (outside >= 0.1) {
+    out.push(
+      `Processes outside the run used up to ${num(outside)} of the ${machineCores} cores during these windows: the machine was not quiet, so the measured ops/s are partly its doing. ` +
+        'The projection rests on CPU seconds per workflow, which do not depend on what was left free.',
     );
   }
   const r2 = rows.find((r) => r.replicas === 2);
