@@ -170,6 +170,12 @@ if (wants('scale-out')) {
     { setup: '2 echo agents, 2 orchestrators', add: [serviceSpec('orchestrator', 2)], orchestrators: 2 },
   ];
   const pinner = pinPlanned && new Pinner(pinPlanned);
+  // CPU per workflow over a window of one wave (c completions) swings with which workflows of the
+  // wave fall inside it: the pinned mode reads at least three waves.
+  const pinnedWindow = (c: number) => {
+    const w = window(c);
+    return { ...w, minOps: Math.max(w.minOps, 3 * c), maxWindowMs: Math.max(w.maxWindowMs, 30_000 * config.BATON_BENCH_SCALE) };
+  };
   // Everything the pinned mode pins and counts: the bench's processes and every server of the stack.
   const everything = (): Tracked[] => [...stackProcesses(), ...tracked().filter((t) => !infra.some((i) => i.name === t.name))];
   if (pinner) {
@@ -197,7 +203,9 @@ if (wants('scale-out')) {
         const reading = (): Reading => ({ cpu: cpuSnapshot(everything()), cores: coreTimes() });
         let open: Reading | undefined;
         let close: Reading | undefined;
-        const l = await runLevel(chain.op, c, window(c), pinner ? (edge) => (edge === 'open' ? (open = reading()) : (close = reading())) : undefined);
+        const l = pinner
+          ? await runLevel(chain.op, c, pinnedWindow(c), (edge) => (edge === 'open' ? (open = reading()) : (close = reading())))
+          : await runLevel(chain.op, c, window(c));
         const cpu = Object.values(cpuByGroup(tracked(), before, cpuSnapshot(tracked()))).reduce((a, b) => a + b, 0);
         scaleOut.push({ setup, concurrency: c, throughput: l.throughput, latencyMs: l.latencyMs, cpuPerThousand: (cpu / Math.max(1, l.completed)) * 1000 });
         say(`  ${setup}, c=${c}: ${l.throughput.toFixed(1)} workflows/s, p50 ${l.latencyMs.p50.toFixed(0)} ms${l.errors ? `, ${l.errors} errors: ${l.firstError}` : ''}`);

@@ -358,10 +358,14 @@ export function renderPinned(levels: PinnedLevel[]): string {
 /** The plain sentences under table 6d: what was measured, and whether this machine can show growth. */
 export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof projectGrowth>, machineCores: number): string[] {
   const out: string[] = [];
-  const one = levels.filter((l) => l.orchestratorReplicas === 1).at(-1);
-  const two = levels.filter((l) => l.orchestratorReplicas === 2 && l.concurrency === one?.concurrency).at(-1);
-  if (one) {
-    const [rest, orch] = [one.coreSets[0]!, one.coreSets[1]!];
+  const outsideOf = (l: PinnedLevel) => l.coreSets.reduce((sum, c) => sum + c.others, 0);
+  // Which side limits is read where processes outside the run took the least; 1 against 2
+  // replicas is read between neighbouring setups (the same agents, one more orchestrator).
+  const cleanest = levels.filter((l) => l.orchestratorReplicas === 1).sort((a, b) => outsideOf(a) - outsideOf(b))[0];
+  const two = levels.filter((l) => l.orchestratorReplicas === 2).at(-1);
+  const one = levels.filter((l) => l.orchestratorReplicas === 1 && l.concurrency === two?.concurrency).at(-1) ?? cleanest;
+  if (cleanest) {
+    const [rest, orch] = [cleanest.coreSets[0]!, cleanest.coreSets[1]!];
     const restCores = `the rest's ${rest.cpus.length} core(s)`;
     const limit = orch.saturatedByOurs
       ? `the orchestrator kept its core busy (${num(orch.ours)}): the orchestrator is the limit`
@@ -371,8 +375,8 @@ export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof pro
           ': both sides were short of CPU they did not get, so this run does not say which limits'
         : rest.saturated
           ? `the orchestrator's core was not saturated (${num(orch.busy)} busy) but ${restCores} were (${num(rest.busy)}): the rest is the limit, and a second orchestrator cannot add throughput until the rest has more cores`
-          : `neither core set was saturated (rest ${num(rest.busy)} of ${rest.cpus.length}, orchestrator ${num(orch.busy)} of ${orch.cpus.length}): not CPU-bound at c=${one.concurrency}; more in flight would tell`;
-    out.push(`Measured with 1 orchestrator at c=${one.concurrency}: ${num(one.throughput)} ops/s; ${limit}.`);
+          : `neither core set was saturated (rest ${num(rest.busy)} of ${rest.cpus.length}, orchestrator ${num(orch.busy)} of ${orch.cpus.length}): not CPU-bound at c=${cleanest.concurrency}; more in flight would tell`;
+    out.push(`Measured with 1 orchestrator ("${cleanest.setup}", c=${cleanest.concurrency}, the quietest such window): ${num(cleanest.throughput)} ops/s; ${limit}.`);
   }
   if (one && two) {
     const shared = two.plan.sharedOrchestratorCore ? `sharing ${orchestratorCoresOf(two).length === 1 ? 'one core' : 'cores'} (cpu ${cpuListText(orchestratorCoresOf(two))})` : 'each on its own core';
@@ -381,11 +385,11 @@ export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof pro
       return c ? 1000 / c : undefined;
     };
     out.push(
-      `Measured with 2 orchestrators ${shared}: ${num(two.throughput)} ops/s (${num(two.throughput / one.throughput)}× of 1); workflows per orchestrator CPU-second ${num(perOrchCore(two))} against ${num(perOrchCore(one))} with one ` +
+      `Measured with 2 orchestrators ${shared}: ${num(two.throughput)} ops/s (${num(two.throughput / one.throughput)}× of "${one.setup}"); workflows per orchestrator CPU-second ${num(perOrchCore(two))} against ${num(perOrchCore(one))} with one ` +
         '(equal means a second replica costs no CPU per workflow, so it would add its core\'s worth of throughput).',
     );
   }
-  const outside = Math.max(...levels.map((l) => l.coreSets.reduce((sum, c) => sum + c.others, 0)));
+  const outside = Math.max(...levels.map(outsideOf));
   if (outside >= 0.1) {
     out.push(
       `Processes outside the run used up to ${num(outside)} of the ${machineCores} cores during these windows: the machine was not quiet, so the measured ops/s are partly its doing. ` +

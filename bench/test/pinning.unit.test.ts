@@ -88,7 +88,7 @@ test('the tables say plainly when the machine cannot show growth', () => {
   assert.match(text, /the rest is the limit/);
   // 0.05 s of orchestrator CPU per workflow: 2 replicas at 40/s; the rest costs 0.1125 s a workflow, 4.5 cores.
   assert.match(text, /This machine cannot show growth from a second orchestrator: at 40\.0 ops\/s two replicas need 7 cores \(2 for the orchestrators, 5 for the rest\); it has 2\./);
-  assert.match(text, /2 orchestrators sharing one core \(cpu 1\): 8\.00 ops\/s \(1\.00× of 1\)/);
+  assert.match(text, /2 orchestrators sharing one core \(cpu 1\): 8\.00 ops\/s \(1\.00× of "1 echo agent, 1 orchestrator"\)/);
   assert.match(text, /Processes outside the run used up to 0\.150 of the 2 cores/);
 
   // The orchestrator's core busy, but mostly with someone else's work: no verdict on the limit.
@@ -96,6 +96,9 @@ test('the tables say plainly when the machine cannot show growth', () => {
   assert.match(crowded, /only 0\.400 of it was the orchestrator's, 0\.570 went to processes outside the run/);
   assert.match(crowded, /this run does not say which limits/);
   assert.match(crowded, /yes, 0\.570 by others/);
+  // Of two one-orchestrator windows, the limit is read in the one outside processes disturbed least.
+  const both = renderPinned([level('1 echo agent, 1 orchestrator', 1, 1.6, { rest: 0.91, orchestrators: 0.42 }), level('2 echo agents, 1 orchestrator', 1, 1.6, { rest: 0.99, orchestrators: 0.97 })]);
+  assert.match(both, /Measured with 1 orchestrator \("1 echo agent, 1 orchestrator", c=32, the quietest such window\): 8\.00 ops\/s; .*the rest is the limit/);
   const own = renderPinned([level('1 echo agent, 1 orchestrator', 1, 3.8, { rest: 0.95, orchestrators: 0.97 })]);
   assert.match(own, /the orchestrator kept its core busy \(0\.950\): the orchestrator is the limit/);
   assert.doesNotMatch(own, /outside the run used/);
