@@ -33,6 +33,12 @@ export const BenchConfig = z
     BATON_BENCH_BREAKDOWN_SAMPLES: z.coerce.number().int().min(1).max(500).default(30),
     /** Concurrency levels the scale-out comparison runs the six-step chain at. */
     BATON_BENCH_SCALEOUT_LEVELS: intList.default([32]),
+    /**
+     * "1": the scale-out section pins processes to cores with taskset (Linux): each orchestrator
+     * replica on a core of its own where there are enough, everything else on the other cores
+     * (bench/src/pinning.ts), and reports throughput per core and what growth would need.
+     */
+    BATON_BENCH_PIN: z.enum(['0', '1'], { message: 'must be 1 (pin the scale-out section to cores) or 0' }).default('0').transform((v) => v === '1'),
     /** Events the gateway ingest burst publishes (times the scale). */
     BATON_BENCH_GATEWAY_EVENTS: z.coerce.number().int().min(10).max(100_000).default(150),
   })

@@ -64,7 +64,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 let nextSeq = 0;
 
-export async function runLevel(op: Operation, concurrency: number, options: WindowOptions): Promise<LevelResult> {
+/** onWindow is called synchronously as the steady window opens and as it closes (CPU readings that span exactly the window). */
+export async function runLevel(op: Operation, concurrency: number, options: WindowOptions, onWindow?: (edge: 'open' | 'close') => void): Promise<LevelResult> {
   const started = performance.now();
   let completed = 0;
   let windowStart: number | undefined;
@@ -87,6 +88,7 @@ export async function runLevel(op: Operation, concurrency: number, options: Wind
     const maxMs = Math.max(options.maxWindowMs, 1.5 * (windowStart - started));
     if ((length >= options.minWindowMs && latencies.length >= needOps) || length >= maxMs) {
       windowEnd = now;
+      onWindow?.('close');
       stop = true;
       closeWindow();
     }
@@ -106,7 +108,10 @@ export async function runLevel(op: Operation, concurrency: number, options: Wind
           if (key) samples.push({ key, ms: t1 - t0 });
         }
         // Every slot has had its first completion: the ramp is over.
-        if (windowStart === undefined && completed >= concurrency) windowStart = t1;
+        if (windowStart === undefined && completed >= concurrency) {
+          windowStart = t1;
+          onWindow?.('open');
+        }
         maybeClose(t1);
       } catch (err) {
         errors++;

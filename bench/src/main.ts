@@ -15,11 +15,12 @@ import { BenchConfig, WARM_UP, levelBudgetMs, windowFor, type Section } from './
 import { floorNames } from './floor/names.js';
 import { runLevel, sweep, type LevelResult } from './load.js';
 import { machineInfo } from './machine.js';
-import { adminEnv, infraProcesses, serviceSpec, startAll, stopAll, type BenchProcess, type ProcessSpec } from './processes.js';
+import { Pinner, allowedCpus, checkTaskset, coreTimes, coresBusy, cpuListText, orchestratorCoresOf, pinPlan, pinnedLevel, type CoreTimes, type PinPlan, type PinnedLevel } from './pinning.js';
+import { adminEnv, infraProcesses, serviceSpec, stackProcesses, startAll, stopAll, type BenchProcess, type ProcessSpec } from './processes.js';
 import { previousRun } from './previous.js';
 import { render, renderComparison, type BenchResults, type Breakdown, type GatewayResult, type MemoryRow, type ScaleOutRow, type ScenarioResult } from './report.js';
 import { cleanReservationEvent, newRunTag, scenarios, type Scenario, type ScenarioId } from './scenarios.js';
-import { MemorySampler, cpuByGroup, cpuSnapshot, type Tracked } from './usage.js';
+import { MemorySampler, childrenOf, cpuByGroup, cpuSnapshot, type CpuSnapshot, type Tracked } from './usage.js';
 
 const config = loadConfigOrExit('bench', BenchConfig);
 const env = stackEnv();
@@ -52,6 +53,24 @@ const stopEverything = async () => {
 };
 process.once('SIGINT', () => void stopEverything().then(() => process.exit(130)));
 process.once('SIGTERM', () => void stopEverything().then(() => process.exit(143)));
+
+// The pinned mode fails here, before anything starts, where it cannot run (no taskset, not Linux, one core).
+let pinPlanned: PinPlan | undefined;
+if (config.BATON_BENCH_PIN) {
+  if (!wants('scale-out')) say('BATON_BENCH_PIN=1 pins the scale-out section only, and it is not run (BATON_BENCH_ONLY)');
+  else {
+    try {
+      await checkTaskset();
+      const cpus = allowedCpus();
+      if (!cpus) throw new Error("BATON_BENCH_PIN=1: cannot read this process's cores from /proc/self/status");
+      // As many orchestrator replicas as the scale-out setups below run at most.
+      pinPlanned = pinPlan(cpus, 2);
+    } catch (err) {
+      console.error(`bench: ${(err as Error).message}`);
+      process.exit(2);
+    }
+  }
+}
 
 const infra = infraProcesses();
 const pidOf = (name: string) => infra.find((p) => p.name === name)?.pid;
@@ -138,34 +157,82 @@ for (const id of order) {
 }
 
 // ---- scale-out: the six-step chain with a second echo agent, then a second orchestrator ------
+// With BATON_BENCH_PIN=1 every process is pinned to cores first (bench/src/pinning.ts) and each
+// level also reads CPU per group and per core over exactly its steady window.
 const scaleOut: ScaleOutRow[] = [];
+const pinned: PinnedLevel[] = [];
 if (wants('scale-out')) {
   const chain = all.find((s) => s.id === 'chain-6')!;
   const extra: BenchProcess[] = [];
-  const setups: Array<{ setup: string; add: ProcessSpec[] }> = [
-    { setup: '1 echo agent, 1 orchestrator', add: [] },
-    { setup: '2 echo agents, 1 orchestrator', add: [serviceSpec('echo', 2)] },
-    { setup: '2 echo agents, 2 orchestrators', add: [serviceSpec('orchestrator', 2)] },
+  const setups: Array<{ setup: string; add: ProcessSpec[]; orchestrators: number }> = [
+    { setup: '1 echo agent, 1 orchestrator', add: [], orchestrators: 1 },
+    { setup: '2 echo agents, 1 orchestrator', add: [serviceSpec('echo', 2)], orchestrators: 1 },
+    { setup: '2 echo agents, 2 orchestrators', add: [serviceSpec('orchestrator', 2)], orchestrators: 2 },
   ];
+  const pinner = pinPlanned && new Pinner(pinPlanned);
+  // CPU per workflow over a window of one wave (c completions) swings with which workflows of the
+  // wave fall inside it: the pinned mode reads at least three waves.
+  const pinnedWindow = (c: number) => {
+    const w = window(c);
+    return { ...w, minOps: Math.max(w.minOps, 3 * c), maxWindowMs: Math.max(w.maxWindowMs, 30_000 * config.BATON_BENCH_SCALE) };
+  };
+  // Everything the pinned mode pins and counts: the bench's processes and every server of the stack.
+  const everything = (): Tracked[] => [...stackProcesses(), ...tracked().filter((t) => !infra.some((i) => i.name === t.name))];
+  if (pinner) {
+    const { plan } = pinner;
+    say(
+      `scale-out pinned: servers, agents, services and driver on cpu ${cpuListText(plan.rest)}; ` +
+        plan.orchestrators.map((c, i) => `orchestrator replica ${i + 1} on cpu ${cpuListText(c)}`).join(', ') +
+        (plan.sharedOrchestratorCore ? ' (shared: too few cores for one each)' : ''),
+    );
+  }
   sampler.setPhase('baton');
   try {
-    for (const { setup, add } of setups) {
+    for (const { setup, add, orchestrators } of setups) {
       if (add.length) {
         say(`scale-out: starting ${add.map((s) => s.name).join(', ')}`);
         const started = await startAll(add);
         extra.push(...started);
         running.push(...started);
       }
+      await pinner?.pin(everything().map((t) => (t.withChildren ? { ...t, children: childrenOf(t.pid) } : t)));
       await runLevel(chain.op, 8, WARM_UP);
       for (const c of config.BATON_BENCH_SCALEOUT_LEVELS) {
         const before = cpuSnapshot(tracked());
-        const l = await runLevel(chain.op, c, window(c));
+        type Reading = { cpu: CpuSnapshot; cores: CoreTimes };
+        const reading = (): Reading => ({ cpu: cpuSnapshot(everything()), cores: coreTimes() });
+        let open: Reading | undefined;
+        let close: Reading | undefined;
+        const l = pinner
+          ? await runLevel(chain.op, c, pinnedWindow(c), (edge) => (edge === 'open' ? (open = reading()) : (close = reading())))
+          : await runLevel(chain.op, c, window(c));
         const cpu = Object.values(cpuByGroup(tracked(), before, cpuSnapshot(tracked()))).reduce((a, b) => a + b, 0);
         scaleOut.push({ setup, concurrency: c, throughput: l.throughput, latencyMs: l.latencyMs, cpuPerThousand: (cpu / Math.max(1, l.completed)) * 1000 });
         say(`  ${setup}, c=${c}: ${l.throughput.toFixed(1)} workflows/s, p50 ${l.latencyMs.p50.toFixed(0)} ms${l.errors ? `, ${l.errors} errors: ${l.firstError}` : ''}`);
+        if (pinner && open) {
+          // A level ended by errors closes its window without the hook: read at its end instead.
+          const end = close ?? reading();
+          const { plan } = pinner;
+          const p = pinnedLevel({
+            setup,
+            concurrency: c,
+            plan,
+            orchestratorReplicas: orchestrators,
+            ops: l.ops,
+            windowSeconds: l.windowMs / 1000,
+            cpuByGroup: cpuByGroup(everything(), open.cpu, end.cpu),
+            busyByCoreSet: { rest: coresBusy(open.cores, end.cores, plan.rest), orchestrators: coresBusy(open.cores, end.cores, orchestratorCoresOf({ plan, orchestratorReplicas: orchestrators })) },
+          });
+          pinned.push(p);
+          say(
+            `    pinned: ${p.busyCores.toFixed(2)} cores busy (ours), ${p.perBusyCore.toFixed(2)} workflows/s per busy core; orchestrator ${(p.utilisation.orchestrator ?? 0).toFixed(2)} of its core(s), ` +
+              `orchestrator cores ${p.coreSets[1]!.busy.toFixed(2)} busy${p.orchestratorSaturated ? ' (saturated)' : ''}, rest ${p.coreSets[0]!.busy.toFixed(2)} of ${plan.rest.length}`,
+          );
+        }
       }
     }
   } finally {
+    await pinner?.restore();
     await stopAll(extra);
     running.splice(0, running.length, ...running.filter((p) => !extra.includes(p)));
     sampler.setPhase(undefined);
@@ -268,6 +335,7 @@ const report: BenchResults = {
   memory,
   breakdowns,
   scaleOut,
+  ...(pinned.length ? { pinned } : {}),
   ...(gateway ? { gateway } : {}),
 };
 await bus.jsm.streams.delete(floorNames.stream).catch(() => false);

@@ -1,7 +1,7 @@
 // Starts the processes under test with the test kit's NodeProcess, with replicas: the test kit's
 // ServiceSet holds one process per service name, and the bench needs two echo agents or two
 // orchestrators side by side, plus its own floor worker. Each logs to <state>/logs/bench/.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_IDENTITY, NodeProcess, ensureLocalWebhookSource, ensureNatsIdentities, natsAuthEnabled, seedFileOf, serviceEntry, serviceEnv, stackEnv, testBus } from '@baton/testkit';
 import type { Tracked } from './usage.js';
@@ -82,6 +82,29 @@ export function infraProcesses(): Tracked[] {
     } catch {
       // Not started by infra/stack.sh (an outside server): nothing of ours to measure.
     }
+  }
+  return out;
+}
+
+/**
+ * Every server infra/stack.sh started for this profile (each run/NAME.pid), the ones
+ * infraProcesses leaves out included (zipkin, prometheus): what the pinned scale-out pins and
+ * counts, so no server of the stack runs beside an orchestrator unaccounted for.
+ */
+export function stackProcesses(): Tracked[] {
+  const known = infraProcesses();
+  const runDir = join(stackEnv().stateDir, 'run');
+  let names: string[] = [];
+  try {
+    names = readdirSync(runDir).filter((n) => n.endsWith('.pid')).map((n) => n.slice(0, -'.pid'.length));
+  } catch {
+    return known;
+  }
+  const out = [...known];
+  for (const name of names) {
+    if (known.some((k) => k.name === name)) continue;
+    const pid = Number(readFileSync(join(runDir, `${name}.pid`), 'utf8').trim());
+    if (pid > 0) out.push({ name, group: name.replace(/-\d$/, ''), pid });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { MachineInfo } from './machine.js';
 import type { Segment } from './breakdown.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
 import type { BenchConfig } from './config.js';
+import { ORCHESTRATOR_GROUP, SATURATED, cpuListText, orchestratorCoresOf, projectGrowth, type PinnedLevel } from './pinning.js';
 
 export interface ScenarioResult {
   id: ScenarioId;
@@ -66,6 +67,8 @@ export interface BenchResults {
   memory: MemoryRow[];
   breakdowns: Breakdown[];
   scaleOut: ScaleOutRow[];
+  /** The scale-out levels again, read over their windows with every process pinned (BATON_BENCH_PIN=1). */
+  pinned?: PinnedLevel[];
   gateway?: GatewayResult;
 }
 
@@ -254,6 +257,8 @@ export function render(results: BenchResults): string {
     );
   }
 
+  if (results.pinned?.length) out.push(renderPinned(results.pinned), '');
+
   for (const b of results.breakdowns) {
     out.push(`7. Where one step's time goes at c=${b.level} (median ms over sampled workflows; Temporal history times and Jaeger spans)`);
     out.push(
@@ -271,4 +276,135 @@ export function render(results: BenchResults): string {
     );
   }
   return out.join('\n');
+}
+
+/** Replica counts the growth projection is printed for. */
+const PROJECTED_REPLICAS = [1, 2, 4];
+
+/** Tables 6b-6d: the pinned scale-out, per core; and what showing growth would take. */
+export function renderPinned(levels: PinnedLevel[]): string {
+  const out: string[] = [];
+  const plan = levels[0]!.plan;
+  const machineCores = plan.cpus.length;
+  const cores = (cpus: number[]) => `cpu ${cpuListText(cpus)}`;
+  out.push(
+    `6b. Scale-out pinned to cores (BATON_BENCH_PIN=1), over each level's steady window: servers, agents, other services and the driver on ${cores(plan.rest)}; ` +
+      plan.orchestrators.map((c, i) => `orchestrator ${i + 1} on ${cores(c)}`).join(', ') +
+      (plan.sharedOrchestratorCore ? ` (shared: ${machineCores} cores cannot give each replica its own and leave one for the rest)` : ''),
+    '    busy = cores\' worth of CPU in use; "ours" counts the run\'s processes, "all" every process on those cores (/proc/stat); saturated = all >= ' + `${SATURATED} of the set's cores`,
+  );
+  out.push(
+    table(
+      ['setup', 'c', 'ops/s', 'busy (ours)', 'ops/s per busy core', 'orchestrator CPU s/1k', 'rest cores: ours / all', 'orch. cores: ours / all', 'orch. saturated'],
+      levels.map((l) => {
+        const [rest, orch] = [l.coreSets[0]!, l.coreSets[1]!];
+        return [
+          l.setup,
+          String(l.concurrency),
+          num(l.throughput),
+          num(l.busyCores),
+          num(l.perBusyCore),
+          num(l.cpuPerThousand[ORCHESTRATOR_GROUP]),
+          `${num(rest.ours)} / ${num(rest.busy)} of ${rest.cpus.length}`,
+          `${num(orch.ours)} / ${num(orch.busy)} of ${orch.cpus.length}`,
+          !orch.saturated ? 'no' : orch.saturatedByOurs ? 'yes, by it' : `yes, ${num(orch.others)} by others`,
+        ];
+      }),
+    ),
+    '',
+  );
+
+  const groups = [...new Set(levels.flatMap((l) => Object.keys(l.utilisation)))].sort((a, b) => (a === ORCHESTRATOR_GROUP ? -1 : b === ORCHESTRATOR_GROUP ? 1 : a.localeCompare(b)));
+  out.push('6c. Each group\'s CPU during the pinned window: fraction of one core (CPU s per 1,000 workflows)');
+  out.push(
+    table(
+      ['setup', 'c', ...groups],
+      levels.map((l) => [l.setup, String(l.concurrency), ...groups.map((g) => (l.utilisation[g] === undefined ? '·' : `${num(l.utilisation[g])} (${num(l.cpuPerThousand[g])})`))]),
+    ),
+    '',
+  );
+
+  // The projection rests on the level with the most replicas (it pays whatever a second replica
+  // costs), at its highest concurrency.
+  const from = [...levels].sort((a, b) => a.orchestratorReplicas - b.orchestratorReplicas || a.concurrency - b.concurrency).at(-1)!;
+  const perWorkflow = Object.fromEntries(Object.entries(from.cpuPerThousand).map(([g, v]) => [g, v / 1000]));
+  if (!(perWorkflow[ORCHESTRATOR_GROUP]! > 0)) {
+    out.push('6d. What growth would need: not projected, no orchestrator CPU was measured in the pinned window.');
+    return out.join('\n');
+  }
+  const rows = projectGrowth(perWorkflow, PROJECTED_REPLICAS, machineCores);
+  out.push(
+    `6d. What growth would need, from "${from.setup}, c=${from.concurrency}" (CPU s per workflow by group): each orchestrator replica keeps a core of its own busy, ` +
+      'every other group gets the cores it needs to keep up (enough in flight assumed; CPU the only limit)',
+  );
+  out.push(
+    table(
+      ['orchestrators', 'projected ops/s', 'cores: orchestrators + rest', 'cores needed', `fits ${machineCores} cores`, 'rest by group (cores)'],
+      rows.map((r) => {
+        const rest = Object.entries(r.coresByGroup)
+          .filter(([g, v]) => g !== ORCHESTRATOR_GROUP && v >= 0.05)
+          .sort((a, b) => b[1] - a[1])
+          .map(([g, v]) => `${g} ${num(v)}`)
+          .join(', ');
+        const restSum = Object.entries(r.coresByGroup).reduce((sum, [g, v]) => (g === ORCHESTRATOR_GROUP ? sum : sum + v), 0);
+        return [String(r.replicas), num(r.throughput), `${r.replicas} + ${num(restSum)}`, String(r.coresNeeded), r.fits ? 'yes' : 'no', rest];
+      }),
+    ),
+  );
+  out.push(...growthVerdict(levels, rows, machineCores).map((line) => `   ${line}`));
+  return out.join('\n');
+}
+
+/** The plain sentences under table 6d: what was measured, and whether this machine can show growth. */
+export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof projectGrowth>, machineCores: number): string[] {
+  const out: string[] = [];
+  const outsideOf = (l: PinnedLevel) => l.coreSets.reduce((sum, c) => sum + c.others, 0);
+  // Which side limits is read where processes outside the run took the least; 1 against 2
+  // replicas is read between neighbouring setups (the same agents, one more orchestrator).
+  const cleanest = levels.filter((l) => l.orchestratorReplicas === 1).sort((a, b) => outsideOf(a) - outsideOf(b))[0];
+  const two = levels.filter((l) => l.orchestratorReplicas === 2).at(-1);
+  const one = levels.filter((l) => l.orchestratorReplicas === 1 && l.concurrency === two?.concurrency).at(-1) ?? cleanest;
+  if (cleanest) {
+    const [rest, orch] = [cleanest.coreSets[0]!, cleanest.coreSets[1]!];
+    const restCores = `the rest's ${rest.cpus.length} core(s)`;
+    const limit = orch.saturatedByOurs
+      ? `the orchestrator kept its core busy (${num(orch.ours)}): the orchestrator is the limit`
+      : orch.saturated
+        ? `the orchestrator's core was busy (${num(orch.busy)}) but only ${num(orch.ours)} of it was the orchestrator's, ${num(orch.others)} went to processes outside the run` +
+          (rest.saturated ? ` and ${restCores} were busy too (${num(rest.busy)}, ${num(rest.others)} outside the run)` : '') +
+          ': both sides were short of CPU they did not get, so this run does not say which limits'
+        : rest.saturated
+          ? `the orchestrator's core was not saturated (${num(orch.busy)} busy) but ${restCores} were (${num(rest.busy)}): the rest is the limit, and a second orchestrator cannot add throughput until the rest has more cores`
+          : `neither core set was saturated (rest ${num(rest.busy)} of ${rest.cpus.length}, orchestrator ${num(orch.busy)} of ${orch.cpus.length}): not CPU-bound at c=${cleanest.concurrency}; more in flight would tell`;
+    out.push(`Measured with 1 orchestrator ("${cleanest.setup}", c=${cleanest.concurrency}, the quietest such window): ${num(cleanest.throughput)} ops/s; ${limit}.`);
+  }
+  if (one && two) {
+    const shared = two.plan.sharedOrchestratorCore ? `sharing ${orchestratorCoresOf(two).length === 1 ? 'one core' : 'cores'} (cpu ${cpuListText(orchestratorCoresOf(two))})` : 'each on its own core';
+    const perOrchCore = (l: PinnedLevel) => {
+      const c = l.cpuPerThousand[ORCHESTRATOR_GROUP];
+      return c ? 1000 / c : undefined;
+    };
+    out.push(
+      `Measured with 2 orchestrators ${shared}: ${num(two.throughput)} ops/s (${num(two.throughput / one.throughput)}× of "${one.setup}"); workflows per orchestrator CPU-second ${num(perOrchCore(two))} against ${num(perOrchCore(one))} with one ` +
+        '(equal means a second replica costs no CPU per workflow, so it would add its core\'s worth of throughput).',
+    );
+  }
+  const outside = Math.max(...levels.map(outsideOf));
+  if (outside >= 0.1) {
+    out.push(
+      `Processes outside the run used up to ${num(outside)} of the ${machineCores} cores during these windows: the machine was not quiet, so the measured ops/s are partly its doing. ` +
+        'The projection rests on CPU seconds per workflow, which do not depend on what was left free.',
+    );
+  }
+  const r2 = rows.find((r) => r.replicas === 2);
+  const r1 = rows.find((r) => r.replicas === 1);
+  if (r2 && !r2.fits) {
+    out.push(
+      `This machine cannot show growth from a second orchestrator: at ${num(r2.throughput)} ops/s two replicas need ${r2.coresNeeded} cores (2 for the orchestrators, ${r2.coresNeeded - 2} for the rest); it has ${machineCores}.` +
+        (r1 && !r1.fits ? ` Even one orchestrator kept busy needs ${r1.coresNeeded}: here the rest is short of CPU before the orchestrator is.` : ''),
+    );
+  } else if (r2) {
+    out.push(`This machine can show it: two replicas on their own cores need ${r2.coresNeeded} of its ${machineCores} cores, projected ${num(r2.throughput)} ops/s.`);
+  }
+  return out;
 }
