@@ -281,62 +281,42 @@ class TracingInbound implements WorkflowInboundCallsInterceptor {
   }
 }
 
+/**
+ * An outbound call in its own span, the span's context in the call's trace header. Not async
+ * itself: it returns instrument()'s promise, so the call keeps the SDK interceptors' depth.
+ */
+function withTraceHeader<I extends { headers: Record<string, Payload> }, R>(spanName: string, input: I, next: (input: I) => Promise<R>, acceptableErrors?: (err: unknown) => boolean): Promise<R> {
+  return instrument({
+    spanName,
+    fn: async (span) => {
+      const headers = headersWith(input.headers, span.context);
+      if (!has('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve(); // the SDK interceptors' yield, for old histories
+      return next({ ...input, headers });
+    },
+    ...(acceptableErrors ? { acceptableErrors } : {}),
+  });
+}
+
 class TracingOutbound implements WorkflowOutboundCallsInterceptor {
   async scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
-    return await instrument({
-      spanName: `StartActivity:${input.activityType}`,
-      fn: async (span) => {
-        const headers = headersWith(input.headers, span.context);
-        if (!has('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve(); // the SDK interceptors' yield, for old histories
-        return next({ ...input, headers });
-      },
-    });
+    return await withTraceHeader(`StartActivity:${input.activityType}`, input, next);
   }
 
   async scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>): Promise<unknown> {
     if (!has('OpenTelemetryInterceptorsTracesLocalActivities')) return next(input);
-    return await instrument({
-      spanName: `StartActivity:${input.activityType}`,
-      fn: async (span) => {
-        const headers = headersWith(input.headers, span.context);
-        if (!has('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve(); // the SDK interceptors' yield, for old histories
-        return next({ ...input, headers });
-      },
-    });
+    return await withTraceHeader(`StartActivity:${input.activityType}`, input, next);
   }
 
   async startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>): Promise<[Promise<string>, Promise<unknown>]> {
-    return await instrument({
-      spanName: `StartChildWorkflow:${input.workflowType}`,
-      fn: async (span) => {
-        const headers = headersWith(input.headers, span.context);
-        if (!has('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve(); // the SDK interceptors' yield, for old histories
-        return next({ ...input, headers });
-      },
-    });
+    return await withTraceHeader(`StartChildWorkflow:${input.workflowType}`, input, next);
   }
 
   async continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>): Promise<never> {
-    return await instrument({
-      spanName: `ContinueAsNew:${input.options.workflowType}`,
-      fn: async (span) => {
-        const headers = headersWith(input.headers, span.context);
-        if (!has('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve(); // the SDK interceptors' yield, for old histories
-        return next({ ...input, headers });
-      },
-      acceptableErrors: (err) => err instanceof ContinueAsNew,
-    });
+    return await withTraceHeader(`ContinueAsNew:${input.options.workflowType}`, input, next, (err) => err instanceof ContinueAsNew);
   }
 
   async signalWorkflow(input: SignalWorkflowInput, next: Next<WorkflowOutboundCallsInterceptor, 'signalWorkflow'>): Promise<void> {
-    return await instrument({
-      spanName: `SignalWorkflow:${input.signalName}`,
-      fn: async (span) => {
-        const headers = headersWith(input.headers, span.context);
-        if (!has('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve(); // the SDK interceptors' yield, for old histories
-        return next({ ...input, headers });
-      },
-    });
+    return await withTraceHeader(`SignalWorkflow:${input.signalName}`, input, next);
   }
 
   getLogAttributes(input: GetLogAttributesInput, next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>): Record<string, unknown> {
