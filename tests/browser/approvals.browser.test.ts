@@ -7,44 +7,35 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { AuditRecord, streams, subjects, taskQueues } from '@baton/contracts';
 import { readStream } from '@baton/bus';
 import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
 import { type GateNotice } from '@baton/workflow-kit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationRequested } from '@baton/workflow-reservation';
-import { messaging, payments, pos, reservationStatus, startStack, waitForState, type Stack } from '../e2e/support.js';
-import { launchChromium, signedInPage } from './support.js';
+import { messaging, payments, pos, reservationStatus, waitForState } from '../e2e/support.js';
+import { browserSession, signedInPage } from './support.js';
 
 const consoleUrl = () => stackEnv().BATON_CONSOLE_URL;
 
 describe('approval console (headless Chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const session = browserSession();
 
   async function start(event: ReservationRequested, options: Omit<ReservationInput, 'event'> = {}): Promise<string> {
     const workflowId = reservationWorkflowId(event.idempotencykey);
     const input: ReservationInput = { event, ...options };
-    await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input] });
+    await session.stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input] });
     return workflowId;
   }
 
   async function auditOf(workflowId: string): Promise<AuditRecord[]> {
-    return (await readStream(stack.bus, streams.audit, { parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.workflowId === workflowId);
+    return (await readStream(session.stack.bus, streams.audit, { parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.workflowId === workflowId);
   }
 
   async function gateNotices(workflowId: string): Promise<Array<{ type: string; data: GateNotice }>> {
-    const notices = await readStream<{ type: string; data: GateNotice }>(stack.bus, streams.notices, { filterSubject: subjects.notice('gate.>') });
+    const notices = await readStream<{ type: string; data: GateNotice }>(session.stack.bus, streams.notices, { filterSubject: subjects.notice('gate.>') });
     return notices.map((m) => m.value).filter((n) => n.data.workflowId === workflowId);
   }
 
@@ -59,13 +50,13 @@ describe('approval console (headless Chromium)', () => {
   it('signs in, shows a pending allergy reservation with its context, approves it, and the workflow completes', async () => {
     // The customer has been here before: one earlier booking.
     const earlier = reservationEvent('Table for 2, Saturday 8pm');
-    await waitForState(stack, String((await postEvent(earlier)).body.workflowId), 'Confirmed');
+    await waitForState(session.stack, String((await postEvent(earlier)).body.workflowId), 'Confirmed');
     const fresh = reservationEvent('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish');
     const event = { ...fresh, data: { ...fresh.data, customer: earlier.data.customer } };
     const workflowId = String((await postEvent(event)).body.workflowId);
-    await waitForState(stack, workflowId, 'Awaiting approval');
+    await waitForState(session.stack, workflowId, 'Awaiting approval');
 
-    const page = await signedInPage(browser, consoleUsers.host);
+    const page = await signedInPage(session.browser, consoleUsers.host);
     const row = page.locator(`#inbox tr[data-workflow="${workflowId}"]`);
     await waitFor('the inbox to list the gate', async () => {
       await page.reload();
@@ -89,13 +80,13 @@ describe('approval console (headless Chromium)', () => {
     const steps = await page.locator('#steps tr td:first-child').allInnerTexts();
     assert.deepEqual(steps, ['intake', 'hold-table', 'safety-check']);
     assert.match(await page.locator('#steps').innerText(), /"needsReview": true/);
-    const shown = await reservationStatus(stack, workflowId);
+    const shown = await reservationStatus(session.stack, workflowId);
     assert.equal(await page.locator('#digest').innerText(), shown.gate?.digest);
 
     await decideInPage(page, workflowId, 'approve', 'kitchen briefed on shellfish');
     assert.match(await page.locator('#flash').innerText(), /Decided .*approve/);
     assert.equal(await page.locator(`#inbox tr[data-workflow="${workflowId}"]`).count(), 0, 'the item left the inbox');
-    const done = await waitForState(stack, workflowId, 'Confirmed');
+    const done = await waitForState(session.stack, workflowId, 'Confirmed');
     assert.equal(done.decision?.decidedBy, consoleUsers.host.username);
     assert.equal(done.decision?.role, 'host');
     assert.equal((await pos.reservations()).filter((r) => r.holdId === done.hold?.holdId).length, 1);
@@ -123,10 +114,10 @@ describe('approval console (headless Chromium)', () => {
   it('declines on a reason and the table hold is released', async () => {
     const event = reservationEvent('Party of 3 tomorrow at 18:30, allergic to peanuts and sesame');
     const workflowId = String((await postEvent(event)).body.workflowId);
-    await waitForState(stack, workflowId, 'Awaiting approval');
-    const page = await signedInPage(browser, consoleUsers.manager);
+    await waitForState(session.stack, workflowId, 'Awaiting approval');
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     await decideInPage(page, workflowId, 'decline', 'cannot guarantee a sesame-free kitchen');
-    const done = await waitForState(stack, workflowId, 'Declined');
+    const done = await waitForState(session.stack, workflowId, 'Declined');
     assert.equal(done.holdReleased, true);
     assert.equal((await pos.holds()).find((h) => h.holdId === done.hold?.holdId)?.status, 'released');
     assert.deepEqual((await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template), ['reservation-declined']);
@@ -135,9 +126,9 @@ describe('approval console (headless Chromium)', () => {
   it('approves with changes: the steps after the gate run exactly the approved payload, nothing before it runs again', async () => {
     const event = reservationEvent('Table for 4, Sunday 7pm, allergic to shellfish');
     const workflowId = String((await postEvent(event)).body.workflowId);
-    const waiting = await waitForState(stack, workflowId, 'Awaiting approval');
+    const waiting = await waitForState(session.stack, workflowId, 'Awaiting approval');
     assert.equal(waiting.gate?.payload.table.seats, 4);
-    const page = await signedInPage(browser, consoleUsers.manager);
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     await page.check('#decide input[name=decision][value=approve-with-changes]');
     await page.fill('#decide input[name=partySize]', '3');
@@ -147,7 +138,7 @@ describe('approval console (headless Chromium)', () => {
     await page.waitForSelector('#flash');
     assert.match(await page.locator('#flash').innerText(), /approve-with-changes/);
 
-    const done = await waitForState(stack, workflowId, 'Confirmed');
+    const done = await waitForState(session.stack, workflowId, 'Confirmed');
     assert.equal(done.gate?.payload.request.partySize, 4, 'the gate keeps what was shown');
     assert.equal(done.gate?.approvedPayload?.request.partySize, 3);
     assert.equal(done.request?.partySize, 3);
@@ -167,14 +158,14 @@ describe('approval console (headless Chromium)', () => {
     const event = reservationEvent('Table for 2, Thursday 9pm, allergic to gluten');
     // The manager's tier is long enough to look at the page in it, short enough to expire in the test.
     const workflowId = await start(event, { approvalTiers: [{ role: 'host', timeoutMs: 2_500 }, { role: 'manager', timeoutMs: 15_000 }] });
-    await waitFor('the escalation', async () => ((await reservationStatus(stack, workflowId)).gate?.escalations.length === 1 ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor('the escalation', async () => ((await reservationStatus(session.stack, workflowId)).gate?.escalations.length === 1 ? true : undefined), { timeoutMs: 20_000 });
     // The host's tier has passed: the page says only a manager may decide now.
-    const page = await signedInPage(browser, consoleUsers.host);
+    const page = await signedInPage(session.browser, consoleUsers.host);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     assert.equal(await page.locator('#state').innerText(), 'Awaiting approval');
     assert.match(await page.locator('#cannot-decide').innerText(), /Only manager may decide now/);
 
-    const done = await waitForState(stack, workflowId, 'Expired');
+    const done = await waitForState(session.stack, workflowId, 'Expired');
     assert.equal(done.gate?.status, 'timed-out');
     assert.equal((await pos.holds()).find((h) => h.holdId === done.hold?.holdId)?.status, 'released');
     assert.deepEqual((await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template), ['reservation-expired']);
@@ -189,7 +180,7 @@ describe('approval console (headless Chromium)', () => {
   it('switches auto-approval on after N clean approvals for a gate that allows it, resets it on a decline, and never for allergies', async () => {
     const N = 2;
     const large = (slot: string) => reservationEvent(`Table for 9, ${slot}`);
-    const page = await signedInPage(browser, consoleUsers.manager);
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     const trustCell = async (gateType: string, cell: 'count' | 'auto') => {
       await page.goto(`${consoleUrl()}/inbox`);
       return page.locator(`#trust tr[data-gate-type="${gateType}"] [data-${cell}]`).innerText();
@@ -197,36 +188,36 @@ describe('approval console (headless Chromium)', () => {
 
     // A decline first, so the count starts from zero whatever ran before.
     const first = await start(large('Monday 11am'), { trustThreshold: N });
-    await waitForState(stack, first, 'Awaiting approval');
-    assert.equal((await reservationStatus(stack, first)).gate?.gateType, 'reservation.large-party');
+    await waitForState(session.stack, first, 'Awaiting approval');
+    assert.equal((await reservationStatus(session.stack, first)).gate?.gateType, 'reservation.large-party');
     await decideInPage(page, first, 'decline', 'no private room that day');
-    await waitForState(stack, first, 'Declined');
+    await waitForState(session.stack, first, 'Declined');
     assert.equal(await trustCell('reservation.large-party', 'count'), '0');
 
     for (const slot of ['Tuesday 11am', 'Wednesday 11am']) {
       const id = await start(large(slot), { trustThreshold: N });
-      await waitForState(stack, id, 'Awaiting approval');
+      await waitForState(session.stack, id, 'Awaiting approval');
       await decideInPage(page, id, 'approve', 'fine');
-      await waitForState(stack, id, 'Confirmed');
+      await waitForState(session.stack, id, 'Confirmed');
     }
     assert.equal(await trustCell('reservation.large-party', 'count'), String(N));
     assert.equal(await trustCell('reservation.large-party', 'auto'), 'on');
 
     // The next one passes without a person, and says so.
     const auto = await start(large('Thursday 11am'), { trustThreshold: N });
-    const autoDone = await waitForState(stack, auto, 'Confirmed');
+    const autoDone = await waitForState(session.stack, auto, 'Confirmed');
     assert.deepEqual(autoDone.autoApproved, { count: N, threshold: N });
     assert.equal(autoDone.gate?.decidedBy, 'earned-trust');
     assert.ok(!(await auditOf(auto)).some((r) => r.kind === 'workflow.transition' && r.detail.to === 'Awaiting approval'), 'never waited for a person');
     const switches = async () =>
-      (await readStream(stack.bus, streams.audit, { filterSubject: subjects.audit('trust.switched'), parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.subject === 'reservation.large-party');
+      (await readStream(session.stack.bus, streams.audit, { filterSubject: subjects.audit('trust.switched'), parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.subject === 'reservation.large-party');
     assert.equal((await switches()).at(-1)?.detail.autoApprove, true, 'the switch on is in the audit trail');
 
     // A gate with a higher bar still opens; declining it resets the count and switches auto-approval off.
     const strict = await start(large('Friday 11am'), { trustThreshold: 50 });
-    await waitForState(stack, strict, 'Awaiting approval');
+    await waitForState(session.stack, strict, 'Awaiting approval');
     await decideInPage(page, strict, 'decline', 'kitchen closed for a private event');
-    await waitForState(stack, strict, 'Declined');
+    await waitForState(session.stack, strict, 'Declined');
     assert.equal(await trustCell('reservation.large-party', 'count'), '0');
     assert.equal(await trustCell('reservation.large-party', 'auto'), 'off');
     assert.equal((await switches()).at(-1)?.detail.autoApprove, false, 'the switch off is in the audit trail');
@@ -234,22 +225,22 @@ describe('approval console (headless Chromium)', () => {
     // Allergies never auto-approve, however many clean approvals.
     for (const slot of ['Monday 1pm', 'Tuesday 1pm']) {
       const id = await start(reservationEvent(`Table for 2, ${slot}, allergic to celery`), { trustThreshold: 1 });
-      await waitForState(stack, id, 'Awaiting approval');
+      await waitForState(session.stack, id, 'Awaiting approval');
       await decideInPage(page, id, 'approve', 'kitchen briefed');
-      await waitForState(stack, id, 'Confirmed');
+      await waitForState(session.stack, id, 'Confirmed');
     }
     const allergy = await start(reservationEvent('Table for 2, Wednesday 1pm, allergic to celery'), { trustThreshold: 1 });
-    await waitForState(stack, allergy, 'Awaiting approval');
+    await waitForState(session.stack, allergy, 'Awaiting approval');
     assert.equal(await trustCell('reservation.allergy', 'auto'), 'off');
     assert.match(await page.locator('#trust tr[data-gate-type="reservation.allergy"]').innerText(), /never/);
-    await decide(stack.temporal, allergy, { decision: 'decline', decidedBy: 'test-cleanup', role: 'manager' });
+    await decide(session.stack.temporal, allergy, { decision: 'decline', decidedBy: 'test-cleanup', role: 'manager' });
   });
 
   it('refuses a decision bound to a stale digest and the workflow keeps waiting', async () => {
     const event = reservationEvent('Table for 2, Sunday 1pm, allergic to mustard');
     const workflowId = String((await postEvent(event)).body.workflowId);
-    const waiting = await waitForState(stack, workflowId, 'Awaiting approval');
-    const page = await signedInPage(browser, consoleUsers.manager);
+    const waiting = await waitForState(session.stack, workflowId, 'Awaiting approval');
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     // The form was rendered for another version of the gate: its digest no longer matches.
     const stale = `sha256:${'0'.repeat(64)}`;
@@ -258,11 +249,11 @@ describe('approval console (headless Chromium)', () => {
     await page.click('#decide button[type=submit]');
     await page.waitForSelector('#flash');
     assert.match(await page.locator('#flash').innerText(), /Refused: .*stale decision.*digest mismatch/);
-    assert.equal((await reservationStatus(stack, workflowId)).state, 'Awaiting approval');
+    assert.equal((await reservationStatus(session.stack, workflowId)).state, 'Awaiting approval');
 
     // The same through the client: a wrong digest or another gate's id is refused.
-    await assert.rejects(decide(stack.temporal, workflowId, { gateId: waiting.gate!.gateId, digest: stale, decision: 'approve', decidedBy: 'mia', role: 'manager' }), (err) => err instanceof DecisionRefusedError && /digest mismatch/.test(err.message));
-    await assert.rejects(decide(stack.temporal, workflowId, { gateId: 'another/approval', digest: waiting.gate!.digest, decision: 'approve', decidedBy: 'mia', role: 'manager' }), /open gate is/);
+    await assert.rejects(decide(session.stack.temporal, workflowId, { gateId: waiting.gate!.gateId, digest: stale, decision: 'approve', decidedBy: 'mia', role: 'manager' }), (err) => err instanceof DecisionRefusedError && /digest mismatch/.test(err.message));
+    await assert.rejects(decide(session.stack.temporal, workflowId, { gateId: 'another/approval', digest: waiting.gate!.digest, decision: 'approve', decidedBy: 'mia', role: 'manager' }), /open gate is/);
     // No anonymous decision, no decision without the form's CSRF token.
     const anonymous = await fetch(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}/decide`, { method: 'POST', headers: { origin: consoleUrl(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&reason=x' });
     assert.equal(anonymous.status, 401);
@@ -273,19 +264,19 @@ describe('approval console (headless Chromium)', () => {
       body: `decision=approve&reason=x&gateId=${encodeURIComponent(waiting.gate!.gateId)}&digest=${waiting.gate!.digest}`,
     });
     assert.equal(withoutToken.status, 403);
-    assert.equal((await reservationStatus(stack, workflowId)).state, 'Awaiting approval');
+    assert.equal((await reservationStatus(session.stack, workflowId)).state, 'Awaiting approval');
 
     // With the digest it showed, the decision goes through.
     await decideInPage(page, workflowId, 'approve', 'kitchen briefed on mustard');
-    await waitForState(stack, workflowId, 'Confirmed');
+    await waitForState(session.stack, workflowId, 'Confirmed');
   });
 
   it('keeps the audit trail: the stream refuses a delete and a purge', async () => {
-    const info = await stack.bus.jsm.streams.info(streams.audit);
+    const info = await session.stack.bus.jsm.streams.info(streams.audit);
     assert.ok(info.state.messages > 0);
     assert.equal(info.config.deny_delete, true);
-    await assert.rejects(stack.bus.jsm.streams.deleteMessage(streams.audit, info.state.last_seq), /not permitted/);
-    await assert.rejects(stack.bus.jsm.streams.purge(streams.audit), /not permitted/);
-    assert.equal((await stack.bus.jsm.streams.info(streams.audit)).state.messages, info.state.messages);
+    await assert.rejects(session.stack.bus.jsm.streams.deleteMessage(streams.audit, info.state.last_seq), /not permitted/);
+    await assert.rejects(session.stack.bus.jsm.streams.purge(streams.audit), /not permitted/);
+    assert.equal((await session.stack.bus.jsm.streams.info(streams.audit)).state.messages, info.state.messages);
   });
 });

@@ -4,28 +4,19 @@
 // step's input and error. The person retries with a corrected input, gives the step's output, or
 // abandons: then the effects are undone and the customer is told. Never a silent `Failed`.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { afterEach, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
-import { messaging, payments, pos, reservationStatus, startStack, waitForState, type Stack } from '../e2e/support.js';
-import { launchChromium, signedInPage } from './support.js';
+import { messaging, payments, pos, reservationStatus, waitForState } from '../e2e/support.js';
+import { browserSession, signedInPage } from './support.js';
 
 const consoleUrl = () => stackEnv().BATON_CONSOLE_URL;
 
 describe('attention gates (headless Chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  });
+  const session = browserSession();
   afterEach(async () => {
     await Promise.all([pos.clearFaults(), payments.clearFaults(), messaging.clearFaults()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   const messagesTo = async (customerId: string) => (await messaging.messages()).filter((m) => m.to === customerId).map((m) => m.template);
@@ -45,7 +36,7 @@ describe('attention gates (headless Chromium)', () => {
     await pos.setFaults({ refuse: ['POST /reservations'], refuseCode: 'TABLE_OUT_OF_SERVICE' });
     const event = reservationEvent(text);
     const workflowId = String((await postEvent(event)).body.workflowId);
-    const waiting = await waitForState(stack, workflowId, 'Needs attention');
+    const waiting = await waitForState(session.stack, workflowId, 'Needs attention');
     return { event, workflowId, waiting };
   }
 
@@ -58,7 +49,7 @@ describe('attention gates (headless Chromium)', () => {
     assert.equal(payload.step.errorCode, 'TABLE_OUT_OF_SERVICE');
     assert.deepEqual(payload.previousSteps.map((s) => s.stepId), ['intake', 'hold-table', 'safety-check', 'deposit']);
 
-    const page = await signedInPage(browser, consoleUsers.manager);
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     const row = page.locator(`#inbox tr[data-workflow="${workflowId}"]`);
     await row.waitFor();
     assert.match(await row.innerText(), /baton\.attention/);
@@ -77,7 +68,7 @@ describe('attention gates (headless Chromium)', () => {
     corrected.request = { ...request, notes: 'rebooked by the manager after the POS fault' };
     await decideAttention(page, workflowId, 'correct-input', 'the POS table was back in service', { field: 'input', value: corrected });
 
-    const done = await waitForState(stack, workflowId, 'Confirmed');
+    const done = await waitForState(session.stack, workflowId, 'Confirmed');
     const books = done.steps.filter((st) => st.stepId === 'book');
     assert.deepEqual(books.map((b) => b.status), ['failed', 'ok'], 'the failed attempt stays on record');
     assert.equal((books[1]?.input as { request: { notes: string } }).request.notes, 'rebooked by the manager after the POS fault', 'the step ran the corrected input');
@@ -90,10 +81,10 @@ describe('attention gates (headless Chromium)', () => {
 
   it('abandons at the attention gate: the deposit is refunded, the hold released, the customer told', async () => {
     const { event, workflowId, waiting } = await bookingRefused('Table for 3, Thursday 9pm');
-    const page = await signedInPage(browser, consoleUsers.manager);
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     await decideAttention(page, workflowId, 'abandon', 'the POS cannot seat them tonight');
 
-    const done = await waitForState(stack, workflowId, 'Compensated');
+    const done = await waitForState(session.stack, workflowId, 'Compensated');
     assert.match(done.failure ?? '', /abandoned by mia/);
     assert.deepEqual(done.compensated, ['refund-deposit', 'release-hold']);
     const chargeId = waiting.deposit && 'chargeId' in waiting.deposit ? waiting.deposit.chargeId : assert.fail('a deposit was charged');
@@ -105,19 +96,19 @@ describe('attention gates (headless Chromium)', () => {
   it('hands a request intake cannot read to a person, who fills in what is missing; the workflow goes on', async () => {
     const event = reservationEvent('Hello! We would love to come by with the whole family some time soon.');
     const workflowId = String((await postEvent(event)).body.workflowId);
-    const waiting = await waitForState(stack, workflowId, 'Needs attention');
+    const waiting = await waitForState(session.stack, workflowId, 'Needs attention');
     const payload = waiting.gate?.payload as unknown as AttentionPayload;
     assert.equal(payload.step.agent, 'intake');
     assert.equal(payload.state, 'Understanding request');
     assert.ok(waiting.gate?.options.includes('supply-output'), 'a person may give what intake could not read');
 
-    const page = await signedInPage(browser, consoleUsers.manager);
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     assert.match(await page.locator('#failed-input').innerText(), /whole family/);
     const reading = { partySize: 5, date: '2026-12-24', time: '19:00', customer: { ...event.data.customer, regular: false }, allergies: [], notes: event.data.text };
     await decideAttention(page, workflowId, 'supply-output', 'called the guest back: five on the 24th at seven', { field: 'output', value: reading });
 
-    const done = await waitForState(stack, workflowId, 'Confirmed');
+    const done = await waitForState(session.stack, workflowId, 'Confirmed');
     assert.equal(done.request?.partySize, 5);
     assert.equal(done.steps.find((s) => s.stepId === 'intake' && s.status === 'supplied')?.output !== undefined, true);
     assert.deepEqual(await messagesTo(event.data.customer.id), ['reservation-confirmed']);
@@ -126,12 +117,12 @@ describe('attention gates (headless Chromium)', () => {
   it('refuses an output that breaks the contract and keeps the case with a person; abandoning tells the guest', async () => {
     const event = reservationEvent('Hi, could we come by at some point?');
     const workflowId = String((await postEvent(event)).body.workflowId);
-    await waitForState(stack, workflowId, 'Needs attention');
-    const page = await signedInPage(browser, consoleUsers.manager);
+    await waitForState(session.stack, workflowId, 'Needs attention');
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     await decideAttention(page, workflowId, 'supply-output', 'guessing', { field: 'output', value: { partySize: 0 } });
     // A new attention gate opens with the reason; the refused output went nowhere.
     const again = await waitFor('a second attention gate', async () => {
-      const s = await reservationStatus(stack, workflowId);
+      const s = await reservationStatus(session.stack, workflowId);
       return s.gate?.status === 'open' && s.previousGates?.length === 1 ? s : undefined;
     });
     assert.equal(again.state, 'Needs attention');
@@ -139,7 +130,7 @@ describe('attention gates (headless Chromium)', () => {
     assert.equal(again.request, undefined);
 
     await decideAttention(page, workflowId, 'abandon', 'the guest did not answer the phone');
-    const done = await waitForState(stack, workflowId, 'Failed');
+    const done = await waitForState(session.stack, workflowId, 'Failed');
     assert.match(done.failure ?? '', /abandoned by mia/);
     assert.deepEqual(await messagesTo(event.data.customer.id), ['reservation-unreadable'], 'the guest is told why');
   });

@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
-import { startStack, waitForState, type Stack } from '../e2e/support.js';
-import { launchChromium, signedInPage } from './support.js';
+import { waitForState } from '../e2e/support.js';
+import { browserSession, signedInPage } from './support.js';
 
 async function promValue(query: string): Promise<number | undefined> {
   const res = await fetch(`${stackEnv().BATON_PROMETHEUS_URL}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(10_000) });
@@ -24,19 +23,10 @@ interface ChartSeries {
 }
 
 describe('operations charts (headless Chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const session = browserSession();
 
   it('draws success rate and step latency over time from Prometheus\' history', async () => {
-    const book = async (text: string) => waitForState(stack, String((await postEvent(reservationEvent(text))).body.workflowId), 'Confirmed');
+    const book = async (text: string) => waitForState(session.stack, String((await postEvent(reservationEvent(text))).body.workflowId), 'Confirmed');
     // Prometheus sees a rise only between two scrapes of a series: one booking creates the
     // series, the next ones move them.
     await book('Table for 2, Monday 5pm');
@@ -47,7 +37,7 @@ describe('operations charts (headless Chromium)', () => {
 
     // The latency chart draws a rate: it needs two scrapes of the booking agent's histogram.
     await waitFor('the booking agent\'s latency in Prometheus', async () => ((await promValue('sum(rate(baton_agent_task_duration_seconds_count{baton_agent="booking"}[15m]))')) ?? 0) > 0 || undefined, { timeoutMs: 30_000 });
-    const page = await signedInPage(browser, consoleUsers.operator);
+    const page = await signedInPage(session.browser, consoleUsers.operator);
     await page.setViewportSize({ width: 1280, height: 1800 });
     await page.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=15m`);
     await page.locator('#charts[data-ready="true"]').waitFor({ timeout: 30_000 });

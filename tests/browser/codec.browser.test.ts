@@ -3,11 +3,11 @@
 // and allergy appear on the workflow's page. A person without the operator role gets nothing
 // decoded from the same endpoint.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
 import { consoleUsers, postEvent, reservationEvent, stackEnv } from '@baton/testkit';
-import { startStack, waitForState, type Stack } from '../e2e/support.js';
-import { launchChromium, signedInPage } from './support.js';
+import { waitForState } from '../e2e/support.js';
+import { browserSession, signedInPage } from './support.js';
 
 /** What an operator sets in the Temporal UI's codec settings (the UI keeps them in local storage):
  *  the console's codec endpoint as their browser's setting, with "include cross-origin
@@ -22,25 +22,16 @@ async function codecSettings(context: BrowserContext): Promise<void> {
 }
 
 describe('Temporal UI through the codec server (headless Chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const session = browserSession();
 
   it('shows a signed-in operator the decoded input, and refuses to decode for anyone else', async () => {
     const event = reservationEvent('Table for 2, Sunday 1pm, allergic to sesame');
     const guest = { ...event.data.customer, name: 'Hedy Lamarr-Codec' };
     const workflowId = String((await postEvent({ ...event, data: { ...event.data, customer: guest } })).body.workflowId);
-    await waitForState(stack, workflowId, 'Awaiting approval');
+    await waitForState(session.stack, workflowId, 'Awaiting approval');
     const url = `${stackEnv().BATON_TEMPORAL_UI_URL}/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
 
-    const operator = await signedInPage(browser, consoleUsers.operator);
+    const operator = await signedInPage(session.browser, consoleUsers.operator);
     await codecSettings(operator.context());
     const decodes: number[] = [];
     operator.on('response', (r) => {
@@ -52,7 +43,7 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
     assert.ok(decodes.length > 0 && decodes.every((s) => s === 200), `the UI decoded through the console (${decodes.join(', ')})`);
 
     // The same endpoint, asked by a host's session: 403, nothing decoded.
-    const host = await signedInPage(browser, consoleUsers.host);
+    const host = await signedInPage(session.browser, consoleUsers.host);
     await codecSettings(host.context());
     const refused = host.waitForResponse((r) => r.url().endsWith('/codec/decode'));
     await host.goto(url);

@@ -5,46 +5,36 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { taskQueues } from '@baton/contracts';
 import { consoleUsers, postEvent, reservationEvent, scrape, stackEnv, sumOf, waitFor } from '@baton/testkit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
-import { startStack, waitForState, type Stack } from '../e2e/support.js';
-import { launchChromium, signedInPage } from './support.js';
+import { waitForState } from '../e2e/support.js';
+import { browserSession, signedInPage } from './support.js';
 
 describe('console operations views (headless Chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const session = browserSession();
 
   it('shows outcomes, latency, breakers, the stuck list and dead letters, and replays a corrected dead letter to success', async () => {
     // Arrange: two bookings, one stuck gate, one dead letter.
     const booked = [reservationEvent('Table for 2, Monday 6pm'), reservationEvent('Table for 2, Monday 6:30pm')];
-    for (const e of booked) await waitForState(stack, String((await postEvent(e)).body.workflowId), 'Confirmed');
+    for (const e of booked) await waitForState(session.stack, String((await postEvent(e)).body.workflowId), 'Confirmed');
     const stuckEvent = reservationEvent('Table for 2, Tuesday 7pm, allergic to celery');
     const stuckId = reservationWorkflowId(stuckEvent.idempotencykey);
     const input: ReservationInput = { event: stuckEvent, stateLimitsMs: { 'Awaiting approval': 500 } };
-    await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId: stuckId, args: [input] });
-    await waitFor('the stuck flag', async () => (await stack.temporal.workflow.count(`BatonStuck = true AND WorkflowId = "${stuckId}"`)).count === 1 || undefined);
+    await session.stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId: stuckId, args: [input] });
+    await waitFor('the stuck flag', async () => (await session.stack.temporal.workflow.count(`BatonStuck = true AND WorkflowId = "${stuckId}"`)).count === 1 || undefined);
     const broken = reservationEvent('Table for 2, Wednesday 8pm');
     const brokenPayload = { ...broken, data: { ...broken.data, customer: { id: broken.data.customer.id } } };
     assert.equal((await postEvent(brokenPayload)).status, 400);
 
     // What the page should say, read independently of the console.
-    const count = async (state: string) => (await stack.temporal.workflow.count(`BatonWorkflowType = "reservation" AND BatonState = "${state}" AND StartTime > "${new Date(Date.now() - 3600_000).toISOString()}"`)).count;
+    const count = async (state: string) => (await session.stack.temporal.workflow.count(`BatonWorkflowType = "reservation" AND BatonState = "${state}" AND StartTime > "${new Date(Date.now() - 3600_000).toISOString()}"`)).count;
     const confirmed = await count('Confirmed');
-    const bookingTasks = sumOf(await scrape(stack.services.get('booking').metricsUrl), 'baton_agent_task_duration_seconds_count', { baton_agent: 'booking' });
+    const bookingTasks = sumOf(await scrape(session.stack.services.get('booking').metricsUrl), 'baton_agent_task_duration_seconds_count', { baton_agent: 'booking' });
 
     // The operations views are behind sign-in too, for operators.
-    const page = await signedInPage(browser, consoleUsers.operator);
+    const page = await signedInPage(session.browser, consoleUsers.operator);
     await page.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=1h`);
     const cell = (table: string, row: string, column: number) => page.locator(`#${table} tr`, { hasText: row }).locator('td').nth(column).innerText();
     const headers = await page.locator('#outcomes th').allInnerTexts();
@@ -70,9 +60,9 @@ describe('console operations views (headless Chromium)', () => {
     await letterRow.getByRole('button', { name: /Replay/ }).click();
     await page.waitForSelector('#flash');
     assert.match(await page.locator('#flash').innerText(), new RegExp(`Replayed event ${broken.id}`));
-    await waitForState(stack, reservationWorkflowId(broken.idempotencykey), 'Confirmed');
+    await waitForState(session.stack, reservationWorkflowId(broken.idempotencykey), 'Confirmed');
 
     // Approve the stuck one so it does not linger into later suites.
-    await stack.temporal.workflow.getHandle(stuckId).terminate('test cleanup');
+    await session.stack.temporal.workflow.getHandle(stuckId).terminate('test cleanup');
   });
 });

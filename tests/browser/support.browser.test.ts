@@ -7,33 +7,22 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { afterEach, describe, it } from 'node:test';
 import { consoleUsers, postEvent, stackEnv, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import type { SupportStatus } from '@baton/workflow-support';
-import { startStack, type Stack } from '../e2e/support.js';
 import { DAMAGED, clearFaults, customerWithOrder, orders, setFaults, ticketEvent } from '../e2e/support-escalation.js';
-import { launchChromium, signedInPage } from './support.js';
+import { browserSession, signedInPage } from './support.js';
 
 describe('support escalation in the console (headless Chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack({ workflows: ['support'], readyTimeoutMs: 180_000 });
-    browser = await launchChromium();
-  });
+  const session = browserSession({ workflows: ['support'], readyTimeoutMs: 180_000 });
   afterEach(async () => {
     await clearFaults('CRM');
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   const stateOf = async (workflowId: string, state: string) =>
     waitFor(`${workflowId} in "${state}"`, async () => {
-      const s = (await stack.temporal.workflow.getHandle(workflowId).query(statusQuery)) as SupportStatus;
+      const s = (await session.stack.temporal.workflow.getHandle(workflowId).query(statusQuery)) as SupportStatus;
       return s.state === state ? s : undefined;
     }, { timeoutMs: 120_000 });
 
@@ -45,7 +34,7 @@ describe('support escalation in the console (headless Chromium)', () => {
     const workflowId = String((await postEvent(event)).body.workflowId);
     await stateOf(workflowId, 'Awaiting approval');
 
-    const page = await signedInPage(browser, consoleUsers.manager);
+    const page = await signedInPage(session.browser, consoleUsers.manager);
     const row = page.locator(`#inbox tr[data-workflow="${workflowId}"]`);
     await waitFor('the inbox to list the case', async () => {
       await page.reload();
@@ -74,7 +63,7 @@ describe('support escalation in the console (headless Chromium)', () => {
     assert.equal((await orders.replacements(event.data.ticketId)).filter((o) => o.kind === 'replacement').length, 1);
 
     // The operations views are an operator's.
-    const ops = await signedInPage(browser, consoleUsers.operator);
+    const ops = await signedInPage(session.browser, consoleUsers.operator);
     await ops.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=1h`);
     assert.ok((await ops.locator('#outcomes tr', { hasText: 'support' }).count()) >= 1, 'the support workflow type has its outcomes row');
     assert.match(await ops.locator('#breakers tr', { hasText: 'crm' }).first().innerText(), /crm-lookup|crm/);

@@ -1,8 +1,10 @@
 // Shared by the browser suites: Debian's chromium driven by playwright-core, and signing in to
 // the console as one of the local stack's people.
 import { execFileSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { stackEnv } from '@baton/testkit';
+import { startStack, type Stack, type StackOptions } from '../e2e/support.js';
 
 export function chromiumPath(): string {
   if (process.env.BATON_CHROMIUM) return process.env.BATON_CHROMIUM;
@@ -28,4 +30,31 @@ export async function signedInPage(browser: Browser, user: { username: string; p
   await page.click('#login button[type=submit]');
   await page.waitForURL(/\/inbox/);
   return page;
+}
+
+/** The stack and a headless Chromium for the suite it is called in: started before the suite's
+ *  tests, closed after them. Read `stack` and `browser` inside tests and hooks. */
+export function browserSession(options: StackOptions = {}): { readonly stack: Stack; readonly browser: Browser } {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    stack = await startStack(options);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+  const started = <T>(what: string, value: T | undefined): T => {
+    if (value === undefined) throw new Error(`the browser session's ${what} is read before the suite started`);
+    return value;
+  };
+  return {
+    get stack() {
+      return started('stack', stack);
+    },
+    get browser() {
+      return started('browser', browser);
+    },
+  };
 }

@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { newTraceparent, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
-import { startStack, waitForState, type Stack } from '../e2e/support.js';
-import { launchChromium } from './support.js';
+import { waitForState } from '../e2e/support.js';
+import { browserSession } from './support.js';
 
 const PATH = ['gateway', 'orchestrator', 'agent-intake', 'agent-availability', 'agent-safety', 'agent-payment', 'agent-booking', 'agent-notifier', 'pos-sim', 'payment-sim', 'messaging-sim'];
 
@@ -25,21 +24,12 @@ async function zipkinTrace(traceId: string): Promise<ZipkinSpan[] | undefined> {
 }
 
 describe('trace UI (Zipkin, headless Chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const session = browserSession();
 
   it('opens a reservation\'s trace and shows spans from every service on its path', async () => {
     const { traceparent, traceId } = newTraceparent();
     const answer = await postEvent(reservationEvent('Table for 2, Sunday 1pm'), { traceparent });
-    await waitForState(stack, String(answer.body.workflowId), 'Confirmed');
+    await waitForState(session.stack, String(answer.body.workflowId), 'Confirmed');
 
     // Spans arrive in batches from each service: wait until Zipkin holds every service's.
     let missing: string[] = PATH;
@@ -57,7 +47,7 @@ describe('trace UI (Zipkin, headless Chromium)', () => {
 
     // The page the demo prints for this request. The span list draws only the rows in view: a
     // tall window holds them all.
-    const page = await (await browser.newContext({ viewport: { width: 1600, height: 26 * spans.length + 600 } })).newPage();
+    const page = await (await session.browser.newContext({ viewport: { width: 1600, height: 26 * spans.length + 600 } })).newPage();
     await page.goto(`${stackEnv().BATON_ZIPKIN_URL}/zipkin/traces/${traceId}`);
     await page.getByText('agent-notifier: process baton.task.notifier').first().waitFor({ timeout: 30_000 });
     const text = await page.locator('body').innerText();
