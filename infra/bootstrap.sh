@@ -10,7 +10,8 @@
 #   2. pnpm 10 (see infra/pnpm.sh; its path is printed)
 #   3. `pnpm install` when node_modules is missing, older than the lockfile/manifests, or was
 #      installed by another Node ABI (native modules: lmdb, @temporalio/core-bridge, esbuild, @swc/core)
-#   4. the nats-server, temporal, jaeger and prometheus binaries and Zipkin's server jar (infra/obtain.sh); with
+#   4. the nats-server, temporal, jaeger and prometheus binaries, Zipkin's server jar and Temporal's
+#      Java test server (for workflow tests with time skipping) (infra/obtain.sh); with
 #      BATON_TOPOLOGY=cluster also temporal-server, temporal-sql-tool, ui-server and PostgreSQL
 # BATON_SKIP_SERVERS=1 skips step 4. BATON_NODE_VERSION=24.x.y obtains that version instead of
 # the newest 24.x the registry has.
@@ -146,7 +147,7 @@ fi
 if [ "${BATON_SKIP_SERVERS:-0}" = 1 ]; then
   echo "servers: skipped (BATON_SKIP_SERVERS=1)"
 else
-  servers=(nats-server temporal jaeger zipkin prometheus)
+  servers=(nats-server temporal jaeger zipkin prometheus temporal-test-server)
   [ "$BATON_TOPOLOGY" = cluster ] && servers+=(temporal-server temporal-sql-tool ui-server postgres)
   for name in "${servers[@]}"; do
     # obtain.sh reports on stderr (one line when the binary is already there).

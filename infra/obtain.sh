@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus
+# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server
 #
 # Prints (on stdout, alone) the path of a usable binary for NAME; progress goes to stderr.
 # Order: (a) $BATON_BIN_DIR/NAME, (b) NAME on PATH (same major line as the pin),
@@ -16,6 +16,12 @@
 # Central (io.zipkin:zipkin-server, classifier exec), run with Java >= 17: `zipkin` prints the
 # path of $BATON_BIN_DIR/zipkin-server.jar, obtained with mvn (which honours a settings.xml
 # mirror) or else curl from $BATON_MAVEN_BASE_URL, its SHA-1 checked against the repository's.
+# temporal-test-server (the workflow test harness's time-skipping server, @baton/workflow-kit/testing)
+# is Temporal's Java test server from Maven Central (io.temporal:temporal-test-server and its
+# runtime dependencies, copied with mvn into $BATON_BIN_DIR/temporal-test-server.lib), started by
+# the wrapper script $BATON_BIN_DIR/temporal-test-server with Java >= 17. Temporal publishes a
+# native build of the same server only as a download from its own site, which this project cannot
+# reach; the Java build is the same code.
 # prometheus: $BATON_BIN_DIR/prometheus, else one on PATH (any 2.x or 3.x), else Debian's
 # `prometheus` package when run as root where apt-get exists (its classic web UI included), else
 # the release archive (web UI embedded), else `go install` from the Go module proxy, which builds
@@ -31,6 +37,8 @@ TEMPORAL_SERVER_VERSION=1.29.2 # temporal-server and temporal-sql-tool (cluster 
 TEMPORAL_UI_VERSION=2.42.1     # ui-server (cluster topology)
 POSTGRES_MIN_MAJOR=12          # Temporal's postgres12 SQL plugin
 COMPOSE_VERSION=5.6.0          # docker-compose, to check docker-compose.yml (its Go module is .../v5)
+TEMPORAL_TEST_SERVER_VERSION=1.38.0 # io.temporal:temporal-test-server (Java 17+)
+SLF4J_NOP_VERSION=1.7.36            # its log binding (the server's SLF4J line)
 ZIPKIN_VERSION=3.6.1           # zipkin: io.zipkin:zipkin-server:<version>:jar:exec (Java 17+)
 PROMETHEUS_VERSION=3.16.0      # release archive; its Go module version is v0.316.0
 PROMETHEUS_GO_PKG=github.com/prometheus/prometheus/cmd/prometheus
@@ -73,8 +81,9 @@ case "$NAME" in
   postgres) PIN="$POSTGRES_MIN_MAJOR" ;;
   docker-compose) PIN="$COMPOSE_VERSION" ;;
   zipkin) PIN="$ZIPKIN_VERSION" ;;
+  temporal-test-server) PIN="$TEMPORAL_TEST_SERVER_VERSION" ;;
   prometheus) PIN="$PROMETHEUS_VERSION" ;;
-  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus" ;;
+  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server" ;;
 esac
 PIN_MAJOR="${PIN%%.*}"
 mkdir -p "$BATON_BIN_DIR"
@@ -185,6 +194,46 @@ if [ "$NAME" = zipkin ]; then
   mv -f "$got" "$jar.partial.$$" && mv -f "$jar.partial.$$" "$jar" || die "could not install $jar"
   echo "$how" >"$STAMP"
   found "$jar" "installed" "$how"
+fi
+
+# ---- Temporal's test server: Maven Central's jars and a wrapper that starts them -----------
+if [ "$NAME" = temporal-test-server ]; then
+  lib="$BATON_BIN_DIR/temporal-test-server.lib"
+  command -v java >/dev/null 2>&1 || die "java not found: Temporal's test server needs Java >= 17 (Debian: apt-get install openjdk-17-jre-headless)"
+  [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$PIN+$SLF4J_NOP_VERSION" ] && found "$TARGET" "already present" "version $PIN"
+  command -v mvn >/dev/null 2>&1 || die "mvn not found: it copies io.temporal:temporal-test-server:$PIN and its dependencies from Maven Central (Debian: apt-get install maven)"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$BATON_BIN_DIR/.$NAME.lock"
+    flock -n 9 || { say "another obtain of $NAME is running; waiting for it"; flock 9; }
+    [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$PIN+$SLF4J_NOP_VERSION" ] && found "$TARGET" "obtained by a concurrent run" "version $PIN"
+  fi
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/baton-obtain.XXXXXX")"
+  trap 'rm -rf "$tmp"' EXIT
+  # A throwaway project whose one dependency is the test server: mvn copies its runtime closure.
+  cat >"$tmp/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>local.baton</groupId><artifactId>temporal-test-server-runtime</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId><version>$PIN</version></dependency>
+    <!-- The server logs through SLF4J 1.7; without a binding it prints a warning at every start. -->
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-nop</artifactId><version>$SLF4J_NOP_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+  say "mvn dependency:copy-dependencies io.temporal:temporal-test-server:$PIN (about 40 MB)"
+  (cd "$tmp" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/lib" >&2) || die "mvn could not copy io.temporal:temporal-test-server:$PIN from Maven Central"
+  rm -rf "$lib.partial.$$" && mv "$tmp/lib" "$lib.partial.$$" && rm -rf "$lib" && mv "$lib.partial.$$" "$lib" || die "could not install $lib"
+  # The SDK's harness starts `<this> <port>` and locks and unlocks time skipping itself (the
+  # server starts locked: time moves only while a test waits for a result or sleeps).
+  cat >"$TARGET.partial.$$" <<'WRAP'
+#!/usr/bin/env bash
+# Temporal's Java test server (written by infra/obtain.sh temporal-test-server): <port> [args].
+# Client JVM settings: a test server lives for one test file, so start-up counts, not peak speed.
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$(dirname "$0")/temporal-test-server.lib/*" io.temporal.testserver.TestServer "$@"
+WRAP
+  chmod +x "$TARGET.partial.$$" && mv -f "$TARGET.partial.$$" "$TARGET" || die "could not install $TARGET"
+  echo "$PIN+$SLF4J_NOP_VERSION" >"$STAMP"
+  found "$TARGET" "installed" "Maven Central via mvn, version $PIN"
 fi
 
 # ---- Prometheus: an installed one (any 2.x/3.x), else Debian's package -----------------------

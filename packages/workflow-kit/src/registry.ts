@@ -94,7 +94,7 @@ export interface WorkflowView<St extends WorkflowStatus = WorkflowStatus> {
   successState?: string;
 }
 
-export interface WorkflowRegistration<St extends WorkflowStatus = WorkflowStatus> {
+export interface WorkflowRegistration<St extends WorkflowStatus = WorkflowStatus, A extends AgentTable = AgentTable> {
   /** The workflow's declared states and gate types (shared with its workflow code). */
   definition: WorkflowDefinition<string>;
   /** The exported name of the workflow function in `workflowModule`. */
@@ -102,7 +102,7 @@ export interface WorkflowRegistration<St extends WorkflowStatus = WorkflowStatus
   /** The module (absolute path) that exports the workflow function; bundled into the worker. */
   workflowModule: string;
   events: Record<string, AnyEventRoute>;
-  agents: AgentTable;
+  agents: A;
   view?: WorkflowView<St>;
   /** Event types delivered to a running workflow of this type instead of starting one. */
   signals?: Record<string, SignalRoute<any>>;
@@ -116,7 +116,7 @@ export class RegistrationError extends Error {
 }
 
 /** Declares a workflow; checked when the registry loads it. */
-export function defineWorkflow<St extends WorkflowStatus>(registration: WorkflowRegistration<St>): WorkflowRegistration<St> {
+export function defineWorkflow<St extends WorkflowStatus, A extends AgentTable = AgentTable>(registration: WorkflowRegistration<St, A>): WorkflowRegistration<St, A> {
   return registration;
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfig } from '@baton/contracts';
 import { defineWorkflow } from '@baton/workflow-kit';
-import { ReservationRequested, ReservationRequestedV2, reservationAgents } from './contracts.js';
+import { ReservationRequested, ReservationRequestedV2, reservationAgents, type ReservationAgents } from './contracts.js';
 import { upcastRequestedV1 } from './events.js';
 import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationInput, type ReservationStatus } from './definition.js';
 import { DEFAULT_BOOKING_POLICY } from './rules.js';
@@ -18,7 +18,7 @@ export const ReservationConfig = z.object({
 const config = loadConfig(ReservationConfig);
 const bookingPolicy = { horizonDays: config.BATON_RESERVATION_HORIZON_DAYS, maxPartySize: config.BATON_RESERVATION_MAX_PARTY };
 
-export default defineWorkflow<ReservationStatus>({
+export default defineWorkflow<ReservationStatus, ReservationAgents>({
   definition: reservation,
   workflowName: workflowTypes.reservation,
   workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),

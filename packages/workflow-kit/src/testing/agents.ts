@@ -1,0 +1,126 @@
+// The agents of a workflow under test, answered in-process by the test's own functions. Every
+// answer crosses the agent's contract both ways, as on the real stack: the input a workflow sends
+// is parsed by the agent's input schema (a bad one fails the step with INVALID_INPUT, as the
+// agent runtime would), and what a fake returns is parsed by the output schema. A fake whose
+// answer breaks the contract is a broken test, not a workflow path: the harness records it and
+// the run's `result()` and `waitFor()` throw it, so a fake cannot drift from the real agent.
+import { Context, CompleteAsyncError } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { contractSchema, type AgentContract, type AgentTable, type TaskKind } from '@baton/contracts';
+import type { z } from 'zod';
+import type { CallAgentRequest } from '../activities/handoff.js';
+
+/** What a fake learns about the task it answers. */
+export interface AgentCall {
+  workflowId: string;
+  agent: string;
+  kind: TaskKind;
+  stepId: string;
+  /** 1 for the first attempt; a retried step calls the fake again. */
+  attempt: number;
+  /** The input as the agent parsed it. */
+  input: unknown;
+}
+
+/** The marker a fake returns for "the agent never answers" (see `noAnswer`). */
+export const NO_ANSWER: unique symbol = Symbol('baton.testing.no-answer');
+
+/** What a fake may do: answer, throw (an AgentError from @baton/agent, or any error with a
+ *  string `code` and a boolean `retryable`), or return `noAnswer()`: the attempt then times out
+ *  after its start-to-close budget, in skipped time, exactly as a silent agent's does. */
+export type FakeAnswer<O> = O | typeof NO_ANSWER;
+type MaybePromise<T> = T | Promise<T>;
+
+export type RunFake<C extends AgentContract> = (input: z.output<C['input']>, call: AgentCall) => MaybePromise<FakeAnswer<z.input<C['output']>>>;
+type Comp<C extends AgentContract> = NonNullable<C['compensation']>;
+export type CompensateFake<C extends AgentContract> = (input: z.output<Comp<C>['input']>, call: AgentCall) => MaybePromise<FakeAnswer<z.input<Comp<C>['output']>>>;
+
+/** A fake agent: its `run` (or the function itself) and, where the contract has one, its
+ *  `compensate`. */
+export type AgentFake<C extends AgentContract = AgentContract> = RunFake<C> | { run?: RunFake<C>; compensate?: CompensateFake<C> };
+export type AgentFakes<A extends AgentTable> = { [K in keyof A]?: AgentFake<A[K]> };
+
+/** The answer for an agent that never answers. */
+export function noAnswer(): typeof NO_ANSWER {
+  return NO_ANSWER;
+}
+
+/** One task a fake answered (or did not), in the order the workflow sent them. */
+export interface RecordedCall extends AgentCall {
+  outcome: { ok: true; output: unknown } | { ok: false; code: string; message: string; retryable: boolean } | { noAnswer: true };
+}
+
+export class FakeContractError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FakeContractError';
+  }
+}
+
+const issuesOf = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+function pick(fake: AgentFake | undefined, kind: TaskKind): ((input: unknown, call: AgentCall) => unknown) | undefined {
+  if (!fake) return undefined;
+  if (typeof fake === 'function') return kind === 'run' ? (fake as (input: unknown, call: AgentCall) => unknown) : undefined;
+  return (kind === 'run' ? fake.run : fake.compensate) as ((input: unknown, call: AgentCall) => unknown) | undefined;
+}
+
+export interface FakeAgentsBackend {
+  contracts: ReadonlyMap<string, AgentContract>;
+  /** The fakes of the run with this workflow id (its own overrides over the harness's). */
+  fakesFor(workflowId: string): Record<string, AgentFake | undefined>;
+  record(call: RecordedCall): void;
+  /** A fake broke its contract: the run fails loudly. */
+  broken(workflowId: string, error: FakeContractError): void;
+  /** Moves the test server's clock (a silent agent's attempt times out in skipped time). */
+  advance(ms: number): void;
+}
+
+/** The callAgent activity of the harness: the real handoff's name and signature. */
+export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRequest) => Promise<unknown> {
+  return async (request) => {
+    const { info } = Context.current();
+    const workflowId = info.workflowExecution?.workflowId ?? '';
+    const call: AgentCall = { workflowId, agent: request.agent, kind: request.kind, stepId: request.stepId, attempt: info.attempt, input: request.input };
+    const contract = backend.contracts.get(request.agent);
+    const fail = (code: string, message: string, retryable: boolean, details?: unknown): never => {
+      backend.record({ ...call, outcome: { ok: false, code, message, retryable } });
+      throw ApplicationFailure.create({ type: code, message, nonRetryable: !retryable, ...(details !== undefined ? { details: [details] } : {}) });
+    };
+    if (!contract) return fail('WRONG_AGENT', `no agent ${request.agent} in this workflow's agent table`, false);
+    const inputSchema = contractSchema(contract, request.kind, 'input');
+    const outputSchema = contractSchema(contract, request.kind, 'output');
+    if (!inputSchema || !outputSchema) return fail('NOT_SUPPORTED', `agent ${request.agent} has no ${request.kind} in its contract`, false);
+    const parsedInput = inputSchema.safeParse(request.input);
+    if (!parsedInput.success) return fail('INVALID_INPUT', `${request.agent} input breaks its contract: ${issuesOf(parsedInput.error)}`, false);
+    call.input = parsedInput.data;
+    const fake = pick(backend.fakesFor(workflowId)[request.agent], request.kind);
+    if (!fake) {
+      const error = new FakeContractError(`the test gives no fake for ${request.agent} (${request.kind}, step ${request.stepId}); pass one in agents`);
+      backend.broken(workflowId, error);
+      return fail('FAKE_MISSING', error.message, false);
+    }
+    let answer: unknown;
+    try {
+      answer = await fake(parsedInput.data, call);
+    } catch (err) {
+      const e = err as { code?: unknown; retryable?: unknown; message?: unknown; details?: unknown };
+      if (typeof e?.code === 'string' && typeof e.retryable === 'boolean') return fail(e.code, String(e.message ?? e.code), e.retryable, e.details);
+      throw err; // anything else is the fake's own bug: the activity fails (and retries) as a crash would
+    }
+    if (answer === NO_ANSWER) {
+      backend.record({ ...call, outcome: { noAnswer: true } });
+      // As on the real stack: the task is out, nothing will complete it, the attempt times out.
+      backend.advance((info.startToCloseTimeoutMs ?? 30_000) + 1_000);
+      throw new CompleteAsyncError();
+    }
+    const parsedOutput = outputSchema.safeParse(answer);
+    if (!parsedOutput.success) {
+      const error = new FakeContractError(`the fake ${request.agent} (${request.kind}, step ${request.stepId}) answered what its contract refuses: ${issuesOf(parsedOutput.error)}`);
+      backend.broken(workflowId, error);
+      return fail('FAKE_BREAKS_CONTRACT', error.message, false);
+    }
+    backend.record({ ...call, outcome: { ok: true, output: parsedOutput.data } });
+    return parsedOutput.data;
+  };
+}

@@ -1,0 +1,395 @@
+// The workflow test harness: a registered workflow runs on Temporal's test server with time
+// skipping, in the test's own process. Its agents are the test's functions (agents.ts), its
+// gates are decided by the test through the same `decide` and `resolve` updates the console
+// sends, its status is read through the same `status` query, and time moves when the test says
+// so (`advance`) or while it waits for a result. No NATS, no services, no codec: what those add
+// is tested on the real stack (tests/e2e).
+//
+// The kit's own activities (audit, notices, trust, corrections, the check of a supplied output)
+// are replaced by in-memory ones that keep what they were given, so a test can assert on the
+// audit trail, the notices and the trust count; the output check runs the real contract.
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { contractSchema, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
+import type { AuditRecordInput, GateActivities, TrustRecord } from '../activities/gates.js';
+import type { HandoffActivities } from '../activities/handoff.js';
+import {
+  decideUpdate,
+  resolveUpdate,
+  statusQuery,
+  type CorrectionRecord,
+  type DecisionInput,
+  type GateOption,
+  type WorkflowStatus,
+} from '../definitions.js';
+import { isUpcastRoute, type WorkflowRegistration } from '../registry.js';
+import { fakeCallAgent, FakeContractError, type AgentFake, type AgentFakes, type RecordedCall } from './agents.js';
+import { harnessConfig, testServerExecutable } from './server.js';
+
+/** A duration as Temporal writes it (`'25 hours'`, `'3 weeks'`) or milliseconds. */
+export type Duration = string | number;
+
+export interface HarnessOptions<A extends AgentTable> {
+  /** The agents every run of this harness uses; a run may override them (`start(..., { agents })`). */
+  agents?: AgentFakes<A>;
+  /** Earned trust already counted per gate type (clean approvals in a row). Default: none. */
+  trust?: Record<string, number>;
+}
+
+export interface StartOptions<A extends AgentTable> {
+  /** This run's agents, over the harness's. */
+  agents?: AgentFakes<A>;
+  /** Default: the id the event's route gives, or a fresh one. */
+  workflowId?: string;
+}
+
+/** What a gate decision says; the gate, its digest and the option come from the open gate. */
+export interface DecideOptions {
+  role: string;
+  by?: string;
+  reason?: string;
+  changes?: Record<string, unknown>;
+  scope?: 'customer' | 'everyone';
+}
+
+/** What the kit's activities and sinks were given during one run. */
+export interface RunRecords {
+  calls: RecordedCall[];
+  audit: AuditRecordInput[];
+  notices: Array<{ id: string; type: string; subject: string; data: unknown }>;
+  corrections: CorrectionRecord[];
+  metrics: Array<{ name: 'ended' | 'escalated' | 'stuck'; workflowType: string; value?: string }>;
+}
+
+const WAIT_LIMIT_MS = 20_000;
+const POLL_MS = 15;
+
+export class WorkflowRunUnderTest<St extends WorkflowStatus> {
+  constructor(
+    private readonly harness: { throwIfBroken(workflowId: string): void },
+    readonly handle: WorkflowHandle,
+    readonly records: RunRecords,
+  ) {}
+
+  get workflowId(): string {
+    return this.handle.workflowId;
+  }
+
+  /** The status, through the `status` query the console reads. */
+  async status(): Promise<St> {
+    this.harness.throwIfBroken(this.workflowId);
+    return (await this.handle.query(statusQuery)) as St;
+  }
+
+  /** Waits (in real time, without moving the workflow's clock) until the status is in `state`, or
+   *  `until` holds for it; throws with the last status seen after 20 s. */
+  async waitFor(state: string | ((status: St) => boolean)): Promise<St> {
+    const holds = typeof state === 'string' ? (s: St) => s.state === state : state;
+    const deadline = Date.now() + WAIT_LIMIT_MS;
+    let last: St | undefined;
+    for (;;) {
+      this.harness.throwIfBroken(this.workflowId);
+      try {
+        last = await this.status();
+        if (holds(last)) return last;
+      } catch (err) {
+        if (err instanceof FakeContractError) throw err;
+        // Not queryable yet (the first workflow task is still running): poll again.
+      }
+      const ended = await this.ended();
+      if (ended) {
+        last = ended.status ?? last;
+        if (last && holds(last)) return last;
+        throw new Error(`workflow ${this.workflowId} ended (${ended.how}) before ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'}; last status: ${describe(last)}`);
+      }
+      if (Date.now() > deadline) throw new Error(`workflow ${this.workflowId} did not reach ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'} in ${WAIT_LIMIT_MS / 1000} s; last status: ${describe(last)}`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /** Decides the open gate as a person of `role` would in the console: the gate's id and digest
+   *  from the status, the option named here. Resolves with the status once the workflow acted. */
+  async decide(decision: GateOption, options: DecideOptions): Promise<St> {
+    const status = await this.status();
+    const gate = status.gate;
+    if (!gate || gate.status !== 'open') throw new Error(`workflow ${this.workflowId} has no open gate to decide (state "${status.state}")`);
+    const input: DecisionInput = {
+      gateId: gate.gateId,
+      digest: gate.digest,
+      decision,
+      decidedBy: options.by ?? `a ${options.role}`,
+      role: options.role,
+      ...(options.reason !== undefined ? { reason: options.reason } : {}),
+      ...(options.changes ? { changes: options.changes } : {}),
+      ...(options.scope ? { scope: options.scope } : {}),
+    };
+    return (await this.handle.executeUpdate(decideUpdate, { args: [input] })) as St;
+  }
+
+  /** Says that what the workflow escalated to a person is dealt with. */
+  async resolve(by: string, note?: string): Promise<St> {
+    return (await this.handle.executeUpdate(resolveUpdate, { args: [{ resolvedBy: by, ...(note !== undefined ? { note } : {}) }] })) as St;
+  }
+
+  /** Delivers a signal, as an event routed to a running workflow does. */
+  async signal(name: string, ...args: unknown[]): Promise<void> {
+    await this.handle.signal(name, ...args);
+  }
+
+  /** The workflow's result, letting time skip until it ends (gates time out, timers fire). */
+  async result(): Promise<St> {
+    try {
+      const status = (await this.handle.result()) as St;
+      this.harness.throwIfBroken(this.workflowId);
+      return status;
+    } catch (err) {
+      this.harness.throwIfBroken(this.workflowId);
+      throw err;
+    }
+  }
+
+  /** The tasks sent to `agent` (every agent when omitted), in order. */
+  calls(agent?: string, kind?: 'run' | 'compensate'): RecordedCall[] {
+    return this.records.calls.filter((c) => (agent === undefined || c.agent === agent) && (kind === undefined || c.kind === kind));
+  }
+
+  private async ended(): Promise<{ how: string; status?: St } | undefined> {
+    const d = await this.handle.describe();
+    if (d.status.name === 'RUNNING') return undefined;
+    if (d.status.name === 'COMPLETED') return { how: 'completed', status: (await this.handle.result()) as St };
+    let how = d.status.name.toLowerCase();
+    await this.handle.result().catch((err: unknown) => {
+      if (err instanceof WorkflowFailedError) how = `${how}: ${err.cause?.message ?? err.message}`;
+    });
+    return { how };
+  }
+}
+
+function describe(status: WorkflowStatus | undefined): string {
+  if (!status) return 'none (never answered the status query)';
+  const steps = status.steps.map((s) => `${s.stepId}:${s.status}`).join(', ');
+  return `state "${status.state}"${status.gate ? `, gate ${status.gate.gateType} ${status.gate.status}` : ''}, steps [${steps}]`;
+}
+
+export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
+  private readonly runs = new Map<string, { fakes: AgentFakes<A>; records: RunRecords; broken?: FakeContractError }>();
+  private readonly trust = new Map<string, TrustRecord>();
+  private readonly running: Promise<void>;
+  private readonly taskQueue: string;
+
+  private constructor(
+    readonly registration: WorkflowRegistration<St, A>,
+    readonly env: TestWorkflowEnvironment,
+    private readonly worker: Worker,
+    private readonly options: HarnessOptions<A>,
+    taskQueue: string,
+  ) {
+    this.taskQueue = taskQueue;
+    for (const [gateType, count] of Object.entries(options.trust ?? {})) this.trust.set(gateType, { gateType, count, autoApprove: false });
+    this.running = worker.run();
+  }
+
+  /** Starts the test server and a worker for `registration`'s workflow. Close it after. */
+  static async create<St extends WorkflowStatus, A extends AgentTable>(registration: WorkflowRegistration<St, A>, options: HarnessOptions<A> = {}): Promise<WorkflowHarness<St, A>> {
+    quietRuntime();
+    const [env, bundle] = await Promise.all([
+      TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerExecutable() } } }),
+      bundleOf(registration.workflowModule),
+    ]);
+    await registerSearchAttributes(env);
+    const taskQueue = `test-${registration.definition.type}-${randomUUID().slice(0, 8)}`;
+    let harness: WorkflowHarness<St, A> | undefined;
+    const contracts = new Map<string, AgentContract>(Object.entries(registration.agents));
+    const backend = {
+      contracts,
+      fakesFor: (workflowId: string) => ({ ...options.agents, ...harness!.runOf(workflowId).fakes }) as Record<string, AgentFake | undefined>,
+      record: (call: RecordedCall) => harness!.runOf(call.workflowId).records.calls.push(call),
+      broken: (workflowId: string, error: FakeContractError) => {
+        harness!.runOf(workflowId).broken ??= error;
+      },
+      advance: (ms: number) => {
+        void env.sleep(ms).catch(() => undefined);
+      },
+    };
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: { ...handoff(backend, () => harness!), ...gates(contracts, () => harness!) },
+      sinks: {
+        batonMetrics: {
+          ended: { fn: (info, workflowType: string, outcome: string) => void harness?.runOf(info.workflowId).records.metrics.push({ name: 'ended', workflowType, value: outcome }) },
+          escalated: { fn: (info, workflowType: string) => void harness?.runOf(info.workflowId).records.metrics.push({ name: 'escalated', workflowType }) },
+          stuck: { fn: (info, workflowType: string, state: string) => void harness?.runOf(info.workflowId).records.metrics.push({ name: 'stuck', workflowType, value: state }) },
+        },
+      },
+    });
+    harness = new WorkflowHarness(registration, env, worker, options, taskQueue);
+    return harness;
+  }
+
+  /** Starts a run from an event, the way the gateway would: an older version upcast along its
+   *  registered chain, then the route's own `start` gives the workflow id and input. */
+  async start(event: AnyEventEnvelope, options: StartOptions<A> = {}): Promise<WorkflowRunUnderTest<St>> {
+    let type = event.type;
+    let current: unknown = event;
+    for (let route = this.registration.events[type]; route; route = this.registration.events[type]) {
+      const parsed = route.schema.parse(current);
+      if (!isUpcastRoute(route)) {
+        const { workflowId, input } = route.start(parsed);
+        return this.startWith(input, { ...options, workflowId: options.workflowId ?? workflowId });
+      }
+      current = route.upcast(parsed);
+      type = route.upcastTo;
+    }
+    throw new Error(`${this.registration.definition.type} registers no event type ${event.type} that starts it`);
+  }
+
+  /** Starts a run with this input (a schedule's arguments, or an input no event gives). */
+  async startWith(input: unknown, options: StartOptions<A> = {}): Promise<WorkflowRunUnderTest<St>> {
+    const workflowId = options.workflowId ?? `${this.registration.definition.type}-${randomUUID()}`;
+    const run = this.runOf(workflowId);
+    run.fakes = options.agents ?? {};
+    const handle = await this.env.client.workflow.start(this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input] });
+    return new WorkflowRunUnderTest<St>(this, handle, run.records);
+  }
+
+  /** Moves the workflow clock forward ("25 hours later"): timers and timeouts due fire. */
+  async advance(duration: Duration): Promise<void> {
+    await this.env.sleep(duration as Parameters<TestWorkflowEnvironment['sleep']>[0]);
+  }
+
+  /** The test server's clock. */
+  async now(): Promise<Date> {
+    return new Date(await this.env.currentTimeMs());
+  }
+
+  /** Clean approvals counted for a gate type so far. */
+  trustOf(gateType: string): number {
+    return this.trust.get(gateType)?.count ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.worker.shutdown();
+    await this.running.catch(() => undefined);
+    await this.env.teardown();
+  }
+
+  /** @internal */
+  runOf(workflowId: string): { fakes: AgentFakes<A>; records: RunRecords; broken?: FakeContractError } {
+    let run = this.runs.get(workflowId);
+    if (!run) {
+      run = { fakes: {}, records: { calls: [], audit: [], notices: [], corrections: [], metrics: [] } };
+      this.runs.set(workflowId, run);
+    }
+    return run;
+  }
+
+  /** @internal */
+  throwIfBroken(workflowId: string): void {
+    const broken = this.runs.get(workflowId)?.broken;
+    if (broken) throw broken;
+  }
+
+  /** @internal */
+  trustRecordOf(gateType: string): TrustRecord {
+    return this.trust.get(gateType) ?? { gateType, count: 0, autoApprove: false };
+  }
+
+  /** @internal */
+  setTrust(record: TrustRecord): void {
+    this.trust.set(record.gateType, record);
+  }
+}
+
+/** Starts a harness for one registered workflow (see WorkflowHarness). */
+export function testWorkflow<St extends WorkflowStatus, A extends AgentTable>(registration: WorkflowRegistration<St, A>, options: HarnessOptions<A> = {}): Promise<WorkflowHarness<St, A>> {
+  return WorkflowHarness.create<St, A>(registration, options);
+}
+
+/** What the kit's activities need of a harness, whatever its types. */
+interface RunBook {
+  runOf(workflowId: string): { records: RunRecords };
+  trustRecordOf(gateType: string): TrustRecord;
+  setTrust(record: TrustRecord): void;
+}
+
+function handoff(backend: Parameters<typeof fakeCallAgent>[0], harness: () => RunBook): HandoffActivities {
+  return {
+    callAgent: fakeCallAgent(backend),
+    async publishNotice(notice) {
+      const records = harness().runOf(notice.subject).records;
+      if (!records.notices.some((n) => n.id === notice.id)) records.notices.push(notice);
+    },
+  };
+}
+
+function gates(contracts: ReadonlyMap<string, AgentContract>, harness: () => RunBook): GateActivities {
+  return {
+    async audit(record) {
+      const records = harness().runOf(record.workflowId!).records;
+      if (!records.audit.some((r) => r.id === record.id)) records.audit.push(record);
+    },
+    async trustStatus(gateType, threshold) {
+      return { ...harness().trustRecordOf(gateType), threshold: threshold ?? DEFAULT_THRESHOLD };
+    },
+    async trustRecord({ gateType, autoApprove, gateId, clean, threshold }) {
+      const h = harness();
+      const was = h.trustRecordOf(gateType);
+      const limit = threshold ?? DEFAULT_THRESHOLD;
+      if (was.lastGateId === gateId) return { ...was, threshold: limit };
+      const count = clean ? was.count + 1 : 0;
+      const next: TrustRecord = { gateType, count, autoApprove: autoApprove && count >= limit, lastGateId: gateId, threshold: limit };
+      h.setTrust(next);
+      return { ...next, threshold: limit };
+    },
+    async checkOutput({ agent, kind, output }) {
+      const contract = contracts.get(agent);
+      const schema = contract && contractSchema(contract, kind, 'output');
+      if (!schema) return { ok: false, reason: `no registered workflow declares a ${kind} output for agent ${agent}` };
+      const checked = schema.safeParse(output);
+      return checked.success ? { ok: true, output: checked.data } : { ok: false, reason: checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+    },
+    async recordCorrection(correction) {
+      harness().runOf(correction.workflowId).records.corrections.push(correction);
+    },
+  };
+}
+
+/** The orchestrator's default (BATON_TRUST_THRESHOLD): 100 clean approvals. */
+const DEFAULT_THRESHOLD = 100;
+
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  // Temporal's IndexedValueType: KEYWORD 2, BOOL 5, DATETIME 6.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: { BatonState: 2, BatonWorkflowType: 2, BatonStateSince: 6, BatonStuck: 5, BatonCustomer: 2 },
+  });
+}
+
+const bundles = new Map<string, Promise<WorkflowBundle>>();
+/** One bundle per workflow module per process (webpack takes a second or two). */
+function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
+  let bundle = bundles.get(workflowModule);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath: workflowModule, logger: new DefaultLogger('WARN') });
+    bundles.set(workflowModule, bundle);
+  }
+  return bundle;
+}
+
+let runtimeInstalled = false;
+/** Workflow tests print their own failures; the SDK's info lines and expected warnings (a step
+ *  that fails on purpose) would bury them. BATON_TEST_LOG=debug brings them back. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = harnessConfig().BATON_TEST_LOG === 'debug' ? 'DEBUG' : 'ERROR';
+  try {
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } } });
+  } catch {
+    // Another harness of this process installed it first.
+  }
+}
