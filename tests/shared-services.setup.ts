@@ -4,11 +4,17 @@
 // simulators first; the set-up passes their names to the files in BATON_SHARED_SERVICES.
 // Files that start services of their own carry the own-services mark and run in the next group,
 // once these are stopped (two sets of one service would split its work).
-import { SHARED_SERVICES_VARIABLE, ServiceSet, servicesForWorkflows } from '@baton/testkit';
+//
+// The test kit is loaded with tsx's own API: node's test runner loads a global set-up outside the
+// --import hooks, which would not resolve the kit's TypeScript (`./env.js` for `./env.ts`).
+import { tsImport } from 'tsx/esm/api';
+import type { ServiceSet } from '@baton/testkit';
 
 let services: ServiceSet | undefined;
 
 export async function globalSetup(): Promise<void> {
+  const kit = (await tsImport('@baton/testkit', import.meta.url)) as typeof import('@baton/testkit');
+  const { SHARED_SERVICES_VARIABLE, ServiceSet, servicesForWorkflows } = kit;
   const started = Date.now();
   services = await ServiceSet.start(servicesForWorkflows('all'), { readyTimeoutMs: 180_000 });
   process.env[SHARED_SERVICES_VARIABLE] = [...services.byName.keys()].join(',');
