@@ -57,7 +57,7 @@ stack_files=(tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos
 if [ -n "$only" ]; then
   read -r -a chosen <<<"$only"
   in_list() { local f="$1"; shift; for c in "$@"; do [ "$c" = "$f" ] && return 0; done; return 1; }
-  pick() { local out=() f; for f in "$@"; do in_list "$f" "${chosen[@]}" && out+=("$f"); done; printf '%s\n' "${out[@]+"${out[@]}"}"; }
+  pick() { local f; for f in "$@"; do in_list "$f" "${chosen[@]}" && echo "$f"; done; return 0; }
   mapfile -t fast_files < <(pick "${fast_files[@]}")
   mapfile -t int_files < <(pick "${int_files[@]}")
   mapfile -t stack_files < <(pick "${stack_files[@]}")
