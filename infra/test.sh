@@ -115,9 +115,12 @@ fi
 
 bash "$HERE/chromium.sh"
 echo "test: fresh test stack in $BATON_STATE_DIR"
+# The shared services of a run whose runner died before its teardown (tests/shared-services.setup.ts).
+stop_shared() { [ -f "$BATON_STATE_DIR/shared-services.pids" ] && xargs -r kill <"$BATON_STATE_DIR/shared-services.pids" 2>/dev/null; rm -f "$BATON_STATE_DIR/shared-services.pids"; }
+stop_shared || true
 bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
 rm -rf "$BATON_STATE_DIR"
-if [ "$keep" != 1 ]; then trap 'bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true' EXIT; fi
+if [ "$keep" != 1 ]; then trap 'stop_shared || true; bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true' EXIT; fi
 bash "$HERE/stack.sh" start
 # The test processes themselves connect as the admin identity (services get their own).
 if [ "$BATON_NATS_AUTH" != off ]; then export BATON_NATS_NKEY_SEED_FILE="$BATON_STATE_DIR/identities/admin.nk"; fi
@@ -125,5 +128,6 @@ if [ "$BATON_NATS_AUTH" != off ]; then export BATON_NATS_NKEY_SEED_FILE="$BATON_
 # One file at a time from here on: the files share the stack, and some kill services on purpose.
 run_tests "integration tests" --test-concurrency=1 -- "${int_files[@]+"${int_files[@]}"}"
 run_tests "end-to-end files on the shared services" --test-concurrency=1 --test-global-setup=./tests/shared-services.setup.ts -- "${shared_files[@]+"${shared_files[@]}"}"
+stop_shared || true
 run_tests "files with services of their own" --test-concurrency=1 -- "${own_files[@]+"${own_files[@]}"}"
 finish

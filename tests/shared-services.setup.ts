@@ -7,6 +7,8 @@
 //
 // The test kit is loaded with tsx's own API: node's test runner loads a global set-up outside the
 // --import hooks, which would not resolve the kit's TypeScript (`./env.js` for `./env.ts`).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import type { ServiceSet } from '@baton/testkit';
 
@@ -14,10 +16,12 @@ let services: ServiceSet | undefined;
 
 export async function globalSetup(): Promise<void> {
   const kit = (await tsImport('@baton/testkit', import.meta.url)) as typeof import('@baton/testkit');
-  const { SHARED_SERVICES_VARIABLE, ServiceSet, servicesForWorkflows } = kit;
+  const { SHARED_SERVICES_VARIABLE, ServiceSet, servicesForWorkflows, stackEnv } = kit;
   const started = Date.now();
   services = await ServiceSet.start(servicesForWorkflows('all'), { readyTimeoutMs: 180_000 });
   process.env[SHARED_SERVICES_VARIABLE] = [...services.byName.keys()].join(',');
+  // Should this runner die before its teardown, infra/test.sh stops them by these pids.
+  writeFileSync(join(stackEnv().stateDir, 'shared-services.pids'), `${[...services.byName.values()].map((s) => s.pid).join('\n')}\n`);
   process.stdout.write(`shared services: ${services.byName.size} started in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
