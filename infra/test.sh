@@ -51,5 +51,5 @@ else
 fi
 echo "test: ${#files[@]} test files"
 # One file at a time: the end-to-end files share the stack and kill services on purpose.
-node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "${files[@]}"
+node --conditions=baton-source --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "${files[@]}"
 

@@ -1,4 +1,4 @@
-// Runs a Baton entry point as a real child process (`node --import tsx <entry>`), the way users
+// Runs a Baton entry point as a real child process (`node --conditions=baton-source --import tsx <entry>`), the way users
 // run it: output to a log file, "ready" on stdout means serving, SIGTERM to stop, SIGKILL to crash.
 // execa supervises the child and kills it if the parent exits.
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -40,7 +40,7 @@ export class NodeProcess {
   async start(): Promise<this> {
     const { name, entry, args = [], env = {}, nodeFlags = [], readyTimeoutMs = 60_000 } = this.spec;
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = execa('node', [...nodeFlags, '--import', 'tsx', entry, ...args], {
+    const child = execa('node', [...nodeFlags, '--conditions=baton-source', '--import', 'tsx', entry, ...args], {
       cwd: repoRoot,
       env,
       extendEnv: true,

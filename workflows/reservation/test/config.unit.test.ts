@@ -19,7 +19,7 @@ describe('reservation booking rules', () => {
   });
 
   it('stops the gateway at start with the variable named when a rule is misconfigured', () => {
-    const run = spawnSync('node', ['--import', 'tsx', 'services/gateway/src/main.ts'], {
+    const run = spawnSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/gateway/src/main.ts'], {
       cwd: repoRoot,
       env: { ...process.env, BATON_RESERVATION_HORIZON_DAYS: 'soon' },
       encoding: 'utf8',

@@ -1,0 +1,33 @@
+// What one service costs to start, and what a whole service set holds once ready: a service
+// (intake by default) started the way the test kit starts it, three times, with its time to the
+// ready line and its resident memory (VmRSS) then; and every service of servicesForWorkflows('all')
+// started together, with the sum of their resident memory once all are ready.
+// Needs the local stack of the profile (bash infra/stack.sh start). Usage:
+//   node --conditions=baton-source --import tsx bench/src/service-start.ts [service]
+import { readFileSync } from 'node:fs';
+import { ServiceProcess, ServiceSet, ensureNatsIdentities, servicesForWorkflows, testBus } from '@baton/testkit';
+
+const name = process.argv[2] ?? 'intake';
+const rssMb = (pid: number | undefined): number => {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb) / 1024);
+};
+
+await ensureNatsIdentities([name]);
+await (await testBus('bench-service-start')).close();
+for (let run = 1; run <= 3; run++) {
+  const service = new ServiceProcess(name);
+  const started = performance.now();
+  await service.start();
+  const ms = Math.round(performance.now() - started);
+  console.log(`${name} run ${run}: ready in ${ms} ms, VmRSS ${rssMb(service.pid)} MB`);
+  await service.stop();
+}
+
+const names = servicesForWorkflows('all');
+const started = performance.now();
+const set = await ServiceSet.start(names, { readyTimeoutMs: 180_000 });
+const ms = Math.round(performance.now() - started);
+const each = names.map((n) => rssMb(set.get(n).pid));
+console.log(`all ${names.length} services: ready in ${ms} ms, VmRSS sum ${each.reduce((a, b) => a + b, 0)} MB (max ${Math.max(...each)} MB)`);
+await set.stop();
