@@ -19,7 +19,7 @@ const WORKFLOW_CODE = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.baton/**', '**/.generated/**', '**/json-schema/**', 'eslint.config.js'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.baton/**', '**/.generated/**', '**/json-schema/**', 'eslint.config.js'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

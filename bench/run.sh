@@ -50,7 +50,7 @@ run_one() { # topology
   bash infra/stack.sh start
   local before after rc=0
   before="$(ls -t "$BATON_STATE_DIR"/results-*.json 2>/dev/null | head -n1 || true)"
-  node --import tsx bench/src/main.ts || rc=$?
+  node --conditions=baton-source --import tsx bench/src/main.ts || rc=$?
   after="$(ls -t "$BATON_STATE_DIR"/results-*.json 2>/dev/null | head -n1 || true)"
   [ -n "$after" ] && [ "$after" != "$before" ] && results+=("$after")
   return "$rc"
@@ -65,6 +65,6 @@ for i in "${!wanted[@]}"; do
   [ "$i" = "$last" ] || stop_stack
 done
 if [ ${#wanted[@]} -gt 1 ] && [ ${#results[@]} -gt 1 ]; then
-  node --import tsx bench/src/topologies.ts "${results[@]}"
+  node --conditions=baton-source --import tsx bench/src/topologies.ts "${results[@]}"
 fi
 echo "bench: done in ${SECONDS} s (set-up and stack included)"

@@ -28,7 +28,7 @@ export async function contractReviewDemo(temporal: Client): Promise<void> {
   for (const clause of waiting.risks ?? []) line(`     ${clause.clauseId.padEnd(4)} ${clause.risk.toUpperCase().padEnd(6)} ${clause.heading}`);
   // The CLI decides as a console user: it signs in with the decision, and the role is the account's.
   line(`   $ BATON_CONSOLE_PASSWORD=… pnpm baton decide ${workflowId} approve --by ${consoleUsers.manager.username} --reason "cap and indemnity redlines sent"`);
-  await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve', '--by', consoleUsers.manager.username, '--reason', 'cap and indemnity redlines sent'], {
+  await execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve', '--by', consoleUsers.manager.username, '--reason', 'cap and indemnity redlines sent'], {
     cwd: repoRoot,
     stdio: 'inherit',
     timeout: 60_000,

@@ -56,7 +56,7 @@ try {
   // 2. The allergy request waits for a person; the manager approves it from the CLI.
   const allergy = await send('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish');
   const waiting = await waitForState(allergy.workflowId, (s) => s === 'Awaiting approval' || terminalReservationStates.has(s));
-  const cli = ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', allergy.workflowId, 'approve', '--by', consoleUsers.manager.username, '--reason', 'kitchen briefed on shellfish'];
+  const cli = ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'decide', allergy.workflowId, 'approve', '--by', consoleUsers.manager.username, '--reason', 'kitchen briefed on shellfish'];
   // The CLI decides as a console user: it signs in with the decision, and the role is the account's.
   const asManager = { ...process.env, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password };
   line();
@@ -77,7 +77,7 @@ try {
   line();
   line(`   unreadable request is "${stuck.state}" (${stuck.gate?.gateType}: ${stuck.steps.at(-1)?.error}); a host called back and fills it in:`);
   line(`   $ BATON_CONSOLE_PASSWORD=… pnpm baton decide ${vague.workflowId} supply-output --by ${consoleUsers.manager.username} --reason "called the guest back" --changes '{"output":{…}}'`);
-  await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', vague.workflowId, 'supply-output', '--by', consoleUsers.manager.username, '--reason', 'called the guest back', '--changes', JSON.stringify({ output: reading })], {
+  await execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'decide', vague.workflowId, 'supply-output', '--by', consoleUsers.manager.username, '--reason', 'called the guest back', '--changes', JSON.stringify({ output: reading })], {
     cwd: repoRoot,
     env: asManager,
     stdio: 'inherit',

@@ -10,10 +10,11 @@
 #   2. pnpm 10 (see infra/pnpm.sh; its path is printed)
 #   3. `pnpm install` when node_modules is missing, older than the lockfile/manifests, or was
 #      installed by another Node ABI (native modules: lmdb, @temporalio/core-bridge, esbuild, @swc/core)
-#   4. the nats-server, temporal, jaeger and prometheus binaries, Zipkin's server jar and Temporal's
+#   4. the build: every package's src/ transpiled to dist/ (infra/build.mjs), which services run
+#   5. the nats-server, temporal, jaeger and prometheus binaries, Zipkin's server jar and Temporal's
 #      Java test server (for workflow tests with time skipping) (infra/obtain.sh); with
 #      BATON_TOPOLOGY=cluster also temporal-server, temporal-sql-tool, ui-server and PostgreSQL
-# BATON_SKIP_SERVERS=1 skips step 4. BATON_NODE_VERSION=24.x.y obtains that version instead of
+# BATON_SKIP_SERVERS=1 skips step 5. BATON_NODE_VERSION=24.x.y obtains that version instead of
 # the newest 24.x the registry has.
 set -euo pipefail
 
@@ -143,7 +144,12 @@ else
   echo "$abi" >"$abi_stamp"
 fi
 
-# ---- 4. servers ----------------------------------------------------------------------------
+# ---- 4. build -----------------------------------------------------------------------------
+# Services start from built JavaScript (dist/); infra/build.mjs rebuilds only packages whose
+# sources changed (a full build takes well under a second; nothing to do, ~0.1 s).
+if [ -f package.json ]; then node infra/build.mjs; fi
+
+# ---- 5. servers ----------------------------------------------------------------------------
 if [ "${BATON_SKIP_SERVERS:-0}" = 1 ]; then
   echo "servers: skipped (BATON_SKIP_SERVERS=1)"
 else

@@ -13,4 +13,4 @@ bash "$HERE/bootstrap.sh"
 # is first on PATH (and NODE) for everything below.
 . "$HERE/env.sh"
 bash "$HERE/stack.sh" start
-node --import tsx demo/run.ts
+node --conditions=baton-source --import tsx demo/run.ts

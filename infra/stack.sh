@@ -243,7 +243,7 @@ EOF
 # BATON_NATS_AUTH=off (dev only) starts the server without authorization: anonymous clients.
 write_nats_identities() {
   [ "$BATON_NATS_AUTH" = off ] && return 0
-  (cd "$BATON_ROOT" && node --import tsx packages/testkit/scripts/nats-identities.ts) >>"$LOG_DIR/nats-identities.log" 2>&1 ||
+  (cd "$BATON_ROOT" && node --conditions=baton-source --import tsx packages/testkit/scripts/nats-identities.ts) >>"$LOG_DIR/nats-identities.log" 2>&1 ||
     { say nats "ERROR: could not write the NATS identities; see $LOG_DIR/nats-identities.log" >&2; tail -n 15 "$LOG_DIR/nats-identities.log" >&2; return 1; }
 }
 
@@ -361,7 +361,7 @@ db_schema_version() { # db
 # has its own, infra/prometheus/prometheus.yml.
 write_prometheus_config() {
   mkdir -p "$BATON_STATE_DIR/prometheus"
-  (cd "$BATON_ROOT" && node --import tsx packages/testkit/scripts/prometheus-targets.ts) >"$BATON_STATE_DIR/prometheus/services.json.tmp" &&
+  (cd "$BATON_ROOT" && node --conditions=baton-source --import tsx packages/testkit/scripts/prometheus-targets.ts) >"$BATON_STATE_DIR/prometheus/services.json.tmp" &&
     mv -f "$BATON_STATE_DIR/prometheus/services.json.tmp" "$BATON_STATE_DIR/prometheus/services.json"
   cat >"$BATON_STATE_DIR/prometheus.yml" <<EOF
 # Written by infra/stack.sh for profile $BATON_PROFILE; rewritten at each start.

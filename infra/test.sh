@@ -78,7 +78,7 @@ run_tests() { # label, node --test options..., -- files...
   [ $# -gt 0 ] || return 0
   echo "test: $label: $# files"
   local rc=0
-  node --import tsx --test "${opts[@]}" --test-reporter=spec --test-reporter-destination=stdout \
+  node --conditions=baton-source --import tsx --test "${opts[@]}" --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "$@" || rc=$?
   if [ "$rc" = 0 ]; then echo "test: $label: $((SECONDS - t0)) s"; else echo "test: $label: $((SECONDS - t0)) s, FAILED (exit $rc)"; fi
   [ "$rc" = 0 ] || failed+=("$label")

@@ -6,7 +6,7 @@
 //
 // Usage (a bench stack of its own; about two minutes on 2 cores):
 //   export BATON_PROFILE=bench; . infra/env.sh; bash infra/stack.sh start
-//   node --import tsx bench/src/cache-memory.ts          # BATON_CACHE_MEMORY_N=1000 by default
+//   node --conditions=baton-source --import tsx bench/src/cache-memory.ts          # BATON_CACHE_MEMORY_N=1000 by default
 //   bash infra/stack.sh stop
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';

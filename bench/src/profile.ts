@@ -1,6 +1,6 @@
 // Summarises V8 CPU profiles (`BATON_BENCH_CPU_PROFILE=orchestrator,...` writes them to
 // <state>/profiles): where a process spent its CPU, by package and by function, self time.
-// Usage: node --import tsx bench/src/profile.ts [--from SECONDS] <file.cpuprofile>...
+// Usage: node --conditions=baton-source --import tsx bench/src/profile.ts [--from SECONDS] <file.cpuprofile>...
 //   --from skips the first SECONDS of each profile (start-up: module loading, bundling, JIT).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

@@ -6,14 +6,14 @@
 //
 // Usage, against a stack that kept a bench run's workflows:
 //   BATON_KEEP_STACK=1 BATON_BENCH_ONLY=temporal-1,handoff npm run bench
-//   (export BATON_PROFILE=bench; . infra/env.sh; node --import tsx bench/src/replay-cost.ts)
+//   (export BATON_PROFILE=bench; . infra/env.sh; node --conditions=baton-source --import tsx bench/src/replay-cost.ts)
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_TRACING_MODULE, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
 import { payloadKeyEnv, temporalClient } from '@baton/testkit';
 import { temporalDataConverter } from '@baton/temporal-codec';
-import { Registry } from '@baton/workflow-kit';
+import { Registry, bundleFromSources } from '@baton/workflow-kit';
 import type { Client } from '@temporalio/client';
 
 type Histories = Array<{ workflowId: string; history: unknown }>;
@@ -74,7 +74,7 @@ const variants = [
 ];
 console.log(`replaying ${batonHistories.length} one-handoff and ${floorHistories.length} one-activity histories`);
 // Two rounds, the second in reverse order, so warm-up and heap growth favour no variant.
-const bundles = await Promise.all(variants.map(async (v) => (await bundleWorkflowCode(v.bundle)).code));
+const bundles = await Promise.all(variants.map(async (v) => (await bundleWorkflowCode({ ...v.bundle, webpackConfigHook: bundleFromSources })).code));
 const runs = variants.map(() => [] as number[]);
 for (const i of variants.keys()) runs[i]!.push(await perWorkflowMs(bundles[i]!, variants[i]!.items));
 for (const i of [...variants.keys()].reverse()) runs[i]!.push(await perWorkflowMs(bundles[i]!, variants[i]!.items));

@@ -6,7 +6,7 @@
 //
 //   export BATON_PROFILE=bench-tune BATON_PORT_OFFSET=900 BATON_TOPOLOGY=cluster
 //   . infra/env.sh && bash infra/stack.sh start
-//   node --import tsx bench/src/server-latency.ts      # BATON_LATENCY_LABEL=... names the run
+//   node --conditions=baton-source --import tsx bench/src/server-latency.ts      # BATON_LATENCY_LABEL=... names the run
 //   bash infra/stack.sh stop
 //
 // Settings: BATON_LATENCY_STEPS (1,6,10), BATON_LATENCY_LEVELS (1,8), BATON_LATENCY_N

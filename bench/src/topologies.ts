@@ -1,7 +1,7 @@
 // Two or more bench results side by side, one column group per topology (dev: one nats-server and
 // the Temporal dev server on SQLite; cluster: three NATS nodes with R3 streams and the Temporal
 // server on PostgreSQL). bench/run.sh runs it after BATON_BENCH_TOPOLOGIES=dev,cluster; by hand:
-//   node --import tsx bench/src/topologies.ts .baton/bench/results-A.json .baton/bench/results-B.json
+//   node --conditions=baton-source --import tsx bench/src/topologies.ts .baton/bench/results-A.json .baton/bench/results-B.json
 // Ratios within a topology are Baton ÷ floor, as in the main report; the "cluster ÷ dev" column
 // divides the second file's figure by the first's.
 import { readFileSync } from 'node:fs';

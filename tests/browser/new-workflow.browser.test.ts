@@ -46,7 +46,7 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     for (const path of changed) assert.ok(path.startsWith(`workflows/${name}/`), `${path} changed outside the new folder`);
     // A run of its own (not a subtest of this one): without the parent runner's context.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
-    const out = execFileSync('node', ['--import', 'tsx', '--test', '--test-reporter=tap', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8', env });
+    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', '--test', '--test-reporter=tap', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8', env });
     assert.match(out, /# pass 3\n# fail 0/);
   });
 

@@ -140,7 +140,7 @@ describe('console access layer (two replicas)', () => {
     const workflowId = String((await postEvent(event)).body.workflowId);
     await waitForState(stack, workflowId, 'Awaiting approval');
     const cli = (user: string, password: string | undefined) =>
-      execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve', '--by', user, '--reason', 'kitchen briefed'], {
+      execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve', '--by', user, '--reason', 'kitchen briefed'], {
         cwd: repoRoot,
         reject: false,
         env: { BATON_CONSOLE_URL: secondary, ...(password ? { BATON_CONSOLE_PASSWORD: password } : {}) },

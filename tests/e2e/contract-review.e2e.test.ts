@@ -100,7 +100,7 @@ describe('contract review end to end (model API simulated)', () => {
     // The operations view is an operator's.
     const operator = await consoleSession(stackEnv().BATON_CONSOLE_URL, consoleUsers.operator.username, consoleUsers.operator.password);
     assert.match(await operator('/ops'), /contract-review/);
-    const cli = await execa('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'pending'], { cwd: repoRoot, timeout: 60_000 });
+    const cli = await execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'pending'], { cwd: repoRoot, timeout: 60_000 });
     assert.ok((JSON.parse(cli.stdout) as Array<{ workflowId: string; workflowType: string }>).some((w) => w.workflowId === workflowId && w.workflowType === 'contract-review'));
 
     await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'mia', role: 'manager', reason: 'liability cap negotiated by phone' });

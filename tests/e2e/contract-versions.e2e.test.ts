@@ -47,7 +47,7 @@ describe('agent contract versions', () => {
     await echo?.stop();
     echo = await new NodeProcess({
       name: version,
-      entry: join('packages', 'agent', 'scripts', 'serve.ts'),
+      entry: join('packages', 'agent', 'src', 'serve.ts'),
       args: [join('tests', 'e2e', 'upgrade', `${version}.ts`)],
       logDir: join(stackEnv().stateDir, 'logs', 'services'),
       env: { BATON_METRICS_PORT: '0' },

@@ -73,7 +73,7 @@ describe('corrections that teach', () => {
     await decide(stack.temporal, stranger, { decision: 'abandon', decidedBy: 'manager-mia', role: 'manager', reason: 'call the guest' });
 
     // 5. Revoked from the command line: audited, and a person reads "the usual" again.
-    const out = execFileSync('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'corrections', 'revoke', correction.id, '--by', 'mia', '--reason', 'she changed her habits'], {
+    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'corrections', 'revoke', correction.id, '--by', 'mia', '--reason', 'she changed her habits'], {
       cwd: repoRoot,
       env: { ...process.env, BATON_NATS_URL: stackEnv().BATON_NATS_URL },
       encoding: 'utf8',

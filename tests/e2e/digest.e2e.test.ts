@@ -104,7 +104,7 @@ describe('daily digest', () => {
   it('lets the owner change its time and pause it from the command line', async () => {
     const { scheduleId, handle } = await copyOfSchedule();
     const baton = (...args: string[]) =>
-      JSON.parse(execFileSync('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'schedule', ...args], { cwd: repoRoot, env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS }, encoding: 'utf8' })) as {
+      JSON.parse(execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'schedule', ...args], { cwd: repoRoot, env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS }, encoding: 'utf8' })) as {
         times: string[];
         timezone: string;
         paused: boolean;

@@ -70,7 +70,7 @@ describe('real guests\' input', () => {
   it('approves with changes from the command line, as the console does', async () => {
     const { workflowId } = await start('Table for 4, Saturday 8pm, allergic to sesame');
     await waitForState(stack, workflowId, 'Awaiting approval');
-    const out = execFileSync('node', ['--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve-with-changes', '--by', 'mia', '--reason', 'one guest cancelled', '--changes', '{"partySize":3}'], {
+    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve-with-changes', '--by', 'mia', '--reason', 'one guest cancelled', '--changes', '{"partySize":3}'], {
       cwd: repoRoot,
       // The CLI decides through the console, signed in as mia (the role is her account's).
       env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS, BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password },

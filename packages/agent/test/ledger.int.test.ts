@@ -88,7 +88,7 @@ describe('effect ledger', () => {
 
   it('fails with the non-retryable EFFECT_OUTCOME_UNKNOWN when a holder was killed mid-call and nothing can reconcile', async () => {
     const key = newKey();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/agent/test/fixtures/dying-holder.ts'), AGENT, key, String(TTL)], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=baton-source', '--import', 'tsx', join(repoRoot, 'packages/agent/test/fixtures/dying-holder.ts'), AGENT, key, String(TTL)], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('calling') && resolve());

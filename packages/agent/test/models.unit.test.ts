@@ -139,7 +139,7 @@ describe('model config', () => {
 
   it('stops an agent service at start with the variable\'s name (exit 78)', () => {
     const run = (env: Record<string, string>) =>
-      spawnSync('node', ['--import', 'tsx', join('services', 'concierge', 'src', 'main.ts')], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+      spawnSync('node', ['--conditions=baton-source', '--import', 'tsx', join('services', 'concierge', 'src', 'main.ts')], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
     const model = run({ BATON_MODELS: 'local', BATON_MODEL_LOCAL_PROVIDER: 'gpt' });
     assert.equal(model.status, 78);
     assert.match(model.stderr, /agent-concierge: .*BATON_MODEL_LOCAL_PROVIDER/);

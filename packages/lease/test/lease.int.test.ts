@@ -42,7 +42,7 @@ describe('lease', () => {
   it('lets another holder take the lease once a crashed holder (kill -9) lets it expire, with a larger token', async () => {
     const r = resource();
     const ttlMs = 1_500;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/lease/test/fixtures/crashing-holder.ts'), r, String(ttlMs)], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=baton-source', '--import', 'tsx', join(repoRoot, 'packages/lease/test/fixtures/crashing-holder.ts'), r, String(ttlMs)], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let crashedToken = 0;
     try {
       await new Promise<void>((resolve, reject) => {

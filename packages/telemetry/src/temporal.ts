@@ -16,8 +16,9 @@ import type { BatonTracingSinks, WorkflowSpanData } from './workflow-interceptor
 
 const require = createRequire(import.meta.url);
 
-/** The workflow interceptor module the orchestrator (and the replay suite) bundles. */
-export const WORKFLOW_TRACING_MODULE = require.resolve('./workflow-interceptors.ts');
+/** The workflow interceptor module the orchestrator (and the replay suite) bundles: its source,
+ *  also when this module runs built from dist/ (workflow bundles are built from sources). */
+export const WORKFLOW_TRACING_MODULE = require.resolve('../src/workflow-interceptors.ts');
 
 /** Interceptors for a Temporal Client: starting a workflow carries the active trace context. */
 export function temporalClientInterceptors() {

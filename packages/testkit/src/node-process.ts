@@ -1,6 +1,8 @@
-// Runs a Baton entry point as a real child process (`node --import tsx <entry>`), the way users
-// run it: output to a log file, "ready" on stdout means serving, SIGTERM to stop, SIGKILL to crash.
-// execa supervises the child and kills it if the parent exits.
+// Runs a Baton entry point as a real child process, the way users run it: built JavaScript with
+// `node --enable-source-maps <entry>.js` (services start from dist/), a TypeScript entry (a
+// test's fixture) with `node --conditions=baton-source --import tsx <entry>.ts`. Output to a log
+// file, "ready" on stdout means serving, SIGTERM to stop, SIGKILL to crash. execa supervises the
+// child and kills it if the parent exits.
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -40,7 +42,10 @@ export class NodeProcess {
   async start(): Promise<this> {
     const { name, entry, args = [], env = {}, nodeFlags = [], readyTimeoutMs = 60_000 } = this.spec;
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = execa('node', [...nodeFlags, '--import', 'tsx', entry, ...args], {
+    // Built code with its source maps, so a stack trace names the .ts line, as it did under tsx
+    // (measured: no difference in start time, a few MB).
+    const loader = entry.endsWith('.ts') ? ['--conditions=baton-source', '--import', 'tsx'] : ['--enable-source-maps'];
+    const child = execa('node', [...nodeFlags, ...loader, entry, ...args], {
       cwd: repoRoot,
       env,
       extendEnv: true,

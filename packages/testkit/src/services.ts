@@ -1,9 +1,11 @@
 // Baton's services as real child processes (the same entry points users run), one per name, and
 // the set a test or the demo starts and stops together. The set is discovered, not listed: every
 // folder under services/ with src/main.ts, and every agent kept in a workflow's own folder
-// (workflows/<name>/agents/<agent>.ts, served by packages/agent/scripts/serve.ts).
+// (workflows/<name>/agents/<agent>.ts, served by packages/agent/src/serve.ts). Services run built:
+// `node services/<name>/dist/main.js` (infra/build.mjs; ServiceSet.start builds what changed first).
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
@@ -13,10 +15,20 @@ import { ensureLocalWebhookSource, localWebhookCredentials, stateSecret } from '
 
 export type ServiceName = string;
 
-/** Where a service's code is: its entry point and the arguments after it. */
+/** Where a service's built code is: its entry point and the arguments after it. */
 export function serviceEntry(name: ServiceName): { entry: string; args: string[] } {
   const agent = workflowAgents().get(name);
-  return agent ? { entry: join('packages', 'agent', 'scripts', 'serve.ts'), args: [agent] } : { entry: join('services', name, 'src', 'main.ts'), args: [] };
+  if (!agent) return { entry: join('services', name, 'dist', 'main.js'), args: [] };
+  // workflows/<w>/agents/<a>.ts is built into workflows/<w>/dist/agents/<a>.js.
+  return { entry: join('packages', 'agent', 'dist', 'serve.js'), args: [join(dirname(dirname(agent)), 'dist', 'agents', `${basename(agent, '.ts')}.js`)] };
+}
+
+let builtOnce = false;
+/** Builds what changed since the last build (infra/build.mjs; ~0.1 s when nothing did), so
+ *  services never start from dist/ older than their sources. */
+export function buildServices(): void {
+  execFileSync(process.execPath, [join(repoRoot, 'infra', 'build.mjs'), '--quiet'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  builtOnce = true;
 }
 
 /** Agents inside workflow folders, by name (the file's name), with their path from the root. */
@@ -133,6 +145,12 @@ export class ServiceProcess extends NodeProcess {
     });
   }
 
+  /** Starts the built service; the first start of a process without a ServiceSet builds first. */
+  override async start(): Promise<this> {
+    if (!builtOnce) buildServices();
+    return super.start();
+  }
+
   /** Where this service's Prometheus endpoint listens: a fixed port per service name. */
   get metricsUrl(): string {
     return `http://${stackEnv().BATON_HOST}:${metricsPortOf(this.name)}/metrics`;
@@ -185,6 +203,7 @@ export class ServiceSet {
 
   static async start(names: readonly ServiceName[] = allServices(), options: ServiceOptions = {}): Promise<ServiceSet> {
     const set = new ServiceSet();
+    buildServices();
     // Every service has its NATS identity, and Baton's streams exist before anyone waits for them.
     await ensureNatsIdentities(names);
     await (await testBus('testkit-topology')).close();

@@ -19,7 +19,7 @@ try {
   process.stderr.write(`new-workflow: ${err.message}\n`);
   process.exit(1);
 }
-execFileSync('node', ['--import', 'tsx', join(root, 'packages', 'workflow-kit', 'scripts', 'export-json-schema.ts')], { cwd: root, stdio: 'inherit' });
+execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', join(root, 'packages', 'workflow-kit', 'scripts', 'export-json-schema.ts')], { cwd: root, stdio: 'inherit' });
 const n = workflowNames(name);
 console.log(`new-workflow: done. Edit workflows/${name}/src/workflow.ts and its agents in workflows/${name}/agents/.
 Send it an event of type ${n.eventType} (POST /events on the gateway, or NATS baton.events.${n.eventType}).`);

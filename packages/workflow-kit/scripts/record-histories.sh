@@ -43,4 +43,4 @@ fi
 # The kept stack's addresses, as infra/test.sh set them for this profile.
 # shellcheck source=../../../infra/env.sh
 . infra/env.sh
-node --import tsx packages/workflow-kit/scripts/export-histories.ts
+node --conditions=baton-source --import tsx packages/workflow-kit/scripts/export-histories.ts

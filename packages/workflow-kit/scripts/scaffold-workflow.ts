@@ -149,8 +149,7 @@ export async function ${n.workflowName}(input: ${n.Input}): Promise<${n.Status}>
 `;
   const index = `// The ${name} workflow registers itself: its event type, its agents' contracts, its gate type (in
 // its definition), its workflow function, and how the console shows it.
-import { fileURLToPath } from 'node:url';
-import { defineWorkflow } from '@baton/workflow-kit';
+import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
 import { ${n.Event}, ${n.agentsTable} } from './contracts.js';
 import { definition, workflowIdOf, workflowName, type ${n.Status} } from './definition.js';
 import type { ${n.Input} } from './workflow.js';
@@ -158,7 +157,7 @@ import type { ${n.Input} } from './workflow.js';
 export default defineWorkflow<${n.Status}>({
   definition,
   workflowName,
-  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {
     '${n.eventType}': {
       schema: ${n.Event},

@@ -9,5 +9,6 @@ export type { StepPolicy } from './workflows/call-agent.js';
 export type { BatonSinks } from './sinks.js';
 export type { AgentStepInput } from './workflows/agent-step.js';
 export { Registry, RegistrationError, defineWorkflow, DEFAULT_WORKFLOWS_DIR, GENERATED_DIR, type WorkflowRegistration, type EventRoute, type UpcastEventRoute, type AnyEventRoute, isUpcastRoute, type ReplayTarget, type SignalRoute, type ScheduleDeclaration, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';
+export { bundleFromSources, sourceModule, SOURCE_CONDITION } from './bundling.js';
 export { HistoryFixture, pathOf, fixtureName, loadHistoryFixtures, type LoadedFixture } from './histories.js';
 export { ensureSchedule, setScheduleTime, parseTimeOfDay, describeSchedule } from './schedules.js';

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { EventType, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
 import type { GatePolicy, GateView, WorkflowStatus } from './definitions.js';
 import type { WorkflowDefinition } from './workflows/run.js';
+import { sourceModule } from './bundling.js';
 
 /** How one event type starts its workflow: the id derives from the event's idempotency key, so
  *  a replayed event finds the workflow it already started. */
@@ -122,7 +123,11 @@ export function defineWorkflow<St extends WorkflowStatus, A extends AgentTable =
 
 /** Where the monorepo keeps its workflow folders. */
 export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('../../../workflows/', import.meta.url));
-const KIT_WORKFLOWS = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+/** The kit's own workflows, by their source (the workflow bundle is built from sources: bundling.ts). */
+const KIT_WORKFLOWS = sourceModule(import.meta.url, './workflows/index.ts');
+/** Run as built JavaScript (dist/, plain node) or from the sources (src/, through tsx): the
+ *  registrations are imported the same way, so one process never holds both copies of the kit. */
+const BUILT = !import.meta.url.endsWith('.ts');
 /** Recorded histories of the kit's own workflow (agentStepWorkflow). */
 const KIT_HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
 
@@ -171,8 +176,6 @@ export class Registry {
     return [...this.workflows.values()].flatMap((w) => (w.schedules ?? []).map((s) => ({ ...s, workflowType: w.definition.type })));
   }
 
-  /** Imports `<dir>/<name>/src/index.ts` of every folder and checks them together: one owner per
-   *  event type, gate type and workflow name; an agent shared by two workflows has one contract. */
   /** For a service's main.ts: load, or print why not (a bad registration, a workflow's invalid
    *  config naming its variable) and exit with status 78 (EX_CONFIG). */
   static async loadOrExit(service: string, dir: string = DEFAULT_WORKFLOWS_DIR): Promise<Registry> {
@@ -185,11 +188,16 @@ export class Registry {
     }
   }
 
+  /** Imports `<dir>/<name>/src/index.ts` of every folder (its built `dist/index.js` when the kit
+   *  runs built) and checks them together: one owner per event type, gate type and workflow name;
+   *  an agent shared by two workflows has one contract. */
   static async load(dir: string = DEFAULT_WORKFLOWS_DIR): Promise<Registry> {
     const registrations: Array<{ folder: string; registration: WorkflowRegistration }> = [];
     for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-      const entry = join(dir, folder, 'src', 'index.ts');
-      if (!existsSync(entry)) continue;
+      const source = join(dir, folder, 'src', 'index.ts');
+      if (!existsSync(source)) continue;
+      const entry = BUILT ? join(dir, folder, 'dist', 'index.js') : source;
+      if (!existsSync(entry)) throw new RegistrationError(`${source} is not built (no ${entry}): run npm run build`);
       const mod = (await import(pathToFileURL(entry).href)) as { default?: WorkflowRegistration };
       if (!mod.default?.definition) throw new RegistrationError(`${entry} must export default defineWorkflow({...})`);
       registrations.push({ folder, registration: mod.default });

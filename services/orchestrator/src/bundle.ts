@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { bundleFromSources } from '@baton/workflow-kit';
 
 const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -102,7 +103,7 @@ function prune(dir: string): void {
 export async function workflowBundle(request: BundleRequest): Promise<BuiltBundle> {
   const { cacheDir } = request;
   const build = async (): Promise<WorkflowBundle> => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: request.workflowsPath, workflowInterceptorModules: request.workflowInterceptorModules });
+    const { code } = await bundleWorkflowCode({ workflowsPath: request.workflowsPath, workflowInterceptorModules: request.workflowInterceptorModules, webpackConfigHook: bundleFromSources });
     return { code };
   };
   if (!cacheDir) return { bundle: await build(), cached: false, reason: 'no cache folder' };

@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { WORKFLOW_TRACING_MODULE } from '@baton/telemetry';
-import type { LoadedFixture, Registry } from '@baton/workflow-kit';
+import { bundleFromSources, type LoadedFixture, type Registry } from '@baton/workflow-kit';
 import { workflowMetricSinks } from './workflow-metrics.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,6 +20,7 @@ export async function workerBundle(registry: Registry, replace: Readonly<Record<
     workflowsPath: registry.writeWorkflowBundleEntry(undefined, replace),
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: new DefaultLogger('WARN'),
+    webpackConfigHook: bundleFromSources,
   });
 }
 

@@ -1,10 +1,9 @@
 // The bills workflow registers itself: `bill.received.v1` starts one workflow per bill,
 // `bill.paid.v1` is delivered to that workflow (a signal through the gateway), its agents'
 // contracts, its gate type (in its definition), and how the console shows an at-risk bill.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { configFields, loadConfig } from '@baton/contracts';
-import { defineWorkflow } from '@baton/workflow-kit';
+import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
 import { BillPaid, BillReceived, billsAgents } from './contracts.js';
 import { billPaidSignal, billWorkflowId, definition, workflowName, type BillInput, type BillStatus, type BillTimeline } from './definition.js';
 import { euros } from './rules.js';
@@ -44,7 +43,7 @@ const timeline = timelineFrom();
 export default defineWorkflow<BillStatus>({
   definition,
   workflowName,
-  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {
     'bill.received.v1': {
       schema: BillReceived,

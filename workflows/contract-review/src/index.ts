@@ -1,15 +1,14 @@
 // The contract review registers itself: its event type and how it starts the workflow, its
 // agents' contracts, its gate type (in its definition), its workflow function, and how the
 // console shows a review to the approver: every clause with its risk and why.
-import { fileURLToPath } from 'node:url';
-import { defineWorkflow } from '@baton/workflow-kit';
+import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
 import { ContractSubmitted, contractReviewAgents } from './contracts.js';
 import { contractReview, contractReviewWorkflowId, workflowTypes, type ContractGatePayload, type ContractReviewInput, type ContractReviewStatus } from './definition.js';
 
 export default defineWorkflow<ContractReviewStatus>({
   definition: contractReview,
   workflowName: workflowTypes.contractReview,
-  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {
     'contract.submitted.v1': {
       schema: ContractSubmitted,

@@ -6,10 +6,9 @@
 // window 12 hours: a firing missed while the Temporal server was down still runs when it is back
 // within 12 hours of its time (late, for its own day, and still once); later than that it is
 // dropped, and the next day's digest comes at its time.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { configFields, loadConfig } from '@baton/contracts';
-import { defineWorkflow, parseTimeOfDay } from '@baton/workflow-kit';
+import { defineWorkflow, parseTimeOfDay, sourceModule } from '@baton/workflow-kit';
 import { digestAgents } from './contracts.js';
 import { definition, firingWorkflowName, workflowName, type DigestFiringInput, type DigestStatus } from './definition.js';
 
@@ -46,7 +45,7 @@ export const digestFiringInput: DigestFiringInput = { recipient: config.BATON_DI
 export default defineWorkflow<DigestStatus>({
   definition,
   workflowName,
-  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {},
   agents: digestAgents,
   schedules: [

@@ -1,10 +1,9 @@
 // The reservation registers itself: its event type and how it starts the workflow, its agents'
 // contracts, its gate types (in its definition), its workflow function, and how the console
 // shows a reservation to the person deciding.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfig } from '@baton/contracts';
-import { defineWorkflow } from '@baton/workflow-kit';
+import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
 import { ReservationRequested, ReservationRequestedV2, reservationAgents, type ReservationAgents } from './contracts.js';
 import { upcastRequestedV1 } from './events.js';
 import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationInput, type ReservationStatus } from './definition.js';
@@ -21,7 +20,7 @@ const bookingPolicy = { horizonDays: config.BATON_RESERVATION_HORIZON_DAYS, maxP
 export default defineWorkflow<ReservationStatus, ReservationAgents>({
   definition: reservation,
   workflowName: workflowTypes.reservation,
-  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {
     // v1 (free text only) is still accepted until its last day, as v2 with nothing stated.
     'reservation.requested.v1': { schema: ReservationRequested, upcastTo: 'reservation.requested.v2', upcast: upcastRequestedV1, acceptedUntil: '2027-06-30' },

@@ -20,7 +20,7 @@ describe('reservation booking rules', () => {
   });
 
   it('stops the gateway at start with the variable named when a rule is misconfigured', () => {
-    const run = spawnSync('node', ['--import', 'tsx', 'services/gateway/src/main.ts'], {
+    const run = spawnSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/gateway/src/main.ts'], {
       cwd: repoRoot,
       // A payload key of its own: the gateway reads its keys before its rules, and this test runs
       // without the local stack (whose state folder holds the keys).

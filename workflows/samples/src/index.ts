@@ -1,13 +1,12 @@
 // Registers the sample agents' contracts and the benchmark's chain workflow (no events: the
 // bench starts it directly).
-import { fileURLToPath } from 'node:url';
-import { defineWorkflow } from '@baton/workflow-kit';
+import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
 import { sampleAgents } from './contracts.js';
 
 export default defineWorkflow({
   definition: { type: 'bench-chain', states: [], terminal: [], limitsMs: {}, gateTypes: {} },
   workflowName: 'benchChainWorkflow',
-  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {},
   agents: sampleAgents,
 });

@@ -3,10 +3,9 @@
 // console shows a case to the person deciding: the ticket, the customer (and whether that data
 // came from the CRM or from its cache, and how old it is), the order, the documentation's
 // answer, the proposed resolution and why it reached them.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfig } from '@baton/contracts';
-import { defineWorkflow, type ContextRow } from '@baton/workflow-kit';
+import { defineWorkflow, type ContextRow, sourceModule } from '@baton/workflow-kit';
 import { TicketOpened, supportAgents } from './contracts.js';
 import { support, supportWorkflowId, workflowTypes, type SupportCase, type SupportInput, type SupportStatus } from './definition.js';
 import { DEFAULT_REFUND_LIMIT_CENTS } from './policies.js';
@@ -47,7 +46,7 @@ export function caseContext(s: SupportStatus): ContextRow[] {
 export default defineWorkflow<SupportStatus>({
   definition: support,
   workflowName: workflowTypes.support,
-  workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {
     'support.ticket.opened.v1': {
       schema: TicketOpened,

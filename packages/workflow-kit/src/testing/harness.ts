@@ -24,6 +24,7 @@ import {
   type GateOption,
   type WorkflowStatus,
 } from '../definitions.js';
+import { bundleFromSources } from '../bundling.js';
 import { isUpcastRoute, type WorkflowRegistration } from '../registry.js';
 import { fakeCallAgent, FakeContractError, type AgentFake, type AgentFakes, type RecordedCall } from './agents.js';
 import { harnessConfig, testServerExecutable } from './server.js';
@@ -374,7 +375,7 @@ const bundles = new Map<string, Promise<WorkflowBundle>>();
 function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
   let bundle = bundles.get(workflowModule);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath: workflowModule, logger: new DefaultLogger('WARN') });
+    bundle = bundleWorkflowCode({ workflowsPath: workflowModule, logger: new DefaultLogger('WARN'), webpackConfigHook: bundleFromSources });
     bundles.set(workflowModule, bundle);
   }
   return bundle;
