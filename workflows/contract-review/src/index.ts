@@ -3,10 +3,10 @@
 // console shows a review to the approver: every clause with its risk and why.
 import { fileURLToPath } from 'node:url';
 import { defineWorkflow } from '@baton/workflow-kit';
-import { ContractSubmitted, contractReviewAgents } from './contracts.js';
+import { ContractSubmitted, contractReviewAgents, type ContractReviewAgents } from './contracts.js';
 import { contractReview, contractReviewWorkflowId, workflowTypes, type ContractGatePayload, type ContractReviewInput, type ContractReviewStatus } from './definition.js';
 
-export default defineWorkflow<ContractReviewStatus>({
+export default defineWorkflow<ContractReviewStatus, ContractReviewAgents>({
   definition: contractReview,
   workflowName: workflowTypes.contractReview,
   workflowModule: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
