@@ -5,10 +5,13 @@
 // order simulator, traces) stays in tests/e2e/support.e2e.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { AttentionPayload } from '@baton/workflow-kit';
 import { noAnswer, testWorkflow, type WorkflowHarness } from '@baton/workflow-kit/testing';
 import support, { supportWorkflowId, type SupportAgents, type SupportInput, type SupportStatus } from '../src/index.js';
 import { AgentFailure, CUSTOMER, DAMAGED, LATE, PASSWORD, UNKNOWN, agents, newWorld, ticketEvent, type World } from './fakes.js';
 
+/** What an attention gate shows the person taking a failed step over. */
+const attentionOf = (s: SupportStatus) => s.gate?.payload as unknown as AttentionPayload;
 const contextRow = (s: SupportStatus, id: string) => support.view!.context!(s, undefined).find((r) => r.id === id)?.value ?? '';
 const logged = (world: World) => world.ticketLog.map((e) => [e.kind, e.handledBy]);
 const emailed = (world: World) => world.emails.map((e) => e.kind);
@@ -198,7 +201,8 @@ describe('support workflow', () => {
     const run = await wf.start(ticketEvent(...LATE), { agents: unknownOutcomeOnce(world) });
     const attention = await run.waitFor('Needs attention');
     assert.equal(attention.gate?.kind, 'attention');
-    assert.equal((attention.gate?.payload as { step: { stepId: string; errorCode: string } }).step.stepId, 'resolve');
+    assert.equal(attentionOf(attention).step.stepId, 'resolve');
+    assert.equal(attentionOf(attention).step.errorCode, 'EFFECT_OUTCOME_UNKNOWN');
     assert.deepEqual(world.refunds.map((r) => r.status), ['issued'], 'the refund stands while a person looks');
 
     await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'customer asked to cancel' });
@@ -310,7 +314,7 @@ describe('support workflow', () => {
     const attention = await run.waitFor('Needs attention');
     assert.equal(attention.gate?.kind, 'attention');
     assert.deepEqual(attention.gate?.options, ['retry', 'correct-input', 'abandon']);
-    assert.match((attention.gate?.payload as { reason: string }).reason, /the search index is being rebuilt/);
+    assert.match(attentionOf(attention).reason, /the search index is being rebuilt/);
     down = false;
     await run.decide('retry', { role: 'manager', by: 'mia' });
     const done = await run.result();
