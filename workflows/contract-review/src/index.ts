@@ -2,10 +2,10 @@
 // agents' contracts, its gate type (in its definition), its workflow function, and how the
 // console shows a review to the approver: every clause with its risk and why.
 import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
-import { ContractSubmitted, contractReviewAgents } from './contracts.js';
+import { ContractSubmitted, contractReviewAgents, type ContractReviewAgents } from './contracts.js';
 import { contractReview, contractReviewWorkflowId, workflowTypes, type ContractGatePayload, type ContractReviewInput, type ContractReviewStatus } from './definition.js';
 
-export default defineWorkflow<ContractReviewStatus>({
+export default defineWorkflow<ContractReviewStatus, ContractReviewAgents>({
   definition: contractReview,
   workflowName: workflowTypes.contractReview,
   workflowModule: sourceModule(import.meta.url, './workflow.ts'),

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { loadConfig } from '@baton/contracts';
 import { defineWorkflow, type ContextRow, sourceModule } from '@baton/workflow-kit';
-import { TicketOpened, supportAgents } from './contracts.js';
+import { TicketOpened, supportAgents, type SupportAgents } from './contracts.js';
 import { support, supportWorkflowId, workflowTypes, type SupportCase, type SupportInput, type SupportStatus } from './definition.js';
 import { DEFAULT_REFUND_LIMIT_CENTS } from './policies.js';
 import { describeAge, money } from './rules.js';
@@ -43,7 +43,7 @@ export function caseContext(s: SupportStatus): ContextRow[] {
   ];
 }
 
-export default defineWorkflow<SupportStatus>({
+export default defineWorkflow<SupportStatus, SupportAgents>({
   definition: support,
   workflowName: workflowTypes.support,
   workflowModule: sourceModule(import.meta.url, './workflow.ts'),

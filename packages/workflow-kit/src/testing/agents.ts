@@ -4,7 +4,7 @@
 // agent runtime would), and what a fake returns is parsed by the output schema. A fake whose
 // answer breaks the contract is a broken test, not a workflow path: the harness records it and
 // the run's `result()` and `waitFor()` throw it, so a fake cannot drift from the real agent.
-import { Context, CompleteAsyncError } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { contractSchema, type AgentContract, type AgentTable, type TaskKind } from '@baton/contracts';
 import type { z } from 'zod';
@@ -26,8 +26,9 @@ export interface AgentCall {
 export const NO_ANSWER: unique symbol = Symbol('baton.testing.no-answer');
 
 /** What a fake may do: answer, throw (an AgentError from @baton/agent, or any error with a
- *  string `code` and a boolean `retryable`), or return `noAnswer()`: the attempt then times out
- *  after its start-to-close budget, in skipped time, exactly as a silent agent's does. */
+ *  string `code` and a boolean `retryable`), or return `noAnswer()`: the attempt then fails with
+ *  TIMEOUT and is retried after its start-to-close budget, in skipped time, as a silent agent's
+ *  is (what the fake did to its world before stays done: a late commit). */
 export type FakeAnswer<O> = O | typeof NO_ANSWER;
 type MaybePromise<T> = T | Promise<T>;
 
@@ -72,7 +73,7 @@ export interface FakeAgentsBackend {
   record(call: RecordedCall): void;
   /** A fake broke its contract: the run fails loudly. */
   broken(workflowId: string, error: FakeContractError): void;
-  /** Moves the test server's clock (a silent agent's attempt times out in skipped time). */
+  /** Moves the test server's clock (a silent agent's attempt budget passes in skipped time). */
   advance(ms: number): void;
 }
 
@@ -110,9 +111,14 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
     }
     if (answer === NO_ANSWER) {
       backend.record({ ...call, outcome: { noAnswer: true } });
-      // As on the real stack: the task is out, nothing will complete it, the attempt times out.
-      backend.advance((info.startToCloseTimeoutMs ?? 30_000) + 1_000);
-      throw new CompleteAsyncError();
+      // As on the real stack, the attempt ends after its start-to-close budget and the step is
+      // retried. Temporal's test server never skips time while an attempt is in flight (it counts
+      // as work being done), so a task left open would time out in wall-clock time: the attempt
+      // ends now as its timeout would end it (TIMEOUT, retryable), its retry waits out the
+      // budget, and that wait passes in skipped time.
+      const budgetMs = info.startToCloseTimeoutMs ?? 30_000;
+      backend.advance(budgetMs);
+      throw ApplicationFailure.create({ type: 'TIMEOUT', message: `${request.agent} did not answer within the attempt's ${budgetMs / 1000} s (start-to-close timeout)`, nonRetryable: false, nextRetryDelay: budgetMs });
     }
     const parsedOutput = outputSchema.safeParse(answer);
     if (!parsedOutput.success) {
