@@ -321,4 +321,18 @@ describe('support workflow', () => {
     assert.equal(done.state, 'Resolved');
     assert.deepEqual(world.refunds.map((r) => r.status), ['issued']);
   });
+
+  it('ends a case whose documentation search a person abandons in Failed, with the reason, and changes nothing', async () => {
+    const world = newWorld();
+    const run = await wf.start(ticketEvent(...LATE), {
+      agents: { ...agents(world), 'docs-search': () => { throw new AgentFailure('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false); } },
+    });
+    await run.waitFor('Needs attention');
+    await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'the index is down for the day' });
+    const done = await run.result();
+    assert.equal(done.state, 'Failed');
+    assert.match(done.failure ?? '', /abandoned by mia: the index is down for the day/);
+    assert.deepEqual(run.calls('resolver'), []);
+    assert.deepEqual(world.refunds, []);
+  });
 });

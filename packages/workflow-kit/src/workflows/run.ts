@@ -536,6 +536,14 @@ export async function runWorkflow<S extends string, T extends AgentTable, St ext
   const run = new WorkflowRun<S, T, St>(definition, status, options);
   try {
     return await body(run);
+  } catch (err) {
+    // A step a person abandoned (or nobody took over) that the workflow did not catch: the run
+    // ends in Failed with the reason, instead of a workflow task that fails and retries forever.
+    if (!(err instanceof StepAbandonedError)) throw err;
+    status.failure = causeOf(err);
+    if (!(definition.states as readonly string[]).includes('Failed')) throw ApplicationFailure.nonRetryable(causeOf(err), err.code);
+    run.enter('Failed' as S);
+    return status;
   } finally {
     await run.flush();
   }
