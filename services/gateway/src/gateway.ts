@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@baton/contracts';
-import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
+import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaims } from './event-claims.js';
@@ -152,16 +152,21 @@ export interface WebhookAnswer {
 /** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
   let validation: Validation;
-  try {
-    const payload: unknown = JSON.parse(rawBody);
-    const signalled = validateSignalEvent(deps.registry, payload);
-    if (signalled?.ok) {
-      const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
-      return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+  // Refused before it is parsed: a body nested deeper than any event overflows what walks it.
+  const tooDeep = nestingRefusal(rawBody);
+  if (tooDeep) validation = { ok: false, reason: `body is ${tooDeep}` };
+  else {
+    try {
+      const payload: unknown = JSON.parse(rawBody);
+      const signalled = validateSignalEvent(deps.registry, payload);
+      if (signalled?.ok) {
+        const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
+        return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+      }
+      validation = signalled ?? validateEvent(deps.registry, payload);
+    } catch (err) {
+      validation = { ok: false, reason: `body is not JSON: ${describeJsonError(err)}` };
     }
-    validation = signalled ?? validateEvent(deps.registry, payload);
-  } catch (err) {
-    validation = { ok: false, reason: `body is not JSON: ${describeJsonError(err)}` };
   }
   if (!validation.ok) {
     batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
