@@ -121,7 +121,8 @@ export async function startTaskMaxDeliveriesWatcher(
   });
 }
 
-async function watchMaxDeliveries(
+/** The watcher itself; the two above are its uses. */
+export async function watchMaxDeliveries(
   bus: Bus,
   w: {
     stream: string;
