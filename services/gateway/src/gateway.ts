@@ -11,6 +11,9 @@ import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@ba
 import { contentDigest, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
 
+/** How far an event's own time may be from its arrival before the gateway flags it. */
+const EVENT_TIME_FLAG_MS = 24 * 3600_000;
+
 export interface GatewayDeps {
   /** Every registered workflow: which event type starts which, under which id. */
   registry: Registry;
@@ -101,6 +104,12 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
           }
           const { received: event } = validation;
           span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
+          // An event whose own time is far from now is flagged (the workflow's status says so too), never refused.
+          const skewMs = Date.now() - Date.parse(event.time);
+          if (Math.abs(skewMs) > EVENT_TIME_FLAG_MS) {
+            span.setAttribute('baton.event.time_skew_s', Math.round(skewMs / 1000));
+            deps.logger.warn({ eventId: event.id, type: event.type, eventTime: event.time, skewS: Math.round(skewMs / 1000) }, 'event time is more than a day from when it arrived');
+          }
           const claim = await deps.claims.claim(event, validation.workflowId, validation.start.workflowType);
           if (claim.kind === 'conflict') {
             batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'conflict' });
