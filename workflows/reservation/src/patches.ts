@@ -9,4 +9,9 @@ export const patches = definePatches('reservation', {
     since: '2026-12-07',
     why: "a requested date is refused when it is before the restaurant's own today, not only before the day the event says it was taken",
   },
+  'refuse-partial-reading': {
+    stage: 'active',
+    since: '2026-12-07',
+    why: 'a request intake could not fully read is refused when the party size it did read is larger than the restaurant seats, instead of going to a person',
+  },
 });

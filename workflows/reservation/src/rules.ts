@@ -50,8 +50,13 @@ export function refusalOf(request: { date: string; partySize: number }, received
   if (request.date < earliest) return `the date you asked for (${request.date}) has passed`;
   const last = addDays(today ?? receivedOn, policy.horizonDays);
   if (request.date > last) return `we take reservations up to ${policy.horizonDays} days ahead (until ${last})`;
-  if (request.partySize < 1) return 'a reservation needs at least one guest';
-  if (request.partySize > policy.maxPartySize) return `we can seat at most ${policy.maxPartySize} guests at once`;
+  return partySizeRefusal(request.partySize, policy);
+}
+
+/** Why a party of this size cannot be booked, in words for the guest; undefined when it can. */
+export function partySizeRefusal(partySize: number, policy: BookingPolicy): string | undefined {
+  if (partySize < 1) return 'a reservation needs at least one guest';
+  if (partySize > policy.maxPartySize) return `we can seat at most ${policy.maxPartySize} guests at once`;
   return undefined;
 }
 

@@ -41,4 +41,29 @@ describe('reservation refusals', () => {
     assert.equal(booked.state, 'Confirmed');
     assert.deepEqual(at.bookings, ['hold-1']);
   });
+
+  /** Intake could not read the time, but did read the party size. */
+  const unreadable = (partySize: number) => () => {
+    throw Object.assign(new Error('could not read time from the request'), { code: 'UNPARSEABLE_REQUEST', retryable: false, details: { partySize, date: '2099-01-02', missing: ['time'] } });
+  };
+
+  it('refuses a party of 200 even when intake could not read the rest, instead of asking a person', async () => {
+    const world = newWorld();
+    const event = requestEvent('A party of 200 people on Friday, sometime in the evening');
+    const run = await wf.start(event, { agents: { ...agents(world), intake: unreadable(200) } });
+    const status = await run.result();
+    assert.equal(status.state, 'Refused');
+    const reason = `we can seat at most ${DEFAULT_BOOKING_POLICY.maxPartySize} guests at once`;
+    assert.equal(status.refusal, reason);
+    assert.deepEqual(status.steps.map((s) => `${s.agent}:${s.status}`), ['intake:failed', 'notifier:ok'], 'no attention gate');
+    assert.equal(world.holds.size, 0);
+    assert.deepEqual(world.messages, [{ kind: 'refused', to: event.data.customer.id, reason }]);
+  });
+
+  it('still asks a person when the party intake read fits (or the form stated one that does)', async () => {
+    const small = await wf.start(requestEvent('Four of us on Friday, sometime in the evening'), { agents: { ...agents(newWorld()), intake: unreadable(4) } });
+    assert.equal((await small.waitFor('Needs attention')).gate?.kind, 'attention');
+    const stated = await wf.start(requestEvent('A party of 200 people on Friday evening', { partySize: 6 }), { agents: { ...agents(newWorld()), intake: unreadable(200) } });
+    assert.equal((await stated.waitFor('Needs attention')).gate?.kind, 'attention', 'the form said 6: a person completes it');
+  });
 });
