@@ -1,55 +1,133 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): set-up, a fresh test stack on its own ports and state folder,
-# typecheck, lint, unit and integration tests, then end-to-end tests against the real servers.
-# Stops the stack after.
+# The test command. `npm test` runs every tier, as CI does; `npm run test:fast` (--fast) only the
+# first, which needs no servers:
+#   1. fast: typecheck and lint side by side, then unit tests and workflow tests (each workflow's
+#      paths on Temporal's test server with time skipping, @baton/workflow-kit/testing), in one
+#      process (--test-isolation=none);
+#   2. a fresh test stack on its own ports and state folder (nats-server, the Temporal dev server,
+#      Jaeger, Zipkin, Prometheus), then the integration tests;
+#   3. the end-to-end and browser files that share one set of services (every workflow's, started
+#      once by tests/shared-services.setup.ts);
+#   4. the files that start services of their own (first line `// test-tier: own-services (why)`:
+#      they set their services' environment, or stop and kill them), and the chaos suites.
+# Stops the stack after. Prints the ten slowest files of each group at its end.
 #
 # The run always uses its own stack: BATON_* variables from the calling shell are cleared so a
 # sourced demo profile can never point the tests at the demo servers. BATON_PROFILE=test-<name>
 # with BATON_PORT_OFFSET=<n00> runs a second suite beside the first.
-# BATON_TEST_FILES="a.test.ts b.test.ts" runs only those files.
+# BATON_TEST_FILES="a.test.ts b.test.ts" runs only those files (each in its own group).
 # BATON_CHAOS_N=1000 sizes the chaos suite for a long run (`npm run chaos` does that).
 # BATON_KEEP_STACK=1 leaves the test stack running afterwards (its logs: .baton/test/logs).
 # BATON_TOPOLOGY=cluster runs the same suite on the production shape (infra/README.md).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+fast=0
+case "${1:-}" in
+  --fast) fast=1 ;;
+  "") ;;
+  *) echo "usage: infra/test.sh [--fast]" >&2; exit 2 ;;
+esac
 keep="${BATON_KEEP_STACK:-0}"
 # A second suite may run beside the first under its own test-* profile and port offset.
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
 # Suite settings (BATON_CHAOS_N, ...) and the topology pass through; addresses and ports never do.
-for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY) ;; *) unset "$v" ;; esac; done
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG) ;; *) unset "$v" ;; esac; done
 export BATON_PROFILE=$profile
 [ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
 . "$HERE/env.sh"
 cd "$BATON_ROOT"
+started=$SECONDS
 
-bash "$HERE/bootstrap.sh"
+if [ "$fast" = 1 ]; then
+  BATON_SKIP_SERVERS=1 bash "$HERE/bootstrap.sh"
+  "$HERE/obtain.sh" temporal-test-server >/dev/null
+else
+  bash "$HERE/bootstrap.sh"
+fi
 # The bootstrap may have just obtained Node 24 into the tools folder: source env.sh again so it
 # is first on PATH (and NODE) for everything below.
 . "$HERE/env.sh"
+
+shopt -s nullglob
+fast_files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts workflows/*/test/*.workflow.test.ts bench/test/*.unit.test.ts)
+int_files=(packages/*/test/*.int.test.ts services/*/test/*.int.test.ts)
+stack_files=(tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
+if [ -n "$only" ]; then
+  read -r -a chosen <<<"$only"
+  in_list() { local f="$1"; shift; for c in "$@"; do [ "$c" = "$f" ] && return 0; done; return 1; }
+  pick() { local f; for f in "$@"; do in_list "$f" "${chosen[@]}" && echo "$f"; done; return 0; }
+  mapfile -t fast_files < <(pick "${fast_files[@]}")
+  mapfile -t int_files < <(pick "${int_files[@]}")
+  mapfile -t stack_files < <(pick "${stack_files[@]}")
+fi
+shared_files=() own_files=()
+for f in "${stack_files[@]+"${stack_files[@]}"}"; do
+  if [[ "$(head -n1 "$f")" == "// test-tier: own-services"* ]]; then own_files+=("$f"); else shared_files+=("$f"); fi
+done
+
+# One reporter for people (spec) and one for the slowest files. A group that fails does not stop
+# the next one: the run reports every failing group and exits non-zero at the end.
+failed=()
+run_tests() { # label, node --test options..., -- files...
+  local label="$1" opts=() t0=$SECONDS
+  shift
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  [ $# -gt 0 ] || return 0
+  echo "test: $label: $# files"
+  local rc=0
+  node --import tsx --test "${opts[@]}" --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "$@" || rc=$?
+  if [ "$rc" = 0 ]; then echo "test: $label: $((SECONDS - t0)) s"; else echo "test: $label: $((SECONDS - t0)) s, FAILED (exit $rc)"; fi
+  [ "$rc" = 0 ] || failed+=("$label")
+}
+finish() {
+  echo "test: done in $((SECONDS - started)) s"
+  if [ ${#failed[@]} -gt 0 ]; then
+    echo "test: FAILED: $(IFS=';'; echo "${failed[*]}")" >&2
+    exit 1
+  fi
+}
+
+if [ -z "$only" ]; then
+  echo "test: typecheck and lint, side by side"
+  t0=$SECONDS
+  "$HERE/pnpm.sh" exec tsc -p tsconfig.json --noEmit >"${TMPDIR:-/tmp}/baton-typecheck.$$" 2>&1 &
+  tsc_pid=$!
+  lint_rc=0
+  "$HERE/pnpm.sh" exec eslint --max-warnings 0 . || lint_rc=$?
+  tsc_rc=0
+  wait "$tsc_pid" || tsc_rc=$?
+  cat "${TMPDIR:-/tmp}/baton-typecheck.$$"
+  rm -f "${TMPDIR:-/tmp}/baton-typecheck.$$"
+  [ "$tsc_rc" = 0 ] || { echo "test: typecheck failed" >&2; exit "$tsc_rc"; }
+  [ "$lint_rc" = 0 ] || { echo "test: lint failed (eslint.config.js)" >&2; exit "$lint_rc"; }
+  echo "test: typecheck and lint: $((SECONDS - t0)) s"
+fi
+# Unit and workflow tests share no state between files: one process runs them all.
+run_tests "unit and workflow tests" --test-isolation=none -- "${fast_files[@]+"${fast_files[@]}"}"
+if [ "$fast" = 1 ] || { [ ${#int_files[@]} -eq 0 ] && [ ${#stack_files[@]} -eq 0 ]; }; then
+  finish
+  exit 0
+fi
+
 bash "$HERE/chromium.sh"
 echo "test: fresh test stack in $BATON_STATE_DIR"
+# The shared services of a run whose runner died before its teardown (tests/shared-services.setup.ts).
+stop_shared() { [ -f "$BATON_STATE_DIR/shared-services.pids" ] && xargs -r kill <"$BATON_STATE_DIR/shared-services.pids" 2>/dev/null; rm -f "$BATON_STATE_DIR/shared-services.pids"; }
+stop_shared || true
 bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
 rm -rf "$BATON_STATE_DIR"
-if [ "$keep" != 1 ]; then trap 'bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true' EXIT; fi
+if [ "$keep" != 1 ]; then trap 'stop_shared || true; bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true' EXIT; fi
 bash "$HERE/stack.sh" start
 # The test processes themselves connect as the admin identity (services get their own).
 if [ "$BATON_NATS_AUTH" != off ]; then export BATON_NATS_NKEY_SEED_FILE="$BATON_STATE_DIR/identities/admin.nk"; fi
 
-echo "test: typecheck"
-"$HERE/pnpm.sh" exec tsc -p tsconfig.json --noEmit
-
-echo "test: lint (eslint.config.js)"
-"$HERE/pnpm.sh" exec eslint --max-warnings 0 .
-
-shopt -s nullglob
-if [ -n "$only" ]; then
-  read -r -a files <<<"$only"
-else
-  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts bench/test/*.unit.test.ts packages/*/test/*.int.test.ts services/*/test/*.int.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
-fi
-echo "test: ${#files[@]} test files"
-# One file at a time: the end-to-end files share the stack and kill services on purpose.
-node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "${files[@]}"
-
+# One file at a time from here on: the files share the stack, and some kill services on purpose.
+run_tests "integration tests" --test-concurrency=1 -- "${int_files[@]+"${int_files[@]}"}"
+run_tests "end-to-end files on the shared services" --test-concurrency=1 --test-global-setup=./tests/shared-services.setup.ts -- "${shared_files[@]+"${shared_files[@]}"}"
+stop_shared || true
+run_tests "files with services of their own" --test-concurrency=1 -- "${own_files[@]+"${own_files[@]}"}"
+finish

@@ -1,3 +1,4 @@
+// test-tier: own-services (its agents inject faults set in their environment)
 // The reliability report on the contract pipeline: the compounding-failure arithmetic of a
 // six-step chain, measured on Baton's own stack. Every step fails 3% of its attempts: the five
 // agents before filing by their injected fault (BATON_CONTRACT_FAULT_RATE, a retryable error

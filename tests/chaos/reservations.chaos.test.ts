@@ -1,3 +1,4 @@
+// test-tier: own-services (its services run under faults)
 // The chaos suite: N reservations through the real stack while the world misbehaves, judged by
 // the external systems' own records. The world: 3% transient failures on every external call; a
 // payment outage until the payment agent's breaker opens (at most a minute); a window in which

@@ -1,3 +1,4 @@
+// test-tier: own-services (its agents call a simulated model API set in their environment)
 // Agents that are easy to write and hard to break, on the real stack with the model API
 // simulated: a local OpenAI-compatible server the test scripts stands in for Ollama or a hosted
 // model. A scaffolded agent answers a task; the intake step survives a failing first provider,

@@ -1,3 +1,4 @@
+// test-tier: own-services (its services run on a shortened reminder timeline)
 // Bill reminders end to end, on the real stack: bills entered in the accounting simulator reach
 // the gateway as bill.received.v1 (its webhook), each becomes a durable workflow with reminders on
 // a timeline, bill.paid.v1 is routed to that workflow, and a payment at risk reaches a person.

@@ -1,3 +1,4 @@
+// test-tier: own-services (its agents run with one model call a day)
 // Model budgets on the real stack, with the model API simulated (the paid outer edge): an agent
 // that has used its calls for the period makes no further model call, and the step reaches a
 // person at the attention gate with a clear reason instead of failing or falling back silently.

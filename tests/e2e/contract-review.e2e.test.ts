@@ -1,3 +1,4 @@
+// test-tier: own-services (its agents call a simulated model API set in their environment)
 // The contract review end to end on the real stack: every agent its own process, the document in
 // the JetStream object store, the filing in the records simulator (its records are the ground
 // truth). The model API is simulated at the outer edge (the testkit's scripted OpenAI-compatible

@@ -1,3 +1,4 @@
+// test-tier: own-services (it runs an orchestrator alone)
 // What happens when an agent is deployed with a changed contract while workflows expect the old
 // one, on the real stack: each task carries the version the workflow expects (1 for the samples'
 // echo); an agent that still answers it does (and the bridge reads its output as that version),

@@ -1,3 +1,4 @@
+// test-tier: own-services (it kills agents mid-task)
 // A crashed agent loses nothing and repeats nothing: kill -9 while it holds a task.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

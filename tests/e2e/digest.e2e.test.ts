@@ -1,3 +1,4 @@
+// test-tier: own-services (its sources run with a shortened budget)
 // The daily digest end to end, on the real stack: the orchestrator ensures the declared schedule;
 // a firing reads the POS, the weather and the rates services, removes duplicates and sends the
 // digest once per day through the messaging provider, naming a source that is down; two firings

@@ -1,6 +1,7 @@
 // Property-based fuzzing (fast-check) of what Baton accepts from outside: the gateway's event
 // validation, the webhook, and the result bridge's parsing. For any input (values, and shapes:
-// deep nesting, wide objects, long arrays): no crash, a clear answer, and every rejection on the dead-letter stream with its reason and the raw payload.
+// deep nesting, wide objects, long arrays): no crash, a clear answer, and every rejection on
+// the dead-letter stream with its reason and the raw payload.
 // The pure validation runs hundreds of cases; the real-stack properties run fewer (each case is
 // a round trip through JetStream), against the real gateway and orchestrator processes.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test-tier: own-services (its orchestrator and gateway run with small dead-letter limits)
 // Least privilege on NATS, on the real stack: each service connects as its own identity, and the
 // server refuses what that identity may not do; the bridge believes only the subject a result
 // came on and the seal of its task; dead letters keep no task tokens or Authorization headers.

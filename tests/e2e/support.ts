@@ -1,6 +1,6 @@
 // Shared arrangements of the end-to-end suites: the running services, clients, and readers of
 // the simulators' own records (the ground truth for "happened once").
-import { ServiceSet, WaitAbortedError, getJson, servicesForWorkflows, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
+import { OWN_SERVICES_MARK, ServiceSet, WaitAbortedError, getJson, servicesForWorkflows, sharedServices, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import { terminalReservationStates, type ReservationState, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import type { Bus } from '@baton/bus';
@@ -18,9 +18,27 @@ export interface StackOptions extends ServiceOptions {
   workflows?: readonly string[] | 'all';
 }
 
+/**
+ * The services a file exercises, and clients of the servers. In `npm test`, files without the
+ * own-services mark share one set of services started once for the whole group (infra/test.sh):
+ * this attaches to it, after putting every simulator back to its defaults (no faults, idempotency
+ * on). A file that needs services of its own (its own settings, or it stops or kills one) carries
+ * the mark on its first line and runs after the shared set is stopped.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { workflows = ['reservation', 'samples'], ...serviceOptions } = options;
-  const services = await ServiceSet.start(servicesForWorkflows(workflows), serviceOptions);
+  const wanted = servicesForWorkflows(workflows);
+  const shared = sharedServices();
+  let services: ServiceSet;
+  if (shared) {
+    const missing = wanted.filter((name) => !shared.includes(name));
+    if (serviceOptions.env && Object.keys(serviceOptions.env).length > 0) throw new Error(`this file sets its services' environment: mark it "${OWN_SERVICES_MARK}" so it starts its own`);
+    if (missing.length > 0) throw new Error(`the shared services lack ${missing.join(', ')}: mark the file "${OWN_SERVICES_MARK}"`);
+    await resetSimulators(shared.filter((name) => name.endsWith('-sim')));
+    services = ServiceSet.attach(shared);
+  } else {
+    services = await ServiceSet.start(wanted, serviceOptions);
+  }
   const temporal = await temporalClient();
   const bus = await testBus();
   return {
@@ -33,6 +51,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await bus.close();
     },
   };
+}
+
+/** Every simulator's faults and idempotency mode back to their defaults (BATON_<SYSTEM>_URL). */
+async function resetSimulators(names: readonly string[]): Promise<void> {
+  await Promise.all(
+    names.map(async (name) => {
+      const system = name.slice(0, -'-sim'.length).toUpperCase();
+      const url = process.env[`BATON_${system}_URL`];
+      if (!url) throw new Error(`no BATON_${system}_URL for the shared ${name} (infra/env.sh exports one per simulator)`);
+      await simulator(() => url).clearFaults();
+      const mode = await fetch(`${url}/_mode`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ idempotency: 'on' }), signal: AbortSignal.timeout(5_000) });
+      if (!mode.ok) throw new Error(`resetting ${name}'s mode: ${mode.status} ${await mode.text()}`);
+    }),
+  );
 }
 
 /** Books a plain earlier reservation for `event`'s customer, so the POS knows them: a regular

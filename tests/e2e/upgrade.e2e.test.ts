@@ -1,3 +1,4 @@
+// test-tier: own-services (it replaces the orchestrator with the next version)
 // A deploy while work is in flight: a reservation waits at its gate under version N, the
 // orchestrator is replaced by version N+1 (tests/e2e/upgrade/reservation-next.ts: a step added
 // behind a patch), the person decides. The waiting run finishes on its old path and a new run

@@ -1,3 +1,4 @@
+// test-tier: own-services (it runs a gateway alone)
 // Who may post to the webhook, on the real gateway and JetStream: unsigned, wrongly signed,
 // altered and stale (replayed) requests get 401, a revoked source 403 from the next request on
 // (no restart), a source over its rate limit 429 with Retry-After, each with its reason and

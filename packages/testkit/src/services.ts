@@ -139,8 +139,49 @@ export class ServiceProcess extends NodeProcess {
   }
 }
 
+/** A service of the run's shared set (see sharedServices): a file reads its metrics but may not
+ *  stop, kill or restart it, since the files after it use the same process. */
+export class SharedServiceProcess extends ServiceProcess {
+  override start(): Promise<this> {
+    return Promise.reject(refusal(this.name, 'start'));
+  }
+  override stop(): Promise<void> {
+    return Promise.reject(refusal(this.name, 'stop'));
+  }
+  override kill9(): Promise<void> {
+    return Promise.reject(refusal(this.name, 'kill'));
+  }
+}
+
+function refusal(name: string, what: string): Error {
+  return new Error(`cannot ${what} ${name}: it belongs to the run's shared services; a test file that controls its services starts its own (first line of the file: "${OWN_SERVICES_MARK}", see infra/test.sh)`);
+}
+
+/** The header line that puts an end-to-end file in the group that starts its own services. */
+export const OWN_SERVICES_MARK = '// test-tier: own-services';
+
+/** The variable the run's global set-up sets to the names of the services it started. */
+export const SHARED_SERVICES_VARIABLE = 'BATON_SHARED_SERVICES';
+
+/** The names of the shared services running for this file, or undefined when there are none. */
+export function sharedServices(env: Record<string, string | undefined> = process.env): ServiceName[] | undefined {
+  const names = env[SHARED_SERVICES_VARIABLE];
+  return names ? (names.split(',') as ServiceName[]) : undefined;
+}
+
 export class ServiceSet {
   readonly byName = new Map<ServiceName, ServiceProcess>();
+
+  /** The run's shared services, already running (started by the test run's global set-up). */
+  static attach(names: readonly ServiceName[]): ServiceSet {
+    const set = new ServiceSet();
+    for (const name of names) set.byName.set(name, new SharedServiceProcess(name));
+    set.shared = true;
+    return set;
+  }
+
+  /** Whether these are the run's shared services (stop() then leaves them running). */
+  shared = false;
 
   static async start(names: readonly ServiceName[] = allServices(), options: ServiceOptions = {}): Promise<ServiceSet> {
     const set = new ServiceSet();
@@ -180,6 +221,7 @@ export class ServiceSet {
   }
 
   async stop(): Promise<void> {
+    if (this.shared) return;
     await Promise.allSettled([...this.byName.values()].map((s) => s.stop()));
   }
 }

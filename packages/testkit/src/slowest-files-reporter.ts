@@ -6,28 +6,32 @@
 // one at a time (`--test-concurrency=1`), so every gap between two events belongs to the file of
 // the later one: its start-up before its first event, its tests after. It adds to the spec
 // reporter; it replaces nothing.
-import { basename, relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 
-interface TestEvent {
+export interface TestEvent {
   type: string;
   data?: { file?: string };
 }
 
+// Node's runner takes an async generator function as a reporter (a plain function is not one).
 export default async function* slowestFiles(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
+  yield* slowestFilesReport(source);
+}
+
+/** The report, with the clock given (tests). */
+export async function* slowestFilesReport(source: AsyncIterable<TestEvent>, clock: () => number = Date.now, top = 10): AsyncGenerator<string> {
   const wall = new Map<string, number>();
-  let last = Date.now();
+  let last = clock();
   for await (const event of source) {
-    const file = event.data?.file;
+    // Some events name the file relative to the working folder, others absolute: one key each.
+    const file = event.data?.file && relative(process.cwd(), resolve(event.data.file));
     if (!file) continue;
-    const now = Date.now();
+    const now = clock();
     wall.set(file, (wall.get(file) ?? 0) + (now - last));
     last = now;
   }
-  const rows = [...wall.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  const rows = [...wall.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
   if (rows.length === 0) return;
   yield '\nslowest test files (wall, one at a time):\n';
-  for (const [file, ms] of rows) {
-    const name = file.startsWith('/') ? relative(process.cwd(), file) || basename(file) : file;
-    yield `  ${(ms / 1000).toFixed(1).padStart(7)} s  ${name}\n`;
-  }
+  for (const [file, ms] of rows) yield `  ${(ms / 1000).toFixed(1).padStart(7)} s  ${file}\n`;
 }

@@ -2,6 +2,7 @@
 // invalid value stops the gateway at start with the variable's name, before it takes any event.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_BOOKING_POLICY, refusalOf } from '../src/index.js';
@@ -21,7 +22,9 @@ describe('reservation booking rules', () => {
   it('stops the gateway at start with the variable named when a rule is misconfigured', () => {
     const run = spawnSync('node', ['--import', 'tsx', 'services/gateway/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, BATON_RESERVATION_HORIZON_DAYS: 'soon' },
+      // A payload key of its own: the gateway reads its keys before its rules, and this test runs
+      // without the local stack (whose state folder holds the keys).
+      env: { ...process.env, BATON_PAYLOAD_KEYS: JSON.stringify([{ id: 'unit', key: randomBytes(32).toString('base64') }]), BATON_RESERVATION_HORIZON_DAYS: 'soon' },
       encoding: 'utf8',
       timeout: 60_000,
     });
