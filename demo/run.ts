@@ -5,7 +5,7 @@
 // process: a support escalation, a contract review, a correction that teaches intake, the day's
 // digest. Prints what happened to each and where to look.
 import { execa } from 'execa';
-import { ServiceSet, consoleUsers, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
+import { ServiceSet, consoleUsers, daysAfter, deadLetters, newTraceparent, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, todayUtc, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import { terminalReservationStates, type ReservationState, type ReservationStatus } from '@baton/workflow-reservation';
 import { showDigest } from './digest.js';
@@ -73,7 +73,7 @@ try {
   // 3. A request intake cannot read waits for a person, who gives the reading (never a silent Failed).
   const vague = await send('Hello! We would love to come by with the family some evening soon.');
   const stuck = await waitForState(vague.workflowId, (s) => s === 'Needs attention' || terminalReservationStates.has(s));
-  const reading = { partySize: 5, date: '2026-12-23', time: '19:00', customer: { ...vague.event.data.customer, regular: false }, allergies: [], notes: vague.event.data.text };
+  const reading = { partySize: 5, date: daysAfter(todayUtc(), 16), time: '19:00', customer: { ...vague.event.data.customer, regular: false }, allergies: [], notes: vague.event.data.text };
   line();
   line(`   unreadable request is "${stuck.state}" (${stuck.gate?.gateType}: ${stuck.steps.at(-1)?.error}); a host called back and fills it in:`);
   line(`   $ BATON_CONSOLE_PASSWORD=… pnpm baton decide ${vague.workflowId} supply-output --by ${consoleUsers.manager.username} --reason "called the guest back" --changes '{"output":{…}}'`);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
+import { consoleUsers, daysAfter, postEvent, reservationEvent, stackEnv, todayUtc, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { messaging, payments, pos, reservationStatus, waitForState } from '../e2e/support.js';
 import { browserSession, signedInPage } from './support.js';
@@ -105,7 +105,7 @@ describe('attention gates (headless Chromium)', () => {
     const page = await signedInPage(session.browser, consoleUsers.manager);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     assert.match(await page.locator('#failed-input').innerText(), /whole family/);
-    const reading = { partySize: 5, date: '2026-12-24', time: '19:00', customer: { ...event.data.customer, regular: false }, allergies: [], notes: event.data.text };
+    const reading = { partySize: 5, date: daysAfter(todayUtc(), 17), time: '19:00', customer: { ...event.data.customer, regular: false }, allergies: [], notes: event.data.text };
     await decideAttention(page, workflowId, 'supply-output', 'called the guest back: five on the 24th at seven', { field: 'output', value: reading });
 
     const done = await waitForState(session.stack, workflowId, 'Confirmed');

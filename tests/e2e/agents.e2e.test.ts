@@ -12,7 +12,7 @@ import { ArtifactStore, ToolGateway, ToolNotAllowedError } from '@baton/agent';
 import { AuditRecord, ArtifactRef, BaseServiceConfig, loadConfig, streams, taskQueues } from '@baton/contracts';
 import { readStream } from '@baton/bus';
 import { createLogger, startTelemetry } from '@baton/telemetry';
-import { fetchTrace, lastUserText, postEvent, reservationEvent, servicesOf, stackEnv, startSimulatedModelApi, waitFor, type ChatRequest, type JaegerTrace, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
+import { fetchTrace, lastUserText, nextWeekday, postEvent, reservationEvent, servicesOf, stackEnv, startSimulatedModelApi, waitFor, type ChatRequest, type JaegerTrace, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
 import type { AgentStepInput } from '@baton/workflow-kit';
 import { pos, startStack, waitForState, withEarlierBooking, type Stack } from './support.js';
 
@@ -21,7 +21,7 @@ const logger = createLogger('agents-e2e', 'error');
 
 /** The intake instructions say "reservation requests"; anything else is the concierge. */
 const isIntake = (request: ChatRequest) => request.messages.some((m) => m.role === 'system' && String(m.content).includes('reservation requests'));
-const extraction = (fields: Record<string, unknown>): ModelReply => ({ content: JSON.stringify({ partySize: 2, date: '2026-11-28', time: '20:00', allergies: [], regular: false, ...fields }) });
+const extraction = (fields: Record<string, unknown>): ModelReply => ({ content: JSON.stringify({ partySize: 2, date: nextWeekday('saturday'), time: '20:00', allergies: [], regular: false, ...fields }) });
 const down: ModelReply = { status: 500, error: 'upstream model crashed' };
 
 describe('agents: runtime, models with fallback, scoped tools (model API simulated)', () => {
@@ -98,13 +98,13 @@ describe('agents: runtime, models with fallback, scoped tools (model API simulat
     // A regular by the POS's record (booked before the providers went down: intake serves both).
     const answer = await postEvent(await withEarlierBooking(stack, reservationEvent('Table for 4, Friday 7pm, customer is a regular')));
     const done = await waitForState(stack, String(answer.body.workflowId), 'Confirmed');
-    assert.deepEqual([done.request?.partySize, done.request?.date, done.request?.time, done.request?.customer.regular], [4, '2026-11-27', '19:00', true]);
+    assert.deepEqual([done.request?.partySize, done.request?.date, done.request?.time, done.request?.customer.regular], [4, nextWeekday('friday'), '19:00', true]);
   });
 
   it('never lets invalid model output, or anything beyond the schema, into workflow state', async () => {
     // The first provider breaks the schema twice; the second answers valid fields plus a transcript.
     api.script('primary', extraction({ partySize: 0, time: '8pm', notes: MARKER }));
-    api.script('backup', { content: JSON.stringify({ partySize: 3, date: '2026-11-28', time: '20:45', allergies: [], regular: false, transcript: MARKER, customer: { id: 'someone-else', name: MARKER } }) });
+    api.script('backup', { content: JSON.stringify({ partySize: 3, date: nextWeekday('saturday'), time: '20:45', allergies: [], regular: false, transcript: MARKER, customer: { id: 'someone-else', name: MARKER } }) });
     const event = reservationEvent('Party of 3 Saturday 8:45pm');
     const answer = await postEvent(event);
     const done = await waitForState(stack, String(answer.body.workflowId), 'Confirmed');

@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { buckets } from '@baton/contracts';
 import type { AttentionPayload } from '@baton/workflow-kit';
-import { postEvent, reservationEvent, startSimulatedModelApi, type SimulatedModelApi } from '@baton/testkit';
+import { nextWeekday, postEvent, reservationEvent, startSimulatedModelApi, type SimulatedModelApi } from '@baton/testkit';
 import { startStack, waitForState, type Stack } from './support.js';
 
-const extraction = { partySize: 2, date: '2026-11-28', time: '19:30', allergies: [], regular: false };
+const extraction = { partySize: 2, date: nextWeekday('saturday'), time: '19:30', allergies: [], regular: false };
 
 describe('model budgets (model API simulated)', () => {
   let stack: Stack;

@@ -11,7 +11,7 @@ import { readStream } from '@baton/bus';
 import { streams, type AuditRecord } from '@baton/contracts';
 import { CorrectionStore, type Correction } from '@baton/corrections';
 import { decide } from '@baton/console';
-import { postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
+import { nextWeekday, postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { startStack, waitForState, type Stack } from './support.js';
 
@@ -40,7 +40,7 @@ describe('corrections that teach', () => {
     const waiting = await waitForState(stack, first, 'Needs attention');
     const read = (waiting.gate?.payload as unknown as AttentionPayload).step.details as { date?: string; customer: Record<string, unknown>; allergies?: string[]; notes: string; missing: string[] };
     assert.deepEqual(read.missing.sort(), ['party size', 'time']);
-    assert.equal(read.date, '2026-11-27', 'intake read the day itself');
+    assert.equal(read.date, nextWeekday('friday'), 'intake read the day itself');
     await decide(stack.temporal, first, {
       decision: 'supply-output',
       decidedBy: 'manager-mia',
@@ -63,7 +63,7 @@ describe('corrections that teach', () => {
     // 3. The same customer, another day: read right, no person.
     const second = await request('The usual on Saturday');
     const done = await waitForState(stack, second, 'Confirmed');
-    assert.deepEqual([done.request?.partySize, done.request?.time, done.request?.date], [6, '19:30', '2026-11-28']);
+    assert.deepEqual([done.request?.partySize, done.request?.time, done.request?.date], [6, '19:30', nextWeekday('saturday')]);
     assert.deepEqual(done.steps.filter((s) => s.agent === 'intake').map((s) => s.status), ['ok']);
     assert.equal(done.gate, undefined, 'no gate opened');
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
 import { subjects } from '@baton/contracts';
-import { deadLetters, payloadKeyEnv, postEvent, reservationEvent, waitFor } from '@baton/testkit';
+import { deadLetters, nextWeekday, payloadKeyEnv, postEvent, reservationEvent, waitFor } from '@baton/testkit';
 import { payloadCodec } from '@baton/temporal-codec';
 import type { ReservationInput, ReservationRequestedV2 } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from './support.js';
@@ -36,14 +36,15 @@ describe('event versions', () => {
   it('serves a v1 event (over HTTP) and a v2 event (over NATS) with the same workflow code; what v2 states wins over the words', async () => {
     const v1 = reservationEvent('Table for 2, Saturday 8pm');
     const v1Id = String((await postEvent(v1)).body.workflowId);
-    // The form said 3 guests at 20:30 on the 28th; the words say otherwise.
-    const v2 = v2Event('Table for 2, Saturday 8pm', { partySize: 3, date: '2026-11-28', time: '20:30' });
+    // The form said 3 guests at 20:30 on the coming Saturday; the words say otherwise.
+    const saturday = nextWeekday('saturday');
+    const v2 = v2Event('Table for 2, Saturday 8pm', { partySize: 3, date: saturday, time: '20:30' });
     await publishJson(stack.bus.js, subjects.event(v2.type), v2, { msgID: v2.id });
     const v2Id = `reservation-${v2.idempotencykey}`;
 
     const [fromV1, fromV2] = await Promise.all([waitForState(stack, v1Id, 'Confirmed'), waitForState(stack, v2Id, 'Confirmed')]);
     assert.deepEqual([fromV1.request?.partySize, fromV1.request?.time], [2, '20:00'], 'v1: intake read the words');
-    assert.deepEqual([fromV2.request?.partySize, fromV2.request?.date, fromV2.request?.time], [3, '2026-11-28', '20:30'], 'v2: the stated fields reached the workflow');
+    assert.deepEqual([fromV2.request?.partySize, fromV2.request?.date, fromV2.request?.time], [3, saturday, '20:30'], 'v2: the stated fields reached the workflow');
 
     // Both runs were started as v2 of the same workflow type; v1's with nothing stated.
     const [inputV1, inputV2] = await Promise.all([startInput(v1Id), startInput(v2Id)]);

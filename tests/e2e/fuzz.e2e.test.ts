@@ -1,6 +1,7 @@
 // Property-based fuzzing (fast-check) of what Baton accepts from outside: the gateway's event
-// validation, the webhook, and the result bridge's parsing. For any input: no crash, a clear
-// answer, and every rejection on the dead-letter stream with its reason and the raw payload.
+// validation, the webhook, and the result bridge's parsing. For any input (values, and shapes:
+// deep nesting, wide objects, long arrays): no crash, a clear answer, and every rejection on
+// the dead-letter stream with its reason and the raw payload.
 // The pure validation runs hundreds of cases; the real-stack properties run fewer (each case is
 // a round trip through JetStream), against the real gateway and orchestrator processes.
 import assert from 'node:assert/strict';
@@ -32,6 +33,14 @@ const mutatedEvent = fc
     return event;
   });
 
+/** Shapes rather than values: nesting up to far past what a consumer accepts, and wide objects
+ *  and arrays, each within the webhook's 256 KiB body limit. */
+const shapedBody = fc.oneof(
+  fc.tuple(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('[', '{"a":')).map(([depth, open]) => open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth)),
+  fc.integer({ min: 0, max: 20_000 }).map((n) => `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`),
+  fc.integer({ min: 0, max: 60_000 }).map((n) => `[${Array.from({ length: n }, () => '0').join(',')}]`),
+);
+
 const anyJson = fc.oneof(fc.jsonValue(), fc.anything(), mutatedEvent, fc.record({ type: fc.constantFrom('reservation.requested.v1', 'nope.v1'), data: fc.anything() }));
 
 describe('fuzzing the edges', () => {
@@ -56,11 +65,11 @@ describe('fuzzing the edges', () => {
     });
 
     it('the webhook answers any body with 202, 400 or 409, and dead-letters every 400 with its reason', async () => {
-      const bodies = fc.oneof(fc.string({ maxLength: 300 }), anyJson.map((v) => JSON.stringify(v) ?? 'undefined'), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')));
+      const bodies = fc.oneof(fc.string({ maxLength: 300 }), anyJson.map((v) => JSON.stringify(v) ?? 'undefined'), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')), shapedBody);
       await fc.assert(
         fc.asyncProperty(bodies, async (body) => {
           const answer = await postEvent(body);
-          assert.ok([202, 400, 409].includes(answer.status), `status ${answer.status} for ${JSON.stringify(body).slice(0, 200)}`);
+          assert.ok([202, 400, 409].includes(answer.status), `status ${answer.status} for ${body.length} characters: ${JSON.stringify(body).slice(0, 200)}`);
           if (answer.status !== 400) return;
           assert.ok(typeof answer.body.reason === 'string' && answer.body.reason.length > 0);
           await waitFor('the dead letter', async () => (await deadLetters(stack.bus)).find((l) => l.rejectedBy === 'gateway' && l.payload === body && l.reason === answer.body.reason));

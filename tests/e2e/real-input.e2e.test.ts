@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
 import { subjects } from '@baton/contracts';
 import { execFileSync } from 'node:child_process';
-import { consoleUsers, deadLetters, postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
+import { consoleUsers, deadLetters, nextWeekday, postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { messaging, pos, startStack, waitForState, type Stack } from './support.js';
 
@@ -40,7 +40,7 @@ describe('real guests\' input', () => {
     const waiting = await waitForState(stack, workflowId, 'Awaiting approval');
     assert.equal(waiting.request?.partySize, 4);
     assert.equal(waiting.request?.time, '21:00');
-    assert.equal(waiting.request?.date, '2026-11-28', 'the Saturday after 2026-11-23');
+    assert.equal(waiting.request?.date, nextWeekday('saturday'), 'the Saturday after the day the request was taken');
     assert.ok(waiting.safety?.needsReview);
   });
 
@@ -48,7 +48,7 @@ describe('real guests\' input', () => {
     const noon = await start('Sunday noon, 2 of us');
     const booked = await waitForState(stack, noon.workflowId, 'Confirmed');
     assert.equal(booked.request?.time, '12:00');
-    assert.equal(booked.request?.date, '2026-11-29');
+    assert.equal(booked.request?.date, nextWeekday('sunday'));
 
     const { workflowId } = await start('Could we have a table on Friday at 8pm?');
     const waiting = await waitForState(stack, workflowId, 'Needs attention');
@@ -56,7 +56,7 @@ describe('real guests\' input', () => {
     assert.equal(payload.step.agent, 'intake');
     assert.match(payload.step.error, /party size/);
     const read = payload.step.details as { date?: string; time?: string; missing?: string[] };
-    assert.deepEqual([read.date, read.time, read.missing], ['2026-11-27', '20:00', ['party size']], 'what was read reaches the person');
+    assert.deepEqual([read.date, read.time, read.missing], [nextWeekday('friday'), '20:00', ['party size']], 'what was read reaches the person');
   });
 
   it('makes a guest who says "I\'m a regular" without a record pay the deposit', async () => {

@@ -3,7 +3,10 @@
 // messages, lost if nobody listens at that moment, and the moment is typically right after the
 // only replica crashed on that very message. So a stream captures them, and a durable watcher
 // per consumer turns each into a dead letter (the stored message, with the reason) and a count
-// on baton.consumer.max_deliveries, the alert.
+// on baton.consumer.max_deliveries, the alert. The watcher never loops on a message: when its
+// dead letter fails DEAD_LETTER_ATTEMPTS times, the message is quarantined instead (a compact
+// letter marked "quarantined:" on the watcher's own dead-letter subject, counted on
+// baton.dead_letters.quarantined), and the stored message is left in its stream.
 import { RetentionPolicy, StorageType, type StoredMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { metrics } from '@opentelemetry/api';
@@ -11,7 +14,7 @@ import { z } from 'zod';
 import { streams, subjects } from '@baton/contracts';
 import type { Bus } from './connection.js';
 import { isNotFound } from './connection.js';
-import { deadLetter, deadLetterId } from './dead-letter.js';
+import { deadLetter, deadLetterId, quarantine } from './dead-letter.js';
 import { TASKS_WATCHER } from './permissions.js';
 import type { ConsumerOptions, RunningConsumer } from './consume.js';
 
@@ -70,6 +73,10 @@ export async function ensureAdvisoryStream(bus: Bus): Promise<void> {
   }
 }
 
+/** Failed attempts at a message's dead letter before the watcher quarantines it instead: a
+ *  failure that repeats is the message's own (a letter that cannot be stored), not NATS's. */
+export const DEAD_LETTER_ATTEMPTS = 3;
+
 /** Durable names allow no dots or wildcards; the watcher's is derived from its consumer's. */
 export function watcherName(durable: string): string {
   return `${durable}_max_deliveries`;
@@ -114,7 +121,8 @@ export async function startTaskMaxDeliveriesWatcher(
   });
 }
 
-async function watchMaxDeliveries(
+/** The watcher itself; the two above are its uses. */
+export async function watchMaxDeliveries(
   bus: Bus,
   w: {
     stream: string;
@@ -142,10 +150,11 @@ async function watchMaxDeliveries(
     ackWaitMs: 30_000,
     concurrency: 1,
     logger: w.logger,
-    // Keep trying for a long time: the dead-letter publish fails only while NATS is unhealthy.
+    // Keep trying for a long time while NATS is unhealthy; a letter that fails for its own sake
+    // is quarantined after DEAD_LETTER_ATTEMPTS.
     maxDeliver: 100,
     watchMaxDeliveries: false,
-    handle: async ({ data }) => {
+    handle: async ({ data, msg }) => {
       let stored: StoredMsg | null = null;
       try {
         stored = await bus.jsm.streams.getMessage(data.stream, { seq: data.stream_seq });
@@ -157,7 +166,23 @@ async function watchMaxDeliveries(
       w.logger.error({ stream: data.stream, consumer: data.consumer, seq: data.stream_seq, deliveries: data.deliveries, found: stored !== null }, 'message reached max_deliver; dead-lettering');
       const headers: Record<string, string> = {};
       for (const key of stored?.header?.keys() ?? []) headers[key] = stored?.header?.get(key) ?? '';
-      await deadLetter(bus.js, { reason, rejectedBy: w.rejectedBy(data.consumer), subject: stored?.subject ?? w.fallbackSubject, payload: stored ? stored.string() : '', headers }, deadLetterId(data.stream, data.stream_seq));
+      const entry = { reason, rejectedBy: w.rejectedBy(data.consumer), subject: stored?.subject ?? w.fallbackSubject, payload: stored ? stored.string() : '', headers };
+      const id = deadLetterId(data.stream, data.stream_seq);
+      try {
+        await deadLetter(bus.js, entry, id);
+      } catch (err) {
+        const attempt = msg.info.deliveryCount;
+        if (attempt < DEAD_LETTER_ATTEMPTS) {
+          w.logger.warn({ err, stream: data.stream, seq: data.stream_seq, attempt }, 'could not store the dead letter; will try again');
+          throw err;
+        }
+        // The same failure again and again: keep the message where a person sees it, and stop.
+        w.logger.error({ err, stream: data.stream, seq: data.stream_seq, attempt }, 'could not store the dead letter; quarantining the message');
+        const kept = stored ? `; the message stays in ${data.stream} at sequence ${data.stream_seq}` : '';
+        await quarantine(bus.js, subjects.deadLetter(w.self), { ...entry, reason: entry.reason + kept }, `${describeError(err)} (${attempt} attempts)`, id);
+        countMaxDeliveries(data.stream, data.consumer, 'unacked');
+        return;
+      }
       countMaxDeliveries(data.stream, data.consumer, 'unacked');
       if (stored && remove) {
         try {

@@ -1,5 +1,6 @@
 // A durable pull consumer that validates every message with zod before the handler sees it.
-// Invalid messages go to the dead-letter subject with the reason and are terminated; handler
+// Invalid messages (not JSON, nested too deep, or refused by the schema) go to the dead-letter
+// subject with the reason and are terminated; handler
 // failures are redelivered with backoff, at most maxDeliver times; while a handler runs the
 // message is kept in progress.
 //
@@ -22,7 +23,7 @@ import type { z } from 'zod';
 import { extractTraceContext, type Logger } from '@baton/telemetry';
 import type { Bus } from './connection.js';
 import { isNotFound } from './connection.js';
-import { deadLetter, deadLetterId, describeIssues, describeJsonError, headersOf } from './dead-letter.js';
+import { deadLetter, deadLetterId, describeIssues, describeJsonError, headersOf, nestingRefusal } from './dead-letter.js';
 import { countMaxDeliveries, describeError, startMaxDeliveriesWatcher } from './advisories.js';
 
 export interface ConsumerOptions<S extends z.ZodType> {
@@ -163,6 +164,9 @@ export async function startConsumer<S extends z.ZodType>(bus: Bus, options: Cons
 async function handleOne<S extends z.ZodType>(bus: Bus, options: ConsumerOptions<S>, msg: JsMsg, maxDeliver: number): Promise<void> {
   const { logger } = options;
   const raw = msg.string();
+  // Before anything walks it: a tree too deep would overflow the schema check or a log line.
+  const tooDeep = nestingRefusal(raw);
+  if (tooDeep) return reject(bus, options, msg, `not accepted: ${tooDeep}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

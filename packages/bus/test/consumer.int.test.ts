@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AckPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { streams, subjects, type DeadLetter } from '@baton/contracts';
 import { createLogger } from '@baton/telemetry';
-import { ADVISORY_STREAM, connectBus, ensureConsumer, ensureTopology, isNotFound, PoisonMessageError, startConsumer, type Bus, type ConsumerOptions } from '../src/index.js';
-import { startMaxDeliveriesWatcher } from '../src/advisories.js';
+import { ADVISORY_STREAM, DEAD_LETTER_ATTEMPTS, QUARANTINED, connectBus, ensureConsumer, ensureTopology, isNotFound, PoisonMessageError, startConsumer, watcherName, type Bus, type ConsumerOptions } from '../src/index.js';
+import { MAX_DELIVERIES_SUBJECT, startMaxDeliveriesWatcher, watchMaxDeliveries } from '../src/advisories.js';
 
 // Its own stream per run: dead letters are deduplicated by stream and sequence for two minutes.
 const STREAM = `BATON_TEST_BUS_${randomUUID().slice(0, 8)}`;
@@ -152,6 +152,50 @@ describe('durable consumer', () => {
       assert.deepEqual(JSON.parse(letter.payload), { n: 7 });
       assert.equal(letter.subject, t.subject);
       await eventually('removal from the work queue', async () => ((await messagesOn(t.subject)) === 0 ? true : undefined));
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  it('quarantines, after a bounded number of attempts, a crashed message whose dead letter can never be stored', async () => {
+    // A letter that can never be stored, for real: its refusing component's name makes an
+    // illegal dead-letter subject, so every publish of it fails; the watcher's own subject is fine.
+    const t = arrange();
+    await ensureConsumer(bus, STREAM, t.durable, t.subject, 1_000, 1);
+    const watcher = await watchMaxDeliveries(bus, {
+      stream: STREAM,
+      durable: watcherName(t.durable),
+      filterSubject: `${MAX_DELIVERIES_SUBJECT}.${STREAM}.${t.durable}`,
+      self: t.rejectedBy,
+      rejectedBy: () => `${t.rejectedBy} illegal`,
+      fallbackSubject: t.subject,
+      logger,
+      start: (o) => startConsumer(bus, o),
+    });
+    try {
+      const h = natsHeaders();
+      h.set('x-case', t.durable);
+      h.set('authorization', 'Bearer secret');
+      const { seq } = await bus.js.publish(t.subject, JSON.stringify({ n: 8, taskToken: 'dG9rZW4=' }), { msgID: `${t.subject}:8`, headers: h });
+      const raw = await bus.js.consumers.get(STREAM, t.durable);
+      assert.equal((await raw.next({ expires: 5_000 }))?.info.deliveryCount, 1, 'delivered once, never acked');
+      assert.equal(await raw.next({ expires: 3_000 }), null, 'withheld: max_deliver reached');
+      const letter = await eventually('the quarantined letter', () => lastDeadLetter(t.rejectedBy), 30_000);
+      assert.ok(letter.reason.startsWith(`${QUARANTINED} reached max_deliver after 1 deliveries`), letter.reason);
+      assert.match(letter.reason, new RegExp(`stays in ${STREAM} at sequence ${seq}; its dead letter could not be stored: .*illegal subject.*\\(${DEAD_LETTER_ATTEMPTS} attempts\\)`));
+      assert.equal(letter.rejectedBy, `${t.rejectedBy} illegal`);
+      assert.equal(letter.subject, t.subject);
+      assert.deepEqual(JSON.parse(letter.payload), { n: 8, taskToken: '[redacted]' });
+      assert.equal(letter.headers['x-case'], t.durable);
+      assert.equal(letter.headers.authorization, '[redacted]');
+      // Settled: the watcher acknowledged the advisory (no further attempt); one letter; the message stays.
+      await eventually('the watcher to settle', async () => {
+        const info = await bus.jsm.consumers.info(ADVISORY_STREAM, watcherName(t.durable));
+        return info.num_ack_pending === 0 && info.num_pending === 0 && info.num_redelivered === 0 ? info : undefined;
+      });
+      const letters = await bus.jsm.streams.info(streams.deadLetters, { subjects_filter: subjects.deadLetter(t.rejectedBy) });
+      assert.equal(letters.state.subjects?.[subjects.deadLetter(t.rejectedBy)], 1, 'one letter');
+      assert.equal(await messagesOn(t.subject), 1, 'the message is kept in its stream');
     } finally {
       await watcher.stop();
     }

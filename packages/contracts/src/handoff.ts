@@ -63,6 +63,9 @@ export const DeadLetter = z.object({
   receivedAt: z.iso.datetime({ offset: true }),
   /** The raw payload as text, so nothing is lost even when it was not JSON. */
   payload: z.string(),
+  /** Why `payload` is not the message as received with its secrets redacted, when it is not: kept
+   *  as text past the scrubber's bounds (too deep, too large, too slow), or cut to fit a letter. */
+  note: z.string().optional(),
   headers: z.record(z.string(), z.string()).default({}),
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;

@@ -12,6 +12,9 @@ function create(meter: Meter) {
     workflowsStuck: meter.createCounter('baton.workflows.stuck', { description: 'Workflows that stayed in one state past its limit, per workflow type and state' }),
     eventsReceived: meter.createCounter('baton.events.received', { description: 'Inbound events, per type and outcome (started, duplicate, dead_lettered)' }),
     deadLetters: meter.createCounter('baton.dead_letters', { description: 'Messages sent to the dead-letter stream, per refusing component' }),
+    deadLettersQuarantined: meter.createCounter('baton.dead_letters.quarantined', {
+      description: 'Messages whose dead letter could not be stored after several attempts and were quarantined instead (a compact letter marked "quarantined:"), per refusing component: the alert',
+    }),
     taskDuration: meter.createHistogram('baton.agent.task.duration_seconds', {
       description: 'Time an agent spent on a task, per agent, kind and outcome',
       unit: 's',

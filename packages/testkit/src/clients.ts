@@ -32,6 +32,26 @@ export async function testBus(name = 'testkit'): Promise<Bus> {
   return bus;
 }
 
+/** Today's date in UTC (YYYY-MM-DD): the day test and demo requests are taken. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** `date` plus `days` (YYYY-MM-DD). */
+export function daysAfter(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
+/** The first `weekday` strictly after `from` (default today, UTC): what intake reads "Friday" as. */
+export function nextWeekday(weekday: (typeof WEEKDAYS)[number], from = todayUtc()): string {
+  const day = new Date(`${from}T12:00:00Z`).getUTCDay();
+  const ahead = (WEEKDAYS.indexOf(weekday) - day + 7) % 7 || 7;
+  return daysAfter(from, ahead);
+}
+
+/** A reservation request taken today (UTC): its weekdays are the coming ones. */
 export function reservationEvent(text: string, overrides: Partial<ReservationRequested> = {}): ReservationRequested {
   const key = `req-${randomUUID()}`;
   return {
@@ -42,7 +62,7 @@ export function reservationEvent(text: string, overrides: Partial<ReservationReq
     time: new Date().toISOString(),
     datacontenttype: 'application/json',
     idempotencykey: key,
-    data: { text, customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace', phone: '+44 20 7946 0000' }, receivedOn: '2026-11-23' },
+    data: { text, customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace', phone: '+44 20 7946 0000' }, receivedOn: todayUtc() },
     ...overrides,
   };
 }

@@ -5,11 +5,14 @@ import { createHash } from 'node:crypto';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@baton/contracts';
-import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
+import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
+
+/** How far an event's own time may be from its arrival before the gateway flags it. */
+const EVENT_TIME_FLAG_MS = 24 * 3600_000;
 
 export interface GatewayDeps {
   /** Every registered workflow: which event type starts which, under which id. */
@@ -101,6 +104,12 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
           }
           const { received: event } = validation;
           span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
+          // An event whose own time is far from now is flagged (the workflow's status says so too), never refused.
+          const skewMs = Date.now() - Date.parse(event.time);
+          if (Math.abs(skewMs) > EVENT_TIME_FLAG_MS) {
+            span.setAttribute('baton.event.time_skew_s', Math.round(skewMs / 1000));
+            deps.logger.warn({ eventId: event.id, type: event.type, eventTime: event.time, skewS: Math.round(skewMs / 1000) }, 'event time is more than a day from when it arrived');
+          }
           const claim = await deps.claims.claim(event, validation.workflowId, validation.start.workflowType);
           if (claim.kind === 'conflict') {
             batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'conflict' });
@@ -152,16 +161,21 @@ export interface WebhookAnswer {
 /** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
   let validation: Validation;
-  try {
-    const payload: unknown = JSON.parse(rawBody);
-    const signalled = validateSignalEvent(deps.registry, payload);
-    if (signalled?.ok) {
-      const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
-      return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+  // Refused before it is parsed: a body nested deeper than any event overflows what walks it.
+  const tooDeep = nestingRefusal(rawBody);
+  if (tooDeep) validation = { ok: false, reason: `body is ${tooDeep}` };
+  else {
+    try {
+      const payload: unknown = JSON.parse(rawBody);
+      const signalled = validateSignalEvent(deps.registry, payload);
+      if (signalled?.ok) {
+        const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
+        return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+      }
+      validation = signalled ?? validateEvent(deps.registry, payload);
+    } catch (err) {
+      validation = { ok: false, reason: `body is not JSON: ${describeJsonError(err)}` };
     }
-    validation = signalled ?? validateEvent(deps.registry, payload);
-  } catch (err) {
-    validation = { ok: false, reason: `body is not JSON: ${describeJsonError(err)}` };
   }
   if (!validation.ok) {
     batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });

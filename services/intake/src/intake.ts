@@ -4,7 +4,7 @@
 // they are a regular comes from their record in the POS, never from what the text claims.
 import { z } from 'zod';
 import { defineAgent, AgentError } from '@baton/agent';
-import { ReservationRequest, reservationAgents } from '@baton/workflow-reservation/contracts';
+import { IntakeReading, reservationAgents } from '@baton/workflow-reservation/contracts';
 import { correctedFields, type Correction, type CorrectionIndex } from '@baton/corrections';
 import { readRequest } from './reading.js';
 
@@ -35,7 +35,7 @@ export function parseAllergies(text: string): string[] {
 }
 
 /** What the model (or the rules) reads from the text: the step's schema, minus what the event states. */
-export const IntakeExtraction = ReservationRequest.pick({ partySize: true, date: true, time: true, allergies: true });
+export const IntakeExtraction = IntakeReading.pick({ partySize: true, date: true, time: true, allergies: true });
 export type IntakeExtraction = z.infer<typeof IntakeExtraction>;
 
 /** A request intake could not fully read: not retryable (the text will not change), and the
@@ -138,7 +138,7 @@ export function intakeAgent(config: z.output<typeof IntakeConfig>, corrections?:
           // What a person completes at the attention gate: the step's output with what was read.
           throw new AgentError(err.code, err.message, false, { ...err.read, customer: { ...customer, regular: await regular() }, notes: text, missing: err.missing });
         });
-      const request: ReservationRequest = {
+      const request: IntakeReading = {
         partySize: extraction.partySize,
         date: extraction.date,
         time: extraction.time,

@@ -819,15 +819,19 @@ function moreFollow(w: Words, after: string): boolean {
   return MORE_FOLLOW.get(w)!.test(after);
 }
 
+/** A count said outright may have three digits ("200 people", "a table for 120"): a party the
+ *  restaurant cannot seat is still a party, refused with the reason by the workflow's rules. */
+const BIG_COUNT = String.raw`\d{1,2}|[1-9]\d{2}`;
+
 /** Each of these says a party size outright. */
 const PARTY_RULES: Array<Rule<number>> = [
-  rule(`${B}(\\d{1,2})\\s*(?:-\\s*)?(?:${ALL_NOUNS})${E}`, (m) => countOk(digits(m[1]), '')),
+  rule(`${B}(${BIG_COUNT})\\s*(?:-\\s*)?(?:${ALL_NOUNS})${E}`, (m) => countOk(digits(m[1]), '')),
   ...LANGS.flatMap((w) => {
     const n = `\\d{1,2}|${alt(Object.keys(w.numbers))}`;
     const afterPrep = Object.keys(w.afterPrep);
     return [
       rule<number>(`${B}(${alt(Object.keys(w.numbers))})\\s+(?:${alt(w.partyNouns)})${E}`, (m) => valueOf(w, m[1]!)),
-      rule<number>(`${B}(?:${alt(w.tableWords)})\\s+(?:${alt(w.tablePreps)})\\s+(${n})${E}`, (m, _b, after) => countOk(valueOf(w, m[1]!), after)),
+      rule<number>(`${B}(?:${alt(w.tableWords)})\\s+(?:${alt(w.tablePreps)})\\s+(${BIG_COUNT}|${alt(Object.keys(w.numbers))})${E}`, (m, _b, after) => countOk(valueOf(w, m[1]!), after)),
       rule<number>(`${B}(?:${alt(w.weAre)})\\s+(${n})${E}`, (m, _b, after) => countOk(valueOf(w, m[1]!), after)),
       rule<number>(`${B}(${alt(Object.keys(w.groupWords))})${E}`, (m, before, after) => (allowed(m[1]!, before, after) ? w.groupWords[key(m[1]!)] : undefined)),
       rule<number>(`${B}(?:${alt(w.partyPreps)})\\s+(${alt(afterPrep)})${E}`, (m, _b, after) => (moreFollow(w, after) ? undefined : w.afterPrep[key(m[1]!)])),

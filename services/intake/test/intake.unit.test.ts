@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAllergies, parseDate, parsePartySize, parseTime } from '../src/intake.js';
+import { reservationAgents } from '@baton/workflow-reservation/contracts';
+import { extractByRules, parseAllergies, parseDate, parsePartySize, parseTime } from '../src/intake.js';
 
 describe('intake rules', () => {
   const text = 'Table for 4, Friday 7pm, customer is a regular, allergic to shellfish';
@@ -36,5 +37,16 @@ describe('intake rules', () => {
     assert.deepEqual(parseAllergies('no allergies mentioned here'), []);
     assert.deepEqual(parseAllergies('Severe nut allergy.'), ['nut']);
     assert.deepEqual(parseAllergies('allergies: dairy, eggs'), ['dairy', 'eggs']);
+  });
+
+  it('reads a party larger than any restaurant seats, and its contract lets it through (the workflow refuses it with the reason)', () => {
+    assert.equal(parsePartySize('A party of 200 people, Friday 7pm'), 200);
+    assert.equal(parsePartySize('Table for 200, Friday 7pm'), 200);
+    assert.equal(parsePartySize('mesa para 150 personas el viernes a las 21h'), 150);
+    const read = extractByRules('Table for 200, Friday 7pm', '2026-11-23');
+    assert.deepEqual(read, { partySize: 200, date: '2026-11-27', time: '19:00', allergies: [] });
+    const output = { ...read, customer: { id: 'c-1', name: 'Ada', regular: false }, notes: 'Table for 200, Friday 7pm' };
+    assert.ok(reservationAgents.intake.output.safeParse(output).success, 'the intake contract accepts 200');
+    assert.ok(!reservationAgents.availability.input.safeParse({ request: output }).success, 'no table agent ever sees it');
   });
 });

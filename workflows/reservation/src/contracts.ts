@@ -46,6 +46,15 @@ export const ReservationRequest = z.object({
 });
 export type ReservationRequest = z.infer<typeof ReservationRequest>;
 
+/** The most guests intake may report. Far above what any restaurant seats on purpose: a party
+ *  too large is a business answer (refused with the reason by the workflow's rules, before any
+ *  other agent sees the request), not a broken contract that sends the request to a person. */
+export const MAX_READ_PARTY_SIZE = 999;
+
+/** What intake reads: the request, with any party size it read. */
+export const IntakeReading = ReservationRequest.extend({ partySize: z.number().int().min(1).max(MAX_READ_PARTY_SIZE) });
+export type IntakeReading = z.infer<typeof IntakeReading>;
+
 export const TableHold = z.object({
   holdId: z.string().min(1),
   tableId: z.string().min(1),
@@ -70,7 +79,7 @@ export const Deposit = z.object({ chargeId: z.string().min(1), amountCents: z.nu
 export type Deposit = z.infer<typeof Deposit>;
 
 export const reservationAgents = {
-  intake: defineAgentContract('intake', { input: ReservationRequestedData, output: ReservationRequest }),
+  intake: defineAgentContract('intake', { input: ReservationRequestedData, output: IntakeReading }),
   availability: defineAgentContract('availability', {
     input: z.object({ request: ReservationRequest }),
     output: TableHold,
@@ -98,8 +107,9 @@ export const reservationAgents = {
     input: z.object({
       customer: CustomerRef,
       kind: NoticeKind,
-      /** The request as understood, when intake could read it. */
-      request: ReservationRequest.optional(),
+      /** The request as understood, when intake could read it (a refused one may name a party
+       *  larger than any table). */
+      request: IntakeReading.optional(),
       reservationId: z.string().optional(),
       /** Why, in words for the guest (with `refused`). */
       reason: z.string().max(500).optional(),

@@ -77,6 +77,9 @@ export interface ReservationStatus extends WorkflowStatus<ReservationState> {
   holdReleased: boolean;
   /** Why a business rule refused the request (a past date, a party too large, too far ahead). */
   refusal?: string;
+  /** Set when the event's own time is more than a day from when it arrived: worth a look (the
+   *  request is still read relative to the guest's day and checked against today). */
+  eventTimeFlag?: string;
 }
 
 /** What starts a reservation: the event, and what tests or a deployment override. */

@@ -13,9 +13,21 @@ import { DEFAULT_BOOKING_POLICY } from './rules.js';
 export const ReservationConfig = z.object({
   BATON_RESERVATION_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_BOOKING_POLICY.horizonDays),
   BATON_RESERVATION_MAX_PARTY: z.coerce.number().int().min(1).max(500).default(DEFAULT_BOOKING_POLICY.maxPartySize),
+  /** The restaurant's IANA time zone: its own today, before which no date is booked. */
+  BATON_RESERVATION_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-CA', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Paris')
+    .default('UTC'),
 });
 const config = loadConfig(ReservationConfig);
-const bookingPolicy = { horizonDays: config.BATON_RESERVATION_HORIZON_DAYS, maxPartySize: config.BATON_RESERVATION_MAX_PARTY };
+const bookingPolicy = { horizonDays: config.BATON_RESERVATION_HORIZON_DAYS, maxPartySize: config.BATON_RESERVATION_MAX_PARTY, timezone: config.BATON_RESERVATION_TIMEZONE };
 
 export default defineWorkflow<ReservationStatus, ReservationAgents>({
   definition: reservation,

@@ -1,6 +1,17 @@
 // The reservation's patches: every change to its workflow code that a run already waiting (a
 // day at a manager's gate) would replay differently is listed here and branched on with
-// `patches.has('<id>')` (README "Changing a workflow safely"). Empty: no change so far needed one.
+// `patches.has('<id>')` (README "Changing a workflow safely").
 import { definePatches } from '@baton/workflow-kit/workflow';
 
-export const patches = definePatches('reservation', {});
+export const patches = definePatches('reservation', {
+  'dates-against-now': {
+    stage: 'active',
+    since: '2026-12-07',
+    why: "a requested date is refused when it is before the restaurant's own today, not only before the day the event says it was taken",
+  },
+  'refuse-partial-reading': {
+    stage: 'active',
+    since: '2026-12-07',
+    why: 'a request intake could not fully read is refused when the party size it did read is larger than the restaurant seats, instead of going to a person',
+  },
+});

@@ -3,12 +3,13 @@
 // a declined, expired or failed request undoes them newest first and tells the customer. The
 // kit does states, audit, search attributes, stuck watch, gates and the attention gate for a
 // step that fails for good. Types only from the contracts: no zod in the workflow sandbox.
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { APPROVAL_OPTIONS, BatonCustomer, DEFAULT_APPROVAL_TIERS, StepAbandonedError, causeOf, runWorkflow, type WorkflowRun } from '@baton/workflow-kit/workflow';
 import type { NoticeKind, ReservationAgents, ReservationRequest } from './contracts.js';
 import { reservation, type ReservationGatePayload, type ReservationInput, type ReservationState, type ReservationStatus } from './definition.js';
 import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
-import { DEFAULT_BOOKING_POLICY, applyChanges, gateTypeOf, refusalOf } from './rules.js';
+import { DEFAULT_BOOKING_POLICY, applyChanges, eventTimeFlagOf, gateTypeOf, localDateOf, partySizeRefusal, refusalOf } from './rules.js';
+import { patches } from './patches.js';
 import { withStated } from './events.js';
 
 type Run = WorkflowRun<ReservationState, ReservationAgents, ReservationStatus>;
@@ -41,28 +42,55 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
   };
 
   run.enter('Understanding request');
+  // Weekdays in the guest's words are read relative to the day they were taken; whether a date
+  // has passed is checked against the workflow's own now (Date.now() is deterministic here).
   const receivedOn = input.event.data.receivedOn ?? input.event.time.slice(0, 10);
+  // An event whose own time is far from when it arrived (the run's start) is flagged, not refused.
+  const eventTimeFlag = eventTimeFlagOf(input.event.time, workflowInfo().startTime.getTime());
+  if (eventTimeFlag) {
+    status.eventTimeFlag = eventTimeFlag;
+    log.warn('event time far from its arrival', { eventId: input.event.id, eventTime: input.event.time, flag: eventTimeFlag });
+  }
+  const policy = input.bookingPolicy ?? DEFAULT_BOOKING_POLICY;
+  /** Nothing is held yet: tell the guest why, and a person if even that fails. */
+  const refuse = async (refusal: string) => {
+    status.refusal = refusal;
+    run.enter('Telling customer');
+    await tell('refused', COMPENSATION_STEP, refusal).catch((err: unknown) => run.escalate('the request was refused but the guest could not be told', [{ name: 'notify-refused', error: causeOf(err) }]));
+    run.enter('Refused');
+    return status;
+  };
   let request: ReservationRequest;
+  /** Why what intake did read is refused, when it could not read everything. */
+  let partialRefusal: string | undefined;
   try {
-    // A request intake cannot read goes to a person, who may fill in what is missing.
+    // A request intake cannot read goes to a person, who may fill in what is missing, unless
+    // what it did read is refused anyway (a party larger than the restaurant seats).
     // What a person gives here corrects intake's reading: kept, and used for this customer's next request.
-    request = await run.step('intake', 'intake', { ...input.event.data, receivedOn }, { policy: AGENT_STEP, personMaySupplyOutput: true, teaches: { text: input.event.data.text, subject: customer.id } });
+    request = await run.step('intake', 'intake', { ...input.event.data, receivedOn }, {
+      policy: AGENT_STEP,
+      personMaySupplyOutput: true,
+      teaches: { text: input.event.data.text, subject: customer.id },
+      handles: ({ details }) => {
+        // What the publisher's form stated wins over intake's reading, as below.
+        const stated = 'partySize' in input.event.data ? input.event.data.partySize : null;
+        const read = stated ?? (details as { partySize?: unknown } | null | undefined)?.partySize;
+        if (typeof read !== 'number' || read <= policy.maxPartySize || !patches.has('refuse-partial-reading')) return false;
+        partialRefusal = partySizeRefusal(read, policy);
+        return true;
+      },
+    });
   } catch (err) {
+    if (partialRefusal) return refuse(partialRefusal);
     status.failure = causeOf(err);
     return unwind('unreadable', 'Failed');
   }
   request = withStated(request, input.event.data);
   status.request = request;
   upsertSearchAttributes([{ key: BatonCustomer, value: request.customer.id }]);
-  const refusal = refusalOf(request, receivedOn, input.bookingPolicy ?? DEFAULT_BOOKING_POLICY);
-  if (refusal) {
-    // Nothing is held yet: tell the guest why, and a person if even that fails.
-    status.refusal = refusal;
-    run.enter('Telling customer');
-    await tell('refused', COMPENSATION_STEP, refusal).catch((err: unknown) => run.escalate('the request was refused but the guest could not be told', [{ name: 'notify-refused', error: causeOf(err) }]));
-    run.enter('Refused');
-    return status;
-  }
+  const today = patches.has('dates-against-now') ? localDateOf(Date.now(), policy.timezone) : undefined;
+  const refusal = refusalOf(request, receivedOn, policy, today);
+  if (refusal) return refuse(refusal);
 
   const { workflowId } = workflowInfo();
   /** Refunds the deposit by its charge id, or by the deposit step's reference when no answer came;

@@ -5,8 +5,17 @@ import { randomUUID } from 'node:crypto';
 import type { AgentFakes } from '@baton/workflow-kit/testing';
 import type { ReservationAgents, ReservationRequestedV2 } from '../src/index.js';
 
-/** The day the harness's requests are taken; every date below is relative to it. */
-export const RECEIVED_ON = '2026-11-23';
+/** The day the harness's requests are taken (today, UTC: the workflow refuses dates before its
+ *  own today, and the test server's clock starts at the real time); every date below is relative. */
+export const RECEIVED_ON = new Date().toISOString().slice(0, 10);
+
+/** `days` after RECEIVED_ON (YYYY-MM-DD). */
+export function daysAfterReceived(days: number): string {
+  return new Date(Date.parse(`${RECEIVED_ON}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The Saturday after RECEIVED_ON: what "Saturday" in a request reads as. */
+export const NEXT_SATURDAY = daysAfterReceived(((6 - new Date(`${RECEIVED_ON}T12:00:00Z`).getUTCDay() + 7) % 7) || 7);
 
 export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<ReservationRequestedV2['data']> = {}): ReservationRequestedV2 {
   const key = `req-${randomUUID()}`;
@@ -39,7 +48,7 @@ export function agents(world: World, request: { partySize?: number; date?: strin
   return {
     intake: (input) => ({
       partySize: request.partySize ?? 2,
-      date: request.date ?? '2026-11-28',
+      date: request.date ?? NEXT_SATURDAY,
       time: request.time ?? '20:00',
       customer: { ...input.customer, regular: request.regular ?? false },
       allergies: request.allergies ?? [],

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowClient, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { contractSchema, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
 import type { AuditRecordInput, GateActivities, TrustRecord } from '../activities/gates.js';
 import type { HandoffActivities } from '../activities/handoff.js';
@@ -66,10 +66,18 @@ export interface RunRecords {
 
 const WAIT_LIMIT_MS = 20_000;
 const POLL_MS = 15;
+/** The largest step `result()` moves the clock by before it looks again. */
+const RESULT_STEP_MAX_MS = 24 * 3600_000;
 
 export class WorkflowRunUnderTest<St extends WorkflowStatus> {
   constructor(
-    private readonly harness: { throwIfBroken(workflowId: string): void },
+    private readonly harness: {
+      throwIfBroken(workflowId: string): void;
+      /** Moves the test server's clock by `ms` (timers due fire), then holds it again. */
+      skip(ms: number): Promise<void>;
+      /** A handle whose result() leaves the clock alone (the time-skipping client's unlocks it). */
+      plainHandle(workflowId: string): WorkflowHandle;
+    },
     readonly handle: WorkflowHandle,
     readonly records: RunRecords,
   ) {}
@@ -139,10 +147,22 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
     await this.handle.signal(name, ...args);
   }
 
-  /** The workflow's result, letting time skip until it ends (gates time out, timers fire). */
+  /**
+   * The workflow's result, letting time skip until it ends (gates time out, timers fire). Time
+   * moves in steps (1 s, doubling up to a day), with a look between: waiting on the result with
+   * the clock free would let the test server, the moment the run ends, jump to the run's stale
+   * execution-timeout timer (ten years on), and every later run of this harness, and any
+   * workflow reading its clock, would start there.
+   */
   async result(): Promise<St> {
     try {
-      const status = (await this.handle.result()) as St;
+      for (let stepMs = 1_000; ; stepMs = Math.min(stepMs * 2, RESULT_STEP_MAX_MS)) {
+        this.harness.throwIfBroken(this.workflowId);
+        const d = await this.handle.describe();
+        if (d.status.name !== 'RUNNING') break;
+        await this.harness.skip(stepMs);
+      }
+      const status = (await this.harness.plainHandle(this.workflowId).result()) as St;
       this.harness.throwIfBroken(this.workflowId);
       return status;
     } catch (err) {
@@ -159,9 +179,9 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
   private async ended(): Promise<{ how: string; status?: St } | undefined> {
     const d = await this.handle.describe();
     if (d.status.name === 'RUNNING') return undefined;
-    if (d.status.name === 'COMPLETED') return { how: 'completed', status: (await this.handle.result()) as St };
+    if (d.status.name === 'COMPLETED') return { how: 'completed', status: (await this.harness.plainHandle(this.workflowId).result()) as St };
     let how = d.status.name.toLowerCase();
-    await this.handle.result().catch((err: unknown) => {
+    await this.harness.plainHandle(this.workflowId).result().catch((err: unknown) => {
       if (err instanceof WorkflowFailedError) how = `${how}: ${err.cause?.message ?? err.message}`;
     });
     return { how };
@@ -179,6 +199,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
   private readonly trust = new Map<string, TrustRecord>();
   private readonly running: Promise<void>;
   private readonly taskQueue: string;
+  private plain: WorkflowClient | undefined;
 
   private constructor(
     readonly registration: WorkflowRegistration<St, A>,
@@ -260,6 +281,17 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
   /** Moves the workflow clock forward ("25 hours later"): timers and timeouts due fire. */
   async advance(duration: Duration): Promise<void> {
     await this.env.sleep(duration as Parameters<TestWorkflowEnvironment['sleep']>[0]);
+  }
+
+  /** Moves the test server's clock by `ms` (for `result()`). */
+  async skip(ms: number): Promise<void> {
+    await this.env.sleep(ms);
+  }
+
+  /** A handle whose result() does not unlock the test server's clock. */
+  plainHandle(workflowId: string): WorkflowHandle {
+    this.plain ??= new WorkflowClient({ connection: this.env.connection, namespace: this.env.namespace ?? 'default' });
+    return this.plain.getHandle(workflowId);
   }
 
   /** The test server's clock. */

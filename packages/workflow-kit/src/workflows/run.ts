@@ -88,8 +88,9 @@ export interface RunOptions<S extends string> {
 export interface StepOptions {
   policy?: StepPolicy;
   /** Error codes the workflow handles itself (a business answer such as NO_TABLE): rethrown to
-   *  the workflow instead of opening an attention gate. `all`: every failure is the workflow's. */
-  handles?: readonly string[] | 'all';
+   *  the workflow instead of opening an attention gate. `all`: every failure is the workflow's.
+   *  A function decides by the failure's code and the details the agent gave (what it did read). */
+  handles?: readonly string[] | 'all' | ((failure: { code: string; details: unknown }) => boolean);
   /** A person at the attention gate may give the step's output themselves (checked against the
    *  agent's contract before the workflow uses it). */
   personMaySupplyOutput?: boolean;
@@ -144,7 +145,7 @@ export function failureCode(err: unknown): string {
 }
 
 /** What an agent reported it did make of its input before giving up (ApplicationFailure details). */
-function failureDetails(err: unknown): unknown {
+export function failureDetails(err: unknown): unknown {
   let current: unknown = err;
   while (current instanceof Error) {
     if (current instanceof ApplicationFailure) return current.details?.[0];
@@ -350,6 +351,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   private handledByWorkflow(err: unknown, handles: StepOptions['handles']): boolean {
     if (handles === 'all') return true;
+    if (typeof handles === 'function') return handles({ code: failureCode(err), details: failureDetails(err) });
     return (handles ?? []).includes(failureCode(err));
   }
 
