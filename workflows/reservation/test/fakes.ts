@@ -14,8 +14,13 @@ export function daysAfterReceived(days: number): string {
   return new Date(Date.parse(`${RECEIVED_ON}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The Saturday after RECEIVED_ON: what "Saturday" in a request reads as. */
-export const NEXT_SATURDAY = daysAfterReceived(((6 - new Date(`${RECEIVED_ON}T12:00:00Z`).getUTCDay() + 7) % 7) || 7);
+/** The day the fakes book unless a test says otherwise: far enough ahead that the test server's
+ *  clock, which moves forward with every gate and timeout a file's tests skip through (a day or
+ *  two each), never passes it (the workflow refuses a date before its own today), and well inside
+ *  the 90-day horizon. A date a few days ahead would make a file's later tests depend on the
+ *  weekday it runs on. */
+export const BOOKED_DATE = daysAfterReceived(45);
+
 
 export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<ReservationRequestedV2['data']> = {}): ReservationRequestedV2 {
   const key = `req-${randomUUID()}`;
@@ -48,7 +53,7 @@ export function agents(world: World, request: { partySize?: number; date?: strin
   return {
     intake: (input) => ({
       partySize: request.partySize ?? 2,
-      date: request.date ?? NEXT_SATURDAY,
+      date: request.date ?? BOOKED_DATE,
       time: request.time ?? '20:00',
       customer: { ...input.customer, regular: request.regular ?? false },
       allergies: request.allergies ?? [],

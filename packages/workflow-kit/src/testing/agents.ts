@@ -73,8 +73,6 @@ export interface FakeAgentsBackend {
   record(call: RecordedCall): void;
   /** A fake broke its contract: the run fails loudly. */
   broken(workflowId: string, error: FakeContractError): void;
-  /** Moves the test server's clock (a silent agent's attempt budget passes in skipped time). */
-  advance(ms: number): void;
 }
 
 /** The callAgent activity of the harness: the real handoff's name and signature. */
@@ -112,12 +110,12 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
     if (answer === NO_ANSWER) {
       backend.record({ ...call, outcome: { noAnswer: true } });
       // As on the real stack, the attempt ends after its start-to-close budget and the step is
-      // retried. Temporal's test server never skips time while an attempt is in flight (it counts
-      // as work being done), so a task left open would time out in wall-clock time: the attempt
-      // ends now as its timeout would end it (TIMEOUT, retryable), its retry waits out the
-      // budget, and that wait passes in skipped time.
+      // retried. Temporal's test server does not skip time while an attempt is in flight, so a
+      // task left open would time out in wall-clock time: the attempt ends now as its timeout
+      // would end it (TIMEOUT, retryable) and its retry waits out the budget as a server timer,
+      // which passes in skipped time while the test waits for a result or advances the clock
+      // (never from here: two overlapping sleeps on the test server leave its clock locked).
       const budgetMs = info.startToCloseTimeoutMs ?? 30_000;
-      backend.advance(budgetMs);
       throw ApplicationFailure.create({ type: 'TIMEOUT', message: `${request.agent} did not answer within the attempt's ${budgetMs / 1000} s (start-to-close timeout)`, nonRetryable: false, nextRetryDelay: budgetMs });
     }
     const parsedOutput = outputSchema.safeParse(answer);
