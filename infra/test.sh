@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): set-up, a fresh test stack on its own ports and state folder,
-# typecheck, lint, unit and integration tests, then end-to-end tests against the real servers.
+# typecheck, lint, unit, workflow (harness) and integration tests, then end-to-end tests against
+# the real servers.
 # Stops the stack after.
 #
 # The run always uses its own stack: BATON_* variables from the calling shell are cleared so a
@@ -47,7 +48,7 @@ shopt -s nullglob
 if [ -n "$only" ]; then
   read -r -a files <<<"$only"
 else
-  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts bench/test/*.unit.test.ts packages/*/test/*.int.test.ts services/*/test/*.int.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
+  files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts workflows/*/test/*.workflow.test.ts bench/test/*.unit.test.ts packages/*/test/*.int.test.ts services/*/test/*.int.test.ts tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
 fi
 echo "test: ${#files[@]} test files"
 # One file at a time: the end-to-end files share the stack and kill services on purpose.

@@ -234,7 +234,7 @@ export default defineAgent(${n.agentsTable}['${n.finish}'], {
 // event is validated, and its agents' rules give what the contracts promise.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registry } from '@baton/workflow-kit';
+import { Registry, type EventRoute } from '@baton/workflow-kit';
 import registration, { ${n.Event}, ${n.agentsTable}, workflowIdOf } from '../src/index.js';
 import { draftOf } from '../agents/${n.prepare}.js';
 
@@ -257,7 +257,7 @@ describe('${name} workflow', () => {
   });
 
   it('starts one workflow per idempotency key and refuses an event without a requester', () => {
-    const start = registration.events['${n.eventType}']!.start(${n.Event}.parse(event));
+    const start = (registration.events['${n.eventType}'] as EventRoute).start(${n.Event}.parse(event));
     assert.equal(start.workflowId, workflowIdOf('ask-1'));
     assert.equal(${n.Event}.safeParse({ ...event, data: { text: 'x' } }).success, false);
   });
@@ -279,7 +279,7 @@ import registration, { type ${n.Agents}, type ${n.Event}, type ${n.Status} } fro
 
 function requestEvent(text = 'Please order two boxes of paper for the office'): ${n.Event} {
   const key = \`ask-\${randomUUID()}\`;
-  return { id: randomUUID(), source: 'urn:baton:test', specversion: '1.0', type: '${n.eventType}', time: new Date().toISOString(), idempotencykey: key, data: { text, requester: { id: 'u-1', name: 'Ada' } } };
+  return { id: randomUUID(), source: 'urn:baton:test', specversion: '1.0', type: '${n.eventType}', time: new Date().toISOString(), datacontenttype: 'application/json', idempotencykey: key, data: { text, requester: { id: 'u-1', name: 'Ada' } } };
 }
 
 /** The two agents; \`filed\` keeps what the finish step filed. */

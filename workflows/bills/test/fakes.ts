@@ -41,12 +41,12 @@ export function newBill(world: World, now: Date, options: { dueInMs: number; amo
 
 /** The accounting system's `bill.received.v1` for `bill`. */
 export function receivedEvent(bill: Bill, now: Date): BillReceived {
-  return { id: randomUUID(), source: 'urn:baton:test:accounting', specversion: '1.0', type: 'bill.received.v1', time: now.toISOString(), idempotencykey: bill.billId, data: bill };
+  return { id: randomUUID(), source: 'urn:baton:test:accounting', specversion: '1.0', type: 'bill.received.v1', time: now.toISOString(), datacontenttype: 'application/json', idempotencykey: bill.billId, data: bill };
 }
 
 /** The accounting system's `bill.paid.v1` for `bill`. */
 export function paidEvent(bill: Bill, paidAt: Date): BillPaid {
-  return { id: randomUUID(), source: 'urn:baton:test:accounting', specversion: '1.0', type: 'bill.paid.v1', time: paidAt.toISOString(), idempotencykey: `paid-${bill.billId}`, data: { billId: bill.billId, paidAt: paidAt.toISOString(), amountCents: bill.amountCents } };
+  return { id: randomUUID(), source: 'urn:baton:test:accounting', specversion: '1.0', type: 'bill.paid.v1', time: paidAt.toISOString(), datacontenttype: 'application/json', idempotencykey: `paid-${bill.billId}`, data: { billId: bill.billId, paidAt: paidAt.toISOString(), amountCents: bill.amountCents } };
 }
 
 /** Agents that answer from `world`: a check reads it, a reminder and a payment change it. */
