@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
-import digest, { DIGEST_SCHEDULE_ID, digestWorkflowId, type DigestAgents, type DigestFiring, type DigestItem, type DigestSource, type DigestStatus } from '../src/index.js';
+import { noAnswer, testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
+import digest, { DIGEST_SCHEDULE_ID, digestWorkflowId, type DigestAgents, type DigestFiring, type DigestFiringInput, type DigestItem, type DigestSource, type DigestStatus } from '../src/index.js';
 
 /** What each source says today; the rates feed repeats a line, as the real one does. */
 const FEEDS: Record<DigestSource, DigestItem[]> = {
@@ -32,12 +32,13 @@ class Refused extends Error {
   readonly retryable = false;
 }
 
-/** The sources answer from FEEDS unless `down` (an error on every attempt); `sent` keeps each
- *  digest the sender was given, unless it `refuse`s. */
-function agents(sent: Array<{ recipient: string; text: string }>, options: { down?: DigestSource[]; refuse?: boolean } = {}): AgentFakes<DigestAgents> {
+/** The sources answer from FEEDS unless `down` (an error on every attempt) or `silent` (never an
+ *  answer); `sent` keeps each digest the sender was given, unless it `refuse`s. */
+function agents(sent: Array<{ recipient: string; text: string }>, options: { down?: DigestSource[]; silent?: DigestSource[]; refuse?: boolean } = {}): AgentFakes<DigestAgents> {
   return {
     'digest-source': ({ source }) => {
       if (options.down?.includes(source)) throw new SourceDown(`the ${source} service is down`);
+      if (options.silent?.includes(source)) return noAnswer();
       return { source, items: FEEDS[source] };
     },
     'digest-send': ({ recipient, text }) => {
@@ -58,12 +59,13 @@ describe('digest workflow', () => {
 
   /** One firing of (a copy of) the declared schedule, for the time `at`; its own schedule id, so
    *  the tests' days never meet. */
-  const fire = async (digestAgents: AgentFakes<DigestAgents>, options: { scheduleId?: string; at?: Date } = {}) => {
+  const fire = async (digestAgents: AgentFakes<DigestAgents>, options: { scheduleId?: string; at?: Date; sourceTimeoutMs?: number } = {}) => {
     const scheduleId = options.scheduleId ?? `${DIGEST_SCHEDULE_ID}-${randomUUID().slice(0, 8)}`;
     const at = options.at ?? (await wf.now());
     const day = at.toISOString().slice(0, 10);
     const digestRun = wf.child<DigestStatus>(digestWorkflowId(scheduleId, day), { agents: digestAgents });
-    const firing = await wf.startWith(declared.args[0], { workflowName: declared.workflowName, workflowId: `${scheduleId}-${randomUUID().slice(0, 8)}`, scheduled: { scheduleId, at } });
+    const args = { ...(declared.args[0] as DigestFiringInput), ...(options.sourceTimeoutMs ? { sourceTimeoutMs: options.sourceTimeoutMs } : {}) };
+    const firing = await wf.startWith(args, { workflowName: declared.workflowName, workflowId: `${scheduleId}-${randomUUID().slice(0, 8)}`, scheduled: { scheduleId, at } });
     return { scheduleId, day, digestRun, firing: () => firing.handle.result() as Promise<DigestFiring> };
   };
 
@@ -99,6 +101,21 @@ describe('digest workflow', () => {
     assert.match(sent[0]!.text, /\nNot available today: Weather \(weather\)\.\n/);
     assert.doesNotMatch(sent[0]!.text, /Light rain/);
     assert.match(sent[0]!.text, /Bookings: 2 bookings, 6 covers/);
+  });
+
+  it('goes without a source that never answers once its budget is spent', async () => {
+    // A short budget, as a deployment may set (BATON_DIGEST_SOURCE_TIMEOUT_MS): with the default
+    // two minutes, a silent agent's timeouts take the harness tens of seconds of real time.
+    const sent: Array<{ recipient: string; text: string }> = [];
+    const { digestRun, firing } = await fire(agents(sent, { silent: ['rates'] }), { sourceTimeoutMs: 3_000 });
+    assert.equal((await firing()).outcome, 'sent');
+    const status = await digestRun.result();
+    assert.equal(status.state, 'Sent');
+    assert.deepEqual(status.unavailable.map((u) => u.source), ['rates']);
+    const rates = status.steps.find((s) => s.stepId === 'source-rates')!;
+    assert.ok(Date.parse(rates.finishedAt!) - Date.parse(rates.startedAt) >= 3_000, 'it waited out the source\'s whole budget');
+    assert.match(sent[0]!.text, /Not available today: Interest rates \(rates\)\./);
+    assert.match(sent[0]!.text, /Bookings: 2 bookings/);
   });
 
   it('sends one digest for a day when the schedule fires twice', async () => {
