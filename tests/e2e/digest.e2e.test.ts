@@ -3,7 +3,8 @@
 // a firing reads the POS, the weather and the rates services, removes duplicates and sends the
 // digest once per day through the messaging provider, naming a source that is down; two firings
 // for one day send one digest. Each test fires its own copy of the declared schedule (a unique
-// id and recipient), so a rerun on the same day is not mistaken for a second firing.
+// id and recipient), so a rerun on the same day is not mistaken for a second firing. The
+// workflow's own branches are specified on the harness in workflows/digest/test/digest.workflow.test.ts.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
 // The workflow scaffold: a working workflow folder under workflows/<name> with one event type,
 // two agent steps (its agents live in the folder, each served as its own process), one approval
-// gate, its registration and its tests. Nothing outside the new folder changes: the gateway, the
+// gate, its registration and its tests (its rules, and its paths as a workflow test on the kit's
+// harness). Nothing outside the new folder changes: the gateway, the
 // orchestrator, the console and the local stack find it by themselves. Pure text under `root`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -150,11 +151,11 @@ export async function ${n.workflowName}(input: ${n.Input}): Promise<${n.Status}>
   const index = `// The ${name} workflow registers itself: its event type, its agents' contracts, its gate type (in
 // its definition), its workflow function, and how the console shows it.
 import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
-import { ${n.Event}, ${n.agentsTable} } from './contracts.js';
+import { ${n.Event}, ${n.agentsTable}, type ${n.Agents} } from './contracts.js';
 import { definition, workflowIdOf, workflowName, type ${n.Status} } from './definition.js';
 import type { ${n.Input} } from './workflow.js';
 
-export default defineWorkflow<${n.Status}>({
+export default defineWorkflow<${n.Status}, ${n.Agents}>({
   definition,
   workflowName,
   workflowModule: sourceModule(import.meta.url, './workflow.ts'),
@@ -232,7 +233,7 @@ export default defineAgent(${n.agentsTable}['${n.finish}'], {
 // event is validated, and its agents' rules give what the contracts promise.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registry } from '@baton/workflow-kit';
+import { Registry, type EventRoute } from '@baton/workflow-kit';
 import registration, { ${n.Event}, ${n.agentsTable}, workflowIdOf } from '../src/index.js';
 import { draftOf } from '../agents/${n.prepare}.js';
 
@@ -255,7 +256,7 @@ describe('${name} workflow', () => {
   });
 
   it('starts one workflow per idempotency key and refuses an event without a requester', () => {
-    const start = registration.events['${n.eventType}']!.start(${n.Event}.parse(event));
+    const start = (registration.events['${n.eventType}'] as EventRoute).start(${n.Event}.parse(event));
     assert.equal(start.workflowId, workflowIdOf('ask-1'));
     assert.equal(${n.Event}.safeParse({ ...event, data: { text: 'x' } }).success, false);
   });
@@ -263,6 +264,74 @@ describe('${name} workflow', () => {
   it('drafts what the prepare contract promises', () => {
     const draft = draftOf(event.data.text);
     assert.deepEqual(${n.agentsTable}['${n.prepare}'].output.parse(draft), { summary: event.data.text, words: 9 });
+  });
+});
+`;
+  const workflowTest = `// The ${name} workflow's paths as specifications, in-process on Temporal's test server with time
+// skipping (@baton/workflow-kit/testing): its agents are the fakes below (their answers checked
+// against the contracts both ways), the reviewer is the test. Add a spec for each path you add.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
+import registration, { type ${n.Agents}, type ${n.Event}, type ${n.Status} } from '../src/index.js';
+
+function requestEvent(text = 'Please order two boxes of paper for the office'): ${n.Event} {
+  const key = \`ask-\${randomUUID()}\`;
+  return { id: randomUUID(), source: 'urn:baton:test', specversion: '1.0', type: '${n.eventType}', time: new Date().toISOString(), datacontenttype: 'application/json', idempotencykey: key, data: { text, requester: { id: 'u-1', name: 'Ada' } } };
+}
+
+/** The two agents; \`filed\` keeps what the finish step filed. */
+function agents(filed: string[]): AgentFakes<${n.Agents}> {
+  return {
+    '${n.prepare}': ({ text }) => ({ summary: text.slice(0, 40), words: text.split(/\\s+/).length }),
+    '${n.finish}': ({ draft }) => {
+      filed.push(draft.summary);
+      return { reference: \`ref-\${filed.length}\` };
+    },
+  };
+}
+
+describe('${name} workflow', () => {
+  let wf: WorkflowHarness<${n.Status}, ${n.Agents}>;
+  before(async () => {
+    wf = await testWorkflow(registration);
+  });
+  after(() => wf?.close());
+
+  it('prepares a draft, waits for a person, and finishes what they approved with their changes', async () => {
+    const filed: string[] = [];
+    const run = await wf.start(requestEvent(), { agents: agents(filed) });
+    const waiting = await run.waitFor('Awaiting approval');
+    assert.equal(waiting.gate?.gateType, '${n.gateType}');
+    assert.equal(waiting.gate?.payload.draft.words, 9);
+    assert.deepEqual(filed, [], 'nothing is filed before the decision');
+    await run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { summary: 'Order paper' } });
+    const status = await run.result();
+    assert.equal(status.state, 'Done');
+    assert.equal(status.reference, 'ref-1');
+    assert.deepEqual(filed, ['Order paper']);
+  });
+
+  it('refuses a change to anything but the summary, and files nothing when the reviewer declines', async () => {
+    const filed: string[] = [];
+    const run = await wf.start(requestEvent(), { agents: agents(filed) });
+    await run.waitFor('Awaiting approval');
+    await assert.rejects(run.decide('approve-with-changes', { role: 'manager', changes: { words: 2 } }), (err: Error) => /only the summary may change/.test(String(err.cause)));
+    await run.decide('decline', { role: 'manager', by: 'mia', reason: 'we have paper' });
+    const status = await run.result();
+    assert.equal(status.state, 'Declined');
+    assert.deepEqual(filed, []);
+  });
+
+  it('expires the draft when nobody decides within a day', async () => {
+    const filed: string[] = [];
+    const run = await wf.start(requestEvent(), { agents: agents(filed) });
+    await run.waitFor('Awaiting approval');
+    const status = await run.result();
+    assert.equal(status.state, 'Expired');
+    assert.equal(status.gate?.status, 'timed-out');
+    assert.deepEqual(filed, []);
   });
 });
 `;
@@ -282,6 +351,7 @@ export const patches = definePatches('${n.type}', {});
     [`agents/${n.prepare}.ts`]: prepare,
     [`agents/${n.finish}.ts`]: finish,
     [`test/${name}.unit.test.ts`]: test,
+    [`test/${name}.workflow.test.ts`]: workflowTest,
   };
 }
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { configFields, loadConfig } from '@baton/contracts';
 import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
-import { BillPaid, BillReceived, billsAgents } from './contracts.js';
+import { BillPaid, BillReceived, billsAgents, type BillsAgents } from './contracts.js';
 import { billPaidSignal, billWorkflowId, definition, workflowName, type BillInput, type BillStatus, type BillTimeline } from './definition.js';
 import { euros } from './rules.js';
 
@@ -40,7 +40,7 @@ export function timelineFrom(env: Record<string, string | undefined> = process.e
 }
 const timeline = timelineFrom();
 
-export default defineWorkflow<BillStatus>({
+export default defineWorkflow<BillStatus, BillsAgents>({
   definition,
   workflowName,
   workflowModule: sourceModule(import.meta.url, './workflow.ts'),

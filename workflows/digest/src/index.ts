@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { configFields, loadConfig } from '@baton/contracts';
 import { defineWorkflow, parseTimeOfDay, sourceModule } from '@baton/workflow-kit';
-import { digestAgents } from './contracts.js';
+import { digestAgents, type DigestAgents } from './contracts.js';
 import { definition, firingWorkflowName, workflowName, type DigestFiringInput, type DigestStatus } from './definition.js';
 
 export const DIGEST_SCHEDULE_ID = 'daily-digest';
@@ -42,7 +42,7 @@ const config = loadConfig(DigestConfig);
 
 export const digestFiringInput: DigestFiringInput = { recipient: config.BATON_DIGEST_RECIPIENT, sourceTimeoutMs: config.BATON_DIGEST_SOURCE_TIMEOUT_MS };
 
-export default defineWorkflow<DigestStatus>({
+export default defineWorkflow<DigestStatus, DigestAgents>({
   definition,
   workflowName,
   workflowModule: sourceModule(import.meta.url, './workflow.ts'),

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { WorkflowClient, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowClient, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { contractSchema, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
 import type { AuditRecordInput, GateActivities, TrustRecord } from '../activities/gates.js';
 import type { HandoffActivities } from '../activities/handoff.js';
@@ -44,6 +45,12 @@ export interface StartOptions<A extends AgentTable> {
   agents?: AgentFakes<A>;
   /** Default: the id the event's route gives, or a fresh one. */
   workflowId?: string;
+  /** Another workflow function of the registration's module (a schedule's `workflowName`);
+   *  default the registration's own. */
+  workflowName?: string;
+  /** Started as a Temporal Schedule starts it: the TemporalScheduledById and
+   *  TemporalScheduledStartTime search attributes set, as the server sets them on each firing. */
+  scheduled?: { scheduleId: string; at: Date };
 }
 
 /** What a gate decision says; the gate, its digest and the option come from the open gate. */
@@ -179,8 +186,12 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
   }
 
   private async ended(): Promise<{ how: string; status?: St } | undefined> {
-    const d = await this.handle.describe();
-    if (d.status.name === 'RUNNING') return undefined;
+    const d = await this.handle.describe().catch((err: unknown) => {
+      // A child (see `child`) the test waits on before its parent started it.
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+    if (!d || d.status.name === 'RUNNING') return undefined;
     if (d.status.name === 'COMPLETED') return { how: 'completed', status: (await this.harness.plainHandle(this.workflowId).result()) as St };
     let how = d.status.name.toLowerCase();
     await this.harness.plainHandle(this.workflowId).result().catch((err: unknown) => {
@@ -273,8 +284,20 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     const workflowId = options.workflowId ?? `${this.registration.definition.type}-${randomUUID()}`;
     const run = this.runOf(workflowId);
     run.fakes = options.agents ?? {};
-    const handle = await this.env.client.workflow.start(this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input] });
+    const scheduled = options.scheduled
+      ? { typedSearchAttributes: [{ key: ScheduledById, value: options.scheduled.scheduleId }, { key: ScheduledStartTime, value: options.scheduled.at }] }
+      : {};
+    const handle = await this.env.client.workflow.start(options.workflowName ?? this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input], ...scheduled });
     return new WorkflowRunUnderTest<St>(this, handle, run.records);
+  }
+
+  /** A workflow that a run starts itself (a child, such as the day's digest of a schedule's
+   *  firing): the agents it is answered by, and the run to wait on and assert on. Call it before
+   *  the child starts, so its first step finds its fakes. */
+  child<C extends WorkflowStatus = St>(workflowId: string, options: { agents?: AgentFakes<A> } = {}): WorkflowRunUnderTest<C> {
+    const run = this.runOf(workflowId);
+    run.fakes = options.agents ?? {};
+    return new WorkflowRunUnderTest<C>(this, this.env.client.workflow.getHandle(workflowId), run.records);
   }
 
   /** Moves the workflow clock forward ("25 hours later"): timers and timeouts due fire. */
@@ -397,9 +420,14 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
   // Temporal's IndexedValueType: KEYWORD 2, BOOL 5, DATETIME 6.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: { BatonState: 2, BatonWorkflowType: 2, BatonStateSince: 6, BatonStuck: 5, BatonCustomer: 2 },
+    // The last two are the server's own on a real cluster (set on each firing of a schedule); the
+    // test server knows them only when they are added.
+    searchAttributes: { BatonState: 2, BatonWorkflowType: 2, BatonStateSince: 6, BatonStuck: 5, BatonCustomer: 2, TemporalScheduledById: 2, TemporalScheduledStartTime: 6 },
   });
 }
+
+const ScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
+const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 const bundles = new Map<string, Promise<WorkflowBundle>>();
 /** One bundle per workflow module per process (webpack takes a second or two). */
