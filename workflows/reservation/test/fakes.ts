@@ -1,8 +1,9 @@
 // The reservation's agents as a workflow test answers them, and a request event. Each fake keeps
 // what it did (holds, charges, bookings, messages) so a test can check the world, not only the
-// workflow's own account of it.
+// workflow's own account of it. The holds and charges are kept by the step's reference, as the
+// POS and the payment provider keep them by idempotency key: a late answer can be found by it.
 import { randomUUID } from 'node:crypto';
-import type { AgentFakes } from '@baton/workflow-kit/testing';
+import { type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
 import type { ReservationAgents, ReservationRequestedV2 } from '../src/index.js';
 
 /** The day the harness's requests are taken (today, UTC: the workflow refuses dates before its
@@ -36,6 +37,18 @@ export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<R
   };
 }
 
+/** An agent's error as the agent runtime reports it: a code, and whether a retry may help. */
+export class AgentFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
 /** A restaurant's systems as the fakes see them. */
 export interface World {
   holds: Map<string, { reference: string; released: boolean }>;
@@ -48,7 +61,89 @@ export function newWorld(): World {
   return { holds: new Map(), charges: new Map(), bookings: [], messages: [] };
 }
 
-/** Agents that answer a clean request of `partySize` on `date` at `time`; override per test. */
+type Availability = ReservationAgents['availability'];
+type Payment = ReservationAgents['payment'];
+
+/** Holds a table for the request (one of 4 seats, or 10 for a larger party), once per reference. */
+function hold(world: World, partySize: number, call: AgentCall) {
+  const reference = `${call.workflowId}/${call.stepId}`;
+  let holdId = [...world.holds.entries()].find(([, h]) => h.reference === reference)?.[0];
+  if (!holdId) {
+    holdId = `hold-${world.holds.size + 1}`;
+    world.holds.set(holdId, { reference, released: false });
+  }
+  const seats = partySize > 4 ? 10 : 4;
+  return { holdId, tableId: `t-${seats}`, seats };
+}
+
+export function holdTable(world: World): RunFake<Availability> {
+  return (input, call) => hold(world, input.request.partySize, call);
+}
+
+/** A POS that makes the hold but whose answer is lost: the agent gives up for good, and the
+ *  workflow never learns the hold's id. (Not noAnswer(): see the note on `lost`.) */
+export function holdAnswerLost(world: World): RunFake<Availability> {
+  return (input, call) => {
+    hold(world, input.request.partySize, call);
+    throw lost('pos');
+  };
+}
+
+/** Releases a hold by its id or by the hold step's reference; nothing held is not an error. */
+export function releaseHold(world: World): CompensateFake<Availability> {
+  return (input) => {
+    const id = 'holdId' in input ? input.holdId : [...world.holds.entries()].find(([, h]) => h.reference === input.holdReference)?.[0];
+    const hold = id ? world.holds.get(id) : undefined;
+    if (!hold) return { released: true, nothingHeld: true };
+    hold.released = true;
+    return { released: true };
+  };
+}
+
+/** Charges the deposit, once per reference. */
+function take(world: World, amountCents: number, call: AgentCall) {
+  const reference = `${call.workflowId}/${call.stepId}`;
+  let chargeId = [...world.charges.entries()].find(([, c]) => c.reference === reference)?.[0];
+  if (!chargeId) {
+    chargeId = `ch-${world.charges.size + 1}`;
+    world.charges.set(chargeId, { reference, amountCents, refunded: false });
+  }
+  return { chargeId, amountCents };
+}
+
+export function charge(world: World): RunFake<Payment> {
+  return (input, call) => take(world, input.amountCents, call);
+}
+
+/** A payment provider that takes the money but whose answer is lost: the workflow never learns
+ *  the charge's id. */
+export function chargeAnswerLost(world: World): RunFake<Payment> {
+  return (input, call) => {
+    take(world, input.amountCents, call);
+    throw lost('payments');
+  };
+}
+
+/** The answer of an effect that was made never reaches the workflow. A fake returning noAnswer()
+ *  models this more closely, but the harness's skipped time for a silent attempt is not reliable
+ *  yet (a run can then wait its timeouts out in real time), so the step fails for good instead. */
+function lost(system: string): AgentFailure {
+  return new AgentFailure('EXTERNAL_UNAVAILABLE', `${system}: the answer never came`, false);
+}
+
+/** Refunds a charge by its id or by the deposit step's reference; nothing charged is not an error. */
+export function refund(world: World): CompensateFake<Payment> {
+  return (input) => {
+    const id = 'chargeId' in input ? input.chargeId : [...world.charges.entries()].find(([, c]) => c.reference === input.chargeReference)?.[0];
+    const found = id ? world.charges.get(id) : undefined;
+    if (!found) return { refunded: true, nothingCharged: true };
+    found.refunded = true;
+    return { refunded: true };
+  };
+}
+
+/** Agents that answer a clean request of `partySize` on `date` at `time`; override per test.
+ *  Safety flags allergies, and a party of 8 or more (a large party). */
 export function agents(world: World, request: { partySize?: number; date?: string; time?: string; allergies?: string[]; regular?: boolean } = {}): AgentFakes<ReservationAgents> {
   return {
     intake: (input) => ({
@@ -58,35 +153,15 @@ export function agents(world: World, request: { partySize?: number; date?: strin
       customer: { ...input.customer, regular: request.regular ?? false },
       allergies: request.allergies ?? [],
     }),
-    availability: {
-      run: (_input, call) => {
-        const holdId = `hold-${world.holds.size + 1}`;
-        world.holds.set(holdId, { reference: `${call.workflowId}/${call.stepId}`, released: false });
-        return { holdId, tableId: 't-4', seats: 4 };
-      },
-      compensate: (input) => {
-        const id = 'holdId' in input ? input.holdId : [...world.holds.entries()].find(([, h]) => h.reference === input.holdReference)?.[0];
-        const hold = id ? world.holds.get(id) : undefined;
-        if (!hold) return { released: true, nothingHeld: true };
-        hold.released = true;
-        return { released: true };
-      },
+    availability: { run: holdTable(world), compensate: releaseHold(world) },
+    safety: (input) => {
+      const reasons = [
+        ...(input.request.allergies.length > 0 ? [{ code: 'ALLERGY', detail: `allergies: ${input.request.allergies.join(', ')}` }] : []),
+        ...(input.request.partySize >= 8 ? [{ code: 'LARGE_PARTY', detail: `a party of ${input.request.partySize}` }] : []),
+      ];
+      return { needsReview: reasons.length > 0, reasons };
     },
-    safety: (input) => (input.request.allergies.length > 0 ? { needsReview: true, reasons: [{ code: 'ALLERGY', detail: `allergies: ${input.request.allergies.join(', ')}` }] } : { needsReview: false, reasons: [] }),
-    payment: {
-      run: (input, call) => {
-        const chargeId = `ch-${world.charges.size + 1}`;
-        world.charges.set(chargeId, { reference: `${call.workflowId}/${call.stepId}`, amountCents: input.amountCents, refunded: false });
-        return { chargeId, amountCents: input.amountCents };
-      },
-      compensate: (input) => {
-        const id = 'chargeId' in input ? input.chargeId : [...world.charges.entries()].find(([, c]) => c.reference === input.chargeReference)?.[0];
-        const charge = id ? world.charges.get(id) : undefined;
-        if (!charge) return { refunded: true, nothingCharged: true };
-        charge.refunded = true;
-        return { refunded: true };
-      },
-    },
+    payment: { run: charge(world), compensate: refund(world) },
     booking: (input) => {
       world.bookings.push(input.hold.holdId);
       return { reservationId: `res-${world.bookings.length}`, tableId: input.hold.tableId };
