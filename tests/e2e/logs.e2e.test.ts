@@ -35,7 +35,8 @@ describe('service logs', () => {
     assert.deepEqual(await step({ agent: 'echo', input: { text: 'hello' } }), { text: 'hello' });
     // The agent refuses input outside its contract: the activity fails, the workflow fails.
     await fails({ agent: 'echo', input: { text: 42 }, maximumAttempts: 1 });
-    // A task larger than NATS takes: callAgent throws in the worker, which the SDK logs.
+    // A task larger than NATS takes: callAgent throws in the worker, which the SDK logs; the
+    // input is past Temporal's payload warning limit too, which the core (native code) logs.
     await fails({ agent: 'echo', input: { text: 'x'.repeat(1_100_000) }, maximumAttempts: 1 });
 
     const orchestrator = services.get('orchestrator');
@@ -49,11 +50,12 @@ describe('service logs', () => {
       }
     });
     assert.deepEqual(notJson.slice(0, 10), [], `${notJson.length} of ${lines.length} lines are not JSON`);
-    const entries = lines.map((line) => JSON.parse(line) as { msg?: string; level?: string; logger?: string; error?: { message?: string } });
+    const entries = lines.map((line) => JSON.parse(line) as { msg?: string; level?: string; logger?: string; sdkComponent?: string; error?: { message?: string } });
     // The SDK's own warnings are among them, as JSON with their error as fields.
     const activityFailed = entries.find((e) => e.logger === 'temporal' && e.msg === 'Activity failed');
     assert.equal(activityFailed?.level, 'warn', 'the SDK logged the activity that threw');
     assert.match(activityFailed?.error?.message ?? '', /payload|MAX_PAYLOAD/i);
-    assert.ok(entries.some((e) => e.logger === 'temporal' && e.msg === 'Workflow failed' && e.level === 'warn'), 'the SDK logged the failed workflows');
+    assert.equal(entries.filter((e) => e.logger === 'temporal' && e.msg === 'Workflow failed' && e.level === 'warn').length, 2, 'the SDK logged both failed workflows');
+    assert.ok(entries.some((e) => e.logger === 'temporal' && e.sdkComponent === 'core' && e.level === 'warn'), "the core's own warning is forwarded");
   });
 });

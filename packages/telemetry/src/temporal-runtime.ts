@@ -56,18 +56,25 @@ function coreLevel(level: string): LogLevel {
   return 'WARN';
 }
 
+export interface TemporalRuntimeLogging {
+  /** The SDK logger, also for the workflow bundler (`bundleWorkflowCode({ logger })`). */
+  logger: TemporalLogger;
+  /** Writes out what the runtime still buffers (forwarded lines wait up to 100 ms to be put in
+   *  order): call it last at shutdown, or the last lines are lost at exit. */
+  flush(): void;
+}
+
 /**
  * Installs the SDK's Runtime with `logger` (as JSON lines) and the core's native log lines
  * forwarded to it. Call once per process, before any NativeConnection or Worker is made; it
  * throws if a runtime is already installed (a connection made first installed the default one).
- * Returns the SDK logger, for the workflow bundler (`bundleWorkflowCode({ logger })`).
  */
-export function installTemporalRuntime(logger: PinoLogger): TemporalLogger {
+export function installTemporalRuntime(logger: PinoLogger): TemporalRuntimeLogging {
   const { Runtime } = require('@temporalio/worker') as typeof import('@temporalio/worker');
   const sdkLogger = temporalLogger(logger);
-  Runtime.install({
+  const runtime = Runtime.install({
     logger: sdkLogger,
     telemetryOptions: { logging: { filter: { core: coreLevel(logger.level), other: 'ERROR' }, forward: {} } },
   });
-  return sdkLogger;
+  return { logger: sdkLogger, flush: () => runtime.flushLogs() };
 }

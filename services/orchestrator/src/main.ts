@@ -52,7 +52,7 @@ if (unknownType) {
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 // The SDK's and the Temporal core's log lines as JSON through this logger, before any connection.
-installTemporalRuntime(logger);
+const temporalRuntime = installTemporalRuntime(logger);
 
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'orchestrator' });
 // The orchestrator's identity may create and update Baton's streams and buckets; the others wait for them.
@@ -108,6 +108,8 @@ onShutdown(logger, [
   () => clientConnection.close(),
   () => bus.close(),
   () => telemetry.shutdown(),
+  // Last: the SDK's lines still in the runtime's buffer, before the process exits.
+  async () => temporalRuntime.flush(),
 ]);
 logger.info({ taskQueue: taskQueues.orchestrator, workflows: registry.types, replacedModules: config.BATON_WORKFLOW_MODULES }, 'ready');
 await worker.run();
