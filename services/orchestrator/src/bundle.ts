@@ -106,7 +106,8 @@ function prune(dir: string): void {
 export async function workflowBundle(request: BundleRequest): Promise<BuiltBundle> {
   const { cacheDir } = request;
   const build = async (): Promise<WorkflowBundle> => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: request.workflowsPath, workflowInterceptorModules: request.workflowInterceptorModules, webpackConfigHook: bundleFromSources, ...(request.logger ? { logger: request.logger } : {}) });
+    const { workflowsPath, workflowInterceptorModules, logger } = request;
+    const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, webpackConfigHook: bundleFromSources, ...(logger ? { logger } : {}) });
     return { code };
   };
   if (!cacheDir) return { bundle: await build(), cached: false, reason: 'no cache folder' };
