@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ServiceSet, deadLetters, postEvent, reservationEvent, temporalClient, testBus, waitFor } from '@baton/testkit';
-import { EventClaims, contentDigest, type EventClaim } from '@baton/gateway';
+import { contentDigest, type EventClaim } from '@baton/gateway';
 import { reservationWorkflowId } from '@baton/workflow-reservation';
 import { buckets } from '@baton/contracts';
 import { Kvm } from '@nats-io/kv';
@@ -20,8 +20,7 @@ describe('event claims across a gateway crash', () => {
   let temporal: Awaited<ReturnType<typeof temporalClient>>;
   let bus: Bus;
   before(async () => {
-    bus = await testBus(); // the streams, which an orchestrator would otherwise create
-    await EventClaims.open(bus);
+    bus = await testBus(); // the streams and buckets, which an orchestrator would otherwise create
     services = await ServiceSet.start(['gateway']);
     temporal = await temporalClient();
   });
