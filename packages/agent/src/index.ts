@@ -5,6 +5,7 @@ export { AgentError, ExternalSystemError } from './errors.js';
 export {
   EffectLedger,
   EffectInProgressError,
+  EffectClaimLostError,
   EffectOutcomeUnknownError,
   EffectReconcileError,
   EffectOutputInvalidError,

@@ -5,7 +5,9 @@
 //
 // One key moves through these records, each write a compare-and-set on the previous revision:
 //
-//   (none) --create--> claimed --update--> done           the normal path
+//   (none) --create--> claimed --update--> done           the normal path (only over our own
+//                                                         claim: a taken-over claim is never
+//                                                         overwritten, EFFECT_CLAIM_LOST)
 //                      claimed --delete--> (none)         the call definitely did not happen
 //                      claimed --update--> unknown        it may have happened; nobody knows yet
 //
@@ -36,7 +38,9 @@
 // system answered), so the record becomes `unknown` and the next attempt reconciles or escalates.
 //
 // Limits: a claim is a lease. A holder cut off from NATS for longer than claimTtlMs can lose its
-// claim while its call is still out; the taker then reconciles (or escalates) as above. Pick
+// claim while its call is still out; the taker then reconciles (or escalates) as above, and the
+// cut-off holder's answer, when it comes, is not recorded over the taker's record: its call fails
+// with the retryable EFFECT_CLAIM_LOST and the next attempt reads what the taker settled. Pick
 // claimTtlMs above the external call's timeout, so that a request a dead holder sent has been
 // answered or dropped before a reconcile can see "not found".
 import { createHash, randomUUID } from 'node:crypto';
@@ -152,6 +156,24 @@ export class EffectReconcileError extends AgentError {
     super('EFFECT_RECONCILE_FAILED', `effect ${idempotencyKey}: outcome unknown and the lookup failed (${codeOf(cause)})`, true);
     this.name = 'EffectReconcileError';
     this.cause = cause;
+  }
+}
+
+/**
+ * This call's claim was taken over before its result could be recorded (its holder was cut off
+ * from NATS, or paused, for longer than claimTtlMs): the result is not recorded and whatever the
+ * key holds now stands. Retryable: the next attempt reads the ledger, which the taker settles
+ * (a recorded result, or an unknown outcome that is reconciled or escalated).
+ */
+export class EffectClaimLostError extends AgentError {
+  constructor(
+    readonly idempotencyKey: string,
+    readonly holder: string,
+    /** What the key holds instead (its state and holder). */
+    readonly found: string,
+  ) {
+    super('EFFECT_CLAIM_LOST', `effect ${idempotencyKey}: the claim of ${holder} was taken over before its result was recorded (the record reads ${found}); not overwritten, the next attempt reads the ledger`, true);
+    this.name = 'EffectClaimLostError';
   }
 }
 
@@ -393,15 +415,20 @@ export class EffectLedger {
     }
   }
 
-  /** The result is the truth about the effect: it replaces whatever the key holds now. */
+  /**
+   * Records the result, only over the claim this call holds (compare-and-set on its revision).
+   * A claim taken over while we were cut off is not ours to write: the taker has reconciled,
+   * escalated or is still deciding, and overwriting its record could replace what a person or a
+   * reconcile settled. The result is then not recorded and the call fails with EFFECT_CLAIM_LOST.
+   */
   private async complete(key: string, held: Held, record: LedgerRecord): Promise<void> {
     try {
-      await this.kv.update(key, JSON.stringify(record), held.revision);
+      held.revision = await this.kv.update(key, JSON.stringify(record), held.revision);
     } catch (err) {
       if (!isRevisionConflict(err)) throw err;
-      // Our claim was taken over while we were cut off. What we know (the call's answer) beats a
-      // taker's guess, and a taker never guesses: it reconciles or escalates.
-      await this.kv.put(key, JSON.stringify(record));
+      const now = await this.kv.get(key).catch(() => null);
+      const value = now && now.operation === 'PUT' ? now.json<LedgerEntry>() : undefined;
+      throw new EffectClaimLostError(record.idempotencyKey, held.claim.holder, value ? `${value.state ?? 'done'}${'holder' in value && value.holder ? ` by ${value.holder}` : ''}` : 'nothing');
     }
   }
 

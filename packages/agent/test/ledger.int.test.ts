@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openLedger, type Bus, type KV } from '@baton/bus';
+import { isRevisionConflict, openLedger, type Bus, type KV } from '@baton/bus';
 import { repoRoot, testBus, waitFor } from '@baton/testkit';
 import { AgentError, ExternalSystemError } from '../src/errors.js';
 import { EffectLedger, type LedgerEntry } from '../src/ledger.js';
@@ -213,5 +213,41 @@ describe('effect ledger', () => {
     const outcome = await ledger.once(AGENT, key, next.fn, { claimTtlMs: TTL, validate, reconcile: async () => ({ chargeId: 'ch-9' }) });
     assert.deepEqual(outcome.result, { chargeId: 'ch-9' });
     assert.equal(next.calls.length, 0);
+  });
+
+  it('never records a result over a claim that was taken over meanwhile: EFFECT_CLAIM_LOST, and the taker\'s record stands', async () => {
+    /** What a taker leaves after it found this call's claim dead: a compare-and-set over it. */
+    const takeOver = async (key: string, entry: LedgerEntry) => {
+      for (;;) {
+        const current = await kv.get(EffectLedger.keyOf(AGENT, key));
+        try {
+          await kv.update(EffectLedger.keyOf(AGENT, key), JSON.stringify(entry), current!.revision);
+          return;
+        } catch (err) {
+          if (!isRevisionConflict(err)) throw err; // a keep-alive write came in between: again
+        }
+      }
+    };
+    const at = new Date().toISOString();
+    const takers: Array<(key: string) => LedgerEntry> = [
+      // The taker reconciled: the external system showed the charge, and it recorded that.
+      (key) => ({ state: 'done', idempotencyKey: key, agent: AGENT, holder: 'taker@elsewhere:2#1', recordedAt: at, result: { chargeId: 'found-by-taker' }, reconciled: true }),
+      // The taker could not tell and handed the case to a person.
+      (key) => ({ state: 'unknown', idempotencyKey: key, agent: AGENT, holder: 'cut-off', claimedAt: at, since: at, reason: 'holder stopped renewing its claim' }),
+    ];
+    for (const taker of takers) {
+      const key = newKey();
+      const theirs = taker(key);
+      // The call answers only after its claim was taken over (its holder was cut off meanwhile).
+      const late = async () => {
+        await takeOver(key, theirs);
+        return { chargeId: 'late-answer' };
+      };
+      await assert.rejects(
+        ledger.once(AGENT, key, late, { claimTtlMs: TTL }),
+        (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_CLAIM_LOST' && err.retryable && err.message.includes(`the record reads ${theirs.state}`),
+      );
+      assert.deepEqual((await ledger.entry(AGENT, key))?.value, theirs, `the taker's ${theirs.state} record is not overwritten`);
+    }
   });
 });

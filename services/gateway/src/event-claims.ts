@@ -3,7 +3,10 @@
 // or source, so a replay under a new envelope id is still the same request). JetStream KV,
 // claimed with create (compare-and-set), never expiring: Temporal forgets a closed workflow after
 // its retention, this record does not, so a replayed event never starts a second run; and the
-// same key with different content is refused instead of silently dropped.
+// same key with different content is refused instead of silently dropped. A claim whose start
+// was never marked (the gateway stopped in between) is settled by the next delivery: the start
+// finds the workflow by its id while Temporal keeps it, and past Temporal's retention the event
+// goes to the dead letters with the reason rather than start a second run (gateway.ts).
 import { createHash } from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
 import { buckets, type AnyEventEnvelope } from '@baton/contracts';

@@ -3,12 +3,12 @@
 // same stream; one consumer starts the workflows, so both paths behave the same.
 import { createHash } from 'node:crypto';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
-import { contentDigest, type EventClaims } from './event-claims.js';
+import { contentDigest, type EventClaim, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
 
 /** How far an event's own time may be from its arrival before the gateway flags it. */
@@ -117,6 +117,16 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
           }
           // A claim whose workflow started is a duplicate, even after Temporal forgot the workflow.
           const started = claim.kind === 'same' && claim.claim.started;
+          // A claim that never recorded its start (the gateway stopped between the start and the
+          // mark): the start below finds the workflow by its id while Temporal keeps it; past the
+          // retention it may have run and been forgotten, and is not started a second time.
+          if (claim.kind === 'same' && !started) {
+            const unknown = await startMayBeForgotten(deps.temporal, claim.claim);
+            if (unknown) {
+              batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'start_unknown' });
+              throw new PoisonMessageError(forgottenStartReason(event, claim.claim, unknown.retentionMs));
+            }
+          }
           const outcome = started ? 'duplicate' : await startWorkflowFor(deps, validation.start);
           if (!started) await deps.claims.markStarted(validation.workflowId);
           span.setAttribute('baton.gateway.outcome', outcome);
@@ -131,6 +141,49 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
 
 function conflictReason(event: AnyEventEnvelope, firstEventId: string, workflowId: string): string {
   return `idempotency key "${event.idempotencykey}" was already used by event ${firstEventId} with different content (workflow ${workflowId}); send a new key for a new request`;
+}
+
+const retentions = new WeakMap<Client, Promise<number>>();
+/** How long Temporal keeps a closed workflow in the client's namespace (read once per client). */
+function retentionMs(temporal: Client): Promise<number> {
+  let known = retentions.get(temporal);
+  if (!known) {
+    known = temporal.workflowService.describeNamespace({ namespace: temporal.options.namespace }).then((answer) => {
+      const ttl = answer.config?.workflowExecutionRetentionTtl;
+      // No retention given: the shortest Temporal allows (a day), which refuses soonest.
+      return ttl ? Number(ttl.seconds ?? 0) * 1000 + Math.floor((ttl.nanos ?? 0) / 1e6) : 24 * 3600_000;
+    });
+    known.catch(() => retentions.delete(temporal)); // asked again at the next event
+    retentions.set(temporal, known);
+  }
+  return known;
+}
+
+/**
+ * Whether a claim that never recorded its start may belong to a workflow Temporal has forgotten.
+ * Any workflow started for the claim started after the claim was made and is kept for the
+ * retention after it closed: while the claim is younger than the retention, Temporal still knows
+ * every run it could have started (REJECT_DUPLICATE finds it). Past that, a workflow Temporal
+ * does not know may have run and been removed, or never started: nobody can tell.
+ */
+async function startMayBeForgotten(temporal: Client, claim: EventClaim): Promise<{ retentionMs: number } | undefined> {
+  const retention = await retentionMs(temporal);
+  if (Date.now() - Date.parse(claim.claimedAt) < retention) return undefined;
+  try {
+    await temporal.workflow.getHandle(claim.workflowId).describe();
+    return undefined; // still known: the start below answers duplicate and the claim is marked
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { retentionMs: retention };
+    throw err;
+  }
+}
+
+function forgottenStartReason(event: AnyEventEnvelope, claim: EventClaim, retention: number): string {
+  return (
+    `idempotency key "${event.idempotencykey}" was claimed at ${claim.claimedAt} by event ${claim.eventId} for workflow ${claim.workflowId}, ` +
+    `whose start was never recorded, and Temporal (which keeps closed workflows ${Math.round(retention / 3600_000)} h) does not know that workflow: ` +
+    'it may have run and been forgotten, so it is not started again; check its outcome, and send the request under a new key if it never ran'
+  );
 }
 
 async function startWorkflowFor(deps: GatewayDeps, start: WorkflowStart): Promise<'started' | 'duplicate'> {

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { Logger } from '@temporalio/common';
 import { bundleFromSources } from '@baton/workflow-kit';
 
 const require = createRequire(import.meta.url);
@@ -29,6 +30,8 @@ export interface BundleRequest {
   workflowInterceptorModules: string[];
   /** Where bundles are kept; none: always build. */
   cacheDir?: string;
+  /** Where the bundler (webpack) reports; the SDK's default prints plain text to stderr. */
+  logger?: Logger;
 }
 
 export interface BuiltBundle {
@@ -103,7 +106,8 @@ function prune(dir: string): void {
 export async function workflowBundle(request: BundleRequest): Promise<BuiltBundle> {
   const { cacheDir } = request;
   const build = async (): Promise<WorkflowBundle> => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: request.workflowsPath, workflowInterceptorModules: request.workflowInterceptorModules, webpackConfigHook: bundleFromSources });
+    const { workflowsPath, workflowInterceptorModules, logger } = request;
+    const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, webpackConfigHook: bundleFromSources, ...(logger ? { logger } : {}) });
     return { code };
   };
   if (!cacheDir) return { bundle: await build(), cached: false, reason: 'no cache folder' };

@@ -5,7 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { BaseServiceConfig, DeadLetterRetentionConfig, TemporalClientConfig, configFields, loadConfigOrExit, taskQueues } from '@baton/contracts';
 import { connectBus, ensureTopology, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
-import { createLogger, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
+import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalLogger, temporalWorkerTracing } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { workflowModules } from './config.js';
@@ -51,6 +51,8 @@ if (unknownType) {
 }
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
+// The SDK's and the Temporal core's log lines as JSON through this logger, before any connection.
+const temporalRuntime = installTemporalRuntime(logger);
 
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'orchestrator' });
 // The orchestrator's identity may create and update Baton's streams and buckets; the others wait for them.
@@ -60,7 +62,8 @@ const taskWatcher = await startTaskMaxDeliveriesWatcher(bus, logger, (o) => star
 const tracing = temporalWorkerTracing(telemetry);
 const workflowsPath = registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES);
 const cacheDir = config.BATON_WORKFLOW_BUNDLE_CACHE_DIR ?? defaultBundleCacheDir(workflowsPath);
-const built = await workflowBundle({ workflowsPath, workflowInterceptorModules: tracing.interceptors.workflowModules, ...(cacheDir === 'off' ? {} : { cacheDir }) });
+// The bundler's (webpack's) report as JSON too, its warnings and errors only.
+const built = await workflowBundle({ workflowsPath, workflowInterceptorModules: tracing.interceptors.workflowModules, logger: temporalLogger(logger.child({}, { level: 'warn' })), ...(cacheDir === 'off' ? {} : { cacheDir }) });
 logger.info({ cached: built.cached, ...(built.reason ? { reason: built.reason } : {}) }, built.cached ? 'workflow bundle read from the cache' : 'workflow bundle built');
 const workerConnection = await NativeConnection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
 const worker = await Worker.create({
@@ -105,6 +108,8 @@ onShutdown(logger, [
   () => clientConnection.close(),
   () => bus.close(),
   () => telemetry.shutdown(),
+  // Last: the SDK's lines still in the runtime's buffer, before the process exits.
+  async () => temporalRuntime.flush(),
 ]);
 logger.info({ taskQueue: taskQueues.orchestrator, workflows: registry.types, replacedModules: config.BATON_WORKFLOW_MODULES }, 'ready');
 await worker.run();
