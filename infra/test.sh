@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The test command. `npm test` runs every tier, as CI does; `npm run test:fast` (--fast) only the
 # first, which needs no servers:
-#   1. fast: typecheck and lint side by side, then unit tests and workflow tests (each workflow's
-#      paths on Temporal's test server with time skipping, @baton/workflow-kit/testing), in one
-#      process (--test-isolation=none);
+#   1. fast: typecheck and lint side by side, then the unit tests (in one process) and the
+#      workflow tests (each workflow's paths on Temporal's test server with time skipping,
+#      @baton/workflow-kit/testing; a process per file, two at a time);
 #   2. a fresh test stack on its own ports and state folder (nats-server, the Temporal dev server,
 #      Jaeger, Zipkin, Prometheus), then the integration tests;
 #   3. the end-to-end and browser files that share one set of services (every workflow's, started
@@ -51,14 +51,16 @@ fi
 . "$HERE/env.sh"
 
 shopt -s nullglob
-fast_files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts workflows/*/test/*.workflow.test.ts bench/test/*.unit.test.ts)
+unit_files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts bench/test/*.unit.test.ts)
+workflow_files=(workflows/*/test/*.workflow.test.ts)
 int_files=(packages/*/test/*.int.test.ts services/*/test/*.int.test.ts)
 stack_files=(tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
 if [ -n "$only" ]; then
   read -r -a chosen <<<"$only"
   in_list() { local f="$1"; shift; for c in "$@"; do [ "$c" = "$f" ] && return 0; done; return 1; }
   pick() { local f; for f in "$@"; do in_list "$f" "${chosen[@]}" && echo "$f"; done; return 0; }
-  mapfile -t fast_files < <(pick "${fast_files[@]}")
+  mapfile -t unit_files < <(pick "${unit_files[@]}")
+  mapfile -t workflow_files < <(pick "${workflow_files[@]+"${workflow_files[@]}"}")
   mapfile -t int_files < <(pick "${int_files[@]}")
   mapfile -t stack_files < <(pick "${stack_files[@]}")
 fi
@@ -106,8 +108,12 @@ if [ -z "$only" ]; then
   [ "$lint_rc" = 0 ] || { echo "test: lint failed (eslint.config.js)" >&2; exit "$lint_rc"; }
   echo "test: typecheck and lint: $((SECONDS - t0)) s"
 fi
-# Unit and workflow tests share no state between files: one process runs them all.
-run_tests "unit and workflow tests" --test-isolation=none -- "${fast_files[@]+"${fast_files[@]}"}"
+# Unit tests share no state between files: one process runs them all. Workflow test files run in
+# their own processes, two at a time, each with its own test server: in one long-lived process the
+# Temporal test server's gRPC connections are closed for "excess pings" after a few minutes, and a
+# call in flight then can hang. A test that hangs anyway fails after 2 minutes with its name.
+run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"
+run_tests "workflow tests" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
 if [ "$fast" = 1 ] || { [ ${#int_files[@]} -eq 0 ] && [ ${#stack_files[@]} -eq 0 ]; }; then
   finish
   exit 0

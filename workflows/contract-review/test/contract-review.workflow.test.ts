@@ -81,6 +81,8 @@ describe('contract review workflow', () => {
     assert.equal(still.state, 'Awaiting approval');
     assert.equal(still.gate?.status, 'open');
     assert.deepEqual(world.filings, []);
+    await run.decide('decline', { role: 'manager', by: 'mia', reason: 'not this one' });
+    assert.equal((await run.result()).state, 'Declined');
   });
 
   it('expires an approval nobody gives in legal\'s working day, unfiled', async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import reservation, { type ReservationAgents, type ReservationInput, type ReservationStatus } from '../src/index.js';
-import { AgentFailure, agents, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
+import { AgentFailure, BOOKED_DATE, agents, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
 
 type Run = WorkflowRunUnderTest<ReservationStatus>;
 
@@ -180,14 +180,14 @@ describe('reservation workflow', () => {
   });
 
   describe('a request intake cannot read', () => {
-    const unreadable = new AgentFailure('UNPARSEABLE_REQUEST', 'could not read party size from the request', false, { date: '2026-11-27', time: '20:00', missing: ['party size'] });
+    const unreadable = new AgentFailure('UNPARSEABLE_REQUEST', 'could not read party size from the request', false, { date: BOOKED_DATE, time: '20:00', missing: ['party size'] });
     /** Intake that reads a party size only when the text has a number in it. */
     const intake = (world: World) => ({
       ...agents(world),
       intake: (input: { text: string; customer: { id: string; name: string } }) => {
         const size = /for (\d+)/.exec(input.text);
         if (!size) throw unreadable;
-        return { partySize: Number(size[1]), date: '2026-11-27', time: '20:00', customer: { ...input.customer, regular: false }, allergies: [] };
+        return { partySize: Number(size[1]), date: BOOKED_DATE, time: '20:00', customer: { ...input.customer, regular: false }, allergies: [] };
       },
     });
 
@@ -200,9 +200,9 @@ describe('reservation workflow', () => {
       assert.equal(waiting.gate?.gateType, 'baton.attention');
       assert.ok(waiting.gate?.options.includes('supply-output'));
       const payload = attentionOf(waiting);
-      assert.deepEqual([payload.step.agent, payload.step.errorCode, payload.step.details], ['intake', 'UNPARSEABLE_REQUEST', { date: '2026-11-27', time: '20:00', missing: ['party size'] }]);
+      assert.deepEqual([payload.step.agent, payload.step.errorCode, payload.step.details], ['intake', 'UNPARSEABLE_REQUEST', { date: BOOKED_DATE, time: '20:00', missing: ['party size'] }]);
 
-      const output = { partySize: 2, date: '2026-11-27', time: '20:00', customer: { ...event.data.customer, regular: false }, allergies: [], notes: '' };
+      const output = { partySize: 2, date: BOOKED_DATE, time: '20:00', customer: { ...event.data.customer, regular: false }, allergies: [], notes: '' };
       const reopened = await run.decide('supply-output', { role: 'manager', by: 'mia', changes: { output: { ...output, partySize: 0 } } });
       assert.equal(reopened.state, 'Needs attention');
       assert.notEqual(reopened.gate?.gateId, waiting.gate?.gateId, 'a new attention gate');
@@ -251,8 +251,8 @@ describe('reservation workflow', () => {
 
   describe('a request the business rules refuse', () => {
     const cases = [
-      { why: 'a date in the past', request: { date: '2026-11-20' }, reason: /the date you asked for \(2026-11-20\) has passed/ },
-      { why: 'a date too far ahead', request: { date: '2027-06-01' }, reason: /we take reservations up to 90 days ahead/ },
+      { why: 'a date in the past', request: { date: daysAfterReceived(-3) }, reason: new RegExp(`the date you asked for \\(${daysAfterReceived(-3)}\\) has passed`) },
+      { why: 'a date too far ahead', request: { date: daysAfterReceived(120) }, reason: /we take reservations up to 90 days ahead/ },
       { why: 'a party larger than the restaurant seats', request: { partySize: 30 }, reason: /we can seat at most 20 guests at once/ },
     ];
     for (const { why, request, reason } of cases) {

@@ -13,6 +13,8 @@ import type { CallAgentRequest } from '../activities/handoff.js';
 /** What a fake learns about the task it answers. */
 export interface AgentCall {
   workflowId: string;
+  /** The activity's id (`run/<agent>/<step>`): the same for every attempt of one step. */
+  activityId: string;
   agent: string;
   kind: TaskKind;
   stepId: string;
@@ -80,7 +82,7 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
   return async (request) => {
     const { info } = Context.current();
     const workflowId = info.workflowExecution?.workflowId ?? '';
-    const call: AgentCall = { workflowId, agent: request.agent, kind: request.kind, stepId: request.stepId, attempt: info.attempt, input: request.input };
+    const call: AgentCall = { workflowId, activityId: info.activityId, agent: request.agent, kind: request.kind, stepId: request.stepId, attempt: info.attempt, input: request.input };
     const contract = backend.contracts.get(request.agent);
     const fail = (code: string, message: string, retryable: boolean, details?: unknown): never => {
       backend.record({ ...call, outcome: { ok: false, code, message, retryable } });
@@ -109,12 +111,13 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
     }
     if (answer === NO_ANSWER) {
       backend.record({ ...call, outcome: { noAnswer: true } });
-      // As on the real stack, the attempt ends after its start-to-close budget and the step is
-      // retried. Temporal's test server does not skip time while an attempt is in flight, so a
-      // task left open would time out in wall-clock time: the attempt ends now as its timeout
-      // would end it (TIMEOUT, retryable) and its retry waits out the budget as a server timer,
-      // which passes in skipped time while the test waits for a result or advances the clock
-      // (never from here: two overlapping sleeps on the test server leave its clock locked).
+      // On the real stack the attempt would stay open until its start-to-close budget ends it
+      // (TIMEOUT), then the step retries as its policy says. Temporal's test server does not skip
+      // time while an attempt is open, so an open attempt would time out in wall-clock time: the
+      // attempt ends now as its timeout would end it (TIMEOUT, retryable) and the retry waits out
+      // the budget as a server timer, which passes in skipped time while the test waits for the
+      // run (waitFor moves the clock while a run waits on a silent agent; result() always does).
+      // The difference a test can see: the failed attempt's own duration is not its budget.
       const budgetMs = info.startToCloseTimeoutMs ?? 30_000;
       throw ApplicationFailure.create({ type: 'TIMEOUT', message: `${request.agent} did not answer within the attempt's ${budgetMs / 1000} s (start-to-close timeout)`, nonRetryable: false, nextRetryDelay: budgetMs });
     }

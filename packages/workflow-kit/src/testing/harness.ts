@@ -8,7 +8,10 @@
 // The kit's own activities (audit, notices, trust, corrections, the check of a supplied output)
 // are replaced by in-memory ones that keep what they were given, so a test can assert on the
 // audit trail, the notices and the trust count; the output check runs the real contract.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowClient, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
@@ -25,8 +28,8 @@ import {
   type GateOption,
   type WorkflowStatus,
 } from '../definitions.js';
-import { bundleFromSources } from '../bundling.js';
-import { isUpcastRoute, type WorkflowRegistration } from '../registry.js';
+import { bundleFromSources, sourceModule } from '../bundling.js';
+import { GENERATED_DIR, isUpcastRoute, type WorkflowRegistration } from '../registry.js';
 import { fakeCallAgent, FakeContractError, type AgentFake, type AgentFakes, type RecordedCall } from './agents.js';
 import { harnessConfig, testServerExecutable } from './server.js';
 
@@ -75,8 +78,13 @@ export interface RunRecords {
  *  machine whose cores are busy elsewhere is slow, not wrong. */
 const WAIT_LIMIT_MS = 60_000;
 const POLL_MS = 15;
-/** The largest step `result()` moves the clock by before it looks again. */
-const RESULT_STEP_MAX_MS = 24 * 3600_000;
+/** The clock anchor's workflow id (one per harness, on its own task queue). */
+const CLOCK_ANCHOR_ID = 'baton-test-clock-anchor';
+/** How often `result()`'s watchdog looks at the run, and how far it moves a stalled clock. */
+const WATCHDOG_MS = 2_000;
+const KICK_MS = 11_000;
+/** The largest step `waitFor` moves the clock by while a silent agent's attempt is open. */
+const SILENT_STEP_MAX_MS = 60_000;
 
 export class WorkflowRunUnderTest<St extends WorkflowStatus> {
   constructor(
@@ -101,12 +109,15 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
     return (await this.handle.query(statusQuery)) as St;
   }
 
-  /** Waits (in real time, without moving the workflow's clock) until the status is in `state`, or
-   *  `until` holds for it; throws with the last status seen after 60 s. */
+  /** Waits until the status is in `state`, or `until` holds for it; throws with the last status
+   *  seen after 60 s (real time). It moves the workflow's clock only while a step whose last
+   *  attempt a fake left unanswered (`noAnswer()`) waits to retry: that agent's budget is the one
+   *  thing that can move the run on. Gates, timers and other waits need `advance` or `result()`. */
   async waitFor(state: string | ((status: St) => boolean)): Promise<St> {
     const holds = typeof state === 'string' ? (s: St) => s.state === state : state;
     const deadline = Date.now() + WAIT_LIMIT_MS;
     let last: St | undefined;
+    let silentStepMs = 1_000;
     for (;;) {
       this.harness.throwIfBroken(this.workflowId);
       try {
@@ -123,8 +134,24 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
         throw new Error(`workflow ${this.workflowId} ended (${ended.how}) before ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'}; last status: ${describe(last)}`);
       }
       if (Date.now() > deadline) throw new Error(`workflow ${this.workflowId} did not reach ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'} in ${WAIT_LIMIT_MS / 1000} s; last status: ${describe(last)}`);
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (await this.waitingOnSilentAgent()) {
+        // Only a silent agent's timeout can move the run on: let that time pass.
+        await this.harness.skip(silentStepMs);
+        silentStepMs = Math.min(silentStepMs * 2, SILENT_STEP_MAX_MS);
+      } else {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
     }
+  }
+
+  /** Whether the run has an activity waiting to retry whose last attempt a fake left unanswered
+   *  (`noAnswer()`): time must pass for its budget to run out. */
+  private async waitingOnSilentAgent(): Promise<boolean> {
+    const silent = new Map<string, boolean>();
+    for (const call of this.records.calls) silent.set(call.activityId, 'noAnswer' in call.outcome);
+    if (![...silent.values()].some(Boolean)) return false;
+    const d = await this.handle.describe().catch(() => undefined);
+    return (d?.raw.pendingActivities ?? []).some((p) => p.activityId && silent.get(p.activityId) === true);
   }
 
   /** Decides the open gate as a person of `role` would in the console: the gate's id and digest
@@ -157,26 +184,39 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
   }
 
   /**
-   * The workflow's result, letting time skip until it ends (gates time out, timers fire). Time
-   * moves in steps (1 s, doubling up to a day), with a look between: waiting on the result with
-   * the clock free would let the test server, the moment the run ends, jump to the run's stale
-   * execution-timeout timer (ten years on), and every later run of this harness, and any
-   * workflow reading its clock, would start there.
+   * The workflow's result, letting time skip until it ends (gates time out, timers fire): the
+   * time-skipping client frees the test server's clock while it waits, and holds it again after.
+   * The harness's clock anchor keeps the clock from leaping years ahead once the run ends.
+   *
+   * A watchdog looks at the run's history every 2 s: Temporal's Java test server sometimes leaves
+   * a workflow task (or an activity it scheduled) undelivered while its clock is held, and then
+   * nothing moves until that task's own timeout, which cannot come while the clock is held. If the
+   * history has not grown, the watchdog moves the clock by 11 s (past a task's 10 s timeout), one
+   * sleep at a time, so the server hands the task out again. Runs that progress never see it.
    */
   async result(): Promise<St> {
-    try {
-      for (let stepMs = 1_000; ; stepMs = Math.min(stepMs * 2, RESULT_STEP_MAX_MS)) {
-        this.harness.throwIfBroken(this.workflowId);
-        const d = await this.handle.describe();
-        if (d.status.name !== 'RUNNING') break;
-        await this.harness.skip(stepMs);
+    const stop = new AbortController();
+    const watchdog = (async () => {
+      let seen = -1;
+      while (!stop.signal.aborted) {
+        await delay(WATCHDOG_MS, undefined, { signal: stop.signal }).catch(() => undefined);
+        if (stop.signal.aborted) return;
+        const d = await this.handle.describe().catch(() => undefined);
+        if (!d || d.status.name !== 'RUNNING') return;
+        if (d.historyLength === seen) await this.harness.skip(KICK_MS).catch(() => undefined);
+        seen = d.historyLength;
       }
-      const status = (await this.harness.plainHandle(this.workflowId).result()) as St;
+    })();
+    try {
+      const status = (await this.handle.result()) as St;
       this.harness.throwIfBroken(this.workflowId);
       return status;
     } catch (err) {
       this.harness.throwIfBroken(this.workflowId);
       throw err;
+    } finally {
+      stop.abort();
+      await watchdog;
     }
   }
 
@@ -249,6 +289,10 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
+      // One poll of each kind: with several, the Java test server now and then hands a task to a
+      // poll nobody reads any more, and with its clock held nothing moves again (seen as hangs).
+      maxConcurrentActivityTaskPolls: 1,
+      maxConcurrentWorkflowTaskPolls: 1,
       activities: { ...handoff(backend, () => harness!), ...gates(contracts, () => harness!) },
       sinks: {
         batonMetrics: {
@@ -259,6 +303,8 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
       },
     });
     harness = new WorkflowHarness(registration, env, worker, options, taskQueue);
+    // The clock anchor (clock-anchor.ts): started before any run, so a run's end is never the last timer.
+    await env.client.workflow.start('batonTestClockAnchor', { taskQueue, workflowId: CLOCK_ANCHOR_ID });
     return harness;
   }
 
@@ -305,7 +351,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     await this.env.sleep(duration as Parameters<TestWorkflowEnvironment['sleep']>[0]);
   }
 
-  /** Moves the test server's clock by `ms` (for `result()`). */
+  /** Moves the test server's clock by `ms` (waitFor's silent agents, result()'s watchdog). */
   async skip(ms: number): Promise<void> {
     await this.env.sleep(ms);
   }
@@ -327,6 +373,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
   }
 
   async close(): Promise<void> {
+    await this.plainHandle(CLOCK_ANCHOR_ID).terminate('the harness closes').catch(() => undefined);
     this.worker.shutdown();
     await this.running.catch(() => undefined);
     await this.env.teardown();
@@ -430,11 +477,17 @@ const ScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAt
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 const bundles = new Map<string, Promise<WorkflowBundle>>();
-/** One bundle per workflow module per process (webpack takes a second or two). */
+/** One bundle per workflow module per process (webpack takes a second or two): the module and the
+ *  clock anchor, through an entry in the kit's git-ignored .generated folder (where the bundler
+ *  finds the SDK). */
 function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
   let bundle = bundles.get(workflowModule);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath: workflowModule, logger: new DefaultLogger('WARN'), webpackConfigHook: bundleFromSources });
+    const source = `// Generated by the workflow test harness.\nexport * from ${JSON.stringify(workflowModule)};\nexport * from ${JSON.stringify(sourceModule(import.meta.url, './clock-anchor.ts'))};\n`;
+    mkdirSync(GENERATED_DIR, { recursive: true });
+    const entry = join(GENERATED_DIR, `test-entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`);
+    writeFileSync(entry, source);
+    bundle = bundleWorkflowCode({ workflowsPath: entry, logger: new DefaultLogger('WARN'), webpackConfigHook: bundleFromSources });
     bundles.set(workflowModule, bundle);
   }
   return bundle;
