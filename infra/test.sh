@@ -79,9 +79,13 @@ run_tests() { # label, node --test options..., -- files...
   shift
   [ $# -gt 0 ] || return 0
   echo "test: $label: $# files"
-  local rc=0
+  local rc=0 out="${TMPDIR:-/tmp}/baton-test-group.$$"
   node --conditions=baton-source --import tsx --test "${opts[@]}" --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "$@" || rc=$?
+    --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "$@" 2>&1 | tee "$out" || rc=$?
+  # Failed only by time-outs (no assertion or other error among the failures)?
+  last_hung=0
+  if [ "$rc" != 0 ] && grep -q "test timed out after" "$out" && ! grep -qE "AssertionError|Error \[|TypeError|FakeContractError" "$out"; then last_hung=1; fi
+  rm -f "$out"
   if [ "$rc" = 0 ]; then echo "test: $label: $((SECONDS - t0)) s"; else echo "test: $label: $((SECONDS - t0)) s, FAILED (exit $rc)"; fi
   [ "$rc" = 0 ] || failed+=("$label")
 }
@@ -114,6 +118,14 @@ fi
 # call in flight then can hang. A test that hangs anyway fails after 2 minutes with its name.
 run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"
 run_tests "workflow tests" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
+# A known defect, not a pass: now and then a run on Temporal's Java test server stalls with the
+# server's clock held (a task it never hands out) and the test times out. Until that is found, a
+# workflow group whose only failures are such time-outs runs once more, and says so.
+if [ "${last_hung:-0}" = 1 ]; then
+  echo "test: workflow tests: only time-outs failed (the Java test server's stall, see the README's Tests): once more"
+  unset "failed[$((${#failed[@]} - 1))]"
+  run_tests "workflow tests (second run)" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
+fi
 if [ "$fast" = 1 ] || { [ ${#int_files[@]} -eq 0 ] && [ ${#stack_files[@]} -eq 0 ]; }; then
   finish
   exit 0

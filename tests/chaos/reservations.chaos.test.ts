@@ -82,9 +82,11 @@ const SETTLE_BOUND_MS = 600_000 + N * 500;
 /** The person at the gate approves three in four, by a stable rule so both runs agree. */
 const approves = (workflowId: string) => createHash('sha256').update(workflowId).digest()[0]! % 4 !== 0;
 
-/** Each run books its own span of years, so reruns on one stack never compete for tables; the
- *  naive chain books three years later (N=1000 spans under three years). */
-const BASE_YEAR = 2030 + (Math.floor(Date.now() / 1000) % 60);
+/** The run books from next year on (the naive chain three years later; N=1000 spans under three
+ *  years), inside the booking horizon its gateway is given (HORIZON_DAYS): the workflow refuses a
+ *  date past the horizon counted from today, and one before today. */
+const BASE_YEAR = new Date().getUTCFullYear() + 1;
+const HORIZON_DAYS = 3650;
 
 /** A spread of requests: mostly plain, some allergies (a person decides), some guests who say they
  *  are regulars (which changes nothing: a regular is known by the guest's record in the POS). */
@@ -162,6 +164,7 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
         BATON_POS_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
         BATON_PAYMENT_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
         BATON_MESSAGING_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
+        BATON_RESERVATION_HORIZON_DAYS: String(HORIZON_DAYS),
       },
     });
   });

@@ -5,17 +5,22 @@
 // error), then the orchestrator's log file, line by line.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ServiceSet, temporalClient } from '@baton/testkit';
+import { ServiceSet, stackEnv, temporalClient } from '@baton/testkit';
 import { taskQueues } from '@baton/contracts';
 import type { AgentStepInput } from '@baton/workflow-kit';
 
 describe('service logs', () => {
   let services: ServiceSet;
   let temporal: Awaited<ReturnType<typeof temporalClient>>;
+  // The log file is appended to by every orchestrator of the run: this file reads what its own wrote.
+  let logStart = 0;
   before(async () => {
+    const logFile = join(stackEnv().stateDir, 'logs', 'services', 'orchestrator.log');
+    logStart = existsSync(logFile) ? statSync(logFile).size : 0;
     services = await ServiceSet.start(['orchestrator', 'echo']);
     temporal = await temporalClient();
   });
@@ -41,7 +46,7 @@ describe('service logs', () => {
 
     const orchestrator = services.get('orchestrator');
     await orchestrator.stop();
-    const lines = readFileSync(orchestrator.logFile, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    const lines = readFileSync(orchestrator.logFile).subarray(logStart).toString('utf8').split('\n').filter((line) => line.trim() !== '');
     const notJson = lines.filter((line) => {
       try {
         return typeof JSON.parse(line) !== 'object';

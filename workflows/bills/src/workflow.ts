@@ -35,7 +35,9 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
   setHandler(billPaidSignal, ({ paidAt }) => {
     if (status.paidAt) return;
     status.paidAt = paidAt;
-    status.paidVia = 'event';
+    // A bill.paid event while the workflow pays the bill is its own payment's echo (the event and
+    // the step's answer race over different paths); otherwise someone paid it elsewhere.
+    status.paidVia = status.state === 'Paying' ? 'pay-now' : 'event';
   });
   const paid = () => status.paidAt !== undefined;
   const done = () => {

@@ -80,9 +80,9 @@ const WAIT_LIMIT_MS = 60_000;
 const POLL_MS = 15;
 /** The clock anchor's workflow id (one per harness, on its own task queue). */
 const CLOCK_ANCHOR_ID = 'baton-test-clock-anchor';
-/** How often `result()`'s watchdog looks at the run, and how long it frees a stalled clock. */
+/** How often `result()`'s watchdog looks at the run, and how far it moves a stalled clock. */
 const WATCHDOG_MS = 2_000;
-const KICK_MS = 300;
+const KICK_MS = 11_000;
 /** The largest step `waitFor` moves the clock by while a silent agent's attempt is open. */
 const SILENT_STEP_MAX_MS = 60_000;
 
@@ -92,7 +92,6 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
       throwIfBroken(workflowId: string): void;
       /** Moves the test server's clock by `ms` (timers due fire), then holds it again. */
       skip(ms: number): Promise<void>;
-      kick(): Promise<void>;
       /** A handle whose result() leaves the clock alone (the time-skipping client's unlocks it). */
       plainHandle(workflowId: string): WorkflowHandle;
     },
@@ -192,8 +191,8 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
    * A watchdog looks at the run's history every 2 s: Temporal's Java test server sometimes leaves
    * a workflow task (or an activity it scheduled) undelivered while its clock is held, and then
    * nothing moves until that task's own timeout, which cannot come while the clock is held. If the
-   * history has not grown, the watchdog frees the clock for a moment (kick), so that timeout comes
-   * and the server hands the task out again. Runs that progress never see it.
+   * history has not grown, the watchdog moves the clock by 11 s (past a task's 10 s timeout), one
+   * sleep at a time, so the server hands the task out again. Runs that progress never see it.
    */
   async result(): Promise<St> {
     const stop = new AbortController();
@@ -204,7 +203,7 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
         if (stop.signal.aborted) return;
         const d = await this.handle.describe().catch(() => undefined);
         if (!d || d.status.name !== 'RUNNING') return;
-        if (d.historyLength === seen) await this.harness.kick().catch(() => undefined);
+        if (d.historyLength === seen) await this.harness.skip(KICK_MS).catch(() => undefined);
         seen = d.historyLength;
       }
     })();
@@ -294,9 +293,6 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
       // poll nobody reads any more, and with its clock held nothing moves again (seen as hangs).
       maxConcurrentActivityTaskPolls: 1,
       maxConcurrentWorkflowTaskPolls: 1,
-      // No sticky queue either: a workflow task sent to a worker's sticky queue falls back to the
-      // task queue after a timeout on the server's clock, which a held clock never reaches.
-      maxCachedWorkflows: 0,
       activities: { ...handoff(backend, () => harness!), ...gates(contracts, () => harness!) },
       sinks: {
         batonMetrics: {
@@ -355,19 +351,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     await this.env.sleep(duration as Parameters<TestWorkflowEnvironment['sleep']>[0]);
   }
 
-  /** Frees the test server's clock for a moment, over whatever holds it (result()'s watchdog):
-   *  a task the server handed to a poll nobody reads holds it until the task's own timeout, which
-   *  a held clock never reaches. Balanced: the clock is held again after. */
-  async kick(): Promise<void> {
-    await this.env.connection.testService!.unlockTimeSkipping({});
-    try {
-      await delay(KICK_MS);
-    } finally {
-      await this.env.connection.testService!.lockTimeSkipping({});
-    }
-  }
-
-  /** Moves the test server's clock by `ms` (waitFor's silent agents). */
+  /** Moves the test server's clock by `ms` (waitFor's silent agents, result()'s watchdog). */
   async skip(ms: number): Promise<void> {
     await this.env.sleep(ms);
   }
