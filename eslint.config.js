@@ -1,4 +1,4 @@
-// The house rules review would miss (../shared/STYLE.md), run by `npm test` after the typecheck:
+// The house rules review would miss, run by `npm test` beside the typecheck:
 // no floating promises (an un-awaited activity or publish is a silent bug), no Node built-ins and
 // no zod values in workflow code (Temporal's sandbox; zod costs ~13 ms of CPU per workflow), no
 // process.env in libraries (they take options; config loaders and service mains read it), and
