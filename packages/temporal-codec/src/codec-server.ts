@@ -23,7 +23,8 @@ function toJson(p: Payload): JsonPayloads['payloads'][number] {
   };
 }
 
-/** Decodes (or encodes) a codec-protocol body; a malformed body is a zod error for a 400. */
+/** Decodes (or encodes) a codec-protocol body; a malformed body is a zod error for a 400. Give it
+ *  a codec made for display (AesGcmPayloadCodec.forDisplay()) to show plaintext payloads as they are. */
 export async function runCodec(codec: PayloadCodec, direction: 'decode' | 'encode', body: unknown): Promise<JsonPayloads> {
   const { payloads } = JsonPayloads.parse(body);
   const converted = await codec[direction](payloads.map(fromJson));

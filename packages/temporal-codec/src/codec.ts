@@ -3,6 +3,14 @@
 // so Temporal's database and its UI hold ciphertext only. The whole original Payload (metadata
 // and data) is serialised and encrypted; the encrypted payload's metadata names the encoding and
 // the key id, so any of the configured keys can decrypt what it encrypted.
+//
+// Decoding refuses plaintext: a payload that reaches a worker or client unencrypted was written by
+// someone without a key (a `temporal workflow start --input '<json>'`, an activity completed from
+// the CLI), so it is an error, never data. The SDK itself hands the codec nothing that may stay
+// plain: headers (the OpenTelemetry interceptor's `_tracer-data`) and search attributes never pass
+// through a codec (the TypeScript SDK skips them), and its markers (patches, local activities) are
+// Core's own. The one place that lists what may pass unencrypted is PLAINTEXT_ALLOWED below; the
+// Temporal UI's decode endpoint (display only, for an operator) shows other plaintext as it is.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto'; // CommonJS: its namespaces hang off the default export
@@ -16,19 +24,47 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export class PayloadDecryptionError extends Error {
-  readonly code = 'PAYLOAD_DECRYPTION_FAILED';
+  readonly code: string = 'PAYLOAD_DECRYPTION_FAILED';
   readonly retryable = false;
+}
+
+/** A payload that should have been encrypted and was not: written without a key. */
+export class PlaintextPayloadError extends PayloadDecryptionError {
+  override readonly code = 'PAYLOAD_NOT_ENCRYPTED';
+}
+
+/**
+ * Encodings a payload may carry unencrypted, the only exceptions to "every payload is encrypted".
+ * Empty: everything Baton's workers and clients write goes through encode(), and what the SDK keeps
+ * plain (headers, search attributes, Core's markers) never reaches a codec. Add an encoding here,
+ * with the reason, only if the SDK starts handing one over that it wrote itself.
+ */
+export const PLAINTEXT_ALLOWED: ReadonlySet<string> = new Set<string>();
+
+export interface CodecOptions {
+  /** Pass unencrypted payloads through instead of refusing them: for display (the UI's decode endpoint) only. */
+  passPlaintext?: boolean;
 }
 
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly current: PayloadKey;
 
-  constructor(keys: readonly PayloadKey[]) {
+  private readonly keys: readonly PayloadKey[];
+  private readonly passPlaintext: boolean;
+
+  constructor(keys: readonly PayloadKey[], options: CodecOptions = {}) {
     const newest = keys.at(-1);
     if (!newest) throw new Error('AesGcmPayloadCodec needs at least one key');
     this.current = newest;
+    this.keys = keys;
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.passPlaintext = options.passPlaintext ?? false;
+  }
+
+  /** The same keys, passing plaintext through: for showing payloads to an operator, never for a worker or client. */
+  forDisplay(): AesGcmPayloadCodec {
+    return new AesGcmPayloadCodec(this.keys, { passPlaintext: true });
   }
 
   /** The id of the key that encrypts. */
@@ -52,7 +88,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-      if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING) return payload; // written before encryption, or by another codec
+      const name = encoding ? Buffer.from(encoding).toString() : '';
+      if (name !== ENCRYPTED_ENCODING) {
+        if (this.passPlaintext || PLAINTEXT_ALLOWED.has(name)) return payload;
+        throw new PlaintextPayloadError(`payload not encrypted (encoding "${name || 'none'}"): written without Baton's payload key, refused`);
+      }
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
       const key = this.byId.get(keyId);

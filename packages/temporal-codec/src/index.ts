@@ -7,7 +7,7 @@ import type { DataConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './codec.js';
 import { loadPayloadKeys } from './config.js';
 
-export { AesGcmPayloadCodec, PayloadDecryptionError, ENCRYPTED_ENCODING, KEY_ID_METADATA } from './codec.js';
+export { AesGcmPayloadCodec, PayloadDecryptionError, PlaintextPayloadError, PLAINTEXT_ALLOWED, ENCRYPTED_ENCODING, KEY_ID_METADATA, type CodecOptions } from './codec.js';
 export { loadPayloadKeys, parsePayloadKeys, PayloadKeysConfig, type PayloadKey } from './config.js';
 export { runCodec, type JsonPayloads } from './codec-server.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DefaultPayloadConverter } from '@temporalio/common';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError, loadPayloadKeys, parsePayloadKeys, runCodec } from '../src/index.js';
+import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError, PlaintextPayloadError, loadPayloadKeys, parsePayloadKeys, runCodec } from '../src/index.js';
 
 const converter = new DefaultPayloadConverter();
 const key = (id: string) => ({ id, key: randomBytes(32) });
@@ -33,14 +33,16 @@ describe('AES-GCM payload codec', () => {
     await assert.rejects(dropped.decode([written!]), (err: Error) => err instanceof PayloadDecryptionError && /key "k1", which is not configured/.test(err.message));
   });
 
-  it('refuses a tampered payload and passes an unencrypted one through', async () => {
+  it('refuses a tampered payload and an unencrypted one (shown as it is only for display)', async () => {
     const codec = new AesGcmPayloadCodec([key('k')]);
     const [encrypted] = await codec.encode([converter.toPayload(guest)]);
     const data = Buffer.from(encrypted!.data!);
     data[20] = data[20]! ^ 1;
     await assert.rejects(codec.decode([{ ...encrypted!, data: new Uint8Array(data) }]), /failed authentication/);
-    const plain = converter.toPayload('plain');
-    assert.deepEqual(await codec.decode([plain]), [plain]);
+    const plain = converter.toPayload({ party: 4, approvalTiers: [] });
+    await assert.rejects(codec.decode([plain]), (err: Error) => err instanceof PlaintextPayloadError && err.code === 'PAYLOAD_NOT_ENCRYPTED' && /encoding "json\/plain"/.test(err.message));
+    await assert.rejects(codec.decode([{ data: new Uint8Array(Buffer.from('{}')) }]), /encoding "none"/);
+    assert.deepEqual(await codec.forDisplay().decode([plain]), [plain]);
   });
 
   it('serves the codec-server protocol (base64 JSON payloads)', async () => {

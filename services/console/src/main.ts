@@ -86,7 +86,8 @@ const app = await createConsoleServer({
   },
   audit: true,
   trustThreshold: config.BATON_TRUST_THRESHOLD,
-  codec: dataConverter.payloadCodecs[0],
+  // The UI shows what a history holds, plaintext an attacker wrote included: display only.
+  codec: dataConverter.payloadCodecs[0].forDisplay(),
 });
 if (!config.BATON_CONSOLE_SESSION_SECRET) logger.warn({}, 'BATON_CONSOLE_SESSION_SECRET unset: a random secret signs sessions until this process ends');
 if (config.BATON_CONSOLE_USERS.length === 0) logger.warn({}, 'BATON_CONSOLE_USERS is empty: nobody can sign in');
