@@ -210,7 +210,7 @@ describe('approval console (headless Chromium)', () => {
     assert.equal(autoDone.gate?.decidedBy, 'earned-trust');
     assert.ok(!(await auditOf(auto)).some((r) => r.kind === 'workflow.transition' && r.detail.to === 'Awaiting approval'), 'never waited for a person');
     const switches = async () =>
-      (await readStream(session.stack.bus, streams.audit, { filterSubject: subjects.audit('trust.switched'), parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.subject === 'reservation.large-party');
+      (await readStream(session.stack.bus, streams.audit, { filterSubject: subjects.auditOfKind('trust.switched'), parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.subject === 'reservation.large-party');
     assert.equal((await switches()).at(-1)?.detail.autoApprove, true, 'the switch on is in the audit trail');
 
     // A gate with a higher bar still opens; declining it resets the count and switches auto-approval off.

@@ -35,8 +35,7 @@ class Visitor {
   }
 
   async signIn(user: { username: string; password: string }, next = '/inbox'): Promise<Response> {
-    const _csrf = await this.csrf();
-    return this.request('/login', { method: 'POST', form: { _csrf, username: user.username, password: user.password, next } });
+    return this.request('/login', { method: 'POST', form: { username: user.username, password: user.password, next } });
   }
 }
 

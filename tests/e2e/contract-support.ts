@@ -59,15 +59,11 @@ export async function consoleSession(baseUrl: string, username: string, password
     const set = response.headers.getSetCookie().map((c) => c.split(';')[0]!);
     if (set.length) cookie = set.join('; ');
   };
-  const login = await fetch(`${baseUrl}/login`, { signal: AbortSignal.timeout(10_000) });
-  keep(login);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1];
-  if (!csrf) throw new Error('the sign-in page carries no CSRF token');
   const signIn = await fetch(`${baseUrl}/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: baseUrl },
-    body: new URLSearchParams({ _csrf: csrf, username, password, next: '/inbox' }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
+    body: new URLSearchParams({ username, password, next: '/inbox' }).toString(),
     signal: AbortSignal.timeout(10_000),
   });
   keep(signIn);

@@ -1,13 +1,17 @@
 // Large artifacts travel by reference: the bytes go to the JetStream object store, the step
 // returns an ArtifactRef (key, digest, size, a short summary) that fits in workflow state. The
-// next step fetches the bytes only if it needs more than the summary.
+// next step fetches the bytes only if it needs more than the summary. An artifact is written once,
+// under a key that names its content: a retry with the same bytes finds it, different bytes get a
+// key of their own, so nothing is ever overwritten and no agent needs the right to purge (which
+// NATS cannot limit to one's own artifacts: see packages/bus/src/permissions.ts).
+import { createHash } from 'node:crypto';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { buckets, ArtifactRef } from '@baton/contracts';
 import type { Bus } from '@baton/bus';
 import { AgentError } from './errors.js';
 
 export interface PutArtifact {
-  /** Name within the step, e.g. `contract.pdf`; the key becomes `workflowId/stepId/name`. */
+  /** Name within the step, e.g. `contract.pdf`; the key becomes `workflowId/stepId/name@<content digest>`. */
   name: string;
   data: Uint8Array | string;
   /** What the next step needs to know without fetching the bytes (at most 1000 characters). */
@@ -29,7 +33,7 @@ export class ArtifactStore {
     return new ArtifactStore(await new Objm(bus.js).create(buckets.artifacts, { replicas: bus.replicas }));
   }
 
-  /** Artifacts of one step, keyed under its idempotency key so a retry overwrites, never adds. */
+  /** Artifacts of one step, keyed under its idempotency key and their content: a retry finds what it wrote. */
   bind(stepKey: string): AgentArtifacts {
     const get = async (ref: ArtifactRef) => {
       const info = await this.store.info(ref.key);
@@ -41,9 +45,10 @@ export class ArtifactStore {
     };
     return {
       put: async ({ name, data, summary, contentType }) => {
-        const key = `${stepKey}/${name}`;
         const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-        const info = await this.store.putBlob({ name: key, description: summary.slice(0, 200) }, bytes);
+        const key = `${stepKey}/${name}@${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
+        const existing = await this.store.info(key);
+        const info = existing && !existing.deleted ? existing : await this.store.putBlob({ name: key, description: summary.slice(0, 200) }, bytes);
         return ArtifactRef.parse({
           bucket: buckets.artifacts,
           key,

@@ -29,6 +29,8 @@ export interface BusOptions {
 }
 
 export interface Bus {
+  /** The connection's (and identity's) name: the publisher named in the audit subjects it writes. */
+  name: string;
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
@@ -79,6 +81,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   const jsm = await jetstreamManager(nc, { timeout });
   const js = jetstream(nc, { timeout });
   return {
+    name: options.name,
     nc,
     js,
     jsm,
@@ -91,6 +94,10 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     },
   };
 }
+
+/** The console's session bucket: no entry outlives a day, and all together stay under 64 MiB. */
+export const SESSION_BUCKET_MAX_AGE_MS = 24 * 3600_000;
+export const SESSION_BUCKET_MAX_BYTES = 64 * 1024 * 1024;
 
 /** How long JetStream remembers a Nats-Msg-Id to drop a duplicate publish. */
 export const DEDUPLICATION_WINDOW_MS = 2 * 60_000;
@@ -120,6 +127,10 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
   };
   const retention = options.deadLetters ?? fromEnv();
   for (const config of topology) {
+    const exists = await bus.jsm.streams.info(config.name).then(() => true, (err: unknown) => (isNotFound(err) ? false : Promise.reject(err)));
+    // The audit stream's limits are the admin's alone (nats stream edit): never proposed here,
+    // and the orchestrator's identity may not (a max_msgs of 1 would erase the trail).
+    if (exists && config.name === streams.audit) continue;
     const limits = config.name === streams.deadLetters ? { max_age: nanos(retention.maxAgeMs), max_bytes: retention.maxBytes } : {};
     const full = { ...config, ...limits, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS), num_replicas: bus.replicas };
     try {
@@ -139,6 +150,17 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
     }
   }
   await ensureAdvisoryStream(bus);
+  // Every bucket, with its final configuration, before the ledger (which agents wait for): no
+  // other identity may create or update a bucket's stream (permissions.ts says why).
+  const kvm = new Kvm(bus.js);
+  await kvm.create(buckets.webhookSources, { history: 5, replicas: bus.replicas });
+  await kvm.create(buckets.corrections, { history: 5, replicas: bus.replicas });
+  await kvm.create(buckets.leases, { history: 1, replicas: bus.replicas });
+  // An entry not refreshed by a CRM read for 30 days is gone (too old to serve anyway).
+  await kvm.create(buckets.supportCrmCache, { history: 1, ttl: 30 * 24 * 3600_000, replicas: bus.replicas });
+  // Bounded: at most a day per session (the console ends them sooner, at its own TTL) and 64 MiB
+  // in all; only a signed-in person writes a session (an anonymous visit writes nothing).
+  await kvm.create(buckets.consoleSessions, { history: 1, ttl: SESSION_BUCKET_MAX_AGE_MS, max_bytes: SESSION_BUCKET_MAX_BYTES, replicas: bus.replicas });
   await openLedger(bus);
   await openTrust(bus);
   await new Kvm(bus.js).create(buckets.eventClaims, { history: 2, replicas: bus.replicas });
@@ -174,8 +196,8 @@ export async function awaitTopology(bus: Bus, names: readonly string[], timeoutM
 /** The streams each kind of service uses, for awaitTopology. */
 export const topologyNeeds = {
   agent: [streams.tasks, `KV_${buckets.ledger}`, `OBJ_${buckets.artifacts}`, `KV_${buckets.modelBudgets}`],
-  gateway: [streams.events, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`],
-  console: [streams.audit, streams.notices, streams.deadLetters, `KV_${buckets.trust}`],
+  gateway: [streams.events, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`, `KV_${buckets.webhookSources}`],
+  console: [streams.audit, streams.notices, streams.deadLetters, `KV_${buckets.trust}`, `KV_${buckets.consoleSessions}`, `KV_${buckets.corrections}`],
 } as const;
 
 /** Earned trust per gate type; updated with compare-and-set so two workers never lose a count. */

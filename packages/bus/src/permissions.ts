@@ -18,8 +18,12 @@
 import { buckets, consumers, streams, subjects } from '@baton/contracts';
 
 /** A KV bucket a service uses beyond what its kind gives it: a cache, a lease table, an index
- *  it reads. Declared by the service (package.json `baton.nats.kv`), so a new bucket needs no
- *  edit here; the service may create the bucket (it owns its configuration) and read its keys. */
+ *  it reads. Declared by the service (package.json `baton.nats.kv`), so a new grant needs no
+ *  edit here. The service reads (and, with `write`, writes) its keys; it never creates or updates
+ *  the bucket's stream: the orchestrator creates every bucket with its final configuration
+ *  (ensureTopology), because nats-server does not check a stream's `sources` against the
+ *  requester's read permissions, so a right to update a stream is a right to copy any other
+ *  stream into it and read it. */
 export interface KvGrant {
   bucket: string;
   /** Keys it may read (and write): a subject pattern under the bucket, default every key. */
@@ -100,10 +104,6 @@ function kv(bucket: string, options: { keys?: string; write: boolean; list?: boo
   ];
 }
 
-/** A bucket the identity may also create (Kvm.create: the first user makes it, later ones open it). */
-function kvCreating(bucket: string, options: { keys?: string; write: boolean; list?: boolean }): string[] {
-  return [...kv(bucket, options), api(`STREAM.CREATE.${kvStream(bucket)}`), api(`STREAM.UPDATE.${kvStream(bucket)}`)];
-}
 
 function orderedReads(stream: string): string[] {
   return [
@@ -116,16 +116,24 @@ function orderedReads(stream: string): string[] {
   ];
 }
 
-/** The artifact store: agents put and read artifacts (shared by design: the next step reads them). */
+/** The artifact store: agents put and read artifacts (shared by design: the next step reads them).
+ *  No purge: a purge request names its filter in its body, which permissions cannot see, so a right
+ *  to purge is a right to purge every artifact. Artifacts are written once under a content
+ *  addressed key (packages/agent/src/artifacts.ts) and never need one; an admin purges. */
 function artifacts(): string[] {
   const s = objStream(buckets.artifacts);
-  return [`$O.${buckets.artifacts}.>`, ...orderedReads(s), api(`STREAM.MSG.GET.${s}`), api(`STREAM.PURGE.${s}`), `$JS.FC.${s}.>`];
+  return [`$O.${buckets.artifacts}.>`, ...orderedReads(s), api(`STREAM.MSG.GET.${s}`), `$JS.FC.${s}.>`];
 }
 
-/** Creating and updating Baton's streams and buckets (ensureTopology). */
+/** Every stream behind a Baton bucket: created by the orchestrator alone (ensureTopology). */
+export const BUCKET_STREAMS: readonly string[] = [...Object.values(buckets).filter((b) => b !== buckets.artifacts).map(kvStream), objStream(buckets.artifacts)];
+
+/** Creating and updating Baton's streams and buckets (ensureTopology). The audit stream may be
+ *  created, never updated: changing its limits (max_msgs=1 erases it without a delete) is the
+ *  admin's alone. */
 function topologyManagement(): string[] {
-  const all = [...Object.values(streams), ADVISORIES, kvStream(buckets.ledger), kvStream(buckets.trust), kvStream(buckets.eventClaims), kvStream(buckets.modelBudgets), objStream(buckets.artifacts)];
-  return all.flatMap((s) => [api(`STREAM.INFO.${s}`), api(`STREAM.CREATE.${s}`), api(`STREAM.UPDATE.${s}`)]);
+  const all = [...Object.values(streams), ADVISORIES, ...BUCKET_STREAMS];
+  return all.flatMap((s) => [api(`STREAM.INFO.${s}`), api(`STREAM.CREATE.${s}`), ...(s === streams.audit ? [] : [api(`STREAM.UPDATE.${s}`)])]);
 }
 
 const dedupe = (list: string[]) => [...new Set(list)].sort();
@@ -134,9 +142,7 @@ const dedupe = (list: string[]) => [...new Set(list)].sort();
 export function permissionsOf(identity: Identity): Permissions {
   const base = kindPermissions(identity);
   if (identity.kind === 'admin' || !identity.kv?.length) return base;
-  const grants = identity.kv.flatMap((g) => [
-    ...kvCreating(g.bucket, { write: g.write ?? false, list: g.list ?? false, ...(g.keys ? { keys: g.keys } : {}) }),
-  ]);
+  const grants = identity.kv.flatMap((g) => kv(g.bucket, { write: g.write ?? false, list: g.list ?? false, ...(g.keys ? { keys: g.keys } : {}) }));
   return { publish: dedupe([...base.publish, ...grants]), subscribe: base.subscribe };
 }
 
@@ -160,8 +166,8 @@ function kindPermissions(identity: Identity): Permissions {
           ...pullConsumer(streams.tasks, durable, subjects.task(agent)),
           subjects.result(agent),
           subjects.deadLetter(agent),
-          // Its own tool calls on the audit trail (refused and allowed), nothing else there.
-          subjects.audit('tool.>'),
+          // Its own tool calls on the audit trail (refused and allowed), under its own name, nothing else there.
+          subjects.audit(identity.name, 'tool.>'),
           // Its own effects in the ledger: keys are `<agent>.<digest>` (packages/agent/src/ledger.ts).
           ...kv(buckets.ledger, { keys: `${agent}.>`, write: true }),
           // Its own model budget counts (packages/agent/src/models/budget.ts), same key scheme.
@@ -182,7 +188,7 @@ function kindPermissions(identity: Identity): Permissions {
           ...maxDeliveriesWatcher(streams.events, consumers.gateway),
           ...kv(buckets.eventClaims, { write: true }),
           // Who may post to the webhook: read and watched (operators change it while it runs).
-          ...kvCreating(buckets.webhookSources, { write: false, list: true }),
+          ...kv(buckets.webhookSources, { write: false, list: true }),
           api(`STREAM.INFO.${streams.deadLetters}`),
         ]),
         subscribe: [inbox],
@@ -194,8 +200,8 @@ function kindPermissions(identity: Identity): Permissions {
           ...topologyManagement(),
           subjects.tasksAll,
           subjects.noticesAll,
-          // Gate decisions, transitions and trust switches.
-          subjects.auditAll,
+          // Gate decisions, transitions and trust switches, under its own name.
+          subjects.auditBy(identity.name),
           // The bridge's refusals, and the dead letters of tasks whose agent never acked them.
           subjects.deadLettersAll,
           ...pullConsumer(streams.results, consumers.bridge, subjects.resultsAll),
@@ -206,7 +212,7 @@ function kindPermissions(identity: Identity): Permissions {
           api(`STREAM.MSG.DELETE.${streams.tasks}`),
           ...kv(buckets.trust, { write: true, list: true }),
           // The corrections people make at gates, recorded by the gate activities.
-          ...kvCreating(buckets.corrections, { write: true }),
+          ...kv(buckets.corrections, { write: true }),
         ]),
         subscribe: [inbox],
       };
@@ -221,12 +227,11 @@ function kindPermissions(identity: Identity): Permissions {
           ...orderedReads(streams.deadLetters),
           api(`STREAM.MSG.GET.${streams.deadLetters}`),
           ...kv(buckets.trust, { write: false, list: true }),
-          // Its own audit records: sign-ins and sign-outs, and corrections revoked from its page.
-          subjects.audit('console.>'),
-          subjects.audit('correction.>'),
+          // Its own audit records (sign-ins and sign-outs, corrections revoked from its page), under its own name.
+          subjects.auditBy(identity.name),
           // The corrections page lists and revokes corrections; sessions are shared by replicas.
-          ...kvCreating(buckets.corrections, { write: true, list: true }),
-          ...kvCreating(buckets.consoleSessions, { write: true, list: true }),
+          ...kv(buckets.corrections, { write: true, list: true }),
+          ...kv(buckets.consoleSessions, { write: true, list: true }),
         ]),
         subscribe: [inbox],
       };

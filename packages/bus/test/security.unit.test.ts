@@ -27,10 +27,17 @@ describe('identities and permissions', () => {
     const kinds = ['gateway', 'orchestrator', 'console'] as const;
     const of = Object.fromEntries(kinds.map((k) => [k, permissionsOf({ kind: k, name: k })]));
     assert.ok(of.orchestrator!.publish.some((s) => s.startsWith('$JS.API.STREAM.CREATE.')));
-    // The gateway and the console create only the KV buckets they keep themselves, never a stream of Baton's.
-    const creates = (p: { publish: string[] }) => p.publish.filter((s) => s.startsWith('$JS.API.STREAM.CREATE.')).sort();
-    assert.deepEqual(creates(of.gateway!), ['$JS.API.STREAM.CREATE.KV_baton_webhook_sources']);
-    assert.deepEqual(creates(of.console!), ['$JS.API.STREAM.CREATE.KV_baton_console_sessions', '$JS.API.STREAM.CREATE.KV_baton_corrections']);
+    // Nobody but the orchestrator creates or updates a stream, buckets included (a stream's
+    // `sources` would copy any other stream), and even the orchestrator may not update the audit stream.
+    const manages = (p: { publish: string[] }) => p.publish.filter((s) => /^\$JS\.API\.STREAM\.(CREATE|UPDATE|PURGE|DELETE)\./.test(s));
+    assert.deepEqual(manages(of.gateway!), []);
+    assert.deepEqual(manages(of.console!), []);
+    assert.ok(of.orchestrator!.publish.includes('$JS.API.STREAM.CREATE.BATON_AUDIT'));
+    assert.ok(!of.orchestrator!.publish.includes('$JS.API.STREAM.UPDATE.BATON_AUDIT'), 'only an admin changes the audit limits');
+    assert.ok(of.orchestrator!.publish.includes('$JS.API.STREAM.CREATE.KV_baton_console_sessions'), 'the orchestrator makes every bucket');
+    // Each publishes audit records under its own name only.
+    assert.ok(of.orchestrator!.publish.includes('baton.audit.orchestrator.>') && !of.orchestrator!.publish.includes('baton.audit.>'));
+    assert.ok(of.console!.publish.includes('baton.audit.console.>'));
     assert.ok(of.gateway!.publish.includes('baton.events.>') && of.console!.publish.includes('baton.events.>'));
     assert.ok(!of.orchestrator!.publish.includes('baton.events.>'));
     assert.ok(!of.console!.publish.some((s) => s.startsWith('$KV.baton_trust')), 'the console reads trust, never writes it');
@@ -39,9 +46,10 @@ describe('identities and permissions', () => {
 
   it('adds the buckets a service declares to its kind, and nothing else', () => {
     const resolver = permissionsOf({ kind: 'agent', name: 'agent-resolver', agent: 'resolver', kv: [{ bucket: 'baton_leases', write: true }] });
-    for (const subject of ['$KV.baton_leases.>', '$JS.API.DIRECT.GET.KV_baton_leases.$KV.baton_leases.>', '$JS.API.STREAM.CREATE.KV_baton_leases', 'baton.result.resolver']) {
+    for (const subject of ['$KV.baton_leases.>', '$JS.API.DIRECT.GET.KV_baton_leases.$KV.baton_leases.>', 'baton.result.resolver', 'baton.audit.agent-resolver.tool.>']) {
       assert.ok(resolver.publish.includes(subject), subject);
     }
+    assert.deepEqual(resolver.publish.filter((s) => /^\$JS\.API\.STREAM\.(CREATE|UPDATE|PURGE|DELETE)\./.test(s)), [], 'an agent never creates, updates or purges a stream: not its bucket, not the artifacts');
     const reader = permissionsOf({ kind: 'agent', name: 'agent-intake', agent: 'intake', kv: [{ bucket: 'baton_corrections', list: true }] });
     assert.ok(reader.publish.includes('$JS.API.CONSUMER.CREATE.KV_baton_corrections.>'), 'it may watch the bucket');
     assert.ok(!reader.publish.includes('$KV.baton_corrections.>'), 'declared without write: read only');

@@ -28,7 +28,14 @@ export const subjects = {
   notice: (type: string) => `baton.notices.${type}`,
   deadLetter: (rejectedBy: string) => `baton.dlq.${rejectedBy}`,
   auditAll: 'baton.audit.>',
-  audit: (kind: string) => `baton.audit.${kind}`,
+  /** An audit record on its publisher's own subject: `baton.audit.<identity>.<kind>`. NATS tells a
+   *  subscriber nothing about who published a message, so the subject does: each identity may
+   *  publish under its own name only (permissions.ts), and the console shows the publisher from it. */
+  audit: (publisher: string, kind: string) => `baton.audit.${publisher}.${kind}`,
+  /** Every identity's records of one kind (a filter). */
+  auditOfKind: (kind: string) => `baton.audit.*.${kind}`,
+  /** Everything one identity may publish there. */
+  auditBy: (publisher: string) => `baton.audit.${publisher}.>`,
 } as const;
 
 export const consumers = {
@@ -56,7 +63,20 @@ export const buckets = {
   webhookSources: 'baton_webhook_sources',
   /** The console's sessions (signed-in people), shared by every console replica. */
   consoleSessions: 'baton_console_sessions',
+  /** Leases of singleton work (packages/lease), e.g. the resolver's. */
+  leases: 'baton_leases',
+  /** The support workflow's CRM agent's cache of customer records. */
+  supportCrmCache: 'baton_support_crm_cache',
 } as const;
+
+/** The publisher of an audit record, from the subject it was stored under (see subjects.audit);
+ *  undefined for a record stored before subjects named their publisher. */
+export function auditPublisherOf(subject: string, kind: string): string | undefined {
+  const prefix = 'baton.audit.';
+  if (!subject.startsWith(prefix) || !subject.endsWith(`.${kind}`)) return undefined;
+  const publisher = subject.slice(prefix.length, subject.length - kind.length - 1);
+  return /^[^.*>]+$/.test(publisher) ? publisher : undefined;
+}
 
 export const taskQueues = {
   /** Workflows and the callAgent activity: any orchestrator replica may publish a task. */

@@ -82,6 +82,6 @@ export class CorrectionStore {
       workflowId: c.workflowId,
       detail: { agent: c.agent, scope: c.scope, subject: c.subject, gateId: c.gateId, input: c.input, wrong: c.wrong, right: c.right },
     });
-    await publishJson(this.bus.js, subjects.audit(record.kind), record, { msgID: `audit:${record.id}` });
+    await publishJson(this.bus.js, subjects.audit(this.bus.name, record.kind), record, { msgID: `audit:${record.id}` });
   }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
-import { awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
+import { SESSION_BUCKET_MAX_AGE_MS, awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit';
 import { createConsoleServer } from './web/server.js';
@@ -23,8 +23,16 @@ const config = loadConfigOrExit(
     /** Signs session cookies; every replica needs the same one. Unset: a random secret per start
      *  (sessions, though kept in JetStream KV, end with the process). */
     BATON_CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    /** A session ends this long after sign-in (8 hours). */
-    BATON_CONSOLE_SESSION_TTL_MS: configFields.durationMs.default(8 * 3600_000),
+    /** A session ends this long after sign-in (8 hours; at most a day, the session bucket's bound). */
+    BATON_CONSOLE_SESSION_TTL_MS: configFields.durationMs.max(SESSION_BUCKET_MAX_AGE_MS, 'must be at most a day (the session bucket keeps an entry no longer)').default(8 * 3600_000),
+    /** Addresses (or CIDR ranges) of the reverse proxies in front of the console, comma separated:
+     *  only a request from one of them has its client address taken from X-Forwarded-For (for
+     *  sign-in throttling and the audit trail). Default none: the peer's own address. */
+    BATON_CONSOLE_TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]))),
     /** Mark the session cookie Secure (HTTPS only): set to true behind TLS. */
     BATON_CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Wrong passwords in a row (per username and address) that lock signing in for BATON_CONSOLE_LOCKOUT_MS. */
@@ -81,10 +89,11 @@ const app = await createConsoleServer({
     sessionSecret: config.BATON_CONSOLE_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     sessionTtlMs: config.BATON_CONSOLE_SESSION_TTL_MS,
     secureCookies: config.BATON_CONSOLE_SECURE_COOKIES,
-    sessionStore: await KvSessionStore.open(bus, config.BATON_CONSOLE_SESSION_TTL_MS),
+    sessionStore: await KvSessionStore.open(bus),
     limits: { lockoutAttempts: config.BATON_CONSOLE_LOCKOUT_ATTEMPTS, lockoutMs: config.BATON_CONSOLE_LOCKOUT_MS, attemptsPerMinute: config.BATON_CONSOLE_SIGNIN_PER_MINUTE },
   },
   audit: true,
+  trustedProxies: config.BATON_CONSOLE_TRUSTED_PROXIES,
   trustThreshold: config.BATON_TRUST_THRESHOLD,
   // The UI shows what a history holds, plaintext an attacker wrote included: display only.
   codec: dataConverter.payloadCodecs[0].forDisplay(),

@@ -1,5 +1,5 @@
 // The console's access rules without a stack: no page without signing in, no form without its
-// CSRF token, and a session that ends after its lifetime.
+// CSRF token once signed in (the sign-in form needs none: same-origin check), and a session that ends after its lifetime.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
@@ -31,16 +31,18 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields).toS
 
 async function signIn(app: Awaited<ReturnType<typeof consoleWith>>, password = 'pw') {
   const page = await app.inject({ method: 'GET', url: '/login' });
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  assert.ok(token, 'the sign-in form carries a CSRF token');
-  const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+  assert.equal(page.headers['set-cookie'], undefined, 'the sign-in form starts no session (an anonymous visit writes nothing)');
+  assert.doesNotMatch(page.body, /name="_csrf"/, 'and carries no session-bound token');
   const answer = await app.inject({
     method: 'POST',
     url: '/login',
-    headers: { cookie, origin, host: 'localhost:8344', 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form({ _csrf: token, username: 'mia', password, next: '/inbox' }),
+    headers: { origin, host: 'localhost:8344', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form({ username: 'mia', password, next: '/inbox' }),
   });
-  return { answer, cookie: String(answer.headers['set-cookie'] ?? cookie).split(';')[0]!, token };
+  const cookie = String(answer.headers['set-cookie'] ?? '').split(';')[0]!;
+  const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: { cookie } });
+  const token = /name="_csrf" value="([^"]+)"/.exec(inbox.body)?.[1];
+  return { answer, cookie: String(inbox.headers['set-cookie'] ?? cookie).split(';')[0]!, token };
 }
 
 describe('console access', () => {
@@ -54,10 +56,12 @@ describe('console access', () => {
     await app.close();
   });
 
-  it('refuses a sign-in without the form token, or with a wrong password', async () => {
+  it('refuses a cross-site sign-in (the stateless guard of the token-less form), or a wrong password', async () => {
     const app = await consoleWith(60_000);
-    const noToken = await app.inject({ method: 'POST', url: '/login', headers: { origin, host: 'localhost:8344', 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ username: 'mia', password: 'pw' }) });
-    assert.equal(noToken.statusCode, 403);
+    const crossSite = await app.inject({ method: 'POST', url: '/login', headers: { origin: 'https://evil.example', host: 'localhost:8344', 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ username: 'mia', password: 'pw' }) });
+    assert.equal(crossSite.statusCode, 403);
+    const noOrigin = await app.inject({ method: 'POST', url: '/login', headers: { host: 'localhost:8344', 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ username: 'mia', password: 'pw' }) });
+    assert.equal(noOrigin.statusCode, 403);
     const wrong = await signIn(app, 'nope');
     assert.equal(wrong.answer.statusCode, 303);
     assert.match(String(wrong.answer.headers.location), /^\/login\?error=/);

@@ -178,7 +178,7 @@ export class ToolGateway {
       detail: { allowed: [...this.allow], argumentNames: Object.keys(args) },
     };
     try {
-      await publishJson(this.options.bus.js, subjects.audit(kind), record, { msgID: `audit:${record.id}` });
+      await publishJson(this.options.bus.js, subjects.audit(this.options.bus.name, kind), record, { msgID: `audit:${record.id}` });
     } catch (err) {
       const what = kind === auditKinds.toolRefused ? `refused ${tool} but could not record it` : `did not call ${tool}: the call could not be recorded`;
       throw new AgentError('AUDIT_UNAVAILABLE', `${what}: ${(err as Error).message}`, true);

@@ -45,7 +45,7 @@ export type AuditRecordInput = Omit<AuditRecord, 'detail'> & { detail?: Record<s
 export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThreshold: number; agents: ReadonlyMap<string, AgentContract> }): GateActivities {
   const appendAudit = async (input: AuditRecordInput) => {
     const record = AuditRecord.parse(input);
-    await publishJson(deps.bus.js, subjects.audit(record.kind), record, { msgID: `audit:${record.id}` });
+    await publishJson(deps.bus.js, subjects.audit(deps.bus.name, record.kind), record, { msgID: `audit:${record.id}` });
   };
   // Buckets are opened at first use (not at start: an open still pending at shutdown, or one that
   // timed out on a busy server, must not become an unhandled rejection that ends the process);

@@ -23,11 +23,11 @@ ${body}
 type Flash = { kind: 'ok' | 'error'; text: string } | undefined;
 const flashHtml = (flash: Flash) => (flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : '');
 
-export function loginPage(csrf: string, next: string, flash?: Flash): string {
+export function loginPage(next: string, flash?: Flash): string {
   return layout(
     'sign in',
     `${flashHtml(flash)}<form method="post" action="/login" id="login">
- <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="next" value="${esc(next)}">
+ <input type="hidden" name="next" value="${esc(next)}">
  <label>User <input name="username" autocomplete="username" required></label>
  <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
  <button type="submit">Sign in</button></form>`,
@@ -139,16 +139,16 @@ ${attention ? `<h2>The failed step's input</h2><div id="failed-input">${json(att
   );
 }
 
-export function timelinePage(workflowId: string, records: AuditRecord[], user: SignedIn, csrf: string): string {
+export function timelinePage(workflowId: string, records: Array<AuditRecord & { publishedBy: string }>, user: SignedIn, csrf: string): string {
   const rows = records.length
     ? records
-        .map((r) => `<tr data-kind="${esc(r.kind)}"><td>${esc(r.at)}</td><td>${esc(r.kind)}</td><td>${esc(r.actor)}</td><td>${esc(r.subject)}</td><td>${esc(r.reason)}</td><td>${json(r.detail)}</td></tr>`)
+        .map((r) => `<tr data-kind="${esc(r.kind)}" data-published-by="${esc(r.publishedBy)}"><td>${esc(r.at)}</td><td>${esc(r.kind)}</td><td>${esc(r.actor)}</td><td>${esc(r.publishedBy)}</td><td>${esc(r.subject)}</td><td>${esc(r.reason)}</td><td>${json(r.detail)}</td></tr>`)
         .join('')
-    : `<tr><td colspan="6" class="empty">no audit records for this workflow</td></tr>`;
+    : `<tr><td colspan="7" class="empty">no audit records for this workflow</td></tr>`;
   return layout(
     'timeline',
     `<p>Workflow <strong>${esc(workflowId)}</strong> · <a href="/gates/${encodeURIComponent(workflowId)}">gate</a> · from the audit stream, which denies delete and purge</p>
-<table id="timeline"><tr><th>when</th><th>what</th><th>who</th><th>about</th><th>why</th><th>detail</th></tr>${rows}</table>`,
+<table id="timeline"><tr><th>when</th><th>what</th><th>who</th><th>published by</th><th>about</th><th>why</th><th>detail</th></tr>${rows}</table>`,
     user,
     csrf,
   );

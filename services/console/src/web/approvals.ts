@@ -1,7 +1,7 @@
 // What the approval pages show: the gates waiting (Temporal visibility, then each workflow's
 // status), a workflow's timeline (the audit stream), and earned trust per gate type.
 import type { Client } from '@temporalio/client';
-import { AuditRecord, streams } from '@baton/contracts';
+import { AuditRecord, auditPublisherOf, streams } from '@baton/contracts';
 import { openTrust, readStream, type Bus } from '@baton/bus';
 import { AWAITING_DECISION, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type ChangeField, type GateView, type Registry, type TrustRecord, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
 
@@ -48,11 +48,22 @@ export function rolesAllowed(status: WorkflowStatus): string[] {
   return gate ? gate.tiers.slice(gate.tier).map((t) => t.role) : [];
 }
 
+/** An audit record with the identity that published it, read from its subject (NATS lets each
+ *  identity publish under its own name only; a body cannot say who sent it). */
+export type PublishedRecord = AuditRecord & { publishedBy: string };
+
 /** The audit records of one workflow, oldest first (records carry the workflow id in their body,
- *  not their subject). */
-export async function timeline(bus: Bus, workflowId: string): Promise<AuditRecord[]> {
+ *  not their subject). A record whose subject does not match its kind, or an agent's record that
+ *  is not one of its tool calls, is not shown: it cannot have been published by anyone entitled to. */
+export async function timeline(bus: Bus, workflowId: string): Promise<PublishedRecord[]> {
   const records = await readStream(bus, streams.audit, { parse: (v) => AuditRecord.safeParse(v) });
-  return records.flatMap(({ value }) => (value.success && value.data.workflowId === workflowId ? [value.data] : []));
+  return records.flatMap(({ subject, value }) => {
+    if (!value.success || value.data.workflowId !== workflowId) return [];
+    const publishedBy = auditPublisherOf(subject, value.data.kind);
+    if (!publishedBy) return subject === `baton.audit.${value.data.kind}` ? [{ ...value.data, publishedBy: '(before publishers were named)' }] : [];
+    if (publishedBy.startsWith('agent-') && !value.data.kind.startsWith('tool.')) return [];
+    return [{ ...value.data, publishedBy }];
+  });
 }
 
 export interface TrustRow {

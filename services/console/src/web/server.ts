@@ -64,6 +64,9 @@ export interface ConsoleDeps {
     /** Lockout and attempt caps of the sign-in (defaults: 5 wrong in 15 minutes, 30 a minute). */
     limits?: Partial<SignInLimitOptions>;
   };
+  /** Reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client: sign-in
+   *  limits key on that address. None (the default): the peer's own address, whatever it sends. */
+  trustedProxies?: readonly string[];
   /** Sign-ins, refusals and sign-outs go to the audit stream (none: not recorded, unit tests). */
   audit?: boolean;
   /** Decodes Temporal payloads for the Temporal UI (POST /codec/decode); none: no endpoint. */
@@ -123,12 +126,17 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
 const WINDOW_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
 
 export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    // req.ip is the client's address only behind a configured proxy; otherwise the peer's.
+    trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
+  });
   const limits = new SignInLimits({ lockoutAttempts: 5, lockoutMs: 15 * 60_000, attemptsPerMinute: 30, ...deps.auth.limits });
   const audit = async (kind: AuditKind, actor: string, reason: string, detail: Record<string, unknown>) => {
     if (!deps.audit) return;
     const id = randomUUID();
-    await publishJson(deps.bus.js, subjects.audit(kind), { id, kind, at: new Date().toISOString(), actor, subject: 'console', reason, detail }, { msgID: `audit:${id}` });
+    await publishJson(deps.bus.js, subjects.audit(deps.bus.name, kind), { id, kind, at: new Date().toISOString(), actor, subject: 'console', reason, detail }, { msgID: `audit:${id}` });
   };
   await app.register(helmet, {
     // Same-origin scripts only (the ops charts load /static files), no inline script; the one
@@ -219,9 +227,12 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
 
   app.get('/login', async (req, reply) => {
     const query = req.query as { next?: string; error?: string };
-    return html(reply, loginPage(reply.generateCsrf(), safeNext(query.next), query.error ? { kind: 'error', text: query.error } : undefined));
+    // No CSRF token here: it would live in a session, and an anonymous visit must write nothing
+    // (a flood of GET /login would fill the session bucket). A cross-site sign-in is refused by
+    // the same-origin check every form POST passes (onRequest above), which needs no state.
+    return html(reply, loginPage(safeNext(query.next), query.error ? { kind: 'error', text: query.error } : undefined));
   });
-  app.post('/login', { preHandler: csrfCheck }, async (req, reply) => {
+  app.post('/login', async (req, reply) => {
     const body = (req.body ?? {}) as { username?: string; password?: string; next?: string };
     const username = String(body.username ?? '');
     const result = await checkedSignIn(username, String(body.password ?? ''), addressOf(req), 'web');

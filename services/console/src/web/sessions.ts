@@ -1,13 +1,15 @@
 // The console's sessions in JetStream KV (bucket baton_console_sessions): every console replica
 // reads the same sessions, and a restarted console keeps its people signed in (with the same
-// BATON_CONSOLE_SESSION_SECRET, which signs the cookie that carries the session id). The bucket's
-// max age bounds every entry by the session lifetime even if nobody signs out; a sign-out
-// deletes the entry at once, on every replica. Implements @fastify/session's store interface.
+// BATON_CONSOLE_SESSION_SECRET, which signs the cookie that carries the session id). The
+// orchestrator creates the bucket bounded (a day per entry, 64 MiB in all: ensureTopology); the
+// console may not change it. A session ends at the console's own TTL (checked on every load),
+// a sign-out deletes the entry at once, on every replica, and an anonymous visit writes nothing.
+// Implements @fastify/session's store interface.
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Session } from 'fastify';
 import type { SessionStore } from '@fastify/session';
 import { buckets } from '@baton/contracts';
-import type { Bus } from '@baton/bus';
+import { SESSION_BUCKET_MAX_AGE_MS, SESSION_BUCKET_MAX_BYTES, type Bus } from '@baton/bus';
 
 // Session ids are uid-safe base64url; KV keys allow exactly that alphabet.
 const VALID_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -15,9 +17,9 @@ const VALID_ID = /^[A-Za-z0-9_-]{1,128}$/;
 export class KvSessionStore implements SessionStore {
   private constructor(private readonly kv: KV) {}
 
-  static async open(bus: Bus, sessionTtlMs: number): Promise<KvSessionStore> {
-    // A minute beyond the lifetime: the cookie's own expiry ends a session first.
-    const kv = await new Kvm(bus.js).create(buckets.consoleSessions, { history: 1, ttl: sessionTtlMs + 60_000, replicas: bus.replicas });
+  static async open(bus: Bus): Promise<KvSessionStore> {
+    // Opens the orchestrator's bucket (the same configuration, should this ever run first as an admin).
+    const kv = await new Kvm(bus.js).create(buckets.consoleSessions, { history: 1, ttl: SESSION_BUCKET_MAX_AGE_MS, max_bytes: SESSION_BUCKET_MAX_BYTES, replicas: bus.replicas });
     return new KvSessionStore(kv);
   }
 
