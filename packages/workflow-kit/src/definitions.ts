@@ -122,6 +122,9 @@ export interface AttentionPayload {
 
 export interface Resolution {
   resolvedBy: string;
+  /** The person's role, from their console account: one of the roles that take failed steps over
+   *  (the workflow's attention tiers). Required of every new resolution, as a decision's is. */
+  role?: string;
   note: string;
 }
 export type ResolutionInput = Omit<Resolution, 'note'> & { note?: string };
@@ -132,6 +135,8 @@ export interface Attention {
   reason: string;
   failures: Array<{ name: string; error: string }>;
   since: string;
+  /** The roles that may resolve it (the attention tiers'). */
+  roles?: string[];
   resolution?: Resolution & { resolvedAt: string };
 }
 
@@ -163,7 +168,8 @@ export const statusQuery = defineQuery<WorkflowStatus>('status');
 /** A person's decision at the open gate (approval or attention); refused unless one is open and
  *  the decision names it and the digest of what it showed. */
 export const decideUpdate = defineUpdate<WorkflowStatus, [DecisionInput]>('decide');
-/** A person's word that something escalated for them is dealt with; refused unless one is open. */
+/** A person's word that something escalated for them is dealt with; refused unless one is open
+ *  and the resolution carries a role that may take failed steps over (the attention tiers'). */
 export const resolveUpdate = defineUpdate<WorkflowStatus, [ResolutionInput]>('resolve');
 
 /** A person decides within a day, or the safe default runs. */

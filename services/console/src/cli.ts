@@ -2,13 +2,17 @@
 // does the same):
 //   baton pending                       workflows waiting for a person
 //   baton status <workflowId>           the full state of one workflow
-//   baton decide <workflowId> <option> --by <username> [--reason <text>] [--changes <json>]
+//   baton decide <workflowId> <option> --by <username> [--digest <digest>] [--reason <text>] [--changes <json>]
 //       sent through the console as that person (BATON_CONSOLE_URL; the password from
-//       BATON_CONSOLE_PASSWORD or --password-file): the role is their account's, checked there
+//       BATON_CONSOLE_PASSWORD or --password-file): the role is their account's, checked there.
+//       It shows the open gate first (on stderr) and the decision names that gate and its digest,
+//       so a gate that changed since is refused; --digest binds it to a digest read earlier
+//       (`baton status`) instead
 //       options: approve | decline | approve-with-changes (approval gates);
 //                retry | correct-input | supply-output | abandon (a failed step);
 //                or a workflow's own, as its gate lists them (a bill's pay-now | postpone | dispute)
-//   baton resolve <workflowId> --by <name> [--note <text>]   close an escalated problem
+//   baton resolve <workflowId> --by <username> [--note <text>]   close an escalated problem, through
+//       the console as that person (password as for decide; the role is their account's)
 //   baton hash-password                 read a password on stdin, print its hash for BATON_CONSOLE_USERS
 //   baton schedule list | show <id>     the schedules workflows declare (the daily digest), with their next firings
 //   baton schedule set-time <id> <HH:MM> [--timezone <iana>]   fire at another time of day
@@ -25,7 +29,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, loadConfig, natsSeedOf } from '@baton/contracts';
 import { connectBus } from '@baton/bus';
 import { CorrectionStore } from '@baton/corrections';
-import { connectTemporal, pending, resolve, status } from './decisions.js';
+import { connectTemporal, pending, status } from './decisions.js';
 import { hashPassword } from './web/auth.js';
 
 const program = new Command('baton').description('Decide what waits for a person, in any registered workflow.');
@@ -57,18 +61,32 @@ const CliConsoleConfig = z.object({
   BATON_CONSOLE_PASSWORD: z.string().min(1).optional(),
 });
 
-/** A decision through the console's API, authenticated as the person deciding. */
-async function decideViaConsole(workflowId: string, username: string, password: string, body: Record<string, unknown>): Promise<unknown> {
+/** A request to the console's API, authenticated as the person acting. */
+async function viaConsole(path: string, username: string, password: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
   const { BATON_CONSOLE_URL } = loadConfig(CliConsoleConfig, process.env);
-  const response = await fetch(new URL(`/api/decisions/${encodeURIComponent(workflowId)}`, BATON_CONSOLE_URL), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
-    body: JSON.stringify(body),
+  const response = await fetch(new URL(path, BATON_CONSOLE_URL), {
+    method: body ? 'POST' : 'GET',
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+    ...(body ? { body: JSON.stringify(body) } : {}),
     signal: AbortSignal.timeout(30_000),
   });
   const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) throw new Error(`the console refused (${response.status} ${String(answer.error ?? '')}): ${String(answer.reason ?? response.statusText)}`);
   return answer;
+}
+
+function passwordOf(opts: { passwordFile?: string }): string {
+  const password = opts.passwordFile ? readFileSync(opts.passwordFile, 'utf8').replace(/\r?\n$/, '') : loadConfig(CliConsoleConfig, process.env).BATON_CONSOLE_PASSWORD;
+  if (!password) throw new Error('no password: set BATON_CONSOLE_PASSWORD or pass --password-file');
+  return password;
+}
+
+interface ShownGate {
+  gateId: string;
+  gateType: string;
+  digest: string;
+  options: string[];
+  payload: unknown;
 }
 
 program.command('pending').description('list workflows waiting for a person').action(() => withClient(pending));
@@ -80,24 +98,33 @@ program
   .addArgument(program.createArgument('<decision>', `one of the open gate's options (${[...APPROVAL_OPTIONS, ...ATTENTION_OPTIONS].join(', ')}, or the workflow's own)`))
   .requiredOption('--by <username>', 'who decides: a console user, who signs in with this request')
   .option('--password-file <path>', 'a file holding their console password (else BATON_CONSOLE_PASSWORD)')
+  .option('--digest <digest>', 'decide only if the open gate still has this digest (as `baton status` showed it)')
   .addOption(new Option('--reason <text>', 'why').default(''))
   .addOption(new Option('--changes <json>', 'with approve-with-changes: what changes, e.g. \'{"partySize":3}\'; with correct-input / supply-output: {"input": …} / {"output": …}').argParser(jsonObject))
   .description('decide the open gate of a workflow that waits for a person')
-  .action(async (id: string, decision: GateOption, opts: { by: string; passwordFile?: string; reason: string; changes?: Record<string, unknown> }) => {
-    const password = opts.passwordFile ? readFileSync(opts.passwordFile, 'utf8').replace(/\r?\n$/, '') : loadConfig(CliConsoleConfig, process.env).BATON_CONSOLE_PASSWORD;
-    if (!password) throw new Error('no password: set BATON_CONSOLE_PASSWORD or pass --password-file');
-    console.log(JSON.stringify(await decideViaConsole(id, opts.by, password, { decision, reason: opts.reason, ...(opts.changes ? { changes: opts.changes } : {}) }), null, 2));
+  .action(async (id: string, decision: GateOption, opts: { by: string; passwordFile?: string; digest?: string; reason: string; changes?: Record<string, unknown> }) => {
+    const password = passwordOf(opts);
+    const path = encodeURIComponent(id);
+    // What is decided, shown before deciding; the decision is bound to exactly this gate.
+    const { gate } = (await viaConsole(`/api/gates/${path}`, opts.by, password)) as unknown as { gate: ShownGate };
+    console.error(`deciding ${gate.gateType} gate ${gate.gateId} of ${id} (digest ${gate.digest}), options ${gate.options.join(' | ')}:\n${JSON.stringify(gate.payload, null, 2)}`);
+    if (opts.digest !== undefined && opts.digest !== gate.digest) {
+      throw new Error(`the gate changed since you looked: its digest is now ${gate.digest}, not ${opts.digest}; look again (baton status ${id}) and decide on what it shows now`);
+    }
+    const body = { gateId: gate.gateId, digest: gate.digest, decision, reason: opts.reason, ...(opts.changes ? { changes: opts.changes } : {}) };
+    console.log(JSON.stringify(await viaConsole(`/api/decisions/${path}`, opts.by, password, body), null, 2));
   });
 
 program
   .command('resolve')
   .argument('<workflowId>')
-  .requiredOption('--by <name>', 'who dealt with it (recorded)')
+  .requiredOption('--by <username>', 'who dealt with it: a console user, who signs in with this request')
+  .option('--password-file <path>', 'a file holding their console password (else BATON_CONSOLE_PASSWORD)')
   .addOption(new Option('--note <text>', 'what was done').default(''))
   .description('say that a problem the workflow escalated (e.g. a refund that failed) is dealt with')
-  .action((id: string, opts: { by: string; note: string }) =>
-    withClient(async (c) => ({ workflowId: id, state: (await resolve(c, id, { resolvedBy: opts.by, note: opts.note })).state })),
-  );
+  .action(async (id: string, opts: { by: string; passwordFile?: string; note: string }) => {
+    console.log(JSON.stringify(await viaConsole(`/api/resolutions/${encodeURIComponent(id)}`, opts.by, passwordOf(opts), { note: opts.note }), null, 2));
+  });
 
 const schedule = program.command('schedule').description('the schedules workflows declare (e.g. the daily digest): list, change the time, pause, resume');
 schedule.command('list').description('every schedule with its times, state and next firings').action(() =>

@@ -399,8 +399,14 @@ describe('reservation workflow', () => {
       assert.deepEqual(kinds(world), ['cancelled'], 'the guest was told before a person was asked');
       assert.ok(run.records.metrics.some((m) => m.name === 'escalated'));
 
+      // A resolution, like a decision, needs the role of someone who takes failed steps over.
+      const refusedFor = (reason: RegExp) => (err: Error & { cause?: Error }) => reason.test(err.cause?.message ?? err.message);
+      await assert.rejects(run.resolve('anyone', 'closing it', { role: null }), refusedFor(/role: required \(one of manager\)/));
+      await assert.rejects(run.resolve('hana', 'closing it', { role: 'host' }), refusedFor(/role: "host" may not resolve this/));
+      assert.equal((await run.waitFor('Needs attention')).attention?.resolution, undefined, 'still waiting for a person');
       const resolved = await run.resolve('mia', 'cancelled the booking at the POS by hand');
       assert.equal(resolved.attention?.resolution?.resolvedBy, 'mia');
+      assert.equal(resolved.attention?.resolution?.role, 'manager');
       const status = await run.result();
       assert.equal(status.state, 'Compensated');
       assert.equal(status.attention?.resolution?.note, 'cancelled the booking at the POS by hand');

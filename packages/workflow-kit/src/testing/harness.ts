@@ -22,6 +22,7 @@ import type { HandoffActivities } from '../activities/handoff.js';
 import {
   decideUpdate,
   resolveUpdate,
+  DEFAULT_ATTENTION_TIERS,
   statusQuery,
   type CorrectionRecord,
   type DecisionInput,
@@ -173,9 +174,11 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
     return (await this.handle.executeUpdate(decideUpdate, { args: [input] })) as St;
   }
 
-  /** Says that what the workflow escalated to a person is dealt with. */
-  async resolve(by: string, note?: string): Promise<St> {
-    return (await this.handle.executeUpdate(resolveUpdate, { args: [{ resolvedBy: by, ...(note !== undefined ? { note } : {}) }] })) as St;
+  /** Says that what the workflow escalated to a person is dealt with, as a person of `role`
+   *  (default: the first of the default attention tiers', `manager`); `role: null` sends none. */
+  async resolve(by: string, note?: string, options: { role?: string | null } = {}): Promise<St> {
+    const role = options.role === undefined ? DEFAULT_ATTENTION_TIERS[0]!.role : options.role;
+    return (await this.handle.executeUpdate(resolveUpdate, { args: [{ resolvedBy: by, ...(role !== null ? { role } : {}), ...(note !== undefined ? { note } : {}) }] })) as St;
   }
 
   /** Delivers a signal, as an event routed to a running workflow does. */

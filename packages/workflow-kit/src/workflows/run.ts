@@ -285,7 +285,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** Hands a problem only a person can finish to them, and waits, however long, until they
    *  say it is dealt with (`resolve`). */
   async escalate(reason: string, failures: Array<{ name: string; error: string }>): Promise<void> {
-    this.status.attention = { reason, failures, since: new Date().toISOString() };
+    this.status.attention = { reason, failures, since: new Date().toISOString(), roles: (this.options.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role) };
     batonMetrics.escalated(this.definition.type);
     this.enter(NEEDS_ATTENTION);
     await condition(() => this.status.attention?.resolution !== undefined);
@@ -453,7 +453,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     setHandler(
       resolveUpdate,
       (input) => {
-        if (this.status.attention) this.status.attention.resolution = { resolvedBy: input.resolvedBy, note: input.note ?? '', resolvedAt: new Date().toISOString() };
+        if (this.status.attention) this.status.attention.resolution = { resolvedBy: input.resolvedBy, ...(input.role !== undefined ? { role: input.role } : {}), note: input.note ?? '', resolvedAt: new Date().toISOString() };
         return this.status;
       },
       {
@@ -463,6 +463,12 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
           }
           const problems: string[] = [];
           if (typeof input?.resolvedBy !== 'string' || input.resolvedBy.length < 1 || input.resolvedBy.length > 200) problems.push('resolvedBy: must be a string of 1-200 characters');
+          // Like a decision: a person's resolution carries their role, and only a role that takes
+          // failed steps over may close one (the handler itself does not check: a resolution
+          // replayed from before this rule has none).
+          const roles = (this.options.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role);
+          if (typeof input?.role !== 'string' || input.role.length < 1) problems.push(`role: required (one of ${roles.join(', ')})`);
+          else if (!roles.includes(input.role)) problems.push(`role: "${input.role}" may not resolve this (one of ${roles.join(', ')})`);
           if (input?.note !== undefined && (typeof input.note !== 'string' || input.note.length > 2000)) problems.push('note: must be a string of at most 2000 characters');
           if (problems.length) throw new GateRefusedError(`invalid resolution: ${problems.join('; ')}`);
         },

@@ -21,7 +21,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { statusQuery, type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
-import { decide, DecisionRefusedError } from '../decisions.js';
+import { decide, DecisionRefusedError, resolve } from '../decisions.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
@@ -313,28 +313,58 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     deps.logger.info({ workflowId, decision, role }, 'decision sent');
     return reply.redirect(`/inbox?ok=${encodeURIComponent(`Decided ${workflowId}: ${decision}`)}`, 303);
   });
-  // The CLI's decisions: the person signs in with each request (Basic credentials, the same
-  // limits and audit as the form), and the role comes from their account, never from the caller.
-  app.post('/api/decisions/:workflowId', async (req, reply) => {
-    const { workflowId } = req.params as { workflowId: string };
-    const refuse = (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
-    const header = req.headers.authorization ?? '';
-    const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+  // The CLI's API: the person signs in with each request (Basic credentials, the same limits and
+  // audit as the form), and the role comes from their account, never from the caller.
+  const refuseWith = (reply: FastifyReply) => (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
+  const apiSignIn = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | undefined> => {
+    const refuse = refuseWith(reply);
+    const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
     const pair = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
     const colon = pair.indexOf(':');
-    if (colon < 1) return refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user (baton decide reads BATON_CONSOLE_PASSWORD)');
+    if (colon < 1) {
+      await refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user (the baton CLI reads BATON_CONSOLE_PASSWORD)');
+      return undefined;
+    }
     const result = await checkedSignIn(pair.slice(0, colon), pair.slice(colon + 1), addressOf(req), 'api');
     if (!result.ok) {
       if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
-      return refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+      await refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+      return undefined;
     }
-    const body = (req.body ?? {}) as { decision?: unknown; reason?: unknown; changes?: unknown };
-    let status: WorkflowStatus;
+    return result.who;
+  };
+  const statusOr404 = async (workflowId: string, reply: FastifyReply): Promise<WorkflowStatus | undefined> => {
     try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
+      return await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
     } catch (err) {
-      return refuse(404, 'NOT_FOUND', `no workflow ${workflowId}: ${(err as Error).message}`);
+      await refuseWith(reply)(404, 'NOT_FOUND', `no workflow ${workflowId}: ${(err as Error).message}`);
+      return undefined;
     }
+  };
+  // The gate the CLI shows before it decides: the decision it sends names this gate and digest.
+  app.get('/api/gates/:workflowId', async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const who = await apiSignIn(req, reply);
+    if (!who) return reply;
+    const status = await statusOr404(workflowId, reply);
+    if (!status) return reply;
+    const gate = status.gate?.status === 'open' ? status.gate : undefined;
+    if (!gate) return refuseWith(reply)(409, 'NOTHING_AWAITED', `${workflowId} is not waiting for a decision: it is in state "${status.state}"`);
+    return { workflowId, workflowType: status.workflowType, state: status.state, gate: { gateId: gate.gateId, gateType: gate.gateType, digest: gate.digest, options: gate.options, tier: gate.tier, tiers: gate.tiers, payload: gate.payload }, rolesAllowed: rolesAllowed(status) };
+  });
+  app.post('/api/decisions/:workflowId', async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const refuse = refuseWith(reply);
+    const who = await apiSignIn(req, reply);
+    if (!who) return reply;
+    const result = { who };
+    const body = (req.body ?? {}) as { decision?: unknown; reason?: unknown; changes?: unknown; gateId?: unknown; digest?: unknown };
+    // Bound to what the person was shown: a gate that changed since is refused by the workflow.
+    if (typeof body.gateId !== 'string' || typeof body.digest !== 'string' || !body.gateId || !body.digest) {
+      return refuse(400, 'UNBOUND', 'a decision names the gate and the digest of what was shown (GET /api/gates/<workflowId>; the baton CLI does this)');
+    }
+    const status = await statusOr404(workflowId, reply);
+    if (!status) return reply;
     const options = status.gate?.status === 'open' ? status.gate.options : [];
     const decision = options.find((o) => o === body.decision);
     if (!decision) return refuse(409, 'NOT_AN_OPTION', `choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
@@ -342,9 +372,33 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     if (!role) return refuse(403, 'FORBIDDEN', `${result.who.username} has none of the roles that may decide this gate now (${rolesAllowed(status).join(', ') || 'none'})`);
     const changes = body.changes && typeof body.changes === 'object' && !Array.isArray(body.changes) ? (body.changes as Record<string, unknown>) : undefined;
     try {
-      const after = await decide(deps.temporal, workflowId, { decision, decidedBy: result.who.username, role, reason: typeof body.reason === 'string' ? body.reason : '', ...(changes ? { changes } : {}) });
+      const after = await decide(deps.temporal, workflowId, { gateId: body.gateId, digest: body.digest, decision, decidedBy: result.who.username, role, reason: typeof body.reason === 'string' ? body.reason : '', ...(changes ? { changes } : {}) });
       deps.logger.info({ workflowId, decision, role, via: 'api' }, 'decision sent');
       return { workflowId, decision, decidedBy: result.who.username, role, state: after.state };
+    } catch (err) {
+      if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
+      throw err;
+    }
+  });
+
+  // The CLI's resolutions (baton resolve): a signed-in person, with a role of their account that
+  // may take failed steps over; the workflow checks the role again.
+  app.post('/api/resolutions/:workflowId', async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const refuse = refuseWith(reply);
+    const who = await apiSignIn(req, reply);
+    if (!who) return reply;
+    const status = await statusOr404(workflowId, reply);
+    if (!status) return reply;
+    if (!status.attention || status.attention.resolution) return refuse(409, 'NOTHING_AWAITED', `${workflowId} has nothing escalated to resolve (state "${status.state}")`);
+    const allowed = status.attention.roles;
+    const role = allowed ? allowed.find((r) => who.roles.includes(r)) : who.roles[0];
+    if (!role) return refuse(403, 'FORBIDDEN', `${who.username} has none of the roles that may resolve this (${allowed?.join(', ') ?? 'none'})`);
+    const body = (req.body ?? {}) as { note?: unknown };
+    try {
+      const after = await resolve(deps.temporal, workflowId, { resolvedBy: who.username, role, note: typeof body.note === 'string' ? body.note.slice(0, 2000) : '' });
+      deps.logger.info({ workflowId, role, via: 'api' }, 'resolution sent');
+      return { workflowId, resolvedBy: who.username, role, state: after.state };
     } catch (err) {
       if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
       throw err;
