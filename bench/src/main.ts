@@ -269,7 +269,7 @@ if (wants('gateway')) {
   );
   const forwardSeconds = (performance.now() - t) / 1000;
   const gatewayCpu = cpuByGroup(tracked(), before, cpuSnapshot(tracked())).gateway ?? 0;
-  const outcomes = await Promise.allSettled(events.map((e) => client.workflow.getHandle(reservationWorkflowId(e.idempotencykey)).result() as Promise<ReservationStatus>));
+  const outcomes = await Promise.allSettled(events.map((e) => client.workflow.getHandle(reservationWorkflowId(e.idempotencykey, e.source)).result() as Promise<ReservationStatus>));
   const completedSeconds = (performance.now() - t) / 1000;
   sampler.setPhase(undefined);
   const failed = outcomes.filter((o) => o.status === 'rejected' || o.value.state !== 'Confirmed').length;

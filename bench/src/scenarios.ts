@@ -89,7 +89,7 @@ export function scenarios(deps: ScenarioDeps): Scenario[] {
 function reservationOp(client: Client): Operation {
   return async () => {
     const event = cleanReservationEvent();
-    const workflowId = reservationWorkflowId(event.idempotencykey);
+    const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
     const input: ReservationInput = { event };
     const status = await client.workflow.execute<(input: ReservationInput) => Promise<ReservationStatus>>(workflowTypes.reservation, {
       taskQueue: taskQueues.orchestrator,

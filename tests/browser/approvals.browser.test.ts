@@ -24,7 +24,7 @@ describe('approval console (headless Chromium)', () => {
   const session = browserSession();
 
   async function start(event: ReservationRequested, options: Omit<ReservationInput, 'event'> = {}): Promise<string> {
-    const workflowId = reservationWorkflowId(event.idempotencykey);
+    const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
     const input: ReservationInput = { event, ...options };
     await session.stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input] });
     return workflowId;

@@ -20,7 +20,7 @@ describe('console operations views (headless Chromium)', () => {
     const booked = [reservationEvent('Table for 2, Monday 6pm'), reservationEvent('Table for 2, Monday 6:30pm')];
     for (const e of booked) await waitForState(session.stack, String((await postEvent(e)).body.workflowId), 'Confirmed');
     const stuckEvent = reservationEvent('Table for 2, Tuesday 7pm, allergic to celery');
-    const stuckId = reservationWorkflowId(stuckEvent.idempotencykey);
+    const stuckId = reservationWorkflowId(stuckEvent.idempotencykey, stuckEvent.source);
     const input: ReservationInput = { event: stuckEvent, stateLimitsMs: { 'Awaiting approval': 500 } };
     await session.stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId: stuckId, args: [input] });
     await waitFor('the stuck flag', async () => (await session.stack.temporal.workflow.count(`BatonStuck = true AND WorkflowId = "${stuckId}"`)).count === 1 || undefined);
@@ -60,7 +60,7 @@ describe('console operations views (headless Chromium)', () => {
     await letterRow.getByRole('button', { name: /Replay/ }).click();
     await page.waitForSelector('#flash');
     assert.match(await page.locator('#flash').innerText(), new RegExp(`Replayed event ${broken.id}`));
-    await waitForState(session.stack, reservationWorkflowId(broken.idempotencykey), 'Confirmed');
+    await waitForState(session.stack, reservationWorkflowId(broken.idempotencykey, broken.source), 'Confirmed');
 
     // Approve the stuck one so it does not linger into later suites.
     await session.stack.temporal.workflow.getHandle(stuckId).terminate('test cleanup');

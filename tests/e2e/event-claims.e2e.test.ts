@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { ServiceSet, deadLetters, postEvent, reservationEvent, temporalClient, testBus, waitFor } from '@baton/testkit';
+import { LOCAL_EVENT_SOURCE, ServiceSet, deadLetters, postEvent, reservationEvent, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { contentDigest, type EventClaim } from '@baton/gateway';
 import { reservationWorkflowId } from '@baton/workflow-reservation';
 import { buckets } from '@baton/contracts';
@@ -32,7 +32,7 @@ describe('event claims across a gateway crash', () => {
 
   /** What a gateway that stopped after claiming (and perhaps starting) leaves behind. */
   const plantUnmarkedClaim = async (event: ReturnType<typeof reservationEvent>, claimedAt: Date) => {
-    const workflowId = reservationWorkflowId(event.idempotencykey);
+    const workflowId = reservationWorkflowId(event.idempotencykey, LOCAL_EVENT_SOURCE);
     const claim: EventClaim = { workflowId, workflowType: 'reservation', eventId: event.id, digest: contentDigest(event), claimedAt: claimedAt.toISOString(), started: false };
     const kv = await new Kvm(bus.js).open(buckets.eventClaims);
     await kv.create(createHash('sha256').update(workflowId).digest('hex'), JSON.stringify(claim));

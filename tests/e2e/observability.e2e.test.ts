@@ -71,7 +71,7 @@ describe('observability', () => {
 
   it('reports a workflow held past its state limit as stuck: search attribute, visibility query, notice and metric', async () => {
     const event = reservationEvent('Table for 2, Sunday 7pm, allergic to sesame');
-    const workflowId = reservationWorkflowId(event.idempotencykey);
+    const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
     const input: ReservationInput = { event, stateLimitsMs: { 'Awaiting approval': 1_500 } };
     await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input] });
     await waitForState(stack, workflowId, 'Awaiting approval');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
-import { deadLetters, postEvent, reservationEvent, waitFor } from '@baton/testkit';
+import { LOCAL_EVENT_SOURCE, deadLetters, postEvent, reservationEvent, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
 import { subjects } from '@baton/contracts';
 import { BatonState } from '@baton/workflow-kit';
@@ -25,7 +25,7 @@ describe('reservation workflow', () => {
     const answer = await postEvent(event);
     assert.equal(answer.status, 202);
     const workflowId = String(answer.body.workflowId);
-    assert.equal(workflowId, reservationWorkflowId(event.idempotencykey));
+    assert.equal(workflowId, reservationWorkflowId(event.idempotencykey, LOCAL_EVENT_SOURCE));
 
     const status = await waitForState(stack, workflowId, 'Confirmed');
     assert.equal(status.request?.partySize, 2);
@@ -112,7 +112,7 @@ describe('reservation workflow', () => {
     assert.ok(letters.some((l) => l.rejectedBy === 'gateway' && /not JSON/.test(l.reason) && l.payload === 'this is not json {'));
     // The payload is kept whole in the dead letter, but the reason (which goes to logs) never quotes it.
     assert.ok(letters.every((l) => !l.reason.includes('this is not json')));
-    const workflowId = reservationWorkflowId(malformed.idempotencykey);
+    const workflowId = reservationWorkflowId(malformed.idempotencykey, LOCAL_EVENT_SOURCE);
     await assert.rejects(stack.temporal.workflow.getHandle(workflowId).describe(), /not found/i);
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { decide, pending } from '@baton/console';
-import { WaitAbortedError, fetchTrace, newTraceparent, postEvent, scrape, servicesOf, sumOf, waitFor } from '@baton/testkit';
+import { LOCAL_EVENT_SOURCE, WaitAbortedError, fetchTrace, newTraceparent, postEvent, scrape, servicesOf, sumOf, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import registration, { supportWorkflowId, terminalSupportStates, type SupportState, type SupportStatus, type TicketOpened } from '@baton/workflow-support';
 import { startStack, type Stack } from './support.js';
@@ -28,7 +28,7 @@ describe('support escalation', () => {
   const start = async (event: TicketOpened, headers: Record<string, string> = {}) => {
     const { status, body } = await postEvent(event, headers);
     assert.equal(status, 202, JSON.stringify(body));
-    assert.equal(body.workflowId, supportWorkflowId(event.idempotencykey));
+    assert.equal(body.workflowId, supportWorkflowId(event.idempotencykey, LOCAL_EVENT_SOURCE));
     return String(body.workflowId);
   };
   const waitForState = (workflowId: string, state: SupportState | 'Awaiting approval', timeoutMs = 120_000) =>

@@ -4,7 +4,7 @@ export { readStream, type StoredMessage } from './read.js';
 export { deadLetter, quarantine, describeIssues, describeJsonError, headersOf, scrubPayload, keepPayload, scrubHeaders, jsonNestingDepth, nestingRefusal, MAX_JSON_DEPTH, SCRUB_LIMITS, KEPT_PAYLOAD_CHARS, QUARANTINED, REDACTED } from './dead-letter.js';
 export { startConsumer, ensureConsumer, PoisonMessageError, DEFAULT_MAX_DELIVER, type ConsumerOptions, type Delivery, type RunningConsumer } from './consume.js';
 export { ADVISORY_STREAM, DEAD_LETTER_ATTEMPTS, MaxDeliveriesAdvisory, watcherName, startTaskMaxDeliveriesWatcher } from './advisories.js';
-export { BUCKET_STREAMS, permissionsOf, natsAuthorizationConfig, inboxPrefixOf, agentIdentity, simulatorBucket, TASKS_WATCHER, type Identity, type KvGrant, type Permissions, type AuthorizedUser } from './permissions.js';
+export { BUCKET_STREAMS, permissionsOf, natsAuthorizationConfig, inboxPrefixOf, agentIdentity, publisherIdentity, simulatorBucket, TASKS_WATCHER, type Identity, type KvGrant, type Permissions, type AuthorizedUser } from './permissions.js';
 export { sealTask, sealMatches, type SealedFields } from './seal.js';
 export type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';

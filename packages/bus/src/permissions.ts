@@ -15,7 +15,7 @@
 //   to read (nats.js puts the key in the direct-get subject so that reads obey permissions);
 // - a throwaway ordered consumer (reading a stream's content): CONSUMER.CREATE/INFO/MSG.NEXT/DELETE
 //   on that stream under any name.
-import { buckets, consumers, streams, subjects } from '@baton/contracts';
+import { buckets, consumers, publisherEvents, streams, subjects } from '@baton/contracts';
 
 /** A KV bucket a service uses beyond what its kind gives it: a cache, a lease table, an index
  *  it reads. Declared by the service (package.json `baton.nats.kv`), so a new grant needs no
@@ -45,6 +45,9 @@ type IdentityKind =
   | { kind: 'orchestrator'; name: string }
   | { kind: 'console'; name: string }
   | { kind: 'agent'; name: string; agent: string }
+  /** An existing system that publishes events over NATS: only its own event types, on its own
+   *  subject (`baton.events.from.<publisher>.<type>`), so the gateway takes `source` from there. */
+  | { kind: 'publisher'; name: string; publisher: string; eventTypes: readonly string[] }
   /** A simulated external system: only its own bucket, should it keep its records in NATS. */
   | { kind: 'simulator'; name: string; system: string }
   /** A service that is none of the above declares its subjects itself (package.json `baton.nats`). */
@@ -65,6 +68,11 @@ export function inboxPrefixOf(identity: string): string {
 /** The connection (and identity) name of an agent's process. */
 export function agentIdentity(agent: string): string {
   return `agent-${agent}`;
+}
+
+/** The connection (and identity) name of a system publishing events over NATS. */
+export function publisherIdentity(publisher: string): string {
+  return `publisher-${publisher}`;
 }
 
 /** The bucket a simulator may keep its records in. */
@@ -154,6 +162,9 @@ function kindPermissions(identity: Identity): Permissions {
       return { publish: ['>'], subscribe: ['>'] };
     case 'custom':
       return { publish: dedupe([...common, ...identity.publish]), subscribe: dedupe([inbox, ...identity.subscribe]) };
+    case 'publisher':
+      // Publishes only; the acknowledgements come to its own inbox.
+      return { publish: dedupe([...common, ...identity.eventTypes.map((t) => publisherEvents.subject(identity.publisher, t))]), subscribe: [inbox] };
     case 'simulator':
       return { publish: dedupe([...common, ...kv(simulatorBucket(identity.system), { write: true, list: true })]), subscribe: [inbox] };
     case 'agent': {

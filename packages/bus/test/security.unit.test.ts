@@ -56,6 +56,12 @@ describe('identities and permissions', () => {
     assert.ok(!agent.publish.some((s) => s.includes('baton_leases') || s.includes('baton_corrections')), 'an agent that declares nothing gets no bucket of another');
   });
 
+  it('lets a NATS publisher of events publish only its own types, on its own subject', () => {
+    const pos = permissionsOf({ kind: 'publisher', name: 'publisher-pos', publisher: 'pos', eventTypes: ['pos.order.v1'] });
+    assert.deepEqual(pos.publish, ['$JS.API.INFO', 'baton.events.from.pos.pos.order.v1']);
+    assert.deepEqual(pos.subscribe, ['_INBOX.publisher-pos.>']);
+  });
+
   it('renders an authorization block of public keys only', () => {
     const user = nkeys.createUser();
     const text = natsAuthorizationConfig([{ identity: { kind: 'agent', name: 'agent-safety', agent: 'safety' }, nkey: user.getPublicKey() }]);

@@ -38,6 +38,21 @@ export const subjects = {
   auditBy: (publisher: string) => `baton.audit.${publisher}.>`,
 } as const;
 
+/** The `source` of an event as the gateway records it: who sent it, by the credentials it proved
+ *  (a signed webhook request, a NATS identity), never what the body says. Key-derived workflow ids
+ *  are scoped by it, so one sender's idempotency key never blocks another's. */
+export const eventSources = {
+  webhook: (sourceId: string) => `webhook.${sourceId}`,
+  nats: (publisher: string) => `nats.${publisher}`,
+} as const;
+
+/** Events a NATS publisher sends: `baton.events.from.<publisher>.<type>`, which only that
+ *  publisher may publish (its identity, permissions.ts), so the subject says who sent it. */
+export const publisherEvents = {
+  prefix: 'baton.events.from.',
+  subject: (publisher: string, type: string) => `baton.events.from.${publisher}.${type}`,
+} as const;
+
 export const consumers = {
   gateway: 'gateway',
   bridge: 'result-bridge',

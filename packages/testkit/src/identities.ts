@@ -12,12 +12,14 @@
 // <state>/identities/<identity>.nk, readable by the owner only; the server config (auth.conf,
 // public keys only) is rewritten from them whenever the set of services changes, and a running
 // nats-server re-reads it on SIGHUP, so a service added while the stack runs gets its identity at
-// its first start. Also kept there: the orchestrator's task seal key (task-seal.key).
+// its first start. Also kept there: the orchestrator's task seal key (task-seal.key), and the
+// systems that publish events over NATS (publishers.json: each an identity `publisher-<name>` that
+// may publish only its own event types, see addNatsPublisher).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
-import { agentIdentity, natsAuthorizationConfig, type AuthorizedUser, type Identity, type KvGrant } from '@baton/bus';
+import { agentIdentity, natsAuthorizationConfig, publisherIdentity, type AuthorizedUser, type Identity, type KvGrant } from '@baton/bus';
 import { repoRoot, stackEnv } from './env.js';
 import { allServices, type ServiceName } from './services.js';
 
@@ -122,7 +124,7 @@ export function adminSeed(): string {
 export function writeNatsIdentities(services: readonly ServiceName[] = allServices()): boolean {
   const dir = identitiesDir();
   ensureSealKey();
-  const identities: Identity[] = [{ kind: 'admin', name: ADMIN_IDENTITY }, ...services.map(identityOf)];
+  const identities: Identity[] = [{ kind: 'admin', name: ADMIN_IDENTITY }, ...services.map(identityOf), ...publishers()];
   // Identities made earlier for services that are gone stay valid until their seed is deleted:
   // a removed service's credentials are revoked by removing its .nk file.
   const known = new Set(identities.map((i) => i.name));
@@ -140,6 +142,8 @@ export function writeNatsIdentities(services: readonly ServiceName[] = allServic
 
 function identityFromName(name: string): Identity {
   if (name === ADMIN_IDENTITY) return { kind: 'admin', name };
+  // A publisher no longer listed keeps no rights (its seed still connects, to nothing).
+  if (name.startsWith('publisher-')) return { kind: 'custom', name, publish: [], subscribe: [] };
   return name.startsWith('agent-') ? { kind: 'agent', name, agent: name.slice('agent-'.length) } : identityOf(name);
 }
 
@@ -180,6 +184,31 @@ async function configLoadTime(varz: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function publishersFile(): string {
+  return join(identitiesDir(), 'publishers.json');
+}
+
+function publishers(): Identity[] {
+  if (!existsSync(publishersFile())) return [];
+  const list = JSON.parse(readFileSync(publishersFile(), 'utf8')) as Array<{ publisher: string; eventTypes: string[] }>;
+  return list.map((p) => ({ kind: 'publisher', name: publisherIdentity(p.publisher), publisher: p.publisher, eventTypes: p.eventTypes }));
+}
+
+/**
+ * A system that publishes events over NATS gets its own identity, allowed to publish only the
+ * given types on its own subject (the gateway takes the event's source from that subject). Makes
+ * its seed, reloads the running server, and returns the seed.
+ */
+export async function addNatsPublisher(publisher: string, eventTypes: readonly string[]): Promise<string> {
+  if (!/^[a-z][a-z0-9-]*$/.test(publisher)) throw new Error(`publisher name "${publisher}": lower-case letters, digits and -`);
+  mkdirSync(identitiesDir(), { recursive: true, mode: 0o700 });
+  const list = existsSync(publishersFile()) ? (JSON.parse(readFileSync(publishersFile(), 'utf8')) as Array<{ publisher: string; eventTypes: string[] }>) : [];
+  const next = [...list.filter((p) => p.publisher !== publisher), { publisher, eventTypes: [...eventTypes] }];
+  writeFileSync(publishersFile(), `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  await ensureNatsIdentities([]);
+  return seedOf(publisherIdentity(publisher));
 }
 
 /** The orchestrator's task seal key, made on first use. */

@@ -6,5 +6,5 @@ export { temporalClient, payloadKeyEnv, testBus, todayUtc, daysAfter, nextWeekda
 export { startSimulatedModelApi, lastUserText, type SimulatedModelApi, type ModelScript, type ModelReply, type ChatRequest } from './model-api.js';
 export { parsePrometheus, sumOf, scrape, type Sample } from '@baton/telemetry';
 export { consoleUsers, consoleUsersEnv } from './console-users.js';
-export { identityOf, identityEnv, seedFileOf, sealKeyFile, natsAuthFile, natsAuthEnabled, writeNatsIdentities, ensureNatsIdentities, adminSeed, ADMIN_IDENTITY } from './identities.js';
-export { LOCAL_SOURCE, localWebhookCredentials, signedHeaders, putWebhookSource, ensureLocalWebhookSource, type WebhookCredentials } from './webhook.js';
+export { identityOf, identityEnv, seedFileOf, sealKeyFile, natsAuthFile, natsAuthEnabled, writeNatsIdentities, ensureNatsIdentities, addNatsPublisher, adminSeed, ADMIN_IDENTITY } from './identities.js';
+export { LOCAL_SOURCE, LOCAL_EVENT_SOURCE, localWebhookCredentials, signedHeaders, putWebhookSource, ensureLocalWebhookSource, type WebhookCredentials } from './webhook.js';

@@ -6,12 +6,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Kvm } from '@nats-io/kv';
-import { buckets } from '@baton/contracts';
+import { buckets, eventSources } from '@baton/contracts';
 import { connectBus } from '@baton/bus';
 import { stackEnv } from './env.js';
 import { adminSeed, natsAuthEnabled } from './identities.js';
 
 export const LOCAL_SOURCE = 'local-stack';
+/** The `source` the gateway gives what the local stack's source posts (and scopes workflow ids by). */
+export const LOCAL_EVENT_SOURCE = eventSources.webhook(LOCAL_SOURCE);
 
 export interface WebhookCredentials {
   source: string;
@@ -60,9 +62,10 @@ export async function putWebhookSource(id: string, record: Record<string, unknow
 
 let registered: Promise<void> | undefined;
 
-/** Registers the local stack's source once per process (a generous limit: the suites post fast). */
+/** Registers the local stack's source once per process (a generous limit: the suites post fast;
+ *  every event type, said explicitly: a source without a type list may send none). */
 export function ensureLocalWebhookSource(): Promise<void> {
-  registered ??= putWebhookSource(LOCAL_SOURCE, { secrets: [localWebhookCredentials().secret], rateLimit: { points: 1_000_000, durationS: 60 } }).catch((err: unknown) => {
+  registered ??= putWebhookSource(LOCAL_SOURCE, { secrets: [localWebhookCredentials().secret], rateLimit: { points: 1_000_000, durationS: 60 }, eventTypes: ['*'] }).catch((err: unknown) => {
     registered = undefined;
     throw err;
   });

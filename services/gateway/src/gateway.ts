@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { AnyEventEnvelope, consumers, streams, subjects, taskQueues } from '@baton/contracts';
+import { AnyEventEnvelope, consumers, eventSources, publisherEvents, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
@@ -69,6 +69,30 @@ export function validateEvent(registry: Registry, payload: unknown): Validation 
   return { ok: true, event, received, start, workflowId };
 }
 
+/** The event with its `source` set to who sent it (eventSources): what the sender's credentials
+ *  proved, whatever the body said. Not an object: left for validation to refuse. */
+export function withSource(payload: unknown, source: string): unknown {
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? { ...payload, source } : payload;
+}
+
+/**
+ * What a message on the events stream holds, its source decided by its subject: a NATS publisher's
+ * own subject (`baton.events.from.<publisher>.<type>`, which only that identity may publish) makes
+ * the source `nats.<publisher>` and must carry that type; on `baton.events.<type>` only the gateway
+ * (which set the source from the webhook's signature) and the console's dead-letter replay publish.
+ */
+export function eventFromSubject(subject: string, payload: unknown): { ok: true; payload: unknown } | { ok: false; reason: string } {
+  if (!subject.startsWith(publisherEvents.prefix)) return { ok: true, payload };
+  const rest = subject.slice(publisherEvents.prefix.length);
+  const dot = rest.indexOf('.');
+  const publisher = rest.slice(0, dot);
+  const type = rest.slice(dot + 1);
+  if (dot < 1 || !type) return { ok: false, reason: `subject ${subject} names no publisher and type` };
+  const claimed = (payload as { type?: unknown } | null)?.type;
+  if (claimed !== type) return { ok: false, reason: `publisher ${publisher} sent a ${String(claimed)} event on its subject for ${type}` };
+  return { ok: true, payload: withSource(payload, eventSources.nats(publisher)) };
+}
+
 export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): Promise<RunningConsumer> {
   return startConsumer(deps.bus, {
     stream: streams.events,
@@ -87,7 +111,12 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
         `process ${msg.subject}`,
         { kind: SpanKind.CONSUMER, attributes: messagingAttributes('process', msg.subject) },
         async (span) => {
-          const signalled = validateSignalEvent(deps.registry, msg.json());
+          const received = eventFromSubject(msg.subject, msg.json());
+          if (!received.ok) {
+            batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
+            throw new PoisonMessageError(received.reason);
+          }
+          const signalled = validateSignalEvent(deps.registry, received.payload);
           if (signalled) {
             // An event for a running workflow: signalled, not started (services/gateway/src/signals.ts).
             const outcome = signalled.ok ? await deliverSignal(deps.temporal, signalled.delivery) : undefined;
@@ -97,7 +126,7 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
             deps.logger.info({ eventId: signalled.event.id, type: signalled.event.type, workflowId: signalled.delivery.workflowId, outcome }, 'event handled');
             return;
           }
-          const validation = validateEvent(deps.registry, msg.json());
+          const validation = validateEvent(deps.registry, received.payload);
           if (!validation.ok) {
             batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
             throw new PoisonMessageError(validation.reason);
@@ -212,14 +241,15 @@ export interface WebhookAnswer {
 }
 
 /** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
-export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
+export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>, sourceId: string): Promise<WebhookAnswer> {
   let validation: Validation;
   // Refused before it is parsed: a body nested deeper than any event overflows what walks it.
   const tooDeep = nestingRefusal(rawBody);
   if (tooDeep) validation = { ok: false, reason: `body is ${tooDeep}` };
   else {
     try {
-      const payload: unknown = JSON.parse(rawBody);
+      // Its source is the signed-in sender's: a key of one source never blocks another's.
+      const payload: unknown = withSource(JSON.parse(rawBody), eventSources.webhook(sourceId));
       const signalled = validateSignalEvent(deps.registry, payload);
       if (signalled?.ok) {
         const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });

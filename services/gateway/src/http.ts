@@ -39,10 +39,13 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources):
     if (!admission.ok) return refuse(admission, admission.sourceId);
     span?.setAttribute('baton.webhook.source', admission.sourceId);
     const type = eventTypeOf(raw);
-    if (admission.source.eventTypes && typeof type === 'string' && !admission.source.eventTypes.includes(type)) {
-      return refuse({ status: 403, error: 'EVENT_TYPE_NOT_ALLOWED', reason: `webhook source "${admission.sourceId}" may send ${admission.source.eventTypes.join(', ')}, not ${type}` }, admission.sourceId);
+    // Only the types the source lists ("*": every registered type); without a list, none.
+    const allowed = admission.source.eventTypes ?? [];
+    if (typeof type === 'string' && !allowed.includes('*') && !allowed.includes(type)) {
+      const may = allowed.length ? `may send ${allowed.join(', ')}` : 'lists no event types and may send none';
+      return refuse({ status: 403, error: 'EVENT_TYPE_NOT_ALLOWED', reason: `webhook source "${admission.sourceId}" ${may}, not ${type}` }, admission.sourceId);
     }
-    const answer = await acceptWebhookEvent(deps, raw, headers);
+    const answer = await acceptWebhookEvent(deps, raw, headers, admission.sourceId);
     if (typeof answer.body.workflowId === 'string') span?.setAttribute('baton.workflow.id', answer.body.workflowId);
     return reply.code(answer.status).send({ ...answer.body, traceId: currentTraceId() });
   });

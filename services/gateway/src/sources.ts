@@ -32,7 +32,7 @@ export const WebhookSource = z.object({
   secrets: z.array(z.string().min(32, 'a secret must be at least 32 characters')).min(1),
   /** At most `points` requests per `durationS` seconds. */
   rateLimit: z.object({ points: z.number().int().positive(), durationS: z.number().int().positive() }).default({ points: 600, durationS: 60 }),
-  /** Event types this source may send; absent: any registered type. */
+  /** Event types this source may send (`"*"`: every registered type); absent or empty: none. */
   eventTypes: z.array(z.string().min(1)).optional(),
   /** A revoked source is refused with 403 until the flag is cleared. */
   revoked: z.boolean().default(false),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry, isUpcastRoute } from '@baton/workflow-kit';
-import { validateEvent } from '../src/gateway.js';
+import { eventFromSubject, validateEvent, withSource } from '../src/gateway.js';
 
 const registry = await Registry.load();
 
@@ -16,9 +16,22 @@ const event = {
 };
 
 describe('gateway validation', () => {
-  it('derives the workflow id from the idempotency key', () => {
+  it('derives the workflow id from the idempotency key, scoped by the source that sent it', () => {
     const result = validateEvent(registry, event);
-    assert.equal(result.ok && result.workflowId, 'reservation-k1');
+    assert.equal(result.ok && result.workflowId, 'reservation-urn%3Atest/k1');
+    const fromA = validateEvent(registry, withSource(event, 'webhook.a'));
+    const fromB = validateEvent(registry, withSource(event, 'webhook.b'));
+    assert.ok(fromA.ok && fromB.ok && fromA.workflowId !== fromB.workflowId, 'one source\'s key never names another\'s workflow');
+  });
+
+  it('takes a NATS publisher\'s source from its subject, never the body, and holds it to the type of its subject', () => {
+    const forged = { ...event, source: 'webhook.local-stack' };
+    const taken = eventFromSubject('baton.events.from.pos.reservation.requested.v1', forged);
+    assert.equal(taken.ok && (taken.payload as { source: string }).source, 'nats.pos');
+    const wrongType = eventFromSubject('baton.events.from.pos.pos.order.v1', forged);
+    assert.match(!wrongType.ok ? wrongType.reason : '', /publisher pos sent a reservation.requested.v1 event on its subject for pos.order.v1/);
+    const viaGateway = eventFromSubject('baton.events.reservation.requested.v1', forged);
+    assert.equal(viaGateway.ok && (viaGateway.payload as { source: string }).source, 'webhook.local-stack', 'the gateway set it from the signature');
   });
 
   it('names an unknown event type', () => {

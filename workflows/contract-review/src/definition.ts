@@ -78,7 +78,9 @@ export interface ContractReviewInput extends RunOptions<ContractReviewState> {
 
 export const workflowTypes = { contractReview: 'contractReviewWorkflow' } as const;
 
-/** Workflow id of the review an event starts: replaying the event finds the same one. */
-export function contractReviewWorkflowId(idempotencyKey: string): string {
-  return `contract-review-${idempotencyKey}`;
+/** Workflow id of the review an event starts: replaying the event finds the same one. Scoped by
+ *  the event's source, which the gateway sets from the authenticated sender (a webhook source, a
+ *  NATS publisher), never from the body: one sender's key never blocks another's. */
+export function contractReviewWorkflowId(idempotencyKey: string, source: string): string {
+  return `contract-review-${encodeURIComponent(source)}/${idempotencyKey}`;
 }

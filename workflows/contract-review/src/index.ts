@@ -12,7 +12,7 @@ export default defineWorkflow<ContractReviewStatus, ContractReviewAgents>({
   events: {
     'contract.submitted.v1': {
       schema: ContractSubmitted,
-      start: (event: ContractSubmitted) => ({ workflowId: contractReviewWorkflowId(event.idempotencykey), input: { event } satisfies ContractReviewInput }),
+      start: (event: ContractSubmitted) => ({ workflowId: contractReviewWorkflowId(event.idempotencykey, event.source), input: { event } satisfies ContractReviewInput }),
     },
   },
   agents: contractReviewAgents,

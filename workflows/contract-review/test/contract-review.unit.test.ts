@@ -51,6 +51,6 @@ describe('contract review rules', () => {
     const event = contractEvent(CLEAN_CONTRACT);
     assert.equal(ContractSubmitted.safeParse(event).success, true);
     const started = (registry.events.get('contract.submitted.v1')!.route as EventRoute).start(event);
-    assert.equal(started.workflowId, `contract-review-${event.idempotencykey}`);
+    assert.equal(started.workflowId, `contract-review-${encodeURIComponent(event.source)}/${event.idempotencykey}`);
   });
 });

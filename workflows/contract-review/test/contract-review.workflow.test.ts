@@ -99,7 +99,7 @@ describe('contract review workflow', () => {
     const world = newWorld();
     const event = contractEvent(RISKY_CONTRACT);
     const input: ContractReviewInput = { event, approvalTiers: [{ role: 'legal', timeoutMs: 2 * 3600_000 }, { role: 'manager', timeoutMs: 6 * 3600_000 }] };
-    const run = await wf.startWith(input, { workflowId: contractReviewWorkflowId(event.idempotencykey), agents: agents(world, RISKY) });
+    const run = await wf.startWith(input, { workflowId: contractReviewWorkflowId(event.idempotencykey, event.source), agents: agents(world, RISKY) });
     await run.waitFor('Awaiting approval');
     await wf.advance('2 hours');
     const escalated = await run.waitFor((s) => s.gate?.tier === 1);

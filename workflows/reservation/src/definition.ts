@@ -97,7 +97,9 @@ export interface ReservationInput extends RunOptions<ReservationState> {
 
 export const workflowTypes = { reservation: 'reservationWorkflow' } as const;
 
-/** Workflow id of the reservation an event starts: replaying the event finds the same one. */
-export function reservationWorkflowId(idempotencyKey: string): string {
-  return `reservation-${idempotencyKey}`;
+/** Workflow id of the reservation an event starts: replaying the event finds the same one. Scoped by
+ *  the event's source, which the gateway sets from the authenticated sender (a webhook source, a
+ *  NATS publisher), never from the body: one sender's key never blocks another's. */
+export function reservationWorkflowId(idempotencyKey: string, source: string): string {
+  return `reservation-${encodeURIComponent(source)}/${idempotencyKey}`;
 }

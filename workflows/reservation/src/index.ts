@@ -38,7 +38,7 @@ export default defineWorkflow<ReservationStatus, ReservationAgents>({
     'reservation.requested.v1': { schema: ReservationRequested, upcastTo: 'reservation.requested.v2', upcast: upcastRequestedV1, acceptedUntil: '2027-06-30' },
     'reservation.requested.v2': {
       schema: ReservationRequestedV2,
-      start: (event: ReservationRequestedV2) => ({ workflowId: reservationWorkflowId(event.idempotencykey), input: { event, bookingPolicy } satisfies ReservationInput }),
+      start: (event: ReservationRequestedV2) => ({ workflowId: reservationWorkflowId(event.idempotencykey, event.source), input: { event, bookingPolicy } satisfies ReservationInput }),
     },
   },
   agents: reservationAgents,

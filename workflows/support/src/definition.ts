@@ -99,7 +99,9 @@ export interface SupportInput extends RunOptions<SupportState> {
 
 export const workflowTypes = { support: 'supportWorkflow' } as const;
 
-/** Workflow id of the escalation an event starts: replaying the event finds the same one. */
-export function supportWorkflowId(idempotencyKey: string): string {
-  return `support-${idempotencyKey}`;
+/** Workflow id of the escalation an event starts: replaying the event finds the same one. Scoped by
+ *  the event's source, which the gateway sets from the authenticated sender (a webhook source, a
+ *  NATS publisher), never from the body: one sender's key never blocks another's. */
+export function supportWorkflowId(idempotencyKey: string, source: string): string {
+  return `support-${encodeURIComponent(source)}/${idempotencyKey}`;
 }

@@ -36,7 +36,7 @@ describe('support workflow', () => {
 
   it('starts one workflow per idempotency key and refuses a ticket without a customer email', () => {
     const start = (registration.events['support.ticket.opened.v1'] as EventRoute).start(TicketOpened.parse(event));
-    assert.equal(start.workflowId, supportWorkflowId('tkt-1'));
+    assert.equal(start.workflowId, supportWorkflowId('tkt-1', event.source));
     assert.equal(TicketOpened.safeParse({ ...event, data: { ...event.data, customer: { id: 'c-1' } } }).success, false);
   });
 

@@ -27,7 +27,7 @@ describe('support workflow', () => {
 
   /** Starts a ticket with the given input overrides (a deployment's refund limit, its tiers). */
   const startWith = (world: World, event: ReturnType<typeof ticketEvent>, input: Partial<SupportInput>, fakes = agents(world)) =>
-    wf.startWith({ event, ...input } satisfies SupportInput, { workflowId: supportWorkflowId(event.idempotencykey), agents: fakes });
+    wf.startWith({ event, ...input } satisfies SupportInput, { workflowId: supportWorkflowId(event.idempotencykey, event.source), agents: fakes });
 
   it('resolves a late delivery without a person: one refund of what the order can still refund, logged and emailed', async () => {
     const world = newWorld();
