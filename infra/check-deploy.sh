@@ -9,6 +9,9 @@
 #   infra/k8s/helm       the Helm values files parse as YAML (helm itself is not needed)
 # A tool that is missing is reported and skipped (exit 0); a check that fails exits 1.
 # BATON_COMPOSE_PLUGIN=path uses that docker-compose binary instead of `docker compose`.
+# The compose check first proves that the file refuses to render without the two values a
+# deployment must give (BATON_POSTGRES_PASSWORD, BATON_CONSOLE_USERS_FILE), then renders it with
+# throwaway placeholders for them.
 # BATON_K8S_VERSION (1.33.0) is the Kubernetes version the manifests are validated against.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,11 +35,18 @@ elif plugin="$("$HERE/obtain.sh" docker-compose 2>"$tmp/obtain.err")" && [ -x "$
   # module proxy), so the check runs instead of being skipped.
   compose=("$plugin")
 fi
+printf '[]\n' >"$tmp/users.json"
+export BATON_CHECK_PASSWORD; BATON_CHECK_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 if [ ${#compose[@]} = 0 ]; then
   echo "compose: skipped (no docker compose plugin, and none could be obtained: $(tail -n 1 "$tmp/obtain.err"))"
-elif "${compose[@]}" -f docker-compose.yml config -q 2>"$tmp/compose.err" &&
+elif env -u BATON_POSTGRES_PASSWORD -u BATON_CONSOLE_USERS_FILE "${compose[@]}" -f docker-compose.yml config -q >/dev/null 2>"$tmp/unset.err" ||
+  ! grep -q 'BATON_POSTGRES_PASSWORD\|BATON_CONSOLE_USERS_FILE' "$tmp/unset.err"; then
+  echo "compose: ERROR: docker-compose.yml renders without BATON_POSTGRES_PASSWORD and BATON_CONSOLE_USERS_FILE (it must refuse, naming them)" >&2
+  rc=1
+elif export BATON_POSTGRES_PASSWORD="$BATON_CHECK_PASSWORD" BATON_CONSOLE_USERS_FILE="$tmp/users.json" &&
+  "${compose[@]}" -f docker-compose.yml config -q 2>"$tmp/compose.err" &&
   services="$("${compose[@]}" -f docker-compose.yml config --services 2>>"$tmp/compose.err" | wc -l)"; then
-  echo "compose: docker-compose.yml is valid ($services services; $("${compose[@]}" version --short 2>/dev/null || echo '?'))"
+  echo "compose: docker-compose.yml is valid ($services services; $("${compose[@]}" version --short 2>/dev/null || echo '?')), and refuses to render without $(grep -o 'BATON_POSTGRES_PASSWORD\|BATON_CONSOLE_USERS_FILE' "$tmp/unset.err" | sort -u | tr '\n' ' ')"
 else
   echo "compose: ERROR: docker-compose.yml: $(tr '\n' ' ' <"$tmp/compose.err")" >&2
   rc=1

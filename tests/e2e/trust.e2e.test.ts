@@ -102,7 +102,11 @@ describe('trust: nobody acts without the identity the act needs', () => {
     await putWebhookSource(squatter.source, { secrets: [squatter.secret], eventTypes: ['reservation.requested.v1'] });
     const victim = reservationEvent('Table for 2, Friday 7pm');
     const claim = { ...victim, id: randomUUID(), data: { ...victim.data, text: 'Table for 9, Monday 5pm' } };
-    const posted = await postEvent(claim, signedHeaders(JSON.stringify(claim), squatter));
+    // The gateway learns a new source by watching its bucket: wait until it does.
+    const posted = await waitFor('the gateway to know the squatter', async () => {
+      const answer = await postEvent(claim, signedHeaders(JSON.stringify(claim), squatter));
+      return answer.status === 401 ? undefined : answer;
+    });
     assert.equal(posted.status, 202, JSON.stringify(posted.body));
     const answer = await postEvent(victim);
     assert.equal(answer.status, 202, `the victim's own key is not taken: ${JSON.stringify(answer.body)}`);
@@ -113,7 +117,10 @@ describe('trust: nobody acts without the identity the act needs', () => {
     const typeless = { source: `typeless-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') };
     await putWebhookSource(typeless.source, { secrets: [typeless.secret] });
     const event = reservationEvent('Table for 2, Friday 8pm');
-    const refused = await postEvent(event, signedHeaders(JSON.stringify(event), typeless));
+    const refused = await waitFor('the gateway to know the typeless source', async () => {
+      const answer = await postEvent(event, signedHeaders(JSON.stringify(event), typeless));
+      return answer.status === 401 ? undefined : answer;
+    });
     assert.equal(refused.status, 403);
     assert.match(String(refused.body.reason), /lists no event types and may send none/);
   });

@@ -55,10 +55,10 @@ describe('webhook publishers', () => {
 
   it('revokes a source at run time: 403 from the next request, and a deleted source is unknown', async () => {
     const creds = source('revocable');
-    await putWebhookSource(creds.source, { secrets: [creds.secret] });
+    await putWebhookSource(creds.source, { secrets: [creds.secret], eventTypes: ['*'] });
     await waitFor('the gateway to know the new source', async () => ((await postAs(creds)).status === 202 ? true : undefined));
 
-    await putWebhookSource(creds.source, { secrets: [creds.secret], revoked: true });
+    await putWebhookSource(creds.source, { secrets: [creds.secret], eventTypes: ['*'], revoked: true });
     const revoked = await waitFor('the revocation to apply', async () => {
       const answer = await postAs(creds);
       return answer.status === 403 ? answer : undefined;
@@ -83,7 +83,7 @@ describe('webhook publishers', () => {
 
   it('limits each source to its rate: 429 with Retry-After once it is spent, others unaffected', async () => {
     const creds = source('limited');
-    await putWebhookSource(creds.source, { secrets: [creds.secret], rateLimit: { points: 3, durationS: 300 } });
+    await putWebhookSource(creds.source, { secrets: [creds.secret], eventTypes: ['*'], rateLimit: { points: 3, durationS: 300 } });
     // The first accepted request proves the gateway knows the source; it spends one point.
     await waitFor('the gateway to know the new source', async () => ((await postAs(creds)).status === 202 ? true : undefined));
     assert.equal((await postAs(creds)).status, 202);
