@@ -140,7 +140,7 @@ describe('trust: nobody acts without the identity the act needs', () => {
       execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'resolve', workflowId, '--by', by, '--note', 'released the hold at the POS by hand'], {
         cwd: repoRoot,
         reject: false,
-        env: { BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: password ?? '' },
+        env: { BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, ...(password ? { BATON_CONSOLE_PASSWORD: password } : {}) },
         timeout: 60_000,
       });
     assert.match((await cli(undefined, 'anyone')).stderr, /no password/);
