@@ -2,6 +2,7 @@
 // stops the service with a message naming the variable.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isPublicSecret, PUBLIC_SECRET_MESSAGE } from './public-secrets.js';
 
 export class ConfigError extends Error {
   readonly code = 'INVALID_CONFIG';
@@ -52,6 +53,10 @@ function secretFile(what: string, pattern: RegExp) {
       }
       if (!pattern.test(text)) {
         ctx.addIssue({ code: 'custom', message: `does not hold ${what}` });
+        return z.NEVER;
+      }
+      if (isPublicSecret(text)) {
+        ctx.addIssue({ code: 'custom', message: PUBLIC_SECRET_MESSAGE });
         return z.NEVER;
       }
       return text;

@@ -5,14 +5,15 @@
 // removing the old only once no running workflow's history still needs it.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '@baton/contracts';
+import { ConfigError, PUBLIC_SECRET_MESSAGE, isPublicSecret } from '@baton/contracts';
 
 const KeyEntry = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dot, dash or underscore'),
   /** 32 random bytes, base64 (e.g. `head -c 32 /dev/urandom | base64`). */
   key: z
     .string()
-    .refine((k) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(k) && Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64 encoded (AES-256)'),
+    .refine((k) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(k) && Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64 encoded (AES-256)')
+    .refine((k) => !isPublicSecret(k), PUBLIC_SECRET_MESSAGE),
 });
 const KeyList = z
   .array(KeyEntry)

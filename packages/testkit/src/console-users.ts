@@ -1,14 +1,28 @@
 // The people of the local stack's approval console (demo and tests): a host (first tier), a
 // manager (second tier), a viewer who may decide nothing, and an operator (the operations views,
-// dead-letter replay, decoded payloads in the Temporal UI) who may decide nothing either. The passwords are for the local
-// stack only; a real deployment sets BATON_CONSOLE_USERS from `baton hash-password`.
+// dead-letter replay, decoded payloads in the Temporal UI) who may decide nothing either. Their
+// passwords are random, made once per state folder (<state>/console-passwords/<user>, like the
+// webhook secret): none is in the repository, so none works anywhere but on this stack. A real
+// deployment sets BATON_CONSOLE_USERS from `baton hash-password`.
 import { randomBytes, scryptSync } from 'node:crypto';
+import { stateSecret } from './webhook.js';
+
+function person<U extends string, R extends string>(username: U, role: R) {
+  return {
+    username,
+    roles: [role] as const,
+    /** Read from the state folder, made on first use. */
+    get password(): string {
+      return stateSecret(`console-passwords/${username}`);
+    },
+  };
+}
 
 export const consoleUsers = {
-  host: { username: 'hana', password: 'local-host-password', roles: ['host'] },
-  manager: { username: 'mia', password: 'local-manager-password', roles: ['manager'] },
-  viewer: { username: 'vic', password: 'local-viewer-password', roles: ['viewer'] },
-  operator: { username: 'otto', password: 'local-operator-password', roles: ['operator'] },
+  host: person('hana', 'host'),
+  manager: person('mia', 'manager'),
+  viewer: person('vic', 'viewer'),
+  operator: person('otto', 'operator'),
 } as const;
 
 let cached: string | undefined;

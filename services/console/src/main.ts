@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
+import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret } from '@baton/contracts';
 import { SESSION_BUCKET_MAX_AGE_MS, awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit';
@@ -22,7 +22,7 @@ const config = loadConfigOrExit(
     BATON_CONSOLE_USERS: ConsoleUsersField,
     /** Signs session cookies; every replica needs the same one. Unset: a random secret per start
      *  (sessions, though kept in JetStream KV, end with the process). */
-    BATON_CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    BATON_CONSOLE_SESSION_SECRET: notPublicSecret(z.string().min(32, 'must be at least 32 characters').optional()),
     /** A session ends this long after sign-in (8 hours; at most a day, the session bucket's bound). */
     BATON_CONSOLE_SESSION_TTL_MS: configFields.durationMs.max(SESSION_BUCKET_MAX_AGE_MS, 'must be at most a day (the session bucket keeps an entry no longer)').default(8 * 3600_000),
     /** Addresses (or CIDR ranges) of the reverse proxies in front of the console, comma separated:

@@ -21,7 +21,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { Kvm, type KV, type KvWatchEntry } from '@nats-io/kv';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { buckets } from '@baton/contracts';
+import { buckets, notPublicSecret } from '@baton/contracts';
 import { describeIssues, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 
@@ -29,7 +29,7 @@ export const SIGNATURE_HEADERS = { source: 'x-baton-source', timestamp: 'x-baton
 
 export const WebhookSource = z.object({
   /** HMAC keys; any one may sign (several while a publisher rotates). At least 32 characters. */
-  secrets: z.array(z.string().min(32, 'a secret must be at least 32 characters')).min(1),
+  secrets: z.array(notPublicSecret(z.string().min(32, 'a secret must be at least 32 characters'))).min(1),
   /** At most `points` requests per `durationS` seconds. */
   rateLimit: z.object({ points: z.number().int().positive(), durationS: z.number().int().positive() }).default({ points: 600, durationS: 60 }),
   /** Event types this source may send (`"*"`: every registered type); absent or empty: none. */

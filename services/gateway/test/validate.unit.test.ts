@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry, isUpcastRoute } from '@baton/workflow-kit';
 import { eventFromSubject, validateEvent, withSource } from '../src/gateway.js';
+import { WebhookSource } from '../src/sources.js';
 
 const registry = await Registry.load();
 
@@ -32,6 +33,12 @@ describe('gateway validation', () => {
     assert.match(!wrongType.ok ? wrongType.reason : '', /publisher pos sent a reservation.requested.v1 event on its subject for pos.order.v1/);
     const viaGateway = eventFromSubject('baton.events.reservation.requested.v1', forged);
     assert.equal(viaGateway.ok && (viaGateway.payload as { source: string }).source, 'webhook.local-stack', 'the gateway set it from the signature');
+  });
+
+  it('refuses a webhook source whose secret the repository published (an earlier example)', () => {
+    const source = WebhookSource.safeParse({ secrets: ['example-only-accounting-webhook-secret-change-me'], eventTypes: ['bill.received.v1'] });
+    assert.equal(source.success, false);
+    assert.match(JSON.stringify(source.error?.issues), /published in the Baton repository/);
   });
 
   it('names an unknown event type', () => {

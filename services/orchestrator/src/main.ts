@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { BaseServiceConfig, DeadLetterRetentionConfig, TemporalClientConfig, configFields, loadConfigOrExit, taskQueues } from '@baton/contracts';
+import { BaseServiceConfig, DeadLetterRetentionConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues } from '@baton/contracts';
 import { connectBus, ensureTopology, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
 import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalLogger, temporalWorkerTracing } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
@@ -19,7 +19,7 @@ const config = loadConfigOrExit(
   BaseServiceConfig.merge(TemporalClientConfig).merge(DeadLetterRetentionConfig).extend({
     /** Seals every task to its agent; the result bridge refuses a result without its task's seal.
      *  At least 32 characters, the same for every orchestrator replica (or the file holding it). */
-    BATON_TASK_SEAL_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    BATON_TASK_SEAL_KEY: notPublicSecret(z.string().min(32, 'must be at least 32 characters').optional()),
     BATON_TASK_SEAL_KEY_FILE: configFields.secretFile('a task seal key of at least 32 characters', /^\S{32,}$/),
     BATON_BRIDGE_ACK_WAIT_MS: configFields.durationMs.default(15_000),
     BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),

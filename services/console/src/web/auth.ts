@@ -3,6 +3,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { notPublicSecret } from '@baton/contracts';
 import { describeIssues, describeJsonError } from '@baton/bus';
 
 const KEY_LENGTH = 32;
@@ -30,7 +31,7 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 
 export const ConsoleUser = z.object({
   username: z.string().min(1).max(100),
-  passwordHash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a hash printed by `baton hash-password`'),
+  passwordHash: notPublicSecret(z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a hash printed by `baton hash-password`')),
   /** Roles matched against a gate's tiers, e.g. host, manager. */
   roles: z.array(z.string().min(1)).min(1),
 });
