@@ -50,7 +50,10 @@ export default defineWorkflow<SupportStatus, SupportAgents>({
   events: {
     'support.ticket.opened.v1': {
       schema: TicketOpened,
-      start: (event: TicketOpened) => ({ workflowId: supportWorkflowId(event.idempotencykey, event.source), input: { event, refundLimitCents: config.BATON_SUPPORT_REFUND_LIMIT_CENTS } satisfies SupportInput }),
+      start: (event: TicketOpened) => ({
+        workflowId: supportWorkflowId(event.idempotencykey, event.source),
+        input: { event, refundLimitCents: config.BATON_SUPPORT_REFUND_LIMIT_CENTS } satisfies SupportInput,
+      }),
     },
   },
   agents: supportAgents,

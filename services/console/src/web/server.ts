@@ -350,7 +350,8 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     if (!status) return reply;
     const gate = status.gate?.status === 'open' ? status.gate : undefined;
     if (!gate) return refuseWith(reply)(409, 'NOTHING_AWAITED', `${workflowId} is not waiting for a decision: it is in state "${status.state}"`);
-    return { workflowId, workflowType: status.workflowType, state: status.state, gate: { gateId: gate.gateId, gateType: gate.gateType, digest: gate.digest, options: gate.options, tier: gate.tier, tiers: gate.tiers, payload: gate.payload }, rolesAllowed: rolesAllowed(status) };
+    const shown = { gateId: gate.gateId, gateType: gate.gateType, digest: gate.digest, options: gate.options, tier: gate.tier, tiers: gate.tiers, payload: gate.payload };
+    return { workflowId, workflowType: status.workflowType, state: status.state, gate: shown, rolesAllowed: rolesAllowed(status) };
   });
   app.post('/api/decisions/:workflowId', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
