@@ -452,8 +452,12 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     );
     setHandler(
       resolveUpdate,
-      (input) => {
+      async (input) => {
         if (this.status.attention) this.status.attention.resolution = { resolvedBy: input.resolvedBy, ...(input.role !== undefined ? { role: input.role } : {}), note: input.note ?? '', resolvedAt: new Date().toISOString() };
+        // Answer once the workflow acted on it, as a decision does: its commands then always come
+        // before the update's completion, in the first run and in a replay alike (answering at
+        // once left the order to how jobs met in an activation: a replay could see it differ).
+        await condition(() => this.status.state !== NEEDS_ATTENTION);
         return this.status;
       },
       {
