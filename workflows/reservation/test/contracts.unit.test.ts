@@ -29,7 +29,7 @@ describe('reservation contracts', () => {
     const v2 = registration.events['reservation.requested.v2']!;
     assert.ok(!isUpcastRoute(v2));
     const start = v2.start(upcastRequestedV1(ReservationRequested.parse(valid)));
-    assert.equal(start.workflowId, 'reservation-booking-42');
+    assert.equal(start.workflowId, 'reservation-urn%3Apos%3Ahost-stand/booking-42', 'scoped by the source that sent it');
   });
 
   it('upcasts a v1 event to a valid v2 with nothing stated, and refuses a v2 that leaves a stated field out', () => {
