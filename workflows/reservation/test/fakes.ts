@@ -3,7 +3,7 @@
 // workflow's own account of it. The holds and charges are kept by the step's reference, as the
 // POS and the payment provider keep them by idempotency key: a late answer can be found by it.
 import { randomUUID } from 'node:crypto';
-import { type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
+import { AgentError, type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
 import type { ReservationAgents, ReservationRequestedV2 } from '../src/index.js';
 
 /** The day the harness's requests are taken (today, UTC: the workflow refuses dates before its
@@ -37,17 +37,6 @@ export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<R
   };
 }
 
-/** An agent's error as the agent runtime reports it: a code, and whether a retry may help. */
-export class AgentFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 /** A restaurant's systems as the fakes see them. */
 export interface World {
@@ -127,8 +116,8 @@ export function chargeAnswerLost(world: World): RunFake<Payment> {
 /** The answer of an effect that was made never reaches the workflow. A fake returning noAnswer()
  *  models this more closely, but the harness's skipped time for a silent attempt is not reliable
  *  yet (a run can then wait its timeouts out in real time), so the step fails for good instead. */
-function lost(system: string): AgentFailure {
-  return new AgentFailure('EXTERNAL_UNAVAILABLE', `${system}: the answer never came`, false);
+function lost(system: string): AgentError {
+  return new AgentError('EXTERNAL_UNAVAILABLE', `${system}: the answer never came`, false);
 }
 
 /** Refunds a charge by its id or by the deposit step's reference; nothing charged is not an error. */
