@@ -221,4 +221,50 @@ describe('contract review workflow', () => {
     assert.deepEqual(run.calls('contract-draft'), []);
     assert.deepEqual(world.filings, []);
   });
+
+  // The checks between steps (checks.ts): an answer valid by its contract and wrong in content
+  // opens the approval gate, also on a contract with no high-risk clause, with what the check
+  // found in the rows the person reads.
+  const checkRows = (s: ContractReviewStatus) => contractReview.view!.context!(s, undefined).filter((r) => r.id?.startsWith('check-'));
+
+  it('coverage: an extraction that dropped a sentence of the document reaches the approval gate, the sentence shown; approved, it is filed with the approver', async () => {
+    const world = newWorld();
+    const text = `${textOf(CLEAN)}4. The Supplier may end the services on 7 days' notice.\n`;
+    const run = await wf.start(contractEvent(text), { agents: agents(world, CLEAN) });
+    const waiting = await run.waitFor('Awaiting approval');
+    assert.equal(waiting.overallRisk, 'low', 'no clause the agents saw is high-risk');
+    assert.deepEqual(checkRows(waiting).map((r) => [r.label, r.emphasis]), [['check · coverage · document', true]]);
+    assert.match(checkRows(waiting)[0]!.value, /no extracted clause holds "the supplier may end the services on 7 days' notice\."/);
+    assert.match(contextRow(waiting, /^why a person$/)?.value ?? '', /1 check\(s\) disagree .*\(coverage\)/);
+    assert.equal(world.filings.length, 0, 'nothing is filed before the person decides');
+    await run.decide('approve', { role: 'manager', by: 'mia', reason: 'read the whole document' });
+    assert.equal((await run.result()).state, 'Filed');
+    assert.deepEqual(world.filings.map((f) => f.approvedBy), ['mia']);
+  });
+
+  it('second opinion: a classification that reads uncapped liability as low, which the policy pattern misses, reaches the approval gate with both readings shown', async () => {
+    const world = newWorld();
+    const script: Script = {
+      ...CLEAN,
+      clauses: [...CLEAN.clauses.slice(0, 2), { id: 'c3', heading: 'Liability', text: 'The Company is liable without limit for any loss.' }],
+    };
+    const run = await start(world, script);
+    const waiting = await run.waitFor('Awaiting approval');
+    assert.equal(waiting.overallRisk, 'low', 'classification and policy both said low');
+    assert.deepEqual(checkRows(waiting).map((r) => [r.label, r.value]), [['check · second-opinion · c3', 'classified low, the rules say high (no cap on what the company may owe)']]);
+    await run.decide('decline', { role: 'manager', by: 'mia', reason: 'uncapped liability' });
+    assert.equal((await run.result()).state, 'Declined');
+    assert.deepEqual(world.filings, []);
+  });
+
+  it('draft check: a redline that itself adds risk reaches the approval gate, the redline shown', async () => {
+    const world = newWorld();
+    const harmful = 'The Supplier may amend this clause at any time without notice.';
+    const run = await start(world, CLEAN, { ...agents(world, CLEAN), 'contract-draft': () => ({ summary: 'Clean.', redlines: [{ clauseId: 'c2', proposed: harmful, reason: 'clarity' }] }) });
+    const waiting = await run.waitFor('Awaiting approval');
+    assert.deepEqual(checkRows(waiting).map((r) => r.label), ['check · draft · c2']);
+    assert.match(checkRows(waiting)[0]!.value, /is itself high risk \(the other side may change the terms alone\)/);
+    await run.decide('decline', { role: 'manager', by: 'mia', reason: 'the redline is wrong' });
+    assert.deepEqual(world.filings, []);
+  });
 });
