@@ -21,9 +21,10 @@ import { clauseRisks, needsApproval, type Clause, type ClauseRisk, type CompanyP
 import { amountsOf, type CorpusContract } from '@baton/workflow-contract-review/corpus';
 import { wrongDraw } from '@baton/workflow-contract-review/wrong-answers';
 import { createLogger } from '@baton/telemetry';
-import { classifyAgent } from '../../services/contract-classify/src/classify.js';
-import { draftAgent } from '../../services/contract-draft/src/draft.js';
-import { extractAgent } from '../../services/contract-extract/src/extract.js';
+import { loadConfig } from '@baton/contracts';
+import { ClassifyConfig, classifyAgent } from '../../services/contract-classify/src/classify.js';
+import { DraftConfig, draftAgent } from '../../services/contract-draft/src/draft.js';
+import { ExtractConfig, extractAgent } from '../../services/contract-extract/src/extract.js';
 import { ingestAgent } from '../../services/contract-ingest/src/ingest.js';
 import { DEFAULT_POLICY_FILE, checkPolicy, loadPolicy, policyAgent } from '../../services/contract-policy/src/policy.js';
 
@@ -47,14 +48,15 @@ const logger = createLogger('contract-wrong-answers', 'error');
 
 /** Runs the agents' handlers for one review; `rates` per model-backed step, `seed` for the draws. */
 export function contractAnswers(rates: StepRates, seed = 1) {
-  const config = (step: ModelStep) => ({ BATON_CONTRACT_FAULT_RATE: 0, BATON_CONTRACT_WRONG_RATE: rates[step], BATON_CONTRACT_WRONG_SEED: seed });
+  // Through the agents' own config loaders, from the variables a deployed agent would be given.
+  const env = (step: ModelStep) => ({ BATON_CONTRACT_WRONG_RATE: String(rates[step]), BATON_CONTRACT_WRONG_SEED: String(seed) });
   const policy = loadPolicy(DEFAULT_POLICY_FILE);
   const agents = {
     ingest: ingestAgent({ BATON_CONTRACT_FAULT_RATE: 0 }),
-    extract: extractAgent(config('extract')),
-    classify: classifyAgent(config('classify')),
+    extract: extractAgent(loadConfig(ExtractConfig, env('extract'))),
+    classify: classifyAgent(loadConfig(ClassifyConfig, env('classify'))),
     policy: policyAgent({ BATON_CONTRACT_FAULT_RATE: 0, BATON_CONTRACT_POLICY_FILE: DEFAULT_POLICY_FILE }, policy),
-    draft: draftAgent(config('draft')),
+    draft: draftAgent(loadConfig(DraftConfig, env('draft'))),
   };
   return {
     policy,

@@ -7,7 +7,10 @@ import { before, describe, it } from 'node:test';
 import { loadCorpus, type CorpusContract } from '../src/corpus.js';
 import { classifyByRules } from '../src/checks.js';
 import { generateCorpus } from './generate-corpus.js';
-import { draftByRules } from '../../../services/contract-draft/src/draft.js';
+import { loadConfig } from '@baton/contracts';
+import { ClassifyConfig } from '../../../services/contract-classify/src/classify.js';
+import { DraftConfig, draftByRules } from '../../../services/contract-draft/src/draft.js';
+import { ExtractConfig } from '../../../services/contract-extract/src/extract.js';
 import { DEFAULT_POLICY_FILE, checkPolicy, loadPolicy } from '../../../services/contract-policy/src/policy.js';
 import { clauseRisks } from '../src/rules.js';
 import { ALL_DEFENCES, batonOutcome, chainOutcome, runReviews, type Answers, type Defences, type StepRates } from '../../../tests/chaos/contract-wrong-answers.js';
@@ -83,6 +86,17 @@ describe('wrong answers: each defence catches what it is built for', () => {
     assert.equal(count(wrongDraft, only('draft'), 'filed-wrong'), 0);
     assert.equal(count(wrongDraft, only('draft'), 'person'), corpus.length);
     assert.equal(count(wrongDraft, allBut('draft'), 'filed-wrong'), corpus.length);
+  });
+});
+
+describe('wrong answers: the fault mode', () => {
+  it('is set through the agents\' config loaders, off by default, and a rate outside 0..1 is refused', () => {
+    assert.equal(loadConfig(ExtractConfig, {}).BATON_CONTRACT_WRONG_RATE, undefined);
+    assert.deepEqual(
+      [loadConfig(ClassifyConfig, { BATON_CONTRACT_WRONG_RATE: '0.03', BATON_CONTRACT_WRONG_SEED: '7' })].map((c) => [c.BATON_CONTRACT_WRONG_RATE, c.BATON_CONTRACT_WRONG_SEED]),
+      [[0.03, 7]],
+    );
+    assert.throws(() => loadConfig(DraftConfig, { BATON_CONTRACT_WRONG_RATE: '3' }), /BATON_CONTRACT_WRONG_RATE/);
   });
 });
 
