@@ -87,7 +87,9 @@ export function coverage(source: string, clauses: Clause[]): Coverage {
   const sentences = sentencesOf(source);
   const held = clauses.map((c) => norm(c.text)).join('\n');
   const missing = sentences.filter((s) => !held.includes(s));
-  const whole = sentences.join('\n');
+  // One line of the source may be two in a clause and the other way round: a clause's sentence
+  // is held against the source as one run of text.
+  const whole = norm(source.split('\n').map((line) => line.replace(NUMBERING, '')).join(' '));
   const unfaithful = clauses.flatMap((c) => sentencesOf(c.text).filter((s) => !whole.includes(s)).map((sentence) => ({ clauseId: c.id, sentence })));
   return { ratio: sentences.length ? (sentences.length - missing.length) / sentences.length : 1, missing, unfaithful };
 }
