@@ -117,7 +117,8 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   // duplicates a key-honoring system would have absorbed.
   // lateCommits: writes committed (or refused) after a delay; refusedAsCancelled: commits refused
   // because their reference was cancelled first; cancellations: POST /cancellations answered.
-  const stats = { requests: 0, injectedFailures: 0, refused: 0, repeatedKeys: 0, lateCommits: 0, refusedAsCancelled: 0, cancellations: 0 };
+  // lateCommitsSettled: late writes whose commit (or refusal) is done: equal to lateCommits, none is pending.
+  const stats = { requests: 0, injectedFailures: 0, refused: 0, repeatedKeys: 0, lateCommits: 0, lateCommitsSettled: 0, refusedAsCancelled: 0, cancellations: 0 };
   app.get('/_stats', async () => stats);
   app.get('/health', async () => ({ ok: true, system: options.name }));
   app.get('/_faults', async () => faults.current);
@@ -197,7 +198,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
           });
         if (!delay) return { answer: guarded(), late: false };
         stats.lateCommits++;
-        const answer = sleep(delay).then(guarded);
+        const answer = sleep(delay)
+          .then(guarded)
+          .finally(() => void stats.lateCommitsSettled++);
         answer.catch((err: unknown) => options.logger.error({ err, method, url }, 'late commit failed'));
         return { answer, late: true };
       };
