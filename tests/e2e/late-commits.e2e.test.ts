@@ -90,6 +90,8 @@ describe('late commits, without idempotency keys', () => {
   const statuses = new Map<string, ReservationStatus>();
   before(async () => {
     stack = await startStack({
+      // The machine running the suite may be busy: a slow start is not what this file tests.
+      readyTimeoutMs: 180_000,
       env: { BATON_SIM_IDEMPOTENCY: 'off', BATON_PAYMENT_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_POS_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_MESSAGING_TIMEOUT_MS: String(CALL_TIMEOUT_MS) },
     });
   });
