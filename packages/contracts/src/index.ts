@@ -5,3 +5,4 @@ export * from './subjects.js';
 export * from './config.js';
 export * from './audit.js';
 export * from './artifacts.js';
+export * from './agent-error.js';

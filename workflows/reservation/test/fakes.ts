@@ -6,7 +6,7 @@
 // by reference cancels it for good, and an effect a system commits late (`world.late`, settled by
 // the test with `settleLate`) is refused when its reference was cancelled first.
 import { randomUUID } from 'node:crypto';
-import { noAnswer, type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
+import { AgentError, noAnswer, type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
 import type { ReservationAgents, ReservationRequestedV2 } from '../src/index.js';
 
 /** The day the harness's requests are taken (today, UTC: the workflow refuses dates before its
@@ -40,17 +40,6 @@ export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<R
   };
 }
 
-/** An agent's error as the agent runtime reports it: a code, and whether a retry may help. */
-export class AgentFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 /** A restaurant's systems as the fakes see them. */
 export interface World {
@@ -159,8 +148,8 @@ export function chargeAnswerLost(world: World): RunFake<Payment> {
 /** The answer of an effect that was made never reaches the workflow. A fake returning noAnswer()
  *  models this more closely, but the harness's skipped time for a silent attempt is not reliable
  *  yet (a run can then wait its timeouts out in real time), so the step fails for good instead. */
-function lost(system: string): AgentFailure {
-  return new AgentFailure('EXTERNAL_UNAVAILABLE', `${system}: the answer never came`, false);
+function lost(system: string): AgentError {
+  return new AgentError('EXTERNAL_UNAVAILABLE', `${system}: the answer never came`, false);
 }
 
 /** A payment provider that accepts the charge but commits it only later, and never answers. */

@@ -4,10 +4,10 @@
 // show (the webhook, NATS, the simulators, visibility, dedup, dead letters, crashes).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
+import { AgentError, testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import reservation, { type ReservationAgents, type ReservationInput, type ReservationStatus } from '../src/index.js';
-import { AgentFailure, BOOKED_DATE, agents, cancelBooking, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
+import { BOOKED_DATE, agents, cancelBooking, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
 
 type Run = WorkflowRunUnderTest<ReservationStatus>;
 
@@ -180,7 +180,7 @@ describe('reservation workflow', () => {
   });
 
   describe('a request intake cannot read', () => {
-    const unreadable = new AgentFailure('UNPARSEABLE_REQUEST', 'could not read party size from the request', false, { date: BOOKED_DATE, time: '20:00', missing: ['party size'] });
+    const unreadable = new AgentError('UNPARSEABLE_REQUEST', 'could not read party size from the request', false, { date: BOOKED_DATE, time: '20:00', missing: ['party size'] });
     /** Intake that reads a party size only when the text has a number in it. */
     const intake = (world: World) => ({
       ...agents(world),
@@ -272,7 +272,7 @@ describe('reservation workflow', () => {
   });
 
   describe('the deposit', () => {
-    const declined = new AgentFailure('CARD_DECLINED', 'the card was declined', false);
+    const declined = new AgentError('CARD_DECLINED', 'the card was declined', false);
 
     it('waives a regular\'s deposit when the payment fails, books anyway, and looks for a charge by reference', async () => {
       const world = newWorld();
@@ -366,7 +366,7 @@ describe('reservation workflow', () => {
   });
 
   describe('the booking refused, and an undo that fails', () => {
-    const refused = new AgentFailure('REFUSED_BY_PROVIDER', 'the POS refuses the booking', false);
+    const refused = new AgentError('REFUSED_BY_PROVIDER', 'the POS refuses the booking', false);
     const refusingBooking = () => {
       throw refused;
     };
@@ -408,7 +408,7 @@ describe('reservation workflow', () => {
 
     it('tells the guest staff will refund a deposit whose refund keeps failing, and waits for a person', async () => {
       const world = newWorld();
-      const down = new AgentFailure('EXTERNAL_UNAVAILABLE', 'payments: the provider is down', true);
+      const down = new AgentError('EXTERNAL_UNAVAILABLE', 'payments: the provider is down', true);
       const run = await wf.start(requestEvent(), {
         agents: {
           ...agents(world),
