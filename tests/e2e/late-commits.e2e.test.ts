@@ -4,7 +4,7 @@
 // learn the first attempt's outcome before it sends again (cancel-before-create at the system),
 // so no reference ever holds two charges, holds, bookings or messages; and every guest told their
 // deposit was refunded has a refund record for it. BATON_CHAOS_LATE_N sizes the batch (default
-// 24; `npm run chaos:late` runs 200).
+// 24; `npm run chaos:late` runs 200), BATON_CHAOS_LATE_CONCURRENCY how many are in flight (12).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getJson, postEvent, reservationEvent, stackEnv, todayUtc, waitFor } from '@baton/testkit';
@@ -38,32 +38,44 @@ interface Stats {
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const TIMES = ['5pm', '5:30pm', '6pm', '6:30pm', '7pm', '7:30pm', '8pm', '8:30pm', '9pm', '9:30pm', '10pm'];
 
-/** Sends `count` reservations (spread over slots so tables never run out) and waits until each
- *  has ended; returns their final statuses by workflow id. */
+/** Reservations in flight at once (a busy front desk, not a flood). */
+const CONCURRENCY = Number(process.env.BATON_CHAOS_LATE_CONCURRENCY ?? 12);
+
+/** Sends `count` reservations (spread over slots so tables never run out), at most CONCURRENCY
+ *  in flight, each waited for until it ends; returns their final statuses by workflow id. */
 async function batch(stack: Stack, from: number, count: number): Promise<Map<string, ReservationStatus>> {
-  const ids = await Promise.all(
-    Array.from({ length: count }, async (_, k) => {
+  const ended = new Map<string, ReservationStatus>();
+  let next = 0;
+  const worker = async () => {
+    for (let k = next++; k < count; k = next++) {
       const i = from + k;
       const event = reservationEvent(`Table for 2, ${DAYS[i % 7]} ${TIMES[Math.floor(i / 7) % TIMES.length]}`, {});
       const answer = await postEvent({ ...event, data: { ...event.data, receivedOn: todayUtc() } });
       assert.equal(answer.status, 202, JSON.stringify(answer.body));
-      return String(answer.body.workflowId);
-    }),
-  );
-  const ended = new Map<string, ReservationStatus>();
-  await waitFor(
-    `${count} reservations to end`,
-    async () => {
-      for (const id of ids) {
-        if (ended.has(id)) continue;
-        const status = await reservationStatus(stack, id).catch(() => undefined);
-        if (status && terminalReservationStates.has(status.state)) ended.set(id, status);
-      }
-      return ended.size === ids.length ? true : undefined;
-    },
-    { timeoutMs: 120_000 + count * 3_000 },
-  );
+      const id = String(answer.body.workflowId);
+      ended.set(
+        id,
+        await waitFor(
+          `${id} to end`,
+          async () => {
+            const status = await reservationStatus(stack, id).catch(() => undefined);
+            return status && terminalReservationStates.has(status.state) ? status : undefined;
+          },
+          { timeoutMs: 300_000 },
+        ),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
   return ended;
+}
+
+/** Confirmed, or (a first-time guest whose deposit could not be taken within its budget, e.g.
+ *  while the payment breaker was open) Compensated: nothing else. Some must be confirmed. */
+function confirmedOrUndone(ended: Map<string, ReservationStatus>): void {
+  const states = [...ended.values()];
+  assert.deepEqual(states.filter((s) => s.state !== 'Confirmed' && !(s.state === 'Compensated' && s.deposit === undefined)).map((s) => `${s.state}: ${s.failure}`), []);
+  assert.ok(states.some((s) => s.state === 'Confirmed'), 'some reservations confirmed');
 }
 
 /** Waits until no late commit is pending at any system: what the records say is then final. */
@@ -99,22 +111,22 @@ describe('late commits, without idempotency keys', () => {
     await stack?.close();
   });
 
-  it('commits after the agents gave up (half the charges, a fifth of the holds, bookings and messages): every reservation confirmed once', async () => {
+  it('commits after the agents gave up (half the charges, a fifth of the holds, bookings and messages): confirmed, or undone when no deposit could be taken', async () => {
     await payments.setFaults({ lateCommitShare: 0.5, ...LATE, lateCommitAnswer: 'after-commit' });
     await pos.setFaults({ lateCommitShare: 0.2, ...LATE, lateCommitAnswer: 'after-commit' });
     await messaging.setFaults({ lateCommitShare: 0.2, ...LATE, lateCommitAnswer: 'after-commit' });
     const ended = await batch(stack, 0, Math.ceil(N / 3));
     for (const [id, s] of ended) statuses.set(id, s);
-    assert.deepEqual([...ended.values()].filter((s) => s.state !== 'Confirmed').map((s) => `${s.state}: ${s.failure}`), []);
+    confirmedOrUndone(ended);
   });
 
-  it('commits after an early 504 and answers the rest late: every reservation confirmed once', async () => {
+  it('commits after an early 504 and answers the rest late: confirmed, or undone when no deposit could be taken', async () => {
     await payments.setFaults({ lateCommitShare: 0.4, ...LATE, lateCommitAnswer: 'first', latencyAfterCommitMs: CALL_TIMEOUT_MS + 300 });
     await pos.setFaults({ lateCommitShare: 0.2, ...LATE, lateCommitAnswer: 'first' });
     await messaging.setFaults({ lateCommitShare: 0.2, ...LATE, lateCommitAnswer: 'first' });
     const ended = await batch(stack, Math.ceil(N / 3), Math.ceil(N / 3));
     for (const [id, s] of ended) statuses.set(id, s);
-    assert.deepEqual([...ended.values()].filter((s) => s.state !== 'Confirmed').map((s) => `${s.state}: ${s.failure}`), []);
+    confirmedOrUndone(ended);
   });
 
   it('undoes reservations whose booking the POS refuses, with late charges: each guest told refunded has a refund record', async () => {
@@ -124,7 +136,8 @@ describe('late commits, without idempotency keys', () => {
     const ended = await batch(stack, 2 * Math.ceil(N / 3), N - 2 * Math.ceil(N / 3));
     for (const [id, s] of ended) statuses.set(id, s);
     assert.deepEqual([...ended.values()].filter((s) => s.state !== 'Compensated').map((s) => `${s.state}: ${s.failure}`), []);
-    assert.ok([...ended.values()].every((s) => s.compensated.includes('refund-deposit')), 'every deposit was refunded');
+    assert.deepEqual([...ended.values()].filter((s) => s.deposit !== undefined && !s.compensated.includes('refund-deposit')).map((s) => s.eventId), [], 'every deposit taken was refunded');
+    assert.ok([...ended.values()].some((s) => s.compensated.includes('refund-deposit')), 'some deposits were taken and refunded');
   });
 
   it('made no double charge, hold, booking or message, and told "refunded" only where a refund stands', async () => {
