@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { AgentError, testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import reservation, { type ReservationAgents, type ReservationInput, type ReservationStatus } from '../src/index.js';
-import { BOOKED_DATE, agents, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
+import { BOOKED_DATE, agents, cancelBooking, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
 
 type Run = WorkflowRunUnderTest<ReservationStatus>;
 
@@ -373,7 +373,7 @@ describe('reservation workflow', () => {
 
     it('undoes the deposit and the hold, newest first, when the POS refuses the booking for good', async () => {
       const world = newWorld();
-      const run = await wf.start(requestEvent('Table for 4, Friday 8pm'), { agents: { ...agents(world, { partySize: 4 }), booking: refusingBooking } });
+      const run = await wf.start(requestEvent('Table for 4, Friday 8pm'), { agents: { ...agents(world, { partySize: 4 }), booking: { run: refusingBooking, compensate: cancelBooking(world) } } });
       const status = await run.result();
       assert.equal(status.state, 'Compensated');
       assert.match(status.failure ?? '', /the POS refuses the booking/);
@@ -389,7 +389,7 @@ describe('reservation workflow', () => {
     it('hands a hold the POS will not release to a person, after the other undo and the guest\'s notice, until they resolve it', async () => {
       const world = newWorld();
       const run = await wf.start(requestEvent(), {
-        agents: { ...agents(world), booking: refusingBooking, availability: { run: holdTable(world), compensate: () => ({ released: false }) } },
+        agents: { ...agents(world), booking: { run: refusingBooking, compensate: cancelBooking(world) }, availability: { run: holdTable(world), compensate: () => ({ released: false }) } },
       });
       const waiting = await run.waitFor('Needs attention');
       assert.match(waiting.attention?.reason ?? '', /could not finish undoing the reservation \(release-hold\)/);
@@ -412,7 +412,7 @@ describe('reservation workflow', () => {
       const run = await wf.start(requestEvent(), {
         agents: {
           ...agents(world),
-          booking: refusingBooking,
+          booking: { run: refusingBooking, compensate: cancelBooking(world) },
           payment: {
             run: charge(world),
             compensate: () => {
