@@ -200,12 +200,12 @@ fi
 if [ "$NAME" = temporal-test-server ]; then
   lib="$BATON_BIN_DIR/temporal-test-server.lib"
   command -v java >/dev/null 2>&1 || die "java not found: Temporal's test server needs Java >= 17 (Debian: apt-get install openjdk-17-jre-headless)"
-  [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$PIN+$SLF4J_NOP_VERSION" ] && found "$TARGET" "already present" "version $PIN"
+  [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$PIN+$SLF4J_NOP_VERSION+cds" ] && found "$TARGET" "already present" "version $PIN"
   command -v mvn >/dev/null 2>&1 || die "mvn not found: it copies io.temporal:temporal-test-server:$PIN and its dependencies from Maven Central (Debian: apt-get install maven)"
   if command -v flock >/dev/null 2>&1; then
     exec 9>"$BATON_BIN_DIR/.$NAME.lock"
     flock -n 9 || { say "another obtain of $NAME is running; waiting for it"; flock 9; }
-    [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$PIN+$SLF4J_NOP_VERSION" ] && found "$TARGET" "obtained by a concurrent run" "version $PIN"
+    [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$PIN+$SLF4J_NOP_VERSION+cds" ] && found "$TARGET" "obtained by a concurrent run" "version $PIN"
   fi
   tmp="$(mktemp -d "${TMPDIR:-/tmp}/baton-obtain.XXXXXX")"
   trap 'rm -rf "$tmp"' EXIT
@@ -229,10 +229,26 @@ POM
 #!/usr/bin/env bash
 # Temporal's Java test server (written by infra/obtain.sh temporal-test-server): <port> [args].
 # Client JVM settings: a test server lives for one test file, so start-up counts, not peak speed.
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$(dirname "$0")/temporal-test-server.lib/*" io.temporal.testserver.TestServer "$@"
+# The class-data archive made at install (when there) makes start-up 2-4x faster; a JVM that
+# cannot use it (another Java since) starts without it, silently.
+lib="$(dirname "$0")/temporal-test-server.lib"
+cds=()
+[ -f "$lib/classes.jsa" ] && cds=(-XX:SharedArchiveFile="$lib/classes.jsa" -Xlog:disable)
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto "${cds[@]}" -cp "$lib/*" io.temporal.testserver.TestServer "$@"
 WRAP
   chmod +x "$TARGET.partial.$$" && mv -f "$TARGET.partial.$$" "$TARGET" || die "could not install $TARGET"
-  echo "$PIN+$SLF4J_NOP_VERSION" >"$STAMP"
+  # A dynamic class-data archive of one start (Java's AppCDS): the SDK gives the test server five
+  # seconds to listen, which a JVM loading grpc and netty from jars can miss on a busy machine.
+  # Best effort: without it the wrapper starts the plain way.
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || true)"
+  if [ -n "$port" ]; then
+    java -XX:ArchiveClassesAtExit="$lib/classes.jsa" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -cp "$lib/*" io.temporal.testserver.TestServer "$port" >/dev/null 2>&1 &
+    jvm=$!
+    for _ in $(seq 1 600); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; kill -0 "$jvm" 2>/dev/null || break; sleep 0.1; done
+    kill -TERM "$jvm" 2>/dev/null; wait "$jvm" 2>/dev/null || true
+    [ -s "$lib/classes.jsa" ] && say "class-data archive for faster starts: $lib/classes.jsa" || say "no class-data archive (the test server starts the plain way)"
+  fi
+  echo "$PIN+$SLF4J_NOP_VERSION+cds" >"$STAMP"
   found "$TARGET" "installed" "Maven Central via mvn, version $PIN"
 fi
 

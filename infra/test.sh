@@ -8,8 +8,9 @@
 #      Jaeger, Zipkin, Prometheus), then the integration tests;
 #   3. the end-to-end and browser files that share one set of services (every workflow's, started
 #      once by tests/shared-services.setup.ts);
-#   4. the files that start services of their own (first line `// test-tier: own-services (why)`:
-#      they set their services' environment, or stop and kill them), and the chaos suites.
+#   4. beside 2-3, on a second stack of their own: the files that start services of their own
+#      (first line `// test-tier: own-services (why)`: they set their services' environment, or
+#      stop and kill them), and the chaos suites.
 # Stops the stack after. Prints the ten slowest files of each group at its end.
 #
 # The run always uses its own stack: BATON_* variables from the calling shell are cleared so a
@@ -32,7 +33,10 @@ keep="${BATON_KEEP_STACK:-0}"
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
 # Suite settings (BATON_CHAOS_N, ...) and the topology pass through; addresses and ports never do.
-for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG) ;; *) unset "$v" ;; esac; done
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG | BATON_TEST_TRACK) ;; *) unset "$v" ;; esac; done
+# BATON_TEST_TRACK=own: this run is the second track of another (below); it skips the bootstrap.
+track="${BATON_TEST_TRACK:-}"
+unset BATON_TEST_TRACK
 export BATON_PROFILE=$profile
 [ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
@@ -40,7 +44,9 @@ export BATON_PROFILE=$profile
 cd "$BATON_ROOT"
 started=$SECONDS
 
-if [ "$fast" = 1 ]; then
+if [ "$track" = own ]; then
+  : # the first track bootstrapped
+elif [ "$fast" = 1 ]; then
   BATON_SKIP_SERVERS=1 bash "$HERE/bootstrap.sh"
   "$HERE/obtain.sh" temporal-test-server >/dev/null
 else
@@ -79,13 +85,9 @@ run_tests() { # label, node --test options..., -- files...
   shift
   [ $# -gt 0 ] || return 0
   echo "test: $label: $# files"
-  local rc=0 out="${TMPDIR:-/tmp}/baton-test-group.$$"
+  local rc=0
   node --conditions=baton-source --import tsx --test "${opts[@]}" --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "$@" 2>&1 | tee "$out" || rc=$?
-  # Failed only by time-outs (no assertion or other error among the failures)?
-  last_hung=0
-  if [ "$rc" != 0 ] && grep -q "test timed out after" "$out" && ! grep -qE "AssertionError|Error \[|TypeError|FakeContractError" "$out"; then last_hung=1; fi
-  rm -f "$out"
+    --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "$@" 2>&1 || rc=$?
   if [ "$rc" = 0 ]; then echo "test: $label: $((SECONDS - t0)) s"; else echo "test: $label: $((SECONDS - t0)) s, FAILED (exit $rc)"; fi
   [ "$rc" = 0 ] || failed+=("$label")
 }
@@ -118,27 +120,31 @@ fi
 # call in flight then can hang. A test that hangs anyway fails after 2 minutes with its name.
 run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"
 run_tests "workflow tests" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
-# A known defect, not a pass: now and then a run on Temporal's Java test server stalls with the
-# server's clock held (a task it never hands out) and the test times out. Until that is found, a
-# workflow group whose only failures are such time-outs runs once more, and says so.
-if [ "${last_hung:-0}" = 1 ]; then
-  echo "test: workflow tests: only time-outs failed (the Java test server's stall, see the README's Tests): once more"
-  unset "failed[$((${#failed[@]} - 1))]"
-  run_tests "workflow tests (second run)" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
-fi
 if [ "$fast" = 1 ] || { [ ${#int_files[@]} -eq 0 ] && [ ${#stack_files[@]} -eq 0 ]; }; then
   finish
   exit 0
 fi
 
-bash "$HERE/chromium.sh"
+[ "$track" = own ] || bash "$HERE/chromium.sh"
+# The files with services of their own run beside the shared group, on a second stack with ports
+# 50 above this one's (profile <this profile>-own, its own state folder): most of their time is
+# spent waiting on timeouts they provoke (kill -9, lost answers, gate tiers), so two tracks take
+# about the time of the longer one. Their output is printed when both are done.
+own_pid="" own_log="${TMPDIR:-/tmp}/baton-test-own.$$"
+if [ -z "$track" ] && [ ${#own_files[@]} -gt 0 ] && { [ ${#shared_files[@]} -gt 0 ] || [ ${#int_files[@]} -gt 0 ]; }; then
+  echo "test: files with services of their own: ${#own_files[@]} files, beside the rest on profile $BATON_PROFILE-own (output at the end)"
+  BATON_TEST_TRACK=own BATON_PROFILE="$BATON_PROFILE-own" BATON_PORT_OFFSET=$((BATON_PORT_OFFSET + 50)) BATON_TEST_FILES="${own_files[*]}" \
+    BATON_KEEP_STACK="$keep" bash "$HERE/test.sh" >"$own_log" 2>&1 &
+  own_pid=$!
+  own_files=()
+fi
 echo "test: fresh test stack in $BATON_STATE_DIR"
 # The shared services of a run whose runner died before its teardown (tests/shared-services.setup.ts).
 stop_shared() { [ -f "$BATON_STATE_DIR/shared-services.pids" ] && xargs -r kill <"$BATON_STATE_DIR/shared-services.pids" 2>/dev/null; rm -f "$BATON_STATE_DIR/shared-services.pids"; }
 stop_shared || true
 bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
 rm -rf "$BATON_STATE_DIR"
-if [ "$keep" != 1 ]; then trap 'stop_shared || true; bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true' EXIT; fi
+if [ "$keep" != 1 ]; then trap 'stop_shared || true; bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true; [ -z "$own_pid" ] || kill "$own_pid" 2>/dev/null || true' EXIT; fi
 bash "$HERE/stack.sh" start
 # The test processes themselves connect as the admin identity (services get their own).
 if [ "$BATON_NATS_AUTH" != off ]; then export BATON_NATS_NKEY_SEED_FILE="$BATON_STATE_DIR/identities/admin.nk"; fi
@@ -148,4 +154,12 @@ run_tests "integration tests" --test-concurrency=1 -- "${int_files[@]+"${int_fil
 run_tests "end-to-end files on the shared services" --test-concurrency=1 --test-global-setup=./tests/shared-services.setup.ts -- "${shared_files[@]+"${shared_files[@]}"}"
 stop_shared || true
 run_tests "files with services of their own" --test-concurrency=1 -- "${own_files[@]+"${own_files[@]}"}"
+if [ -n "$own_pid" ]; then
+  own_rc=0
+  wait "$own_pid" || own_rc=$?
+  echo "test: ---- the second track (files with services of their own) ----"
+  cat "$own_log"
+  rm -f "$own_log"
+  [ "$own_rc" = 0 ] || failed+=("files with services of their own")
+fi
 finish

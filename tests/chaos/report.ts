@@ -32,6 +32,8 @@ export interface BookingRecord {
   holdId: string;
   idempotencyKey: string | null;
   reference: string | null;
+  /** Cancelled by the reservation's undo (the table is free again); absent: booked. */
+  status?: 'booked' | 'cancelled';
 }
 export interface MessageRecord {
   messageId: string;
@@ -139,7 +141,8 @@ export function lostEffects(records: Records, statuses: ReadonlyMap<string, Rese
   };
   const charges = by(records.charges);
   const holds = by(records.holds);
-  const bookings = by(records.reservations);
+  // A booking the undo cancelled no longer stands.
+  const bookings = by(records.reservations.filter((b) => b.status !== 'cancelled'));
   const messages = by(records.messages);
   const holdById = new Map(records.holds.map((h) => [h.holdId, h]));
   const out: LostEffect[] = [];

@@ -136,6 +136,11 @@ export interface Faults {
   refuse?: string[];
   /** The error code a refused route answers with (default REFUSED_BY_PROVIDER). */
   refuseCode?: string;
+  /** Late commits (packages/simulator/src/faults.ts). */
+  lateCommitShare?: number;
+  lateCommitMinMs?: number;
+  lateCommitMaxMs?: number;
+  lateCommitAnswer?: 'first' | 'after-commit';
 }
 
 /** Fault injection and statistics of one simulated external system. */
@@ -150,7 +155,8 @@ function simulator(baseUrl: () => string) {
       });
       if (!response.ok) throw new Error(`setting faults at ${baseUrl()}: ${response.status} ${await response.text()}`);
     },
-    clearFaults: () => simulator(baseUrl).setFaults({ errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [], refuseCode: 'REFUSED_BY_PROVIDER' }),
+    clearFaults: () =>
+      simulator(baseUrl).setFaults({ errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [], refuseCode: 'REFUSED_BY_PROVIDER', lateCommitShare: 0, lateCommitMinMs: 0, lateCommitMaxMs: 0, lateCommitAnswer: 'after-commit' }),
     stats: () => getJson<SimStats>(`${baseUrl()}/_stats`),
   };
 }

@@ -26,3 +26,4 @@ export { loadToolConfig, type ToolConfig } from './tools/config.js';
 export { ArtifactStore, type AgentArtifacts, type PutArtifact } from './artifacts.js';
 export { BreakerRegistry, DEFAULT_BREAKER, type BreakerOptions, type BreakerStateName } from './breaker.js';
 export { offlineCapabilities } from './offline.js';
+export { cancelReference, committedOf, keepOne, type Cancellation, type ReferenceSystem } from './late-commits.js';

@@ -21,10 +21,14 @@
 //
 // The rule for a claim whose holder died mid-call (or gave up not knowing, state `unknown`):
 // the effect's outcome is unknown, and it is never guessed.
-// 1. With `reconcile` (the agent asks the external system, e.g. GET the charge by the client's
-//    reference): found -> the found result is validated and recorded as done; not found -> the
-//    effect did not happen and this attempt runs it; the lookup itself fails -> the record stays
-//    `unknown` and the retryable EFFECT_RECONCILE_FAILED lets a later attempt ask again.
+// 1. With `reconcile` (the agent asks the external system by the client's reference): found ->
+//    the found result is validated and recorded as done; not found -> the effect did not happen
+//    and this attempt runs it; the lookup itself fails -> the record stays `unknown` and the
+//    retryable EFFECT_RECONCILE_FAILED lets a later attempt ask again. "Not found" must be final:
+//    a system may commit a request after its answer or after the caller gave up, so a bare lookup
+//    cannot tell "in flight" from "never". A reconcile therefore cancels what is pending under
+//    the reference first and reads what is committed in the same answer (late-commits.ts): no
+//    second attempt is sent while the first one's outcome is unknown.
 // 2. With `retrySafe: true` (the external system applies one request per idempotency key, so a
 //    repeat is harmless): this attempt runs the call again with the same key.
 // 3. Otherwise: the non-retryable EFFECT_OUTCOME_UNKNOWN, carrying the key, the dead holder and

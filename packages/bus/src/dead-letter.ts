@@ -161,15 +161,15 @@ export function nestingRefusal(text: string): string | undefined {
 class ScrubLimitReached extends Error {}
 
 /** The tree with every secret field's value replaced, within SCRUB_LIMITS (or ScrubLimitReached). */
-function scrubTree(root: unknown): unknown {
+function scrubTree(root: unknown, limits: typeof SCRUB_LIMITS): unknown {
   const started = performance.now();
   let nodes = 0;
   const visit = (value: unknown, depth: number): unknown => {
     nodes++;
-    if (nodes > SCRUB_LIMITS.nodes) throw new ScrubLimitReached(`more than ${SCRUB_LIMITS.nodes} values`);
-    if (nodes % 1024 === 0 && performance.now() - started > SCRUB_LIMITS.ms) throw new ScrubLimitReached(`more than ${SCRUB_LIMITS.ms} ms of scrubbing`);
+    if (nodes > limits.nodes) throw new ScrubLimitReached(`more than ${limits.nodes} values`);
+    if (nodes % 1024 === 0 && performance.now() - started > limits.ms) throw new ScrubLimitReached(`more than ${limits.ms} ms of scrubbing`);
     if (value === null || typeof value !== 'object') return value;
-    if (depth >= SCRUB_LIMITS.depth) throw new ScrubLimitReached(`nested more than ${SCRUB_LIMITS.depth} levels deep`);
+    if (depth >= limits.depth) throw new ScrubLimitReached(`nested more than ${limits.depth} levels deep`);
     if (Array.isArray(value)) return value.map((v) => visit(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : visit(v, depth + 1);
@@ -196,15 +196,16 @@ function fitted(text: string, limit = KEPT_PAYLOAD_CHARS): { payload: string; cu
 /** What a dead letter keeps of a payload: the text with every secret field's value replaced (in
  *  the JSON tree when it is one within SCRUB_LIMITS, else by pattern), and, when it is not the
  *  scrubbed tree as received, a note saying why. Never throws. */
-export function keepPayload(payload: string): { payload: string; note?: string } {
+/** The payload a dead letter keeps, secrets redacted, within `limits` (tests narrow or widen them). */
+export function keepPayload(payload: string, limits: typeof SCRUB_LIMITS = SCRUB_LIMITS): { payload: string; note?: string } {
   const asText = (why: string) => {
     const kept = fitted(redactByPattern(payload));
     return { payload: kept.payload, note: `payload kept as text with secret fields redacted by pattern: ${why}${kept.cut ? `; ${kept.cut}` : ''}` };
   };
   try {
-    if (payload.length > SCRUB_LIMITS.chars) return asText(`longer than ${SCRUB_LIMITS.chars} characters`);
-    const depth = jsonNestingDepth(payload, SCRUB_LIMITS.depth);
-    if (depth > SCRUB_LIMITS.depth) return asText(`nested more than ${SCRUB_LIMITS.depth} levels deep`);
+    if (payload.length > limits.chars) return asText(`longer than ${limits.chars} characters`);
+    const depth = jsonNestingDepth(payload, limits.depth);
+    if (depth > limits.depth) return asText(`nested more than ${limits.depth} levels deep`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(payload);
@@ -215,7 +216,7 @@ export function keepPayload(payload: string): { payload: string; note?: string }
     }
     let scrubbed: unknown;
     try {
-      scrubbed = scrubTree(parsed);
+      scrubbed = scrubTree(parsed, limits);
     } catch (err) {
       if (err instanceof ScrubLimitReached) return asText(err.message);
       throw err;

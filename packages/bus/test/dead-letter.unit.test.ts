@@ -46,16 +46,23 @@ describe('bounded dead-letter scrubbing', () => {
     assert.match(kept.note ?? '', new RegExp(`more than ${SCRUB_LIMITS.nodes} values`));
   });
 
-  it('a wide object within the budget is scrubbed as a tree, quickly', () => {
+  it('a wide object within the node budget is scrubbed as a tree', () => {
     const fields = Array.from({ length: 30_000 }, (_, i) => `"f${i}":${i}`);
     fields[17_000] = '"apiKey":"sk-live-123"';
-    const started = performance.now();
-    const kept = keepPayload(`{${fields.join(',')}}`);
-    assert.ok(performance.now() - started < 2_000, 'well under two seconds');
+    // The time budget is not what this test is about (a loaded machine may walk slowly).
+    const kept = keepPayload(`{${fields.join(',')}}`, { ...SCRUB_LIMITS, ms: 60_000 });
     assert.equal(kept.note, undefined);
     const tree = JSON.parse(kept.payload) as Record<string, unknown>;
     assert.equal(tree.apiKey, REDACTED);
     assert.equal(tree.f29999, 29_999);
+  });
+
+  it('a walk past its time budget keeps the payload as text, secrets redacted, and says why', () => {
+    const fields = Array.from({ length: 5_000 }, (_, i) => `"f${i}":${i}`);
+    fields[4_000] = '"apiKey":"sk-live-123"';
+    const kept = keepPayload(`{${fields.join(',')}}`, { ...SCRUB_LIMITS, ms: -1 });
+    assert.match(kept.note ?? '', /more than -1 ms of scrubbing/);
+    assert.ok(kept.payload.includes(`"apiKey":"${REDACTED}"`) && !kept.payload.includes('sk-live-123'));
   });
 
   it('a payload larger than a letter can carry is cut to fit, even when escaping would grow it six times', () => {

@@ -1,6 +1,19 @@
 // The common shape of a simulated external system: Fastify, a record store on local disk,
 // runtime fault injection (PUT /_faults), and writes that honor the Idempotency-Key header, or,
 // in idempotency mode "off", apply every request they receive as many real APIs do.
+//
+// Late commits, and the rule that answers them. A write may be committed at any moment after
+// its answer or after its caller gave up (faults `lateCommit*`, and `latencyMs` past the caller's
+// timeout), in both idempotency modes. A lookup by reference therefore cannot tell "still in
+// flight" from "never happened". So every simulator also takes a cancellation by reference
+// (cancel-before-create): `POST /cancellations {reference, scope}` stores a durable marker and
+// answers, in the same step, what is committed under that reference. From then on a commit of
+// that reference is refused (409 REFERENCE_CANCELLED, never applied): with scope "all" every
+// later one (an undo: nothing may ever commit under it), with scope "pending" only those of
+// requests that arrived before the cancellation (a retry learning the first attempt's outcome;
+// the retry's own request, which arrives after, is applied). A commit and a cancellation of one
+// reference never interleave (one lock per reference), so what the cancellation reports as
+// committed is final. `GET /cancellations?reference=` lists the markers.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -74,6 +87,19 @@ export interface SimulatorOptions {
  *  stored); another may take it over, which is safe because `apply` is idempotent by effect id. */
 const STALE_CLAIM_MS = 30_000;
 
+/** A cancellation by reference (cancel-before-create), kept in the store. */
+export interface CancellationMarker {
+  reference: string;
+  /** Scope "all" (an undo) was asked at least once: every later commit is refused. */
+  all: boolean;
+  /** Scope "pending": requests of process `epoch` that arrived up to `upTo` are refused. */
+  epoch: string;
+  upTo: number;
+  at: string;
+}
+
+export const CancellationRequest = z.object({ reference: z.string().min(1).max(500), scope: z.enum(['pending', 'all']).default('all') });
+
 interface StoredAnswer {
   status: number;
   body: unknown;
@@ -89,7 +115,10 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   // What the system was asked and what faults it injected: the chaos report's per-step rates.
   // repeatedKeys: requests in mode "off" with a key this route had been sent before, i.e. the
   // duplicates a key-honoring system would have absorbed.
-  const stats = { requests: 0, injectedFailures: 0, refused: 0, repeatedKeys: 0 };
+  // lateCommits: writes committed (or refused) after a delay; refusedAsCancelled: commits refused
+  // because their reference was cancelled first; cancellations: POST /cancellations answered.
+  // lateCommitsSettled: late writes whose commit (or refusal) is done: equal to lateCommits, none is pending.
+  const stats = { requests: 0, injectedFailures: 0, refused: 0, repeatedKeys: 0, lateCommits: 0, lateCommitsSettled: 0, refusedAsCancelled: 0, cancellations: 0 };
   app.get('/_stats', async () => stats);
   app.get('/health', async () => ({ ok: true, system: options.name }));
   app.get('/_faults', async () => faults.current);
@@ -107,8 +136,41 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     return mode;
   });
 
+  // Arrival order of write requests in this process, and this process's identity: a "pending"
+  // cancellation refuses the requests that arrived before it (a restart loses every pending
+  // commit, so a marker of an earlier process refuses nothing new under scope "pending").
+  const epoch = randomUUID();
+  let arrivals = 0;
+  // One chain per reference: a commit and a cancellation of one reference never interleave.
+  const locks = new Map<string, Promise<void>>();
+  const underReference = <T>(reference: string | null, fn: () => Promise<T>): Promise<T> => {
+    if (!reference) return fn();
+    const run = (locks.get(reference) ?? Promise.resolve()).then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    locks.set(reference, tail);
+    void tail.then(() => {
+      if (locks.get(reference) === tail) locks.delete(reference);
+    });
+    return run;
+  };
+  const cancelledKey = (reference: string) => `cancelled.${RecordStore.digest(reference)}`;
+  const refusal = async (reference: string | null, arrival: number): Promise<StoredAnswer | undefined> => {
+    if (!reference) return undefined;
+    const marker = await store.get<CancellationMarker>(cancelledKey(reference));
+    if (!marker) return undefined;
+    if (!marker.all && !(marker.epoch === epoch && arrival <= marker.upTo)) return undefined;
+    stats.refusedAsCancelled++;
+    return { status: 409, body: { code: 'REFERENCE_CANCELLED', message: `reference ${reference} was cancelled at ${marker.at}: not applied` } };
+  };
+  // Prefixes of the records a client finds by reference: what a cancellation reports as committed.
+  const referencePrefixes = new Set<string>();
+
   const write: SimulatorContext['write'] = (method, url, schema, apply) => {
     const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+      const arrival = ++arrivals;
       const settings = faults.current;
       stats.requests++;
       if (settings.latencyMs) await sleep(settings.latencyMs);
@@ -124,13 +186,38 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       const key = typeof header === 'string' && header.length > 0 ? header : null;
       const raw = (req.body ?? {}) as { reference?: unknown };
       const reference = typeof raw.reference === 'string' && raw.reference.length > 0 ? raw.reference : key;
+      /** Commits now or late (fault), unless the reference was cancelled before the commit. */
+      const committing = (commit: () => Promise<StoredAnswer>, refused?: () => Promise<void>): { answer: Promise<StoredAnswer>; late: boolean } => {
+        const delay = faults.lateCommitDelay();
+        const guarded = () =>
+          underReference(reference, async () => {
+            const no = await refusal(reference, arrival);
+            if (!no) return commit();
+            await refused?.();
+            return no;
+          });
+        if (!delay) return { answer: guarded(), late: false };
+        stats.lateCommits++;
+        const answer = sleep(delay)
+          .then(guarded)
+          .finally(() => void stats.lateCommitsSettled++);
+        answer.catch((err: unknown) => options.logger.error({ err, method, url }, 'late commit failed'));
+        return { answer, late: true };
+      };
+      const send = async (pending: { answer: Promise<StoredAnswer>; late: boolean }) => {
+        if (pending.late && faults.current.lateCommitAnswer === 'first') {
+          return reply.code(504).send({ code: 'COMMIT_PENDING', message: `${options.name} accepted the request but has not committed it yet; it may still be applied` });
+        }
+        const answer = await pending.answer;
+        if (settings.latencyAfterCommitMs) await sleep(settings.latencyAfterCommitMs);
+        return reply.code(answer.status).send(answer.body);
+      };
       if (mode.idempotency === 'off') {
         const parsed = schema.safeParse(req.body ?? {});
         if (!parsed.success) return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
         if (key && !(await store.create(`seen.${RecordStore.digest(`${method} ${req.url} ${key}`)}`, { at: Date.now() }))) stats.repeatedKeys++;
-        const answer = await apply(parsed.data, req, { id: RecordStore.digest(randomUUID()), idempotencyKey: key, reference });
-        if (settings.latencyAfterCommitMs) await sleep(settings.latencyAfterCommitMs);
-        return reply.code(answer.status).send(answer.body);
+        const id = RecordStore.digest(randomUUID());
+        return send(committing(() => apply(parsed.data, req, { id, idempotencyKey: key, reference })));
       }
       if (!key) return reply.code(400).send({ code: 'MISSING_IDEMPOTENCY_KEY', message: 'every write needs an Idempotency-Key header' });
       const effectId = RecordStore.digest(`${method} ${req.url} ${key}`);
@@ -148,10 +235,17 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         await store.delete(answerKey);
         return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
       }
-      const answer = await apply(parsed.data, req, { id: effectId, idempotencyKey: key, reference });
-      await store.put(answerKey, answer);
-      if (settings.latencyAfterCommitMs) await sleep(settings.latencyAfterCommitMs);
-      return reply.code(answer.status).send(answer.body);
+      return send(
+        committing(
+          async () => {
+            const answer = await apply(parsed.data, req, { id: effectId, idempotencyKey: key, reference });
+            await store.put(answerKey, answer);
+            return answer;
+          },
+          // Not applied: the key is free again (a retry after a "pending" cancellation applies).
+          () => store.delete(answerKey),
+        ),
+      );
     };
     app.route({
       method,
@@ -166,6 +260,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   };
 
   const lookup: SimulatorContext['lookup'] = (url, prefix, fields) => {
+    if (fields.includes('reference')) referencePrefixes.add(prefix);
     app.get(url, async (req, reply) => {
       const query = (req.query ?? {}) as Record<string, unknown>;
       const unknownField = Object.keys(query).find((f) => !fields.includes(f));
@@ -174,6 +269,32 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       return records.filter((r) => Object.entries(query).every(([f, v]) => String(r[f]) === String(v)));
     });
   };
+
+  // Cancel-before-create (see the file header). Like the lookups, exempt from injected faults: it
+  // is how a client learns an outcome, and the chaos suite's faults are on the effects.
+  app.post('/cancellations', async (req, reply) => {
+    const parsed = CancellationRequest.safeParse(req.body ?? {});
+    if (!parsed.success) return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
+    const { reference, scope } = parsed.data;
+    return underReference(reference, async () => {
+      const previous = await store.get<CancellationMarker>(cancelledKey(reference));
+      const marker: CancellationMarker = { reference, all: scope === 'all' || previous?.all === true, epoch, upTo: arrivals, at: new Date().toISOString() };
+      await store.put(cancelledKey(reference), marker);
+      stats.cancellations++;
+      const committed: Record<string, unknown[]> = {};
+      for (const prefix of referencePrefixes) {
+        const found = (await store.list<Record<string, unknown>>(prefix)).filter((r) => r.reference === reference);
+        if (found.length > 0) committed[prefix] = found;
+      }
+      options.logger.info({ reference, scope, committed: Object.fromEntries(Object.entries(committed).map(([k, v]) => [k, v.length])) }, 'reference cancelled');
+      return { reference, scope, all: marker.all, committed };
+    });
+  });
+  app.get('/cancellations', async (req) => {
+    const { reference } = (req.query ?? {}) as { reference?: string };
+    const markers = await store.list<CancellationMarker>('cancelled');
+    return reference === undefined ? markers : markers.filter((m) => m.reference === reference);
+  });
 
   const read: SimulatorContext['read'] = (url, handler) => {
     const handle = async (req: FastifyRequest, reply: FastifyReply) => {

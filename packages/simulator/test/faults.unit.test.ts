@@ -30,3 +30,16 @@ describe('simulator faults', () => {
     assert.throws(() => new Faults().set({ errorRate: 1.5 }));
   });
 });
+
+describe('late commits', () => {
+  it('delays the configured share of writes to a moment inside the window, and none when off', () => {
+    const rolls = [0.1, 0.5, 0.9, 0.0];
+    let i = 0;
+    const faults = new Faults(() => rolls[i++ % rolls.length]!);
+    assert.equal(faults.lateCommitDelay(), 0, 'off by default');
+    faults.set({ lateCommitShare: 0.5, lateCommitMinMs: 1_000, lateCommitMaxMs: 3_000 });
+    i = 0;
+    assert.equal(faults.lateCommitDelay(), 2_000, 'roll 0.1 < 0.5: late, at 1000 + 0.5 x 2000');
+    assert.equal(faults.lateCommitDelay(), 0, 'roll 0.9: on time');
+  });
+});

@@ -23,6 +23,9 @@ function create(meter: Meter) {
     taskRetries: meter.createCounter('baton.agent.task.retries', { description: 'Tasks that were a retry (attempt > 1) of their step, per agent' }),
     taskRedeliveries: meter.createCounter('baton.agent.task.redeliveries', { description: 'Tasks JetStream delivered more than once (a crash or a lost ack), per agent' }),
     taskErrors: meter.createCounter('baton.agent.task.errors', { description: 'Tasks that ended in an error result, per agent and error code' }),
+    effectDuplicates: meter.createCounter('baton.effect.duplicates', {
+      description: 'Extra effects found under one reference (two charges for one deposit): kept one, undid the rest; per agent and effect. Should stay 0: the alert',
+    }),
   };
 }
 

@@ -4,47 +4,14 @@
 // workflow takes the higher of the two, so a model talked into "low" lowers nothing.
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
-import { contractReviewAgents, type Clause, type ClauseAssessment, type ClauseCategory, type Risk } from '@baton/workflow-contract-review/contracts';
-import { ContractFaultConfig, injectFault } from '@baton/workflow-contract-review/agent-support';
+import { contractReviewAgents } from '@baton/workflow-contract-review/contracts';
+import { classifyByRules } from '@baton/workflow-contract-review/checks';
+import { ContractFaultConfig, WrongAnswerConfig, injectFault, wrongAnswerFor, wrongClassification } from '@baton/workflow-contract-review/agent-support';
 
-export const ClassifyConfig = ContractFaultConfig;
+export const ClassifyConfig = ContractFaultConfig.extend(WrongAnswerConfig.shape);
 
-/** Which category a clause is, by the first pattern its heading and text match. */
-const CATEGORIES: Array<[ClauseCategory, RegExp]> = [
-  ['liability', /\bliabilit|\bliable\b|\bdamages\b/i],
-  ['indemnity', /\bindemn/i],
-  ['intellectual-property', /\bintellectual property\b|\bcopyright|\bpatent|\blicen[cs]e\b/i],
-  ['confidentiality', /\bconfidential/i],
-  ['data-protection', /\bpersonal data\b|\bdata protection\b|\bgdpr\b/i],
-  ['exclusivity', /\bexclusiv|\bnon-compet/i],
-  ['renewal', /\brenew/i],
-  ['termination', /\bterminat/i],
-  ['payment', /\bpayment|\binvoice|\bfees?\b|\bpayable\b/i],
-  ['amendment', /\bamend|\bmodif(?:y|ication)/i],
-  ['governing-law', /\bgoverning law\b|\bjurisdiction\b|\bcourts? of\b/i],
-];
-
-/** Wording that puts the company at risk, with the risk and why. */
-const RISKS: Array<[Risk, RegExp, string]> = [
-  ['high', /\bunlimited\b|\bwithout (?:any )?limit/i, 'no cap on what the company may owe'],
-  ['high', /\bindemnif\w*\b[^.]*\b(?:any and all|all claims|whatsoever)\b/i, 'an indemnity without bounds'],
-  ['high', /\bassigns?\b[^.]*\b(?:all|any)\b[^.]*\b(?:intellectual property|rights?)\b/i, 'the company gives up its rights'],
-  ['high', /\bexclusiv\w*|\bnon-compet\w*/i, 'the company may not work with others'],
-  ['high', /\b(?:at any time|without notice)\b[^.]*\b(?:amend|change|modify)|\b(?:amend|change|modify)\b[^.]*\b(?:at any time|without notice)\b/i, 'the other side may change the terms alone'],
-  ['medium', /\bautomatic(?:ally)? renew/i, 'renews unless someone remembers to cancel'],
-  ['medium', /\bwithin\s+(?:[6-9]\d|\d{3,})\s+days\b/i, 'long payment terms'],
-  ['medium', /\bterminat\w*\b[^.]*\bfor convenience\b/i, 'the other side may walk away at will'],
-  ['medium', /\bpersonal data\b/i, 'personal data is involved'],
-];
-
-export function classifyByRules(clauses: Clause[]): ClauseAssessment[] {
-  return clauses.map((c) => {
-    const words = `${c.heading}\n${c.text}`;
-    const category = CATEGORIES.find(([, p]) => p.test(words))?.[0] ?? 'other';
-    const found = RISKS.find(([, p]) => p.test(c.text));
-    return found ? { clauseId: c.id, category, risk: found[0], reason: found[2] } : { clauseId: c.id, category, risk: 'low', reason: 'standard wording' };
-  });
-}
+/** The rules live beside the workflow, which runs them again as its second opinion. */
+export { classifyByRules };
 
 export const classifyInstructions = [
   'You classify each clause of a contract the company is asked to sign: its category and its risk to the company (low, medium or high), with a one-line reason.',
@@ -63,6 +30,13 @@ export function classifyAgent(config: z.output<typeof ClassifyConfig>) {
         prompt: `<clauses>\n${JSON.stringify(clauses.map(({ id, heading, text }) => ({ id, heading, text })))}\n</clauses>`,
         rules: () => ({ assessments: classifyByRules(clauses) }),
       });
+      // Tests only: an answer valid by the contract and wrong in content (wrong-answers.ts).
+      const wrong = wrongAnswerFor(config, ctx);
+      if (wrong) {
+        const { assessments, kind } = wrongClassification(result.assessments, wrong);
+        ctx.span.setAttribute('baton.contract.wrong_answer', kind);
+        return { assessments };
+      }
       ctx.span.setAttribute('baton.contract.high_risk_classified', result.assessments.filter((a) => a.risk === 'high').length);
       return result;
     },

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
 import { contractReviewAgents, type ClauseRisk, type PolicyFinding, type ReviewDraft } from '@baton/workflow-contract-review/contracts';
-import { ContractFaultConfig, injectFault } from '@baton/workflow-contract-review/agent-support';
+import { ContractFaultConfig, WrongAnswerConfig, injectFault, wrongAnswerFor, wrongDraft } from '@baton/workflow-contract-review/agent-support';
 
-export const DraftConfig = ContractFaultConfig;
+export const DraftConfig = ContractFaultConfig.extend(WrongAnswerConfig.shape);
 
 export function draftByRules(title: string, counterparty: string, risks: ClauseRisk[], findings: PolicyFinding[]): ReviewDraft {
   const count = (r: string) => risks.filter((c) => c.risk === r).length;
@@ -35,13 +35,21 @@ export function draftAgent(config: z.output<typeof DraftConfig>) {
   return defineAgent(contractReviewAgents['contract-draft'], {
     async handle({ title, counterparty, clauses, risks, findings }, ctx) {
       injectFault('contract-draft', config.BATON_CONTRACT_FAULT_RATE);
-      return ctx.model.object({
+      const result = await ctx.model.object({
         purpose: 'draft-review',
         schema: contractReviewAgents['contract-draft'].output,
         system: draftInstructions,
         prompt: `<review>\n${JSON.stringify({ title, counterparty: counterparty.name, clauses, risks, findings })}\n</review>`,
         rules: () => draftByRules(title, counterparty.name, risks, findings),
       });
+      // Tests only: an answer valid by the contract and wrong in content (wrong-answers.ts).
+      const wrong = wrongAnswerFor(config, ctx);
+      if (wrong) {
+        const { draft, kind } = wrongDraft(result, clauses.map((c) => c.id), wrong);
+        ctx.span.setAttribute('baton.contract.wrong_answer', kind);
+        return draft;
+      }
+      return result;
     },
   });
 }

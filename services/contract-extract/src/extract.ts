@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
 import { contractReviewAgents, type Clause } from '@baton/workflow-contract-review/contracts';
-import { ContractFaultConfig, injectFault } from '@baton/workflow-contract-review/agent-support';
+import { ContractFaultConfig, WrongAnswerConfig, injectFault, wrongAnswerFor, wrongExtraction } from '@baton/workflow-contract-review/agent-support';
 
-export const ExtractConfig = ContractFaultConfig;
+export const ExtractConfig = ContractFaultConfig.extend(WrongAnswerConfig.shape);
 
 const CLAUSE_START = /^\s*(?:(?:clause|section|article)\s+)?(\d{1,3})[.)]?(?=\s)\s+(.*)$/i;
 const MAX_TEXT = 8_000;
@@ -69,6 +69,13 @@ export function extractAgent(config: z.output<typeof ExtractConfig>) {
         prompt: `<contract>\n${text}\n</contract>`,
         rules: () => ({ clauses: extractByRules(text) }),
       });
+      // Tests only: an answer valid by the contract and wrong in content (wrong-answers.ts).
+      const wrong = wrongAnswerFor(config, ctx);
+      if (wrong) {
+        const { clauses, kind } = wrongExtraction(result.clauses, wrong);
+        ctx.span.setAttribute('baton.contract.wrong_answer', kind);
+        return { clauses };
+      }
       ctx.span.setAttribute('baton.contract.clauses', result.clauses.length);
       return result;
     },

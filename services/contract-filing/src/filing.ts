@@ -2,7 +2,7 @@
 // to the task. The filing carries the step's reference (its idempotency key), so an attempt whose
 // outcome is unknown finds it there (GET /filings?reference=) instead of filing again.
 import { z } from 'zod';
-import { defineAgent } from '@baton/agent';
+import { cancelReference, committedOf, defineAgent } from '@baton/agent';
 import { contractReviewAgents, type Filing } from '@baton/workflow-contract-review/contracts';
 import { ContractFaultConfig } from '@baton/workflow-contract-review/agent-support';
 
@@ -41,12 +41,9 @@ export function filingAgent(config: z.output<typeof FilingConfig>) {
           schema: contractReviewAgents['contract-filing'].output,
           // An earlier attempt's outcome is unknown: is it filed under our reference? Never file on a guess.
           reconcile: async () => {
-            const [filed] = await ctx.callExternal<Array<{ filingId: string; reference: string }>>({
-              system: 'records',
-              method: 'GET',
-              url: `${config.BATON_RECORDS_URL}/filings?reference=${encodeURIComponent(reference)}`,
-              timeoutMs: config.BATON_RECORDS_TIMEOUT_MS,
-            });
+            // Cancel what is still pending under our reference first: "not filed" is then final.
+            const cancellation = await cancelReference(ctx, { system: 'records', baseUrl: config.BATON_RECORDS_URL, timeoutMs: config.BATON_RECORDS_TIMEOUT_MS }, reference, 'pending');
+            const [filed] = committedOf<{ filingId: string; reference: string }>(cancellation, 'filings');
             return filed ? { filingId: filed.filingId, reference: filed.reference } : undefined;
           },
         },

@@ -1,6 +1,9 @@
 // Notifier: tells the customer what happened, through the messaging provider, once per step.
+// The provider may send a message after its answer or after we gave up: an attempt whose outcome
+// is unknown cancels what is pending under its reference before it sends again
+// (cancel-before-create, @baton/agent late-commits.ts).
 import { z } from 'zod';
-import { defineAgent } from '@baton/agent';
+import { cancelReference, committedOf, defineAgent, keepOne } from '@baton/agent';
 import { reservationAgents, type CustomerRef, type NoticeKind, type ReservationRequest } from '@baton/workflow-reservation/contracts';
 
 export const NotifierConfig = z.object({
@@ -45,9 +48,12 @@ export function notifierAgent(config: z.output<typeof NotifierConfig>) {
           }),
         {
           schema: reservationAgents.notifier.output,
-          // An earlier attempt's outcome is unknown: was the message sent under our reference?
+          // An earlier attempt's outcome is unknown: a message still in flight is refused from now
+          // on, and what was sent under our reference is final. A message cannot be unsent: two
+          // found raise the alarm.
           reconcile: async (key) => {
-            const [sent] = await ctx.callExternal<Array<{ messageId: string }>>({ system: 'messaging', method: 'GET', url: `${config.BATON_MESSAGING_URL}/messages?reference=${encodeURIComponent(key)}`, timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS });
+            const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS }, key, 'pending');
+            const sent = await keepOne(ctx, { agent: 'notifier', effect: 'send', reference: key }, committedOf<{ messageId: string }>(cancellation, 'messages'), async () => undefined);
             return sent ? { messageId: sent.messageId } : undefined;
           },
         },

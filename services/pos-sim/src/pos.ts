@@ -3,6 +3,8 @@
 // two concurrent holds can never get the same table (the last table goes to exactly one
 // request). With idempotency "off" every hold request takes another table; a hold is still
 // booked at most once (a second booking of it answers 409 HOLD_NOT_ACTIVE), as in a real POS.
+// A booking can be cancelled (DELETE /reservations/:id): its table is free again. Late commits and
+// cancellations by reference come with every simulator (packages/simulator/src/server.ts).
 import { z } from 'zod';
 import type { SimulatorContext } from '@baton/simulator';
 
@@ -35,6 +37,8 @@ export interface Reservation {
   customerId: string;
   idempotencyKey: string | null;
   reference: string | null;
+  /** Absent on records written before cancellations existed: booked. */
+  status?: 'booked' | 'cancelled';
   createdAt: string;
 }
 
@@ -81,6 +85,7 @@ export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): voi
       customerId: body.customerId,
       idempotencyKey: effect.idempotencyKey,
       reference: effect.reference,
+      status: 'booked',
       createdAt: new Date().toISOString(),
     };
     if (!(await sim.store.create(`reservations.${reservation.reservationId}`, reservation))) {
@@ -91,9 +96,30 @@ export function registerPos(sim: SimulatorContext, tables = DEFAULT_TABLES): voi
     return { status: 201, body: { reservationId: reservation.reservationId, tableId: hold.tableId } };
   });
 
+  // Cancels a booking: the reservation reads cancelled and its table's slot is free again.
+  sim.write('DELETE', '/reservations/:reservationId', z.object({}), async (_body, req) => {
+    const { reservationId } = req.params as { reservationId: string };
+    const booking = await sim.store.get<Reservation>(`reservations.${reservationId}`);
+    if (!booking) return { status: 404, body: { code: 'NO_SUCH_RESERVATION', message: `reservation ${reservationId} does not exist` } };
+    if (booking.status !== 'cancelled') {
+      await sim.store.put(`reservations.${reservationId}`, { ...booking, status: 'cancelled' });
+      const hold = await sim.store.get<Hold>(`holds.${booking.holdId}`);
+      if (hold && hold.status === 'booked') {
+        await sim.store.delete(hold.slotKey);
+        await sim.store.put(`holds.${hold.holdId}`, { ...hold, status: 'released' });
+      }
+    }
+    return { status: 200, body: { cancelled: true } };
+  });
+
   // Lookups a client uses to reconcile an unknown outcome: is there a hold or booking for my reference?
   sim.lookup('/holds', 'holds', ['reference', 'idempotencyKey', 'status', 'date', 'tableId']);
-  sim.lookup('/reservations', 'reservations', ['reference', 'idempotencyKey', 'holdId', 'customerId']);
+  sim.lookup('/reservations', 'reservations', ['reference', 'idempotencyKey', 'holdId', 'customerId', 'status']);
+  sim.app.get('/reservations/:reservationId', async (req, reply) => {
+    const { reservationId } = req.params as { reservationId: string };
+    const booking = await sim.store.get<Reservation>(`reservations.${reservationId}`);
+    return booking ?? reply.code(404).send({ code: 'NO_SUCH_RESERVATION', message: `reservation ${reservationId} does not exist` });
+  });
   sim.app.get('/holds/:holdId', async (req, reply) => {
     const { holdId } = req.params as { holdId: string };
     const hold = await sim.store.get<Hold>(`holds.${holdId}`);

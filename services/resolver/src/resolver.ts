@@ -12,7 +12,7 @@
 // Every write is an effect in the ledger whose body carries the step's reference, so an attempt
 // whose outcome is unknown, or the compensation, finds what was done by asking the order system.
 import { z } from 'zod';
-import { AgentError, defineAgent, type AgentContext } from '@baton/agent';
+import { AgentError, cancelReference, committedOf, defineAgent, type AgentContext } from '@baton/agent';
 import type { Bus } from '@baton/bus';
 import { LeaseHeldError, LeaseLostError, Leases, type Lease } from '@baton/lease';
 import { supportAgents, type Resolution } from '@baton/workflow-support/contracts';
@@ -44,6 +44,7 @@ export const ticketResource = (ticketId: string) => `ticket:${ticketId}`;
 export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus: Bus) {
   const leases = await Leases.open(bus);
   const ttl = { ttlMs: config.BATON_RESOLVER_LEASE_TTL_MS };
+  const ordersSystem = { system: 'orders', baseUrl: config.BATON_ORDERS_URL, timeoutMs: config.BATON_ORDERS_TIMEOUT_MS };
   const orders = (ctx: AgentContext) => ({
     get: <T>(path: string) => ctx.callExternal<T>({ system: 'orders', method: 'GET', url: `${config.BATON_ORDERS_URL}${path}`, timeoutMs: config.BATON_ORDERS_TIMEOUT_MS }),
     post: <T>(path: string, body: unknown, idempotencyKey: string) => ctx.callExternal<T>({ system: 'orders', method: 'POST', url: `${config.BATON_ORDERS_URL}${path}`, body, idempotencyKey, timeoutMs: config.BATON_ORDERS_TIMEOUT_MS }),
@@ -85,22 +86,27 @@ export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus
             fencingToken: lease.token,
           };
         }
-        const first = <T>(path: string) => async () => (await api.get<T[]>(path))[0];
+        // An earlier attempt's outcome is unknown: cancel what is still pending under the reference
+        // (the order system refuses it from now on), then what the same answer lists is final.
+        const first =
+          <T>(kind: 'refunds' | 'returns' | 'orders') =>
+          async () =>
+            committedOf<T>(await cancelReference(ctx, ordersSystem, reference, 'pending'), kind)[0];
         if (proposal.kind === 'refund') {
           const refund = await ctx.effect(
             'refund',
             (key) => api.post<RefundRecord>('/refunds', { orderId: proposal.orderId, ticketId, amountCents: proposal.amountCents, fencing, reference }, key),
-            { reconcile: first<RefundRecord>(`/refunds?reference=${q(reference)}`) },
+            { reconcile: first<RefundRecord>('refunds') },
           );
           return { kind: 'refund', alreadyResolved: false, refundId: refund.refundId, fencingToken: lease.token };
         }
         const ret = await ctx.effect('return', (key) => api.post<ReturnRecord>('/returns', { orderId: proposal.orderId, ticketId, items: proposal.items, fencing, reference }, key), {
-          reconcile: first<ReturnRecord>(`/returns?reference=${q(reference)}`),
+          reconcile: first<ReturnRecord>('returns'),
         });
         const order = await ctx.effect(
           'replacement',
           (key) => api.post<OrderRecord>('/orders', { customerId, items: proposal.items, replacesOrderId: proposal.orderId, ticketId, fencing, reference }, key),
-          { reconcile: first<OrderRecord>(`/orders?reference=${q(reference)}`) },
+          { reconcile: first<OrderRecord>('orders') },
         );
         return { kind: 'replacement', alreadyResolved: false, returnId: ret.returnId, replacementOrderId: order.orderId, fencingToken: lease.token };
       });
@@ -114,6 +120,8 @@ export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus
       return underLease(ctx, ticketId, async (lease) => {
         const fencing = { resource: lease.resource, token: lease.token };
         const undone: string[] = [];
+        // Nothing may commit under the reference after this look: cancel it for good first.
+        await cancelReference(ctx, ordersSystem, reference, 'all');
         const [replacementOrders, refunds, returns] = await Promise.all([
           api.get<OrderRecord[]>(`/orders?reference=${q(reference)}&status=placed`),
           api.get<RefundRecord[]>(`/refunds?reference=${q(reference)}&status=issued`),

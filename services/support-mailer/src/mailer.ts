@@ -1,7 +1,7 @@
 // Support mailer: the confirmation email to the customer through the messaging provider, sent
 // once per step whatever happens to the task (ledger + idempotency key, reconciled by reference).
 import { z } from 'zod';
-import { defineAgent } from '@baton/agent';
+import { cancelReference, committedOf, defineAgent } from '@baton/agent';
 import { supportAgents } from '@baton/workflow-support/contracts';
 
 export const MailerConfig = z.object({
@@ -35,7 +35,9 @@ export function supportMailer(config: z.output<typeof MailerConfig>) {
         {
           schema: supportAgents['support-mailer'].output,
           reconcile: async (key) => {
-            const [sent] = await ctx.callExternal<Array<{ messageId: string }>>({ system: 'messaging', method: 'GET', url: `${config.BATON_MESSAGING_URL}/messages?reference=${encodeURIComponent(key)}`, timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS });
+            // Cancel what is still pending under our reference first: "not sent" is then final.
+            const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS }, key, 'pending');
+            const [sent] = committedOf<{ messageId: string }>(cancellation, 'messages');
             return sent ? { messageId: sent.messageId } : undefined;
           },
         },

@@ -1,7 +1,7 @@
 // Ticket log: records the interaction (what was found and done, and by whom) on the ticket in the
 // ticketing system, once per step whatever happens to the task (ledger + idempotency key).
 import { z } from 'zod';
-import { defineAgent } from '@baton/agent';
+import { cancelReference, committedOf, defineAgent } from '@baton/agent';
 import { supportAgents } from '@baton/workflow-support/contracts';
 
 export const TicketingAgentConfig = z.object({
@@ -27,7 +27,9 @@ export function ticketingAgent(config: z.output<typeof TicketingAgentConfig>) {
           schema: supportAgents['ticket-log'].output,
           // An earlier attempt's outcome is unknown: is there an entry under our reference?
           reconcile: async (key) => {
-            const [entry] = await ctx.callExternal<Array<{ entryId: string }>>({ system: 'ticketing', method: 'GET', url: `${config.BATON_TICKETING_URL}/entries?reference=${encodeURIComponent(key)}`, timeoutMs: config.BATON_TICKETING_TIMEOUT_MS });
+            // Cancel what is still pending under our reference first: "not written" is then final.
+            const cancellation = await cancelReference(ctx, { system: 'ticketing', baseUrl: config.BATON_TICKETING_URL, timeoutMs: config.BATON_TICKETING_TIMEOUT_MS }, key, 'pending');
+            const [entry] = committedOf<{ entryId: string }>(cancellation, 'entries');
             return entry ? { entryId: entry.entryId } : undefined;
           },
         },

@@ -1,7 +1,7 @@
 // bill-reminder: tells the bill's owner it is due, through the messaging provider, once per
 // reminder (the ledger, with the step's key as the provider's Idempotency-Key and a look-up by
 // reference when an earlier attempt's outcome is unknown).
-import { defineAgent } from '@baton/agent';
+import { cancelReference, committedOf, defineAgent } from '@baton/agent';
 import { billsAgents } from '../src/contracts.js';
 import { billsAgentConfig } from '../src/agent-config.js';
 import { euros } from '../src/rules.js';
@@ -26,7 +26,9 @@ export default defineAgent(contract, {
       {
         schema: contract.output,
         reconcile: async (key) => {
-          const [sent] = await ctx.callExternal<Array<{ messageId: string }>>({ system: 'messaging', method: 'GET', url: `${config.BATON_MESSAGING_URL}/messages?reference=${encodeURIComponent(key)}`, timeoutMs });
+          // Cancel what is still pending under our reference first: "not sent" is then final.
+          const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs }, key, 'pending');
+          const [sent] = committedOf<{ messageId: string }>(cancellation, 'messages');
           return sent ? { messageId: sent.messageId } : undefined;
         },
       },

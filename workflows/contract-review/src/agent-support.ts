@@ -4,8 +4,13 @@
 // report injects their 3% where a failing dependency would surface: at the start of the handler,
 // before any work, as the retryable error a flaky dependency gives. The sixth step (filing) is
 // failed by its simulator's own `/_faults`. Off (0) unless BATON_CONTRACT_FAULT_RATE says so.
+// Beside errors, the model-backed steps can answer wrong (BATON_CONTRACT_WRONG_RATE, see
+// wrong-answers.ts): an answer that passes the contract and is wrong in content.
 import { z } from 'zod';
 import { AgentError } from '@baton/agent';
+import { wrongDraw, type WrongAnswerConfig } from './wrong-answers.js';
+
+export { WrongAnswerConfig, wrongClassification, wrongDraft, wrongExtraction } from './wrong-answers.js';
 
 export const ContractFaultConfig = z.object({
   /** Share of tasks each contract-review agent fails before doing anything, 0..1 (tests only). */
@@ -22,4 +27,10 @@ export class InjectedFaultError extends AgentError {
 /** Throws a retryable InjectedFaultError with probability `rate`. */
 export function injectFault(agent: string, rate: number, random: () => number = Math.random): void {
   if (rate > 0 && random() < rate) throw new InjectedFaultError(agent);
+}
+
+/** The wrong-answer draw for one task of a model-backed agent (see wrong-answers.ts), from its
+ *  config: a generator to shape the wrong answer with, or undefined when the answer stands. */
+export function wrongAnswerFor(config: WrongAnswerConfig, ctx: { workflowId: string; stepId: string }): (() => number) | undefined {
+  return wrongDraw(config.BATON_CONTRACT_WRONG_RATE ?? 0, config.BATON_CONTRACT_WRONG_SEED ?? 1, ctx.workflowId, ctx.stepId);
 }

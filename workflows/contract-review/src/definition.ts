@@ -3,6 +3,7 @@
 import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
 import type { ClauseAssessment, ClauseRisk, ContractSubmitted, Filing, PolicyFinding, ReviewDraft, Risk } from './contracts.js';
 import type { ArtifactRef } from '@baton/contracts';
+import type { AnswerCheck } from './checks.js';
 
 export const ContractReviewStates = [
   'Ingesting document',
@@ -40,7 +41,8 @@ export const contractReview: WorkflowDefinition<ContractReviewState> = {
     'Needs attention': 4 * 3600_000,
   },
   gateTypes: {
-    // Never by earned trust: a high-risk clause is signed off by a person every time.
+    // Never by earned trust: a high-risk clause, or an answer the checks between steps doubt,
+    // is signed off by a person every time.
     'contract.high-risk': { autoApprove: false, title: 'A contract has high-risk clauses: legal must approve before it is filed' },
   },
 };
@@ -52,6 +54,8 @@ export interface ContractGatePayload {
   clauses: ClauseRisk[];
   findings: PolicyFinding[];
   draft: ReviewDraft;
+  /** What the checks between steps flagged (checks.ts): why a person sees a contract no clause of which is high-risk. */
+  checks?: AnswerCheck[];
 }
 
 export interface ContractReviewStatus extends WorkflowStatus<ContractReviewState> {
@@ -67,6 +71,8 @@ export interface ContractReviewStatus extends WorkflowStatus<ContractReviewState
   risks?: ClauseRisk[];
   overallRisk?: Risk;
   draft?: ReviewDraft;
+  /** The checks' flags; empty when every answer held up. */
+  checks?: AnswerCheck[];
   filing?: Filing;
 }
 

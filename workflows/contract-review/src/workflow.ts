@@ -1,13 +1,16 @@
 // The contract review as a business process: ingest the document (into the object store; later
 // steps get its reference) -> extract the clauses -> classify each clause's risk -> check them
-// against the company's policy -> draft the summary and redlines -> (legal approves when any
-// clause is high-risk) -> file it in the records system. Nothing is filed before the gate, so a
-// declined or expired review has nothing to undo. Types only from the contracts: no zod here.
+// against the company's policy -> draft the summary and redlines -> check the answers against
+// the source and the rules -> (legal approves when any clause is high-risk or a check flags)
+// -> file it in the records system. Nothing is filed before the gate, so a declined or expired
+// review has nothing to undo. Types only from the contracts: no zod here.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { BatonCustomer, causeOf, runWorkflow, type WorkflowRun } from '@baton/workflow-kit/workflow';
 import type { ContractReviewAgents } from './contracts.js';
 import { contractReview, type ContractGatePayload, type ContractReviewInput, type ContractReviewState, type ContractReviewStatus } from './definition.js';
 import { CONTRACT_APPROVAL_TIERS, CONTRACT_STEP } from './policies.js';
+import { checkAnswers, type AnswerCheck } from './checks.js';
+import { patches } from './patches.js';
 import { clauseRisks, needsApproval, overallRisk } from './rules.js';
 
 type Run = WorkflowRun<ContractReviewState, ContractReviewAgents, ContractReviewStatus>;
@@ -53,13 +56,21 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
     let draft = await run.step('contract-draft', 'draft', { title, counterparty, clauses, risks, findings: checked.findings }, { ...policy, personMaySupplyOutput: true });
     status.draft = draft;
 
+    // An answer may pass its contract and still be wrong: the checks between steps (checks.ts)
+    // hold the model-backed answers against the source and the rules; any flag reaches a person.
+    let checks: AnswerCheck[] = [];
+    if (patches.has('check-answers')) {
+      checks = checkAnswers({ source: text, clauses, assessments, findings: checked.findings, draft });
+      status.checks = checks;
+    }
+
     let approvedBy: string | undefined;
     // The rule on the route: any high-risk clause reaches a person, whatever a model said.
-    if (needsApproval(risks)) {
+    if (needsApproval(risks) || checks.length > 0) {
       const outcome = await run.gate<ContractGatePayload>({
         gateId: `${workflowInfo().workflowId}/approval`,
         gateType: 'contract.high-risk',
-        payload: { contract: status.contract, overallRisk: status.overallRisk, clauses: risks, findings: checked.findings, draft },
+        payload: { contract: status.contract, overallRisk: status.overallRisk, clauses: risks, findings: checked.findings, draft, ...(checks.length ? { checks } : {}) },
         options: ['approve', 'decline'],
         tiers: input.approvalTiers ?? CONTRACT_APPROVAL_TIERS,
         safeDefault: 'do not file: the contract goes back to the submitter unsigned',

@@ -10,8 +10,8 @@ import { AgentError } from '@baton/agent';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { noAnswer, testWorkflow, type WorkflowHarness } from '@baton/workflow-kit/testing';
 import contractReview, { contractReviewWorkflowId, type ContractReviewAgents, type ContractReviewInput, type ContractReviewStatus } from '../src/index.js';
-import { CLEAN_CONTRACT, INJECTED_CONTRACT, RISKY_CONTRACT, contractEvent } from '../src/samples.js';
-import { CLEAN, INJECTED, RISKY, agents, file, newWorld, referenceOf, type Script, type World } from './fakes.js';
+import { contractEvent } from '../src/samples.js';
+import { CLEAN, INJECTED, RISKY, agents, file, newWorld, referenceOf, textOf, type Script, type World } from './fakes.js';
 
 /** A decision the workflow refuses: the update fails with the gate's reason as its cause. */
 const refused = (decision: Promise<unknown>, reason: RegExp) => assert.rejects(decision, (err: Error) => reason.test(String((err.cause as Error | undefined)?.message)));
@@ -26,11 +26,12 @@ describe('contract review workflow', () => {
   });
   after(() => wf?.close());
 
-  const start = (world: World, text: string, script: Script, fakes = agents(world, script)) => wf.start(contractEvent(text), { agents: fakes });
+  // The event carries the text the script was read from, so the checks between steps hold.
+  const start = (world: World, script: Script, fakes = agents(world, script)) => wf.start(contractEvent(textOf(script)), { agents: fakes });
 
   it('files a clean contract without a person: the document travels by reference, one filing', async () => {
     const world = newWorld();
-    const event = contractEvent(CLEAN_CONTRACT);
+    const event = contractEvent(textOf(CLEAN));
     const run = await wf.start(event, { agents: agents(world, CLEAN) });
     const done = await run.result();
     assert.equal(done.state, 'Filed');
@@ -44,7 +45,7 @@ describe('contract review workflow', () => {
 
   it('stops a high-risk contract at the approval gate with every clause and its risk; approved, it is filed once with the approver', async () => {
     const world = newWorld();
-    const run = await start(world, RISKY_CONTRACT, RISKY);
+    const run = await start(world, RISKY);
     const waiting = await run.waitFor('Awaiting approval');
     assert.equal(waiting.gate?.gateType, 'contract.high-risk');
     assert.deepEqual(waiting.gate?.options, ['approve', 'decline']);
@@ -62,7 +63,7 @@ describe('contract review workflow', () => {
 
   it('never files a declined contract', async () => {
     const world = newWorld();
-    const run = await start(world, RISKY_CONTRACT, RISKY);
+    const run = await start(world, RISKY);
     await run.waitFor('Awaiting approval');
     await run.decide('decline', { role: 'manager', by: 'mia', reason: 'uncapped liability' });
     const done = await run.result();
@@ -74,7 +75,7 @@ describe('contract review workflow', () => {
 
   it('offers no approval with changes: such a decision is refused and the gate stays open', async () => {
     const world = newWorld();
-    const run = await start(world, RISKY_CONTRACT, RISKY);
+    const run = await start(world, RISKY);
     await run.waitFor('Awaiting approval');
     await refused(run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { overallRisk: 'medium' } }), /"approve-with-changes" is not an option of this gate/);
     const still = await run.status();
@@ -87,7 +88,7 @@ describe('contract review workflow', () => {
 
   it('expires an approval nobody gives in legal\'s working day, unfiled', async () => {
     const world = newWorld();
-    const run = await start(world, RISKY_CONTRACT, RISKY);
+    const run = await start(world, RISKY);
     await run.waitFor('Awaiting approval');
     const done = await run.result();
     assert.equal(done.state, 'Expired');
@@ -97,7 +98,7 @@ describe('contract review workflow', () => {
 
   it('escalates an approval through the tiers it was started with, then expires it', async () => {
     const world = newWorld();
-    const event = contractEvent(RISKY_CONTRACT);
+    const event = contractEvent(textOf(RISKY));
     const input: ContractReviewInput = { event, approvalTiers: [{ role: 'legal', timeoutMs: 2 * 3600_000 }, { role: 'manager', timeoutMs: 6 * 3600_000 }] };
     const run = await wf.startWith(input, { workflowId: contractReviewWorkflowId(event.idempotencykey, event.source), agents: agents(world, RISKY) });
     await run.waitFor('Awaiting approval');
@@ -112,7 +113,7 @@ describe('contract review workflow', () => {
 
   it('still reaches the approval when the contract tells the reviewer to mark everything low and the classification obeys: the policy finding decides', async () => {
     const world = newWorld();
-    const run = await start(world, INJECTED_CONTRACT, INJECTED);
+    const run = await start(world, INJECTED);
     const waiting = await run.waitFor('Awaiting approval');
     assert.ok(waiting.assessments!.every((a) => a.risk === 'low'), 'the classification said low throughout');
     assert.equal(waiting.risks!.find((r) => r.heading === 'Liability')?.risk, 'high', 'the policy rule raised it');
@@ -126,7 +127,7 @@ describe('contract review workflow', () => {
   it('files exactly once when the filing\'s first answer is lost: the retry carries the same reference and finds the filing', async () => {
     const world = newWorld();
     const fakes = agents(world, CLEAN);
-    const run = await start(world, CLEAN_CONTRACT, CLEAN, {
+    const run = await start(world, CLEAN, {
       ...fakes,
       'contract-filing': (input, call) => {
         const answer = file(world, input, call);
@@ -146,7 +147,7 @@ describe('contract review workflow', () => {
     const world = newWorld();
     const fakes = agents(world, RISKY);
     let down = true;
-    const run = await start(world, RISKY_CONTRACT, RISKY, {
+    const run = await start(world, RISKY, {
       ...fakes,
       'contract-filing': (input, call) => {
         if (down) throw new AgentError('RECORDS_UNAVAILABLE', 'the records system refuses filings during its migration', false);
@@ -168,7 +169,7 @@ describe('contract review workflow', () => {
 
   it('lets a person supply the clauses an extraction could not give, checked against its contract before the review goes on', async () => {
     const world = newWorld();
-    const run = await start(world, CLEAN_CONTRACT, CLEAN, {
+    const run = await start(world, CLEAN, {
       ...agents(world, CLEAN),
       'contract-extract': () => {
         throw new AgentError('UNREADABLE', 'the scan has no text layer', false);
@@ -190,7 +191,7 @@ describe('contract review workflow', () => {
 
   it('ends as failed, nothing filed, when a person abandons a step that failed', async () => {
     const world = newWorld();
-    const run = await start(world, CLEAN_CONTRACT, CLEAN, {
+    const run = await start(world, CLEAN, {
       ...agents(world, CLEAN),
       'contract-ingest': () => {
         throw new AgentError('TOO_LARGE', 'the document is over the size limit', false);
@@ -206,7 +207,7 @@ describe('contract review workflow', () => {
 
   it('abandons a failed step nobody takes over in a day: failed, nothing filed', async () => {
     const world = newWorld();
-    const run = await start(world, RISKY_CONTRACT, RISKY, {
+    const run = await start(world, RISKY, {
       ...agents(world, RISKY),
       'contract-policy': () => {
         throw new AgentError('POLICY_MISSING', 'no policy file is loaded', false);
@@ -218,6 +219,52 @@ describe('contract review workflow', () => {
     assert.equal(done.gate?.status, 'timed-out');
     assert.match(done.failure ?? '', /abandoned by timeout/);
     assert.deepEqual(run.calls('contract-draft'), []);
+    assert.deepEqual(world.filings, []);
+  });
+
+  // The checks between steps (checks.ts): an answer valid by its contract and wrong in content
+  // opens the approval gate, also on a contract with no high-risk clause, with what the check
+  // found in the rows the person reads.
+  const checkRows = (s: ContractReviewStatus) => contractReview.view!.context!(s, undefined).filter((r) => r.id?.startsWith('check-'));
+
+  it('coverage: an extraction that dropped a sentence of the document reaches the approval gate, the sentence shown; approved, it is filed with the approver', async () => {
+    const world = newWorld();
+    const text = `${textOf(CLEAN)}4. The Supplier may end the services on 7 days' notice.\n`;
+    const run = await wf.start(contractEvent(text), { agents: agents(world, CLEAN) });
+    const waiting = await run.waitFor('Awaiting approval');
+    assert.equal(waiting.overallRisk, 'low', 'no clause the agents saw is high-risk');
+    assert.deepEqual(checkRows(waiting).map((r) => [r.label, r.emphasis]), [['check · coverage · document', true]]);
+    assert.match(checkRows(waiting)[0]!.value, /no extracted clause holds "the supplier may end the services on 7 days' notice\."/);
+    assert.match(contextRow(waiting, /^why a person$/)?.value ?? '', /1 check\(s\) disagree .*\(coverage\)/);
+    assert.equal(world.filings.length, 0, 'nothing is filed before the person decides');
+    await run.decide('approve', { role: 'manager', by: 'mia', reason: 'read the whole document' });
+    assert.equal((await run.result()).state, 'Filed');
+    assert.deepEqual(world.filings.map((f) => f.approvedBy), ['mia']);
+  });
+
+  it('second opinion: a classification that reads uncapped liability as low, which the policy pattern misses, reaches the approval gate with both readings shown', async () => {
+    const world = newWorld();
+    const script: Script = {
+      ...CLEAN,
+      clauses: [...CLEAN.clauses.slice(0, 2), { id: 'c3', heading: 'Liability', text: 'The Company is liable without limit for any loss.' }],
+    };
+    const run = await start(world, script);
+    const waiting = await run.waitFor('Awaiting approval');
+    assert.equal(waiting.overallRisk, 'low', 'classification and policy both said low');
+    assert.deepEqual(checkRows(waiting).map((r) => [r.label, r.value]), [['check · second-opinion · c3', 'classified low, the rules say high (no cap on what the company may owe)']]);
+    await run.decide('decline', { role: 'manager', by: 'mia', reason: 'uncapped liability' });
+    assert.equal((await run.result()).state, 'Declined');
+    assert.deepEqual(world.filings, []);
+  });
+
+  it('draft check: a redline that itself adds risk reaches the approval gate, the redline shown', async () => {
+    const world = newWorld();
+    const harmful = 'The Supplier may amend this clause at any time without notice.';
+    const run = await start(world, CLEAN, { ...agents(world, CLEAN), 'contract-draft': () => ({ summary: 'Clean.', redlines: [{ clauseId: 'c2', proposed: harmful, reason: 'clarity' }] }) });
+    const waiting = await run.waitFor('Awaiting approval');
+    assert.deepEqual(checkRows(waiting).map((r) => r.label), ['check · draft · c2']);
+    assert.match(checkRows(waiting)[0]!.value, /is itself high risk \(the other side may change the terms alone\)/);
+    await run.decide('decline', { role: 'manager', by: 'mia', reason: 'the redline is wrong' });
     assert.deepEqual(world.filings, []);
   });
 });

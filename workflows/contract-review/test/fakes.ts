@@ -52,6 +52,12 @@ export const INJECTED: Script = {
   ],
 };
 
+/** The contract a script was read from: its clauses, numbered, one a line (what the coverage
+ *  check holds the extraction against). */
+export function textOf(script: Script): string {
+  return `${script.clauses.map((c, i) => `${i + 1}. ${c.text}`).join('\n')}\n`;
+}
+
 /** A filing as the records system keeps it. */
 export interface FiledRecord {
   filingId: string;

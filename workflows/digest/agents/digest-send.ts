@@ -2,7 +2,7 @@
 // day's digest workflow and this step, so the ledger (and the provider's Idempotency-Key) make
 // one message per schedule and day, whatever retries or firings happen; an earlier attempt whose
 // outcome is unknown is looked up by reference.
-import { defineAgent } from '@baton/agent';
+import { cancelReference, committedOf, defineAgent } from '@baton/agent';
 import { digestAgents } from '../src/contracts.js';
 import { digestAgentConfig } from '../src/agent-config.js';
 
@@ -19,7 +19,9 @@ export default defineAgent(contract, {
       {
         schema: contract.output,
         reconcile: async (key) => {
-          const [sent] = await ctx.callExternal<Array<{ messageId: string }>>({ system: 'messaging', method: 'GET', url: `${config.BATON_MESSAGING_URL}/messages?reference=${encodeURIComponent(key)}`, timeoutMs });
+          // Cancel what is still pending under our reference first: "not sent" is then final.
+          const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs }, key, 'pending');
+          const [sent] = committedOf<{ messageId: string }>(cancellation, 'messages');
           return sent ? { messageId: sent.messageId } : undefined;
         },
       },

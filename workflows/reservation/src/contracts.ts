@@ -102,7 +102,17 @@ export const reservationAgents = {
       output: z.object({ refunded: z.boolean(), nothingCharged: z.boolean().optional() }),
     },
   }),
-  booking: defineAgentContract('booking', { input: z.object({ request: ReservationRequest, hold: TableHold }), output: Booking }),
+  booking: defineAgentContract('booking', {
+    input: z.object({ request: ReservationRequest, hold: TableHold }),
+    output: Booking,
+    // Registered before the booking is asked for, like the others: a booking the POS made but
+    // whose answer never came is cancelled by the booking step's reference.
+    compensation: {
+      input: z.union([z.object({ reservationId: z.string().min(1) }), z.object({ bookingReference: z.string().min(1) })]),
+      /** cancelled: no booking stands (its table is free again). nothingBooked: there never was one. */
+      output: z.object({ cancelled: z.boolean(), nothingBooked: z.boolean().optional() }),
+    },
+  }),
   notifier: defineAgentContract('notifier', {
     input: z.object({
       customer: CustomerRef,

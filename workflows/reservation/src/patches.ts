@@ -14,4 +14,9 @@ export const patches = definePatches('reservation', {
     since: '2026-12-07',
     why: 'a request intake could not fully read is refused when the party size it did read is larger than the restaurant seats, instead of going to a person',
   },
+  'undo-late-commits': {
+    stage: 'active',
+    since: '2026-12-07',
+    why: 'the booking registers its undo (cancel by reference) before its call like every other effect, so a booking the POS made whose answer never came is cancelled when the reservation is undone',
+  },
 });

@@ -28,14 +28,23 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
       { customer, kind, ...(status.request ? { request: status.request } : {}), ...(status.booking ? { reservationId: status.booking.reservationId } : {}), ...(reason ? { reason } : {}) },
       { policy, handles: 'all' },
     );
+  /** What the guest is told about their deposit and table, from the undo's own records: refunded
+   *  only when a refund was made, no deposit taken when the provider has none under the deposit's
+   *  reference (and, cancelled, never will), a refund or a cancellation that failed as staff's. */
+  const undoneInWords = (kind: NoticeKind, failed: string[]): string | undefined => {
+    const words: string[] = [];
+    if (failed.includes('refund-deposit')) words.push('your deposit will be refunded by our staff');
+    else if (kind === 'cancelled') words.push(status.compensated.includes('refund-deposit') ? 'your deposit has been refunded' : 'no deposit was taken');
+    if (failed.includes('cancel-booking') || failed.includes('release-hold')) words.push('our staff will call you about your table');
+    return words.length > 0 ? words.join(', and ') : undefined;
+  };
   /** Undo every effect, tell the customer (only what the records support), and hand whatever
    *  could not be done to a person. `outcome` is chosen once the undo is known. */
   const unwind = async (kind: NoticeKind, outcome: ReservationState | (() => ReservationState)) => {
     run.enter('Compensating');
     const failures = await run.saga.compensate();
     run.enter('Telling customer');
-    const refundPending = failures.some((f) => f.name === 'refund-deposit');
-    await tell(kind, COMPENSATION_STEP, refundPending ? 'your deposit will be refunded by our staff' : undefined).catch((err: unknown) => failures.push({ name: `notify-${kind}`, error: causeOf(err) }));
+    await tell(kind, COMPENSATION_STEP, undoneInWords(kind, failures.map((f) => f.name))).catch((err: unknown) => failures.push({ name: `notify-${kind}`, error: causeOf(err) }));
     if (failures.length > 0) await run.escalate(`could not finish undoing the reservation (${failures.map((f) => f.name).join(', ')})`, failures);
     run.enter(typeof outcome === 'function' ? outcome() : outcome);
     return status;
@@ -151,6 +160,16 @@ async function reserve(run: Run, input: ReservationInput): Promise<ReservationSt
     }
 
     run.enter('Booking');
+    // Registered before the call, like every effect: a booking whose answer never came is found
+    // by the step's reference and cancelled (its table is free again), or refused if it comes later.
+    if (patches.has('undo-late-commits')) {
+      run.saga.add('cancel-booking', async () => {
+        const input = status.booking ? { reservationId: status.booking.reservationId } : { bookingReference: `${workflowId}/book` };
+        const { cancelled, nothingBooked } = await run.compensate('booking', 'cancel-booking', input, COMPENSATION_STEP);
+        if (!cancelled) throw new Error(`the POS did not cancel the booking (${'reservationId' in input ? input.reservationId : input.bookingReference})`);
+        if (!nothingBooked) status.compensated.push('cancel-booking');
+      });
+    }
     // The POS refusing for good is a business answer: undo and tell the customer.
     status.booking = await run.step('booking', 'book', { request, hold }, { policy: AGENT_STEP, handles: ['REFUSED_BY_PROVIDER', 'HOLD_NOT_ACTIVE'] });
   } catch (err) {

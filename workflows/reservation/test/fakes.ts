@@ -2,8 +2,11 @@
 // what it did (holds, charges, bookings, messages) so a test can check the world, not only the
 // workflow's own account of it. The holds and charges are kept by the step's reference, as the
 // POS and the payment provider keep them by idempotency key: a late answer can be found by it.
+// Like the simulators, the world takes a cancellation by reference (cancel-before-create): an undo
+// by reference cancels it for good, and an effect a system commits late (`world.late`, settled by
+// the test with `settleLate`) is refused when its reference was cancelled first.
 import { randomUUID } from 'node:crypto';
-import { type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
+import { AgentError, noAnswer, type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
 import type { ReservationAgents, ReservationRequestedV2 } from '../src/index.js';
 
 /** The day the harness's requests are taken (today, UTC: the workflow refuses dates before its
@@ -37,28 +40,35 @@ export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<R
   };
 }
 
-/** An agent's error as the agent runtime reports it: a code, and whether a retry may help. */
-export class AgentFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 /** A restaurant's systems as the fakes see them. */
 export interface World {
   holds: Map<string, { reference: string; released: boolean }>;
   charges: Map<string, { reference: string; amountCents: number; refunded: boolean }>;
+  /** The hold ids booked, in order. */
   bookings: string[];
+  /** The bookings by id, with the reference each was made under. */
+  booked: Map<string, { reference: string; holdId: string; cancelled: boolean }>;
   messages: Array<{ kind: string; to: string; reason?: string }>;
+  /** References an undo cancelled for good: a later commit under one of them is refused. */
+  cancelled: Set<string>;
+  /** Effects the systems accepted but have not committed yet (see settleLate). */
+  late: Array<{ reference: string; commit: () => void }>;
 }
 
 export function newWorld(): World {
-  return { holds: new Map(), charges: new Map(), bookings: [], messages: [] };
+  return { holds: new Map(), charges: new Map(), bookings: [], booked: new Map(), messages: [], cancelled: new Set(), late: [] };
+}
+
+const referenceOf = (call: AgentCall) => `${call.workflowId}/${call.stepId}`;
+
+/** The systems commit what they accepted late; a commit whose reference was cancelled before is
+ *  refused, as the simulators refuse it. Returns how many were refused and how many committed. */
+export function settleLate(world: World): { refused: number; committed: number } {
+  const pending = world.late.splice(0);
+  const refused = pending.filter((p) => world.cancelled.has(p.reference)).length;
+  for (const p of pending) if (!world.cancelled.has(p.reference)) p.commit();
+  return { refused, committed: pending.length - refused };
 }
 
 type Availability = ReservationAgents['availability'];
@@ -89,9 +99,20 @@ export function holdAnswerLost(world: World): RunFake<Availability> {
   };
 }
 
-/** Releases a hold by its id or by the hold step's reference; nothing held is not an error. */
+/** A POS that accepts the hold but commits it only later, and never answers: each attempt leaves
+ *  a hold to commit (settleLate) under the step's reference. */
+export function holdCommittedLate(world: World): RunFake<Availability> {
+  return (input, call) => {
+    world.late.push({ reference: referenceOf(call), commit: () => void hold(world, input.request.partySize, call) });
+    return noAnswer();
+  };
+}
+
+/** Releases a hold by its id, or by the hold step's reference (cancelled for good first, as the
+ *  agent does); nothing held is not an error. */
 export function releaseHold(world: World): CompensateFake<Availability> {
   return (input) => {
+    if ('holdReference' in input) world.cancelled.add(input.holdReference);
     const id = 'holdId' in input ? input.holdId : [...world.holds.entries()].find(([, h]) => h.reference === input.holdReference)?.[0];
     const hold = id ? world.holds.get(id) : undefined;
     if (!hold) return { released: true, nothingHeld: true };
@@ -127,18 +148,76 @@ export function chargeAnswerLost(world: World): RunFake<Payment> {
 /** The answer of an effect that was made never reaches the workflow. A fake returning noAnswer()
  *  models this more closely, but the harness's skipped time for a silent attempt is not reliable
  *  yet (a run can then wait its timeouts out in real time), so the step fails for good instead. */
-function lost(system: string): AgentFailure {
-  return new AgentFailure('EXTERNAL_UNAVAILABLE', `${system}: the answer never came`, false);
+function lost(system: string): AgentError {
+  return new AgentError('EXTERNAL_UNAVAILABLE', `${system}: the answer never came`, false);
 }
 
-/** Refunds a charge by its id or by the deposit step's reference; nothing charged is not an error. */
+/** A payment provider that accepts the charge but commits it only later, and never answers. */
+export function chargeCommittedLate(world: World): RunFake<Payment> {
+  return (input, call) => {
+    world.late.push({ reference: referenceOf(call), commit: () => void take(world, input.amountCents, call) });
+    return noAnswer();
+  };
+}
+
+/** Refunds a charge by its id, or by the deposit step's reference (cancelled for good first, as
+ *  the agent does); nothing charged is not an error. */
 export function refund(world: World): CompensateFake<Payment> {
   return (input) => {
+    if ('chargeReference' in input) world.cancelled.add(input.chargeReference);
     const id = 'chargeId' in input ? input.chargeId : [...world.charges.entries()].find(([, c]) => c.reference === input.chargeReference)?.[0];
     const found = id ? world.charges.get(id) : undefined;
     if (!found) return { refunded: true, nothingCharged: true };
     found.refunded = true;
     return { refunded: true };
+  };
+}
+
+type Booking = ReservationAgents['booking'];
+
+/** Books the hold, once per reference. */
+function bookHold(world: World, holdId: string, tableId: string, call: AgentCall) {
+  const reference = referenceOf(call);
+  const existing = [...world.booked.entries()].find(([, b]) => b.reference === reference);
+  if (existing) return { reservationId: existing[0], tableId };
+  world.bookings.push(holdId);
+  const reservationId = `res-${world.bookings.length}`;
+  world.booked.set(reservationId, { reference, holdId, cancelled: false });
+  return { reservationId, tableId };
+}
+
+export function book(world: World): RunFake<Booking> {
+  return (input, call) => bookHold(world, input.hold.holdId, input.hold.tableId, call);
+}
+
+/** A POS that makes the booking but whose answer never comes: every attempt times out. */
+export function bookingAnswerLost(world: World): RunFake<Booking> {
+  return (input, call) => {
+    bookHold(world, input.hold.holdId, input.hold.tableId, call);
+    return noAnswer();
+  };
+}
+
+/** A POS that accepts the booking but commits it only later, and never answers. */
+export function bookingCommittedLate(world: World): RunFake<Booking> {
+  return (input, call) => {
+    world.late.push({ reference: referenceOf(call), commit: () => void bookHold(world, input.hold.holdId, input.hold.tableId, call) });
+    return noAnswer();
+  };
+}
+
+/** Cancels a booking by its id, or by the booking step's reference (cancelled for good first);
+ *  its table is free again. Nothing booked is not an error. */
+export function cancelBooking(world: World): CompensateFake<Booking> {
+  return (input) => {
+    if ('bookingReference' in input) world.cancelled.add(input.bookingReference);
+    const id = 'reservationId' in input ? input.reservationId : [...world.booked.entries()].find(([, b]) => b.reference === input.bookingReference)?.[0];
+    const found = id ? world.booked.get(id) : undefined;
+    if (!found) return { cancelled: true, nothingBooked: true };
+    found.cancelled = true;
+    const held = world.holds.get(found.holdId);
+    if (held) held.released = true;
+    return { cancelled: true };
   };
 }
 
@@ -162,10 +241,7 @@ export function agents(world: World, request: { partySize?: number; date?: strin
       return { needsReview: reasons.length > 0, reasons };
     },
     payment: { run: charge(world), compensate: refund(world) },
-    booking: (input) => {
-      world.bookings.push(input.hold.holdId);
-      return { reservationId: `res-${world.bookings.length}`, tableId: input.hold.tableId };
-    },
+    booking: { run: book(world), compensate: cancelBooking(world) },
     notifier: (input) => {
       world.messages.push({ kind: input.kind, to: input.customer.id, ...(input.reason ? { reason: input.reason } : {}) });
       return { messageId: `msg-${world.messages.length}` };

@@ -4,10 +4,10 @@
 // show (the webhook, NATS, the simulators, visibility, dedup, dead letters, crashes).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
+import { AgentError, testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import reservation, { type ReservationAgents, type ReservationInput, type ReservationStatus } from '../src/index.js';
-import { AgentFailure, BOOKED_DATE, agents, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
+import { BOOKED_DATE, agents, cancelBooking, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
 
 type Run = WorkflowRunUnderTest<ReservationStatus>;
 
@@ -180,7 +180,7 @@ describe('reservation workflow', () => {
   });
 
   describe('a request intake cannot read', () => {
-    const unreadable = new AgentFailure('UNPARSEABLE_REQUEST', 'could not read party size from the request', false, { date: BOOKED_DATE, time: '20:00', missing: ['party size'] });
+    const unreadable = new AgentError('UNPARSEABLE_REQUEST', 'could not read party size from the request', false, { date: BOOKED_DATE, time: '20:00', missing: ['party size'] });
     /** Intake that reads a party size only when the text has a number in it. */
     const intake = (world: World) => ({
       ...agents(world),
@@ -272,7 +272,7 @@ describe('reservation workflow', () => {
   });
 
   describe('the deposit', () => {
-    const declined = new AgentFailure('CARD_DECLINED', 'the card was declined', false);
+    const declined = new AgentError('CARD_DECLINED', 'the card was declined', false);
 
     it('waives a regular\'s deposit when the payment fails, books anyway, and looks for a charge by reference', async () => {
       const world = newWorld();
@@ -366,14 +366,14 @@ describe('reservation workflow', () => {
   });
 
   describe('the booking refused, and an undo that fails', () => {
-    const refused = new AgentFailure('REFUSED_BY_PROVIDER', 'the POS refuses the booking', false);
+    const refused = new AgentError('REFUSED_BY_PROVIDER', 'the POS refuses the booking', false);
     const refusingBooking = () => {
       throw refused;
     };
 
     it('undoes the deposit and the hold, newest first, when the POS refuses the booking for good', async () => {
       const world = newWorld();
-      const run = await wf.start(requestEvent('Table for 4, Friday 8pm'), { agents: { ...agents(world, { partySize: 4 }), booking: refusingBooking } });
+      const run = await wf.start(requestEvent('Table for 4, Friday 8pm'), { agents: { ...agents(world, { partySize: 4 }), booking: { run: refusingBooking, compensate: cancelBooking(world) } } });
       const status = await run.result();
       assert.equal(status.state, 'Compensated');
       assert.match(status.failure ?? '', /the POS refuses the booking/);
@@ -389,7 +389,7 @@ describe('reservation workflow', () => {
     it('hands a hold the POS will not release to a person, after the other undo and the guest\'s notice, until they resolve it', async () => {
       const world = newWorld();
       const run = await wf.start(requestEvent(), {
-        agents: { ...agents(world), booking: refusingBooking, availability: { run: holdTable(world), compensate: () => ({ released: false }) } },
+        agents: { ...agents(world), booking: { run: refusingBooking, compensate: cancelBooking(world) }, availability: { run: holdTable(world), compensate: () => ({ released: false }) } },
       });
       const waiting = await run.waitFor('Needs attention');
       assert.match(waiting.attention?.reason ?? '', /could not finish undoing the reservation \(release-hold\)/);
@@ -414,11 +414,11 @@ describe('reservation workflow', () => {
 
     it('tells the guest staff will refund a deposit whose refund keeps failing, and waits for a person', async () => {
       const world = newWorld();
-      const down = new AgentFailure('EXTERNAL_UNAVAILABLE', 'payments: the provider is down', true);
+      const down = new AgentError('EXTERNAL_UNAVAILABLE', 'payments: the provider is down', true);
       const run = await wf.start(requestEvent(), {
         agents: {
           ...agents(world),
-          booking: refusingBooking,
+          booking: { run: refusingBooking, compensate: cancelBooking(world) },
           payment: {
             run: charge(world),
             compensate: () => {

@@ -3,19 +3,9 @@
 // ticket events. Each fake keeps what it did in the world, so a test checks the order system's
 // refunds and returns, not only the workflow's own account of them. Faults are knobs on the world.
 import { randomUUID } from 'node:crypto';
-import type { AgentCall, AgentFakes } from '@baton/workflow-kit/testing';
+import { AgentError, type AgentCall, type AgentFakes } from '@baton/workflow-kit/testing';
 import type { CustomerRecord, DocsAnswer, Order, SupportAgents, TicketOpened } from '../src/index.js';
 
-/** An agent's failure as the agent runtime reports it: a code and whether a retry may help. */
-export class AgentFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-  }
-}
 
 export const CUSTOMER: CustomerRecord = { customerId: 'cust-1', name: 'Grace Hopper', email: 'grace@example.com', tier: 'gold', since: '2021-03-04' };
 export const ORDER_ID = 'ord-1';
@@ -108,7 +98,7 @@ export function agents(world: World): AgentFakes<SupportAgents> {
     'crm-lookup': (input) => {
       if (world.crm.up) return { source: 'crm', customer: { ...CUSTOMER, customerId: input.customerId }, fetchedAt: '2026-12-07T09:00:00.000Z', ageMs: 0 };
       const cached = world.crm.cached;
-      if (!cached) throw new AgentFailure('CUSTOMER_UNAVAILABLE', `the CRM is unavailable (circuit breaker open) and nothing is cached for ${input.customerId}`, false);
+      if (!cached) throw new AgentError('CUSTOMER_UNAVAILABLE', `the CRM is unavailable (circuit breaker open) and nothing is cached for ${input.customerId}`, false);
       return { source: 'cache', customer: { ...CUSTOMER, customerId: input.customerId }, fetchedAt: cached.fetchedAt, ageMs: cached.ageMs, note: 'the CRM is unavailable: its circuit breaker is open' };
     },
     'order-check': (input) => {
@@ -144,7 +134,7 @@ export function agents(world: World): AgentFakes<SupportAgents> {
           ret = { ticketId, reference, returnId: `ret-${world.returns.length + 1}`, status: 'open' };
           world.returns.push(ret);
         }
-        if (world.faults.refuseReplacement) throw new AgentFailure(world.faults.refuseReplacement, `the order system refuses POST /orders: ${world.faults.refuseReplacement}`, false);
+        if (world.faults.refuseReplacement) throw new AgentError(world.faults.refuseReplacement, `the order system refuses POST /orders: ${world.faults.refuseReplacement}`, false);
         let order = world.replacements.find((o) => o.reference === reference);
         if (!order) {
           order = { ticketId, reference, orderId: `ord-r${world.replacements.length + 1}`, status: 'placed' };
@@ -154,7 +144,7 @@ export function agents(world: World): AgentFakes<SupportAgents> {
       },
       // Undoes whatever the resolve step wrote under the reference, newest first.
       compensate: (input) => {
-        if (world.faults.undoRefused) throw new AgentFailure('REFUSED_BY_PROVIDER', 'the order system refuses to cancel', false);
+        if (world.faults.undoRefused) throw new AgentError('REFUSED_BY_PROVIDER', 'the order system refuses to cancel', false);
         const mine = <T extends Written>(rows: T[]) => rows.filter((r) => r.reference === input.reference && r.ticketId === input.ticketId);
         const undone: string[] = [];
         for (const o of mine(world.replacements).filter((o) => o.status === 'placed')) {

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AttentionPayload } from '@baton/workflow-kit';
-import { noAnswer, testWorkflow, type WorkflowHarness } from '@baton/workflow-kit/testing';
+import { AgentError, noAnswer, testWorkflow, type WorkflowHarness } from '@baton/workflow-kit/testing';
 import support, { supportWorkflowId, type SupportAgents, type SupportInput, type SupportStatus } from '../src/index.js';
-import { AgentFailure, CUSTOMER, DAMAGED, LATE, PASSWORD, UNKNOWN, agents, newWorld, ticketEvent, type World } from './fakes.js';
+import { CUSTOMER, DAMAGED, LATE, PASSWORD, UNKNOWN, agents, newWorld, ticketEvent, type World } from './fakes.js';
 
 /** What an attention gate shows the person taking a failed step over. */
 const attentionOf = (s: SupportStatus) => s.gate?.payload as unknown as AttentionPayload;
@@ -190,7 +190,7 @@ describe('support workflow', () => {
           const answer = await resolver.run!(input, call);
           if (failed) return answer;
           failed = true;
-          throw new AgentFailure('EFFECT_OUTCOME_UNKNOWN', 'effect refund: outcome unknown (the order system timed out); check the external system before acting', false);
+          throw new AgentError('EFFECT_OUTCOME_UNKNOWN', 'effect refund: outcome unknown (the order system timed out); check the external system before acting', false);
         },
       },
     };
@@ -260,7 +260,7 @@ describe('support workflow', () => {
   it('hands a settled case whose log and then email fail to a person each time, without undoing the refund', async () => {
     const world = newWorld();
     const down = (system: string) => () => {
-      throw new AgentFailure('UNAVAILABLE', `${system} is down`, false);
+      throw new AgentError('UNAVAILABLE', `${system} is down`, false);
     };
     const run = await wf.start(ticketEvent(...LATE), { agents: { ...agents(world), 'ticket-log': down('ticketing'), 'support-mailer': down('email') } });
     const logFailed = await run.waitFor('Needs attention');
@@ -283,7 +283,7 @@ describe('support workflow', () => {
       agents: {
         ...agents(world),
         'order-check': () => {
-          throw new AgentFailure('UNAVAILABLE', 'the order system is unavailable', false);
+          throw new AgentError('UNAVAILABLE', 'the order system is unavailable', false);
         },
       },
     });
@@ -306,7 +306,7 @@ describe('support workflow', () => {
       agents: {
         ...fakes,
         'docs-search': (input, call) => {
-          if (down) throw new AgentFailure('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false);
+          if (down) throw new AgentError('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false);
           return (fakes['docs-search'] as Extract<NonNullable<typeof fakes['docs-search']>, (...args: never[]) => unknown>)(input, call);
         },
       },
@@ -325,7 +325,7 @@ describe('support workflow', () => {
   it('ends a case whose documentation search a person abandons in Failed, with the reason, and changes nothing', async () => {
     const world = newWorld();
     const run = await wf.start(ticketEvent(...LATE), {
-      agents: { ...agents(world), 'docs-search': () => { throw new AgentFailure('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false); } },
+      agents: { ...agents(world), 'docs-search': () => { throw new AgentError('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false); } },
     });
     await run.waitFor('Needs attention');
     await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'the index is down for the day' });

@@ -81,9 +81,6 @@ const WAIT_LIMIT_MS = 60_000;
 const POLL_MS = 15;
 /** The clock anchor's workflow id (one per harness, on its own task queue). */
 const CLOCK_ANCHOR_ID = 'baton-test-clock-anchor';
-/** How often `result()`'s watchdog looks at the run, and how far it moves a stalled clock. */
-const WATCHDOG_MS = 2_000;
-const KICK_MS = 11_000;
 /** The largest step `waitFor` moves the clock by while a silent agent's attempt is open. */
 const SILENT_STEP_MAX_MS = 60_000;
 
@@ -190,26 +187,8 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
    * The workflow's result, letting time skip until it ends (gates time out, timers fire): the
    * time-skipping client frees the test server's clock while it waits, and holds it again after.
    * The harness's clock anchor keeps the clock from leaping years ahead once the run ends.
-   *
-   * A watchdog looks at the run's history every 2 s: Temporal's Java test server sometimes leaves
-   * a workflow task (or an activity it scheduled) undelivered while its clock is held, and then
-   * nothing moves until that task's own timeout, which cannot come while the clock is held. If the
-   * history has not grown, the watchdog moves the clock by 11 s (past a task's 10 s timeout), one
-   * sleep at a time, so the server hands the task out again. Runs that progress never see it.
    */
   async result(): Promise<St> {
-    const stop = new AbortController();
-    const watchdog = (async () => {
-      let seen = -1;
-      while (!stop.signal.aborted) {
-        await delay(WATCHDOG_MS, undefined, { signal: stop.signal }).catch(() => undefined);
-        if (stop.signal.aborted) return;
-        const d = await this.handle.describe().catch(() => undefined);
-        if (!d || d.status.name !== 'RUNNING') return;
-        if (d.historyLength === seen) await this.harness.skip(KICK_MS).catch(() => undefined);
-        seen = d.historyLength;
-      }
-    })();
     try {
       const status = (await this.handle.result()) as St;
       this.harness.throwIfBroken(this.workflowId);
@@ -217,9 +196,6 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
     } catch (err) {
       this.harness.throwIfBroken(this.workflowId);
       throw err;
-    } finally {
-      stop.abort();
-      await watchdog;
     }
   }
 
@@ -273,7 +249,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
   static async create<St extends WorkflowStatus, A extends AgentTable>(registration: WorkflowRegistration<St, A>, options: HarnessOptions<A> = {}): Promise<WorkflowHarness<St, A>> {
     quietRuntime();
     const [env, bundle] = await Promise.all([
-      TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerExecutable() } } }),
+      startTestServer(),
       bundleOf(registration.workflowModule),
     ]);
     await registerSearchAttributes(env);
@@ -292,8 +268,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
-      // One poll of each kind: with several, the Java test server now and then hands a task to a
-      // poll nobody reads any more, and with its clock held nothing moves again (seen as hangs).
+      // One poll of each kind is enough for a test's few runs at a time.
       maxConcurrentActivityTaskPolls: 1,
       maxConcurrentWorkflowTaskPolls: 1,
       activities: { ...handoff(backend, () => harness!), ...gates(contracts, () => harness!) },
@@ -354,7 +329,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     await this.env.sleep(duration as Parameters<TestWorkflowEnvironment['sleep']>[0]);
   }
 
-  /** Moves the test server's clock by `ms` (waitFor's silent agents, result()'s watchdog). */
+  /** Moves the test server's clock by `ms` (waitFor's silent agents). */
   async skip(ms: number): Promise<void> {
     await this.env.sleep(ms);
   }
@@ -490,10 +465,28 @@ function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
     mkdirSync(GENERATED_DIR, { recursive: true });
     const entry = join(GENERATED_DIR, `test-entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`);
     writeFileSync(entry, source);
-    bundle = bundleWorkflowCode({ workflowsPath: entry, logger: new DefaultLogger('WARN'), webpackConfigHook: bundleFromSources });
+    bundle = bundleWorkflowCode({
+      workflowsPath: entry,
+      workflowInterceptorModules: [sourceModule(import.meta.url, './no-cancel-timers.ts')],
+      logger: new DefaultLogger('WARN'),
+      webpackConfigHook: bundleFromSources,
+    });
     bundles.set(workflowModule, bundle);
   }
   return bundle;
+}
+
+/** The SDK gives the test server five seconds to listen, a limit of its own that a loaded machine
+ *  (a JVM starting beside other test files) can miss. Such a start is tried again, twice at most;
+ *  any other error is the test's. */
+async function startTestServer(): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerExecutable() } } });
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('did not start within')) throw error;
+    }
+  }
 }
 
 let runtimeInstalled = false;
@@ -502,7 +495,7 @@ let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const level = harnessConfig().BATON_TEST_LOG === 'debug' ? 'DEBUG' : 'ERROR';
+  const level = ({ debug: 'DEBUG', warn: 'WARN', error: 'ERROR' } as const)[harnessConfig().BATON_TEST_LOG];
   try {
     Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } } });
   } catch {

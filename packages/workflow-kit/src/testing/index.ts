@@ -4,3 +4,5 @@
 export { testWorkflow, WorkflowHarness, WorkflowRunUnderTest, type HarnessOptions, type StartOptions, type DecideOptions, type RunRecords, type Duration } from './harness.js';
 export { noAnswer, FakeContractError, type AgentFake, type AgentFakes, type AgentCall, type RecordedCall, type RunFake, type CompensateFake } from './agents.js';
 export { testServerExecutable } from './server.js';
+/** What a fake agent throws to fail its step the way the real agent would: a code, retryable or not. */
+export { AgentError } from '@baton/contracts';

@@ -15,7 +15,7 @@ export const HarnessConfig = z.object({
   /** The local stack's bin folder (infra/env.sh); default the repository's .baton/bin. */
   BATON_BIN_DIR: z.string().min(1).optional(),
   /** `debug` shows the SDK's own log lines during workflow tests (default: errors only). */
-  BATON_TEST_LOG: z.enum(['debug', 'error']).default('error'),
+  BATON_TEST_LOG: z.enum(['debug', 'warn', 'error']).default('error'),
 });
 
 export function harnessConfig(env?: Record<string, string | undefined>): z.output<typeof HarnessConfig> {
