@@ -8,3 +8,4 @@ export { permissionsOf, natsAuthorizationConfig, inboxPrefixOf, agentIdentity, s
 export { sealTask, sealMatches, type SealedFields } from './seal.js';
 export type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';
+export { storeUsage, observeStorage } from './storage.js';

@@ -16,19 +16,19 @@ import type { SessionStore } from '@fastify/session';
 import { randomUUID } from 'node:crypto';
 import { auditKinds, subjects, type AuditKind } from '@baton/contracts';
 import { publishJson } from '@baton/bus';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
-import { statusQuery, type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
-import { decide, DecisionRefusedError } from '../decisions.js';
+import { type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
+import { decide, DecisionRefusedError, OrchestratorUnavailableError, isClosed, readStatus, resolve } from '../decisions.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
 import { chartData } from './series.js';
 import { opsPage, type Links } from './pages.js';
 import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
-import { changeFieldsOf, pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
+import { RESOLVE_ROLES, changeFieldsOf, previousCases, rolesAllowed, timeline, trustRows, waitingForPeople } from './approvals.js';
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
 import { registerCorrectionRoutes } from './corrections.js';
 import { CODEC_PREFIX, registerCodecEndpoint } from './codec.js';
@@ -119,6 +119,22 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
   '/static/uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
   '/static/ops-charts.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/ops-charts.js', import.meta.url)) },
 };
+
+/** A workflow's status for a person about to act on it, or why it cannot be read, with the HTTP
+ *  answer that says so: 404 only for a workflow that does not exist; 503 naming the cause when
+ *  the workflow exists but no orchestrator answers (or Temporal itself does not). */
+type StatusRead = { ok: true; status: WorkflowStatus } | { ok: false; http: 404 | 409 | 503; error: string; reason: string };
+async function statusForPerson(temporal: Client, workflowId: string): Promise<StatusRead> {
+  try {
+    const status = await readStatus(temporal, workflowId);
+    if (isClosed(status)) return { ok: false, http: 409, error: 'REFUSED', reason: `${workflowId} is not waiting for anyone: it closed (${status.closed.status}) in state "${status.state ?? '?'}"` };
+    return { ok: true, status };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { ok: false, http: 404, error: 'NOT_FOUND', reason: `no workflow ${workflowId}` };
+    if (err instanceof OrchestratorUnavailableError) return { ok: false, http: 503, error: err.code, reason: `${err.message}. Nothing was delivered: try again once the orchestrator runs` };
+    return { ok: false, http: 503, error: 'TEMPORAL_UNAVAILABLE', reason: `Temporal did not answer about ${workflowId}: ${(err as Error).message}` };
+  }
+}
 
 const WINDOW_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
 
@@ -242,18 +258,37 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
 
   app.get('/inbox', async (req, reply) => {
-    const [items, trust] = await Promise.all([pendingGates(deps.temporal), trustRows(deps.bus, deps.registry, deps.trustThreshold)]);
-    const summarised = items.map((item) => ({ ...item, summary: deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? '' }));
-    return html(reply, inboxPage(summarised, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+    // Trust counts live in NATS: a NATS outage leaves the table empty, never the inbox.
+    const [inbox, trust] = await Promise.all([waitingForPeople(deps.temporal), trustRows(deps.bus, deps.registry, deps.trustThreshold).catch(() => [])]);
+    const summarised = inbox.items.map((item) => ({ ...item, summary: item.kind === 'unanswered' ? '' : (deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? '') }));
+    return html(reply, inboxPage({ ...inbox, items: summarised }, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+  });
+  // An escalated problem (an undo that failed, a customer not told) is dealt with by hand; a
+  // person with a role that takes over failed steps says so here, and the workflow finishes.
+  app.post('/escalations/:workflowId/resolve', { preHandler: csrfCheck }, async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const note = String((req.body as { note?: string } | undefined)?.note ?? '').trim();
+    const back = (error: string) => reply.redirect(`/inbox?error=${encodeURIComponent(error)}`, 303);
+    const who = user(req);
+    if (!RESOLVE_ROLES.some((r) => who.roles.includes(r))) return reply.code(403).type('text/plain').send(`refused: ${who.username} has none of the roles that may resolve an escalation (${RESOLVE_ROLES.join(', ')})`);
+    if (!note) return back('Say what was done to resolve it');
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (!read.ok) return back(read.reason);
+    try {
+      await resolve(deps.temporal, workflowId, { resolvedBy: who.username, note });
+    } catch (err) {
+      if (err instanceof DecisionRefusedError) return back(`Refused: ${err.message}`);
+      throw err;
+    }
+    deps.logger.info({ workflowId, by: who.username }, 'escalation resolved');
+    await audit(auditKinds.escalationResolved, who.username, note, { workflowId, roles: who.roles });
+    return reply.redirect(`/inbox?ok=${encodeURIComponent(`Resolved ${workflowId}`)}`, 303);
   });
   app.get('/gates/:workflowId', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
-    let status: WorkflowStatus;
-    try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
-    } catch (err) {
-      return reply.redirect(`/inbox?error=${encodeURIComponent(`no workflow ${workflowId}: ${(err as Error).message}`)}`, 303);
-    }
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (!read.ok) return reply.redirect(`/inbox?error=${encodeURIComponent(read.reason)}`, 303);
+    const status = read.status;
     const view = deps.registry.workflow(status.workflowType)?.view;
     const customerId = view?.customerId?.(status);
     const history = customerId && view?.successState ? { previous: await previousCases(deps.temporal, status.workflowType, customerId, view.successState, workflowId) } : undefined;
@@ -265,12 +300,9 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const back = (error: string) => reply.redirect(`/gates/${encodeURIComponent(workflowId)}?error=${encodeURIComponent(error)}`, 303);
     const who = user(req);
-    let status: WorkflowStatus;
-    try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
-    } catch (err) {
-      return back(`no workflow ${workflowId}: ${(err as Error).message}`);
-    }
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (!read.ok) return back(read.reason);
+    const status = read.status;
     const options = status.gate?.options ?? [];
     const decision = options.find((o) => o === body.decision);
     if (!decision) return back(`Choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
@@ -318,12 +350,12 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
       return refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
     }
     const body = (req.body ?? {}) as { decision?: unknown; reason?: unknown; changes?: unknown };
-    let status: WorkflowStatus;
-    try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
-    } catch (err) {
-      return refuse(404, 'NOT_FOUND', `no workflow ${workflowId}: ${(err as Error).message}`);
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (!read.ok) {
+      if (read.http === 503) reply.header('retry-after', '30');
+      return refuse(read.http, read.error, read.reason);
     }
+    const status = read.status;
     const options = status.gate?.status === 'open' ? status.gate.options : [];
     const decision = options.find((o) => o === body.decision);
     if (!decision) return refuse(409, 'NOT_AN_OPTION', `choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
