@@ -223,7 +223,7 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
       const payload: unknown = JSON.parse(rawBody);
       const signalled = validateSignalEvent(deps.registry, payload);
       if (signalled?.ok) {
-        await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody));
+        await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody), false);
         const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
         return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
       }
@@ -248,7 +248,7 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
     return { status: 409, body: { error: 'IDEMPOTENCY_CONFLICT', workflowId, reason: conflictReason(event, known.claim.eventId, workflowId) } };
   }
   // 202 only for what can be stored, and claimed by the consumer after it (storage-guard.ts).
-  await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody));
+  await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody), known === undefined);
   const ack = await publishJson(deps.bus.js, subjects.event(event.type), event, { msgID: event.id });
   // A duplicate starts nothing: the same envelope again (JetStream drops it by its id), or the
   // same request under a new envelope whose key already claimed its workflow.

@@ -43,16 +43,19 @@ export function claimNeed(claims: StoreUsage, waiting: number): { bytes: number;
   return { bytes: entries * perEntry, msgs: entries };
 }
 
-/** Refuses (throws StorageUnavailableError) unless the event and its claim can be stored now. */
-export async function assertRoomForEvent(bus: Bus, eventBytes: number): Promise<void> {
+/** Refuses (throws StorageUnavailableError) unless the event, and its claim when it will write
+ *  one (`claims`: false for a resend whose key is claimed, or a signal), can be stored now. */
+export async function assertRoomForEvent(bus: Bus, eventBytes: number, claims = true): Promise<void> {
   if (!bus.connected) throw new StorageUnavailableError('unreachable', 'the event store (NATS) is not connected: nothing was recorded');
-  const [events, claims, consumer] = await Promise.all([storeUsage(bus, 'events'), storeUsage(bus, 'eventClaims'), bus.jsm.consumers.info(streams.events, consumers.gateway)]);
+  const events = await storeUsage(bus, 'events');
   if (!hasRoomFor(events, { bytes: eventBytes + 512, msgs: 1 })) {
     throw new StorageUnavailableError('full', `the event stream ${STORES.events.stream} is full (${events.bytes} of ${events.maxBytes} bytes, ${events.msgs} of ${events.maxMsgs} messages): nothing was recorded`);
   }
+  if (!claims) return;
+  const [bucket, consumer] = await Promise.all([storeUsage(bus, 'eventClaims'), bus.jsm.consumers.info(streams.events, consumers.gateway)]);
   // Events already stored but not yet claimed will take their room first.
   const waiting = consumer.num_pending + consumer.num_ack_pending;
-  if (!hasRoomFor(claims, claimNeed(claims, waiting))) {
-    throw new StorageUnavailableError('full', `the event claims bucket ${STORES.eventClaims.stream} is full (${claims.bytes} of ${claims.maxBytes} bytes, ${claims.msgs} of ${claims.maxMsgs} entries, ${waiting} events waiting): nothing was recorded`);
+  if (!hasRoomFor(bucket, claimNeed(bucket, waiting))) {
+    throw new StorageUnavailableError('full', `the event claims bucket ${STORES.eventClaims.stream} is full (${bucket.bytes} of ${bucket.maxBytes} bytes, ${bucket.msgs} of ${bucket.maxMsgs} entries, ${waiting} events waiting): nothing was recorded`);
   }
 }
