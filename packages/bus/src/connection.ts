@@ -146,7 +146,14 @@ async function applyLimits(bus: Bus, store: StoreName, limits: StoreLimits, logg
     delete wanted.max_msgs;
   }
   const have = info.config as unknown as Record<string, unknown>;
-  if (Object.entries(wanted).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v))) await bus.jsm.streams.update(info.config.name, { ...info.config, ...wanted });
+  if (!Object.entries(wanted).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v))) return;
+  try {
+    await bus.jsm.streams.update(info.config.name, { ...info.config, ...wanted });
+  } catch (err) {
+    // The server refuses limits it cannot reserve (more than its JetStream storage): the stream
+    // keeps its old limits, which the storage metric shows; the services keep running.
+    logger.error({ stream: info.config.name, maxBytes: limits.maxBytes, maxMsgs: limits.maxMsgs, err: (err as Error).message }, 'storage limit refused by the server: not applied');
+  }
 }
 
 /** Creates or updates Baton's streams and buckets, with their limits. Needs an identity that may

@@ -3,7 +3,9 @@
 // from the environment by whoever creates the topology (the orchestrator, an admin), and read
 // back from the server by whoever must refuse work it could not store (the gateway) and by the
 // storage metric (`baton_storage_used_ratio`, alert at 80 %, infra/prometheus/alerts.yml).
-// -1 (or 0 for an age) means no limit of that kind.
+// -1 (or 0 for an age) means no limit of that kind. The server reserves each stream's max bytes
+// from its JetStream storage, so the defaults (about 5 GiB in all) fit the 10 GiB volume of the
+// Kubernetes deployment; a larger store is a setting.
 import { z } from 'zod';
 import { buckets, streams } from './subjects.js';
 
@@ -34,17 +36,17 @@ const DAY = 24 * 3600_000;
 
 /** Every store Baton creates, with its default limits. */
 export const STORES = {
-  events: { stream: streams.events, env: 'EVENTS', holds: 'events from existing systems', defaults: { maxBytes: 4 * GiB, maxMsgs: -1, maxAgeMs: 7 * DAY }, discard: 'new' },
-  tasks: { stream: streams.tasks, env: 'TASKS', holds: 'tasks waiting for agents', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  results: { stream: streams.results, env: 'RESULTS', holds: "agents' results waiting for the orchestrator", defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
+  events: { stream: streams.events, env: 'EVENTS', holds: 'events from existing systems', defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 7 * DAY }, discard: 'new' },
+  tasks: { stream: streams.tasks, env: 'TASKS', holds: 'tasks waiting for agents', defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
+  results: { stream: streams.results, env: 'RESULTS', holds: "agents' results waiting for the orchestrator", defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
   deadLetters: { stream: streams.deadLetters, env: 'DLQ', holds: 'dead letters (oldest dropped first)', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 30 * DAY }, discard: 'old' },
-  notices: { stream: streams.notices, env: 'NOTICES', holds: 'notices for other systems (oldest dropped first)', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 30 * DAY }, discard: 'old' },
-  audit: { stream: streams.audit, env: 'AUDIT', holds: 'the audit trail', defaults: { maxBytes: 20 * GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  eventClaims: { stream: `KV_${buckets.eventClaims}`, env: 'EVENT_CLAIMS', holds: 'idempotency keys that started workflows', defaults: { maxBytes: 4 * GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  ledger: { stream: `KV_${buckets.ledger}`, env: 'LEDGER', holds: "agents' effect records", defaults: { maxBytes: 4 * GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  trust: { stream: `KV_${buckets.trust}`, env: 'TRUST', holds: 'earned trust per gate type', defaults: { maxBytes: 64 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  artifacts: { stream: `OBJ_${buckets.artifacts}`, env: 'ARTIFACTS', holds: 'artifacts passed between steps', defaults: { maxBytes: 20 * GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  modelBudgets: { stream: `KV_${buckets.modelBudgets}`, env: 'MODEL_BUDGETS', holds: 'model calls counted per period', defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 31 * DAY }, discard: 'new' },
+  notices: { stream: streams.notices, env: 'NOTICES', holds: 'notices for other systems (oldest dropped first)', defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 30 * DAY }, discard: 'old' },
+  audit: { stream: streams.audit, env: 'AUDIT', holds: 'the audit trail', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
+  eventClaims: { stream: `KV_${buckets.eventClaims}`, env: 'EVENT_CLAIMS', holds: 'idempotency keys that started workflows', defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
+  ledger: { stream: `KV_${buckets.ledger}`, env: 'LEDGER', holds: "agents' effect records", defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
+  trust: { stream: `KV_${buckets.trust}`, env: 'TRUST', holds: 'earned trust per gate type', defaults: { maxBytes: 16 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
+  artifacts: { stream: `OBJ_${buckets.artifacts}`, env: 'ARTIFACTS', holds: 'artifacts passed between steps', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
+  modelBudgets: { stream: `KV_${buckets.modelBudgets}`, env: 'MODEL_BUDGETS', holds: 'model calls counted per period', defaults: { maxBytes: 64 * MiB, maxMsgs: -1, maxAgeMs: 31 * DAY }, discard: 'new' },
 } as const satisfies Record<string, StoreSpec>;
 
 export type StoreName = keyof typeof STORES;
