@@ -240,13 +240,16 @@ describe('the webhook when it cannot store', () => {
         }
       });
     }
-    // The fill is reported for the 80 % alert.
-    const metrics = await waitFor('the orchestrator to report the claims bucket full', async () => {
+    // The fill is reported for the 80 % alert, as the server counts it. (The guard refuses when the
+    // next claim would not fit, which in a bucket this small is well before 80 %.)
+    const info = await bus.jsm.streams.info(STORES.eventClaims.stream);
+    const serverRatio = info.state.bytes / info.config.max_bytes;
+    const reported = await waitFor('the orchestrator to report the claims bucket\'s fill', async () => {
       const text = await (await fetch(orchestrator.get('orchestrator').metricsUrl)).text();
       const value = Number(/baton_storage_used_ratio\{[^}]*baton_store="eventClaims"[^}]*\} ([\d.e+-]+)/.exec(text)?.[1] ?? 'NaN');
-      return value > 0.8 ? value : undefined;
+      return Math.abs(value - serverRatio) < 0.01 ? value : undefined;
     });
-    assert.ok(metrics > 0.8);
+    assert.ok(reported > 0.3, `the claims bucket is ${Math.round(reported * 100)} % full`);
 
     // A resend of an accepted request under a new envelope starts nothing and says so (and needs no room).
     const first = accepted[0]!.event;
