@@ -129,7 +129,8 @@ describe('with the orchestrator stopped', () => {
     const runningMs = Date.now() - t;
     assert.notEqual(running.exitCode, 0);
     assert.match(running.stderr, /exists and is running \(state "Awaiting approval"\), but no orchestrator answered within 3 s/);
-    assert.ok(runningMs < 10_000, `baton status of a running workflow gave up after ${runningMs} ms`);
+    // The CLI itself takes seconds to start on a busy machine; the query gives up after 3 s, not 30.
+    assert.ok(runningMs < 15_000, `baton status of a running workflow gave up after ${runningMs} ms`);
 
     // `baton decide` through the console: the cause, not "no workflow".
     const decided = await execa('node', ['services/console/dist/cli.js', 'decide', gated[0]!, 'approve', '--by', consoleUsers.manager.username, '--reason', 'kitchen briefed'], {
@@ -261,15 +262,18 @@ describe('the webhook when it cannot store', () => {
   it('answers 503 STORAGE_UNREACHABLE with Retry-After while NATS is unreachable, and accepts again once it is back', async () => {
     const event = reservationEvent('Table for 2, Saturday 6pm');
     relay.cut();
-    const t = Date.now();
-    const answer = await waitFor('the gateway to notice NATS is gone', async () => {
+    // Once the gateway has seen the connection drop, it refuses at once (no request waits for NATS).
+    let tookMs = 0;
+    const answer = await waitFor('the gateway to refuse at once while NATS is gone', async () => {
+      const t = Date.now();
       const a = await postEvent(event);
-      return a.status === 503 ? a : undefined;
+      tookMs = Date.now() - t;
+      return a.status === 503 && tookMs < 1_000 ? a : undefined;
     });
     assert.equal(answer.body.error, 'STORAGE_UNREACHABLE');
     assert.match(String(answer.body.reason), /NATS.*nothing was recorded/);
     assert.equal(answer.headers.get('retry-after'), '5');
-    assert.ok(Date.now() - t < 10_000, `503 after ${Date.now() - t} ms`);
+    console.log(`503 while NATS is gone answered in ${tookMs} ms`);
     relay.restore();
     // Back: the claims bucket is still full, so what it accepts is a request already claimed.
     const first = firstAccepted!;

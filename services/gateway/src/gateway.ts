@@ -10,7 +10,7 @@ import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/t
 import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaim, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
-import { assertRoomForEvent } from './storage-guard.js';
+import { assertConnected, assertRoomForEvent } from './storage-guard.js';
 
 /** How far an event's own time may be from its arrival before the gateway flags it. */
 const EVENT_TIME_FLAG_MS = 24 * 3600_000;
@@ -214,6 +214,8 @@ export interface WebhookAnswer {
 
 /** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>): Promise<WebhookAnswer> {
+  // Every answer below needs NATS (a claim look-up, a publish, a dead letter): none while it is gone.
+  assertConnected(deps.bus);
   let validation: Validation;
   // Refused before it is parsed: a body nested deeper than any event overflows what walks it.
   const tooDeep = nestingRefusal(rawBody);

@@ -43,10 +43,15 @@ export function claimNeed(claims: StoreUsage, waiting: number): { bytes: number;
   return { bytes: entries * perEntry, msgs: entries };
 }
 
+/** Refuses at once while the connection to NATS is lost (instead of waiting out a request's timeout). */
+export function assertConnected(bus: Bus): void {
+  if (!bus.connected) throw new StorageUnavailableError('unreachable', 'the event store (NATS) is not connected: nothing was recorded');
+}
+
 /** Refuses (throws StorageUnavailableError) unless the event, and its claim when it will write
  *  one (`claims`: false for a resend whose key is claimed, or a signal), can be stored now. */
 export async function assertRoomForEvent(bus: Bus, eventBytes: number, claims = true): Promise<void> {
-  if (!bus.connected) throw new StorageUnavailableError('unreachable', 'the event store (NATS) is not connected: nothing was recorded');
+  assertConnected(bus);
   const events = await storeUsage(bus, 'events');
   if (!hasRoomFor(events, { bytes: eventBytes + 512, msgs: 1 })) {
     throw new StorageUnavailableError('full', `the event stream ${STORES.events.stream} is full (${events.bytes} of ${events.maxBytes} bytes, ${events.msgs} of ${events.maxMsgs} messages): nothing was recorded`);
