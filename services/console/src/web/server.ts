@@ -368,6 +368,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
       return { workflowId, decision, decidedBy: result.who.username, role, state: after.state };
     } catch (err) {
       if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
+      if (err instanceof OrchestratorUnavailableError) return refuse(503, err.code, `${err.message}. Nothing was delivered: try again once the orchestrator runs`);
       throw err;
     }
   });
