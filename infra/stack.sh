@@ -368,6 +368,7 @@ write_prometheus_config() {
 global:
   scrape_interval: ${BATON_PROMETHEUS_SCRAPE_INTERVAL:-5s}
   scrape_timeout: 4s
+rule_files: ["$BATON_ROOT/infra/prometheus/alerts.yml"]
 scrape_configs:
   - job_name: baton
     file_sd_configs:

@@ -3,12 +3,12 @@
 // replies under the identity's own inbox prefix. What the server refuses it (a permissions
 // violation, reported to the client as an asynchronous error) is logged and counted here, for
 // every service alike: baton.nats.permission_denied.
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { connect, nanos, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { metrics } from '@opentelemetry/api';
-import { BaseServiceConfig, DeadLetterRetentionConfig, NatsAuthConfig, buckets, loadConfig, natsSeedOf, streams, subjects } from '@baton/contracts';
+import { BaseServiceConfig, NatsAuthConfig, STORES, StorageLimitsConfig, buckets, loadConfig, natsSeedOf, streams, subjects, type StorageLimits, type StoreLimits, type StoreName } from '@baton/contracts';
 import { createLogger, type Logger } from '@baton/telemetry';
 import { ensureAdvisoryStream } from './advisories.js';
 import { inboxPrefixOf } from './permissions.js';
@@ -38,6 +38,9 @@ export interface Bus {
   replicas: number;
   /** Permissions violations the server reported on this connection so far. */
   readonly permissionDenials: number;
+  /** False from a lost connection until the client is back (it keeps reconnecting): a caller
+   *  that must answer now (the webhook) refuses at once instead of waiting out a timeout. */
+  readonly connected: boolean;
   close(): Promise<void>;
 }
 
@@ -66,8 +69,11 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   });
   const logger = options.logger ?? createLogger(options.name, loadConfig(BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
   let denials = 0;
+  let connected = true;
   void (async () => {
     for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'close') connected = false;
+      if (status.type === 'reconnect') connected = true;
       if (status.type !== 'error' || !(status.error instanceof PermissionViolationError)) continue;
       denials++;
       const { operation, subject } = status.error;
@@ -89,6 +95,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     get permissionDenials() {
       return denials;
     },
+    get connected() {
+      return connected && !nc.isClosed();
+    },
     close: async () => {
       if (!nc.isClosed()) await nc.drain();
     },
@@ -102,47 +111,78 @@ export const SESSION_BUCKET_MAX_BYTES = 64 * 1024 * 1024;
 /** How long JetStream remembers a Nats-Msg-Id to drop a duplicate publish. */
 export const DEDUPLICATION_WINDOW_MS = 2 * 60_000;
 
-const topology: Array<Partial<StreamConfig> & { name: string }> = [
-  { name: streams.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits, max_age: nanos(7 * 24 * 3600_000) },
-  { name: streams.tasks, subjects: [subjects.tasksAll], retention: RetentionPolicy.Workqueue },
-  { name: streams.results, subjects: [subjects.resultsAll], retention: RetentionPolicy.Workqueue },
-  // Limits come from DeadLetterRetentionConfig at ensureTopology.
-  { name: streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits },
-  { name: streams.notices, subjects: [subjects.noticesAll], retention: RetentionPolicy.Limits, max_age: nanos(30 * 24 * 3600_000) },
+const topology: Array<Partial<StreamConfig> & { name: string; store: StoreName }> = [
+  { store: 'events', name: streams.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits },
+  { store: 'tasks', name: streams.tasks, subjects: [subjects.tasksAll], retention: RetentionPolicy.Workqueue },
+  { store: 'results', name: streams.results, subjects: [subjects.resultsAll], retention: RetentionPolicy.Workqueue },
+  { store: 'deadLetters', name: streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits },
+  { store: 'notices', name: streams.notices, subjects: [subjects.noticesAll], retention: RetentionPolicy.Limits },
   // An audit trail nobody can rewrite: no message delete, no purge.
-  { name: streams.audit, subjects: [subjects.auditAll], retention: RetentionPolicy.Limits, deny_delete: true, deny_purge: true },
+  { store: 'audit', name: streams.audit, subjects: [subjects.auditAll], retention: RetentionPolicy.Limits, deny_delete: true, deny_purge: true },
 ];
 
 export interface TopologyOptions {
-  /** Retention of the dead-letter stream; default from BATON_DLQ_MAX_AGE_MS and BATON_DLQ_MAX_BYTES. */
-  deadLetters?: { maxAgeMs: number; maxBytes: number };
+  /** Limits of every stream and bucket; default from the environment (StorageLimitsConfig). */
+  limits?: StorageLimits;
+  /** Where a limit that could not be applied is reported (default: a logger named topology). */
+  logger?: Logger;
 }
 
-/** Creates or updates Baton's streams and buckets. Needs an identity that may manage them (the
- *  orchestrator, an admin); every other service waits for them with awaitTopology. */
-export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): Promise<void> {
-  const fromEnv = () => {
-    const c = loadConfig(DeadLetterRetentionConfig);
-    return { maxAgeMs: c.BATON_DLQ_MAX_AGE_MS, maxBytes: c.BATON_DLQ_MAX_BYTES };
+/** A store's limits as JetStream stream settings. */
+function limitSettings(store: StoreName, limits: StoreLimits): Partial<StreamConfig> {
+  return {
+    max_bytes: limits.maxBytes,
+    max_msgs: limits.maxMsgs,
+    max_age: nanos(limits.maxAgeMs),
+    discard: STORES[store].discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
   };
-  const retention = options.deadLetters ?? fromEnv();
-  for (const config of topology) {
-    const exists = await bus.jsm.streams.info(config.name).then(() => true, (err: unknown) => (isNotFound(err) ? false : Promise.reject(err)));
-    // The audit stream's limits are the admin's alone (nats stream edit): never proposed here,
-    // and the orchestrator's identity may not (a max_msgs of 1 would erase the trail).
-    if (exists && config.name === streams.audit) continue;
-    const limits = config.name === streams.deadLetters ? { max_age: nanos(retention.maxAgeMs), max_bytes: retention.maxBytes } : {};
-    const full = { ...config, ...limits, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS), num_replicas: bus.replicas };
+}
+
+/**
+ * Puts a store's configured limits on its stream. A limit below what the stream already holds is
+ * not applied: the server would delete the oldest records to meet it (an event claim, an effect
+ * record), so the old limit stays and the refusal is logged; free space or raise it instead.
+ */
+async function applyLimits(bus: Bus, store: StoreName, limits: StoreLimits, logger: Logger): Promise<void> {
+  const info = await bus.jsm.streams.info(STORES[store].stream);
+  const wanted = limitSettings(store, limits);
+  const shrinksBelowUse = (limits.maxBytes > 0 && limits.maxBytes < info.state.bytes) || (limits.maxMsgs > 0 && limits.maxMsgs < info.state.messages);
+  if (shrinksBelowUse) {
+    logger.error({ stream: info.config.name, bytes: info.state.bytes, messages: info.state.messages, maxBytes: limits.maxBytes, maxMsgs: limits.maxMsgs }, 'storage limit below what the stream holds: not applied (it would delete records)');
+    delete wanted.max_bytes;
+    delete wanted.max_msgs;
+  }
+  const have = info.config as unknown as Record<string, unknown>;
+  if (!Object.entries(wanted).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v))) return;
+  try {
+    await bus.jsm.streams.update(info.config.name, { ...info.config, ...wanted });
+  } catch (err) {
+    // The server refuses limits it cannot reserve (more than its JetStream storage): the stream
+    // keeps its old limits, which the storage metric shows; the services keep running.
+    logger.error({ stream: info.config.name, maxBytes: limits.maxBytes, maxMsgs: limits.maxMsgs, err: (err as Error).message }, 'storage limit refused by the server: not applied');
+  }
+}
+
+/** Creates or updates Baton's streams and buckets, with their limits. Needs an identity that may
+ *  manage them (the orchestrator, an admin); every other service waits for them with awaitTopology. */
+export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): Promise<void> {
+  const limits = options.limits ?? loadConfig(StorageLimitsConfig);
+  const logger = options.logger ?? createLogger('topology', loadConfig(BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
+  for (const { store, ...config } of topology) {
+    const full = { ...config, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS), num_replicas: bus.replicas };
     try {
       const info = await bus.jsm.streams.info(config.name);
+      // The audit stream's limits are the admin's alone (nats stream edit): set at its creation,
+      // never proposed again, and the orchestrator's identity may not (max_msgs 1 would erase it).
+      if (store === 'audit') continue;
       // Only a real change is proposed: on a cluster every update is a round of the meta group, and
       // a dozen services starting at once queued a dozen identical ones past the 5 s API timeout.
       const have = info.config as unknown as Record<string, unknown>;
-      if (Object.entries(full).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v))) await bus.jsm.streams.update(config.name, full);
+      if (Object.entries(full).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v))) await bus.jsm.streams.update(config.name, { ...info.config, ...full });
     } catch (err) {
       if (!isNotFound(err)) throw err;
       try {
-        await bus.jsm.streams.add(full);
+        await bus.jsm.streams.add({ ...full, ...limitSettings(store, limits[store]) });
       } catch (addErr) {
         // Another service created it between our info and add.
         if (!(await bus.jsm.streams.info(config.name).then(() => true, () => false))) throw addErr;
@@ -167,6 +207,7 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
   await new Objm(bus.js).create(buckets.artifacts, { replicas: bus.replicas });
   // Budgets are counted per period: a month of history is more than any period needs.
   await new Kvm(bus.js).create(buckets.modelBudgets, { history: 1, ttl: 31 * 24 * 3600_000, replicas: bus.replicas });
+  for (const store of Object.keys(STORES) as StoreName[]) if (store !== 'audit') await applyLimits(bus, store, limits[store], logger);
 }
 
 /**

@@ -8,3 +8,4 @@ export { BUCKET_STREAMS, permissionsOf, natsAuthorizationConfig, inboxPrefixOf, 
 export { sealTask, sealMatches, type SealedFields } from './seal.js';
 export type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';
+export { storeUsage, observeStorage } from './storage.js';

@@ -25,6 +25,8 @@ export const auditKinds = {
   signedIn: 'console.signed-in',
   signInRefused: 'console.sign-in-refused',
   signedOut: 'console.signed-out',
+  /** A person resolved an escalated problem in the console (the workflow then finishes). */
+  escalationResolved: 'console.escalation-resolved',
 } as const;
 export type AuditKind = (typeof auditKinds)[keyof typeof auditKinds];
 

@@ -80,14 +80,6 @@ export function natsSeedOf(config: z.output<typeof NatsAuthConfig>): string | un
   return config.BATON_NATS_NKEY_SEED ?? config.BATON_NATS_NKEY_SEED_FILE;
 }
 
-/** Retention of the dead-letter stream (whoever creates the topology applies it). */
-export const DeadLetterRetentionConfig = z.object({
-  /** A dead letter older than this is removed (30 days). */
-  BATON_DLQ_MAX_AGE_MS: z.coerce.number().int().positive().default(30 * 24 * 3600_000),
-  /** The stream keeps at most this many bytes, dropping the oldest first (1 GiB). */
-  BATON_DLQ_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
-});
-
 const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().positive();
 

@@ -7,3 +7,4 @@ export * from './audit.js';
 export * from './artifacts.js';
 export * from './public-secrets.js';
 export * from './agent-error.js';
+export * from './storage.js';

@@ -28,7 +28,12 @@ export function payloadKeyEnv(): Record<string, string | undefined> {
 /** A connection as the admin identity (everything allowed), with Baton's topology ensured. */
 export async function testBus(name = 'testkit'): Promise<Bus> {
   const bus = await connectBus({ servers: stackEnv().BATON_NATS_URL, replicas: stackEnv().BATON_NATS_REPLICAS, name, ...(natsAuthEnabled() ? { nkeySeed: adminSeed() } : {}) });
-  await ensureTopology(bus);
+  try {
+    await ensureTopology(bus);
+  } catch (err) {
+    await bus.close(); // a failed set-up leaves no connection holding the test process open
+    throw err;
+  }
   return bus;
 }
 

@@ -1,7 +1,8 @@
 // `baton`: the command line for people at a gate, for any registered workflow (the web console
 // does the same):
-//   baton pending                       workflows waiting for a person
-//   baton status <workflowId>           the full state of one workflow
+//   baton pending                       workflows waiting for a person (Temporal visibility: no worker needed)
+//   baton status <workflowId>           the full state of one workflow (closed: its outcome, from its history;
+//                                       running with no orchestrator answering in 3 s: says so, exit 1)
 //   baton decide <workflowId> <option> --by <username> [--digest <digest>] [--reason <text>] [--changes <json>]
 //       sent through the console as that person (BATON_CONSOLE_URL; the password from
 //       BATON_CONSOLE_PASSWORD or --password-file): the role is their account's, checked there.

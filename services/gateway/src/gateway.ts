@@ -10,6 +10,7 @@ import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/t
 import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaim, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
+import { assertConnected, assertRoomForEvent } from './storage-guard.js';
 
 /** How far an event's own time may be from its arrival before the gateway flags it. */
 const EVENT_TIME_FLAG_MS = 24 * 3600_000;
@@ -242,6 +243,8 @@ export interface WebhookAnswer {
 
 /** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
 export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>, sourceId: string): Promise<WebhookAnswer> {
+  // Every answer below needs NATS (a claim look-up, a publish, a dead letter): none while it is gone.
+  assertConnected(deps.bus);
   let validation: Validation;
   // Refused before it is parsed: a body nested deeper than any event overflows what walks it.
   const tooDeep = nestingRefusal(rawBody);
@@ -252,6 +255,7 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
       const payload: unknown = withSource(JSON.parse(rawBody), eventSources.webhook(sourceId));
       const signalled = validateSignalEvent(deps.registry, payload);
       if (signalled?.ok) {
+        await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody), false);
         const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
         return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
       }
@@ -275,7 +279,12 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
     batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'conflict' });
     return { status: 409, body: { error: 'IDEMPOTENCY_CONFLICT', workflowId, reason: conflictReason(event, known.claim.eventId, workflowId) } };
   }
+  // 202 only for what can be stored, and claimed by the consumer after it (storage-guard.ts).
+  await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody), known === undefined);
   const ack = await publishJson(deps.bus.js, subjects.event(event.type), event, { msgID: event.id });
-  return { status: 202, body: { eventId: event.id, workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+  // A duplicate starts nothing: the same envelope again (JetStream drops it by its id), or the
+  // same request under a new envelope whose key already claimed its workflow.
+  const duplicate = ack.duplicate || known?.kind === 'same';
+  return { status: 202, body: { eventId: event.id, workflowId, duplicate, stream: ack.stream, seq: ack.seq } };
 }
 

@@ -4,6 +4,7 @@ import { metrics, trace } from '@opentelemetry/api';
 import { currentTraceId } from '@baton/telemetry';
 import { acceptWebhookEvent, type GatewayDeps } from './gateway.js';
 import type { Refusal, WebhookSources } from './sources.js';
+import { storageFailure } from './storage-guard.js';
 
 function eventTypeOf(raw: string): unknown {
   try {
@@ -16,6 +17,7 @@ function eventTypeOf(raw: string): unknown {
 /** The webhook; every request must be signed by a known source (see sources.ts) within its rate limit. */
 export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources): FastifyInstance {
   const refused = metrics.getMeter('baton').createCounter('baton.webhook.refused', { description: 'Webhook requests refused before validation, per source, reason and HTTP status (401, 403, 429)' });
+  const unavailable = metrics.getMeter('baton').createCounter('baton.webhook.unavailable', { description: 'Webhook events answered 503 because they could not be stored (NATS unreachable, or a stream or bucket full), per source and reason' });
   const app: FastifyInstance = Fastify({ // Per-request lines are info-level: keep Fastify to warnings, our handlers log what matters.
   loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 256 * 1024 });
   // Keep the raw body: an unparseable request is dead-lettered as it came.
@@ -45,7 +47,19 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources):
       const may = allowed.length ? `may send ${allowed.join(', ')}` : 'lists no event types and may send none';
       return refuse({ status: 403, error: 'EVENT_TYPE_NOT_ALLOWED', reason: `webhook source "${admission.sourceId}" ${may}, not ${type}` }, admission.sourceId);
     }
-    const answer = await acceptWebhookEvent(deps, raw, headers, admission.sourceId);
+    let answer: Awaited<ReturnType<typeof acceptWebhookEvent>>;
+    try {
+      answer = await acceptWebhookEvent(deps, raw, headers, admission.sourceId);
+    } catch (err) {
+      // What cannot be stored is refused with the reason and when to retry: never a 202 for what
+      // was not recorded, never a bare 500 "timeout" for NATS being down or full.
+      const failure = storageFailure(err);
+      if (!failure) throw err;
+      unavailable.add(1, { 'baton.webhook.source': admission.sourceId, 'baton.webhook.refusal': failure.code });
+      deps.logger.warn({ source: admission.sourceId, error: failure.code, reason: failure.message }, 'webhook event not stored: 503');
+      reply.header('retry-after', String(failure.retryAfterS));
+      return reply.code(503).send({ error: failure.code, reason: failure.message, retryAfterS: failure.retryAfterS, traceId: currentTraceId() });
+    }
     if (typeof answer.body.workflowId === 'string') span?.setAttribute('baton.workflow.id', answer.body.workflowId);
     return reply.code(answer.status).send({ ...answer.body, traceId: currentTraceId() });
   });

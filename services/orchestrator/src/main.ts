@@ -3,8 +3,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { BaseServiceConfig, DeadLetterRetentionConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues } from '@baton/contracts';
-import { connectBus, ensureTopology, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
+import { BaseServiceConfig, StorageLimitsConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues } from '@baton/contracts';
+import { connectBus, ensureTopology, observeStorage, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
 import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalLogger, temporalWorkerTracing } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
@@ -16,7 +16,7 @@ import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
   'orchestrator',
-  BaseServiceConfig.merge(TemporalClientConfig).merge(DeadLetterRetentionConfig).extend({
+  BaseServiceConfig.merge(TemporalClientConfig).extend({
     /** Seals every task to its agent; the result bridge refuses a result without its task's seal.
      *  At least 32 characters, the same for every orchestrator replica (or the file holding it). */
     BATON_TASK_SEAL_KEY: notPublicSecret(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -40,6 +40,8 @@ const config = loadConfigOrExit(
     BATON_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1_000),
   }).refine((c) => c.BATON_TASK_SEAL_KEY || c.BATON_TASK_SEAL_KEY_FILE, { path: ['BATON_TASK_SEAL_KEY_FILE'], message: 'a task seal key is required (BATON_TASK_SEAL_KEY or BATON_TASK_SEAL_KEY_FILE; the local stack writes one)' }),
 );
+// Every stream's and bucket's limits (BATON_<STORE>_MAX_BYTES / _MAX_MSGS / _MAX_AGE_MS).
+const storageLimits = loadConfigOrExit('orchestrator', StorageLimitsConfig);
 const sealKey = (config.BATON_TASK_SEAL_KEY ?? config.BATON_TASK_SEAL_KEY_FILE)!;
 const dataConverter = temporalDataConverterOrExit('orchestrator');
 // Every registered workflow runs here; their agents' contracts check every result.
@@ -56,7 +58,8 @@ const temporalRuntime = installTemporalRuntime(logger);
 
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'orchestrator' });
 // The orchestrator's identity may create and update Baton's streams and buckets; the others wait for them.
-await ensureTopology(bus, { deadLetters: { maxAgeMs: config.BATON_DLQ_MAX_AGE_MS, maxBytes: config.BATON_DLQ_MAX_BYTES } });
+await ensureTopology(bus, { limits: storageLimits, logger });
+observeStorage(telemetry.meter, bus, logger);
 const taskWatcher = await startTaskMaxDeliveriesWatcher(bus, logger, (o) => startConsumer(bus, o));
 
 const tracing = temporalWorkerTracing(telemetry);

@@ -2,7 +2,7 @@
 // context and the decision form, and a workflow's timeline. Every value escaped.
 import type { AuditRecord } from '@baton/contracts';
 import { AWAITING_DECISION, NEEDS_ATTENTION, type AttentionPayload, type ContextRow, type GateView, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
-import { changeFieldsOf, type PendingGate, type TrustRow } from './approvals.js';
+import { RESOLVE_ROLES, changeFieldsOf, type Inbox, type InboxItem, type TrustRow } from './approvals.js';
 import type { SignedIn } from './auth.js';
 import { esc, workflowLink, type Links } from './pages.js';
 import { STYLE } from './style.js';
@@ -34,18 +34,43 @@ export function loginPage(next: string, flash?: Flash): string {
   );
 }
 
-export function inboxPage(items: Array<PendingGate & { summary: string }>, trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash): string {
-  const rows = items.length
-    ? items
-        .map(({ workflowId, status, summary }) => {
-          const gate = status.gate!;
-          const mayDecide = gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
-          return `<tr data-workflow="${esc(workflowId)}"><td><a href="/gates/${encodeURIComponent(workflowId)}">${esc(workflowId)}</a></td><td>${esc(gate.gateType)}</td>
-<td>${esc(status.workflowType)}</td><td>${esc(summary)}</td>
+/** One row of the inbox: an open gate, an escalated problem (resolved here, by role), or a
+ *  workflow listed from visibility alone while its orchestrator does not answer. */
+function inboxRow(item: InboxItem & { summary: string }, user: SignedIn, csrf: string): string {
+  const link = `<a href="/gates/${encodeURIComponent(item.workflowId)}">${esc(item.workflowId)}</a>`;
+  const head = `<tr data-workflow="${esc(item.workflowId)}" data-kind="${item.kind}" data-state="${esc(item.state)}">`;
+  if (item.kind === 'unanswered') {
+    return `${head}<td>${link}</td><td>${esc(item.state)}</td><td>${esc(item.workflowType)}</td><td class="unanswered">details unavailable: no orchestrator answers</td><td>—</td><td>${esc(item.since ?? '')}</td><td>not now</td></tr>`;
+  }
+  if (item.kind === 'escalation') {
+    const attention = item.status.attention!;
+    const mayResolve = RESOLVE_ROLES.some((r) => user.roles.includes(r));
+    const form = mayResolve
+      ? `<form method="post" action="/escalations/${encodeURIComponent(item.workflowId)}/resolve" class="resolve"><input type="hidden" name="_csrf" value="${esc(csrf)}">
+<input name="note" placeholder="what was done" required maxlength="2000"><button type="submit">Resolved</button></form>`
+      : 'no';
+    return `${head}<td>${link}</td><td>escalated</td><td>${esc(item.status.workflowType)}</td><td>${esc(attention.reason)}${item.summary ? ` · ${esc(item.summary)}` : ''}</td>
+<td>${esc(RESOLVE_ROLES.join(', '))}</td><td>${esc(attention.since)}</td><td>${form}</td></tr>`;
+  }
+  const gate = item.status.gate!;
+  const mayDecide = gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
+  return `${head}<td>${link}</td><td>${esc(gate.gateType)}</td>
+<td>${esc(item.status.workflowType)}</td><td>${esc(item.summary)}</td>
 <td>${esc(gate.tiers[gate.tier]?.role)} (tier ${gate.tier + 1} of ${gate.tiers.length})</td><td>${esc(gate.openedAt)}</td><td>${mayDecide ? 'yes' : 'no'}</td></tr>`;
-        })
-        .join('')
-    : `<tr><td colspan="7" class="empty">nothing waits for a person</td></tr>`;
+}
+
+export function inboxPage(inbox: Omit<Inbox, 'items'> & { items: Array<InboxItem & { summary: string }> }, trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash): string {
+  const unanswered = inbox.items.filter((i) => i.kind === 'unanswered').length;
+  const banner = inbox.unreadable
+    ? `<div class="flash error" id="inbox-unreadable">${esc(inbox.unreadable)}</div>`
+    : unanswered
+      ? `<div class="flash error" id="orchestrator-down">No orchestrator answers: ${unanswered} of ${inbox.items.length} listed from Temporal visibility alone (state and since when); their details, decisions and resolutions wait until the orchestrator runs again.</div>`
+      : '';
+  const rows = inbox.unreadable
+    ? `<tr><td colspan="7" class="empty">unknown: what waits cannot be read now</td></tr>`
+    : inbox.items.length
+      ? inbox.items.map((item) => inboxRow(item, user, csrf)).join('')
+      : `<tr><td colspan="7" class="empty">nothing waits for a person</td></tr>`;
   const trustRows = trust
     .map(
       (t) => `<tr data-gate-type="${esc(t.gateType)}"><td>${esc(t.gateType)}</td><td>${esc(t.workflowType)}</td><td class="num" data-count>${t.count}</td><td class="num">${t.threshold}</td>
@@ -55,7 +80,7 @@ export function inboxPage(items: Array<PendingGate & { summary: string }>, trust
   return layout(
     'approvals',
     `${flashHtml(flash)}
-<h2>Waiting for a person</h2>
+<h2>Waiting for a person</h2>${banner}
 <table id="inbox"><tr><th>workflow</th><th>gate</th><th>type</th><th>what</th><th>approvers now</th><th>opened</th><th>you may decide</th></tr>${rows}</table>
 <h2>Earned trust per gate type</h2>
 <table id="trust"><tr><th>gate type</th><th>workflow</th><th>clean approvals in a row</th><th>threshold</th><th>auto-approval policy</th><th>auto-approval</th></tr>${trustRows}</table>`,

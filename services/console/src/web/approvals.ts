@@ -1,32 +1,56 @@
-// What the approval pages show: the gates waiting (Temporal visibility, then each workflow's
-// status), a workflow's timeline (the audit stream), and earned trust per gate type.
-import type { Client } from '@temporalio/client';
+// What the approval pages show: what waits for a person (Temporal visibility, then each
+// workflow's status when an orchestrator answers), a workflow's timeline (the audit stream), and
+// earned trust per gate type.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { AuditRecord, auditPublisherOf, streams } from '@baton/contracts';
 import { openTrust, readStream, type Bus } from '@baton/bus';
-import { AWAITING_DECISION, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type ChangeField, type GateView, type Registry, type TrustRecord, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
+import { VisibilityUnavailableError, pending, type WaitingRow } from '../decisions.js';
+import { AWAITING_DECISION, DEFAULT_ATTENTION_TIERS, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type ChangeField, type GateView, type Registry, type TrustRecord, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
 
-export interface PendingGate {
-  workflowId: string;
-  status: WorkflowStatus;
+/** One workflow waiting for a person: an open gate, an escalated problem (nothing to decide, a
+ *  person finishes it by hand and resolves it), or one whose orchestrator did not answer (listed
+ *  from visibility alone: its state and since when, without details). */
+export type InboxItem =
+  | (WaitingRow & { kind: 'gate' | 'escalation'; status: WorkflowStatus })
+  | (WaitingRow & { kind: 'unanswered'; reason: string });
+
+export interface Inbox {
+  items: InboxItem[];
+  /** Set when visibility could not be read: what waits is unknown (never shown as nothing). */
+  unreadable?: string;
 }
 
-const WAITING = `BatonState IN ("${AWAITING_DECISION}", "${NEEDS_ATTENTION}") AND ExecutionStatus = "Running"`;
+/** How long the inbox waits for each workflow's status (all at once) before it lists the
+ *  workflow from visibility alone: the page stays fast while no orchestrator runs. */
+export const INBOX_QUERY_DEADLINE_MS = 800;
 
-/** Every workflow, of any registered type, waiting at an open gate (an approval, or a failed step
- *  handed to a person), oldest first, with its status. */
-export async function pendingGates(temporal: Client, limit = 200): Promise<PendingGate[]> {
-  const out: PendingGate[] = [];
-  for await (const wf of temporal.workflow.list({ query: WAITING, pageSize: 100 })) {
-    try {
-      const status = await temporal.workflow.getHandle(wf.workflowId).query(statusQuery);
-      // Visibility lags the workflow by a moment: show only gates that are open now.
-      if ((status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION) && status.gate?.status === 'open') out.push({ workflowId: wf.workflowId, status });
-    } catch {
-      // Finished between the list and the query: not pending any more.
-    }
-    if (out.length >= limit) break;
+/** Roles that may resolve an escalated problem: those who take over a failed step. */
+export const RESOLVE_ROLES: readonly string[] = [...new Set(DEFAULT_ATTENTION_TIERS.map((t) => t.role))];
+
+/** Everything waiting for a person, of any registered type, oldest first. */
+export async function waitingForPeople(temporal: Client, limit = 200, deadlineMs = INBOX_QUERY_DEADLINE_MS): Promise<Inbox> {
+  let rows: WaitingRow[];
+  try {
+    rows = await pending(temporal, limit);
+  } catch (err) {
+    if (err instanceof VisibilityUnavailableError) return { items: [], unreadable: err.message };
+    throw err;
   }
-  return out.sort((a, b) => (a.status.gate!.openedAt < b.status.gate!.openedAt ? -1 : 1));
+  const items = await Promise.all(
+    rows.map(async (row): Promise<InboxItem | undefined> => {
+      try {
+        const status = await temporal.withDeadline(Date.now() + deadlineMs, () => temporal.workflow.getHandle(row.workflowId).query(statusQuery));
+        const waiting = status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION;
+        if (waiting && status.gate?.status === 'open') return { ...row, kind: 'gate', status };
+        if (status.state === NEEDS_ATTENTION && status.attention && !status.attention.resolution) return { ...row, kind: 'escalation', status };
+        return undefined; // visibility lags the workflow by a moment: it no longer waits
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        return { ...row, kind: 'unanswered', reason: `no orchestrator answered within ${deadlineMs / 1000} s: ${(err as Error).message}` };
+      }
+    }),
+  );
+  return { items: items.filter((i): i is InboxItem => i !== undefined) };
 }
 
 /** How many of the customer's earlier workflows of this type ended in `successState`. */

@@ -16,19 +16,19 @@ import type { SessionStore } from '@fastify/session';
 import { randomUUID } from 'node:crypto';
 import { auditKinds, subjects, type AuditKind } from '@baton/contracts';
 import { publishJson } from '@baton/bus';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
-import { statusQuery, type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
-import { decide, DecisionRefusedError, resolve } from '../decisions.js';
+import { type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
+import { decide, DecisionRefusedError, OrchestratorUnavailableError, isClosed, readStatus, resolve } from '../decisions.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
 import { chartData } from './series.js';
 import { opsPage, type Links } from './pages.js';
 import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
-import { changeFieldsOf, pendingGates, previousCases, rolesAllowed, timeline, trustRows } from './approvals.js';
+import { RESOLVE_ROLES, changeFieldsOf, previousCases, rolesAllowed, timeline, trustRows, waitingForPeople } from './approvals.js';
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
 import { registerCorrectionRoutes } from './corrections.js';
 import { CODEC_PREFIX, registerCodecEndpoint } from './codec.js';
@@ -122,6 +122,22 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
   '/static/uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
   '/static/ops-charts.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/ops-charts.js', import.meta.url)) },
 };
+
+/** A workflow's status for a person about to act on it, or why it cannot be read, with the HTTP
+ *  answer that says so: 404 only for a workflow that does not exist; 503 naming the cause when
+ *  the workflow exists but no orchestrator answers (or Temporal itself does not). */
+type StatusRead = { ok: true; status: WorkflowStatus } | { ok: false; http: 404 | 409 | 503; error: string; reason: string };
+async function statusForPerson(temporal: Client, workflowId: string): Promise<StatusRead> {
+  try {
+    const status = await readStatus(temporal, workflowId);
+    if (isClosed(status)) return { ok: false, http: 409, error: 'REFUSED', reason: `${workflowId} is not waiting for anyone: it closed (${status.closed.status}) in state "${status.state ?? '?'}"` };
+    return { ok: true, status };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { ok: false, http: 404, error: 'NOT_FOUND', reason: `no workflow ${workflowId}` };
+    if (err instanceof OrchestratorUnavailableError) return { ok: false, http: 503, error: err.code, reason: `${err.message}. Nothing was delivered: try again once the orchestrator runs` };
+    return { ok: false, http: 503, error: 'TEMPORAL_UNAVAILABLE', reason: `Temporal did not answer about ${workflowId}: ${(err as Error).message}` };
+  }
+}
 
 const WINDOW_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
 
@@ -253,18 +269,42 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
 
   app.get('/inbox', async (req, reply) => {
-    const [items, trust] = await Promise.all([pendingGates(deps.temporal), trustRows(deps.bus, deps.registry, deps.trustThreshold)]);
-    const summarised = items.map((item) => ({ ...item, summary: deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? '' }));
-    return html(reply, inboxPage(summarised, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+    // Trust counts live in NATS: a NATS outage leaves the table empty, never the inbox.
+    const [inbox, trust] = await Promise.all([waitingForPeople(deps.temporal), trustRows(deps.bus, deps.registry, deps.trustThreshold).catch(() => [])]);
+    const summarised = inbox.items.map((item) => ({ ...item, summary: item.kind === 'unanswered' ? '' : (deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? '') }));
+    return html(reply, inboxPage({ ...inbox, items: summarised }, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+  });
+  // An escalated problem (an undo that failed, a customer not told) is dealt with by hand; a
+  // person with a role that takes over failed steps says so here, and the workflow finishes.
+  app.post('/escalations/:workflowId/resolve', { preHandler: csrfCheck }, async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const note = String((req.body as { note?: string } | undefined)?.note ?? '').trim();
+    const back = (error: string) => reply.redirect(`/inbox?error=${encodeURIComponent(error)}`, 303);
+    const who = user(req);
+    if (!RESOLVE_ROLES.some((r) => who.roles.includes(r))) return reply.code(403).type('text/plain').send(`refused: ${who.username} has none of the roles that may resolve an escalation (${RESOLVE_ROLES.join(', ')})`);
+    if (!note) return back('Say what was done to resolve it');
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (!read.ok) return back(read.reason);
+    const attention = read.status.attention;
+    if (!attention || attention.resolution) return back(`${workflowId} has nothing escalated to resolve (state "${read.status.state}")`);
+    // The escalation's own roles when it names them (the workflow checks the role again).
+    const role = (attention.roles ?? RESOLVE_ROLES).find((r) => who.roles.includes(r));
+    if (!role) return reply.code(403).type('text/plain').send(`refused: ${who.username} has none of the roles that may resolve this (${(attention.roles ?? RESOLVE_ROLES).join(', ')})`);
+    try {
+      await resolve(deps.temporal, workflowId, { resolvedBy: who.username, role, note });
+    } catch (err) {
+      if (err instanceof DecisionRefusedError) return back(`Refused: ${err.message}`);
+      throw err;
+    }
+    deps.logger.info({ workflowId, by: who.username }, 'escalation resolved');
+    await audit(auditKinds.escalationResolved, who.username, note, { workflowId, roles: who.roles });
+    return reply.redirect(`/inbox?ok=${encodeURIComponent(`Resolved ${workflowId}`)}`, 303);
   });
   app.get('/gates/:workflowId', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
-    let status: WorkflowStatus;
-    try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
-    } catch (err) {
-      return reply.redirect(`/inbox?error=${encodeURIComponent(`no workflow ${workflowId}: ${(err as Error).message}`)}`, 303);
-    }
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (!read.ok) return reply.redirect(`/inbox?error=${encodeURIComponent(read.reason)}`, 303);
+    const status = read.status;
     const view = deps.registry.workflow(status.workflowType)?.view;
     const customerId = view?.customerId?.(status);
     const history = customerId && view?.successState ? { previous: await previousCases(deps.temporal, status.workflowType, customerId, view.successState, workflowId) } : undefined;
@@ -276,12 +316,9 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const back = (error: string) => reply.redirect(`/gates/${encodeURIComponent(workflowId)}?error=${encodeURIComponent(error)}`, 303);
     const who = user(req);
-    let status: WorkflowStatus;
-    try {
-      status = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
-    } catch (err) {
-      return back(`no workflow ${workflowId}: ${(err as Error).message}`);
-    }
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (!read.ok) return back(read.reason);
+    const status = read.status;
     const options = status.gate?.options ?? [];
     const decision = options.find((o) => o === body.decision);
     if (!decision) return back(`Choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
@@ -333,20 +370,21 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     }
     return result.who;
   };
-  const statusOr404 = async (workflowId: string, reply: FastifyReply): Promise<WorkflowStatus | undefined> => {
-    try {
-      return await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
-    } catch (err) {
-      await refuseWith(reply)(404, 'NOT_FOUND', `no workflow ${workflowId}: ${(err as Error).message}`);
-      return undefined;
-    }
+  // A workflow's status for a person's request, or the refusal sent: 404 for no such workflow, 409
+  // for a closed one, 503 with Retry-After when no orchestrator answers (nothing was delivered).
+  const statusOrRefuse = async (workflowId: string, reply: FastifyReply): Promise<WorkflowStatus | undefined> => {
+    const read = await statusForPerson(deps.temporal, workflowId);
+    if (read.ok) return read.status;
+    if (read.http === 503) reply.header('retry-after', '30');
+    await refuseWith(reply)(read.http, read.error, read.reason);
+    return undefined;
   };
   // The gate the CLI shows before it decides: the decision it sends names this gate and digest.
   app.get('/api/gates/:workflowId', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
     const who = await apiSignIn(req, reply);
     if (!who) return reply;
-    const status = await statusOr404(workflowId, reply);
+    const status = await statusOrRefuse(workflowId, reply);
     if (!status) return reply;
     const gate = status.gate?.status === 'open' ? status.gate : undefined;
     if (!gate) return refuseWith(reply)(409, 'NOTHING_AWAITED', `${workflowId} is not waiting for a decision: it is in state "${status.state}"`);
@@ -364,7 +402,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     if (typeof body.gateId !== 'string' || typeof body.digest !== 'string' || !body.gateId || !body.digest) {
       return refuse(400, 'UNBOUND', 'a decision names the gate and the digest of what was shown (GET /api/gates/<workflowId>; the baton CLI does this)');
     }
-    const status = await statusOr404(workflowId, reply);
+    const status = await statusOrRefuse(workflowId, reply);
     if (!status) return reply;
     const options = status.gate?.status === 'open' ? status.gate.options : [];
     const decision = options.find((o) => o === body.decision);
@@ -378,6 +416,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
       return { workflowId, decision, decidedBy: result.who.username, role, state: after.state };
     } catch (err) {
       if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
+      if (err instanceof OrchestratorUnavailableError) return refuse(503, err.code, `${err.message}. Nothing was delivered: try again once the orchestrator runs`);
       throw err;
     }
   });
@@ -389,7 +428,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const refuse = refuseWith(reply);
     const who = await apiSignIn(req, reply);
     if (!who) return reply;
-    const status = await statusOr404(workflowId, reply);
+    const status = await statusOrRefuse(workflowId, reply);
     if (!status) return reply;
     if (!status.attention || status.attention.resolution) return refuse(409, 'NOTHING_AWAITED', `${workflowId} has nothing escalated to resolve (state "${status.state}")`);
     const allowed = status.attention.roles;
