@@ -6,3 +6,4 @@ export * from './config.js';
 export * from './audit.js';
 export * from './artifacts.js';
 export * from './agent-error.js';
+export * from './webhook.js';
