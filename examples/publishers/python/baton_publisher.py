@@ -221,7 +221,8 @@ def publish_nats(nats_url: str, seed_file: str, inbox_prefix: str, event: dict) 
                 ack = json.loads(conn.exactly(int(line.split()[-1])))
                 if "error" in ack:
                     raise ConnectionError(f"JetStream refused: {ack['error']}")
-                return {"subject": subject, **ack}
+                # JetStream leaves "duplicate" out when it is false.
+                return {"subject": subject, "stream": ack["stream"], "seq": ack["seq"], "duplicate": ack.get("duplicate", False)}
             elif line.startswith(b"HMSG "):
                 status = conn.exactly(int(line.split()[-1])).split(b"\r\n", 1)[0].decode()
                 raise ConnectionError(f"no stream took {subject}: {status}")
