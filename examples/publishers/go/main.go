@@ -52,7 +52,9 @@ type Refused struct {
 	Body   map[string]any
 }
 
-func (r *Refused) Error() string { return fmt.Sprintf("%d %v: %v", r.Status, r.Body["error"], r.Body["reason"]) }
+func (r *Refused) Error() string {
+	return fmt.Sprintf("%d %v: %v", r.Status, r.Body["error"], r.Body["reason"])
+}
 
 // PostEvent posts one event; waits out 429 and 503 (Retry-After) and sends it again, signed anew.
 func PostEvent(gatewayURL, source, secret string, body []byte, maxAttempts int) (map[string]any, error) {
