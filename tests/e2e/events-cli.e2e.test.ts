@@ -15,7 +15,9 @@ import { Registry } from '@baton/workflow-kit';
 import { startStack, type Stack } from './support.js';
 
 const registry = await Registry.load();
-const CLI = ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'events'];
+// The built CLI (services/console/dist, built with the services before they start): what an
+// operator runs, and three times quicker to start than through tsx.
+const CLI = ['services/console/dist/cli.js', 'events'];
 
 const cliEnv = (extra: Record<string, string> = {}) => ({
   ...process.env,
