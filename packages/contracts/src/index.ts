@@ -8,3 +8,4 @@ export * from './artifacts.js';
 export * from './public-secrets.js';
 export * from './agent-error.js';
 export * from './storage.js';
+export * from './webhook.js';

@@ -12,3 +12,4 @@ export { Registry, RegistrationError, defineWorkflow, DEFAULT_WORKFLOWS_DIR, GEN
 export { bundleFromSources, sourceModule, SOURCE_CONDITION } from './bundling.js';
 export { HistoryFixture, pathOf, fixtureName, loadHistoryFixtures, type LoadedFixture } from './histories.js';
 export { ensureSchedule, setScheduleTime, parseTimeOfDay, describeSchedule } from './schedules.js';
+export { apiDocuments, asyncApiDocument, openApiDocument, referencePage, apiDocumentPath, API_DIR } from './api-documents.js';

@@ -21,6 +21,7 @@
 //   baton schedule trigger <id>         fire once now
 //   baton corrections list              corrections people made to agents' readings (in force and revoked)
 //   baton corrections revoke <id> --by <name> [--reason <text>]   stop using one (it stays in the record)
+//   baton events send | tail | replay | sources   send and inspect events as a publisher (events-cli.ts)
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, describeSchedule, parseTimeOfDay, setScheduleTime, type GateOption } from '@baton/workflow-kit';
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ import { connectBus } from '@baton/bus';
 import { CorrectionStore } from '@baton/corrections';
 import { connectTemporal, pending, status } from './decisions.js';
 import { hashPassword } from './web/auth.js';
+import { registerEventsCommands } from './events-cli.js';
 
 const program = new Command('baton').description('Decide what waits for a person, in any registered workflow.');
 
@@ -221,6 +223,8 @@ program
     if (!password) throw new Error('no password on stdin');
     console.log(await hashPassword(password));
   });
+
+registerEventsCommands(program, cliSeed);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`baton: ${(err as Error).message}`);

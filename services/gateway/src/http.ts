@@ -2,6 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { metrics, trace } from '@opentelemetry/api';
 import { currentTraceId } from '@baton/telemetry';
+import { apiDocuments } from '@baton/workflow-kit';
 import { acceptWebhookEvent, type GatewayDeps } from './gateway.js';
 import type { Refusal, WebhookSources } from './sources.js';
 import { storageFailure } from './storage-guard.js';
@@ -25,6 +26,13 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources):
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.get('/health', async () => ({ ok: true }));
+  // The documents for publishers (packages/workflow-kit/src/api-documents.ts), from this gateway's
+  // own registry: what it serves is what it accepts. Public, as /health is: they hold no secret.
+  let documents: ReturnType<typeof apiDocuments> | undefined;
+  const document = (name: keyof ReturnType<typeof apiDocuments>) => (documents ??= apiDocuments(deps.registry))[name];
+  app.get('/asyncapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(document('asyncapi.json')));
+  app.get('/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(document('openapi.json')));
+  app.get('/reference', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(document('reference.html')));
   app.post('/events', async (req, reply) => {
     const raw = typeof req.body === 'string' ? req.body : '';
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;

@@ -479,6 +479,32 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
       return reply.code(502).send({ error: 'PROMETHEUS_UNREACHABLE', reason: `charts unavailable: ${(err as Error).message}` });
     }
   });
+  // The CLI's replay (`baton events replay`): the operator signs in with the request, as the CLI's
+  // decisions do (Basic credentials, the same limits and audit), and must hold the operator role.
+  app.post('/api/dead-letters/:seq/replay', async (req, reply) => {
+    const refuse = (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
+    const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
+    const pair = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
+    const colon = pair.indexOf(':');
+    if (colon < 1) return refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user with the operator role (baton events replay reads BATON_CONSOLE_PASSWORD or --password-file)');
+    const result = await checkedSignIn(pair.slice(0, colon), pair.slice(colon + 1), addressOf(req), 'api');
+    if (!result.ok) {
+      if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
+      return refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+    }
+    if (!result.who.roles.includes(OPERATOR_ROLE)) return refuse(403, 'FORBIDDEN', `${result.who.username} does not have the ${OPERATOR_ROLE} role a dead-letter replay needs: ask an operator`);
+    const seq = Number((req.params as { seq: string }).seq);
+    if (!Number.isSafeInteger(seq) || seq < 1) return refuse(400, 'BAD_SEQUENCE', 'the dead letter\'s sequence is a positive whole number (baton events tail shows it)');
+    const payload = (req.body as { payload?: unknown } | undefined)?.payload;
+    try {
+      const replayed = await replayDeadLetter(deps.bus, seq, typeof payload === 'string' ? payload : undefined);
+      deps.logger.info({ seq, eventId: replayed.eventId, by: result.who.username, via: 'api' }, 'dead letter replayed');
+      return { seq, ...replayed, replayedBy: result.who.username };
+    } catch (err) {
+      if (err instanceof ReplayError) return refuse(409, 'NOT_REPLAYABLE', err.message);
+      throw err;
+    }
+  });
   app.post('/ops/dead-letters/:seq/replay', { preHandler: [operatorOnly, csrfCheck] }, async (req, reply) => {
     const seq = Number((req.params as { seq: string }).seq);
     const payload = (req.body as { payload?: string } | undefined)?.payload;
