@@ -87,7 +87,7 @@ describe('publishers in other languages', () => {
   before(async () => {
     stack = await startStack();
     dir = mkdtempSync(join(tmpdir(), 'baton-publishers-'));
-    await putWebhookSource(creds.source, { secrets: [creds.secret], rateLimit: { points: 10_000, durationS: 60 } });
+    await putWebhookSource(creds.source, { secrets: [creds.secret], rateLimit: { points: 10_000, durationS: 60 }, eventTypes: ['*'] });
     const build = await new Promise<string>((resolve, reject) =>
       execFile('go', ['build', '-o', 'bin/publisher', '.'], { cwd: GO_DIR, timeout: 300_000 }, (err, _out, stderr) => (err ? reject(new Error(`go build: ${stderr}`)) : resolve(stderr))),
     );
@@ -159,7 +159,7 @@ describe('publishers in other languages', () => {
 
       it('waits out a 429 for the Retry-After it is given, then sends the event again', async () => {
         const limited: WebhookCredentials = { source: `limited-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') };
-        await putWebhookSource(limited.source, { secrets: [limited.secret], rateLimit: { points: 1, durationS: 5 } });
+        await putWebhookSource(limited.source, { secrets: [limited.secret], rateLimit: { points: 1, durationS: 5 }, eventTypes: ['*'] });
         await known(limited); // spends the one request of this window
         const sent = await publish('http', eventFile(reservation(`Table for 4, Tuesday 6pm (${publisher.name}, limited)`)), limited);
         assert.equal(sent.code, 0, sent.stderr);

@@ -25,9 +25,10 @@ export const WebhookAccepted = z
 /** Every refusal: a machine-readable error and a sentence saying what to do. */
 export const WebhookRefusal = z
   .object({
-    error: z.string().describe('what kind of refusal, e.g. INVALID_EVENT, BAD_SIGNATURE, RATE_LIMITED, IDEMPOTENCY_CONFLICT'),
+    error: z.string().describe('what kind of refusal, e.g. INVALID_EVENT, BAD_SIGNATURE, RATE_LIMITED, IDEMPOTENCY_CONFLICT, STORAGE_UNREACHABLE, STORAGE_FULL'),
     reason: z.string().describe('what is wrong, in words, naming the field or the limit'),
     workflowId: z.string().optional().describe('with 409: the workflow the idempotency key already started'),
+    retryAfterS: z.number().int().optional().describe('with 503: the seconds to wait before sending the same request again (also the Retry-After header)'),
     traceId: z.string().optional().describe('the trace of this request (W3C trace id)'),
   })
   .describe('The request was refused; `reason` says why and what to do.');

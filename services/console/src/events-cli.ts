@@ -285,7 +285,7 @@ export function registerEventsCommands(program: Command, seedOf: (config: z.outp
   sources
     .command('add')
     .argument('<id>', 'the source id the publisher sends as X-Baton-Source')
-    .option('--event-types <types>', 'the event types it may send, comma-separated (default: any registered type)')
+    .option('--event-types <types>', 'the event types it may send, comma-separated, or * for every registered type (default: *)', '*')
     .addOption(new Option('--rate <n/Ss>', 'at most n requests per S seconds').default({ points: 600, durationS: 60 }, '600/60s').argParser(rateLimit))
     .option('--secret-file <path>', 'write the new secret here (mode 0600) instead of printing it')
     .description('make a new source with a new random secret')
@@ -294,7 +294,7 @@ export function registerEventsCommands(program: Command, seedOf: (config: z.outp
         if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new EventsCliError('a source id may contain only letters, digits, _ and -');
         const kv = await sourcesBucket(bus);
         const secret = randomBytes(32).toString('base64url');
-        const record = WebhookSource.parse({ secrets: [secret], rateLimit: opts.rate, ...(opts.eventTypes ? { eventTypes: opts.eventTypes.split(',').map((t) => t.trim()).filter(Boolean) } : {}) });
+        const record = WebhookSource.parse({ secrets: [secret], rateLimit: opts.rate, eventTypes: (opts.eventTypes ?? '*').split(',').map((t) => t.trim()).filter(Boolean) });
         try {
           await kv.create(id, JSON.stringify(record));
         } catch {
