@@ -1,14 +1,14 @@
 // What a person can do with a waiting workflow of any registered type: list, inspect, decide,
 // resolve. Shared by the CLI and the web console; every decision is a validated Temporal update.
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { TemporalClientConfig, loadConfig } from '@baton/contracts';
+import { TemporalClientConfig, loadConfig, temporalConnectionOptions } from '@baton/contracts';
 import { temporalDataConverter } from '@baton/temporal-codec';
 import { AWAITING_DECISION, NEEDS_ATTENTION, decideUpdate, resolveUpdate, statusQuery, type DecisionInput, type ResolutionInput, type WorkflowStatus } from '@baton/workflow-kit';
 
 export async function connectTemporal(env = process.env): Promise<{ client: Client; close(): Promise<void> }> {
   const config = loadConfig(TemporalClientConfig, env);
   const dataConverter = temporalDataConverter(env);
-  const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5 seconds' });
   return { client: new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter }), close: () => connection.close() };
 }
 
