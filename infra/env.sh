@@ -125,7 +125,7 @@ export BATON_NATS_AUTH BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS
 # Temporal identities (infra/temporal/server): the profile's CA and a certificate per identity,
 # made by infra/stack.sh at Temporal's first start. A shell that sources this file acts as an
 # operator (read only: `baton pending`, `baton status`, schedules); the test kit gives every
-# service its own identity and uses admin itself. The `temporal` CLI: infra/temporal-cli.sh (admin).
+# service its own identity and uses admin itself. The `temporal` CLI as admin: infra/temporal-cli.sh.
 : "${BATON_TEMPORAL_TLS_DIR:=$BATON_STATE_DIR/identities/temporal}"
 : "${BATON_TEMPORAL_TLS_CA_FILE:=$BATON_TEMPORAL_TLS_DIR/ca.pem}"
 : "${BATON_TEMPORAL_TLS_CERT_FILE:=$BATON_TEMPORAL_TLS_DIR/operator.pem}"
