@@ -8,7 +8,8 @@
 //       options: approve | decline | approve-with-changes (approval gates);
 //                retry | correct-input | supply-output | abandon (a failed step);
 //                or a workflow's own, as its gate lists them (a bill's pay-now | postpone | dispute)
-//   baton resolve <workflowId> --by <name> [--note <text>]   close an escalated problem
+//   baton resolve <workflowId> --by <username> [--note <text>]   close an escalated problem
+//       sent through the console as that person, who needs the manager role
 //   baton hash-password                 read a password on stdin, print its hash for BATON_CONSOLE_USERS
 //   baton schedule list | show <id>     the schedules workflows declare (the daily digest), with their next firings
 //   baton schedule set-time <id> <HH:MM> [--timezone <iana>]   fire at another time of day
@@ -25,7 +26,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, loadConfig, natsSeedOf } from '@baton/contracts';
 import { connectBus } from '@baton/bus';
 import { CorrectionStore } from '@baton/corrections';
-import { connectTemporal, pending, resolve, status } from './decisions.js';
+import { connectTemporal, pending, status } from './decisions.js';
 import { hashPassword } from './web/auth.js';
 
 const program = new Command('baton').description('Decide what waits for a person, in any registered workflow.');
@@ -57,10 +58,11 @@ const CliConsoleConfig = z.object({
   BATON_CONSOLE_PASSWORD: z.string().min(1).optional(),
 });
 
-/** A decision through the console's API, authenticated as the person deciding. */
-async function decideViaConsole(workflowId: string, username: string, password: string, body: Record<string, unknown>): Promise<unknown> {
+/** A decision (or resolution) through the console's API, authenticated as the person: Temporal
+ *  takes decide and resolve from the console's identity only. */
+async function viaConsole(path: string, username: string, password: string, body: Record<string, unknown>): Promise<unknown> {
   const { BATON_CONSOLE_URL } = loadConfig(CliConsoleConfig, process.env);
-  const response = await fetch(new URL(`/api/decisions/${encodeURIComponent(workflowId)}`, BATON_CONSOLE_URL), {
+  const response = await fetch(new URL(path, BATON_CONSOLE_URL), {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
     body: JSON.stringify(body),
@@ -86,7 +88,7 @@ program
   .action(async (id: string, decision: GateOption, opts: { by: string; passwordFile?: string; reason: string; changes?: Record<string, unknown> }) => {
     const password = opts.passwordFile ? readFileSync(opts.passwordFile, 'utf8').replace(/\r?\n$/, '') : loadConfig(CliConsoleConfig, process.env).BATON_CONSOLE_PASSWORD;
     if (!password) throw new Error('no password: set BATON_CONSOLE_PASSWORD or pass --password-file');
-    console.log(JSON.stringify(await decideViaConsole(id, opts.by, password, { decision, reason: opts.reason, ...(opts.changes ? { changes: opts.changes } : {}) }), null, 2));
+    console.log(JSON.stringify(await viaConsole(`/api/decisions/${encodeURIComponent(id)}`, opts.by, password, { decision, reason: opts.reason, ...(opts.changes ? { changes: opts.changes } : {}) }), null, 2));
   });
 
 program
@@ -94,10 +96,13 @@ program
   .argument('<workflowId>')
   .requiredOption('--by <name>', 'who dealt with it (recorded)')
   .addOption(new Option('--note <text>', 'what was done').default(''))
-  .description('say that a problem the workflow escalated (e.g. a refund that failed) is dealt with')
-  .action((id: string, opts: { by: string; note: string }) =>
-    withClient(async (c) => ({ workflowId: id, state: (await resolve(c, id, { resolvedBy: opts.by, note: opts.note })).state })),
-  );
+  .option('--password-file <file>', 'read the password from this file instead of BATON_CONSOLE_PASSWORD')
+  .description('say that a problem the workflow escalated (e.g. a refund that failed) is dealt with; sent through the console as that person (a manager)')
+  .action(async (id: string, opts: { by: string; note: string; passwordFile?: string }) => {
+    const password = opts.passwordFile ? readFileSync(opts.passwordFile, 'utf8').replace(/\r?\n$/, '') : loadConfig(CliConsoleConfig, process.env).BATON_CONSOLE_PASSWORD;
+    if (!password) throw new Error('no password: set BATON_CONSOLE_PASSWORD or pass --password-file');
+    console.log(JSON.stringify(await viaConsole(`/api/resolutions/${encodeURIComponent(id)}`, opts.by, password, { note: opts.note }), null, 2));
+  });
 
 const schedule = program.command('schedule').description('the schedules workflows declare (e.g. the daily digest): list, change the time, pause, resume');
 schedule.command('list').description('every schedule with its times, state and next firings').action(() =>

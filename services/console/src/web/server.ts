@@ -21,7 +21,10 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { statusQuery, type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
-import { decide, DecisionRefusedError } from '../decisions.js';
+import { decide, DecisionRefusedError, resolve } from '../decisions.js';
+
+/** The role that may close an escalated problem (the role a failed step waits for). */
+const RESOLVER_ROLE = 'manager';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
@@ -304,19 +307,30 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
   // The CLI's decisions: the person signs in with each request (Basic credentials, the same
   // limits and audit as the form), and the role comes from their account, never from the caller.
-  app.post('/api/decisions/:workflowId', async (req, reply) => {
-    const { workflowId } = req.params as { workflowId: string };
-    const refuse = (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
+  /** Basic credentials of a console user, checked with the same limits and audit as the form;
+   *  undefined after answering the refusal. */
+  const apiSignIn = async (req: FastifyRequest, reply: FastifyReply, refuse: (status: number, error: string, reason: string) => unknown) => {
     const header = req.headers.authorization ?? '';
     const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
     const pair = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
     const colon = pair.indexOf(':');
-    if (colon < 1) return refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user (baton decide reads BATON_CONSOLE_PASSWORD)');
+    if (colon < 1) {
+      refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user (the baton CLI reads BATON_CONSOLE_PASSWORD)');
+      return undefined;
+    }
     const result = await checkedSignIn(pair.slice(0, colon), pair.slice(colon + 1), addressOf(req), 'api');
     if (!result.ok) {
       if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
-      return refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+      refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+      return undefined;
     }
+    return result;
+  };
+  app.post('/api/decisions/:workflowId', async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const refuse = (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
+    const result = await apiSignIn(req, reply, refuse);
+    if (!result) return reply;
     const body = (req.body ?? {}) as { decision?: unknown; reason?: unknown; changes?: unknown };
     let status: WorkflowStatus;
     try {
@@ -334,6 +348,25 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
       const after = await decide(deps.temporal, workflowId, { decision, decidedBy: result.who.username, role, reason: typeof body.reason === 'string' ? body.reason : '', ...(changes ? { changes } : {}) });
       deps.logger.info({ workflowId, decision, role, via: 'api' }, 'decision sent');
       return { workflowId, decision, decidedBy: result.who.username, role, state: after.state };
+    } catch (err) {
+      if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
+      throw err;
+    }
+  });
+
+  // `baton resolve`: Temporal takes the resolve update from the console's identity only, so the CLI
+  // comes here, signed in as the person; closing an escalated problem needs the manager role.
+  app.post('/api/resolutions/:workflowId', async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const refuse = (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
+    const result = await apiSignIn(req, reply, refuse);
+    if (!result) return reply;
+    if (!result.who.roles.includes(RESOLVER_ROLE)) return refuse(403, 'FORBIDDEN', `${result.who.username} lacks the ${RESOLVER_ROLE} role, which closing an escalated problem needs`);
+    const body = (req.body ?? {}) as { note?: unknown };
+    try {
+      const after = await resolve(deps.temporal, workflowId, { resolvedBy: result.who.username, note: typeof body.note === 'string' ? body.note : '' });
+      deps.logger.info({ workflowId, via: 'api' }, 'resolution sent');
+      return { workflowId, resolvedBy: result.who.username, state: after.state };
     } catch (err) {
       if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
       throw err;
