@@ -2,10 +2,11 @@
 // identity, made once in the (git-ignored) state folder, as the NATS nkeys are. Hand-written for
 // Baton (see main.go's header).
 //
-// <dir>/ca.pem, ca.key          the CA (ECDSA P-256, 10 years); its key never leaves <dir>
-// <dir>/<name>.pem, <name>.key   a certificate with common name <name>, usable as client and as
-//                                server (the server's own identities use it both ways), for the
-//                                DNS name "baton-temporal", localhost and the given hosts
+//	<dir>/ca.pem, ca.key          the CA (ECDSA P-256, 10 years); its key never leaves <dir>
+//	<dir>/<name>.pem, <name>.key  a certificate with common name <name>, for client and server
+//	                              use (the server's own identities use it both ways), valid for
+//	                              the DNS name "baton-temporal", localhost and the given hosts
+//
 // Existing files are kept: deleting <name>.pem and <name>.key and running again replaces one.
 package main
 

@@ -8,12 +8,12 @@
 // go.temporal.io/server) with mutual TLS from its YAML config, a claim mapper that names the
 // caller by its client certificate, and an authorizer per API and identity (policy.go).
 //
-//   baton-temporal certs --dir DIR [--hosts h1,h2] NAME...   the CA and certificates (certs.go)
-//   baton-temporal start --config-dir DIR --env ENV --namespace NS --task-queue Q [--ui-* ...]
-//       serves Temporal from DIR/ENV.yaml (infra/temporal/server.yaml on PostgreSQL,
-//       infra/temporal/server-dev.yaml on SQLite, whose schema and namespace it creates); with
-//       --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address
-//   baton-temporal --version
+//	baton-temporal certs --dir DIR [--hosts h1,h2] NAME...   the CA and certificates (certs.go)
+//	baton-temporal start --config-dir DIR --env ENV --namespace NS --task-queue Q [--ui-* ...]
+//	    serves Temporal from DIR/ENV.yaml (infra/temporal/server.yaml on PostgreSQL,
+//	    infra/temporal/server-dev.yaml on SQLite, whose schema and namespace it creates); with
+//	    --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address
+//	baton-temporal --version
 //
 // Built by infra/obtain.sh baton-temporal into .baton/bin; used by infra/stack.sh in both topologies.
 package main

@@ -3,14 +3,15 @@
 //
 // Identities are the common names of certificates signed by the stack's own CA (certs.go); a
 // connection without a certificate never gets past the TLS handshake. Roles:
-//   admin          everything (stack.sh's namespace and search-attribute set-up, the test kit,
-//                  the bench, the `temporal` CLI of operators with the admin certificate)
-//   gateway        start workflows on the orchestrator's task queue, signal them, describe them
-//   orchestrator   its worker's calls (poll, respond by task token, heartbeat), its schedules,
-//                  list and count for its metrics; no completion by activity id
-//   console        query, describe, list, count, and the decide/resolve updates
-//   operator       read only (the Temporal UI, the `baton` CLI), and its schedule commands
-//   anything else  (agents, unknown names) nothing but the health check
+//
+//	admin          everything (stack.sh's namespace and search-attribute set-up, the test kit,
+//	               the bench, the `temporal` CLI of operators with the admin certificate)
+//	gateway        start workflows on the orchestrator's task queue, signal them, describe them
+//	orchestrator   its worker's calls (poll, respond by task token, heartbeat), its schedules,
+//	               list and count for its metrics; no completion by activity id
+//	console        query, describe, list, count, and the decide/resolve updates
+//	operator       read only (the Temporal UI, the `baton` CLI), and its schedule commands
+//	anything else  (agents, unknown names) nothing but the health check
 package main
 
 import (
