@@ -77,8 +77,13 @@ var (
 
 const (
 	workflowService = "/temporal.api.workflowservice.v1.WorkflowService/"
+	operatorService = "/temporal.api.operatorservice.v1.OperatorService/"
 	healthCheck     = "/grpc.health.v1.Health/Check"
 )
+
+// The operator service's read-only calls the web UI makes (search attributes, Nexus endpoints);
+// everything else in that service (namespaces, search attributes, clusters) is admin's.
+var operatorReadAPIs = set("ListSearchAttributes", "ListNexusEndpoints", "GetNexusEndpoint", "ListClusters")
 
 // Calls every Baton client makes on connecting (server capabilities, the namespace's settings).
 var connectAPIs = set("GetSystemInfo", "GetClusterInfo", "DescribeNamespace")
@@ -117,10 +122,19 @@ func (a *authorizer) Authorize(_ context.Context, claims *authorization.Claims, 
 	if r == roleAdmin {
 		return allow, nil
 	}
-	if r == roleNone || !strings.HasPrefix(target.APIName, workflowService) {
+	if r == roleNone {
 		return deny, nil
 	}
 	if target.Namespace != "" && target.Namespace != a.namespace {
+		return deny, nil
+	}
+	if strings.HasPrefix(target.APIName, operatorService) {
+		if (r == roleOperator || r == roleConsole) && operatorReadAPIs[strings.TrimPrefix(target.APIName, operatorService)] {
+			return allow, nil
+		}
+		return deny, nil
+	}
+	if !strings.HasPrefix(target.APIName, workflowService) {
 		return deny, nil
 	}
 	api := strings.TrimPrefix(target.APIName, workflowService)
