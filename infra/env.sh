@@ -122,6 +122,15 @@ fi
 : "${BATON_JAEGER_QUERY_URL:=http://$BATON_HOST:$BATON_JAEGER_UI_PORT}"
 : "${BATON_TEMPORAL_UI_URL:=http://$BATON_HOST:$BATON_TEMPORAL_UI_PORT}"
 export BATON_NATS_AUTH BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS BATON_OTLP_ENDPOINT BATON_JAEGER_QUERY_URL BATON_TEMPORAL_UI_URL
+# Temporal identities (infra/temporal/server): the profile's CA and a certificate per identity,
+# made by infra/stack.sh at Temporal's first start. A shell that sources this file acts as an
+# operator (read only: `baton pending`, `baton status`, schedules); the test kit gives every
+# service its own identity and uses admin itself. The `temporal` CLI as admin: infra/temporal-cli.sh.
+: "${BATON_TEMPORAL_TLS_DIR:=$BATON_STATE_DIR/identities/temporal}"
+: "${BATON_TEMPORAL_TLS_CA_FILE:=$BATON_TEMPORAL_TLS_DIR/ca.pem}"
+: "${BATON_TEMPORAL_TLS_CERT_FILE:=$BATON_TEMPORAL_TLS_DIR/operator.pem}"
+: "${BATON_TEMPORAL_TLS_KEY_FILE:=$BATON_TEMPORAL_TLS_DIR/operator.key}"
+export BATON_TEMPORAL_TLS_DIR BATON_TEMPORAL_TLS_CA_FILE BATON_TEMPORAL_TLS_CERT_FILE BATON_TEMPORAL_TLS_KEY_FILE
 : "${BATON_ZIPKIN_URL:=http://$BATON_HOST:$BATON_ZIPKIN_PORT}"
 : "${BATON_PROMETHEUS_URL:=http://$BATON_HOST:$BATON_PROMETHEUS_PORT}"
 export BATON_ZIPKIN_URL BATON_PROMETHEUS_URL

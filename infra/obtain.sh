@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Usage: infra/obtain.sh nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server
+# Usage: infra/obtain.sh nats-server|temporal|jaeger|baton-temporal|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server
 #
+# baton-temporal (the Temporal server of both topologies, with Baton's authorizer and mutual TLS)
+# is built here from infra/temporal/server with go build (its modules from the Go module cache,
+# else the proxy); it is rebuilt whenever that folder's source changes (a hash in its stamp).
 # Prints (on stdout, alone) the path of a usable binary for NAME; progress goes to stderr.
 # Order: (a) $BATON_BIN_DIR/NAME, (b) NAME on PATH (same major line as the pin),
 #        (c) the official release archive (curl), (d) `go install` of the pinned module.
@@ -34,6 +37,7 @@ NATS_VERSION=2.14.5
 TEMPORAL_CLI_VERSION=1.5.1
 JAEGER_VERSION=2.20.0
 TEMPORAL_SERVER_VERSION=1.29.2 # temporal-server and temporal-sql-tool (cluster topology)
+BATON_TEMPORAL_SERVER_VERSION=1.29.1 # go.temporal.io/server in infra/temporal/server/go.mod (= the CLI's)
 TEMPORAL_UI_VERSION=2.42.1     # ui-server (cluster topology)
 POSTGRES_MIN_MAJOR=12          # Temporal's postgres12 SQL plugin
 COMPOSE_VERSION=5.6.0          # docker-compose, to check docker-compose.yml (its Go module is .../v5)
@@ -75,6 +79,7 @@ NAME="${1:-}"
 case "$NAME" in
   nats-server) PIN="$NATS_VERSION" ;;
   temporal) PIN="$TEMPORAL_CLI_VERSION" ;;
+  baton-temporal) PIN="$BATON_TEMPORAL_SERVER_VERSION" ;;
   jaeger) PIN="$JAEGER_VERSION" ;;
   temporal-server | temporal-sql-tool) PIN="$TEMPORAL_SERVER_VERSION" ;;
   ui-server) PIN="$TEMPORAL_UI_VERSION" ;;
@@ -83,7 +88,7 @@ case "$NAME" in
   zipkin) PIN="$ZIPKIN_VERSION" ;;
   temporal-test-server) PIN="$TEMPORAL_TEST_SERVER_VERSION" ;;
   prometheus) PIN="$PROMETHEUS_VERSION" ;;
-  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server" ;;
+  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|baton-temporal|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server" ;;
 esac
 PIN_MAJOR="${PIN%%.*}"
 mkdir -p "$BATON_BIN_DIR"
@@ -271,6 +276,24 @@ if [ "$NAME" = prometheus ] && [ ! -x "$TARGET" ]; then
     if [ "$rc" = 0 ] && [ -x /usr/bin/prometheus ]; then found /usr/bin/prometheus "Debian's package" "version $(version_of /usr/bin/prometheus)"; fi
     say "apt-get install prometheus failed; trying the release archive"
   fi
+fi
+
+# ---- baton-temporal: built from this repository's infra/temporal/server ------------------------
+if [ "$NAME" = baton-temporal ]; then
+  src="$BATON_ROOT/infra/temporal/server"
+  sum="$(cat "$src"/*.go "$src/go.mod" "$src/go.sum" | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16)"
+  [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "source $sum" ] && found "$TARGET" "already present" "source $sum"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$BATON_BIN_DIR/.$NAME.lock"
+    flock -n 9 || { say "another obtain of $NAME is running; waiting for it"; flock 9; }
+    [ -x "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "source $sum" ] && found "$TARGET" "built by a concurrent run" "source $sum"
+  fi
+  command -v go >/dev/null 2>&1 || die "go not found: baton-temporal is built from $src (Go >= 1.25)"
+  say "go build in $src (the Temporal server and UI: about 10 s with a warm build cache, several minutes cold)"
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$TARGET.partial.$$" .) >&2 || die "go build in $src failed"
+  mv -f "$TARGET.partial.$$" "$TARGET" || die "could not install $TARGET"
+  echo "source $sum" >"$STAMP"
+  found "$TARGET" "built" "source $sum"
 fi
 
 # ---- (a) already in BATON_BIN_DIR ----------------------------------------------------------

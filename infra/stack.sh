@@ -6,14 +6,18 @@
 # from infra/env.sh. Idempotent: start skips a healthy server, stop skips a stopped one.
 # status exits 1 if any named server is down.
 #
-# BATON_TOPOLOGY=dev (default): nats, temporal (the CLI's dev server on SQLite, UI built in),
+# BATON_TOPOLOGY=dev (default): nats, temporal (baton-temporal, infra/temporal/server: the Temporal
+#   server with mutual TLS and Baton's authorizer, on SQLite, the web UI built in),
 #   jaeger, zipkin (the trace UI: Zipkin's server on Java, fed by every service's SDK),
 #   prometheus (scrapes every Baton service the test kit starts, and Temporal).
 #   `restart nats` keeps the JetStream data.
 # BATON_TOPOLOGY=cluster: nats-1 nats-2 nats-3 (one JetStream cluster; `nats` names all three),
-#   postgres (initialised on first start, run as an unprivileged user), temporal (the Temporal
-#   server on PostgreSQL; its databases, schema, namespace and search attributes are set up at
-#   start), temporal-ui (the web UI pointed at it), jaeger, zipkin, prometheus.
+#   postgres (initialised on first start, run as an unprivileged user), temporal (baton-temporal
+#   on PostgreSQL; its databases, schema, namespace and search attributes are set up at
+#   start), temporal-ui (the web UI pointed at it, as an operator), jaeger, zipkin, prometheus.
+# Temporal accepts no caller without a certificate of the profile's CA: the CA and one certificate
+# per identity are made at its first start in $BATON_TEMPORAL_TLS_DIR (never committed); this
+# script's own `temporal` commands run as admin.
 # Without names, stop and status cover every server of the profile of either topology.
 set -euo pipefail
 
@@ -53,7 +57,7 @@ node_of() { echo "${1#nats-}"; } # nats-2 -> 2
 bin_name() {
   case "$1" in
     nats | nats-[123]) echo nats-server ;;
-    temporal) if [ -n "$CLUSTER" ]; then echo temporal-server; else echo temporal; fi ;;
+    temporal) echo baton-temporal ;;
     temporal-ui) echo ui-server ;;
     *) echo "$1" ;;
   esac
@@ -74,14 +78,11 @@ ports_of() { # every fixed port the server binds
     nats) echo "$BATON_NATS_PORT $BATON_NATS_MONITOR_PORT" ;;
     nats-[123]) for p in client monitor cluster; do echo -n "$(nats_port "$(node_of "$1")" $p) "; done ;;
     temporal)
-      if [ -n "$CLUSTER" ]; then
-        for p in "$BATON_TEMPORAL_PORT" "$BATON_TEMPORAL_HISTORY_PORT" "$BATON_TEMPORAL_MATCHING_PORT" "$BATON_TEMPORAL_WORKER_PORT"; do
-          echo -n "$p $((p + 10)) "
-        done
-        echo "$BATON_TEMPORAL_HTTP_PORT $BATON_TEMPORAL_METRICS_PORT"
-      else
-        echo "$BATON_TEMPORAL_PORT $BATON_TEMPORAL_UI_PORT $BATON_TEMPORAL_HTTP_PORT $BATON_TEMPORAL_METRICS_PORT"
-      fi ;;
+      for p in "$BATON_TEMPORAL_PORT" "$BATON_TEMPORAL_HISTORY_PORT" "$BATON_TEMPORAL_MATCHING_PORT" "$BATON_TEMPORAL_WORKER_PORT"; do
+        echo -n "$p $((p + 10)) "
+      done
+      echo "$BATON_TEMPORAL_HTTP_PORT $BATON_TEMPORAL_METRICS_PORT"
+      [ -n "$CLUSTER" ] || echo "$BATON_TEMPORAL_UI_PORT" ;;
     temporal-ui) echo "$BATON_TEMPORAL_UI_PORT" ;;
     postgres) echo "$BATON_POSTGRES_PORT" ;;
     jaeger) echo "$BATON_OTLP_GRPC_PORT $BATON_OTLP_HTTP_PORT $BATON_JAEGER_UI_PORT $BATON_JAEGER_QUERY_GRPC_PORT $BATON_JAEGER_HEALTH_PORT $BATON_JAEGER_METRICS_PORT" ;;
@@ -101,7 +102,7 @@ address_of() {
       if [ -n "$CLUSTER" ]; then
         echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE ($BATON_TEMPORAL_HISTORY_SHARDS history shards, PostgreSQL $H:$BATON_POSTGRES_PORT, metrics http://$H:$BATON_TEMPORAL_METRICS_PORT/metrics)"
       else
-        echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE (UI http://$H:$BATON_TEMPORAL_UI_PORT, db $DATA_DIR/temporal.db)"
+        echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE (mutual TLS, certificates in $BATON_TEMPORAL_TLS_DIR; UI http://$H:$BATON_TEMPORAL_UI_PORT; db $DATA_DIR/temporal.db)"
       fi ;;
     temporal-ui) echo "http://$H:$BATON_TEMPORAL_UI_PORT (Temporal at $H:$BATON_TEMPORAL_PORT)" ;;
     postgres) echo "$H:$BATON_POSTGRES_PORT user $BATON_POSTGRES_USER (data $DATA_DIR/postgres, run as $(pg_os_user))" ;;
@@ -111,7 +112,7 @@ address_of() {
   esac
 }
 
-temporal_cli() { # the Temporal CLI: the dev server's own binary, or the one obtain.sh finds
+temporal_cli() { # the Temporal CLI (obtain.sh temporal), remembered for the profile
   local b
   b="$(cat "$RUN_DIR/temporal-cli.bin" 2>/dev/null || true)"
   if [ -z "$b" ] || [ ! -x "$b" ]; then
@@ -121,17 +122,27 @@ temporal_cli() { # the Temporal CLI: the dev server's own binary, or the one obt
   echo "$b"
 }
 
-tcli() { "$(temporal_cli)" "$@" --address "$H:$BATON_TEMPORAL_PORT"; }
+# The CLI as admin: the only identity allowed to manage namespaces and search attributes.
+tcli() {
+  "$(temporal_cli)" "$@" --address "$H:$BATON_TEMPORAL_PORT" --tls-ca-path "$BATON_TEMPORAL_TLS_DIR/ca.pem" \
+    --tls-cert-path "$BATON_TEMPORAL_TLS_DIR/admin.pem" --tls-key-path "$BATON_TEMPORAL_TLS_DIR/admin.key" --tls-server-name baton-temporal
+}
 
-# Dynamic config of the dev server (values are JSON); see launch(). The dev server runs one
-# history shard whose transfer queue is read at most 20 times a second by default: ~50 ms per
-# workflow task. 1000 makes its latency honest (one plain activity: ~150 ms -> ~35 ms). One
-# task-queue partition: with few pollers, four partitions make a task wait for a poller that
-# is polling another partition. The cluster topology's equivalents are in temporal/dynamicconfig.yaml.
-DEV_DYNAMIC_CONFIG=(history.transferProcessorMaxPollRPS=1000 matching.numTaskqueueReadPartitions=1 matching.numTaskqueueWritePartitions=1)
+# The identities with a Temporal certificate: the server's own (frontend, internode, the system
+# worker), admin (this script, the test kit, the bench), the three services that talk to Temporal,
+# operator (people's tools: the `baton` CLI) and ui (the web UI, an operator too).
+TEMPORAL_IDENTITIES=(frontend internode system-worker admin gateway orchestrator console operator ui)
+ensure_temporal_certs() {
+  local bin
+  bin="$("$HERE/obtain.sh" baton-temporal)" || return 1
+  mkdir -p "$(dirname "$BATON_TEMPORAL_TLS_DIR")" && chmod 700 "$(dirname "$BATON_TEMPORAL_TLS_DIR")"
+  "$bin" certs --dir "$BATON_TEMPORAL_TLS_DIR" --hosts "$H${BATON_TEMPORAL_BROADCAST_ADDRESS:+,$BATON_TEMPORAL_BROADCAST_ADDRESS}" "${TEMPORAL_IDENTITIES[@]}" |
+    while read -r line; do say temporal "$line"; done
+  [ "${PIPESTATUS[0]}" = 0 ] || { say temporal "ERROR: could not make the Temporal certificates in $BATON_TEMPORAL_TLS_DIR" >&2; return 1; }
+}
 
-# Baton's Temporal search attributes. start-dev registers them only when it creates its
-# database, and the Temporal server never does, so ensure_search_attributes adds any missing.
+# Baton's Temporal search attributes. The Temporal server never registers them itself, so
+# ensure_search_attributes adds any missing (after every start: a no-op when all are there).
 SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool BatonCustomer=Keyword)
 
 ensure_search_attributes() {
@@ -150,7 +161,7 @@ ensure_search_attributes() {
   done
 }
 
-# The Temporal server creates no namespace by itself (the dev server creates "default").
+# The Temporal server creates no namespace by itself on PostgreSQL (baton-temporal does on SQLite).
 ensure_namespace() {
   local deadline=$(($(now) + BATON_START_TIMEOUT))
   if ! tcli operator namespace describe --namespace "$BATON_TEMPORAL_NAMESPACE" --command-timeout 5s >/dev/null 2>&1; then
@@ -168,7 +179,7 @@ ensure_namespace() {
 after_start() { # name: what a healthy server still needs before it is ready for Baton
   case "$1" in
     temporal)
-      if [ -n "$CLUSTER" ]; then ensure_namespace || return 1; fi
+      ensure_namespace || return 1
       ensure_search_attributes ;;
   esac
 }
@@ -397,7 +408,8 @@ before_launch() { # name: set-up a server needs before its process starts
   case "$1" in
     nats | nats-[123]) write_nats_identities ;;
     postgres) init_postgres ;;
-    temporal) [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
+    temporal) ensure_temporal_certs || return 1; [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
+    temporal-ui) ensure_temporal_certs ;;
     *) return 0 ;;
   esac
 }
@@ -428,22 +440,21 @@ EOF
       write_nats_config "$n"
       args=(-c "$BATON_STATE_DIR/$name.conf") ;;
     temporal)
-      mkdir -p "$DATA_DIR"
+      mkdir -p "$DATA_DIR" "$BATON_STATE_DIR/temporal-server"
+      # One dynamic config for both topologies (see "Tuning" in infra/README.md).
+      cp "$BATON_TEMPORAL_DYNAMIC_CONFIG" "$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml"
+      export BATON_TEMPORAL_DYNAMIC_CONFIG_FILE="$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml" BATON_TEMPORAL_TLS_DIR
+      args=(start --config-dir "$BATON_STATE_DIR/temporal-server" --namespace "$BATON_TEMPORAL_NAMESPACE" --task-queue baton-orchestrator)
       if [ -n "$CLUSTER" ]; then
-        mkdir -p "$BATON_STATE_DIR/temporal-server"
         cp "$HERE/temporal/server.yaml" "$BATON_STATE_DIR/temporal-server/baton.yaml"
-        cp "$BATON_TEMPORAL_DYNAMIC_CONFIG" "$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml"
-        export BATON_TEMPORAL_DYNAMIC_CONFIG_FILE="$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml"
-        args=(--root "$BATON_STATE_DIR" --config temporal-server --env baton --allow-no-auth start)
+        args+=(--env baton)
       else
-        args=(server start-dev --ip "$H" --port "$BATON_TEMPORAL_PORT" --ui-port "$BATON_TEMPORAL_UI_PORT"
-          --http-port "$BATON_TEMPORAL_HTTP_PORT" --metrics-port "$BATON_TEMPORAL_METRICS_PORT"
-          --db-filename "$DATA_DIR/temporal.db" --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL
-          --log-level warn --ui-codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT")
-        for dc in "${DEV_DYNAMIC_CONFIG[@]}"; do args+=(--dynamic-config-value "$dc"); done
-        for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
-        # "default" is always created; naming it again is an error.
-        [ "$BATON_TEMPORAL_NAMESPACE" = default ] || args+=(--namespace "$BATON_TEMPORAL_NAMESPACE")
+        cp "$HERE/temporal/server-dev.yaml" "$BATON_STATE_DIR/temporal-server/dev.yaml"
+        export BATON_TEMPORAL_SQLITE_FILE="$DATA_DIR/temporal.db"
+        # The web UI in the same process, on loopback, calling Temporal as "ui" (an operator: it
+        # reads, it changes nothing); payloads are decoded by the console's codec endpoint.
+        args+=(--env dev --ui-listen "$H:$BATON_TEMPORAL_UI_PORT" --ui-codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT"
+          --ui-cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --ui-key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ui-ca "$BATON_TEMPORAL_TLS_DIR/ca.pem")
       fi ;;
     temporal-ui)
       mkdir -p "$BATON_STATE_DIR/temporal-ui"
@@ -554,7 +565,6 @@ do_launch() { # name: start it unless healthy; 0 once launched (or running), hea
   now_ms >"$RUN_DIR/$name.t0"
   pid="$(launch "$name" "$bin")"
   echo "$pid" >"$RUN_DIR/$name.pid"
-  [ "$name" = temporal ] && [ -z "$CLUSTER" ] && echo "$bin" >"$RUN_DIR/temporal-cli.bin"
   say "$name" "started (pid $pid), waiting for health (up to ${BATON_START_TIMEOUT}s); log $LOG_DIR/$name.log"
   local rc=0
   wait_for started "$name" "$pid" || rc=$?

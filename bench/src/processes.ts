@@ -3,7 +3,7 @@
 // orchestrators side by side, plus its own floor worker. Each logs to <state>/logs/bench/.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_IDENTITY, NodeProcess, ensureLocalWebhookSource, ensureNatsIdentities, natsAuthEnabled, seedFileOf, serviceEntry, serviceEnv, stackEnv, testBus } from '@baton/testkit';
+import { ADMIN_IDENTITY, NodeProcess, ensureLocalWebhookSource, ensureNatsIdentities, natsAuthEnabled, seedFileOf, serviceEntry, serviceEnv, stackEnv, temporalTlsEnv, testBus } from '@baton/testkit';
 import type { Tracked } from './usage.js';
 
 const BATON_SERVICES = new Set(['orchestrator', 'gateway', 'console']);
@@ -23,7 +23,7 @@ export interface ProcessSpec {
 
 /** The environment of a bench process that is no service (the floor worker): the admin identity. */
 export function adminEnv(): Record<string, string> {
-  return { BATON_NATS_NKEY_SEED: '', BATON_NATS_NKEY_SEED_FILE: natsAuthEnabled() ? seedFileOf(ADMIN_IDENTITY) : '' };
+  return { BATON_NATS_NKEY_SEED: '', BATON_NATS_NKEY_SEED_FILE: natsAuthEnabled() ? seedFileOf(ADMIN_IDENTITY) : '', ...temporalTlsEnv(ADMIN_IDENTITY) };
 }
 
 /** The spec of one replica of a service (services/<name>, or an agent in a workflow's folder). */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decide } from '@baton/console';
 import { execa } from 'execa';
-import { consoleUsers, lastUserText, postEvent, repoRoot, stackEnv, startSimulatedModelApi, type ChatRequest, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
+import { consoleUsers, lastUserText, postEvent, repoRoot, stackEnv, startSimulatedModelApi, temporalTlsEnv, type ChatRequest, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
 import registration, { type Clause } from '@baton/workflow-contract-review';
 import { CLEAN_CONTRACT, INJECTED_CONTRACT, RISKY_CONTRACT, contractEvent } from '@baton/workflow-contract-review/samples';
 import { startStack, type Stack } from './support.js';
@@ -100,7 +100,7 @@ describe('contract review end to end (model API simulated)', () => {
     // The operations view is an operator's.
     const operator = await consoleSession(stackEnv().BATON_CONSOLE_URL, consoleUsers.operator.username, consoleUsers.operator.password);
     assert.match(await operator('/ops'), /contract-review/);
-    const cli = await execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'pending'], { cwd: repoRoot, timeout: 60_000 });
+    const cli = await execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'pending'], { cwd: repoRoot, timeout: 60_000, env: temporalTlsEnv('operator') });
     assert.ok((JSON.parse(cli.stdout) as Array<{ workflowId: string; workflowType: string }>).some((w) => w.workflowId === workflowId && w.workflowType === 'contract-review'));
 
     await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'mia', role: 'manager', reason: 'liability cap negotiated by phone' });

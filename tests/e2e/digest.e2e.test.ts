@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { repoRoot, stackEnv, waitFor } from '@baton/testkit';
+import { repoRoot, stackEnv, temporalTlsEnv, waitFor } from '@baton/testkit';
 import { Registry, ensureSchedule, statusQuery, type ScheduleDeclaration } from '@baton/workflow-kit';
 import { DIGEST_SCHEDULE_ID, digestWorkflowId, type DigestFiring, type DigestStatus } from '@baton/workflow-digest';
 import { messaging, startStack, type Stack } from './support.js';
@@ -105,7 +105,7 @@ describe('daily digest', () => {
   it('lets the owner change its time and pause it from the command line', async () => {
     const { scheduleId, handle } = await copyOfSchedule();
     const baton = (...args: string[]) =>
-      JSON.parse(execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'schedule', ...args], { cwd: repoRoot, env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS }, encoding: 'utf8' })) as {
+      JSON.parse(execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'schedule', ...args], { cwd: repoRoot, env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS, ...temporalTlsEnv('operator') }, encoding: 'utf8' })) as {
         times: string[];
         timezone: string;
         paused: boolean;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { payloadKeyEnv, postEvent, reservationEvent, stackEnv } from '@baton/testkit';
+import { payloadKeyEnv, postEvent, reservationEvent, stackEnv, temporalConnectionAs } from '@baton/testkit';
 import { payloadCodec, ENCRYPTED_ENCODING } from '@baton/temporal-codec';
 import { startStack, waitForState, type Stack } from './support.js';
 
@@ -33,7 +33,7 @@ describe('encrypted payloads in Temporal', () => {
   let raw: { client: Client; connection: Connection };
   before(async () => {
     stack = await startStack();
-    const connection = await Connection.connect({ address: stackEnv().BATON_TEMPORAL_ADDRESS });
+    const connection = await Connection.connect(temporalConnectionAs());
     raw = { connection, client: new Client({ connection, namespace: stackEnv().BATON_TEMPORAL_NAMESPACE }) }; // no codec
   });
   after(async () => {

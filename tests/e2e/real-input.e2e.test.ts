@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
 import { subjects } from '@baton/contracts';
 import { execFileSync } from 'node:child_process';
-import { consoleUsers, deadLetters, nextWeekday, postEvent, repoRoot, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
+import { consoleUsers, deadLetters, nextWeekday, postEvent, repoRoot, reservationEvent, stackEnv, temporalTlsEnv, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { messaging, pos, startStack, waitForState, type Stack } from './support.js';
 
@@ -73,7 +73,7 @@ describe('real guests\' input', () => {
     const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve-with-changes', '--by', 'mia', '--reason', 'one guest cancelled', '--changes', '{"partySize":3}'], {
       cwd: repoRoot,
       // The CLI decides through the console, signed in as mia (the role is her account's).
-      env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS, BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password },
+      env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS, ...temporalTlsEnv('operator'), BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password },
       encoding: 'utf8',
     });
     assert.equal(JSON.parse(out).decision, 'approve-with-changes');

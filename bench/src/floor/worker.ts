@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit, natsSeedOf } from '@baton/contracts';
+import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit, natsSeedOf, temporalConnectionOptions } from '@baton/contracts';
 import { createLogger, onShutdown } from '@baton/telemetry';
 import { createFloorActivities } from './activities.js';
 import { floorNames } from './names.js';
@@ -23,7 +23,7 @@ nc.subscribe(floorNames.echoSubject, {
   },
 });
 
-const connection = await NativeConnection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
   namespace: config.BATON_TEMPORAL_NAMESPACE,

@@ -106,10 +106,48 @@ export const BaseServiceConfig = z.object({
   BATON_METRICS_HOST: z.string().default('127.0.0.1'),
 }).extend(NatsAuthConfig.shape);
 
+const optionalFile = z.union([z.literal('').transform(() => undefined), z.string()]).optional();
+
 export const TemporalClientConfig = z.object({
   BATON_TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7322'),
   BATON_TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** This client's identity at Temporal (mutual TLS): its certificate and key (PEM files), and the
+   *  CA that signed the server's. All three or none; none connects without TLS (a server
+   *  without identities, e.g. the workflow test harness's). */
+  BATON_TEMPORAL_TLS_CERT_FILE: optionalFile,
+  BATON_TEMPORAL_TLS_KEY_FILE: optionalFile,
+  BATON_TEMPORAL_TLS_CA_FILE: optionalFile,
+  /** The name the server's certificate is checked against (the local stack's: baton-temporal). */
+  BATON_TEMPORAL_TLS_SERVER_NAME: z.string().min(1).default('baton-temporal'),
 });
+export type TemporalClientConfig = z.infer<typeof TemporalClientConfig>;
+
+/** What Connection.connect and NativeConnection.connect need to reach Temporal as this client's
+ *  identity: the address, and with a certificate configured, mutual TLS. */
+export function temporalConnectionOptions(config: TemporalClientConfig): {
+  address: string;
+  tls?: { serverNameOverride: string; serverRootCACertificate: Buffer; clientCertPair: { crt: Buffer; key: Buffer } };
+} {
+  const { BATON_TEMPORAL_TLS_CERT_FILE: cert, BATON_TEMPORAL_TLS_KEY_FILE: key, BATON_TEMPORAL_TLS_CA_FILE: ca } = config;
+  const given = [cert, key, ca].filter((f) => f !== undefined).length;
+  if (given === 0) return { address: config.BATON_TEMPORAL_ADDRESS };
+  if (given !== 3) throw new Error('BATON_TEMPORAL_TLS_CERT_FILE, BATON_TEMPORAL_TLS_KEY_FILE and BATON_TEMPORAL_TLS_CA_FILE go together: set all three or none');
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  return {
+    address: config.BATON_TEMPORAL_ADDRESS,
+    tls: {
+      serverNameOverride: config.BATON_TEMPORAL_TLS_SERVER_NAME,
+      serverRootCACertificate: read(ca!, 'the Temporal CA certificate'),
+      clientCertPair: { crt: read(cert!, 'the Temporal client certificate'), key: read(key!, 'the Temporal client key') },
+    },
+  };
+}
 
 export const AgentRuntimeConfig = BaseServiceConfig.extend({
   /** A task not acked or marked in progress within this time is redelivered. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { NativeConnection, Worker, type ActivityInboundCallsInterceptor } from '@temporalio/worker';
-import { stackEnv, waitFor } from '@baton/testkit';
+import { stackEnv, temporalConnectionAs, waitFor } from '@baton/testkit';
 import { TRACE_HEADER, WORKFLOW_TRACING_MODULE, contextFromHeaders, toReadableSpan, type WorkflowSpanData } from '../src/index.js';
 
 const taskQueue = `workflow-tracing-${randomUUID()}`;
@@ -32,8 +32,8 @@ const spansOf = (traceId: string) => spans.filter((s) => s.traceId === traceId);
 
 describe('workflow tracing (Baton interceptors in the sandbox, real Temporal server)', () => {
   before(async () => {
-    connection = await NativeConnection.connect({ address: stackEnv().BATON_TEMPORAL_ADDRESS });
-    clientConnection = await Connection.connect({ address: stackEnv().BATON_TEMPORAL_ADDRESS });
+    connection = await NativeConnection.connect(temporalConnectionAs());
+    clientConnection = await Connection.connect(temporalConnectionAs());
     const captureHeaders = (): { inbound: ActivityInboundCallsInterceptor } => ({
       inbound: {
         execute: (input, next) => {

@@ -7,13 +7,15 @@ import { connectBus, ensureTopology, readStream, type Bus } from '@baton/bus';
 import { streams, type DeadLetter } from '@baton/contracts';
 import type { ReservationRequested } from '@baton/workflow-reservation';
 import { stackEnv } from './env.js';
-import { adminSeed, natsAuthEnabled } from './identities.js';
+import { ADMIN_IDENTITY, adminSeed, natsAuthEnabled } from './identities.js';
+import { temporalConnectionAs } from './temporal-identities.js';
 import { temporalDataConverter } from '@baton/temporal-codec';
 import { ensureLocalWebhookSource, signedHeaders } from './webhook.js';
 
+/** A Temporal client as the admin identity (everything allowed). */
 export async function temporalClient(): Promise<Client & { close(): Promise<void> }> {
   const env = stackEnv();
-  const connection = await Connection.connect({ address: env.BATON_TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionAs(ADMIN_IDENTITY));
   const client = new Client({ connection, namespace: env.BATON_TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(payloadKeyEnv()) });
   return Object.assign(client, { close: () => connection.close() });
 }

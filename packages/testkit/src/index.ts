@@ -7,4 +7,5 @@ export { startSimulatedModelApi, lastUserText, type SimulatedModelApi, type Mode
 export { parsePrometheus, sumOf, scrape, type Sample } from '@baton/telemetry';
 export { consoleUsers, consoleUsersEnv } from './console-users.js';
 export { identityOf, identityEnv, seedFileOf, sealKeyFile, natsAuthFile, natsAuthEnabled, writeNatsIdentities, ensureNatsIdentities, addNatsPublisher, adminSeed, ADMIN_IDENTITY } from './identities.js';
+export { temporalTlsDir, temporalTlsEnv, temporalIdentityEnv, temporalConnectionAs, ensureTemporalCertificate } from './temporal-identities.js';
 export { LOCAL_SOURCE, LOCAL_EVENT_SOURCE, localWebhookCredentials, signedHeaders, putWebhookSource, ensureLocalWebhookSource, type WebhookCredentials } from './webhook.js';

@@ -10,6 +10,7 @@ import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
 import { ensureNatsIdentities, identityEnv } from './identities.js';
+import { temporalIdentityEnv } from './temporal-identities.js';
 import { payloadKeyEnv, testBus } from './clients.js';
 import { ensureLocalWebhookSource, localWebhookCredentials, stateSecret } from './webhook.js';
 
@@ -116,12 +117,12 @@ function consoleEnv(): Record<string, string> {
 }
 
 /**
- * What a service needs from the local stack beyond its config defaults: its NATS identity, the
+ * What a service needs from the local stack beyond its config defaults: its NATS and Temporal identities, the
  * payload keys, and the console's and the accounting simulator's extra settings. The bench starts
  * its replicas with the same environment.
  */
 export function serviceEnv(name: ServiceName): Record<string, string> {
-  return { ...identityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}) };
+  return { ...identityEnv(name), ...temporalIdentityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}) };
 }
 
 export interface ServiceOptions {

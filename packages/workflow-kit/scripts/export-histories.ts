@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { TemporalClientConfig, loadConfig } from '@baton/contracts';
+import { TemporalClientConfig, loadConfig, temporalConnectionOptions } from '@baton/contracts';
 import { payloadCodec, runCodec, type JsonPayloads } from '@baton/temporal-codec';
 import { Registry } from '../src/registry.js';
 import { fixtureName, pathOf, type HistoryFixture } from '../src/histories.js';
@@ -17,7 +17,7 @@ import { fixtureName, pathOf, type HistoryFixture } from '../src/histories.js';
 const config = loadConfig(TemporalClientConfig);
 const replace = process.env.BATON_RECORD_REPLACE === '1';
 const registry = await Registry.load();
-const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const connection = await Connection.connect(temporalConnectionOptions(config));
 const client = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE });
 const root = new URL('../../../', import.meta.url).pathname;
 // The stack encrypts every payload (@baton/temporal-codec) under its own keys; fixtures are kept

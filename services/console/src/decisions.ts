@@ -5,14 +5,14 @@
 // a running workflow's full status is its query, which needs an orchestrator: when none answers
 // within a short deadline, the caller is told so plainly instead of waiting out gRPC's default.
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
-import { TemporalClientConfig, loadConfig } from '@baton/contracts';
+import { TemporalClientConfig, loadConfig, temporalConnectionOptions } from '@baton/contracts';
 import { temporalDataConverter } from '@baton/temporal-codec';
 import { AWAITING_DECISION, BatonState, BatonStateSince, BatonWorkflowType, NEEDS_ATTENTION, decideUpdate, resolveUpdate, statusQuery, type DecisionInput, type ResolutionInput, type WorkflowStatus } from '@baton/workflow-kit';
 
 export async function connectTemporal(env = process.env): Promise<{ client: Client; close(): Promise<void> }> {
   const config = loadConfig(TemporalClientConfig, env);
   const dataConverter = temporalDataConverter(env);
-  const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5 seconds' });
   return { client: new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter }), close: () => connection.close() };
 }
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret } from '@baton/contracts';
+import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, temporalConnectionOptions } from '@baton/contracts';
 import { SESSION_BUCKET_MAX_AGE_MS, awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit';
@@ -73,7 +73,7 @@ const logger = createLogger('console', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'console' });
 // Its identity may not create streams: the orchestrator does.
 await awaitTopology(bus, topologyNeeds.console, 60_000, logger);
-const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 
 const app = await createConsoleServer({

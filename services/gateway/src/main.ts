@@ -1,7 +1,7 @@
 // The gateway service: NATS event consumer and HTTP webhook, both starting workflows.
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit } from '@baton/contracts';
+import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, temporalConnectionOptions } from '@baton/contracts';
 import { awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry, temporalClientInterceptors } from '@baton/telemetry';
 import { Registry } from '@baton/workflow-kit';
@@ -30,7 +30,7 @@ const logger = createLogger('gateway', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'gateway' });
 // Its identity may not create streams: the orchestrator does.
 await awaitTopology(bus, topologyNeeds.gateway, 60_000, logger);
-const connection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(), dataConverter });
 
 const deps = { registry, claims: await EventClaims.open(bus), bus, temporal, logger, tracer: telemetry.tracer };

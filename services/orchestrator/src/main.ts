@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { BaseServiceConfig, StorageLimitsConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues } from '@baton/contracts';
+import { BaseServiceConfig, StorageLimitsConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues, temporalConnectionOptions } from '@baton/contracts';
 import { connectBus, ensureTopology, observeStorage, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
 import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalLogger, temporalWorkerTracing } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
@@ -68,7 +68,7 @@ const cacheDir = config.BATON_WORKFLOW_BUNDLE_CACHE_DIR ?? defaultBundleCacheDir
 // The bundler's (webpack's) report as JSON too, its warnings and errors only.
 const built = await workflowBundle({ workflowsPath, workflowInterceptorModules: tracing.interceptors.workflowModules, logger: temporalLogger(logger.child({}, { level: 'warn' })), ...(cacheDir === 'off' ? {} : { cacheDir }) });
 logger.info({ cached: built.cached, ...(built.reason ? { reason: built.reason } : {}) }, built.cached ? 'workflow bundle read from the cache' : 'workflow bundle built');
-const workerConnection = await NativeConnection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection: workerConnection,
   namespace: config.BATON_TEMPORAL_NAMESPACE,
@@ -85,7 +85,7 @@ const worker = await Worker.create({
   dataConverter,
 });
 
-const clientConnection = await Connection.connect({ address: config.BATON_TEMPORAL_ADDRESS });
+const clientConnection = await Connection.connect(temporalConnectionOptions(config));
 const client = new Client({ connection: clientConnection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 const bridge = await startResultBridge({
   bus,

@@ -422,7 +422,8 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
 
   // The CLI's resolutions (baton resolve): a signed-in person, with a role of their account that
-  // may take failed steps over; the workflow checks the role again.
+  // may take failed steps over; the workflow checks the role again. Temporal takes the resolve
+  // update from the console's identity only, so the CLI comes here.
   app.post('/api/resolutions/:workflowId', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
     const refuse = refuseWith(reply);

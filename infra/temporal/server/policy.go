@@ -1,0 +1,171 @@
+// Who may call which Temporal API: the claim mapper names the caller by its client certificate,
+// the authorizer decides per API and identity. Hand-written for Baton (see main.go's header).
+//
+// Identities are the common names of certificates signed by the stack's own CA (certs.go); a
+// connection without a certificate never gets past the TLS handshake. Roles:
+//
+//	admin          everything (stack.sh's namespace and search-attribute set-up, the test kit,
+//	               the bench, the `temporal` CLI of operators with the admin certificate)
+//	gateway        start workflows on the orchestrator's task queue, signal them, describe them
+//	orchestrator   its worker's calls (poll, respond by task token, heartbeat), its schedules,
+//	               list and count for its metrics; no completion by activity id
+//	console        query, describe, list, count, and the decide/resolve updates
+//	operator       read only (the Temporal UI, the `baton` CLI), and its schedule commands
+//	anything else  (agents, unknown names) nothing but the health check
+package main
+
+import (
+	"context"
+	"strings"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/server/common/authorization"
+)
+
+type role string
+
+const (
+	roleNone         role = ""
+	roleAdmin        role = "admin"
+	roleGateway      role = "gateway"
+	roleOrchestrator role = "orchestrator"
+	roleConsole      role = "console"
+	roleOperator     role = "operator"
+)
+
+// rolesByIdentity: a certificate's common name -> its role. systemWorker is the server's own
+// worker service (schedules, batch operations), which calls the frontend like a client.
+var rolesByIdentity = map[string]role{
+	"admin":         roleAdmin,
+	"system-worker": roleAdmin,
+	"gateway":       roleGateway,
+	"orchestrator":  roleOrchestrator,
+	"console":       roleConsole,
+	"operator":      roleOperator,
+	"ui":            roleOperator,
+}
+
+// claimMapper takes the caller's identity from its verified client certificate (the TLS
+// handshake already checked it against the CA); a bearer token or header counts for nothing.
+type claimMapper struct{}
+
+func (claimMapper) GetClaims(info *authorization.AuthInfo) (*authorization.Claims, error) {
+	claims := &authorization.Claims{}
+	if info == nil || info.TLSSubject == nil || info.TLSConnection == nil || len(info.TLSConnection.State.VerifiedChains) == 0 {
+		return claims, nil
+	}
+	claims.Subject = info.TLSSubject.CommonName
+	if rolesByIdentity[claims.Subject] == roleAdmin {
+		claims.System = authorization.RoleAdmin
+	}
+	return claims, nil
+}
+
+// Called for every request, with or without auth info, so that no request is ever mapped by
+// the server's default (which would make an anonymous caller an admin).
+func (claimMapper) AuthInfoRequired() bool { return false }
+
+type authorizer struct {
+	namespace string // the only namespace a non-admin identity may touch
+	taskQueue string // the task queue the gateway may start workflows on
+}
+
+var (
+	allow = authorization.Result{Decision: authorization.DecisionAllow}
+	deny  = authorization.Result{Decision: authorization.DecisionDeny}
+)
+
+const (
+	workflowService = "/temporal.api.workflowservice.v1.WorkflowService/"
+	operatorService = "/temporal.api.operatorservice.v1.OperatorService/"
+	healthCheck     = "/grpc.health.v1.Health/Check"
+)
+
+// The operator service's read-only calls the web UI makes (search attributes, Nexus endpoints);
+// everything else in that service (namespaces, search attributes, clusters) is admin's.
+var operatorReadAPIs = set("ListSearchAttributes", "ListNexusEndpoints", "GetNexusEndpoint", "ListClusters")
+
+// Calls every Baton client makes on connecting (server capabilities, the namespace's settings).
+var connectAPIs = set("GetSystemInfo", "GetClusterInfo", "DescribeNamespace")
+
+// Read-only calls: what an operator may do, and what the console reads.
+var readAPIs = set("QueryWorkflow", "DescribeWorkflowExecution", "ListWorkflowExecutions", "CountWorkflowExecutions",
+	"GetWorkflowExecutionHistory", "GetWorkflowExecutionHistoryReverse", "ListOpenWorkflowExecutions", "ListClosedWorkflowExecutions",
+	"ScanWorkflowExecutions", "ListArchivedWorkflowExecutions", "GetSearchAttributes", "DescribeTaskQueue", "ListTaskQueuePartitions",
+	"ListNamespaces", "ListSchedules", "DescribeSchedule", "ListScheduleMatchingTimes", "DescribeBatchOperation", "ListBatchOperations",
+	"GetWorkerBuildIdCompatibility", "GetWorkerTaskReachability", "GetWorkerVersioningRules", "ListWorkers", "DescribeWorker",
+	"ListWorkerDeployments", "DescribeWorkerDeployment", "DescribeDeployment", "ListDeployments", "GetCurrentDeployment",
+	"DescribeWorkerDeploymentVersion", "ListWorkflowRules", "DescribeWorkflowRule", "PollWorkflowExecutionUpdate")
+
+// A worker's calls, answered with task tokens it got by polling. The *ById variants (complete
+// or fail an activity by workflow and activity id) are not here: nobody but admin needs them.
+var workerAPIs = set("PollWorkflowTaskQueue", "PollActivityTaskQueue", "PollNexusTaskQueue",
+	"RespondWorkflowTaskCompleted", "RespondWorkflowTaskFailed", "RespondQueryTaskCompleted",
+	"RespondActivityTaskCompleted", "RespondActivityTaskFailed", "RespondActivityTaskCanceled", "RecordActivityTaskHeartbeat",
+	"RespondNexusTaskCompleted", "RespondNexusTaskFailed", "ShutdownWorker", "ResetStickyTaskQueue", "RecordWorkerHeartbeat")
+
+var roleAPIs = map[role]map[string]bool{
+	roleGateway:      set("StartWorkflowExecution", "SignalWorkflowExecution", "DescribeWorkflowExecution"),
+	roleOrchestrator: union(workerAPIs, set("ListWorkflowExecutions", "CountWorkflowExecutions", "DescribeWorkflowExecution", "CreateSchedule", "DescribeSchedule", "UpdateSchedule", "ListSchedules")),
+	roleConsole:      union(readAPIs, set("UpdateWorkflowExecution")),
+	roleOperator:     union(readAPIs, set("PatchSchedule", "UpdateSchedule")),
+}
+
+func (a *authorizer) Authorize(_ context.Context, claims *authorization.Claims, target *authorization.CallTarget) (authorization.Result, error) {
+	if target.APIName == healthCheck {
+		return allow, nil
+	}
+	if claims == nil || claims.Subject == "" {
+		return deny, nil
+	}
+	r := rolesByIdentity[claims.Subject]
+	if r == roleAdmin {
+		return allow, nil
+	}
+	if r == roleNone {
+		return deny, nil
+	}
+	if target.Namespace != "" && target.Namespace != a.namespace {
+		return deny, nil
+	}
+	if strings.HasPrefix(target.APIName, operatorService) {
+		if (r == roleOperator || r == roleConsole) && operatorReadAPIs[strings.TrimPrefix(target.APIName, operatorService)] {
+			return allow, nil
+		}
+		return deny, nil
+	}
+	if !strings.HasPrefix(target.APIName, workflowService) {
+		return deny, nil
+	}
+	api := strings.TrimPrefix(target.APIName, workflowService)
+	if !connectAPIs[api] && !roleAPIs[r][api] {
+		return deny, nil
+	}
+	// The gateway starts Baton's workflows, on the orchestrator's queue only.
+	if api == "StartWorkflowExecution" {
+		start, ok := target.Request.(*workflowservice.StartWorkflowExecutionRequest)
+		if !ok || start.GetTaskQueue().GetName() != a.taskQueue {
+			return deny, nil
+		}
+	}
+	return allow, nil
+}
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+func union(a, b map[string]bool) map[string]bool {
+	m := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
+}
