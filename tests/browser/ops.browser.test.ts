@@ -45,7 +45,7 @@ describe('console operations views (headless Chromium)', () => {
     assert.equal(await cell('breakers', 'pos', 2), 'closed');
     const stuckRow = page.locator('#stuck tr', { hasText: stuckId });
     assert.equal(await stuckRow.locator('td').nth(1).innerText(), 'Awaiting approval');
-    assert.ok((await stuckRow.locator('a', { hasText: 'Temporal' }).getAttribute('href'))?.endsWith(`/workflows/${stuckId}`));
+    assert.ok((await stuckRow.locator('a', { hasText: 'Temporal' }).getAttribute('href'))?.endsWith(`/workflows/${encodeURIComponent(stuckId)}`));
     // The trace link searches the local stack's trace UI (Zipkin) for the workflow's spans.
     assert.ok((await stuckRow.locator('a', { hasText: 'trace' }).getAttribute('href'))?.includes(`/zipkin/?annotationQuery=${encodeURIComponent(`baton.workflow.id=${stuckId}`)}`));
     const letterRow = page.locator('#dead-letters tr', { hasText: broken.id }).first();

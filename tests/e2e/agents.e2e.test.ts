@@ -172,8 +172,12 @@ describe('agents: runtime, models with fallback, scoped tools (model API simulat
     assert.ok(JSON.stringify(ref).length < 600, 'the reference is small enough for workflow state');
     assert.equal(ArtifactRef.parse(ref).size, document.length);
     assert.equal(await artifacts.getText(ref), document);
-    await artifacts.put({ name: 'contract.txt', data: 'replaced', summary: 'changed' });
-    await assert.rejects(artifacts.get(ref), /changed since it was referenced/);
+    // Keys are content-addressed: other bytes under the same name are another artifact, and the
+    // first reference still reads exactly what it referenced.
+    const other = await artifacts.put({ name: 'contract.txt', data: 'replaced', summary: 'changed' });
+    assert.notEqual(other.key, ref.key);
+    assert.equal(await artifacts.getText(ref), document);
+    assert.equal(await artifacts.getText(other), 'replaced');
   });
 });
 

@@ -7,7 +7,7 @@ import { publishJson } from '@baton/bus';
 import { subjects } from '@baton/contracts';
 import { deadLetters, nextWeekday, payloadKeyEnv, postEvent, reservationEvent, waitFor } from '@baton/testkit';
 import { payloadCodec } from '@baton/temporal-codec';
-import type { ReservationInput, ReservationRequestedV2 } from '@baton/workflow-reservation';
+import { reservationWorkflowId, type ReservationInput, type ReservationRequestedV2 } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from './support.js';
 
 function v2Event(text: string, stated: Pick<ReservationRequestedV2['data'], 'partySize' | 'date' | 'time'>): ReservationRequestedV2 {
@@ -40,7 +40,8 @@ describe('event versions', () => {
     const saturday = nextWeekday('saturday');
     const v2 = v2Event('Table for 2, Saturday 8pm', { partySize: 3, date: saturday, time: '20:30' });
     await publishJson(stack.bus.js, subjects.event(v2.type), v2, { msgID: v2.id });
-    const v2Id = `reservation-${v2.idempotencykey}`;
+    // On baton.events.<type> (an admin's publish here) the body's source stands.
+    const v2Id = reservationWorkflowId(v2.idempotencykey, v2.source);
 
     const [fromV1, fromV2] = await Promise.all([waitForState(stack, v1Id, 'Confirmed'), waitForState(stack, v2Id, 'Confirmed')]);
     assert.deepEqual([fromV1.request?.partySize, fromV1.request?.time], [2, '20:00'], 'v1: intake read the words');

@@ -99,7 +99,7 @@ describe('baton events', () => {
     const second = readFileSync(secondFile, 'utf8').trim();
     await gatewayAnswers(second, 403);
     const listed = JSON.parse((await baton(['sources', 'list'])).stdout) as Array<{ id: string; revoked?: boolean; secrets?: number }>;
-    assert.deepEqual(listed.find((s) => s.id === id), { id, secrets: 1, rateLimit: { points: 100, durationS: 60 }, revoked: true });
+    assert.deepEqual(listed.find((s) => s.id === id), { id, secrets: 1, rateLimit: { points: 100, durationS: 60 }, eventTypes: ['*'], revoked: true });
     assert.doesNotMatch(JSON.stringify(listed), new RegExp(second), 'no secret is listed');
   });
 

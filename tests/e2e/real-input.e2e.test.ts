@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
-import { subjects } from '@baton/contracts';
+import { eventSources, subjects } from '@baton/contracts';
 import { execFileSync } from 'node:child_process';
-import { consoleUsers, deadLetters, nextWeekday, postEvent, repoRoot, reservationEvent, stackEnv, temporalTlsEnv, waitFor } from '@baton/testkit';
+import { LOCAL_SOURCE, consoleUsers, deadLetters, nextWeekday, postEvent, repoRoot, reservationEvent, stackEnv, temporalTlsEnv, waitFor } from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { messaging, pos, startStack, waitForState, type Stack } from './support.js';
 
@@ -107,7 +107,9 @@ describe('real guests\' input', () => {
     assert.equal(conflict.body.workflowId, workflowId);
     assert.match(String(conflict.body.reason), /already used by event .* with different content/);
 
-    const overNats = { ...changed, id: `${first.id}-changed-nats` };
+    // Keys are scoped by sender: the same sender's conflicting copy, as a replay of its webhook
+    // event on baton.events.<type> carries it (the source the gateway recorded).
+    const overNats = { ...changed, id: `${first.id}-changed-nats`, source: eventSources.webhook(LOCAL_SOURCE) };
     await publishJson(stack.bus.js, subjects.event(overNats.type), overNats, { msgID: overNats.id });
     const letter = await waitFor('the conflicting event\'s dead letter', async () => (await deadLetters(stack.bus)).find((d) => d.payload.includes(overNats.id)));
     assert.equal(letter.rejectedBy, 'gateway');
