@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. `npm test` runs every tier, as CI does; `npm run test:fast` (--fast) only the
 # first, which needs no servers:
-#   1. fast: typecheck and lint side by side, then the unit tests (in one process) and the
+#   1. fast: typecheck and lint side by side, then the unit tests (in one process) beside the
 #      workflow tests (each workflow's paths on Temporal's test server with time skipping,
 #      @baton/workflow-kit/testing; a process per file, two at a time);
 #   2. a fresh test stack on its own ports and state folder (nats-server, the Temporal dev server,
@@ -114,12 +114,20 @@ if [ -z "$only" ]; then
   [ "$lint_rc" = 0 ] || { echo "test: lint failed (eslint.config.js)" >&2; exit "$lint_rc"; }
   echo "test: typecheck and lint: $((SECONDS - t0)) s"
 fi
-# Unit tests share no state between files: one process runs them all. Workflow test files run in
-# their own processes, two at a time, each with its own test server: in one long-lived process the
-# Temporal test server's gRPC connections are closed for "excess pings" after a few minutes, and a
-# call in flight then can hang. A test that hangs anyway fails after 2 minutes with its name.
-run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"
+# Unit tests share no state between files: one process runs them all, beside the workflow tests
+# (its output printed after theirs). Workflow test files run in their own processes, two at a
+# time, each with its own test server: in one long-lived process the Temporal test server's gRPC
+# connections are closed for "excess pings" after a few minutes, and a call in flight then can
+# hang. A test that hangs anyway fails after 2 minutes with its name.
+unit_out="${TMPDIR:-/tmp}/baton-test-unit.$$"
+(run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"; [ ${#failed[@]} -eq 0 ]) >"$unit_out" 2>&1 &
+unit_pid=$!
 run_tests "workflow tests" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
+unit_rc=0
+wait "$unit_pid" || unit_rc=$?
+cat "$unit_out"
+rm -f "$unit_out"
+[ "$unit_rc" = 0 ] || failed+=("unit tests")
 if [ "$fast" = 1 ] || { [ ${#int_files[@]} -eq 0 ] && [ ${#stack_files[@]} -eq 0 ]; }; then
   finish
   exit 0
