@@ -13,7 +13,7 @@ import { agentIdentity, connectBus, type Bus } from '@baton/bus';
 import { buckets, streams, subjects, taskQueues } from '@baton/contracts';
 import { resolveUpdate } from '@baton/workflow-kit';
 import { workflowTypes } from '@baton/workflow-reservation';
-import { LOCAL_EVENT_SOURCE, adminSeed, consoleUsers, postEvent, putWebhookSource, repoRoot, reservationEvent, seedFileOf, signedHeaders, stackEnv, waitFor } from '@baton/testkit';
+import { LOCAL_EVENT_SOURCE, adminSeed, consoleUsers, postEvent, putWebhookSource, repoRoot, reservationEvent, seedFileOf, signedHeaders, stackEnv, temporalConnectionAs, waitFor } from '@baton/testkit';
 import { pos, startStack, waitForState, type Stack } from './support.js';
 
 const connectAs = (identity: string) => connectBus({ servers: stackEnv().BATON_NATS_URL, name: identity, nkeySeed: readFileSync(seedFileOf(identity), 'utf8').trim() });
@@ -179,7 +179,8 @@ describe('trust: nobody acts without the identity the act needs', () => {
   });
 
   it('refuses a start input written without the payload key: an error, not a workflow', async () => {
-    const connection = await Connection.connect({ address: stackEnv().BATON_TEMPORAL_ADDRESS });
+    // As an identity Temporal lets start workflows (admin here): the codec, not the frontend, refuses it.
+    const connection = await Connection.connect(temporalConnectionAs());
     try {
       const plain = new Client({ connection, namespace: stackEnv().BATON_TEMPORAL_NAMESPACE }); // no codec: plaintext JSON payloads
       const workflowId = `reservation-plain-${randomUUID()}`;
