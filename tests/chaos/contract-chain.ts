@@ -2,8 +2,7 @@
 // the other in this process with no Baton around them (no durable handoff, no ledger, no breaker),
 // either once per step (the naive chain) or with one immediate retry per step. The first step
 // that fails for good ends the review.
-import { trace } from '@opentelemetry/api';
-import { callExternal, offlineCapabilities, type AgentContext } from '@baton/agent';
+import { offlineCapabilities, type AgentContext } from '@baton/agent';
 import { clauseRisks, overallRisk, type ContractSubmitted } from '@baton/workflow-contract-review';
 import { createLogger } from '@baton/telemetry';
 import { classifyAgent } from '../../services/contract-classify/src/classify.js';
@@ -13,6 +12,7 @@ import { filingAgent } from '../../services/contract-filing/src/filing.js';
 import { ingestAgent } from '../../services/contract-ingest/src/ingest.js';
 import { DEFAULT_POLICY_FILE, policyAgent } from '../../services/contract-policy/src/policy.js';
 import { recordsUrl } from '../e2e/contract-support.js';
+import { chainContext } from './chain-context.js';
 
 export const CONTRACT_STEPS = ['ingest', 'extract', 'classify', 'policy-check', 'draft', 'file'] as const;
 export type ContractStep = (typeof CONTRACT_STEPS)[number];
@@ -44,20 +44,7 @@ export function contractChain(faultRate: number) {
     const outcome: ChainOutcome = { workflowId, filed: false, failures: {}, attempts: {} };
     // One in-memory artifact store per review (offline capabilities), as the object store is per key.
     const capabilities = offlineCapabilities(logger);
-    const context = (stepId: string): AgentContext => ({
-      workflowId,
-      stepId,
-      attempt: 1,
-      idempotencyKey: `${workflowId}/${stepId}`,
-      signal: AbortSignal.timeout(30_000),
-      logger,
-      span: trace.getTracer('contract-chain').startSpan(stepId),
-      // No ledger: the effect simply runs.
-      effect: (name, fn) => fn(`${workflowId}/${stepId}/${name}`),
-      // No breaker: the call simply goes out.
-      callExternal: (call) => callExternal(call),
-      ...capabilities,
-    });
+    const context = (stepId: string): AgentContext => chainContext({ workflowId, stepId, logger, tracer: 'contract-chain', capabilities });
     const run = async <T>(step: ContractStep, fn: () => Promise<T>): Promise<T> => {
       for (let attempt = 1; ; attempt++) {
         outcome.attempts[step] = (outcome.attempts[step] ?? 0) + 1;

@@ -14,7 +14,6 @@
 // "Filed" means what the filing step would be given (the filing itself is not model-backed and
 // not run here). A review is correct when that matches the ground truth: the clauses as written
 // (parties and amounts among them), each clause's risk, the redlines the policy asks for.
-import { trace } from '@opentelemetry/api';
 import { offlineCapabilities, type AgentContext } from '@baton/agent';
 import { ALL_CHECKS, checkAnswers, type CheckSet } from '@baton/workflow-contract-review/checks';
 import { clauseRisks, needsApproval, type Clause, type ClauseRisk, type CompanyPolicy, type PolicyFinding, type ReviewDraft } from '@baton/workflow-contract-review';
@@ -27,6 +26,7 @@ import { DraftConfig, draftAgent } from '../../services/contract-draft/src/draft
 import { ExtractConfig, extractAgent } from '../../services/contract-extract/src/extract.js';
 import { ingestAgent } from '../../services/contract-ingest/src/ingest.js';
 import { DEFAULT_POLICY_FILE, checkPolicy, loadPolicy, policyAgent } from '../../services/contract-policy/src/policy.js';
+import { chainContext } from './chain-context.js';
 
 export const MODEL_STEPS = ['extract', 'classify', 'draft'] as const;
 export type ModelStep = (typeof MODEL_STEPS)[number];
@@ -64,18 +64,8 @@ export function contractAnswers(rates: StepRates, seed = 1) {
       const capabilities = offlineCapabilities(logger);
       // The draws the agents make, made again here to count them (the same seed, ids and rates).
       const wrong = MODEL_STEPS.filter((step) => wrongDraw(rates[step], seed, workflowId, step) !== undefined);
-      const context = (stepId: string): AgentContext => ({
-        workflowId,
-        stepId,
-        attempt: 1,
-        idempotencyKey: `${workflowId}/${stepId}`,
-        signal: AbortSignal.timeout(30_000),
-        logger,
-        span: trace.getTracer('contract-wrong-answers').startSpan(stepId),
-        effect: (name, fn) => fn(`${workflowId}/${stepId}/${name}`),
-        callExternal: () => Promise.reject(new Error('no external system in this report')),
-        ...capabilities,
-      });
+      const context = (stepId: string): AgentContext =>
+        chainContext({ workflowId, stepId, logger, tracer: 'contract-wrong-answers', capabilities, callExternal: () => Promise.reject(new Error('no external system in this report')) });
       const { title, counterparty, text } = contract;
       const { document } = await agents.ingest.handle({ contractId: contract.id, title, text }, context('ingest'));
       const { clauses } = await agents.extract.handle({ document }, context('extract'));

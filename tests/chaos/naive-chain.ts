@@ -1,8 +1,7 @@
 // The baseline the chaos report compares against: the same agent handlers called one after the
 // other with no Baton around them: no retries, no ledger, no breaker, no compensation. The
 // first failure ends the request and leaves behind whatever it had already done.
-import { trace } from '@opentelemetry/api';
-import { callExternal, offlineCapabilities, type AgentContext } from '@baton/agent';
+import { offlineCapabilities, type AgentContext } from '@baton/agent';
 import type { ReservationRequested } from '@baton/workflow-reservation';
 import { createLogger } from '@baton/telemetry';
 import { stackEnv } from '@baton/testkit';
@@ -12,6 +11,7 @@ import { intakeAgent } from '../../services/intake/src/intake.js';
 import { notifierAgent } from '../../services/notifier/src/notifier.js';
 import { paymentAgent } from '../../services/payment/src/payment.js';
 import { safety } from '../../services/safety/src/safety.js';
+import { chainContext } from './chain-context.js';
 
 export const NAIVE_STEPS = ['intake', 'hold', 'safety', 'deposit', 'book', 'notify'] as const;
 export type NaiveStep = (typeof NAIVE_STEPS)[number];
@@ -26,21 +26,8 @@ export interface NaiveOutcome {
 const logger = createLogger('naive-chain', 'error');
 
 function naiveContext(workflowId: string, stepId: string): AgentContext {
-  return {
-    workflowId,
-    stepId,
-    attempt: 1,
-    idempotencyKey: `${workflowId}/${stepId}`,
-    signal: AbortSignal.timeout(30_000),
-    logger,
-    span: trace.getTracer('naive').startSpan(stepId),
-    // No ledger: the effect simply runs.
-    effect: (name, fn) => fn(`${workflowId}/${stepId}/${name}`),
-    // No breaker: the call simply goes out.
-    callExternal: (call) => callExternal(call),
-    // No model provider and no tools: the rule-based paths only.
-    ...offlineCapabilities(logger),
-  };
+  // No model provider and no tools: the rule-based paths only.
+  return chainContext({ workflowId, stepId, logger, tracer: 'naive', capabilities: offlineCapabilities(logger) });
 }
 
 export async function runNaiveChain(event: ReservationRequested, approve: (workflowId: string) => boolean): Promise<NaiveOutcome> {
