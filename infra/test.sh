@@ -4,18 +4,23 @@
 #   1. fast: typecheck and lint side by side, then the unit tests (in one process) beside the
 #      workflow tests (each workflow's paths on Temporal's test server with time skipping,
 #      @baton/workflow-kit/testing; a process per file, two at a time);
-#   2. a fresh test stack on its own ports and state folder (nats-server, the Temporal dev server,
-#      Jaeger, Zipkin, Prometheus), then the integration tests;
-#   3. the end-to-end and browser files that share one set of services (every workflow's, started
-#      once by tests/shared-services.setup.ts);
-#   4. beside 2-3, on a second stack of their own: the files that start services of their own
-#      (first line `// test-tier: own-services (why)`: they set their services' environment, or
-#      stop and kill them), and the chaos suites.
-# Stops the stack after. Prints the ten slowest files of each group at its end.
+#   2. a fresh test stack on its own ports and state folder (nats-server, Baton's Temporal server,
+#      Jaeger, Zipkin, Prometheus), then the end-to-end and browser files that share one set of
+#      services (every workflow's, started once by tests/shared-services.setup.ts);
+#   3. from the start, beside 1-2, on a second stack of their own: the files that start services
+#      of their own (first line `// test-tier: own-services (why)`: they set their services'
+#      environment, or stop and kill them), and the chaos suites;
+#   4. from the start too, on a third stack: the integration tests, then the own-services files
+#      that mostly wait on timeouts they provoke and would alone make the second track the longest
+#      (first line `// test-tier: own-services, own stack (why)`).
+# The three tracks overlap because the second and third spend most of their time waiting; their
+# output is printed when they end. Stops the stacks after. Prints the ten slowest files of each
+# group at its end.
 #
 # The run always uses its own stack: BATON_* variables from the calling shell are cleared so a
 # sourced demo profile can never point the tests at the demo servers. BATON_PROFILE=test-<name>
-# with BATON_PORT_OFFSET=<n00> runs a second suite beside the first.
+# with BATON_PORT_OFFSET=<n00> runs a second suite beside the first (its tracks use the offset
+# plus 50 and plus 150: the next free hundred is then the offset plus 200).
 # BATON_TEST_FILES="a.test.ts b.test.ts" runs only those files (each in its own group).
 # BATON_CHAOS_N=1000 sizes the chaos suite for a long run (`npm run chaos` does that).
 # BATON_KEEP_STACK=1 leaves the test stack running afterwards (its logs: .baton/test/logs).
@@ -70,9 +75,13 @@ if [ -n "$only" ]; then
   mapfile -t int_files < <(pick "${int_files[@]}")
   mapfile -t stack_files < <(pick "${stack_files[@]}")
 fi
-shared_files=() own_files=()
+shared_files=() own_files=() own_stack_files=()
 for f in "${stack_files[@]+"${stack_files[@]}"}"; do
-  if [[ "$(head -n1 "$f")" == "// test-tier: own-services"* ]]; then own_files+=("$f"); else shared_files+=("$f"); fi
+  case "$(head -n1 "$f")" in
+    "// test-tier: own-services, own stack"*) own_stack_files+=("$f") ;;
+    "// test-tier: own-services"*) own_files+=("$f") ;;
+    *) shared_files+=("$f") ;;
+  esac
 done
 
 # One reporter for people (spec) and one for the slowest files. A group that fails does not stop
@@ -91,13 +100,73 @@ run_tests() { # label, node --test options..., -- files...
   if [ "$rc" = 0 ]; then echo "test: $label: $((SECONDS - t0)) s"; else echo "test: $label: $((SECONDS - t0)) s, FAILED (exit $rc)"; fi
   [ "$rc" = 0 ] || failed+=("$label")
 }
+wait_tracks() {
+  local i track_rc
+  for i in "${!track_pids[@]}"; do
+    track_rc=0
+    wait "${track_pids[$i]}" || track_rc=$?
+    echo "test: ---- track ${track_names[$i]} ----"
+    cat "${track_logs[$i]}"
+    rm -f "${track_logs[$i]}"
+    [ "$track_rc" = 0 ] || failed+=("track ${track_names[$i]}")
+  done
+  track_pids=()
+}
 finish() {
+  wait_tracks
   echo "test: done in $((SECONDS - started)) s"
   if [ ${#failed[@]} -gt 0 ]; then
     echo "test: FAILED: $(IFS=';'; echo "${failed[*]}")" >&2
     exit 1
   fi
 }
+
+# The second and third tracks (header): each a run of this script on a stack of its own, started
+# now so their waiting overlaps the fast tier and the shared group; printed at the end. A track
+# runs only when the main run has other files too (else its files run here, on the main stack).
+track_pids=() track_logs=() track_names=()
+start_track() { # name, port offset above this run's, files...
+  local name="$1" plus="$2" log="${TMPDIR:-/tmp}/baton-test-$1.$$"
+  shift 2
+  echo "test: track $name: $# files on profile $BATON_PROFILE-$name, beside the rest (output at the end)"
+  BATON_TEST_TRACK=own BATON_PROFILE="$BATON_PROFILE-$name" BATON_PORT_OFFSET=$((BATON_PORT_OFFSET + plus)) BATON_TEST_FILES="$*" \
+    BATON_KEEP_STACK="$keep" bash "$HERE/test.sh" >"$log" 2>&1 &
+  track_pids+=($!) track_logs+=("$log") track_names+=("$name")
+}
+if [ -z "$track" ] && [ "$fast" = 0 ]; then
+  bash "$HERE/chromium.sh"
+  main_files=$(( ${#shared_files[@]} + ${#unit_files[@]} + ${#workflow_files[@]} ))
+  long=("${int_files[@]+"${int_files[@]}"}" "${own_stack_files[@]+"${own_stack_files[@]}"}")
+  if [ ${#own_files[@]} -gt 0 ] && [ $((main_files + ${#long[@]})) -gt 0 ]; then
+    start_track own 50 "${own_files[@]}"
+    own_files=()
+  fi
+  if [ ${#own_stack_files[@]} -gt 0 ] && [ "$main_files" -gt 0 ]; then
+    start_track long 150 "${long[@]}"
+    int_files=() own_stack_files=()
+  fi
+fi
+# A track's own-stack files run with its own-services files.
+own_files+=("${own_stack_files[@]+"${own_stack_files[@]}"}")
+if [ ${#track_pids[@]} -gt 0 ]; then
+  trap 'kill "${track_pids[@]}" 2>/dev/null || true' EXIT
+fi
+
+# This run's own stack starts now too (servers only), while the fast tier runs.
+# The shared services of a run whose runner died before its teardown (tests/shared-services.setup.ts).
+stop_shared() { [ -f "$BATON_STATE_DIR/shared-services.pids" ] && xargs -r kill <"$BATON_STATE_DIR/shared-services.pids" 2>/dev/null; rm -f "$BATON_STATE_DIR/shared-services.pids"; }
+stack_pid="" stack_log="${TMPDIR:-/tmp}/baton-test-stack.$$"
+if [ "$fast" = 0 ] && [ $(( ${#int_files[@]} + ${#shared_files[@]} + ${#own_files[@]} )) -gt 0 ]; then
+  if [ "$keep" != 1 ]; then trap 'stop_shared || true; bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true; [ ${#track_pids[@]} -eq 0 ] || kill "${track_pids[@]}" 2>/dev/null || true' EXIT; fi
+  (
+    echo "test: fresh test stack in $BATON_STATE_DIR"
+    stop_shared || true
+    bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
+    rm -rf "$BATON_STATE_DIR"
+    bash "$HERE/stack.sh" start
+  ) >"$stack_log" 2>&1 &
+  stack_pid=$!
+fi
 
 if [ -z "$only" ]; then
   echo "test: typecheck and lint, side by side"
@@ -110,8 +179,9 @@ if [ -z "$only" ]; then
   wait "$tsc_pid" || tsc_rc=$?
   cat "${TMPDIR:-/tmp}/baton-typecheck.$$"
   rm -f "${TMPDIR:-/tmp}/baton-typecheck.$$"
-  [ "$tsc_rc" = 0 ] || { echo "test: typecheck failed" >&2; exit "$tsc_rc"; }
-  [ "$lint_rc" = 0 ] || { echo "test: lint failed (eslint.config.js)" >&2; exit "$lint_rc"; }
+  # A failure here is reported at the end with the rest (the tracks are already running).
+  [ "$tsc_rc" = 0 ] || { echo "test: typecheck failed" >&2; failed+=("typecheck"); }
+  [ "$lint_rc" = 0 ] || { echo "test: lint failed (eslint.config.js)" >&2; failed+=("lint"); }
   echo "test: typecheck and lint: $((SECONDS - t0)) s"
 fi
 # Unit tests share no state between files: one process runs them all, beside the workflow tests
@@ -120,7 +190,7 @@ fi
 # connections are closed for "excess pings" after a few minutes, and a call in flight then can
 # hang. A test that hangs anyway fails after 2 minutes with its name.
 unit_out="${TMPDIR:-/tmp}/baton-test-unit.$$"
-(run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"; [ ${#failed[@]} -eq 0 ]) >"$unit_out" 2>&1 &
+(failed=(); run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"; [ ${#failed[@]} -eq 0 ]) >"$unit_out" 2>&1 &
 unit_pid=$!
 run_tests "workflow tests" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
 unit_rc=0
@@ -128,32 +198,16 @@ wait "$unit_pid" || unit_rc=$?
 cat "$unit_out"
 rm -f "$unit_out"
 [ "$unit_rc" = 0 ] || failed+=("unit tests")
-if [ "$fast" = 1 ] || { [ ${#int_files[@]} -eq 0 ] && [ ${#stack_files[@]} -eq 0 ]; }; then
+if [ "$fast" = 1 ] || [ $(( ${#int_files[@]} + ${#shared_files[@]} + ${#own_files[@]} )) -eq 0 ]; then
   finish
   exit 0
 fi
 
-[ "$track" = own ] || bash "$HERE/chromium.sh"
-# The files with services of their own run beside the shared group, on a second stack with ports
-# 50 above this one's (profile <this profile>-own, its own state folder): most of their time is
-# spent waiting on timeouts they provoke (kill -9, lost answers, gate tiers), so two tracks take
-# about the time of the longer one. Their output is printed when both are done.
-own_pid="" own_log="${TMPDIR:-/tmp}/baton-test-own.$$"
-if [ -z "$track" ] && [ ${#own_files[@]} -gt 0 ] && { [ ${#shared_files[@]} -gt 0 ] || [ ${#int_files[@]} -gt 0 ]; }; then
-  echo "test: files with services of their own: ${#own_files[@]} files, beside the rest on profile $BATON_PROFILE-own (output at the end)"
-  BATON_TEST_TRACK=own BATON_PROFILE="$BATON_PROFILE-own" BATON_PORT_OFFSET=$((BATON_PORT_OFFSET + 50)) BATON_TEST_FILES="${own_files[*]}" \
-    BATON_KEEP_STACK="$keep" bash "$HERE/test.sh" >"$own_log" 2>&1 &
-  own_pid=$!
-  own_files=()
-fi
-echo "test: fresh test stack in $BATON_STATE_DIR"
-# The shared services of a run whose runner died before its teardown (tests/shared-services.setup.ts).
-stop_shared() { [ -f "$BATON_STATE_DIR/shared-services.pids" ] && xargs -r kill <"$BATON_STATE_DIR/shared-services.pids" 2>/dev/null; rm -f "$BATON_STATE_DIR/shared-services.pids"; }
-stop_shared || true
-bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
-rm -rf "$BATON_STATE_DIR"
-if [ "$keep" != 1 ]; then trap 'stop_shared || true; bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true; [ -z "$own_pid" ] || kill "$own_pid" 2>/dev/null || true' EXIT; fi
-bash "$HERE/stack.sh" start
+stack_rc=0
+wait "$stack_pid" || stack_rc=$?
+cat "$stack_log"
+rm -f "$stack_log"
+[ "$stack_rc" = 0 ] || { echo "test: the test stack did not start" >&2; failed+=("test stack"); finish; }
 # The test processes themselves connect as the admin identity (services get their own).
 if [ "$BATON_NATS_AUTH" != off ]; then export BATON_NATS_NKEY_SEED_FILE="$BATON_STATE_DIR/identities/admin.nk"; fi
 
@@ -162,12 +216,4 @@ run_tests "integration tests" --test-concurrency=1 -- "${int_files[@]+"${int_fil
 run_tests "end-to-end files on the shared services" --test-concurrency=1 --test-global-setup=./tests/shared-services.setup.ts -- "${shared_files[@]+"${shared_files[@]}"}"
 stop_shared || true
 run_tests "files with services of their own" --test-concurrency=1 -- "${own_files[@]+"${own_files[@]}"}"
-if [ -n "$own_pid" ]; then
-  own_rc=0
-  wait "$own_pid" || own_rc=$?
-  echo "test: ---- the second track (files with services of their own) ----"
-  cat "$own_log"
-  rm -f "$own_log"
-  [ "$own_rc" = 0 ] || failed+=("files with services of their own")
-fi
 finish

@@ -1,4 +1,4 @@
-// test-tier: own-services (its simulators run without idempotency keys and commit late)
+// test-tier: own-services, own stack (its simulators run without idempotency keys and commit late; it mostly waits on the timeouts it provokes)
 // A batch of reservations against external systems that take no idempotency key and commit
 // late: after the agent gave up on the answer, after an early 504, or answered late. A retry must
 // learn the first attempt's outcome before it sends again (cancel-before-create at the system),

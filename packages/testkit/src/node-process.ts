@@ -25,6 +25,8 @@ export interface NodeProcessSpec {
 }
 
 const READY = '"msg":"ready"';
+/** Node's on-disk cache of compiled modules (git-ignored, like everything under .baton). */
+const COMPILE_CACHE_DIR = join(repoRoot, '.baton', 'cache', 'node-compile');
 
 export class NodeProcess {
   private child: ResultPromise | undefined;
@@ -47,7 +49,10 @@ export class NodeProcess {
     const loader = entry.endsWith('.ts') ? ['--conditions=baton-source', '--import', 'tsx'] : ['--enable-source-maps'];
     const child = execa('node', [...nodeFlags, ...loader, entry, ...args], {
       cwd: repoRoot,
-      env,
+      // Node keeps the compiled code of every module it loads in this folder and reads it at the
+      // next start: an agent's start then takes about a quarter less CPU (measured: its imports
+      // 0.54 s of CPU without, 0.41 s with), which adds up over the hundreds of starts of a test run.
+      env: { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR, ...env },
       extendEnv: true,
       reject: false,
       buffer: false,
