@@ -32,7 +32,7 @@ import {
 import { bundleFromSources, sourceModule } from '../bundling.js';
 import { GENERATED_DIR, isUpcastRoute, type WorkflowRegistration } from '../registry.js';
 import { fakeCallAgent, FakeContractError, type AgentFake, type AgentFakes, type RecordedCall } from './agents.js';
-import { harnessConfig, testServerExecutable } from './server.js';
+import { harnessConfig, startTestServerProcess, type TestServerProcess } from './server.js';
 
 /** A duration as Temporal writes it (`'25 hours'`, `'3 weeks'`) or milliseconds. */
 export type Duration = string | number;
@@ -239,6 +239,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     private readonly worker: Worker,
     private readonly options: HarnessOptions<A>,
     taskQueue: string,
+    private readonly server: TestServerProcess,
   ) {
     this.taskQueue = taskQueue;
     for (const [gateType, count] of Object.entries(options.trust ?? {})) this.trust.set(gateType, { gateType, count, autoApprove: false });
@@ -248,10 +249,13 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
   /** Starts the test server and a worker for `registration`'s workflow. Close it after. */
   static async create<St extends WorkflowStatus, A extends AgentTable>(registration: WorkflowRegistration<St, A>, options: HarnessOptions<A> = {}): Promise<WorkflowHarness<St, A>> {
     quietRuntime();
-    const [env, bundle] = await Promise.all([
-      startTestServer(),
-      bundleOf(registration.workflowModule),
-    ]);
+    const [started, bundled] = await Promise.allSettled([startTestServer(), bundleOf(registration.workflowModule)]);
+    if (started.status === 'rejected' || bundled.status === 'rejected') {
+      if (started.status === 'fulfilled') await started.value.server.stop();
+      throw started.status === 'rejected' ? started.reason : (bundled as PromiseRejectedResult).reason;
+    }
+    const { env, server } = started.value;
+    const bundle = bundled.value;
     await registerSearchAttributes(env);
     const taskQueue = `test-${registration.definition.type}-${randomUUID().slice(0, 8)}`;
     let harness: WorkflowHarness<St, A> | undefined;
@@ -280,7 +284,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
         },
       },
     });
-    harness = new WorkflowHarness(registration, env, worker, options, taskQueue);
+    harness = new WorkflowHarness(registration, env, worker, options, taskQueue, server);
     // The clock anchor (clock-anchor.ts): started before any run, so a run's end is never the last timer.
     await env.client.workflow.start('batonTestClockAnchor', { taskQueue, workflowId: CLOCK_ANCHOR_ID });
     return harness;
@@ -355,6 +359,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     this.worker.shutdown();
     await this.running.catch(() => undefined);
     await this.env.teardown();
+    await this.server.stop();
   }
 
   /** @internal */
@@ -476,16 +481,19 @@ function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
   return bundle;
 }
 
-/** The SDK gives the test server five seconds to listen, a limit of its own that a loaded machine
- *  (a JVM starting beside other test files) can miss. Such a start is tried again, twice at most;
- *  any other error is the test's. */
-async function startTestServer(): Promise<TestWorkflowEnvironment> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerExecutable() } } });
-    } catch (error) {
-      if (attempt >= 3 || !String(error).includes('did not start within')) throw error;
-    }
+/** The time-skipping environment on a test server this harness started (server.ts says why not
+ *  the SDK's launcher). The SDK's own factory for that, `create`, is private: it is reached here
+ *  through a cast, safe because the SDK is pinned at one exact version (packages/telemetry/test/sdk-pin.unit.test.ts). */
+async function startTestServer(): Promise<{ env: TestWorkflowEnvironment; server: TestServerProcess }> {
+  const server = await startTestServerProcess();
+  const factory = TestWorkflowEnvironment as unknown as {
+    create(options: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: boolean }): Promise<TestWorkflowEnvironment>;
+  };
+  try {
+    return { env: await factory.create({ server: { type: 'existing' }, address: server.address, namespace: 'default', supportsTimeSkipping: true }), server };
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
 }
 
