@@ -78,7 +78,7 @@ export BATON_ZIPKIN_PORT BATON_PROMETHEUS_PORT
 # Prometheus endpoints of the services the test kit starts: base + the service's index.
 : "${BATON_METRICS_BASE_PORT:=$((9460 + _off))}"
 : "${BATON_TEMPORAL_NAMESPACE:=default}"
-# NATS identities (README "Security"): on, every service connects as its own nkey user with its
+# NATS identities (docs/secure.md): on, every service connects as its own nkey user with its
 # least permissions and nats-server refuses anonymous clients. off: the dev opt-out, no
 # authorization at all (anything that reaches the port may do anything); never on a shared host.
 : "${BATON_NATS_AUTH:=on}"

@@ -3,7 +3,7 @@
 #
 # The Temporal CLI against the profile's Temporal as admin: the address and the admin
 # certificate of the profile's CA (made by infra/stack.sh in $BATON_TEMPORAL_TLS_DIR) added to
-# ARGS. Temporal refuses any caller without a certificate (README "Temporal identities").
+# ARGS. Temporal refuses any caller without a certificate (docs/secure.md, "Temporal identities").
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=env.sh

@@ -30,7 +30,7 @@ export function adminEnv(): Record<string, string> {
 export function serviceSpec(service: string, replica = 1, extra: Pick<ProcessSpec, 'env' | 'nodeFlags'> = {}): ProcessSpec {
   // Every service but Baton's own services and the simulators is an agent.
   const group = BATON_SERVICES.has(service) ? service : service.endsWith('-sim') ? 'simulators' : 'agents';
-  // Each replica gets what the test kit gives the service: its NATS identity (README "Security"),
+  // Each replica gets what the test kit gives the service: its NATS identity (docs/secure.md),
   // the payload keys and any service-specific settings; no metrics port, so replicas do not collide.
   return { name: replica > 1 ? `${service}#${replica}` : service, group, service, ...serviceEntry(service), ...extra, env: { ...serviceEnv(service), ...extra.env } };
 }

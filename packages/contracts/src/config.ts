@@ -64,7 +64,7 @@ function secretFile(what: string, pattern: RegExp) {
 }
 
 /** How a service proves its NATS identity: an nkey user seed, from the environment or a file
- *  (the local stack writes one per service, see README "Security"). Neither: an anonymous
+ *  (the local stack writes one per service, see docs/secure.md). Neither: an anonymous
  *  connection, which only a server with authorization off (BATON_NATS_AUTH=off) accepts. */
 export const NatsAuthConfig = z.object({
   BATON_NATS_NKEY_SEED: z

@@ -23,7 +23,7 @@ export interface StoreSpec {
   stream: string;
   /** The variables' stem: BATON_<stem>_MAX_BYTES, _MAX_MSGS, _MAX_AGE_MS. */
   env: string;
-  /** What it holds, for the README table and error messages. */
+  /** What it holds, for the docs/configure.md table and error messages. */
   holds: string;
   defaults: StoreLimits;
   /** When full: `new` refuses the write (nothing is lost silently), `old` drops the oldest. */

@@ -3,7 +3,7 @@
 // check the gateway's real answers against them, so the document cannot drift from the gateway.
 import { z } from 'zod';
 
-/** The signature headers every request carries (README "Webhook publishers sign their requests"). */
+/** The signature headers every request carries (docs/secure.md, "Webhook publishers sign their requests"). */
 export const webhookSignatureHeaders = {
   source: 'X-Baton-Source',
   timestamp: 'X-Baton-Timestamp',

@@ -23,4 +23,5 @@ execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', join(root,
 const n = workflowNames(name);
 console.log(`new-workflow: done. Edit workflows/${name}/src/workflow.ts and its agents in workflows/${name}/agents/.
 Its paths are specified in workflows/${name}/test/${name}.workflow.test.ts (node --import tsx --test <that file>).
-Send it an event of type ${n.eventType} (POST /events on the gateway, or NATS baton.events.${n.eventType}).`);
+Send it an event of type ${n.eventType} (POST /events on the gateway, or NATS baton.events.${n.eventType}).
+How to write it, test it and change it safely: docs/write-a-workflow.md, docs/test.md, docs/change-safely.md.`);

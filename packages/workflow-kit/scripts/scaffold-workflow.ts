@@ -336,8 +336,8 @@ describe('${name} workflow', () => {
 });
 `;
   const patches = `// ${n.type}'s patches: a change to its workflow code that a waiting run would replay
-// differently is listed here and branched on with \`patches.has('<id>')\` (README "Changing a
-// workflow safely"). Record its histories with \`npm run record-histories\` once its tests pass.
+// differently is listed here and branched on with \`patches.has('<id>')\`
+// (docs/change-safely.md). Record its histories with \`npm run record-histories\` once its tests pass.
 import { definePatches } from '@baton/workflow-kit/workflow';
 
 export const patches = definePatches('${n.type}', {});

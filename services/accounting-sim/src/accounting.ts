@@ -47,7 +47,7 @@ const NewBill = z.object({
 export interface WebhookOptions {
   webhookUrl: string;
   timeoutMs: number;
-  /** The webhook source this system signs as, and its secret (README "Security": signed publishers). */
+  /** The webhook source this system signs as, and its secret (docs/secure.md: signed publishers). */
   source: string;
   secret: string;
   /** How often undelivered events are retried. */

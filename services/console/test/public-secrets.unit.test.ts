@@ -29,7 +29,7 @@ const published = {
 function committedSecretValues(): Array<{ file: string; value: string }> {
   const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' })
     .split('\n')
-    .filter((f) => /^(docker-compose[^/]*\.ya?ml|infra\/.*\.(ya?ml|json|conf|md|env)|[^/]*\.md|.*\.env(\..*)?)$/.test(f));
+    .filter((f) => /^(docker-compose[^/]*\.ya?ml|infra\/.*\.(ya?ml|json|conf|md|env)|[^/]*\.md|docs\/.*\.md|.*\.env(\..*)?)$/.test(f));
   const patterns = [
     // KEY: value / KEY=value, for a variable named as a secret (not an interpolation or a path).
     /\b((?:BATON_[A-Z0-9_]*(?:SECRET|PASSWORD|KEY|KEYS|TOKEN))|POSTGRES_PASSWORD)\b["']?\s*[:=]\s*["']?(?![$/.<{])([^\s"',}]{8,})/g,

@@ -36,7 +36,7 @@ const config = loadConfigOrExit(
     BATON_WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
     /** Workflows kept in the worker's cache between tasks (sticky execution); past it the least
      *  recently used is evicted and replayed from history at its next task. Bounds the
-     *  orchestrator's memory: README "Configuration" has the figure per 1,000. */
+     *  orchestrator's memory: docs/configure.md has the figure per 1,000. */
     BATON_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1_000),
   }).refine((c) => c.BATON_TASK_SEAL_KEY || c.BATON_TASK_SEAL_KEY_FILE, { path: ['BATON_TASK_SEAL_KEY_FILE'], message: 'a task seal key is required (BATON_TASK_SEAL_KEY or BATON_TASK_SEAL_KEY_FILE; the local stack writes one)' }),
 );

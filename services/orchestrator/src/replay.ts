@@ -61,6 +61,6 @@ export function describeReplayFailure(fixture: LoadedFixture, error: Error): str
     `A run of this path that is waiting when you deploy would fail the same way. Put the change behind a patch:`,
     `list an id in ${where} and branch with if (patches.has('<id>')) { new code } else { old code }`,
     `(Temporal's patched('<id>')), then run npm run record-histories to add the new path;`,
-    `see README "Changing a workflow safely".`,
+    `see docs/change-safely.md.`,
   ].join('\n');
 }

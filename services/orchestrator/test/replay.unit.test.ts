@@ -73,7 +73,7 @@ describe('replay of recorded histories', () => {
     assert.deepEqual(
       missing.map((t) => `${t.type} (${t.workflowName}): no histories in ${t.historiesDir}`),
       [],
-      'record them with `npm run record-histories` (README "Changing a workflow safely")',
+      'record them with `npm run record-histories` (docs/change-safely.md)',
     );
   });
 
@@ -97,7 +97,7 @@ describe('replay of recorded histories', () => {
       assert.match(failure.message, /^workflow reservation \(reservationWorkflow\) no longer replays its recorded history workflows\/reservation\/histories\/[a-z0-9-]+\.json/);
       assert.match(failure.message, /workflows\/reservation\/src\/patches\.ts/);
       assert.match(failure.message, /patches\.has\('<id>'\)/);
-      assert.match(failure.message, /README "Changing a workflow safely"/);
+      assert.match(failure.message, /see docs\/change-safely\.md/);
     }
     console.log(`  ${failures.length} of ${reservations.length} reservation histories fail, e.g.:\n${failures[0]?.message}`);
   });

@@ -12,7 +12,7 @@
 // the stage of each is data: `active` calls `patched`, `deprecated` calls `deprecatePatch` and
 // takes the new path (once no run that started before the patch is open). After that, once no
 // run from before the deprecation is open either, the entry and the old branch are deleted.
-// README "Changing a workflow safely" is the practice; the replay suite
+// docs/change-safely.md is the practice; the replay suite
 // (services/orchestrator/test/replay.unit.test.ts) checks it against recorded histories.
 import { deprecatePatch, patched } from '@temporalio/workflow';
 
