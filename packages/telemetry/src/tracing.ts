@@ -1,5 +1,6 @@
-// OpenTelemetry bootstrap for one Baton process, on the OpenTelemetry Node SDK (NodeSDK): traces
-// over OTLP/HTTP with W3C propagation, metrics on a Prometheus scrape endpoint, the standard
+// OpenTelemetry bootstrap for one Baton process, from the SDK's parts (a tracer provider, a meter
+// provider, the async-hooks context manager, the instrumentations): traces over OTLP/HTTP with W3C
+// propagation, metrics on a Prometheus scrape endpoint, the standard
 // instrumentations for what every service does over HTTP (incoming requests through fastify and
 // node:http, outgoing ones through fetch/undici and node:http), trace ids in every pino log
 // line, and a flush on shutdown. Services call this first in main.ts, before creating any client.
@@ -8,6 +9,11 @@
 // record neither by default), and query strings are replaced by "[redacted]" on every HTTP span,
 // because lookups put references and customer ids there. The NATS spans are Baton's own
 // (packages/bus, packages/agent): no instrumentation covers NATS.
+//
+// Not the all-in-one NodeSDK: it imports every OTLP exporter (gRPC, HTTP and protobuf, for traces,
+// metrics and logs), the logs SDK and the file-configuration reader whatever is configured; a
+// service's start spent 0.2 s of CPU on that import alone, and a test run starts services hundreds
+// of times. The parts below are what the NodeSDK would have assembled for this configuration.
 import { createRequire } from 'node:module';
 import { context, metrics, propagation, trace, type Meter, type Span, type Tracer, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -18,8 +24,10 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, NoopSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 
@@ -97,28 +105,31 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   }
   const spanProcessor = processors.length ? fanOut(processors) : new NoopSpanProcessor();
   const metricReaders = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
-  const sdk = new NodeSDK({
-    resource,
-    autoDetectResources: false,
-    spanProcessors: processors.length ? processors : [spanProcessor],
-    metricReaders,
-    textMapPropagator: new W3CTraceContextPropagator(),
-    instrumentations: instrumentations(options.zipkinUrl),
-    // Logs stay pino's: no OTLP log pipeline, whatever OTEL_LOGS_EXPORTER says.
-    logRecordProcessors: [],
-  });
-  sdk.start();
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const tracerProvider = new TracerProvider({ resource, spanProcessors: processors.length ? processors : [spanProcessor] });
+  trace.setGlobalTracerProvider(tracerProvider);
+  const meterProvider = new MeterProvider({ resource, readers: metricReaders });
+  metrics.setGlobalMeterProvider(meterProvider);
+  // Logs stay pino's: no OTLP log pipeline.
+  const disableInstrumentations = registerInstrumentations({ instrumentations: instrumentations(options.zipkinUrl), tracerProvider, meterProvider });
   // The instrumentations patch a module when it is next required. node:http was loaded (by
   // fastify, the Prometheus exporter) before this ran: require it now so servers made from here
   // on are traced.
   require('node:http');
   require('node:https');
+  const shutdown = async () => {
+    await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+    disableInstrumentations();
+    contextManager.disable();
+  };
   return {
     tracer: trace.getTracer(options.serviceName),
     meter: metrics.getMeter('baton'),
     resource,
     spanProcessor,
-    shutdown: () => sdk.shutdown(),
+    shutdown,
   };
 }
 
