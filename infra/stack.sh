@@ -555,7 +555,15 @@ do_launch() { # name: start it unless healthy; 0 once launched (or running), hea
     say "$name" "removing stale pid file (pid $(cat "$RUN_DIR/$name.pid"))"
     rm -f "$RUN_DIR/$name.pid"
   fi
-  for p in $(ports_of "$name"); do port_busy "$p" && busy="$busy $p"; done
+  # A server stopped a moment ago (a restart) may still be closing its last listener on a loaded
+  # machine (seen: Temporal's metrics port, at load 40): its ports get ten seconds to come free.
+  local tries
+  for ((tries = 0; tries < 100; tries++)); do
+    busy=""
+    for p in $(ports_of "$name"); do port_busy "$p" && busy="$busy $p"; done
+    [ -n "$busy" ] || break
+    sleep 0.1
+  done
   if [ -n "$busy" ]; then
     say "$name" "ERROR: port(s)$busy on $H already in use by another process (not this $BATON_PROFILE stack's pid file); stop it or change the BATON_*_PORT variables" >&2
     return 1

@@ -135,6 +135,9 @@ start_track() { # name, port offset above this run's, files...
 }
 if [ -z "$track" ] && [ "$fast" = 0 ]; then
   bash "$HERE/chromium.sh"
+  # The workflow bundle every orchestrator of the run reads, built once here rather than by the
+  # first orchestrator of each track at the same time.
+  node services/orchestrator/dist/prebuild.js
   main_files=$(( ${#shared_files[@]} + ${#unit_files[@]} + ${#workflow_files[@]} ))
   long=("${int_files[@]+"${int_files[@]}"}" "${own_stack_files[@]+"${own_stack_files[@]}"}")
   if [ ${#own_files[@]} -gt 0 ] && [ $((main_files + ${#long[@]})) -gt 0 ]; then
