@@ -5,7 +5,7 @@
 #      workflow tests (each workflow's paths on Temporal's test server with time skipping,
 #      @baton/workflow-kit/testing; a process per file, two at a time);
 #   2. a fresh test stack on its own ports and state folder (nats-server, the Temporal dev server,
-#      Jaeger, Zipkin, Prometheus), then the integration tests;
+#      Zipkin, Prometheus), then the integration tests;
 #   3. the end-to-end and browser files that share one set of services (every workflow's, started
 #      once by tests/shared-services.setup.ts);
 #   4. beside 2-3, on a second stack of their own: the files that start services of their own
