@@ -94,7 +94,7 @@ function instrumentations(zipkinUrl: string | undefined) {
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
-  const spanProcessor = exportingProcessor(options);
+  const spanProcessor = traceExportProcessor(options);
   const metricReaders = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
   const sdk = new NodeSDK({
     resource,
@@ -123,7 +123,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
 /** The one exporting processor the rule in this file's header picks (a no-op when there is no
  *  backend); the SDK and the Temporal workflow span sink share it. */
-function exportingProcessor(options: TelemetryOptions): SpanProcessor {
+export function traceExportProcessor(options: Pick<TelemetryOptions, 'serviceName' | 'otlpEndpoint' | 'zipkinUrl' | 'exportTimeoutMs'>): SpanProcessor {
   const timeoutMillis = options.exportTimeoutMs ?? 5_000;
   if (options.otlpEndpoint) {
     const exporter = new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`, timeoutMillis });
