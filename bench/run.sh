@@ -7,7 +7,7 @@
 # Like the test command it clears other BATON_* variables, so a shell that sourced the demo
 # profile cannot point the bench at the demo servers. BATON_PROFILE=bench-<name> (or test-bench)
 # with BATON_PORT_OFFSET=<n00> runs beside another stack. BATON_KEEP_STACK=1 leaves the stack up
-# (its Jaeger keeps the run's traces).
+# (its Zipkin keeps the run's traces).
 #
 # BATON_TOPOLOGY=cluster measures on the production shape (three NATS nodes, the Temporal server
 # on PostgreSQL; see infra/README.md). BATON_BENCH_TOPOLOGIES=dev,cluster runs the whole bench

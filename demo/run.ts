@@ -127,7 +127,7 @@ try {
   line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (filter: BatonState = "Confirmed")`);
   line(`             payloads are encrypted: to read them there, sign in to the console as an operator, and in the UI's`);
   line(`             codec settings use your browser's endpoint ${env.BATON_CONSOLE_URL}/codec with cross-origin credentials`);
-  line(`Traces:      ${env.BATON_ZIPKIN_URL}/zipkin/   (Zipkin; JSON from Jaeger: ${env.BATON_JAEGER_QUERY_URL}/api/traces/<trace id>)`);
+  line(`Traces:      ${env.BATON_ZIPKIN_URL}/zipkin/   (Zipkin; JSON: ${env.BATON_ZIPKIN_URL}/api/v2/trace/<trace id>)`);
   line('The stack keeps running for inspection; stop it with: bash infra/stack.sh stop');
   if (process.stdin.isTTY) {
     // In a terminal, keep the services (console, webhook, agents) up to look around.

@@ -12,7 +12,7 @@
 #      installed by another Node ABI (native modules: lmdb, @temporalio/core-bridge, esbuild, @swc/core)
 #   4. the build: every package's src/ transpiled to dist/ (infra/build.mjs), which services run
 #   5. the nats-server, baton-temporal (built from infra/temporal/server), temporal (the CLI),
-#      jaeger and prometheus binaries, Zipkin's server jar and Temporal's Java test server (for
+#      prometheus binaries, Zipkin's server jar (the one trace backend) and Temporal's Java test server (for
 #      workflow tests with time skipping) (infra/obtain.sh); with BATON_TOPOLOGY=cluster also
 #      temporal-sql-tool, ui-server and PostgreSQL
 # BATON_SKIP_SERVERS=1 skips step 5. BATON_NODE_VERSION=24.x.y obtains that version instead of
@@ -155,7 +155,7 @@ if [ "${BATON_SKIP_SERVERS:-0}" = 1 ]; then
   echo "servers: skipped (BATON_SKIP_SERVERS=1)"
 else
   # baton-temporal: the stack's Temporal server (built from infra/temporal/server); temporal: the CLI.
-  servers=(nats-server baton-temporal temporal jaeger zipkin prometheus temporal-test-server)
+  servers=(nats-server baton-temporal temporal zipkin prometheus temporal-test-server)
   [ "$BATON_TOPOLOGY" = cluster ] && servers+=(temporal-sql-tool ui-server postgres)
   for name in "${servers[@]}"; do
     # obtain.sh reports on stderr (one line when the binary is already there).

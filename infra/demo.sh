@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo command (`npm run demo`): set-up, the local stack (NATS, Temporal with its UI, Jaeger),
+# The demo command (`npm run demo`): set-up, the local stack (NATS, Temporal with its UI, Zipkin),
 # every Baton service, and four requests through them. The stack stays up afterwards so the
 # workflows and traces can be inspected; `bash infra/stack.sh stop` ends it.
 set -euo pipefail

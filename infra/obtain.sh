@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: infra/obtain.sh nats-server|temporal|jaeger|baton-temporal|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server
+# Usage: infra/obtain.sh nats-server|temporal|baton-temporal|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server
 #
 # baton-temporal (the Temporal server of both topologies, with Baton's authorizer and mutual TLS)
 # is built here from infra/temporal/server with go build (its modules from the Go module cache,
@@ -15,7 +15,7 @@
 # Debian's /usr/lib/postgresql/N/bin), else installs Debian's `postgresql` package when run as
 # root where apt-get exists. docker-compose (the Compose v2 CLI plugin, for infra/check-deploy.sh
 # only; no daemon needed) is obtained like the servers.
-# zipkin (the trace UI of the local stack) is Zipkin's server, one executable jar from Maven
+# zipkin (the local stack's one trace backend and its UI) is Zipkin's server, one executable jar from Maven
 # Central (io.zipkin:zipkin-server, classifier exec), run with Java >= 17: `zipkin` prints the
 # path of $BATON_BIN_DIR/zipkin-server.jar, obtained with mvn (which honours a settings.xml
 # mirror) or else curl from $BATON_MAVEN_BASE_URL, its SHA-1 checked against the repository's.
@@ -35,7 +35,6 @@ set -euo pipefail
 # ---- pins ----------------------------------------------------------------------------------
 NATS_VERSION=2.14.5
 TEMPORAL_CLI_VERSION=1.5.1
-JAEGER_VERSION=2.20.0
 TEMPORAL_SERVER_VERSION=1.29.2 # temporal-server and temporal-sql-tool (cluster topology)
 BATON_TEMPORAL_SERVER_VERSION=1.29.1 # go.temporal.io/server in infra/temporal/server/go.mod (= the CLI's)
 TEMPORAL_UI_VERSION=2.42.1     # ui-server (cluster topology)
@@ -48,21 +47,11 @@ PROMETHEUS_VERSION=3.16.0      # release archive; its Go module version is v0.31
 PROMETHEUS_GO_PKG=github.com/prometheus/prometheus/cmd/prometheus
 NATS_GO_PKG=github.com/nats-io/nats-server/v2
 TEMPORAL_GO_PKG=github.com/temporalio/cli/cmd/temporal
-JAEGER_GO_PKG=github.com/jaegertracing/jaeger/cmd/jaeger
 TEMPORAL_SERVER_GO_PKG=go.temporal.io/server/cmd/server
 TEMPORAL_SQL_TOOL_GO_PKG=go.temporal.io/server/cmd/tools/sql
 TEMPORAL_UI_GO_PKG=github.com/temporalio/ui-server/v2/cmd/server
 COMPOSE_GO_PKG=github.com/docker/compose/v5/cmd
-# Jaeger's Go module has no /v2 suffix, so the tag v2.20.0 is not a valid module version:
-# `go install ...@v2.20.0` can never work. The commit the tag points at can (the proxy turns it
-# into a pseudo-version) where the proxy has it.
-JAEGER_GO_COMMIT=798e4b0fcf22609e381df764a01461affd813e1e
-# Last resort: the newest Jaeger release that also carries a v1 module tag (v1.76.0 = Jaeger
-# v2.13.0). Its go.mod has a replace directive, so it is built as a main module rather than with
-# `go install`. infra/jaeger/config.yaml works with both versions.
-JAEGER_FALLBACK_MODULE_VERSION=v1.76.0
-JAEGER_FALLBACK_VERSION=2.13.0
-GO_MIN_VERSION=1.26 # jaeger v2.20.0 needs go 1.26; nats-server and temporal need 1.25
+GO_MIN_VERSION=1.26 # the Go the module builds here were checked with; nats-server and temporal need 1.25
 : "${BATON_DOWNLOAD_MAX_TIME:=60}"
 : "${BATON_RELEASES_BASE_URL:=https://github.com}" # or a mirror with the same layout
 : "${BATON_MAVEN_BASE_URL:=https://repo1.maven.org/maven2}" # or a mirror with Maven's layout
@@ -80,7 +69,6 @@ case "$NAME" in
   nats-server) PIN="$NATS_VERSION" ;;
   temporal) PIN="$TEMPORAL_CLI_VERSION" ;;
   baton-temporal) PIN="$BATON_TEMPORAL_SERVER_VERSION" ;;
-  jaeger) PIN="$JAEGER_VERSION" ;;
   temporal-server | temporal-sql-tool) PIN="$TEMPORAL_SERVER_VERSION" ;;
   ui-server) PIN="$TEMPORAL_UI_VERSION" ;;
   postgres) PIN="$POSTGRES_MIN_MAJOR" ;;
@@ -88,7 +76,7 @@ case "$NAME" in
   zipkin) PIN="$ZIPKIN_VERSION" ;;
   temporal-test-server) PIN="$TEMPORAL_TEST_SERVER_VERSION" ;;
   prometheus) PIN="$PROMETHEUS_VERSION" ;;
-  *) NAME=""; die "usage: $0 nats-server|temporal|jaeger|baton-temporal|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server" ;;
+  *) NAME=""; die "usage: $0 nats-server|temporal|baton-temporal|temporal-server|temporal-sql-tool|ui-server|postgres|docker-compose|zipkin|prometheus|temporal-test-server" ;;
 esac
 PIN_MAJOR="${PIN%%.*}"
 mkdir -p "$BATON_BIN_DIR"
@@ -101,7 +89,6 @@ version_of() {
   case "$NAME" in
     nats-server) out="$("$bin" --version 2>/dev/null || true)" ;;          # nats-server: v2.14.5
     temporal) out="$("$bin" --version 2>/dev/null || true)" ;;             # temporal version 1.5.1 (Server ...)
-    jaeger) out="$("$bin" version 2>/dev/null | tr ',' '\n' | grep -i gitVersion || true)" ;; # {"gitVersion":"v2.20.0",...}
     temporal-server | temporal-sql-tool | ui-server) out="$("$bin" --version 2>/dev/null || true)" ;; # temporal version 1.29.2
     docker-compose) out="$("$bin" version --short 2>/dev/null || true)" ;;                             # 5.6.0
     prometheus) out="$("$bin" --version 2>/dev/null | head -n1 || true)" ;;                            # prometheus, version 3.16.0 (...)
@@ -333,7 +320,6 @@ esac
 case "$NAME" in
   nats-server) url="$BATON_RELEASES_BASE_URL/nats-io/nats-server/releases/download/v$PIN/nats-server-v$PIN-$os-$arch.tar.gz" ;;
   temporal) url="$BATON_RELEASES_BASE_URL/temporalio/cli/releases/download/v$PIN/temporal_cli_${PIN}_${os}_${arch}.tar.gz" ;;
-  jaeger) url="$BATON_RELEASES_BASE_URL/jaegertracing/jaeger/releases/download/v$PIN/jaeger-$PIN-$os-$arch.tar.gz" ;;
   # One archive holds temporal-server, temporal-sql-tool, tdbg and the Cassandra tool.
   temporal-server | temporal-sql-tool) url="$BATON_RELEASES_BASE_URL/temporalio/temporal/releases/download/v$PIN/temporal_${PIN}_${os}_${arch}.tar.gz" ;;
   ui-server) url="$BATON_RELEASES_BASE_URL/temporalio/ui-server/releases/download/v$PIN/ui-server_${PIN}_${os}_${arch}.tar.gz" ;;
@@ -439,7 +425,7 @@ if go_ok; then
       go_install "$PROMETHEUS_GO_PKG@$gv" "" "go install $PROMETHEUS_GO_PKG@$gv (no web UI)" || true ;;
     docker-compose)
       # Its go.mod has exclude directives, so `go install pkg@version` refuses it: build it as the
-      # main module from the module cache, as for Jaeger's fallback below.
+      # main module from the module cache.
       mod="${COMPOSE_GO_PKG%/cmd}"
       if dir="$(go mod download -json "$mod@v$PIN" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" && [ -n "$dir" ]; then
         say "go build ./cmd in $dir (this can take several minutes)"
@@ -449,21 +435,6 @@ if go_ok; then
         fi
       fi
       say "go build of $mod@v$PIN failed" ;;
-    jaeger)
-      vflag="-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$PIN"
-      vflag="$vflag -X github.com/jaegertracing/jaeger/internal/version.commitSHA=$JAEGER_GO_COMMIT"
-      go_install "$JAEGER_GO_PKG@$JAEGER_GO_COMMIT" "$vflag" "go install $JAEGER_GO_PKG@$JAEGER_GO_COMMIT (v$PIN)" || true
-      # Fallback: build the module version the proxy always has, as a main module.
-      say "falling back to Jaeger v$JAEGER_FALLBACK_VERSION (module github.com/jaegertracing/jaeger@$JAEGER_FALLBACK_MODULE_VERSION)"
-      if dir="$(go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_FALLBACK_MODULE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" && [ -n "$dir" ]; then
-        say "go build ./cmd/jaeger in $dir (this can take several minutes)"
-        if (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "$tmp/gobin/jaeger" \
-          -ldflags "-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_FALLBACK_VERSION" ./cmd/jaeger >&2); then
-          say "WARNING: installed Jaeger v$JAEGER_FALLBACK_VERSION, not the pinned v$PIN"
-          install_bin "$tmp/gobin/jaeger" "go build github.com/jaegertracing/jaeger@$JAEGER_FALLBACK_MODULE_VERSION (v$JAEGER_FALLBACK_VERSION fallback)"
-        fi
-      fi
-      say "go build of the fallback failed" ;;
   esac
 else
   say "go not found"

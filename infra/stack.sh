@@ -8,13 +8,14 @@
 #
 # BATON_TOPOLOGY=dev (default): nats, temporal (baton-temporal, infra/temporal/server: the Temporal
 #   server with mutual TLS and Baton's authorizer, on SQLite, the web UI built in),
-#   jaeger, zipkin (the trace UI: Zipkin's server on Java, fed by every service's SDK),
+#   zipkin (the one trace backend: Zipkin's server on Java; every service exports its spans to it,
+#   its UI shows them and the test kit reads them through its API),
 #   prometheus (scrapes every Baton service the test kit starts, and Temporal).
 #   `restart nats` keeps the JetStream data.
 # BATON_TOPOLOGY=cluster: nats-1 nats-2 nats-3 (one JetStream cluster; `nats` names all three),
 #   postgres (initialised on first start, run as an unprivileged user), temporal (baton-temporal
 #   on PostgreSQL; its databases, schema, namespace and search attributes are set up at
-#   start), temporal-ui (the web UI pointed at it, as an operator), jaeger, zipkin, prometheus.
+#   start), temporal-ui (the web UI pointed at it, as an operator), zipkin, prometheus.
 # Temporal accepts no caller without a certificate of the profile's CA: the CA and one certificate
 # per identity are made at its first start in $BATON_TEMPORAL_TLS_DIR (never committed); this
 # script's own `temporal` commands run as admin.
@@ -85,7 +86,6 @@ ports_of() { # every fixed port the server binds
       [ -n "$CLUSTER" ] || echo "$BATON_TEMPORAL_UI_PORT" ;;
     temporal-ui) echo "$BATON_TEMPORAL_UI_PORT" ;;
     postgres) echo "$BATON_POSTGRES_PORT" ;;
-    jaeger) echo "$BATON_OTLP_GRPC_PORT $BATON_OTLP_HTTP_PORT $BATON_JAEGER_UI_PORT $BATON_JAEGER_QUERY_GRPC_PORT $BATON_JAEGER_HEALTH_PORT $BATON_JAEGER_METRICS_PORT" ;;
     zipkin) echo "$BATON_ZIPKIN_PORT" ;;
     prometheus) echo "$BATON_PROMETHEUS_PORT" ;;
   esac
@@ -106,8 +106,7 @@ address_of() {
       fi ;;
     temporal-ui) echo "http://$H:$BATON_TEMPORAL_UI_PORT (Temporal at $H:$BATON_TEMPORAL_PORT)" ;;
     postgres) echo "$H:$BATON_POSTGRES_PORT user $BATON_POSTGRES_USER (data $DATA_DIR/postgres, run as $(pg_os_user))" ;;
-    jaeger) echo "OTLP http://$H:$BATON_OTLP_HTTP_PORT grpc $H:$BATON_OTLP_GRPC_PORT (query/UI http://$H:$BATON_JAEGER_UI_PORT)" ;;
-    zipkin) echo "trace UI $BATON_ZIPKIN_URL/zipkin/ (spans in at $BATON_ZIPKIN_URL/api/v2/spans, kept in memory)" ;;
+    zipkin) echo "trace UI $BATON_ZIPKIN_URL/zipkin/ (spans in at $BATON_ZIPKIN_URL/api/v2/spans, kept in memory; one trace at $BATON_ZIPKIN_URL/api/v2/trace/<id>)" ;;
     prometheus) echo "$BATON_PROMETHEUS_URL (targets $BATON_PROMETHEUS_URL/targets; config $BATON_STATE_DIR/prometheus.yml)" ;;
   esac
 }
@@ -202,9 +201,6 @@ healthy() { # exit 0 if the server answers its health check
       curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null ;;
     postgres)
       "$(pg_bin)/pg_isready" -q -h "$H" -p "$BATON_POSTGRES_PORT" -t 2 >/dev/null 2>&1 ;;
-    jaeger)
-      curl -fsS --max-time 2 "http://$H:$BATON_JAEGER_UI_PORT/api/services" 2>/dev/null | grep -q '"data"' &&
-        curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_JAEGER_HEALTH_PORT/status" 2>/dev/null ;;
     zipkin)
       curl -fsS --max-time 2 "http://$H:$BATON_ZIPKIN_PORT/health" 2>/dev/null | grep -q '"UP"' ;;
     prometheus)
@@ -470,9 +466,6 @@ EOF
         u="$(pg_os_user)"
         pre=(setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups --)
       fi ;;
-    jaeger)
-      cp "$HERE/jaeger/config.yaml" "$BATON_STATE_DIR/jaeger.yaml"
-      args=(--config "file:$BATON_STATE_DIR/jaeger.yaml") ;;
     zipkin)
       # $bin is the jar (infra/obtain.sh zipkin). In-memory storage, bounded; loopback only.
       pre=(env "MEM_MAX_SPANS=${BATON_ZIPKIN_MAX_SPANS:-200000}" java ${BATON_ZIPKIN_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -jar)
@@ -670,13 +663,15 @@ do_status() {
 
 # ---- main ----------------------------------------------------------------------------------
 # Start order; stop runs it backwards.
-DEV_NAMES=(nats temporal jaeger zipkin prometheus)
-CLUSTER_NAMES=(nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger zipkin prometheus)
+DEV_NAMES=(nats temporal zipkin prometheus)
+CLUSTER_NAMES=(nats-1 nats-2 nats-3 postgres temporal temporal-ui zipkin prometheus)
+# jaeger is no server of this stack any more; it stays here only so that `stop` without names
+# also ends a Jaeger an older version of this script started for the profile (its pid file).
 ALL_NAMES=(nats nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger zipkin prometheus)
 usage() {
   echo "usage: $0 start|stop|status|restart [NAME ...]" >&2
-  echo "  names (BATON_TOPOLOGY=dev): nats temporal jaeger zipkin prometheus" >&2
-  echo "  names (BATON_TOPOLOGY=cluster): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui jaeger zipkin prometheus" >&2
+  echo "  names (BATON_TOPOLOGY=dev): nats temporal zipkin prometheus" >&2
+  echo "  names (BATON_TOPOLOGY=cluster): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui zipkin prometheus" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -696,7 +691,7 @@ else
     for n1 in $n; do
       case "$n1" in
         nats | nats-server) if [ -n "$CLUSTER" ]; then names+=(nats-1 nats-2 nats-3); else names+=(nats); fi ;;
-        temporal | jaeger | zipkin | prometheus) names+=("$n1") ;;
+        temporal | zipkin | prometheus) names+=("$n1") ;;
         nats-[123] | postgres | temporal-ui)
           [ -n "$CLUSTER" ] || { echo "stack: $n1 exists in the cluster topology only (BATON_TOPOLOGY=cluster)" >&2; exit 2; }
           names+=("$n1") ;;

@@ -5,7 +5,7 @@
 #      workflow tests (each workflow's paths on Temporal's test server with time skipping,
 #      @baton/workflow-kit/testing; a process per file, two at a time);
 #   2. a fresh test stack on its own ports and state folder (nats-server, Baton's Temporal server,
-#      Jaeger, Zipkin, Prometheus), then the end-to-end and browser files that share one set of
+#      Zipkin, Prometheus), then the end-to-end and browser files that share one set of
 #      services (every workflow's, started once by tests/shared-services.setup.ts);
 #   3. from the start, beside 1-2, on a second stack of their own: the files that start services
 #      of their own (first line `// test-tier: own-services (why)`: they set their services'

@@ -1,6 +1,6 @@
 // Where the time of one step goes, from two clocks on this machine: Temporal's history event
 // times (for the floor and for Baton alike) and, inside a Baton step, the spans its services sent
-// to Jaeger (task publish, JetStream to the agent, the agent, JetStream to the bridge, the bridge).
+// to Zipkin, the local stack's trace backend (task publish, JetStream to the agent, the agent, JetStream to the bridge, the bridge).
 import type { Client } from '@temporalio/client';
 import { stackEnv } from '@baton/testkit';
 import { percentiles } from './load.js';
@@ -44,21 +44,20 @@ async function stepTimes(client: Client, workflowId: string): Promise<StepTimes 
   return complete ? (times as StepTimes) : undefined;
 }
 
-interface JaegerSpan {
-  operationName: string;
-  startTime: number;
+/** The fields of a Zipkin span this file reads: names in lower case, times in microseconds. */
+interface SpanTimes {
+  name: string;
+  timestamp: number;
   duration: number;
-  tags: Array<{ key: string; value: unknown }>;
 }
 
 /** The spans of one Baton workflow's trace, found by the workflow id the agent span carries. */
-async function spansOf(workflowId: string, agentService: string): Promise<JaegerSpan[] | undefined> {
-  const tags = encodeURIComponent(JSON.stringify({ 'baton.workflow.id': workflowId }));
-  const url = `${stackEnv().BATON_JAEGER_QUERY_URL}/api/traces?service=${agentService}&tags=${tags}&limit=5&lookback=2h`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+async function spansOf(workflowId: string, agentService: string): Promise<SpanTimes[] | undefined> {
+  const query = new URLSearchParams({ serviceName: agentService, annotationQuery: `baton.workflow.id=${workflowId}`, limit: '5', lookback: String(2 * 3_600_000) });
+  const response = await fetch(`${stackEnv().BATON_ZIPKIN_URL}/api/v2/traces?${query}`, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) return undefined;
-  const body = (await response.json()) as { data?: Array<{ spans: JaegerSpan[] }> };
-  return body.data?.flatMap((t) => t.spans);
+  const traces = (await response.json()) as Array<Array<Partial<SpanTimes>>>;
+  return traces.flat().flatMap((s) => (s.name !== undefined && s.timestamp !== undefined ? [{ name: s.name, timestamp: s.timestamp, duration: s.duration ?? 0 }] : []));
 }
 
 function summarise(rows: Array<Record<string, number>>, order: string[]): Segment[] {
@@ -113,16 +112,16 @@ export async function handoffBreakdown(client: Client, workflowIds: string[], ag
   for (const workflowId of workflowIds) {
     const [t, spans] = await Promise.all([stepTimes(client, workflowId).catch(() => undefined), spansOf(workflowId, `agent-${agent}`).catch(() => undefined)]);
     if (!t || !spans) continue;
-    const first = (prefix: string) => spans.filter((s) => s.operationName.startsWith(prefix)).sort((a, b) => a.startTime - b.startTime)[0];
-    const run = first('RunActivity');
+    const first = (prefix: string) => spans.filter((s) => s.name.startsWith(prefix)).sort((a, b) => a.timestamp - b.timestamp)[0];
+    const run = first('runactivity'); // RunActivity:callAgent, as Zipkin keeps it
     const agentSpan = first(`process baton.task.${agent}`);
     const bridge = first(`process baton.result.${agent}`);
     if (!run || !agentSpan || !bridge) continue;
     const ms = (us: number) => us / 1000;
     rows.push({
-      [HANDOFF_SEGMENTS[0]]: ms(run.startTime) - t.activityStarted,
-      [HANDOFF_SEGMENTS[1]]: ms(agentSpan.startTime - run.startTime),
-      [HANDOFF_SEGMENTS[2]]: ms(bridge.startTime - agentSpan.startTime),
+      [HANDOFF_SEGMENTS[0]]: ms(run.timestamp) - t.activityStarted,
+      [HANDOFF_SEGMENTS[1]]: ms(agentSpan.timestamp - run.timestamp),
+      [HANDOFF_SEGMENTS[2]]: ms(bridge.timestamp - agentSpan.timestamp),
       [HANDOFF_SEGMENTS[3]]: ms(bridge.duration),
       [HANDOFF_SEGMENTS[4]]: ms(run.duration),
       [HANDOFF_SEGMENTS[5]]: ms(agentSpan.duration),

@@ -2,7 +2,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, release, platform } from 'node:os';
 import { execa } from 'execa';
-import { repoRoot } from '@baton/testkit';
+import { repoRoot, stackEnv } from '@baton/testkit';
 
 export interface MachineInfo {
   cpus: number;
@@ -36,17 +36,28 @@ async function version(exe: string | undefined, args: string[]): Promise<string>
   return exe ? firstLine(exe, args) : 'not measured (not started by infra/stack.sh)';
 }
 
-export async function machineInfo(serverPids: Record<'nats' | 'temporal' | 'jaeger', number | undefined> & { postgres?: number | undefined }): Promise<MachineInfo> {
+/** The running Zipkin's version, from its /info endpoint (a jar under java: no binary to ask). */
+async function zipkinVersion(): Promise<string> {
+  try {
+    const response = await fetch(`${stackEnv().BATON_ZIPKIN_URL}/info`, { signal: AbortSignal.timeout(5_000) });
+    const info = (await response.json()) as { zipkin?: { version?: string } };
+    return `zipkin ${info.zipkin?.version ?? 'unknown'}`;
+  } catch {
+    return 'zipkin not reachable';
+  }
+}
+
+export async function machineInfo(serverPids: Record<'nats' | 'temporal', number | undefined> & { postgres?: number | undefined }): Promise<MachineInfo> {
   let os = `${platform()} ${release()}`;
   try {
     os = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
   } catch {
     // Not Linux: the platform and release will do.
   }
-  const [nats, temporal, jaeger, postgres, head, dirty] = await Promise.all([
+  const [nats, temporal, zipkin, postgres, head, dirty] = await Promise.all([
     version(exeOf(serverPids.nats), ['--version']),
     version(exeOf(serverPids.temporal), ['--version']),
-    version(exeOf(serverPids.jaeger), ['version']),
+    zipkinVersion(),
     serverPids.postgres ? version(exeOf(serverPids.postgres), ['--version']) : Promise.resolve(undefined),
     firstLine('git', ['rev-parse', '--short', 'HEAD']),
     execa('git', ['status', '--porcelain'], { reject: false, cwd: repoRoot }).then((r) => (`${r.stdout}`.trim() ? ' + uncommitted changes' : '')),
@@ -60,7 +71,7 @@ export async function machineInfo(serverPids: Record<'nats' | 'temporal' | 'jaeg
     loadAverage: [avg[0] ?? 0, avg[1] ?? 0, avg[2] ?? 0],
     os,
     node: process.version,
-    servers: { nats, temporal, jaeger: `jaeger ${/"gitVersion":"([^"]+)"/.exec(jaeger)?.[1] ?? jaeger.slice(0, 80)}`, ...(postgres ? { postgres } : {}) },
+    servers: { nats, temporal, zipkin, ...(postgres ? { postgres } : {}) },
     topology: process.env.BATON_TOPOLOGY ?? 'dev',
     git: `${head}${dirty}`,
   };

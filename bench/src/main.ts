@@ -74,7 +74,7 @@ if (config.BATON_BENCH_PIN) {
 
 const infra = infraProcesses();
 const pidOf = (name: string) => infra.find((p) => p.name === name)?.pid;
-const machine = await machineInfo({ nats: pidOf('nats') ?? pidOf('nats-1'), temporal: pidOf('temporal'), jaeger: pidOf('jaeger'), postgres: pidOf('postgres') });
+const machine = await machineInfo({ nats: pidOf('nats') ?? pidOf('nats-1'), temporal: pidOf('temporal'), postgres: pidOf('postgres') });
 say(`${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.map((v) => v.toFixed(2)).join(' ')}, scale ${config.BATON_BENCH_SCALE}`);
 say(`starting ${specs.length} processes: ${specs.map((s) => s.name).join(', ')}`);
 const t0 = performance.now();
@@ -292,7 +292,7 @@ const floorLevels = levelsOf.get('temporal-1') ?? [];
 if (handoffLevels.length) {
   const top = handoffLevels.reduce((best, l) => (l.throughput > best.throughput ? l : best));
   const wanted = [...new Set([handoffLevels[0]!.concurrency, top.concurrency])];
-  say(`breakdown of one step at c=${wanted.join(', c=')} (Temporal histories, Jaeger spans)`);
+  say(`breakdown of one step at c=${wanted.join(', c=')} (Temporal histories, Zipkin spans)`);
   // Services export spans in batches every 500 ms; give the last ones time to arrive.
   await sleep(2_000);
   const pick = <T>(xs: T[]) => {

@@ -69,12 +69,13 @@ export async function stopAll(processes: BenchProcess[]): Promise<void> {
 
 /**
  * The stack's own servers (infra/stack.sh pid files), tracked for memory and CPU: the dev
- * topology's nats, temporal and jaeger; the cluster topology's nats-1..3 (group nats), postgres
- * (with its backend processes), temporal (the Temporal server) and temporal-ui.
+ * topology's nats, temporal and zipkin (the one trace backend, which every service exports to);
+ * the cluster topology's nats-1..3 (group nats), postgres (with its backend processes), temporal
+ * (the Temporal server) and temporal-ui.
  */
 export function infraProcesses(): Tracked[] {
   const out: Tracked[] = [];
-  for (const name of ['nats', 'nats-1', 'nats-2', 'nats-3', 'postgres', 'temporal', 'temporal-ui', 'jaeger']) {
+  for (const name of ['nats', 'nats-1', 'nats-2', 'nats-3', 'postgres', 'temporal', 'temporal-ui', 'zipkin']) {
     try {
       const pid = Number(readFileSync(join(stackEnv().stateDir, 'run', `${name}.pid`), 'utf8').trim());
       const group = name.replace(/-\d$/, '');
@@ -88,7 +89,7 @@ export function infraProcesses(): Tracked[] {
 
 /**
  * Every server infra/stack.sh started for this profile (each run/NAME.pid), the ones
- * infraProcesses leaves out included (zipkin, prometheus): what the pinned scale-out pins and
+ * infraProcesses leaves out included (prometheus): what the pinned scale-out pins and
  * counts, so no server of the stack runs beside an orchestrator unaccounted for.
  */
 export function stackProcesses(): Tracked[] {

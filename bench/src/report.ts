@@ -260,7 +260,7 @@ export function render(results: BenchResults): string {
   if (results.pinned?.length) out.push(renderPinned(results.pinned), '');
 
   for (const b of results.breakdowns) {
-    out.push(`7. Where one step's time goes at c=${b.level} (median ms over sampled workflows; Temporal history times and Jaeger spans)`);
+    out.push(`7. Where one step's time goes at c=${b.level} (median ms over sampled workflows; Temporal history times and Zipkin spans)`);
     out.push(
       table(
         ['segment (Temporal view)', 'floor: 1 activity', 'Baton: 1 handoff'],
@@ -269,7 +269,7 @@ export function render(results: BenchResults): string {
     );
     out.push(
       table(
-        ['inside the Baton step, from "activity started" (Jaeger spans)', 'p50', 'p95'],
+        ['inside the Baton step, from "activity started" (Zipkin spans)', 'p50', 'p95'],
         b.handoff.map((h) => [h.name, num(h.p50), num(h.p95)]),
       ),
       '',

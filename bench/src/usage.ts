@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 export interface Tracked {
   /** e.g. "orchestrator", "echo#2", "temporal". */
   name: string;
-  /** What the report sums by: temporal, nats, jaeger, orchestrator, agents, ... */
+  /** What the report sums by: temporal, nats, zipkin, orchestrator, agents, ... */
   group: string;
   pid: number;
   /**

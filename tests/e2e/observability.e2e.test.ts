@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decide } from '@baton/console';
 import { streams, subjects, taskQueues } from '@baton/contracts';
-import { fetchTrace, newTraceparent, postEvent, reservationEvent, scrape, servicesOf, stackEnv, sumOf, waitFor, type Sample } from '@baton/testkit';
+import { fetchTrace, newTraceparent, postEvent, reservationEvent, scrape, servicesOf, spanNamed, stackEnv, sumOf, waitFor, type Sample } from '@baton/testkit';
 import { BatonStuck } from '@baton/workflow-kit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from './support.js';
@@ -114,12 +114,13 @@ describe('observability', () => {
     await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'ops-olga', role: 'manager' });
     await waitForState(stack, workflowId, 'Confirmed');
 
-    // Wait for what is asserted below: the last services on the path and the producer span.
+    // Wait for what is asserted below: the last services on the path, the producer span and its consumer.
     const trace = await waitFor('the full trace', async () => {
       const t = await fetchTrace(traceId);
-      return t && servicesOf(t).has('agent-notifier') && servicesOf(t).has('messaging-sim') && t.spans.some((s) => s.operationName === 'send baton.task.booking') ? t : undefined;
+      return t && servicesOf(t).has('agent-notifier') && servicesOf(t).has('messaging-sim') && spanNamed(t, 'send baton.task.booking') && spanNamed(t, 'process baton.task.booking') ? t : undefined;
     });
-    const spanText = JSON.stringify(trace.spans.map((s) => ({ name: s.operationName, tags: s.tags, logs: (s as unknown as { logs: unknown }).logs })));
+    // Every span whole: names, tags and annotations (Zipkin's span events).
+    const spanText = JSON.stringify(trace.spans);
     const logDir = join(stackEnv().stateDir, 'logs', 'services');
     const logText = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('\n');
     for (const value of Object.values(planted)) {
@@ -127,9 +128,10 @@ describe('observability', () => {
       assert.ok(!logText.includes(value), `"${value}" appears in a log`);
     }
     // The messaging spans follow the conventions: a producer span per publish, parent of the consumer.
-    const publish = trace.spans.find((s) => s.operationName === 'send baton.task.booking');
+    const publish = spanNamed(trace, 'send baton.task.booking');
     assert.ok(publish, 'producer span for the booking task');
-    assert.equal(publish.tags.find((t) => t.key === 'span.kind')?.value, 'producer');
-    assert.equal(publish.tags.find((t) => t.key === 'messaging.destination.name')?.value, 'baton.task.booking');
+    assert.equal(publish.kind, 'PRODUCER');
+    assert.equal(publish.tags?.['messaging.destination.name'], 'baton.task.booking');
+    assert.ok(trace.spans.some((s) => s.name === 'process baton.task.booking' && s.kind === 'CONSUMER' && s.parentId === publish.id), 'the booking agent\'s consumer span is a child of the producer span');
   });
 });

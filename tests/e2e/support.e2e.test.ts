@@ -1,5 +1,5 @@
 // The support escalation end to end: every service a real process, real nats-server, Temporal
-// and Jaeger, faults set at the simulators' boundary (CRM, order system) and outcomes read from
+// and Zipkin, faults set at the simulators' boundary (CRM, order system) and outcomes read from
 // the simulators' own records. The two CRM-down cases run last: they open the CRM agent's breaker,
 // which then stays open for its cool-down.
 import assert from 'node:assert/strict';

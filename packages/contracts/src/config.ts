@@ -92,11 +92,13 @@ export const BaseServiceConfig = z.object({
     .default('nats://127.0.0.1:4322'),
   /** Replicas of every stream, KV bucket and object store Baton creates (infra/env.sh: 1, 3 in the cluster topology). */
   BATON_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
-  /** OTLP/HTTP base address of the trace backend; empty turns trace export off. */
+  /** OTLP/HTTP base address of a trace collector; when set, spans go there and nowhere else
+   *  (packages/telemetry/src/tracing.ts). Unset or empty (the local stack): none. */
   BATON_OTLP_ENDPOINT: z
     .union([z.literal('').transform(() => undefined), z.url()])
-    .default('http://127.0.0.1:4328'),
-  /** Base address of a Zipkin server that also receives every span (the local stack's trace UI); empty or unset: none. */
+    .optional(),
+  /** Base address of a Zipkin server, the local stack's one trace backend (its UI and the test
+   *  kit's trace reader); used when BATON_OTLP_ENDPOINT is unset. Empty or unset: none. */
   BATON_ZIPKIN_URL: z
     .union([z.literal('').transform(() => undefined), z.url()])
     .optional(),

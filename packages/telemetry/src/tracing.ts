@@ -1,9 +1,17 @@
 // OpenTelemetry bootstrap for one Baton process, from the SDK's parts (a tracer provider, a meter
-// provider, the async-hooks context manager, the instrumentations): traces over OTLP/HTTP with W3C
-// propagation, metrics on a Prometheus scrape endpoint, the standard
+// provider, the async-hooks context manager, the instrumentations): traces with W3C propagation,
+// metrics on a Prometheus scrape endpoint, the standard
 // instrumentations for what every service does over HTTP (incoming requests through fastify and
 // node:http, outgoing ones through fetch/undici and node:http), trace ids in every pino log
 // line, and a flush on shutdown. Services call this first in main.ts, before creating any client.
+//
+// One trace backend per process, so every span is exported exactly once:
+// - BATON_OTLP_ENDPOINT set (a collector, or any OTLP receiver): spans go there over OTLP/HTTP,
+//   and only there;
+// - otherwise BATON_ZIPKIN_URL set: spans go to that Zipkin server. This is the local stack's
+//   default (infra/env.sh sets the Zipkin address and leaves the OTLP endpoint unset): the trace
+//   UI and the test kit's trace reader both read that one Zipkin;
+// - neither: no export.
 //
 // Personal data: request and response bodies and headers are never recorded (the instrumentations
 // record neither by default), and query strings are replaced by "[redacted]" on every HTTP span,
@@ -33,9 +41,10 @@ import { FastifyOtelInstrumentation } from '@fastify/otel';
 
 export interface TelemetryOptions {
   serviceName: string;
-  /** OTLP/HTTP base address, e.g. http://127.0.0.1:4328; undefined disables export. */
+  /** OTLP/HTTP base address of a collector, e.g. http://collector:4318; when set, the only export. */
   otlpEndpoint: string | undefined;
-  /** A Zipkin server (the local stack's trace UI) that gets every span too, e.g. http://127.0.0.1:8352. */
+  /** A Zipkin server (the local stack's one trace backend), e.g. http://127.0.0.1:8352; used when
+   *  otlpEndpoint is unset. */
   zipkinUrl?: string | undefined;
   /** Bound on each export request, so a dead trace backend never stalls a service. */
   exportTimeoutMs?: number;
@@ -93,27 +102,17 @@ function instrumentations(zipkinUrl: string | undefined) {
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
-  const exporter = new OTLPTraceExporter({
-    url: options.otlpEndpoint ? `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` : 'http://127.0.0.1:1/v1/traces',
-    timeoutMillis: options.exportTimeoutMs ?? 5_000,
-  });
-  const processors: SpanProcessor[] = [];
-  if (options.otlpEndpoint) processors.push(new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 }));
-  if (options.zipkinUrl) {
-    const zipkin = new ZipkinExporter({ url: `${options.zipkinUrl.replace(/\/$/, '')}/api/v2/spans`, serviceName: options.serviceName });
-    processors.push(new BatchSpanProcessor({ exporter: zipkin, scheduledDelayMillis: 500 }));
-  }
-  const spanProcessor = processors.length ? fanOut(processors) : new NoopSpanProcessor();
+  const spanProcessor = traceExportProcessor(options);
   const metricReaders = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const tracerProvider = new TracerProvider({ resource, spanProcessors: processors.length ? processors : [spanProcessor] });
+  const tracerProvider = new TracerProvider({ resource, spanProcessors: [spanProcessor] });
   trace.setGlobalTracerProvider(tracerProvider);
   const meterProvider = new MeterProvider({ resource, readers: metricReaders });
   metrics.setGlobalMeterProvider(meterProvider);
   // Logs stay pino's: no OTLP log pipeline.
-  const disableInstrumentations = registerInstrumentations({ instrumentations: instrumentations(options.zipkinUrl), tracerProvider, meterProvider });
+  const disableInstrumentations = registerInstrumentations({ instrumentations: instrumentations(options.otlpEndpoint ? undefined : options.zipkinUrl), tracerProvider, meterProvider });
   // The instrumentations patch a module when it is next required. node:http was loaded (by
   // fastify, the Prometheus exporter) before this ran: require it now so servers made from here
   // on are traced.
@@ -133,19 +132,19 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   };
 }
 
-/** One processor that hands every span to each of several (the SDK does this for its own list;
- *  the Temporal workflow span sink takes a single processor). */
-function fanOut(processors: SpanProcessor[]): SpanProcessor {
-  return {
-    onStart: (span, ctx) => processors.forEach((p) => p.onStart(span, ctx)),
-    onEnd: (span) => processors.forEach((p) => p.onEnd(span)),
-    forceFlush: async () => {
-      await Promise.all(processors.map((p) => p.forceFlush()));
-    },
-    shutdown: async () => {
-      await Promise.all(processors.map((p) => p.shutdown()));
-    },
-  };
+/** The one exporting processor the rule in this file's header picks (a no-op when there is no
+ *  backend); the SDK and the Temporal workflow span sink share it. */
+export function traceExportProcessor(options: Pick<TelemetryOptions, 'serviceName' | 'otlpEndpoint' | 'zipkinUrl' | 'exportTimeoutMs'>): SpanProcessor {
+  const timeoutMillis = options.exportTimeoutMs ?? 5_000;
+  if (options.otlpEndpoint) {
+    const exporter = new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`, timeoutMillis });
+    return new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 });
+  }
+  if (options.zipkinUrl) {
+    const exporter = new ZipkinExporter({ url: `${options.zipkinUrl.replace(/\/$/, '')}/api/v2/spans`, serviceName: options.serviceName });
+    return new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 });
+  }
+  return new NoopSpanProcessor();
 }
 
 /** Runs fn inside a span; records an exception and error status if it throws. */

@@ -108,19 +108,26 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-export interface JaegerSpan {
-  traceID: string;
-  spanID: string;
-  operationName: string;
-  processID: string;
-  tags: Array<{ key: string; value: unknown }>;
+/** One span as Zipkin's API returns it (the local stack's one trace backend). Zipkin keeps span
+ *  and service names in lower case, and every tag value as a string. */
+export interface ZipkinSpan {
+  traceId: string;
+  id: string;
+  parentId?: string;
+  name?: string;
+  kind?: 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
+  /** Microseconds since the epoch, and microseconds long. */
+  timestamp?: number;
+  duration?: number;
+  localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
+  annotations?: Array<{ timestamp: number; value: string }>;
 }
-export interface JaegerTrace {
-  traceID: string;
-  spans: JaegerSpan[];
-  processes: Record<string, { serviceName: string }>;
+/** Every span Zipkin holds for one trace id. */
+export interface TraceRecord {
+  traceId: string;
+  spans: ZipkinSpan[];
 }
-
 /** A W3C traceparent for a new trace, as an existing system with tracing would send. */
 export function newTraceparent(): { traceparent: string; traceId: string } {
   const traceId = randomUUID().replace(/-/g, '');
@@ -128,14 +135,26 @@ export function newTraceparent(): { traceparent: string; traceId: string } {
   return { traceparent: `00-${traceId}-${spanId}-01`, traceId };
 }
 
-export async function fetchTrace(traceId: string): Promise<JaegerTrace | undefined> {
-  const response = await fetch(`${stackEnv().BATON_JAEGER_QUERY_URL}/api/traces/${traceId}`, { signal: AbortSignal.timeout(10_000) });
+/** The spans of one trace from Zipkin's API, or undefined while Zipkin holds none of them. */
+export async function fetchTrace(traceId: string): Promise<TraceRecord | undefined> {
+  const response = await fetch(`${stackEnv().BATON_ZIPKIN_URL}/api/v2/trace/${traceId}`, { signal: AbortSignal.timeout(10_000) });
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`trace query: ${response.status}`);
-  const body = (await response.json()) as { data?: JaegerTrace[] };
-  return body.data?.[0];
+  const spans = (await response.json()) as ZipkinSpan[];
+  return spans.length ? { traceId, spans } : undefined;
 }
 
-export function servicesOf(trace: JaegerTrace): Set<string> {
-  return new Set(trace.spans.map((s) => trace.processes[s.processID]?.serviceName ?? '?'));
+export function servicesOf(trace: TraceRecord): Set<string> {
+  return new Set(trace.spans.map((s) => s.localEndpoint?.serviceName ?? '?'));
+}
+
+/** The first span of a trace with this name (Zipkin's names are lower case; so is the comparison). */
+export function spanNamed(trace: TraceRecord, name: string): ZipkinSpan | undefined {
+  const wanted = name.toLowerCase();
+  return trace.spans.find((s) => s.name === wanted);
+}
+
+/** The span names of a trace, as Zipkin keeps them (lower case). */
+export function spanNames(trace: TraceRecord): string[] {
+  return trace.spans.map((s) => s.name ?? '');
 }

@@ -16,8 +16,8 @@ const StackEnv = z.object({
   BATON_TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7322'),
   BATON_TEMPORAL_NAMESPACE: z.string().default('default'),
   BATON_TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8333'),
-  BATON_JAEGER_QUERY_URL: z.string().default('http://127.0.0.1:16696'),
-  /** The trace UI (Zipkin) of the local stack; every service sends its spans there too. */
+  /** The local stack's one trace backend (Zipkin): every service exports its spans there, the
+   *  trace UI shows them and fetchTrace reads them. */
   BATON_ZIPKIN_URL: z.string().default('http://127.0.0.1:8352'),
   BATON_PROMETHEUS_URL: z.string().default('http://127.0.0.1:8353'),
   BATON_GATEWAY_URL: z.string().default('http://127.0.0.1:8340'),
