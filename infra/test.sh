@@ -38,10 +38,12 @@ keep="${BATON_KEEP_STACK:-0}"
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
 # Suite settings (BATON_CHAOS_N, ...) and the topology pass through; addresses and ports never do.
-for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG | BATON_TEST_TRACK) ;; *) unset "$v" ;; esac; done
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG | BATON_TEST_TRACK | BATON_TEST_FAST_DONE) ;; *) unset "$v" ;; esac; done
 # BATON_TEST_TRACK=own: this run is the second track of another (below); it skips the bootstrap.
 track="${BATON_TEST_TRACK:-}"
-unset BATON_TEST_TRACK
+# The file the main run creates when its fast tier is done (a track's "after the fast tier" files wait for it).
+fast_done="${BATON_TEST_FAST_DONE:-}"
+unset BATON_TEST_TRACK BATON_TEST_FAST_DONE
 export BATON_PROFILE=$profile
 [ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
@@ -75,10 +77,11 @@ if [ -n "$only" ]; then
   mapfile -t int_files < <(pick "${int_files[@]}")
   mapfile -t stack_files < <(pick "${stack_files[@]}")
 fi
-shared_files=() own_files=() own_stack_files=()
+shared_files=() own_files=() own_stack_files=() own_after_files=()
 for f in "${stack_files[@]+"${stack_files[@]}"}"; do
   case "$(head -n1 "$f")" in
     "// test-tier: own-services, own stack"*) own_stack_files+=("$f") ;;
+    "// test-tier: own-services, after the fast tier"*) own_after_files+=("$f") ;;
     "// test-tier: own-services"*) own_files+=("$f") ;;
     *) shared_files+=("$f") ;;
   esac
@@ -114,6 +117,7 @@ wait_tracks() {
 }
 finish() {
   wait_tracks
+  [ -n "$track" ] || [ -z "$fast_done" ] || rm -f "$fast_done"
   echo "test: done in $((SECONDS - started)) s"
   if [ ${#failed[@]} -gt 0 ]; then
     echo "test: FAILED: $(IFS=';'; echo "${failed[*]}")" >&2
@@ -130,19 +134,22 @@ start_track() { # name, port offset above this run's, files...
   shift 2
   echo "test: track $name: $# files on profile $BATON_PROFILE-$name, beside the rest (output at the end)"
   BATON_TEST_TRACK=own BATON_PROFILE="$BATON_PROFILE-$name" BATON_PORT_OFFSET=$((BATON_PORT_OFFSET + plus)) BATON_TEST_FILES="$*" \
-    BATON_KEEP_STACK="$keep" bash "$HERE/test.sh" >"$log" 2>&1 &
+    BATON_TEST_FAST_DONE="$fast_done" BATON_KEEP_STACK="$keep" bash "$HERE/test.sh" >"$log" 2>&1 &
   track_pids+=($!) track_logs+=("$log") track_names+=("$name")
 }
 if [ -z "$track" ] && [ "$fast" = 0 ]; then
+  fast_done="${TMPDIR:-/tmp}/baton-test-fast-done.$$"
+  rm -f "$fast_done"
   bash "$HERE/chromium.sh"
   # The workflow bundle every orchestrator of the run reads, built once here rather than by the
   # first orchestrator of each track at the same time.
   node services/orchestrator/dist/prebuild.js
   main_files=$(( ${#shared_files[@]} + ${#unit_files[@]} + ${#workflow_files[@]} ))
   long=("${int_files[@]+"${int_files[@]}"}" "${own_stack_files[@]+"${own_stack_files[@]}"}")
-  if [ ${#own_files[@]} -gt 0 ] && [ $((main_files + ${#long[@]})) -gt 0 ]; then
-    start_track own 50 "${own_files[@]}"
-    own_files=()
+  own_all=("${own_files[@]+"${own_files[@]}"}" "${own_after_files[@]+"${own_after_files[@]}"}")
+  if [ ${#own_all[@]} -gt 0 ] && [ $((main_files + ${#long[@]})) -gt 0 ]; then
+    start_track own 50 "${own_all[@]}"
+    own_files=() own_after_files=()
   fi
   if [ ${#own_stack_files[@]} -gt 0 ] && [ "$main_files" -gt 0 ]; then
     start_track long 150 "${long[@]}"
@@ -201,6 +208,7 @@ wait "$unit_pid" || unit_rc=$?
 cat "$unit_out"
 rm -f "$unit_out"
 [ "$unit_rc" = 0 ] || failed+=("unit tests")
+[ -z "$fast_done" ] || [ -n "$track" ] || touch "$fast_done"
 if [ "$fast" = 1 ] || [ $(( ${#int_files[@]} + ${#shared_files[@]} + ${#own_files[@]} )) -eq 0 ]; then
   finish
   exit 0
@@ -219,4 +227,13 @@ run_tests "integration tests" --test-concurrency=1 -- "${int_files[@]+"${int_fil
 run_tests "end-to-end files on the shared services" --test-concurrency=1 --test-global-setup=./tests/shared-services.setup.ts -- "${shared_files[@]+"${shared_files[@]}"}"
 stop_shared || true
 run_tests "files with services of their own" --test-concurrency=1 -- "${own_files[@]+"${own_files[@]}"}"
+if [ ${#own_after_files[@]} -gt 0 ]; then
+  # Files that change the working tree (a scaffolded workflow folder) must not run while the
+  # fast tier reads it: a track waits for the main run's fast tier to end.
+  if [ -n "$track" ] && [ -n "$fast_done" ]; then
+    echo "test: waiting for the fast tier to end before ${#own_after_files[@]} files that change the working tree"
+    while [ ! -e "$fast_done" ] && kill -0 "$PPID" 2>/dev/null; do sleep 1; done
+  fi
+  run_tests "files with services of their own, after the fast tier" --test-concurrency=1 -- "${own_after_files[@]}"
+fi
 finish
