@@ -1,4 +1,4 @@
-// test-tier: own-services, after the fast tier (it scaffolds a workflow into workflows/, which the unit tests read, and its agents must start)
+// test-tier: own-services, alone (it scaffolds a workflow into workflows/, which every other test run reads)
 // The layering test of the workflow kit: `new-workflow` writes a folder, and with no edit outside
 // it the workflow's own tests pass, the gateway routes its event, the orchestrator runs its two
 // agent steps on the real stack, and a person decides its gate in the console (headless

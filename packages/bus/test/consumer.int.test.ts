@@ -99,7 +99,8 @@ describe('durable consumer', () => {
       assert.match(letter.reason, /gave up after 3 deliveries/);
       assert.match(letter.reason, /UNAVAILABLE: temporal unreachable/);
       assert.deepEqual(JSON.parse(letter.payload), { n: 1 });
-      assert.equal(await messagesOn(t.subject), 0, 'terminated: gone from the work queue');
+      // The dead letter is published before the message is terminated: wait for the removal itself.
+      await eventually('terminated: gone from the work queue', async () => ((await messagesOn(t.subject)) === 0 ? true : undefined));
     } finally {
       await consumer.stop();
     }
