@@ -6,7 +6,7 @@
 // options: pay now, postpone (with a reason), dispute (with a reason). Types only from the
 // contracts: no zod in the workflow sandbox.
 import { CancellationScope, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { GateRefusedError, runWorkflow, type GateOutcome, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import { GateRefusedError, runWorkflow, type GateOutcome, type RunOf } from '@baton/workflow-kit/workflow';
 import type { BillsAgents } from './contracts.js';
 import {
   MISSED_PAYMENT_GATE,
@@ -21,10 +21,10 @@ import {
 } from './definition.js';
 import { inWords, riskOf, timelineOf } from './rules.js';
 
-type Run = WorkflowRun<State, BillsAgents, BillStatus>;
+type Run = RunOf<typeof definition>;
 
 export async function billWorkflow(input: BillInput): Promise<BillStatus> {
-  return runWorkflow<State, BillsAgents, BillStatus>(definition, { state: 'Scheduled', eventId: input.event.id, bill: input.bill, reminders: [], postponed: [] }, input, (run) => followBill(run, input));
+  return runWorkflow(definition, { state: 'Scheduled', eventId: input.event.id, bill: input.bill, reminders: [], postponed: [] }, input, (run) => followBill(run, input));
 }
 
 async function followBill(run: Run, input: BillInput): Promise<BillStatus> {

@@ -44,7 +44,7 @@ export async function dailyDigestWorkflow(input: DigestFiringInput): Promise<Dig
 }
 
 export async function digestWorkflow(input: DigestInput): Promise<DigestStatus> {
-  return runWorkflow<State, DigestAgents, DigestStatus>(definition, { state: 'Gathering', day: input.day, sections: [], unavailable: [], duplicatesRemoved: 0 }, input, async (run) => {
+  return runWorkflow(definition, { state: 'Gathering', day: input.day, sections: [], unavailable: [], duplicatesRemoved: 0 }, input, async (run) => {
     const { status } = run;
     run.enter('Gathering');
     const read = await Promise.allSettled(SOURCES.map((source) => run.step('digest-source', `source-${source}`, { source, day: input.day }, { policy: sourceStep(input.sourceTimeoutMs), handles: 'all' })));

@@ -4,7 +4,7 @@
 // kit does states, audit, search attributes, stuck watch, gates and the attention gate for a
 // step that fails for good. Types only from the contracts: no zod in the workflow sandbox.
 import { log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, BatonCustomer, DEFAULT_APPROVAL_TIERS, StepAbandonedError, causeOf, runWorkflow, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import { APPROVAL_OPTIONS, BatonCustomer, DEFAULT_APPROVAL_TIERS, StepAbandonedError, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
 import type { NoticeKind, ReservationAgents, ReservationRequest } from './contracts.js';
 import { reservation, type ReservationGatePayload, type ReservationInput, type ReservationState, type ReservationStatus } from './definition.js';
 import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
@@ -12,10 +12,10 @@ import { DEFAULT_BOOKING_POLICY, applyChanges, eventTimeFlagOf, gateTypeOf, loca
 import { patches } from './patches.js';
 import { withStated } from './events.js';
 
-type Run = WorkflowRun<ReservationState, ReservationAgents, ReservationStatus>;
+type Run = RunOf<typeof reservation>;
 
 export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
-  return runWorkflow<ReservationState, ReservationAgents, ReservationStatus>(reservation, { state: 'Understanding request', eventId: input.event.id, holdReleased: false }, input, (run) => reserve(run, input));
+  return runWorkflow(reservation, { state: 'Understanding request', eventId: input.event.id, holdReleased: false }, input, (run) => reserve(run, input));
 }
 
 async function reserve(run: Run, input: ReservationInput): Promise<ReservationStatus> {

@@ -4,18 +4,18 @@
 // under the ticket's lease, undone by the saga if it fails) -> the ticket log -> the email. Types
 // only from the contracts: no zod in the workflow sandbox.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, BatonCustomer, causeOf, runWorkflow, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import { APPROVAL_OPTIONS, BatonCustomer, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
 import type { SupportAgents } from './contracts.js';
 import { EXCEPTION_GATE, support, type SupportCase, type SupportInput, type SupportState, type SupportStatus } from './definition.js';
 import { COMPENSATION_STEP, CRM_STEP, DEFAULT_EXCEPTION_TIERS, DEFAULT_REFUND_LIMIT_CENTS, RESOLVE_STEP, SUPPORT_STEP } from './policies.js';
 import { applyChanges, exceptionsOf, money, proposalOf } from './rules.js';
 
-type Run = WorkflowRun<SupportState, SupportAgents, SupportStatus>;
+type Run = RunOf<typeof support>;
 type Outcome = 'resolved' | 'answered' | 'declined' | 'not-resolved' | 'expired';
 
 export async function supportWorkflow(input: SupportInput): Promise<SupportStatus> {
   const ticket = input.event.data;
-  return runWorkflow<SupportState, SupportAgents, SupportStatus>(
+  return runWorkflow(
     support,
     { state: 'Receiving ticket', eventId: input.event.id, ticket, reasons: [], handledBy: 'baton' },
     input,

@@ -61,8 +61,12 @@ import { GateRefusedError, HumanGate, canonicalJson, type GateEvent, type GateOu
 import { kitPatches } from './patches.js';
 import { Saga, causeOf } from './saga.js';
 
-/** What a workflow declares about itself: pure data, shared by its code and its registration. */
-export interface WorkflowDefinition<S extends string> {
+/** What a workflow declares about itself: pure data, shared by its code and its registration.
+ *  Declared as `WorkflowDefinition<State, Agents, Status>`, it carries its agents' contracts and
+ *  its status type, so `runWorkflow(definition, ...)` infers them (no type arguments in workflows). */
+export interface WorkflowDefinition<S extends string, T extends AgentTable = AgentTable, St extends WorkflowStatus<S> = WorkflowStatus<S>> {
+  /** Types only, never set: the agents and status this definition's workflow runs with. */
+  readonly types?: { agents: T; status: St };
   /** The registered type: `reservation`. Labels metrics, search attributes and views. */
   type: string;
   states: readonly S[];
@@ -172,7 +176,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   private attentionCount = 0;
 
   constructor(
-    readonly definition: WorkflowDefinition<S>,
+    readonly definition: WorkflowDefinition<S, T, St>,
     readonly status: St,
     private readonly options: RunOptions<S> = {},
   ) {
@@ -537,12 +541,16 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   }
 }
 
-/** Runs a registered workflow's body on the kit: handlers installed, effects flushed at the end. */
+/** The run a definition's workflow body gets: `type Run = RunOf<typeof definition>`. */
+export type RunOf<D> = D extends WorkflowDefinition<infer S, infer T, infer St> ? WorkflowRun<S, T, St> : never;
+
+/** Runs a registered workflow's body on the kit: handlers installed, effects flushed at the end.
+ *  State, agents and status come from the definition's type: no type arguments. */
 export async function runWorkflow<S extends string, T extends AgentTable, St extends WorkflowStatus<S>>(
-  definition: WorkflowDefinition<S>,
-  initial: Omit<St, keyof WorkflowStatus<S>> & { state: S },
-  options: RunOptions<S>,
-  body: (run: WorkflowRun<S, T, St>) => Promise<St>,
+  definition: WorkflowDefinition<S, T, St>,
+  initial: NoInfer<Omit<St, keyof WorkflowStatus<S>> & { state: S }>,
+  options: NoInfer<RunOptions<S>>,
+  body: (run: WorkflowRun<S, T, St>) => Promise<NoInfer<St>>,
 ): Promise<St> {
   const status = { workflowType: definition.type, stateSince: new Date().toISOString(), steps: [], compensated: [], ...initial } as unknown as St;
   const run = new WorkflowRun<S, T, St>(definition, status, options);
