@@ -93,7 +93,7 @@ export const workflowIdOf = (idempotencyKey: string) => \`${n.type}-\${idempoten
 // states, audit, search attributes, stuck watch, the gate and the attention gate for a step that
 // fails for good. Types only from the contracts: no zod in the workflow sandbox.
 import { workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, GateRefusedError, StepAbandonedError, causeOf, runWorkflow, type GateTier, type RunOptions } from '@baton/workflow-kit/workflow';
+import { APPROVAL_OPTIONS, GateRefusedError, StepAbandonedError, runWorkflow, type GateTier, type RunOptions } from '@baton/workflow-kit/workflow';
 import type { Draft, ${n.Event} } from './contracts.js';
 import { definition, type ${n.Status}, type State } from './definition.js';
 
@@ -126,25 +126,17 @@ export async function ${n.workflowName}(input: ${n.Input}): Promise<${n.Status}>
         safeDefault: 'the draft expires; nothing is filed',
         applyChanges,
       });
-      if (outcome.kind === 'timed-out') {
-        run.enter('Expired');
-        return status;
-      }
-      if (outcome.kind !== 'approved') {
-        run.enter('Declined');
-        return status;
-      }
+      if (outcome.kind === 'timed-out') return run.end('Expired');
+      if (outcome.kind !== 'approved') return run.end('Declined');
       status.draft = outcome.payload.draft;
       run.enter('Finishing');
       status.reference = (await run.step('${n.finish}', 'finish', { draft: status.draft, approvedBy: outcome.decision.decidedBy })).reference;
-      run.enter('Done');
+      return run.end('Done');
     } catch (err) {
       // A person abandoned a failed step: nothing was filed; say why in the status.
       if (!(err instanceof StepAbandonedError)) throw err;
-      status.failure = causeOf(err);
-      run.enter('Abandoned');
+      return run.fail(err, 'Abandoned');
     }
-    return status;
   });
 }
 `;

@@ -40,10 +40,7 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
     status.paidVia = status.state === 'Paying' ? 'pay-now' : 'event';
   });
   const paid = () => status.paidAt !== undefined;
-  const done = () => {
-    run.enter('Paid');
-    return status;
-  };
+  const done = () => run.end('Paid');
 
   const points = timelineOf(bill, timeline, Date.now());
   let checks = 0;
@@ -82,8 +79,7 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
     const decision = outcome.decision;
     if (decision.decision === 'dispute') {
       status.dispute = { by: decision.decidedBy, reason: decision.reason };
-      run.enter('Disputed');
-      return status;
+      return run.end('Disputed');
     }
     if (decision.decision === 'postpone') {
       const until = Date.now() + timeline.postponeMs;

@@ -75,14 +75,8 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
         tiers: input.approvalTiers ?? CONTRACT_APPROVAL_TIERS,
         safeDefault: 'do not file: the contract goes back to the submitter unsigned',
       });
-      if (outcome.kind === 'timed-out') {
-        run.enter('Expired');
-        return status;
-      }
-      if (outcome.kind !== 'approved') {
-        run.enter('Declined');
-        return status;
-      }
+      if (outcome.kind === 'timed-out') return run.end('Expired');
+      if (outcome.kind !== 'approved') return run.end('Declined');
       // From here on, exactly what was approved.
       draft = outcome.payload.draft;
       approvedBy = outcome.decision.decidedBy;
@@ -95,12 +89,9 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
       { contractId, title, counterparty, document, overallRisk: status.overallRisk, draft, ...(approvedBy ? { approvedBy } : {}) },
       policy,
     );
-    run.enter('Filed');
-    return status;
+    return run.end('Filed');
   } catch (err) {
     // A step abandoned by a person (or nobody took it over in time): nothing was filed.
-    status.failure = causeOf(err);
-    run.enter('Failed');
-    return status;
+    return run.fail(err, 'Failed');
   }
 }

@@ -63,11 +63,8 @@ export async function digestWorkflow(input: DigestInput): Promise<DigestStatus> 
     try {
       status.messageId = (await run.step('digest-send', 'send', { day: input.day, recipient: input.recipient, text: status.text }, { policy: SEND_STEP })).messageId;
     } catch (err) {
-      status.failure = causeOf(err);
-      run.enter('Failed');
-      return status;
+      return run.fail(err, 'Failed');
     }
-    run.enter('Sent');
-    return status;
+    return run.end('Sent');
   });
 }
