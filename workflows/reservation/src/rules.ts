@@ -4,7 +4,7 @@
 // told. Pure: the workflow passes the day
 // the request was taken (what the guest's words are relative to), the restaurant's own today
 // (what a date must not be before, whatever the event claims) and the restaurant's policy.
-import { APPROVAL_OPTIONS, DEFAULT_APPROVAL_TIERS, GateRefusedError, type GateRequest } from '@baton/workflow-kit/workflow';
+import { APPROVAL_OPTIONS, DEFAULT_APPROVAL_TIERS, GateRefusedError, causeOf, type GateRequest } from '@baton/workflow-kit/workflow';
 import type { CustomerRef, NoticeKind, ReservationRequest, TableHold } from './contracts.js';
 import type { GateType, ReservationGatePayload, ReservationInput, ReservationStatus } from './definition.js';
 
@@ -29,6 +29,12 @@ export function localDateOf(epochMs: number, timezone = 'UTC'): string {
   } catch {
     return new Date(epochMs).toISOString().slice(0, 10);
   }
+}
+
+/** The day the guest's words (a weekday, "tomorrow") are read relative to: the day they were
+ *  taken, as the publisher stated it, else the event's own date. */
+export function receivedOnOf(event: { time: string; data: { receivedOn?: string | undefined } }): string {
+  return event.data.receivedOn ?? event.time.slice(0, 10);
 }
 
 /** How far an event's own time may be from when it reached Baton before it is flagged. */
@@ -119,4 +125,32 @@ export function undoneInWords(kind: NoticeKind, failed: string[], compensated: s
   else if (kind === 'cancelled') words.push(compensated.includes('refund-deposit') ? 'your deposit has been refunded' : 'no deposit was taken');
   if (failed.includes('cancel-booking') || failed.includes('release-hold')) words.push('our staff will call you about your table');
   return words.length > 0 ? words.join(', and ') : undefined;
+}
+
+/** Whether releasing the hold found one to release. Not released means the table is booked after
+ *  all: a live booking stands, a person decides (the error goes to them). */
+export function holdUndone({ released, nothingHeld }: { released: boolean; nothingHeld?: boolean | undefined }, input: { holdId: string } | { holdReference: string }): boolean {
+  if (!released) throw new Error(`the POS did not release the hold (${'holdId' in input ? input.holdId : input.holdReference}): the table is booked`);
+  return !nothingHeld;
+}
+
+/** Whether cancelling the booking found one (by its id, or by the book step's reference). */
+export function bookingUndone({ cancelled, nothingBooked }: { cancelled: boolean; nothingBooked?: boolean | undefined }, input: { reservationId: string } | { bookingReference: string }): boolean {
+  if (!cancelled) throw new Error(`the POS did not cancel the booking (${'reservationId' in input ? input.reservationId : input.bookingReference})`);
+  return !nothingBooked;
+}
+
+/** Whether refunding the deposit found a charge (by its id, or by the deposit step's reference). */
+export function depositUndone({ refunded, nothingCharged }: { refunded: boolean; nothingCharged?: boolean | undefined }): boolean {
+  if (!refunded) throw new Error('the payment provider did not refund the deposit');
+  return !nothingCharged;
+}
+
+/** The deposit step's fallback: a regular's deposit is waived when the payment fails (their
+ *  table is not lost to a payment outage); anyone else's failure is thrown on. */
+export function depositWaiverFor(request: ReservationRequest): (err: unknown) => { waived: true; reason: string } {
+  return (err) => {
+    if (!request.customer.regular) throw err;
+    return { waived: true, reason: `payment failed for a regular: ${causeOf(err)}` };
+  };
 }

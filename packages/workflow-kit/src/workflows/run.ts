@@ -59,7 +59,7 @@ import {
 import { DEFAULT_STEP_POLICY, stepActivities, stepActivityId, type StepPolicy } from './call-agent.js';
 import { GateRefusedError, HumanGate, canonicalJson, type GateEvent, type GateOutcome } from './gate.js';
 import { kitPatches } from './patches.js';
-import { Saga, causeOf, type CompensationFailure } from './saga.js';
+import { Saga, causeOf } from './saga.js';
 
 /** What a workflow declares about itself: pure data, shared by its code and its registration.
  *  Declared as `WorkflowDefinition<State, Agents, Status>`, it carries its agents' contracts and
@@ -349,14 +349,25 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   }
 
   /** Undoes every effect in the saga, newest first, in `state` (`cause`, if given, is the
-   *  status's failure); then `then` (telling the requester, say: a failure it adds to the list is
-   *  a person's too); hands what could not be undone to a person as `reason (names)` and waits for
-   *  them; then ends with `end()` (e.g. `() => run.end('Compensated')`). */
-  async unwind<R>(request: { state: S; reason: string; cause?: unknown; then?: (failures: CompensationFailure[]) => Promise<unknown>; end: () => R }): Promise<Awaited<R>> {
+   *  status's failure); then, in `notify.state`, tells the requester (`notify.work`, given the
+   *  names of what could not be undone; its own failure is one more, as `notify.name`); hands
+   *  what could not be done to a person as `reason (names)` and waits for them; then ends with
+   *  `end()` (e.g. `() => run.end('Compensated')`). */
+  async unwind<R>(request: {
+    state: S;
+    reason: string;
+    cause?: unknown;
+    notify?: { state: S; name: string; work: (failed: string[]) => Promise<unknown> };
+    end: () => R;
+  }): Promise<Awaited<R>> {
     if (request.cause !== undefined) this.status.failure = causeOf(request.cause);
     this.enter(request.state);
     const failures = await this.saga.compensate();
-    if (request.then) await request.then(failures);
+    if (request.notify) {
+      const { state, name, work } = request.notify;
+      this.enter(state);
+      await work(failures.map((f) => f.name)).catch((err: unknown) => failures.push({ name, error: causeOf(err) }));
+    }
     if (failures.length > 0) await this.escalate(`${request.reason} (${failures.map((f) => f.name).join(', ')})`, failures);
     return request.end() as Awaited<R>;
   }
