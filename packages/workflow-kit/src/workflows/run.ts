@@ -372,6 +372,20 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     return request.end() as Awaited<R>;
   }
 
+  /** A gate withdrawn as soon as `until()` holds (the question answered itself meanwhile, e.g. a
+   *  bill paid elsewhere): then the gate is cancelled and this gives 'withdrawn'. */
+  async gateUntil<P>(request: GateRequest<P>, until: () => boolean): Promise<GateOutcome<P> | 'withdrawn'> {
+    const scope = new CancellationScope();
+    const gate = scope.run(() => this.gate(request));
+    const withdrawn = condition(until).then(() => 'withdrawn' as const);
+    const outcome = await Promise.race([gate, withdrawn]);
+    if (outcome === 'withdrawn') {
+      scope.cancel();
+      await gate.catch(() => undefined);
+    }
+    return outcome;
+  }
+
   /** Hands a problem only a person can finish to them, and waits, however long, until they
    *  say it is dealt with (`resolve`). */
   async escalate(reason: string, failures: Array<{ name: string; error: string }>): Promise<void> {
