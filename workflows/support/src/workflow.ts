@@ -8,7 +8,7 @@ import { APPROVAL_OPTIONS, BatonCustomer, causeOf, runWorkflow, type RunOf } fro
 import type { SupportAgents } from './contracts.js';
 import { EXCEPTION_GATE, support, type SupportCase, type SupportInput, type SupportState, type SupportStatus } from './definition.js';
 import { COMPENSATION_STEP, CRM_STEP, DEFAULT_EXCEPTION_TIERS, DEFAULT_REFUND_LIMIT_CENTS, RESOLVE_STEP, SUPPORT_STEP } from './policies.js';
-import { applyChanges, exceptionsOf, money, proposalOf } from './rules.js';
+import { applyChanges, caseOf, exceptionsOf, money, proposalOf } from './rules.js';
 
 type Run = RunOf<typeof support>;
 type Outcome = 'resolved' | 'answered' | 'declined' | 'not-resolved' | 'expired';
@@ -55,29 +55,15 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
   run.enter('Searching documentation');
   status.docs = await run.step('docs-search', 'docs-search', { query: `${ticket.subject}\n${ticket.body}` }, { policy: SUPPORT_STEP });
   status.proposal = proposalOf(status.docs, status.orders);
-  status.reasons = exceptionsOf({
-    ...(status.customer ? { customer: status.customer } : {}),
-    ...(customerError ? { customerError } : {}),
-    ...(status.orders ? { orders: status.orders } : {}),
-    ...(ordersError ? { ordersError } : {}),
-    ...(status.docs ? { docs: status.docs } : {}),
-    ...(status.proposal ? { proposal: status.proposal } : {}),
-    refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS,
-  });
+  const { customer, orders, docs, proposal } = status;
+  status.reasons = exceptionsOf({ customer, customerError, orders, ordersError, docs, proposal, refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS });
 
   // 6. Exceptions go to a person with the whole case; what they approve is what runs.
   if (status.reasons.length > 0) {
     const outcome = await run.gate<SupportCase>({
       gateId: `${workflowId}/exception`,
       gateType: EXCEPTION_GATE,
-      payload: {
-        ticket,
-        ...(status.customer ? { customer: status.customer } : {}),
-        ...(status.orders ? { orders: status.orders } : {}),
-        ...(status.docs ? { docs: status.docs } : {}),
-        ...(status.proposal ? { proposal: status.proposal } : {}),
-        reasons: status.reasons,
-      },
+      payload: caseOf(ticket, status),
       options: [...APPROVAL_OPTIONS],
       tiers: input.exceptionTiers ?? DEFAULT_EXCEPTION_TIERS,
       safeDefault: 'no resolution: the ticket is logged as expired and the customer told that a person will follow up',
