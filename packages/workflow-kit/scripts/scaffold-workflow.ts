@@ -62,12 +62,12 @@ export type ${n.Agents} = typeof ${n.agentsTable};
   const definition = `// The ${name} workflow's declared states, gate type and limits, and its status: pure data shared
 // by its workflow code (in Temporal's sandbox) and its registration.
 import type { GateView, KitState, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { Draft } from './contracts.js';
+import type { Draft, ${n.Agents} } from './contracts.js';
 
 export const States = ['Preparing', 'Awaiting approval', 'Finishing', 'Needs attention', 'Done', 'Declined', 'Expired', 'Abandoned'] as const;
 export type State = (typeof States)[number];
 
-export const definition: WorkflowDefinition<State> = {
+export const definition: WorkflowDefinition<State, ${n.Agents}, ${n.Status}> = {
   type: '${n.type}',
   states: States,
   terminal: ['Done', 'Declined', 'Expired', 'Abandoned'],
@@ -93,8 +93,8 @@ export const workflowIdOf = (idempotencyKey: string) => \`${n.type}-\${idempoten
 // states, audit, search attributes, stuck watch, the gate and the attention gate for a step that
 // fails for good. Types only from the contracts: no zod in the workflow sandbox.
 import { workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, GateRefusedError, StepAbandonedError, causeOf, runWorkflow, type GateTier, type RunOptions } from '@baton/workflow-kit/workflow';
-import type { Draft, ${n.Agents}, ${n.Event} } from './contracts.js';
+import { APPROVAL_OPTIONS, GateRefusedError, StepAbandonedError, runWorkflow, type GateTier, type RunOptions } from '@baton/workflow-kit/workflow';
+import type { Draft, ${n.Event} } from './contracts.js';
 import { definition, type ${n.Status}, type State } from './definition.js';
 
 export interface ${n.Input} extends RunOptions<State> {
@@ -112,7 +112,7 @@ function applyChanges(payload: { draft: Draft }, changes: Record<string, unknown
 }
 
 export async function ${n.workflowName}(input: ${n.Input}): Promise<${n.Status}> {
-  return runWorkflow<State, ${n.Agents}, ${n.Status}>(definition, { state: 'Preparing', eventId: input.event.id, requester: input.event.data.requester }, input, async (run) => {
+  return runWorkflow(definition, { state: 'Preparing', eventId: input.event.id, requester: input.event.data.requester }, input, async (run) => {
     const { status } = run;
     try {
       run.enter('Preparing');
@@ -126,25 +126,17 @@ export async function ${n.workflowName}(input: ${n.Input}): Promise<${n.Status}>
         safeDefault: 'the draft expires; nothing is filed',
         applyChanges,
       });
-      if (outcome.kind === 'timed-out') {
-        run.enter('Expired');
-        return status;
-      }
-      if (outcome.kind !== 'approved') {
-        run.enter('Declined');
-        return status;
-      }
+      if (outcome.kind === 'timed-out') return run.end('Expired');
+      if (outcome.kind !== 'approved') return run.end('Declined');
       status.draft = outcome.payload.draft;
       run.enter('Finishing');
       status.reference = (await run.step('${n.finish}', 'finish', { draft: status.draft, approvedBy: outcome.decision.decidedBy })).reference;
-      run.enter('Done');
+      return run.end('Done');
     } catch (err) {
       // A person abandoned a failed step: nothing was filed; say why in the status.
       if (!(err instanceof StepAbandonedError)) throw err;
-      status.failure = causeOf(err);
-      run.enter('Abandoned');
+      return run.fail(err, 'Abandoned');
     }
-    return status;
   });
 }
 `;

@@ -2,7 +2,7 @@
 // data shared by its workflow code (in Temporal's sandbox) and its registration.
 import { defineSignal } from '@temporalio/workflow';
 import type { GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { Bill, BillCheck } from './contracts.js';
+import type { Bill, BillCheck, BillsAgents } from './contracts.js';
 
 export const States = ['Scheduled', 'Checking', 'Reminding', 'Awaiting approval', 'Paying', 'Postponed', 'Awaiting payment', 'Needs attention', 'Paid', 'Disputed'] as const;
 export type State = (typeof States)[number];
@@ -11,7 +11,7 @@ export const MISSED_PAYMENT_GATE = 'bills.missed-payment';
 /** What a person may do with a bill at risk. `postpone` and `dispute` need a reason. */
 export const MISSED_PAYMENT_OPTIONS = ['pay-now', 'postpone', 'dispute'] as const;
 
-export const definition: WorkflowDefinition<State> = {
+export const definition: WorkflowDefinition<State, BillsAgents, BillStatus> = {
   type: 'bills',
   states: States,
   terminal: ['Paid', 'Disputed'],

@@ -1,7 +1,8 @@
-// The bills' business rules, pure: when a payment is at risk, and the timeline of checks and
-// reminders. Time is passed in (the workflow's clock).
+// The bills' business rules, pure: when a payment is at risk, the timeline of checks and
+// reminders, and the gate the owner decides at. Time is passed in (the workflow's clock).
+import { GateRefusedError, type GateRequest } from '@baton/workflow-kit/workflow';
 import type { BillCheck, Bill } from './contracts.js';
-import type { BillTimeline, RiskReason } from './definition.js';
+import { MISSED_PAYMENT_GATE, MISSED_PAYMENT_OPTIONS, type BillTimeline, type MissedPaymentPayload, type RiskReason } from './definition.js';
 
 /** A duration in words for the owner: "6 days", "3 hours", "40 seconds". */
 export function inWords(ms: number): string {
@@ -53,4 +54,20 @@ export function timelineOf(bill: Bill, timeline: BillTimeline, nowMs: number): T
     { at: due, kind: 'due' },
   ];
   return [{ at: nowMs, kind: 'check' as const }, ...points.filter((p) => p.at > nowMs).sort((a, b) => a.at - b.at)];
+}
+
+/** The gate an at-risk bill meets: the owner (a manager, within the timeline's decision time)
+ *  pays now, postpones or disputes it; postponing or disputing needs a reason. */
+export function missedPaymentGate(gateId: string, bill: Bill, reasons: RiskReason[], balanceCents: number | null, timeline: BillTimeline): GateRequest<MissedPaymentPayload> {
+  return {
+    gateId,
+    gateType: MISSED_PAYMENT_GATE,
+    payload: { bill, reasons, balanceCents, dueIn: inWords(Date.parse(bill.dueAt) - Date.now()) },
+    options: [...MISSED_PAYMENT_OPTIONS],
+    tiers: [{ role: 'manager', timeoutMs: timeline.decisionTimeoutMs }],
+    safeDefault: 'nothing is paid; the bill is handed to a person as a problem to deal with',
+    checkDecision: (d) => {
+      if ((d.decision === 'postpone' || d.decision === 'dispute') && d.reason.trim().length === 0) throw new GateRefusedError(`${d.decision} needs a reason`);
+    },
+  };
 }

@@ -5,26 +5,15 @@
 // or a balance below the amount) goes to the owner at the kit's gate with the context and the
 // options: pay now, postpone (with a reason), dispute (with a reason). Types only from the
 // contracts: no zod in the workflow sandbox.
-import { CancellationScope, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { GateRefusedError, runWorkflow, type GateOutcome, type WorkflowRun } from '@baton/workflow-kit/workflow';
-import type { BillsAgents } from './contracts.js';
-import {
-  MISSED_PAYMENT_GATE,
-  MISSED_PAYMENT_OPTIONS,
-  billPaidSignal,
-  definition,
-  type BillInput,
-  type BillStatus,
-  type MissedPaymentPayload,
-  type RiskReason,
-  type State,
-} from './definition.js';
-import { inWords, riskOf, timelineOf } from './rules.js';
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
+import { billPaidSignal, definition, type BillInput, type BillStatus } from './definition.js';
+import { inWords, missedPaymentGate, riskOf, timelineOf } from './rules.js';
 
-type Run = WorkflowRun<State, BillsAgents, BillStatus>;
+type Run = RunOf<typeof definition>;
 
 export async function billWorkflow(input: BillInput): Promise<BillStatus> {
-  return runWorkflow<State, BillsAgents, BillStatus>(definition, { state: 'Scheduled', eventId: input.event.id, bill: input.bill, reminders: [], postponed: [] }, input, (run) => followBill(run, input));
+  return runWorkflow(definition, { state: 'Scheduled', eventId: input.event.id, bill: input.bill, reminders: [], postponed: [] }, input, (run) => followBill(run, input));
 }
 
 async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
@@ -40,10 +29,7 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
     status.paidVia = status.state === 'Paying' ? 'pay-now' : 'event';
   });
   const paid = () => status.paidAt !== undefined;
-  const done = () => {
-    run.enter('Paid');
-    return status;
-  };
+  const done = () => run.end('Paid');
 
   const points = timelineOf(bill, timeline, Date.now());
   let checks = 0;
@@ -73,8 +59,9 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
 
     const reasons = riskOf(bill, check, Date.now(), timeline.riskWindowMs);
     if (reasons.length === 0) continue;
-    const outcome = await askOwner(run, input, `${workflowId}/missed-payment/${++gates}`, reasons, check.balanceCents, paid);
-    if (outcome === 'paid') return done();
+    // The owner decides at the kit's gate, unless the bill is paid meanwhile (the gate is withdrawn).
+    const outcome = await run.gateUntil(missedPaymentGate(`${workflowId}/missed-payment/${++gates}`, bill, reasons, check.balanceCents, timeline), paid);
+    if (outcome === 'withdrawn') return done();
     if (outcome.kind === 'timed-out') {
       await run.escalate(`nobody decided on the at-risk bill ${bill.billId} (${reasons.map((r) => r.detail).join('; ')})`, reasons.map((r) => ({ name: r.code, error: r.detail })));
       continue;
@@ -82,8 +69,7 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
     const decision = outcome.decision;
     if (decision.decision === 'dispute') {
       status.dispute = { by: decision.decidedBy, reason: decision.reason };
-      run.enter('Disputed');
-      return status;
+      return run.end('Disputed');
     }
     if (decision.decision === 'postpone') {
       const until = Date.now() + timeline.postponeMs;
@@ -104,38 +90,4 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
   run.enter('Awaiting payment');
   await condition(paid);
   return done();
-}
-
-/** The owner decides at the kit's gate, unless the bill is paid meanwhile (then the gate is
- *  withdrawn: 'paid'). */
-async function askOwner(
-  run: Run,
-  input: BillInput,
-  gateId: string,
-  reasons: RiskReason[],
-  balanceCents: number | null,
-  paid: () => boolean,
-): Promise<GateOutcome<MissedPaymentPayload> | 'paid'> {
-  const { bill, timeline } = input;
-  const scope = new CancellationScope();
-  const gate = scope.run(() =>
-    run.gate<MissedPaymentPayload>({
-      gateId,
-      gateType: MISSED_PAYMENT_GATE,
-      payload: { bill, reasons, balanceCents, dueIn: inWords(Date.parse(bill.dueAt) - Date.now()) },
-      options: [...MISSED_PAYMENT_OPTIONS],
-      tiers: [{ role: 'manager', timeoutMs: timeline.decisionTimeoutMs }],
-      safeDefault: 'nothing is paid; the bill is handed to a person as a problem to deal with',
-      checkDecision: (d) => {
-        if ((d.decision === 'postpone' || d.decision === 'dispute') && d.reason.trim().length === 0) throw new GateRefusedError(`${d.decision} needs a reason`);
-      },
-    }),
-  );
-  const withdrawn = condition(paid).then(() => 'paid' as const);
-  const outcome = await Promise.race([gate, withdrawn]);
-  if (outcome === 'paid') {
-    scope.cancel();
-    await gate.catch(() => undefined);
-  }
-  return outcome;
 }

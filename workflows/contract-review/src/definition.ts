@@ -1,7 +1,7 @@
 // The contract review's declared states, gate type and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
 import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { ClauseAssessment, ClauseRisk, ContractSubmitted, Filing, PolicyFinding, ReviewDraft, Risk } from './contracts.js';
+import type { ClauseAssessment, ClauseRisk, ContractReviewAgents, ContractSubmitted, Filing, PolicyFinding, ReviewDraft, Risk } from './contracts.js';
 import type { ArtifactRef } from '@baton/contracts';
 import type { AnswerCheck } from './checks.js';
 
@@ -23,7 +23,7 @@ export type ContractReviewState = (typeof ContractReviewStates)[number];
 const terminal: ContractReviewState[] = ['Filed', 'Declined', 'Expired', 'Failed'];
 export const terminalContractReviewStates: ReadonlySet<string> = new Set(terminal);
 
-export const contractReview: WorkflowDefinition<ContractReviewState> = {
+export const contractReview: WorkflowDefinition<ContractReviewState, ContractReviewAgents, ContractReviewStatus> = {
   type: 'contract-review',
   states: ContractReviewStates,
   terminal,

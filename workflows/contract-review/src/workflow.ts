@@ -5,7 +5,7 @@
 // -> file it in the records system. Nothing is filed before the gate, so a declined or expired
 // review has nothing to undo. Types only from the contracts: no zod here.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { BatonCustomer, causeOf, runWorkflow, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import { BatonCustomer, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
 import type { ContractReviewAgents } from './contracts.js';
 import { contractReview, type ContractGatePayload, type ContractReviewInput, type ContractReviewState, type ContractReviewStatus } from './definition.js';
 import { CONTRACT_APPROVAL_TIERS, CONTRACT_STEP } from './policies.js';
@@ -13,11 +13,11 @@ import { checkAnswers, type AnswerCheck } from './checks.js';
 import { patches } from './patches.js';
 import { clauseRisks, needsApproval, overallRisk } from './rules.js';
 
-type Run = WorkflowRun<ContractReviewState, ContractReviewAgents, ContractReviewStatus>;
+type Run = RunOf<typeof contractReview>;
 
 export async function contractReviewWorkflow(input: ContractReviewInput): Promise<ContractReviewStatus> {
   const { contractId, title, counterparty } = input.event.data;
-  return runWorkflow<ContractReviewState, ContractReviewAgents, ContractReviewStatus>(
+  return runWorkflow(
     contractReview,
     { state: 'Ingesting document', eventId: input.event.id, contract: { contractId, title, counterparty } },
     input,
@@ -75,14 +75,8 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
         tiers: input.approvalTiers ?? CONTRACT_APPROVAL_TIERS,
         safeDefault: 'do not file: the contract goes back to the submitter unsigned',
       });
-      if (outcome.kind === 'timed-out') {
-        run.enter('Expired');
-        return status;
-      }
-      if (outcome.kind !== 'approved') {
-        run.enter('Declined');
-        return status;
-      }
+      if (outcome.kind === 'timed-out') return run.end('Expired');
+      if (outcome.kind !== 'approved') return run.end('Declined');
       // From here on, exactly what was approved.
       draft = outcome.payload.draft;
       approvedBy = outcome.decision.decidedBy;
@@ -95,12 +89,9 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
       { contractId, title, counterparty, document, overallRisk: status.overallRisk, draft, ...(approvedBy ? { approvedBy } : {}) },
       policy,
     );
-    run.enter('Filed');
-    return status;
+    return run.end('Filed');
   } catch (err) {
     // A step abandoned by a person (or nobody took it over in time): nothing was filed.
-    status.failure = causeOf(err);
-    run.enter('Failed');
-    return status;
+    return run.fail(err, 'Failed');
   }
 }

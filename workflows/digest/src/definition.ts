@@ -1,14 +1,14 @@
 // The daily digest's declared states and status, and what its schedule starts: pure data shared
 // by its workflow code (in Temporal's sandbox) and its registration.
 import type { KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { DigestItem, DigestSource } from './contracts.js';
+import type { DigestAgents, DigestItem, DigestSource } from './contracts.js';
 
 export const States = ['Gathering', 'Sending', 'Needs attention', 'Sent', 'Failed'] as const;
 export type State = (typeof States)[number];
 
 export const SOURCES: readonly DigestSource[] = ['bookings', 'weather', 'rates'];
 
-export const definition: WorkflowDefinition<State> = {
+export const definition: WorkflowDefinition<State, DigestAgents, DigestStatus> = {
   type: 'digest',
   states: States,
   terminal: ['Sent', 'Failed'],

@@ -44,7 +44,7 @@ export async function dailyDigestWorkflow(input: DigestFiringInput): Promise<Dig
 }
 
 export async function digestWorkflow(input: DigestInput): Promise<DigestStatus> {
-  return runWorkflow<State, DigestAgents, DigestStatus>(definition, { state: 'Gathering', day: input.day, sections: [], unavailable: [], duplicatesRemoved: 0 }, input, async (run) => {
+  return runWorkflow(definition, { state: 'Gathering', day: input.day, sections: [], unavailable: [], duplicatesRemoved: 0 }, input, async (run) => {
     const { status } = run;
     run.enter('Gathering');
     const read = await Promise.allSettled(SOURCES.map((source) => run.step('digest-source', `source-${source}`, { source, day: input.day }, { policy: sourceStep(input.sourceTimeoutMs), handles: 'all' })));
@@ -63,11 +63,8 @@ export async function digestWorkflow(input: DigestInput): Promise<DigestStatus> 
     try {
       status.messageId = (await run.step('digest-send', 'send', { day: input.day, recipient: input.recipient, text: status.text }, { policy: SEND_STEP })).messageId;
     } catch (err) {
-      status.failure = causeOf(err);
-      run.enter('Failed');
-      return status;
+      return run.fail(err, 'Failed');
     }
-    run.enter('Sent');
-    return status;
+    return run.end('Sent');
   });
 }

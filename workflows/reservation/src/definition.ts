@@ -1,7 +1,7 @@
 // The reservation's declared states, gate types and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
 import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { Booking, Deposit, ReservationRequest, ReservationRequested, ReservationRequestedV2, SafetyAssessment, TableHold } from './contracts.js';
+import type { Booking, Deposit, ReservationAgents, ReservationRequest, ReservationRequested, ReservationRequestedV2, SafetyAssessment, TableHold } from './contracts.js';
 import type { BookingPolicy } from './rules.js';
 
 export const ReservationStates = [
@@ -26,7 +26,7 @@ export type ReservationState = (typeof ReservationStates)[number];
 const terminal: ReservationState[] = ['Confirmed', 'Declined', 'Refused', 'Expired', 'Compensated', 'Failed'];
 export const terminalReservationStates: ReadonlySet<string> = new Set(terminal);
 
-export const reservation: WorkflowDefinition<ReservationState> = {
+export const reservation: WorkflowDefinition<ReservationState, ReservationAgents, ReservationStatus> = {
   type: 'reservation',
   states: ReservationStates,
   terminal,

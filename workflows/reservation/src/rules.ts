@@ -1,11 +1,12 @@
 // The reservation's business rules, code on the route so no text in the request and no model
 // output can skip them: the checks on a request before anything is held, which gate a flagged
-// request meets, and what a person may change when approving. Pure: the workflow passes the day
+// request meets (and who decides), what a person may change when approving, and what the guest is
+// told. Pure: the workflow passes the day
 // the request was taken (what the guest's words are relative to), the restaurant's own today
 // (what a date must not be before, whatever the event claims) and the restaurant's policy.
-import { GateRefusedError } from '@baton/workflow-kit/workflow';
-import type { ReservationRequest } from './contracts.js';
-import type { GateType, ReservationGatePayload } from './definition.js';
+import { APPROVAL_OPTIONS, DEFAULT_APPROVAL_TIERS, GateRefusedError, causeOf, type GateRequest } from '@baton/workflow-kit/workflow';
+import type { CustomerRef, NoticeKind, ReservationRequest, TableHold } from './contracts.js';
+import type { GateType, ReservationGatePayload, ReservationInput, ReservationStatus } from './definition.js';
 
 export interface BookingPolicy {
   /** How far ahead a table can be booked, in days from the day the request was taken. */
@@ -28,6 +29,12 @@ export function localDateOf(epochMs: number, timezone = 'UTC'): string {
   } catch {
     return new Date(epochMs).toISOString().slice(0, 10);
   }
+}
+
+/** The day the guest's words (a weekday, "tomorrow") are read relative to: the day they were
+ *  taken, as the publisher stated it, else the event's own date. */
+export function receivedOnOf(event: { time: string; data: { receivedOn?: string | undefined } }): string {
+  return event.data.receivedOn ?? event.time.slice(0, 10);
 }
 
 /** How far an event's own time may be from when it reached Baton before it is flagged. */
@@ -78,4 +85,72 @@ export function applyChanges(payload: ReservationGatePayload, changes: Record<st
   }
   const request: ReservationRequest = { ...payload.request, ...(partySize !== undefined ? { partySize: partySize as number } : {}), ...(notes !== undefined ? { notes: notes as string } : {}) };
   return { ...payload, request };
+}
+
+/** Why a request intake could not fully read is refused anyway: the party size it did read (or
+ *  the publisher's form stated, which wins) is larger than the restaurant seats; else undefined. */
+export function partialReadingRefusal(data: ReservationInput['event']['data'], details: unknown, policy: BookingPolicy): string | undefined {
+  const stated = 'partySize' in data ? data.partySize : null;
+  const read = stated ?? (details as { partySize?: unknown } | null | undefined)?.partySize;
+  return typeof read === 'number' && read > policy.maxPartySize ? partySizeRefusal(read, policy) : undefined;
+}
+
+/** The approval gate a flagged request meets: its type by the reasons, who decides (the input's
+ *  tiers, one manager tier when only a timeout is given, else the kit's default tiers), and what
+ *  a person's changes correct (intake's reading of the party size). */
+export function approvalGateOf(gateId: string, input: ReservationInput, request: ReservationRequest, hold: TableHold, reasons: ReservationGatePayload['reasons']): GateRequest<ReservationGatePayload> {
+  return {
+    gateId,
+    gateType: gateTypeOf(reasons),
+    payload: { request, table: { tableId: hold.tableId, seats: hold.seats }, reasons },
+    options: [...APPROVAL_OPTIONS],
+    tiers: input.approvalTiers ?? (input.approvalTimeoutMs !== undefined ? [{ role: 'manager', timeoutMs: input.approvalTimeoutMs }] : DEFAULT_APPROVAL_TIERS),
+    safeDefault: 'release the hold and tell the customer',
+    applyChanges,
+    teaches: { agent: 'intake', text: input.event.data.text, subject: input.event.data.customer.id, reading: (p) => ({ partySize: p.request.partySize }) },
+  };
+}
+
+/** What the notifier is asked to tell the guest: the request and booking as far as they exist. */
+export function noticeOf(customer: CustomerRef, kind: NoticeKind, status: Pick<ReservationStatus, 'request' | 'booking'>, reason?: string) {
+  return { customer, kind, ...(status.request ? { request: status.request } : {}), ...(status.booking ? { reservationId: status.booking.reservationId } : {}), ...(reason ? { reason } : {}) };
+}
+
+/** What the guest is told about their deposit and table, from the undo's own records: refunded
+ *  only when a refund was made, no deposit taken when the provider has none under the deposit's
+ *  reference (and, cancelled, never will), a refund or a cancellation that failed as staff's. */
+export function undoneInWords(kind: NoticeKind, failed: string[], compensated: string[]): string | undefined {
+  const words: string[] = [];
+  if (failed.includes('refund-deposit')) words.push('your deposit will be refunded by our staff');
+  else if (kind === 'cancelled') words.push(compensated.includes('refund-deposit') ? 'your deposit has been refunded' : 'no deposit was taken');
+  if (failed.includes('cancel-booking') || failed.includes('release-hold')) words.push('our staff will call you about your table');
+  return words.length > 0 ? words.join(', and ') : undefined;
+}
+
+/** Whether releasing the hold found one to release. Not released means the table is booked after
+ *  all: a live booking stands, a person decides (the error goes to them). */
+export function holdUndone({ released, nothingHeld }: { released: boolean; nothingHeld?: boolean | undefined }, input: { holdId: string } | { holdReference: string }): boolean {
+  if (!released) throw new Error(`the POS did not release the hold (${'holdId' in input ? input.holdId : input.holdReference}): the table is booked`);
+  return !nothingHeld;
+}
+
+/** Whether cancelling the booking found one (by its id, or by the book step's reference). */
+export function bookingUndone({ cancelled, nothingBooked }: { cancelled: boolean; nothingBooked?: boolean | undefined }, input: { reservationId: string } | { bookingReference: string }): boolean {
+  if (!cancelled) throw new Error(`the POS did not cancel the booking (${'reservationId' in input ? input.reservationId : input.bookingReference})`);
+  return !nothingBooked;
+}
+
+/** Whether refunding the deposit found a charge (by its id, or by the deposit step's reference). */
+export function depositUndone({ refunded, nothingCharged }: { refunded: boolean; nothingCharged?: boolean | undefined }): boolean {
+  if (!refunded) throw new Error('the payment provider did not refund the deposit');
+  return !nothingCharged;
+}
+
+/** The deposit step's fallback: a regular's deposit is waived when the payment fails (their
+ *  table is not lost to a payment outage); anyone else's failure is thrown on. */
+export function depositWaiverFor(request: ReservationRequest): (err: unknown) => { waived: true; reason: string } {
+  return (err) => {
+    if (!request.customer.regular) throw err;
+    return { waived: true, reason: `payment failed for a regular: ${causeOf(err)}` };
+  };
 }

@@ -1,7 +1,7 @@
 // The support escalation's declared states, gate type and limits, and its status: pure data
 // shared by its workflow code (in Temporal's sandbox) and its registration.
 import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { CustomerLookup, DocsAnswer, OrderCheck, Proposal, Resolution, TicketOpened, TicketOpenedData } from './contracts.js';
+import type { CustomerLookup, DocsAnswer, OrderCheck, Proposal, Resolution, SupportAgents, TicketOpened, TicketOpenedData } from './contracts.js';
 
 export const SupportStates = [
   'Receiving ticket',
@@ -28,7 +28,7 @@ export const terminalSupportStates: ReadonlySet<string> = new Set(terminal);
 
 export const EXCEPTION_GATE = 'support.exception';
 
-export const support: WorkflowDefinition<SupportState> = {
+export const support: WorkflowDefinition<SupportState, SupportAgents, SupportStatus> = {
   type: 'support',
   states: SupportStates,
   terminal,

@@ -2,7 +2,7 @@
 // order call for, what must go to a person, and how a person's changes apply. Used by the
 // workflow (in the sandbox) and tested on their own.
 import { GateRefusedError } from '@baton/workflow-kit/workflow';
-import type { CustomerLookup, DocsAnswer, OrderCheck, Proposal, ResolutionKind } from './contracts.js';
+import type { CustomerLookup, DocsAnswer, OrderCheck, Proposal, ResolutionKind, TicketOpenedData } from './contracts.js';
 import type { CaseReason, SupportCase } from './definition.js';
 
 /** The resolution the matching article's policy calls for, on the ticket's order. */
@@ -18,20 +18,21 @@ export function proposalOf(docs: DocsAnswer | undefined, orders: OrderCheck | un
   return { kind, orderId: order.orderId, items: order.items, reason };
 }
 
+/** What is known of a case (a field left out or undefined: not known). */
 export interface CaseFacts {
-  customer?: CustomerLookup;
-  customerError?: string;
-  orders?: OrderCheck;
-  ordersError?: string;
-  docs?: DocsAnswer;
-  proposal?: Proposal;
+  customer?: CustomerLookup | undefined;
+  customerError?: string | undefined;
+  orders?: OrderCheck | undefined;
+  ordersError?: string | undefined;
+  docs?: DocsAnswer | undefined;
+  proposal?: Proposal | undefined;
   refundLimitCents: number;
 }
 
 /** Why this case must reach a person, if it must. Empty: Baton settles it alone. */
 export function exceptionsOf(facts: CaseFacts): CaseReason[] {
   const reasons: CaseReason[] = [];
-  if (!facts.customer) reasons.push({ code: 'CUSTOMER_UNAVAILABLE', detail: `no customer data: ${facts.customerError ?? 'the CRM did not answer'}` });
+  if (!facts.customer) reasons.push({ code: 'CUSTOMER_UNAVAILABLE', detail: `no customer data: ${facts.customerError || 'the CRM did not answer'}` });
   else if (facts.customer.source === 'cache') {
     reasons.push({ code: 'CUSTOMER_FROM_CACHE', detail: `customer data from the cache, ${describeAge(facts.customer.ageMs)} old (read from the CRM at ${facts.customer.fetchedAt}); ${facts.customer.note ?? 'the CRM is unavailable'}` });
   }
@@ -42,6 +43,18 @@ export function exceptionsOf(facts: CaseFacts): CaseReason[] {
     reasons.push({ code: 'OVER_REFUND_LIMIT', detail: `a refund of ${money(facts.proposal.amountCents ?? 0)} is above the limit of ${money(facts.refundLimitCents)}` });
   }
   return reasons;
+}
+
+/** The whole case a person sees at the exception gate: only what is known, and why it is theirs. */
+export function caseOf(ticket: TicketOpenedData, known: Pick<SupportCase, 'customer' | 'orders' | 'docs' | 'proposal' | 'reasons'>): SupportCase {
+  return {
+    ticket,
+    ...(known.customer ? { customer: known.customer } : {}),
+    ...(known.orders ? { orders: known.orders } : {}),
+    ...(known.docs ? { docs: known.docs } : {}),
+    ...(known.proposal ? { proposal: known.proposal } : {}),
+    reasons: known.reasons,
+  };
 }
 
 /** A person's changes at the gate: another resolution, another amount, or none at all. */

@@ -4,18 +4,18 @@
 // under the ticket's lease, undone by the saga if it fails) -> the ticket log -> the email. Types
 // only from the contracts: no zod in the workflow sandbox.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, BatonCustomer, causeOf, runWorkflow, type WorkflowRun } from '@baton/workflow-kit/workflow';
+import { APPROVAL_OPTIONS, BatonCustomer, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
 import type { SupportAgents } from './contracts.js';
 import { EXCEPTION_GATE, support, type SupportCase, type SupportInput, type SupportState, type SupportStatus } from './definition.js';
 import { COMPENSATION_STEP, CRM_STEP, DEFAULT_EXCEPTION_TIERS, DEFAULT_REFUND_LIMIT_CENTS, RESOLVE_STEP, SUPPORT_STEP } from './policies.js';
-import { applyChanges, exceptionsOf, money, proposalOf } from './rules.js';
+import { applyChanges, caseOf, exceptionsOf, money, proposalOf } from './rules.js';
 
-type Run = WorkflowRun<SupportState, SupportAgents, SupportStatus>;
+type Run = RunOf<typeof support>;
 type Outcome = 'resolved' | 'answered' | 'declined' | 'not-resolved' | 'expired';
 
 export async function supportWorkflow(input: SupportInput): Promise<SupportStatus> {
   const ticket = input.event.data;
-  return runWorkflow<SupportState, SupportAgents, SupportStatus>(
+  return runWorkflow(
     support,
     { state: 'Receiving ticket', eventId: input.event.id, ticket, reasons: [], handledBy: 'baton' },
     input,
@@ -55,29 +55,15 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
   run.enter('Searching documentation');
   status.docs = await run.step('docs-search', 'docs-search', { query: `${ticket.subject}\n${ticket.body}` }, { policy: SUPPORT_STEP });
   status.proposal = proposalOf(status.docs, status.orders);
-  status.reasons = exceptionsOf({
-    ...(status.customer ? { customer: status.customer } : {}),
-    ...(customerError ? { customerError } : {}),
-    ...(status.orders ? { orders: status.orders } : {}),
-    ...(ordersError ? { ordersError } : {}),
-    ...(status.docs ? { docs: status.docs } : {}),
-    ...(status.proposal ? { proposal: status.proposal } : {}),
-    refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS,
-  });
+  const { customer, orders, docs, proposal } = status;
+  status.reasons = exceptionsOf({ customer, customerError, orders, ordersError, docs, proposal, refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS });
 
   // 6. Exceptions go to a person with the whole case; what they approve is what runs.
   if (status.reasons.length > 0) {
     const outcome = await run.gate<SupportCase>({
       gateId: `${workflowId}/exception`,
       gateType: EXCEPTION_GATE,
-      payload: {
-        ticket,
-        ...(status.customer ? { customer: status.customer } : {}),
-        ...(status.orders ? { orders: status.orders } : {}),
-        ...(status.docs ? { docs: status.docs } : {}),
-        ...(status.proposal ? { proposal: status.proposal } : {}),
-        reasons: status.reasons,
-      },
+      payload: caseOf(ticket, status),
       options: [...APPROVAL_OPTIONS],
       tiers: input.exceptionTiers ?? DEFAULT_EXCEPTION_TIERS,
       safeDefault: 'no resolution: the ticket is logged as expired and the customer told that a person will follow up',
@@ -93,11 +79,7 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
   //    it runs, by the step's reference: a return opened before a refusal is found and cancelled.
   if (status.proposal) {
     run.enter('Resolving');
-    const reference = `${workflowId}/resolve`;
-    run.saga.add('undo-resolution', async () => {
-      const undone = await run.compensate('resolver', 'undo-resolution', { ticketId: ticket.ticketId, reference }, COMPENSATION_STEP);
-      if (!undone.nothingDone) status.compensated.push('undo-resolution');
-    });
+    run.undoWith('resolver', 'undo-resolution', () => ({ ticketId: ticket.ticketId, reference: run.reference('resolve') }), COMPENSATION_STEP, (undone) => !undone.nothingDone);
     try {
       status.resolution = await run.step(
         'resolver',
@@ -106,17 +88,13 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
         { policy: RESOLVE_STEP, handles: ['REFUSED_BY_PROVIDER', 'REFUND_EXCEEDS_ORDER', 'ORDER_NOT_FOUND', 'OUT_OF_STOCK'] },
       );
     } catch (err) {
-      status.failure = causeOf(err);
-      run.enter('Compensating');
-      const failures = await run.saga.compensate();
-      if (failures.length > 0) await run.escalate(`the resolution failed and could not be fully undone (${failures.map((f) => f.name).join(', ')})`, failures);
-      return finish(run, 'not-resolved', status.compensated.length > 0 ? 'Compensated' : 'Failed', 'We could not complete the resolution; nothing was charged or changed, and a person will follow up.');
+      const end = () => finish(run, 'not-resolved', status.compensated.length > 0 ? 'Compensated' : 'Failed', 'We could not complete the resolution; nothing was charged or changed, and a person will follow up.');
+      return run.unwind({ state: 'Compensating', reason: 'the resolution failed and could not be fully undone', cause: err, end });
     }
     if (status.resolution.alreadyResolved) {
       // Another escalation of this ticket resolved it first: log it, do not write to the customer twice.
       await log(run, 'duplicate', 'another escalation of this ticket had already resolved it; nothing was done twice');
-      run.enter('Already resolved');
-      return status;
+      return run.end('Already resolved');
     }
     const p = status.proposal;
     return finish(run, 'resolved', 'Resolved', p.kind === 'refund' ? `We refunded ${money(p.amountCents ?? 0)} for order ${p.orderId}.` : `We are sending a replacement for order ${p.orderId}.`);
@@ -131,25 +109,19 @@ async function finish(run: Run, outcome: Outcome, end: SupportState, text: strin
   const ticket = status.ticket;
   await log(run, outcome, text);
   run.enter('Emailing customer');
-  const sent = await run
-    .step('support-mailer', 'email', { to: ticket.customer.email, ...(status.customer ? { name: status.customer.customer.name } : {}), ticketId: ticket.ticketId, kind: outcome, text }, { policy: SUPPORT_STEP, handles: 'all' })
-    .catch(async (err: unknown) => {
-      await run.escalate('the case is settled but the customer could not be emailed', [{ name: 'email', error: causeOf(err) }]);
-      return undefined;
-    });
+  const email = { to: ticket.customer.email, ...(status.customer ? { name: status.customer.customer.name } : {}), ticketId: ticket.ticketId, kind: outcome, text };
+  const sent = await run.orEscalate(run.step('support-mailer', 'email', email, { policy: SUPPORT_STEP, handles: 'all' }), 'the case is settled but the customer could not be emailed', 'email');
   if (sent) status.messageId = sent.messageId;
-  run.enter(end);
-  return status;
+  return run.end(end);
 }
 
 async function log(run: Run, kind: Outcome | 'duplicate', summary: string): Promise<void> {
   const { status } = run;
   run.enter('Logging ticket');
-  const entry = await run
-    .step('ticket-log', 'ticket-log', { ticketId: status.ticket.ticketId, customerId: status.ticket.customer.id, kind, summary, handledBy: status.handledBy }, { policy: SUPPORT_STEP, handles: 'all' })
-    .catch(async (err: unknown) => {
-      await run.escalate('the interaction could not be logged in the ticketing system', [{ name: 'ticket-log', error: causeOf(err) }]);
-      return undefined;
-    });
+  const entry = await run.orEscalate(
+    run.step('ticket-log', 'ticket-log', { ticketId: status.ticket.ticketId, customerId: status.ticket.customer.id, kind, summary, handledBy: status.handledBy }, { policy: SUPPORT_STEP, handles: 'all' }),
+    'the interaction could not be logged in the ticketing system',
+    'ticket-log',
+  );
   if (entry) status.ticketEntryId = entry.entryId;
 }

@@ -61,8 +61,12 @@ import { GateRefusedError, HumanGate, canonicalJson, type GateEvent, type GateOu
 import { kitPatches } from './patches.js';
 import { Saga, causeOf } from './saga.js';
 
-/** What a workflow declares about itself: pure data, shared by its code and its registration. */
-export interface WorkflowDefinition<S extends string> {
+/** What a workflow declares about itself: pure data, shared by its code and its registration.
+ *  Declared as `WorkflowDefinition<State, Agents, Status>`, it carries its agents' contracts and
+ *  its status type, so `runWorkflow(definition, ...)` infers them (no type arguments in workflows). */
+export interface WorkflowDefinition<S extends string, T extends AgentTable = AgentTable, St extends WorkflowStatus<S> = WorkflowStatus<S>> {
+  /** Types only, never set: the agents and status this definition's workflow runs with. */
+  readonly types?: { agents: T; status: St };
   /** The registered type: `reservation`. Labels metrics, search attributes and views. */
   type: string;
   states: readonly S[];
@@ -172,7 +176,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   private attentionCount = 0;
 
   constructor(
-    readonly definition: WorkflowDefinition<S>,
+    readonly definition: WorkflowDefinition<S, T, St>,
     readonly status: St,
     private readonly options: RunOptions<S> = {},
   ) {
@@ -210,18 +214,25 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   /** One agent step through the durable handoff. A failure the workflow does not handle goes to
    *  a person (attention gate) and this resolves with what they chose: the step's output after a
-   *  retry, a corrected input or an output they gave; or it throws StepAbandonedError. */
-  async step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions = {}): Promise<ContractOutput<T[A]>> {
+   *  retry, a corrected input or an output they gave; or it throws StepAbandonedError. A failure
+   *  the workflow handles (or a cancellation) is thrown, or, with `fallback`, what it gives
+   *  instead (it throws the error on when there is no fallback for this one). */
+  step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options?: StepOptions): Promise<ContractOutput<T[A]>>;
+  step<A extends keyof T & string, F>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions & { fallback: (err: unknown) => F }): Promise<ContractOutput<T[A]> | F>;
+  async step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions & { fallback?: (err: unknown) => unknown } = {}): Promise<unknown> {
     let current: unknown = input;
     for (let round = 0; ; round++) {
       const record = this.record(stepId, agent, 'run', current);
       try {
-        return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round })) as ContractOutput<T[A]>;
+        return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round }));
       } catch (err) {
         this.failed(record, err);
-        if (isCancellation(err) || this.handledByWorkflow(err, options.handles)) throw err;
+        if (isCancellation(err) || this.handledByWorkflow(err, options.handles)) {
+          if (options.fallback) return options.fallback(err);
+          throw err;
+        }
         const choice = await this.takeOver(record, err, options);
-        if (choice.kind === 'output') return choice.output as ContractOutput<T[A]>;
+        if (choice.kind === 'output') return choice.output;
         if (choice.kind === 'abandon') throw new StepAbandonedError(stepId, choice.by, choice.reason);
         current = choice.input ?? current;
       }
@@ -278,6 +289,99 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       await bookkeeping
         .trustRecord({ gateType: request.gateType, autoApprove: policy.autoApprove, gateId: request.gateId, workflowId: this.workflowId, clean: decision.decision === 'approve', decidedBy: decision.decidedBy, ...(this.options.trustThreshold !== undefined ? { threshold: this.options.trustThreshold } : {}) })
         .catch((err: unknown) => log.warn('trust not counted', { error: String(err) }));
+    }
+    return outcome;
+  }
+
+  /** Ends the run in `state` (terminal) and gives the status to return. */
+  end(state: S): St {
+    this.enter(state);
+    return this.status;
+  }
+
+  /** Ends the run in `state` because of `err` (a step that failed for good): its cause is the
+   *  status's failure. */
+  fail(err: unknown, state: S): St {
+    this.status.failure = causeOf(err);
+    return this.end(state);
+  }
+
+  /** The reference of step `stepId` in this run (`<workflowId>/<stepId>`): an undo registered
+   *  before its step finds by it an effect whose answer never came. */
+  reference(stepId: string): string {
+    return `${this.workflowId}/${stepId}`;
+  }
+
+  /** `work`, or, when it fails, the problem handed to a person (`escalate`, as `name`) and
+   *  resolved by them: for what must not undo an outcome that stands (a message not sent). */
+  orEscalate<R>(work: Promise<R>, reason: string, name: string): Promise<R | void> {
+    return work.catch((err: unknown) => this.escalate(reason, [{ name, error: causeOf(err) }]));
+  }
+
+  /** The outcome stands: in `state`, `work` (telling someone, say) runs; if it fails a person
+   *  finishes it (see orEscalate); then the run ends in `end`. */
+  async conclude(state: S, work: () => Promise<unknown>, ifFails: { reason: string; name: string }, end: S): Promise<St> {
+    this.enter(state);
+    await this.orEscalate(work(), ifFails.reason, ifFails.name);
+    return this.end(end);
+  }
+
+  /** Registers the undo of an effect before the effect's step runs (saga): `agent`'s compensation
+   *  `name`, with the input `input()` gives when it runs (by the step's `reference` when the
+   *  effect's answer never came). `undone(output, input)` throws when the answer says it was not
+   *  undone, and says whether there was something to undo (then counted in `status.compensated`).
+   *  Returns the undo itself, for running it outside the saga (not counted there). */
+  undoWith<A extends CompensableIn<T>>(
+    agent: A,
+    name: string,
+    input: () => CompensationInput<T[A]>,
+    policy: StepPolicy | undefined,
+    undone: (output: CompensationOutput<T[A]>, input: CompensationInput<T[A]>) => boolean,
+  ): () => Promise<boolean> {
+    this.saga.add(name, async () => {
+      const args = input();
+      if (undone(await this.compensate(agent, name, args, policy), args)) this.status.compensated.push(name);
+    });
+    return async () => {
+      const args = input();
+      return undone(await this.compensate(agent, name, args, policy), args);
+    };
+  }
+
+  /** Undoes every effect in the saga, newest first, in `state` (`cause`, if given, is the
+   *  status's failure); then, in `notify.state`, tells the requester (`notify.work`, given the
+   *  names of what could not be undone; its own failure is one more, as `notify.name`); hands
+   *  what could not be done to a person as `reason (names)` and waits for them; then ends with
+   *  `end()` (e.g. `() => run.end('Compensated')`). */
+  async unwind<R>(request: {
+    state: S;
+    reason: string;
+    cause?: unknown;
+    notify?: { state: S; name: string; work: (failed: string[]) => Promise<unknown> };
+    end: () => R;
+  }): Promise<Awaited<R>> {
+    if (request.cause !== undefined) this.status.failure = causeOf(request.cause);
+    this.enter(request.state);
+    const failures = await this.saga.compensate();
+    if (request.notify) {
+      const { state, name, work } = request.notify;
+      this.enter(state);
+      await work(failures.map((f) => f.name)).catch((err: unknown) => failures.push({ name, error: causeOf(err) }));
+    }
+    if (failures.length > 0) await this.escalate(`${request.reason} (${failures.map((f) => f.name).join(', ')})`, failures);
+    return request.end() as Awaited<R>;
+  }
+
+  /** A gate withdrawn as soon as `until()` holds (the question answered itself meanwhile, e.g. a
+   *  bill paid elsewhere): then the gate is cancelled and this gives 'withdrawn'. */
+  async gateUntil<P>(request: GateRequest<P>, until: () => boolean): Promise<GateOutcome<P> | 'withdrawn'> {
+    const scope = new CancellationScope();
+    const gate = scope.run(() => this.gate(request));
+    const withdrawn = condition(until).then(() => 'withdrawn' as const);
+    const outcome = await Promise.race([gate, withdrawn]);
+    if (outcome === 'withdrawn') {
+      scope.cancel();
+      await gate.catch(() => undefined);
     }
     return outcome;
   }
@@ -537,12 +641,16 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   }
 }
 
-/** Runs a registered workflow's body on the kit: handlers installed, effects flushed at the end. */
+/** The run a definition's workflow body gets: `type Run = RunOf<typeof definition>`. */
+export type RunOf<D> = D extends WorkflowDefinition<infer S, infer T, infer St> ? WorkflowRun<S, T, St> : never;
+
+/** Runs a registered workflow's body on the kit: handlers installed, effects flushed at the end.
+ *  State, agents and status come from the definition's type: no type arguments. */
 export async function runWorkflow<S extends string, T extends AgentTable, St extends WorkflowStatus<S>>(
-  definition: WorkflowDefinition<S>,
-  initial: Omit<St, keyof WorkflowStatus<S>> & { state: S },
-  options: RunOptions<S>,
-  body: (run: WorkflowRun<S, T, St>) => Promise<St>,
+  definition: WorkflowDefinition<S, T, St>,
+  initial: NoInfer<Omit<St, keyof WorkflowStatus<S>> & { state: S }>,
+  options: NoInfer<RunOptions<S>>,
+  body: (run: WorkflowRun<S, T, St>) => Promise<NoInfer<St>>,
 ): Promise<St> {
   const status = { workflowType: definition.type, stateSince: new Date().toISOString(), steps: [], compensated: [], ...initial } as unknown as St;
   const run = new WorkflowRun<S, T, St>(definition, status, options);
