@@ -126,10 +126,11 @@ finish() {
 # now so their waiting overlaps the fast tier and the shared group; printed at the end. A track
 # runs only when the main run has other files too (else its files run here, on the main stack).
 track_pids=() track_logs=() track_names=()
-# The tracks (their stacks and services too) run at a lower CPU priority: they mostly wait, and the
-# main track (the fast tier, then the shared group) is the run's critical path. Without it, on 2
-# cores the fast tier took three times as long beside them (77 s alone, 240 s beside).
-TRACK_NICENESS=10
+# The tracks (their stacks and services too) run at the lowest CPU priority: they mostly wait, and
+# the main track (the fast tier, then the shared group) is the run's critical path. On 2 cores the
+# fast tier took 77 s alone, 240 s beside the tracks at the same priority, 146 s beside them at
+# niceness 10 (their many processes still outweighed its few).
+TRACK_NICENESS=19
 start_track() { # name, port offset above this run's, files...
   local name="$1" plus="$2" log="${TMPDIR:-/tmp}/baton-test-$1.$$"
   shift 2

@@ -1,4 +1,4 @@
-// test-tier: own-services (it kills agents mid-task)
+// test-tier: own-services, own stack (it kills agents mid-task; on the long track to balance the two)
 // A crashed agent loses nothing and repeats nothing: kill -9 while it holds a task.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
