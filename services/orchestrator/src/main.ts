@@ -10,7 +10,7 @@ import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffA
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { workflowModules } from './config.js';
 import { startResultBridge } from './result-bridge.js';
-import { defaultBundleCacheDir, workflowBundle } from './bundle.js';
+import { defaultBundleCacheDir, workflowBundle } from '@baton/workflow-kit/bundle-cache';
 import { ensureSchedules } from './schedules.js';
 import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
@@ -31,7 +31,7 @@ const config = loadConfigOrExit(
      *  version of a workflow in the in-flight upgrade test). Each module must exist and export
      *  the type's workflow function. */
     BATON_WORKFLOW_MODULES: workflowModules,
-    /** Where built workflow bundles are kept for the next start (src/bundle.ts), or `off`.
+    /** Where built workflow bundles are kept for the next start (packages/workflow-kit/src/bundle-cache.ts), or `off`.
      *  Default: the workflow kit's git-ignored .generated/bundles. */
     BATON_WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
     /** Workflows kept in the worker's cache between tasks (sticky execution); past it the least

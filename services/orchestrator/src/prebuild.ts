@@ -1,5 +1,5 @@
 // `node services/orchestrator/dist/prebuild.js`: builds the workflow bundle the orchestrator will
-// run into its cache folder (src/bundle.ts) and exits, so no orchestrator start pays for webpack.
+// run into its cache folder (packages/workflow-kit/src/bundle-cache.ts) and exits, so no orchestrator start pays for webpack.
 // infra/test.sh runs it before its three test stacks start orchestrators side by side (each would
 // otherwise build the same bundle at once on a loaded machine), and the demo before its services.
 // Reads the orchestrator's own settings for where the workflows and the cache are; a cache that
@@ -9,7 +9,7 @@ import { BaseServiceConfig, loadConfigOrExit } from '@baton/contracts';
 import { WORKFLOW_TRACING_MODULE, createLogger, temporalLogger } from '@baton/telemetry';
 import { Registry } from '@baton/workflow-kit';
 import { workflowModules } from './config.js';
-import { defaultBundleCacheDir, workflowBundle } from './bundle.js';
+import { defaultBundleCacheDir, workflowBundle } from '@baton/workflow-kit/bundle-cache';
 
 const config = loadConfigOrExit(
   'orchestrator-prebuild',

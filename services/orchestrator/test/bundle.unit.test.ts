@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { workflowBundle } from '../src/bundle.js';
+import { workflowBundle } from '@baton/workflow-kit/bundle-cache';
 
 // Inside the package (git-ignored .generated/), so the bundler finds the SDK from there.
 const dir = fileURLToPath(new URL(`../.generated/bundle-test-${process.pid}/`, import.meta.url));

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowClient, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { contractSchema, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
@@ -29,7 +29,8 @@ import {
   type GateOption,
   type WorkflowStatus,
 } from '../definitions.js';
-import { bundleFromSources, sourceModule } from '../bundling.js';
+import { sourceModule } from '../bundling.js';
+import { workflowBundle } from '../bundle-cache.js';
 import { GENERATED_DIR, isUpcastRoute, type WorkflowRegistration } from '../registry.js';
 import { fakeCallAgent, FakeContractError, type AgentFake, type AgentFakes, type RecordedCall } from './agents.js';
 import { harnessConfig, startTestServerProcess, type TestServerProcess } from './server.js';
@@ -460,9 +461,10 @@ const ScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAt
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 const bundles = new Map<string, Promise<WorkflowBundle>>();
-/** One bundle per workflow module per process (webpack takes a second or two): the module and the
- *  clock anchor, through an entry in the kit's git-ignored .generated folder (where the bundler
- *  finds the SDK). */
+/** One bundle per workflow module per process, kept on disk for the next test file that needs the
+ *  same one (bundle-cache.ts: rebuilt when any file it was built from changes; webpack takes a few
+ *  seconds of CPU, and five test files run the reservation): the module and the clock anchor,
+ *  through an entry in the kit's git-ignored .generated folder (where the bundler finds the SDK). */
 function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
   let bundle = bundles.get(workflowModule);
   if (!bundle) {
@@ -470,12 +472,12 @@ function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
     mkdirSync(GENERATED_DIR, { recursive: true });
     const entry = join(GENERATED_DIR, `test-entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`);
     writeFileSync(entry, source);
-    bundle = bundleWorkflowCode({
+    bundle = workflowBundle({
       workflowsPath: entry,
       workflowInterceptorModules: [sourceModule(import.meta.url, './no-cancel-timers.ts')],
       logger: new DefaultLogger('WARN'),
-      webpackConfigHook: bundleFromSources,
-    });
+      cacheDir: join(GENERATED_DIR, 'test-bundles'),
+    }).then((built) => built.bundle);
     bundles.set(workflowModule, bundle);
   }
   return bundle;

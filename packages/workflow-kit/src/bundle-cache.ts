@@ -1,5 +1,6 @@
-// The workflow bundle the orchestrator runs, built with the SDK's bundler (webpack) and kept on
-// disk for the next start. A small hand-written cache, because the SDK offers a pre-built bundle
+// A workflow bundle, built with the SDK's bundler (webpack) and kept on disk for the next process
+// that needs the same one: the orchestrator at each start (services/orchestrator), its prebuild
+// entry, and the workflow-test harness (testing/harness.ts: five test files bundle the reservation). A small hand-written cache, because the SDK offers a pre-built bundle
 // (`workflowBundle: { code }`) but no way to know when one is stale:
 //
 // - the key covers what shapes the bundle apart from the sources: the SDK's version, the
@@ -10,7 +11,8 @@
 //   anything they import is rebuilt; a new import can only come from an edited file.
 //
 // Building takes a few seconds of CPU and keeps webpack's memory in the process; every test file
-// and every restart after a crash paid it. Entries are written to a temporary name and renamed, so
+// and every restart after a crash paid it. (Its own subpath, @baton/workflow-kit/bundle-cache, so
+// that importing the kit does not load the SDK's worker.) Entries are written to a temporary name and renamed, so
 // two orchestrators starting at once never read half a file; the newest KEEP bundles are kept.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from '@temporalio/common';
-import { bundleFromSources } from '@baton/workflow-kit';
+import { bundleFromSources } from './bundling.js';
 
 const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
