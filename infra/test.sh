@@ -75,13 +75,12 @@ if [ -n "$only" ]; then
   mapfile -t int_files < <(pick "${int_files[@]}")
   mapfile -t stack_files < <(pick "${stack_files[@]}")
 fi
-shared_files=() own_files=() own_stack_files=() alone_files=() long_shared_files=()
+shared_files=() own_files=() own_stack_files=() alone_files=()
 for f in "${stack_files[@]+"${stack_files[@]}"}"; do
   case "$(head -n1 "$f")" in
     "// test-tier: own-services, own stack"*) own_stack_files+=("$f") ;;
     "// test-tier: own-services, alone"*) alone_files+=("$f") ;;
     "// test-tier: own-services"*) own_files+=("$f") ;;
-    "// test-tier: shared, long track"*) long_shared_files+=("$f") ;;
     *) shared_files+=("$f") ;;
   esac
 done
@@ -148,18 +147,16 @@ if [ -z "$track" ] && [ "$fast" = 0 ]; then
   # first orchestrator of each track at the same time.
   node services/orchestrator/dist/prebuild.js
   main_files=$(( ${#shared_files[@]} + ${#unit_files[@]} + ${#workflow_files[@]} ))
-  long=("${int_files[@]+"${int_files[@]}"}" "${long_shared_files[@]+"${long_shared_files[@]}"}" "${own_stack_files[@]+"${own_stack_files[@]}"}")
+  long=("${int_files[@]+"${int_files[@]}"}" "${own_stack_files[@]+"${own_stack_files[@]}"}")
   if [ ${#own_files[@]} -gt 0 ] && [ $((main_files + ${#long[@]})) -gt 0 ]; then
     start_track own 50 "${own_files[@]}"
     own_files=()
   fi
-  if [ $(( ${#own_stack_files[@]} + ${#long_shared_files[@]} )) -gt 0 ] && [ "$main_files" -gt 0 ]; then
+  if [ ${#own_stack_files[@]} -gt 0 ] && [ "$main_files" -gt 0 ]; then
     start_track long 150 "${long[@]}"
-    int_files=() own_stack_files=() long_shared_files=()
+    int_files=() own_stack_files=()
   fi
 fi
-# Without a long track, its shared files run with the other shared files.
-shared_files+=("${long_shared_files[@]+"${long_shared_files[@]}"}")
 # A track's own-stack files run with its own-services files.
 own_files+=("${own_stack_files[@]+"${own_stack_files[@]}"}")
 if [ ${#track_pids[@]} -gt 0 ]; then

@@ -1,4 +1,3 @@
-// test-tier: shared, long track (on the third stack with its own shared services, to balance the tracks)
 // The console's access layer on the real stack, with two console replicas: a run of wrong
 // passwords locks signing in (the right one too) and is on the audit stream with the sign-ins
 // and sign-outs; a session made on one replica works on the other and survives a restart, and a

@@ -1,4 +1,3 @@
-// test-tier: shared, long track (on the third stack with its own shared services, to balance the tracks)
 // The publishers in other languages (examples/publishers: Python with the standard library only,
 // Go with the official NATS client) run as real processes against the shared services, exactly as
 // an integrator would run them: each signs and posts an event (202, and its workflow starts),

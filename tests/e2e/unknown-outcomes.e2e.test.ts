@@ -1,4 +1,3 @@
-// test-tier: shared, long track (on the third stack with its own shared services, to balance the tracks)
 // Effects whose answer comes too late: the external system did the work, but the agent's call
 // timed out before the answer arrived. The outcome is unknown, never guessed: the next attempt
 // asks the system by the step's reference and records what it finds, so the guest is charged
