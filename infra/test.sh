@@ -103,16 +103,19 @@ run_tests() { # label, node --test options..., -- files...
   if [ "$rc" = 0 ]; then echo "test: $label: $((SECONDS - t0)) s"; else echo "test: $label: $((SECONDS - t0)) s, FAILED (exit $rc)"; fi
   [ "$rc" = 0 ] || failed+=("$label")
 }
+# Waits for a part of the run started in the background, prints its output under a header, and
+# records its failure.
+collect() { # pid, label, output file
+  local rc=0
+  wait "$1" || rc=$?
+  echo "test: ---- $2 ----"
+  cat "$3"
+  rm -f "$3"
+  [ "$rc" = 0 ] || failed+=("$2")
+}
 wait_tracks() {
-  local i track_rc
-  for i in "${!track_pids[@]}"; do
-    track_rc=0
-    wait "${track_pids[$i]}" || track_rc=$?
-    echo "test: ---- track ${track_names[$i]} ----"
-    cat "${track_logs[$i]}"
-    rm -f "${track_logs[$i]}"
-    [ "$track_rc" = 0 ] || failed+=("track ${track_names[$i]}")
-  done
+  local i
+  for i in "${!track_pids[@]}"; do collect "${track_pids[$i]}" "track ${track_names[$i]}" "${track_logs[$i]}"; done
   track_pids=()
 }
 finish() {
@@ -202,19 +205,8 @@ fi
 (failed=(); run_tests "unit tests" --test-isolation=none -- "${unit_files[@]+"${unit_files[@]}"}"; [ ${#failed[@]} -eq 0 ]) >"$unit_out" 2>&1 &
 unit_pid=$!
 run_tests "workflow tests" --test-concurrency=2 --test-timeout=120000 -- "${workflow_files[@]+"${workflow_files[@]}"}"
-if [ -n "$check_pid" ]; then
-  check_rc=0
-  wait "$check_pid" || check_rc=$?
-  echo "test: ---- typecheck and lint ----"
-  cat "$check_out"
-  rm -f "$check_out"
-  [ "$check_rc" = 0 ] || failed+=("typecheck and lint")
-fi
-unit_rc=0
-wait "$unit_pid" || unit_rc=$?
-cat "$unit_out"
-rm -f "$unit_out"
-[ "$unit_rc" = 0 ] || failed+=("unit tests")
+[ -z "$check_pid" ] || collect "$check_pid" "typecheck and lint" "$check_out"
+collect "$unit_pid" "unit tests" "$unit_out"
 if [ "$fast" = 1 ] || [ $(( ${#int_files[@]} + ${#shared_files[@]} + ${#own_files[@]} + ${#alone_files[@]} )) -eq 0 ]; then
   finish
   exit 0
