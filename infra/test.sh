@@ -108,8 +108,7 @@ run_tests() { # label, node --test options..., -- files...
 collect() { # pid, label, output file
   local rc=0
   wait "$1" || rc=$?
-  echo "test: ---- $2 ----"
-  cat "$3"
+  if [ -s "$3" ]; then echo "test: ---- $2 ----"; cat "$3"; fi
   rm -f "$3"
   [ "$rc" = 0 ] || failed+=("$2")
 }
