@@ -5,18 +5,17 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { BaseServiceConfig, StorageLimitsConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues, temporalConnectionOptions } from '@baton/contracts';
 import { connectBus, ensureTopology, observeStorage, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
-import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalLogger, temporalWorkerTracing } from '@baton/telemetry';
+import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
-import { workflowModules } from './config.js';
 import { startResultBridge } from './result-bridge.js';
-import { defaultBundleCacheDir, workflowBundle } from '@baton/workflow-kit/bundle-cache';
+import { WorkflowBundleConfig, orchestratorBundle } from './workflow-bundle.js';
 import { ensureSchedules } from './schedules.js';
 import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
   'orchestrator',
-  BaseServiceConfig.merge(TemporalClientConfig).extend({
+  BaseServiceConfig.merge(TemporalClientConfig).merge(WorkflowBundleConfig).extend({
     /** Seals every task to its agent; the result bridge refuses a result without its task's seal.
      *  At least 32 characters, the same for every orchestrator replica (or the file holding it). */
     BATON_TASK_SEAL_KEY: notPublicSecret(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -25,15 +24,6 @@ const config = loadConfigOrExit(
     BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
     /** Consecutive clean approvals after which a gate type whose policy allows it auto-approves. */
     BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
-    /** Where the registered workflows live (default: the repository's workflows/ folder). */
-    BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
-    /** `type=module.ts,...`: run another module's code for a registered workflow type (the next
-     *  version of a workflow in the in-flight upgrade test). Each module must exist and export
-     *  the type's workflow function. */
-    BATON_WORKFLOW_MODULES: workflowModules,
-    /** Where built workflow bundles are kept for the next start (packages/workflow-kit/src/bundle-cache.ts), or `off`.
-     *  Default: the workflow kit's git-ignored .generated/bundles. */
-    BATON_WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
     /** Workflows kept in the worker's cache between tasks (sticky execution); past it the least
      *  recently used is evicted and replayed from history at its next task. Bounds the
      *  orchestrator's memory: docs/configure.md has the figure per 1,000. */
@@ -63,10 +53,7 @@ observeStorage(telemetry.meter, bus, logger);
 const taskWatcher = await startTaskMaxDeliveriesWatcher(bus, logger, (o) => startConsumer(bus, o));
 
 const tracing = temporalWorkerTracing(telemetry);
-const workflowsPath = registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES);
-const cacheDir = config.BATON_WORKFLOW_BUNDLE_CACHE_DIR ?? defaultBundleCacheDir(workflowsPath);
-// The bundler's (webpack's) report as JSON too, its warnings and errors only.
-const built = await workflowBundle({ workflowsPath, workflowInterceptorModules: tracing.interceptors.workflowModules, logger: temporalLogger(logger.child({}, { level: 'warn' })), ...(cacheDir === 'off' ? {} : { cacheDir }) });
+const built = await orchestratorBundle(registry, config, logger);
 logger.info({ cached: built.cached, ...(built.reason ? { reason: built.reason } : {}) }, built.cached ? 'workflow bundle read from the cache' : 'workflow bundle built');
 const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
