@@ -54,7 +54,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/*/src/**/config.ts', 'packages/testkit/**'],
+    ignores: ['packages/*/src/**/config.ts', 'packages/contracts/src/hosting.ts', 'packages/*/src/main.ts', 'packages/testkit/**'],
     rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'libraries take options: read the environment in a config loader or a service main.ts' }] },
   },
 );

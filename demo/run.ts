@@ -18,7 +18,7 @@ const uiLink = (workflowId: string) => `${env.BATON_TEMPORAL_UI_URL}/namespaces/
 const traceLink = (traceId: string) => `${env.BATON_ZIPKIN_URL}/zipkin/traces/${traceId}`;
 
 line('demo: starting the Baton services (gateway, orchestrator, console, the agents, three simulators)');
-const services = await ServiceSet.start();
+const services = await ServiceSet.start(undefined, { hosted: true });
 const temporal = await temporalClient();
 const bus = await testBus('demo');
 

@@ -18,7 +18,7 @@ export async function globalSetup(): Promise<void> {
   const kit = (await tsImport('@baton/testkit', import.meta.url)) as typeof import('@baton/testkit');
   const { SHARED_SERVICES_VARIABLE, ServiceSet, servicesForWorkflows, stackEnv } = kit;
   const started = Date.now();
-  services = await ServiceSet.start(servicesForWorkflows('all'), { readyTimeoutMs: 180_000 });
+  services = await ServiceSet.start(servicesForWorkflows('all'), { hosted: true, readyTimeoutMs: 180_000 });
   process.env[SHARED_SERVICES_VARIABLE] = [...services.byName.keys()].join(',');
   // Should this runner die before its teardown, infra/test.sh stops them by these pids.
   writeFileSync(join(stackEnv().stateDir, 'shared-services.pids'), `${[...services.byName.values()].map((s) => s.pid).join('\n')}\n`);

@@ -2,7 +2,8 @@
 // (intake by default) started the way the test kit starts it, three times, with its time to the
 // ready line, its resident memory (VmRSS) and the CPU time it used until then; and every service
 // of servicesForWorkflows('all') started together, with the sum of their resident memory and CPU
-// time once all are ready. Builds first (the build is not part of a start's time).
+// time once all are ready, with a process each and hosted (one service host for the agents and
+// simulators). Builds first (the build is not part of a start's time).
 // Needs the local stack of the profile (bash infra/stack.sh start). Usage:
 //   node --conditions=baton-source --import tsx bench/src/service-start.ts [service]
 import { readFileSync } from 'node:fs';
@@ -32,10 +33,17 @@ for (let run = 1; run <= 3; run++) {
 }
 
 const names = servicesForWorkflows('all');
-const started = performance.now();
-const set = await ServiceSet.start(names, { readyTimeoutMs: 180_000 });
-const ms = Math.round(performance.now() - started);
-const each = names.map((n) => rssMb(set.get(n).pid));
-const cpu = names.reduce((sum, n) => sum + cpuS(set.get(n).pid), 0);
-console.log(`all ${names.length} services: ready in ${ms} ms, VmRSS sum ${each.reduce((a, b) => a + b, 0)} MB (max ${Math.max(...each)} MB), CPU ${cpu.toFixed(1)} s`);
-await set.stop();
+// Once with a process per service (as compose and k8s run them), once hosted (agents and
+// simulators in one service host, as the demo and the test run's shared set run them).
+for (const hosted of [false, true]) {
+  const started = performance.now();
+  const set = await ServiceSet.start(names, { hosted, readyTimeoutMs: 180_000 });
+  const ms = Math.round(performance.now() - started);
+  const pids = [...new Set(names.map((n) => set.get(n).pid))];
+  const each = pids.map(rssMb);
+  const cpu = pids.reduce<number>((sum, pid) => sum + cpuS(pid), 0);
+  console.log(
+    `all ${names.length} services${hosted ? ', hosted' : ''}: ${pids.length} processes ready in ${ms} ms, VmRSS sum ${each.reduce<number>((a, b) => a + b, 0)} MB (max ${Math.max(...each)} MB), CPU ${cpu.toFixed(1)} s`,
+  );
+  await set.stop();
+}

@@ -1,6 +1,7 @@
 export { defineAgent, type AgentDefinition, type AgentContext, type EffectCallOptions } from './define.js';
 export { runAgent, type AgentRuntimeOptions } from './runtime.js';
 export { serveAgent, type AgentFactory } from './service.js';
+export { serveAgentModule, AgentModuleError } from './serve-module.js';
 export { AgentError, ExternalSystemError } from './errors.js';
 export {
   EffectLedger,

@@ -4,18 +4,17 @@
 // runs as its own process. A TypeScript agent module (a test's fixture) is served from the
 // sources: `node --conditions=baton-source --import tsx packages/agent/src/serve.ts <module>.ts`.
 // Not exported by index.ts: importing it serves.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { serveAgent, type AgentDefinition } from './index.js';
+import { AgentModuleError, serveAgentModule } from './serve-module.js';
 
 const path = process.argv[2];
 if (!path) {
   process.stderr.write('usage: node packages/agent/dist/serve.js <agent module>\n');
   process.exit(64);
 }
-const definition = ((await import(pathToFileURL(resolve(path)).href)) as { default?: AgentDefinition }).default;
-if (!definition?.contract || typeof definition.handle !== 'function') {
-  process.stderr.write(`${path}: must export default defineAgent(contract, { handle })\n`);
+try {
+  await serveAgentModule(path);
+} catch (err) {
+  if (!(err instanceof AgentModuleError)) throw err;
+  process.stderr.write(`${err.message}\n`);
   process.exit(78);
 }
-await serveAgent(definition);

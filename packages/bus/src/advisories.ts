@@ -9,7 +9,7 @@
 // baton.dead_letters.quarantined), and the stored message is left in its stream.
 import { RetentionPolicy, StorageType, type StoredMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { metrics } from '@opentelemetry/api';
+import { perMeter } from '@baton/telemetry';
 import { z } from 'zod';
 import { streams, subjects } from '@baton/contracts';
 import type { Bus } from './connection.js';
@@ -40,14 +40,15 @@ export const MaxDeliveriesAdvisory = z.object({
 
 export type MaxDeliveriesCause = 'handler_failed' | 'unacked';
 
-let counter: ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']> | undefined;
+const maxDeliveries = perMeter((meter) =>
+  meter.createCounter('baton.consumer.max_deliveries', {
+    description: 'Messages that reached their consumer max_deliver and were dead-lettered, per stream, consumer and cause (handler_failed, unacked)',
+  }),
+);
 
 /** Counts a message that reached max_deliver; made on first use, after telemetry is set up. */
 export function countMaxDeliveries(stream: string, consumer: string, cause: MaxDeliveriesCause): void {
-  counter ??= metrics.getMeter('baton').createCounter('baton.consumer.max_deliveries', {
-    description: 'Messages that reached their consumer max_deliver and were dead-lettered, per stream, consumer and cause (handler_failed, unacked)',
-  });
-  counter.add(1, { 'baton.stream': stream, 'baton.consumer': consumer, 'baton.cause': cause });
+  maxDeliveries().add(1, { 'baton.stream': stream, 'baton.consumer': consumer, 'baton.cause': cause });
 }
 
 /** One line for a dead letter's reason: the error's code or class, and the start of its message. */

@@ -7,9 +7,8 @@ import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstre
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { connect, nanos, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
-import { metrics } from '@opentelemetry/api';
 import { BaseServiceConfig, NatsAuthConfig, STORES, StorageLimitsConfig, buckets, loadConfig, natsSeedOf, streams, subjects, type StorageLimits, type StoreLimits, type StoreName } from '@baton/contracts';
-import { createLogger, type Logger } from '@baton/telemetry';
+import { createLogger, perMeter, type Logger } from '@baton/telemetry';
 import { ensureAdvisoryStream } from './advisories.js';
 import { inboxPrefixOf } from './permissions.js';
 
@@ -44,7 +43,11 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-let deniedCounter: ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']> | undefined;
+const deniedCounter = perMeter((meter) =>
+  meter.createCounter('baton.nats.permission_denied', {
+    description: 'Publishes and subscriptions the NATS server refused this identity, per connection, operation and subject',
+  }),
+);
 
 export async function connectBus(options: BusOptions): Promise<Bus> {
   const timeout = options.requestTimeoutMs ?? 5_000;
@@ -78,10 +81,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       denials++;
       const { operation, subject } = status.error;
       logger.error({ operation, subject, connection: options.name }, 'NATS refused: permissions violation');
-      deniedCounter ??= metrics.getMeter('baton').createCounter('baton.nats.permission_denied', {
-        description: 'Publishes and subscriptions the NATS server refused this identity, per connection, operation and subject',
-      });
-      deniedCounter.add(1, { 'baton.connection': options.name, 'baton.nats.operation': operation, 'messaging.destination.name': subject });
+      deniedCounter().add(1, { 'baton.connection': options.name, 'baton.nats.operation': operation, 'messaging.destination.name': subject });
     }
   })();
   const jsm = await jetstreamManager(nc, { timeout });

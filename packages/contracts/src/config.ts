@@ -1,15 +1,17 @@
-// Service configuration: a zod schema parsed once at start from the environment. A bad value
-// stops the service with a message naming the variable.
+// Service configuration: a zod schema parsed once at start from the environment (the process's,
+// or the one a service host gave the service: hosting.ts). A bad value stops the service with a
+// message naming the variable.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isPublicSecret, PUBLIC_SECRET_MESSAGE } from './public-secrets.js';
+import { serviceEnv } from './hosting.js';
 
 export class ConfigError extends Error {
   readonly code = 'INVALID_CONFIG';
   readonly retryable = false;
 }
 
-export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>> = serviceEnv()): z.output<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const fields = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}=${shownValue(String(i.path[0]), env[String(i.path[0])])}: ${i.message}`);

@@ -9,3 +9,4 @@ export * from './public-secrets.js';
 export * from './agent-error.js';
 export * from './storage.js';
 export * from './webhook.js';
+export * from './hosting.js';

@@ -29,9 +29,16 @@ function create(meter: Meter) {
   };
 }
 
-let instruments: ReturnType<typeof create> | undefined;
+export const batonMetrics = perMeter(create);
 
-export function batonMetrics(): ReturnType<typeof create> {
-  instruments ??= create(metrics.getMeter('baton'));
-  return instruments;
+/** Instruments made on first use, once per meter: one per process, or one per hosted service when
+ *  several share a process (hosted.ts: each has its own meter, so each its own instruments). */
+export function perMeter<T>(make: (meter: Meter) => T): () => T {
+  const made = new WeakMap<Meter, T>();
+  return () => {
+    const meter = metrics.getMeter('baton');
+    let instruments = made.get(meter);
+    if (instruments === undefined) made.set(meter, (instruments = make(meter)));
+    return instruments;
+  };
 }

@@ -5,6 +5,9 @@
 // node:http, outgoing ones through fetch/undici and node:http), trace ids in every pino log
 // line, and a flush on shutdown. Services call this first in main.ts, before creating any client.
 //
+// Several services hosted in one process (local development: @baton/contracts hosting.ts) each get
+// providers of their own, with their own service name; hosted.ts routes between them.
+//
 // One trace backend per process, so every span is exported exactly once:
 // - BATON_OTLP_ENDPOINT set (a collector, or any OTLP receiver): spans go there over OTLP/HTTP,
 //   and only there;
@@ -38,6 +41,8 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NoopSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { hostedService } from '@baton/contracts';
+import { startHostedTelemetry } from './hosted.js';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -101,6 +106,13 @@ function instrumentations(zipkinUrl: string | undefined) {
 }
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
+  const hosted = hostedService();
+  if (hosted) {
+    const telemetry = startHostedTelemetry(options, hosted, traceExportProcessor(options), () => instrumentations(options.otlpEndpoint ? undefined : options.zipkinUrl));
+    require('node:http');
+    require('node:https');
+    return telemetry;
+  }
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
   const spanProcessor = traceExportProcessor(options);
   const metricReaders = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];

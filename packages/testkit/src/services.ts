@@ -4,7 +4,7 @@
 // (workflows/<name>/agents/<agent>.ts, served by packages/agent/src/serve.ts). Services run built:
 // `node services/<name>/dist/main.js` (infra/build.mjs; ServiceSet.start builds what changed first).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
@@ -131,6 +131,14 @@ export interface ServiceOptions {
   readyTimeoutMs?: number;
 }
 
+export interface ServiceSetOptions extends ServiceOptions {
+  /** Run the agents and simulators in one host process (packages/service-host) instead of one
+   *  process each: about a tenth of the memory and of the start-up CPU, for the demo and for test
+   *  files that never stop, kill or restart one of them. Baton's own services (PLATFORM_SERVICES)
+   *  keep processes of their own. Default: one process per service. */
+  hosted?: boolean;
+}
+
 /** One Baton service from services/<name>, with its metrics port (and, for the console, what it reads). */
 export class ServiceProcess extends NodeProcess {
   constructor(
@@ -157,6 +165,59 @@ export class ServiceProcess extends NodeProcess {
     return `http://${stackEnv().BATON_HOST}:${metricsPortOf(this.name)}/metrics`;
   }
 }
+
+/** A service running inside the set's host process: its metrics and log file are its own, but
+ *  it cannot be stopped, killed or restarted on its own (its host would take the others along). */
+export class HostedServiceProcess extends ServiceProcess {
+  constructor(
+    name: ServiceName,
+    private readonly host: ServiceHostProcess,
+    options: ServiceOptions = {},
+  ) {
+    super(name, options);
+  }
+
+  override get pid(): number | undefined {
+    return this.host.pid;
+  }
+
+  override start(): Promise<this> {
+    return Promise.reject(hostedRefusal(this.name, 'start'));
+  }
+  override stop(): Promise<void> {
+    return Promise.reject(hostedRefusal(this.name, 'stop'));
+  }
+  override kill9(): Promise<void> {
+    return Promise.reject(hostedRefusal(this.name, 'kill'));
+  }
+}
+
+function hostedRefusal(name: string, what: string): Error {
+  return new Error(`cannot ${what} ${name} on its own: it runs in the set's service host; start the set without { hosted: true } to control it`);
+}
+
+/** The one process that runs a set's hosted services (packages/service-host), given them in a
+ *  manifest file next to the profile's pid files. */
+export class ServiceHostProcess extends NodeProcess {
+  constructor(groups: readonly (readonly ServiceProcess[])[], options: ServiceOptions = {}) {
+    const manifest = join(stackEnv().stateDir, 'run', `service-host-${process.pid}-${++hostsMade}.json`);
+    mkdirSync(dirname(manifest), { recursive: true });
+    const spec = (service: ServiceProcess) => {
+      const { entry, args } = serviceEntry(service.name);
+      return { name: service.name, ...(args.length ? { agentModule: args[0] } : { main: entry }), env: service.spec.env ?? {}, logFile: service.logFile };
+    };
+    // Its variables include key material paths and payload keys: readable by this user only.
+    writeFileSync(manifest, JSON.stringify({ groups: groups.filter((g) => g.length).map((g) => g.map(spec)) }), { mode: 0o600 });
+    super({
+      name: 'service-host',
+      entry: join('packages', 'service-host', 'dist', 'main.js'),
+      args: [manifest],
+      logDir: join(stackEnv().stateDir, 'logs', 'services'),
+      ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    });
+  }
+}
+let hostsMade = 0;
 
 /** A service of the run's shared set (see sharedServices): a file reads its metrics but may not
  *  stop, kill or restart it, since the files after it use the same process. */
@@ -188,6 +249,16 @@ export function sharedServices(env: Record<string, string | undefined> = process
   return names ? (names.split(',') as ServiceName[]) : undefined;
 }
 
+/** What every start of services needs first: built code, identities, streams, the webhook source. */
+async function prepare(names: readonly ServiceName[]): Promise<void> {
+  buildServices();
+  // Every service has its NATS identity, and Baton's streams exist before anyone waits for them.
+  await ensureNatsIdentities(names);
+  await (await testBus('testkit-topology')).close();
+  // The webhook's publisher is known before the gateway starts (postEvent would register it too).
+  if (names.includes('gateway')) await ensureLocalWebhookSource();
+}
+
 export class ServiceSet {
   readonly byName = new Map<ServiceName, ServiceProcess>();
 
@@ -202,14 +273,10 @@ export class ServiceSet {
   /** Whether these are the run's shared services (stop() then leaves them running). */
   shared = false;
 
-  static async start(names: readonly ServiceName[] = allServices(), options: ServiceOptions = {}): Promise<ServiceSet> {
+  static async start(names: readonly ServiceName[] = allServices(), options: ServiceSetOptions = {}): Promise<ServiceSet> {
+    if (options.hosted) return ServiceSet.startHosted(names, options);
     const set = new ServiceSet();
-    buildServices();
-    // Every service has its NATS identity, and Baton's streams exist before anyone waits for them.
-    await ensureNatsIdentities(names);
-    await (await testBus('testkit-topology')).close();
-    // The webhook's publisher is known before the gateway starts (postEvent would register it too).
-    if (names.includes('gateway')) await ensureLocalWebhookSource();
+    await prepare(names);
     // The simulators come first: agents call them; the others start side by side.
     const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
     try {
@@ -234,6 +301,40 @@ export class ServiceSet {
     return set;
   }
 
+  /** Baton's own services as processes of their own, the rest in one service host. */
+  private static async startHosted(names: readonly ServiceName[], options: ServiceOptions): Promise<ServiceSet> {
+    const set = new ServiceSet();
+    await prepare(names);
+    const own = names.filter((n) => PLATFORM_SERVICES.includes(n));
+    const guests = names.filter((n) => !PLATFORM_SERVICES.includes(n));
+    const placeholders = guests.map((name) => new ServiceProcess(name, options));
+    const host = new ServiceHostProcess(
+      [placeholders.filter((s) => s.name.endsWith('-sim')), placeholders.filter((s) => !s.name.endsWith('-sim'))],
+      options,
+    );
+    for (const name of guests) set.byName.set(name, new HostedServiceProcess(name, host, options));
+    set.host = guests.length ? host : undefined;
+    try {
+      const started = await Promise.allSettled([
+        ...(set.host ? [set.host.start()] : []),
+        ...own.map(async (name) => {
+          const service = new ServiceProcess(name, options);
+          set.byName.set(name, service);
+          await service.start();
+        }),
+      ]);
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } catch (err) {
+      await set.stop();
+      throw err;
+    }
+    return set;
+  }
+
+  /** The process running the hosted services, when the set was started with { hosted: true }. */
+  host: ServiceHostProcess | undefined;
+
   get(name: ServiceName): ServiceProcess {
     const service = this.byName.get(name);
     if (!service) throw new Error(`service ${name} is not part of this set`);
@@ -242,6 +343,7 @@ export class ServiceSet {
 
   async stop(): Promise<void> {
     if (this.shared) return;
-    await Promise.allSettled([...this.byName.values()].map((s) => s.stop()));
+    const own = [...this.byName.values()].filter((s) => !(s instanceof HostedServiceProcess));
+    await Promise.allSettled([...own.map((s) => s.stop()), ...(this.host ? [this.host.stop()] : [])]);
   }
 }

@@ -7,7 +7,7 @@
 //   BATON_MODEL_CLAUDE_PROVIDER=anthropic           BATON_MODEL_CLAUDE_MODEL=claude-sonnet-4-5
 //   BATON_MODEL_CLAUDE_API_KEY=sk-ant-...
 import { z } from 'zod';
-import { configFields, loadConfig } from '@baton/contracts';
+import { configFields, loadConfig, serviceEnv } from '@baton/contracts';
 import type { BudgetLimits } from './budget.js';
 
 export const ProviderKind = z.enum(['openai-compatible', 'anthropic']);
@@ -58,7 +58,7 @@ const ChainConfig = z.object({
 export const providerVariable = (name: string, field: string) => `BATON_MODEL_${name.toUpperCase()}_${field}`;
 
 /** Parses the model chain; a bad value throws ConfigError naming the variable. */
-export function loadModelConfig(env: Record<string, string | undefined> = process.env): ModelConfig {
+export function loadModelConfig(env: Readonly<Record<string, string | undefined>> = serviceEnv()): ModelConfig {
   const chain = loadConfig(ChainConfig, env);
   const providers = chain.BATON_MODELS.map((name): ModelProviderConfig => {
     const v = (field: string) => providerVariable(name, field);

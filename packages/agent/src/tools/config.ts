@@ -4,7 +4,7 @@
 //   BATON_MCP_SERVERS=pos=http://127.0.0.1:8341/mcp     (default: the POS simulator at BATON_POS_URL)
 //   BATON_TOOLS_ALLOW=pos.list_tables,pos.list_holds   (default: none)
 import { z } from 'zod';
-import { loadConfig } from '@baton/contracts';
+import { loadConfig, serviceEnv } from '@baton/contracts';
 
 export interface ToolConfig {
   /** MCP server name -> Streamable HTTP endpoint. */
@@ -49,7 +49,7 @@ const ToolEnv = z
     }
   });
 
-export function loadToolConfig(env: Record<string, string | undefined> = process.env): ToolConfig {
+export function loadToolConfig(env: Readonly<Record<string, string | undefined>> = serviceEnv()): ToolConfig {
   const parsed = loadConfig(ToolEnv, env);
   return {
     servers: parsed.BATON_MCP_SERVERS ?? { pos: `${parsed.BATON_POS_URL.replace(/\/$/, '')}/mcp` },

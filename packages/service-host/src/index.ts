@@ -1,0 +1,1 @@
+export { HostManifest, HostedServiceSpec } from './manifest.js';
