@@ -85,7 +85,8 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
   let stack: Stack;
   before(async () => {
     // Quick redelivery after a crash, so recovery fits the run; every contract agent fails 3%.
-    stack = await startStack({ workflows: ['contract-review'], env: { BATON_CONTRACT_FAULT_RATE: String(FAULT_RATE), BATON_AGENT_ACK_WAIT_MS: '3000', BATON_BREAKER_COOLDOWN_MS: '3000' }, readyTimeoutMs: 180_000 });
+    // Every agent a process of its own: the schedule kills them.
+    stack = await startStack({ workflows: ['contract-review'], hosted: false, env: { BATON_CONTRACT_FAULT_RATE: String(FAULT_RATE), BATON_AGENT_ACK_WAIT_MS: '3000', BATON_BREAKER_COOLDOWN_MS: '3000' }, readyTimeoutMs: 180_000 });
     await records.setIdempotency('off');
     await records.setFaults({ errorRate: FAULT_RATE });
   });

@@ -157,7 +157,9 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
   let stack: Stack;
   before(async () => {
     // Quick redelivery after a crash and a short breaker cool-down, so recovery fits the run.
+    // Every agent a process of its own: the schedule kills them.
     stack = await startStack({
+      hosted: false,
       env: {
         BATON_AGENT_ACK_WAIT_MS: '3000',
         BATON_BREAKER_COOLDOWN_MS: '3000',

@@ -12,7 +12,8 @@ const ACK_WAIT_MS = 2_000;
 describe('agent crash during a handoff', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ env: { BATON_AGENT_ACK_WAIT_MS: String(ACK_WAIT_MS) } });
+    // Its agents are processes of their own: the test kills two of them.
+    stack = await startStack({ hosted: false, env: { BATON_AGENT_ACK_WAIT_MS: String(ACK_WAIT_MS) } });
   });
   after(async () => {
     await pos.setFaults({ latencyMs: 0, latencyAfterCommitMs: 0 }).catch(() => undefined);

@@ -16,6 +16,10 @@ export interface StackOptions extends ServiceOptions {
   /** The workflows the file exercises (their folders): their services start, with Baton's own and
    *  any no workflow declares (@baton/testkit servicesForWorkflows). Default: the reservation and the samples. */
   workflows?: readonly string[] | 'all';
+  /** A file that starts its own services runs the agents and simulators in one service host (the
+   *  default: a tenth of the memory and start-up CPU); one that kills or restarts an agent sets
+   *  false, so that every service is a process of its own. */
+  hosted?: boolean;
 }
 
 /**
@@ -26,7 +30,7 @@ export interface StackOptions extends ServiceOptions {
  * the mark on its first line and runs after the shared set is stopped.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const { workflows = ['reservation', 'samples'], ...serviceOptions } = options;
+  const { workflows = ['reservation', 'samples'], hosted = true, ...serviceOptions } = options;
   const wanted = servicesForWorkflows(workflows);
   const shared = sharedServices();
   let services: ServiceSet;
@@ -37,7 +41,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await resetSimulators(shared.filter((name) => name.endsWith('-sim')));
     services = ServiceSet.attach(shared);
   } else {
-    services = await ServiceSet.start(wanted, serviceOptions);
+    services = await ServiceSet.start(wanted, { ...serviceOptions, hosted });
   }
   const temporal = await temporalClient();
   const bus = await testBus();
