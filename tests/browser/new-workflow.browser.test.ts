@@ -2,14 +2,15 @@
 // The layering test of the workflow kit: `new-workflow` writes a folder, and with no edit outside
 // it the workflow's own tests pass, the gateway routes its event, the orchestrator runs its two
 // agent steps on the real stack, and a person decides its gate in the console (headless
-// Chromium). The folder is removed afterwards.
+// Chromium). Then `npm run dev -- --workflows <it>` serves it and restarts its services when its
+// folder changes. The folder is removed afterwards.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { consoleUsers, postEvent, repoRoot, waitFor } from '@baton/testkit';
+import { consoleUsers, postEvent, repoRoot, temporalClient, waitFor } from '@baton/testkit';
 import { AWAITING_DECISION, statusQuery, type WorkflowStatus } from '@baton/workflow-kit';
 import { scaffoldWorkflow, workflowNames } from '../../packages/workflow-kit/scripts/scaffold-workflow.js';
 import { startStack, type Stack } from '../e2e/support.js';
@@ -96,5 +97,45 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     assert.match(done.reference ?? '', new RegExp(`^${name}-[0-9a-f]{12}$`));
     assert.deepEqual(done.steps.map((s) => [s.agent, s.status]), [[n.prepare, 'ok'], [n.finish, 'ok']]);
     assert.equal(done.decision?.decidedBy, consoleUsers.manager.username);
+  });
+
+  it('runs under `npm run dev`, which restarts its services when its folder changes', async () => {
+    // One set of services at a time: the dev command starts its own.
+    await stack?.close();
+    stack = undefined;
+    const dev = spawn('bash', [join('infra', 'dev.sh'), '--workflows', name], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    dev.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    dev.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => dev.on('exit', (code) => resolve(code)));
+    const readyLines = () => out.match(/^dev: \d+ services ready/gm)?.length ?? 0;
+    const temporal = await temporalClient();
+    try {
+      await waitFor('npm run dev to start the services', () => readyLines() >= 1, { timeoutMs: 120_000 });
+      const started = out.split('\n').find((l) => l.startsWith('dev: ') && l.includes('services ready')) ?? '';
+      for (const service of ['gateway', 'orchestrator', 'console', n.prepare, n.finish]) assert.ok(started.includes(service), `${service} among: ${started}`);
+      assert.match(out, /baton events send --type/);
+      const answer = await postEvent({
+        id: `evt-dev-${name}`,
+        source: 'urn:test:new-workflow',
+        specversion: '1.0',
+        type: n.eventType,
+        time: new Date().toISOString(),
+        idempotencykey: `dev-${name}`,
+        data: { text: 'Please order a stapler', requester: { id: 'u-ada', name: 'Ada' } },
+      });
+      assert.equal(answer.status, 202);
+      const handle = temporal.workflow.getHandle(String(answer.body.workflowId));
+      await waitFor('the event to reach its gate under npm run dev', async () => (await handle.query(statusQuery).catch(() => undefined))?.state === AWAITING_DECISION);
+
+      appendFileSync(join(folder, 'src', 'definition.ts'), '\n// changed while npm run dev runs\n');
+      await waitFor('npm run dev to restart the services', () => readyLines() >= 2, { timeoutMs: 120_000 });
+      assert.match(out, new RegExp(`^dev: workflows/${name}/src/definition.ts changed: restarting the services$`, 'm'));
+    } finally {
+      dev.kill('SIGINT');
+      await temporal.close();
+    }
+    assert.equal(await exited, 0, out.slice(-2000));
+    assert.match(out, /^dev: stopping the services$/m);
   });
 });

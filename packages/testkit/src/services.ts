@@ -77,10 +77,12 @@ export function servicesForWorkflows(workflows: readonly string[] | 'all'): Serv
     }
     declared.set(folder, services as string[]);
   }
-  const unknown = workflows.filter((w) => !declared.has(w));
-  if (unknown.length) throw new Error(`no workflow folder declares its services under the name ${unknown.join(', ')} (declared: ${[...declared.keys()].join(', ')})`);
+  // A folder that declares nothing (a workflow scaffolded a moment ago) runs on the services no
+  // workflow declares, its own agents among them.
+  const unknown = workflows.filter((w) => !declared.has(w) && !existsSync(join(root, w, 'src')));
+  if (unknown.length) throw new Error(`no workflow folder ${unknown.join(', ')} (workflows: ${[...declared.keys()].join(', ')})`);
   const anyDeclared = new Set([...declared.values()].flat());
-  const wanted = new Set([...PLATFORM_SERVICES, ...workflows.flatMap((w) => declared.get(w)!), ...all.filter((s) => !anyDeclared.has(s))]);
+  const wanted = new Set([...PLATFORM_SERVICES, ...workflows.flatMap((w) => declared.get(w) ?? []), ...all.filter((s) => !anyDeclared.has(s))]);
   return all.filter((s) => wanted.has(s));
 }
 
