@@ -58,6 +58,10 @@ export interface StartOptions<A extends AgentTable> {
   /** Started as a Temporal Schedule starts it: the TemporalScheduledById and
    *  TemporalScheduledStartTime search attributes set, as the server sets them on each firing. */
   scheduled?: { scheduleId: string; at: Date };
+  /** The patches the run is started with, in its TemporalChangeVersion search attribute
+   *  (workflows/patches.ts). Default: the kit's settled ones, as the gateway starts a run; `[]`
+   *  starts it as a starter from before settled patches did, so it records their markers. */
+  startedWith?: string[];
 }
 
 /** What a gate decision says; the gate, its digest and the option come from the open gate. */
@@ -317,7 +321,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     run.fakes = options.agents ?? {};
     const scheduled = options.scheduled ? [{ key: ScheduledById, value: options.scheduled.scheduleId }, { key: ScheduledStartTime, value: options.scheduled.at }] : [];
     // As the gateway and schedules start a run: with the kit's settled patches (no marker for them).
-    const typedSearchAttributes = [...scheduled, { key: TemporalChangeVersion, value: startedWithPatches() }];
+    const typedSearchAttributes = [...scheduled, { key: TemporalChangeVersion, value: options.startedWith ?? startedWithPatches() }];
     const handle = await this.env.client.workflow.start(options.workflowName ?? this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input], typedSearchAttributes });
     return new WorkflowRunUnderTest<St>(this, handle, run.records);
   }
