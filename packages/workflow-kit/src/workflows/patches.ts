@@ -100,4 +100,9 @@ export const kitPatches = definePatches('baton', {
     since: '2026-12-01',
     why: "a person's correction at a gate (changes, or an output given at an attention gate) is recorded by an activity, to be retrieved for the next similar input",
   },
+  'trust-only-if-auto-approve': {
+    stage: 'active',
+    since: '2026-12-07',
+    why: 'a gate whose type may never approve by itself does not look its earned trust up (the trustStatus activity, whose answer it discarded)',
+  },
 });
