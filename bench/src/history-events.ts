@@ -1,6 +1,7 @@
 // History events per workflow kind, Baton beside its floor: one handoff (benchChainWorkflow, one
 // step) beside the floor's workflow with one plain activity, the six-step chain beside six plain
-// activities, and a clean reservation (no person asked) beside the same six. Each runs once, in
+// activities, and a clean reservation (no person asked) beside the same six; then, with no floor,
+// a reservation whose allergy gate a person approves (what a gate adds). Each runs once, in
 // this process, on Temporal's test server (the workflow test harness: the same workflow code the
 // orchestrator bundles, agents answered by fakes, no NATS); the table counts the events of each
 // history by type. Every event is written by the Temporal server and replayed by every worker that
@@ -72,6 +73,14 @@ async function measure(): Promise<Column[]> {
     const status = await run.result();
     if (status.state !== 'Confirmed') throw new Error(`the clean reservation ended "${status.state}", not Confirmed: ${status.failure ?? ''}`);
     columns.push({ name: 'Baton reservation', counts: await eventsOf(run.handle) });
+    // Not a bench scenario: the same with one gate a person approves (an allergy, whose gate type
+    // never approves by itself), for what a gate costs.
+    const gated = await booking.start(requestEvent('Table for 2, Saturday 8pm, allergic to shellfish'), { agents: reservationFakes(newWorld(), { allergies: ['shellfish'] }) });
+    await gated.waitFor('Awaiting approval');
+    await gated.decide('approve', { role: 'host', by: 'hana' });
+    const approved = await gated.result();
+    if (approved.state !== 'Confirmed') throw new Error(`the approved reservation ended "${approved.state}", not Confirmed: ${approved.failure ?? ''}`);
+    columns.push({ name: 'reservation + gate', counts: await eventsOf(gated.handle) });
   } finally {
     await booking.close();
   }
