@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import { taskQueues } from '@baton/contracts';
 import { reservationEvent } from '@baton/testkit';
-import { BatonState, BatonWorkflowType } from '@baton/workflow-kit';
+import { BatonState, BatonWorkflowType, TemporalChangeVersion, startedWithPatches } from '@baton/workflow-kit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import { floorNames } from './floor/names.js';
 import { OperationError, type Operation } from './load.js';
@@ -49,6 +49,8 @@ export function scenarios(deps: ScenarioDeps): Scenario[] {
       workflowId,
       args: [{ steps, text: payload }],
       workflowExecutionTimeout: WORKFLOW_EXECUTION_TIMEOUT,
+      // As the gateway starts a run: with the kit's settled patches, so it records no marker.
+      ...(workflowType === BENCH_CHAIN_WORKFLOW ? { typedSearchAttributes: [{ key: TemporalChangeVersion, value: startedWithPatches() }] } : {}),
     });
     if (result.text !== payload || result.steps !== steps) throw new OperationError(`${workflowId} returned something other than its input`);
     return workflowId;
@@ -100,6 +102,7 @@ function reservationOp(client: Client): Operation {
       typedSearchAttributes: [
         { key: BatonWorkflowType, value: 'reservation' },
         { key: BatonState, value: 'Received' },
+        { key: TemporalChangeVersion, value: startedWithPatches() },
       ],
     });
     if (status.state !== 'Confirmed') throw new OperationError(`${workflowId} ended "${status.state}": ${status.failure ?? 'no failure recorded'}`);

@@ -25,12 +25,15 @@ const root = new URL('../../../', import.meta.url).pathname;
 const codec = payloadCodec();
 type JsonPayload = JsonPayloads['payloads'][number];
 const isPayload = (v: unknown): v is JsonPayload => typeof v === 'object' && v !== null && typeof (v as { metadata?: unknown }).metadata === 'object';
+/** What Temporal and the SDK write unencrypted, never through the codec (the codec refuses
+ *  plaintext): search attributes, a patch marker's data, and headers. Kept as they are. */
+const PLAINTEXT_FIELDS = new Set(['searchAttributes', 'patch-data', 'header']);
 async function decoded(node: unknown): Promise<unknown> {
   if (Array.isArray(node)) return Promise.all(node.map(decoded));
   if (typeof node !== 'object' || node === null) return node;
   if (isPayload(node)) return (await runCodec(codec, 'decode', { payloads: [node] })).payloads[0];
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = await decoded(value);
+  for (const [key, value] of Object.entries(node)) out[key] = PLAINTEXT_FIELDS.has(key) ? value : await decoded(value);
   return out;
 }
 let written = 0;

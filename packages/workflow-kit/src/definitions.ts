@@ -12,6 +12,9 @@ export const BatonWorkflowType = defineSearchAttributeKey('BatonWorkflowType', S
 export const BatonStateSince = defineSearchAttributeKey('BatonStateSince', SearchAttributeType.DATETIME);
 /** True while the workflow has stayed in its state past that state's limit. */
 export const BatonStuck = defineSearchAttributeKey('BatonStuck', SearchAttributeType.BOOL);
+/** Temporal's own: the patches a run took. The SDK upserts it after each patch marker it records;
+ *  a run's starter sets it to the patches the run is started with (workflows/patches.ts). */
+export const TemporalChangeVersion = defineSearchAttributeKey('TemporalChangeVersion', SearchAttributeType.KEYWORD_LIST);
 /** The customer's or requester's opaque id (never a name): the console counts their history. */
 export const BatonCustomer = defineSearchAttributeKey('BatonCustomer', SearchAttributeType.KEYWORD);
 

@@ -4,6 +4,7 @@ export * from './definitions.js';
 export { createHandoffActivities, type HandoffActivities, type CallAgentRequest } from './activities/handoff.js';
 export { createGateActivities, type GateActivities, type TrustRecord, type TrustStatus, type AuditRecordInput } from './activities/gates.js';
 export { canonicalJson, gateDigest, parseDecision, GateRefusedError } from './workflows/gate.js';
+export { startedWithPatches } from './workflows/patches.js';
 export type { WorkflowDefinition, RunOptions, GateTeaches } from './workflows/run.js';
 export type { StepPolicy } from './workflows/call-agent.js';
 export type { BatonSinks } from './sinks.js';

@@ -5,6 +5,8 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleDescription } from '@temporalio/client';
 import { taskQueues } from '@baton/contracts';
 import type { ScheduleDeclaration } from './registry.js';
+import { TemporalChangeVersion } from './definitions.js';
+import { startedWithPatches } from './workflows/patches.js';
 
 /** Creates the schedule unless it exists; 'created' or 'exists'. */
 export async function ensureSchedule(client: Client, declaration: ScheduleDeclaration): Promise<'created' | 'exists'> {
@@ -12,7 +14,15 @@ export async function ensureSchedule(client: Client, declaration: ScheduleDeclar
     await client.schedule.create({
       scheduleId: declaration.scheduleId,
       spec: { calendars: declaration.calendars.map((c) => ({ hour: c.hour, minute: c.minute })), ...(declaration.timezone ? { timezone: declaration.timezone } : {}) },
-      action: { type: 'startWorkflow', workflowType: declaration.workflowName, args: declaration.args, taskQueue: taskQueues.orchestrator, workflowId: declaration.scheduleId },
+      action: {
+        type: 'startWorkflow',
+        workflowType: declaration.workflowName,
+        args: declaration.args,
+        taskQueue: taskQueues.orchestrator,
+        workflowId: declaration.scheduleId,
+        // Each firing starts with the kit's settled patches (workflows/patches.ts): no marker for them.
+        typedSearchAttributes: [{ key: TemporalChangeVersion, value: startedWithPatches() }],
+      },
       policies: { overlap: declaration.overlap, catchupWindow: declaration.catchupWindowMs },
       ...(declaration.note ? { state: { note: declaration.note } } : {}),
     });

@@ -5,4 +5,4 @@ export { runWorkflow, WorkflowRun, type RunOf, StepAbandonedError, failureCode, 
 export { callAgent, DEFAULT_STEP_POLICY, NON_RETRYABLE_CODES, type StepPolicy } from './workflows/call-agent.js';
 export { HumanGate, GateRefusedError, canonicalJson, gateDigest, parseDecision, type GateOutcome, type GateSpec, type GateEvent } from './workflows/gate.js';
 export { Saga, causeOf, type CompensationFailure } from './workflows/saga.js';
-export { definePatches, kitPatches, Patches, type PatchEntry, type PatchStage, type PatchTable } from './workflows/patches.js';
+export { definePatches, kitPatches, startedWithPatches, Patches, type PatchEntry, type PatchStage, type PatchTable } from './workflows/patches.js';

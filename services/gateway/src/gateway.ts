@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { AnyEventEnvelope, consumers, eventSources, publisherEvents, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
-import { BatonState, BatonWorkflowType, isUpcastRoute, type Registry } from '@baton/workflow-kit';
+import { BatonState, BatonWorkflowType, TemporalChangeVersion, isUpcastRoute, startedWithPatches, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaim, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
 import { assertConnected, assertRoomForEvent } from './storage-guard.js';
@@ -227,6 +227,8 @@ async function startWorkflowFor(deps: GatewayDeps, start: WorkflowStart): Promis
       typedSearchAttributes: [
         { key: BatonWorkflowType, value: start.workflowType },
         { key: BatonState, value: 'Received' },
+        // The kit's settled patches: the run takes their code without recording a marker each.
+        { key: TemporalChangeVersion, value: startedWithPatches() },
       ],
     });
     return 'started';

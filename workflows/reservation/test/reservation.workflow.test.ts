@@ -22,6 +22,8 @@ function messagesOf(err: unknown): string {
 const attentionOf = (status: ReservationStatus) => status.gate?.payload as unknown as AttentionPayload;
 const kinds = (world: World) => world.messages.map((m) => m.kind);
 const transitions = (run: Run) => run.records.audit.filter((r) => r.kind === 'workflow.transition').map((r) => r.subject);
+/** The activity types a run's history scheduled, in order. */
+const activityTypes = async (run: Run) => ((await run.handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
 /** The inputs the workflow sent an agent, in order. */
 const inputsTo = (run: Run, agent: keyof ReservationAgents & string, kind: 'run' | 'compensate' = 'run') => run.calls(agent, kind).map((c) => c.input);
 
@@ -163,6 +165,7 @@ describe('reservation workflow', () => {
       assert.ok(!transitions(run).includes('Awaiting approval'), 'nobody was asked');
       assert.deepEqual(run.records.audit.filter((r) => r.kind.startsWith('gate.')).map((r) => `${r.kind}:${r.actor}`), ['gate.opened:orchestrator', 'gate.decided:earned-trust']);
       assert.deepEqual(world.bookings, ['hold-1']);
+      assert.ok((await activityTypes(run)).includes('trustStatus'), 'a gate type that may approve by itself looks its trust up');
 
       // An allergy gate whose count has reached this run's threshold still waits for a person.
       const threshold = { trustThreshold: 1 } satisfies Partial<ReservationInput>;
@@ -176,6 +179,8 @@ describe('reservation workflow', () => {
       assert.equal(waiting.autoApproved, undefined);
       await second.decide('decline', { role: 'host', by: 'hana' });
       assert.equal((await second.result()).state, 'Declined');
+      // Its trust is counted (above), never looked up: the answer could not change anything.
+      for (const allergy of [first, second]) assert.ok(!(await activityTypes(allergy)).includes('trustStatus'), 'an allergy gate never looks its trust up');
     });
   });
 

@@ -39,6 +39,19 @@ describe('samples: the bench chain workflow', () => {
     assert.deepEqual(none.calls(), []);
   });
 
+  it('names each handoff in history and records no patch marker when started as the gateway starts a run; records one when started without the list', async () => {
+    const history = async (startedWith?: string[]) => {
+      const run = await wf.startWith({ steps: 2, text: 'named' } satisfies BenchChainInput, startedWith ? { startedWith } : {});
+      await run.handle.result();
+      const events = (await run.handle.fetchHistory()).events ?? [];
+      return { markers: events.filter((e) => e.markerRecordedEventAttributes).length, ids: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityId ?? []) };
+    };
+    // Started with the kit's settled patches: their code, no marker and no upsert after one.
+    assert.deepEqual(await history(), { markers: 0, ids: ['run/echo/echo-1', 'run/echo/echo-2'] });
+    // A run whose start lists nothing (a starter from before) asks Temporal, which records the marker.
+    assert.deepEqual(await history([]), { markers: 1, ids: ['run/echo/echo-1', 'run/echo/echo-2'] });
+  });
+
   it('fails the chain when a text breaks the echo contract, and echo is never asked', async () => {
     const run = await wf.startWith({ steps: 2, text: 'x'.repeat(65_537) } satisfies BenchChainInput);
     await assert.rejects(run.handle.result(), (err: unknown) => /echo input breaks its contract: text: /.test(innermost(err)));

@@ -24,12 +24,14 @@ import {
   resolveUpdate,
   DEFAULT_ATTENTION_TIERS,
   statusQuery,
+  TemporalChangeVersion,
   type CorrectionRecord,
   type DecisionInput,
   type GateOption,
   type WorkflowStatus,
 } from '../definitions.js';
 import { sourceModule } from '../bundling.js';
+import { startedWithPatches } from '../workflows/patches.js';
 import { workflowBundle } from '../bundle-cache.js';
 import { GENERATED_DIR, isUpcastRoute, type WorkflowRegistration } from '../registry.js';
 import { fakeCallAgent, FakeContractError, type AgentFake, type AgentFakes, type RecordedCall } from './agents.js';
@@ -56,6 +58,10 @@ export interface StartOptions<A extends AgentTable> {
   /** Started as a Temporal Schedule starts it: the TemporalScheduledById and
    *  TemporalScheduledStartTime search attributes set, as the server sets them on each firing. */
   scheduled?: { scheduleId: string; at: Date };
+  /** The patches the run is started with, in its TemporalChangeVersion search attribute
+   *  (workflows/patches.ts). Default: the kit's settled ones, as the gateway starts a run; `[]`
+   *  starts it as a starter from before settled patches did, so it records their markers. */
+  startedWith?: string[];
 }
 
 /** What a gate decision says; the gate, its digest and the option come from the open gate. */
@@ -313,10 +319,10 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     const workflowId = options.workflowId ?? `${this.registration.definition.type}-${randomUUID()}`;
     const run = this.runOf(workflowId);
     run.fakes = options.agents ?? {};
-    const scheduled = options.scheduled
-      ? { typedSearchAttributes: [{ key: ScheduledById, value: options.scheduled.scheduleId }, { key: ScheduledStartTime, value: options.scheduled.at }] }
-      : {};
-    const handle = await this.env.client.workflow.start(options.workflowName ?? this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input], ...scheduled });
+    const scheduled = options.scheduled ? [{ key: ScheduledById, value: options.scheduled.scheduleId }, { key: ScheduledStartTime, value: options.scheduled.at }] : [];
+    // As the gateway and schedules start a run: with the kit's settled patches (no marker for them).
+    const typedSearchAttributes = [...scheduled, { key: TemporalChangeVersion, value: options.startedWith ?? startedWithPatches() }];
+    const handle = await this.env.client.workflow.start(options.workflowName ?? this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input], typedSearchAttributes });
     return new WorkflowRunUnderTest<St>(this, handle, run.records);
   }
 

@@ -269,11 +269,17 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       { onEvent: (event, view, decision) => this.onGateEvent(event, view, decision) },
     );
     this.show(gate as unknown as HumanGate<unknown>);
-    const trust = await bookkeeping.trustStatus(request.gateType, this.options.trustThreshold).catch((err: unknown) => {
-      // Trust is an optimisation: without it, a person decides.
-      log.warn('trust status unavailable', { error: String(err) });
-      return undefined;
-    });
+    // Earned trust matters only to a gate type that may approve by itself: for any other the
+    // look-up (an activity: three history events and a workflow task) is skipped. Runs from
+    // before this code looked it up at every gate, and their replay must too.
+    const trust =
+      policy.autoApprove || !kitPatches.has('trust-only-if-auto-approve')
+        ? await bookkeeping.trustStatus(request.gateType, this.options.trustThreshold).catch((err: unknown) => {
+            // Trust is an optimisation: without it, a person decides.
+            log.warn('trust status unavailable', { error: String(err) });
+            return undefined;
+          })
+        : undefined;
     if (policy.autoApprove && trust && trust.count >= trust.threshold) {
       this.status.autoApproved = { count: trust.count, threshold: trust.threshold };
       return gate.approveWithoutPerson('earned-trust', `auto-approved: ${trust.count} consecutive clean approvals (threshold ${trust.threshold})`);
