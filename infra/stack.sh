@@ -140,6 +140,16 @@ ensure_temporal_certs() {
   [ "${PIPESTATUS[0]}" = 0 ] || { say temporal "ERROR: could not make the Temporal certificates in $BATON_TEMPORAL_TLS_DIR" >&2; return 1; }
 }
 
+# The workflow types the gateway's identity may start (policy.go): those an event route of the
+# workflow registry starts, written at every Temporal start (the server reads the file again
+# when it changes, so rewriting it while Temporal runs is enough after adding a workflow).
+write_gateway_start_types() {
+  local f="$BATON_TEMPORAL_TLS_DIR/gateway-workflow-types"
+  (cd "$BATON_ROOT" && node --conditions=baton-source --import tsx services/gateway/src/print-start-types.ts) >"$f.tmp" 2>>"$LOG_DIR/temporal.log" &&
+    mv "$f.tmp" "$f" ||
+    { say temporal "ERROR: could not list the workflow types the gateway may start; see $LOG_DIR/temporal.log" >&2; return 1; }
+}
+
 # Baton's Temporal search attributes. The Temporal server never registers them itself, so
 # ensure_search_attributes adds any missing (after every start: a no-op when all are there).
 SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool BatonCustomer=Keyword)
@@ -404,7 +414,7 @@ before_launch() { # name: set-up a server needs before its process starts
   case "$1" in
     nats | nats-[123]) write_nats_identities ;;
     postgres) init_postgres ;;
-    temporal) ensure_temporal_certs || return 1; [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
+    temporal) ensure_temporal_certs && write_gateway_start_types || return 1; [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
     temporal-ui) ensure_temporal_certs ;;
     *) return 0 ;;
   esac
@@ -440,7 +450,8 @@ EOF
       # One dynamic config for both topologies (see "Tuning" in infra/README.md).
       cp "$BATON_TEMPORAL_DYNAMIC_CONFIG" "$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml"
       export BATON_TEMPORAL_DYNAMIC_CONFIG_FILE="$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml" BATON_TEMPORAL_TLS_DIR
-      args=(start --config-dir "$BATON_STATE_DIR/temporal-server" --namespace "$BATON_TEMPORAL_NAMESPACE" --task-queue baton-orchestrator)
+      args=(start --config-dir "$BATON_STATE_DIR/temporal-server" --namespace "$BATON_TEMPORAL_NAMESPACE" --task-queue baton-orchestrator
+        --gateway-workflow-types "$BATON_TEMPORAL_TLS_DIR/gateway-workflow-types")
       if [ -n "$CLUSTER" ]; then
         cp "$HERE/temporal/server.yaml" "$BATON_STATE_DIR/temporal-server/baton.yaml"
         args+=(--env baton)

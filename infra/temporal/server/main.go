@@ -9,7 +9,8 @@
 // caller by its client certificate, and an authorizer per API and identity (policy.go).
 //
 //	baton-temporal certs --dir DIR [--hosts h1,h2] NAME...   the CA and certificates (certs.go)
-//	baton-temporal start --config-dir DIR --env ENV --namespace NS --task-queue Q [--ui-* ...]
+//	baton-temporal start --config-dir DIR --env ENV --namespace NS --task-queue Q
+//	    [--gateway-workflow-types FILE] [--ui-* ...]
 //	    serves Temporal from DIR/ENV.yaml (infra/temporal/server.yaml on PostgreSQL,
 //	    infra/temporal/server-dev.yaml on SQLite, whose schema and namespace it creates); with
 //	    --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address
@@ -65,6 +66,7 @@ func startCommand(args []string) error {
 	env := fs.String("env", "baton", "config file name without .yaml")
 	namespace := fs.String("namespace", "default", "Baton's namespace: the only one a non-admin identity may use")
 	taskQueue := fs.String("task-queue", "baton-orchestrator", "the task queue the gateway may start workflows on")
+	startTypesFile := fs.String("gateway-workflow-types", "", "file of the workflow types the gateway may start, one a line (none if empty)")
 	uiListen := fs.String("ui-listen", "", "host:port of the web UI (none if empty)")
 	uiCodec := fs.String("ui-codec-endpoint", "", "the UI's payload codec endpoint")
 	uiCert := fs.String("ui-cert", "", "the UI's client certificate (PEM)")
@@ -86,6 +88,15 @@ func startCommand(args []string) error {
 	if err := prepareSQLite(cfg, *namespace); err != nil {
 		return err
 	}
+	startTypes, err := newStartTypes(*startTypesFile)
+	if err != nil {
+		return err
+	}
+	if *startTypesFile == "" {
+		fmt.Fprintln(os.Stderr, "baton-temporal: no --gateway-workflow-types: the gateway may start no workflow")
+	} else {
+		fmt.Fprintf(os.Stderr, "baton-temporal: the gateway may start %d workflow types (read from %s)\n", len(startTypes.types), *startTypesFile)
+	}
 	logger := log.NewZapLogger(log.BuildZapLogger(cfg.Log))
 	var dc dynamicconfig.Client = dynamicconfig.NewNoopClient()
 	if cfg.DynamicConfigClient != nil {
@@ -99,7 +110,7 @@ func startCommand(args []string) error {
 		temporal.WithDynamicConfigClient(dc),
 		temporal.WithLogger(logger),
 		temporal.InterruptOn(temporal.InterruptCh()),
-		temporal.WithAuthorizer(&authorizer{namespace: *namespace, taskQueue: *taskQueue}),
+		temporal.WithAuthorizer(&authorizer{namespace: *namespace, taskQueue: *taskQueue, startTypes: startTypes}),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper{} }),
 	)
 	if err != nil {
