@@ -204,7 +204,8 @@ healthy() { # exit 0 if the server answers its health check
       curl -fsS --max-time 2 "http://$H:$(nats_port "$n" monitor)/healthz" >/dev/null 2>&1 ;;
     temporal)
       if [ -z "$CLUSTER" ]; then
-        curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null || return 1
+        # /healthz: every other page of the UI wants a console session (ui.go).
+        curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/healthz" 2>/dev/null || return 1
       fi
       tcli operator cluster health --command-timeout 3s 2>/dev/null | grep -q SERVING ;;
     temporal-ui)
@@ -459,9 +460,11 @@ EOF
         cp "$HERE/temporal/server-dev.yaml" "$BATON_STATE_DIR/temporal-server/dev.yaml"
         export BATON_TEMPORAL_SQLITE_FILE="$DATA_DIR/temporal.db"
         # The web UI in the same process, on loopback, calling Temporal as "ui" (an operator: it
-        # reads, it changes nothing); payloads are decoded by the console's codec endpoint.
+        # reads, it changes nothing); payloads are decoded by the console's codec endpoint. It
+        # serves only a person the console says is a signed-in operator (ui.go).
         args+=(--env dev --ui-listen "$H:$BATON_TEMPORAL_UI_PORT" --ui-codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT"
-          --ui-cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --ui-key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ui-ca "$BATON_TEMPORAL_TLS_DIR/ca.pem")
+          --ui-cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --ui-key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ui-ca "$BATON_TEMPORAL_TLS_DIR/ca.pem"
+          --ui-auth-url "$BATON_CONSOLE_URL/auth/temporal-ui" --ui-login-url "$BATON_CONSOLE_URL/login")
       fi ;;
     temporal-ui)
       mkdir -p "$BATON_STATE_DIR/temporal-ui"

@@ -13,7 +13,8 @@
 //	    [--gateway-workflow-types FILE] [--ui-* ...]
 //	    serves Temporal from DIR/ENV.yaml (infra/temporal/server.yaml on PostgreSQL,
 //	    infra/temporal/server-dev.yaml on SQLite, whose schema and namespace it creates); with
-//	    --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address
+//	    --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address,
+//	    behind the console's sign-in (--ui-auth-url, --ui-login-url; ui.go)
 //	baton-temporal --version
 //
 // Built by infra/obtain.sh baton-temporal into .baton/bin; used by infra/stack.sh in both topologies.
@@ -23,14 +24,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 
-	uiserver "github.com/temporalio/ui-server/v2/server"
-	uiconfig "github.com/temporalio/ui-server/v2/server/config"
-	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
@@ -72,6 +68,8 @@ func startCommand(args []string) error {
 	uiCert := fs.String("ui-cert", "", "the UI's client certificate (PEM)")
 	uiKey := fs.String("ui-key", "", "its key")
 	uiCA := fs.String("ui-ca", "", "the CA that signed the server's certificate")
+	uiAuth := fs.String("ui-auth-url", "", "the console's sign-in check, asked before the UI serves anything (ui.go)")
+	uiLogin := fs.String("ui-login-url", "", "the console's sign-in page, where a browser without a session is sent")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -117,7 +115,7 @@ func startCommand(args []string) error {
 		return fmt.Errorf("creating the server: %w", err)
 	}
 	if *uiListen != "" {
-		ui, err := newUI(cfg, *uiListen, *namespace, *uiCodec, *uiCert, *uiKey, *uiCA)
+		ui, err := newUI(cfg, *uiListen, *namespace, *uiCodec, *uiCert, *uiKey, *uiCA, *uiAuth, *uiLogin)
 		if err != nil {
 			return err
 		}
@@ -157,32 +155,4 @@ func prepareSQLite(cfg *config.Config, namespace string) error {
 		return fmt.Errorf("creating namespace %s: %w", namespace, err)
 	}
 	return nil
-}
-
-// newUI: the Temporal web UI, calling the frontend with its own (operator) certificate.
-func newUI(cfg *config.Config, listen, namespace, codec, cert, key, ca string) (*uiserver.Server, error) {
-	host, portText, err := net.SplitHostPort(listen)
-	if err != nil {
-		return nil, fmt.Errorf("--ui-listen: %w", err)
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return nil, fmt.Errorf("--ui-listen: %w", err)
-	}
-	if cert == "" || key == "" || ca == "" {
-		return nil, errors.New("the UI needs --ui-cert, --ui-key and --ui-ca: the frontend accepts no caller without a certificate")
-	}
-	frontend := cfg.Services["frontend"].RPC
-	return uiserver.NewServer(uioptions.WithConfigProvider(&uiconfig.Config{
-		Host:                host,
-		Port:                port,
-		TemporalGRPCAddress: net.JoinHostPort(frontend.BindOnIP, strconv.Itoa(frontend.GRPCPort)),
-		EnableUI:            true,
-		DefaultNamespace:    namespace,
-		Codec:               uiconfig.Codec{Endpoint: codec},
-		CORS:                uiconfig.CORS{CookieInsecure: true},
-		DisableWriteActions: true, // its identity may not write anyway: no buttons that fail
-		HideLogs:            true,
-		TLS:                 uiconfig.TLS{CaFile: ca, CertFile: cert, KeyFile: key, ServerName: serverName, EnableHostVerification: true},
-	})), nil
 }
