@@ -16,7 +16,6 @@ export function registerTemporalUiCheck(app: FastifyInstance): void {
     const who = req.session.user;
     if (!who) return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: 'sign in to the console first' });
     if (!who.roles.includes(OPERATOR_ROLE)) return reply.code(403).send({ error: 'FORBIDDEN', reason: `${who.username} does not have the ${OPERATOR_ROLE} role the Temporal UI needs` });
-    // The person, for the UI server's log.
-    return reply.code(204).header('x-baton-user', who.username).send();
+    return reply.code(204).send();
   });
 }
