@@ -15,7 +15,8 @@
 # BATON_TOPOLOGY=cluster: nats-1 nats-2 nats-3 (one JetStream cluster; `nats` names all three),
 #   postgres (initialised on first start, run as an unprivileged user), temporal (baton-temporal
 #   on PostgreSQL; its databases, schema, namespace and search attributes are set up at
-#   start), temporal-ui (the web UI pointed at it, as an operator), zipkin, prometheus.
+#   start), temporal-ui (`baton-temporal ui`: the web UI pointed at it, as an operator, behind
+#   the console's sign-in), zipkin, prometheus.
 # Temporal accepts no caller without a certificate of the profile's CA: the CA and one certificate
 # per identity are made at its first start in $BATON_TEMPORAL_TLS_DIR (never committed); this
 # script's own `temporal` commands run as admin.
@@ -59,7 +60,7 @@ bin_name() {
   case "$1" in
     nats | nats-[123]) echo nats-server ;;
     temporal) echo baton-temporal ;;
-    temporal-ui) echo ui-server ;;
+    temporal-ui) echo baton-temporal ;; # its `ui` command: the web UI behind the console's sign-in
     *) echo "$1" ;;
   esac
 }
@@ -209,7 +210,7 @@ healthy() { # exit 0 if the server answers its health check
       fi
       tcli operator cluster health --command-timeout 3s 2>/dev/null | grep -q SERVING ;;
     temporal-ui)
-      curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null ;;
+      curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/healthz" 2>/dev/null ;;
     postgres)
       "$(pg_bin)/pg_isready" -q -h "$H" -p "$BATON_POSTGRES_PORT" -t 2 >/dev/null 2>&1 ;;
     zipkin)
@@ -467,9 +468,11 @@ EOF
           --ui-auth-url "$BATON_CONSOLE_URL/auth/temporal-ui" --ui-login-url "$BATON_CONSOLE_URL/login")
       fi ;;
     temporal-ui)
-      mkdir -p "$BATON_STATE_DIR/temporal-ui"
-      cp "$HERE/temporal/ui.yaml" "$BATON_STATE_DIR/temporal-ui/baton.yaml"
-      args=(--root "$BATON_STATE_DIR" --config temporal-ui --env baton start) ;;
+      # The same gated UI as the dev topology's (infra/temporal/server/ui.go), as its own process.
+      args=(ui --listen "$H:$BATON_TEMPORAL_UI_PORT" --frontend "$H:$BATON_TEMPORAL_PORT" --namespace "$BATON_TEMPORAL_NAMESPACE"
+        --codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT"
+        --cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ca "$BATON_TEMPORAL_TLS_DIR/ca.pem"
+        --auth-url "$BATON_CONSOLE_URL/auth/temporal-ui" --login-url "$BATON_CONSOLE_URL/login") ;;
     postgres)
       cp "$BATON_POSTGRES_CONFIG" "$BATON_STATE_DIR/postgres.conf"
       chmod 644 "$BATON_STATE_DIR/postgres.conf"

@@ -10,7 +10,9 @@
 #   health     exits 0 when the frontend answers SERVING (as admin)
 #   namespace  waits for the frontend, creates BATON_TEMPORAL_NAMESPACE and registers Baton's
 #              search attributes (idempotent); exits 0 when done
-#   ui         runs the Temporal web UI pointed at BATON_TEMPORAL_ADDRESS (as "ui", an operator)
+#   ui         runs the Temporal web UI pointed at BATON_TEMPORAL_ADDRESS (as "ui", an operator),
+#              behind the console's sign-in with BATON_TEMPORAL_UI_AUTH_URL and _LOGIN_URL
+#              (`baton-temporal ui`), else the stock ui-server without one
 # Settings are the BATON_* variables of infra/env.sh (see docker-compose.yml for the values). With
 # BATON_TEMPORAL_TLS_DIR (docker-compose: the secrets volume) every client call uses the admin
 # certificate there (the UI its own); without it (the Kubernetes Job, whose Temporal is the Helm
@@ -101,6 +103,17 @@ case "${1:-server}" in
         { t operator search-attribute create --namespace "$BATON_TEMPORAL_NAMESPACE" --name "${sa%%=*}" --type "${sa#*=}" >/dev/null && say "registered ${sa%%=*}"; }
     done ;;
   ui)
+    if [ -n "${BATON_TEMPORAL_UI_AUTH_URL:-}" ]; then
+      # Behind the console's sign-in (operators only; infra/temporal/server/ui.go): the console's
+      # check as this container reaches it, its sign-in page as the browser does.
+      : "${BATON_TEMPORAL_TLS_DIR:?set BATON_TEMPORAL_TLS_DIR (the UI calls Temporal with its own certificate)}"
+      : "${BATON_TEMPORAL_UI_LOGIN_URL:?set BATON_TEMPORAL_UI_LOGIN_URL (the console sign-in page, as a browser reaches it)}"
+      exec baton-temporal ui --listen "$BATON_HOST:$BATON_TEMPORAL_UI_PORT" --frontend "$BATON_TEMPORAL_ADDRESS" \
+        --namespace "$BATON_TEMPORAL_NAMESPACE" --codec-endpoint "${BATON_TEMPORAL_CODEC_ENDPOINT:-}" \
+        --cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ca "$BATON_TEMPORAL_TLS_DIR/ca.pem" \
+        --auth-url "$BATON_TEMPORAL_UI_AUTH_URL" --login-url "$BATON_TEMPORAL_UI_LOGIN_URL"
+    fi
+    # Without a sign-in check: the stock ui-server (no sign-in of its own; never publish it).
     exec ui-server --root /etc/baton --config temporal-ui --env baton start ;;
   *)
     echo "usage: baton-temporal-entrypoint certs|schema|server|health|namespace|ui" >&2

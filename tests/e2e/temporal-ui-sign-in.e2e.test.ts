@@ -4,9 +4,14 @@
 // operator role gets 403; a signed-in operator gets the UI, and its API answers from Temporal; a
 // signed-out session gets nothing again. The console's session cookie reaches the UI's port
 // because it is host-only (no Domain attribute): checked here too, as the design rests on it.
+// `baton-temporal ui`, the same gated UI as a process of its own (the cluster topology's and
+// docker-compose's), is run here against the stack's Temporal and answers the same way.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { consoleUsers, stackEnv } from '@baton/testkit';
+import { consoleUsers, repoRoot, stackEnv, temporalTlsDir, waitFor } from '@baton/testkit';
 import { startStack, type Stack } from './support.js';
 
 const consoleUrl = stackEnv().BATON_CONSOLE_URL;
@@ -33,6 +38,15 @@ async function signIn(user: { username: string; password: string }, next = '/inb
   const set = answer.headers.get('set-cookie') ?? '';
   assert.match(set, /^baton_session=/, 'the console set its session cookie');
   return { cookie: set.split(';')[0]!, attributes: set.split(';').slice(1).join(';'), location: answer.headers.get('location') ?? '' };
+}
+
+/** A port nobody listens on now (the OS's pick). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, stackEnv().BATON_HOST, ok));
+  const { port } = server.address() as { port: number };
+  await new Promise((ok) => server.close(ok));
+  return port;
 }
 
 describe('Temporal UI behind the console sign-in', () => {
@@ -96,5 +110,32 @@ describe('Temporal UI behind the console sign-in', () => {
     });
     assert.equal(out.status, 303);
     assert.equal((await visit(api, operator.cookie, 'application/json')).status, 401, 'signed out: the UI refuses the old cookie');
+  });
+
+  it('answers the same as `baton-temporal ui`, a process of its own', async () => {
+    const bin = execFileSync('bash', [join(repoRoot, 'infra', 'obtain.sh'), 'baton-temporal'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const tls = temporalTlsDir();
+    const listen = `${stackEnv().BATON_HOST}:${await freePort()}`;
+    const ui = spawn(bin, ['ui', '--listen', listen, '--frontend', stackEnv().BATON_TEMPORAL_ADDRESS, '--namespace', namespace,
+      '--cert', join(tls, 'ui.pem'), '--key', join(tls, 'ui.key'), '--ca', join(tls, 'ca.pem'),
+      '--auth-url', `${consoleUrl}/auth/temporal-ui`, '--login-url', `${consoleUrl}/login`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    ui.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      const base = `http://${listen}`;
+      await waitFor('baton-temporal ui to answer its health check', async () => {
+        if (ui.exitCode !== null) throw new Error(`baton-temporal ui exited (${ui.exitCode}): ${stderr}`);
+        return (await fetch(`${base}/healthz`).catch(() => undefined))?.ok;
+      });
+      const uiApi = `${base}/api/v1/namespaces/${namespace}/workflows`;
+      assert.equal((await visit(uiApi, undefined, 'application/json')).status, 401);
+      const anonymous = await visit(`${base}/namespaces/${namespace}/workflows`);
+      assert.equal(anonymous.status, 303);
+      assert.match(anonymous.headers.get('location') ?? '', new RegExp(`^${consoleUrl}/login\\?next=`));
+      assert.equal((await visit(uiApi, (await signIn(consoleUsers.viewer)).cookie, 'application/json')).status, 403);
+      assert.equal((await visit(uiApi, (await signIn(consoleUsers.operator)).cookie, 'application/json')).status, 200, 'an operator gets Temporal\'s answer through it');
+    } finally {
+      ui.kill('SIGTERM');
+    }
   });
 });

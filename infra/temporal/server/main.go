@@ -15,6 +15,8 @@
 //	    infra/temporal/server-dev.yaml on SQLite, whose schema and namespace it creates); with
 //	    --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address,
 //	    behind the console's sign-in (--ui-auth-url, --ui-login-url; ui.go)
+//	baton-temporal ui --listen H:P --frontend H:P --cert --key --ca --auth-url --login-url ...
+//	    the same web UI behind the console's sign-in, as a process of its own (ui.go)
 //	baton-temporal --version
 //
 // Built by infra/obtain.sh baton-temporal into .baton/bin; used by infra/stack.sh in both topologies.
@@ -24,8 +26,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/config"
@@ -45,10 +49,12 @@ func main() {
 		err = certsCommand(os.Args[2:])
 	case len(os.Args) > 1 && os.Args[1] == "start":
 		err = startCommand(os.Args[2:])
+	case len(os.Args) > 1 && os.Args[1] == "ui":
+		err = uiCommand(os.Args[2:])
 	case len(os.Args) > 1 && os.Args[1] == "--version":
 		fmt.Printf("baton-temporal (temporal server version %s)\n", headers.ServerVersion)
 	default:
-		err = errors.New("usage: baton-temporal certs|start|--version (see infra/temporal/server/main.go)")
+		err = errors.New("usage: baton-temporal certs|start|ui|--version (see infra/temporal/server/main.go)")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "baton-temporal:", err)
@@ -115,7 +121,8 @@ func startCommand(args []string) error {
 		return fmt.Errorf("creating the server: %w", err)
 	}
 	if *uiListen != "" {
-		ui, err := newUI(cfg, *uiListen, *namespace, *uiCodec, *uiCert, *uiKey, *uiCA, *uiAuth, *uiLogin)
+		frontend := cfg.Services["frontend"].RPC
+		ui, err := newUI(net.JoinHostPort(frontend.BindOnIP, strconv.Itoa(frontend.GRPCPort)), *uiListen, *namespace, *uiCodec, *uiCert, *uiKey, *uiCA, *uiAuth, *uiLogin)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -32,7 +33,7 @@ import (
 	uiserver "github.com/temporalio/ui-server/v2/server"
 	uiconfig "github.com/temporalio/ui-server/v2/server/config"
 	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
-	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/temporal"
 )
 
 // The console's session cookie (services/console/src/web/server.ts).
@@ -40,6 +41,36 @@ const sessionCookie = "baton_session"
 
 // How long the gate waits for the console's answer.
 const signInCheckTimeout = 3 * time.Second
+
+// uiCommand: `baton-temporal ui`, the same gated UI as a process of its own, for a Temporal
+// server elsewhere (the cluster topology, docker-compose), in place of the stock ui-server.
+func uiCommand(args []string) error {
+	fs := flag.NewFlagSet("ui", flag.ContinueOnError)
+	listen := fs.String("listen", "", "host:port the UI serves")
+	frontend := fs.String("frontend", "", "host:port of Temporal's frontend")
+	namespace := fs.String("namespace", "default", "the namespace it opens on")
+	codec := fs.String("codec-endpoint", "", "the payload codec endpoint (the console's /codec)")
+	cert := fs.String("cert", "", "the UI's client certificate (PEM)")
+	key := fs.String("key", "", "its key")
+	ca := fs.String("ca", "", "the CA that signed the server's certificate")
+	authURL := fs.String("auth-url", "", "the console's sign-in check (GET, with the session cookie)")
+	loginURL := fs.String("login-url", "", "the console's sign-in page, as the browser reaches it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *listen == "" || *frontend == "" {
+		return errors.New("usage: baton-temporal ui --listen HOST:PORT --frontend HOST:PORT --cert F --key F --ca F --auth-url URL --login-url URL [--namespace NS] [--codec-endpoint URL]")
+	}
+	u, err := newUI(*frontend, *listen, *namespace, *codec, *cert, *key, *ca, *authURL, *loginURL)
+	if err != nil {
+		return err
+	}
+	go func() {
+		<-temporal.InterruptCh()
+		u.Stop()
+	}()
+	return u.Start()
+}
 
 type ui struct {
 	server *http.Server
@@ -56,7 +87,7 @@ func (u *ui) Stop() { _ = u.server.Close() }
 
 // newUI: the Temporal web UI, calling the frontend with its own (operator) certificate, behind
 // the console's sign-in.
-func newUI(cfg *config.Config, listen, namespace, codec, cert, key, ca, authURL, loginURL string) (*ui, error) {
+func newUI(frontendAddress, listen, namespace, codec, cert, key, ca, authURL, loginURL string) (*ui, error) {
 	host, portText, err := net.SplitHostPort(listen)
 	if err != nil {
 		return nil, fmt.Errorf("--ui-listen: %w", err)
@@ -76,11 +107,10 @@ func newUI(cfg *config.Config, listen, namespace, codec, cert, key, ca, authURL,
 			return nil, fmt.Errorf("%q is not an absolute address", u)
 		}
 	}
-	frontend := cfg.Services["frontend"].RPC
 	server := uiserver.NewServer(uioptions.WithConfigProvider(&uiconfig.Config{
 		Host:                host,
 		Port:                port,
-		TemporalGRPCAddress: net.JoinHostPort(frontend.BindOnIP, strconv.Itoa(frontend.GRPCPort)),
+		TemporalGRPCAddress: frontendAddress,
 		EnableUI:            true,
 		DefaultNamespace:    namespace,
 		Codec:               uiconfig.Codec{Endpoint: codec},
