@@ -142,8 +142,8 @@ ensure_temporal_certs() {
 }
 
 # The workflow types the gateway's identity may start (policy.go): those an event route of the
-# workflow registry starts, written at every Temporal start (the server reads the file again
-# when it changes, so rewriting it while Temporal runs is enough after adding a workflow).
+# workflow registry starts, written at every `start` of Temporal, running or not (the server reads
+# the file again when it changes, so a workflow added needs no restart).
 write_gateway_start_types() {
   local f="$BATON_TEMPORAL_TLS_DIR/gateway-workflow-types"
   (cd "$BATON_ROOT" && node --conditions=baton-source --import tsx services/gateway/src/print-start-types.ts) >"$f.tmp" 2>>"$LOG_DIR/temporal.log" &&
@@ -555,6 +555,8 @@ do_launch() { # name: start it unless healthy; 0 once launched (or running), hea
     if started "$name"; then
       say "$name" "already running (pid $pid) at $(address_of "$name")"
       echo "$pid" >"$RUN_DIR/$name.already"
+      # A workflow added since Temporal started: the server reads the rewritten list at once.
+      [ "$name" != temporal ] || write_gateway_start_types
       return 0
     fi
     say "$name" "running (pid $pid) but not healthy yet; waiting up to ${BATON_START_TIMEOUT}s"
