@@ -14,7 +14,7 @@
 #   5. the nats-server, baton-temporal (built from infra/temporal/server), temporal (the CLI),
 #      prometheus binaries, Zipkin's server jar (the one trace backend) and Temporal's Java test server (for
 #      workflow tests with time skipping) (infra/obtain.sh); with BATON_TOPOLOGY=cluster also
-#      temporal-sql-tool, ui-server and PostgreSQL
+#      temporal-sql-tool and PostgreSQL (the web UI is baton-temporal's `ui` command)
 # BATON_SKIP_SERVERS=1 skips step 5. BATON_NODE_VERSION=24.x.y obtains that version instead of
 # the newest 24.x the registry has.
 set -euo pipefail
@@ -156,7 +156,7 @@ if [ "${BATON_SKIP_SERVERS:-0}" = 1 ]; then
 else
   # baton-temporal: the stack's Temporal server (built from infra/temporal/server); temporal: the CLI.
   servers=(nats-server baton-temporal temporal zipkin prometheus temporal-test-server)
-  [ "$BATON_TOPOLOGY" = cluster ] && servers+=(temporal-sql-tool ui-server postgres)
+  [ "$BATON_TOPOLOGY" = cluster ] && servers+=(temporal-sql-tool postgres)
   for name in "${servers[@]}"; do
     # obtain.sh reports on stderr (one line when the binary is already there).
     "$HERE/obtain.sh" "$name" >/dev/null

@@ -15,7 +15,8 @@
 # BATON_TOPOLOGY=cluster: nats-1 nats-2 nats-3 (one JetStream cluster; `nats` names all three),
 #   postgres (initialised on first start, run as an unprivileged user), temporal (baton-temporal
 #   on PostgreSQL; its databases, schema, namespace and search attributes are set up at
-#   start), temporal-ui (the web UI pointed at it, as an operator), zipkin, prometheus.
+#   start), temporal-ui (`baton-temporal ui`: the web UI pointed at it, as an operator, behind
+#   the console's sign-in), zipkin, prometheus.
 # Temporal accepts no caller without a certificate of the profile's CA: the CA and one certificate
 # per identity are made at its first start in $BATON_TEMPORAL_TLS_DIR (never committed); this
 # script's own `temporal` commands run as admin.
@@ -59,7 +60,7 @@ bin_name() {
   case "$1" in
     nats | nats-[123]) echo nats-server ;;
     temporal) echo baton-temporal ;;
-    temporal-ui) echo ui-server ;;
+    temporal-ui) echo baton-temporal ;; # its `ui` command: the web UI behind the console's sign-in
     *) echo "$1" ;;
   esac
 }
@@ -140,6 +141,16 @@ ensure_temporal_certs() {
   [ "${PIPESTATUS[0]}" = 0 ] || { say temporal "ERROR: could not make the Temporal certificates in $BATON_TEMPORAL_TLS_DIR" >&2; return 1; }
 }
 
+# The workflow types the gateway's identity may start (policy.go): those an event route of the
+# workflow registry starts, written at every `start` of Temporal, running or not (the server reads
+# the file again when it changes, so a workflow added needs no restart).
+write_gateway_start_types() {
+  local f="$BATON_TEMPORAL_TLS_DIR/gateway-workflow-types"
+  (cd "$BATON_ROOT" && node --conditions=baton-source --import tsx services/gateway/src/print-start-types.ts) >"$f.tmp" 2>>"$LOG_DIR/temporal.log" &&
+    mv "$f.tmp" "$f" ||
+    { say temporal "ERROR: could not list the workflow types the gateway may start; see $LOG_DIR/temporal.log" >&2; return 1; }
+}
+
 # Baton's Temporal search attributes. The Temporal server never registers them itself, so
 # ensure_search_attributes adds any missing (after every start: a no-op when all are there).
 SEARCH_ATTRIBUTES=(BatonState=Keyword BatonWorkflowType=Keyword BatonStateSince=Datetime BatonStuck=Bool BatonCustomer=Keyword)
@@ -194,11 +205,12 @@ healthy() { # exit 0 if the server answers its health check
       curl -fsS --max-time 2 "http://$H:$(nats_port "$n" monitor)/healthz" >/dev/null 2>&1 ;;
     temporal)
       if [ -z "$CLUSTER" ]; then
-        curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null || return 1
+        # /healthz: every other page of the UI wants a console session (ui.go).
+        curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/healthz" 2>/dev/null || return 1
       fi
       tcli operator cluster health --command-timeout 3s 2>/dev/null | grep -q SERVING ;;
     temporal-ui)
-      curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/" 2>/dev/null ;;
+      curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/healthz" 2>/dev/null ;;
     postgres)
       "$(pg_bin)/pg_isready" -q -h "$H" -p "$BATON_POSTGRES_PORT" -t 2 >/dev/null 2>&1 ;;
     zipkin)
@@ -404,7 +416,7 @@ before_launch() { # name: set-up a server needs before its process starts
   case "$1" in
     nats | nats-[123]) write_nats_identities ;;
     postgres) init_postgres ;;
-    temporal) ensure_temporal_certs || return 1; [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
+    temporal) ensure_temporal_certs && write_gateway_start_types || return 1; [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
     temporal-ui) ensure_temporal_certs ;;
     *) return 0 ;;
   esac
@@ -440,7 +452,8 @@ EOF
       # One dynamic config for both topologies (see "Tuning" in infra/README.md).
       cp "$BATON_TEMPORAL_DYNAMIC_CONFIG" "$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml"
       export BATON_TEMPORAL_DYNAMIC_CONFIG_FILE="$BATON_STATE_DIR/temporal-server/dynamicconfig.yaml" BATON_TEMPORAL_TLS_DIR
-      args=(start --config-dir "$BATON_STATE_DIR/temporal-server" --namespace "$BATON_TEMPORAL_NAMESPACE" --task-queue baton-orchestrator)
+      args=(start --config-dir "$BATON_STATE_DIR/temporal-server" --namespace "$BATON_TEMPORAL_NAMESPACE" --task-queue baton-orchestrator
+        --gateway-workflow-types "$BATON_TEMPORAL_TLS_DIR/gateway-workflow-types")
       if [ -n "$CLUSTER" ]; then
         cp "$HERE/temporal/server.yaml" "$BATON_STATE_DIR/temporal-server/baton.yaml"
         args+=(--env baton)
@@ -448,14 +461,18 @@ EOF
         cp "$HERE/temporal/server-dev.yaml" "$BATON_STATE_DIR/temporal-server/dev.yaml"
         export BATON_TEMPORAL_SQLITE_FILE="$DATA_DIR/temporal.db"
         # The web UI in the same process, on loopback, calling Temporal as "ui" (an operator: it
-        # reads, it changes nothing); payloads are decoded by the console's codec endpoint.
+        # reads, it changes nothing); payloads are decoded by the console's codec endpoint. It
+        # serves only a person the console says is a signed-in operator (ui.go).
         args+=(--env dev --ui-listen "$H:$BATON_TEMPORAL_UI_PORT" --ui-codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT"
-          --ui-cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --ui-key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ui-ca "$BATON_TEMPORAL_TLS_DIR/ca.pem")
+          --ui-cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --ui-key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ui-ca "$BATON_TEMPORAL_TLS_DIR/ca.pem"
+          --ui-auth-url "$BATON_CONSOLE_URL/auth/temporal-ui" --ui-login-url "$BATON_CONSOLE_URL/login")
       fi ;;
     temporal-ui)
-      mkdir -p "$BATON_STATE_DIR/temporal-ui"
-      cp "$HERE/temporal/ui.yaml" "$BATON_STATE_DIR/temporal-ui/baton.yaml"
-      args=(--root "$BATON_STATE_DIR" --config temporal-ui --env baton start) ;;
+      # The same gated UI as the dev topology's (infra/temporal/server/ui.go), as its own process.
+      args=(ui --listen "$H:$BATON_TEMPORAL_UI_PORT" --frontend "$H:$BATON_TEMPORAL_PORT" --namespace "$BATON_TEMPORAL_NAMESPACE"
+        --codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT"
+        --cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ca "$BATON_TEMPORAL_TLS_DIR/ca.pem"
+        --auth-url "$BATON_CONSOLE_URL/auth/temporal-ui" --login-url "$BATON_CONSOLE_URL/login") ;;
     postgres)
       cp "$BATON_POSTGRES_CONFIG" "$BATON_STATE_DIR/postgres.conf"
       chmod 644 "$BATON_STATE_DIR/postgres.conf"
@@ -538,6 +555,8 @@ do_launch() { # name: start it unless healthy; 0 once launched (or running), hea
     if started "$name"; then
       say "$name" "already running (pid $pid) at $(address_of "$name")"
       echo "$pid" >"$RUN_DIR/$name.already"
+      # A workflow added since Temporal started: the server reads the rewritten list at once.
+      [ "$name" != temporal ] || write_gateway_start_types
       return 0
     fi
     say "$name" "running (pid $pid) but not healthy yet; waiting up to ${BATON_START_TIMEOUT}s"

@@ -1,7 +1,9 @@
 // The Temporal web UI shows decrypted payloads to a signed-in operator, through the console's
 // codec endpoint (the dev server runs with --ui-codec-endpoint <console>/codec): the guest's name
-// and allergy appear on the workflow's page. A person without the operator role gets nothing
-// decoded from the same endpoint.
+// and allergy appear on the workflow's page. The UI itself is behind the console's sign-in
+// (infra/temporal/server/ui.go): a browser without a session is sent to the console's sign-in and
+// back to the UI, in a real browser (the session cookie, host-only, reaches the UI's port); a
+// person without the operator role gets neither the UI nor anything decoded from the endpoint.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
@@ -42,12 +44,29 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
     await operator.getByText('sesame').first().waitFor({ timeout: 30_000 });
     assert.ok(decodes.length > 0 && decodes.every((s) => s === 200), `the UI decoded through the console (${decodes.join(', ')})`);
 
-    // The same endpoint, asked by a host's session: 403, nothing decoded.
+    // A host's session: the UI refuses the page (403), and the codec endpoint decodes nothing for it.
     const host = await signedInPage(session.browser, consoleUsers.host);
-    await codecSettings(host.context());
-    const refused = host.waitForResponse((r) => r.url().endsWith('/codec/decode'));
-    await host.goto(url);
-    assert.equal((await refused).status(), 403);
+    const shown = await host.goto(url);
+    assert.equal(shown?.status(), 403, 'the UI is for operators');
     assert.equal(await host.getByText(guest.name).count(), 0);
+    const decoded = await host.request.post(`${stackEnv().BATON_CONSOLE_URL}/codec/decode`, { data: { payloads: [] } });
+    assert.equal(decoded.status(), 403, 'the codec endpoint decodes nothing for a host');
+  });
+
+  it('sends a browser without a session to the console sign-in, and back to the UI page after it', async () => {
+    const context = await session.browser.newContext();
+    await codecSettings(context);
+    const page = await context.newPage();
+    const url = `${stackEnv().BATON_TEMPORAL_UI_URL}/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows`;
+    await page.goto(url);
+    await page.waitForURL((u) => u.href.startsWith(`${stackEnv().BATON_CONSOLE_URL}/login?next=`));
+    await page.fill('input[name=username]', consoleUsers.operator.username);
+    await page.fill('input[name=password]', consoleUsers.operator.password);
+    await page.click('#login button[type=submit]');
+    // Back on the UI's port, served: the browser sent the console's cookie there.
+    await page.waitForURL((u) => u.href.startsWith(url));
+    const listed = await page.request.get(`${stackEnv().BATON_TEMPORAL_UI_URL}/api/v1/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows`);
+    assert.equal(listed.status(), 200, "the UI's API answers the signed-in operator's browser");
+    await context.close();
   });
 });

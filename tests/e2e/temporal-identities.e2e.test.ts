@@ -3,13 +3,16 @@
 // against a reservation waiting at its allergy gate: completing a step's activity by its id,
 // starting a reservation directly, and sending the `decide` and `resolve` updates are refused
 // without a certificate and with an agent's (and decide/resolve with every identity but the
-// console's); the console's decide goes through, as the positive control.
+// console's); the console's decide goes through, as the positive control. The gateway may start
+// only the workflow types the registry's event routes start (the list infra/stack.sh writes).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { taskQueues } from '@baton/contracts';
-import { ensureTemporalCertificate, payloadKeyEnv, postEvent, reservationEvent, stackEnv, temporalConnectionAs } from '@baton/testkit';
+import { ensureTemporalCertificate, payloadKeyEnv, postEvent, reservationEvent, stackEnv, temporalConnectionAs, temporalTlsDir } from '@baton/testkit';
 import { decideUpdate, resolveUpdate, statusQuery } from '@baton/workflow-kit';
 import { temporalDataConverter } from '@baton/temporal-codec';
 import { startStack, waitForState, type Stack } from './support.js';
@@ -99,5 +102,33 @@ describe('Temporal identities (mutual TLS and an authorizer per API and identity
     const after = await console_.executeUpdate(decideUpdate, { args: [{ ...decision, reason: 'kitchen briefed' }] });
     assert.notEqual(after.state, 'Awaiting approval');
     await waitForState(stack, workflowId, 'Confirmed');
+  });
+
+  it('lets the gateway start the registered workflow types only, and reads their list again when it changes', async () => {
+    const gateway = as('gateway');
+    const start = (type: string, id = `forged-${randomUUID()}`) =>
+      // REJECT_DUPLICATE: under the id of the reservation (which may have finished by now) the
+      // server answers "already started" once the authorizer let the call through; nothing runs.
+      gateway.workflow.start(type, { taskQueue: taskQueues.orchestrator, workflowId: id, workflowIdReusePolicy: 'REJECT_DUPLICATE', args: [reservationEvent('Table for 2, Friday 8pm')] });
+    // The workflow kit's own step workflow runs an agent step with whatever input it is given.
+    await refused('starting agentStepWorkflow as the gateway', start('agentStepWorkflow'));
+    await refused('starting a type nobody registered as the gateway', start('notRegisteredWorkflow'));
+    // A registered type gets past the authorizer (to "already started"). The reservation itself
+    // was started by the gateway service from the webhook (before()).
+    await assert.rejects(start('reservationWorkflow', workflowId), WorkflowExecutionAlreadyStartedError);
+
+    // The list is a file the server reads again when it changes: a type added is allowed at once.
+    const file = join(temporalTlsDir(), 'gateway-workflow-types');
+    const written = readFileSync(file, 'utf8');
+    assert.match(written, /^reservationWorkflow$/m, 'the stack wrote the registry\'s types');
+    assert.doesNotMatch(written, /agentStepWorkflow|digestWorkflow/, 'no type only the kit or a schedule starts');
+    await refused('a type not in the list yet', start('lateWorkflow', workflowId));
+    try {
+      writeFileSync(file, `${written}lateWorkflow\n`);
+      await assert.rejects(start('lateWorkflow', workflowId), WorkflowExecutionAlreadyStartedError);
+    } finally {
+      writeFileSync(file, written);
+    }
+    await refused('a type taken off the list', start('lateWorkflow', workflowId));
   });
 });

@@ -9,10 +9,14 @@
 // caller by its client certificate, and an authorizer per API and identity (policy.go).
 //
 //	baton-temporal certs --dir DIR [--hosts h1,h2] NAME...   the CA and certificates (certs.go)
-//	baton-temporal start --config-dir DIR --env ENV --namespace NS --task-queue Q [--ui-* ...]
+//	baton-temporal start --config-dir DIR --env ENV --namespace NS --task-queue Q
+//	    [--gateway-workflow-types FILE] [--ui-* ...]
 //	    serves Temporal from DIR/ENV.yaml (infra/temporal/server.yaml on PostgreSQL,
 //	    infra/temporal/server-dev.yaml on SQLite, whose schema and namespace it creates); with
-//	    --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address
+//	    --ui-listen also the Temporal web UI, as an operator (its own certificate), on that address,
+//	    behind the console's sign-in (--ui-auth-url, --ui-login-url; ui.go)
+//	baton-temporal ui --listen H:P --frontend H:P --cert --key --ca --auth-url --login-url ...
+//	    the same web UI behind the console's sign-in, as a process of its own (ui.go)
 //	baton-temporal --version
 //
 // Built by infra/obtain.sh baton-temporal into .baton/bin; used by infra/stack.sh in both topologies.
@@ -27,9 +31,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	uiserver "github.com/temporalio/ui-server/v2/server"
-	uiconfig "github.com/temporalio/ui-server/v2/server/config"
-	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
@@ -48,10 +49,12 @@ func main() {
 		err = certsCommand(os.Args[2:])
 	case len(os.Args) > 1 && os.Args[1] == "start":
 		err = startCommand(os.Args[2:])
+	case len(os.Args) > 1 && os.Args[1] == "ui":
+		err = uiCommand(os.Args[2:])
 	case len(os.Args) > 1 && os.Args[1] == "--version":
 		fmt.Printf("baton-temporal (temporal server version %s)\n", headers.ServerVersion)
 	default:
-		err = errors.New("usage: baton-temporal certs|start|--version (see infra/temporal/server/main.go)")
+		err = errors.New("usage: baton-temporal certs|start|ui|--version (see infra/temporal/server/main.go)")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "baton-temporal:", err)
@@ -65,11 +68,14 @@ func startCommand(args []string) error {
 	env := fs.String("env", "baton", "config file name without .yaml")
 	namespace := fs.String("namespace", "default", "Baton's namespace: the only one a non-admin identity may use")
 	taskQueue := fs.String("task-queue", "baton-orchestrator", "the task queue the gateway may start workflows on")
+	startTypesFile := fs.String("gateway-workflow-types", "", "file of the workflow types the gateway may start, one a line (none if empty)")
 	uiListen := fs.String("ui-listen", "", "host:port of the web UI (none if empty)")
 	uiCodec := fs.String("ui-codec-endpoint", "", "the UI's payload codec endpoint")
 	uiCert := fs.String("ui-cert", "", "the UI's client certificate (PEM)")
 	uiKey := fs.String("ui-key", "", "its key")
 	uiCA := fs.String("ui-ca", "", "the CA that signed the server's certificate")
+	uiAuth := fs.String("ui-auth-url", "", "the console's sign-in check, asked before the UI serves anything (ui.go)")
+	uiLogin := fs.String("ui-login-url", "", "the console's sign-in page, where a browser without a session is sent")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,6 +92,15 @@ func startCommand(args []string) error {
 	if err := prepareSQLite(cfg, *namespace); err != nil {
 		return err
 	}
+	startTypes, err := newStartTypes(*startTypesFile)
+	if err != nil {
+		return err
+	}
+	if *startTypesFile == "" {
+		fmt.Fprintln(os.Stderr, "baton-temporal: no --gateway-workflow-types: the gateway may start no workflow")
+	} else {
+		fmt.Fprintf(os.Stderr, "baton-temporal: the gateway may start %d workflow types (read from %s)\n", len(startTypes.types), *startTypesFile)
+	}
 	logger := log.NewZapLogger(log.BuildZapLogger(cfg.Log))
 	var dc dynamicconfig.Client = dynamicconfig.NewNoopClient()
 	if cfg.DynamicConfigClient != nil {
@@ -99,14 +114,15 @@ func startCommand(args []string) error {
 		temporal.WithDynamicConfigClient(dc),
 		temporal.WithLogger(logger),
 		temporal.InterruptOn(temporal.InterruptCh()),
-		temporal.WithAuthorizer(&authorizer{namespace: *namespace, taskQueue: *taskQueue}),
+		temporal.WithAuthorizer(&authorizer{namespace: *namespace, taskQueue: *taskQueue, startTypes: startTypes}),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper{} }),
 	)
 	if err != nil {
 		return fmt.Errorf("creating the server: %w", err)
 	}
 	if *uiListen != "" {
-		ui, err := newUI(cfg, *uiListen, *namespace, *uiCodec, *uiCert, *uiKey, *uiCA)
+		frontend := cfg.Services["frontend"].RPC
+		ui, err := newUI(net.JoinHostPort(frontend.BindOnIP, strconv.Itoa(frontend.GRPCPort)), *uiListen, *namespace, *uiCodec, *uiCert, *uiKey, *uiCA, *uiAuth, *uiLogin)
 		if err != nil {
 			return err
 		}
@@ -146,32 +162,4 @@ func prepareSQLite(cfg *config.Config, namespace string) error {
 		return fmt.Errorf("creating namespace %s: %w", namespace, err)
 	}
 	return nil
-}
-
-// newUI: the Temporal web UI, calling the frontend with its own (operator) certificate.
-func newUI(cfg *config.Config, listen, namespace, codec, cert, key, ca string) (*uiserver.Server, error) {
-	host, portText, err := net.SplitHostPort(listen)
-	if err != nil {
-		return nil, fmt.Errorf("--ui-listen: %w", err)
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return nil, fmt.Errorf("--ui-listen: %w", err)
-	}
-	if cert == "" || key == "" || ca == "" {
-		return nil, errors.New("the UI needs --ui-cert, --ui-key and --ui-ca: the frontend accepts no caller without a certificate")
-	}
-	frontend := cfg.Services["frontend"].RPC
-	return uiserver.NewServer(uioptions.WithConfigProvider(&uiconfig.Config{
-		Host:                host,
-		Port:                port,
-		TemporalGRPCAddress: net.JoinHostPort(frontend.BindOnIP, strconv.Itoa(frontend.GRPCPort)),
-		EnableUI:            true,
-		DefaultNamespace:    namespace,
-		Codec:               uiconfig.Codec{Endpoint: codec},
-		CORS:                uiconfig.CORS{CookieInsecure: true},
-		DisableWriteActions: true, // its identity may not write anyway: no buttons that fail
-		HideLogs:            true,
-		TLS:                 uiconfig.TLS{CaFile: ca, CertFile: cert, KeyFile: key, ServerName: serverName, EnableHostVerification: true},
-	})), nil
 }

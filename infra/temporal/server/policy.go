@@ -6,7 +6,9 @@
 //
 //	admin          everything (stack.sh's namespace and search-attribute set-up, the test kit,
 //	               the bench, the `temporal` CLI of operators with the admin certificate)
-//	gateway        start workflows on the orchestrator's task queue, signal them, describe them
+//	gateway        start workflows of the types Baton registers (a list the stack writes from the
+//	               workflow registry, startTypes below), on the orchestrator's task queue only;
+//	               signal them, describe them
 //	orchestrator   its worker's calls (poll, respond by task token, heartbeat), its schedules,
 //	               list and count for its metrics; no completion by activity id
 //	console        query, describe, list, count, and the decide/resolve updates
@@ -15,8 +17,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"os"
 	"strings"
+	"sync"
 
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/server/common/authorization"
@@ -66,8 +72,78 @@ func (claimMapper) GetClaims(info *authorization.AuthInfo) (*authorization.Claim
 func (claimMapper) AuthInfoRequired() bool { return false }
 
 type authorizer struct {
-	namespace string // the only namespace a non-admin identity may touch
-	taskQueue string // the task queue the gateway may start workflows on
+	namespace  string      // the only namespace a non-admin identity may touch
+	taskQueue  string      // the task queue the gateway may start workflows on
+	startTypes *startTypes // the workflow types the gateway may start
+}
+
+// startTypes: the workflow types (workflow function names) the gateway may start, one a line in
+// a file the stack writes from Baton's workflow registry (the workflows an event route starts;
+// services/gateway/src/start-types.ts). Its modification time and size are looked at on every
+// start the gateway asks for (one stat: nothing beside a workflow start's own writes) and the file
+// read again when they changed, so a workflow added or removed needs no server restart. No file
+// given: the gateway may start nothing; a file gone or unreadable later: the list read before.
+type startTypes struct {
+	path string
+
+	mu    sync.Mutex
+	stamp string // modification time and size of what types holds
+	types map[string]bool
+}
+
+func newStartTypes(path string) (*startTypes, error) {
+	s := &startTypes{path: path, types: map[string]bool{}}
+	if path == "" {
+		return s, nil
+	}
+	if _, err := s.load(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads the file if it changed since the last read; returns whether it did.
+func (s *startTypes) load() (bool, error) {
+	info, err := os.Stat(s.path)
+	if err != nil {
+		return false, fmt.Errorf("the gateway's workflow types %s: %w", s.path, err)
+	}
+	stamp := fmt.Sprintf("%d/%d", info.ModTime().UnixNano(), info.Size())
+	if stamp == s.stamp {
+		return false, nil
+	}
+	f, err := os.Open(s.path)
+	if err != nil {
+		return false, fmt.Errorf("the gateway's workflow types %s: %w", s.path, err)
+	}
+	defer f.Close()
+	types := map[string]bool{}
+	lines := bufio.NewScanner(f)
+	for lines.Scan() {
+		if line := strings.TrimSpace(lines.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			types[line] = true
+		}
+	}
+	if err := lines.Err(); err != nil {
+		return false, fmt.Errorf("the gateway's workflow types %s: %w", s.path, err)
+	}
+	s.types, s.stamp = types, stamp
+	return true, nil
+}
+
+// allows: whether the gateway may start a workflow of this type.
+func (s *startTypes) allows(workflowType string) bool {
+	if s == nil || s.path == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if changed, err := s.load(); err != nil {
+		fmt.Fprintln(os.Stderr, "baton-temporal:", err, "(keeping the list read before)")
+	} else if changed {
+		fmt.Fprintf(os.Stderr, "baton-temporal: the gateway may start %d workflow types (read from %s)\n", len(s.types), s.path)
+	}
+	return s.types[workflowType]
 }
 
 var (
@@ -141,10 +217,12 @@ func (a *authorizer) Authorize(_ context.Context, claims *authorization.Claims, 
 	if !connectAPIs[api] && !roleAPIs[r][api] {
 		return deny, nil
 	}
-	// The gateway starts Baton's workflows, on the orchestrator's queue only.
+	// The gateway starts Baton's registered workflow types, on the orchestrator's queue only: not
+	// the workflow kit's own agentStepWorkflow (a step run with whatever input it is given), not
+	// a type only a schedule starts, not a type nobody registered.
 	if api == "StartWorkflowExecution" {
 		start, ok := target.Request.(*workflowservice.StartWorkflowExecutionRequest)
-		if !ok || start.GetTaskQueue().GetName() != a.taskQueue {
+		if !ok || start.GetTaskQueue().GetName() != a.taskQueue || !a.startTypes.allows(start.GetWorkflowType().GetName()) {
 			return deny, nil
 		}
 	}

@@ -49,6 +49,11 @@ describe('console hardening', () => {
     }
     assert.equal(safeNext('/gates/wf-1?x=1#top'), '/gates/wf-1?x=1#top');
     assert.equal(safeNext('/\\evil.example'), '/inbox');
+    // The Temporal UI's origin, when named, is kept whole (its sign-in is the console's); no other.
+    const ui = ['http://127.0.0.1:8333'];
+    assert.equal(safeNext('http://127.0.0.1:8333/namespaces/default/workflows?q=1', ui), 'http://127.0.0.1:8333/namespaces/default/workflows?q=1');
+    for (const bad of ['http://127.0.0.1:8334/x', 'https://127.0.0.1:8333/x', 'http://127.0.0.1:8333.evil.example/', 'http://user@evil.example/']) assert.equal(safeNext(bad, ui), '/inbox', bad);
+    assert.equal(safeNext('http://127.0.0.1:8333/x'), '/inbox', 'not without the origin named');
   });
 
   it('locks a user out after wrong passwords, the right one included', async () => {

@@ -32,6 +32,7 @@ import { RESOLVE_ROLES, changeFieldsOf, previousCases, rolesAllowed, timeline, t
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
 import { registerCorrectionRoutes } from './corrections.js';
 import { CODEC_PREFIX, registerCodecEndpoint } from './codec.js';
+import { TEMPORAL_UI_CHECK, registerTemporalUiCheck } from './temporal-ui.js';
 import { OPERATOR_ROLE } from './roles.js';
 import { SignInLimits, type SignInLimitOptions } from './sign-in-limits.js';
 
@@ -75,12 +76,19 @@ export interface ConsoleDeps {
   trustThreshold: number;
 }
 
-/** Pages anyone may open: sign-in and the health check. */
-const PUBLIC = new Set(['/health', '/login']);
+/** Pages anyone may open: sign-in, the health check, and the Temporal UI's sign-in check (which
+ *  answers 401 itself rather than redirecting). */
+const PUBLIC = new Set(['/health', '/login', TEMPORAL_UI_CHECK]);
 
 /** Where to go after sign-in: a path on this site, never another host. Browsers read `\` as `/`,
- *  so `/\evil.example` is as off-site as `//evil.example`; control characters are refused too. */
-export function safeNext(next: unknown): string {
+ *  so `/\evil.example` is as off-site as `//evil.example`; control characters are refused too.
+ *  The one exception: an address on one of `origins` (the Temporal UI, whose sign-in is the
+ *  console's), kept whole. */
+export function safeNext(next: unknown, origins: readonly string[] = []): string {
+  if (typeof next === 'string' && URL.canParse(next) && !/[\\\u0000-\u001f\u007f]/.test(next)) {
+    const url = new URL(next);
+    if (origins.includes(url.origin)) return url.href;
+  }
   if (typeof next !== 'string' || !next.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(next) || next.startsWith('//')) return '/inbox';
   const base = 'http://console.invalid';
   const url = new URL(next, base);
@@ -165,7 +173,9 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
         'connect-src': ["'self'"],
-        'form-action': ["'self'"],
+        // The Temporal UI's origin too: sign-in sends a person back there (a redirect after a form
+        // POST is held to form-action).
+        'form-action': ["'self'", new URL(deps.links.temporalUi).origin],
         'frame-ancestors': ["'none'"],
         'base-uri': ["'none'"],
         'object-src': ["'none'"],
@@ -238,6 +248,9 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
   if (deps.codec) await registerCodecEndpoint(app, deps.codec, deps.links.temporalUi);
+  registerTemporalUiCheck(app);
+  // After sign-in a person may be sent back to the Temporal UI they came from (its own origin).
+  const nextOf = (next: unknown) => safeNext(next, [new URL(deps.links.temporalUi).origin]);
   app.get('/health', async () => ({ ok: true }));
   app.get('/', async (_req, reply) => reply.redirect('/inbox'));
 
@@ -246,7 +259,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     // No CSRF token here: it would live in a session, and an anonymous visit must write nothing
     // (a flood of GET /login would fill the session bucket). A cross-site sign-in is refused by
     // the same-origin check every form POST passes (onRequest above), which needs no state.
-    return html(reply, loginPage(safeNext(query.next), query.error ? { kind: 'error', text: query.error } : undefined));
+    return html(reply, loginPage(nextOf(query.next), query.error ? { kind: 'error', text: query.error } : undefined));
   });
   app.post('/login', async (req, reply) => {
     const body = (req.body ?? {}) as { username?: string; password?: string; next?: string };
@@ -254,12 +267,12 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const result = await checkedSignIn(username, String(body.password ?? ''), addressOf(req), 'web');
     if (!result.ok) {
       if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
-      return reply.redirect(`/login?error=${encodeURIComponent(result.reason)}&next=${encodeURIComponent(safeNext(body.next))}`, 303);
+      return reply.redirect(`/login?error=${encodeURIComponent(result.reason)}&next=${encodeURIComponent(nextOf(body.next))}`, 303);
     }
     // A fresh session id at sign-in: a planted session cannot be carried into a signed-in one.
     await req.session.regenerate();
     req.session.user = result.who;
-    return reply.redirect(safeNext(body.next), 303);
+    return reply.redirect(nextOf(body.next), 303);
   });
   app.post('/logout', { preHandler: csrfCheck }, async (req, reply) => {
     const who = req.session.user;
