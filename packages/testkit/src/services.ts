@@ -4,13 +4,13 @@
 // (workflows/<name>/agents/<agent>.ts, served by packages/agent/src/serve.ts). Services run built:
 // `node services/<name>/dist/main.js` (infra/build.mjs; ServiceSet.start builds what changed first).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { repoRoot, stackEnv } from './env.js';
 import { consoleUsersEnv } from './console-users.js';
 import { NodeProcess } from './node-process.js';
 import { ensureNatsIdentities, identityEnv } from './identities.js';
-import { temporalIdentityEnv } from './temporal-identities.js';
+import { temporalIdentityEnv, temporalTlsDir } from './temporal-identities.js';
 import { payloadKeyEnv, testBus } from './clients.js';
 import { ensureLocalWebhookSource, localWebhookCredentials, stateSecret } from './webhook.js';
 
@@ -257,8 +257,22 @@ async function prepare(names: readonly ServiceName[]): Promise<void> {
   // Every service has its NATS identity, and Baton's streams exist before anyone waits for them.
   await ensureNatsIdentities(names);
   await (await testBus('testkit-topology')).close();
-  // The webhook's publisher is known before the gateway starts (postEvent would register it too).
-  if (names.includes('gateway')) await ensureLocalWebhookSource();
+  if (names.includes('gateway')) {
+    // The webhook's publisher is known before the gateway starts (postEvent would register it too).
+    await ensureLocalWebhookSource();
+    writeGatewayStartTypes();
+  }
+}
+
+/** The workflow types the gateway's Temporal identity may start, from the registry as it is now
+ *  (infra/stack.sh writes them when it starts Temporal; a workflow added since, e.g. one just
+ *  scaffolded, needs them written again; baton-temporal reads the file when it changes). */
+function writeGatewayStartTypes(): void {
+  const file = join(temporalTlsDir(), 'gateway-workflow-types');
+  const types = execFileSync(process.execPath, [join('services', 'gateway', 'dist', 'print-start-types.js')], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (existsSync(file) && readFileSync(file, 'utf8') === types) return;
+  writeFileSync(`${file}.tmp`, types);
+  renameSync(`${file}.tmp`, file);
 }
 
 export class ServiceSet {
