@@ -104,7 +104,10 @@ describe('late commits, without idempotency keys', () => {
     stack = await startStack({
       // The machine running the suite may be busy: a slow start is not what this file tests.
       readyTimeoutMs: 180_000,
-      env: { BATON_SIM_IDEMPOTENCY: 'off', BATON_PAYMENT_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_POS_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_MESSAGING_TIMEOUT_MS: String(CALL_TIMEOUT_MS) },
+      // A short breaker cool-down, as in the chaos suite: with the default, the late charges kept
+      // the payment breaker open for a minute at a time and the refunds waited it out (the third
+      // batch took 190 s, nearly all of it spent waiting for the breaker).
+      env: { BATON_SIM_IDEMPOTENCY: 'off', BATON_PAYMENT_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_POS_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_MESSAGING_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_BREAKER_COOLDOWN_MS: '3000' },
     });
   });
   after(async () => {
