@@ -1,3 +1,4 @@
+// test-tier: own-services, own stack (it waits out gate tiers in real time, about 40 s: on a stack of its own it runs beside the shared group instead of lengthening it)
 // The approval console in real headless Chromium (Debian's chromium driven by playwright-core):
 // people sign in, see a waiting gate with its full context, approve or decline it, and the
 // workflow resumes at once; a gate nobody decides escalates, then takes its safe default; earned
