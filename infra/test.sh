@@ -15,7 +15,7 @@
 #      (first line `// test-tier: own-services, own stack (why)`).
 # The three tracks overlap because the second and third spend most of their time waiting; their
 # output is printed when they end. Stops the stacks after. Prints the ten slowest files of each
-# group at its end.
+# group at its end, and of the whole run last.
 #
 # The run always uses its own stack: BATON_* variables from the calling shell are cleared so a
 # sourced demo profile can never point the tests at the demo servers. BATON_PROFILE=test-<name>
@@ -38,10 +38,16 @@ keep="${BATON_KEEP_STACK:-0}"
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
 # Suite settings (BATON_CHAOS_N, ...) and the topology pass through; addresses and ports never do.
-for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG | BATON_TEST_TRACK) ;; *) unset "$v" ;; esac; done
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG | BATON_TEST_TRACK | BATON_TEST_TIMES) ;; *) unset "$v" ;; esac; done
 # BATON_TEST_TRACK=own: this run is the second track of another (below); it skips the bootstrap.
 track="${BATON_TEST_TRACK:-}"
 unset BATON_TEST_TRACK
+# Every group of every track adds its files' wall times here (the slowest-files reporter); the
+# main run prints the ten slowest of them all at its end.
+if [ -z "$track" ]; then
+  export BATON_TEST_TIMES="${TMPDIR:-/tmp}/baton-test-times.$$"
+  : >"$BATON_TEST_TIMES"
+fi
 export BATON_PROFILE=$profile
 [ -n "$offset" ] && export BATON_PORT_OFFSET=$offset
 # shellcheck source=env.sh
@@ -98,8 +104,10 @@ run_tests() { # label, node --test options..., -- files...
   local rc=0
   # --test-force-exit: a file whose tests have all ended exits even if a handle it forgot keeps its
   # event loop alive (seen once: the chaos file's process lived on after its last test and hook).
+  # The slowest-files report goes to stderr (merged below): on stdout beside the spec reporter it
+  # was lost when the runner exited.
   node --conditions=baton-source --import tsx --test --test-force-exit "${opts[@]}" --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stdout "$@" 2>&1 || rc=$?
+    --test-reporter=./packages/testkit/src/slowest-files-reporter.ts --test-reporter-destination=stderr "$@" 2>&1 || rc=$?
   if [ "$rc" = 0 ]; then echo "test: $label: $((SECONDS - t0)) s"; else echo "test: $label: $((SECONDS - t0)) s, FAILED (exit $rc)"; fi
   [ "$rc" = 0 ] || failed+=("$label")
 }
@@ -119,6 +127,11 @@ wait_tracks() {
 }
 finish() {
   wait_tracks
+  if [ -z "$track" ] && [ -s "$BATON_TEST_TIMES" ]; then
+    echo "test: the ten slowest files of the run (wall, seconds):"
+    sort -t$'\t' -k1,1 -rn "$BATON_TEST_TIMES" | head -n 10 | awk -F'\t' '{ printf "%9.1f  %s\n", $1 / 1000, $2 }'
+  fi
+  [ -n "$track" ] || rm -f "$BATON_TEST_TIMES"
   echo "test: done in $((SECONDS - started)) s"
   if [ ${#failed[@]} -gt 0 ]; then
     echo "test: FAILED: $(IFS=';'; echo "${failed[*]}")" >&2
