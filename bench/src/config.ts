@@ -10,7 +10,7 @@ const nameList = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
-export const Sections = ['nats-rr', 'js-publish', 'temporal-1', 'handoff', 'temporal-6', 'chain-6', 'reservation', 'scale-out', 'gateway'] as const;
+export const Sections = ['nats-rr', 'js-publish', 'temporal-1', 'handoff', 'temporal-6', 'chain-6', 'temporal-13', 'reservation', 'scale-out', 'gateway'] as const;
 export type Section = (typeof Sections)[number];
 
 export const BenchConfig = z

@@ -111,7 +111,7 @@ await sleep(1_000);
 sampler.setPhase(undefined);
 
 // ---- floors and Baton, each floor right before the Baton figure it is the floor of ----------
-const order: ScenarioId[] = ['nats-rr', 'js-publish', 'temporal-1', 'handoff', 'temporal-6', 'chain-6', 'reservation'];
+const order: ScenarioId[] = ['nats-rr', 'js-publish', 'temporal-1', 'handoff', 'temporal-6', 'chain-6', 'temporal-13', 'reservation'];
 const results: ScenarioResult[] = [];
 const levelsOf = new Map<ScenarioId, LevelResult[]>();
 

@@ -1,5 +1,6 @@
 // What the bench measures, each as one operation the load generator repeats: the floors (NATS
-// request-reply, JetStream publish with ack, a Temporal workflow with one or six plain activities)
+// request-reply, JetStream publish with ack, a Temporal workflow with one, six or thirteen plain
+// activities: the last as many as a clean reservation runs)
 // and Baton (one handoff through callAgent, the six-step chain, the full reservation).
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
@@ -12,7 +13,11 @@ import { reservationWorkflowId, workflowTypes, type ReservationInput, type Reser
 import { floorNames } from './floor/names.js';
 import { OperationError, type Operation } from './load.js';
 
-export type ScenarioId = 'nats-rr' | 'js-publish' | 'temporal-1' | 'temporal-6' | 'handoff' | 'chain-6' | 'reservation';
+export type ScenarioId = 'nats-rr' | 'js-publish' | 'temporal-1' | 'temporal-6' | 'temporal-13' | 'handoff' | 'chain-6' | 'reservation';
+
+/** Activities a clean reservation runs (six handoffs, its audit records and state upkeep):
+ *  ACTIVITY_TASK_SCHEDULED in bench/src/history-events.ts. Its floor runs as many plain ones. */
+export const RESERVATION_ACTIVITIES = 13;
 
 export interface Scenario {
   id: ScenarioId;
@@ -79,7 +84,8 @@ export function scenarios(deps: ScenarioDeps): Scenario[] {
     { id: 'temporal-6', kind: 'floor', title: 'Temporal, 6 plain activities', workflows: 1, op: chain('temporal-6', floorNames.workflowType, floorNames.taskQueue, 6) },
     { id: 'handoff', kind: 'baton', title: 'Baton, 1 handoff (callAgent)', floor: 'temporal-1', workflows: 1, op: chain('handoff', BENCH_CHAIN_WORKFLOW, taskQueues.orchestrator, 1) },
     { id: 'chain-6', kind: 'baton', title: 'Baton, 6-step chain', floor: 'temporal-6', workflows: 1, op: chain('chain-6', BENCH_CHAIN_WORKFLOW, taskQueues.orchestrator, 6) },
-    { id: 'reservation', kind: 'baton', title: 'Baton, reservation workflow', floor: 'temporal-6', workflows: 1, op: reservationOp(client) },
+    { id: 'temporal-13', kind: 'floor', title: `Temporal, ${RESERVATION_ACTIVITIES} plain activities`, workflows: 1, op: chain('temporal-13', floorNames.workflowType, floorNames.taskQueue, RESERVATION_ACTIVITIES) },
+    { id: 'reservation', kind: 'baton', title: 'Baton, reservation workflow', floor: 'temporal-13', workflows: 1, op: reservationOp(client) },
   ];
 }
 
