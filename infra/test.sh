@@ -38,7 +38,7 @@ keep="${BATON_KEEP_STACK:-0}"
 profile=test offset="" only="${BATON_TEST_FILES:-}"
 case "${BATON_PROFILE:-}" in test-*) profile=$BATON_PROFILE offset=${BATON_PORT_OFFSET:-} ;; esac
 # Suite settings (BATON_CHAOS_N, ...) and the topology pass through; addresses and ports never do.
-for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG | BATON_TEST_TRACK | BATON_TEST_TIMES) ;; *) unset "$v" ;; esac; done
+for v in $(compgen -v BATON_); do case "$v" in BATON_CHAOS_* | BATON_CHROMIUM | BATON_TOPOLOGY | BATON_TEST_LOG | BATON_TEST_TRACK | BATON_TEST_TIMES | BATON_TEST_SERVERS) ;; *) unset "$v" ;; esac; done
 # BATON_TEST_TRACK=own: this run is the second track of another (below); it skips the bootstrap.
 track="${BATON_TEST_TRACK:-}"
 unset BATON_TEST_TRACK
@@ -148,12 +148,12 @@ track_pids=() track_logs=() track_names=()
 # tier took 77 s alone, 240 s beside the tracks at the same priority, 146 s beside them at niceness
 # 10; at 19 the own-services track starved (its chaos file took minutes more).
 TRACK_NICENESS=10
-start_track() { # name, port offset above this run's, files...
-  local name="$1" plus="$2" log="${TMPDIR:-/tmp}/baton-test-$1.$$"
-  shift 2
-  echo "test: track $name: $# files on profile $BATON_PROFILE-$name, beside the rest (output at the end)"
+start_track() { # name, port offset above this run's, the servers its files need, files...
+  local name="$1" plus="$2" servers="$3" log="${TMPDIR:-/tmp}/baton-test-$1.$$"
+  shift 3
+  echo "test: track $name: $# files on profile $BATON_PROFILE-$name ($servers), beside the rest (output at the end)"
   BATON_TEST_TRACK=own BATON_PROFILE="$BATON_PROFILE-$name" BATON_PORT_OFFSET=$((BATON_PORT_OFFSET + plus)) BATON_TEST_FILES="$*" \
-    BATON_KEEP_STACK="$keep" nice -n "$TRACK_NICENESS" bash "$HERE/test.sh" >"$log" 2>&1 &
+    BATON_TEST_SERVERS="$servers" BATON_KEEP_STACK="$keep" nice -n "$TRACK_NICENESS" bash "$HERE/test.sh" >"$log" 2>&1 &
   track_pids+=($!) track_logs+=("$log") track_names+=("$name")
 }
 if [ -z "$track" ] && [ "$fast" = 0 ]; then
@@ -164,11 +164,13 @@ if [ -z "$track" ] && [ "$fast" = 0 ]; then
   main_files=$(( ${#shared_files[@]} + ${#unit_files[@]} + ${#workflow_files[@]} ))
   long=("${int_files[@]+"${int_files[@]}"}" "${own_stack_files[@]+"${own_stack_files[@]}"}")
   if [ ${#own_files[@]} -gt 0 ] && [ $((main_files + ${#long[@]})) -gt 0 ]; then
-    start_track own 50 "${own_files[@]}"
+    # Prometheus only where a file reads it (the shared group's); Zipkin where one reads traces
+    # (agents.e2e, own track): each costs CPU for the whole run (Prometheus scrapes every service).
+    start_track own 50 "nats temporal zipkin" "${own_files[@]}"
     own_files=()
   fi
   if [ ${#own_stack_files[@]} -gt 0 ] && [ "$main_files" -gt 0 ]; then
-    start_track long 150 "${long[@]}"
+    start_track long 150 "nats temporal" "${long[@]}"
     int_files=() own_stack_files=()
   fi
 fi
@@ -189,7 +191,8 @@ if [ "$fast" = 0 ] && [ $(( ${#int_files[@]} + ${#shared_files[@]} + ${#own_file
     stop_shared || true
     bash "$HERE/stack.sh" stop >/dev/null 2>&1 || true
     rm -rf "$BATON_STATE_DIR"
-    bash "$HERE/stack.sh" start
+    # shellcheck disable=SC2086 # a list of server names
+    bash "$HERE/stack.sh" start ${BATON_TEST_SERVERS:-}
   ) >"$stack_log" 2>&1 &
   stack_pid=$!
 fi
