@@ -5,7 +5,8 @@
 #   docker-compose.yml   `docker compose config` (the Compose plugin; no Docker daemon needed)
 #   infra/k8s            `kubectl kustomize` renders it, kubernetes-validate (PyPI, pinned, in
 #                        .baton/tools/k8s-lint) checks every object against the Kubernetes schema
-#                        in strict mode
+#                        in strict mode, and infra/k8s/check-secrets.py that every workload takes
+#                        only its own secrets (NATS seed, Temporal certificate; the CA's key one Job)
 #   infra/k8s/helm       the Helm values files parse as YAML (helm itself is not needed)
 # A tool that is missing is reported and skipped (exit 0); a check that fails exits 1.
 # BATON_COMPOSE_PLUGIN=path uses that docker-compose binary instead of `docker compose`.
@@ -73,6 +74,7 @@ else
   if [ -n "$venv" ]; then
     if "$venv/bin/kubernetes-validate" --strict --quiet -k "$BATON_K8S_VERSION" "$tmp/k8s.yaml" >"$tmp/validate.log" 2>&1; then
       echo "k8s: infra/k8s renders $objects objects, all valid against Kubernetes $BATON_K8S_VERSION (kubernetes-validate --strict)"
+      "$venv/bin/python" infra/k8s/check-secrets.py "$tmp/k8s.yaml" || rc=1
     else
       echo "k8s: ERROR: infra/k8s does not validate against Kubernetes $BATON_K8S_VERSION:" >&2
       grep -v '^INFO' "$tmp/validate.log" >&2 || cat "$tmp/validate.log" >&2
