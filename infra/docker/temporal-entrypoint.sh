@@ -80,7 +80,9 @@ case "${1:-server}" in
     # is in baton-temporal-ca alone, which only this Job mounts (whoever holds it can make an
     # admin certificate). A Secret that exists is kept: delete one (and this Job) and apply again
     # to replace it; a new CA is made only where no baton-temporal-* Secret is left.
-    sa=/var/run/secrets/kubernetes.io/serviceaccount
+    # The pod's ServiceAccount token, namespace and the cluster's CA (BATON_KUBERNETES_SA_DIR
+    # only to try this outside a pod).
+    sa="${BATON_KUBERNETES_SA_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
     api="https://${KUBERNETES_SERVICE_HOST:?run this in a Kubernetes pod}:${KUBERNETES_SERVICE_PORT:-443}/api/v1/namespaces/$(cat "$sa/namespace")"
     ca_from="${BATON_TEMPORAL_CA_SECRET_DIR:-/var/run/baton-temporal-ca}"
     types="${BATON_GATEWAY_WORKFLOW_TYPES_FILE:-/var/run/baton-gateway-workflow-types/gateway-workflow-types}"
