@@ -114,16 +114,16 @@ case "${1:-server}" in
     if [ -s "$ca_from/ca.pem" ] && [ -s "$ca_from/ca.key" ]; then
       cp "$ca_from/ca.pem" "$ca_from/ca.key" "$ca_dir/"
     else
+      if exists secrets/baton-temporal-ca; then
+        say "Secret baton-temporal-ca was made after this pod started: failing, so that the next pod mounts it"
+        exit 1
+      fi
       for b in "${BUNDLES[@]}"; do
         if exists "secrets/baton-temporal-${b%%=*}"; then
           say "Secret baton-temporal-${b%%=*} exists, but not the CA that signed it (baton-temporal-ca): delete every baton-temporal-* Secret to start a new CA"
           exit 1
         fi
       done
-      if exists secrets/baton-temporal-ca; then
-        say "Secret baton-temporal-ca was made after this pod started: failing, so that the next pod mounts it"
-        exit 1
-      fi
       new_ca=1
     fi
     needed=() ids=()
