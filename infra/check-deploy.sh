@@ -5,7 +5,10 @@
 #   docker-compose.yml   `docker compose config` (the Compose plugin; no Docker daemon needed)
 #   infra/k8s            `kubectl kustomize` renders it, kubernetes-validate (PyPI, pinned, in
 #                        .baton/tools/k8s-lint) checks every object against the Kubernetes schema
-#                        in strict mode
+#                        in strict mode, and infra/k8s/check-secrets.py that every workload takes
+#                        only its own secrets (NATS seed, Temporal certificate; the CA's key one Job)
+#                        infra/k8s/check-identities-job.py runs the Temporal identities Job's role with
+#                        the real baton-temporal (.baton/bin) against a stand-in Kubernetes API
 #   infra/k8s/helm       the Helm values files parse as YAML (helm itself is not needed)
 # A tool that is missing is reported and skipped (exit 0); a check that fails exits 1.
 # BATON_COMPOSE_PLUGIN=path uses that docker-compose binary instead of `docker compose`.
@@ -73,12 +76,22 @@ else
   if [ -n "$venv" ]; then
     if "$venv/bin/kubernetes-validate" --strict --quiet -k "$BATON_K8S_VERSION" "$tmp/k8s.yaml" >"$tmp/validate.log" 2>&1; then
       echo "k8s: infra/k8s renders $objects objects, all valid against Kubernetes $BATON_K8S_VERSION (kubernetes-validate --strict)"
+      "$venv/bin/python" infra/k8s/check-secrets.py "$tmp/k8s.yaml" || rc=1
     else
       echo "k8s: ERROR: infra/k8s does not validate against Kubernetes $BATON_K8S_VERSION:" >&2
       grep -v '^INFO' "$tmp/validate.log" >&2 || cat "$tmp/validate.log" >&2
       rc=1
     fi
   fi
+fi
+
+# The identities Job's own work (no cluster here: the API server is a stand-in, the rest real).
+if [ ! -x "$BATON_BIN_DIR/baton-temporal" ]; then
+  echo "k8s: the identities Job's role not tried (no $BATON_BIN_DIR/baton-temporal: bash infra/obtain.sh baton-temporal)"
+elif ! command -v openssl >/dev/null 2>&1; then
+  echo "k8s: the identities Job's role not tried (no openssl for the stand-in API's certificate)"
+elif ! python3 infra/k8s/check-identities-job.py "$BATON_BIN_DIR/baton-temporal"; then
+  rc=1
 fi
 
 # ---- infra/k8s/helm ----------------------------------------------------------------------------

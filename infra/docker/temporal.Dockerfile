@@ -1,10 +1,11 @@
-# The Temporal server, its SQL tool, the Temporal CLI and the Temporal web UI for docker-compose.yml,
+# The Temporal server, its SQL tool, the Temporal CLI and the Temporal web UI for docker-compose.yml
+# and infra/k8s,
 # built from the same pinned Go modules as infra/obtain.sh builds where there is no release
 # download, and configured by the same templates as the local cluster topology
 # (infra/temporal/server.yaml, ui.yaml, dynamicconfig.yaml). The server is `baton-temporal`
 # (infra/temporal/server: the Temporal server with mutual TLS and Baton's authorizer), as on the
-# local stack. One image, six roles (infra/docker/temporal-entrypoint.sh): certs, schema, server,
-# health, namespace, ui.
+# local stack. One image, seven roles (infra/docker/temporal-entrypoint.sh): certs,
+# kubernetes-identities, schema, server, health, namespace, ui.
 #   docker build -f infra/docker/temporal.Dockerfile -t baton/temporal:1.29.2 .
 ARG GO_IMAGE=golang:1.25-bookworm
 FROM ${GO_IMAGE} AS build
