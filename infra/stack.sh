@@ -129,9 +129,9 @@ tcli() {
 }
 
 # The identities with a Temporal certificate: the server's own (frontend, internode, the system
-# worker), admin (this script, the test kit, the bench), the three services that talk to Temporal,
+# worker), admin (this script, the test kit, the bench), the four services that talk to Temporal,
 # operator (people's tools: the `baton` CLI) and ui (the web UI, an operator too).
-TEMPORAL_IDENTITIES=(frontend internode system-worker admin gateway orchestrator console operator ui)
+TEMPORAL_IDENTITIES=(frontend internode system-worker admin gateway orchestrator console approver-notify operator ui)
 ensure_temporal_certs() {
   local bin
   bin="$("$HERE/obtain.sh" baton-temporal)" || return 1

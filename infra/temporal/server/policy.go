@@ -12,6 +12,7 @@
 //	orchestrator   its worker's calls (poll, respond by task token, heartbeat), its schedules,
 //	               list and count for its metrics; no completion by activity id
 //	console        query, describe, list, count, and the decide/resolve updates
+//	notifier       query and describe (the approver notifier reads a workflow's status)
 //	operator       read only (the Temporal UI, the `baton` CLI), and its schedule commands
 //	anything else  (agents, unknown names) nothing but the health check
 package main
@@ -36,19 +37,21 @@ const (
 	roleGateway      role = "gateway"
 	roleOrchestrator role = "orchestrator"
 	roleConsole      role = "console"
+	roleNotifier     role = "notifier"
 	roleOperator     role = "operator"
 )
 
 // rolesByIdentity: a certificate's common name -> its role. systemWorker is the server's own
 // worker service (schedules, batch operations), which calls the frontend like a client.
 var rolesByIdentity = map[string]role{
-	"admin":         roleAdmin,
-	"system-worker": roleAdmin,
-	"gateway":       roleGateway,
-	"orchestrator":  roleOrchestrator,
-	"console":       roleConsole,
-	"operator":      roleOperator,
-	"ui":            roleOperator,
+	"admin":           roleAdmin,
+	"system-worker":   roleAdmin,
+	"gateway":         roleGateway,
+	"orchestrator":    roleOrchestrator,
+	"console":         roleConsole,
+	"approver-notify": roleNotifier,
+	"operator":        roleOperator,
+	"ui":              roleOperator,
 }
 
 // claimMapper takes the caller's identity from its verified client certificate (the TLS
@@ -184,6 +187,7 @@ var roleAPIs = map[role]map[string]bool{
 	roleGateway:      set("StartWorkflowExecution", "SignalWorkflowExecution", "DescribeWorkflowExecution"),
 	roleOrchestrator: union(workerAPIs, set("ListWorkflowExecutions", "CountWorkflowExecutions", "DescribeWorkflowExecution", "CreateSchedule", "DescribeSchedule", "UpdateSchedule", "ListSchedules")),
 	roleConsole:      union(readAPIs, set("UpdateWorkflowExecution")),
+	roleNotifier:     set("QueryWorkflow", "DescribeWorkflowExecution"),
 	roleOperator:     union(readAPIs, set("PatchSchedule", "UpdateSchedule")),
 }
 

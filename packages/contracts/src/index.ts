@@ -10,3 +10,4 @@ export * from './agent-error.js';
 export * from './storage.js';
 export * from './webhook.js';
 export * from './hosting.js';
+export * from './channels.js';

@@ -124,7 +124,12 @@ function consoleEnv(): Record<string, string> {
  * its replicas with the same environment.
  */
 export function serviceEnv(name: ServiceName): Record<string, string> {
-  return { ...identityEnv(name), ...temporalIdentityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}) };
+  return { ...identityEnv(name), ...temporalIdentityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'approver-notify' ? approverNotifyEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}) };
+}
+
+/** The approver notifier tells the console's people: it reads the same accounts (their roles and channels). */
+function approverNotifyEnv(): Record<string, string> {
+  return process.env.BATON_CONSOLE_USERS ? {} : { BATON_CONSOLE_USERS: consoleUsersEnv() };
 }
 
 export interface ServiceOptions {

@@ -3,7 +3,8 @@
 // kept in the git-ignored state folder, <state>/identities/temporal/<identity>.pem and .key.
 // The server (infra/temporal/server/policy.go) knows each identity's rights: the gateway starts
 // workflows, the orchestrator runs its worker and completes activities by task token, the console
-// queries and sends decide/resolve, operators read, admin (the test kit, the bench) does all.
+// queries and sends decide/resolve, the approver notifier queries a workflow's status, operators
+// read, admin (the test kit, the bench) does all.
 // Services with no business at Temporal (agents, simulators) get no certificate at all.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { ADMIN_IDENTITY } from './identities.js';
 import type { ServiceName } from './services.js';
 
 /** The services that talk to Temporal, each as the identity of its own name. */
-const TEMPORAL_SERVICES = new Set<string>(['gateway', 'orchestrator', 'console']);
+const TEMPORAL_SERVICES = new Set<string>(['gateway', 'orchestrator', 'console', 'approver-notify']);
 
 export function temporalTlsDir(): string {
   return join(stackEnv().stateDir, 'identities', 'temporal');
@@ -26,10 +27,15 @@ export function temporalTlsEnv(identity: string): Record<string, string> {
   return { BATON_TEMPORAL_TLS_CERT_FILE: join(dir, `${identity}.pem`), BATON_TEMPORAL_TLS_KEY_FILE: join(dir, `${identity}.key`), BATON_TEMPORAL_TLS_CA_FILE: join(dir, 'ca.pem') };
 }
 
-/** A service's Temporal identity: its own for the gateway, orchestrator and console; none (empty,
+/** A service's Temporal identity: its own for the gateway, orchestrator, console and approver notifier; none (empty,
  *  so that nothing is inherited from the caller's environment) for every other service. */
 export function temporalIdentityEnv(service: ServiceName): Record<string, string> {
-  if (TEMPORAL_SERVICES.has(service)) return temporalTlsEnv(service);
+  if (TEMPORAL_SERVICES.has(service)) {
+    // A stack whose Temporal started before this service existed has the profile's CA but not
+    // the service's certificate yet (infra/stack.sh makes them when Temporal starts).
+    if (existsSync(join(temporalTlsDir(), 'ca.pem'))) ensureTemporalCertificate(service);
+    return temporalTlsEnv(service);
+  }
   return { BATON_TEMPORAL_TLS_CERT_FILE: '', BATON_TEMPORAL_TLS_KEY_FILE: '', BATON_TEMPORAL_TLS_CA_FILE: '' };
 }
 

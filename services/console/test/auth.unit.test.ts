@@ -23,6 +23,15 @@ describe('console sign-in', () => {
     assert.equal(await signIn(users, 'eve', 'pw'), undefined);
   });
 
+  it("keeps an account's channels (where the approver notifier tells the person) and refuses a wrong one", async () => {
+    const Config = z.object({ BATON_CONSOLE_USERS: ConsoleUsersField });
+    const account = { username: 'mia', passwordHash: await hashPassword('pw'), roles: ['manager'] };
+    const channels = { email: 'mia@example.com', phone: '+15550100002', chatWebhookUrl: 'https://chat.example.com/hooks/abc' };
+    assert.deepEqual(loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels }]) }).BATON_CONSOLE_USERS[0]?.channels, channels);
+    assert.throws(() => loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels: { pager: '123' } }]) }), /BATON_CONSOLE_USERS=/);
+    assert.throws(() => loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels: { chatWebhookUrl: 'ftp://chat.example.com' } }]) }), /BATON_CONSOLE_USERS=/);
+  });
+
   it('names BATON_CONSOLE_USERS when its value is wrong', () => {
     const Config = z.object({ BATON_CONSOLE_USERS: ConsoleUsersField });
     assert.throws(() => loadConfig(Config, { BATON_CONSOLE_USERS: '[{"username":"mia","passwordHash":"secret","roles":["manager"]}]' }), /BATON_CONSOLE_USERS=.*hash-password/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parsePrometheus } from '@baton/telemetry';
-import { breakerStates, latencyByAgent, quantile } from '../src/web/metrics.js';
+import { approverDeliveries, breakerStates, latencyByAgent, quantile } from '../src/web/metrics.js';
 
 describe('operations metrics', () => {
   it('interpolates a quantile inside its histogram bucket, as histogram_quantile does', () => {
@@ -27,5 +27,21 @@ describe('operations metrics', () => {
     assert.equal(booking?.agent, 'booking');
     assert.equal(booking?.count, 5);
     assert.deepEqual(breakerStates(samples), [{ agent: 'booking', system: 'pos', state: 'open' }]);
+  });
+
+  it("counts the approver notifier's deliveries per channel and outcome, over its replicas", () => {
+    const samples = parsePrometheus(
+      [
+        'baton_approver_notify_deliveries_total{baton_channel="sms",baton_outcome="sent"} 3',
+        'baton_approver_notify_deliveries_total{baton_channel="sms",baton_outcome="failed"} 1',
+        'baton_approver_notify_deliveries_total{baton_channel="email",baton_outcome="sent"} 2',
+      ].join('\n'),
+    );
+    const twoReplicas = [...samples, ...samples.filter((s) => s.labels.baton_outcome === 'sent')];
+    assert.deepEqual(approverDeliveries(twoReplicas), [
+      { channel: 'email', outcome: 'sent', count: 4 },
+      { channel: 'sms', outcome: 'failed', count: 1 },
+      { channel: 'sms', outcome: 'sent', count: 6 },
+    ]);
   });
 });

@@ -3,7 +3,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { notPublicSecret } from '@baton/contracts';
+import { AccountChannels, notPublicSecret } from '@baton/contracts';
 import { describeIssues, describeJsonError } from '@baton/bus';
 
 const KEY_LENGTH = 32;
@@ -34,6 +34,9 @@ export const ConsoleUser = z.object({
   passwordHash: notPublicSecret(z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a hash printed by `baton hash-password`')),
   /** Roles matched against a gate's tiers, e.g. host, manager. */
   roles: z.array(z.string().min(1)).min(1),
+  /** Where the approver notifier (services/approver-notify) tells this person that a gate waits
+   *  for one of their roles: email, phone (SMS), chat incoming-webhook. None: the inbox only. */
+  channels: AccountChannels.optional(),
 });
 export type ConsoleUser = z.infer<typeof ConsoleUser>;
 

@@ -1,6 +1,6 @@
 // Reads the services' Prometheus endpoints for the operations views: latency percentiles from
 // histogram buckets (linear within a bucket, as PromQL's histogram_quantile does), error
-// counts by cause, and breaker states.
+// counts by cause, breaker states, and the approver notifier's deliveries.
 import { parsePrometheus, type Sample } from '@baton/telemetry';
 /** Scrapes every target; a target that does not answer is reported, not fatal. */
 export async function scrapeAll(targets: Record<string, string>, timeoutMs = 3_000): Promise<{ samples: Sample[]; unreachable: string[] }> {
@@ -79,4 +79,21 @@ export function breakerStates(samples: Sample[]): Array<{ agent: string; system:
     .filter((s) => s.name === 'baton_breaker_state')
     .map((s) => ({ agent: s.labels.baton_agent ?? '?', system: s.labels.baton_external_system ?? '?', state: BREAKER[s.value] ?? String(s.value) }))
     .sort((a, b) => `${a.system}${a.agent}`.localeCompare(`${b.system}${b.agent}`));
+}
+
+/** People told that a gate waits for them (services/approver-notify), per channel and outcome:
+ *  `sent`, `replayed` (already sent, found in the ledger) and `failed` (the notice is retried). */
+export function approverDeliveries(samples: Sample[]): Array<{ channel: string; outcome: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const s of samples) {
+    if (s.name !== 'baton_approver_notify_deliveries_total') continue;
+    const key = `${s.labels.baton_channel ?? '?'} ${s.labels.baton_outcome ?? '?'}`;
+    counts.set(key, (counts.get(key) ?? 0) + s.value);
+  }
+  return [...counts.entries()]
+    .map(([key, count]) => {
+      const [channel = '?', outcome = '?'] = key.split(' ');
+      return { channel, outcome, count };
+    })
+    .sort((a, b) => `${a.channel} ${a.outcome}`.localeCompare(`${b.channel} ${b.outcome}`));
 }

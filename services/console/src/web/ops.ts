@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { AnyEventEnvelope, streams, subjects, type DeadLetter } from '@baton/contracts';
 import { describeIssues, publishJson, type Bus } from '@baton/bus';
 import { BatonState, BatonStateSince, type Registry } from '@baton/workflow-kit';
-import { breakerStates, errorsByCause, latencyByAgent, scrapeAll } from './metrics.js';
+import { approverDeliveries, breakerStates, errorsByCause, latencyByAgent, scrapeAll } from './metrics.js';
 
 export interface OpsView {
   windowMs: number;
@@ -12,6 +12,8 @@ export interface OpsView {
   latency: ReturnType<typeof latencyByAgent>;
   errors: ReturnType<typeof errorsByCause>;
   breakers: ReturnType<typeof breakerStates>;
+  /** Approvers told that a gate waits for them, per channel and outcome. */
+  approverDeliveries?: ReturnType<typeof approverDeliveries>;
   unreachable: string[];
   deadLetters: Array<DeadLetter & { seq: number }>;
   stuck: Array<{ workflowId: string; state: string; since?: string }>;
@@ -52,6 +54,7 @@ export async function gatherOps(deps: { registry: Registry; temporal: Client; bu
     latency: latencyByAgent(samples),
     errors: errorsByCause(samples),
     breakers: breakerStates(samples),
+    approverDeliveries: approverDeliveries(samples),
     unreachable: unreachable.sort(),
     deadLetters: await readDeadLetters(deps.bus, 100),
     stuck,

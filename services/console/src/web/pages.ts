@@ -66,6 +66,10 @@ ${rows(view.errors, (e) => `<td>${esc(e.agent)}</td><td>${esc(e.code)}</td><td c
 <table id="breakers"><tr><th>external system</th><th>agent</th><th>state</th></tr>
 ${rows(view.breakers, (b) => `<td>${esc(b.system)}</td><td>${esc(b.agent)}</td><td class="${esc(b.state)}">${esc(b.state)}</td>`, 'no external calls yet', 3)}</table>
 
+<h2>Approvers told</h2>
+<table id="approver-deliveries"><tr><th>channel</th><th>outcome</th><th>count</th></tr>
+${rows(view.approverDeliveries ?? [], (d) => `<td>${esc(d.channel)}</td><td class="${esc(d.outcome)}">${esc(d.outcome)}</td><td class="num">${d.count}</td>`, 'nobody told yet', 3)}</table>
+
 <h2>Stuck workflows</h2>
 <table id="stuck"><tr><th>workflow</th><th>state</th><th>since</th><th>links</th></tr>
 ${rows(view.stuck, (s) => `<td>${esc(s.workflowId)}</td><td>${esc(s.state)}</td><td>${esc(s.since)}</td><td><a href="${esc(workflowLink(links, s.workflowId))}">Temporal</a> <a href="${esc(traceLink(links, s.workflowId))}">trace</a></td>`, 'nothing is stuck', 4)}</table>

@@ -1,0 +1,25 @@
+// Where a person of the approval console is told that something waits for them: an account's
+// optional `channels` (BATON_CONSOLE_USERS, services/console/src/web/auth.ts), read by the console
+// and by the approver notifier (services/approver-notify). Each channel is optional; an account
+// with none is told nothing and finds its gates in the inbox.
+import { z } from 'zod';
+
+export const AccountChannels = z
+  .object({
+    /** Told by email, through the messaging provider. */
+    email: z.email().max(254).optional(),
+    /** Told by SMS, through the messaging provider: an E.164 number (+ and digits). */
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +4915112345678')
+      .optional(),
+    /** Told in a chat: an incoming-webhook address (Slack, Teams) that takes a JSON `{ "text" }` POST.
+     *  It is a credential (whoever knows it may post there): keep the user list secret. */
+    chatWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .strict();
+export type AccountChannels = z.infer<typeof AccountChannels>;
+
+/** The channel kinds, in the order a person is told on them. */
+export const CHANNEL_KINDS = ['sms', 'email', 'chat'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];

@@ -1,0 +1,71 @@
+// The approver notifier service (see notify.ts): consumes the gate notices on BATON_NOTICES as
+// its own NATS identity, reads a workflow's status as its own Temporal identity (query only),
+// records every delivery in the idempotency ledger, and counts deliveries on its metrics port.
+// Not an agent (defineAgent/serveAgent): agents answer tasks a workflow step sends them on
+// BATON_TASKS; this service reacts to notices no workflow waits for, so it runs its own consumer.
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit, streams, subjects, temporalConnectionOptions, buckets } from '@baton/contracts';
+import { awaitTopology, connectBus, openLedger, startConsumer } from '@baton/bus';
+import { EffectLedger } from '@baton/agent';
+import { createLogger, onShutdown, perMeter, startTelemetry } from '@baton/telemetry';
+import { Registry, statusQuery } from '@baton/workflow-kit';
+import { temporalDataConverterOrExit } from '@baton/temporal-codec';
+import { ApproverNotifyConfig, GateNoticeEnvelope, SERVICE, createNotifier } from './notify.js';
+
+const config = loadConfigOrExit(SERVICE, BaseServiceConfig.merge(TemporalClientConfig).extend(ApproverNotifyConfig.shape));
+const dataConverter = temporalDataConverterOrExit(SERVICE);
+const telemetry = startTelemetry({
+  serviceName: SERVICE,
+  otlpEndpoint: config.BATON_OTLP_ENDPOINT,
+  zipkinUrl: config.BATON_ZIPKIN_URL,
+  metricsPort: config.BATON_METRICS_PORT,
+  metricsHost: config.BATON_METRICS_HOST,
+});
+const logger = createLogger(SERVICE, config.BATON_LOG_LEVEL);
+const registry = await Registry.loadOrExit(SERVICE, config.BATON_WORKFLOWS_DIR);
+const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: SERVICE });
+await awaitTopology(bus, [streams.notices, `KV_${buckets.ledger}`], 60_000, logger);
+const ledger = new EffectLedger(await openLedger(bus));
+const connection = await Connection.connect(temporalConnectionOptions(config));
+const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
+
+const deliveries = perMeter((meter) =>
+  meter.createCounter('baton.approver_notify.deliveries', { description: 'Approvers told that a gate waits for them, per channel and outcome (sent, replayed: already sent, failed: retried)' }),
+);
+
+const handle = createNotifier({
+  config,
+  ledger,
+  logger,
+  statusOf: async (workflowId) => {
+    try {
+      const workflow = temporal.workflow.getHandle(workflowId);
+      // An ended workflow waits for nobody; asking first spares a query (a replay on a worker)
+      // for each old notice, e.g. those the consumer reads on its first start.
+      if ((await workflow.describe()).status.name !== 'RUNNING') return undefined;
+      return await workflow.query(statusQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  },
+  summaryOf: (status) => registry.workflow(status.workflowType)?.view?.summary?.(status) ?? '',
+  count: (channel, outcome) => deliveries().add(1, { 'baton.channel': channel, 'baton.outcome': outcome }),
+});
+
+const consumer = await startConsumer(bus, {
+  stream: streams.notices,
+  durable: SERVICE,
+  filterSubject: subjects.notice('gate.>'),
+  schema: GateNoticeEnvelope,
+  rejectedBy: SERVICE,
+  ackWaitMs: config.BATON_APPROVER_NOTIFY_ACK_WAIT_MS,
+  concurrency: 4,
+  logger,
+  handle: async ({ data }) => {
+    await handle(data);
+  },
+});
+
+onShutdown(logger, [() => consumer.stop(), () => bus.close(), () => connection.close(), () => telemetry.shutdown()]);
+logger.info({ accounts: config.BATON_CONSOLE_USERS.length, withChannels: config.BATON_CONSOLE_USERS.filter((a) => a.channels && Object.keys(a.channels).length > 0).length }, 'ready');

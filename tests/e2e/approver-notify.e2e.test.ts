@@ -1,0 +1,118 @@
+// The people who may decide are told (services/approver-notify), on the real stack: an allergy
+// reservation opens a gate and the host on duty gets an SMS and an email at the messaging
+// simulator with the workflow type, the inbox line and a link to the gate; nobody decides, and
+// at the host tier's timeout the manager is told the same way and in a chat room (the
+// simulator's incoming webhook); each is told once per gate and tier; the link leads to the gate
+// page after signing in; the deliveries are counted.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { taskQueues } from '@baton/contracts';
+import { consoleUsers, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
+import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
+import { messaging, reservationStatus, startStack, type Stack } from './support.js';
+
+interface SentMessage {
+  to: string;
+  template: string;
+  body: string;
+  idempotencyKey: string | null;
+  sentAt: string;
+}
+
+/** Follows a link as a browser would, with one cookie jar and redirects shown, not followed. */
+async function visit(url: string, cookie = '', form?: Record<string, string>): Promise<Response> {
+  return fetch(url, {
+    method: form ? 'POST' : 'GET',
+    redirect: 'manual',
+    headers: { ...(cookie ? { cookie } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin } : {}) },
+    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    signal: AbortSignal.timeout(15_000),
+  });
+}
+
+describe('approvers told on their channels', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('tells the host by SMS and email with a link to the gate, then the manager at the tier timeout, each once; the link leads to the gate page', async () => {
+    const event = reservationEvent('Table for 2, Thursday 9pm, allergic to peanuts');
+    const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
+    // Short tiers (as the browser test's): the host's long enough for the host to be told while it
+    // lasts, the manager's long enough to follow the link in it.
+    const input: ReservationInput = { event, approvalTiers: [{ role: 'host', timeoutMs: 10_000 }, { role: 'manager', timeoutMs: 60_000 }] };
+    await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input] });
+    const link = `${stackEnv().BATON_CONSOLE_URL}/gates/${encodeURIComponent(workflowId)}`;
+    /** What the simulator holds for one person about this gate: their SMS, email and chat room
+     *  (the simulator's incoming webhook records a room's messages as sent to `chat:<room>`). */
+    const about = async (channels: { email?: string; phone?: string; chatWebhookUrl?: string } | undefined) => {
+      const addresses = [channels?.phone, channels?.email, channels?.chatWebhookUrl ? `chat:${channels.chatWebhookUrl.split('/').pop()}` : undefined].filter(Boolean);
+      return ((await messaging.messages()) as unknown as SentMessage[]).filter((m) => addresses.includes(m.to) && m.body.includes(link));
+    };
+
+    const toHost = await waitFor(
+      'the host to be told by SMS and email',
+      async () => {
+        const sent = await about(consoleUsers.host.channels);
+        return sent.length >= 2 ? sent : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.deepEqual(toHost.map((m) => `${m.template}:${m.to}`).sort(), [`approver-email:${consoleUsers.host.channels?.email}`, `approver-sms:${consoleUsers.host.channels?.phone}`]);
+    for (const m of toHost) {
+      assert.match(m.body, /reservation waits for a host's decision \(reservation\.allergy\): 2 guests, /);
+      // The inbox line only: not the guest's name, phone or words (their allergy).
+      assert.doesNotMatch(m.body, /Ada|Lovelace|7946|peanut/i);
+      assert.match(m.idempotencyKey ?? '', /\/tier\/0\/hana\/(sms|email)$/);
+    }
+
+    // Nobody decides: the host's tier ends and the manager is told, after the escalation.
+    const toManager = await waitFor(
+      'the manager to be told by SMS, email and chat',
+      async () => {
+        const sent = await about(consoleUsers.manager.channels);
+        return sent.length >= 3 ? sent : undefined;
+      },
+      { timeoutMs: 40_000 },
+    );
+    const status = await reservationStatus(stack, workflowId);
+    assert.equal(status.state, 'Awaiting approval');
+    const escalatedAt = status.gate?.escalations[0]?.at;
+    assert.ok(escalatedAt, 'the gate escalated to the manager');
+    assert.deepEqual(toManager.map((m) => m.template).sort(), ['approver-email', 'approver-sms', 'chat']);
+    for (const m of toManager) {
+      assert.ok(m.sentAt >= escalatedAt, `the manager is told after the escalation (${m.sentAt} < ${escalatedAt})`);
+      assert.match(m.body, /reservation waits for a manager's decision .*Nobody decided in time/);
+      assert.match(m.idempotencyKey ?? '', /\/tier\/1\/mia\/(sms|email|chat)$/);
+    }
+    // Once per gate and tier: the host was not told again.
+    assert.equal((await about(consoleUsers.host.channels)).length, 2);
+
+    // The link: sign-in first, then the gate page.
+    const sentLink = /Open: (\S+)/.exec(toManager[0]!.body)?.[1];
+    assert.equal(sentLink, link);
+    const unsigned = await visit(link);
+    assert.ok([302, 303].includes(unsigned.status), `a redirect to sign in (${unsigned.status})`);
+    const next = new URL(unsigned.headers.get('location') ?? '', link);
+    assert.equal(next.pathname, '/login');
+    const signedIn = await visit(new URL('/login', link).href, '', { username: consoleUsers.manager.username, password: consoleUsers.manager.password, next: next.searchParams.get('next') ?? '' });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    assert.equal(new URL(signedIn.headers.get('location') ?? '', link).href, link);
+    const page = await visit(link, cookie);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.ok(html.includes(`<strong id="workflow-id">${workflowId}</strong>`), 'the gate page of this workflow');
+    assert.match(html, /<strong id="state">Awaiting approval<\/strong>/);
+    // The manager told is the one who may decide there.
+    assert.match(html, /<form method="post" action="\/gates\/[^"]+\/decide" id="decide">/);
+
+    // Counted on the service's metrics: at least these five deliveries sent.
+    const metrics = await (await fetch(stack.services.get('approver-notify').metricsUrl, { signal: AbortSignal.timeout(5_000) })).text();
+    const sent = [...metrics.matchAll(/^baton_approver_notify_deliveries_total\{([^}]*)\} (\d+)/gm)].filter((m) => m[1]!.includes('baton_outcome="sent"')).reduce((n, m) => n + Number(m[2]), 0);
+    assert.ok(sent >= 5, `deliveries sent counted (${sent})`);
+  });
+});
