@@ -1,25 +1,30 @@
 // test-tier: own-services (it replaces the orchestrator with the next version)
 // A deploy while work is in flight: a reservation waits at its gate under version N, the
 // orchestrator is replaced by version N+1 (tests/e2e/upgrade/reservation-next.ts: a step added
-// behind a patch), the person decides. The waiting run finishes on its old path and a new run
-// takes the new step; the simulators' records show each effect exactly once.
+// behind a patch; the new orchestrator's BATON_WORKFLOWS_DIR is a folder where the reservation is
+// that version, written by tests/e2e/upgrade/workflows-dir.ts), the person decides. The waiting
+// run finishes on its old path and a new run takes the new step; the simulators' records show
+// each effect exactly once.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { ServiceProcess, WaitAbortedError, postEvent, reservationEvent, waitFor } from '@baton/testkit';
+import { ServiceProcess, WaitAbortedError, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { decide } from '@baton/console';
 import { pathOf } from '@baton/workflow-kit';
 import { messaging, payments, pos, startStack, waitForState, type Stack } from './support.js';
+import { nextVersionWorkflowsDir } from './upgrade/workflows-dir.js';
 
-const NEXT = 'tests/e2e/upgrade/reservation-next.ts';
 const PATCH = 'reservation.echo-first';
 
 describe('in-flight upgrade', () => {
   let stack: Stack;
+  let workflowsDir: string | undefined;
   before(async () => {
     stack = await startStack();
   });
   after(async () => {
     await stack?.close();
+    if (workflowsDir) rmSync(workflowsDir, { recursive: true, force: true });
   });
 
   /** The activity ids the run scheduled, and the patch markers it recorded. */
@@ -46,8 +51,9 @@ describe('in-flight upgrade', () => {
     await waitForState(stack, oldId, 'Awaiting approval');
 
     // The deploy: version N stops gracefully, version N+1 starts on the same task queue.
+    workflowsDir = nextVersionWorkflowsDir(stackEnv().stateDir);
     await stack.services.get('orchestrator').stop();
-    const next = await new ServiceProcess('orchestrator', { env: { BATON_WORKFLOW_MODULES: `reservation=${NEXT}` }, readyTimeoutMs: 120_000 }).start();
+    const next = await new ServiceProcess('orchestrator', { env: { BATON_WORKFLOWS_DIR: workflowsDir }, readyTimeoutMs: 120_000 }).start();
     stack.services.byName.set('orchestrator', next);
 
     const fresh = reservationEvent('Table for 3, Saturday 8pm, allergic to peanuts');

@@ -36,11 +36,6 @@ const sealKey = (config.BATON_TASK_SEAL_KEY ?? config.BATON_TASK_SEAL_KEY_FILE)!
 const dataConverter = temporalDataConverterOrExit('orchestrator');
 // Every registered workflow runs here; their agents' contracts check every result.
 const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOWS_DIR);
-const unknownType = Object.keys(config.BATON_WORKFLOW_MODULES).find((type) => !registry.workflow(type));
-if (unknownType) {
-  process.stderr.write(`orchestrator: invalid configuration: BATON_WORKFLOW_MODULES names workflow type "${unknownType}", which no workflow registers\n`);
-  process.exit(78);
-}
 const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 // The SDK's and the Temporal core's log lines as JSON through this logger, before any connection.
@@ -101,6 +96,6 @@ onShutdown(logger, [
   // Last: the SDK's lines still in the runtime's buffer, before the process exits.
   async () => temporalRuntime.flush(),
 ]);
-logger.info({ taskQueue: taskQueues.orchestrator, workflows: registry.types, replacedModules: config.BATON_WORKFLOW_MODULES }, 'ready');
+logger.info({ taskQueue: taskQueues.orchestrator, workflows: registry.types }, 'ready');
 await worker.run();
 await workerConnection.close();

@@ -5,24 +5,18 @@ import { z } from 'zod';
 import { WORKFLOW_TRACING_MODULE, temporalLogger, type Logger } from '@baton/telemetry';
 import type { Registry } from '@baton/workflow-kit';
 import { defaultBundleCacheDir, workflowBundle, type BuiltBundle } from '@baton/workflow-kit/bundle-cache';
-import { workflowModules } from './config.js';
 
 export const WorkflowBundleConfig = z.object({
   /** Where the registered workflows live (default: the repository's workflows/ folder). */
   BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
-  /** `type=module.ts,...`: run another module's code for a registered workflow type (the next
-   *  version of a workflow in the in-flight upgrade test). Each module must exist and export
-   *  the type's workflow function. */
-  BATON_WORKFLOW_MODULES: workflowModules,
   /** Where built workflow bundles are kept for the next start (packages/workflow-kit/src/bundle-cache.ts), or `off`.
    *  Default: the workflow kit's git-ignored .generated/bundles. */
   BATON_WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
 });
 
-/** The bundle of every registered workflow (with the modules BATON_WORKFLOW_MODULES swaps in),
- *  from the cache when nothing it was built from changed; `cacheDir` says where it looked. */
+/** The bundle of every registered workflow, from the cache when nothing it was built from changed; `cacheDir` says where it looked. */
 export async function orchestratorBundle(registry: Registry, config: z.output<typeof WorkflowBundleConfig>, logger: Logger): Promise<BuiltBundle & { cacheDir: string }> {
-  const workflowsPath = registry.writeWorkflowBundleEntry(undefined, config.BATON_WORKFLOW_MODULES);
+  const workflowsPath = registry.writeWorkflowBundleEntry();
   const cacheDir = config.BATON_WORKFLOW_BUNDLE_CACHE_DIR ?? defaultBundleCacheDir(workflowsPath);
   const built = await workflowBundle({
     workflowsPath,

@@ -1,7 +1,7 @@
 // Version N+1 of the reservation, for the in-flight upgrade test only: the orchestrator runs it
-// instead of workflows/reservation/src/workflow.ts when started with
-// BATON_WORKFLOW_MODULES=reservation=tests/e2e/upgrade/reservation-next.ts. It is today's
-// reservation with one step added first (the request's text handed to the echo agent), behind a
+// instead of workflows/reservation/src/workflow.ts when its BATON_WORKFLOWS_DIR is the folder
+// tests/e2e/upgrade/workflows-dir.ts writes (the reservation registered with this module). It is
+// today's reservation with one step added first (the request's text handed to the echo agent), behind a
 // patch, exactly as a team would add it: a run that had passed this point under version N
 // replays without the marker and keeps the old path; a run that starts on N+1 takes the step.
 // Workflow code (Temporal's sandbox): no I/O, no zod, no Node built-ins.
