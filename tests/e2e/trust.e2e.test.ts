@@ -185,7 +185,7 @@ describe('trust: nobody acts without the identity the act needs', () => {
       const plain = new Client({ connection, namespace: stackEnv().BATON_TEMPORAL_NAMESPACE }); // no codec: plaintext JSON payloads
       const workflowId = `reservation-plain-${randomUUID()}`;
       const event = reservationEvent('Table for 2, Friday 7pm');
-      const handle = await plain.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [{ event, approvalTiers: [] }] });
+      const handle = await plain.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [{ event }] });
       try {
         const history = await waitFor('the refused workflow task', async () => {
           const { events } = await handle.fetchHistory();

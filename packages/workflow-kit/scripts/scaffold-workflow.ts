@@ -97,11 +97,14 @@ import { APPROVAL_OPTIONS, GateRefusedError, StepAbandonedError, runWorkflow, ty
 import type { Draft, ${n.Event} } from './contracts.js';
 import { definition, type ${n.Status}, type State } from './definition.js';
 
+/** What starts a run: the event only. Timings are the workflow's own (REVIEW_TIERS); tests move
+ *  time with the harness's \`wf.advance\` instead of shortening them. */
 export interface ${n.Input} extends RunOptions<State> {
   event: ${n.Event};
-  /** Who reviews, tier by tier (default: a manager for a day, then the draft expires). */
-  approvalTiers?: GateTier[];
 }
+
+/** Who reviews, tier by tier: a manager for a day, then the draft expires. */
+const REVIEW_TIERS: GateTier[] = [{ role: 'manager', timeoutMs: 24 * 3600_000 }];
 
 /** A reviewer may rewrite the summary. */
 function applyChanges(payload: { draft: Draft }, changes: Record<string, unknown>): { draft: Draft } {
@@ -122,7 +125,7 @@ export async function ${n.workflowName}(input: ${n.Input}): Promise<${n.Status}>
         gateType: '${n.gateType}',
         payload: { draft: status.draft },
         options: [...APPROVAL_OPTIONS],
-        tiers: input.approvalTiers ?? [{ role: 'manager', timeoutMs: 24 * 3600_000 }],
+        tiers: REVIEW_TIERS,
         safeDefault: 'the draft expires; nothing is filed',
         applyChanges,
       });
@@ -320,6 +323,8 @@ describe('${name} workflow', () => {
     const filed: string[] = [];
     const run = await wf.start(requestEvent(), { agents: agents(filed) });
     await run.waitFor('Awaiting approval');
+    await wf.advance('23 hours'); // the test server's clock: no real waiting
+    assert.equal((await run.status()).gate?.status, 'open', 'a day is not over yet');
     const status = await run.result();
     assert.equal(status.state, 'Expired');
     assert.equal(status.gate?.status, 'timed-out');

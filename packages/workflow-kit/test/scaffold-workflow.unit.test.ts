@@ -25,6 +25,9 @@ describe('new-workflow scaffold', () => {
     assert.ok(created.includes(join('workflows', 'errand', 'test', 'errand.unit.test.ts')));
     const index = readFileSync(join(root, 'workflows', 'errand', 'src', 'index.ts'), 'utf8');
     assert.match(index, new RegExp(`defineWorkflow<${workflowNames('errand').Status}, ${workflowNames('errand').Agents}>`), 'its fakes are typed by its agents');
+    const workflow = readFileSync(join(root, 'workflows', 'errand', 'src', 'workflow.ts'), 'utf8');
+    const { Input, Event } = workflowNames('errand');
+    assert.match(workflow, new RegExp(`export interface ${Input} extends RunOptions<State> \\{\\n  event: ${Event};\\n\\}`), 'its input is the event only: no test-only timings');
     assert.throws(() => scaffoldWorkflow(root, 'errand'), WorkflowScaffoldError);
     assert.throws(() => scaffoldWorkflow(root, 'Errand_1'), /not a workflow name/);
   });

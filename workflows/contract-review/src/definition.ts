@@ -1,6 +1,6 @@
 // The contract review's declared states, gate type and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
-import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
+import type { GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
 import type { ClauseAssessment, ClauseRisk, ContractReviewAgents, ContractSubmitted, Filing, PolicyFinding, ReviewDraft, Risk } from './contracts.js';
 import type { ArtifactRef } from '@baton/contracts';
 import type { AnswerCheck } from './checks.js';
@@ -78,8 +78,6 @@ export interface ContractReviewStatus extends WorkflowStatus<ContractReviewState
 
 export interface ContractReviewInput extends RunOptions<ContractReviewState> {
   event: ContractSubmitted;
-  /** Who may approve a high-risk contract, tier by tier; default CONTRACT_APPROVAL_TIERS. */
-  approvalTiers?: GateTier[];
 }
 
 export const workflowTypes = { contractReview: 'contractReviewWorkflow' } as const;

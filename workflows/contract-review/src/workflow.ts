@@ -72,7 +72,7 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
         gateType: 'contract.high-risk',
         payload: { contract: status.contract, overallRisk: status.overallRisk, clauses: risks, findings: checked.findings, draft, ...(checks.length ? { checks } : {}) },
         options: ['approve', 'decline'],
-        tiers: input.approvalTiers ?? CONTRACT_APPROVAL_TIERS,
+        tiers: CONTRACT_APPROVAL_TIERS,
         safeDefault: 'do not file: the contract goes back to the submitter unsigned',
       });
       if (outcome.kind === 'timed-out') return run.end('Expired');
