@@ -39,7 +39,7 @@ describe('AES-GCM payload codec', () => {
     const data = Buffer.from(encrypted!.data!);
     data[20] = data[20]! ^ 1;
     await assert.rejects(codec.decode([{ ...encrypted!, data: new Uint8Array(data) }]), /failed authentication/);
-    const plain = converter.toPayload({ party: 4, approvalTiers: [] });
+    const plain = converter.toPayload({ party: 4, notes: [] });
     await assert.rejects(codec.decode([plain]), (err: Error) => err instanceof PlaintextPayloadError && err.code === 'PAYLOAD_NOT_ENCRYPTED' && /encoding "json\/plain"/.test(err.message));
     await assert.rejects(codec.decode([{ data: new Uint8Array(Buffer.from('{}')) }]), /encoding "none"/);
     assert.deepEqual(await codec.forDisplay().decode([plain]), [plain]);
