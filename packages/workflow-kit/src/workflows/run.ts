@@ -77,13 +77,14 @@ export interface WorkflowDefinition<S extends string, T extends AgentTable = Age
   limitsMs: Partial<Record<S | KitState, number>>;
   /** Its gate types and their policies. */
   gateTypes: Record<string, GatePolicy>;
+  /** Who takes over a failed step, tier by tier; after the last, it is abandoned (default
+   *  DEFAULT_ATTENTION_TIERS: a manager for a day). */
+  attentionTiers?: GateTier[];
 }
 
 export interface RunOptions<S extends string> {
   /** Overrides of the state limits (tests, or a deployment's own). */
   stateLimitsMs?: Partial<Record<S | KitState, number>>;
-  /** Who takes over a failed step, tier by tier; after the last, it is abandoned. */
-  attentionTiers?: GateTier[];
   /** Clean approvals after which a gate type that allows it approves by itself (otherwise the
    *  orchestrator's BATON_TRUST_THRESHOLD). */
   trustThreshold?: number;
@@ -395,7 +396,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** Hands a problem only a person can finish to them, and waits, however long, until they
    *  say it is dealt with (`resolve`). */
   async escalate(reason: string, failures: Array<{ name: string; error: string }>): Promise<void> {
-    this.status.attention = { reason, failures, since: new Date().toISOString(), roles: (this.options.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role) };
+    this.status.attention = { reason, failures, since: new Date().toISOString(), roles: (this.definition.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role) };
     batonMetrics.escalated(this.definition.type);
     this.enter(NEEDS_ATTENTION);
     await condition(() => this.status.attention?.resolution !== undefined);
@@ -490,7 +491,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
           kind: 'attention',
           payload,
           options: options_,
-          tiers: this.options.attentionTiers ?? DEFAULT_ATTENTION_TIERS,
+          tiers: this.definition.attentionTiers ?? DEFAULT_ATTENTION_TIERS,
           safeDefault: 'abandon: undo what was done and tell the requester why',
           applyChanges: (p, changes, decision) => {
             const key = decision === 'correct-input' ? 'input' : 'output';
@@ -580,7 +581,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
           // Like a decision: a person's resolution carries their role, and only a role that takes
           // failed steps over may close one (the handler itself does not check: a resolution
           // replayed from before this rule has none).
-          const roles = (this.options.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role);
+          const roles = (this.definition.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role);
           if (typeof input?.role !== 'string' || input.role.length < 1) problems.push(`role: required (one of ${roles.join(', ')})`);
           else if (!roles.includes(input.role)) problems.push(`role: "${input.role}" may not resolve this (one of ${roles.join(', ')})`);
           if (input?.note !== undefined && (typeof input.note !== 'string' || input.note.length > 2000)) problems.push('note: must be a string of at most 2000 characters');
