@@ -1,9 +1,9 @@
-// The workflows folder of version N+1, for the in-flight upgrade test: every workflow folder of
-// the repository as it is (linked), except the reservation, whose registration is today's with
-// its workflow module replaced by tests/e2e/upgrade/reservation-next.ts. The second orchestrator
+// The workflows folder of version N+1, for the in-flight upgrade test: every workflow of the
+// repository as it is (its src/ and dist/ linked), except the reservation, whose registration is
+// today's with its workflow module replaced by tests/e2e/upgrade/reservation-next.ts. The second orchestrator
 // is started with BATON_WORKFLOWS_DIR pointing here: the one setting a deployment uses to say
 // where its workflows are, so the upgrade needs no switch of its own in the orchestrator.
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '@baton/testkit';
@@ -13,8 +13,11 @@ export function nextVersionWorkflowsDir(parent: string): string {
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, 'workflows-next-'));
   const workflows = join(repoRoot, 'workflows');
+  // A folder of its own per workflow (the registry lists directories, not links to them), linking
+  // the sources and the build: its modules resolve to the repository's files, loaded once.
   for (const folder of readdirSync(workflows, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'reservation')) {
-    symlinkSync(join(workflows, folder.name), join(dir, folder.name), 'dir');
+    mkdirSync(join(dir, folder.name));
+    for (const sub of ['src', 'dist']) if (existsSync(join(workflows, folder.name, sub))) symlinkSync(join(workflows, folder.name, sub), join(dir, folder.name, sub), 'dir');
   }
   const next = join(repoRoot, 'tests', 'e2e', 'upgrade', 'reservation-next.ts');
   // The registry imports dist/index.js when it runs built (services do), src/index.ts otherwise.
