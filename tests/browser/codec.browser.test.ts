@@ -1,27 +1,15 @@
 // The Temporal web UI shows decrypted payloads to a signed-in operator, through the console's
-// codec endpoint (the dev server runs with --ui-codec-endpoint <console>/codec): the guest's name
-// and allergy appear on the workflow's page. The UI itself is behind the console's sign-in
+// codec endpoint (baton-temporal's UI is given <console>/codec and tells the browser to send its
+// credentials), with nothing set in the UI's codec settings: the guest's name and allergy appear
+// on the workflow's page. The UI itself is behind the console's sign-in
 // (infra/temporal/server/ui.go): a browser without a session is sent to the console's sign-in and
 // back to the UI, in a real browser (the session cookie, host-only, reaches the UI's port); a
 // person without the operator role gets neither the UI nor anything decoded from the endpoint.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BrowserContext } from 'playwright-core';
 import { consoleUsers, postEvent, reservationEvent, stackEnv } from '@baton/testkit';
 import { waitForState } from '../e2e/support.js';
 import { browserSession, signedInPage } from './support.js';
-
-/** What an operator sets in the Temporal UI's codec settings (the UI keeps them in local storage):
- *  the console's codec endpoint as their browser's setting, with "include cross-origin
- *  credentials", so the browser sends the console's session cookie along. (The dev server's
- *  --ui-codec-endpoint alone makes the UI call the endpoint without credentials: 401.) */
-async function codecSettings(context: BrowserContext): Promise<void> {
-  const uiOrigin = new URL(stackEnv().BATON_TEMPORAL_UI_URL).origin;
-  const settings = { endpoint: JSON.stringify(`${stackEnv().BATON_CONSOLE_URL}/codec`), overrideRemoteCodecConfiguration: 'true', includeCredentials: 'true' };
-  await context.addInitScript({
-    content: `if (location.origin === ${JSON.stringify(uiOrigin)}) for (const [k, v] of Object.entries(${JSON.stringify(settings)})) localStorage.setItem(k, v);`,
-  });
-}
 
 describe('Temporal UI through the codec server (headless Chromium)', () => {
   const session = browserSession();
@@ -34,7 +22,6 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
     const url = `${stackEnv().BATON_TEMPORAL_UI_URL}/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
 
     const operator = await signedInPage(session.browser, consoleUsers.operator);
-    await codecSettings(operator.context());
     const decodes: number[] = [];
     operator.on('response', (r) => {
       if (r.url().endsWith('/codec/decode')) decodes.push(r.status());
@@ -55,7 +42,6 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
 
   it('sends a browser without a session to the console sign-in, and back to the UI page after it', async () => {
     const context = await session.browser.newContext();
-    await codecSettings(context);
     const page = await context.newPage();
     const url = `${stackEnv().BATON_TEMPORAL_UI_URL}/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows`;
     await page.goto(url);

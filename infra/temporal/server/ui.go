@@ -113,7 +113,9 @@ func newUI(frontendAddress, listen, namespace, codec, cert, key, ca, authURL, lo
 		TemporalGRPCAddress: frontendAddress,
 		EnableUI:            true,
 		DefaultNamespace:    namespace,
-		Codec:               uiconfig.Codec{Endpoint: codec},
+		// The console's codec decodes only for a signed-in operator: the browser must send the
+		// console's session cookie with its calls to the codec endpoint.
+		Codec:               uiconfig.Codec{Endpoint: codec, IncludeCredentials: true},
 		CORS:                uiconfig.CORS{CookieInsecure: true},
 		DisableWriteActions: true, // its identity may not write anyway: no buttons that fail
 		HideLogs:            true,
