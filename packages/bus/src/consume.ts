@@ -23,7 +23,8 @@ import type { z } from 'zod';
 import { extractTraceContext, type Logger } from '@baton/telemetry';
 import type { Bus } from './connection.js';
 import { isNotFound } from './connection.js';
-import { deadLetter, deadLetterId, describeIssues, describeJsonError, headersOf, nestingRefusal } from './dead-letter.js';
+import { describeIssues, describeJsonError } from '@baton/contracts';
+import { deadLetter, deadLetterId, headersOf, nestingRefusal } from './dead-letter.js';
 import { countMaxDeliveries, describeError, startMaxDeliveriesWatcher } from './advisories.js';
 
 export interface ConsumerOptions<S extends z.ZodType> {

@@ -83,18 +83,6 @@ export function headersOf(msg: JsMsg): Record<string, string> {
   return out;
 }
 
-/** Why a text is not JSON, by position only: V8's message quotes the text itself, which may hold
- *  personal data, and this reason goes to logs, spans and HTTP answers. */
-export function describeJsonError(err: unknown): string {
-  const position = /position (\d+)/.exec((err as Error)?.message ?? '')?.[1];
-  return position ? `malformed at character ${position}` : 'malformed or empty';
-}
-
-/** Formats a zod error as one line naming each offending field. */
-export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ');
-}
-
 export const REDACTED = '[redacted]';
 
 /** Names of fields and headers whose values are secrets or bearer capabilities. */

@@ -11,3 +11,4 @@ export * from './storage.js';
 export * from './webhook.js';
 export * from './hosting.js';
 export * from './channels.js';
+export * from './json-list.js';

@@ -173,9 +173,25 @@ export class ServiceProcess extends NodeProcess {
   }
 }
 
+/** A service this test may read (its metrics, its log) but not start, stop or kill on its own. */
+abstract class UncontrolledServiceProcess extends ServiceProcess {
+  /** Why not: the error each of start, stop and kill rejects with. */
+  protected abstract refusal(what: string): Error;
+
+  override start(): Promise<this> {
+    return Promise.reject(this.refusal('start'));
+  }
+  override stop(): Promise<void> {
+    return Promise.reject(this.refusal('stop'));
+  }
+  override kill9(): Promise<void> {
+    return Promise.reject(this.refusal('kill'));
+  }
+}
+
 /** A service running inside the set's host process: its metrics and log file are its own, but
  *  it cannot be stopped, killed or restarted on its own (its host would take the others along). */
-export class HostedServiceProcess extends ServiceProcess {
+export class HostedServiceProcess extends UncontrolledServiceProcess {
   constructor(
     name: ServiceName,
     private readonly host: ServiceHostProcess,
@@ -188,14 +204,8 @@ export class HostedServiceProcess extends ServiceProcess {
     return this.host.pid;
   }
 
-  override start(): Promise<this> {
-    return Promise.reject(hostedRefusal(this.name, 'start'));
-  }
-  override stop(): Promise<void> {
-    return Promise.reject(hostedRefusal(this.name, 'stop'));
-  }
-  override kill9(): Promise<void> {
-    return Promise.reject(hostedRefusal(this.name, 'kill'));
+  protected refusal(what: string): Error {
+    return hostedRefusal(this.name, what);
   }
 }
 
@@ -228,15 +238,9 @@ let hostsMade = 0;
 
 /** A service of the run's shared set (see sharedServices): a file reads its metrics but may not
  *  stop, kill or restart it, since the files after it use the same process. */
-export class SharedServiceProcess extends ServiceProcess {
-  override start(): Promise<this> {
-    return Promise.reject(refusal(this.name, 'start'));
-  }
-  override stop(): Promise<void> {
-    return Promise.reject(refusal(this.name, 'stop'));
-  }
-  override kill9(): Promise<void> {
-    return Promise.reject(refusal(this.name, 'kill'));
+export class SharedServiceProcess extends UncontrolledServiceProcess {
+  protected refusal(what: string): Error {
+    return refusal(this.name, what);
   }
 }
 
@@ -295,62 +299,46 @@ export class ServiceSet {
   shared = false;
 
   static async start(names: readonly ServiceName[] = allServices(), options: ServiceSetOptions = {}): Promise<ServiceSet> {
-    if (options.hosted) return ServiceSet.startHosted(names, options);
     const set = new ServiceSet();
     await prepare(names);
-    // The simulators come first: agents call them; the others start side by side.
-    const [sims, rest] = [names.filter((n) => n.endsWith('-sim')), names.filter((n) => !n.endsWith('-sim'))];
+    // A service as a process of its own, registered before it is ready, so a failed start (one
+    // service missing its ready line) still stops every process of the set.
+    const own = (name: ServiceName) => async () => {
+      const service = new ServiceProcess(name, options);
+      set.byName.set(name, service);
+      await service.start();
+    };
+    const isSim = (n: ServiceName) => n.endsWith('-sim');
+    if (!options.hosted) {
+      // The simulators come first: agents call them; the others start side by side.
+      await set.startGroups([names.filter(isSim).map(own), names.filter((n) => !isSim(n)).map(own)]);
+      return set;
+    }
+    // Baton's own services as processes of their own, the rest in one service host (which starts
+    // its simulators first).
+    const guests = names.filter((n) => !PLATFORM_SERVICES.includes(n));
+    const placeholders = guests.map((name) => new ServiceProcess(name, options));
+    const host = new ServiceHostProcess([placeholders.filter((s) => isSim(s.name)), placeholders.filter((s) => !isSim(s.name))], options);
+    for (const name of guests) set.byName.set(name, new HostedServiceProcess(name, host, options));
+    set.host = guests.length ? host : undefined;
+    await set.startGroups([[...(set.host ? [() => host.start()] : []), ...names.filter((n) => PLATFORM_SERVICES.includes(n)).map(own)]]);
+    return set;
+  }
+
+  /** Runs the starts group by group, each group's side by side. Every start of a group settles
+   *  before a failure is reported, so none is left running unowned; on a failure the whole set
+   *  is stopped. */
+  private async startGroups(groups: ReadonlyArray<ReadonlyArray<() => Promise<unknown>>>): Promise<void> {
     try {
-      for (const group of [sims, rest]) {
-        // Every start settles before a failure is reported, so none is left running unowned; each is
-        // registered before it is ready, so a failed start (one service missing its ready line)
-        // still stops every process of the set.
-        const started = await Promise.allSettled(
-          group.map(async (name) => {
-            const service = new ServiceProcess(name, options);
-            set.byName.set(name, service);
-            await service.start();
-          }),
-        );
+      for (const group of groups) {
+        const started = await Promise.allSettled(group.map((start) => start()));
         const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
       }
     } catch (err) {
-      await set.stop();
+      await this.stop();
       throw err;
     }
-    return set;
-  }
-
-  /** Baton's own services as processes of their own, the rest in one service host. */
-  private static async startHosted(names: readonly ServiceName[], options: ServiceOptions): Promise<ServiceSet> {
-    const set = new ServiceSet();
-    await prepare(names);
-    const own = names.filter((n) => PLATFORM_SERVICES.includes(n));
-    const guests = names.filter((n) => !PLATFORM_SERVICES.includes(n));
-    const placeholders = guests.map((name) => new ServiceProcess(name, options));
-    const host = new ServiceHostProcess(
-      [placeholders.filter((s) => s.name.endsWith('-sim')), placeholders.filter((s) => !s.name.endsWith('-sim'))],
-      options,
-    );
-    for (const name of guests) set.byName.set(name, new HostedServiceProcess(name, host, options));
-    set.host = guests.length ? host : undefined;
-    try {
-      const started = await Promise.allSettled([
-        ...(set.host ? [set.host.start()] : []),
-        ...own.map(async (name) => {
-          const service = new ServiceProcess(name, options);
-          set.byName.set(name, service);
-          await service.start();
-        }),
-      ]);
-      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    } catch (err) {
-      await set.stop();
-      throw err;
-    }
-    return set;
   }
 
   /** The process running the hosted services, when the set was started with { hosted: true }. */

@@ -10,10 +10,8 @@
 // channel, and the messaging call carries the same key, which the provider applies once. A
 // delivery that fails fails the notice: the bus redelivers it with backoff, the deliveries already
 // made are replayed from the ledger (not sent again), and each failure is counted.
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AccountChannels, type ChannelKind } from '@baton/contracts';
-import { describeIssues, describeJsonError } from '@baton/bus';
+import { AccountChannels, jsonListField, type ChannelKind } from '@baton/contracts';
 import { AgentError, ExternalSystemError, callExternal, type EffectLedger } from '@baton/agent';
 import { gateNoticeTypes, type GateNotice, type WorkflowStatus } from '@baton/workflow-kit';
 import type { Logger } from '@baton/telemetry';
@@ -32,32 +30,7 @@ export type ApproverAccount = z.infer<typeof ApproverAccount>;
 
 /** BATON_CONSOLE_USERS, as the console reads it: a JSON array of accounts, or the path of a file
  *  that holds one. */
-export const ApproverAccountsField = z
-  .string()
-  .default('[]')
-  .transform((value, ctx) => {
-    let text = value.trim();
-    if (!text.startsWith('[')) {
-      if (!existsSync(text)) {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of users or the path of a file that holds one' });
-        return z.NEVER;
-      }
-      text = readFileSync(text, 'utf8');
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `not JSON: ${describeJsonError(err)}` });
-      return z.NEVER;
-    }
-    const accounts = z.array(ApproverAccount).safeParse(json);
-    if (!accounts.success) {
-      ctx.addIssue({ code: 'custom', message: describeIssues(accounts.error.issues) });
-      return z.NEVER;
-    }
-    return accounts.data;
-  });
+export const ApproverAccountsField = jsonListField(ApproverAccount, 'users');
 
 export const ApproverNotifyConfig = z.object({
   /** Who is told: the console's accounts, with their roles and channels. */

@@ -1,10 +1,8 @@
 // Who may sign in to the console and what they may decide: users with scrypt password hashes
 // and roles, from configuration (JSON in BATON_CONSOLE_USERS, or a path to a JSON file).
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AccountChannels, notPublicSecret } from '@baton/contracts';
-import { describeIssues, describeJsonError } from '@baton/bus';
+import { AccountChannels, jsonListField, notPublicSecret } from '@baton/contracts';
 
 const KEY_LENGTH = 32;
 /** scrypt cost: N=2^15, r=8, p=1 (OWASP's floor), 64 MB of memory per hash. */
@@ -41,32 +39,7 @@ export const ConsoleUser = z.object({
 export type ConsoleUser = z.infer<typeof ConsoleUser>;
 
 /** BATON_CONSOLE_USERS: a JSON array of users, or the path of a file that holds one. */
-export const ConsoleUsersField = z
-  .string()
-  .default('[]')
-  .transform((value, ctx) => {
-    let text = value.trim();
-    if (!text.startsWith('[')) {
-      if (!existsSync(text)) {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of users or the path of a file that holds one' });
-        return z.NEVER;
-      }
-      text = readFileSync(text, 'utf8');
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `not JSON: ${describeJsonError(err)}` });
-      return z.NEVER;
-    }
-    const users = z.array(ConsoleUser).safeParse(json);
-    if (!users.success) {
-      ctx.addIssue({ code: 'custom', message: describeIssues(users.error.issues) });
-      return z.NEVER;
-    }
-    return users.data;
-  });
+export const ConsoleUsersField = jsonListField(ConsoleUser, 'users');
 
 /** Session user: name and roles only. */
 export interface SignedIn {
