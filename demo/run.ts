@@ -125,8 +125,7 @@ try {
   line(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (sign in as ${consoleUsers.manager.username} / ${consoleUsers.manager.password}, or ${consoleUsers.host.username} / ${consoleUsers.host.password})`);
   line(`Operations:  ${env.BATON_CONSOLE_URL}/ops   (operators: ${consoleUsers.operator.username} / ${consoleUsers.operator.password})`);
   line(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}   (signed in to the console as an operator; filter: BatonState = "Confirmed")`);
-  line(`             payloads are encrypted: to read them there, sign in to the console as an operator, and in the UI's`);
-  line(`             codec settings use your browser's endpoint ${env.BATON_CONSOLE_URL}/codec with cross-origin credentials`);
+  line(`             payloads are encrypted; the UI decodes them through the console (${env.BATON_CONSOLE_URL}/codec) for an operator`);
   line(`Traces:      ${env.BATON_ZIPKIN_URL}/zipkin/   (Zipkin; JSON: ${env.BATON_ZIPKIN_URL}/api/v2/trace/<trace id>)`);
   line('The stack keeps running for inspection; stop it with: bash infra/stack.sh stop');
   if (process.stdin.isTTY) {
