@@ -8,7 +8,7 @@
 // started: the orchestrator bundles the changed workflow code, the agents load the changed agents.
 // A start that fails (a syntax error, a bad setting) is reported and the next change tries again.
 import { watch } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ServiceSet, consoleUsers, localWebhookCredentials, repoRoot, servicesForWorkflows, stackEnv } from '@baton/testkit';
 
@@ -59,7 +59,7 @@ const watchers = roots.map((root) =>
     clearTimeout(pending);
     pending = setTimeout(() => {
       restarting = restarting.then(async () => {
-        print(`dev: ${relative(repoRoot, join(repoRoot, changed))} changed: restarting the services`);
+        print(`dev: ${changed} changed: restarting the services`);
         await services?.stop();
         await start();
       });

@@ -40,10 +40,12 @@ const handle = createNotifier({
   statusOf: async (workflowId) => {
     try {
       const workflow = temporal.workflow.getHandle(workflowId);
+      // Each call bounded: a Temporal that does not answer fails the notice, which is redelivered.
+      const bounded = <T>(call: () => Promise<T>) => temporal.withDeadline(Date.now() + config.BATON_APPROVER_NOTIFY_STATUS_TIMEOUT_MS, call);
       // An ended workflow waits for nobody; asking first spares a query (a replay on a worker)
       // for each old notice, e.g. those the consumer reads on its first start.
-      if ((await workflow.describe()).status.name !== 'RUNNING') return undefined;
-      return await workflow.query(statusQuery);
+      if ((await bounded(() => workflow.describe())).status.name !== 'RUNNING') return undefined;
+      return await bounded(() => workflow.query(statusQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;

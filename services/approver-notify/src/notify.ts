@@ -42,6 +42,8 @@ export const ApproverNotifyConfig = z.object({
   BATON_CHAT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** Where the registered workflows live (their inbox line); default: the repository's workflows/. */
   BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
+  /** Bound on each Temporal call that reads a workflow's status (describe, then the status query). */
+  BATON_APPROVER_NOTIFY_STATUS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long a notice may be worked on without progress before it is redelivered. */
   BATON_APPROVER_NOTIFY_ACK_WAIT_MS: z.coerce.number().int().positive().default(30_000),
 });
