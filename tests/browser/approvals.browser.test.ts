@@ -14,20 +14,22 @@ import { AuditRecord, streams, subjects, taskQueues } from '@baton/contracts';
 import { readStream } from '@baton/bus';
 import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
-import { type GateNotice } from '@baton/workflow-kit';
+import { type GateNotice, type GateTier } from '@baton/workflow-kit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationRequested } from '@baton/workflow-reservation';
 import { messaging, payments, pos, reservationStatus, waitForState } from '../e2e/support.js';
+import { shortTiersMemo, shortTiersWorkflowsDir } from '../e2e/short-tiers/workflows-dir.js';
 import { browserSession, signedInPage } from './support.js';
 
 const consoleUrl = () => stackEnv().BATON_CONSOLE_URL;
 
 describe('approval console (headless Chromium)', () => {
-  const session = browserSession();
+  // Its services run a workflows folder where a run may have short gate tiers (start's `tiers`).
+  const session = browserSession({ env: { BATON_WORKFLOWS_DIR: shortTiersWorkflowsDir(stackEnv().stateDir) } });
 
-  async function start(event: ReservationRequested, options: Omit<ReservationInput, 'event'> = {}): Promise<string> {
+  async function start(event: ReservationRequested, options: Omit<ReservationInput, 'event'> = {}, tiers?: GateTier[]): Promise<string> {
     const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
     const input: ReservationInput = { event, ...options };
-    await session.stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input] });
+    await session.stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input], ...(tiers ? { memo: shortTiersMemo(tiers) } : {}) });
     return workflowId;
   }
 
@@ -158,7 +160,7 @@ describe('approval console (headless Chromium)', () => {
   it('escalates a gate nobody decides to the next tier, then takes the safe default', async () => {
     const event = reservationEvent('Table for 2, Thursday 9pm, allergic to gluten');
     // The manager's tier is long enough to look at the page in it, short enough to expire in the test.
-    const workflowId = await start(event, { approvalTiers: [{ role: 'host', timeoutMs: 2_500 }, { role: 'manager', timeoutMs: 15_000 }] });
+    const workflowId = await start(event, {}, [{ role: 'host', timeoutMs: 2_500 }, { role: 'manager', timeoutMs: 15_000 }]);
     await waitFor('the escalation', async () => ((await reservationStatus(session.stack, workflowId)).gate?.escalations.length === 1 ? true : undefined), { timeoutMs: 20_000 });
     // The host's tier has passed: the page says only a manager may decide now.
     const page = await signedInPage(session.browser, consoleUsers.host);

@@ -1,3 +1,4 @@
+// test-tier: own-services (its orchestrator runs a workflows folder where a run may have short gate tiers, tests/e2e/short-tiers)
 // The people who may decide are told (services/approver-notify), on the real stack: an allergy
 // reservation opens a gate and the host on duty gets an SMS and an email at the messaging
 // simulator with the workflow type, the inbox line and a link to the gate; nobody decides, and
@@ -9,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { taskQueues } from '@baton/contracts';
 import { consoleUsers, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
+import { shortTiersMemo, shortTiersWorkflowsDir } from './short-tiers/workflows-dir.js';
 import { messaging, reservationStatus, startStack, type Stack } from './support.js';
 
 interface SentMessage {
@@ -33,7 +35,7 @@ async function visit(url: string, cookie = '', form?: Record<string, string>): P
 describe('approvers told on their channels', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { BATON_WORKFLOWS_DIR: shortTiersWorkflowsDir(stackEnv().stateDir) } });
   });
   after(async () => {
     await stack?.close();
@@ -44,8 +46,9 @@ describe('approvers told on their channels', () => {
     const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
     // Short tiers (as the browser test's): the host's long enough for the host to be told while it
     // lasts, the manager's long enough to follow the link in it.
-    const input: ReservationInput = { event, approvalTiers: [{ role: 'host', timeoutMs: 10_000 }, { role: 'manager', timeoutMs: 60_000 }] };
-    await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input] });
+    const input: ReservationInput = { event };
+    const memo = shortTiersMemo([{ role: 'host', timeoutMs: 10_000 }, { role: 'manager', timeoutMs: 60_000 }]);
+    await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input], memo });
     const link = `${stackEnv().BATON_CONSOLE_URL}/gates/${encodeURIComponent(workflowId)}`;
     /** What the simulator holds for one person about this gate: their SMS, email and chat room
      *  (the simulator's incoming webhook records a room's messages as sent to `chat:<room>`). */

@@ -1,6 +1,6 @@
 // The reservation's declared states, gate types and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
-import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
+import type { GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
 import type { Booking, Deposit, ReservationAgents, ReservationRequest, ReservationRequested, ReservationRequestedV2, SafetyAssessment, TableHold } from './contracts.js';
 import type { BookingPolicy } from './rules.js';
 
@@ -82,15 +82,12 @@ export interface ReservationStatus extends WorkflowStatus<ReservationState> {
   eventTimeFlag?: string;
 }
 
-/** What starts a reservation: the event, and what tests or a deployment override. */
+/** What starts a reservation: the event, and what the deployment sets (the gateway's booking
+ *  policy). Gate timings are the workflow's own (rules.ts approvalGateOf); runs started with the
+ *  retired test-only ones keep them on replay (patches.ts). */
 export interface ReservationInput extends RunOptions<ReservationState> {
   /** v2 from the gateway (which upcasts v1); v1 in runs started before v2 existed, or by hand. */
   event: ReservationRequested | ReservationRequestedV2;
-  /** How long a flagged request waits for a person (one tier, a manager). Ignored when
-   *  `approvalTiers` is given. */
-  approvalTimeoutMs?: number;
-  /** Who may decide a flagged request, tier by tier; default DEFAULT_APPROVAL_TIERS. */
-  approvalTiers?: GateTier[];
   /** The restaurant's booking horizon and largest party (the gateway sets it from config). */
   bookingPolicy?: BookingPolicy;
 }

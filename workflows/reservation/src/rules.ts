@@ -3,10 +3,12 @@
 // request meets (and who decides), what a person may change when approving, and what the guest is
 // told. Pure: the workflow passes the day
 // the request was taken (what the guest's words are relative to), the restaurant's own today
-// (what a date must not be before, whatever the event claims) and the restaurant's policy.
-import { APPROVAL_OPTIONS, DEFAULT_APPROVAL_TIERS, GateRefusedError, causeOf, type GateRequest } from '@baton/workflow-kit/workflow';
+// (what a date must not be before, whatever the event claims) and the restaurant's policy. (The
+// one exception: a run started with retired test-only gate timings asks its patch, patches.ts.)
+import { APPROVAL_OPTIONS, DEFAULT_APPROVAL_TIERS, GateRefusedError, causeOf, type GateRequest, type GateTier } from '@baton/workflow-kit/workflow';
 import type { CustomerRef, NoticeKind, ReservationRequest, TableHold } from './contracts.js';
 import type { GateType, ReservationGatePayload, ReservationInput, ReservationStatus } from './definition.js';
+import { retiredApprovalTiersOf } from './patches.js';
 
 export interface BookingPolicy {
   /** How far ahead a table can be booked, in days from the day the request was taken. */
@@ -95,16 +97,17 @@ export function partialReadingRefusal(data: ReservationInput['event']['data'], d
   return typeof read === 'number' && read > policy.maxPartySize ? partySizeRefusal(read, policy) : undefined;
 }
 
-/** The approval gate a flagged request meets: its type by the reasons, who decides (the input's
- *  tiers, one manager tier when only a timeout is given, else the kit's default tiers), and what
- *  a person's changes correct (intake's reading of the party size). */
-export function approvalGateOf(gateId: string, input: ReservationInput, request: ReservationRequest, hold: TableHold, reasons: ReservationGatePayload['reasons']): GateRequest<ReservationGatePayload> {
+/** The approval gate a flagged request meets: its type by the reasons, who decides (the
+ *  workflow's tiers, the kit's DEFAULT_APPROVAL_TIERS in production: a host for two hours, then a
+ *  manager for the rest of the day; workflow tests move time with the harness's `wf.advance`), and
+ *  what a person's changes correct (intake's reading of the party size). */
+export function approvalGateOf(gateId: string, input: ReservationInput, request: ReservationRequest, hold: TableHold, reasons: ReservationGatePayload['reasons'], tiers: GateTier[] = DEFAULT_APPROVAL_TIERS): GateRequest<ReservationGatePayload> {
   return {
     gateId,
     gateType: gateTypeOf(reasons),
     payload: { request, table: { tableId: hold.tableId, seats: hold.seats }, reasons },
     options: [...APPROVAL_OPTIONS],
-    tiers: input.approvalTiers ?? (input.approvalTimeoutMs !== undefined ? [{ role: 'manager', timeoutMs: input.approvalTimeoutMs }] : DEFAULT_APPROVAL_TIERS),
+    tiers: retiredApprovalTiersOf(input) ?? tiers,
     safeDefault: 'release the hold and tell the customer',
     applyChanges,
     teaches: { agent: 'intake', text: input.event.data.text, subject: input.event.data.customer.id, reading: (p) => ({ partySize: p.request.partySize }) },

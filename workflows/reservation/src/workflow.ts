@@ -1,10 +1,9 @@
 // The reservation as a business process: intake -> hold a table -> safety check -> (a person
-// decides when flagged) -> deposit -> book -> confirm. Effects register their undo in the saga;
-// a declined, expired or failed request undoes them newest first and tells the customer. The
-// kit does states, audit, search attributes, stuck watch, gates and the attention gate for a
-// step that fails for good. Types only from the contracts: no zod in the workflow sandbox.
+// decides when flagged) -> deposit -> book -> confirm. Effects register their undo in the saga; a
+// declined, expired or failed request undoes them newest first and tells the customer. The kit does
+// states, audit, search attributes, stuck watch, gates and the attention gate. No zod in the sandbox.
 import { log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { BatonCustomer, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
+import { BatonCustomer, DEFAULT_APPROVAL_TIERS, runWorkflow, type GateTier, type RunOf } from '@baton/workflow-kit/workflow';
 import type { NoticeKind, ReservationRequest } from './contracts.js';
 import { reservation, type ReservationInput, type ReservationState, type ReservationStatus } from './definition.js';
 import { AGENT_STEP, COMPENSATION_STEP, DEPOSIT_PER_GUEST_CENTS, DEPOSIT_STEP } from './policies.js';
@@ -12,11 +11,12 @@ import { DEFAULT_BOOKING_POLICY, approvalGateOf, bookingUndone, depositUndone, d
 import { patches } from './patches.js';
 import { withStated } from './events.js';
 
-export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
-  return runWorkflow(reservation, { state: 'Understanding request', eventId: input.event.id, holdReleased: false }, input, (run) => reserve(run, input));
-}
+/** The reservation whose approval gate has these tiers: the kit's default ones here; a test's workflows folder registers short ones (docs/test.md). */
+export const reservationWorkflowWith = (tiers: GateTier[]) => (input: ReservationInput): Promise<ReservationStatus> =>
+  runWorkflow(reservation, { state: 'Understanding request', eventId: input.event.id, holdReleased: false }, input, (run) => reserve(run, input, tiers));
+export const reservationWorkflow = reservationWorkflowWith(DEFAULT_APPROVAL_TIERS);
 
-async function reserve(run: RunOf<typeof reservation>, input: ReservationInput): Promise<ReservationStatus> {
+async function reserve(run: RunOf<typeof reservation>, input: ReservationInput, tiers: GateTier[]): Promise<ReservationStatus> {
   const { status } = run;
   const customer = input.event.data.customer;
   const tell = (kind: NoticeKind, policy = AGENT_STEP, reason?: string) => run.step('notifier', `notify-${kind}`, noticeOf(customer, kind, status, reason), { policy, handles: 'all' });
@@ -74,7 +74,7 @@ async function reserve(run: RunOf<typeof reservation>, input: ReservationInput):
     run.enter('Checking safety');
     status.safety = await run.step('safety', 'safety-check', { request, originalText: input.event.data.text }, { policy: AGENT_STEP });
     if (status.safety.needsReview) {
-      const outcome = await run.gate(approvalGateOf(`${workflowInfo().workflowId}/approval`, input, request, hold, status.safety.reasons));
+      const outcome = await run.gate(approvalGateOf(`${workflowInfo().workflowId}/approval`, input, request, hold, status.safety.reasons, tiers));
       if (outcome.kind === 'timed-out') return await unwind('expired', 'Expired');
       if (outcome.kind !== 'approved') return await unwind('declined', 'Declined');
       // From here on, exactly the approved payload.

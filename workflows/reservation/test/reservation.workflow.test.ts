@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AgentError, testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
-import type { AttentionPayload } from '@baton/workflow-kit';
+import { DEFAULT_APPROVAL_TIERS, pathOf, type AttentionPayload, type GateNotice } from '@baton/workflow-kit';
 import reservation, { type ReservationAgents, type ReservationInput, type ReservationStatus } from '../src/index.js';
 import { BOOKED_DATE, agents, cancelBooking, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
 
@@ -151,7 +151,22 @@ describe('reservation workflow', () => {
       assert.equal(world.charges.size, 0);
       assert.deepEqual(kinds(world), ['expired']);
       assert.deepEqual(run.records.audit.filter((r) => r.kind.startsWith('gate.')).map((r) => `${r.kind}:${r.actor}`), ['gate.opened:orchestrator', 'gate.escalated:orchestrator', 'gate.decided:timeout']);
+      // What approvers are told, tier by tier: the host, then the manager, then that nobody decided.
+      const gateNotices = run.records.notices.filter((n) => n.type.startsWith('gate.')).map((n) => ({ type: n.type, ...(n.data as GateNotice) }));
+      assert.deepEqual(gateNotices.map((n) => `${n.type}:${n.role}`), ['gate.opened.v1:host', 'gate.escalated.v1:manager', 'gate.decided.v1:manager']);
+      assert.equal(gateNotices[2]?.decision, 'timeout');
       assert.ok(run.records.notices.some((n) => n.type === 'workflow.stuck.v1'));
+    });
+
+    it('gives a run started with the retired approvalTimeoutMs the workflow\'s own tiers, recording the patch that says so', async () => {
+      // Tests once shortened gates through the input; recorded runs that did keep it on replay only.
+      const workflowId = 'reservation-retired-timing';
+      const run = await wf.startWith({ event: requestEvent('Table for 2, Saturday 8pm, nut allergy'), approvalTimeoutMs: 3_000 }, { workflowId, agents: agents(newWorld(), { allergies: ['nuts'] }) });
+      const waiting = await run.waitFor('Awaiting approval');
+      assert.deepEqual(waiting.gate?.tiers, DEFAULT_APPROVAL_TIERS);
+      await run.decide('decline', { role: 'host', by: 'hana', reason: 'kitchen closed' });
+      assert.equal((await run.result()).state, 'Declined');
+      assert.ok(pathOf(await wf.plainHandle(workflowId).fetchHistory()).patches.includes('reservation.no-timings-from-input'));
     });
 
     it('lets earned trust approve a large party without a person, but never an allergy', async () => {
