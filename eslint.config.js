@@ -53,6 +53,12 @@ export default tseslint.config(
     },
   },
   {
+    // A workflow folder uses the author's surface; the kit's internal entry is the platform's.
+    files: ['workflows/**/*.ts'],
+    ignores: WORKFLOW_CODE,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@baton/workflow-kit/internal'], message: "a workflow uses @baton/workflow-kit (the author's surface); /internal is the platform's" }] }] },
+  },
+  {
     files: ['packages/*/src/**/*.ts'],
     ignores: ['packages/*/src/**/config.ts', 'packages/contracts/src/hosting.ts', 'packages/*/src/main.ts', 'packages/testkit/**'],
     rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'libraries take options: read the environment in a config loader or a service main.ts' }] },

@@ -13,7 +13,7 @@ import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_TRACING_MODULE, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
 import { payloadKeyEnv, temporalClient } from '@baton/testkit';
 import { temporalDataConverter } from '@baton/temporal-codec';
-import { Registry, bundleFromSources } from '@baton/workflow-kit';
+import { Registry, bundleFromSources } from '@baton/workflow-kit/internal';
 import type { Client } from '@temporalio/client';
 
 type Histories = Array<{ workflowId: string; history: unknown }>;

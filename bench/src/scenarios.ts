@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import { taskQueues } from '@baton/contracts';
 import { reservationEvent } from '@baton/testkit';
-import { BatonState, BatonWorkflowType, TemporalChangeVersion, startedWithPatches } from '@baton/workflow-kit';
+import { BatonState, BatonWorkflowType, TemporalChangeVersion, startedWithPatches } from '@baton/workflow-kit/internal';
 import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import { floorNames } from './floor/names.js';
 import { OperationError, type Operation } from './load.js';

@@ -13,7 +13,7 @@ import { AuditRecord, ArtifactRef, BaseServiceConfig, loadConfig, streams, taskQ
 import { readStream } from '@baton/bus';
 import { createLogger, startTelemetry } from '@baton/telemetry';
 import { fetchTrace, lastUserText, nextWeekday, postEvent, reservationEvent, servicesOf, stackEnv, startSimulatedModelApi, waitFor, type ChatRequest, spanNamed, spanNames, type TraceRecord, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
-import type { AgentStepInput } from '@baton/workflow-kit';
+import type { AgentStepInput } from '@baton/workflow-kit/internal';
 import { pos, startStack, waitForState, withEarlierBooking, type Stack } from './support.js';
 
 const MARKER = 'TRANSCRIPT-MUST-NOT-REACH-STATE';

@@ -13,7 +13,7 @@ import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { NodeProcess, ServiceSet, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { publishJson, type Bus } from '@baton/bus';
 import { AgentTask, consumers, streams, subjects, taskQueues, type AgentResult } from '@baton/contracts';
-import type { AgentStepInput } from '@baton/workflow-kit';
+import type { AgentStepInput } from '@baton/workflow-kit/internal';
 
 /** The ApplicationFailure at the root of a failed workflow. */
 function rootFailure(err: unknown): ApplicationFailure | undefined {

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot, stackEnv, temporalTlsEnv, waitFor } from '@baton/testkit';
-import { Registry, ensureSchedule, statusQuery, type ScheduleDeclaration } from '@baton/workflow-kit';
+import { Registry, ensureSchedule, statusQuery, type ScheduleDeclaration } from '@baton/workflow-kit/internal';
 import { DIGEST_SCHEDULE_ID, digestWorkflowId, type DigestFiring, type DigestStatus } from '@baton/workflow-digest';
 import { messaging, startStack, type Stack } from './support.js';
 import { setFaults, smallBizEnv } from './smallbiz.js';

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ServiceSet, stackEnv, temporalClient } from '@baton/testkit';
 import { taskQueues } from '@baton/contracts';
-import type { AgentStepInput } from '@baton/workflow-kit';
+import type { AgentStepInput } from '@baton/workflow-kit/internal';
 
 describe('service logs', () => {
   let services: ServiceSet;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { decide } from '@baton/console';
 import { streams, subjects, taskQueues } from '@baton/contracts';
 import { fetchTrace, newTraceparent, postEvent, reservationEvent, scrape, servicesOf, spanNamed, stackEnv, sumOf, waitFor, type Sample } from '@baton/testkit';
-import { BatonStuck } from '@baton/workflow-kit';
+import { BatonStuck } from '@baton/workflow-kit/internal';
 import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from './support.js';
 

@@ -7,7 +7,7 @@ import { publishJson } from '@baton/bus';
 import { LOCAL_EVENT_SOURCE, deadLetters, postEvent, reservationEvent, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
 import { subjects } from '@baton/contracts';
-import { BatonState } from '@baton/workflow-kit';
+import { BatonState } from '@baton/workflow-kit/internal';
 import { reservationWorkflowId } from '@baton/workflow-reservation';
 import { messaging, pos, reservationStatus, startStack, waitForState, withEarlierBooking, type Stack } from './support.js';
 

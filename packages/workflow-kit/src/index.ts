@@ -1,16 +1,14 @@
-// The workflow kit's public surface for workers, gateways and clients (Node side). Workflow code
-// imports `@baton/workflow-kit/workflow` instead: the pure half, safe in the sandbox.
-export * from './definitions.js';
-export { createHandoffActivities, type HandoffActivities, type CallAgentRequest } from './activities/handoff.js';
-export { createGateActivities, type GateActivities, type TrustRecord, type TrustStatus, type AuditRecordInput } from './activities/gates.js';
-export { canonicalJson, gateDigest, parseDecision, GateRefusedError } from './workflows/gate.js';
-export { startedWithPatches } from './workflows/patches.js';
+// The workflow kit's surface for a workflow author (Node side): registering a workflow
+// (defineWorkflow, its routes and view), the shapes of its status, gates and decisions, the one
+// status query and the decide/resolve updates, and what its tests read. Workflow code imports
+// `@baton/workflow-kit/workflow` (the sandbox-safe half); the platform's services and the test kit
+// import `@baton/workflow-kit/internal` (this, and the rest).
+export { AWAITING_DECISION, NEEDS_ATTENTION, APPROVAL_OPTIONS, ATTENTION_OPTIONS, DEFAULT_APPROVAL_TIERS, DEFAULT_ATTENTION_TIERS, statusQuery, decideUpdate, resolveUpdate } from './definitions.js';
+export type { KitState, StepRecord, GateTier, ApprovalOption, AttentionOption, WorkflowOption, GateOption, GatePolicy, GateView, Decision, DecisionInput, AttentionPayload, Resolution, ResolutionInput, Attention, WorkflowStatus, GateNotice } from './definitions.js';
+export { GateRefusedError } from './workflows/gate.js';
 export type { WorkflowDefinition, RunOptions, GateTeaches } from './workflows/run.js';
 export type { StepPolicy } from './workflows/call-agent.js';
-export type { BatonSinks } from './sinks.js';
-export type { AgentStepInput } from './workflows/agent-step.js';
-export { Registry, RegistrationError, defineWorkflow, DEFAULT_WORKFLOWS_DIR, GENERATED_DIR, type WorkflowRegistration, type EventRoute, type UpcastEventRoute, type AnyEventRoute, isUpcastRoute, type ReplayTarget, type SignalRoute, type ScheduleDeclaration, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';
-export { bundleFromSources, sourceModule, SOURCE_CONDITION } from './bundling.js';
-export { HistoryFixture, pathOf, fixtureName, loadHistoryFixtures, type LoadedFixture } from './histories.js';
-export { ensureSchedule, setScheduleTime, parseTimeOfDay, describeSchedule } from './schedules.js';
-export { apiDocuments, asyncApiDocument, openApiDocument, referencePage, apiDocumentPath, API_DIR } from './api-documents.js';
+export { Registry, defineWorkflow, isUpcastRoute, type WorkflowRegistration, type EventRoute, type UpcastEventRoute, type AnyEventRoute, type SignalRoute, type ScheduleDeclaration, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';
+export { sourceModule } from './bundling.js';
+export { pathOf } from './histories.js';
+export { parseTimeOfDay } from './schedules.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { eventEnvelope } from '@baton/contracts';
-import { Registry, RegistrationError, defineWorkflow, type ScheduleDeclaration, type WorkflowRegistration } from '../src/index.js';
+import { Registry, RegistrationError, defineWorkflow, type ScheduleDeclaration, type WorkflowRegistration } from '../src/internal.js';
 
 const schedule = (scheduleId: string): ScheduleDeclaration => ({ scheduleId, workflowName: 'tickWorkflow', args: [], calendars: [{ hour: 7, minute: 0 }], overlap: 'SKIP', catchupWindowMs: 3_600_000 });
 function workflow(type: string, over: Partial<WorkflowRegistration> = {}): WorkflowRegistration {

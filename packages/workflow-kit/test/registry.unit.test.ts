@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineAgentContract, eventEnvelope } from '@baton/contracts';
-import { Registry, RegistrationError, defineWorkflow, type WorkflowRegistration } from '../src/index.js';
+import { Registry, RegistrationError, defineWorkflow, type WorkflowRegistration } from '../src/internal.js';
 
 const contract = defineAgentContract('helper', { input: z.object({ a: z.string() }), output: z.object({ b: z.string() }) });
 function workflow(type: string, over: Partial<WorkflowRegistration> = {}): WorkflowRegistration {

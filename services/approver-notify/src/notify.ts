@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { AccountChannels, jsonListField, type ChannelKind } from '@baton/contracts';
 import { AgentError, ExternalSystemError, callExternal, type EffectLedger } from '@baton/agent';
-import { gateNoticeTypes, type GateNotice, type WorkflowStatus } from '@baton/workflow-kit';
+import { gateNoticeTypes, type GateNotice, type WorkflowStatus } from '@baton/workflow-kit/internal';
 import type { Logger } from '@baton/telemetry';
 
 /** The name of this service: its NATS identity, its durable consumer and its ledger key prefix. */

@@ -23,7 +23,7 @@
 //   baton corrections revoke <id> --by <name> [--reason <text>]   stop using one (it stays in the record)
 //   baton events send | tail | replay | sources   send and inspect events as a publisher (events-cli.ts)
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, describeSchedule, parseTimeOfDay, setScheduleTime, type GateOption } from '@baton/workflow-kit';
+import { APPROVAL_OPTIONS, ATTENTION_OPTIONS, describeSchedule, parseTimeOfDay, setScheduleTime, type GateOption } from '@baton/workflow-kit/internal';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -7,7 +7,7 @@
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TemporalClientConfig, loadConfig, temporalConnectionOptions } from '@baton/contracts';
 import { temporalDataConverter } from '@baton/temporal-codec';
-import { AWAITING_DECISION, BatonState, BatonStateSince, BatonWorkflowType, NEEDS_ATTENTION, decideUpdate, resolveUpdate, statusQuery, type DecisionInput, type ResolutionInput, type WorkflowStatus } from '@baton/workflow-kit';
+import { AWAITING_DECISION, BatonState, BatonStateSince, BatonWorkflowType, NEEDS_ATTENTION, decideUpdate, resolveUpdate, statusQuery, type DecisionInput, type ResolutionInput, type WorkflowStatus } from '@baton/workflow-kit/internal';
 
 export async function connectTemporal(env = process.env): Promise<{ client: Client; close(): Promise<void> }> {
   const config = loadConfig(TemporalClientConfig, env);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, temporalConnectionOptions } from '@baton/contracts';
 import { SESSION_BUCKET_MAX_AGE_MS, awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
-import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit';
+import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit/internal';
 import { createConsoleServer } from './web/server.js';
 import { ConsoleUsersField } from './web/auth.js';
 import { KvSessionStore } from './web/sessions.js';

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
 import { buckets, type AnyEventEnvelope } from '@baton/contracts';
 import { isRevisionConflict, type Bus } from '@baton/bus';
-import { canonicalJson } from '@baton/workflow-kit';
+import { canonicalJson } from '@baton/workflow-kit/internal';
 
 export interface EventClaim {
   workflowId: string;

@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { AnyEventEnvelope, consumers, eventSources, publisherEvents, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
-import { BatonState, BatonWorkflowType, TemporalChangeVersion, isUpcastRoute, startedWithPatches, type Registry } from '@baton/workflow-kit';
+import { BatonState, BatonWorkflowType, TemporalChangeVersion, isUpcastRoute, startedWithPatches, type Registry } from '@baton/workflow-kit/internal';
 import { contentDigest, type EventClaim, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
 import { assertConnected, assertRoomForEvent } from './storage-guard.js';

@@ -2,7 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { metrics, trace } from '@opentelemetry/api';
 import { currentTraceId } from '@baton/telemetry';
-import { apiDocuments } from '@baton/workflow-kit';
+import { apiDocuments } from '@baton/workflow-kit/internal';
 import { acceptWebhookEvent, type GatewayDeps } from './gateway.js';
 import type { Refusal, WebhookSources } from './sources.js';
 import { storageFailure } from './storage-guard.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { BaseServiceConfig, StorageLimitsConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues, temporalConnectionOptions } from '@baton/contracts';
 import { connectBus, ensureTopology, observeStorage, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
 import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
-import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit';
+import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit/internal';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { startResultBridge } from './result-bridge.js';
 import { WorkflowBundleConfig, orchestratorBundle } from './workflow-bundle.js';

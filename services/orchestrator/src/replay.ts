@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { WORKFLOW_TRACING_MODULE } from '@baton/telemetry';
-import { bundleFromSources, type LoadedFixture, type Registry } from '@baton/workflow-kit';
+import { bundleFromSources, type LoadedFixture, type Registry } from '@baton/workflow-kit/internal';
 import { workflowMetricSinks } from './workflow-metrics.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

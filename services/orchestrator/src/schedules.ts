@@ -3,7 +3,7 @@
 // owner set it. One that cannot be ensured stops the start, like any other broken dependency.
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@baton/telemetry';
-import { ensureSchedule, type Registry } from '@baton/workflow-kit';
+import { ensureSchedule, type Registry } from '@baton/workflow-kit/internal';
 
 export async function ensureSchedules(client: Client, registry: Registry, logger: Logger): Promise<void> {
   for (const schedule of registry.schedules) {

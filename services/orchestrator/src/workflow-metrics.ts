@@ -5,7 +5,7 @@ import type { Meter } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { InjectedSinks } from '@temporalio/worker';
 import { batonMetrics, type Logger } from '@baton/telemetry';
-import { AWAITING_DECISION, BatonStateSince, BatonWorkflowType, NEEDS_ATTENTION, type BatonSinks } from '@baton/workflow-kit';
+import { AWAITING_DECISION, BatonStateSince, BatonWorkflowType, NEEDS_ATTENTION, type BatonSinks } from '@baton/workflow-kit/internal';
 
 export function workflowMetricSinks(): InjectedSinks<BatonSinks> {
   const type = (workflowType: string) => ({ 'baton.workflow.type': workflowType });

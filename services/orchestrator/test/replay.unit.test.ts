@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
-import { GENERATED_DIR, Registry, loadHistoryFixtures, type LoadedFixture } from '@baton/workflow-kit';
+import { GENERATED_DIR, Registry, loadHistoryFixtures, type LoadedFixture } from '@baton/workflow-kit/internal';
 import { replayFixtures, workerBundle } from '../src/replay.js';
 
 const RESERVATION_SRC = fileURLToPath(new URL('../../../workflows/reservation/src/', import.meta.url));

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { AuditRecord, auditPublisherOf, streams } from '@baton/contracts';
 import { openTrust, readStream, type Bus } from '@baton/bus';
 import { VisibilityUnavailableError, pending, type WaitingRow } from '../decisions.js';
-import { AWAITING_DECISION, DEFAULT_ATTENTION_TIERS, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type ChangeField, type GateView, type Registry, type TrustRecord, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
+import { AWAITING_DECISION, DEFAULT_ATTENTION_TIERS, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type ChangeField, type GateView, type Registry, type TrustRecord, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit/internal';
 
 /** One workflow waiting for a person: an open gate, an escalated problem (nothing to decide, a
  *  person finishes it by hand and resolves it), or one whose orchestrator did not answer (listed

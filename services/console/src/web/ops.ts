@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { AnyEventEnvelope, streams, subjects, type DeadLetter } from '@baton/contracts';
 import { describeIssues, publishJson, type Bus } from '@baton/bus';
-import { BatonState, BatonStateSince, type Registry } from '@baton/workflow-kit';
+import { BatonState, BatonStateSince, type Registry } from '@baton/workflow-kit/internal';
 import { approverDeliveries, breakerStates, errorsByCause, latencyByAgent, scrapeAll } from './metrics.js';
 
 export interface OpsView {
