@@ -13,16 +13,11 @@ import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { NodeProcess, ServiceSet, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
 import { publishJson, type Bus } from '@baton/bus';
 import { AgentTask, consumers, streams, subjects, taskQueues, type AgentResult } from '@baton/contracts';
-import type { AgentStepInput } from '@baton/workflow-kit/internal';
+import { causeChain, type AgentStepInput } from '@baton/workflow-kit/internal';
 
 /** The ApplicationFailure at the root of a failed workflow. */
 function rootFailure(err: unknown): ApplicationFailure | undefined {
-  let current: unknown = err;
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return causeChain(err).find((e) => e instanceof ApplicationFailure);
 }
 
 describe('agent contract versions', () => {

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { taskQueues } from '@baton/contracts';
 import { ensureTemporalCertificate, payloadKeyEnv, postEvent, reservationEvent, stackEnv, temporalConnectionAs, temporalTlsDir } from '@baton/testkit';
-import { decideUpdate, resolveUpdate, statusQuery } from '@baton/workflow-kit';
+import { causeChain, decideUpdate, resolveUpdate, statusQuery } from '@baton/workflow-kit';
 import { temporalDataConverter } from '@baton/temporal-codec';
 import { startStack, waitForState, type Stack } from './support.js';
 
@@ -22,10 +22,10 @@ const AGENT = 'agent-intake';
 
 /** Whether an error (or any of its causes) is the server's refusal: gRPC PERMISSION_DENIED. */
 function isPermissionDenied(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === 7 || (typeof e.message === 'string' && /Request unauthorized/.test(e.message))) return true;
-  }
-  return false;
+  return causeChain(err).some((e) => {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    return code === 7 || (typeof message === 'string' && /Request unauthorized/.test(message));
+  });
 }
 
 async function refused(what: string, attempt: Promise<unknown>): Promise<void> {

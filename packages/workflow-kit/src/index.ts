@@ -6,6 +6,7 @@
 export { AWAITING_DECISION, NEEDS_ATTENTION, APPROVAL_OPTIONS, ATTENTION_OPTIONS, DEFAULT_APPROVAL_TIERS, DEFAULT_ATTENTION_TIERS, statusQuery, decideUpdate, resolveUpdate } from './definitions.js';
 export type { KitState, StepRecord, GateTier, ApprovalOption, AttentionOption, WorkflowOption, GateOption, GatePolicy, GateView, Decision, DecisionInput, AttentionPayload, Resolution, ResolutionInput, Attention, WorkflowStatus, GateNotice } from './definitions.js';
 export { GateRefusedError } from './workflows/gate.js';
+export { causeChain, causeOf } from './workflows/causes.js';
 export type { WorkflowDefinition, RunOptions, GateTeaches } from './workflows/run.js';
 export type { StepPolicy } from './workflows/call-agent.js';
 export { Registry, defineWorkflow, isUpcastRoute, type WorkflowRegistration, type EventRoute, type UpcastEventRoute, type AnyEventRoute, type SignalRoute, type ScheduleDeclaration, type WorkflowView, type ChangeField, type ContextRow } from './registry.js';

@@ -4,5 +4,6 @@ export * from './definitions.js';
 export { runWorkflow, WorkflowRun, type RunOf, StepAbandonedError, failureCode, failureDetails, type WorkflowDefinition, type RunOptions, type StepOptions, type GateRequest, type GateTeaches } from './workflows/run.js';
 export { callAgent, DEFAULT_STEP_POLICY, NON_RETRYABLE_CODES, type StepPolicy } from './workflows/call-agent.js';
 export { HumanGate, GateRefusedError, canonicalJson, gateDigest, parseDecision, type GateOutcome, type GateSpec, type GateEvent } from './workflows/gate.js';
-export { Saga, causeOf, type CompensationFailure } from './workflows/saga.js';
+export { Saga, type CompensationFailure } from './workflows/saga.js';
+export { causeChain, causeOf } from './workflows/causes.js';
 export { definePatches, kitPatches, startedWithPatches, Patches, type PatchEntry, type PatchStage, type PatchTable } from './workflows/patches.js';

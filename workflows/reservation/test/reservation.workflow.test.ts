@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AgentError, testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
-import { DEFAULT_APPROVAL_TIERS, pathOf, type AttentionPayload, type GateNotice } from '@baton/workflow-kit';
+import { DEFAULT_APPROVAL_TIERS, causeChain, pathOf, type AttentionPayload, type GateNotice } from '@baton/workflow-kit';
 import reservation, { type ReservationAgents, type ReservationInput, type ReservationStatus } from '../src/index.js';
 import { BOOKED_DATE, agents, cancelBooking, daysAfterReceived, charge, chargeAnswerLost, holdTable, holdAnswerLost, newWorld, refund, releaseHold, requestEvent, type World } from './fakes.js';
 
@@ -13,9 +13,7 @@ type Run = WorkflowRunUnderTest<ReservationStatus>;
 
 /** Every message of an error and its causes: what a refused update says. */
 function messagesOf(err: unknown): string {
-  const parts: string[] = [];
-  for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) parts.push(String(e.message));
-  return parts.join(' <- ');
+  return causeChain(err).map((e) => String((e as { message?: unknown }).message)).join(' <- ');
 }
 
 /** The payload of the open attention gate. */

@@ -59,7 +59,8 @@ import {
 import { DEFAULT_STEP_POLICY, stepActivities, stepActivityId, type StepPolicy } from './call-agent.js';
 import { GateRefusedError, HumanGate, canonicalJson, type GateEvent, type GateOutcome } from './gate.js';
 import { kitPatches } from './patches.js';
-import { Saga, causeOf } from './saga.js';
+import { Saga } from './saga.js';
+import { causeChain, causeOf } from './causes.js';
 
 /** What a workflow declares about itself: pure data, shared by its code and its registration.
  *  Declared as `WorkflowDefinition<State, Agents, Status>`, it carries its agents' contracts and
@@ -140,23 +141,17 @@ export class StepAbandonedError extends Error {
 
 /** The error code of a failed activity: the agent's code, TIMEOUT, or UNKNOWN. */
 export function failureCode(err: unknown): string {
-  let current: unknown = err;
-  while (current instanceof Error) {
+  for (const current of causeChain(err)) {
     if (current instanceof ApplicationFailure && current.type) return current.type;
     if (current instanceof TimeoutFailure) return 'TIMEOUT';
-    current = (current as { cause?: unknown }).cause;
   }
   return 'UNKNOWN';
 }
 
 /** What an agent reported it did make of its input before giving up (ApplicationFailure details). */
 export function failureDetails(err: unknown): unknown {
-  let current: unknown = err;
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure) return current.details?.[0];
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  const failure = causeChain(err).find((e) => e instanceof ApplicationFailure);
+  return failure?.details?.[0];
 }
 
 const kit = proxyActivities<HandoffActivities & GateActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });

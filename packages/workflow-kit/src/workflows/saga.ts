@@ -1,6 +1,8 @@
 // Saga compensation: effects register how to undo themselves; on failure they are undone in
 // reverse order. Each compensation is itself an agent step with a long retry policy. One that
 // still fails is reported back, never swallowed: the workflow hands it to a person.
+import { causeOf } from './causes.js';
+
 export interface CompensationFailure {
   name: string;
   error: string;
@@ -31,11 +33,4 @@ export class Saga {
     }
     return failures;
   }
-}
-
-/** The innermost message of a Temporal failure chain: what the agent actually said. */
-export function causeOf(err: unknown): string {
-  let current = err as { message?: string; cause?: unknown } | undefined;
-  while (current?.cause) current = current.cause as typeof current;
-  return current?.message ?? String(err);
 }
