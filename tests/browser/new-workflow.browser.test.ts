@@ -6,7 +6,8 @@
 // folder changes. The folder is removed afterwards.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -49,10 +50,17 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
     const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', '--test', '--test-reporter=tap', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8', env });
     assert.match(out, /# pass 3\n# fail 0/);
+    // Its package.json declares its agents and no dependencies: the lockfile is still up to date
+    // (pnpm refuses a frozen install otherwise), and the test kit resolves from the folder.
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { baton: { services: string[] }; dependencies?: unknown };
+    assert.deepEqual(manifest.baton.services, [n.prepare, n.finish]);
+    assert.equal(manifest.dependencies, undefined);
+    execFileSync('bash', [join('infra', 'pnpm.sh'), 'install', '--frozen-lockfile', '--lockfile-only', '--offline'], { cwd: repoRoot, stdio: 'pipe' });
+    assert.match(createRequire(join(folder, 'test', 'e2e.ts')).resolve('@baton/testkit'), /packages[/\\]testkit[/\\]/);
   });
 
   it('starts from an event through the webhook, runs both agent steps, and a person approves its gate in the console', async () => {
-    stack = await startStack();
+    stack = await startStack({ workflows: [name] });
     assert.ok(stack.services.byName.has(n.prepare) && stack.services.byName.has(n.finish), 'its agents run as their own processes');
     browser = await launchChromium();
     const event = {

@@ -339,7 +339,14 @@ import { definePatches } from '@baton/workflow-kit/workflow';
 
 export const patches = definePatches('${n.type}', {});
 `;
+  // Its manifest declares the services it runs on (its two agents): a test that names it
+  // (`startStack({ workflows: ['<name>'] })`) starts them, other tests do not. No dependencies:
+  // what a workflow imports (@baton/workflow-kit, @baton/contracts, @baton/agent, @baton/testkit,
+  // zod) the repository's root declares, so the lockfile needs no entry of its own for it and a
+  // frozen install passes (docs/write-a-workflow.md).
+  const manifest = `${JSON.stringify({ name: `@baton/workflow-${name}`, version: '0.1.0', private: true, type: 'module', baton: { services: [n.prepare, n.finish] } }, null, 2)}\n`;
   return {
+    'package.json': manifest,
     'src/contracts.ts': contracts,
     'src/patches.ts': patches,
     'src/definition.ts': definition,

@@ -28,6 +28,8 @@ describe('new-workflow scaffold', () => {
     const workflow = readFileSync(join(root, 'workflows', 'errand', 'src', 'workflow.ts'), 'utf8');
     const { Input, Event } = workflowNames('errand');
     assert.match(workflow, new RegExp(`export interface ${Input} extends RunOptions<State> \\{\\n  event: ${Event};\\n\\}`), 'its input is the event only: no test-only timings');
+    const manifest = JSON.parse(readFileSync(join(root, 'workflows', 'errand', 'package.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(manifest, { name: '@baton/workflow-errand', version: '0.1.0', private: true, type: 'module', baton: { services: ['errand-prepare', 'errand-finish'] } }, 'it declares its agents, and no dependencies (the root has them)');
     assert.throws(() => scaffoldWorkflow(root, 'errand'), WorkflowScaffoldError);
     assert.throws(() => scaffoldWorkflow(root, 'Errand_1'), /not a workflow name/);
   });
