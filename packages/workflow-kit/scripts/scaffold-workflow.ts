@@ -345,8 +345,12 @@ export const patches = definePatches('${n.type}', {});
   // zod) the repository's root declares, so the lockfile needs no entry of its own for it and a
   // frozen install passes (docs/write-a-workflow.md).
   const manifest = `${JSON.stringify({ name: `@baton/workflow-${name}`, version: '0.1.0', private: true, type: 'module', baton: { services: [n.prepare, n.finish] } }, null, 2)}\n`;
+  const tsconfig = `// ${name}'s own typecheck, without the rest of the repository: npx tsc -p workflows/${name}
+{ "extends": "../../tsconfig.base.json", "include": ["src", "test", "agents"] }
+`;
   return {
     'package.json': manifest,
+    'tsconfig.json': tsconfig,
     'src/contracts.ts': contracts,
     'src/patches.ts': patches,
     'src/definition.ts': definition,

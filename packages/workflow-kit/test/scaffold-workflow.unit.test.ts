@@ -1,10 +1,11 @@
-// The workflow scaffold writes a workflow test that passes as written: `new-workflow`'s folder is
-// written under a temporary root inside the repository (so its imports resolve as a real
-// workflow's do), and its generated workflow test runs on the kit's harness in a process of its
-// own. The temporary root is removed afterwards.
+// The workflow scaffold writes a folder that passes the fast tier as written: `new-workflow`'s
+// folder is written under a temporary root inside the repository (so its imports resolve as a
+// real workflow's do); it typechecks on its own tsconfig.json (not the whole repository's), lints
+// clean, and its generated workflow test runs on the kit's harness in a process of its own. The
+// temporary root is removed afterwards.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
@@ -34,11 +35,23 @@ describe('new-workflow scaffold', () => {
     assert.throws(() => scaffoldWorkflow(root, 'Errand_1'), /not a workflow name/);
   });
 
+  // Runs of their own (not subtests of this one): without the parent runner's context.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
+  const folder = () => join(root, 'workflows', 'errand');
+
+  it('typechecks on its own (its tsconfig.json) and lints clean, as written', () => {
+    // Its tsconfig extends the repository's base two folders up, as it does under workflows/.
+    copyFileSync(join(repoRoot, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
+    execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', folder()], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
+    // --no-ignore: the repository's lint ignores .baton/, where this copy lives.
+    execFileSync(join(repoRoot, 'node_modules', '.bin', 'eslint'), ['--no-ignore', '--max-warnings', '0', folder()], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
+  });
+
+  // (Its unit test loads the repository's workflows folder, so it runs where the folder is
+  // written under workflows/: tests/browser/new-workflow.browser.test.ts.)
   it('its generated workflow test passes as written: the happy path and the gate', () => {
-    // A run of its own (not a subtest of this one): without the parent runner's context.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
-    const file = join(root, 'workflows', 'errand', 'test', 'errand.workflow.test.ts');
-    const out = execFileSync('node', ['--import', 'tsx', '--test', '--test-reporter=tap', file], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
+    const file = join(folder(), 'test', 'errand.workflow.test.ts');
+    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', '--test', '--test-reporter=tap', file], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
     assert.match(out, /# pass 3\n# fail 0/);
   });
 });
