@@ -123,7 +123,7 @@ export async function workflowBundle(request: BundleRequest): Promise<BuiltBundl
       const stale = manifest.key === key ? staleFile(manifest) : 'the key';
       if (!stale) {
         const bundle = { code: readFileSync(bundlePath, 'utf8') };
-        writeFileSync(manifestPath, JSON.stringify(manifest)); // touch: the newest are kept
+        touch(manifestPath, manifest); // the newest are kept
         return { bundle, cached: true };
       }
       reason = `${stale} changed`;
@@ -134,14 +134,28 @@ export async function workflowBundle(request: BundleRequest): Promise<BuiltBundl
   const bundle = await build();
   const manifest = manifestOf(key, bundle);
   if (!manifest) return { bundle, cached: false, reason: `${reason}; not kept: the bundle names no sources` };
-  mkdirSync(cacheDir, { recursive: true });
-  writeAtomically(bundlePath, bundle.code);
-  writeAtomically(manifestPath, JSON.stringify(manifest));
-  prune(cacheDir);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeAtomically(bundlePath, bundle.code);
+    writeAtomically(manifestPath, JSON.stringify(manifest));
+    prune(cacheDir);
+  } catch (err) {
+    // A read-only build folder (an image whose build step bundled other code): run this one.
+    return { bundle, cached: false, reason: `${reason}; not kept: ${(err as Error).message}` };
+  }
   return { bundle, cached: false, reason };
 }
 
-/** The default cache folder: beside the generated entry (the kit's git-ignored `.generated/`). */
+/** Marks a cache entry as used (prune keeps the newest); nothing in a read-only build folder. */
+function touch(manifestPath: string, manifest: Manifest): void {
+  try {
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+  } catch {
+    // read-only (an image's prebuilt bundle): nothing to prune there either
+  }
+}
+
+/** The default cache folder: beside the generated entry (the git-ignored build folder, `.baton/build/`). */
 export function defaultBundleCacheDir(workflowsPath: string): string {
   return join(dirname(workflowsPath), 'bundles');
 }

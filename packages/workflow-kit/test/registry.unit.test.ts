@@ -1,7 +1,9 @@
 // The registry's checks: registered workflows stand side by side only when they do not clash,
 // and every clash is refused with what clashes, before any service starts on it.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineAgentContract, eventEnvelope } from '@baton/contracts';
@@ -64,5 +66,20 @@ describe('workflow registry', () => {
     for (const module of registry.bundledModules()) assert.ok(source.includes(`export * from ${JSON.stringify(module)};`), `${module} is exported`);
     assert.equal(registry.bundledModules().length, registry.types.length + 1, 'the kit\'s module and one per workflow');
     assert.equal(registry.writeWorkflowBundleEntry(), entry, 'the same code gives the same entry');
+  });
+
+  it('writes an entry the build step already wrote no second time (an image runs read-only)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-entry-'));
+    try {
+      const registry = Registry.of([workflow('alpha')]);
+      const entry = registry.writeWorkflowBundleEntry(dir);
+      const built = new Date('2026-01-01T00:00:00Z');
+      utimesSync(entry, built, built);
+      assert.equal(registry.writeWorkflowBundleEntry(dir), entry);
+      assert.equal(statSync(entry).mtimeMs, built.getTime(), 'not written again');
+      assert.deepEqual(readdirSync(dir), [basename(entry)], 'and nothing else written beside it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,7 +10,7 @@ export const WorkflowBundleConfig = z.object({
   /** Where the registered workflows live (default: the repository's workflows/ folder). */
   BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
   /** Where built workflow bundles are kept for the next start (packages/workflow-kit/src/bundle-cache.ts), or `off`.
-   *  Default: the workflow kit's git-ignored .generated/bundles. */
+   *  Default: the repository's git-ignored build folder, .baton/build/bundles (filled by the prebuild). */
   BATON_WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
 });
 

@@ -470,7 +470,7 @@ const bundles = new Map<string, Promise<WorkflowBundle>>();
 /** One bundle per workflow module per process, kept on disk for the next test file that needs the
  *  same one (bundle-cache.ts: rebuilt when any file it was built from changes; webpack takes a few
  *  seconds of CPU, and five test files run the reservation): the module and the clock anchor,
- *  through an entry in the kit's git-ignored .generated folder (where the bundler finds the SDK). */
+ *  through an entry in the git-ignored build folder, `.baton/build/` (GENERATED_DIR). */
 function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
   let bundle = bundles.get(workflowModule);
   if (!bundle) {
