@@ -6,7 +6,7 @@
 // folder changes. The folder is removed afterwards.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,13 +31,18 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   const before_ = new Set<string>();
+  const lockfile = join(repoRoot, 'pnpm-lock.yaml');
+  let lockfileBefore = '';
   before(() => {
     for (const p of changedPaths()) before_.add(p);
+    lockfileBefore = readFileSync(lockfile, 'utf8');
   });
   after(async () => {
     await browser?.close();
     await stack?.close();
     rmSync(folder, { recursive: true, force: true });
+    // pnpm (the check below, and the dev command's set-up) gave the folder an empty lockfile entry.
+    if (readFileSync(lockfile, 'utf8') !== lockfileBefore) writeFileSync(lockfile, lockfileBefore);
   });
 
   it('touches only its own folder, and its own tests pass as written', () => {
@@ -50,12 +55,14 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
     const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', '--test', '--test-reporter=tap', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8', env });
     assert.match(out, /# pass 3\n# fail 0/);
-    // Its package.json declares its agents and no dependencies: the lockfile is still up to date
-    // (pnpm refuses a frozen install otherwise), and the test kit resolves from the folder.
+    // Its package.json declares its agents and no dependencies: a frozen install passes (pnpm
+    // refuses one when a manifest lists what the lockfile lacks), adding to the lockfile only the
+    // folder's empty entry, and the test kit resolves from the folder.
     const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { baton: { services: string[] }; dependencies?: unknown };
     assert.deepEqual(manifest.baton.services, [n.prepare, n.finish]);
     assert.equal(manifest.dependencies, undefined);
     execFileSync('bash', [join('infra', 'pnpm.sh'), 'install', '--frozen-lockfile', '--lockfile-only', '--offline'], { cwd: repoRoot, stdio: 'pipe' });
+    assert.equal(readFileSync(lockfile, 'utf8').replace(`  workflows/${name}: {}\n\n`, ''), lockfileBefore);
     assert.match(createRequire(join(folder, 'test', 'e2e.ts')).resolve('@baton/testkit'), /packages[/\\]testkit[/\\]/);
   });
 

@@ -342,8 +342,8 @@ export const patches = definePatches('${n.type}', {});
   // Its manifest declares the services it runs on (its two agents): a test that names it
   // (`startStack({ workflows: ['<name>'] })`) starts them, other tests do not. No dependencies:
   // what a workflow imports (@baton/workflow-kit, @baton/contracts, @baton/agent, @baton/testkit,
-  // zod) the repository's root declares, so the lockfile needs no entry of its own for it and a
-  // frozen install passes (docs/write-a-workflow.md).
+  // zod) the repository's root declares, so a frozen install passes with the folder as it is
+  // (docs/write-a-workflow.md).
   const manifest = `${JSON.stringify({ name: `@baton/workflow-${name}`, version: '0.1.0', private: true, type: 'module', baton: { services: [n.prepare, n.finish] } }, null, 2)}\n`;
   const tsconfig = `// ${name}'s own typecheck, without the rest of the repository: npx tsc -p workflows/${name}
 { "extends": "../../tsconfig.base.json", "include": ["src", "test", "agents"] }
