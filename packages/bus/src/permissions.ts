@@ -263,7 +263,11 @@ const quote = (s: string) => JSON.stringify(s);
 
 /** The nats-server `authorization { users: [...] }` block for these users; no anonymous access. */
 export function natsAuthorizationConfig(users: readonly AuthorizedUser[]): string {
-  const lines = ['authorization {', '  users: ['];
+  // timeout: seconds a client has to send its CONNECT (the server's default is 2 s without TLS). A
+  // service host connects every hosted service at once (35+ in the test set), each signing the
+  // server's nonce: on a loaded 2-core machine some missed 2 s and their service failed to start
+  // ("Authentication Timeout"). 10 s still closes a socket that never authenticates.
+  const lines = ['authorization {', '  timeout: 10', '  users: ['];
   for (const { identity, nkey } of [...users].sort((a, b) => (a.identity.name < b.identity.name ? -1 : 1))) {
     const p = permissionsOf(identity);
     lines.push(`    # ${identity.name} (${identity.kind})`);

@@ -68,6 +68,8 @@ describe('identities and permissions', () => {
     assert.match(text, new RegExp(`nkey: "${user.getPublicKey()}"`));
     assert.ok(!text.includes(new TextDecoder().decode(user.getSeed())), 'no seed in the server config');
     assert.match(text, /subscribe: \{ allow: \["_INBOX\.agent-safety\.>"\] \}/);
+    // A service host connects dozens of services at once: 2 s (the server's default) was missed under load.
+    assert.match(text, /^authorization \{\n  timeout: 10\n/);
   });
 });
 
