@@ -1,16 +1,26 @@
 // A simulated model API for tests: a local HTTP server that speaks the OpenAI chat-completions
 // protocol (what Ollama, vLLM and llama.cpp serve too). Each provider of a test's chain gets its
-// own route, scripted to answer, fail or talk nonsense. No real model is ever called.
+// own route, scripted to answer, ask for tool calls, fail or talk nonsense. No real model is ever
+// called.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ChatRequest {
   model: string;
-  messages: Array<{ role: string; content: unknown }>;
+  messages: Array<{ role: string; content: unknown; tool_calls?: unknown; tool_call_id?: string }>;
   response_format?: unknown;
+  /** The tools the request offered (OpenAI's function tools). */
+  tools?: Array<{ type: string; function: { name: string; description?: string; parameters?: unknown } }>;
 }
 
-export type ModelReply = { content: string; promptTokens?: number; completionTokens?: number } | { status: number; error: string };
+/** A tool call a scripted reply asks for (finish reason `tool_calls`). */
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+  id?: string;
+}
+
+export type ModelReply = { content: string; toolCalls?: ScriptedToolCall[]; promptTokens?: number; completionTokens?: number } | { status: number; error: string };
 export type ModelScript = ModelReply | ((request: ChatRequest) => ModelReply);
 
 export interface SimulatedModelApi {
@@ -55,7 +65,19 @@ export async function startSimulatedModelApi(): Promise<SimulatedModelApi> {
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: request.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: reply.content,
+            ...(reply.toolCalls?.length
+              ? { tool_calls: reply.toolCalls.map((c, i) => ({ id: c.id ?? `call_${counter}_${i + 1}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) }
+              : {}),
+          },
+          finish_reason: reply.toolCalls?.length ? 'tool_calls' : 'stop',
+        },
+      ],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
   });
