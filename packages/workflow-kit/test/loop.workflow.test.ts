@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ModelTurnInput, ModelTurnOutput } from '@baton/contracts';
-import { testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
+import { AgentError, testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
 import looper from './loop-fixture/index.js';
 import type { LooperAgents } from './loop-fixture/contracts.js';
 import type { LooperInput, LooperStatus } from './loop-fixture/definition.js';
@@ -81,6 +81,19 @@ describe('agent loop (workflow kit)', () => {
     assert.equal(done.state, 'Stopped');
     assert.equal(done.loop?.limit?.kind, 'cost');
     assert.equal(run.calls('assistant').length, 2);
+  });
+
+  it('a turn failure the workflow handles (no model configured) ends the loop as failed, for the workflow to fall back; no person is asked', async () => {
+    const run = await start({ prompt: 'Anything.' }, {
+      assistant: () => {
+        throw new AgentError('MODEL_NOT_CONFIGURED', 'no model provider is configured', false);
+      },
+    });
+    const done = await run.result();
+    assert.equal(done.state, 'Stopped');
+    assert.match(done.stopped ?? '', /^MODEL_NOT_CONFIGURED: /);
+    assert.equal(done.loop?.status, 'failed');
+    assert.equal(done.gate, undefined);
   });
 
   it('a refund above the threshold waits for a person, who declines with a reason: the refund is not made and the model sees why', async () => {

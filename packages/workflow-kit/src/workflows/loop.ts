@@ -17,7 +17,7 @@ import type { AgentTable, LoopMessage, ModelTurnInput, ModelTurnOutput, ResultRe
 import { APPROVAL_OPTIONS, type GateTier, type WorkflowStatus } from '../definitions.js';
 import type { StepPolicy } from './call-agent.js';
 import { GateRefusedError } from './gate.js';
-import type { WorkflowRun } from './run.js';
+import { failureCode, type WorkflowRun } from './run.js';
 import { causeOf } from './saga.js';
 
 /** The built-in tool that reads a result kept by reference. */
@@ -71,6 +71,10 @@ export interface AgentLoopSpec {
   /** Step policies of the model turns and the tool calls. */
   turnPolicy?: StepPolicy;
   toolPolicy?: StepPolicy;
+  /** Error codes of a model turn the workflow handles itself (e.g. MODEL_NOT_CONFIGURED, to fall
+   *  back to its rules): the loop ends `failed` with the code. Any other failure of a turn goes
+   *  to a person, as a failed step does. */
+  turnHandles?: readonly string[];
 }
 
 /** One entry of the transcript: a message, and for a model turn what it cost. */
@@ -81,7 +85,7 @@ export type LoopLimit = 'turns' | 'tokens' | 'cost';
 /** The loop as the status query shows it: bounded (large results by reference). */
 export interface LoopTranscript {
   purpose: string;
-  status: 'running' | 'awaiting-approval' | 'answered' | 'limit';
+  status: 'running' | 'awaiting-approval' | 'answered' | 'limit' | 'failed';
   turns: number;
   usage: TurnUsage;
   costCents: number;
@@ -90,7 +94,10 @@ export interface LoopTranscript {
   answer?: string;
 }
 
-export type LoopOutcome = { kind: 'answered'; text: string; transcript: LoopTranscript } | { kind: 'limit'; limit: LoopLimit; detail: string; transcript: LoopTranscript };
+export type LoopOutcome =
+  | { kind: 'answered'; text: string; transcript: LoopTranscript }
+  | { kind: 'limit'; limit: LoopLimit; detail: string; transcript: LoopTranscript }
+  | { kind: 'failed'; code: string; detail: string; transcript: LoopTranscript };
 
 /** What a person at a tool's approval gate sees. */
 export interface ToolApprovalPayload {
@@ -135,7 +142,15 @@ export class AgentLoop<S extends string = string> {
       if (transcript.turns >= maxTurns) return this.stop('turns', `the loop used its ${maxTurns} model turns without an answer`);
       const turn = transcript.turns + 1;
       const input: ModelTurnInput = { purpose: spec.purpose, turn, system: spec.system, messages: this.messages(), tools };
-      const out = (await this.run.step(spec.modelAgent, `${spec.name}/turn-${turn}`, input as never, spec.turnPolicy ? { policy: spec.turnPolicy } : {})) as ModelTurnOutput;
+      let out: ModelTurnOutput;
+      try {
+        out = (await this.run.step(spec.modelAgent, `${spec.name}/turn-${turn}`, input as never, { ...(spec.turnPolicy ? { policy: spec.turnPolicy } : {}), handles: spec.turnHandles ?? [] })) as ModelTurnOutput;
+      } catch (err) {
+        const code = failureCode(err);
+        if (!(spec.turnHandles ?? []).includes(code)) throw err;
+        transcript.status = 'failed';
+        return { kind: 'failed', code, detail: causeOf(err), transcript };
+      }
       transcript.turns = turn;
       transcript.usage = { inputTokens: transcript.usage.inputTokens + out.usage.inputTokens, outputTokens: transcript.usage.outputTokens + out.usage.outputTokens };
       transcript.costCents = this.costOf(transcript.usage);

@@ -40,6 +40,7 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
         },
         approval: { gateType: REFUND_GATE, tiers: [{ role: 'manager', timeoutMs: 3600_000 }] },
         ...(input.inlineLimit !== undefined ? { inlineLimit: input.inlineLimit } : {}),
+        turnHandles: ['MODEL_NOT_CONFIGURED'],
       },
       (t) => (run.status.loop = t),
     );
@@ -47,7 +48,7 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
       run.status.answer = outcome.text;
       return run.end('Answered');
     }
-    run.status.stopped = outcome.detail;
+    run.status.stopped = outcome.kind === 'failed' ? `${outcome.code}: ${outcome.detail}` : outcome.detail;
     return run.end('Stopped');
   });
 }
