@@ -37,8 +37,9 @@ export interface LoopTool {
   input(args: Record<string, unknown>): unknown;
   /** The call waits for a person first: always (`true`), or when this says so for the arguments. */
   needsApproval?: boolean | ((args: Record<string, unknown>) => boolean);
-  /** What the model sees of the agent's output (default: all of it). */
-  result?: (output: unknown) => unknown;
+  /** What the model sees of the agent's output (default: all of it); `args` are the arguments
+   *  the tool ran with (a person's changes included). */
+  result?: (output: unknown, args: Record<string, unknown>) => unknown;
 }
 
 export interface LoopLimits {
@@ -221,7 +222,7 @@ export class AgentLoop<S extends string = string> {
     }
     try {
       const output = await this.run.step(tool.agent as never, stepId, agentInput as never, { handles: 'all', ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) });
-      return { result: tool.result ? tool.result(output) : output };
+      return { result: tool.result ? tool.result(output, args) : output };
     } catch (err) {
       return { error: `the tool failed: ${causeOf(err)}` };
     }
