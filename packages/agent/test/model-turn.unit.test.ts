@@ -8,7 +8,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import type { ModelTurnInput } from '@baton/contracts';
 import { createLogger } from '@baton/telemetry';
 import { startSimulatedModelApi, type SimulatedModelApi } from '@baton/testkit';
-import { AgentError, ModelChain, loadModelConfig } from '../src/index.js';
+import { AgentError, ModelChain, loadModelConfig, withPages } from '../src/index.js';
 
 const logger = createLogger('model-turn-test', 'error');
 const exporter = new InMemorySpanExporter();
@@ -80,4 +80,30 @@ describe('model turn (model API simulated)', () => {
     await assert.rejects(chain().turn(turn1), (err: AgentError) => err.code === 'MODEL_NOT_CONFIGURED' && !err.retryable);
     await assert.rejects(chain('down').turn(turn1), (err: AgentError) => err.code === 'MODEL_UNAVAILABLE' && err.retryable);
   });
+
+  it('reads the pages of object-store results the model asked for (read_result), each artifact once per turn; one that cannot be read is the tool\'s error', async () => {
+    const artifact = { bucket: 'baton_artifacts', key: 'wf/step/log@1', digest: 'd', size: 10_000, contentType: 'text/plain', summary: 'a log' };
+    const gone = { ...artifact, key: 'wf/step/gone@2' };
+    const reads: string[] = [];
+    const read = async (ref: typeof artifact) => {
+      reads.push(ref.key);
+      if (ref.key === gone.key) throw new AgentError('ARTIFACT_MISSING', `artifact ${ref.key} is not in baton_artifacts`, false);
+      return 'x'.repeat(6_000) + 'y'.repeat(4_000);
+    };
+    const pages = await withPages(
+      [
+        ...turn1.messages,
+        { role: 'tool', callId: 'a', name: 'read_result', page: { artifact, offset: 0, length: 6_000 } },
+        { role: 'tool', callId: 'b', name: 'read_result', page: { artifact, offset: 6_000, length: 6_000 } },
+        { role: 'tool', callId: 'c', name: 'read_result', page: { artifact: gone, offset: 0, length: 10 } },
+      ],
+      read,
+    );
+    assert.deepEqual(pages[0], turn1.messages[0]);
+    assert.deepEqual(pages[1], { role: 'tool', callId: 'a', name: 'read_result', result: { ref: 'artifact:wf/step/log@1', offset: 0, size: 10_000, text: 'x'.repeat(6_000), next: 6_000 } });
+    assert.deepEqual(pages[2], { role: 'tool', callId: 'b', name: 'read_result', result: { ref: 'artifact:wf/step/log@1', offset: 6_000, size: 10_000, text: 'y'.repeat(4_000) } });
+    assert.match(String((pages[3] as { error?: string }).error), /could not be read: artifact wf\/step\/gone@2 is not in baton_artifacts/);
+    assert.deepEqual(reads.sort(), [artifact.key, gone.key].sort(), 'each artifact read once');
+  });
 });
+

@@ -5,6 +5,7 @@
 // with `modelTurnContract('<name>')` in the folder of the workflow that uses it.
 import { z } from 'zod';
 import { defineAgentContract } from './agents.js';
+import { ArtifactRef } from './artifacts.js';
 
 /** A tool result kept by reference: the full text stays out of the model's context. */
 export const ResultReference = z.object({
@@ -35,6 +36,9 @@ export const LoopMessage = z.discriminatedUnion('role', [
     /** The tool's result (small), or its reference and summary (large), or why it did not run. */
     result: z.unknown().optional(),
     reference: ResultReference.optional(),
+    /** A page of a result in the object store that the model asked for (read_result): the agent
+     *  playing the turn reads it and gives the model its text; the workflow never holds it. */
+    page: z.object({ artifact: ArtifactRef, offset: z.number().int().min(0), length: z.number().int().min(1).max(100_000) }).optional(),
     error: z.string().max(2000).optional(),
   }),
 ]);

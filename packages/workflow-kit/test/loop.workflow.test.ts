@@ -46,7 +46,7 @@ describe('agent loop (workflow kit)', () => {
     assert.deepEqual(run.calls('payments').map((c) => c.input), [{ orderId: 'o-1', amountCents: 5_000 }]);
     // What the model saw in its second turn: the order it asked for, as the tool's result.
     assert.deepEqual(lastOf(seen[1]!), { role: 'tool', callId: 'c-lookup_order', name: 'lookup_order', result: { orderId: 'o-1', totalCents: 25_000, notes: 'arrived late' } });
-    assert.deepEqual(seen[0]!.tools.map((t) => t.name), ['lookup_order', 'refund', 'read_result']);
+    assert.deepEqual(seen[0]!.tools.map((t) => t.name), ['lookup_order', 'fetch_file', 'refund', 'read_result']);
     assert.deepEqual(done.loop?.usage, { inputTokens: 300, outputTokens: 60 });
     assert.equal(done.loop?.turns, 3);
     assert.deepEqual(done.loop?.entries.map((e) => e.role), ['user', 'assistant', 'tool', 'assistant', 'tool', 'assistant']);
@@ -162,5 +162,17 @@ describe('agent loop (workflow kit)', () => {
     // The transcript in the status (and handed on) is bounded the same way.
     const kept = done.loop?.entries.find((e) => e.role === 'tool' && e.name === 'lookup_order') as { result?: unknown; reference?: { ref: string } };
     assert.deepEqual([kept.result, kept.reference?.ref], [undefined, 'assist/result/1-1'], 'the status holds the reference, not the result');
+  });
+
+  it('a result a tool put in the object store reaches the model as its reference and summary; read_result asks the turn agent for a page of it', async () => {
+    const artifact = { bucket: 'baton_artifacts', key: 'looper-x/assist/file@abc', digest: 'SHA-256=abc', size: 1_048_576, contentType: 'text/plain; charset=utf-8', summary: 'A 1 MB delivery log: 4000 lines' };
+    const seen: ModelTurnInput[] = [];
+    const model = scripted([() => call('fetch_file', { name: 'log' }), (i) => call('read_result', { ref: (lastOf(i) as { reference: { ref: string } }).reference.ref, offset: 4_000 }, 'read-1'), () => final('Read.')]);
+    const run = await start({ prompt: 'What does the log say?' }, { assistant: (input) => (seen.push(input), model(input)), files: () => artifact });
+    const done = await run.result();
+    assert.equal(done.state, 'Answered');
+    assert.deepEqual(lastOf(seen[1]!), { role: 'tool', callId: 'c-fetch_file', name: 'fetch_file', reference: { ref: `artifact:${artifact.key}`, size: 1_048_576, summary: artifact.summary } });
+    assert.deepEqual(lastOf(seen[2]!), { role: 'tool', callId: 'read-1', name: 'read_result', page: { artifact, offset: 4_000, length: 4_000 } }, 'the agent playing the turn reads the page: the workflow never holds the bytes');
+    assert.equal(run.calls('files').length, 1);
   });
 });

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { SpanKind, type Span } from '@opentelemetry/api';
 import { generateText, jsonSchema, tool, type ModelMessage, type ToolSet } from 'ai';
-import { ModelTurnInput as ModelTurnInputSchema, ModelTurnOutput, type AgentContract, type ContractOutput, type LoopMessage, type ModelTurnInput } from '@baton/contracts';
+import { ModelTurnInput as ModelTurnInputSchema, ModelTurnOutput, type AgentContract, type ArtifactRef, type ContractOutput, type LoopMessage, type ModelTurnInput } from '@baton/contracts';
 import { describeIssues } from '@baton/bus';
 import { inSpan } from '@baton/telemetry';
 import { AgentError, ExternalSystemError } from '../errors.js';
@@ -127,7 +127,36 @@ export function toModelMessages(messages: LoopMessage[]): ModelMessage[] {
   });
 }
 
-/** An agent that plays model turns for a loop: its contract is `modelTurnContract(name)`. */
+/** An agent that plays model turns for a loop: its contract is `modelTurnContract(name)`. Pages
+ *  of object-store results the model asked for (read_result) are read here, for this turn only. */
 export function defineModelTurnAgent<C extends AgentContract<string, typeof ModelTurnInputSchema, typeof ModelTurnOutput>>(contract: C, rules?: TurnRules): AgentDefinition<C> {
-  return defineAgent(contract, { handle: async (input, ctx) => ctx.model.turn(input as ModelTurnInput, rules) as Promise<ContractOutput<C>> });
+  return defineAgent(contract, {
+    handle: async (input, ctx) => {
+      const turn = input as ModelTurnInput;
+      const messages = await withPages(turn.messages, (ref) => ctx.artifacts.getText(ref));
+      return ctx.model.turn({ ...turn, messages }, rules) as Promise<ContractOutput<C>>;
+    },
+  });
+}
+
+/** The transcript with each requested page of an artifact read: its text, where it starts, and
+ *  where the next page starts (each artifact is read once per turn). */
+export async function withPages(messages: LoopMessage[], read: (ref: ArtifactRef) => Promise<string>): Promise<LoopMessage[]> {
+  const texts = new Map<string, Promise<string>>();
+  return Promise.all(
+    messages.map(async (m) => {
+      if (m.role !== 'tool' || !m.page) return m;
+      const { artifact, offset, length } = m.page;
+      if (!texts.has(artifact.key)) texts.set(artifact.key, read(artifact));
+      let text: string;
+      try {
+        text = await texts.get(artifact.key)!;
+      } catch (err) {
+        return { role: 'tool' as const, callId: m.callId, name: m.name, error: `the result could not be read: ${(err as Error).message}`.slice(0, 2000) };
+      }
+      const page = text.slice(offset, offset + length);
+      const result = { ref: `artifact:${artifact.key}`, offset, size: text.length, text: page, ...(offset + page.length < text.length ? { next: offset + page.length } : {}) };
+      return { role: 'tool' as const, callId: m.callId, name: m.name, result };
+    }),
+  );
 }

@@ -13,7 +13,7 @@
 // tool `read_result` gives it the rest, a page at a time, from the results the loop already holds
 // (nothing is called again). The transcript (in the status query, so in the console, and handed
 // to the next step) is bounded the same way. Pure workflow code: types only from the contracts.
-import type { AgentTable, LoopMessage, ModelTurnInput, ModelTurnOutput, ResultReference, ToolCall, ToolDescriptor, TurnUsage } from '@baton/contracts';
+import type { AgentTable, ArtifactRef, LoopMessage, ModelTurnInput, ModelTurnOutput, ResultReference, ToolCall, ToolDescriptor, TurnUsage } from '@baton/contracts';
 import { APPROVAL_OPTIONS, type GateTier, type WorkflowStatus } from '../definitions.js';
 import type { StepPolicy } from './call-agent.js';
 import { GateRefusedError } from './gate.js';
@@ -110,13 +110,24 @@ export interface ToolApprovalPayload {
   transcript: TranscriptEntry[];
 }
 
-/** A tool call's result as the model sees it. */
-type ToolAnswer = { result: unknown } | { error: string };
+/** A tool call's result as the model sees it; `page`: a page of an artifact, read by the agent
+ *  that plays the next turn. */
+type ToolAnswer = { result: unknown } | { error: string } | { page: NonNullable<Extract<LoopMessage, { role: 'tool' }>['page']> };
+
+/** A tool's output that is an ArtifactRef (@baton/contracts): its bytes are in the object store. */
+function artifactOf(value: unknown): ArtifactRef | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const ok = ['bucket', 'key', 'digest', 'contentType', 'summary'].every((k) => typeof v[k] === 'string') && typeof v.size === 'number';
+  return ok ? (v as unknown as ArtifactRef) : undefined;
+}
 
 export class AgentLoop<S extends string = string> {
   readonly transcript: LoopTranscript;
   /** Every tool result in full, by reference (rebuilt from history on replay: no I/O). */
   private readonly full = new Map<string, string>();
+  /** Results a tool put in the object store (it returned their ArtifactRef), by reference. */
+  private readonly artifacts = new Map<string, ArtifactRef>();
   private readonly inlineLimit: number;
 
   constructor(
@@ -262,9 +273,11 @@ export class AgentLoop<S extends string = string> {
   /** A page of a result kept by reference. */
   private readResult(args: Record<string, unknown>): ToolAnswer {
     const ref = typeof args.ref === 'string' ? args.ref : '';
+    const offset = typeof args.offset === 'number' && Number.isInteger(args.offset) && args.offset >= 0 ? args.offset : 0;
+    const artifact = this.artifacts.get(ref);
+    if (artifact) return { page: { artifact, offset: offset, length: this.inlineLimit } };
     const text = this.full.get(ref);
     if (text === undefined) return { error: `no result has the ref "${ref}"` };
-    const offset = typeof args.offset === 'number' && Number.isInteger(args.offset) && args.offset >= 0 ? args.offset : 0;
     const page = text.slice(offset, offset + this.inlineLimit);
     return { result: { ref, offset, size: text.length, text: page, ...(offset + page.length < text.length ? { next: offset + page.length } : {}) } };
   }
@@ -273,6 +286,18 @@ export class AgentLoop<S extends string = string> {
   private addResult(call: ToolCall, answer: ToolAnswer, key: string): void {
     if ('error' in answer) {
       this.transcript.entries.push({ role: 'tool', callId: call.id, name: call.name, error: answer.error.slice(0, 2000) });
+      return;
+    }
+    if ('page' in answer) {
+      this.transcript.entries.push({ role: 'tool', callId: call.id, name: call.name, page: answer.page });
+      return;
+    }
+    // The tool put its result in the object store: the model gets the reference and its summary.
+    const artifact = artifactOf(answer.result);
+    if (artifact) {
+      const ref = `artifact:${artifact.key}`;
+      this.artifacts.set(ref, artifact);
+      this.transcript.entries.push({ role: 'tool', callId: call.id, name: call.name, reference: { ref, size: artifact.size, summary: artifact.summary.slice(0, 2000) } });
       return;
     }
     const json = JSON.stringify(answer.result ?? null);

@@ -22,6 +22,13 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
             input: (a) => ({ orderId: String(a.orderId) }),
           },
           {
+            name: 'fetch_file',
+            description: 'Fetches a file (kept in the object store)',
+            parameters: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+            agent: 'files',
+            input: (a) => ({ name: String(a.name) }),
+          },
+          {
             name: 'refund',
             description: 'Refunds an amount of an order, in cents',
             parameters: { type: 'object', properties: { orderId: { type: 'string' }, amountCents: { type: 'integer' } }, required: ['orderId', 'amountCents'] },
