@@ -21,7 +21,8 @@ export interface ScriptedToolCall {
 }
 
 export type ModelReply = { content: string; toolCalls?: ScriptedToolCall[]; promptTokens?: number; completionTokens?: number } | { status: number; error: string };
-export type ModelScript = ModelReply | ((request: ChatRequest) => ModelReply);
+/** A function may answer later (a promise): a model still thinking when its caller dies. */
+export type ModelScript = ModelReply | ((request: ChatRequest) => ModelReply | Promise<ModelReply>);
 
 export interface SimulatedModelApi {
   /** The base URL a provider on `route` is configured with (BATON_MODEL_<NAME>_BASE_URL). */
@@ -56,7 +57,7 @@ export async function startSimulatedModelApi(): Promise<SimulatedModelApi> {
     if (!route || !script || req.method !== 'POST') return send(404, { error: { message: `no scripted model at ${req.method} ${req.url}` } });
     const request = JSON.parse(await readBody(req)) as ChatRequest;
     received.set(route, [...(received.get(route) ?? []), request]);
-    const reply = typeof script === 'function' ? script(request) : script;
+    const reply = typeof script === 'function' ? await script(request) : script;
     if ('status' in reply) return send(reply.status, { error: { message: reply.error, type: 'server_error' } });
     const promptTokens = reply.promptTokens ?? 120;
     const completionTokens = reply.completionTokens ?? 30;
