@@ -72,6 +72,9 @@ describe('support workflow with the resolution assistant', () => {
     assert.deepEqual(seen[0]!.tools.map((t) => t.name), ['lookup_order', 'search_docs', 'refund', 'add_note', 'read_result']);
     assert.equal(done.assistant?.turns, 3);
     assert.deepEqual(done.assistant?.usage, { inputTokens: 1_200, outputTokens: 120 });
+    const row = support.view!.context!(done, undefined).find((r) => r.id === 'assistant')?.value ?? '';
+    assert.match(row, /^3 turns, 1320 tokens, answered\n/, 'the console shows the transcript');
+    assert.match(row, /refund\(\{"orderId":"ord-1","amountCents":5200/);
     assert.equal(done.assistantFallback, undefined);
   });
 
@@ -127,6 +130,7 @@ describe('support workflow with the resolution assistant', () => {
     assert.equal(done.state, 'Resolved');
     assert.deepEqual(done.steps.map((s) => s.stepId), ['crm-lookup', 'assistant/turn-1', 'order-check', 'docs-search', 'resolve', 'ticket-log', 'email']);
     assert.match(done.assistantFallback ?? '', /no model provider/);
+    assert.match(support.view!.context!(done, undefined).find((r) => r.id === 'assistant')?.value ?? '', /^0 turns, 0 tokens, failed \(the rules took over: .*no model provider/);
     assert.deepEqual(world.emails.map((e) => e.text), [`We refunded 52.00 EUR for order ${ORDER_ID}.`]);
     assert.equal(done.gate, undefined, 'no person was asked');
   });
