@@ -49,6 +49,7 @@ describe('agent loop (workflow kit)', () => {
     assert.deepEqual(seen[0]!.tools.map((t) => t.name), ['lookup_order', 'fetch_file', 'refund', 'read_result']);
     assert.deepEqual(done.loop?.usage, { inputTokens: 300, outputTokens: 60 });
     assert.equal(done.loop?.turns, 3);
+    assert.deepEqual(done.steps[4]!.input, { purpose: 'looper-test', turn: 3, messages: 5 }, 'a turn\'s step shows the turn, not the transcript again');
     assert.deepEqual(done.loop?.entries.map((e) => e.role), ['user', 'assistant', 'tool', 'assistant', 'tool', 'assistant']);
     assert.equal(done.gate, undefined, 'a refund under the threshold needs nobody');
   });

@@ -156,7 +156,10 @@ export class AgentLoop<S extends string = string> {
       const input: ModelTurnInput = { purpose: spec.purpose, turn, system: spec.system, messages: this.messages(), tools };
       let out: ModelTurnOutput;
       try {
-        out = (await this.run.step(spec.modelAgent, `${spec.name}/turn-${turn}`, input as never, { ...(spec.turnPolicy ? { policy: spec.turnPolicy } : {}), handles: spec.turnHandles ?? [] })) as ModelTurnOutput;
+        // The status shows the turn, not the transcript again (it is in the loop's transcript).
+        const shownInput = { purpose: spec.purpose, turn, messages: input.messages.length };
+        const options = { ...(spec.turnPolicy ? { policy: spec.turnPolicy } : {}), handles: spec.turnHandles ?? [], shownInput };
+        out = (await this.run.step(spec.modelAgent, `${spec.name}/turn-${turn}`, input as never, options)) as ModelTurnOutput;
       } catch (err) {
         const code = failureCode(err);
         if (!(spec.turnHandles ?? []).includes(code)) throw err;
