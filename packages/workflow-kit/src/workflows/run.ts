@@ -102,6 +102,9 @@ export interface StepOptions {
   /** An output a person supplies corrects the agent's reading of this input: it is kept and
    *  retrieved the next time a similar input arrives (for `subject`, or everyone). */
   teaches?: { text: string; subject?: string };
+  /** What the status shows as the step's input, when the input itself would only repeat what the
+   *  status already holds (a loop's turn: its transcript). Default: the input. */
+  shownInput?: unknown;
 }
 
 /** A decision with changes at this gate corrects `agent`'s reading (as `reading` extracts it). */
@@ -223,7 +226,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   async step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions & { fallback?: (err: unknown) => unknown } = {}): Promise<unknown> {
     let current: unknown = input;
     for (let round = 0; ; round++) {
-      const record = this.record(stepId, agent, 'run', current);
+      const record = this.record(stepId, agent, 'run', round === 0 && options.shownInput !== undefined ? options.shownInput : current);
       try {
         return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round }));
       } catch (err) {
