@@ -12,3 +12,4 @@ export * from './webhook.js';
 export * from './hosting.js';
 export * from './channels.js';
 export * from './json-list.js';
+export * from './progress.js';
