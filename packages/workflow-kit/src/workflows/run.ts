@@ -179,7 +179,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** Progress not yet handed to an activity, its last number, and whether a send is queued. */
   private pendingProgress: ProgressEvent[] = [];
   private progressSeq = 0;
-  private progressQueued = false;
+  private progressCheck = false;
   /** Audit records queued in `effects` and not yet sent: each carries the progress made by then. */
   private auditsQueued = 0;
   private readonly source: string | undefined;
@@ -485,20 +485,25 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
    *  name). The next audit record to go out carries it; a send of its own follows in case none does. */
   private progress(event: Omit<ProgressEvent, 'workflowId' | 'workflowType' | 'seq' | 'at'>): void {
     this.pendingProgress.push({ ...event, workflowId: this.workflowId, workflowType: this.definition.type, seq: ++this.progressSeq, at: new Date().toISOString() });
-    if (this.progressQueued) return;
-    this.progressQueued = true;
+    if (this.progressCheck) return;
+    this.progressCheck = true;
+    void this.sendProgressNoAuditCarries().catch((err: unknown) => log.warn('progress not sent', { error: String(err) }));
+  }
+
+  /** Once this activation's code has run (a condition is looked at again after its microtasks
+   *  settled), progress no queued audit record will carry goes out by an activity of its own.
+   *  Nothing is added to `effects` otherwise, so runs from before progress replay as they ran. */
+  private async sendProgressNoAuditCarries(): Promise<void> {
+    let looks = 0;
+    await CancellationScope.nonCancellable(() => condition(() => looks++ > 0));
+    this.progressCheck = false;
+    if (!this.pendingProgress.length || this.auditsQueued > 0) return;
+    // An activity histories from before progress never scheduled here: behind a patch (without
+    // it, the events wait for the next audit record).
+    if (!kitPatches.has('progress-events')) return;
     this.background('progress', async () => {
-      // Let this activation's code run first (a condition is looked at again once its microtasks
-      // settled): a state change it makes right after a step queues the audit record that carries
-      // the step's progress too. The same on replay: no timer, no command.
-      let looks = 0;
-      await condition(() => looks++ > 0);
-      this.progressQueued = false;
-      // An audit record queued behind this takes the progress along: no activity of its own.
-      if (this.auditsQueued > 0) return;
       const batch = this.takeProgress();
-      // An activity histories from before progress never scheduled here: behind a patch.
-      if (batch && kitPatches.has('progress-events')) await kit.progress(batch);
+      if (batch) await kit.progress(batch);
     });
   }
 
