@@ -34,7 +34,7 @@ export interface FollowedStream<T> extends AsyncIterable<StoredMessage<T>> {
 export async function followStream<T = unknown>(bus: Bus, stream: string, options: { filterSubject: string; afterSeq?: number; parse?: (value: unknown) => T }): Promise<FollowedStream<T>> {
   const after = options.afterSeq ?? 0;
   const consumer = await bus.js.consumers.get(stream, {
-    filter_subjects: [options.filterSubject],
+    filter_subjects: options.filterSubject, // one subject: it goes in the create request's subject, which permissions can check
     ...(after > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 } : {}),
   });
   const messages = await consumer.consume({ max_messages: 64 });
