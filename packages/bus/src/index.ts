@@ -10,3 +10,4 @@ export type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';
 export { storeUsage, observeStorage } from './storage.js';
 export { describeIssues, describeJsonError } from '@baton/contracts';
+export { ProgressSse, parseLastEventId, withTimeout, type ProgressSseOptions } from './progress-sse.js';

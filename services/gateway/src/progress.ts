@@ -6,8 +6,7 @@
 // the BATON_PROGRESS stream: a client that reconnects with `Last-Event-ID` gets what came after.
 // The stream ends after the workflow's outcome; a comment keeps idle connections open.
 import type { ServerResponse } from 'node:http';
-import { ProgressEvent, progressSubjects, streams } from '@baton/contracts';
-import { followStream, type Bus, type FollowedStream } from '@baton/bus';
+import { ProgressSse, parseLastEventId, withTimeout, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import type { EventClaims } from './event-claims.js';
 
@@ -25,28 +24,15 @@ export interface ProgressStreamOptions {
 
 export type ProgressRefusal = { status: 400 | 404 | 503; error: string; reason: string };
 
-function withTimeout<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** `Last-Event-ID`: absent (from the start) or a stream sequence. */
-export function parseLastEventId(header: string | undefined): number | undefined | 'invalid' {
-  if (header === undefined || header === '') return undefined;
-  return /^\d{1,15}$/.test(header) ? Number(header) : 'invalid';
-}
-
-/** The open streams, so a shutdown ends them (an open response would hold the server's close). */
 export class ProgressStreams {
-  private readonly open = new Set<() => void>();
+  private readonly sse: ProgressSse;
 
   constructor(
     private readonly deps: { bus: Bus; claims: EventClaims; logger: Logger },
     private readonly options: ProgressStreamOptions,
-  ) {}
+  ) {
+    this.sse = new ProgressSse(deps.bus, deps.logger, { keepAliveMs: options.keepAliveMs, openTimeoutMs: options.lookupTimeoutMs });
+  }
 
   /** Checks that `source` started the workflow; undefined when it may read its progress. */
   async refusal(source: string, workflowId: string | undefined, lastEventId: string | undefined): Promise<ProgressRefusal | undefined> {
@@ -63,43 +49,12 @@ export class ProgressStreams {
     return undefined;
   }
 
-  /** Streams the workflow's progress on `res` until its outcome, the client leaves, or shutdown. */
-  async serve(res: ServerResponse, workflowId: string, lastEventId: string | undefined): Promise<void> {
-    const after = parseLastEventId(lastEventId);
-    let followed: FollowedStream<ProgressEvent>;
-    try {
-      followed = await withTimeout('opening the progress stream', this.options.lookupTimeoutMs, followStream(this.deps.bus, streams.progress, { filterSubject: progressSubjects.ofWorkflow(workflowId), afterSeq: typeof after === 'number' ? after : 0, parse: (v) => ProgressEvent.parse(v) }));
-    } catch (err) {
-      this.deps.logger.warn({ workflowId, error: String(err) }, 'progress: stream could not be opened');
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'UNAVAILABLE', reason: 'the progress stream could not be opened; retry' }));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    // A client that loses the connection tries again after this long (EventSource does by itself).
-    res.write('retry: 2000\n\n');
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), this.options.keepAliveMs);
-    const end = () => {
-      clearInterval(keepAlive);
-      followed.stop();
-      if (!res.writableEnded) res.end();
-    };
-    this.open.add(end);
-    res.on('close', end);
-    try {
-      for await (const m of followed) {
-        res.write(`id: ${m.seq}\nevent: ${m.value.kind}\ndata: ${JSON.stringify(m.value)}\n\n`);
-        if (m.value.kind === 'outcome') break;
-      }
-    } catch (err) {
-      this.deps.logger.warn({ workflowId, error: String(err) }, 'progress: stream ended on an error');
-    } finally {
-      this.open.delete(end);
-      end();
-    }
+  /** Streams the workflow's progress on `res` (packages/bus/src/progress-sse.ts). */
+  serve(res: ServerResponse, workflowId: string, lastEventId: string | undefined): Promise<void> {
+    return this.sse.serve(res, workflowId, lastEventId);
   }
 
-  /** Ends every open stream (at shutdown: clients reconnect with Last-Event-ID elsewhere). */
   closeAll(): void {
-    for (const end of [...this.open]) end();
+    this.sse.closeAll();
   }
 }

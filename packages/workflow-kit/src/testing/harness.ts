@@ -327,7 +327,9 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     const scheduled = options.scheduled ? [{ key: ScheduledById, value: options.scheduled.scheduleId }, { key: ScheduledStartTime, value: options.scheduled.at }] : [];
     // As the gateway and schedules start a run: with the kit's settled patches (no marker for them).
     const typedSearchAttributes = [...scheduled, { key: TemporalChangeVersion, value: options.startedWith ?? startedWithPatches() }];
-    const handle = await this.env.client.workflow.start(options.workflowName ?? this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input], typedSearchAttributes, ...(options.source ? { memo: { [SOURCE_MEMO_KEY]: options.source } } : {}) });
+    const memo = options.source ? { memo: { [SOURCE_MEMO_KEY]: options.source } } : {};
+    const name = options.workflowName ?? this.registration.workflowName;
+    const handle = await this.env.client.workflow.start(name, { taskQueue: this.taskQueue, workflowId, args: [input], typedSearchAttributes, ...memo });
     return new WorkflowRunUnderTest<St>(this, handle, run.records);
   }
 
