@@ -2,14 +2,17 @@
 // signed by the webhook source that posted the request, streams every state change, step and gate
 // as Server-Sent Events in order; a client that disconnects at the gate and reconnects with
 // Last-Event-ID after the decision misses nothing and sees nothing twice, and the stream ends with
-// the outcome. An unsigned request and another source are refused. What each event holds (and
+// the outcome. An unsigned request and another source are refused. A NATS publisher reads its own
+// workflow's progress from the stream and may not read another's. What each event holds (and
 // that no personal data does) is specified in workflows/reservation/test/progress.workflow.test.ts.
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { connectBus, followStream, publishJson, publisherIdentity, withTimeout } from '@baton/bus';
 import { decide } from '@baton/console';
-import type { ProgressEvent } from '@baton/contracts';
-import { localWebhookCredentials, postEvent, putWebhookSource, reservationEvent, stackEnv, type WebhookCredentials } from '@baton/testkit';
+import { eventSources, progressSubjects, publisherEvents, streams, type ProgressEvent } from '@baton/contracts';
+import { addNatsPublisher, localWebhookCredentials, postEvent, putWebhookSource, reservationEvent, stackEnv, waitFor, type WebhookCredentials } from '@baton/testkit';
+import { reservationWorkflowId } from '@baton/workflow-reservation';
 import { startStack, waitForState, withEarlierBooking, type Stack } from './support.js';
 
 interface Received {
@@ -133,5 +136,37 @@ describe('progress for the requester', () => {
     const target = targetOf(workflowId);
     const moved = await fetch(url, { headers: signedGet(`${target}x`, localWebhookCredentials()), signal: AbortSignal.timeout(10_000) });
     assert.equal(moved.status, 401);
+  });
+
+  it('lets a NATS publisher read its own workflow\'s progress from the stream, and nobody else\'s', async () => {
+    const publisher = `progress-${randomBytes(3).toString('hex')}`;
+    const seed = await addNatsPublisher(publisher, ['reservation.requested.v1']);
+    const bus = await waitFor('the publisher identity to connect', () =>
+      connectBus({ servers: stackEnv().BATON_NATS_URL, name: publisherIdentity(publisher), nkeySeed: seed }).catch(() => undefined),
+    );
+    try {
+      const event = reservationEvent('Table for 2, Sunday 1pm');
+      await publishJson(bus.js, publisherEvents.subject(publisher, event.type), event, { msgID: event.id });
+      const workflowId = reservationWorkflowId(event.idempotencykey, eventSources.nats(publisher));
+      const own = await followStream<ProgressEvent>(bus, streams.progress, { filterSubject: progressSubjects.of(eventSources.nats(publisher), workflowId) });
+      const states: string[] = [];
+      const read = async () => {
+        for await (const m of own) {
+          if (m.value.kind === 'state') states.push(m.value.state!);
+          if (m.value.kind === 'outcome') return;
+        }
+      };
+      await withTimeout('reading the workflow to its outcome', 60_000, read()).finally(() => own.stop());
+      assert.deepEqual(states.at(0), 'Understanding request');
+      assert.equal(states.at(-1), 'Confirmed');
+
+      // Another source's workflow: the server refuses the consumer.
+      const theirs = String((await postEvent(reservationEvent('Table for 2, Sunday 2pm'))).body.workflowId);
+      const denied = bus.permissionDenials;
+      await assert.rejects(followStream(bus, streams.progress, { filterSubject: progressSubjects.ofWorkflow(theirs) }));
+      assert.ok(bus.permissionDenials > denied, 'the server refused it for permissions');
+    } finally {
+      await bus.close();
+    }
   });
 });
