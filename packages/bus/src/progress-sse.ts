@@ -5,7 +5,7 @@
 // started the workflow, the console to the people on its workflow page; each checks who may read
 // first. `closeAll` ends every open stream at shutdown (an open response would hold the close).
 import type { ServerResponse } from 'node:http';
-import { ProgressEvent, progressSubjects, streams } from '@baton/contracts';
+import { progressSubjects, streams, type ProgressEvent } from '@baton/contracts';
 import type { Logger } from '@baton/telemetry';
 import type { Bus } from './connection.js';
 import { followStream, type FollowedStream } from './read.js';
@@ -50,7 +50,10 @@ export class ProgressSse {
       followed = await withTimeout(
         'opening the progress stream',
         this.options.openTimeoutMs,
-        followStream(this.bus, streams.progress, { filterSubject: progressSubjects.ofWorkflow(workflowId), afterSeq: typeof after === 'number' ? after : 0, parse: (v) => ProgressEvent.parse(v) }),
+        // Checked (strictly) by the kit's activity before it was published, and only the
+        // orchestrator may publish there: passed on as stored, so a field a newer orchestrator
+        // adds never breaks an older reader's stream.
+        followStream(this.bus, streams.progress, { filterSubject: progressSubjects.ofWorkflow(workflowId), afterSeq: typeof after === 'number' ? after : 0, parse: (v) => v as ProgressEvent }),
       );
     } catch (err) {
       this.logger.warn({ workflowId, error: String(err) }, 'progress: stream could not be opened');
