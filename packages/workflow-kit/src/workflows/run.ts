@@ -176,7 +176,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   private watch: CancellationScope | undefined;
   private openGate: HumanGate<unknown> | undefined;
   private attentionCount = 0;
-  /** Progress not yet handed to an activity, its last number, and whether a send is queued. */
+  /** Progress not yet handed to an activity, its last number, and whether the end-of-activation check is pending. */
   private pendingProgress: ProgressEvent[] = [];
   private progressSeq = 0;
   private progressCheck = false;
