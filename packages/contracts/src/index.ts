@@ -13,3 +13,4 @@ export * from './hosting.js';
 export * from './channels.js';
 export * from './json-list.js';
 export * from './model-turn.js';
+export * from './progress.js';
