@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Usage: infra/hosts.sh up|down|status|exec CMD...|cut A B|oneway FROM TO|loss A B PCT [DELAY_MS]|heal
+# Usage: infra/hosts.sh up|down|status|exec CMD...|exec-on HOST CMD...|cut A B|oneway FROM TO|loss A B PCT [DELAY_MS]|heal
 #
 # The "hosts" of BATON_TOPOLOGY=hosts: one network namespace per server of the cluster topology
 # (nats-1 nats-2 nats-3 postgres temporal) and one for Baton's services, the test runner, Zipkin
 # and Prometheus (svc), each with one veth leg on a bridge that lives in a namespace of its own
-# (switch). Addresses are the profile's private /24, 10.87.<BATON_PORT_OFFSET/100>.0/24 (nats-N
-# .1N, postgres .20, temporal .21, svc .30); nothing is created in, or routed to, the machine's own
+# (switch), and a second services host (svc2) for a process the tests cut off on its own. Addresses
+# are the profile's private /24, 10.87.<BATON_PORT_OFFSET/100>.0/24 (nats-N .1N, postgres .20,
+# temporal .21, svc .30, svc2 .31); nothing is created in, or routed to, the machine's own
 # namespace, and nothing outside this machine is ever addressed. Root only.
 #
 #   up       makes the namespaces, the bridge and the legs (idempotent)
@@ -13,6 +14,7 @@
 #   status   lists them and any fault in force
 #   exec     runs CMD in the svc namespace (bringing the network up first): infra/stack.sh
 #            re-executes itself this way, and so do the partitions and fsync scripts
+#   exec-on HOST CMD...  runs CMD in HOST's namespace
 #   cut A B  drops every packet between hosts A and B, both ways
 #   oneway FROM TO   drops packets from FROM to TO only (TO hears nothing from FROM, FROM still
 #            hears TO)
@@ -26,7 +28,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=env.sh
 BATON_TOPOLOGY=hosts . "$HERE/env.sh"
 
-HOSTS=(nats-1 nats-2 nats-3 postgres temporal svc)
+HOSTS=(nats-1 nats-2 nats-3 postgres temporal svc svc2)
 PREFIX="baton-$BATON_PROFILE"
 SWITCH="$PREFIX-switch"
 
@@ -37,11 +39,12 @@ ip_of() {
     postgres) echo "$BATON_HOSTS_NET.20" ;;
     temporal) echo "$BATON_HOSTS_NET.21" ;;
     svc) echo "$BATON_HOSTS_NET.30" ;;
+    svc2) echo "$BATON_HOSTS_NET.31" ;;
     *) echo "hosts: unknown host $1 (one of ${HOSTS[*]})" >&2; return 1 ;;
   esac
 }
 leg_of() { # the bridge-side leg's name (at most 15 characters)
-  case "$1" in nats-[123]) echo "leg-n${1#nats-}" ;; postgres) echo leg-pg ;; temporal) echo leg-tp ;; svc) echo leg-svc ;; esac
+  case "$1" in nats-[123]) echo "leg-n${1#nats-}" ;; postgres) echo leg-pg ;; temporal) echo leg-tp ;; svc) echo leg-svc ;; svc2) echo leg-svc2 ;; esac
 }
 have_ns() { ip netns list 2>/dev/null | grep -qE "^$1( |$)"; }
 
@@ -147,6 +150,9 @@ case "$action" in
     [ $# -ge 1 ] || { echo "usage: $0 exec CMD..." >&2; exit 2; }
     up
     exec ip netns exec "$(ns_of svc)" "$@" ;;
+  exec-on) # host CMD...: runs CMD on another host (the network must be up)
+    h="${1:?host}"; shift
+    exec ip netns exec "$(ns_of "$h")" "$@" ;;
   ns) echo "$(ns_of "${1:?host}")" ;;
   ip) ip_of "${1:?host}" ;;
   cut)

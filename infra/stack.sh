@@ -124,7 +124,7 @@ address_of() {
       echo "nats://$(host_of "$1"):$(nats_port "$n" client) (monitor http://$(host_of "$1"):$(nats_port "$n" monitor), routes $(host_of "$1"):$(nats_port "$n" cluster), JetStream in $DATA_DIR/$1)" ;;
     temporal)
       if [ -n "$CLUSTER" ]; then
-        echo "$(host_of temporal):$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE ($BATON_TEMPORAL_HISTORY_SHARDS history shards, PostgreSQL $(host_of postgres):$BATON_POSTGRES_PORT, metrics http://$H:$BATON_TEMPORAL_METRICS_PORT/metrics)"
+        echo "$(host_of temporal):$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE ($BATON_TEMPORAL_HISTORY_SHARDS history shards, PostgreSQL $(host_of postgres):$BATON_POSTGRES_PORT, metrics http://$(host_of temporal):$BATON_TEMPORAL_METRICS_PORT/metrics)"
       else
         echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE (mutual TLS, certificates in $BATON_TEMPORAL_TLS_DIR; UI http://$H:$BATON_TEMPORAL_UI_PORT; db $DATA_DIR/temporal.db)"
       fi ;;
