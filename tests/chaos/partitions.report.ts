@@ -51,6 +51,8 @@ async function hosts(...args: string[]): Promise<void> {
 
 interface Fault {
   name: string;
+  /** How long the fault holds, about: the load's posts are spread over it. */
+  spanMs: number;
   /** Applies the fault, holds it, heals it; returns what happened, in one line. */
   run: (stack: Stack, extra: string[]) => Promise<string>;
 }
@@ -71,6 +73,7 @@ async function isolate(node: NatsNode, ms: number): Promise<string> {
 const FAULTS: Fault[] = [
   {
     name: 'minority',
+    spanMs: 45_000,
     run: async () => {
       const meta = await metaLeader();
       const tasks = await streamLeader('BATON_TASKS');
@@ -83,6 +86,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'asymmetric',
+    spanMs: 30_000,
     run: async () => {
       const leader = await streamLeader('BATON_TASKS');
       const follower = NODES.find((n) => n !== leader)!;
@@ -98,6 +102,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'zones',
+    spanMs: 60_000,
     run: async () => {
       const others = ['nats-1', 'nats-2', 'postgres', 'temporal', 'svc'];
       const notes: string[] = [];
@@ -114,6 +119,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'database',
+    spanMs: 10_000,
     run: async () => {
       await hosts('cut', 'temporal', 'postgres');
       const t0 = Date.now();
@@ -124,6 +130,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'lease',
+    spanMs: 15_000,
     run: async (_stack, extra) => {
       const who = await customerWithOrder();
       const ticketId = `T-${randomUUID().slice(0, 8)}`;
@@ -207,7 +214,7 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
     }, { timeoutMs: 180_000, intervalMs: 500 }).catch((err: unknown) => void ackFailures.push(`${kind}: ${(err as Error).message}`));
     if (workflowId) accepted.push({ kind, workflowId, ...(ticketId ? { ticketId } : {}) });
   };
-  // The load: reservations and tickets interleaved, one every second, so most arrive during the fault.
+  // The load: reservations and tickets interleaved, spread over the fault (at least a second apart).
   const load = (async () => {
     const total = RESERVATIONS + TICKETS;
     let ticketsPosted = 0;
@@ -223,7 +230,7 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
         event.data.receivedOn = receivedOn;
         void post('reservation', event);
       }
-      await sleep(1_000);
+      await sleep(Math.max(1_000, fault.spanMs / (RESERVATIONS + TICKETS)));
     }
   })();
   let bot = true;
@@ -317,7 +324,7 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
     '\n' +
       [
         printTable(
-          `Partition report: ${fault.name}: ${what}. Load: ${reservations.length} reservations + ${tickets.length} support escalations posted one a second through the fault; systems without idempotency keys.`,
+          `Partition report: ${fault.name}: ${what}. Load: ${reservations.length} reservations + ${tickets.length} support escalations posted through the fault; systems without idempotency keys.`,
           ['', 'reservations', 'support escalations'],
           [
             ['acknowledged by the gateway (202)', reservations.length, tickets.length],
