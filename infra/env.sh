@@ -10,6 +10,8 @@
 # CLI's dev server on SQLite. BATON_TOPOLOGY=cluster runs the production shape on the same
 # profile's ports: three nats-server processes forming one JetStream cluster (streams with three
 # replicas), the Temporal server on PostgreSQL and the Temporal web UI as its own process.
+# BATON_TOPOLOGY=hosts runs the cluster topology with every server in a network namespace of its
+# own (infra/hosts.sh, root only).
 : "${BATON_PROFILE:=demo}"
 : "${BATON_TOPOLOGY:=dev}"
 case "$BATON_TOPOLOGY" in
