@@ -108,13 +108,14 @@ const FAULTS: Fault[] = [
       const notes: string[] = [];
       for (const other of others) {
         const r = await execa('bash', ['infra/hosts.sh', 'loss', 'nats-3', other, '5', '200'], { cwd: repoRoot, all: true });
-        if (r.all && !notes.includes(r.all)) notes.push(r.all);
+        const note = (r.all ?? '').replace(/^hosts: /, '').replace(/\s+/g, ' ').trim();
+        if (note && !notes.includes(note)) notes.push(note);
       }
       const t0 = Date.now();
       await sleep(60_000);
       await hosts('heal');
       await rejoined('nats-3', 'BATON_TASKS');
-      return `nats-3 behind 5 % loss each way for ${seconds(Date.now() - t0)}${notes.length ? ` (${notes.join('; ').replace(/^hosts: /, '')})` : ''}`;
+      return `nats-3 behind 5 % loss each way for ${seconds(Date.now() - t0)}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
     },
   },
   {
