@@ -728,7 +728,7 @@ ALL_NAMES=(nats nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger zipkin
 usage() {
   echo "usage: $0 start|stop|status|restart [NAME ...]" >&2
   echo "  names (BATON_TOPOLOGY=dev): nats temporal zipkin prometheus" >&2
-  echo "  names (BATON_TOPOLOGY=cluster): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui zipkin prometheus" >&2
+  echo "  names (BATON_TOPOLOGY=cluster or hosts): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui zipkin prometheus" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
