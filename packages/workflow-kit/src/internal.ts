@@ -4,7 +4,7 @@
 // attribute keys). `@baton/workflow-kit/internal`; workflow folders import `@baton/workflow-kit`.
 export * from './index.js';
 export { BatonState, BatonWorkflowType, BatonStateSince, BatonStuck, TemporalChangeVersion, BatonCustomer } from './definitions.js';
-export { DEFAULT_APPROVAL_TIMEOUT_MS, DEFAULT_TRUST_THRESHOLD, gateNoticeTypes, ATTENTION_GATE_TYPE, type WorkflowStuckNotice, type CorrectionRecord } from './definitions.js';
+export { DEFAULT_APPROVAL_TIMEOUT_MS, DEFAULT_TRUST_THRESHOLD, SOURCE_MEMO_KEY, gateNoticeTypes, ATTENTION_GATE_TYPE, type WorkflowStuckNotice, type CorrectionRecord } from './definitions.js';
 export { createHandoffActivities, type HandoffActivities, type CallAgentRequest } from './activities/handoff.js';
 export { createGateActivities, type GateActivities, type TrustRecord, type TrustStatus, type AuditRecordInput } from './activities/gates.js';
 export { canonicalJson, gateDigest, parseDecision } from './workflows/gate.js';

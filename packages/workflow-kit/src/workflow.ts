@@ -7,3 +7,4 @@ export { HumanGate, GateRefusedError, canonicalJson, gateDigest, parseDecision, 
 export { Saga, type CompensationFailure } from './workflows/saga.js';
 export { causeChain, causeOf } from './workflows/causes.js';
 export { definePatches, kitPatches, startedWithPatches, Patches, type PatchEntry, type PatchStage, type PatchTable } from './workflows/patches.js';
+export { agentLoop, AgentLoop, READ_RESULT_TOOL, DEFAULT_INLINE_LIMIT, type AgentLoopSpec, type LoopTool, type LoopLimits, type LoopLimit, type LoopOutcome, type LoopTranscript, type TranscriptEntry, type ToolApprovalPayload } from './workflows/loop.js';

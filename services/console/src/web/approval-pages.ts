@@ -158,7 +158,11 @@ ${rows}
 ${form}
 ${attention ? `<h2>The failed step's input</h2><div id="failed-input">${json(attention.step.input)}</div>${attention.step.details !== undefined ? `<h2>What the agent made of it</h2><div id="failed-details">${json(attention.step.details)}</div>` : ''}` : `<h2>What is decided</h2>${json(gate?.payload ?? {})}`}
 <h2>Steps so far</h2>
-<table id="steps"><tr><th>step</th><th>agent</th><th>kind</th><th>status</th><th>at</th><th>output</th></tr>${steps}</table>`,
+<table id="steps"><tr><th>step</th><th>agent</th><th>kind</th><th>status</th><th>at</th><th>output</th></tr>${steps}</table>
+<h2>Progress</h2>
+<p class="empty">Live from the workflow's progress stream: the state above follows it.</p>
+<ol id="progress" data-src="/workflows/${encodeURIComponent(workflowId)}/progress"></ol>
+<script src="/static/progress.js" defer></script>`,
     user,
     csrf,
   );
