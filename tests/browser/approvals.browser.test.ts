@@ -253,6 +253,7 @@ describe('approval console (headless Chromium)', () => {
     // The form was rendered for another version of the gate: its digest no longer matches.
     const stale = `sha256:${'0'.repeat(64)}`;
     await page.locator('#decide input[name=digest]').evaluate((el, value) => el.setAttribute('value', value), stale);
+    await page.check('#decide input[name=decision][value=approve]');
     await page.fill('#decide textarea[name=reason]', 'looks fine');
     await page.click('#decide button[type=submit]');
     await page.waitForSelector('#flash');

@@ -2,14 +2,17 @@
 // reservation opens a gate and the host on duty gets an SMS and an email at the messaging
 // simulator with the workflow type, the inbox line and a link to the gate; nobody decides, and
 // at the host tier's timeout the manager is told the same way and in a chat room (the
-// simulator's incoming webhook); each is told once per gate and tier; the link leads to the gate
-// page after signing in; the deliveries are counted.
+// simulator's incoming webhook); each is told once per gate and tier; the manager follows the
+// link on a phone (375 x 812, headless Chromium), signs in and approves there, and the
+// reservation is confirmed; the deliveries are counted. (The issue's done-when.)
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { taskQueues } from '@baton/contracts';
 import { consoleUsers, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
-import { messaging, reservationStatus, startStack, type Stack } from './support.js';
+import { messaging, reservationStatus, startStack, waitForState, type Stack } from './support.js';
+import { PHONE, launchChromium, screenshotDir } from '../browser/support.js';
 
 interface SentMessage {
   to: string;
@@ -17,17 +20,6 @@ interface SentMessage {
   body: string;
   idempotencyKey: string | null;
   sentAt: string;
-}
-
-/** Follows a link as a browser would, with one cookie jar and redirects shown, not followed. */
-async function visit(url: string, cookie = '', form?: Record<string, string>): Promise<Response> {
-  return fetch(url, {
-    method: form ? 'POST' : 'GET',
-    redirect: 'manual',
-    headers: { ...(cookie ? { cookie } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin } : {}) },
-    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-    signal: AbortSignal.timeout(15_000),
-  });
 }
 
 describe('approvers told on their channels', () => {
@@ -39,7 +31,7 @@ describe('approvers told on their channels', () => {
     await stack?.close();
   });
 
-  it('tells the host by SMS and email with a link to the gate, then the manager at the tier timeout, each once; the link leads to the gate page', async () => {
+  it('tells the host by SMS and email with a link to the gate, then the manager at the tier timeout, each once; the manager follows the link on a phone, signs in and approves', async () => {
     const event = reservationEvent('Table for 2, Thursday 9pm, allergic to peanuts');
     const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
     // Short tiers (as the browser test's): the host's long enough for the host to be told while it
@@ -93,23 +85,37 @@ describe('approvers told on their channels', () => {
     // Once per gate and tier: the host was not told again.
     assert.equal((await about(consoleUsers.host.channels)).length, 2);
 
-    // The link: sign-in first, then the gate page.
+    // The manager follows the link on a phone (375 x 812, headless Chromium): sign-in first,
+    // then the gate page, where nothing is chosen for them; they approve there.
     const sentLink = /Open: (\S+)/.exec(toManager[0]!.body)?.[1];
     assert.equal(sentLink, link);
-    const unsigned = await visit(link);
-    assert.ok([302, 303].includes(unsigned.status), `a redirect to sign in (${unsigned.status})`);
-    const next = new URL(unsigned.headers.get('location') ?? '', link);
-    assert.equal(next.pathname, '/login');
-    const signedIn = await visit(new URL('/login', link).href, '', { username: consoleUsers.manager.username, password: consoleUsers.manager.password, next: next.searchParams.get('next') ?? '' });
-    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-    assert.equal(new URL(signedIn.headers.get('location') ?? '', link).href, link);
-    const page = await visit(link, cookie);
-    assert.equal(page.status, 200);
-    const html = await page.text();
-    assert.ok(html.includes(`<strong id="workflow-id">${workflowId}</strong>`), 'the gate page of this workflow');
-    assert.match(html, /<strong id="state">Awaiting approval<\/strong>/);
-    // The manager told is the one who may decide there.
-    assert.match(html, /<form method="post" action="\/gates\/[^"]+\/decide" id="decide">/);
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+      const page = await context.newPage();
+      await page.goto(sentLink);
+      await page.waitForURL(/\/login\?next=/);
+      await page.fill('input[name=username]', consoleUsers.manager.username);
+      await page.fill('input[name=password]', consoleUsers.manager.password);
+      await page.click('#login button[type=submit]');
+      await page.waitForURL(link);
+      assert.equal(await page.locator('#workflow-id').innerText(), workflowId);
+      assert.equal(await page.locator('#state').innerText(), 'Awaiting approval');
+      assert.match(await page.locator('#approvers').innerText(), /^Who decides: a manager until \d\d:\d\d/);
+      assert.equal(await page.locator('#decide input[name=decision]:checked').count(), 0, 'nothing chosen for the manager');
+      assert.ok((await page.evaluate<number>('document.documentElement.scrollWidth')) <= PHONE.width, 'the gate page fits the phone');
+      await page.screenshot({ path: join(screenshotDir(), 'told-manager-gate-phone.png'), fullPage: true });
+      await page.locator('#decide input[name=decision][value=approve]').tap();
+      await page.fill('#decide textarea[name=reason]', 'kitchen briefed on peanuts');
+      await page.locator('#decide button[type=submit]').tap();
+      await page.waitForSelector('#flash');
+      assert.match(await page.locator('#flash').innerText(), /Decided .*: approve/);
+    } finally {
+      await browser.close();
+    }
+    const done = await waitForState(stack, workflowId, 'Confirmed');
+    assert.equal(done.decision?.decidedBy, consoleUsers.manager.username);
+    assert.equal(done.decision?.role, 'manager');
 
     // Counted on the service's metrics: at least these five deliveries sent.
     const metrics = await (await fetch(stack.services.get('approver-notify').metricsUrl, { signal: AbortSignal.timeout(5_000) })).text();
