@@ -23,3 +23,20 @@ export type AccountChannels = z.infer<typeof AccountChannels>;
 /** The channel kinds, in the order a person is told on them. */
 export const CHANNEL_KINDS = ['sms', 'email', 'chat'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** What a person set for themselves on the console's account page (bucket baton_accounts, key:
+ *  their username): their channels, which the approver notifier prefers to the account's
+ *  BATON_CONSOLE_USERS `channels`. Kept in JetStream KV, replicated like every bucket, so a
+ *  restart or another console replica keeps it. */
+export const AccountSettings = z
+  .object({
+    channels: AccountChannels,
+    updatedAt: z.iso.datetime(),
+  })
+  .strict();
+export type AccountSettings = z.infer<typeof AccountSettings>;
+
+/** The key of a person's settings: their username, with characters a KV key may not hold replaced. */
+export function accountSettingsKey(username: string): string {
+  return username.replace(/[^A-Za-z0-9_=-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`);
+}

@@ -4,8 +4,9 @@
 // Not an agent (defineAgent/serveAgent): agents answer tasks a workflow step sends them on
 // BATON_TASKS; this service reacts to notices no workflow waits for, so it runs its own consumer.
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit, streams, subjects, temporalConnectionOptions, buckets } from '@baton/contracts';
+import { AccountSettings, BaseServiceConfig, TemporalClientConfig, accountSettingsKey, loadConfigOrExit, streams, subjects, temporalConnectionOptions, buckets } from '@baton/contracts';
 import { awaitTopology, connectBus, openLedger, startConsumer } from '@baton/bus';
+import { Kvm } from '@nats-io/kv';
 import { EffectLedger } from '@baton/agent';
 import { createLogger, onShutdown, perMeter, startTelemetry } from '@baton/telemetry';
 import { Registry, statusQuery } from '@baton/workflow-kit';
@@ -24,8 +25,10 @@ const telemetry = startTelemetry({
 const logger = createLogger(SERVICE, config.BATON_LOG_LEVEL);
 const registry = await Registry.loadOrExit(SERVICE, config.BATON_WORKFLOWS_DIR);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: SERVICE });
-await awaitTopology(bus, [streams.notices, `KV_${buckets.ledger}`], 60_000, logger);
+await awaitTopology(bus, [streams.notices, `KV_${buckets.ledger}`, `KV_${buckets.accounts}`], 60_000, logger);
 const ledger = new EffectLedger(await openLedger(bus));
+// People's own channels, set on the console's account page (read only here).
+const accounts = await new Kvm(bus.js).open(buckets.accounts);
 const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 
@@ -52,6 +55,13 @@ const handle = createNotifier({
     }
   },
   summaryOf: (status) => registry.workflow(status.workflowType)?.view?.summary?.(status) ?? '',
+  settingsOf: async (username) => {
+    const entry = await accounts.get(accountSettingsKey(username));
+    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+    const parsed = AccountSettings.safeParse(entry.json());
+    if (!parsed.success) logger.warn({ username }, 'account settings unreadable: the configured channels are used');
+    return parsed.success ? parsed.data : undefined;
+  },
   count: (channel, outcome) => deliveries().add(1, { 'baton.channel': channel, 'baton.outcome': outcome }),
 });
 

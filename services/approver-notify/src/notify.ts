@@ -11,7 +11,7 @@
 // delivery that fails fails the notice: the bus redelivers it with backoff, the deliveries already
 // made are replayed from the ledger (not sent again), and each failure is counted.
 import { z } from 'zod';
-import { AccountChannels, jsonListField, type ChannelKind } from '@baton/contracts';
+import { AccountChannels, jsonListField, type AccountSettings, type ChannelKind } from '@baton/contracts';
 import { AgentError, ExternalSystemError, callExternal, type EffectLedger } from '@baton/agent';
 import { gateNoticeTypes, type GateNotice, type WorkflowStatus } from '@baton/workflow-kit';
 import type { Logger } from '@baton/telemetry';
@@ -145,6 +145,9 @@ export interface NotifierDeps {
   statusOf(workflowId: string): Promise<WorkflowStatus | undefined>;
   /** The workflow's inbox line (its view's summary), '' when it has none. */
   summaryOf(status: WorkflowStatus): string;
+  /** What the person set for themselves on the console's account page (bucket baton_accounts):
+   *  their channels there win over BATON_CONSOLE_USERS'. None: the configured channels only. */
+  settingsOf?(username: string): Promise<AccountSettings | undefined>;
   logger: Logger;
   /** Counts each delivery's outcome: sent, already sent (replayed from the ledger), failed. */
   count(channel: ChannelKind, outcome: 'sent' | 'replayed' | 'failed'): void;
@@ -183,7 +186,14 @@ export function createNotifier(deps: NotifierDeps) {
       return [];
     }
     const message: GateMessage = { notice, kind: gate.kind, escalated, summary: deps.summaryOf(status), link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId) };
-    const deliveries = deliveriesFor(config.BATON_CONSOLE_USERS, notice.role);
+    // Each person's own channels (set in the console) before the configured ones.
+    const accounts = await Promise.all(
+      config.BATON_CONSOLE_USERS.filter((a) => a.roles.includes(notice.role)).map(async (a) => {
+        const own = await deps.settingsOf?.(a.username);
+        return own ? { ...a, channels: own.channels } : a;
+      }),
+    );
+    const deliveries = deliveriesFor(accounts, notice.role);
     if (deliveries.length === 0) logger.warn({ gateId: notice.gateId, role: notice.role }, 'no account with this role has a channel: nobody told');
     const failures: string[] = [];
     for (const delivery of deliveries) {

@@ -82,6 +82,27 @@ describe('approver notifier', () => {
     assert.deepEqual(await handle(notice('later', 'gate.decided.v1')), []);
   });
 
+  it("tells a person on the channels they set in the console, before the configured ones; others on theirs", async () => {
+    const accounts = loadConfig(z.object({ BATON_CONSOLE_USERS: ApproverAccountsField }), { BATON_CONSOLE_USERS: JSON.stringify(users) }).BATON_CONSOLE_USERS;
+    const gate = { gateId: 'wf-1/allergy', gateType: 'reservation.allergy', kind: 'approval', tier: 0, status: 'open' } as unknown as NonNullable<WorkflowStatus['gate']>;
+    const sent: string[] = [];
+    // The ledger runs each effect with a key; the effect is stubbed by reading what it was asked.
+    const ledger = { once: async (_s: string, key: string) => (sent.push(key), { replayed: true }) } as unknown as EffectLedger;
+    const handle = createNotifier({
+      config: { BATON_CONSOLE_USERS: accounts, BATON_CONSOLE_URL: 'http://console.example.com', BATON_MESSAGING_URL: 'http://messaging.example.com', BATON_MESSAGING_TIMEOUT_MS: 1_000, BATON_CHAT_WEBHOOK_TIMEOUT_MS: 1_000 },
+      ledger,
+      statusOf: () => Promise.resolve({ workflowType: 'reservation', gate } as unknown as WorkflowStatus),
+      summaryOf: () => '',
+      // hana asked for email only; otto (nothing configured) set a phone.
+      settingsOf: async (username) => ({ hana: { channels: { email: 'hana@home.example' }, updatedAt: '2026-12-08T00:00:00.000Z' }, otto: { channels: { phone: '+15550100009' }, updatedAt: '2026-12-08T00:00:00.000Z' } })[username],
+      logger: createLogger('approver-notify-test', 'error'),
+      count: () => undefined,
+    });
+    const told = await handle({ type: 'gate.opened.v1', data: { workflowId: 'wf-1', workflowType: 'reservation', gateId: 'wf-1/allergy', gateType: 'reservation.allergy', tier: 0, role: 'host', digest: 'sha256:x' } });
+    assert.deepEqual(told.map((d) => `${d.username}/${d.channel}:${d.address}`), ['hana/email:hana@home.example', 'mia/chat:https://chat.example.com/hooks/abc', 'otto/sms:+15550100009']);
+    assert.deepEqual(sent, ['wf-1/allergy/tier/0/hana/email', 'wf-1/allergy/tier/0/mia/chat', 'wf-1/allergy/tier/0/otto/sms']);
+  });
+
   it('posts { "text" } to a chat incoming-webhook, takes a plain "ok" as delivered, and retries a 503 but not a 404', async () => {
     const received: Array<{ path?: string; type?: string; key?: string; body: string }> = [];
     const server = createServer((req, res) => {

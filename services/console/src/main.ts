@@ -10,6 +10,7 @@ import { createConsoleServer } from './web/server.js';
 import { ConsoleUsersField } from './web/auth.js';
 import { KvSessionStore } from './web/sessions.js';
 import { InboxLive } from './web/live.js';
+import { kvAccountStore } from './web/account.js';
 import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
@@ -115,6 +116,7 @@ const app = await createConsoleServer({
   trustThreshold: config.BATON_TRUST_THRESHOLD,
   timeZone: config.BATON_CONSOLE_TIME_ZONE,
   live,
+  accounts: kvAccountStore(bus),
   // The UI shows what a history holds, plaintext an attacker wrote included: display only.
   codec: dataConverter.payloadCodecs[0].forDisplay(),
 });

@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { Bus } from '@baton/bus';
 import { createLogger } from '@baton/telemetry';
 import { Registry, type WorkflowStatus } from '@baton/workflow-kit';
+import type { AccountSettings } from '@baton/contracts';
 import { gatePage, inboxPage } from '../src/web/approval-pages.js';
 import { hashPassword } from '../src/web/auth.js';
 import { createConsoleServer } from '../src/web/server.js';
@@ -150,6 +151,43 @@ describe('a decision without a choice', () => {
     const flash = new URL(String(post.headers.location), 'http://x').searchParams.get('error');
     assert.equal(flash, 'Nothing was decided: choose what to do (approve, decline); no option is chosen for you');
     assert.equal(updates, 0);
+    await app.close();
+  });
+});
+
+describe('the account page', () => {
+  it("keeps a person's own channels, refuses a malformed one by name, and shows which are in force", async () => {
+    const stored = new Map<string, AccountSettings>();
+    const app = await createConsoleServer({
+      registry: Registry.of([]),
+      temporal: {} as Client,
+      bus: {} as Bus,
+      logger: createLogger('console-test', 'error'),
+      metricsTargets: {},
+      links,
+      auth: { users: [{ username: 'hana', passwordHash: await hashPassword('pw'), roles: ['host'], channels: { email: 'hana@work.example' } }], sessionSecret: 'x'.repeat(32), sessionTtlMs: 60_000, secureCookies: false },
+      trustThreshold: 100,
+      accounts: { get: async (u) => stored.get(u), put: async (u, s) => void stored.set(u, s) },
+    });
+    const headers = { origin: 'http://localhost:8344', host: 'localhost:8344', 'content-type': 'application/x-www-form-urlencoded' };
+    const signedIn = await app.inject({ method: 'POST', url: '/login', headers, payload: new URLSearchParams({ username: 'hana', password: 'pw', next: '/account' }).toString() });
+    let cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+    const page = await app.inject({ method: 'GET', url: '/account', headers: { cookie } });
+    assert.match(page.body, /id="channels-source">Your channels now: from the console's configuration/);
+    assert.match(page.body, /name="email" type="email" autocomplete="email" maxlength="254" value="hana@work.example"/);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    cookie = String(page.headers['set-cookie'] ?? cookie).split(';')[0]!;
+    const save = (fields: Record<string, string>) => app.inject({ method: 'POST', url: '/account', headers: { ...headers, cookie }, payload: new URLSearchParams({ _csrf: token, ...fields }).toString() });
+
+    const bad = await save({ email: 'hana@home.example', phone: '555-0100' });
+    assert.match(decodeURIComponent(String(bad.headers.location)), /^\/account\?error=Not saved: phone: must be an E\.164 number/);
+    assert.equal(stored.size, 0);
+    const good = await save({ email: '', phone: '+15550100001', chatWebhookUrl: '' });
+    assert.match(String(good.headers.location), /^\/account\?ok=/);
+    assert.deepEqual(stored.get('hana')?.channels, { phone: '+15550100001' });
+    const after = await app.inject({ method: 'GET', url: '/account', headers: { cookie } });
+    assert.match(after.body, /Your channels now: set by you/);
+    assert.match(after.body, /name="email" type="email" autocomplete="email" maxlength="254" value=""/, 'the configured email is no longer in force');
     await app.close();
   });
 });

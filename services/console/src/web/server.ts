@@ -35,6 +35,7 @@ import { CODEC_PREFIX, registerCodecEndpoint } from './codec.js';
 import { TEMPORAL_UI_CHECK, registerTemporalUiCheck } from './temporal-ui.js';
 import { OPERATOR_ROLE } from './roles.js';
 import type { InboxLive } from './live.js';
+import { registerAccountRoutes, type AccountStore } from './account.js';
 import { SignInLimits, type SignInLimitOptions } from './sign-in-limits.js';
 
 declare module 'fastify' {
@@ -80,6 +81,8 @@ export interface ConsoleDeps {
   /** Tells open inbox pages that what waits changed (the service follows the gate notices);
    *  none: the pages do not refresh themselves (GET /inbox/events answers 404). */
   live?: InboxLive;
+  /** Where people's own settings (their channels) are kept; none: no account page. */
+  accounts?: AccountStore;
 }
 
 /** Pages anyone may open: sign-in, the health check, and the Temporal UI's sign-in check (which
@@ -488,6 +491,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
 
   registerCorrectionRoutes(app, deps, { csrfCheck, user });
+  registerAccountRoutes(app, deps, { csrfCheck, user });
 
   const operatorOnly = async (req: FastifyRequest, reply: FastifyReply) => {
     const who = user(req);
