@@ -55,6 +55,7 @@ const handle = createNotifier({
     }
   },
   summaryOf: (status) => registry.workflow(status.workflowType)?.view?.summary?.(status) ?? '',
+  alsoTell: (gateType) => registry.gateTypes.get(gateType)?.tell,
   settingsOf: async (username) => {
     const entry = await accounts.get(accountSettingsKey(username));
     if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;

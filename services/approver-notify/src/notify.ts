@@ -145,6 +145,8 @@ export interface NotifierDeps {
   statusOf(workflowId: string): Promise<WorkflowStatus | undefined>;
   /** The workflow's inbox line (its view's summary), '' when it has none. */
   summaryOf(status: WorkflowStatus): string;
+  /** Roles the workflow definition names to tell as well for this gate type (GatePolicy.tell). */
+  alsoTell?(gateType: string): readonly string[] | undefined;
   /** What the person set for themselves on the console's account page (bucket baton_accounts):
    *  their channels there win over BATON_CONSOLE_USERS'. None: the configured channels only. */
   settingsOf?(username: string): Promise<AccountSettings | undefined>;
@@ -187,10 +189,12 @@ export function createNotifier(deps: NotifierDeps) {
     }
     const message: GateMessage = { notice, kind: gate.kind, escalated, summary: deps.summaryOf(status), link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId) };
     // Each person's own channels (set in the console) before the configured ones.
+    // The tier's role, and any the definition names for this gate type; a person once.
+    const roles = [notice.role, ...(deps.alsoTell?.(notice.gateType) ?? [])];
     const accounts = await Promise.all(
-      config.BATON_CONSOLE_USERS.filter((a) => a.roles.includes(notice.role)).map(async (a) => {
+      config.BATON_CONSOLE_USERS.filter((a) => a.roles.some((r) => roles.includes(r))).map(async (a) => {
         const own = await deps.settingsOf?.(a.username);
-        return own ? { ...a, channels: own.channels } : a;
+        return { ...a, roles: [notice.role], ...(own ? { channels: own.channels } : {}) };
       }),
     );
     const deliveries = deliveriesFor(accounts, notice.role);

@@ -82,7 +82,7 @@ describe('approver notifier', () => {
     assert.deepEqual(await handle(notice('later', 'gate.decided.v1')), []);
   });
 
-  it("tells a person on the channels they set in the console, before the configured ones; others on theirs", async () => {
+  it("tells a person on the channels they set in the console, before the configured ones; others on theirs; and the roles the definition names for the gate type", async () => {
     const accounts = loadConfig(z.object({ BATON_CONSOLE_USERS: ApproverAccountsField }), { BATON_CONSOLE_USERS: JSON.stringify(users) }).BATON_CONSOLE_USERS;
     const gate = { gateId: 'wf-1/allergy', gateType: 'reservation.allergy', kind: 'approval', tier: 0, status: 'open' } as unknown as NonNullable<WorkflowStatus['gate']>;
     const sent: string[] = [];
@@ -95,12 +95,14 @@ describe('approver notifier', () => {
       summaryOf: () => '',
       // hana asked for email only; otto (nothing configured) set a phone.
       settingsOf: async (username) => ({ hana: { channels: { email: 'hana@home.example' }, updatedAt: '2026-12-08T00:00:00.000Z' }, otto: { channels: { phone: '+15550100009' }, updatedAt: '2026-12-08T00:00:00.000Z' } })[username],
+      // The definition names viewers too for allergy gates (GatePolicy.tell).
+      alsoTell: (gateType) => (gateType === 'reservation.allergy' ? ['viewer'] : undefined),
       logger: createLogger('approver-notify-test', 'error'),
       count: () => undefined,
     });
     const told = await handle({ type: 'gate.opened.v1', data: { workflowId: 'wf-1', workflowType: 'reservation', gateId: 'wf-1/allergy', gateType: 'reservation.allergy', tier: 0, role: 'host', digest: 'sha256:x' } });
-    assert.deepEqual(told.map((d) => `${d.username}/${d.channel}:${d.address}`), ['hana/email:hana@home.example', 'mia/chat:https://chat.example.com/hooks/abc', 'otto/sms:+15550100009']);
-    assert.deepEqual(sent, ['wf-1/allergy/tier/0/hana/email', 'wf-1/allergy/tier/0/mia/chat', 'wf-1/allergy/tier/0/otto/sms']);
+    assert.deepEqual(told.map((d) => `${d.username}/${d.channel}:${d.address}`), ['hana/email:hana@home.example', 'mia/chat:https://chat.example.com/hooks/abc', 'vic/email:vic@example.com', 'otto/sms:+15550100009']);
+    assert.deepEqual(sent, ['wf-1/allergy/tier/0/hana/email', 'wf-1/allergy/tier/0/mia/chat', 'wf-1/allergy/tier/0/vic/email', 'wf-1/allergy/tier/0/otto/sms']);
   });
 
   it('posts { "text" } to a chat incoming-webhook, takes a plain "ok" as delivered, and retries a 503 but not a 404', async () => {
