@@ -11,7 +11,7 @@
 // delivery that fails fails the notice: the bus redelivers it with backoff, the deliveries already
 // made are replayed from the ledger (not sent again), and each failure is counted.
 import { z } from 'zod';
-import { AccountChannels, jsonListField, type AccountSettings, type ChannelKind } from '@baton/contracts';
+import { AccountChannels, jsonListField, onDuty, type AccountSettings, type ChannelKind } from '@baton/contracts';
 import { AgentError, ExternalSystemError, callExternal, type EffectLedger } from '@baton/agent';
 import { gateNoticeTypes, type GateNotice, type WorkflowStatus } from '@baton/workflow-kit';
 import type { Logger } from '@baton/telemetry';
@@ -145,6 +145,8 @@ export interface NotifierDeps {
   statusOf(workflowId: string): Promise<WorkflowStatus | undefined>;
   /** The workflow's inbox line (its view's summary), '' when it has none. */
   summaryOf(status: WorkflowStatus): string;
+  /** The time now (working hours are read against it); none: the clock. */
+  now?(): Date;
   /** Roles the workflow definition names to tell as well for this gate type (GatePolicy.tell). */
   alsoTell?(gateType: string): readonly string[] | undefined;
   /** What the person set for themselves on the console's account page (bucket baton_accounts):
@@ -187,17 +189,23 @@ export function createNotifier(deps: NotifierDeps) {
       logger.info({ workflowId: notice.workflowId, gateId: notice.gateId, tier: notice.tier }, 'gate no longer waits at this tier; nobody told');
       return [];
     }
-    const message: GateMessage = { notice, kind: gate.kind, escalated, summary: deps.summaryOf(status), link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId) };
-    // Each person's own channels (set in the console) before the configured ones.
-    // The tier's role, and any the definition names for this gate type; a person once.
-    const roles = [notice.role, ...(deps.alsoTell?.(notice.gateType) ?? [])];
-    const accounts = await Promise.all(
-      config.BATON_CONSOLE_USERS.filter((a) => a.roles.some((r) => roles.includes(r))).map(async (a) => {
-        const own = await deps.settingsOf?.(a.username);
-        return { ...a, roles: [notice.role], ...(own ? { channels: own.channels } : {}) };
-      }),
-    );
-    const deliveries = deliveriesFor(accounts, notice.role);
+    // Each person's own settings (channels, working hours; set in the console) before the
+    // configured channels.
+    const now = deps.now?.() ?? new Date();
+    const people = await Promise.all(config.BATON_CONSOLE_USERS.map(async (account) => ({ account, own: await deps.settingsOf?.(account.username) })));
+    const onDutyIn = (role: string) => people.filter((p) => p.account.roles.includes(role) && onDuty(p.own?.workingHours, now));
+    // Who is told: the tier's role when one of them is on duty; else the next role of the gate's
+    // tiers with someone on duty (it may decide now too); nobody on duty at all: the tier's role
+    // regardless (someone must know). Plus the roles the definition names for the gate type.
+    const dutyRole = gate.tiers.slice(notice.tier).map((t) => t.role).find((r) => onDutyIn(r).length > 0);
+    const role = dutyRole ?? notice.role;
+    if (role !== notice.role) logger.info({ gateId: notice.gateId, tier: notice.tier, role: notice.role, told: role }, 'nobody of the role is on duty: the next role on duty is told');
+    const roles = [role, ...(deps.alsoTell?.(notice.gateType) ?? [])];
+    const told = people
+      .filter((p) => p.account.roles.some((r) => roles.includes(r)) && (!dutyRole || onDuty(p.own?.workingHours, now)))
+      .map((p) => ({ ...p.account, roles: [role], ...(p.own ? { channels: p.own.channels } : {}) }));
+    const deliveries = deliveriesFor(told, role);
+    const message: GateMessage = { notice: { ...notice, role }, kind: gate.kind, escalated, summary: deps.summaryOf(status), link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId) };
     if (deliveries.length === 0) logger.warn({ gateId: notice.gateId, role: notice.role }, 'no account with this role has a channel: nobody told');
     const failures: string[] = [];
     for (const delivery of deliveries) {

@@ -182,9 +182,12 @@ describe('the account page', () => {
     const bad = await save({ email: 'hana@home.example', phone: '555-0100' });
     assert.match(decodeURIComponent(String(bad.headers.location)), /^\/account\?error=Not saved: phone: must be an E\.164 number/);
     assert.equal(stored.size, 0);
-    const good = await save({ email: '', phone: '+15550100001', chatWebhookUrl: '' });
+    const halfHours = await save({ phone: '+15550100001', from: '17:00' });
+    assert.match(decodeURIComponent(String(halfHours.headers.location)), /^\/account\?error=Not saved: working hours: to: /);
+    const good = await save({ email: '', phone: '+15550100001', chatWebhookUrl: '', from: '17:00', to: '01:00', timeZone: 'Europe/Amsterdam' });
     assert.match(String(good.headers.location), /^\/account\?ok=/);
     assert.deepEqual(stored.get('hana')?.channels, { phone: '+15550100001' });
+    assert.deepEqual(stored.get('hana')?.workingHours, { from: '17:00', to: '01:00', timeZone: 'Europe/Amsterdam' });
     const after = await app.inject({ method: 'GET', url: '/account', headers: { cookie } });
     assert.match(after.body, /Your channels now: set by you/);
     assert.match(after.body, /name="email" type="email" autocomplete="email" maxlength="254" value=""/, 'the configured email is no longer in force');

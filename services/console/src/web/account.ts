@@ -1,11 +1,11 @@
 // The account page: a signed-in person says where they are told that a gate waits for them
-// (email, phone for SMS, a chat incoming-webhook). Kept in JetStream KV (bucket baton_accounts,
+// (email, phone for SMS, a chat incoming-webhook) and when they are on duty (working hours). Kept in JetStream KV (bucket baton_accounts,
 // one entry per person, replicated like every bucket: a restart or another console replica keeps
 // it); the approver notifier prefers it to the channels BATON_CONSOLE_USERS gives the account.
 // A person changes only their own entry.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kvm, type KV } from '@nats-io/kv';
-import { AccountChannels, AccountSettings, accountSettingsKey, buckets, describeIssues } from '@baton/contracts';
+import { AccountChannels, AccountSettings, WorkingHours, accountSettingsKey, buckets, describeIssues } from '@baton/contracts';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { layout } from './approval-pages.js';
@@ -49,17 +49,28 @@ export function accountPage(user: SignedIn, own: AccountSettings | undefined, co
  <label>Phone for SMS (+ and digits, e.g. +4915112345678) <input name="phone" type="tel" autocomplete="tel" pattern="\\+[1-9][0-9]{6,14}" value="${esc(channels.phone)}"></label>
  <label>Chat incoming-webhook address (Slack, Teams) <input name="chatWebhookUrl" type="url" value="${esc(channels.chatWebhookUrl)}"></label>
  <p class="hint">Leave a field empty to not be told there. Empty them all to be told nowhere.</p>
+ </fieldset><fieldset><legend>When you are on duty</legend>
+ <p class="hint">Outside these hours you are not told; the next role on duty is. Leave both empty to be told at any hour.</p>
+ <label>From <input name="from" type="time" value="${esc(own?.workingHours?.from)}"></label>
+ <label>To <input name="to" type="time" value="${esc(own?.workingHours?.to)}"></label>
+ <label>Time zone (e.g. Europe/Amsterdam; empty: the notifier's) <input name="timeZone" maxlength="64" value="${esc(own?.workingHours?.timeZone)}"></label>
  <button type="submit">Save</button></fieldset></form>`,
     user,
     csrf,
   );
 }
 
-/** The channels a form asks for: empty fields left out, each checked (AccountChannels). */
-export function channelsFromForm(body: Record<string, string | undefined>): { ok: true; channels: AccountChannels } | { ok: false; reason: string } {
-  const fields = Object.fromEntries((['email', 'phone', 'chatWebhookUrl'] as const).flatMap((k) => (body[k]?.trim() ? [[k, body[k].trim()]] : [])));
-  const parsed = AccountChannels.safeParse(fields);
-  return parsed.success ? { ok: true, channels: parsed.data } : { ok: false, reason: `Not saved: ${describeIssues(parsed.error.issues)}` };
+/** The settings a form asks for: empty fields left out, each checked (AccountChannels,
+ *  WorkingHours: both ends or neither). */
+export function settingsFromForm(body: Record<string, string | undefined>): { ok: true; channels: AccountChannels; workingHours?: WorkingHours } | { ok: false; reason: string } {
+  const filled = (keys: readonly string[]) => Object.fromEntries(keys.flatMap((k) => (body[k]?.trim() ? [[k, body[k].trim()]] : [])));
+  const channels = AccountChannels.safeParse(filled(['email', 'phone', 'chatWebhookUrl']));
+  if (!channels.success) return { ok: false, reason: `Not saved: ${describeIssues(channels.error.issues)}` };
+  const hours = filled(['from', 'to', 'timeZone']);
+  if (!hours.from && !hours.to) return { ok: true, channels: channels.data };
+  const workingHours = WorkingHours.safeParse(hours);
+  if (!workingHours.success) return { ok: false, reason: `Not saved: working hours: ${describeIssues(workingHours.error.issues)}` };
+  return { ok: true, channels: channels.data, workingHours: workingHours.data };
 }
 
 export function registerAccountRoutes(
@@ -79,10 +90,10 @@ export function registerAccountRoutes(
   app.post('/account', { preHandler: helpers.csrfCheck }, async (req, reply) => {
     const who = helpers.user(req);
     if (!deps.accounts) return reply.code(404).send({ error: 'NO_ACCOUNT_SETTINGS', reason: 'this console keeps no account settings' });
-    const read = channelsFromForm((req.body ?? {}) as Record<string, string | undefined>);
+    const read = settingsFromForm((req.body ?? {}) as Record<string, string | undefined>);
     if (!read.ok) return reply.redirect(`/account?error=${encodeURIComponent(read.reason)}`, 303);
-    await deps.accounts.put(who.username, { channels: read.channels, updatedAt: new Date().toISOString() });
-    deps.logger.info({ username: who.username, channels: Object.keys(read.channels) }, 'account channels saved');
+    await deps.accounts.put(who.username, { channels: read.channels, ...(read.workingHours ? { workingHours: read.workingHours } : {}), updatedAt: new Date().toISOString() });
+    deps.logger.info({ username: who.username, channels: Object.keys(read.channels), workingHours: Boolean(read.workingHours) }, 'account settings saved');
     return reply.redirect(`/account?ok=${encodeURIComponent('Saved: you are told on these channels from now on')}`, 303);
   });
 }
