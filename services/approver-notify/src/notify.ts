@@ -46,6 +46,13 @@ export const ApproverNotifyConfig = z.object({
   BATON_APPROVER_NOTIFY_STATUS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long a notice may be worked on without progress before it is redelivered. */
   BATON_APPROVER_NOTIFY_ACK_WAIT_MS: z.coerce.number().int().positive().default(30_000),
+  /** When the daily digest of what waits goes out (HH:MM); unset: no digest. */
+  BATON_APPROVER_NOTIFY_DIGEST_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00')
+    .optional(),
+  /** The zone of the digest's time and day (an IANA name); unset: the process's own. */
+  BATON_APPROVER_NOTIFY_TIME_ZONE: z.string().min(1).optional(),
 });
 export type ApproverNotifyConfig = z.output<typeof ApproverNotifyConfig>;
 
@@ -157,17 +164,15 @@ export interface NotifierDeps {
   count(channel: ChannelKind, outcome: 'sent' | 'replayed' | 'failed'): void;
 }
 
-/** Handles one notice: returns the deliveries made; throws (retryable) when any failed. */
-export function createNotifier(deps: NotifierDeps) {
-  const { config, ledger, logger } = deps;
-
-  async function send(delivery: Delivery, message: GateMessage, idempotencyKey: string): Promise<{ messageId?: string }> {
+/** Sends one text on one channel: the chat webhook, or the messaging provider (SMS, email). */
+export function createSender(config: Pick<ApproverNotifyConfig, 'BATON_MESSAGING_URL' | 'BATON_MESSAGING_TIMEOUT_MS' | 'BATON_CHAT_WEBHOOK_TIMEOUT_MS'>) {
+  return async function send(delivery: Delivery, words: { text: string; email: string }, idempotencyKey: string): Promise<{ messageId?: string }> {
     if (delivery.channel === 'chat') {
       // An incoming webhook knows no idempotency key: the ledger keeps repeats to a lost answer.
-      await postChat(delivery.address, messageText(message), idempotencyKey, config.BATON_CHAT_WEBHOOK_TIMEOUT_MS);
+      await postChat(delivery.address, words.text, idempotencyKey, config.BATON_CHAT_WEBHOOK_TIMEOUT_MS);
       return {};
     }
-    const body = delivery.channel === 'sms' ? messageText(message) : emailBody(message);
+    const body = delivery.channel === 'sms' ? words.text : words.email;
     return callExternal<{ messageId: string }>({
       system: 'messaging',
       method: 'POST',
@@ -176,7 +181,14 @@ export function createNotifier(deps: NotifierDeps) {
       idempotencyKey,
       timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
     });
-  }
+  };
+}
+
+/** Handles one notice: returns the deliveries made; throws (retryable) when any failed. */
+export function createNotifier(deps: NotifierDeps) {
+  const { config, ledger, logger } = deps;
+  const sender = createSender(config);
+  const send = (delivery: Delivery, message: GateMessage, idempotencyKey: string) => sender(delivery, { text: messageText(message), email: emailBody(message) }, idempotencyKey);
 
   return async function handle(envelope: GateNoticeEnvelope): Promise<Delivery[]> {
     const escalated = envelope.type === gateNoticeTypes.escalated;
