@@ -29,7 +29,8 @@ const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.
 await awaitTopology(bus, [streams.notices, `KV_${buckets.ledger}`, `KV_${buckets.accounts}`], 60_000, logger);
 const ledger = new EffectLedger(await openLedger(bus));
 // People's own channels, set on the console's account page (read only here).
-const accounts = await new Kvm(bus.js).open(buckets.accounts);
+// Bound without a stream lookup: direct gets, as the bucket is made (its identity may not use MSG.GET).
+const accounts = await new Kvm(bus.js).open(buckets.accounts, { allow_direct: true });
 const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 

@@ -21,7 +21,8 @@ export interface AccountStore {
 /** The store in the baton_accounts bucket. */
 export function kvAccountStore(bus: Bus): AccountStore {
   let kv: Promise<KV> | undefined;
-  const bucket = () => (kv ??= new Kvm(bus.js).open(buckets.accounts));
+  // Bound without a stream lookup: direct gets, as the bucket is made (the identity may not use MSG.GET).
+  const bucket = () => (kv ??= new Kvm(bus.js).open(buckets.accounts, { allow_direct: true }));
   return {
     async get(username) {
       const entry = await (await bucket()).get(accountSettingsKey(username));
