@@ -156,7 +156,7 @@ if [ "${BATON_SKIP_SERVERS:-0}" = 1 ]; then
 else
   # baton-temporal: the stack's Temporal server (built from infra/temporal/server); temporal: the CLI.
   servers=(nats-server baton-temporal temporal zipkin prometheus temporal-test-server)
-  [ "$BATON_TOPOLOGY" = cluster ] && servers+=(temporal-sql-tool postgres)
+  case "$BATON_TOPOLOGY" in cluster | hosts) servers+=(temporal-sql-tool postgres) ;; esac
   for name in "${servers[@]}"; do
     # obtain.sh reports on stderr (one line when the binary is already there).
     "$HERE/obtain.sh" "$name" >/dev/null

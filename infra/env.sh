@@ -10,12 +10,14 @@
 # CLI's dev server on SQLite. BATON_TOPOLOGY=cluster runs the production shape on the same
 # profile's ports: three nats-server processes forming one JetStream cluster (streams with three
 # replicas), the Temporal server on PostgreSQL and the Temporal web UI as its own process.
+# BATON_TOPOLOGY=hosts runs the cluster topology with every server in a network namespace of its
+# own (infra/hosts.sh, root only).
 : "${BATON_PROFILE:=demo}"
 : "${BATON_TOPOLOGY:=dev}"
 case "$BATON_TOPOLOGY" in
-  dev | cluster) ;;
+  dev | cluster | hosts) ;;
   *)
-    echo "env: BATON_TOPOLOGY=$BATON_TOPOLOGY: must be dev or cluster" >&2
+    echo "env: BATON_TOPOLOGY=$BATON_TOPOLOGY: must be dev, cluster or hosts" >&2
     return 1 2>/dev/null || exit 1
     ;;
 esac
@@ -33,6 +35,15 @@ case "$BATON_PROFILE" in
 esac
 _off=$BATON_PORT_OFFSET
 export BATON_PORT_OFFSET
+# BATON_TOPOLOGY=hosts: the cluster topology with each server in a network namespace of its own
+# (infra/hosts.sh), on the profile's private /24; BATON_HOST is then the services' host (svc).
+if [ "$BATON_TOPOLOGY" = hosts ]; then
+  : "${BATON_HOSTS_NET:=10.87.$((_off / 100 % 256))}"
+  : "${BATON_HOST:=$BATON_HOSTS_NET.30}"
+  : "${BATON_POSTGRES_HOST:=$BATON_HOSTS_NET.20}"
+  : "${BATON_TEMPORAL_BROADCAST_ADDRESS:=$BATON_HOSTS_NET.21}"
+  export BATON_HOSTS_NET BATON_POSTGRES_HOST BATON_TEMPORAL_BROADCAST_ADDRESS
+fi
 : "${BATON_HOST:=127.0.0.1}"
 : "${BATON_HOME:=$BATON_ROOT/.baton}"
 : "${BATON_BIN_DIR:=$BATON_HOME/bin}"
@@ -107,11 +118,14 @@ export BATON_PROFILE BATON_ROOT BATON_HOST BATON_HOME BATON_BIN_DIR BATON_STATE_
 if [ "$BATON_TOPOLOGY" = cluster ]; then
   : "${BATON_NATS_URL:=nats://$BATON_HOST:$BATON_NATS_PORT,nats://$BATON_HOST:$((BATON_NATS_PORT + 1)),nats://$BATON_HOST:$((BATON_NATS_PORT + 2))}"
   : "${BATON_NATS_REPLICAS:=3}"
+elif [ "$BATON_TOPOLOGY" = hosts ]; then
+  : "${BATON_NATS_URL:=nats://$BATON_HOSTS_NET.11:$BATON_NATS_PORT,nats://$BATON_HOSTS_NET.12:$((BATON_NATS_PORT + 1)),nats://$BATON_HOSTS_NET.13:$((BATON_NATS_PORT + 2))}"
+  : "${BATON_NATS_REPLICAS:=3}"
 else
   : "${BATON_NATS_URL:=nats://$BATON_HOST:$BATON_NATS_PORT}"
   : "${BATON_NATS_REPLICAS:=1}"
 fi
-: "${BATON_TEMPORAL_ADDRESS:=$BATON_HOST:$BATON_TEMPORAL_PORT}"
+: "${BATON_TEMPORAL_ADDRESS:=${BATON_TEMPORAL_BROADCAST_ADDRESS:-$BATON_HOST}:$BATON_TEMPORAL_PORT}"
 : "${BATON_TEMPORAL_UI_URL:=http://$BATON_HOST:$BATON_TEMPORAL_UI_PORT}"
 export BATON_NATS_AUTH BATON_NATS_URL BATON_NATS_REPLICAS BATON_TEMPORAL_ADDRESS BATON_TEMPORAL_UI_URL
 # BATON_OTLP_ENDPOINT is deliberately not set: the services export their spans once, to Zipkin

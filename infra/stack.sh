@@ -12,6 +12,9 @@
 #   its UI shows them and the test kit reads them through its API),
 #   prometheus (scrapes every Baton service the test kit starts, and Temporal).
 #   `restart nats` keeps the JetStream data.
+# BATON_TOPOLOGY=hosts: the cluster topology with every server in a network namespace of its own
+#   on one bridge (infra/hosts.sh: nats-1..3, postgres, temporal; this script, temporal-ui, zipkin,
+#   prometheus and the services in "svc"); run as root, the script re-executes itself in svc.
 # BATON_TOPOLOGY=cluster: nats-1 nats-2 nats-3 (one JetStream cluster; `nats` names all three),
 #   postgres (initialised on first start, run as an unprivileged user), temporal (baton-temporal
 #   on PostgreSQL; its databases, schema, namespace and search attributes are set up at
@@ -26,6 +29,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=env.sh
 . "$HERE/env.sh"
+# The hosts topology is run from inside its svc namespace, the one that reaches every host.
+if [ "$BATON_TOPOLOGY" = hosts ] && [ "$(ip netns identify $$ 2>/dev/null)" != "baton-$BATON_PROFILE-svc" ]; then
+  exec "$HERE/hosts.sh" exec bash "${BASH_SOURCE[0]}" "$@"
+fi
 
 : "${BATON_START_TIMEOUT:=60}" # seconds to wait for a started server to become healthy
 : "${BATON_STOP_TIMEOUT:=15}"  # seconds between SIGTERM and SIGKILL
@@ -43,7 +50,23 @@ LOG_DIR="$BATON_STATE_DIR/logs"
 DATA_DIR="$BATON_STATE_DIR/data"
 H="$BATON_HOST"
 CLUSTER=""
+HOSTS=""
 [ "$BATON_TOPOLOGY" = cluster ] && CLUSTER=1
+[ "$BATON_TOPOLOGY" = hosts ] && CLUSTER=1 && HOSTS=1
+
+host_of() { # name: the address the server binds and is reached at (BATON_HOST but in the hosts topology)
+  if [ -z "$HOSTS" ]; then echo "$H"; return; fi
+  case "$1" in
+    nats-[123]) echo "$BATON_HOSTS_NET.1${1#nats-}" ;;
+    postgres) echo "$BATON_POSTGRES_HOST" ;;
+    temporal) echo "$BATON_TEMPORAL_BROADCAST_ADDRESS" ;;
+    *) echo "$H" ;;
+  esac
+}
+netns_of() { # name: the network namespace it runs in (hosts topology), else nothing
+  [ -n "$HOSTS" ] || return 0
+  case "$1" in nats-[123] | postgres | temporal) echo "baton-$BATON_PROFILE-$1" ;; esac
+}
 
 say() { echo "$1: ${*:2}"; }
 now() { date +%s; }
@@ -98,15 +121,15 @@ address_of() {
     nats) echo "nats://$H:$BATON_NATS_PORT (monitor http://$H:$BATON_NATS_MONITOR_PORT, JetStream in $DATA_DIR/nats)" ;;
     nats-[123])
       n="$(node_of "$1")"
-      echo "nats://$H:$(nats_port "$n" client) (monitor http://$H:$(nats_port "$n" monitor), routes $H:$(nats_port "$n" cluster), JetStream in $DATA_DIR/$1)" ;;
+      echo "nats://$(host_of "$1"):$(nats_port "$n" client) (monitor http://$(host_of "$1"):$(nats_port "$n" monitor), routes $(host_of "$1"):$(nats_port "$n" cluster), JetStream in $DATA_DIR/$1)" ;;
     temporal)
       if [ -n "$CLUSTER" ]; then
-        echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE ($BATON_TEMPORAL_HISTORY_SHARDS history shards, PostgreSQL $H:$BATON_POSTGRES_PORT, metrics http://$H:$BATON_TEMPORAL_METRICS_PORT/metrics)"
+        echo "$(host_of temporal):$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE ($BATON_TEMPORAL_HISTORY_SHARDS history shards, PostgreSQL $(host_of postgres):$BATON_POSTGRES_PORT, metrics http://$(host_of temporal):$BATON_TEMPORAL_METRICS_PORT/metrics)"
       else
         echo "$H:$BATON_TEMPORAL_PORT namespace $BATON_TEMPORAL_NAMESPACE (mutual TLS, certificates in $BATON_TEMPORAL_TLS_DIR; UI http://$H:$BATON_TEMPORAL_UI_PORT; db $DATA_DIR/temporal.db)"
       fi ;;
-    temporal-ui) echo "http://$H:$BATON_TEMPORAL_UI_PORT (Temporal at $H:$BATON_TEMPORAL_PORT)" ;;
-    postgres) echo "$H:$BATON_POSTGRES_PORT user $BATON_POSTGRES_USER (data $DATA_DIR/postgres, run as $(pg_os_user))" ;;
+    temporal-ui) echo "http://$H:$BATON_TEMPORAL_UI_PORT (Temporal at $(host_of temporal):$BATON_TEMPORAL_PORT)" ;;
+    postgres) echo "$(host_of postgres):$BATON_POSTGRES_PORT user $BATON_POSTGRES_USER (data $DATA_DIR/postgres, run as $(pg_os_user))" ;;
     zipkin) echo "trace UI $BATON_ZIPKIN_URL/zipkin/ (spans in at $BATON_ZIPKIN_URL/api/v2/spans, kept in memory; one trace at $BATON_ZIPKIN_URL/api/v2/trace/<id>)" ;;
     prometheus) echo "$BATON_PROMETHEUS_URL (targets $BATON_PROMETHEUS_URL/targets; config $BATON_STATE_DIR/prometheus.yml)" ;;
   esac
@@ -124,7 +147,7 @@ temporal_cli() { # the Temporal CLI (obtain.sh temporal), remembered for the pro
 
 # The CLI as admin: the only identity allowed to manage namespaces and search attributes.
 tcli() {
-  "$(temporal_cli)" "$@" --address "$H:$BATON_TEMPORAL_PORT" --tls-ca-path "$BATON_TEMPORAL_TLS_DIR/ca.pem" \
+  "$(temporal_cli)" "$@" --address "$(host_of temporal):$BATON_TEMPORAL_PORT" --tls-ca-path "$BATON_TEMPORAL_TLS_DIR/ca.pem" \
     --tls-cert-path "$BATON_TEMPORAL_TLS_DIR/admin.pem" --tls-key-path "$BATON_TEMPORAL_TLS_DIR/admin.key" --tls-server-name baton-temporal
 }
 
@@ -202,7 +225,7 @@ healthy() { # exit 0 if the server answers its health check
     nats-[123])
       # The full check: JetStream current with a meta leader, every stream and consumer current.
       n="$(node_of "$1")"
-      curl -fsS --max-time 2 "http://$H:$(nats_port "$n" monitor)/healthz" >/dev/null 2>&1 ;;
+      curl -fsS --max-time 2 "http://$(host_of "$1"):$(nats_port "$n" monitor)/healthz" >/dev/null 2>&1 ;;
     temporal)
       if [ -z "$CLUSTER" ]; then
         # /healthz: every other page of the UI wants a console session (ui.go).
@@ -212,7 +235,7 @@ healthy() { # exit 0 if the server answers its health check
     temporal-ui)
       curl -fsS --max-time 2 -o /dev/null "http://$H:$BATON_TEMPORAL_UI_PORT/healthz" 2>/dev/null ;;
     postgres)
-      "$(pg_bin)/pg_isready" -q -h "$H" -p "$BATON_POSTGRES_PORT" -t 2 >/dev/null 2>&1 ;;
+      "$(pg_bin)/pg_isready" -q -h "$(host_of postgres)" -p "$BATON_POSTGRES_PORT" -t 2 >/dev/null 2>&1 ;;
     zipkin)
       curl -fsS --max-time 2 "http://$H:$BATON_ZIPKIN_PORT/health" 2>/dev/null | grep -q '"UP"' ;;
     prometheus)
@@ -227,7 +250,7 @@ started() {
   case "$1" in
     nats-[123])
       n="$(node_of "$1")"
-      curl -fsS --max-time 2 "http://$H:$(nats_port "$n" monitor)/healthz?js-enabled-only=true" >/dev/null 2>&1 ;;
+      curl -fsS --max-time 2 "http://$(host_of "$1"):$(nats_port "$n" monitor)/healthz?js-enabled-only=true" >/dev/null 2>&1 ;;
     *) healthy "$1" ;;
   esac
 }
@@ -235,19 +258,20 @@ started() {
 # ---- NATS cluster nodes ----------------------------------------------------------------------
 write_nats_config() { # node: $BATON_STATE_DIR/nats-N.conf
   local n="$1" i routes=""
-  for i in 1 2 3; do routes="$routes\"nats-route://$H:$(nats_port $i cluster)\", "; done
+  for i in 1 2 3; do routes="$routes\"nats-route://$(host_of "nats-$i"):$(nats_port $i cluster)\", "; done
   cat >"$BATON_STATE_DIR/nats-$n.conf" <<EOF
 # Written by infra/stack.sh for profile $BATON_PROFILE (cluster topology); rewritten at each start.
 server_name: "baton-$BATON_PROFILE-n$n"
-host: "$H"
+host: "$(host_of "nats-$n")"
 port: $(nats_port "$n" client)
-http: "$H:$(nats_port "$n" monitor)"
+http: "$(host_of "nats-$n"):$(nats_port "$n" monitor)"
 jetstream {
-  store_dir: "$DATA_DIR/nats-$n"
+  store_dir: "$DATA_DIR/nats-$n"${BATON_NATS_SYNC_INTERVAL:+
+  sync_interval: $BATON_NATS_SYNC_INTERVAL}
 }
 cluster {
   name: "baton-$BATON_PROFILE"
-  host: "$H"
+  host: "$(host_of "nats-$n")"
   port: $(nats_port "$n" cluster)
   routes: [ ${routes%, } ]
 }
@@ -332,8 +356,15 @@ init_postgres() { # initdb on first start; prints one line when it does somethin
   say postgres "initialised $dir (PostgreSQL $(as_pg "$(pg_bin)/postgres" --version | grep -oE '[0-9]+(\.[0-9]+)?' | head -n1), superuser $BATON_POSTGRES_USER, run as $u)"
 }
 
+# The hosts topology reaches PostgreSQL from the profile's /24, not loopback: one pg_hba line.
+allow_hosts_net() {
+  [ -n "$HOSTS" ] || return 0
+  local f="$DATA_DIR/postgres/pg_hba.conf" line="host all all $BATON_HOSTS_NET.0/24 scram-sha-256"
+  grep -qxF "$line" "$f" || echo "$line" >>"$f"
+}
+
 psql_q() { # sql: one value from the server's "postgres" database
-  PGPASSWORD="$BATON_POSTGRES_PASSWORD" "$(pg_bin)/psql" -h "$H" -p "$BATON_POSTGRES_PORT" -U "$BATON_POSTGRES_USER" \
+  PGPASSWORD="$BATON_POSTGRES_PASSWORD" "$(pg_bin)/psql" -h "$(host_of postgres)" -p "$BATON_POSTGRES_PORT" -U "$BATON_POSTGRES_USER" \
     -d postgres -tAX -c "$1" 2>/dev/null
 }
 
@@ -342,11 +373,11 @@ psql_q() { # sql: one value from the server's "postgres" database
 ensure_temporal_schema() {
   local tool db schema before after
   tool="$("$HERE/obtain.sh" temporal-sql-tool)" || return 1
-  healthy postgres || { say temporal "ERROR: PostgreSQL is not running on $H:$BATON_POSTGRES_PORT (infra/stack.sh start postgres)" >&2; return 1; }
+  healthy postgres || { say temporal "ERROR: PostgreSQL is not running on $(host_of postgres):$BATON_POSTGRES_PORT (infra/stack.sh start postgres)" >&2; return 1; }
   for db in temporal temporal_visibility; do
     schema=postgresql/v12/temporal
     [ "$db" = temporal_visibility ] && schema=postgresql/v12/visibility
-    local -a sql=("$tool" --plugin postgres12 --ep "$H" -p "$BATON_POSTGRES_PORT" -u "$BATON_POSTGRES_USER" --db "$db")
+    local -a sql=("$tool" --plugin postgres12 --ep "$(host_of postgres)" -p "$BATON_POSTGRES_PORT" -u "$BATON_POSTGRES_USER" --db "$db")
     if [ "$(psql_q "select 1 from pg_database where datname = '$db'")" != 1 ]; then
       SQL_PASSWORD="$BATON_POSTGRES_PASSWORD" "${sql[@]}" create-database >>"$LOG_DIR/temporal.log" 2>&1 &&
         SQL_PASSWORD="$BATON_POSTGRES_PASSWORD" "${sql[@]}" setup-schema -v 0.0 >>"$LOG_DIR/temporal.log" 2>&1 ||
@@ -369,7 +400,7 @@ ensure_temporal_schema() {
 }
 
 db_schema_version() { # db
-  PGPASSWORD="$BATON_POSTGRES_PASSWORD" "$(pg_bin)/psql" -h "$H" -p "$BATON_POSTGRES_PORT" -U "$BATON_POSTGRES_USER" \
+  PGPASSWORD="$BATON_POSTGRES_PASSWORD" "$(pg_bin)/psql" -h "$(host_of postgres)" -p "$BATON_POSTGRES_PORT" -U "$BATON_POSTGRES_USER" \
     -d "$1" -tAX -c "select curr_version from schema_version" 2>/dev/null || true
 }
 
@@ -395,7 +426,7 @@ scrape_configs:
         refresh_interval: 30s
   - job_name: temporal
     static_configs:
-      - targets: ["$H:$BATON_TEMPORAL_METRICS_PORT"]
+      - targets: ["$(host_of temporal):$BATON_TEMPORAL_METRICS_PORT"]
 EOF
 }
 
@@ -415,7 +446,7 @@ ensure_payload_keys() {
 before_launch() { # name: set-up a server needs before its process starts
   case "$1" in
     nats | nats-[123]) write_nats_identities ;;
-    postgres) init_postgres ;;
+    postgres) init_postgres && allow_hosts_net ;;
     temporal) ensure_temporal_certs && write_gateway_start_types || return 1; [ -z "$CLUSTER" ] || ensure_temporal_schema ;;
     temporal-ui) ensure_temporal_certs ;;
     *) return 0 ;;
@@ -469,7 +500,7 @@ EOF
       fi ;;
     temporal-ui)
       # The same gated UI as the dev topology's (infra/temporal/server/ui.go), as its own process.
-      args=(ui --listen "$H:$BATON_TEMPORAL_UI_PORT" --frontend "$H:$BATON_TEMPORAL_PORT" --namespace "$BATON_TEMPORAL_NAMESPACE"
+      args=(ui --listen "$H:$BATON_TEMPORAL_UI_PORT" --frontend "$(host_of temporal):$BATON_TEMPORAL_PORT" --namespace "$BATON_TEMPORAL_NAMESPACE"
         --codec-endpoint "$BATON_TEMPORAL_CODEC_ENDPOINT"
         --cert "$BATON_TEMPORAL_TLS_DIR/ui.pem" --key "$BATON_TEMPORAL_TLS_DIR/ui.key" --ca "$BATON_TEMPORAL_TLS_DIR/ca.pem"
         --auth-url "$BATON_CONSOLE_URL/auth/temporal-ui" --login-url "$BATON_CONSOLE_URL/login") ;;
@@ -477,7 +508,7 @@ EOF
       cp "$BATON_POSTGRES_CONFIG" "$BATON_STATE_DIR/postgres.conf"
       chmod 644 "$BATON_STATE_DIR/postgres.conf"
       # No Unix socket: TCP on the profile's loopback port only.
-      args=(-D "$DATA_DIR/postgres" -c "listen_addresses=$H" -c "port=$BATON_POSTGRES_PORT" -c "unix_socket_directories=")
+      args=(-D "$DATA_DIR/postgres" -c "listen_addresses=$(host_of postgres)" -c "port=$BATON_POSTGRES_PORT" -c "unix_socket_directories=")
       if [ "$(id -u)" = 0 ]; then
         local u
         u="$(pg_os_user)"
@@ -493,6 +524,11 @@ EOF
       args=(--config.file="$BATON_STATE_DIR/prometheus.yml" --storage.tsdb.path="$DATA_DIR/prometheus"
         --storage.tsdb.retention.time=2d --web.listen-address="$H:$BATON_PROMETHEUS_PORT") ;;
   esac
+  # The hosts topology: into the server's namespace (ip netns exec execs in place: same pid),
+  # with BATON_HOST its own address (server.yaml binds Temporal's ports to it).
+  local ns
+  ns="$(netns_of "$name")"
+  [ -z "$ns" ] || pre=(ip netns exec "$ns" env "BATON_HOST=$(host_of "$name")" "${pre[@]}")
   echo "=== $(date '+%Y-%m-%dT%H:%M:%S%z') start: ${pre[*]:+${pre[*]} }$bin ${args[*]}" >>"$log"
   # setsid: own session, so the server survives the calling shell and its Ctrl-C; nohup: no HUP.
   # In a non-interactive shell the background child is no process-group leader, so setsid
@@ -530,8 +566,8 @@ pid_of() { # prints the pid if the pid file names a live process running our bin
   case "$cmd" in *"$want"*) echo "$pid" ;; *) return 1 ;; esac
 }
 
-port_busy() { # host port: something accepts connections there
-  (exec 3<>"/dev/tcp/$H/$1") 2>/dev/null
+port_busy() { # port [host]: something accepts connections there
+  (exec 3<>"/dev/tcp/${2:-$H}/$1") 2>/dev/null
 }
 
 # ---- actions -------------------------------------------------------------------------------
@@ -540,6 +576,8 @@ check_topology() {
   local other n
   other="$(cat "$RUN_DIR/topology" 2>/dev/null || echo dev)"
   [ "$other" = "$BATON_TOPOLOGY" ] && return 0
+  # cluster and hosts run the same servers on the same data: only the network differs.
+  case "$other$BATON_TOPOLOGY" in clusterhosts | hostscluster) return 0 ;; esac
   for n in "${ALL_NAMES[@]}"; do
     if pid_of "$n" >/dev/null; then
       say stack "ERROR: profile $BATON_PROFILE runs the $other topology ($n is up); stop it first: BATON_TOPOLOGY=$other infra/stack.sh stop" >&2
@@ -572,7 +610,7 @@ do_launch() { # name: start it unless healthy; 0 once launched (or running), hea
   local tries
   for ((tries = 0; tries < 100; tries++)); do
     busy=""
-    for p in $(ports_of "$name"); do port_busy "$p" && busy="$busy $p"; done
+    for p in $(ports_of "$name"); do port_busy "$p" "$(host_of "$name")" && busy="$busy $p"; done
     [ -n "$busy" ] || break
     sleep 0.1
   done
@@ -690,7 +728,7 @@ ALL_NAMES=(nats nats-1 nats-2 nats-3 postgres temporal temporal-ui jaeger zipkin
 usage() {
   echo "usage: $0 start|stop|status|restart [NAME ...]" >&2
   echo "  names (BATON_TOPOLOGY=dev): nats temporal zipkin prometheus" >&2
-  echo "  names (BATON_TOPOLOGY=cluster): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui zipkin prometheus" >&2
+  echo "  names (BATON_TOPOLOGY=cluster or hosts): nats (= nats-1 nats-2 nats-3) postgres temporal temporal-ui zipkin prometheus" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage

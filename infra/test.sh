@@ -69,7 +69,7 @@ fi
 
 shopt -s nullglob
 unit_files=(packages/*/test/*.unit.test.ts services/*/test/*.unit.test.ts workflows/*/test/*.unit.test.ts bench/test/*.unit.test.ts)
-workflow_files=(workflows/*/test/*.workflow.test.ts)
+workflow_files=(workflows/*/test/*.workflow.test.ts packages/*/test/*.workflow.test.ts)
 int_files=(packages/*/test/*.int.test.ts services/*/test/*.int.test.ts)
 stack_files=(tests/e2e/*.e2e.test.ts tests/browser/*.browser.test.ts tests/chaos/*.chaos.test.ts)
 if [ -n "$only" ]; then

@@ -250,8 +250,8 @@ export function failureRate(stats: SimStats): string {
   return stats.requests === 0 ? 'n/a' : `${((100 * stats.injectedFailures) / stats.requests).toFixed(1)}% of ${stats.requests}`;
 }
 
-export function printTable(title: string, header: [string, string, string], rows: Array<[string, string | number, string | number]>): string {
-  const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...rows.map((r) => String(r[i]).length)));
+export function printTable(title: string, header: string[], rows: Array<Array<string | number>>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells: Array<string | number>) => cells.map((c, i) => String(c).padEnd(widths[i]!)).join('   ');
   return [title, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -22,7 +22,7 @@ const NODES: NatsNode[] = ['nats-1', 'nats-2', 'nats-3'];
 /** The pid files behind a server name: one NATS node in the dev topology, three in the cluster. */
 function processesOf(server: Server): string[] {
   if (server !== 'nats') return [server];
-  return process.env.BATON_TOPOLOGY === 'cluster' ? NODES : ['nats'];
+  return process.env.BATON_TOPOLOGY === 'cluster' || process.env.BATON_TOPOLOGY === 'hosts' ? NODES : ['nats'];
 }
 
 function commandLine(pid: number): string | undefined {
@@ -89,9 +89,29 @@ export async function stopServer(server: Server, downMs: number): Promise<number
 }
 
 // infra/stack.sh names node n "baton-<profile>-n<n>" and serves its monitoring on
-// BATON_NATS_MONITOR_PORT + n - 1.
-const serverName = (node: NatsNode) => `baton-${stackEnv().BATON_PROFILE}-n${node.slice(-1)}`;
-const monitorUrl = (node: NatsNode) => `http://${stackEnv().BATON_HOST}:${Number(process.env.BATON_NATS_MONITOR_PORT) + NODES.indexOf(node)}`;
+// BATON_NATS_MONITOR_PORT + n - 1, at BATON_HOST, or in the hosts topology at its own address
+// (BATON_HOSTS_NET.1n, infra/hosts.sh).
+export const serverName = (node: NatsNode) => `baton-${stackEnv().BATON_PROFILE}-n${node.slice(-1)}`;
+export const nodeHost = (node: NatsNode) => (process.env.BATON_TOPOLOGY === 'hosts' ? `${process.env.BATON_HOSTS_NET}.1${node.slice(-1)}` : stackEnv().BATON_HOST);
+const monitorUrl = (node: NatsNode) => `http://${nodeHost(node)}:${Number(process.env.BATON_NATS_MONITOR_PORT) + NODES.indexOf(node)}`;
+
+/** The node that leads JetStream's meta group (stream placement, leader elections), by the first
+ *  node that names one. */
+export async function metaLeader(): Promise<NatsNode> {
+  return waitFor('a JetStream meta leader', async () => {
+    for (const node of NODES) {
+      try {
+        const answer = await fetch(`${monitorUrl(node)}/jsz`, { signal: AbortSignal.timeout(2_000) });
+        const leader = ((await answer.json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
+        const found = NODES.find((n) => serverName(n) === leader);
+        if (found) return found;
+      } catch {
+        // this node does not answer; ask the next
+      }
+    }
+    return undefined;
+  }, { timeoutMs: 30_000, intervalMs: 250 });
+}
 
 interface StreamCluster {
   leader?: string;

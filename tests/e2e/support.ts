@@ -1,6 +1,6 @@
 // Shared arrangements of the end-to-end suites: the running services, clients, and readers of
 // the simulators' own records (the ground truth for "happened once").
-import { OWN_SERVICES_MARK, ServiceSet, WaitAbortedError, getJson, servicesForWorkflows, sharedServices, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
+import { OWN_SERVICES_MARK, ServiceSet, type ServiceSetOptions, WaitAbortedError, getJson, servicesForWorkflows, sharedServices, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import { terminalReservationStates, type ReservationState, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
 import type { Bus } from '@baton/bus';
@@ -19,7 +19,7 @@ export interface StackOptions extends ServiceOptions {
   /** A file that starts its own services runs the agents and simulators in one service host (the
    *  default: a tenth of the memory and start-up CPU); one that kills or restarts an agent sets
    *  false, so that every service is a process of its own. */
-  hosted?: boolean;
+  hosted?: ServiceSetOptions['hosted'];
 }
 
 /**

@@ -7,7 +7,7 @@ import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstre
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { connect, nanos, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
-import { BaseServiceConfig, NatsAuthConfig, STORES, StorageLimitsConfig, buckets, loadConfig, natsSeedOf, streams, subjects, type StorageLimits, type StoreLimits, type StoreName } from '@baton/contracts';
+import { BaseServiceConfig, NatsAuthConfig, STORES, StorageLimitsConfig, buckets, loadConfig, natsSeedOf, progressSubjects, streams, subjects, type StorageLimits, type StoreLimits, type StoreName } from '@baton/contracts';
 import { createLogger, perMeter, type Logger } from '@baton/telemetry';
 import { ensureAdvisoryStream } from './advisories.js';
 import { inboxPrefixOf } from './permissions.js';
@@ -117,6 +117,7 @@ const topology: Array<Partial<StreamConfig> & { name: string; store: StoreName }
   { store: 'results', name: streams.results, subjects: [subjects.resultsAll], retention: RetentionPolicy.Workqueue },
   { store: 'deadLetters', name: streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits },
   { store: 'notices', name: streams.notices, subjects: [subjects.noticesAll], retention: RetentionPolicy.Limits },
+  { store: 'progress', name: streams.progress, subjects: [progressSubjects.all], retention: RetentionPolicy.Limits },
   // An audit trail nobody can rewrite: no message delete, no purge.
   { store: 'audit', name: streams.audit, subjects: [subjects.auditAll], retention: RetentionPolicy.Limits, deny_delete: true, deny_purge: true },
 ];
@@ -239,8 +240,8 @@ export async function awaitTopology(bus: Bus, names: readonly string[], timeoutM
 /** The streams each kind of service uses, for awaitTopology. */
 export const topologyNeeds = {
   agent: [streams.tasks, `KV_${buckets.ledger}`, `OBJ_${buckets.artifacts}`, `KV_${buckets.modelBudgets}`],
-  gateway: [streams.events, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`, `KV_${buckets.webhookSources}`],
-  console: [streams.audit, streams.notices, streams.deadLetters, `KV_${buckets.trust}`, `KV_${buckets.consoleSessions}`, `KV_${buckets.corrections}`, `KV_${buckets.accounts}`],
+  gateway: [streams.events, streams.progress, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`, `KV_${buckets.webhookSources}`],
+  console: [streams.audit, streams.notices, streams.progress, streams.deadLetters, `KV_${buckets.trust}`, `KV_${buckets.consoleSessions}`, `KV_${buckets.corrections}`, `KV_${buckets.accounts}`],
 } as const;
 
 /** Earned trust per gate type; updated with compare-and-set so two workers never lose a count. */

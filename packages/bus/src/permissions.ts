@@ -15,7 +15,7 @@
 //   to read (nats.js puts the key in the direct-get subject so that reads obey permissions);
 // - a throwaway ordered consumer (reading a stream's content): CONSUMER.CREATE/INFO/MSG.NEXT/DELETE
 //   on that stream under any name.
-import { buckets, consumers, publisherEvents, streams, subjects } from '@baton/contracts';
+import { buckets, consumers, progressSubjects, publisherEvents, streams, subjects } from '@baton/contracts';
 
 /** A KV bucket a service uses beyond what its kind gives it: a cache, a lease table, an index
  *  it reads. Declared by the service (package.json `baton.nats.kv`), so a new grant needs no
@@ -162,9 +162,25 @@ function kindPermissions(identity: Identity): Permissions {
       return { publish: ['>'], subscribe: ['>'] };
     case 'custom':
       return { publish: dedupe([...common, ...identity.publish]), subscribe: dedupe([inbox, ...identity.subscribe]) };
-    case 'publisher':
-      // Publishes only; the acknowledgements come to its own inbox.
-      return { publish: dedupe([...common, ...identity.eventTypes.map((t) => publisherEvents.subject(identity.publisher, t))]), subscribe: [inbox] };
+    case 'publisher': {
+      // Publishes its events; the acknowledgements come to its own inbox. Follows the progress of
+      // the workflows it started (docs/progress.md): live on its own progress subjects, or from a
+      // sequence on through an ordered consumer whose filter must lie under them (the server
+      // checks the body's filter against the create subject's).
+      const own = progressSubjects.ofPublisher(identity.publisher);
+      return {
+        publish: dedupe([
+          ...common,
+          ...identity.eventTypes.map((t) => publisherEvents.subject(identity.publisher, t)),
+          api(`STREAM.INFO.${streams.progress}`),
+          api(`CONSUMER.CREATE.${streams.progress}.*.${own}`),
+          api(`CONSUMER.INFO.${streams.progress}.>`),
+          api(`CONSUMER.MSG.NEXT.${streams.progress}.>`),
+          api(`CONSUMER.DELETE.${streams.progress}.>`),
+        ]),
+        subscribe: [inbox, own],
+      };
+    }
     case 'simulator':
       return { publish: dedupe([...common, ...kv(simulatorBucket(identity.system), { write: true, list: true })]), subscribe: [inbox] };
     case 'agent': {
@@ -201,6 +217,8 @@ function kindPermissions(identity: Identity): Permissions {
           // Who may post to the webhook: read and watched (operators change it while it runs).
           ...kv(buckets.webhookSources, { write: false, list: true }),
           api(`STREAM.INFO.${streams.deadLetters}`),
+          // A workflow's progress, served to the source that started it (GET /progress).
+          ...orderedReads(streams.progress),
         ]),
         subscribe: [inbox],
       };
@@ -211,6 +229,8 @@ function kindPermissions(identity: Identity): Permissions {
           ...topologyManagement(),
           subjects.tasksAll,
           subjects.noticesAll,
+          // Each workflow's progress (packages/contracts/src/progress.ts), by the kit's activities.
+          progressSubjects.all,
           // Gate decisions, transitions and trust switches, under its own name.
           subjects.auditBy(identity.name),
           // The bridge's refusals, and the dead letters of tasks whose agent never acked them.
@@ -235,6 +255,8 @@ function kindPermissions(identity: Identity): Permissions {
           subjects.eventsAll,
           ...orderedReads(streams.audit),
           ...orderedReads(streams.notices),
+          // The workflow page follows a workflow's progress live.
+          ...orderedReads(streams.progress),
           ...orderedReads(streams.deadLetters),
           api(`STREAM.MSG.GET.${streams.deadLetters}`),
           ...kv(buckets.trust, { write: false, list: true }),
@@ -265,7 +287,11 @@ const quote = (s: string) => JSON.stringify(s);
 
 /** The nats-server `authorization { users: [...] }` block for these users; no anonymous access. */
 export function natsAuthorizationConfig(users: readonly AuthorizedUser[]): string {
-  const lines = ['authorization {', '  users: ['];
+  // timeout: seconds a client has to send its CONNECT (the server's default is 2 s without TLS). A
+  // service host connects every hosted service at once (35+ in the test set), each signing the
+  // server's nonce: on a loaded 2-core machine some missed 2 s and their service failed to start
+  // ("Authentication Timeout"). 10 s still closes a socket that never authenticates.
+  const lines = ['authorization {', '  timeout: 10', '  users: ['];
   for (const { identity, nkey } of [...users].sort((a, b) => (a.identity.name < b.identity.name ? -1 : 1))) {
     const p = permissionsOf(identity);
     lines.push(`    # ${identity.name} (${identity.kind})`);

@@ -56,10 +56,19 @@ describe('identities and permissions', () => {
     assert.ok(!agent.publish.some((s) => s.includes('baton_leases') || s.includes('baton_corrections')), 'an agent that declares nothing gets no bucket of another');
   });
 
-  it('lets a NATS publisher of events publish only its own types, on its own subject', () => {
+  it('lets a NATS publisher of events publish only its own types, on its own subject, and read only its own workflows\' progress', () => {
     const pos = permissionsOf({ kind: 'publisher', name: 'publisher-pos', publisher: 'pos', eventTypes: ['pos.order.v1'] });
-    assert.deepEqual(pos.publish, ['$JS.API.INFO', 'baton.events.from.pos.pos.order.v1']);
-    assert.deepEqual(pos.subscribe, ['_INBOX.publisher-pos.>']);
+    assert.deepEqual(
+      pos.publish.filter((s) => !s.includes('BATON_PROGRESS')),
+      ['$JS.API.INFO', 'baton.events.from.pos.pos.order.v1'],
+    );
+    // Its progress: a consumer whose filter (in the create subject) lies under its own subjects.
+    assert.deepEqual(
+      pos.publish.filter((s) => s.startsWith('$JS.API.CONSUMER.CREATE.')),
+      ['$JS.API.CONSUMER.CREATE.BATON_PROGRESS.*.baton.progress.nats.pos.>'],
+    );
+    assert.deepEqual(pos.subscribe, ['_INBOX.publisher-pos.>', 'baton.progress.nats.pos.>']);
+    assert.ok(!pos.publish.some((s) => s.startsWith('baton.progress')), 'it never publishes progress');
   });
 
   it('renders an authorization block of public keys only', () => {
@@ -68,6 +77,8 @@ describe('identities and permissions', () => {
     assert.match(text, new RegExp(`nkey: "${user.getPublicKey()}"`));
     assert.ok(!text.includes(new TextDecoder().decode(user.getSeed())), 'no seed in the server config');
     assert.match(text, /subscribe: \{ allow: \["_INBOX\.agent-safety\.>"\] \}/);
+    // A service host connects dozens of services at once: 2 s (the server's default) was missed under load.
+    assert.match(text, /^authorization \{\n  timeout: 10\n/);
   });
 });
 

@@ -12,3 +12,5 @@ export * from './webhook.js';
 export * from './hosting.js';
 export * from './channels.js';
 export * from './json-list.js';
+export * from './model-turn.js';
+export * from './progress.js';

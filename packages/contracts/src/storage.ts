@@ -41,6 +41,7 @@ export const STORES = {
   results: { stream: streams.results, env: 'RESULTS', holds: "agents' results waiting for the orchestrator", defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
   deadLetters: { stream: streams.deadLetters, env: 'DLQ', holds: 'dead letters (oldest dropped first)', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 30 * DAY }, discard: 'old' },
   notices: { stream: streams.notices, env: 'NOTICES', holds: 'notices for other systems (oldest dropped first)', defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 30 * DAY }, discard: 'old' },
+  progress: { stream: streams.progress, env: 'PROGRESS', holds: "workflows' progress for their requesters (oldest dropped first)", defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 7 * DAY }, discard: 'old' },
   audit: { stream: streams.audit, env: 'AUDIT', holds: 'the audit trail', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
   eventClaims: { stream: `KV_${buckets.eventClaims}`, env: 'EVENT_CLAIMS', holds: 'idempotency keys that started workflows', defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
   ledger: { stream: `KV_${buckets.ledger}`, env: 'LEDGER', holds: "agents' effect records", defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },

@@ -14,6 +14,8 @@ export const streams = {
   audit: 'BATON_AUDIT',
   /** Events Baton emits for other systems to react to (a workflow stuck, a gate opened). */
   notices: 'BATON_NOTICES',
+  /** Each workflow's progress for whoever started it (progress.ts); limits retention. */
+  progress: 'BATON_PROGRESS',
 } as const;
 
 export const subjects = {

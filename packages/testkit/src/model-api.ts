@@ -1,17 +1,28 @@
 // A simulated model API for tests: a local HTTP server that speaks the OpenAI chat-completions
 // protocol (what Ollama, vLLM and llama.cpp serve too). Each provider of a test's chain gets its
-// own route, scripted to answer, fail or talk nonsense. No real model is ever called.
+// own route, scripted to answer, ask for tool calls, fail or talk nonsense. No real model is ever
+// called.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ChatRequest {
   model: string;
-  messages: Array<{ role: string; content: unknown }>;
+  messages: Array<{ role: string; content: unknown; tool_calls?: unknown; tool_call_id?: string }>;
   response_format?: unknown;
+  /** The tools the request offered (OpenAI's function tools). */
+  tools?: Array<{ type: string; function: { name: string; description?: string; parameters?: unknown } }>;
 }
 
-export type ModelReply = { content: string; promptTokens?: number; completionTokens?: number } | { status: number; error: string };
-export type ModelScript = ModelReply | ((request: ChatRequest) => ModelReply);
+/** A tool call a scripted reply asks for (finish reason `tool_calls`). */
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+  id?: string;
+}
+
+export type ModelReply = { content: string; toolCalls?: ScriptedToolCall[]; promptTokens?: number; completionTokens?: number } | { status: number; error: string };
+/** A function may answer later (a promise): a model still thinking when its caller dies. */
+export type ModelScript = ModelReply | ((request: ChatRequest) => ModelReply | Promise<ModelReply>);
 
 export interface SimulatedModelApi {
   /** The base URL a provider on `route` is configured with (BATON_MODEL_<NAME>_BASE_URL). */
@@ -46,7 +57,7 @@ export async function startSimulatedModelApi(): Promise<SimulatedModelApi> {
     if (!route || !script || req.method !== 'POST') return send(404, { error: { message: `no scripted model at ${req.method} ${req.url}` } });
     const request = JSON.parse(await readBody(req)) as ChatRequest;
     received.set(route, [...(received.get(route) ?? []), request]);
-    const reply = typeof script === 'function' ? script(request) : script;
+    const reply = typeof script === 'function' ? await script(request) : script;
     if ('status' in reply) return send(reply.status, { error: { message: reply.error, type: 'server_error' } });
     const promptTokens = reply.promptTokens ?? 120;
     const completionTokens = reply.completionTokens ?? 30;
@@ -55,7 +66,19 @@ export async function startSimulatedModelApi(): Promise<SimulatedModelApi> {
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: request.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: reply.content,
+            ...(reply.toolCalls?.length
+              ? { tool_calls: reply.toolCalls.map((c, i) => ({ id: c.id ?? `call_${counter}_${i + 1}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) }
+              : {}),
+          },
+          finish_reason: reply.toolCalls?.length ? 'tool_calls' : 'stop',
+        },
+      ],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
   });

@@ -142,8 +142,9 @@ export interface ServiceSetOptions extends ServiceOptions {
   /** Run the agents and simulators in one host process (packages/service-host) instead of one
    *  process each: about a tenth of the memory and of the start-up CPU, for the demo and for test
    *  files that never stop, kill or restart one of them. Baton's own services (PLATFORM_SERVICES)
-   *  keep processes of their own. Default: one process per service. */
-  hosted?: boolean;
+   *  keep processes of their own, and so do the services in `except` (a test kills or restarts
+   *  them). Default: one process per service. */
+  hosted?: boolean | { except: readonly ServiceName[] };
 }
 
 /** One Baton service from services/<name>, with its metrics port (and, for the console, what it reads). */
@@ -316,12 +317,14 @@ export class ServiceSet {
     }
     // Baton's own services as processes of their own, the rest in one service host (which starts
     // its simulators first).
-    const guests = names.filter((n) => !PLATFORM_SERVICES.includes(n));
+    const except: readonly ServiceName[] = typeof options.hosted === 'object' ? options.hosted.except : [];
+    const ownProcess = (n: ServiceName) => PLATFORM_SERVICES.includes(n) || except.includes(n);
+    const guests = names.filter((n) => !ownProcess(n));
     const placeholders = guests.map((name) => new ServiceProcess(name, options));
     const host = new ServiceHostProcess([placeholders.filter((s) => isSim(s.name)), placeholders.filter((s) => !isSim(s.name))], options);
     for (const name of guests) set.byName.set(name, new HostedServiceProcess(name, host, options));
     set.host = guests.length ? host : undefined;
-    await set.startGroups([[...(set.host ? [() => host.start()] : []), ...names.filter((n) => PLATFORM_SERVICES.includes(n)).map(own)]]);
+    await set.startGroups([[...(set.host ? [() => host.start()] : []), ...names.filter(ownProcess).map(own)]]);
     return set;
   }
 

@@ -232,3 +232,7 @@ export interface CorrectionRecord {
 
 /** The kit's own gate type for a failed step handed to a person. */
 export const ATTENTION_GATE_TYPE = 'baton.attention';
+
+/** The memo key under which the gateway records, at the start, which event source (`webhook.<id>`,
+ *  `nats.<publisher>`) started a workflow: the kit publishes its progress under that source. */
+export const SOURCE_MEMO_KEY = 'batonSource';

@@ -6,3 +6,4 @@ export { callAgent, DEFAULT_STEP_POLICY, NON_RETRYABLE_CODES, type StepPolicy } 
 export { HumanGate, GateRefusedError, canonicalJson, gateDigest, parseDecision, type GateOutcome, type GateSpec, type GateEvent } from './workflows/gate.js';
 export { Saga, causeOf, type CompensationFailure } from './workflows/saga.js';
 export { definePatches, kitPatches, startedWithPatches, Patches, type PatchEntry, type PatchStage, type PatchTable } from './workflows/patches.js';
+export { agentLoop, AgentLoop, READ_RESULT_TOOL, DEFAULT_INLINE_LIMIT, type AgentLoopSpec, type LoopTool, type LoopLimits, type LoopLimit, type LoopOutcome, type LoopTranscript, type TranscriptEntry, type ToolApprovalPayload } from './workflows/loop.js';

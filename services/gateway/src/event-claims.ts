@@ -21,6 +21,9 @@ export interface EventClaim {
   claimedAt: string;
   /** Set once the workflow start was accepted by Temporal (or found already started). */
   started: boolean;
+  /** Who sent the event (`webhook.<id>`, `nats.<publisher>`): the only source that may follow
+   *  the workflow's progress. Absent in claims made before it was recorded. */
+  source?: string;
 }
 
 export type ClaimAnswer = { kind: 'new'; claim: EventClaim } | { kind: 'same'; claim: EventClaim } | { kind: 'conflict'; claim: EventClaim };
@@ -49,7 +52,7 @@ export class EventClaims {
 
   /** Claims the workflow id for this event; a second claim learns whether it is the same request. */
   async claim(event: AnyEventEnvelope, workflowId: string, workflowType: string): Promise<ClaimAnswer> {
-    const claim: EventClaim = { workflowId, workflowType, eventId: event.id, digest: contentDigest(event), claimedAt: new Date().toISOString(), started: false };
+    const claim: EventClaim = { workflowId, workflowType, eventId: event.id, digest: contentDigest(event), claimedAt: new Date().toISOString(), started: false, source: event.source };
     try {
       await this.kv.create(keyOf(workflowId), JSON.stringify(claim));
       return { kind: 'new', claim };
@@ -59,6 +62,11 @@ export class EventClaims {
     const answer = await this.lookup(workflowId, claim.digest);
     if (!answer) throw new Error(`event claim for ${workflowId} vanished between create and read`);
     return answer;
+  }
+
+  /** The source whose event started this workflow, if one claimed it. */
+  async sourceOf(workflowId: string): Promise<string | undefined> {
+    return (await this.read(workflowId))?.value.source;
   }
 
   /** Records that the workflow of this claim started. */

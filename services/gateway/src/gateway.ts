@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { AnyEventEnvelope, consumers, eventSources, publisherEvents, streams, subjects, taskQueues } from '@baton/contracts';
 import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
-import { BatonState, BatonWorkflowType, TemporalChangeVersion, isUpcastRoute, startedWithPatches, type Registry } from '@baton/workflow-kit';
+import { BatonState, BatonWorkflowType, SOURCE_MEMO_KEY, TemporalChangeVersion, isUpcastRoute, startedWithPatches, type Registry } from '@baton/workflow-kit';
 import { contentDigest, type EventClaim, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
 import { assertConnected, assertRoomForEvent } from './storage-guard.js';
@@ -28,6 +28,8 @@ export interface GatewayDeps {
 
 /** A valid event and the workflow it starts. */
 export interface WorkflowStart {
+  /** Who sent the event (recorded in the workflow's memo: its progress goes out under it). */
+  source: string;
   workflowType: string;
   workflowName: string;
   workflowId: string;
@@ -66,7 +68,7 @@ export function validateEvent(registry: Registry, payload: unknown): Validation 
     route = next;
   }
   const { workflowId, input } = route.start(event);
-  const start = { workflowType: routed.workflow.definition.type, workflowName: routed.workflow.workflowName, workflowId, input };
+  const start = { source: received.source, workflowType: routed.workflow.definition.type, workflowName: routed.workflow.workflowName, workflowId, input };
   return { ok: true, event, received, start, workflowId };
 }
 
@@ -224,6 +226,7 @@ async function startWorkflowFor(deps: GatewayDeps, start: WorkflowStart): Promis
       args: [start.input],
       // A replayed event, even after the workflow finished, must not run the process again.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { [SOURCE_MEMO_KEY]: start.source },
       typedSearchAttributes: [
         { key: BatonWorkflowType, value: start.workflowType },
         { key: BatonState, value: 'Received' },

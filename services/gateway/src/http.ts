@@ -3,9 +3,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { metrics, trace } from '@opentelemetry/api';
 import { currentTraceId } from '@baton/telemetry';
 import { apiDocuments } from '@baton/workflow-kit';
+import { eventSources } from '@baton/contracts';
 import { acceptWebhookEvent, type GatewayDeps } from './gateway.js';
 import type { Refusal, WebhookSources } from './sources.js';
 import { storageFailure } from './storage-guard.js';
+import { signedTarget, type ProgressStreams } from './progress.js';
 
 function eventTypeOf(raw: string): unknown {
   try {
@@ -16,7 +18,7 @@ function eventTypeOf(raw: string): unknown {
 }
 
 /** The webhook; every request must be signed by a known source (see sources.ts) within its rate limit. */
-export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources): FastifyInstance {
+export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources, progress?: ProgressStreams): FastifyInstance {
   const refused = metrics.getMeter('baton').createCounter('baton.webhook.refused', { description: 'Webhook requests refused before validation, per source, reason and HTTP status (401, 403, 429)' });
   const unavailable = metrics.getMeter('baton').createCounter('baton.webhook.unavailable', { description: 'Webhook events answered 503 because they could not be stored (NATS unreachable, or a stream or bucket full), per source and reason' });
   const app: FastifyInstance = Fastify({ // Per-request lines are info-level: keep Fastify to warnings, our handlers log what matters.
@@ -33,6 +35,31 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources):
   app.get('/asyncapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(document('asyncapi.json')));
   app.get('/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(document('openapi.json')));
   app.get('/reference', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(document('reference.html')));
+  if (progress) {
+    // Open progress streams would hold the close: end them first (clients resume elsewhere).
+    app.addHook('preClose', (done) => {
+      progress.closeAll();
+      done();
+    });
+    // A workflow's progress for the source that started it (progress.ts), signed over the request
+    // target instead of a body.
+    app.get('/progress', async (req, reply) => {
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      const admission = await sources.admit(headers, signedTarget('GET', req.url));
+      if (!admission.ok) {
+        refused.add(1, { 'baton.webhook.source': admission.sourceId ?? '', 'baton.webhook.refusal': admission.error, 'http.response.status_code': admission.status });
+        deps.logger.warn({ source: admission.sourceId, status: admission.status, error: admission.error, reason: admission.reason }, 'progress request refused');
+        if (admission.retryAfterS) reply.header('retry-after', String(admission.retryAfterS));
+        return reply.code(admission.status).send({ error: admission.error, reason: admission.reason });
+      }
+      const workflowId = (req.query as { workflowId?: unknown }).workflowId;
+      const lastEventId = headers['last-event-id'];
+      const refusal = await progress.refusal(eventSources.webhook(admission.sourceId), typeof workflowId === 'string' ? workflowId : undefined, lastEventId);
+      if (refusal) return reply.code(refusal.status).send({ error: refusal.error, reason: refusal.reason });
+      reply.hijack();
+      await progress.serve(reply.raw, workflowId as string, lastEventId);
+    });
+  }
   app.post('/events', async (req, reply) => {
     const raw = typeof req.body === 'string' ? req.body : '';
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;

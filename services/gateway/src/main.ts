@@ -9,6 +9,7 @@ import { EventClaims } from './event-claims.js';
 import { startEventConsumer } from './gateway.js';
 import { createWebhookServer } from './http.js';
 import { WebhookSources } from './sources.js';
+import { ProgressStreams } from './progress.js';
 import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
@@ -19,6 +20,10 @@ const config = loadConfigOrExit(
     BATON_GATEWAY_ACK_WAIT_MS: configFields.durationMs.default(15_000),
     /** Replay window of signed webhook requests: a timestamp further than this from now is refused. */
     BATON_GATEWAY_SIGNATURE_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(300),
+    /** Between keep-alive comments on a quiet progress stream (GET /progress). */
+    BATON_GATEWAY_PROGRESS_KEEPALIVE_MS: configFields.durationMs.default(15_000),
+    /** Bound of the NATS calls that open a progress stream (the claim look-up, the consumer). */
+    BATON_GATEWAY_PROGRESS_TIMEOUT_MS: configFields.durationMs.default(5_000),
     /** Where the registered workflows live (default: the repository's workflows/ folder). */
     BATON_WORKFLOWS_DIR: z.string().min(1).optional(),
   }),
@@ -36,7 +41,8 @@ const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMES
 const deps = { registry, claims: await EventClaims.open(bus), bus, temporal, logger, tracer: telemetry.tracer };
 const consumer = await startEventConsumer(deps, config.BATON_GATEWAY_ACK_WAIT_MS);
 const sources = await WebhookSources.open(bus, logger, config.BATON_GATEWAY_SIGNATURE_TOLERANCE_S);
-const http = createWebhookServer(deps, sources);
+const progress = new ProgressStreams(deps, { keepAliveMs: config.BATON_GATEWAY_PROGRESS_KEEPALIVE_MS, lookupTimeoutMs: config.BATON_GATEWAY_PROGRESS_TIMEOUT_MS });
+const http = createWebhookServer(deps, sources, progress);
 await http.listen({ host: config.BATON_HOST, port: config.BATON_GATEWAY_PORT });
 
 onShutdown(logger, [() => http.close(), async () => sources.stop(), () => consumer.stop(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { SimulatorContext } from '@baton/simulator';
 
 export const EntryInput = z.object({
-  kind: z.enum(['resolved', 'answered', 'declined', 'not-resolved', 'duplicate', 'expired']),
+  kind: z.enum(['resolved', 'answered', 'declined', 'not-resolved', 'duplicate', 'expired', 'note']),
   summary: z.string().min(1).max(4000),
   /** Who closed it: `baton` (no person), or the person who decided. */
   handledBy: z.string().min(1).max(200),

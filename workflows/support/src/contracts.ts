@@ -3,7 +3,7 @@
 // zod values live here (the gateway, the result bridge and the agents load them); the workflow
 // code imports types only.
 import { z } from 'zod';
-import { defineAgentContract, eventEnvelope } from '@baton/contracts';
+import { defineAgentContract, eventEnvelope, modelTurnContract } from '@baton/contracts';
 
 /** Data of `support.ticket.opened.v1`: a customer's message as the help desk received it. */
 export const TicketOpenedData = z.object({
@@ -123,12 +123,15 @@ export const supportAgents = {
     input: z.object({
       ticketId: z.string().min(1),
       customerId: z.string().min(1),
-      kind: z.enum(['resolved', 'answered', 'declined', 'not-resolved', 'duplicate', 'expired']),
+      /** `note`: a remark the resolution assistant left on the ticket while it worked. */
+      kind: z.enum(['resolved', 'answered', 'declined', 'not-resolved', 'duplicate', 'expired', 'note']),
       summary: z.string().min(1).max(4000),
       handledBy: z.string().min(1).max(200),
     }),
     output: z.object({ entryId: z.string().min(1) }),
   }),
+  /** Plays the model turns of the resolution assistant (BATON_SUPPORT_ASSISTANT). */
+  'support-assistant': modelTurnContract('support-assistant'),
   'support-mailer': defineAgentContract('support-mailer', {
     input: z.object({
       to: z.email(),

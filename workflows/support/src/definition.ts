@@ -1,11 +1,12 @@
 // The support escalation's declared states, gate type and limits, and its status: pure data
 // shared by its workflow code (in Temporal's sandbox) and its registration.
-import type { GateTier, GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
+import type { GateTier, GateView, KitState, LoopTranscript, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
 import type { CustomerLookup, DocsAnswer, OrderCheck, Proposal, Resolution, SupportAgents, TicketOpened, TicketOpenedData } from './contracts.js';
 
 export const SupportStates = [
   'Receiving ticket',
   'Looking up customer',
+  'Working on ticket',
   'Checking orders',
   'Searching documentation',
   'Awaiting approval',
@@ -27,6 +28,8 @@ const terminal: SupportState[] = ['Resolved', 'Answered', 'Already resolved', 'D
 export const terminalSupportStates: ReadonlySet<string> = new Set(terminal);
 
 export const EXCEPTION_GATE = 'support.exception';
+/** The resolution assistant's refund above the limit: a person approves, changes or declines it. */
+export const REFUND_GATE = 'support.refund';
 
 export const support: WorkflowDefinition<SupportState, SupportAgents, SupportStatus> = {
   type: 'support',
@@ -38,6 +41,7 @@ export const support: WorkflowDefinition<SupportState, SupportAgents, SupportSta
   limitsMs: {
     'Receiving ticket': 10 * 60_000,
     'Looking up customer': 10 * 60_000,
+    'Working on ticket': 30 * 60_000,
     'Checking orders': 10 * 60_000,
     'Searching documentation': 10 * 60_000,
     'Awaiting approval': 4 * 3600_000,
@@ -50,6 +54,7 @@ export const support: WorkflowDefinition<SupportState, SupportAgents, SupportSta
   gateTypes: {
     // Money moves on what a person saw: never approved by earned trust.
     [EXCEPTION_GATE]: { autoApprove: false, title: 'A support case Baton must not settle alone: a person decides with the full context' },
+    [REFUND_GATE]: { autoApprove: false, title: 'A refund above the limit the resolution assistant wants to make: a person approves, changes or declines it' },
   },
 };
 
@@ -82,6 +87,10 @@ export interface SupportStatus extends WorkflowStatus<SupportState> {
   proposal?: Proposal;
   reasons: CaseReason[];
   resolution?: Resolution;
+  /** The resolution assistant's transcript (large tool results by reference), when it ran. */
+  assistant?: LoopTranscript;
+  /** Why the assistant handed the ticket to the rules (no model, a limit), when it did. */
+  assistantFallback?: string;
   /** Who settled it: `baton`, or the person who decided at the gate. */
   handledBy: string;
   ticketEntryId?: string;
@@ -95,6 +104,10 @@ export interface SupportInput extends RunOptions<SupportState> {
   refundLimitCents?: number;
   /** Who decides an exception, tier by tier; default a manager for a working day. */
   exceptionTiers?: GateTier[];
+  /** The resolution assistant (a tool-using model loop) works the ticket first; without it, or
+   *  when it has no model or reaches a limit, the rules resolve it (the gateway sets it from
+   *  BATON_SUPPORT_ASSISTANT*). */
+  assistant?: { maxTurns?: number; maxTokens?: number };
 }
 
 export const workflowTypes = { support: 'supportWorkflow' } as const;

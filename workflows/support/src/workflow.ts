@@ -1,12 +1,15 @@
 // The support escalation as a business process, eight steps: receive the ticket -> the customer
 // from the CRM (or its cache while the CRM's breaker is open) -> the order -> the documentation
 // -> (a person decides when anything is exceptional) -> the resolution (a refund or a replacement
-// under the ticket's lease, undone by the saga if it fails) -> the ticket log -> the email. Types
-// only from the contracts: no zod in the workflow sandbox.
+// under the ticket's lease, undone by the saga if it fails) -> the ticket log -> the email. Where
+// the deployment runs the resolution assistant (a model loop with tools: assistant.ts), it works
+// the ticket after the customer lookup, and the rules serve when it has no model or reaches a
+// limit. Types only from the contracts: no zod in the workflow sandbox.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, BatonCustomer, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
+import { APPROVAL_OPTIONS, BatonCustomer, agentLoop, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
 import type { SupportAgents } from './contracts.js';
-import { EXCEPTION_GATE, support, type SupportCase, type SupportInput, type SupportState, type SupportStatus } from './definition.js';
+import { assistantSpec, type AssistantWork } from './assistant.js';
+import { EXCEPTION_GATE, REFUND_GATE, support, type SupportCase, type SupportInput, type SupportState, type SupportStatus } from './definition.js';
 import { COMPENSATION_STEP, CRM_STEP, DEFAULT_EXCEPTION_TIERS, DEFAULT_REFUND_LIMIT_CENTS, RESOLVE_STEP, SUPPORT_STEP } from './policies.js';
 import { applyChanges, caseOf, exceptionsOf, money, proposalOf } from './rules.js';
 
@@ -40,6 +43,13 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
     customerError = causeOf(err);
     return undefined;
   });
+
+  // The resolution assistant, when the deployment runs one: it settles the ticket, or hands it to
+  // the rules below (no model configured, or a limit reached) with what it did not finish.
+  if (input.assistant) {
+    const settled = await assist(run, input);
+    if (settled) return settled;
+  }
 
   // 3. The order the ticket is about.
   run.enter('Checking orders');
@@ -100,6 +110,29 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
     return finish(run, 'resolved', 'Resolved', p.kind === 'refund' ? `We refunded ${money(p.amountCents ?? 0)} for order ${p.orderId}.` : `We are sending a replacement for order ${p.orderId}.`);
   }
   return finish(run, 'answered', 'Answered', status.docs?.answer?.text ?? 'A person from our team will follow up.');
+}
+
+/** The assistant's loop; its answer settles the ticket (resolved when it refunded, else answered).
+ *  Without a model, or at a limit, the rules take over, unless a refund was already made. */
+async function assist(run: Run, input: SupportInput): Promise<SupportStatus | undefined> {
+  const { status } = run;
+  const ticket = input.event.data;
+  run.enter('Working on ticket');
+  const work: AssistantWork = { orders: new Map(), refunds: [] };
+  const limits = { refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS, ...input.assistant, ...(input.exceptionTiers ? { tiers: input.exceptionTiers } : {}) };
+  const spec = assistantSpec(ticket, limits, work);
+  const outcome = await agentLoop(run, spec, (t) => (status.assistant = t));
+  const approver = [...(status.previousGates ?? []), ...(status.gate ? [status.gate] : [])].reverse().find((g) => g.gateType === REFUND_GATE && g.status === 'approved');
+  if (approver?.decidedBy) status.handledBy = approver.decidedBy;
+  const refund = work.refunds.at(-1);
+  if (refund) {
+    status.proposal = refund.proposal;
+    status.resolution = refund.resolution;
+  }
+  if (outcome.kind === 'answered' && outcome.text.trim()) return finish(run, refund ? 'resolved' : 'answered', refund ? 'Resolved' : 'Answered', outcome.text.slice(0, 4000));
+  status.assistantFallback = outcome.kind === 'answered' ? 'the assistant gave an empty answer' : outcome.detail;
+  if (refund) return finish(run, 'resolved', 'Resolved', `We refunded ${money(refund.proposal.amountCents ?? 0)} for order ${refund.proposal.orderId}.`);
+  return undefined;
 }
 
 /** 7 and 8: log the interaction in the ticketing system, then email the customer. Once the

@@ -12,6 +12,8 @@ import { AgentError, ExternalSystemError } from '../errors.js';
 import type { ModelConfig } from './config.js';
 import { createProvider, type ModelProvider } from './providers.js';
 import { ModelBudgetExceededError, type ModelBudget } from './budget.js';
+import { playTurn, type TurnRules } from './turn.js';
+import type { ModelTurnInput, ModelTurnOutput } from '@baton/contracts';
 
 // The AI SDK prints its warnings to the console; Baton's logs are JSON lines, so the warnings go
 // on the call's span instead (e.g. "responseFormat not supported": the schema is in the prompt).
@@ -32,6 +34,8 @@ export interface AgentModel {
   /** Provider names in chain order; empty when only rules serve. */
   readonly chain: readonly string[];
   object<S extends z.ZodType>(request: StructuredRequest<S>): Promise<z.output<S>>;
+  /** One turn of a tool-using loop (models/turn.ts); `rules` play it when no model can. */
+  turn(input: ModelTurnInput, rules?: TurnRules): Promise<ModelTurnOutput>;
 }
 
 /** Runs fn through the circuit breaker of `system`; the runtime passes its breaker registry. */
@@ -64,11 +68,11 @@ export class InvalidModelOutputError extends Error {
 }
 
 export class ModelChain {
-  private readonly tracer: Tracer;
+  readonly tracer: Tracer;
 
   constructor(
     readonly providers: readonly ModelProvider[],
-    private readonly options: ModelChainOptions = { timeoutMs: 30_000, maxRetries: 1 },
+    readonly options: ModelChainOptions = { timeoutMs: 30_000, maxRetries: 1 },
   ) {
     this.tracer = options.tracer ?? trace.getTracer('baton-model');
   }
@@ -78,7 +82,7 @@ export class ModelChain {
   }
 
   bind(bindings: ModelBindings): AgentModel {
-    return { chain: this.providers.map((p) => p.name), object: (request) => this.object(request, bindings) };
+    return { chain: this.providers.map((p) => p.name), object: (request) => this.object(request, bindings), turn: (input, rules) => playTurn(this, input, bindings, rules) };
   }
 
   async object<S extends z.ZodType>(request: StructuredRequest<S>, bindings: ModelBindings): Promise<z.output<S>> {

@@ -2,7 +2,7 @@
 // earned trust per gate type (the `baton_trust` bucket, updated with compare-and-set), and the
 // contract check of an output a person supplied at an attention gate (zod runs here, outside
 // the workflow sandbox).
-import { AuditRecord, auditKinds, contractSchema, subjects, type AgentContract, type AuditKind, type TaskKind } from '@baton/contracts';
+import { AuditRecord, ProgressEvent, auditKinds, contractSchema, progressSubjects, subjects, type AgentContract, type AuditKind, type TaskKind } from '@baton/contracts';
 import { describeIssues, openTrust, publishJson, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { CorrectionStore } from '@baton/corrections';
@@ -26,9 +26,20 @@ export interface TrustStatus extends TrustRecord {
   threshold: number;
 }
 
+/** Progress events the workflow made since the last batch (in order), and the source that started
+ *  it (the subject names it: packages/contracts/src/progress.ts). */
+export interface ProgressBatch {
+  source?: string;
+  runId: string;
+  events: ProgressEvent[];
+}
+
 export interface GateActivities {
-  /** Appends a record to the audit stream, once per id. */
-  audit(record: AuditRecordInput): Promise<void>;
+  /** Appends a record to the audit stream, once per id; first publishes the progress the workflow
+   *  made since the last batch (carried here so a state change costs no activity of its own). */
+  audit(record: AuditRecordInput, progress?: ProgressBatch): Promise<void>;
+  /** Publishes progress no audit record carried (a step that finished, say), once per event. */
+  progress(batch: ProgressBatch): Promise<void>;
   /** The gate type's trust, and whether it may approve now (count >= threshold, policy allows). */
   trustStatus(gateType: string, threshold?: number): Promise<TrustStatus>;
   /** Counts a person's decision: a clean approval adds one, anything else resets to zero. A
@@ -65,8 +76,18 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
     if (!entry || entry.operation !== 'PUT' || entry.length === 0) return { value: { gateType, count: 0, autoApprove: false }, revision: 0 };
     return { value: entry.json<TrustRecord>(), revision: entry.revision };
   };
+  const publishProgress = async (batch: ProgressBatch | undefined) => {
+    for (const input of batch?.events ?? []) {
+      const event = ProgressEvent.parse(input);
+      await publishJson(deps.bus.js, progressSubjects.of(batch!.source, event.workflowId), event, { msgID: `progress:${event.workflowId}/${batch!.runId}/${event.seq}` });
+    }
+  };
   return {
-    audit: appendAudit,
+    async audit(record, progress) {
+      await publishProgress(progress);
+      await appendAudit(record);
+    },
+    progress: publishProgress,
     async recordCorrection(correction) {
       const kept = await (await correctionStore()).record(correction);
       deps.logger.info({ correctionId: kept.id, agent: kept.agent, scope: kept.scope, workflowId: kept.workflowId }, 'correction kept');

@@ -16,8 +16,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowClient, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { contractSchema, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
-import type { AuditRecordInput, GateActivities, TrustRecord } from '../activities/gates.js';
+import { ProgressEvent, contractSchema, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
+import type { AuditRecordInput, GateActivities, ProgressBatch, TrustRecord } from '../activities/gates.js';
 import type { HandoffActivities } from '../activities/handoff.js';
 import {
   decideUpdate,
@@ -25,6 +25,7 @@ import {
   DEFAULT_ATTENTION_TIERS,
   statusQuery,
   TemporalChangeVersion,
+  SOURCE_MEMO_KEY,
   type CorrectionRecord,
   type DecisionInput,
   type GateOption,
@@ -62,6 +63,8 @@ export interface StartOptions<A extends AgentTable> {
    *  (workflows/patches.ts). Default: the kit's settled ones, as the gateway starts a run; `[]`
    *  starts it as a starter from before settled patches did, so it records their markers. */
   startedWith?: string[];
+  /** The event source the gateway would record as the starter (its memo); `start` takes the event's. */
+  source?: string;
 }
 
 /** What a gate decision says; the gate, its digest and the option come from the open gate. */
@@ -77,6 +80,8 @@ export interface DecideOptions {
 export interface RunRecords {
   calls: RecordedCall[];
   audit: AuditRecordInput[];
+  /** Progress events, in the order they were sent, each once (whichever activity carried it). */
+  progress: ProgressEvent[];
   notices: Array<{ id: string; type: string; subject: string; data: unknown }>;
   corrections: CorrectionRecord[];
   metrics: Array<{ name: 'ended' | 'escalated' | 'stuck'; workflowType: string; value?: string }>;
@@ -306,7 +311,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
       const parsed = route.schema.parse(current);
       if (!isUpcastRoute(route)) {
         const { workflowId, input } = route.start(parsed);
-        return this.startWith(input, { ...options, workflowId: options.workflowId ?? workflowId });
+        return this.startWith(input, { ...options, workflowId: options.workflowId ?? workflowId, source: options.source ?? event.source });
       }
       current = route.upcast(parsed);
       type = route.upcastTo;
@@ -322,7 +327,9 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     const scheduled = options.scheduled ? [{ key: ScheduledById, value: options.scheduled.scheduleId }, { key: ScheduledStartTime, value: options.scheduled.at }] : [];
     // As the gateway and schedules start a run: with the kit's settled patches (no marker for them).
     const typedSearchAttributes = [...scheduled, { key: TemporalChangeVersion, value: options.startedWith ?? startedWithPatches() }];
-    const handle = await this.env.client.workflow.start(options.workflowName ?? this.registration.workflowName, { taskQueue: this.taskQueue, workflowId, args: [input], typedSearchAttributes });
+    const memo = options.source ? { memo: { [SOURCE_MEMO_KEY]: options.source } } : {};
+    const name = options.workflowName ?? this.registration.workflowName;
+    const handle = await this.env.client.workflow.start(name, { taskQueue: this.taskQueue, workflowId, args: [input], typedSearchAttributes, ...memo });
     return new WorkflowRunUnderTest<St>(this, handle, run.records);
   }
 
@@ -373,7 +380,7 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
   runOf(workflowId: string): { fakes: AgentFakes<A>; records: RunRecords; broken?: FakeContractError } {
     let run = this.runs.get(workflowId);
     if (!run) {
-      run = { fakes: {}, records: { calls: [], audit: [], notices: [], corrections: [], metrics: [] } };
+      run = { fakes: {}, records: { calls: [], audit: [], progress: [], notices: [], corrections: [], metrics: [] } };
       this.runs.set(workflowId, run);
     }
     return run;
@@ -419,11 +426,20 @@ function handoff(backend: Parameters<typeof fakeCallAgent>[0], harness: () => Ru
 }
 
 function gates(contracts: ReadonlyMap<string, AgentContract>, harness: () => RunBook): GateActivities {
+  const progress = async (batch: ProgressBatch) => {
+    for (const input of batch.events) {
+      const event = ProgressEvent.parse(input); // what the real activity checks before it publishes
+      const records = harness().runOf(event.workflowId).records;
+      if (!records.progress.some((e) => e.seq === event.seq)) records.progress.push(event);
+    }
+  };
   return {
-    async audit(record) {
+    async audit(record, batch) {
+      if (batch) await progress(batch);
       const records = harness().runOf(record.workflowId!).records;
       if (!records.audit.some((r) => r.id === record.id)) records.audit.push(record);
     },
+    progress,
     async trustStatus(gateType, threshold) {
       return { ...harness().trustRecordOf(gateType), threshold: threshold ?? DEFAULT_THRESHOLD };
     },

@@ -100,6 +100,11 @@ export const kitPatches = definePatches('baton', {
     since: '2026-12-01',
     why: "a person's correction at a gate (changes, or an output given at an attention gate) is recorded by an activity, to be retrieved for the next similar input",
   },
+  'progress-events': {
+    stage: 'active',
+    since: '2026-12-08',
+    why: "a workflow's progress (states, steps, gates, outcome) that no audit record carried goes out by an activity of its own (docs/progress.md)",
+  },
   'trust-only-if-auto-approve': {
     stage: 'active',
     since: '2026-12-07',

@@ -25,9 +25,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AgentTable, CompensableIn, CompensationInput, CompensationOutput, ContractInput, ContractOutput } from '@baton/contracts';
+import type { AgentTable, CompensableIn, CompensationInput, CompensationOutput, ContractInput, ContractOutput, ProgressEvent } from '@baton/contracts';
 import type { HandoffActivities } from '../activities/handoff.js';
-import type { AuditRecordInput, GateActivities } from '../activities/gates.js';
+import type { AuditRecordInput, GateActivities, ProgressBatch } from '../activities/gates.js';
 import type { BatonSinks } from '../sinks.js';
 import {
   ATTENTION_GATE_TYPE,
@@ -39,6 +39,7 @@ import {
   DEFAULT_APPROVAL_TIERS,
   DEFAULT_ATTENTION_TIERS,
   NEEDS_ATTENTION,
+  SOURCE_MEMO_KEY,
   decideUpdate,
   gateNoticeTypes,
   resolveUpdate,
@@ -102,6 +103,9 @@ export interface StepOptions {
   /** An output a person supplies corrects the agent's reading of this input: it is kept and
    *  retrieved the next time a similar input arrives (for `subject`, or everyone). */
   teaches?: { text: string; subject?: string };
+  /** What the status shows as the step's input, when the input itself would only repeat what the
+   *  status already holds (a loop's turn: its transcript). Default: the input. */
+  shownInput?: unknown;
 }
 
 /** A decision with changes at this gate corrects `agent`'s reading (as `reading` extracts it). */
@@ -175,13 +179,23 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   private watch: CancellationScope | undefined;
   private openGate: HumanGate<unknown> | undefined;
   private attentionCount = 0;
+  /** Progress not yet handed to an activity, its last number, and whether the end-of-activation check is pending. */
+  private pendingProgress: ProgressEvent[] = [];
+  private progressSeq = 0;
+  private progressCheck = false;
+  /** Audit records queued in `effects` and not yet sent: each carries the progress made by then. */
+  private auditsQueued = 0;
+  private readonly source: string | undefined;
 
   constructor(
     readonly definition: WorkflowDefinition<S, T, St>,
     readonly status: St,
     private readonly options: RunOptions<S> = {},
   ) {
-    ({ workflowId: this.workflowId, runId: this.runId } = workflowInfo());
+    const info = workflowInfo();
+    ({ workflowId: this.workflowId, runId: this.runId } = info);
+    const source = info.memo?.[SOURCE_MEMO_KEY];
+    this.source = typeof source === 'string' ? source : undefined;
     this.limits = { ...definition.limitsMs, ...options.stateLimitsMs };
     this.terminal = new Set(definition.terminal);
     this.installHandlers();
@@ -190,6 +204,8 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** Moves to `state`: audit record, search attributes, stuck watch, metric. */
   enter(state: S | KitState): void {
     this.watch?.cancel();
+    this.progress({ kind: 'state', state, from: this.status.state });
+    if (this.terminal.has(state)) this.progress({ kind: 'outcome', state, succeeded: (this.definition.succeeded ?? this.definition.terminal).includes(state as S) });
     this.audit({ kind: 'workflow.transition', actor: 'orchestrator', subject: state, reason: `${this.status.state} -> ${state}`, detail: { from: this.status.state, to: state, workflowType: this.definition.type } });
     this.status.state = state;
     this.status.stateSince = new Date().toISOString();
@@ -223,7 +239,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   async step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions & { fallback?: (err: unknown) => unknown } = {}): Promise<unknown> {
     let current: unknown = input;
     for (let round = 0; ; round++) {
-      const record = this.record(stepId, agent, 'run', current);
+      const record = this.record(stepId, agent, 'run', round === 0 && options.shownInput !== undefined ? options.shownInput : current);
       try {
         return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round }));
       } catch (err) {
@@ -430,7 +446,12 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** Appends an audit record (in order, delivered before the workflow returns). */
   audit(record: Omit<AuditRecordInput, 'id' | 'at' | 'workflowId'>): void {
     const full: AuditRecordInput = { ...record, id: `${this.workflowId}/${this.runId}/${++this.auditSeq}`, at: new Date().toISOString(), workflowId: this.workflowId };
-    this.background('audit record', () => kit.audit(full));
+    this.auditsQueued++;
+    this.background('audit record', () => {
+      this.auditsQueued--;
+      const progress = this.takeProgress();
+      return progress ? kit.audit(full, progress) : kit.audit(full);
+    });
   }
 
   /** Waits until every audit record and notice is out. */
@@ -448,16 +469,51 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   private record(stepId: string, agent: string, kind: StepRecord['kind'], input: unknown): StepRecord {
     const record: StepRecord = { stepId, agent, kind, status: 'running', startedAt: new Date().toISOString(), input };
     this.status.steps.push(record);
+    this.progress({ kind: 'step.started', stepId, agent, stepKind: kind });
     return record;
   }
 
   private done(record: StepRecord, output: unknown): unknown {
     Object.assign(record, { status: 'ok', output, finishedAt: new Date().toISOString() });
+    this.progress({ kind: 'step.finished', stepId: record.stepId, agent: record.agent, stepKind: record.kind, result: 'ok' });
     return output;
   }
 
   private failed(record: StepRecord, err: unknown): void {
     Object.assign(record, { status: 'failed', error: causeOf(err), errorCode: failureCode(err), finishedAt: new Date().toISOString() });
+    this.progress({ kind: 'step.finished', stepId: record.stepId, agent: record.agent, stepKind: record.kind, result: 'failed', errorCode: record.errorCode! });
+  }
+
+  /** Adds a progress event (names, states, ids and codes only: never a payload or a person's
+   *  name). The next audit record to go out carries it; a send of its own follows in case none does. */
+  private progress(event: Omit<ProgressEvent, 'workflowId' | 'workflowType' | 'seq' | 'at'>): void {
+    this.pendingProgress.push({ ...event, workflowId: this.workflowId, workflowType: this.definition.type, seq: ++this.progressSeq, at: new Date().toISOString() });
+    if (this.progressCheck) return;
+    this.progressCheck = true;
+    void this.sendProgressNoAuditCarries().catch((err: unknown) => log.warn('progress not sent', { error: String(err) }));
+  }
+
+  /** Once this activation's code has run (a condition is looked at again after its microtasks
+   *  settled), progress no queued audit record will carry goes out by an activity of its own.
+   *  Nothing is added to `effects` otherwise, so runs from before progress replay as they ran. */
+  private async sendProgressNoAuditCarries(): Promise<void> {
+    let looks = 0;
+    await CancellationScope.nonCancellable(() => condition(() => looks++ > 0));
+    this.progressCheck = false;
+    if (!this.pendingProgress.length || this.auditsQueued > 0) return;
+    // An activity histories from before progress never scheduled here: behind a patch (without
+    // it, the events wait for the next audit record).
+    if (!kitPatches.has('progress-events')) return;
+    this.background('progress', async () => {
+      const batch = this.takeProgress();
+      if (batch) await kit.progress(batch);
+    });
+  }
+
+  /** The progress not yet sent, handed to whichever activity goes out next. */
+  private takeProgress(): ProgressBatch | undefined {
+    if (!this.pendingProgress.length) return undefined;
+    return { ...(this.source ? { source: this.source } : {}), runId: this.runId, events: this.pendingProgress.splice(0) };
   }
 
   private handledByWorkflow(err: unknown, handles: StepOptions['handles']): boolean {
@@ -519,6 +575,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
             this.teach(decision, gate.view.gateId, ATTENTION_GATE_TYPE, { agent: record.agent, ...options.teaches }, wrong, checked.output as Record<string, unknown>);
           }
           this.status.steps.push({ stepId: record.stepId, agent: record.agent, kind: record.kind, status: 'supplied', startedAt: gate.view.openedAt, finishedAt: new Date().toISOString(), input: record.input, output: checked.output });
+          this.progress({ kind: 'step.finished', stepId: record.stepId, agent: record.agent, stepKind: record.kind, result: 'supplied' });
           this.enter(resumeIn);
           return { kind: 'output', output: checked.output };
         }
@@ -607,6 +664,16 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     const suffix = event === 'escalated' ? `escalated/${view.tier}` : event;
     this.background('gate notice', () => kit.publishNotice({ id: `${view.gateId}/${suffix}`, type: gateNoticeTypes[event], subject: this.workflowId, data: notice }));
     const kind = event === 'opened' ? 'gate.opened' : event === 'escalated' ? 'gate.escalated' : 'gate.decided';
+    const decidedBy = view.decidedBy === 'earned-trust' ? 'earned-trust' : decision ? 'person' : 'timeout';
+    this.progress({
+      kind,
+      gateId: view.gateId,
+      gateType: view.gateType,
+      gateKind: view.kind,
+      tier: view.tier,
+      role,
+      ...(event === 'decided' ? { decision: decision?.decision ?? 'timeout', decidedBy } : {}),
+    } as const);
     const reason =
       event === 'opened' ? `gate opened for ${role}` : event === 'escalated' ? `no decision in time: escalated to ${role}` : decision ? decision.reason || decision.decision : 'no decision in time: safe default';
     this.audit({

@@ -192,6 +192,10 @@ ${rows}
 ${attention ? `<h2>The failed step</h2><div id="failed-input">${disclosed("the step's input (JSON)", attention.step.input)}</div>${attention.step.details !== undefined ? `<div id="failed-details">${disclosed('what the agent made of it (JSON)', attention.step.details)}</div>` : ''}` : disclosed('What is decided, as JSON', gate?.payload ?? {}, 'payload')}
 <h2>Steps so far</h2>
 <table id="steps" class="cards"><thead><tr><th>step</th><th>agent</th><th>kind</th><th>status</th><th>at</th><th>output</th></tr></thead><tbody>${steps}</tbody></table>
+<h2>Progress</h2>
+<p class="empty">Live from the workflow's progress stream: the state above follows it.</p>
+<ol id="progress" data-src="/workflows/${encodeURIComponent(workflowId)}/progress"></ol>
+<script src="/static/progress.js" defer></script>
 <p><a href="/workflows/${encodeURIComponent(workflowId)}/timeline">Timeline</a> · <a href="${esc(workflowLink(links, workflowId))}">Temporal</a></p>`,
     user,
     csrf,

@@ -15,7 +15,7 @@ import helmet from '@fastify/helmet';
 import type { SessionStore } from '@fastify/session';
 import { randomUUID } from 'node:crypto';
 import { auditKinds, subjects, type AuditKind } from '@baton/contracts';
-import { publishJson } from '@baton/bus';
+import { ProgressSse, parseLastEventId, publishJson } from '@baton/bus';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Bus } from '@baton/bus';
@@ -138,6 +138,7 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
   '/static/uplot.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) },
   '/static/uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
   '/static/ops-charts.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/ops-charts.js', import.meta.url)) },
+  '/static/progress.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/progress.js', import.meta.url)) },
   '/static/inbox-live.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/inbox-live.js', import.meta.url)) },
 };
 
@@ -483,6 +484,21 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
       if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
       throw err;
     }
+  });
+
+  // The workflow page follows the workflow's progress live (static/progress.js): the same stream
+  // the gateway serves its requester, read here for a signed-in person.
+  const progress = new ProgressSse(deps.bus, deps.logger, { keepAliveMs: 15_000, openTimeoutMs: 5_000 });
+  app.addHook('preClose', (done) => {
+    progress.closeAll();
+    done();
+  });
+  app.get('/workflows/:workflowId/progress', async (req, reply) => {
+    const { workflowId } = req.params as { workflowId: string };
+    const last = typeof req.headers['last-event-id'] === 'string' ? req.headers['last-event-id'] : undefined;
+    if (parseLastEventId(last) === 'invalid') return reply.code(400).send({ error: 'BAD_LAST_EVENT_ID', reason: 'Last-Event-ID must be the id of an event this stream sent' });
+    reply.hijack();
+    await progress.serve(reply.raw, workflowId, last);
   });
 
   app.get('/workflows/:workflowId/timeline', async (req, reply) => {
