@@ -43,7 +43,7 @@ export BATON_HOST BATON_POSTGRES_PORT BATON_POSTGRES_USER BATON_POSTGRES_PASSWOR
   BATON_TEMPORAL_HISTORY_PORT BATON_TEMPORAL_MATCHING_PORT BATON_TEMPORAL_WORKER_PORT BATON_TEMPORAL_UI_PORT \
   BATON_TEMPORAL_UI_URL BATON_TEMPORAL_ADDRESS BATON_TEMPORAL_DYNAMIC_CONFIG_FILE
 # The identities with a certificate: the same as infra/stack.sh's TEMPORAL_IDENTITIES.
-TEMPORAL_IDENTITIES=(frontend internode system-worker admin gateway orchestrator console operator ui)
+TEMPORAL_IDENTITIES=(frontend internode system-worker admin gateway orchestrator console approver-notify operator ui)
 : "${BATON_TEMPORAL_TLS_DIR:=}" "${BATON_TEMPORAL_CLIENT_IDENTITY:=admin}"
 tls=()
 if [ -n "$BATON_TEMPORAL_TLS_DIR" ]; then
@@ -91,7 +91,7 @@ case "${1:-server}" in
     mkdir -m 700 "$ca_dir"
     # Secret baton-temporal-<holder> = the identities it holds.
     BUNDLES=("server=frontend internode system-worker" "admin=admin" "gateway=gateway" "orchestrator=orchestrator"
-      "console=console" "operator=operator" "ui=ui")
+      "console=console" "approver-notify=approver-notify" "operator=operator" "ui=ui")
     kube() { curl -sS --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" "$@"; }
     exists() { # exists secrets/NAME | configmaps/NAME
       local code

@@ -35,6 +35,7 @@ HOLDERS = {
     "gateway": ["gateway"],
     "orchestrator": ["orchestrator"],
     "console": ["console"],
+    "approver-notify": ["approver-notify"],
     "operator": ["operator"],
     "ui": ["ui"],
 }

@@ -16,12 +16,14 @@ ALLOWED = {
     "baton-temporal-gateway": {"gateway"},
     "baton-temporal-orchestrator": {"orchestrator"},
     "baton-temporal-console": {"console"},
+    "baton-temporal-approver-notify": {"approver-notify"},
     "baton-temporal-ui": {"temporal-ui"},
     "baton-temporal-operator": set(),  # for operators' own CLI, no pod
-    "baton-temporal-payload-keys": {"orchestrator", "gateway", "console"},  # the Temporal clients
+    "baton-temporal-payload-keys": {"orchestrator", "gateway", "console", "approver-notify"},  # the Temporal clients
     "baton-orchestrator": {"orchestrator"},
     "baton-console-session": {"console"},
-    "baton-console-users": {"console"},
+    # Who may sign in; the approver notifier reads the roles and channels (never the hashes).
+    "baton-console-users": {"console", "approver-notify"},
     "baton-accounting-webhook": {"accounting-sim"},
     "temporal-postgres": {"temporal", "baton-temporal-schema"},
 }

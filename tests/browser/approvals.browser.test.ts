@@ -4,10 +4,10 @@
 // workflow resumes at once; a gate nobody decides escalates, then takes its safe default; earned
 // trust switches auto-approval on and off (never for allergies); a decision bound to a stale
 // digest is refused; the audit stream that holds the timeline refuses a delete. The inbox
-// screenshot lands in the state folder.
+// refreshes itself when the gate opens; the inbox, the gate page and the timeline pass the
+// accessibility check (axe-core) and fit a phone; screenshots of the inbox and the gate at phone
+// and desktop size land in the state folder's screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { AuditRecord, streams, subjects, taskQueues } from '@baton/contracts';
@@ -18,7 +18,7 @@ import { type GateNotice, type GateTier } from '@baton/workflow-kit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationRequested } from '@baton/workflow-reservation';
 import { messaging, payments, pos, reservationStatus, waitForState } from '../e2e/support.js';
 import { shortTiersMemo, shortTiersWorkflowsDir } from '../e2e/short-tiers/workflows-dir.js';
-import { browserSession, signedInPage } from './support.js';
+import { assertAccessible, assertFitsPhone, browserSession, screenshots, signedInPage } from './support.js';
 
 const consoleUrl = () => stackEnv().BATON_CONSOLE_URL;
 
@@ -56,19 +56,18 @@ describe('approval console (headless Chromium)', () => {
     await waitForState(session.stack, String((await postEvent(earlier)).body.workflowId), 'Confirmed');
     const fresh = reservationEvent('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish');
     const event = { ...fresh, data: { ...fresh.data, customer: earlier.data.customer } };
-    const workflowId = String((await postEvent(event)).body.workflowId);
-    await waitForState(session.stack, workflowId, 'Awaiting approval');
 
+    // The inbox is open before the gate opens: it refreshes itself (server-sent events), no reload.
     const page = await signedInPage(session.browser, consoleUsers.host);
+    await page.waitForSelector('body[data-live=connected]');
+    const workflowId = String((await postEvent(event)).body.workflowId);
     const row = page.locator(`#inbox tr[data-workflow="${workflowId}"]`);
-    await waitFor('the inbox to list the gate', async () => {
-      await page.reload();
-      return (await row.count()) === 1 || undefined;
-    });
+    await row.waitFor({ timeout: 30_000 });
     assert.match(await row.innerText(), /reservation\.allergy/);
-    const dir = join(stackEnv().stateDir, 'screenshots');
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, 'inbox.png'), fullPage: true });
+    assert.match(await row.locator('td[data-label="who decides now"]').innerText(), /^a host until \d\d:\d\d/);
+    await assertFitsPhone(page, 'the inbox');
+    await assertAccessible(page, 'inbox');
+    await screenshots(page, 'inbox');
 
     await row.locator('a').first().click();
     await page.waitForURL(/\/gates\//);
@@ -80,9 +79,16 @@ describe('approval console (headless Chromium)', () => {
       await page.reload();
       return /· 1 previous reservation\(s\) with us/.test(await page.locator('#customer').innerText()) || undefined;
     });
-    const steps = await page.locator('#steps tr td:first-child').allInnerTexts();
+    const steps = await page.locator('#steps tbody tr td:first-child').allInnerTexts();
     assert.deepEqual(steps, ['intake', 'hold-table', 'safety-check']);
-    assert.match(await page.locator('#steps').innerText(), /"needsReview": true/);
+    // Raw JSON waits behind a disclosure; who decides is said in words and clock times.
+    assert.match((await page.locator('#steps').textContent()) ?? '', /"needsReview": true/);
+    assert.equal(await page.locator('#payload').getAttribute('open'), null);
+    assert.match(await page.locator('#approvers').innerText(), /^Who decides: a host until \d\d:\d\d, then a manager until /);
+    assert.equal(await page.locator('#decide input[name=decision]:checked').count(), 0, 'no option is chosen for the person');
+    await assertFitsPhone(page, 'the gate page');
+    await assertAccessible(page, 'gate page');
+    await screenshots(page, 'gate');
     const shown = await reservationStatus(session.stack, workflowId);
     assert.equal(await page.locator('#digest').innerText(), shown.gate?.digest);
 
@@ -102,6 +108,7 @@ describe('approval console (headless Chromium)', () => {
       return (await decided.count()) === 1 || undefined;
     });
     assert.match(await decided.innerText(), new RegExp(`${consoleUsers.host.username}[\\s\\S]*kitchen briefed on shellfish`));
+    await assertAccessible(page, 'timeline');
     const kinds = (await auditOf(workflowId)).map((r) => (r.kind === 'workflow.transition' ? `-> ${String(r.detail.to)}` : r.kind));
     assert.deepEqual(kinds.slice(0, 7), ['-> Understanding request', '-> Holding table', '-> Checking safety', '-> Awaiting approval', 'gate.opened', 'gate.decided', '-> Charging deposit']);
     assert.equal(kinds.at(-1), '-> Confirmed');
@@ -248,6 +255,7 @@ describe('approval console (headless Chromium)', () => {
     // The form was rendered for another version of the gate: its digest no longer matches.
     const stale = `sha256:${'0'.repeat(64)}`;
     await page.locator('#decide input[name=digest]').evaluate((el, value) => el.setAttribute('value', value), stale);
+    await page.check('#decide input[name=decision][value=approve]');
     await page.fill('#decide textarea[name=reason]', 'looks fine');
     await page.click('#decide button[type=submit]');
     await page.waitForSelector('#flash');

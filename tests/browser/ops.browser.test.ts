@@ -1,16 +1,16 @@
 // The operations views in real headless Chromium (Debian's chromium driven by playwright-core):
 // the figures on the page match what Temporal and the metrics endpoints say, the stuck list and
 // dead letters are there with their links and reasons, and a corrected dead letter replays to a
-// booked reservation. A screenshot of the page is kept in the state folder.
+// booked reservation. The page passes the accessibility check (axe-core); a screenshot of it is
+// kept in the state folder's screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { taskQueues } from '@baton/contracts';
 import { consoleUsers, postEvent, reservationEvent, scrape, stackEnv, sumOf, waitFor } from '@baton/testkit';
 import { reservationWorkflowId, workflowTypes, type ReservationInput } from '@baton/workflow-reservation';
 import { waitForState } from '../e2e/support.js';
-import { browserSession, signedInPage } from './support.js';
+import { assertAccessible, browserSession, screenshotDir, signedInPage } from './support.js';
 
 describe('console operations views (headless Chromium)', () => {
   const session = browserSession();
@@ -51,9 +51,8 @@ describe('console operations views (headless Chromium)', () => {
     const letterRow = page.locator('#dead-letters tr', { hasText: broken.id }).first();
     assert.match(await letterRow.locator('td.reason').innerText(), /data\.customer\.name/);
 
-    const dir = join(stackEnv().stateDir, 'screenshots');
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, 'ops.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir(), 'ops.png'), fullPage: true });
+    await assertAccessible(page, 'operations page');
 
     // Correct the payload in the page and replay it.
     await letterRow.locator('textarea').fill(JSON.stringify(broken));

@@ -202,6 +202,8 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
   // Bounded: at most a day per session (the console ends them sooner, at its own TTL) and 64 MiB
   // in all; only a signed-in person writes a session (an anonymous visit writes nothing).
   await kvm.create(buckets.consoleSessions, { history: 1, ttl: SESSION_BUCKET_MAX_AGE_MS, max_bytes: SESSION_BUCKET_MAX_BYTES, replicas: bus.replicas });
+  // What people set for themselves in the console (small: one entry per person).
+  await kvm.create(buckets.accounts, { history: 5, replicas: bus.replicas });
   await openLedger(bus);
   await openTrust(bus);
   await new Kvm(bus.js).create(buckets.eventClaims, { history: 2, replicas: bus.replicas });
@@ -239,7 +241,7 @@ export async function awaitTopology(bus: Bus, names: readonly string[], timeoutM
 export const topologyNeeds = {
   agent: [streams.tasks, `KV_${buckets.ledger}`, `OBJ_${buckets.artifacts}`, `KV_${buckets.modelBudgets}`],
   gateway: [streams.events, streams.progress, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`, `KV_${buckets.webhookSources}`],
-  console: [streams.audit, streams.notices, streams.progress, streams.deadLetters, `KV_${buckets.trust}`, `KV_${buckets.consoleSessions}`, `KV_${buckets.corrections}`],
+  console: [streams.audit, streams.notices, streams.progress, streams.deadLetters, `KV_${buckets.trust}`, `KV_${buckets.consoleSessions}`, `KV_${buckets.corrections}`, `KV_${buckets.accounts}`],
 } as const;
 
 /** Earned trust per gate type; updated with compare-and-set so two workers never lose a count. */

@@ -265,6 +265,8 @@ function kindPermissions(identity: Identity): Permissions {
           // The corrections page lists and revokes corrections; sessions are shared by replicas.
           ...kv(buckets.corrections, { write: true, list: true }),
           ...kv(buckets.consoleSessions, { write: true, list: true }),
+          // Each person's own settings (their channels), written from their account page.
+          ...kv(buckets.accounts, { write: true }),
         ]),
         subscribe: [inbox],
       };

@@ -80,6 +80,8 @@ export const buckets = {
   webhookSources: 'baton_webhook_sources',
   /** The console's sessions (signed-in people), shared by every console replica. */
   consoleSessions: 'baton_console_sessions',
+  /** What each person set for themselves in the console (their channels), by username. */
+  accounts: 'baton_accounts',
   /** Leases of singleton work (packages/lease), e.g. the resolver's. */
   leases: 'baton_leases',
   /** The support workflow's CRM agent's cache of customer records. */

@@ -61,6 +61,9 @@ export interface GatePolicy {
   autoApprove: boolean;
   /** A sentence for people: what this gate is for. */
   title: string;
+  /** Roles told as well when a gate of this type waits (services/approver-notify), beside the
+   *  role of the tier that may decide now, who is always told. None (the default): that role only. */
+  tell?: readonly string[];
 }
 
 /** Consecutive clean approvals after which a gate type that allows it approves by itself. */

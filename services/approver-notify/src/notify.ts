@@ -11,7 +11,7 @@
 // delivery that fails fails the notice: the bus redelivers it with backoff, the deliveries already
 // made are replayed from the ledger (not sent again), and each failure is counted.
 import { z } from 'zod';
-import { AccountChannels, jsonListField, type ChannelKind } from '@baton/contracts';
+import { AccountChannels, jsonListField, onDuty, type AccountSettings, type ChannelKind } from '@baton/contracts';
 import { AgentError, ExternalSystemError, callExternal, type EffectLedger } from '@baton/agent';
 import { gateNoticeTypes, type GateNotice, type WorkflowStatus } from '@baton/workflow-kit/internal';
 import type { Logger } from '@baton/telemetry';
@@ -46,6 +46,13 @@ export const ApproverNotifyConfig = z.object({
   BATON_APPROVER_NOTIFY_STATUS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long a notice may be worked on without progress before it is redelivered. */
   BATON_APPROVER_NOTIFY_ACK_WAIT_MS: z.coerce.number().int().positive().default(30_000),
+  /** When the daily digest of what waits goes out (HH:MM); unset: no digest. */
+  BATON_APPROVER_NOTIFY_DIGEST_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00')
+    .optional(),
+  /** The zone of the digest's time and day (an IANA name); unset: the process's own. */
+  BATON_APPROVER_NOTIFY_TIME_ZONE: z.string().min(1).optional(),
 });
 export type ApproverNotifyConfig = z.output<typeof ApproverNotifyConfig>;
 
@@ -145,22 +152,27 @@ export interface NotifierDeps {
   statusOf(workflowId: string): Promise<WorkflowStatus | undefined>;
   /** The workflow's inbox line (its view's summary), '' when it has none. */
   summaryOf(status: WorkflowStatus): string;
+  /** The time now (working hours are read against it); none: the clock. */
+  now?(): Date;
+  /** Roles the workflow definition names to tell as well for this gate type (GatePolicy.tell). */
+  alsoTell?(gateType: string): readonly string[] | undefined;
+  /** What the person set for themselves on the console's account page (bucket baton_accounts):
+   *  their channels there win over BATON_CONSOLE_USERS'. None: the configured channels only. */
+  settingsOf?(username: string): Promise<AccountSettings | undefined>;
   logger: Logger;
   /** Counts each delivery's outcome: sent, already sent (replayed from the ledger), failed. */
   count(channel: ChannelKind, outcome: 'sent' | 'replayed' | 'failed'): void;
 }
 
-/** Handles one notice: returns the deliveries made; throws (retryable) when any failed. */
-export function createNotifier(deps: NotifierDeps) {
-  const { config, ledger, logger } = deps;
-
-  async function send(delivery: Delivery, message: GateMessage, idempotencyKey: string): Promise<{ messageId?: string }> {
+/** Sends one text on one channel: the chat webhook, or the messaging provider (SMS, email). */
+export function createSender(config: Pick<ApproverNotifyConfig, 'BATON_MESSAGING_URL' | 'BATON_MESSAGING_TIMEOUT_MS' | 'BATON_CHAT_WEBHOOK_TIMEOUT_MS'>) {
+  return async function send(delivery: Delivery, words: { text: string; email: string }, idempotencyKey: string): Promise<{ messageId?: string }> {
     if (delivery.channel === 'chat') {
       // An incoming webhook knows no idempotency key: the ledger keeps repeats to a lost answer.
-      await postChat(delivery.address, messageText(message), idempotencyKey, config.BATON_CHAT_WEBHOOK_TIMEOUT_MS);
+      await postChat(delivery.address, words.text, idempotencyKey, config.BATON_CHAT_WEBHOOK_TIMEOUT_MS);
       return {};
     }
-    const body = delivery.channel === 'sms' ? messageText(message) : emailBody(message);
+    const body = delivery.channel === 'sms' ? words.text : words.email;
     return callExternal<{ messageId: string }>({
       system: 'messaging',
       method: 'POST',
@@ -169,7 +181,14 @@ export function createNotifier(deps: NotifierDeps) {
       idempotencyKey,
       timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
     });
-  }
+  };
+}
+
+/** Handles one notice: returns the deliveries made; throws (retryable) when any failed. */
+export function createNotifier(deps: NotifierDeps) {
+  const { config, ledger, logger } = deps;
+  const sender = createSender(config);
+  const send = (delivery: Delivery, message: GateMessage, idempotencyKey: string) => sender(delivery, { text: messageText(message), email: emailBody(message) }, idempotencyKey);
 
   return async function handle(envelope: GateNoticeEnvelope): Promise<Delivery[]> {
     const escalated = envelope.type === gateNoticeTypes.escalated;
@@ -182,8 +201,23 @@ export function createNotifier(deps: NotifierDeps) {
       logger.info({ workflowId: notice.workflowId, gateId: notice.gateId, tier: notice.tier }, 'gate no longer waits at this tier; nobody told');
       return [];
     }
-    const message: GateMessage = { notice, kind: gate.kind, escalated, summary: deps.summaryOf(status), link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId) };
-    const deliveries = deliveriesFor(config.BATON_CONSOLE_USERS, notice.role);
+    // Each person's own settings (channels, working hours; set in the console) before the
+    // configured channels.
+    const now = deps.now?.() ?? new Date();
+    const people = await Promise.all(config.BATON_CONSOLE_USERS.map(async (account) => ({ account, own: await deps.settingsOf?.(account.username) })));
+    const onDutyIn = (role: string) => people.filter((p) => p.account.roles.includes(role) && onDuty(p.own?.workingHours, now));
+    // Who is told: the tier's role when one of them is on duty; else the next role of the gate's
+    // tiers with someone on duty (it may decide now too); nobody on duty at all: the tier's role
+    // regardless (someone must know). Plus the roles the definition names for the gate type.
+    const dutyRole = gate.tiers.slice(notice.tier).map((t) => t.role).find((r) => onDutyIn(r).length > 0);
+    const role = dutyRole ?? notice.role;
+    if (role !== notice.role) logger.info({ gateId: notice.gateId, tier: notice.tier, role: notice.role, told: role }, 'nobody of the role is on duty: the next role on duty is told');
+    const roles = [role, ...(deps.alsoTell?.(notice.gateType) ?? [])];
+    const told = people
+      .filter((p) => p.account.roles.some((r) => roles.includes(r)) && (!dutyRole || onDuty(p.own?.workingHours, now)))
+      .map((p) => ({ ...p.account, roles: [role], ...(p.own ? { channels: p.own.channels } : {}) }));
+    const deliveries = deliveriesFor(told, role);
+    const message: GateMessage = { notice: { ...notice, role }, kind: gate.kind, escalated, summary: deps.summaryOf(status), link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId) };
     if (deliveries.length === 0) logger.warn({ gateId: notice.gateId, role: notice.role }, 'no account with this role has a channel: nobody told');
     const failures: string[] = [];
     for (const delivery of deliveries) {

@@ -82,6 +82,62 @@ describe('approver notifier', () => {
     assert.deepEqual(await handle(notice('later', 'gate.decided.v1')), []);
   });
 
+  it("tells a person on the channels they set in the console, before the configured ones; others on theirs; and the roles the definition names for the gate type", async () => {
+    const accounts = loadConfig(z.object({ BATON_CONSOLE_USERS: ApproverAccountsField }), { BATON_CONSOLE_USERS: JSON.stringify(users) }).BATON_CONSOLE_USERS;
+    const gate = { gateId: 'wf-1/allergy', gateType: 'reservation.allergy', kind: 'approval', tier: 0, status: 'open', tiers: [{ role: 'host', timeoutMs: 1 }, { role: 'manager', timeoutMs: 1 }] } as unknown as NonNullable<WorkflowStatus['gate']>;
+    const sent: string[] = [];
+    // The ledger runs each effect with a key; the effect is stubbed by reading what it was asked.
+    const ledger = { once: async (_s: string, key: string) => (sent.push(key), { replayed: true }) } as unknown as EffectLedger;
+    const handle = createNotifier({
+      config: { BATON_CONSOLE_USERS: accounts, BATON_CONSOLE_URL: 'http://console.example.com', BATON_MESSAGING_URL: 'http://messaging.example.com', BATON_MESSAGING_TIMEOUT_MS: 1_000, BATON_CHAT_WEBHOOK_TIMEOUT_MS: 1_000 },
+      ledger,
+      statusOf: () => Promise.resolve({ workflowType: 'reservation', gate } as unknown as WorkflowStatus),
+      summaryOf: () => '',
+      // hana asked for email only; otto (nothing configured) set a phone.
+      settingsOf: async (username) => ({ hana: { channels: { email: 'hana@home.example' }, updatedAt: '2026-12-08T00:00:00.000Z' }, otto: { channels: { phone: '+15550100009' }, updatedAt: '2026-12-08T00:00:00.000Z' } })[username],
+      // The definition names viewers too for allergy gates (GatePolicy.tell).
+      alsoTell: (gateType) => (gateType === 'reservation.allergy' ? ['viewer'] : undefined),
+      logger: createLogger('approver-notify-test', 'error'),
+      count: () => undefined,
+    });
+    const told = await handle({ type: 'gate.opened.v1', data: { workflowId: 'wf-1', workflowType: 'reservation', gateId: 'wf-1/allergy', gateType: 'reservation.allergy', tier: 0, role: 'host', digest: 'sha256:x' } });
+    assert.deepEqual(told.map((d) => `${d.username}/${d.channel}:${d.address}`), ['hana/email:hana@home.example', 'mia/chat:https://chat.example.com/hooks/abc', 'vic/email:vic@example.com', 'otto/sms:+15550100009']);
+    assert.deepEqual(sent, ['wf-1/allergy/tier/0/hana/email', 'wf-1/allergy/tier/0/mia/chat', 'wf-1/allergy/tier/0/vic/email', 'wf-1/allergy/tier/0/otto/sms']);
+  });
+
+  it('outside their working hours a person is not told; with nobody of the role on duty, the next role on duty is', async () => {
+    const staff = [
+      { username: 'hana', passwordHash: HASH, roles: ['host'], channels: { phone: '+15550100001' } },
+      { username: 'otto', passwordHash: HASH, roles: ['host'], channels: { phone: '+15550100002' } },
+      { username: 'mia', passwordHash: HASH, roles: ['manager'], channels: { phone: '+15550100003' } },
+    ];
+    const accounts = loadConfig(z.object({ BATON_CONSOLE_USERS: ApproverAccountsField }), { BATON_CONSOLE_USERS: JSON.stringify(staff) }).BATON_CONSOLE_USERS;
+    const gate = { gateId: 'wf-1/allergy', gateType: 'reservation.allergy', kind: 'approval', tier: 0, status: 'open', tiers: [{ role: 'host', timeoutMs: 1 }, { role: 'manager', timeoutMs: 1 }] } as unknown as NonNullable<WorkflowStatus['gate']>;
+    const hours = (from: string, to: string) => ({ channels: {}, workingHours: { from, to, timeZone: 'UTC' }, updatedAt: '2026-12-08T00:00:00.000Z' });
+    const toldAt = async (iso: string, settings: Record<string, ReturnType<typeof hours> | undefined>) => {
+      const handle = createNotifier({
+        config: { BATON_CONSOLE_USERS: accounts, BATON_CONSOLE_URL: 'http://c', BATON_MESSAGING_URL: 'http://m', BATON_MESSAGING_TIMEOUT_MS: 1_000, BATON_CHAT_WEBHOOK_TIMEOUT_MS: 1_000 },
+        ledger: { once: async () => ({ replayed: true }) } as unknown as EffectLedger,
+        statusOf: () => Promise.resolve({ workflowType: 'reservation', gate } as unknown as WorkflowStatus),
+        summaryOf: () => '',
+        settingsOf: async (u) => (settings[u] ? { ...settings[u], channels: staff.find((a) => a.username === u)!.channels } : undefined),
+        now: () => new Date(iso),
+        logger: createLogger('approver-notify-test', 'error'),
+        count: () => undefined,
+      });
+      return (await handle({ type: 'gate.opened.v1', data: { workflowId: 'wf-1', workflowType: 'reservation', gateId: 'wf-1/allergy', gateType: 'reservation.allergy', tier: 0, role: 'host', digest: 'sha256:x' } })).map((d) => d.username);
+    };
+    // hana works 17:00 to 01:00 (past midnight), otto 09:00 to 17:00.
+    const shifts = { hana: hours('17:00', '01:00'), otto: hours('09:00', '17:00') };
+    assert.deepEqual(await toldAt('2026-12-08T20:00:00Z', shifts), ['hana']);
+    assert.deepEqual(await toldAt('2026-12-08T00:30:00Z', shifts), ['hana'], 'past midnight, still her shift');
+    assert.deepEqual(await toldAt('2026-12-08T10:00:00Z', shifts), ['otto']);
+    // No host on duty at 03:00: the manager (next tier, always on duty) is told instead.
+    assert.deepEqual(await toldAt('2026-12-08T03:00:00Z', shifts), ['mia']);
+    // Nobody on duty at all: the tier's role anyway (someone must know).
+    assert.deepEqual(await toldAt('2026-12-08T03:00:00Z', { ...shifts, mia: hours('09:00', '17:00') }), ['hana', 'otto']);
+  });
+
   it('posts { "text" } to a chat incoming-webhook, takes a plain "ok" as delivered, and retries a 503 but not a 404', async () => {
     const received: Array<{ path?: string; type?: string; key?: string; body: string }> = [];
     const server = createServer((req, res) => {

@@ -9,6 +9,8 @@ import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit/internal'
 import { createConsoleServer } from './web/server.js';
 import { ConsoleUsersField } from './web/auth.js';
 import { KvSessionStore } from './web/sessions.js';
+import { InboxLive } from './web/live.js';
+import { kvAccountStore } from './web/account.js';
 import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
@@ -33,6 +35,19 @@ const config = loadConfigOrExit(
       .default('')
       .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
       .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]))),
+    /** The time zone of the clock times on the pages ("until 21:40"), an IANA name such as
+     *  Europe/Amsterdam. Unset: the process's own (TZ). */
+    BATON_CONSOLE_TIME_ZONE: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'is not a time zone (an IANA name such as Europe/Amsterdam)')
+      .optional(),
     /** Mark the session cookie Secure (HTTPS only): set to true behind TLS. */
     BATON_CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Wrong passwords in a row (per username and address) that lock signing in for BATON_CONSOLE_LOCKOUT_MS. */
@@ -76,6 +91,10 @@ await awaitTopology(bus, topologyNeeds.console, 60_000, logger);
 const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 
+// Open inbox pages refresh themselves when a gate opens, moves or closes (the gate notices).
+const live = new InboxLive(logger);
+live.follow(bus);
+
 const app = await createConsoleServer({
   registry: await Registry.loadOrExit('console', config.BATON_WORKFLOWS_DIR),
   temporal,
@@ -95,11 +114,14 @@ const app = await createConsoleServer({
   audit: true,
   trustedProxies: config.BATON_CONSOLE_TRUSTED_PROXIES,
   trustThreshold: config.BATON_TRUST_THRESHOLD,
+  timeZone: config.BATON_CONSOLE_TIME_ZONE,
+  live,
+  accounts: kvAccountStore(bus),
   // The UI shows what a history holds, plaintext an attacker wrote included: display only.
   codec: dataConverter.payloadCodecs[0].forDisplay(),
 });
 if (!config.BATON_CONSOLE_SESSION_SECRET) logger.warn({}, 'BATON_CONSOLE_SESSION_SECRET unset: a random secret signs sessions until this process ends');
 if (config.BATON_CONSOLE_USERS.length === 0) logger.warn({}, 'BATON_CONSOLE_USERS is empty: nobody can sign in');
 await app.listen({ host: config.BATON_HOST, port: config.BATON_CONSOLE_PORT });
-onShutdown(logger, [() => app.close(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
+onShutdown(logger, [async () => live.stop(), () => app.close(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
 logger.info({ port: config.BATON_CONSOLE_PORT, users: config.BATON_CONSOLE_USERS.length }, 'ready');

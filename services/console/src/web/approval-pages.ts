@@ -6,18 +6,19 @@ import { RESOLVE_ROLES, changeFieldsOf, type Inbox, type InboxItem, type TrustRo
 import type { SignedIn } from './auth.js';
 import { esc, workflowLink, type Links } from './pages.js';
 import { STYLE } from './style.js';
+import { approversInWords, clockTime, momentInWords, tiersInWords, withArticle } from './words.js';
 
 
-export function layout(title: string, body: string, user?: SignedIn, csrf?: string): string {
+export function layout(title: string, body: string, user?: SignedIn, csrf?: string, scripts: string[] = []): string {
   const nav = user
-    ? `<nav><a href="/inbox">Inbox</a><a href="/ops">Operations</a><a href="/corrections">Corrections</a><span id="who">${esc(user.username)} (${esc(user.roles.join(', '))})</span>
+    ? `<nav><a href="/inbox">Inbox</a><a href="/ops">Operations</a><a href="/corrections">Corrections</a><a href="/account">Account</a><span id="who">${esc(user.username)} (${esc(user.roles.join(', '))})</span>
  <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(csrf)}"><button type="submit">Sign out</button></form></nav>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Baton · ${esc(title)}</title>${STYLE}</head><body>
-${nav}<h1>Baton · ${esc(title)}</h1>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Baton · ${esc(title)}</title>${STYLE}${scripts.map((src) => `<script src="${esc(src)}" defer></script>`).join('')}</head><body>
+${nav}<main><h1>Baton · ${esc(title)}</h1>
 ${body}
-</body></html>`;
+</main></body></html>`;
 }
 
 type Flash = { kind: 'ok' | 'error'; text: string } | undefined;
@@ -34,32 +35,46 @@ export function loginPage(next: string, flash?: Flash): string {
   );
 }
 
+/** When a page is drawn and in which time zone its clock times are read. */
+export interface Clock {
+  now: Date;
+  /** An IANA zone (the console's BATON_CONSOLE_TIME_ZONE); none: the process's own. */
+  timeZone?: string | undefined;
+}
+
+const at = (iso: string | undefined, clock: Clock) => (iso ? `<time datetime="${esc(iso)}">${esc(clockTime(new Date(iso), clock.now, clock.timeZone))}</time>` : '');
+
+/** One cell of a table that becomes a card on a phone: its label shows beside the value there. */
+const cell = (label: string, content: string, attrs = '') => `<td data-label="${esc(label)}"${attrs}>${content}</td>`;
+
 /** One row of the inbox: an open gate, an escalated problem (resolved here, by role), or a
  *  workflow listed from visibility alone while its orchestrator does not answer. */
-function inboxRow(item: InboxItem & { summary: string }, user: SignedIn, csrf: string): string {
+function inboxRow(item: InboxItem & { summary: string }, user: SignedIn, csrf: string, clock: Clock): string {
   const link = `<a href="/gates/${encodeURIComponent(item.workflowId)}">${esc(item.workflowId)}</a>`;
   const head = `<tr data-workflow="${esc(item.workflowId)}" data-kind="${item.kind}" data-state="${esc(item.state)}">`;
   if (item.kind === 'unanswered') {
-    return `${head}<td>${link}</td><td>${esc(item.state)}</td><td>${esc(item.workflowType)}</td><td class="unanswered">details unavailable: no orchestrator answers</td><td>—</td><td>${esc(item.since ?? '')}</td><td>not now</td></tr>`;
+    return `${head}${cell('workflow', link)}${cell('gate', esc(item.state))}${cell('type', esc(item.workflowType))}${cell('what', 'details unavailable: no orchestrator answers', ' class="unanswered"')}${cell('who decides now', '—')}${cell('since', at(item.since, clock))}${cell('you may act', 'not now')}</tr>`;
   }
   if (item.kind === 'escalation') {
     const attention = item.status.attention!;
     const mayResolve = RESOLVE_ROLES.some((r) => user.roles.includes(r));
     const form = mayResolve
       ? `<form method="post" action="/escalations/${encodeURIComponent(item.workflowId)}/resolve" class="resolve"><input type="hidden" name="_csrf" value="${esc(csrf)}">
-<input name="note" placeholder="what was done" required maxlength="2000"><button type="submit">Resolved</button></form>`
+<label>What was done <input name="note" required maxlength="2000"></label><button type="submit">Resolved</button></form>`
       : 'no';
-    return `${head}<td>${link}</td><td>escalated</td><td>${esc(item.status.workflowType)}</td><td>${esc(attention.reason)}${item.summary ? ` · ${esc(item.summary)}` : ''}</td>
-<td>${esc(RESOLVE_ROLES.join(', '))}</td><td>${esc(attention.since)}</td><td>${form}</td></tr>`;
+    return `${head}${cell('workflow', link)}${cell('gate', 'escalated')}${cell('type', esc(item.status.workflowType))}${cell('what', `${esc(attention.reason)}${item.summary ? ` · ${esc(item.summary)}` : ''}`)}
+${cell('who decides now', esc(RESOLVE_ROLES.join(', ')))}${cell('since', at(attention.since, clock))}${cell('you may act', form)}</tr>`;
   }
   const gate = item.status.gate!;
   const mayDecide = gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
-  return `${head}<td>${link}</td><td>${esc(gate.gateType)}</td>
-<td>${esc(item.status.workflowType)}</td><td>${esc(item.summary)}</td>
-<td>${esc(gate.tiers[gate.tier]?.role)} (tier ${gate.tier + 1} of ${gate.tiers.length})</td><td>${esc(gate.openedAt)}</td><td>${mayDecide ? 'yes' : 'no'}</td></tr>`;
+  const current = gate.tiers[gate.tier];
+  const until = current ? `${esc(withArticle(current.role))} until ${esc(momentInWords(new Date(new Date(gate.tierSince).getTime() + current.timeoutMs), clock.now, clock.timeZone))}` : '';
+  return `${head}${cell('workflow', link)}${cell('gate', esc(gate.gateType))}
+${cell('type', esc(item.status.workflowType))}${cell('what', esc(item.summary))}
+${cell('who decides now', until)}${cell('since', at(gate.openedAt, clock))}${cell('you may act', mayDecide ? 'yes' : 'no')}</tr>`;
 }
 
-export function inboxPage(inbox: Omit<Inbox, 'items'> & { items: Array<InboxItem & { summary: string }> }, trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash): string {
+export function inboxPage(inbox: Omit<Inbox, 'items'> & { items: Array<InboxItem & { summary: string }> }, trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash, clock: Clock = { now: new Date() }): string {
   const unanswered = inbox.items.filter((i) => i.kind === 'unanswered').length;
   const banner = inbox.unreadable
     ? `<div class="flash error" id="inbox-unreadable">${esc(inbox.unreadable)}</div>`
@@ -69,27 +84,31 @@ export function inboxPage(inbox: Omit<Inbox, 'items'> & { items: Array<InboxItem
   const rows = inbox.unreadable
     ? `<tr><td colspan="7" class="empty">unknown: what waits cannot be read now</td></tr>`
     : inbox.items.length
-      ? inbox.items.map((item) => inboxRow(item, user, csrf)).join('')
+      ? inbox.items.map((item) => inboxRow(item, user, csrf, clock)).join('')
       : `<tr><td colspan="7" class="empty">nothing waits for a person</td></tr>`;
   const trustRows = trust
     .map(
-      (t) => `<tr data-gate-type="${esc(t.gateType)}"><td>${esc(t.gateType)}</td><td>${esc(t.workflowType)}</td><td class="num" data-count>${t.count}</td><td class="num">${t.threshold}</td>
-<td>${t.policyAllows ? 'allowed' : 'never (a person decides)'}</td><td data-auto class="${t.autoApprove ? 'on' : 'off'}">${t.autoApprove ? 'on' : 'off'}</td></tr>`,
+      (t) => `<tr data-gate-type="${esc(t.gateType)}">${cell('gate type', esc(t.gateType))}${cell('workflow', esc(t.workflowType))}${cell('clean approvals in a row', String(t.count), ' class="num" data-count')}${cell('threshold', String(t.threshold), ' class="num"')}
+${cell('auto-approval policy', t.policyAllows ? 'allowed' : 'never (a person decides)')}${cell('auto-approval', t.autoApprove ? 'on' : 'off', ` data-auto class="${t.autoApprove ? 'on' : 'off'}"`)}</tr>`,
     )
     .join('');
   return layout(
     'approvals',
     `${flashHtml(flash)}
 <h2>Waiting for a person</h2>${banner}
-<table id="inbox"><tr><th>workflow</th><th>gate</th><th>type</th><th>what</th><th>approvers now</th><th>opened</th><th>you may decide</th></tr>${rows}</table>
+<p class="live" id="live" aria-live="polite">Drawn at ${esc(clockTime(clock.now, clock.now, clock.timeZone))}; this list refreshes itself when a gate opens or closes.</p>
+<div id="inbox-list"><table id="inbox" class="cards"><thead><tr><th>workflow</th><th>gate</th><th>type</th><th>what</th><th>who decides now</th><th>since</th><th>you may act</th></tr></thead><tbody>${rows}</tbody></table></div>
 <h2>Earned trust per gate type</h2>
-<table id="trust"><tr><th>gate type</th><th>workflow</th><th>clean approvals in a row</th><th>threshold</th><th>auto-approval policy</th><th>auto-approval</th></tr>${trustRows}</table>`,
+<table id="trust" class="cards"><thead><tr><th>gate type</th><th>workflow</th><th>clean approvals in a row</th><th>threshold</th><th>auto-approval policy</th><th>auto-approval</th></tr></thead><tbody>${trustRows}</tbody></table>`,
     user,
     csrf,
+    ['/static/inbox-live.js'],
   );
 }
 
 const json = (value: unknown) => `<pre>${esc(JSON.stringify(value, null, 2))}</pre>`;
+/** Raw JSON behind a disclosure: closed by default, a summary that says what it holds. */
+const disclosed = (summary: string, value: unknown, id?: string) => `<details${id ? ` id="${esc(id)}"` : ''}><summary>${esc(summary)}</summary>${json(value)}</details>`;
 
 /** What the gate page needs from the workflow's registration. */
 export interface GateContext {
@@ -98,7 +117,7 @@ export interface GateContext {
   history: { previous: number } | undefined;
 }
 
-/** The rows above the form: the workflow's own context for an approval, the failed step for an
+/** The rows under the form: the workflow's own context for an approval, the failed step for an
  *  attention gate. */
 function contextRows(status: WorkflowStatus, gate: GateView | undefined, ctx: GateContext): ContextRow[] {
   if (gate?.kind === 'attention') {
@@ -113,71 +132,89 @@ function contextRows(status: WorkflowStatus, gate: GateView | undefined, ctx: Ga
   return ctx.view?.context?.(status, ctx.history) ?? [{ label: 'payload', value: JSON.stringify(gate?.payload ?? {}) }];
 }
 
-export function gatePage(workflowId: string, status: WorkflowStatus, ctx: GateContext, links: Links, user: SignedIn, csrf: string, flash?: Flash): string {
-  const gate = status.gate;
-  const waiting = status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION;
-  const mayDecide = gate?.status === 'open' && waiting && gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
-  const role = gate ? gate.tiers.slice(gate.tier).map((t) => t.role).find((r) => user.roles.includes(r)) : undefined;
-  const steps = status.steps
-    .map((s) => `<tr><td>${esc(s.stepId)}</td><td>${esc(s.agent)}</td><td>${esc(s.kind)}</td><td>${esc(s.status)}</td><td>${esc(s.finishedAt ?? s.startedAt)}</td><td>${s.output !== undefined ? json(s.output) : esc(s.error ?? '')}</td></tr>`)
-    .join('');
-  const attention = gate?.kind === 'attention' ? (gate.payload as AttentionPayload) : undefined;
-  const fields = gate && gate.kind === 'approval' ? changeFieldsOf(ctx.view, gate, status) : [];
+/** The decision form: nothing chosen for the person (every option unchecked; the console refuses
+ *  a decision without one), the workflow's change fields, the reason. */
+function decisionForm(workflowId: string, gate: GateView, status: WorkflowStatus, ctx: GateContext, role: string | undefined, csrf: string): string {
+  const attention = gate.kind === 'attention' ? (gate.payload as AttentionPayload) : undefined;
+  const fields = gate.kind === 'approval' ? changeFieldsOf(ctx.view, gate, status) : [];
   const fieldHtml = fields
     .map((f) => `<label>${esc(f.label)} <input name="${esc(f.name)}" type="${f.type}"${f.min !== undefined ? ` min="${f.min}"` : ''}${f.max !== undefined ? ` max="${f.max}"` : ''}${f.maxLength !== undefined ? ` maxlength="${f.maxLength}"` : ''}></label>`)
     .join('\n ');
   const attentionFields = attention
     ? `<label>Corrected input (with correct-input), JSON <textarea name="input" class="code">${esc(JSON.stringify(attention.step.input, null, 2))}</textarea></label>
- ${gate!.options.includes('supply-output') ? `<label>The step's output (with supply-output), JSON <textarea name="output" class="code">${esc(JSON.stringify(attention.step.details ?? {}, null, 2))}</textarea></label>` : ''}`
+ ${gate.options.includes('supply-output') ? `<label>The step's output (with supply-output), JSON <textarea name="output" class="code">${esc(JSON.stringify(attention.step.details ?? {}, null, 2))}</textarea></label>` : ''}`
     : '';
-  const form = mayDecide
-    ? `<form method="post" action="/gates/${encodeURIComponent(workflowId)}/decide" id="decide"><fieldset><legend>Your decision (as ${esc(role)})</legend>
- <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="gateId" value="${esc(gate!.gateId)}"><input type="hidden" name="digest" value="${esc(gate!.digest)}">
- ${gate!.options.map((o, i) => `<label><input type="radio" name="decision" value="${esc(o)}"${i === 0 ? ' checked' : ''}> ${esc(o)}</label>`).join('')}
- ${fieldHtml}
+  const changes = fields.length ? `<div class="changes"><p class="hint">With approve-with-changes:</p>${fieldHtml}</div>` : '';
+  return `<form method="post" action="/gates/${encodeURIComponent(workflowId)}/decide" id="decide"><fieldset><legend>Your decision (as ${esc(role)})</legend>
+ <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="gateId" value="${esc(gate.gateId)}"><input type="hidden" name="digest" value="${esc(gate.digest)}">
+ <div class="options" role="radiogroup" aria-label="decision">${gate.options.map((o, i) => `<label class="option"><input type="radio" name="decision" value="${esc(o)}"${i === 0 ? ' required' : ''}> ${esc(o)}</label>`).join('')}</div>
+ ${changes}
  ${attentionFields}
  ${fields.length || attention ? `<label>A correction applies to <select name="scope"><option value="customer">this customer</option><option value="everyone">everyone</option></select></label>` : ''}
  <label>Reason <textarea name="reason" required maxlength="2000"></textarea></label>
- <button type="submit">Send decision</button></fieldset></form>`
+ <button type="submit">Send decision</button></fieldset></form>`;
+}
+
+/** One gate, for a phone first: who decides until when, the form, then the context rows, and the
+ *  raw JSON (what is decided, each step's output) behind disclosures. */
+export function gatePage(workflowId: string, status: WorkflowStatus, ctx: GateContext, links: Links, user: SignedIn, csrf: string, flash?: Flash, clock: Clock = { now: new Date() }): string {
+  const gate = status.gate;
+  const waiting = status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION;
+  const mayDecide = gate?.status === 'open' && waiting && gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
+  const role = gate ? gate.tiers.slice(gate.tier).map((t) => t.role).find((r) => user.roles.includes(r)) : undefined;
+  const steps = status.steps
+    .map(
+      (s) =>
+        `<tr>${cell('step', esc(s.stepId))}${cell('agent', esc(s.agent))}${cell('kind', esc(s.kind))}${cell('status', esc(s.status))}${cell('at', at(s.finishedAt ?? s.startedAt, clock))}${cell('output', s.output !== undefined ? disclosed('output (JSON)', s.output) : esc(s.error ?? ''))}</tr>`,
+    )
+    .join('');
+  const attention = gate?.kind === 'attention' ? (gate.payload as AttentionPayload) : undefined;
+  const form = mayDecide
+    ? decisionForm(workflowId, gate!, status, ctx, role, csrf)
     : `<p id="cannot-decide" class="empty">${gate?.status === 'open' ? `Only ${esc(gate.tiers.slice(gate.tier).map((t) => t.role).join(' or '))} may decide now.` : 'No decision is awaited.'}</p>`;
   const rows = contextRows(status, gate, ctx)
-    .map((r) => `<tr><th>${esc(r.label)}</th><td${r.id ? ` id="${esc(r.id)}"` : ''}${r.emphasis ? ' class="allergy"' : ''}>${esc(r.value)}</td></tr>`)
+    .map((r) => `<tr><th scope="row">${esc(r.label)}</th><td${r.id ? ` id="${esc(r.id)}"` : ''}${r.emphasis ? ' class="allergy"' : ''}>${esc(r.value)}</td></tr>`)
     .join('\n');
+  const who = gate ? (gate.status === 'open' ? approversInWords(gate, clock.now, clock.timeZone) : `${tiersInWords(gate)}; ${gate.status}${gate.decidedBy ? ` by ${gate.decidedBy}` : ''}${gate.decidedAt ? ` at ${clockTime(new Date(gate.decidedAt), clock.now, clock.timeZone)}` : ''}`) : '';
+  const escalated = gate?.escalations.length ? ` Escalated: ${gate.escalations.map((e) => `to ${withArticle(e.role)} at ${clockTime(new Date(e.at), clock.now, clock.timeZone)}`).join(', ')}.` : '';
   return layout(
     `gate ${gate?.gateType ?? ''}`,
     `${flashHtml(flash)}
-<p>Workflow <strong id="workflow-id">${esc(workflowId)}</strong> (${esc(ctx.workflowType)}) · state <strong id="state">${esc(status.state)}</strong> since ${esc(status.stateSince)} ·
- <a href="/workflows/${encodeURIComponent(workflowId)}/timeline">timeline</a> · <a href="${esc(workflowLink(links, workflowId))}">Temporal</a></p>
-<h2>The decision</h2>
-<table id="context">
-<tr><th>gate</th><td>${esc(gate?.gateType)} · ${esc(gate?.gateId)}</td></tr>
-${rows}
-<tr><th>approvers</th><td>${esc(gate?.tiers.map((t, i) => `${i + 1}. ${t.role} (${Math.round(t.timeoutMs / 1000)} s)`).join(' → ') ?? '')}, then the safe default: ${esc(gate?.safeDefault ?? '')}${gate?.escalations.length ? ` · escalated: ${esc(gate.escalations.map((e) => `${e.role} at ${e.at}`).join(', '))}` : ''}</td></tr>
-<tr><th>digest</th><td><code id="digest">${esc(gate?.digest)}</code></td></tr>
-</table>
+<p class="lead">Workflow <strong id="workflow-id">${esc(workflowId)}</strong> (${esc(ctx.workflowType)}) · state <strong id="state">${esc(status.state)}</strong> since ${at(status.stateSince, clock)}</p>
+<p id="approvers" class="approvers">Who decides: ${esc(who)}.${esc(escalated)}</p>
 ${form}
-${attention ? `<h2>The failed step's input</h2><div id="failed-input">${json(attention.step.input)}</div>${attention.step.details !== undefined ? `<h2>What the agent made of it</h2><div id="failed-details">${json(attention.step.details)}</div>` : ''}` : `<h2>What is decided</h2>${json(gate?.payload ?? {})}`}
+<h2>What the decision is about</h2>
+<table id="context" class="pairs">
+<tr><th scope="row">gate</th><td>${esc(gate?.gateType)} · ${esc(gate?.gateId)}</td></tr>
+${rows}
+<tr><th scope="row">digest</th><td><code id="digest">${esc(gate?.digest)}</code></td></tr>
+</table>
+${attention ? `<h2>The failed step</h2><div id="failed-input">${disclosed("the step's input (JSON)", attention.step.input)}</div>${attention.step.details !== undefined ? `<div id="failed-details">${disclosed('what the agent made of it (JSON)', attention.step.details)}</div>` : ''}` : disclosed('What is decided, as JSON', gate?.payload ?? {}, 'payload')}
 <h2>Steps so far</h2>
-<table id="steps"><tr><th>step</th><th>agent</th><th>kind</th><th>status</th><th>at</th><th>output</th></tr>${steps}</table>
+<table id="steps" class="cards"><thead><tr><th>step</th><th>agent</th><th>kind</th><th>status</th><th>at</th><th>output</th></tr></thead><tbody>${steps}</tbody></table>
 <h2>Progress</h2>
 <p class="empty">Live from the workflow's progress stream: the state above follows it.</p>
 <ol id="progress" data-src="/workflows/${encodeURIComponent(workflowId)}/progress"></ol>
-<script src="/static/progress.js" defer></script>`,
+<script src="/static/progress.js" defer></script>
+<p><a href="/workflows/${encodeURIComponent(workflowId)}/timeline">Timeline</a> · <a href="${esc(workflowLink(links, workflowId))}">Temporal</a></p>`,
     user,
     csrf,
   );
 }
 
-export function timelinePage(workflowId: string, records: Array<AuditRecord & { publishedBy: string }>, user: SignedIn, csrf: string): string {
+export function timelinePage(workflowId: string, records: Array<AuditRecord & { publishedBy: string }>, user: SignedIn, csrf: string, clock: Clock = { now: new Date() }): string {
   const rows = records.length
     ? records
-        .map((r) => `<tr data-kind="${esc(r.kind)}" data-published-by="${esc(r.publishedBy)}"><td>${esc(r.at)}</td><td>${esc(r.kind)}</td><td>${esc(r.actor)}</td><td>${esc(r.publishedBy)}</td><td>${esc(r.subject)}</td><td>${esc(r.reason)}</td><td>${json(r.detail)}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr data-kind="${esc(r.kind)}" data-published-by="${esc(r.publishedBy)}">${cell('when', at(r.at, clock))}${cell('what', esc(r.kind))}${cell('who', esc(r.actor))}${cell('published by', esc(r.publishedBy))}${cell('about', esc(r.subject))}${cell('why', esc(r.reason))}${cell('detail', disclosed('detail (JSON)', r.detail))}</tr>`,
+        )
         .join('')
     : `<tr><td colspan="7" class="empty">no audit records for this workflow</td></tr>`;
   return layout(
     'timeline',
     `<p>Workflow <strong>${esc(workflowId)}</strong> · <a href="/gates/${encodeURIComponent(workflowId)}">gate</a> · from the audit stream, which denies delete and purge</p>
-<table id="timeline"><tr><th>when</th><th>what</th><th>who</th><th>published by</th><th>about</th><th>why</th><th>detail</th></tr>${rows}</table>`,
+<table id="timeline" class="cards"><thead><tr><th>when</th><th>what</th><th>who</th><th>published by</th><th>about</th><th>why</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>`,
     user,
     csrf,
   );

@@ -34,6 +34,8 @@ import { registerCorrectionRoutes } from './corrections.js';
 import { CODEC_PREFIX, registerCodecEndpoint } from './codec.js';
 import { TEMPORAL_UI_CHECK, registerTemporalUiCheck } from './temporal-ui.js';
 import { OPERATOR_ROLE } from './roles.js';
+import type { InboxLive } from './live.js';
+import { registerAccountRoutes, type AccountStore } from './account.js';
 import { SignInLimits, type SignInLimitOptions } from './sign-in-limits.js';
 
 declare module 'fastify' {
@@ -74,6 +76,13 @@ export interface ConsoleDeps {
   codec?: PayloadCodec;
   /** Shown beside the trust counts when the orchestrator has not counted a gate type yet. */
   trustThreshold: number;
+  /** The zone of the clock times on the pages (an IANA name); none: the process's own. */
+  timeZone?: string | undefined;
+  /** Tells open inbox pages that what waits changed (the service follows the gate notices);
+   *  none: the pages do not refresh themselves (GET /inbox/events answers 404). */
+  live?: InboxLive;
+  /** Where people's own settings (their channels) are kept; none: no account page. */
+  accounts?: AccountStore;
 }
 
 /** Pages anyone may open: sign-in, the health check, and the Temporal UI's sign-in check (which
@@ -130,6 +139,7 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
   '/static/uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
   '/static/ops-charts.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/ops-charts.js', import.meta.url)) },
   '/static/progress.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/progress.js', import.meta.url)) },
+  '/static/inbox-live.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/inbox-live.js', import.meta.url)) },
 };
 
 /** A workflow's status for a person about to act on it, or why it cannot be read, with the HTTP
@@ -247,6 +257,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   };
   const user = (req: FastifyRequest) => req.session.user!;
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  const clock = () => ({ now: new Date(), timeZone: deps.timeZone });
 
   if (deps.codec) await registerCodecEndpoint(app, deps.codec, deps.links.temporalUi);
   registerTemporalUiCheck(app);
@@ -286,7 +297,14 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     // Trust counts live in NATS: a NATS outage leaves the table empty, never the inbox.
     const [inbox, trust] = await Promise.all([waitingForPeople(deps.temporal), trustRows(deps.bus, deps.registry, deps.trustThreshold).catch(() => [])]);
     const summarised = inbox.items.map((item) => ({ ...item, summary: item.kind === 'unanswered' ? '' : (deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? '') }));
-    return html(reply, inboxPage({ ...inbox, items: summarised }, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+    return html(reply, inboxPage({ ...inbox, items: summarised }, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string }), clock()));
+  });
+  // The inbox page's live updates (server-sent events): an event each time a gate opened, moved
+  // to its next tier or closed; the page's script fetches the inbox again.
+  app.get('/inbox/events', async (_req, reply) => {
+    if (!deps.live) return reply.code(404).send({ error: 'NO_LIVE_UPDATES', reason: 'this console does not follow the gate notices' });
+    deps.live.serve(reply);
+    return reply;
   });
   // An escalated problem (an undo that failed, a customer not told) is dealt with by hand; a
   // person with a role that takes over failed steps says so here, and the workflow finishes.
@@ -323,7 +341,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const customerId = view?.customerId?.(status);
     const history = customerId && view?.successState ? { previous: await previousCases(deps.temporal, status.workflowType, customerId, view.successState, workflowId) } : undefined;
     const context = { workflowType: status.workflowType, view, history };
-    return html(reply, gatePage(workflowId, status, context, deps.links, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string })));
+    return html(reply, gatePage(workflowId, status, context, deps.links, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string }), clock()));
   });
   app.post('/gates/:workflowId/decide', { preHandler: csrfCheck }, async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
@@ -335,7 +353,15 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const status = read.status;
     const options = status.gate?.options ?? [];
     const decision = options.find((o) => o === body.decision);
-    if (!decision) return back(`Choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
+    // Nothing is chosen for a person: no option is pre-selected, and a form without a choice
+    // (an older page, a script) is refused, never read as the first option.
+    if (!decision) {
+      return back(
+        options.length
+          ? `Nothing was decided: choose what to do (${options.join(', ')}); no option is chosen for you`
+          : 'Nothing was decided: no decision is awaited here',
+      );
+    }
     const reason = String(body.reason ?? '').trim();
     if (!reason) return back('Give a reason for the decision');
     const role = rolesAllowed(status).find((r) => who.roles.includes(r));
@@ -477,10 +503,11 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
 
   app.get('/workflows/:workflowId/timeline', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
-    return html(reply, timelinePage(workflowId, await timeline(deps.bus, workflowId), user(req), reply.generateCsrf()));
+    return html(reply, timelinePage(workflowId, await timeline(deps.bus, workflowId), user(req), reply.generateCsrf(), clock()));
   });
 
   registerCorrectionRoutes(app, deps, { csrfCheck, user });
+  registerAccountRoutes(app, deps, { csrfCheck, user });
 
   const operatorOnly = async (req: FastifyRequest, reply: FastifyReply) => {
     const who = user(req);
