@@ -11,7 +11,7 @@ import { approversInWords, clockTime, momentInWords, tiersInWords, withArticle }
 
 export function layout(title: string, body: string, user?: SignedIn, csrf?: string, scripts: string[] = []): string {
   const nav = user
-    ? `<nav><a href="/inbox">Inbox</a><a href="/ops">Operations</a><a href="/corrections">Corrections</a><a href="/account">Account</a><span id="who">${esc(user.username)} (${esc(user.roles.join(', '))})</span>
+    ? `<nav aria-label="Console"><a href="/inbox">Inbox</a><a href="/ops">Operations</a><a href="/corrections">Corrections</a><a href="/account">Account</a><span id="who">${esc(user.username)} (${esc(user.roles.join(', '))})</span>
  <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(csrf)}"><button type="submit">Sign out</button></form></nav>`
     : '';
   return `<!doctype html>

@@ -36,9 +36,9 @@ export function opsPage(view: OpsView, links: Links, window: string, flash: { ki
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Baton · operations</title>
 ${STYLE}<link rel="stylesheet" href="/static/uplot.css">
 <script src="/static/uplot.js" defer></script><script src="/static/ops-charts.js" defer></script></head><body>
-<nav><a href="/inbox">Approvals</a></nav>
+<nav aria-label="Console"><a href="/inbox">Approvals</a></nav>
 <main><h1>Baton · operations</h1>
-<nav>Window: ${WINDOWS.map(([w, label]) => (w === window ? `<strong>${label}</strong>` : `<a href="/ops?window=${w}">${label}</a>`)).join(' ')}</nav>
+<nav aria-label="Time window">Window: ${WINDOWS.map(([w, label]) => (w === window ? `<strong>${label}</strong>` : `<a href="/ops?window=${w}">${label}</a>`)).join(' ')}</nav>
 ${flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : ''}
 ${view.unreachable.length ? `<p class="flash error">Metrics unreachable from: ${esc(view.unreachable.join(', '))}</p>` : ''}
 
