@@ -31,6 +31,11 @@ describe('attention gates (headless Chromium)', () => {
     assert.match(await page.locator('#flash').innerText(), new RegExp(`Decided .*${decision}`));
   }
 
+  /** Opens every closed disclosure on the page by clicking its summary, as a person would. */
+  async function openDisclosures(page: Page) {
+    for (const summary of await page.locator('details:not([open]) > summary').all()) await summary.click();
+  }
+
   /** A booking the POS refuses for good with a code the workflow does not handle itself. */
   async function bookingRefused(text: string) {
     await pos.setFaults({ refuse: ['POST /reservations'], refuseCode: 'TABLE_OUT_OF_SERVICE' });
@@ -57,6 +62,8 @@ describe('attention gates (headless Chromium)', () => {
     assert.equal(await page.locator('#state').innerText(), 'Needs attention');
     assert.match(await page.locator('#failed-step').innerText(), /^book \(agent booking\) in state "Booking"$/);
     assert.match(await page.locator('#failed-error').innerText(), /TABLE_OUT_OF_SERVICE/);
+    // The JSON sits behind closed disclosures (the phone layout): opened as a person would.
+    await openDisclosures(page);
     assert.match(await page.locator('#failed-input').innerText(), /"holdId"/);
     assert.match(await page.locator('#steps').innerText(), /"chargeId"/, 'the deposit step with its output');
     assert.equal(await page.locator('#allergies').innerText(), 'none');
@@ -104,6 +111,7 @@ describe('attention gates (headless Chromium)', () => {
 
     const page = await signedInPage(session.browser, consoleUsers.manager);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
+    await openDisclosures(page);
     assert.match(await page.locator('#failed-input').innerText(), /whole family/);
     const reading = { partySize: 5, date: daysAfter(todayUtc(), 17), time: '19:00', customer: { ...event.data.customer, regular: false }, allergies: [], notes: event.data.text };
     await decideAttention(page, workflowId, 'supply-output', 'called the guest back: five on the 24th at seven', { field: 'output', value: reading });
