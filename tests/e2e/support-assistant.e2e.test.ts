@@ -5,7 +5,9 @@
 // approves it with a smaller amount over the console's HTTP API and the loop goes on with it;
 // Zipkin shows every turn with its tokens and every tool call as its agent's step. Then kill -9 of
 // the assistant's agent while the model is still thinking over a turn: only that turn is asked
-// again, and nothing a tool did is done twice.
+// again, and nothing a tool did is done twice. Then kill -9 of the orchestrator (the workflow
+// worker and the result bridge) while the model thinks over a turn, which finishes while the
+// orchestrator is down: no turn is asked again, and no refund or note is made twice.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { consoleUsers, fetchTrace, newTraceparent, postEvent, stackEnv, startSimulatedModelApi, waitFor, type ChatRequest, type ModelReply, type SimulatedModelApi, type ZipkinSpan } from '@baton/testkit';
@@ -148,5 +150,37 @@ describe('support resolution assistant (model API simulated)', () => {
     assert.equal(done.assistant?.turns, 3);
     assert.deepEqual(await emailsTo(who.email), ['support-resolved']);
   });
-});
 
+  it('kill -9 of the orchestrator mid-loop: the turn that finished while it was down is not asked again, no refund or note is made twice', async () => {
+    const who = await customerWithOrder();
+    const event = ticketEvent(who, ...LATE);
+    let held: ((reply: ModelReply) => void) | undefined;
+    scripts.set(event.data.ticketId, (turn) => {
+      if (turn === 1) return { content: '', toolCalls: [{ name: 'lookup_order', arguments: {} }, { name: 'add_note', arguments: { text: 'Customer says late.' } }], ...usage(turn) };
+      if (turn === 2) return { content: '', toolCalls: [{ name: 'refund', arguments: { orderId: who.orderId, amountCents: 1_500, reason: 'late' } }], ...usage(turn) };
+      // Turn 3 is answered only once the orchestrator is dead.
+      if (turn === 3) return new Promise<ModelReply>((resolve) => (held = resolve));
+      return { content: 'We refunded 15.00 EUR for your late order.', ...usage(turn) };
+    });
+    const posted = await postEvent(event);
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    const workflowId = String(posted.body.workflowId);
+    await waitFor('the third turn at the model', async () => held !== undefined || undefined, { timeoutMs: 120_000 });
+    const orchestrator = stack.services.get('orchestrator');
+    await orchestrator.kill9();
+    // The turn finishes while nobody runs the workflow: its result waits on the bus.
+    held!({ content: '', toolCalls: [{ name: 'add_note', arguments: { text: 'Refunded 15.00 EUR.' } }], ...usage(3) });
+    await orchestrator.start();
+
+    const done = await waitFor('the ticket resolved', async () => {
+      const s = (await stack.temporal.workflow.getHandle(workflowId).query(statusQuery)) as SupportStatus;
+      return s.state === 'Resolved' ? s : undefined;
+    }, { timeoutMs: 120_000 });
+    const turns = api.requests('assist').filter((r) => ticketOf(r) === event.data.ticketId).map(turnOf);
+    assert.deepEqual(turns, [1, 2, 3, 4], 'each turn asked once: turn 3 finished while the orchestrator was down and was not asked again');
+    assert.deepEqual((await orders.refunds(event.data.ticketId)).map((r) => [r.amountCents, r.status]), [[1_500, 'issued']], 'refunded once');
+    const notes = (await ticketEntries(event.data.ticketId)).filter((e) => e.kind === 'note').map((e) => e.summary).sort();
+    assert.deepEqual(notes, ['Customer says late.', 'Refunded 15.00 EUR.'], 'each note made once');
+    assert.equal(done.assistant?.turns, 4);
+  });
+});
