@@ -9,9 +9,13 @@
 // the workflow's approval gate with the call and the transcript so far; the person approves,
 // declines with a reason (the model sees it as the tool's result) or approves with changed
 // arguments (the tool runs with those). A tool result larger than `inlineLimit` characters stays
-// out of the model's context: the model gets a reference and the result's start, and the built-in
-// tool `read_result` gives it the rest, a page at a time, from the results the loop already holds
-// (nothing is called again). The transcript (in the status query, so in the console, and handed
+// out of the model's context: the model gets a reference and a short summary (the result's
+// start), and the built-in tool `read_result` gives it the rest, a page at a time. The tool's
+// agent puts such a result in the object store itself (the step asks for large outputs by
+// reference), so the workflow's history and the bus carry only the reference, and the agent that
+// plays the next turn reads the page; a tool with a `result` function (the workflow reads its
+// output) or marked `inline` answers inline, and a large answer is then paged from the results
+// the loop holds. The transcript (in the status query, so in the console, and handed
 // to the next step) is bounded the same way. Pure workflow code: types only from the contracts.
 import type { AgentTable, ArtifactRef, LoopMessage, ModelTurnInput, ModelTurnOutput, ResultReference, ToolCall, ToolDescriptor, TurnUsage } from '@baton/contracts';
 import { APPROVAL_OPTIONS, type GateTier, type WorkflowStatus } from '../definitions.js';
@@ -40,6 +44,10 @@ export interface LoopTool {
   /** What the model sees of the agent's output (default: all of it); `args` are the arguments
    *  the tool ran with (a person's changes included). */
   result?: (output: unknown, args: Record<string, unknown>) => unknown;
+  /** The agent's output always comes back inline, even when large (the loop then pages it from
+   *  its history). Default: inline only for a tool with `result` (the workflow reads its output);
+   *  any other's large output goes to the object store and comes back as a reference. */
+  inline?: boolean;
 }
 
 export interface LoopLimits {
@@ -120,6 +128,12 @@ function artifactOf(value: unknown): ArtifactRef | undefined {
   const v = value as Record<string, unknown>;
   const ok = ['bucket', 'key', 'digest', 'contentType', 'summary'].every((k) => typeof v[k] === 'string') && typeof v.size === 'number';
   return ok ? (v as unknown as ArtifactRef) : undefined;
+}
+
+/** The reference a step returned instead of its large output (OutputByReference). */
+function referencedOutput(value: unknown): ArtifactRef | undefined {
+  if (typeof value !== 'object' || value === null || !('byReference' in value)) return undefined;
+  return artifactOf((value as { byReference: unknown }).byReference);
 }
 
 export class AgentLoop<S extends string = string> {
@@ -235,7 +249,13 @@ export class AgentLoop<S extends string = string> {
       agentInput = tool.input(args);
     }
     try {
-      const output = await this.run.step(tool.agent as never, stepId, agentInput as never, { handles: 'all', ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) });
+      // A tool whose output the workflow only passes on to the model gets it by reference when
+      // it is large: the agent puts it in the object store, so neither the bus nor the history
+      // holds it. One with a `result` function reads the output, so it comes inline.
+      const byReference = tool.inline || tool.result ? {} : { byReference: { limit: this.inlineLimit } };
+      const output: unknown = await this.run.step(tool.agent as never, stepId, agentInput as never, { handles: 'all', ...byReference, ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) });
+      const stored = referencedOutput(output);
+      if (stored) return { result: stored };
       return { result: tool.result ? tool.result(output, args) : output };
     } catch (err) {
       return { error: `the tool failed: ${causeOf(err)}` };

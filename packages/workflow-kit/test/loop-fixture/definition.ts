@@ -22,6 +22,8 @@ export interface LooperInput extends RunOptions<LooperState> {
   maxTokens?: number;
   maxCostCents?: number;
   inlineLimit?: number;
+  /** The order lookup's results come inline (large ones paged from the loop), not by reference. */
+  inlineOrders?: boolean;
 }
 
 export const looper: WorkflowDefinition<LooperState, LooperAgents, LooperStatus> = {

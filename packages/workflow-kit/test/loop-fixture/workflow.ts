@@ -20,6 +20,7 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
             parameters: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
             agent: 'orders',
             input: (a) => ({ orderId: String(a.orderId) }),
+            ...(input.inlineOrders ? { inline: true } : {}),
           },
           {
             name: 'fetch_file',
