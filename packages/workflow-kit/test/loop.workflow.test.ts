@@ -204,4 +204,42 @@ describe('agent loop (workflow kit)', () => {
     assert.ok(JSON.stringify(done).length < 20_000);
     assert.equal(run.calls('orders').length, 1);
   });
+
+  it('allow-listed MCP tools: described once by their agent at the start, offered to the model with their input schemas, each call a step of that agent', async () => {
+    const schema = { type: 'object', properties: { seats: { type: 'integer', minimum: 1 } }, required: ['seats'], additionalProperties: false };
+    const seen: ModelTurnInput[] = [];
+    const model = scripted([() => call('pos_list_tables', { seats: 4 }), () => final('Table 7 is free.')]);
+    const run = await start(
+      { prompt: 'Which table is free for 4?', mcpTools: ['pos.list_tables'] },
+      {
+        assistant: (input) => (seen.push(input), model(input)),
+        mcp: (input) => (input.op === 'describe' ? { tools: [{ name: 'pos.list_tables', description: 'Free tables', inputSchema: schema }] } : { result: { tables: [7], asked: input.args } }),
+      },
+    );
+    const done = await run.result();
+    assert.equal(done.state, 'Answered');
+    assert.deepEqual(done.steps.map((s) => s.stepId), ['assist/mcp-tools', 'assist/turn-1', 'assist/t1-1-pos_list_tables', 'assist/turn-2']);
+    assert.deepEqual(seen[0]!.tools.find((t) => t.name === 'pos_list_tables'), { name: 'pos_list_tables', description: 'Free tables', parameters: schema });
+    assert.deepEqual(run.calls('mcp').map((c) => c.input), [{ op: 'describe', tools: ['pos.list_tables'] }, { op: 'call', tool: 'pos.list_tables', args: { seats: 4 } }]);
+    assert.deepEqual(lastOf(seen[1]!), { role: 'tool', callId: 'c-pos_list_tables', name: 'pos_list_tables', result: { tables: [7], asked: { seats: 4 } } });
+  });
+
+  it('an MCP tool the agent refuses (its arguments break the schema) reaches the model as the error; the loop goes on', async () => {
+    const seen: ModelTurnInput[] = [];
+    const model = scripted([() => call('pos_list_tables', { seats: 'four' }), () => final('Sorry.')]);
+    const run = await start(
+      { prompt: 'Which table?', mcpTools: ['pos.list_tables'] },
+      {
+        assistant: (input) => (seen.push(input), model(input)),
+        mcp: (input) => {
+          if (input.op === 'describe') return { tools: [{ name: 'pos.list_tables', inputSchema: { type: 'object' } }] };
+          throw new AgentError('INVALID_ARGUMENTS', 'pos.list_tables: seats: expected number', false);
+        },
+      },
+    );
+    const done = await run.result();
+    assert.equal(done.state, 'Answered');
+    const answer = lastOf(seen[1]!) as { error?: string };
+    assert.match(answer.error ?? '', /seats: expected number/);
+  });
 });

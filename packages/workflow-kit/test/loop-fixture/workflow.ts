@@ -48,6 +48,7 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
         },
         approval: { gateType: REFUND_GATE, tiers: [{ role: 'manager', timeoutMs: 3600_000 }] },
         ...(input.inlineLimit !== undefined ? { inlineLimit: input.inlineLimit } : {}),
+        ...(input.mcpTools ? { mcp: { agent: 'mcp', tools: input.mcpTools } } : {}),
         turnHandles: ['MODEL_NOT_CONFIGURED'],
       },
       (t) => (run.status.loop = t),
