@@ -26,6 +26,7 @@ export interface ReturnRecord {
 }
 export interface TicketEntry {
   kind: string;
+  summary: string;
   handledBy: string;
 }
 

@@ -22,6 +22,7 @@ export { ModelChain, InvalidModelOutputError, type AgentModel, type StructuredRe
 export { loadModelConfig, providerVariable, type ModelConfig, type ModelProviderConfig, type ProviderKind } from './models/config.js';
 export { createProvider, type ModelProvider } from './models/providers.js';
 export { playTurn, defineModelTurnAgent, toModelMessages, withPages, type TurnRules } from './models/turn.js';
+export { defineMcpToolAgent, describeTools, checkArguments } from './tools/loop-tools.js';
 export { ModelBudget, ModelBudgetExceededError, type BudgetLimits } from './models/budget.js';
 export { ToolGateway, ToolNotAllowedError, type AgentTools, type ToolInfo, type ToolGatewayOptions } from './tools/gateway.js';
 export { loadToolConfig, type ToolConfig } from './tools/config.js';

@@ -1,7 +1,7 @@
 // The agent runtime: pull tasks from the agent's durable consumer, run the handler under the
 // attempt's deadline with an idempotency ledger, publish the result and only then ack the task.
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
-import { answersVersion, contractSchema, contractVersionOf, consumers, streams, subjects, AgentTask, type AgentContract, type AgentErrorInfo, type AgentResult } from '@baton/contracts';
+import { answersVersion, contractSchema, contractVersionOf, consumers, streams, subjects, AgentTask, type AgentContract, type AgentErrorInfo, type AgentResult, type ArtifactRef } from '@baton/contracts';
 import { deadLetter, describeIssues, openLedger, publishJson, startConsumer, type Bus, type Delivery, type RunningConsumer } from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 import type { AgentContext, AgentDefinition, EffectCallOptions } from './define.js';
@@ -110,7 +110,8 @@ async function handleTask<C extends AgentContract>(
   }, traceContext);
 }
 
-type Outcome = { output: unknown } | AgentErrorInfo;
+/** `outputRef`: the output went to the object store (the task asked for large ones by reference). */
+type Outcome = { output: unknown; outputRef?: ArtifactRef } | AgentErrorInfo;
 
 async function execute<C extends AgentContract>(
   definition: AgentDefinition<C>,
@@ -178,6 +179,15 @@ async function execute<C extends AgentContract>(
     if (!checked?.success) {
       return { code: 'INVALID_OUTPUT', message: `handler output breaks the contract: ${checked ? describeIssues(checked.error.issues) : 'no schema'}`, retryable: true };
     }
+    const limit = task.byReference?.limit;
+    if (limit !== undefined) {
+      const json = JSON.stringify(checked.data ?? null);
+      if (json.length > limit) {
+        // Keyed by the step and the content: a retry with the same output finds it stored.
+        const outputRef = await ctx.artifacts.put({ name: 'output.json', data: json, summary: outputSummary(json), contentType: 'application/json' });
+        return { output: null, outputRef };
+      }
+    }
     return { output: checked.data };
   } catch (err) {
     if (err instanceof AgentError) return { code: err.code, message: err.message, retryable: err.retryable, ...(err.details !== undefined ? { details: err.details } : {}) };
@@ -200,7 +210,16 @@ async function publishResult(bus: Bus, task: AgentTask, outcome: Outcome): Promi
     contractVersion: task.contractVersion ?? 1,
     ...(task.seal ? { seal: task.seal } : {}),
   };
-  const result: AgentResult = 'output' in outcome ? { ...base, status: 'ok', output: outcome.output } : { ...base, status: 'error', error: outcome };
+  const result: AgentResult = 'output' in outcome
+    ? { ...base, status: 'ok', output: outcome.output, ...(outcome.outputRef ? { outputRef: outcome.outputRef } : {}) }
+    : { ...base, status: 'error', error: outcome };
   // Acked by the consumer only after this resolves: the result is stored before the task is gone.
   await publishJson(bus.js, subjects.result(task.agent), result, { msgID: `result:${task.taskId}` });
+}
+
+/** The short summary a model sees of an output kept by reference: its start, and its size. */
+export function outputSummary(json: string, max = 500): string {
+  if (json.length <= max) return json;
+  const tail = ` ... (${json.length} characters in all)`;
+  return json.slice(0, max - tail.length) + tail;
 }

@@ -1,6 +1,7 @@
 // The durable handoff on the wire: a task from the workflow to an agent, a result back.
 import { z } from 'zod';
 import { AgentName, TaskKind } from './agents.js';
+import { ArtifactRef } from './artifacts.js';
 
 export const AgentTask = z.object({
   taskId: z.string().min(1),
@@ -20,6 +21,10 @@ export const AgentTask = z.object({
   input: z.unknown(),
   /** Binds the task to its agent (HMAC by the orchestrator); the agent returns it in its result. */
   seal: z.string().min(1).optional(),
+  /** An output whose JSON is longer than `limit` characters goes to the object store: the
+   *  result carries its reference (`outputRef`) instead, so the bus and the workflow's history
+   *  hold only that (a tool loop's large results). Absent: the output always travels inline. */
+  byReference: z.object({ limit: z.number().int().positive() }).optional(),
 });
 export type AgentTask = z.infer<typeof AgentTask>;
 
@@ -49,10 +54,18 @@ const resultBase = {
 };
 
 export const AgentResult = z.discriminatedUnion('status', [
-  z.object({ ...resultBase, status: z.literal('ok'), output: z.unknown() }),
+  /** `outputRef`: the task asked for large outputs by reference and this one was (`output` is then
+   *  null); the agent checked it against its contract before it stored it. */
+  z.object({ ...resultBase, status: z.literal('ok'), output: z.unknown(), outputRef: ArtifactRef.optional() }),
   z.object({ ...resultBase, status: z.literal('error'), error: AgentErrorInfo }),
 ]);
 export type AgentResult = z.infer<typeof AgentResult>;
+
+/** What a step that asked for large outputs by reference returns when its output was large:
+ *  the workflow holds this, the bytes (the output's JSON) are in the object store. */
+export interface OutputByReference {
+  byReference: ArtifactRef;
+}
 
 /** What the dead-letter stream stores: the message as received and why it was refused. */
 export const DeadLetter = z.object({

@@ -83,3 +83,29 @@ export type ModelTurnOutput = z.infer<typeof ModelTurnOutput>;
 export function modelTurnContract<const N extends string>(name: N) {
   return defineAgentContract(name, { input: ModelTurnInput, output: ModelTurnOutput });
 }
+
+/** An allow-listed MCP tool as its server describes it (`server.tool`), for a loop's model. */
+export const McpToolDescription = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_-]*\.[A-Za-z0-9_.-]+$/),
+  description: z.string().max(2000).optional(),
+  /** The tool's input schema (JSON Schema): the model's arguments are checked against it. */
+  inputSchema: z.record(z.string(), z.unknown()),
+});
+export type McpToolDescription = z.infer<typeof McpToolDescription>;
+
+/** What a loop asks of the agent that reaches its MCP tools: describe them (once, at the start of
+ *  the loop, so the descriptions are in the workflow's history), or call one. */
+export const McpToolInput = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('describe'), tools: z.array(McpToolDescription.shape.name).min(1).max(50) }),
+  z.object({ op: z.literal('call'), tool: McpToolDescription.shape.name, args: z.record(z.string(), z.unknown()) }),
+]);
+export type McpToolInput = z.infer<typeof McpToolInput>;
+
+export const McpToolOutput = z.union([z.object({ tools: z.array(McpToolDescription) }), z.object({ result: z.unknown() })]);
+export type McpToolOutput = z.infer<typeof McpToolOutput>;
+
+/** The contract of an agent that runs a loop's MCP tools through its tool gateway (its allow-list,
+ *  audit and spans): `defineMcpToolAgent` in @baton/agent. */
+export function mcpToolContract<const N extends string>(name: N) {
+  return defineAgentContract(name, { input: McpToolInput, output: McpToolOutput });
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ModelTurnInput, ModelTurnOutput } from '@baton/contracts';
-import { AgentError, testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
+import { AgentError, harnessArtifactText, testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
 import looper from './loop-fixture/index.js';
 import type { LooperAgents } from './loop-fixture/contracts.js';
 import type { LooperInput, LooperStatus } from './loop-fixture/definition.js';
@@ -136,7 +136,7 @@ describe('agent loop (workflow kit)', () => {
     assert.equal((await run.result()).state, 'Answered');
   });
 
-  it('a large result reaches the model as a reference and its start; read_result gives the rest, page by page, with no tool called again', async () => {
+  it('a large result of a tool marked inline reaches the model as a reference and its start; read_result gives the rest, page by page, with no tool called again', async () => {
     const notes = 'x'.repeat(9_000);
     const seen: ModelTurnInput[] = [];
     const model = scripted([
@@ -145,7 +145,7 @@ describe('agent loop (workflow kit)', () => {
       (i) => call('read_result', { ref: (lastOf(i) as { result: { ref: string } }).result.ref, offset: (lastOf(i) as { result: { next: number } }).result.next }, 'read-2'),
       () => final('Read it all.'),
     ]);
-    const run = await start({ prompt: 'What do the notes of o-8 say?', inlineLimit: 4_000 }, { assistant: (input) => (seen.push(input), model(input)), orders: ({ orderId }) => ({ orderId, totalCents: 1, notes }) });
+    const run = await start({ prompt: 'What do the notes of o-8 say?', inlineLimit: 4_000, inlineOrders: true }, { assistant: (input) => (seen.push(input), model(input)), orders: ({ orderId }) => ({ orderId, totalCents: 1, notes }) });
     const done = await run.result();
     assert.equal(done.state, 'Answered');
     const referenced = lastOf(seen[1]!) as { result?: unknown; reference?: { ref: string; size: number; summary: string } };
@@ -175,5 +175,71 @@ describe('agent loop (workflow kit)', () => {
     assert.deepEqual(lastOf(seen[1]!), { role: 'tool', callId: 'c-fetch_file', name: 'fetch_file', reference: { ref: `artifact:${artifact.key}`, size: 1_048_576, summary: artifact.summary } });
     assert.deepEqual(lastOf(seen[2]!), { role: 'tool', callId: 'read-1', name: 'read_result', page: { artifact, offset: 4_000, length: 4_000 } }, 'the agent playing the turn reads the page: the workflow never holds the bytes');
     assert.equal(run.calls('files').length, 1);
+  });
+
+  it('a large result goes to the object store by its agent: history, status and the model hold its reference and a short summary; read_result asks the turn agent for a page', async () => {
+    const notes = 'y'.repeat(1_048_576);
+    const seen: ModelTurnInput[] = [];
+    const model = scripted([
+      () => call('lookup_order', { orderId: 'o-9' }),
+      (i) => call('read_result', { ref: (lastOf(i) as { reference: { ref: string } }).reference.ref, offset: 4_000 }, 'read-1'),
+      () => final('Read.'),
+    ]);
+    const run = await start({ prompt: 'What do the notes of o-9 say?' }, { assistant: (input) => (seen.push(input), model(input)), orders: ({ orderId }) => ({ orderId, totalCents: 1, notes }) });
+    const done = await run.result();
+    assert.equal(done.state, 'Answered');
+    const json = JSON.stringify({ orderId: 'o-9', totalCents: 1, notes });
+    const referenced = lastOf(seen[1]!) as { result?: unknown; reference?: { ref: string; size: number; summary: string } };
+    assert.equal(referenced.result, undefined, 'the result is not in the model context');
+    assert.match(referenced.reference?.ref ?? '', /^artifact:looper-\d+\/assist\/t1-1-lookup_order\/output\.json@/);
+    assert.equal(referenced.reference?.size, json.length);
+    assert.ok(referenced.reference!.summary.length <= 500 && referenced.reference!.summary.startsWith('{"orderId":"o-9"'));
+    const key = referenced.reference!.ref.slice('artifact:'.length);
+    assert.equal(harnessArtifactText(key), json, 'the agent stored the whole output');
+    const page = lastOf(seen[2]!) as { page?: { artifact: { key: string }; offset: number; length: number } };
+    assert.deepEqual([page.page?.artifact.key, page.page?.offset, page.page?.length], [key, 4_000, 4_000], 'the agent playing the turn reads the page');
+    // Nothing the workflow holds carries the megabyte: not the step's output, not the status.
+    const history = JSON.stringify(await run.handle.fetchHistory());
+    assert.ok(history.length < 100_000, `the history is ${history.length} characters`);
+    assert.ok(JSON.stringify(done).length < 20_000);
+    assert.equal(run.calls('orders').length, 1);
+  });
+
+  it('allow-listed MCP tools: described once by their agent at the start, offered to the model with their input schemas, each call a step of that agent', async () => {
+    const schema = { type: 'object', properties: { seats: { type: 'integer', minimum: 1 } }, required: ['seats'], additionalProperties: false };
+    const seen: ModelTurnInput[] = [];
+    const model = scripted([() => call('pos_list_tables', { seats: 4 }), () => final('Table 7 is free.')]);
+    const run = await start(
+      { prompt: 'Which table is free for 4?', mcpTools: ['pos.list_tables'] },
+      {
+        assistant: (input) => (seen.push(input), model(input)),
+        mcp: (input) => (input.op === 'describe' ? { tools: [{ name: 'pos.list_tables', description: 'Free tables', inputSchema: schema }] } : { result: { tables: [7], asked: input.args } }),
+      },
+    );
+    const done = await run.result();
+    assert.equal(done.state, 'Answered');
+    assert.deepEqual(done.steps.map((s) => s.stepId), ['assist/mcp-tools', 'assist/turn-1', 'assist/t1-1-pos_list_tables', 'assist/turn-2']);
+    assert.deepEqual(seen[0]!.tools.find((t) => t.name === 'pos_list_tables'), { name: 'pos_list_tables', description: 'Free tables', parameters: schema });
+    assert.deepEqual(run.calls('mcp').map((c) => c.input), [{ op: 'describe', tools: ['pos.list_tables'] }, { op: 'call', tool: 'pos.list_tables', args: { seats: 4 } }]);
+    assert.deepEqual(lastOf(seen[1]!), { role: 'tool', callId: 'c-pos_list_tables', name: 'pos_list_tables', result: { tables: [7], asked: { seats: 4 } } });
+  });
+
+  it('an MCP tool the agent refuses (its arguments break the schema) reaches the model as the error; the loop goes on', async () => {
+    const seen: ModelTurnInput[] = [];
+    const model = scripted([() => call('pos_list_tables', { seats: 'four' }), () => final('Sorry.')]);
+    const run = await start(
+      { prompt: 'Which table?', mcpTools: ['pos.list_tables'] },
+      {
+        assistant: (input) => (seen.push(input), model(input)),
+        mcp: (input) => {
+          if (input.op === 'describe') return { tools: [{ name: 'pos.list_tables', inputSchema: { type: 'object' } }] };
+          throw new AgentError('INVALID_ARGUMENTS', 'pos.list_tables: seats: expected number', false);
+        },
+      },
+    );
+    const done = await run.result();
+    assert.equal(done.state, 'Answered');
+    const answer = lastOf(seen[1]!) as { error?: string };
+    assert.match(answer.error ?? '', /seats: expected number/);
   });
 });

@@ -86,12 +86,13 @@ export class KnowledgeBase {
     return this.byId.size;
   }
 
-  search(query: string): DocsAnswer {
+  /** `full`: the answer carries the article's whole text too (its `text` is the first 4000 characters). */
+  search(query: string, full = false): DocsAnswer {
     const results = this.index.search(query);
     const hits = results.slice(0, 5).map((r) => ({ articleId: String(r.id), title: this.byId.get(String(r.id))!.title, score: Math.round(r.score * 100) / 100 }));
     const best = results[0];
     const article = best ? this.byId.get(String(best.id)) : undefined;
     if (!best || !article || best.score < this.settings.minScore || new Set(best.queryTerms).size < this.settings.minTerms) return { hits };
-    return { hits, answer: { articleId: article.id, title: article.title, text: article.body, resolution: article.resolution } };
+    return { hits, answer: { articleId: article.id, title: article.title, text: article.body.slice(0, 4000), resolution: article.resolution, ...(full ? { fullText: article.body } : {}) } };
   }
 }

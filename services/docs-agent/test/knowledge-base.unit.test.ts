@@ -1,6 +1,7 @@
 // The shipped knowledge base, searched with MiniSearch as the docs agent does: tickets written as
 // customers write them find the article whose policy applies; a ticket the documentation does not
-// cover finds no answer (it goes to a person); a malformed article stops the agent at start.
+// cover finds no answer (it goes to a person); a long article's whole text only when asked; a
+// malformed article stops the agent at start.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { supportAgents } from '@baton/workflow-support/contracts';
@@ -32,6 +33,17 @@ describe('support knowledge base', () => {
   it('has no answer for a ticket the documentation does not cover', () => {
     const found = kb.search('Question about your pension plan\nDo you offer investment advice for retirement?');
     assert.equal(found.answer, undefined);
+  });
+
+  it('gives a long article\'s first 4000 characters as its text, and all of it only when asked (full)', () => {
+    const body = 'Clause: the courier contract binds the carrier to its terms. '.repeat(2_000);
+    const long = new KnowledgeBase([...loadArticles(), parseArticle('carrier-terms', `---\ntitle: Carrier terms\ntags: carrier, courier contract\n---\n${body}`)]);
+    const short = supportAgents['docs-search'].output.parse(long.search('carrier terms courier contract'));
+    assert.equal(short.answer?.articleId, 'carrier-terms');
+    assert.equal(short.answer?.text.length, 4_000);
+    assert.equal(short.answer?.fullText, undefined);
+    const full = supportAgents['docs-search'].output.parse(long.search('carrier terms courier contract', true));
+    assert.equal(full.answer?.fullText, body.trim());
   });
 
   it('refuses an article without front matter or with an unknown resolution', () => {

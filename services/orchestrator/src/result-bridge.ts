@@ -108,6 +108,12 @@ async function deliver(activities: AsyncCompletionClient, agents: ResultBridgeOp
       await activities.fail(token, ApplicationFailure.nonRetryable(reason, 'CONTRACT_VERSION_MISMATCH'));
       return 'rejected-output';
     }
+    if (result.outputRef) {
+      // Asked for by reference (a large output): the agent checked it against its contract
+      // before it stored it; the workflow gets the reference, never the bytes.
+      await activities.complete(token, { byReference: result.outputRef });
+      return 'completed';
+    }
     const checked = contract && contractSchema(contract, result.kind, 'output')?.safeParse(result.output);
     if (!checked?.success) {
       // Invalid output never reaches workflow state: the attempt fails and is retried.

@@ -64,10 +64,10 @@ export function assistantSpec(ticket: TicketOpenedData, options: { refundLimitCe
     },
     {
       name: 'search_docs',
-      description: "Searches the shop's help articles; the best one says what support does (nothing more than answer, refund or replacement).",
-      parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'], additionalProperties: false },
+      description: "Searches the shop's help articles; the best one says what support does (nothing more than answer, refund or replacement). Its text is the article's start; with full: true you get the whole article (a long one by reference: read it with read_result).",
+      parameters: { type: 'object', properties: { query: { type: 'string' }, full: { type: 'boolean' } }, required: ['query'], additionalProperties: false },
       agent: 'docs-search',
-      input: (args) => ({ query: str(args.query, 'query').slice(0, 4400) }),
+      input: (args) => ({ query: str(args.query, 'query').slice(0, 4400), ...(args.full === true ? { full: true } : {}) }),
     },
     {
       name: 'refund',

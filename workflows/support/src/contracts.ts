@@ -77,6 +77,9 @@ export const DocsAnswer = z.object({
       text: z.string().min(1).max(4000),
       /** What the article's policy says support does: nothing more than answering, or a resolution. */
       resolution: z.enum(['none', 'refund', 'replacement']),
+      /** The article's whole text, when the search asked for it (`full`): a long one goes to a
+       *  tool loop by reference (the kit's agentLoop). */
+      fullText: z.string().min(1).optional(),
     })
     .optional(),
 });
@@ -108,7 +111,11 @@ export type Resolution = z.infer<typeof Resolution>;
 export const supportAgents = {
   'crm-lookup': defineAgentContract('crm-lookup', { input: z.object({ customerId: z.string().min(1) }), output: CustomerLookup }),
   'order-check': defineAgentContract('order-check', { input: z.object({ customerId: z.string().min(1), orderId: z.string().min(1).optional() }), output: OrderCheck }),
-  'docs-search': defineAgentContract('docs-search', { input: z.object({ query: z.string().min(1).max(4400) }), output: DocsAnswer }),
+  'docs-search': defineAgentContract('docs-search', {
+    /** `full`: the best article's whole text too (answer.fullText), not only its first 4000 characters. */
+    input: z.object({ query: z.string().min(1).max(4400), full: z.boolean().optional() }),
+    output: DocsAnswer,
+  }),
   resolver: defineAgentContract('resolver', {
     input: z.object({ ticketId: z.string().min(1), customerId: z.string().min(1), proposal: Proposal }),
     output: Resolution,

@@ -14,6 +14,8 @@ export interface CallAgentRequest {
   /** Set when a person asked for the step again at an attention gate: the task id must differ
    *  from the first round's (JetStream deduplicates by it); the idempotency key does not. */
   round?: number;
+  /** Outputs whose JSON is longer than `limit` characters come back by reference (AgentTask.byReference). */
+  byReference?: { limit: number };
 }
 
 export interface HandoffActivities {
@@ -49,6 +51,7 @@ export function createHandoffActivities(deps: {
         deadline: new Date(info.currentAttemptScheduledTimestampMs + startToCloseMs).toISOString(),
         contractVersion: contractVersionOf(deps.agents?.get(request.agent) ?? {}),
         input: request.input,
+        ...(request.byReference ? { byReference: request.byReference } : {}),
       };
       if (deps.sealKey) task.seal = sealTask(deps.sealKey, task);
       await publishJson(deps.bus.js, subjects.task(request.agent), task, { msgID: `task:${task.taskId}` });

@@ -4,6 +4,7 @@
 // agent runtime would), and what a fake returns is parsed by the output schema. A fake whose
 // answer breaks the contract is a broken test, not a workflow path: the harness records it and
 // the run's `result()` and `waitFor()` throw it, so a fake cannot drift from the real agent.
+import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { contractSchema, type AgentContract, type AgentTable, type TaskKind } from '@baton/contracts';
@@ -77,6 +78,15 @@ export interface FakeAgentsBackend {
   broken(workflowId: string, error: FakeContractError): void;
 }
 
+/** Outputs the harness's fakes gave by reference (a step that asked for large ones so), by key. */
+const harnessArtifacts = new Map<string, string>();
+
+/** The text of an artifact a fake's output became (its ArtifactRef's key): what the agent playing
+ *  a loop's next turn would read from the object store. */
+export function harnessArtifactText(key: string): string | undefined {
+  return harnessArtifacts.get(key);
+}
+
 /** The callAgent activity of the harness: the real handoff's name and signature. */
 export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRequest) => Promise<unknown> {
   return async (request) => {
@@ -128,6 +138,15 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
       return fail('FAKE_BREAKS_CONTRACT', error.message, false);
     }
     backend.record({ ...call, outcome: { ok: true, output: parsedOutput.data } });
+    const json = JSON.stringify(parsedOutput.data ?? null);
+    if (request.byReference && json.length > request.byReference.limit) {
+      // As the agent runtime does: the large output goes to the object store, the step gets its
+      // reference (the test reads the bytes back with harnessArtifactText).
+      const key = `${workflowId}/${request.stepId}/output.json@${createHash('sha256').update(json).digest('hex').slice(0, 32)}`;
+      harnessArtifacts.set(key, json);
+      const summary = json.length <= 500 ? json : `${json.slice(0, 460)} ... (${json.length} characters in all)`;
+      return { byReference: { bucket: 'harness-artifacts', key, digest: key.slice(-32), size: json.length, contentType: 'application/json', summary } };
+    }
     return parsedOutput.data;
   };
 }

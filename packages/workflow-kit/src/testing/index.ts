@@ -2,7 +2,7 @@
 // with time skipping, its agents answered by the test. README "Testing a workflow" shows a whole
 // test; harness.ts says what is real and what is the test's.
 export { testWorkflow, WorkflowHarness, WorkflowRunUnderTest, type HarnessOptions, type StartOptions, type DecideOptions, type RunRecords, type Duration } from './harness.js';
-export { noAnswer, FakeContractError, type AgentFake, type AgentFakes, type AgentCall, type RecordedCall, type RunFake, type CompensateFake } from './agents.js';
+export { noAnswer, FakeContractError, harnessArtifactText, type AgentFake, type AgentFakes, type AgentCall, type RecordedCall, type RunFake, type CompensateFake } from './agents.js';
 export { testServerExecutable } from './server.js';
 /** What a fake agent throws to fail its step the way the real agent would: a code, retryable or not. */
 export { AgentError } from '@baton/contracts';

@@ -9,11 +9,15 @@
 // the workflow's approval gate with the call and the transcript so far; the person approves,
 // declines with a reason (the model sees it as the tool's result) or approves with changed
 // arguments (the tool runs with those). A tool result larger than `inlineLimit` characters stays
-// out of the model's context: the model gets a reference and the result's start, and the built-in
-// tool `read_result` gives it the rest, a page at a time, from the results the loop already holds
-// (nothing is called again). The transcript (in the status query, so in the console, and handed
+// out of the model's context: the model gets a reference and a short summary (the result's
+// start), and the built-in tool `read_result` gives it the rest, a page at a time. The tool's
+// agent puts such a result in the object store itself (the step asks for large outputs by
+// reference), so the workflow's history and the bus carry only the reference, and the agent that
+// plays the next turn reads the page; a tool with a `result` function (the workflow reads its
+// output) or marked `inline` answers inline, and a large answer is then paged from the results
+// the loop holds. The transcript (in the status query, so in the console, and handed
 // to the next step) is bounded the same way. Pure workflow code: types only from the contracts.
-import type { AgentTable, ArtifactRef, LoopMessage, ModelTurnInput, ModelTurnOutput, ResultReference, ToolCall, ToolDescriptor, TurnUsage } from '@baton/contracts';
+import type { AgentTable, ArtifactRef, LoopMessage, McpToolOutput, ModelTurnInput, ModelTurnOutput, ResultReference, ToolCall, ToolDescriptor, TurnUsage } from '@baton/contracts';
 import { APPROVAL_OPTIONS, type GateTier, type WorkflowStatus } from '../definitions.js';
 import type { StepPolicy } from './call-agent.js';
 import { GateRefusedError } from './gate.js';
@@ -40,6 +44,10 @@ export interface LoopTool {
   /** What the model sees of the agent's output (default: all of it); `args` are the arguments
    *  the tool ran with (a person's changes included). */
   result?: (output: unknown, args: Record<string, unknown>) => unknown;
+  /** The agent's output always comes back inline, even when large (the loop then pages it from
+   *  its history). Default: inline only for a tool with `result` (the workflow reads its output);
+   *  any other's large output goes to the object store and comes back as a reference. */
+  inline?: boolean;
 }
 
 export interface LoopLimits {
@@ -72,6 +80,13 @@ export interface AgentLoopSpec {
   /** Step policies of the model turns and the tool calls. */
   turnPolicy?: StepPolicy;
   toolPolicy?: StepPolicy;
+  /** Allow-listed MCP tools (`server.tool`) the model may call too, run by `agent` (its contract
+   *  is `mcpToolContract(...)`, its service `defineMcpToolAgent`: the tool gateway's allow-list,
+   *  audit and spans apply). The loop asks the agent to describe them once, as its first step
+   *  (`<name>/mcp-tools`, so the descriptions are in the history); the model sees each as
+   *  `server_tool` with its server's description and input schema, and the agent checks the
+   *  model's arguments against that schema before it calls the tool. */
+  mcp?: { agent: string; tools: readonly string[] };
   /** Error codes of a model turn the workflow handles itself (e.g. MODEL_NOT_CONFIGURED, to fall
    *  back to its rules): the loop ends `failed` with the code. Any other failure of a turn goes
    *  to a person, as a failed step does. */
@@ -122,6 +137,12 @@ function artifactOf(value: unknown): ArtifactRef | undefined {
   return ok ? (v as unknown as ArtifactRef) : undefined;
 }
 
+/** The reference a step returned instead of its large output (OutputByReference). */
+function referencedOutput(value: unknown): ArtifactRef | undefined {
+  if (typeof value !== 'object' || value === null || !('byReference' in value)) return undefined;
+  return artifactOf((value as { byReference: unknown }).byReference);
+}
+
 export class AgentLoop<S extends string = string> {
   readonly transcript: LoopTranscript;
   /** Every tool result in full, by reference (rebuilt from history on replay: no I/O). */
@@ -129,6 +150,8 @@ export class AgentLoop<S extends string = string> {
   /** Results a tool put in the object store (it returned their ArtifactRef), by reference. */
   private readonly artifacts = new Map<string, ArtifactRef>();
   private readonly inlineLimit: number;
+  /** The MCP tools the model may call, by the name it sees: their `server.tool`. */
+  private readonly mcpTools = new Map<string, string>();
 
   constructor(
     private readonly run: WorkflowRun<S, AgentTable, WorkflowStatus<S>>,
@@ -144,6 +167,7 @@ export class AgentLoop<S extends string = string> {
     const maxTurns = spec.limits?.maxTurns ?? 8;
     const tools: ToolDescriptor[] = [
       ...spec.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
+      ...(await this.describeMcpTools()),
       {
         name: READ_RESULT_TOOL,
         description: 'Reads a tool result that was too large to show in full: give its ref, and the offset to read from (0 for the start).',
@@ -185,6 +209,18 @@ export class AgentLoop<S extends string = string> {
     }
   }
 
+  /** The MCP tools as the model sees them (one step of the MCP agent: its answer is in the history). */
+  private async describeMcpTools(): Promise<ToolDescriptor[]> {
+    const mcp = this.spec.mcp;
+    if (!mcp || mcp.tools.length === 0) return [];
+    const described = (await this.run.step(mcp.agent as never, `${this.spec.name}/mcp-tools`, { op: 'describe', tools: [...mcp.tools] } as never, this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {})) as McpToolOutput;
+    return ('tools' in described ? described.tools : []).map((t) => {
+      const name = t.name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64);
+      this.mcpTools.set(name, t.name);
+      return { name, description: t.description ?? `The MCP tool ${t.name}.`, parameters: t.inputSchema };
+    });
+  }
+
   /** The messages for the next turn: the transcript without its bookkeeping. */
   private messages(): LoopMessage[] {
     return this.transcript.entries.map((e) => {
@@ -218,8 +254,10 @@ export class AgentLoop<S extends string = string> {
   /** One tool call: the built-in reader, or its agent's step (after a person, if it needs one). */
   private async callTool(call: ToolCall, stepId: string): Promise<ToolAnswer> {
     if (call.name === READ_RESULT_TOOL) return this.readResult(call.args);
+    const mcpTool = this.mcpTools.get(call.name);
+    if (mcpTool !== undefined) return this.callMcpTool(mcpTool, call, stepId);
     const tool = this.spec.tools.find((t) => t.name === call.name);
-    if (!tool) return { error: `there is no tool "${call.name}"; the tools are ${this.spec.tools.map((t) => t.name).join(', ')}` };
+    if (!tool) return { error: `there is no tool "${call.name}"; the tools are ${[...this.spec.tools.map((t) => t.name), ...this.mcpTools.keys()].join(', ')}` };
     let args = call.args;
     let agentInput: unknown;
     try {
@@ -235,8 +273,27 @@ export class AgentLoop<S extends string = string> {
       agentInput = tool.input(args);
     }
     try {
-      const output = await this.run.step(tool.agent as never, stepId, agentInput as never, { handles: 'all', ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) });
+      // A tool whose output the workflow only passes on to the model gets it by reference when
+      // it is large: the agent puts it in the object store, so neither the bus nor the history
+      // holds it. One with a `result` function reads the output, so it comes inline.
+      const byReference = tool.inline || tool.result ? {} : { byReference: { limit: this.inlineLimit } };
+      const output: unknown = await this.run.step(tool.agent as never, stepId, agentInput as never, { handles: 'all', ...byReference, ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) });
+      const stored = referencedOutput(output);
+      if (stored) return { result: stored };
       return { result: tool.result ? tool.result(output, args) : output };
+    } catch (err) {
+      return { error: `the tool failed: ${causeOf(err)}` };
+    }
+  }
+
+  /** An MCP tool's call: a step of the MCP agent (large results by reference, as any tool's). */
+  private async callMcpTool(tool: string, call: ToolCall, stepId: string): Promise<ToolAnswer> {
+    try {
+      const options = { handles: 'all' as const, byReference: { limit: this.inlineLimit }, ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) };
+      const output: unknown = await this.run.step(this.spec.mcp!.agent as never, stepId, { op: 'call', tool, args: call.args } as never, options);
+      const stored = referencedOutput(output);
+      if (stored) return { result: stored };
+      return { result: (output as { result?: unknown }).result ?? null };
     } catch (err) {
       return { error: `the tool failed: ${causeOf(err)}` };
     }

@@ -107,6 +107,11 @@ export interface StepOptions {
   /** What the status shows as the step's input, when the input itself would only repeat what the
    *  status already holds (a loop's turn: its transcript). Default: the input. */
   shownInput?: unknown;
+  /** An output whose JSON is longer than `limit` characters is put in the object store by the
+   *  agent: the step then returns `{ byReference: ArtifactRef }` (OutputByReference) instead of
+   *  the output, and neither the bus nor the history carries the bytes. For results the workflow
+   *  only passes on (a tool loop's), never for ones its own logic reads. */
+  byReference?: { limit: number };
 }
 
 /** A decision with changes at this gate corrects `agent`'s reading (as `reading` extracts it). */
@@ -236,7 +241,7 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     for (let round = 0; ; round++) {
       const record = this.record(stepId, agent, 'run', round === 0 && options.shownInput !== undefined ? options.shownInput : current);
       try {
-        return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round }));
+        return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round, ...(options.byReference ? { byReference: options.byReference } : {}) }));
       } catch (err) {
         this.failed(record, err);
         if (isCancellation(err) || this.handledByWorkflow(err, options.handles)) {
@@ -456,9 +461,9 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private invoke(policy: StepPolicy | undefined, request: { agent: string; kind: 'run' | 'compensate'; stepId: string; input: unknown; round: number }): Promise<unknown> {
-    const { agent, kind, stepId, input, round } = request;
-    return stepActivities(policy ?? DEFAULT_STEP_POLICY, stepActivityId(request)).callAgent({ agent, kind, stepId, input, ...(round ? { round } : {}) });
+  private invoke(policy: StepPolicy | undefined, request: { agent: string; kind: 'run' | 'compensate'; stepId: string; input: unknown; round: number; byReference?: { limit: number } }): Promise<unknown> {
+    const { agent, kind, stepId, input, round, byReference } = request;
+    return stepActivities(policy ?? DEFAULT_STEP_POLICY, stepActivityId(request)).callAgent({ agent, kind, stepId, input, ...(round ? { round } : {}), ...(byReference ? { byReference } : {}) });
   }
 
   private record(stepId: string, agent: string, kind: StepRecord['kind'], input: unknown): StepRecord {

@@ -1,6 +1,7 @@
-// The looper's agents: the model turns, an order lookup, a refund, and a file kept in the object store.
+// The looper's agents: the model turns, an order lookup, a refund, a file kept in the object store,
+// and the MCP tools' agent.
 import { z } from 'zod';
-import { ArtifactRef, defineAgentContract, modelTurnContract } from '@baton/contracts';
+import { ArtifactRef, defineAgentContract, mcpToolContract, modelTurnContract } from '@baton/contracts';
 
 export const looperAgents = {
   assistant: modelTurnContract('assistant'),
@@ -13,5 +14,6 @@ export const looperAgents = {
     output: z.object({ refundId: z.string(), amountCents: z.number().int() }),
   }),
   files: defineAgentContract('files', { input: z.object({ name: z.string().min(1) }), output: ArtifactRef }),
+  mcp: mcpToolContract('mcp'),
 };
 export type LooperAgents = typeof looperAgents;

@@ -22,6 +22,10 @@ export interface LooperInput extends RunOptions<LooperState> {
   maxTokens?: number;
   maxCostCents?: number;
   inlineLimit?: number;
+  /** The order lookup's results come inline (large ones paged from the loop), not by reference. */
+  inlineOrders?: boolean;
+  /** Allow-listed MCP tools the model may call too (run by the agent `mcp`). */
+  mcpTools?: string[];
 }
 
 export const looper: WorkflowDefinition<LooperState, LooperAgents, LooperStatus> = {

@@ -20,6 +20,7 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
             parameters: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
             agent: 'orders',
             input: (a) => ({ orderId: String(a.orderId) }),
+            ...(input.inlineOrders ? { inline: true } : {}),
           },
           {
             name: 'fetch_file',
@@ -47,6 +48,7 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
         },
         approval: { gateType: REFUND_GATE, tiers: [{ role: 'manager', timeoutMs: 3600_000 }] },
         ...(input.inlineLimit !== undefined ? { inlineLimit: input.inlineLimit } : {}),
+        ...(input.mcpTools ? { mcp: { agent: 'mcp', tools: input.mcpTools } } : {}),
         turnHandles: ['MODEL_NOT_CONFIGURED'],
       },
       (t) => (run.status.loop = t),
