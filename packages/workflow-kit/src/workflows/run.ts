@@ -241,7 +241,13 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     for (let round = 0; ; round++) {
       const record = this.record(stepId, agent, 'run', round === 0 && options.shownInput !== undefined ? options.shownInput : current);
       try {
-        return this.done(record, await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round, ...(options.byReference ? { byReference: options.byReference } : {}) }));
+        const output = await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round, ...(options.byReference ? { byReference: options.byReference } : {}) });
+        // The result bridge passes a reference on unchecked (the bytes are not in the message): a
+        // step that did not ask for one must not take it as its output; a person sees the step.
+        if (!options.byReference && isOutputByReference(output)) {
+          throw ApplicationFailure.nonRetryable(`${agent} answered step ${stepId} by reference, which the step did not ask for`, 'INVALID_OUTPUT');
+        }
+        return this.done(record, output);
       } catch (err) {
         this.failed(record, err);
         if (isCancellation(err) || this.handledByWorkflow(err, options.handles)) {
@@ -743,3 +749,8 @@ export async function runWorkflow<S extends string, T extends AgentTable, St ext
   }
 }
 
+/** `{ byReference: … }` and nothing else: what the result bridge completes a step with when the agent
+ *  stored a large output (OutputByReference in @baton/contracts; no zod in the workflow sandbox). */
+function isOutputByReference(output: unknown): boolean {
+  return typeof output === 'object' && output !== null && Object.keys(output).length === 1 && 'byReference' in output;
+}
