@@ -210,6 +210,7 @@ if [ -z "$only" ]; then
     "$HERE/pnpm.sh" exec tsc -p tsconfig.json --noEmit >"$check_out.tsc" 2>&1 &
     tsc_pid=$!
     "$HERE/pnpm.sh" exec eslint --max-warnings 0 . || { echo "test: lint failed (eslint.config.js)"; rc=1; }
+    fmt=$("$HERE/pnpm.sh" exec biome format . 2>&1) || { echo "$fmt" | head -40; echo "test: files not formatted (biome.json): npm run format"; rc=1; }
     wait "$tsc_pid" || { cat "$check_out.tsc"; echo "test: typecheck failed"; rc=1; }
     rm -f "$check_out.tsc"
     echo "test: typecheck and lint: $((SECONDS - t0)) s"
