@@ -19,16 +19,49 @@ const WORKFLOW_CODE = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.baton/**', '**/.generated/**', '**/json-schema/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.baton/**',
+      '**/.generated/**',
+      '**/json-schema/**',
+      'eslint.config.js',
+    ],
+  },
   {
     files: ['**/*.ts'],
-    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
       // node:test's describe/it return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      'max-len': ['error', { code: 200, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreComments: false }],
+      'max-len': [
+        'error',
+        {
+          code: 120,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreUrls: true,
+          ignoreRegExpLiterals: true,
+          ignoreComments: false,
+        },
+      ],
     },
   },
   {
@@ -38,16 +71,37 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'workflow code runs in the Temporal sandbox: no Node built-ins (use an activity)' },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@baton/bus', '@baton/agent', '@baton/telemetry'], message: 'workflow code does no I/O: use an activity' },
+            {
+              group: ['node:*'],
+              message: 'workflow code runs in the Temporal sandbox: no Node built-ins (use an activity)',
+            },
+            {
+              group: [
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                '@baton/bus',
+                '@baton/agent',
+                '@baton/telemetry',
+              ],
+              message: 'workflow code does no I/O: use an activity',
+            },
           ],
         },
       ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'zod', message: 'no zod values in workflow code: import types only', allowTypeImports: true }],
-          patterns: [{ group: ['./contracts.js', '@baton/contracts'], message: 'contracts hold zod values: import their types only (`import type`)', allowTypeImports: true }],
+          paths: [
+            { name: 'zod', message: 'no zod values in workflow code: import types only', allowTypeImports: true },
+          ],
+          patterns: [
+            {
+              group: ['./contracts.js', '@baton/contracts'],
+              message: 'contracts hold zod values: import their types only (`import type`)',
+              allowTypeImports: true,
+            },
+          ],
         },
       ],
     },
@@ -56,11 +110,37 @@ export default tseslint.config(
     // A workflow folder uses the author's surface; the kit's internal entry is the platform's.
     files: ['workflows/**/*.ts'],
     ignores: WORKFLOW_CODE,
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@baton/workflow-kit/internal'], message: "a workflow uses @baton/workflow-kit (the author's surface); /internal is the platform's" }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@baton/workflow-kit/internal'],
+              message: "a workflow uses @baton/workflow-kit (the author's surface); /internal is the platform's",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/*/src/**/config.ts', 'packages/contracts/src/hosting.ts', 'packages/*/src/main.ts', 'packages/testkit/**'],
-    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'libraries take options: read the environment in a config loader or a service main.ts' }] },
+    ignores: [
+      'packages/*/src/**/config.ts',
+      'packages/contracts/src/hosting.ts',
+      'packages/*/src/main.ts',
+      'packages/testkit/**',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'libraries take options: read the environment in a config loader or a service main.ts',
+        },
+      ],
+    },
   },
 );

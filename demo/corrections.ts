@@ -7,24 +7,54 @@ import { postEvent, reservationEvent, waitFor } from '@baton/testkit';
 import { decideUpdate, statusQuery, type AttentionPayload } from '@baton/workflow-kit';
 import type { ReservationStatus } from '@baton/workflow-reservation';
 
-export async function showCorrection(temporal: Client, report: (title: string, fields: Record<string, string | undefined>) => void): Promise<void> {
+export async function showCorrection(
+  temporal: Client,
+  report: (title: string, fields: Record<string, string | undefined>) => void,
+): Promise<void> {
   const customer = { id: `cust-grace-${randomUUID().slice(0, 6)}`, name: 'Grace Hopper' };
   const send = async (text: string) => {
     const event = reservationEvent(text);
     return String((await postEvent({ ...event, data: { ...event.data, customer } })).body.workflowId);
   };
   const settled = (workflowId: string, states: string[]) =>
-    waitFor(`${workflowId} to settle`, async () => {
-      const status = (await temporal.workflow.getHandle(workflowId).query(statusQuery)) as ReservationStatus;
-      return states.includes(status.state) ? status : undefined;
-    }, { timeoutMs: 60_000 });
+    waitFor(
+      `${workflowId} to settle`,
+      async () => {
+        const status = (await temporal.workflow.getHandle(workflowId).query(statusQuery)) as ReservationStatus;
+        return states.includes(status.state) ? status : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
 
   const first = await send('The usual on Friday, please');
   const waiting = await settled(first, ['Needs attention']);
   const gate = waiting.gate!;
-  const read = (gate.payload as unknown as AttentionPayload).step.details as { date: string; customer: Record<string, unknown>; notes: string };
+  const read = (gate.payload as unknown as AttentionPayload).step.details as {
+    date: string;
+    customer: Record<string, unknown>;
+    notes: string;
+  };
   await temporal.workflow.getHandle(first).executeUpdate(decideUpdate, {
-    args: [{ gateId: gate.gateId, digest: gate.digest, decision: 'supply-output', decidedBy: 'manager-mia', role: 'manager', reason: 'her usual: six at half past seven', changes: { output: { partySize: 6, date: read.date, time: '19:30', customer: read.customer, allergies: [], notes: read.notes } } }],
+    args: [
+      {
+        gateId: gate.gateId,
+        digest: gate.digest,
+        decision: 'supply-output',
+        decidedBy: 'manager-mia',
+        role: 'manager',
+        reason: 'her usual: six at half past seven',
+        changes: {
+          output: {
+            partySize: 6,
+            date: read.date,
+            time: '19:30',
+            customer: read.customer,
+            allergies: [],
+            notes: read.notes,
+          },
+        },
+      },
+    ],
   });
   await settled(first, ['Confirmed']);
   const second = await send('The usual on Saturday');

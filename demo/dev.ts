@@ -10,10 +10,22 @@
 import { watch } from 'node:fs';
 import { join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ServiceSet, consoleUsers, localWebhookCredentials, repoRoot, servicesForWorkflows, stackEnv } from '@baton/testkit';
+import {
+  ServiceSet,
+  consoleUsers,
+  localWebhookCredentials,
+  repoRoot,
+  servicesForWorkflows,
+  stackEnv,
+} from '@baton/testkit';
 
 const { values } = parseArgs({ options: { workflows: { type: 'string' } } });
-const workflows = values.workflows ? values.workflows.split(',').map((w) => w.trim()).filter(Boolean) : 'all';
+const workflows = values.workflows
+  ? values.workflows
+      .split(',')
+      .map((w) => w.trim())
+      .filter(Boolean)
+  : 'all';
 const env = stackEnv();
 const names = servicesForWorkflows(workflows);
 const print = (text = '') => process.stdout.write(`${text}\n`);
@@ -23,7 +35,9 @@ async function start(): Promise<void> {
   const started = performance.now();
   try {
     services = await ServiceSet.start(names, { hosted: true, readyTimeoutMs: 180_000 });
-    print(`dev: ${names.length} services ready in ${((performance.now() - started) / 1000).toFixed(1)} s on profile ${env.BATON_PROFILE}: ${names.join(', ')}`);
+    print(
+      `dev: ${names.length} services ready in ${((performance.now() - started) / 1000).toFixed(1)} s on profile ${env.BATON_PROFILE}: ${names.join(', ')}`,
+    );
   } catch (err) {
     services = undefined;
     print(`dev: the services did not start: ${(err as Error).message}`);
@@ -36,18 +50,33 @@ const { source } = localWebhookCredentials();
 print(`     their logs: ${join(env.stateDir, 'logs', 'services')}/<service>.log`);
 print();
 print('Send an event (signed as the local webhook source):');
-print(`  BATON_GATEWAY_URL=${env.BATON_GATEWAY_URL} BATON_WEBHOOK_SOURCE=${source} BATON_WEBHOOK_SECRET_FILE=${join(env.stateDir, 'webhook-secret')} \\`);
-print(`    infra/pnpm.sh baton events send --type reservation.requested.v1 --data '{"text":"Table for 2, Friday 7pm","customer":{"id":"c-1","name":"Ada","phone":"+44 20 7946 0000"}}'`);
-print(`Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (${Object.values(consoleUsers).map((u) => `${u.username} / ${u.password} as ${u.roles.join(', ')}`).join('; ')})`);
+print(
+  `  BATON_GATEWAY_URL=${env.BATON_GATEWAY_URL} BATON_WEBHOOK_SOURCE=${source} BATON_WEBHOOK_SECRET_FILE=${join(env.stateDir, 'webhook-secret')} \\`,
+);
+print(
+  `    infra/pnpm.sh baton events send --type reservation.requested.v1 --data '{"text":"Table for 2, Friday 7pm","customer":{"id":"c-1","name":"Ada","phone":"+44 20 7946 0000"}}'`,
+);
+print(
+  `Approvals:   ${env.BATON_CONSOLE_URL}/inbox   (${Object.values(consoleUsers)
+    .map((u) => `${u.username} / ${u.password} as ${u.roles.join(', ')}`)
+    .join('; ')})`,
+);
 print(`Temporal UI: ${env.BATON_TEMPORAL_UI_URL}`);
 print(`Traces:      ${env.BATON_ZIPKIN_URL}/zipkin/`);
-print('A change to a workflow\'s sources restarts the services; Ctrl-C stops them, and `bash infra/stack.sh stop` the servers.');
+print(
+  "A change to a workflow's sources restarts the services; Ctrl-C stops them, and `bash infra/stack.sh stop` the servers.",
+);
 
 // What a change means a restart: the started workflows' sources, or everything's with every workflow.
 const roots = workflows === 'all' ? ['workflows', 'services'] : workflows.map((w) => join('workflows', w));
 const isSource = (path: string) => {
   const parts = path.split(sep);
-  return !parts.some((p) => p === 'dist' || p === 'node_modules' || p === 'test' || p === 'histories' || p.startsWith('.')) && (parts.includes('src') || parts.includes('agents') || parts.at(-1) === 'package.json');
+  return (
+    !parts.some(
+      (p) => p === 'dist' || p === 'node_modules' || p === 'test' || p === 'histories' || p.startsWith('.'),
+    ) &&
+    (parts.includes('src') || parts.includes('agents') || parts.at(-1) === 'package.json')
+  );
 };
 let pending: NodeJS.Timeout | undefined;
 let restarting = Promise.resolve();

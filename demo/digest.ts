@@ -5,7 +5,10 @@ import { stackEnv, waitFor } from '@baton/testkit';
 import type { Client } from '@temporalio/client';
 import { DIGEST_SCHEDULE_ID, type DigestFiring, type DigestStatus } from '@baton/workflow-digest';
 
-export async function showDigest(temporal: Client, report: (title: string, fields: Record<string, string | undefined>) => void): Promise<void> {
+export async function showDigest(
+  temporal: Client,
+  report: (title: string, fields: Record<string, string | undefined>) => void,
+): Promise<void> {
   const schedule = temporal.schedule.getHandle(DIGEST_SCHEDULE_ID);
   const before = (await schedule.describe()).info.recentActions.length;
   await schedule.trigger();
@@ -19,7 +22,11 @@ export async function showDigest(temporal: Client, report: (title: string, field
   report(`daily digest for ${firing.day} (schedule ${DIGEST_SCHEDULE_ID}, fired by hand)`, {
     outcome: `${digest.state}${firing.outcome === 'already-started' ? ' earlier today: a second firing for the day sends nothing' : ''}; unavailable: ${digest.unavailable.map((u) => u.source).join(', ') || 'none'}`,
     workflow: `${firing.digestWorkflowId}  ${env.BATON_TEMPORAL_UI_URL}/namespaces/${env.BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(firing.digestWorkflowId)}`,
-    digest: `\n${(digest.text ?? '').split('\n').map((l) => `      ${l}`).join('\n')}`,
-    schedule: '$ infra/pnpm.sh baton schedule set-time daily-digest 06:30   |   baton schedule pause daily-digest --by mia',
+    digest: `\n${(digest.text ?? '')
+      .split('\n')
+      .map((l) => `      ${l}`)
+      .join('\n')}`,
+    schedule:
+      '$ infra/pnpm.sh baton schedule set-time daily-digest 06:30   |   baton schedule pause daily-digest --by mia',
   });
 }

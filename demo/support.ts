@@ -8,10 +8,16 @@ import { newTraceparent, postEvent, stackEnv, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import { money, terminalSupportStates, type SupportStatus, type TicketOpened } from '@baton/workflow-support';
 
-const systemUrl = (name: 'CRM' | 'ORDERS' | 'TICKETING', fallbackPort: number) => process.env[`BATON_${name}_URL`] ?? `http://127.0.0.1:${fallbackPort}`;
+const systemUrl = (name: 'CRM' | 'ORDERS' | 'TICKETING', fallbackPort: number) =>
+  process.env[`BATON_${name}_URL`] ?? `http://127.0.0.1:${fallbackPort}`;
 
 async function send(url: string, method: 'PUT' | 'POST', body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { method, headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -23,8 +29,17 @@ export async function supportDemo(temporal: Client): Promise<void> {
   const ticketing = systemUrl('TICKETING', 8347);
   const customerId = `cust-${randomUUID().slice(0, 8)}`;
   const email = `${customerId}@example.com`;
-  await send(`${crm}/customers/${customerId}`, 'PUT', { name: 'Grace Hopper', email, tier: 'gold', since: '2021-03-04' });
-  const order = await send(`${orders}/orders`, 'POST', { customerId, status: 'delivered', items: [{ sku: 'kettle-1', name: 'Glass kettle', quantity: 1, unitPriceCents: 4_000 }] });
+  await send(`${crm}/customers/${customerId}`, 'PUT', {
+    name: 'Grace Hopper',
+    email,
+    tier: 'gold',
+    since: '2021-03-04',
+  });
+  const order = await send(`${orders}/orders`, 'POST', {
+    customerId,
+    status: 'delivered',
+    items: [{ sku: 'kettle-1', name: 'Glass kettle', quantity: 1, unitPriceCents: 4_000 }],
+  });
   const ticketId = `T-${randomUUID().slice(0, 8)}`;
   const event: TicketOpened = {
     id: randomUUID(),
@@ -34,23 +49,43 @@ export async function supportDemo(temporal: Client): Promise<void> {
     time: new Date().toISOString(),
     datacontenttype: 'application/json',
     idempotencykey: `tkt-${randomUUID()}`,
-    data: { ticketId, customer: { id: customerId, email }, subject: 'My order arrived late', body: 'The kettle came six days after the promised date.', orderId: String(order.orderId), channel: 'web' },
+    data: {
+      ticketId,
+      customer: { id: customerId, email },
+      subject: 'My order arrived late',
+      body: 'The kettle came six days after the promised date.',
+      orderId: String(order.orderId),
+      channel: 'web',
+    },
   };
   const { traceparent, traceId } = newTraceparent();
   const workflowId = String((await postEvent(event, { traceparent })).body.workflowId);
-  const done = await waitFor(`${workflowId} to settle`, async () => {
-    const status = (await temporal.workflow.getHandle(workflowId).query(statusQuery)) as SupportStatus;
-    return terminalSupportStates.has(status.state) ? status : undefined;
-  }, { timeoutMs: 60_000 });
+  const done = await waitFor(
+    `${workflowId} to settle`,
+    async () => {
+      const status = (await temporal.workflow.getHandle(workflowId).query(statusQuery)) as SupportStatus;
+      return terminalSupportStates.has(status.state) ? status : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
 
   const lines: Array<[string, string]> = [
-    ['outcome', `${done.state} by ${done.handledBy}: ${done.proposal ? `${done.proposal.kind}${done.proposal.amountCents ? ` of ${money(done.proposal.amountCents)}` : ''}` : 'answered'} (fencing token ${done.resolution?.fencingToken ?? '-'})`],
+    [
+      'outcome',
+      `${done.state} by ${done.handledBy}: ${done.proposal ? `${done.proposal.kind}${done.proposal.amountCents ? ` of ${money(done.proposal.amountCents)}` : ''}` : 'answered'} (fencing token ${done.resolution?.fencingToken ?? '-'})`,
+    ],
     ['steps', done.steps.map((s) => `${s.stepId}:${s.status}`).join(' → ')],
     ['customer', `${done.customer?.customer.name ?? '?'} from the ${done.customer?.source ?? '?'}`],
     ['answer', `${done.docs?.answer?.title ?? 'none'} (knowledge base article ${done.docs?.answer?.articleId ?? '-'})`],
-    ['workflow', `${workflowId}  ${env.BATON_TEMPORAL_UI_URL}/namespaces/${env.BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`],
+    [
+      'workflow',
+      `${workflowId}  ${env.BATON_TEMPORAL_UI_URL}/namespaces/${env.BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`,
+    ],
     ['trace', `${traceId}  ${env.BATON_ZIPKIN_URL}/zipkin/traces/${traceId}`],
-    ['records', `${orders}/refunds?ticketId=${ticketId}  ${ticketing}/entries?ticketId=${ticketId}  ${env.BATON_MESSAGING_URL}/messages?to=${email}`],
+    [
+      'records',
+      `${orders}/refunds?ticketId=${ticketId}  ${ticketing}/entries?ticketId=${ticketId}  ${env.BATON_MESSAGING_URL}/messages?to=${email}`,
+    ],
     ['status', `pnpm baton status ${workflowId}`],
   ];
   console.log();

@@ -27,7 +27,9 @@ const quiet = process.argv.includes('--quiet');
 /** Every file under `dir` (relative paths), depth first. */
 function walk(dir, base = dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name), base) : [relative(base, join(dir, d.name))]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(join(dir, d.name), base) : [relative(base, join(dir, d.name))],
+  );
 }
 
 const newest = (files) => files.reduce((max, f) => Math.max(max, statSync(f).mtimeMs), statSync(SELF).mtimeMs);
@@ -39,7 +41,14 @@ const packages = ['packages', 'services', 'workflows'].flatMap((group) =>
 );
 
 const started = performance.now();
-const common = { platform: 'node', format: 'esm', target: 'node22', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: ROOT };
+const common = {
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: ROOT,
+};
 let built = 0;
 let files = 0;
 for (const dir of packages) {
@@ -50,16 +59,33 @@ for (const dir of packages) {
   const stamp = join(dist, STAMP);
   files += inputs.length;
   const listed = `${JSON.stringify(inputs.map((f) => relative(dir, f)).sort())}\n`;
-  if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === listed && newest(inputs) <= statSync(stamp).mtimeMs) continue;
+  if (
+    !force &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === listed &&
+    newest(inputs) <= statSync(stamp).mtimeMs
+  )
+    continue;
   const outputs = new Set([STAMP]);
   const out = (f) => {
     const js = f.replace(/\.ts$/, '.js');
     outputs.add(js).add(`${js}.map`);
     return join(dist, f.replace(/\.ts$/, ''));
   };
-  await build({ ...common, entryPoints: sources.map((f) => ({ in: join(dir, 'src', f), out: out(f) })), outdir: dist, bundle: false });
+  await build({
+    ...common,
+    entryPoints: sources.map((f) => ({ in: join(dir, 'src', f), out: out(f) })),
+    outdir: dist,
+    bundle: false,
+  });
   if (agents.length) {
-    await build({ ...common, entryPoints: agents.map((f) => ({ in: join(dir, 'agents', f), out: out(join('agents', f)) })), outdir: dist, bundle: true, packages: 'external' });
+    await build({
+      ...common,
+      entryPoints: agents.map((f) => ({ in: join(dir, 'agents', f), out: out(join('agents', f)) })),
+      outdir: dist,
+      bundle: true,
+      packages: 'external',
+    });
   }
   for (const f of walk(dist)) if (!outputs.has(f)) rmSync(join(dist, f));
   mkdirSync(dirname(stamp), { recursive: true });
@@ -67,4 +93,7 @@ for (const dir of packages) {
   built++;
 }
 const ms = Math.round(performance.now() - started);
-if (!quiet || built > 0) console.log(`build: ${built} of ${packages.length} packages built (${files} files; ${ms} ms)${built === 0 ? ', all up to date' : ''}`);
+if (!quiet || built > 0)
+  console.log(
+    `build: ${built} of ${packages.length} packages built (${files} files; ${ms} ms)${built === 0 ? ', all up to date' : ''}`,
+  );

@@ -21,8 +21,13 @@ export async function globalSetup(): Promise<void> {
   services = await ServiceSet.start(servicesForWorkflows('all'), { hosted: true, readyTimeoutMs: 180_000 });
   process.env[SHARED_SERVICES_VARIABLE] = [...services.byName.keys()].join(',');
   // Should this runner die before its teardown, infra/test.sh stops them by these pids.
-  writeFileSync(join(stackEnv().stateDir, 'shared-services.pids'), `${[...services.byName.values()].map((s) => s.pid).join('\n')}\n`);
-  process.stdout.write(`shared services: ${services.byName.size} started in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  writeFileSync(
+    join(stackEnv().stateDir, 'shared-services.pids'),
+    `${[...services.byName.values()].map((s) => s.pid).join('\n')}\n`,
+  );
+  process.stdout.write(
+    `shared services: ${services.byName.size} started in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 export async function globalTeardown(): Promise<void> {

@@ -1,6 +1,7 @@
 // Where the time of one step goes, from two clocks on this machine: Temporal's history event
 // times (for the floor and for Baton alike) and, inside a Baton step, the spans its services sent
-// to Zipkin, the local stack's trace backend (task publish, JetStream to the agent, the agent, JetStream to the bridge, the bridge).
+// to Zipkin, the local stack's trace backend (task publish, JetStream to the agent, the agent, JetStream to the bridge,
+// the bridge).
 import type { Client } from '@temporalio/client';
 import { stackEnv } from '@baton/testkit';
 import { percentiles } from './load.js';
@@ -40,7 +41,9 @@ async function stepTimes(client: Client, workflowId: string): Promise<StepTimes 
     else if (e.activityTaskCompletedEventAttributes) times.activityCompleted ??= t;
     else if (e.workflowExecutionCompletedEventAttributes) times.workflowCompleted = t;
   }
-  const complete = (Object.keys(times) as Array<keyof StepTimes>).length === 5 && Object.values(times).every((v) => Number.isFinite(v));
+  const complete =
+    (Object.keys(times) as Array<keyof StepTimes>).length === 5 &&
+    Object.values(times).every((v) => Number.isFinite(v));
   return complete ? (times as StepTimes) : undefined;
 }
 
@@ -53,11 +56,24 @@ interface SpanTimes {
 
 /** The spans of one Baton workflow's trace, found by the workflow id the agent span carries. */
 async function spansOf(workflowId: string, agentService: string): Promise<SpanTimes[] | undefined> {
-  const query = new URLSearchParams({ serviceName: agentService, annotationQuery: `baton.workflow.id=${workflowId}`, limit: '5', lookback: String(2 * 3_600_000) });
-  const response = await fetch(`${stackEnv().BATON_ZIPKIN_URL}/api/v2/traces?${query}`, { signal: AbortSignal.timeout(10_000) });
+  const query = new URLSearchParams({
+    serviceName: agentService,
+    annotationQuery: `baton.workflow.id=${workflowId}`,
+    limit: '5',
+    lookback: String(2 * 3_600_000),
+  });
+  const response = await fetch(`${stackEnv().BATON_ZIPKIN_URL}/api/v2/traces?${query}`, {
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) return undefined;
   const traces = (await response.json()) as Array<Array<Partial<SpanTimes>>>;
-  return traces.flat().flatMap((s) => (s.name !== undefined && s.timestamp !== undefined ? [{ name: s.name, timestamp: s.timestamp, duration: s.duration ?? 0 }] : []));
+  return traces
+    .flat()
+    .flatMap((s) =>
+      s.name !== undefined && s.timestamp !== undefined
+        ? [{ name: s.name, timestamp: s.timestamp, duration: s.duration ?? 0 }]
+        : [],
+    );
 }
 
 function summarise(rows: Array<Record<string, number>>, order: string[]): Segment[] {
@@ -77,7 +93,10 @@ export const TEMPORAL_SEGMENTS = [
 ] as const;
 
 /** Temporal's view of a one-step workflow; the same segments for the floor and for Baton. */
-export async function temporalBreakdown(client: Client, samples: Array<{ key: string; ms: number }>): Promise<Segment[]> {
+export async function temporalBreakdown(
+  client: Client,
+  samples: Array<{ key: string; ms: number }>,
+): Promise<Segment[]> {
   const rows: Array<Record<string, number>> = [];
   for (const { key, ms } of samples) {
     const t = await stepTimes(client, key).catch(() => undefined);
@@ -110,9 +129,13 @@ export const HANDOFF_SEGMENTS = [
 export async function handoffBreakdown(client: Client, workflowIds: string[], agent = 'echo'): Promise<Segment[]> {
   const rows: Array<Record<string, number>> = [];
   for (const workflowId of workflowIds) {
-    const [t, spans] = await Promise.all([stepTimes(client, workflowId).catch(() => undefined), spansOf(workflowId, `agent-${agent}`).catch(() => undefined)]);
+    const [t, spans] = await Promise.all([
+      stepTimes(client, workflowId).catch(() => undefined),
+      spansOf(workflowId, `agent-${agent}`).catch(() => undefined),
+    ]);
     if (!t || !spans) continue;
-    const first = (prefix: string) => spans.filter((s) => s.name.startsWith(prefix)).sort((a, b) => a.timestamp - b.timestamp)[0];
+    const first = (prefix: string) =>
+      spans.filter((s) => s.name.startsWith(prefix)).sort((a, b) => a.timestamp - b.timestamp)[0];
     const run = first('runactivity'); // RunActivity:callAgent, as Zipkin keeps it
     const agentSpan = first(`process baton.task.${agent}`);
     const bridge = first(`process baton.result.${agent}`);

@@ -6,11 +6,25 @@ const intList = z
   .string()
   .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of whole numbers, e.g. 1,8,32,128')
   .transform((s) => s.split(',').map(Number));
-const nameList = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const nameList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
-export const Sections = ['nats-rr', 'js-publish', 'temporal-1', 'handoff', 'temporal-6', 'chain-6', 'temporal-13', 'reservation', 'scale-out', 'gateway'] as const;
+export const Sections = [
+  'nats-rr',
+  'js-publish',
+  'temporal-1',
+  'handoff',
+  'temporal-6',
+  'chain-6',
+  'temporal-13',
+  'reservation',
+  'scale-out',
+  'gateway',
+] as const;
 export type Section = (typeof Sections)[number];
 
 export const BenchConfig = z
@@ -38,18 +52,29 @@ export const BenchConfig = z
      * replica on a core of its own where there are enough, everything else on the other cores
      * (bench/src/pinning.ts), and reports throughput per core and what growth would need.
      */
-    BATON_BENCH_PIN: z.enum(['0', '1'], { message: 'must be 1 (pin the scale-out section to cores) or 0' }).default('0').transform((v) => v === '1'),
+    BATON_BENCH_PIN: z
+      .enum(['0', '1'], { message: 'must be 1 (pin the scale-out section to cores) or 0' })
+      .default('0')
+      .transform((v) => v === '1'),
     /** Events the gateway ingest burst publishes (times the scale). */
     BATON_BENCH_GATEWAY_EVENTS: z.coerce.number().int().min(10).max(100_000).default(150),
   })
-  .refine((c) => c.BATON_BENCH_LEVELS.includes(c.BATON_BENCH_FIXED), { message: 'BATON_BENCH_FIXED must be one of BATON_BENCH_LEVELS', path: ['BATON_BENCH_FIXED'] });
+  .refine((c) => c.BATON_BENCH_LEVELS.includes(c.BATON_BENCH_FIXED), {
+    message: 'BATON_BENCH_FIXED must be one of BATON_BENCH_LEVELS',
+    path: ['BATON_BENCH_FIXED'],
+  });
 export type BenchConfig = z.output<typeof BenchConfig>;
 
 /** How long each concurrency level measures, at the configured scale. */
 export function windowFor(config: BenchConfig): (concurrency: number) => WindowOptions {
   const s = config.BATON_BENCH_SCALE;
   // One in flight gives the latency percentiles: more samples there; above it, throughput.
-  return (concurrency) => ({ minWindowMs: 2_000 * s, minOps: Math.ceil((concurrency === 1 ? 50 : 30) * s), maxWindowMs: 8_000 * s, opTimeoutMs: 120_000 });
+  return (concurrency) => ({
+    minWindowMs: 2_000 * s,
+    minOps: Math.ceil((concurrency === 1 ? 50 : 30) * s),
+    maxWindowMs: 8_000 * s,
+    opTimeoutMs: 120_000,
+  });
 }
 
 /** Bound on one concurrency level's wall time, so the default size fits in minutes on 2 cores. */

@@ -56,7 +56,11 @@ async function measure(): Promise<Column[]> {
     await floor.runUntil(async () => {
       for (const steps of [1, 6]) {
         const id = `history-floor-${steps}-${Date.now()}`;
-        const handle = await chain.env.client.workflow.start(floorNames.workflowType, { taskQueue: floorNames.taskQueue, workflowId: id, args: [{ steps, text: PAYLOAD }] });
+        const handle = await chain.env.client.workflow.start(floorNames.workflowType, {
+          taskQueue: floorNames.taskQueue,
+          workflowId: id,
+          args: [{ steps, text: PAYLOAD }],
+        });
         await handle.result();
         columns.push({ name: `floor ${steps} activit${steps === 1 ? 'y' : 'ies'}`, counts: await eventsOf(handle) });
         const run = await chain.startWith({ steps, text: PAYLOAD });
@@ -71,15 +75,19 @@ async function measure(): Promise<Column[]> {
   try {
     const run = await booking.start(requestEvent(), { agents: reservationFakes(newWorld()) });
     const status = await run.result();
-    if (status.state !== 'Confirmed') throw new Error(`the clean reservation ended "${status.state}", not Confirmed: ${status.failure ?? ''}`);
+    if (status.state !== 'Confirmed')
+      throw new Error(`the clean reservation ended "${status.state}", not Confirmed: ${status.failure ?? ''}`);
     columns.push({ name: 'Baton reservation', counts: await eventsOf(run.handle) });
     // Not a bench scenario: the same with one gate a person approves (an allergy, whose gate type
     // never approves by itself), for what a gate costs.
-    const gated = await booking.start(requestEvent('Table for 2, Saturday 8pm, allergic to shellfish'), { agents: reservationFakes(newWorld(), { allergies: ['shellfish'] }) });
+    const gated = await booking.start(requestEvent('Table for 2, Saturday 8pm, allergic to shellfish'), {
+      agents: reservationFakes(newWorld(), { allergies: ['shellfish'] }),
+    });
     await gated.waitFor('Awaiting approval');
     await gated.decide('approve', { role: 'host', by: 'hana' });
     const approved = await gated.result();
-    if (approved.state !== 'Confirmed') throw new Error(`the approved reservation ended "${approved.state}", not Confirmed: ${approved.failure ?? ''}`);
+    if (approved.state !== 'Confirmed')
+      throw new Error(`the approved reservation ended "${approved.state}", not Confirmed: ${approved.failure ?? ''}`);
     columns.push({ name: 'reservation + gate', counts: await eventsOf(gated.handle) });
   } finally {
     await booking.close();
@@ -90,11 +98,18 @@ async function measure(): Promise<Column[]> {
 function table(columns: Column[]): string {
   const types = [...new Set(columns.flatMap((c) => Object.keys(c.counts)))].sort();
   const total = (c: Column) => Object.values(c.counts).reduce((a, b) => a + b, 0);
-  const rows = [['event type', ...columns.map((c) => c.name)], ...types.map((t) => [t, ...columns.map((c) => String(c.counts[t] ?? 0))]), ['total', ...columns.map((c) => String(total(c)))]];
+  const rows = [
+    ['event type', ...columns.map((c) => c.name)],
+    ...types.map((t) => [t, ...columns.map((c) => String(c.counts[t] ?? 0))]),
+    ['total', ...columns.map((c) => String(total(c)))],
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 const columns = await measure();
-if (process.argv.includes('--json')) console.log(JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, c.counts])), null, 2));
+if (process.argv.includes('--json'))
+  console.log(JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, c.counts])), null, 2));
 else console.log(table(columns));

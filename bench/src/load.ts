@@ -51,7 +51,14 @@ export function percentiles(samples: number[]): Percentiles {
   if (samples.length === 0) return { p50: NaN, p95: NaN, p99: NaN, mean: NaN, min: NaN, max: NaN };
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    mean: sorted.reduce((s, v) => s + v, 0) / sorted.length,
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -64,8 +71,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 let nextSeq = 0;
 
-/** onWindow is called synchronously as the steady window opens and as it closes (CPU readings that span exactly the window). */
-export async function runLevel(op: Operation, concurrency: number, options: WindowOptions, onWindow?: (edge: 'open' | 'close') => void): Promise<LevelResult> {
+/**
+ * onWindow is called synchronously as the steady window opens and as it closes (CPU readings that span exactly the
+ * window).
+ */
+export async function runLevel(
+  op: Operation,
+  concurrency: number,
+  options: WindowOptions,
+  onWindow?: (edge: 'open' | 'close') => void,
+): Promise<LevelResult> {
   const started = performance.now();
   let completed = 0;
   let windowStart: number | undefined;
@@ -171,17 +186,25 @@ export async function sweep(op: Operation, options: SweepOptions): Promise<Sweep
       // about concurrency / throughput.
       const projectedMs = Math.max(3 * (concurrency / last.throughput) * 1000, options.window(concurrency).minWindowMs);
       if (projectedMs > options.levelBudgetMs) {
-        return { levels, stoppedEarly: `c=${concurrency} not run: at ${last.throughput.toFixed(1)} ops/s it would take about ${(projectedMs / 1000).toFixed(0)} s (budget ${(options.levelBudgetMs / 1000).toFixed(0)} s a level; BATON_BENCH_SCALE raises it)` };
+        return {
+          levels,
+          stoppedEarly: `c=${concurrency} not run: at ${last.throughput.toFixed(1)} ops/s it would take about ${(projectedMs / 1000).toFixed(0)} s (budget ${(options.levelBudgetMs / 1000).toFixed(0)} s a level; BATON_BENCH_SCALE raises it)`,
+        };
       }
     }
     const result = await runLevel(op, concurrency, options.window(concurrency));
     levels.push(result);
     options.onLevel?.(result);
-    if (result.errors > 0 && result.ops === 0) return { levels, stoppedEarly: `c=${concurrency} failed: ${result.firstError}` };
+    if (result.errors > 0 && result.ops === 0)
+      return { levels, stoppedEarly: `c=${concurrency} failed: ${result.firstError}` };
     const best = Math.max(...levels.slice(0, -1).map((l) => l.throughput));
     if (levels.length > 1 && concurrency >= options.fixedLevel && result.throughput < best * options.growth) {
       const next = options.levels[options.levels.indexOf(concurrency) + 1];
-      if (next !== undefined) return { levels, stoppedEarly: `throughput stopped growing at c=${concurrency} (< ${options.growth}× the best so far); c=${next}+ not run` };
+      if (next !== undefined)
+        return {
+          levels,
+          stoppedEarly: `throughput stopped growing at c=${concurrency} (< ${options.growth}× the best so far); c=${next}+ not run`,
+        };
     }
   }
   return { levels };

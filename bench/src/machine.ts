@@ -47,7 +47,9 @@ async function zipkinVersion(): Promise<string> {
   }
 }
 
-export async function machineInfo(serverPids: Record<'nats' | 'temporal', number | undefined> & { postgres?: number | undefined }): Promise<MachineInfo> {
+export async function machineInfo(
+  serverPids: Record<'nats' | 'temporal', number | undefined> & { postgres?: number | undefined },
+): Promise<MachineInfo> {
   let os = `${platform()} ${release()}`;
   try {
     os = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
@@ -60,7 +62,9 @@ export async function machineInfo(serverPids: Record<'nats' | 'temporal', number
     zipkinVersion(),
     serverPids.postgres ? version(exeOf(serverPids.postgres), ['--version']) : Promise.resolve(undefined),
     firstLine('git', ['rev-parse', '--short', 'HEAD']),
-    execa('git', ['status', '--porcelain'], { reject: false, cwd: repoRoot }).then((r) => (`${r.stdout}`.trim() ? ' + uncommitted changes' : '')),
+    execa('git', ['status', '--porcelain'], { reject: false, cwd: repoRoot }).then((r) =>
+      `${r.stdout}`.trim() ? ' + uncommitted changes' : '',
+    ),
   ]);
   const avg = loadavg();
   return {

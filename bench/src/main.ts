@@ -15,10 +15,41 @@ import { BenchConfig, WARM_UP, levelBudgetMs, windowFor, type Section } from './
 import { floorNames } from './floor/names.js';
 import { runLevel, sweep, type LevelResult } from './load.js';
 import { machineInfo } from './machine.js';
-import { Pinner, allowedCpus, checkTaskset, coreTimes, coresBusy, cpuListText, orchestratorCoresOf, pinPlan, pinnedLevel, type CoreTimes, type PinPlan, type PinnedLevel } from './pinning.js';
-import { adminEnv, infraProcesses, serviceSpec, stackProcesses, startAll, stopAll, type BenchProcess, type ProcessSpec } from './processes.js';
+import {
+  Pinner,
+  allowedCpus,
+  checkTaskset,
+  coreTimes,
+  coresBusy,
+  cpuListText,
+  orchestratorCoresOf,
+  pinPlan,
+  pinnedLevel,
+  type CoreTimes,
+  type PinPlan,
+  type PinnedLevel,
+} from './pinning.js';
+import {
+  adminEnv,
+  infraProcesses,
+  serviceSpec,
+  stackProcesses,
+  startAll,
+  stopAll,
+  type BenchProcess,
+  type ProcessSpec,
+} from './processes.js';
 import { previousRun } from './previous.js';
-import { render, renderComparison, type BenchResults, type Breakdown, type GatewayResult, type MemoryRow, type ScaleOutRow, type ScenarioResult } from './report.js';
+import {
+  render,
+  renderComparison,
+  type BenchResults,
+  type Breakdown,
+  type GatewayResult,
+  type MemoryRow,
+  type ScaleOutRow,
+  type ScenarioResult,
+} from './report.js';
 import { cleanReservationEvent, newRunTag, scenarios, type Scenario, type ScenarioId } from './scenarios.js';
 import { MemorySampler, childrenOf, cpuByGroup, cpuSnapshot, type CpuSnapshot, type Tracked } from './usage.js';
 
@@ -32,11 +63,18 @@ const say = (line: string) => console.log(`bench: ${line}`);
 // ---- processes -------------------------------------------------------------------------------
 const profileDir = join(env.stateDir, 'profiles');
 const withProfile = (spec: ProcessSpec): ProcessSpec =>
-  config.BATON_BENCH_CPU_PROFILE.includes(spec.name) ? { ...spec, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.name)}`] } : spec;
+  config.BATON_BENCH_CPU_PROFILE.includes(spec.name)
+    ? { ...spec, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.name)}`] }
+    : spec;
 const specs: ProcessSpec[] = [
   // The services of the workflows measured: the reservation, and the samples' bench chain (echo).
   ...servicesForWorkflows(['reservation', 'samples']).map((name) => withProfile(serviceSpec(name))),
-  withProfile({ name: 'floor-worker', group: 'floor-worker', entry: join('bench', 'src', 'floor', 'worker.ts'), env: adminEnv() }),
+  withProfile({
+    name: 'floor-worker',
+    group: 'floor-worker',
+    entry: join('bench', 'src', 'floor', 'worker.ts'),
+    env: adminEnv(),
+  }),
 ];
 const running: BenchProcess[] = [];
 const tracked = (): Tracked[] => [
@@ -57,7 +95,8 @@ process.once('SIGTERM', () => void stopEverything().then(() => process.exit(143)
 // The pinned mode fails here, before anything starts, where it cannot run (no taskset, not Linux, one core).
 let pinPlanned: PinPlan | undefined;
 if (config.BATON_BENCH_PIN) {
-  if (!wants('scale-out')) say('BATON_BENCH_PIN=1 pins the scale-out section only, and it is not run (BATON_BENCH_ONLY)');
+  if (!wants('scale-out'))
+    say('BATON_BENCH_PIN=1 pins the scale-out section only, and it is not run (BATON_BENCH_ONLY)');
   else {
     try {
       await checkTaskset();
@@ -74,8 +113,14 @@ if (config.BATON_BENCH_PIN) {
 
 const infra = infraProcesses();
 const pidOf = (name: string) => infra.find((p) => p.name === name)?.pid;
-const machine = await machineInfo({ nats: pidOf('nats') ?? pidOf('nats-1'), temporal: pidOf('temporal'), postgres: pidOf('postgres') });
-say(`${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.map((v) => v.toFixed(2)).join(' ')}, scale ${config.BATON_BENCH_SCALE}`);
+const machine = await machineInfo({
+  nats: pidOf('nats') ?? pidOf('nats-1'),
+  temporal: pidOf('temporal'),
+  postgres: pidOf('postgres'),
+});
+say(
+  `${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.map((v) => v.toFixed(2)).join(' ')}, scale ${config.BATON_BENCH_SCALE}`,
+);
 say(`starting ${specs.length} processes: ${specs.map((s) => s.name).join(', ')}`);
 const t0 = performance.now();
 running.push(...(await startAll(specs)));
@@ -98,7 +143,13 @@ await bus.jsm.streams.add({
 });
 
 const runTag = newRunTag();
-const all = scenarios({ client, nc: bus.nc, js: bus.js, runTag, payload: 'x'.repeat(config.BATON_BENCH_PAYLOAD_BYTES) });
+const all = scenarios({
+  client,
+  nc: bus.nc,
+  js: bus.js,
+  runTag,
+  payload: 'x'.repeat(config.BATON_BENCH_PAYLOAD_BYTES),
+});
 const window = windowFor(config);
 const sampler = new MemorySampler(tracked);
 sampler.start();
@@ -111,7 +162,16 @@ await sleep(1_000);
 sampler.setPhase(undefined);
 
 // ---- floors and Baton, each floor right before the Baton figure it is the floor of ----------
-const order: ScenarioId[] = ['nats-rr', 'js-publish', 'temporal-1', 'handoff', 'temporal-6', 'chain-6', 'temporal-13', 'reservation'];
+const order: ScenarioId[] = [
+  'nats-rr',
+  'js-publish',
+  'temporal-1',
+  'handoff',
+  'temporal-6',
+  'chain-6',
+  'temporal-13',
+  'reservation',
+];
 const results: ScenarioResult[] = [];
 const levelsOf = new Map<ScenarioId, LevelResult[]>();
 
@@ -174,10 +234,17 @@ if (wants('scale-out')) {
   // wave fall inside it: the pinned mode reads at least three waves.
   const pinnedWindow = (c: number) => {
     const w = window(c);
-    return { ...w, minOps: Math.max(w.minOps, 3 * c), maxWindowMs: Math.max(w.maxWindowMs, 30_000 * config.BATON_BENCH_SCALE) };
+    return {
+      ...w,
+      minOps: Math.max(w.minOps, 3 * c),
+      maxWindowMs: Math.max(w.maxWindowMs, 30_000 * config.BATON_BENCH_SCALE),
+    };
   };
   // Everything the pinned mode pins and counts: the bench's processes and every server of the stack.
-  const everything = (): Tracked[] => [...stackProcesses(), ...tracked().filter((t) => !infra.some((i) => i.name === t.name))];
+  const everything = (): Tracked[] => [
+    ...stackProcesses(),
+    ...tracked().filter((t) => !infra.some((i) => i.name === t.name)),
+  ];
   if (pinner) {
     const { plan } = pinner;
     say(
@@ -204,11 +271,21 @@ if (wants('scale-out')) {
         let open: Reading | undefined;
         let close: Reading | undefined;
         const l = pinner
-          ? await runLevel(chain.op, c, pinnedWindow(c), (edge) => (edge === 'open' ? (open = reading()) : (close = reading())))
+          ? await runLevel(chain.op, c, pinnedWindow(c), (edge) =>
+              edge === 'open' ? (open = reading()) : (close = reading()),
+            )
           : await runLevel(chain.op, c, window(c));
         const cpu = Object.values(cpuByGroup(tracked(), before, cpuSnapshot(tracked()))).reduce((a, b) => a + b, 0);
-        scaleOut.push({ setup, concurrency: c, throughput: l.throughput, latencyMs: l.latencyMs, cpuPerThousand: (cpu / Math.max(1, l.completed)) * 1000 });
-        say(`  ${setup}, c=${c}: ${l.throughput.toFixed(1)} workflows/s, p50 ${l.latencyMs.p50.toFixed(0)} ms${l.errors ? `, ${l.errors} errors: ${l.firstError}` : ''}`);
+        scaleOut.push({
+          setup,
+          concurrency: c,
+          throughput: l.throughput,
+          latencyMs: l.latencyMs,
+          cpuPerThousand: (cpu / Math.max(1, l.completed)) * 1000,
+        });
+        say(
+          `  ${setup}, c=${c}: ${l.throughput.toFixed(1)} workflows/s, p50 ${l.latencyMs.p50.toFixed(0)} ms${l.errors ? `, ${l.errors} errors: ${l.firstError}` : ''}`,
+        );
         if (pinner && open) {
           // A level ended by errors closes its window without the hook: read at its end instead.
           const end = close ?? reading();
@@ -221,7 +298,14 @@ if (wants('scale-out')) {
             ops: l.ops,
             windowSeconds: l.windowMs / 1000,
             cpuByGroup: cpuByGroup(everything(), open.cpu, end.cpu),
-            busyByCoreSet: { rest: coresBusy(open.cores, end.cores, plan.rest), orchestrators: coresBusy(open.cores, end.cores, orchestratorCoresOf({ plan, orchestratorReplicas: orchestrators })) },
+            busyByCoreSet: {
+              rest: coresBusy(open.cores, end.cores, plan.rest),
+              orchestrators: coresBusy(
+                open.cores,
+                end.cores,
+                orchestratorCoresOf({ plan, orchestratorReplicas: orchestrators }),
+              ),
+            },
           });
           pinned.push(p);
           say(
@@ -269,7 +353,14 @@ if (wants('gateway')) {
   );
   const forwardSeconds = (performance.now() - t) / 1000;
   const gatewayCpu = cpuByGroup(tracked(), before, cpuSnapshot(tracked())).gateway ?? 0;
-  const outcomes = await Promise.allSettled(events.map((e) => client.workflow.getHandle(reservationWorkflowId(e.idempotencykey, e.source)).result() as Promise<ReservationStatus>));
+  const outcomes = await Promise.allSettled(
+    events.map(
+      (e) =>
+        client.workflow
+          .getHandle(reservationWorkflowId(e.idempotencykey, e.source))
+          .result() as Promise<ReservationStatus>,
+    ),
+  );
   const completedSeconds = (performance.now() - t) / 1000;
   sampler.setPhase(undefined);
   const failed = outcomes.filter((o) => o.status === 'rejected' || o.value.state !== 'Confirmed').length;
@@ -282,7 +373,9 @@ if (wants('gateway')) {
     reservationsPerSecond: (n - failed) / completedSeconds,
     failed,
   };
-  say(`  forwarded ${gateway.eventsPerSecond.toFixed(1)} events/s; ${n - failed} reservations confirmed in ${completedSeconds.toFixed(1)} s`);
+  say(
+    `  forwarded ${gateway.eventsPerSecond.toFixed(1)} events/s; ${n - failed} reservations confirmed in ${completedSeconds.toFixed(1)} s`,
+  );
 }
 
 // ---- where the time goes ---------------------------------------------------------------------
@@ -346,7 +439,11 @@ report.wallSeconds = (performance.now() - wall0) / 1000;
 
 console.log(`\n${render(report)}`);
 const previous = previousRun(env.stateDir, report);
-console.log(previous ? renderComparison(report, previous) : 'No earlier run of this topology and scale in the state folder to compare with.');
+console.log(
+  previous
+    ? renderComparison(report, previous)
+    : 'No earlier run of this topology and scale in the state folder to compare with.',
+);
 mkdirSync(env.stateDir, { recursive: true });
 const file = join(env.stateDir, `results-${startedAt.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

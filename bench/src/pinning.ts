@@ -49,15 +49,28 @@ export const cpuListText = (cpus: readonly number[]): string => cpus.join(',');
 export function pinPlan(cpus: readonly number[], replicas: number): PinPlan {
   const sorted = [...new Set(cpus)].sort((a, b) => a - b);
   if (sorted.length < 2) {
-    throw new Error(`BATON_BENCH_PIN=1 needs at least 2 cores to run on (one for the orchestrator, one for the rest); this process may use ${cpuListText(sorted) || 'none'}`);
+    throw new Error(
+      `BATON_BENCH_PIN=1 needs at least 2 cores to run on (one for the orchestrator, one for the rest); this process may use ${cpuListText(sorted) || 'none'}`,
+    );
   }
-  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`orchestrator replicas must be a whole number >= 1, not ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new Error(`orchestrator replicas must be a whole number >= 1, not ${replicas}`);
   if (sorted.length >= replicas + 1) {
     const own = sorted.slice(sorted.length - replicas);
-    return { cpus: sorted, rest: sorted.slice(0, sorted.length - replicas), orchestrators: own.map((c) => [c]), sharedOrchestratorCore: false };
+    return {
+      cpus: sorted,
+      rest: sorted.slice(0, sorted.length - replicas),
+      orchestrators: own.map((c) => [c]),
+      sharedOrchestratorCore: false,
+    };
   }
   const last = sorted[sorted.length - 1]!;
-  return { cpus: sorted, rest: sorted.slice(0, -1), orchestrators: Array.from({ length: replicas }, () => [last]), sharedOrchestratorCore: replicas > 1 };
+  return {
+    cpus: sorted,
+    rest: sorted.slice(0, -1),
+    orchestrators: Array.from({ length: replicas }, () => [last]),
+    sharedOrchestratorCore: replicas > 1,
+  };
 }
 
 /** "orchestrator" → 0, "orchestrator#2" → 1 (the names serviceSpec gives replicas). */
@@ -76,10 +89,13 @@ export function coresFor(plan: PinPlan, p: Pick<Tracked, 'name' | 'group'>): num
 
 /** Fails with what to install when the mode cannot run here. */
 export async function checkTaskset(): Promise<void> {
-  if (process.platform !== 'linux') throw new Error(`BATON_BENCH_PIN=1 works on Linux only (taskset and /proc); this is ${process.platform}`);
+  if (process.platform !== 'linux')
+    throw new Error(`BATON_BENCH_PIN=1 works on Linux only (taskset and /proc); this is ${process.platform}`);
   const r = await execa('taskset', ['--version'], { reject: false, timeout: 10_000 });
   if (r.exitCode !== 0) {
-    throw new Error('BATON_BENCH_PIN=1 needs taskset (util-linux) on the PATH: install util-linux (e.g. `apt-get install util-linux`) or leave BATON_BENCH_PIN unset');
+    throw new Error(
+      'BATON_BENCH_PIN=1 needs taskset (util-linux) on the PATH: install util-linux (e.g. `apt-get install util-linux`) or leave BATON_BENCH_PIN unset',
+    );
   }
 }
 
@@ -94,8 +110,14 @@ export function allowedCpus(pid: number | 'self' = 'self'): number[] | undefined
 }
 
 async function taskset(pid: number, cpus: readonly number[]): Promise<void> {
-  const r = await execa('taskset', ['-a', '-p', '-c', cpuListText(cpus), String(pid)], { reject: false, timeout: 10_000 });
-  if (r.exitCode !== 0) throw new Error(`taskset -a -p -c ${cpuListText(cpus)} ${pid} failed: ${`${r.stderr}`.trim() || `exit ${r.exitCode}`}`);
+  const r = await execa('taskset', ['-a', '-p', '-c', cpuListText(cpus), String(pid)], {
+    reject: false,
+    timeout: 10_000,
+  });
+  if (r.exitCode !== 0)
+    throw new Error(
+      `taskset -a -p -c ${cpuListText(cpus)} ${pid} failed: ${`${r.stderr}`.trim() || `exit ${r.exitCode}`}`,
+    );
 }
 
 /** Pins processes by the plan and remembers each one's own affinity, to put back at the end. */
@@ -139,7 +161,10 @@ export function parseProcStat(text: string): CoreTimes {
     const m = /^cpu(\d+)\s+(.*)$/.exec(line);
     if (!m) continue;
     // user nice system idle iowait irq softirq steal (guest time is already inside user).
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!.trim().split(/\s+/).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     const busy = user + nice + system + irq + softirq + steal;
     out.set(Number(m[1]), { busy, total: busy + idle + iowait });
   }
@@ -213,7 +238,8 @@ export interface LevelInput {
   busyByCoreSet: { rest: number; orchestrators: number };
 }
 
-const orchestratorCores = (plan: PinPlan, replicas: number) => [...new Set(plan.orchestrators.slice(0, replicas).flat())].sort((a, b) => a - b);
+const orchestratorCores = (plan: PinPlan, replicas: number) =>
+  [...new Set(plan.orchestrators.slice(0, replicas).flat())].sort((a, b) => a - b);
 
 /** Utilisation, CPU per workflow, throughput per busy core and saturation, from one window's readings. */
 export function pinnedLevel(input: LevelInput): PinnedLevel {
@@ -237,7 +263,10 @@ export function pinnedLevel(input: LevelInput): PinnedLevel {
     saturated: busy >= SATURATED * cpus.length,
     saturatedByOurs: ours >= SATURATED * cpus.length,
   });
-  const coreSets = [set('rest', input.plan.rest, busyCores - oursOrch, input.busyByCoreSet.rest), set('orchestrators', orch, oursOrch, input.busyByCoreSet.orchestrators)];
+  const coreSets = [
+    set('rest', input.plan.rest, busyCores - oursOrch, input.busyByCoreSet.rest),
+    set('orchestrators', orch, oursOrch, input.busyByCoreSet.orchestrators),
+  ];
   return {
     setup: input.setup,
     concurrency: input.concurrency,
@@ -255,7 +284,8 @@ export function pinnedLevel(input: LevelInput): PinnedLevel {
 }
 
 /** The cores of the orchestrator set of a level (the replicas it ran with). */
-export const orchestratorCoresOf = (l: Pick<PinnedLevel, 'plan' | 'orchestratorReplicas'>): number[] => orchestratorCores(l.plan, l.orchestratorReplicas);
+export const orchestratorCoresOf = (l: Pick<PinnedLevel, 'plan' | 'orchestratorReplicas'>): number[] =>
+  orchestratorCores(l.plan, l.orchestratorReplicas);
 
 // ---- what growth would need --------------------------------------------------------------------
 
@@ -278,7 +308,11 @@ export interface GrowthProjection {
  * group's CPU per workflow stays as measured (the pinned rows show whether a second replica
  * changes it).
  */
-export function projectGrowth(cpuPerWorkflow: Record<string, number>, replicas: readonly number[], machineCores: number): GrowthProjection[] {
+export function projectGrowth(
+  cpuPerWorkflow: Record<string, number>,
+  replicas: readonly number[],
+  machineCores: number,
+): GrowthProjection[] {
   const orch = cpuPerWorkflow[ORCHESTRATOR_GROUP];
   if (!orch || orch <= 0) throw new Error('no orchestrator CPU was measured: nothing to project from');
   return replicas.map((r) => {

@@ -14,7 +14,10 @@ export interface PreviousRun {
 /** The newest saved run before `startedAt` with the same topology and scale, if any. A file that
  *  does not parse as a version-1 result is skipped (an interrupted run leaves none, but a hand
  *  edit might). */
-export function previousRun(stateDir: string, current: Pick<BenchResults, 'startedAt' | 'machine' | 'config'>): PreviousRun | undefined {
+export function previousRun(
+  stateDir: string,
+  current: Pick<BenchResults, 'startedAt' | 'machine' | 'config'>,
+): PreviousRun | undefined {
   let names: string[];
   try {
     names = readdirSync(stateDir).filter((n) => /^results-.*\.json$/.test(n));

@@ -3,7 +3,19 @@
 // orchestrators side by side, plus its own floor worker. Each logs to <state>/logs/bench/.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_IDENTITY, NodeProcess, ensureLocalWebhookSource, ensureNatsIdentities, natsAuthEnabled, seedFileOf, serviceEntry, serviceEnv, stackEnv, temporalTlsEnv, testBus } from '@baton/testkit';
+import {
+  ADMIN_IDENTITY,
+  NodeProcess,
+  ensureLocalWebhookSource,
+  ensureNatsIdentities,
+  natsAuthEnabled,
+  seedFileOf,
+  serviceEntry,
+  serviceEnv,
+  stackEnv,
+  temporalTlsEnv,
+  testBus,
+} from '@baton/testkit';
 import type { Tracked } from './usage.js';
 
 const BATON_SERVICES = new Set(['orchestrator', 'gateway', 'console']);
@@ -23,16 +35,31 @@ export interface ProcessSpec {
 
 /** The environment of a bench process that is no service (the floor worker): the admin identity. */
 export function adminEnv(): Record<string, string> {
-  return { BATON_NATS_NKEY_SEED: '', BATON_NATS_NKEY_SEED_FILE: natsAuthEnabled() ? seedFileOf(ADMIN_IDENTITY) : '', ...temporalTlsEnv(ADMIN_IDENTITY) };
+  return {
+    BATON_NATS_NKEY_SEED: '',
+    BATON_NATS_NKEY_SEED_FILE: natsAuthEnabled() ? seedFileOf(ADMIN_IDENTITY) : '',
+    ...temporalTlsEnv(ADMIN_IDENTITY),
+  };
 }
 
 /** The spec of one replica of a service (services/<name>, or an agent in a workflow's folder). */
-export function serviceSpec(service: string, replica = 1, extra: Pick<ProcessSpec, 'env' | 'nodeFlags'> = {}): ProcessSpec {
+export function serviceSpec(
+  service: string,
+  replica = 1,
+  extra: Pick<ProcessSpec, 'env' | 'nodeFlags'> = {},
+): ProcessSpec {
   // Every service but Baton's own services and the simulators is an agent.
   const group = BATON_SERVICES.has(service) ? service : service.endsWith('-sim') ? 'simulators' : 'agents';
   // Each replica gets what the test kit gives the service: its NATS identity (docs/secure.md),
   // the payload keys and any service-specific settings; no metrics port, so replicas do not collide.
-  return { name: replica > 1 ? `${service}#${replica}` : service, group, service, ...serviceEntry(service), ...extra, env: { ...serviceEnv(service), ...extra.env } };
+  return {
+    name: replica > 1 ? `${service}#${replica}` : service,
+    group,
+    service,
+    ...serviceEntry(service),
+    ...extra,
+    env: { ...serviceEnv(service), ...extra.env },
+  };
 }
 
 /** A process under test, with the group its CPU and memory are counted under. */
@@ -97,7 +124,9 @@ export function stackProcesses(): Tracked[] {
   const runDir = join(stackEnv().stateDir, 'run');
   let names: string[] = [];
   try {
-    names = readdirSync(runDir).filter((n) => n.endsWith('.pid')).map((n) => n.slice(0, -'.pid'.length));
+    names = readdirSync(runDir)
+      .filter((n) => n.endsWith('.pid'))
+      .map((n) => n.slice(0, -'.pid'.length));
   } catch {
     return known;
   }

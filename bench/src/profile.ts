@@ -31,7 +31,11 @@ export function packageOf(url: string): string {
   return m ? `baton:${m[1]}/${m[2]}` : url.startsWith('file:') ? 'other file' : url.slice(0, 60);
 }
 
-export function summarise(profile: Profile, top = 25, fromMs = 0): { totalMs: number; byPackage: Array<[string, number]>; byFunction: Array<[string, number]> } {
+export function summarise(
+  profile: Profile,
+  top = 25,
+  fromMs = 0,
+): { totalMs: number; byPackage: Array<[string, number]>; byFunction: Array<[string, number]> } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   // Self time per node from the sample timeline (each sample's delta belongs to the node it hit).
   const self = new Map<number, number>();
@@ -68,8 +72,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { totalMs, byPackage, byFunction } = summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, 25, fromMs);
     console.log(`\n${basename(file)}: ${(totalMs / 1000).toFixed(1)} s busy (idle excluded)`);
     console.log('  by package (self time):');
-    for (const [name, ms] of byPackage) console.log(`    ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${(ms / 1000).toFixed(2).padStart(7)} s  ${name}`);
+    for (const [name, ms] of byPackage)
+      console.log(
+        `    ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${(ms / 1000).toFixed(2).padStart(7)} s  ${name}`,
+      );
     console.log('  by function (self time):');
-    for (const [name, ms] of byFunction) console.log(`    ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${(ms / 1000).toFixed(2).padStart(7)} s  ${name}`);
+    for (const [name, ms] of byFunction)
+      console.log(
+        `    ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${(ms / 1000).toFixed(2).padStart(7)} s  ${name}`,
+      );
   }
 }

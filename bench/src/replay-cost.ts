@@ -36,7 +36,10 @@ const cpu = () => {
 
 async function replay(code: string, items: Histories): Promise<number> {
   const before = cpu();
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code }, dataConverter: temporalDataConverter(payloadKeyEnv()) }, items)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { code }, dataConverter: temporalDataConverter(payloadKeyEnv()) },
+    items,
+  )) {
     if (result.error) throw result.error;
   }
   return cpu() - before;
@@ -56,28 +59,44 @@ const batonHistories = await histories(client, 'bench-handoff-', 200);
 const floorHistories = await histories(client, 'bench-temporal-1-', 200);
 await client.close();
 if (batonHistories.length < 50 || floorHistories.length < 50) {
-  throw new Error(`need at least 50 histories of each (found ${batonHistories.length} handoff, ${floorHistories.length} floor): run the bench with BATON_KEEP_STACK=1 first`);
+  throw new Error(
+    `need at least 50 histories of each (found ${batonHistories.length} handoff, ${floorHistories.length} floor): run the bench with BATON_KEEP_STACK=1 first`,
+  );
 }
 
 const tracing = temporalWorkerTracing(startTelemetry({ serviceName: 'replay-cost', otlpEndpoint: undefined }));
 const floorPath = fileURLToPath(new URL('./floor/workflows.ts', import.meta.url));
 const otel = tracing.interceptors.workflowModules;
 // Resolved from the telemetry package, which depends on the SDK's interceptors.
-const sdkOtel = [createRequire(WORKFLOW_TRACING_MODULE).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+const sdkOtel = [
+  createRequire(WORKFLOW_TRACING_MODULE).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
 const registry = await Registry.load();
 const workflowsPath = registry.writeWorkflowBundleEntry();
 const variants = [
-  { name: "orchestrator bundle + Baton's workflow tracing (as deployed)", items: batonHistories, bundle: { workflowsPath, workflowInterceptorModules: otel } },
-  { name: "orchestrator bundle + the SDK's OpenTelemetry workflow interceptors", items: batonHistories, bundle: { workflowsPath, workflowInterceptorModules: sdkOtel } },
+  {
+    name: "orchestrator bundle + Baton's workflow tracing (as deployed)",
+    items: batonHistories,
+    bundle: { workflowsPath, workflowInterceptorModules: otel },
+  },
+  {
+    name: "orchestrator bundle + the SDK's OpenTelemetry workflow interceptors",
+    items: batonHistories,
+    bundle: { workflowsPath, workflowInterceptorModules: sdkOtel },
+  },
   { name: 'orchestrator bundle, no interceptors', items: batonHistories, bundle: { workflowsPath } },
   { name: 'floor bundle (plain activity workflow)', items: floorHistories, bundle: { workflowsPath: floorPath } },
 ];
 console.log(`replaying ${batonHistories.length} one-handoff and ${floorHistories.length} one-activity histories`);
 // Two rounds, the second in reverse order, so warm-up and heap growth favour no variant.
-const bundles = await Promise.all(variants.map(async (v) => (await bundleWorkflowCode({ ...v.bundle, webpackConfigHook: bundleFromSources })).code));
+const bundles = await Promise.all(
+  variants.map(async (v) => (await bundleWorkflowCode({ ...v.bundle, webpackConfigHook: bundleFromSources })).code),
+);
 const runs = variants.map(() => [] as number[]);
 for (const i of variants.keys()) runs[i]!.push(await perWorkflowMs(bundles[i]!, variants[i]!.items));
 for (const i of [...variants.keys()].reverse()) runs[i]!.push(await perWorkflowMs(bundles[i]!, variants[i]!.items));
 for (const [i, v] of variants.entries()) {
-  console.log(`${v.name.padEnd(80)} ${runs[i]!.map((r) => r.toFixed(2)).join(' / ')} ms CPU per workflow (bundle ${(bundles[i]!.length / 1024).toFixed(0)} KiB)`);
+  console.log(
+    `${v.name.padEnd(80)} ${runs[i]!.map((r) => r.toFixed(2)).join(' / ')} ms CPU per workflow (bundle ${(bundles[i]!.length / 1024).toFixed(0)} KiB)`,
+  );
 }

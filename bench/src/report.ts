@@ -5,7 +5,14 @@ import type { MachineInfo } from './machine.js';
 import type { Segment } from './breakdown.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
 import type { BenchConfig } from './config.js';
-import { ORCHESTRATOR_GROUP, SATURATED, cpuListText, orchestratorCoresOf, projectGrowth, type PinnedLevel } from './pinning.js';
+import {
+  ORCHESTRATOR_GROUP,
+  SATURATED,
+  cpuListText,
+  orchestratorCoresOf,
+  projectGrowth,
+  type PinnedLevel,
+} from './pinning.js';
 
 export interface ScenarioResult {
   id: ScenarioId;
@@ -83,7 +90,8 @@ const num = (v: number | undefined, unit = ''): string => {
 
 /** "(2.3×)", with "!" when Baton is more than twice as costly as its floor. */
 const ratio = (baton: number | undefined, floor: number | undefined, higherIsWorse: boolean): string => {
-  if (baton === undefined || floor === undefined || !Number.isFinite(baton) || !Number.isFinite(floor) || floor === 0) return '';
+  if (baton === undefined || floor === undefined || !Number.isFinite(baton) || !Number.isFinite(floor) || floor === 0)
+    return '';
   const r = baton / floor;
   const bad = higherIsWorse ? r > 2 : r < 0.5;
   return ` (${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×${bad ? '!' : ''})`;
@@ -91,12 +99,20 @@ const ratio = (baton: number | undefined, floor: number | undefined, higherIsWor
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 const level = (s: ScenarioResult | undefined, c: number) => s?.levels.find((l) => l.concurrency === c);
-const peak = (s: ScenarioResult | undefined) => s?.levels.reduce<Omit<LevelResult, 'samples'> | undefined>((best, l) => (!best || l.throughput > best.throughput ? l : best), undefined);
+const peak = (s: ScenarioResult | undefined) =>
+  s?.levels.reduce<Omit<LevelResult, 'samples'> | undefined>(
+    (best, l) => (!best || l.throughput > best.throughput ? l : best),
+    undefined,
+  );
 
 /** What a topology name stands for, in the header of every table. */
 export function topologyLine(topology: string | undefined): string {
@@ -120,7 +136,11 @@ export function renderComparison(results: BenchResults, previous: { file: string
   const first = results.config.BATON_BENCH_LEVELS[0]!;
   const byId = new Map(results.scenarios.map((s) => [s.id, s]));
   const prevById = new Map(before.scenarios.map((s) => [s.id, s]));
-  const floorRatio = (set: Map<ScenarioId, ScenarioResult>, s: ScenarioResult | undefined, pick: (x: ScenarioResult) => number | undefined) => {
+  const floorRatio = (
+    set: Map<ScenarioId, ScenarioResult>,
+    s: ScenarioResult | undefined,
+    pick: (x: ScenarioResult) => number | undefined,
+  ) => {
     const f = s?.floor ? set.get(s.floor) : undefined;
     const [a, b] = [s ? pick(s) : undefined, f ? pick(f) : undefined];
     return a !== undefined && b !== undefined && b !== 0 ? a / b : undefined;
@@ -129,7 +149,15 @@ export function renderComparison(results: BenchResults, previous: { file: string
   const out = [
     `1b. Since the previous run (${before.startedAt}, git ${before.machine.git}, load ${before.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' ')} at its end; ${previous.file})`,
     table(
-      ['scenario', `p50 @${first} ms`, `ops/s @${fixed}`, 'peak ops/s', 'CPU s/1k', `÷ floor, ops/s @${fixed}`, '÷ floor, CPU'],
+      [
+        'scenario',
+        `p50 @${first} ms`,
+        `ops/s @${fixed}`,
+        'peak ops/s',
+        'CPU s/1k',
+        `÷ floor, ops/s @${fixed}`,
+        '÷ floor, CPU',
+      ],
       results.scenarios.map((s) => {
         const p = prevById.get(s.id);
         return [
@@ -139,7 +167,12 @@ export function renderComparison(results: BenchResults, previous: { file: string
           versus(peak(s)?.throughput, p ? peak(p)?.throughput : undefined),
           versus(s.cpu.perThousand, p?.cpu.perThousand),
           s.floor ? versus(floorRatio(byId, s, atFixed), floorRatio(prevById, p, atFixed)) : '',
-          s.floor ? versus(floorRatio(byId, s, (x) => x.cpu.perThousand), floorRatio(prevById, p, (x) => x.cpu.perThousand)) : '',
+          s.floor
+            ? versus(
+                floorRatio(byId, s, (x) => x.cpu.perThousand),
+                floorRatio(prevById, p, (x) => x.cpu.perThousand),
+              )
+            : '',
         ];
       }),
     ),
@@ -164,7 +197,9 @@ export function render(results: BenchResults): string {
     '',
   );
 
-  out.push(`1. Latency at ${first} in flight (ms), throughput at ${fixed} in flight and at its peak (ops/s; a workflow is one op), CPU seconds per 1,000 ops`);
+  out.push(
+    `1. Latency at ${first} in flight (ms), throughput at ${fixed} in flight and at its peak (ops/s; a workflow is one op), CPU seconds per 1,000 ops`,
+  );
   out.push(
     table(
       ['scenario', 'floor', `n@${first}`, 'p50', 'p95', 'p99', `ops/s @${fixed}`, 'peak ops/s', 'CPU s/1k'],
@@ -208,11 +243,17 @@ export function render(results: BenchResults): string {
   );
 
   const groups = [...new Set(results.scenarios.flatMap((s) => Object.keys(s.cpu.byGroup)))].sort();
-  out.push('3. CPU seconds per 1,000 ops by process group (every process on the machine that the bench started or measures)');
+  out.push(
+    '3. CPU seconds per 1,000 ops by process group (every process on the machine that the bench started or measures)',
+  );
   out.push(
     table(
       ['scenario', 'total', ...groups],
-      results.scenarios.map((s) => [s.title, num(s.cpu.perThousand), ...groups.map((g) => num(((s.cpu.byGroup[g] ?? 0) / Math.max(1, s.cpu.completed)) * 1000))]),
+      results.scenarios.map((s) => [
+        s.title,
+        num(s.cpu.perThousand),
+        ...groups.map((g) => num(((s.cpu.byGroup[g] ?? 0) / Math.max(1, s.cpu.completed)) * 1000)),
+      ]),
     ),
     '',
   );
@@ -237,7 +278,9 @@ export function render(results: BenchResults): string {
   }
 
   if (results.scaleOut.length) {
-    out.push('6. Scale-out: the six-step chain with more replicas on this machine (ops/s, p50 ms, CPU s per 1,000 workflows)');
+    out.push(
+      '6. Scale-out: the six-step chain with more replicas on this machine (ops/s, p50 ms, CPU s per 1,000 workflows)',
+    );
     const setups = [...new Set(results.scaleOut.map((r) => r.setup))];
     const levels = [...new Set(results.scaleOut.map((r) => r.concurrency))];
     const base = (c: number) => results.scaleOut.find((r) => r.setup === setups[0] && r.concurrency === c);
@@ -249,7 +292,9 @@ export function render(results: BenchResults): string {
           ...levels.map((c) => {
             const r = results.scaleOut.find((x) => x.setup === setup && x.concurrency === c);
             const b = base(c);
-            return r ? `${num(r.throughput)}${setup === setups[0] ? '' : ` (${num(b ? r.throughput / b.throughput : undefined)}× of 1)`} p50 ${num(r.latencyMs.p50)} cpu ${num(r.cpuPerThousand)}` : '·';
+            return r
+              ? `${num(r.throughput)}${setup === setups[0] ? '' : ` (${num(b ? r.throughput / b.throughput : undefined)}× of 1)`} p50 ${num(r.latencyMs.p50)} cpu ${num(r.cpuPerThousand)}`
+              : '·';
           }),
         ]),
       ),
@@ -260,11 +305,17 @@ export function render(results: BenchResults): string {
   if (results.pinned?.length) out.push(renderPinned(results.pinned), '');
 
   for (const b of results.breakdowns) {
-    out.push(`7. Where one step's time goes at c=${b.level} (median ms over sampled workflows; Temporal history times and Zipkin spans)`);
+    out.push(
+      `7. Where one step's time goes at c=${b.level} (median ms over sampled workflows; Temporal history times and Zipkin spans)`,
+    );
     out.push(
       table(
         ['segment (Temporal view)', 'floor: 1 activity', 'Baton: 1 handoff'],
-        b.floor.map((f, i) => [f.name, `${num(f.p50)} (n=${f.samples})`, `${num(b.baton[i]?.p50)} (n=${b.baton[i]?.samples ?? 0})`]),
+        b.floor.map((f, i) => [
+          f.name,
+          `${num(f.p50)} (n=${f.samples})`,
+          `${num(b.baton[i]?.p50)} (n=${b.baton[i]?.samples ?? 0})`,
+        ]),
       ),
     );
     out.push(
@@ -290,12 +341,25 @@ export function renderPinned(levels: PinnedLevel[]): string {
   out.push(
     `6b. Scale-out pinned to cores (BATON_BENCH_PIN=1), over each level's steady window: servers, agents, other services and the driver on ${cores(plan.rest)}; ` +
       plan.orchestrators.map((c, i) => `orchestrator ${i + 1} on ${cores(c)}`).join(', ') +
-      (plan.sharedOrchestratorCore ? ` (shared: ${machineCores} cores cannot give each replica its own and leave one for the rest)` : ''),
-    '    busy = cores\' worth of CPU in use; "ours" counts the run\'s processes, "all" every process on those cores (/proc/stat); saturated = all >= ' + `${SATURATED} of the set's cores`,
+      (plan.sharedOrchestratorCore
+        ? ` (shared: ${machineCores} cores cannot give each replica its own and leave one for the rest)`
+        : ''),
+    '    busy = cores\' worth of CPU in use; "ours" counts the run\'s processes, "all" every process on those cores (/proc/stat); saturated = all >= ' +
+      `${SATURATED} of the set's cores`,
   );
   out.push(
     table(
-      ['setup', 'c', 'ops/s', 'busy (ours)', 'ops/s per busy core', 'orchestrator CPU s/1k', 'rest cores: ours / all', 'orch. cores: ours / all', 'orch. saturated'],
+      [
+        'setup',
+        'c',
+        'ops/s',
+        'busy (ours)',
+        'ops/s per busy core',
+        'orchestrator CPU s/1k',
+        'rest cores: ours / all',
+        'orch. cores: ours / all',
+        'orch. saturated',
+      ],
       levels.map((l) => {
         const [rest, orch] = [l.coreSets[0]!, l.coreSets[1]!];
         return [
@@ -314,19 +378,29 @@ export function renderPinned(levels: PinnedLevel[]): string {
     '',
   );
 
-  const groups = [...new Set(levels.flatMap((l) => Object.keys(l.utilisation)))].sort((a, b) => (a === ORCHESTRATOR_GROUP ? -1 : b === ORCHESTRATOR_GROUP ? 1 : a.localeCompare(b)));
-  out.push('6c. Each group\'s CPU during the pinned window: fraction of one core (CPU s per 1,000 workflows)');
+  const groups = [...new Set(levels.flatMap((l) => Object.keys(l.utilisation)))].sort((a, b) =>
+    a === ORCHESTRATOR_GROUP ? -1 : b === ORCHESTRATOR_GROUP ? 1 : a.localeCompare(b),
+  );
+  out.push("6c. Each group's CPU during the pinned window: fraction of one core (CPU s per 1,000 workflows)");
   out.push(
     table(
       ['setup', 'c', ...groups],
-      levels.map((l) => [l.setup, String(l.concurrency), ...groups.map((g) => (l.utilisation[g] === undefined ? '·' : `${num(l.utilisation[g])} (${num(l.cpuPerThousand[g])})`))]),
+      levels.map((l) => [
+        l.setup,
+        String(l.concurrency),
+        ...groups.map((g) =>
+          l.utilisation[g] === undefined ? '·' : `${num(l.utilisation[g])} (${num(l.cpuPerThousand[g])})`,
+        ),
+      ]),
     ),
     '',
   );
 
   // The projection rests on the level with the most replicas (it pays whatever a second replica
   // costs), at its highest concurrency.
-  const from = [...levels].sort((a, b) => a.orchestratorReplicas - b.orchestratorReplicas || a.concurrency - b.concurrency).at(-1)!;
+  const from = [...levels]
+    .sort((a, b) => a.orchestratorReplicas - b.orchestratorReplicas || a.concurrency - b.concurrency)
+    .at(-1)!;
   const perWorkflow = Object.fromEntries(Object.entries(from.cpuPerThousand).map(([g, v]) => [g, v / 1000]));
   if (!(perWorkflow[ORCHESTRATOR_GROUP]! > 0)) {
     out.push('6d. What growth would need: not projected, no orchestrator CPU was measured in the pinned window.');
@@ -339,15 +413,32 @@ export function renderPinned(levels: PinnedLevel[]): string {
   );
   out.push(
     table(
-      ['orchestrators', 'projected ops/s', 'cores: orchestrators + rest', 'cores needed', `fits ${machineCores} cores`, 'rest by group (cores)'],
+      [
+        'orchestrators',
+        'projected ops/s',
+        'cores: orchestrators + rest',
+        'cores needed',
+        `fits ${machineCores} cores`,
+        'rest by group (cores)',
+      ],
       rows.map((r) => {
         const rest = Object.entries(r.coresByGroup)
           .filter(([g, v]) => g !== ORCHESTRATOR_GROUP && v >= 0.05)
           .sort((a, b) => b[1] - a[1])
           .map(([g, v]) => `${g} ${num(v)}`)
           .join(', ');
-        const restSum = Object.entries(r.coresByGroup).reduce((sum, [g, v]) => (g === ORCHESTRATOR_GROUP ? sum : sum + v), 0);
-        return [String(r.replicas), num(r.throughput), `${r.replicas} + ${num(restSum)}`, String(r.coresNeeded), r.fits ? 'yes' : 'no', rest];
+        const restSum = Object.entries(r.coresByGroup).reduce(
+          (sum, [g, v]) => (g === ORCHESTRATOR_GROUP ? sum : sum + v),
+          0,
+        );
+        return [
+          String(r.replicas),
+          num(r.throughput),
+          `${r.replicas} + ${num(restSum)}`,
+          String(r.coresNeeded),
+          r.fits ? 'yes' : 'no',
+          rest,
+        ];
       }),
     ),
   );
@@ -356,14 +447,19 @@ export function renderPinned(levels: PinnedLevel[]): string {
 }
 
 /** The plain sentences under table 6d: what was measured, and whether this machine can show growth. */
-export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof projectGrowth>, machineCores: number): string[] {
+export function growthVerdict(
+  levels: PinnedLevel[],
+  rows: ReturnType<typeof projectGrowth>,
+  machineCores: number,
+): string[] {
   const out: string[] = [];
   const outsideOf = (l: PinnedLevel) => l.coreSets.reduce((sum, c) => sum + c.others, 0);
   // Which side limits is read where processes outside the run took the least; 1 against 2
   // replicas is read between neighbouring setups (the same agents, one more orchestrator).
   const cleanest = levels.filter((l) => l.orchestratorReplicas === 1).sort((a, b) => outsideOf(a) - outsideOf(b))[0];
   const two = levels.filter((l) => l.orchestratorReplicas === 2).at(-1);
-  const one = levels.filter((l) => l.orchestratorReplicas === 1 && l.concurrency === two?.concurrency).at(-1) ?? cleanest;
+  const one =
+    levels.filter((l) => l.orchestratorReplicas === 1 && l.concurrency === two?.concurrency).at(-1) ?? cleanest;
   if (cleanest) {
     const [rest, orch] = [cleanest.coreSets[0]!, cleanest.coreSets[1]!];
     const restCores = `the rest's ${rest.cpus.length} core(s)`;
@@ -371,22 +467,28 @@ export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof pro
       ? `the orchestrator kept its core busy (${num(orch.ours)}): the orchestrator is the limit`
       : orch.saturated
         ? `the orchestrator's core was busy (${num(orch.busy)}) but only ${num(orch.ours)} of it was the orchestrator's, ${num(orch.others)} went to processes outside the run` +
-          (rest.saturated ? ` and ${restCores} were busy too (${num(rest.busy)}, ${num(rest.others)} outside the run)` : '') +
+          (rest.saturated
+            ? ` and ${restCores} were busy too (${num(rest.busy)}, ${num(rest.others)} outside the run)`
+            : '') +
           ': both sides were short of CPU they did not get, so this run does not say which limits'
         : rest.saturated
           ? `the orchestrator's core was not saturated (${num(orch.busy)} busy) but ${restCores} were (${num(rest.busy)}): the rest is the limit, and a second orchestrator cannot add throughput until the rest has more cores`
           : `neither core set was saturated (rest ${num(rest.busy)} of ${rest.cpus.length}, orchestrator ${num(orch.busy)} of ${orch.cpus.length}): not CPU-bound at c=${cleanest.concurrency}; more in flight would tell`;
-    out.push(`Measured with 1 orchestrator ("${cleanest.setup}", c=${cleanest.concurrency}, the quietest such window): ${num(cleanest.throughput)} ops/s; ${limit}.`);
+    out.push(
+      `Measured with 1 orchestrator ("${cleanest.setup}", c=${cleanest.concurrency}, the quietest such window): ${num(cleanest.throughput)} ops/s; ${limit}.`,
+    );
   }
   if (one && two) {
-    const shared = two.plan.sharedOrchestratorCore ? `sharing ${orchestratorCoresOf(two).length === 1 ? 'one core' : 'cores'} (cpu ${cpuListText(orchestratorCoresOf(two))})` : 'each on its own core';
+    const shared = two.plan.sharedOrchestratorCore
+      ? `sharing ${orchestratorCoresOf(two).length === 1 ? 'one core' : 'cores'} (cpu ${cpuListText(orchestratorCoresOf(two))})`
+      : 'each on its own core';
     const perOrchCore = (l: PinnedLevel) => {
       const c = l.cpuPerThousand[ORCHESTRATOR_GROUP];
       return c ? 1000 / c : undefined;
     };
     out.push(
       `Measured with 2 orchestrators ${shared}: ${num(two.throughput)} ops/s (${num(two.throughput / one.throughput)}× of "${one.setup}"); workflows per orchestrator CPU-second ${num(perOrchCore(two))} against ${num(perOrchCore(one))} with one ` +
-        '(equal means a second replica costs no CPU per workflow, so it would add its core\'s worth of throughput).',
+        "(equal means a second replica costs no CPU per workflow, so it would add its core's worth of throughput).",
     );
   }
   const outside = Math.max(...levels.map(outsideOf));
@@ -401,10 +503,14 @@ export function growthVerdict(levels: PinnedLevel[], rows: ReturnType<typeof pro
   if (r2 && !r2.fits) {
     out.push(
       `This machine cannot show growth from a second orchestrator: at ${num(r2.throughput)} ops/s two replicas need ${r2.coresNeeded} cores (2 for the orchestrators, ${r2.coresNeeded - 2} for the rest); it has ${machineCores}.` +
-        (r1 && !r1.fits ? ` Even one orchestrator kept busy needs ${r1.coresNeeded}: here the rest is short of CPU before the orchestrator is.` : ''),
+        (r1 && !r1.fits
+          ? ` Even one orchestrator kept busy needs ${r1.coresNeeded}: here the rest is short of CPU before the orchestrator is.`
+          : ''),
     );
   } else if (r2) {
-    out.push(`This machine can show it: two replicas on their own cores need ${r2.coresNeeded} of its ${machineCores} cores, projected ${num(r2.throughput)} ops/s.`);
+    out.push(
+      `This machine can show it: two replicas on their own cores need ${r2.coresNeeded} of its ${machineCores} cores, projected ${num(r2.throughput)} ops/s.`,
+    );
   }
   return out;
 }

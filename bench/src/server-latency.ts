@@ -6,7 +6,7 @@
 //
 //   export BATON_PROFILE=bench-tune BATON_PORT_OFFSET=900 BATON_TOPOLOGY=cluster
 //   . infra/env.sh && bash infra/stack.sh start
-//   node --conditions=baton-source --import tsx bench/src/server-latency.ts      # BATON_LATENCY_LABEL=... names the run
+//   node --conditions=baton-source --import tsx bench/src/server-latency.ts   # BATON_LATENCY_LABEL=... names the run
 //   bash infra/stack.sh stop
 //
 // Settings: BATON_LATENCY_STEPS (1,6,10), BATON_LATENCY_LEVELS (1,8), BATON_LATENCY_N
@@ -33,7 +33,10 @@ const config = loadConfigOrExit(
     BATON_LATENCY_STEPS: intList.default([1, 6, 10]),
     BATON_LATENCY_LEVELS: intList.default([1, 8]),
     BATON_LATENCY_N: z.coerce.number().int().min(5).max(10_000).default(60),
-    BATON_LATENCY_LABEL: z.string().regex(/^[\w.=-]+$/).default('run'),
+    BATON_LATENCY_LABEL: z
+      .string()
+      .regex(/^[\w.=-]+$/)
+      .default('run'),
     BATON_TOPOLOGY: z.string().default('dev'),
   }),
 );
@@ -47,16 +50,25 @@ const msOf = (ts: Timestamp): number => {
   const s = ts?.seconds ?? 0;
   return (typeof s === 'number' ? s : s.toNumber()) * 1000 + (ts?.nanos ?? 0) / 1e6;
 };
-const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+const at = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
-const worker = await startAll([{ name: 'floor-worker', group: 'floor-worker', entry: join('bench', 'src', 'floor', 'worker.ts') }]);
+const worker = await startAll([
+  { name: 'floor-worker', group: 'floor-worker', entry: join('bench', 'src', 'floor', 'worker.ts') },
+]);
 const client = await temporalClient();
-const tracked = () => [...infraProcesses(), ...worker.flatMap((p) => (p.tracked ? [p.tracked] : [])), { name: 'driver', group: 'driver', pid: process.pid }];
+const tracked = () => [
+  ...infraProcesses(),
+  ...worker.flatMap((p) => (p.tracked ? [p.tracked] : [])),
+  { name: 'driver', group: 'driver', pid: process.pid },
+];
 
 const chain = (steps: number) => async (seq: number) => {
   const workflowId = `latency-${steps}-${runTag}-${seq}`;
-  const result = await client.workflow.execute<(input: { steps: number; text: string }) => Promise<{ text: string; steps: number }>>(floorNames.workflowType, {
+  const result = await client.workflow.execute<
+    (input: { steps: number; text: string }) => Promise<{ text: string; steps: number }>
+  >(floorNames.workflowType, {
     taskQueue: floorNames.taskQueue,
     workflowId,
     args: [{ steps, text: payload }],
@@ -79,7 +91,10 @@ async function gaps(workflowId: string): Promise<Array<{ kind: string; ms: numbe
       .replace(/^workflowTask/, 'WFT')
       .replace(/^activityTask/, 'Activity') ?? 'event';
   for (let i = 1; i < events.length; i++) {
-    out.push({ kind: `${typeOf(events[i - 1]!)} -> ${typeOf(events[i]!)}`, ms: msOf(events[i]!.eventTime as Timestamp) - msOf(events[i - 1]!.eventTime as Timestamp) });
+    out.push({
+      kind: `${typeOf(events[i - 1]!)} -> ${typeOf(events[i]!)}`,
+      ms: msOf(events[i]!.eventTime as Timestamp) - msOf(events[i - 1]!.eventTime as Timestamp),
+    });
   }
   return out;
 }
@@ -104,7 +119,12 @@ try {
   for (const steps of config.BATON_LATENCY_STEPS) {
     for (const c of config.BATON_LATENCY_LEVELS) {
       const before = cpuSnapshot(tracked());
-      const level = await runLevel(chain(steps), c, { minWindowMs: 1_000, minOps: config.BATON_LATENCY_N, maxWindowMs: 120_000, opTimeoutMs: 120_000 });
+      const level = await runLevel(chain(steps), c, {
+        minWindowMs: 1_000,
+        minOps: config.BATON_LATENCY_N,
+        maxWindowMs: 120_000,
+        opTimeoutMs: 120_000,
+      });
       const cpu = cpuByGroup(tracked(), before, cpuSnapshot(tracked()));
       const sorted = level.samples.map((s) => s.ms).sort((a, b) => a - b);
       const row: Row = {
@@ -116,7 +136,9 @@ try {
         p90: at(sorted, 0.9),
         p99: at(sorted, 0.99),
         max: sorted[sorted.length - 1] ?? NaN,
-        serverCpuMsPerWorkflow: Object.fromEntries(Object.entries(cpu).map(([g, s]) => [g, (s * 1000) / Math.max(1, level.completed)])),
+        serverCpuMsPerWorkflow: Object.fromEntries(
+          Object.entries(cpu).map(([g, s]) => [g, (s * 1000) / Math.max(1, level.completed)]),
+        ),
       };
       if (c === 1) {
         // Every gap of every sampled workflow, by kind: which transition the outliers sit in.
@@ -132,7 +154,11 @@ try {
         row.slowest = all
           .sort((a, b) => b.ms - a.ms)
           .slice(0, 3)
-          .map((w) => ({ workflowId: w.key, ms: w.ms, biggestGaps: [...w.gaps].sort((a, b) => b.ms - a.ms).slice(0, 3) }));
+          .map((w) => ({
+            workflowId: w.key,
+            ms: w.ms,
+            biggestGaps: [...w.gaps].sort((a, b) => b.ms - a.ms).slice(0, 3),
+          }));
       }
       rows.push(row);
       const cpuText = Object.entries(row.serverCpuMsPerWorkflow)
@@ -142,8 +168,10 @@ try {
       say(
         `${config.BATON_LATENCY_LABEL} steps=${steps} c=${c}: n=${row.n} ${row.throughput.toFixed(1)} wf/s p50 ${f1(row.p50)} p90 ${f1(row.p90)} p99 ${f1(row.p99)} max ${f1(row.max)} ms; CPU ms/wf ${cpuText}${level.errors ? `; ${level.errors} errors: ${level.firstError}` : ''}`,
       );
-      for (const k of row.gapKinds?.slice(0, 4) ?? []) say(`    ${k.kind}: p50 ${f1(k.p50)} p99 ${f1(k.p99)} max ${f1(k.max)} ms (n=${k.n})`);
-      for (const w of row.slowest?.slice(0, 1) ?? []) say(`    slowest ${f1(w.ms)} ms: ${w.biggestGaps.map((g) => `${g.kind} ${f1(g.ms)}`).join('; ')}`);
+      for (const k of row.gapKinds?.slice(0, 4) ?? [])
+        say(`    ${k.kind}: p50 ${f1(k.p50)} p99 ${f1(k.p99)} max ${f1(k.max)} ms (n=${k.n})`);
+      for (const w of row.slowest?.slice(0, 1) ?? [])
+        say(`    slowest ${f1(w.ms)} ms: ${w.biggestGaps.map((g) => `${g.kind} ${f1(g.ms)}`).join('; ')}`);
     }
   }
 } finally {
@@ -151,6 +179,16 @@ try {
   await stopAll(worker);
 }
 mkdirSync(env.stateDir, { recursive: true });
-const file = join(env.stateDir, `latency-${config.BATON_LATENCY_LABEL}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ label: config.BATON_LATENCY_LABEL, topology: config.BATON_TOPOLOGY, loadAverage: loadavg(), rows }, null, 2)}\n`);
-say(`written ${file}; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+const file = join(
+  env.stateDir,
+  `latency-${config.BATON_LATENCY_LABEL}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+);
+writeFileSync(
+  file,
+  `${JSON.stringify({ label: config.BATON_LATENCY_LABEL, topology: config.BATON_TOPOLOGY, loadAverage: loadavg(), rows }, null, 2)}\n`,
+);
+say(
+  `written ${file}; load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);

@@ -7,12 +7,21 @@
 // Needs the local stack of the profile (bash infra/stack.sh start). Usage:
 //   node --conditions=baton-source --import tsx bench/src/service-start.ts [service]
 import { readFileSync } from 'node:fs';
-import { ServiceProcess, ServiceSet, buildServices, ensureNatsIdentities, servicesForWorkflows, testBus } from '@baton/testkit';
+import {
+  ServiceProcess,
+  ServiceSet,
+  buildServices,
+  ensureNatsIdentities,
+  servicesForWorkflows,
+  testBus,
+} from '@baton/testkit';
 
 const name = process.argv[2] ?? 'intake';
 /** CPU seconds (user + system) the process has used so far. */
 const cpuS = (pid: number | undefined): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 };
 const rssMb = (pid: number | undefined): number => {
@@ -28,7 +37,9 @@ for (let run = 1; run <= 3; run++) {
   const started = performance.now();
   await service.start();
   const ms = Math.round(performance.now() - started);
-  console.log(`${name} run ${run}: ready in ${ms} ms, VmRSS ${rssMb(service.pid)} MB, CPU ${cpuS(service.pid).toFixed(2)} s`);
+  console.log(
+    `${name} run ${run}: ready in ${ms} ms, VmRSS ${rssMb(service.pid)} MB, CPU ${cpuS(service.pid).toFixed(2)} s`,
+  );
   await service.stop();
 }
 

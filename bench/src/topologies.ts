@@ -1,7 +1,8 @@
 // Two or more bench results side by side, one column group per topology (dev: one nats-server and
 // the Temporal dev server on SQLite; cluster: three NATS nodes with R3 streams and the Temporal
 // server on PostgreSQL). bench/run.sh runs it after BATON_BENCH_TOPOLOGIES=dev,cluster; by hand:
-//   node --conditions=baton-source --import tsx bench/src/topologies.ts .baton/bench/results-A.json .baton/bench/results-B.json
+//   node --conditions=baton-source --import tsx bench/src/topologies.ts \
+//     .baton/bench/results-A.json .baton/bench/results-B.json
 // Ratios within a topology are Baton ÷ floor, as in the main report; the "cluster ÷ dev" column
 // divides the second file's figure by the first's.
 import { readFileSync } from 'node:fs';
@@ -22,9 +23,15 @@ const num = (v: number | undefined): string => {
   return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
 };
 const x = (a: number | undefined, b: number | undefined): string =>
-  a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '' : ` (${(a / b).toFixed(2)}×)`;
+  a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0
+    ? ''
+    : ` (${(a / b).toFixed(2)}×)`;
 const level = (s: ScenarioResult | undefined, c: number) => s?.levels.find((l) => l.concurrency === c);
-const peak = (s: ScenarioResult | undefined) => s?.levels.reduce<ScenarioResult['levels'][number] | undefined>((b, l) => (!b || l.throughput > b.throughput ? l : b), undefined);
+const peak = (s: ScenarioResult | undefined) =>
+  s?.levels.reduce<ScenarioResult['levels'][number] | undefined>(
+    (b, l) => (!b || l.throughput > b.throughput ? l : b),
+    undefined,
+  );
 
 const out: string[] = [];
 out.push('Bench on each topology, same machine, one run each');
@@ -51,7 +58,9 @@ const metrics: Metric[] = [
   { label: 'CPU s/1k', higherIsWorse: true, get: (s) => s?.cpu.perThousand },
 ];
 
-out.push(`1. Each figure on each topology; in brackets Baton ÷ its floor on the same topology; last column ${others.map(({ r }) => name(r)).join(', ')} ÷ ${name(base!.r)}`);
+out.push(
+  `1. Each figure on each topology; in brackets Baton ÷ its floor on the same topology; last column ${others.map(({ r }) => name(r)).join(', ')} ÷ ${name(base!.r)}`,
+);
 for (const m of metrics) {
   out.push(
     table(
@@ -82,7 +91,13 @@ for (const { r } of runs) {
     `  ${name(r)}`,
     table(
       ['scenario', 'total', ...groups],
-      r.scenarios.map((s) => [s.title, num(s.cpu.perThousand), ...groups.map((g) => (s.cpu.byGroup[g] === undefined ? '·' : num((s.cpu.byGroup[g]! / Math.max(1, s.cpu.completed)) * 1000)))]),
+      r.scenarios.map((s) => [
+        s.title,
+        num(s.cpu.perThousand),
+        ...groups.map((g) =>
+          s.cpu.byGroup[g] === undefined ? '·' : num((s.cpu.byGroup[g]! / Math.max(1, s.cpu.completed)) * 1000),
+        ),
+      ]),
     ),
     '',
   );
@@ -93,7 +108,13 @@ if (runs.some(({ r }) => r.gateway)) {
   out.push(
     table(
       ['topology', 'events', 'events/s', 'reservations/s', 'failed'],
-      runs.map(({ r }) => [name(r), String(r.gateway?.events ?? '-'), num(r.gateway?.eventsPerSecond), num(r.gateway?.reservationsPerSecond), String(r.gateway?.failed ?? '-')]),
+      runs.map(({ r }) => [
+        name(r),
+        String(r.gateway?.events ?? '-'),
+        num(r.gateway?.eventsPerSecond),
+        num(r.gateway?.reservationsPerSecond),
+        String(r.gateway?.failed ?? '-'),
+      ]),
     ),
     '',
   );

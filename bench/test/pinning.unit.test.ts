@@ -3,7 +3,15 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { BenchConfig } from '../src/config.js';
-import { coresBusy, coresFor, parseCpuList, parseProcStat, pinPlan, pinnedLevel, projectGrowth } from '../src/pinning.js';
+import {
+  coresBusy,
+  coresFor,
+  parseCpuList,
+  parseProcStat,
+  pinPlan,
+  pinnedLevel,
+  projectGrowth,
+} from '../src/pinning.js';
 import { renderPinned } from '../src/report.js';
 
 test('on 2 cores the rest gets cpu 0 and the orchestrator replicas share cpu 1; with enough cores each has its own', () => {
@@ -15,7 +23,12 @@ test('on 2 cores the rest gets cpu 0 and the orchestrator replicas share cpu 1; 
   assert.deepEqual(eight.orchestrators, [[6], [7]]);
   assert.equal(eight.sharedOrchestratorCore, false);
   // Three cores: one for the rest, one per replica.
-  assert.deepEqual(pinPlan([0, 1, 2], 2), { cpus: [0, 1, 2], rest: [0], orchestrators: [[1], [2]], sharedOrchestratorCore: false });
+  assert.deepEqual(pinPlan([0, 1, 2], 2), {
+    cpus: [0, 1, 2],
+    rest: [0],
+    orchestrators: [[1], [2]],
+    sharedOrchestratorCore: false,
+  });
   assert.throws(() => pinPlan([3], 2), /needs at least 2 cores.*may use 3/);
   assert.throws(() => pinPlan([0, 1], 0), /replicas must be a whole number/);
 });
@@ -32,8 +45,12 @@ test('processes go to their set by group, orchestrator replicas by the number in
 test('CPU lists and /proc/stat are read as the kernel writes them', () => {
   assert.deepEqual(parseCpuList('0-2,5,7-8\n'), [0, 1, 2, 5, 7, 8]);
   assert.throws(() => parseCpuList('0-a'), /not a CPU list/);
-  const before = parseProcStat('cpu  10 0 10 80 0 0 0 0 0 0\ncpu0 100 0 50 850 0 0 0 0 0 0\ncpu1 10 0 10 980 0 0 0 0 0 0\nintr 1 2 3\n');
-  const after = parseProcStat('cpu  10 0 10 80 0 0 0 0 0 0\ncpu0 160 0 80 860 0 0 0 0 0 0\ncpu1 30 0 30 1040 0 0 0 0 0 0\n');
+  const before = parseProcStat(
+    'cpu  10 0 10 80 0 0 0 0 0 0\ncpu0 100 0 50 850 0 0 0 0 0 0\ncpu1 10 0 10 980 0 0 0 0 0 0\nintr 1 2 3\n',
+  );
+  const after = parseProcStat(
+    'cpu  10 0 10 80 0 0 0 0 0 0\ncpu0 160 0 80 860 0 0 0 0 0 0\ncpu1 30 0 30 1040 0 0 0 0 0 0\n',
+  );
   // cpu0: 90 busy of 100; cpu1: 40 busy of 100.
   assert.ok(Math.abs(coresBusy(before, after, [0]) - 0.9) < 1e-9);
   assert.ok(Math.abs(coresBusy(before, after, [0, 1]) - 1.3) < 1e-9);
@@ -59,7 +76,11 @@ test('one window: utilisation, CPU per workflow, throughput per busy core, satur
   assert.equal(l.orchestratorSaturated, true);
   assert.deepEqual(l.coreSets[1]!.cpus, [1]);
   assert.ok(Math.abs(l.coreSets[0]!.ours - 0.85) < 1e-9);
-  assert.equal(pinnedLevel({ ...l, ops: 40, cpuByGroup: { orchestrator: 2 }, busyByCoreSet: { rest: 0.5, orchestrators: 0.6 } }).orchestratorSaturated, false);
+  assert.equal(
+    pinnedLevel({ ...l, ops: 40, cpuByGroup: { orchestrator: 2 }, busyByCoreSet: { rest: 0.5, orchestrators: 0.6 } })
+      .orchestratorSaturated,
+    false,
+  );
 });
 
 test('the projection: replicas ÷ orchestrator CPU per workflow, and the cores every other group needs at that rate', () => {
@@ -81,14 +102,37 @@ test('the projection: replicas ÷ orchestrator CPU per workflow, and the cores e
 
 test('the tables say plainly when the machine cannot show growth', () => {
   const plan = pinPlan([0, 1], 2);
-  const level = (setup: string, orchestratorReplicas: number, orchestrator: number, busy: { rest: number; orchestrators: number }) =>
-    pinnedLevel({ setup, concurrency: 32, plan, orchestratorReplicas, ops: 32, windowSeconds: 4, cpuByGroup: { orchestrator, temporal: 2.4, agents: 1.2 }, busyByCoreSet: busy });
-  const text = renderPinned([level('1 echo agent, 1 orchestrator', 1, 1.6, { rest: 0.98, orchestrators: 0.45 }), level('2 echo agents, 2 orchestrators', 2, 1.6, { rest: 0.99, orchestrators: 0.46 })]);
+  const level = (
+    setup: string,
+    orchestratorReplicas: number,
+    orchestrator: number,
+    busy: { rest: number; orchestrators: number },
+  ) =>
+    pinnedLevel({
+      setup,
+      concurrency: 32,
+      plan,
+      orchestratorReplicas,
+      ops: 32,
+      windowSeconds: 4,
+      cpuByGroup: { orchestrator, temporal: 2.4, agents: 1.2 },
+      busyByCoreSet: busy,
+    });
+  const text = renderPinned([
+    level('1 echo agent, 1 orchestrator', 1, 1.6, { rest: 0.98, orchestrators: 0.45 }),
+    level('2 echo agents, 2 orchestrators', 2, 1.6, { rest: 0.99, orchestrators: 0.46 }),
+  ]);
   assert.match(text, /orchestrator 1 on cpu 1, orchestrator 2 on cpu 1 \(shared/);
   assert.match(text, /the rest is the limit/);
   // 0.05 s of orchestrator CPU per workflow: 2 replicas at 40/s; the rest costs 0.1125 s a workflow, 4.5 cores.
-  assert.match(text, /This machine cannot show growth from a second orchestrator: at 40\.0 ops\/s two replicas need 7 cores \(2 for the orchestrators, 5 for the rest\); it has 2\./);
-  assert.match(text, /2 orchestrators sharing one core \(cpu 1\): 8\.00 ops\/s \(1\.00× of "1 echo agent, 1 orchestrator"\)/);
+  assert.match(
+    text,
+    /This machine cannot show growth from a second orchestrator: at 40\.0 ops\/s two replicas need 7 cores \(2 for the orchestrators, 5 for the rest\); it has 2\./,
+  );
+  assert.match(
+    text,
+    /2 orchestrators sharing one core \(cpu 1\): 8\.00 ops\/s \(1\.00× of "1 echo agent, 1 orchestrator"\)/,
+  );
   assert.match(text, /Processes outside the run used up to 0\.150 of the 2 cores/);
 
   // The orchestrator's core busy, but mostly with someone else's work: no verdict on the limit.
@@ -97,8 +141,14 @@ test('the tables say plainly when the machine cannot show growth', () => {
   assert.match(crowded, /this run does not say which limits/);
   assert.match(crowded, /yes, 0\.570 by others/);
   // Of two one-orchestrator windows, the limit is read in the one outside processes disturbed least.
-  const both = renderPinned([level('1 echo agent, 1 orchestrator', 1, 1.6, { rest: 0.91, orchestrators: 0.42 }), level('2 echo agents, 1 orchestrator', 1, 1.6, { rest: 0.99, orchestrators: 0.97 })]);
-  assert.match(both, /Measured with 1 orchestrator \("1 echo agent, 1 orchestrator", c=32, the quietest such window\): 8\.00 ops\/s; .*the rest is the limit/);
+  const both = renderPinned([
+    level('1 echo agent, 1 orchestrator', 1, 1.6, { rest: 0.91, orchestrators: 0.42 }),
+    level('2 echo agents, 1 orchestrator', 1, 1.6, { rest: 0.99, orchestrators: 0.97 }),
+  ]);
+  assert.match(
+    both,
+    /Measured with 1 orchestrator \("1 echo agent, 1 orchestrator", c=32, the quietest such window\): 8\.00 ops\/s; .*the rest is the limit/,
+  );
   const own = renderPinned([level('1 echo agent, 1 orchestrator', 1, 3.8, { rest: 0.95, orchestrators: 0.97 })]);
   assert.match(own, /the orchestrator kept its core busy \(0\.950\): the orchestrator is the limit/);
   assert.doesNotMatch(own, /outside the run used/);

@@ -12,7 +12,13 @@ import { renderComparison, type BenchResults, type ScenarioResult } from '../src
 const dir = mkdtempSync(join(tmpdir(), 'baton-bench-previous-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const scenario = (id: ScenarioResult['id'], floor: ScenarioResult['id'] | undefined, p50: number, throughput: number, cpu: number): ScenarioResult => ({
+const scenario = (
+  id: ScenarioResult['id'],
+  floor: ScenarioResult['id'] | undefined,
+  p50: number,
+  throughput: number,
+  cpu: number,
+): ScenarioResult => ({
   id,
   title: id,
   kind: floor ? 'baton' : 'floor',
@@ -30,12 +36,26 @@ const scenario = (id: ScenarioResult['id'], floor: ScenarioResult['id'] | undefi
   cpu: { byGroup: {}, total: cpu, completed: 1000, perThousand: cpu },
 });
 
-function run(startedAt: string, opts: { topology?: string; scale?: number; handoff: [number, number, number] }): BenchResults {
+function run(
+  startedAt: string,
+  opts: { topology?: string; scale?: number; handoff: [number, number, number] },
+): BenchResults {
   return {
     version: 1,
     startedAt,
     wallSeconds: 100,
-    machine: { cpus: 2, cpuModel: 'x', memTotalGiB: 24, memFreeGiB: 20, loadAverage: [0, 0, 0], os: 'linux', node: '24', servers: {}, topology: opts.topology ?? 'dev', git: `g-${startedAt.slice(11, 13)}` },
+    machine: {
+      cpus: 2,
+      cpuModel: 'x',
+      memTotalGiB: 24,
+      memFreeGiB: 20,
+      loadAverage: [0, 0, 0],
+      os: 'linux',
+      node: '24',
+      servers: {},
+      topology: opts.topology ?? 'dev',
+      git: `g-${startedAt.slice(11, 13)}`,
+    },
     config: BenchConfig.parse({ BATON_BENCH_SCALE: String(opts.scale ?? 1) }),
     startupSeconds: 10,
     loadAverageAtEnd: [1, 1, 1],
@@ -45,7 +65,8 @@ function run(startedAt: string, opts: { topology?: string; scale?: number; hando
     scaleOut: [],
   };
 }
-const save = (r: BenchResults) => writeFileSync(join(dir, `results-${r.startedAt.replace(/[:.]/g, '-')}.json`), JSON.stringify(r));
+const save = (r: BenchResults) =>
+  writeFileSync(join(dir, `results-${r.startedAt.replace(/[:.]/g, '-')}.json`), JSON.stringify(r));
 
 save(run('2026-12-01T08:00:00.000Z', { handoff: [70, 80, 25] }));
 save(run('2026-12-01T09:00:00.000Z', { handoff: [60, 100, 20] }));
@@ -58,7 +79,10 @@ const current = run('2026-12-01T10:00:00.000Z', { handoff: [45, 160, 13] });
 test('the previous run is the newest earlier one of the same topology and scale; unreadable files are skipped', () => {
   const previous = previousRun(dir, current);
   assert.equal(previous?.results.startedAt, '2026-12-01T09:00:00.000Z');
-  assert.equal(previousRun(dir, { ...current, machine: { ...current.machine, topology: 'cluster' } })?.results.startedAt, '2026-12-01T09:30:00.000Z');
+  assert.equal(
+    previousRun(dir, { ...current, machine: { ...current.machine, topology: 'cluster' } })?.results.startedAt,
+    '2026-12-01T09:30:00.000Z',
+  );
   assert.equal(previousRun(join(dir, 'missing'), current), undefined);
 });
 

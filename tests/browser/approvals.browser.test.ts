@@ -1,6 +1,6 @@
-// test-tier: own-services, own stack (it waits out gate tiers in real time, about 40 s: on a stack of its own it runs beside the shared group instead of lengthening it)
-// The approval console in real headless Chromium (Debian's chromium driven by playwright-core):
-// people sign in, see a waiting gate with its full context, approve or decline it, and the
+// test-tier: own-services, own stack (it waits out gate tiers in real time, about 40 s: on a stack of its own it runs
+// beside the shared group instead of lengthening it) The approval console in real headless Chromium (Debian's chromium
+// driven by playwright-core): people sign in, see a waiting gate with its full context, approve or decline it, and the
 // workflow resumes at once; a gate nobody decides escalates, then takes its safe default; earned
 // trust switches auto-approval on and off (never for allergies); a decision bound to a stale
 // digest is refused; the audit stream that holds the timeline refuses a delete. The inbox
@@ -15,7 +15,12 @@ import { readStream } from '@baton/bus';
 import { consoleUsers, postEvent, reservationEvent, stackEnv, waitFor } from '@baton/testkit';
 import { decide, DecisionRefusedError } from '@baton/console';
 import { type GateNotice, type GateTier } from '@baton/workflow-kit';
-import { reservationWorkflowId, workflowTypes, type ReservationInput, type ReservationRequested } from '@baton/workflow-reservation';
+import {
+  reservationWorkflowId,
+  workflowTypes,
+  type ReservationInput,
+  type ReservationRequested,
+} from '@baton/workflow-reservation';
 import { messaging, payments, pos, reservationStatus, waitForState } from '../e2e/support.js';
 import { shortTiersMemo, shortTiersWorkflowsDir } from '../e2e/short-tiers/workflows-dir.js';
 import { assertAccessible, assertFitsPhone, browserSession, screenshots, signedInPage } from './support.js';
@@ -26,23 +31,41 @@ describe('approval console (headless Chromium)', () => {
   // Its services run a workflows folder where a run may have short gate tiers (start's `tiers`).
   const session = browserSession({ env: { BATON_WORKFLOWS_DIR: shortTiersWorkflowsDir(stackEnv().stateDir) } });
 
-  async function start(event: ReservationRequested, options: Omit<ReservationInput, 'event'> = {}, tiers?: GateTier[]): Promise<string> {
+  async function start(
+    event: ReservationRequested,
+    options: Omit<ReservationInput, 'event'> = {},
+    tiers?: GateTier[],
+  ): Promise<string> {
     const workflowId = reservationWorkflowId(event.idempotencykey, event.source);
     const input: ReservationInput = { event, ...options };
-    await session.stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input], ...(tiers ? { memo: shortTiersMemo(tiers) } : {}) });
+    await session.stack.temporal.workflow.start(workflowTypes.reservation, {
+      taskQueue: taskQueues.orchestrator,
+      workflowId,
+      args: [input],
+      ...(tiers ? { memo: shortTiersMemo(tiers) } : {}),
+    });
     return workflowId;
   }
 
   async function auditOf(workflowId: string): Promise<AuditRecord[]> {
-    return (await readStream(session.stack.bus, streams.audit, { parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.workflowId === workflowId);
+    return (await readStream(session.stack.bus, streams.audit, { parse: (v) => AuditRecord.parse(v) }))
+      .map((m) => m.value)
+      .filter((r) => r.workflowId === workflowId);
   }
 
   async function gateNotices(workflowId: string): Promise<Array<{ type: string; data: GateNotice }>> {
-    const notices = await readStream<{ type: string; data: GateNotice }>(session.stack.bus, streams.notices, { filterSubject: subjects.notice('gate.>') });
+    const notices = await readStream<{ type: string; data: GateNotice }>(session.stack.bus, streams.notices, {
+      filterSubject: subjects.notice('gate.>'),
+    });
     return notices.map((m) => m.value).filter((n) => n.data.workflowId === workflowId);
   }
 
-  async function decideInPage(page: Page, workflowId: string, decision: 'approve' | 'decline' | 'approve-with-changes', reason: string) {
+  async function decideInPage(
+    page: Page,
+    workflowId: string,
+    decision: 'approve' | 'decline' | 'approve-with-changes',
+    reason: string,
+  ) {
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     await page.check(`#decide input[name=decision][value=${decision}]`);
     await page.fill('#decide textarea[name=reason]', reason);
@@ -84,8 +107,15 @@ describe('approval console (headless Chromium)', () => {
     // Raw JSON waits behind a disclosure; who decides is said in words and clock times.
     assert.match((await page.locator('#steps').textContent()) ?? '', /"needsReview": true/);
     assert.equal(await page.locator('#payload').getAttribute('open'), null);
-    assert.match(await page.locator('#approvers').innerText(), /^Who decides: a host until \d\d:\d\d, then a manager until /);
-    assert.equal(await page.locator('#decide input[name=decision]:checked').count(), 0, 'no option is chosen for the person');
+    assert.match(
+      await page.locator('#approvers').innerText(),
+      /^Who decides: a host until \d\d:\d\d, then a manager until /,
+    );
+    assert.equal(
+      await page.locator('#decide input[name=decision]:checked').count(),
+      0,
+      'no option is chosen for the person',
+    );
     await assertFitsPhone(page, 'the gate page');
     await assertAccessible(page, 'gate page');
     await screenshots(page, 'gate');
@@ -107,17 +137,33 @@ describe('approval console (headless Chromium)', () => {
       await page.reload();
       return (await decided.count()) === 1 || undefined;
     });
-    assert.match(await decided.innerText(), new RegExp(`${consoleUsers.host.username}[\\s\\S]*kitchen briefed on shellfish`));
+    assert.match(
+      await decided.innerText(),
+      new RegExp(`${consoleUsers.host.username}[\\s\\S]*kitchen briefed on shellfish`),
+    );
     await assertAccessible(page, 'timeline');
-    const kinds = (await auditOf(workflowId)).map((r) => (r.kind === 'workflow.transition' ? `-> ${String(r.detail.to)}` : r.kind));
-    assert.deepEqual(kinds.slice(0, 7), ['-> Understanding request', '-> Holding table', '-> Checking safety', '-> Awaiting approval', 'gate.opened', 'gate.decided', '-> Charging deposit']);
+    const kinds = (await auditOf(workflowId)).map((r) =>
+      r.kind === 'workflow.transition' ? `-> ${String(r.detail.to)}` : r.kind,
+    );
+    assert.deepEqual(kinds.slice(0, 7), [
+      '-> Understanding request',
+      '-> Holding table',
+      '-> Checking safety',
+      '-> Awaiting approval',
+      'gate.opened',
+      'gate.decided',
+      '-> Charging deposit',
+    ]);
     assert.equal(kinds.at(-1), '-> Confirmed');
     // The notices carry ids and gate data, not the customer's name or allergy.
     const notices = await waitFor('gate notices', async () => {
       const all = await gateNotices(workflowId);
       return all.length >= 2 ? all : undefined;
     });
-    assert.deepEqual(notices.map((n) => n.type), ['gate.opened.v1', 'gate.decided.v1']);
+    assert.deepEqual(
+      notices.map((n) => n.type),
+      ['gate.opened.v1', 'gate.decided.v1'],
+    );
     assert.doesNotMatch(JSON.stringify(notices), /shellfish|Lovelace/);
   });
 
@@ -130,7 +176,10 @@ describe('approval console (headless Chromium)', () => {
     const done = await waitForState(session.stack, workflowId, 'Declined');
     assert.equal(done.holdReleased, true);
     assert.equal((await pos.holds()).find((h) => h.holdId === done.hold?.holdId)?.status, 'released');
-    assert.deepEqual((await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template), ['reservation-declined']);
+    assert.deepEqual(
+      (await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template),
+      ['reservation-declined'],
+    );
   });
 
   it('approves with changes: the steps after the gate run exactly the approved payload, nothing before it runs again', async () => {
@@ -154,11 +203,19 @@ describe('approval console (headless Chromium)', () => {
     assert.equal(done.request?.partySize, 3);
     assert.equal(done.request?.notes, 'seat away from the kitchen pass');
     // The deposit is charged for the approved party, once.
-    const charges = (await payments.charges()).filter((c) => (c as unknown as { customerId: string }).customerId === event.data.customer.id) as unknown as Array<{ amountCents: number }>;
-    assert.deepEqual(charges.map((c) => c.amountCents), [3 * 1_000]);
+    const charges = (await payments.charges()).filter(
+      (c) => (c as unknown as { customerId: string }).customerId === event.data.customer.id,
+    ) as unknown as Array<{ amountCents: number }>;
+    assert.deepEqual(
+      charges.map((c) => c.amountCents),
+      [3 * 1_000],
+    );
     // Nothing before the gate ran again: one hold, each earlier step once.
     assert.equal((await pos.holds()).filter((h) => h.idempotencyKey.startsWith(`${workflowId}/`)).length, 1);
-    assert.deepEqual(done.steps.filter((s) => ['intake', 'hold-table', 'safety-check'].includes(s.stepId)).map((s) => s.stepId), ['intake', 'hold-table', 'safety-check']);
+    assert.deepEqual(
+      done.steps.filter((s) => ['intake', 'hold-table', 'safety-check'].includes(s.stepId)).map((s) => s.stepId),
+      ['intake', 'hold-table', 'safety-check'],
+    );
     // A change is not a clean approval: the allergy gate's count starts again.
     await page.goto(`${consoleUrl()}/inbox`);
     assert.equal(await page.locator('#trust tr[data-gate-type="reservation.allergy"] [data-count]').innerText(), '0');
@@ -167,8 +224,16 @@ describe('approval console (headless Chromium)', () => {
   it('escalates a gate nobody decides to the next tier, then takes the safe default', async () => {
     const event = reservationEvent('Table for 2, Thursday 9pm, allergic to gluten');
     // The manager's tier is long enough to look at the page in it, short enough to expire in the test.
-    const workflowId = await start(event, {}, [{ role: 'host', timeoutMs: 2_500 }, { role: 'manager', timeoutMs: 15_000 }]);
-    await waitFor('the escalation', async () => ((await reservationStatus(session.stack, workflowId)).gate?.escalations.length === 1 ? true : undefined), { timeoutMs: 20_000 });
+    const workflowId = await start(event, {}, [
+      { role: 'host', timeoutMs: 2_500 },
+      { role: 'manager', timeoutMs: 15_000 },
+    ]);
+    await waitFor(
+      'the escalation',
+      async () =>
+        (await reservationStatus(session.stack, workflowId)).gate?.escalations.length === 1 ? true : undefined,
+      { timeoutMs: 20_000 },
+    );
     // The host's tier has passed: the page says only a manager may decide now.
     const page = await signedInPage(session.browser, consoleUsers.host);
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
@@ -178,12 +243,18 @@ describe('approval console (headless Chromium)', () => {
     const done = await waitForState(session.stack, workflowId, 'Expired');
     assert.equal(done.gate?.status, 'timed-out');
     assert.equal((await pos.holds()).find((h) => h.holdId === done.hold?.holdId)?.status, 'released');
-    assert.deepEqual((await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template), ['reservation-expired']);
+    assert.deepEqual(
+      (await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template),
+      ['reservation-expired'],
+    );
     const notices = await waitFor('three gate notices', async () => {
       const all = await gateNotices(workflowId);
       return all.length >= 3 ? all : undefined;
     });
-    assert.deepEqual(notices.map((n) => `${n.type}:${n.data.role}`), ['gate.opened.v1:host', 'gate.escalated.v1:manager', 'gate.decided.v1:manager']);
+    assert.deepEqual(
+      notices.map((n) => `${n.type}:${n.data.role}`),
+      ['gate.opened.v1:host', 'gate.escalated.v1:manager', 'gate.decided.v1:manager'],
+    );
     assert.equal(notices[2]?.data.decision, 'timeout');
   });
 
@@ -218,9 +289,19 @@ describe('approval console (headless Chromium)', () => {
     const autoDone = await waitForState(session.stack, auto, 'Confirmed');
     assert.deepEqual(autoDone.autoApproved, { count: N, threshold: N });
     assert.equal(autoDone.gate?.decidedBy, 'earned-trust');
-    assert.ok(!(await auditOf(auto)).some((r) => r.kind === 'workflow.transition' && r.detail.to === 'Awaiting approval'), 'never waited for a person');
+    assert.ok(
+      !(await auditOf(auto)).some((r) => r.kind === 'workflow.transition' && r.detail.to === 'Awaiting approval'),
+      'never waited for a person',
+    );
     const switches = async () =>
-      (await readStream(session.stack.bus, streams.audit, { filterSubject: subjects.auditOfKind('trust.switched'), parse: (v) => AuditRecord.parse(v) })).map((m) => m.value).filter((r) => r.subject === 'reservation.large-party');
+      (
+        await readStream(session.stack.bus, streams.audit, {
+          filterSubject: subjects.auditOfKind('trust.switched'),
+          parse: (v) => AuditRecord.parse(v),
+        })
+      )
+        .map((m) => m.value)
+        .filter((r) => r.subject === 'reservation.large-party');
     assert.equal((await switches()).at(-1)?.detail.autoApprove, true, 'the switch on is in the audit trail');
 
     // A gate with a higher bar still opens; declining it resets the count and switches auto-approval off.
@@ -239,7 +320,9 @@ describe('approval console (headless Chromium)', () => {
       await decideInPage(page, id, 'approve', 'kitchen briefed');
       await waitForState(session.stack, id, 'Confirmed');
     }
-    const allergy = await start(reservationEvent('Table for 2, Wednesday 1pm, allergic to celery'), { trustThreshold: 1 });
+    const allergy = await start(reservationEvent('Table for 2, Wednesday 1pm, allergic to celery'), {
+      trustThreshold: 1,
+    });
     await waitForState(session.stack, allergy, 'Awaiting approval');
     assert.equal(await trustCell('reservation.allergy', 'auto'), 'off');
     assert.match(await page.locator('#trust tr[data-gate-type="reservation.allergy"]').innerText(), /never/);
@@ -263,15 +346,41 @@ describe('approval console (headless Chromium)', () => {
     assert.equal((await reservationStatus(session.stack, workflowId)).state, 'Awaiting approval');
 
     // The same through the client: a wrong digest or another gate's id is refused.
-    await assert.rejects(decide(session.stack.temporal, workflowId, { gateId: waiting.gate!.gateId, digest: stale, decision: 'approve', decidedBy: 'mia', role: 'manager' }), (err) => err instanceof DecisionRefusedError && /digest mismatch/.test(err.message));
-    await assert.rejects(decide(session.stack.temporal, workflowId, { gateId: 'another/approval', digest: waiting.gate!.digest, decision: 'approve', decidedBy: 'mia', role: 'manager' }), /open gate is/);
+    await assert.rejects(
+      decide(session.stack.temporal, workflowId, {
+        gateId: waiting.gate!.gateId,
+        digest: stale,
+        decision: 'approve',
+        decidedBy: 'mia',
+        role: 'manager',
+      }),
+      (err) => err instanceof DecisionRefusedError && /digest mismatch/.test(err.message),
+    );
+    await assert.rejects(
+      decide(session.stack.temporal, workflowId, {
+        gateId: 'another/approval',
+        digest: waiting.gate!.digest,
+        decision: 'approve',
+        decidedBy: 'mia',
+        role: 'manager',
+      }),
+      /open gate is/,
+    );
     // No anonymous decision, no decision without the form's CSRF token.
-    const anonymous = await fetch(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}/decide`, { method: 'POST', headers: { origin: consoleUrl(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&reason=x' });
+    const anonymous = await fetch(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}/decide`, {
+      method: 'POST',
+      headers: { origin: consoleUrl(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve&reason=x',
+    });
     assert.equal(anonymous.status, 401);
     const cookies = await page.context().cookies();
     const withoutToken = await fetch(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}/decide`, {
       method: 'POST',
-      headers: { origin: consoleUrl(), 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
+      headers: {
+        origin: consoleUrl(),
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+      },
       body: `decision=approve&reason=x&gateId=${encodeURIComponent(waiting.gate!.gateId)}&digest=${waiting.gate!.digest}`,
     });
     assert.equal(withoutToken.status, 403);
@@ -286,12 +395,18 @@ describe('approval console (headless Chromium)', () => {
     const info = await session.stack.bus.jsm.streams.info(streams.audit);
     assert.ok(info.state.messages > 0);
     assert.equal(info.config.deny_delete, true);
-    await assert.rejects(session.stack.bus.jsm.streams.deleteMessage(streams.audit, info.state.last_seq), /not permitted/);
+    await assert.rejects(
+      session.stack.bus.jsm.streams.deleteMessage(streams.audit, info.state.last_seq),
+      /not permitted/,
+    );
     await assert.rejects(session.stack.bus.jsm.streams.purge(streams.audit), /not permitted/);
     // Nothing was removed: the first record and the last one looked at are still there (other
     // records may arrive meanwhile, so the count is not the measure).
     const after = await session.stack.bus.jsm.streams.info(streams.audit);
     assert.equal(after.state.first_seq, info.state.first_seq);
-    assert.equal((await session.stack.bus.jsm.streams.getMessage(streams.audit, { seq: info.state.last_seq }))?.seq, info.state.last_seq);
+    assert.equal(
+      (await session.stack.bus.jsm.streams.getMessage(streams.audit, { seq: info.state.last_seq }))?.seq,
+      info.state.last_seq,
+    );
   });
 });

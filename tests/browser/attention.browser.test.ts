@@ -19,9 +19,16 @@ describe('attention gates (headless Chromium)', () => {
     await Promise.all([pos.clearFaults(), payments.clearFaults(), messaging.clearFaults()]);
   });
 
-  const messagesTo = async (customerId: string) => (await messaging.messages()).filter((m) => m.to === customerId).map((m) => m.template);
+  const messagesTo = async (customerId: string) =>
+    (await messaging.messages()).filter((m) => m.to === customerId).map((m) => m.template);
 
-  async function decideAttention(page: Page, workflowId: string, decision: string, reason: string, fill?: { field: 'input' | 'output'; value: unknown }) {
+  async function decideAttention(
+    page: Page,
+    workflowId: string,
+    decision: string,
+    reason: string,
+    fill?: { field: 'input' | 'output'; value: unknown },
+  ) {
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     await page.check(`#decide input[name=decision][value=${decision}]`);
     if (fill) await page.fill(`#decide textarea[name=${fill.field}]`, JSON.stringify(fill.value));
@@ -52,7 +59,10 @@ describe('attention gates (headless Chromium)', () => {
     assert.equal(payload.state, 'Booking');
     assert.equal(payload.step.stepId, 'book');
     assert.equal(payload.step.errorCode, 'TABLE_OUT_OF_SERVICE');
-    assert.deepEqual(payload.previousSteps.map((s) => s.stepId), ['intake', 'hold-table', 'safety-check', 'deposit']);
+    assert.deepEqual(
+      payload.previousSteps.map((s) => s.stepId),
+      ['intake', 'hold-table', 'safety-check', 'deposit'],
+    );
 
     const page = await signedInPage(session.browser, consoleUsers.manager);
     const row = page.locator(`#inbox tr[data-workflow="${workflowId}"]`);
@@ -73,15 +83,27 @@ describe('attention gates (headless Chromium)', () => {
     const corrected = { ...(payload.step.input as Record<string, unknown>) };
     const request = corrected.request as Record<string, unknown>;
     corrected.request = { ...request, notes: 'rebooked by the manager after the POS fault' };
-    await decideAttention(page, workflowId, 'correct-input', 'the POS table was back in service', { field: 'input', value: corrected });
+    await decideAttention(page, workflowId, 'correct-input', 'the POS table was back in service', {
+      field: 'input',
+      value: corrected,
+    });
 
     const done = await waitForState(session.stack, workflowId, 'Confirmed');
     const books = done.steps.filter((st) => st.stepId === 'book');
-    assert.deepEqual(books.map((b) => b.status), ['failed', 'ok'], 'the failed attempt stays on record');
-    assert.equal((books[1]?.input as { request: { notes: string } }).request.notes, 'rebooked by the manager after the POS fault', 'the step ran the corrected input');
+    assert.deepEqual(
+      books.map((b) => b.status),
+      ['failed', 'ok'],
+      'the failed attempt stays on record',
+    );
+    assert.equal(
+      (books[1]?.input as { request: { notes: string } }).request.notes,
+      'rebooked by the manager after the POS fault',
+      'the step ran the corrected input',
+    );
     const reservations = (await pos.reservations()).filter((r) => r.holdId === done.hold?.holdId);
     assert.equal(reservations.length, 1, 'booked once');
-    const chargeId = done.deposit && 'chargeId' in done.deposit ? done.deposit.chargeId : assert.fail('a deposit was charged');
+    const chargeId =
+      done.deposit && 'chargeId' in done.deposit ? done.deposit.chargeId : assert.fail('a deposit was charged');
     assert.equal((await payments.charges()).filter((c) => c.chargeId === chargeId).length, 1, 'charged once');
     assert.deepEqual(await messagesTo(event.data.customer.id), ['reservation-confirmed']);
   });
@@ -94,7 +116,10 @@ describe('attention gates (headless Chromium)', () => {
     const done = await waitForState(session.stack, workflowId, 'Compensated');
     assert.match(done.failure ?? '', /abandoned by mia/);
     assert.deepEqual(done.compensated, ['refund-deposit', 'release-hold']);
-    const chargeId = waiting.deposit && 'chargeId' in waiting.deposit ? waiting.deposit.chargeId : assert.fail('a deposit was charged');
+    const chargeId =
+      waiting.deposit && 'chargeId' in waiting.deposit
+        ? waiting.deposit.chargeId
+        : assert.fail('a deposit was charged');
     assert.equal((await payments.refunds()).filter((r) => r.chargeId === chargeId).length, 1, 'refunded once');
     assert.equal((await pos.holds()).find((h) => h.holdId === done.hold?.holdId)?.status, 'released');
     assert.deepEqual(await messagesTo(event.data.customer.id), ['reservation-cancelled']);
@@ -113,8 +138,18 @@ describe('attention gates (headless Chromium)', () => {
     await page.goto(`${consoleUrl()}/gates/${encodeURIComponent(workflowId)}`);
     await openDisclosures(page);
     assert.match(await page.locator('#failed-input').innerText(), /whole family/);
-    const reading = { partySize: 5, date: daysAfter(todayUtc(), 17), time: '19:00', customer: { ...event.data.customer, regular: false }, allergies: [], notes: event.data.text };
-    await decideAttention(page, workflowId, 'supply-output', 'called the guest back: five on the 24th at seven', { field: 'output', value: reading });
+    const reading = {
+      partySize: 5,
+      date: daysAfter(todayUtc(), 17),
+      time: '19:00',
+      customer: { ...event.data.customer, regular: false },
+      allergies: [],
+      notes: event.data.text,
+    };
+    await decideAttention(page, workflowId, 'supply-output', 'called the guest back: five on the 24th at seven', {
+      field: 'output',
+      value: reading,
+    });
 
     const done = await waitForState(session.stack, workflowId, 'Confirmed');
     assert.equal(done.request?.partySize, 5);

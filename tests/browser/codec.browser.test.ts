@@ -17,7 +17,9 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
   it('shows a signed-in operator the decoded input, and refuses to decode for anyone else', async () => {
     const event = reservationEvent('Table for 2, Sunday 1pm, allergic to sesame');
     const guest = { ...event.data.customer, name: 'Hedy Lamarr-Codec' };
-    const workflowId = String((await postEvent({ ...event, data: { ...event.data, customer: guest } })).body.workflowId);
+    const workflowId = String(
+      (await postEvent({ ...event, data: { ...event.data, customer: guest } })).body.workflowId,
+    );
     await waitForState(session.stack, workflowId, 'Awaiting approval');
     const url = `${stackEnv().BATON_TEMPORAL_UI_URL}/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
 
@@ -29,7 +31,10 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
     await operator.goto(url);
     await operator.getByText(guest.name).first().waitFor({ timeout: 30_000 });
     await operator.getByText('sesame').first().waitFor({ timeout: 30_000 });
-    assert.ok(decodes.length > 0 && decodes.every((s) => s === 200), `the UI decoded through the console (${decodes.join(', ')})`);
+    assert.ok(
+      decodes.length > 0 && decodes.every((s) => s === 200),
+      `the UI decoded through the console (${decodes.join(', ')})`,
+    );
 
     // A host's session: the UI refuses the page (403), and the codec endpoint decodes nothing for it.
     const host = await signedInPage(session.browser, consoleUsers.host);
@@ -51,7 +56,9 @@ describe('Temporal UI through the codec server (headless Chromium)', () => {
     await page.click('#login button[type=submit]');
     // Back on the UI's port, served: the browser sent the console's cookie there.
     await page.waitForURL((u) => u.href.startsWith(url));
-    const listed = await page.request.get(`${stackEnv().BATON_TEMPORAL_UI_URL}/api/v1/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows`);
+    const listed = await page.request.get(
+      `${stackEnv().BATON_TEMPORAL_UI_URL}/api/v1/namespaces/${stackEnv().BATON_TEMPORAL_NAMESPACE}/workflows`,
+    );
     assert.equal(listed.status(), 200, "the UI's API answers the signed-in operator's browser");
     await context.close();
   });

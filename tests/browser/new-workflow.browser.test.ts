@@ -50,25 +50,46 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     assert.ok(created.length >= 6);
     const changed = changedPaths().filter((p) => !before_.has(p));
     assert.ok(changed.length > 0);
-    for (const path of changed) assert.ok(path.startsWith(`workflows/${name}/`), `${path} changed outside the new folder`);
+    for (const path of changed)
+      assert.ok(path.startsWith(`workflows/${name}/`), `${path} changed outside the new folder`);
     // A run of its own (not a subtest of this one): without the parent runner's context.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
-    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', '--test', '--test-reporter=tap', join('workflows', name, 'test', `${name}.unit.test.ts`)], { cwd: repoRoot, encoding: 'utf8', env });
+    const out = execFileSync(
+      'node',
+      [
+        '--conditions=baton-source',
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter=tap',
+        join('workflows', name, 'test', `${name}.unit.test.ts`),
+      ],
+      { cwd: repoRoot, encoding: 'utf8', env },
+    );
     assert.match(out, /# pass 3\n# fail 0/);
     // Its package.json declares its agents and no dependencies: a frozen install passes (pnpm
     // refuses one when a manifest lists what the lockfile lacks), adding to the lockfile only the
     // folder's empty entry, and the test kit resolves from the folder.
-    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { baton: { services: string[] }; dependencies?: unknown };
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+      baton: { services: string[] };
+      dependencies?: unknown;
+    };
     assert.deepEqual(manifest.baton.services, [n.prepare, n.finish]);
     assert.equal(manifest.dependencies, undefined);
-    execFileSync('bash', [join('infra', 'pnpm.sh'), 'install', '--frozen-lockfile', '--lockfile-only', '--offline'], { cwd: repoRoot, stdio: 'pipe' });
+    execFileSync('bash', [join('infra', 'pnpm.sh'), 'install', '--frozen-lockfile', '--lockfile-only', '--offline'], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    });
     assert.equal(readFileSync(lockfile, 'utf8').replace(`  workflows/${name}: {}\n\n`, ''), lockfileBefore);
     assert.match(createRequire(join(folder, 'test', 'e2e.ts')).resolve('@baton/testkit'), /packages[/\\]testkit[/\\]/);
   });
 
   it('starts from an event through the webhook, runs both agent steps, and a person approves its gate in the console', async () => {
     stack = await startStack({ workflows: [name] });
-    assert.ok(stack.services.byName.has(n.prepare) && stack.services.byName.has(n.finish), 'its agents run as their own processes');
+    assert.ok(
+      stack.services.byName.has(n.prepare) && stack.services.byName.has(n.finish),
+      'its agents run as their own processes',
+    );
     browser = await launchChromium();
     const event = {
       id: `evt-${name}`,
@@ -77,7 +98,10 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
       type: n.eventType,
       time: new Date().toISOString(),
       idempotencykey: `ask-${name}`,
-      data: { text: 'Please order two boxes of printer paper for the front office', requester: { id: 'u-ada', name: 'Ada' } },
+      data: {
+        text: 'Please order two boxes of printer paper for the front office',
+        requester: { id: 'u-ada', name: 'Ada' },
+      },
     };
     const answer = await postEvent(event);
     assert.equal(answer.status, 202);
@@ -85,11 +109,15 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     const handle = stack.temporal.workflow.getHandle(workflowId);
     const waiting = await waitFor(`${workflowId} to wait at its gate`, async () => {
       const s = await handle.query(statusQuery).catch(() => undefined);
-      if (s && ['Done', 'Declined', 'Expired', 'Abandoned'].includes(s.state)) throw new Error(`${workflowId} ended in ${s.state} before its gate`);
+      if (s && ['Done', 'Declined', 'Expired', 'Abandoned'].includes(s.state))
+        throw new Error(`${workflowId} ended in ${s.state} before its gate`);
       return s?.state === AWAITING_DECISION ? s : undefined;
     });
     assert.equal(waiting.workflowType, name);
-    assert.deepEqual(waiting.steps.map((s) => [s.agent, s.status]), [[n.prepare, 'ok']]);
+    assert.deepEqual(
+      waiting.steps.map((s) => [s.agent, s.status]),
+      [[n.prepare, 'ok']],
+    );
 
     const page = await signedInPage(browser, consoleUsers.manager);
     const row = page.locator(`#inbox tr[data-workflow="${workflowId}"]`);
@@ -110,7 +138,13 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
       return s.state === 'Done' ? s : undefined;
     });
     assert.match(done.reference ?? '', new RegExp(`^${name}-[0-9a-f]{12}$`));
-    assert.deepEqual(done.steps.map((s) => [s.agent, s.status]), [[n.prepare, 'ok'], [n.finish, 'ok']]);
+    assert.deepEqual(
+      done.steps.map((s) => [s.agent, s.status]),
+      [
+        [n.prepare, 'ok'],
+        [n.finish, 'ok'],
+      ],
+    );
     assert.equal(done.decision?.decidedBy, consoleUsers.manager.username);
   });
 
@@ -118,7 +152,10 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     // One set of services at a time: the dev command starts its own.
     await stack?.close();
     stack = undefined;
-    const dev = spawn('bash', [join('infra', 'dev.sh'), '--workflows', name], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const dev = spawn('bash', [join('infra', 'dev.sh'), '--workflows', name], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     dev.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     dev.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -128,7 +165,8 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
     try {
       await waitFor('npm run dev to start the services', () => readyLines() >= 1, { timeoutMs: 120_000 });
       const started = out.split('\n').find((l) => l.startsWith('dev: ') && l.includes('services ready')) ?? '';
-      for (const service of ['gateway', 'orchestrator', 'console', n.prepare, n.finish]) assert.ok(started.includes(service), `${service} among: ${started}`);
+      for (const service of ['gateway', 'orchestrator', 'console', n.prepare, n.finish])
+        assert.ok(started.includes(service), `${service} among: ${started}`);
       assert.match(out, /baton events send --type/);
       const answer = await postEvent({
         id: `evt-dev-${name}`,
@@ -141,7 +179,10 @@ describe('a workflow scaffolded with new-workflow (headless Chromium)', () => {
       });
       assert.equal(answer.status, 202);
       const handle = temporal.workflow.getHandle(String(answer.body.workflowId));
-      await waitFor('the event to reach its gate under npm run dev', async () => (await handle.query(statusQuery).catch(() => undefined))?.state === AWAITING_DECISION);
+      await waitFor(
+        'the event to reach its gate under npm run dev',
+        async () => (await handle.query(statusQuery).catch(() => undefined))?.state === AWAITING_DECISION,
+      );
 
       appendFileSync(join(folder, 'src', 'definition.ts'), '\n// changed while npm run dev runs\n');
       await waitFor('npm run dev to restart the services', () => readyLines() >= 2, { timeoutMs: 120_000 });

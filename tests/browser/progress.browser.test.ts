@@ -14,7 +14,10 @@ describe('workflow page, live (headless Chromium)', () => {
   const session = browserSession();
 
   it('follows a reservation from its gate to its outcome without a reload', async () => {
-    const event = await withEarlierBooking(session.stack, reservationEvent('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish'));
+    const event = await withEarlierBooking(
+      session.stack,
+      reservationEvent('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish'),
+    );
     const workflowId = String((await postEvent(event)).body.workflowId);
     await waitForState(session.stack, workflowId, 'Awaiting approval');
 
@@ -23,13 +26,30 @@ describe('workflow page, live (headless Chromium)', () => {
     await page.waitForSelector('#progress li[data-kind="gate.opened"]', { timeout: 20_000 });
     assert.equal(await page.locator('#state').innerText(), 'Awaiting approval');
 
-    await decide(session.stack.temporal, workflowId, { decision: 'approve', decidedBy: 'manager-mia', role: 'manager', reason: 'kitchen briefed' });
+    await decide(session.stack.temporal, workflowId, {
+      decision: 'approve',
+      decidedBy: 'manager-mia',
+      role: 'manager',
+      reason: 'kitchen briefed',
+    });
     await page.waitForSelector('#progress li[data-kind="outcome"]', { timeout: 30_000 });
     assert.equal(await page.locator('#state').innerText(), 'Confirmed');
     const told = await page.locator('#progress li').allInnerTexts();
     const states = told.filter((t) => t.includes(' · state: ')).map((t) => t.split(' · state: ')[1]);
-    assert.deepEqual(states, ['Understanding request', 'Holding table', 'Checking safety', 'Awaiting approval', 'Charging deposit', 'Booking', 'Confirming to customer', 'Confirmed']);
-    assert.ok(told.some((t) => /gate decided: reservation\.allergy for \w+, approve by person$/.test(t)), told.join('\n'));
+    assert.deepEqual(states, [
+      'Understanding request',
+      'Holding table',
+      'Checking safety',
+      'Awaiting approval',
+      'Charging deposit',
+      'Booking',
+      'Confirming to customer',
+      'Confirmed',
+    ]);
+    assert.ok(
+      told.some((t) => /gate decided: reservation\.allergy for \w+, approve by person$/.test(t)),
+      told.join('\n'),
+    );
     assert.match(told.at(-1)!, / · outcome: Confirmed$/);
   });
 });

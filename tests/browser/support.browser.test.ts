@@ -21,14 +21,23 @@ describe('support escalation in the console (headless Chromium)', () => {
   });
 
   const stateOf = async (workflowId: string, state: string) =>
-    waitFor(`${workflowId} in "${state}"`, async () => {
-      const s = (await session.stack.temporal.workflow.getHandle(workflowId).query(statusQuery)) as SupportStatus;
-      return s.state === state ? s : undefined;
-    }, { timeoutMs: 120_000 });
+    waitFor(
+      `${workflowId} in "${state}"`,
+      async () => {
+        const s = (await session.stack.temporal.workflow.getHandle(workflowId).query(statusQuery)) as SupportStatus;
+        return s.state === state ? s : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
 
   it('shows a person that the customer data came from the cache and how old it is, and the approval resolves the case', async () => {
     const who = await customerWithOrder();
-    await stateOf(String((await postEvent(ticketEvent(who, 'Forgot my password', 'I cannot sign in to my account'))).body.workflowId), 'Answered');
+    await stateOf(
+      String(
+        (await postEvent(ticketEvent(who, 'Forgot my password', 'I cannot sign in to my account'))).body.workflowId,
+      ),
+      'Answered',
+    );
     await setFaults('CRM', { outageUntil: Date.now() + 10 * 60_000 });
     const event = ticketEvent(who, ...DAMAGED);
     const workflowId = String((await postEvent(event)).body.workflowId);
@@ -45,7 +54,10 @@ describe('support escalation in the console (headless Chromium)', () => {
 
     await row.locator('a').first().click();
     await page.waitForURL(/\/gates\//);
-    assert.match(await page.locator('#customer-source').innerText(), /^from the cache, \d+ s old \(read from the CRM at \d{4}-\d\d-\d\dT/);
+    assert.match(
+      await page.locator('#customer-source').innerText(),
+      /^from the cache, \d+ s old \(read from the CRM at \d{4}-\d\d-\d\dT/,
+    );
     assert.match(await page.locator('#customer').innerText(), /Grace Hopper/);
     assert.match(await page.locator('#order').innerText(), new RegExp(`${who.orderId} · delivered`));
     assert.match(await page.locator('#answer').innerText(), /arrived damaged or broken/);
@@ -65,7 +77,10 @@ describe('support escalation in the console (headless Chromium)', () => {
     // The operations views are an operator's.
     const ops = await signedInPage(session.browser, consoleUsers.operator);
     await ops.goto(`${stackEnv().BATON_CONSOLE_URL}/ops?window=1h`);
-    assert.ok((await ops.locator('#outcomes tr', { hasText: 'support' }).count()) >= 1, 'the support workflow type has its outcomes row');
+    assert.ok(
+      (await ops.locator('#outcomes tr', { hasText: 'support' }).count()) >= 1,
+      'the support workflow type has its outcomes row',
+    );
     assert.match(await ops.locator('#breakers tr', { hasText: 'crm' }).first().innerText(), /crm-lookup|crm/);
   });
 });

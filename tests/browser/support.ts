@@ -14,7 +14,9 @@ import { startStack, type Stack, type StackOptions } from '../e2e/support.js';
 
 export function chromiumPath(): string {
   if (process.env.BATON_CHROMIUM) return process.env.BATON_CHROMIUM;
-  return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], { encoding: 'utf8' }).trim();
+  return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** A phone's viewport (the issue's 375 x 812) and a desktop's. */
@@ -32,7 +34,10 @@ export function screenshotDir(): string {
  *  (`<name>-phone.png`, `<name>-desktop.png`); the page is left at the size it had. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   const before = page.viewportSize();
-  for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [size, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: join(screenshotDir(), `${name}-${size}.png`), fullPage: true });
   }
@@ -66,7 +71,10 @@ export async function assertAccessible(page: Page, name: string): Promise<AxeVio
     `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) })))`,
   );
   const grave = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  appendFileSync(join(screenshotDir(), 'axe.txt'), `${new Date().toISOString()} ${name}: ${violations.length} violation(s), ${grave.length} serious or critical${violations.length ? ` (${violations.map((v) => `${v.id}:${v.impact}`).join(', ')})` : ''}\n`);
+  appendFileSync(
+    join(screenshotDir(), 'axe.txt'),
+    `${new Date().toISOString()} ${name}: ${violations.length} violation(s), ${grave.length} serious or critical${violations.length ? ` (${violations.map((v) => `${v.id}:${v.impact}`).join(', ')})` : ''}\n`,
+  );
   assert.deepEqual(grave, [], `${name}: serious or critical accessibility violations`);
   return violations;
 }
@@ -74,13 +82,27 @@ export async function assertAccessible(page: Page, name: string): Promise<AxeVio
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** A fresh browser context (its own cookies) signed in as `user`; lands on the inbox. */
-export async function signedInPage(browser: Browser, user: { username: string; password: string }, viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext(viewport ? { viewport, isMobile: viewport.width <= PHONE.width, hasTouch: viewport.width <= PHONE.width } : {});
+export async function signedInPage(
+  browser: Browser,
+  user: { username: string; password: string },
+  viewport?: { width: number; height: number },
+): Promise<Page> {
+  const context = await browser.newContext(
+    viewport ? { viewport, isMobile: viewport.width <= PHONE.width, hasTouch: viewport.width <= PHONE.width } : {},
+  );
   const page = await context.newPage();
   await page.goto(`${stackEnv().BATON_CONSOLE_URL}/inbox`);
   // Not signed in: the console sends us to the sign-in page first.

@@ -44,7 +44,8 @@ export function contractChain(faultRate: number) {
     const outcome: ChainOutcome = { workflowId, filed: false, failures: {}, attempts: {} };
     // One in-memory artifact store per review (offline capabilities), as the object store is per key.
     const capabilities = offlineCapabilities(logger);
-    const context = (stepId: string): AgentContext => chainContext({ workflowId, stepId, logger, tracer: 'contract-chain', capabilities });
+    const context = (stepId: string): AgentContext =>
+      chainContext({ workflowId, stepId, logger, tracer: 'contract-chain', capabilities });
     const run = async <T>(step: ContractStep, fn: () => Promise<T>): Promise<T> => {
       for (let attempt = 1; ; attempt++) {
         outcome.attempts[step] = (outcome.attempts[step] ?? 0) + 1;
@@ -61,13 +62,24 @@ export function contractChain(faultRate: number) {
     };
     const { contractId, title, counterparty, text } = event.data;
     try {
-      const { document } = await run('ingest', () => agents.ingest.handle({ contractId, title, text }, context('ingest')));
+      const { document } = await run('ingest', () =>
+        agents.ingest.handle({ contractId, title, text }, context('ingest')),
+      );
       const { clauses } = await run('extract', () => agents.extract.handle({ document }, context('extract')));
       const { assessments } = await run('classify', () => agents.classify.handle({ clauses }, context('classify')));
-      const { findings } = await run('policy-check', () => agents.policy.handle({ document, clauses }, context('policy-check')));
+      const { findings } = await run('policy-check', () =>
+        agents.policy.handle({ document, clauses }, context('policy-check')),
+      );
       const risks = clauseRisks(clauses, assessments, findings);
-      const draft = await run('draft', () => agents.draft.handle({ title, counterparty, clauses, risks, findings }, context('draft')));
-      await run('file', () => agents.filing.handle({ contractId, title, counterparty, document, overallRisk: overallRisk(risks), draft }, context('file')));
+      const draft = await run('draft', () =>
+        agents.draft.handle({ title, counterparty, clauses, risks, findings }, context('draft')),
+      );
+      await run('file', () =>
+        agents.filing.handle(
+          { contractId, title, counterparty, document, overallRisk: overallRisk(risks), draft },
+          context('file'),
+        ),
+      );
       outcome.filed = true;
     } catch {
       // The chain ends here; outcome.failedAt says where.

@@ -35,7 +35,14 @@ const FAULT_RATE = 0.03;
 const STEPS = CONTRACT_STEPS.length;
 const THEORY_NAIVE = (1 - FAULT_RATE) ** STEPS;
 const THEORY_RETRY = (1 - FAULT_RATE ** 2) ** STEPS;
-const AGENTS = ['contract-ingest', 'contract-extract', 'contract-classify', 'contract-policy', 'contract-draft', 'contract-filing'];
+const AGENTS = [
+  'contract-ingest',
+  'contract-extract',
+  'contract-classify',
+  'contract-policy',
+  'contract-draft',
+  'contract-filing',
+];
 /** No review reaching an end state for this long after the last fault is a loss, not slowness:
  *  a step's attempt is bounded by 60 s and its backoff by 10 s. */
 const QUIET_MS = 180_000;
@@ -54,7 +61,11 @@ export function binomialBand(n: number, p: number): { low: number; high: number 
 
 function table(title: string, header: string[], rows: Array<Array<string | number>>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
-  const line = (cells: Array<string | number>) => cells.map((c, i) => String(c).padEnd(widths[i]!)).join('   ').trimEnd();
+  const line = (cells: Array<string | number>) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]!))
+      .join('   ')
+      .trimEnd();
   return [title, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -86,7 +97,16 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
   before(async () => {
     // Quick redelivery after a crash, so recovery fits the run; every contract agent fails 3%.
     // Every agent a process of its own: the schedule kills them.
-    stack = await startStack({ workflows: ['contract-review'], hosted: false, env: { BATON_CONTRACT_FAULT_RATE: String(FAULT_RATE), BATON_AGENT_ACK_WAIT_MS: '3000', BATON_BREAKER_COOLDOWN_MS: '3000' }, readyTimeoutMs: 180_000 });
+    stack = await startStack({
+      workflows: ['contract-review'],
+      hosted: false,
+      env: {
+        BATON_CONTRACT_FAULT_RATE: String(FAULT_RATE),
+        BATON_AGENT_ACK_WAIT_MS: '3000',
+        BATON_BREAKER_COOLDOWN_MS: '3000',
+      },
+      readyTimeoutMs: 180_000,
+    });
     await records.setIdempotency('off');
     await records.setFaults({ errorRate: FAULT_RATE });
   });
@@ -109,10 +129,14 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
       for (let i = next++; i < N; i = next++) {
         const event = contractEvent(CLEAN_CONTRACT);
         accepted.push(
-          await waitFor(`contract event ${i} to be accepted`, async () => {
-            const answer = await postEvent(event).catch(() => undefined);
-            return answer?.status === 202 ? String(answer.body.workflowId) : undefined;
-          }, { timeoutMs: 120_000, intervalMs: 500 }),
+          await waitFor(
+            `contract event ${i} to be accepted`,
+            async () => {
+              const answer = await postEvent(event).catch(() => undefined);
+              return answer?.status === 202 ? String(answer.body.workflowId) : undefined;
+            },
+            { timeoutMs: 120_000, intervalMs: 500 },
+          ),
         );
       }
     };
@@ -203,8 +227,11 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
         const failures = outcomes.reduce((sum, o) => sum + (o.failures[s] ?? 0), 0);
         return attempts ? `${((100 * failures) / attempts).toFixed(1)}%` : 'n/a';
       }).join(' / ');
-    const failedAt = (outcomes: ChainOutcome[]) => CONTRACT_STEPS.map((s) => outcomes.filter((o) => o.failedAt === s).length).join(' / ');
-    const filingsInjected = statsAfter.requests ? `${((100 * (statsAfter.injectedFailures - statsBefore.injectedFailures)) / (statsAfter.requests - statsBefore.requests)).toFixed(1)}% of ${statsAfter.requests - statsBefore.requests}` : 'n/a';
+    const failedAt = (outcomes: ChainOutcome[]) =>
+      CONTRACT_STEPS.map((s) => outcomes.filter((o) => o.failedAt === s).length).join(' / ');
+    const filingsInjected = statsAfter.requests
+      ? `${((100 * (statsAfter.injectedFailures - statsBefore.injectedFailures)) / (statsAfter.requests - statsBefore.requests)).toFixed(1)}% of ${statsAfter.requests - statsBefore.requests}`
+      : 'n/a';
 
     console.log(
       '\n' +
@@ -214,20 +241,67 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
             ['', 'naive chain', 'one retry per step', 'Baton'],
             [
               ['reviews', BASELINE_N, BASELINE_N, N],
-              ['theory: end-to-end success', `${(100 * THEORY_NAIVE).toFixed(2)}% (0.97^6)`, `${(100 * THEORY_RETRY).toFixed(2)}% ((1-0.03^2)^6)`, '100% (retries until done)'],
-              ['measured: filed (completed)', pct(naiveFiled, BASELINE_N), pct(retryFiled, BASELINE_N), pct(filed.length, N)],
-              ['  binomial band (p·n ± 4σ)', `${naiveBand.low}..${naiveBand.high}`, `${retryBand.low}..${retryBand.high}`, ''],
-              ['measured: reached an end state (terminal)', pct(naive.length, BASELINE_N), pct(retry.length, BASELINE_N), pct(terminal.length, N)],
-              [`failed attempts per step (${CONTRACT_STEPS.join(' / ')})`, stepRate(naive), stepRate(retry), `filing: ${filingsInjected} requests`],
+              [
+                'theory: end-to-end success',
+                `${(100 * THEORY_NAIVE).toFixed(2)}% (0.97^6)`,
+                `${(100 * THEORY_RETRY).toFixed(2)}% ((1-0.03^2)^6)`,
+                '100% (retries until done)',
+              ],
+              [
+                'measured: filed (completed)',
+                pct(naiveFiled, BASELINE_N),
+                pct(retryFiled, BASELINE_N),
+                pct(filed.length, N),
+              ],
+              [
+                '  binomial band (p·n ± 4σ)',
+                `${naiveBand.low}..${naiveBand.high}`,
+                `${retryBand.low}..${retryBand.high}`,
+                '',
+              ],
+              [
+                'measured: reached an end state (terminal)',
+                pct(naive.length, BASELINE_N),
+                pct(retry.length, BASELINE_N),
+                pct(terminal.length, N),
+              ],
+              [
+                `failed attempts per step (${CONTRACT_STEPS.join(' / ')})`,
+                stepRate(naive),
+                stepRate(retry),
+                `filing: ${filingsInjected} requests`,
+              ],
               ['reviews that failed, at each step', failedAt(naive), failedAt(retry), accepted.length - filed.length],
-              ['duplicate filings (records with one reference)', duplicateFilings(mine('naive')).length, duplicateFilings(mine('retry')).length, batonDuplicates.length],
-              ['repeated Idempotency-Keys the records system applied', '', '', statsAfter.repeatedKeys - statsBefore.repeatedKeys],
-              ['filed but not in the records / in the records but not Filed', '', '', `${lostFilings.length} / ${unreported.length}`],
+              [
+                'duplicate filings (records with one reference)',
+                duplicateFilings(mine('naive')).length,
+                duplicateFilings(mine('retry')).length,
+                batonDuplicates.length,
+              ],
+              [
+                'repeated Idempotency-Keys the records system applied',
+                '',
+                '',
+                statsAfter.repeatedKeys - statsBefore.repeatedKeys,
+              ],
+              [
+                'filed but not in the records / in the records but not Filed',
+                '',
+                '',
+                `${lostFilings.length} / ${unreported.length}`,
+              ],
               ['wall time', `${baselineSeconds.toFixed(0)} s for both baselines`, '', `${batonSeconds.toFixed(0)} s`],
             ],
           ),
-          open().length ? `not finished:\n${open().slice(0, 40).map((id) => `  - ${id}: ${why.get(id) ?? 'never looked at'}`).join('\n')}` : 'not finished: none',
-          batonDuplicates.length ? `duplicate filings:\n${batonDuplicates.map((d) => `  - ${d.reference} x${d.count}`).join('\n')}` : 'duplicate filings: none',
+          open().length
+            ? `not finished:\n${open()
+                .slice(0, 40)
+                .map((id) => `  - ${id}: ${why.get(id) ?? 'never looked at'}`)
+                .join('\n')}`
+            : 'not finished: none',
+          batonDuplicates.length
+            ? `duplicate filings:\n${batonDuplicates.map((d) => `  - ${d.reference} x${d.count}`).join('\n')}`
+            : 'duplicate filings: none',
         ].join('\n') +
         '\n',
     );
@@ -239,8 +313,17 @@ describe(`reliability: ${N} contract reviews through Baton, ${BASELINE_N} per ba
     assert.equal(batonFilings.length, N, 'one filing per review in the records');
     assert.deepEqual(lostFilings, [], 'every Filed review is in the records');
     assert.equal(chaosLog.filter((l) => !l.startsWith('(')).length, 4, 'every planned fault happened');
-    assert.ok(naiveFiled >= naiveBand.low && naiveFiled <= naiveBand.high, `naive chain filed ${naiveFiled}/${BASELINE_N}, outside ${naiveBand.low}..${naiveBand.high} around 0.97^6`);
-    assert.ok(retryFiled >= retryBand.low && retryFiled <= retryBand.high, `one-retry chain filed ${retryFiled}/${BASELINE_N}, outside ${retryBand.low}..${retryBand.high} around (1-0.03^2)^6`);
-    assert.ok(naive.some((o) => o.failedAt === 'file') || BASELINE_N < 200, 'the records system failed some naive filings (its 3% applies)');
+    assert.ok(
+      naiveFiled >= naiveBand.low && naiveFiled <= naiveBand.high,
+      `naive chain filed ${naiveFiled}/${BASELINE_N}, outside ${naiveBand.low}..${naiveBand.high} around 0.97^6`,
+    );
+    assert.ok(
+      retryFiled >= retryBand.low && retryFiled <= retryBand.high,
+      `one-retry chain filed ${retryFiled}/${BASELINE_N}, outside ${retryBand.low}..${retryBand.high} around (1-0.03^2)^6`,
+    );
+    assert.ok(
+      naive.some((o) => o.failedAt === 'file') || BASELINE_N < 200,
+      'the records system failed some naive filings (its 3% applies)',
+    );
   });
 });

@@ -6,14 +6,27 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCorpus } from '@baton/workflow-contract-review/corpus';
-import { ALL_DEFENCES, MODEL_STEPS, batonOutcome, chainOutcome, runReviews, type Answers, type Decided, type Defences } from './contract-wrong-answers.js';
+import {
+  ALL_DEFENCES,
+  MODEL_STEPS,
+  batonOutcome,
+  chainOutcome,
+  runReviews,
+  type Answers,
+  type Decided,
+  type Defences,
+} from './contract-wrong-answers.js';
 import type { CompanyPolicy } from '@baton/workflow-contract-review';
 
 const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(2)}% (${k})`;
 
 function table(title: string, header: string[], rows: Array<Array<string | number>>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
-  const line = (cells: Array<string | number>) => cells.map((c, i) => String(c).padEnd(widths[i]!)).join('   ').trimEnd();
+  const line = (cells: Array<string | number>) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]!))
+      .join('   ')
+      .trimEnd();
   return [title, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -78,9 +91,22 @@ export function report(answers: Answers[], policy: CompanyPolicy, rate: number):
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, rate: { type: 'string', default: '0.03' }, seed: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '2000' },
+      rate: { type: 'string', default: '0.03' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
   const [n, rate, seed] = [Number(values.n), Number(values.rate), Number(values.seed)];
   const started = Date.now();
-  const { answers, policy } = await runReviews(loadCorpus().contracts, n, { extract: rate, classify: rate, draft: rate }, seed);
-  process.stdout.write(`\n${report(answers, policy, rate)}\n(seed ${seed}; ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  const { answers, policy } = await runReviews(
+    loadCorpus().contracts,
+    n,
+    { extract: rate, classify: rate, draft: rate },
+    seed,
+  );
+  process.stdout.write(
+    `\n${report(answers, policy, rate)}\n(seed ${seed}; ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
 }

@@ -16,7 +16,15 @@
 // (parties and amounts among them), each clause's risk, the redlines the policy asks for.
 import { offlineCapabilities, type AgentContext } from '@baton/agent';
 import { ALL_CHECKS, checkAnswers, type CheckSet } from '@baton/workflow-contract-review/checks';
-import { clauseRisks, needsApproval, type Clause, type ClauseRisk, type CompanyPolicy, type PolicyFinding, type ReviewDraft } from '@baton/workflow-contract-review';
+import {
+  clauseRisks,
+  needsApproval,
+  type Clause,
+  type ClauseRisk,
+  type CompanyPolicy,
+  type PolicyFinding,
+  type ReviewDraft,
+} from '@baton/workflow-contract-review';
 import { amountsOf, type CorpusContract } from '@baton/workflow-contract-review/corpus';
 import { wrongDraw } from '@baton/workflow-contract-review/wrong-answers';
 import { createLogger } from '@baton/telemetry';
@@ -25,7 +33,12 @@ import { ClassifyConfig, classifyAgent } from '../../services/contract-classify/
 import { DraftConfig, draftAgent } from '../../services/contract-draft/src/draft.js';
 import { ExtractConfig, extractAgent } from '../../services/contract-extract/src/extract.js';
 import { ingestAgent } from '../../services/contract-ingest/src/ingest.js';
-import { DEFAULT_POLICY_FILE, checkPolicy, loadPolicy, policyAgent } from '../../services/contract-policy/src/policy.js';
+import {
+  DEFAULT_POLICY_FILE,
+  checkPolicy,
+  loadPolicy,
+  policyAgent,
+} from '../../services/contract-policy/src/policy.js';
 import { chainContext } from './chain-context.js';
 
 export const MODEL_STEPS = ['extract', 'classify', 'draft'] as const;
@@ -49,7 +62,10 @@ const logger = createLogger('contract-wrong-answers', 'error');
 /** Runs the agents' handlers for one review; `rates` per model-backed step, `seed` for the draws. */
 export function contractAnswers(rates: StepRates, seed = 1) {
   // Through the agents' own config loaders, from the variables a deployed agent would be given.
-  const env = (step: ModelStep) => ({ BATON_CONTRACT_WRONG_RATE: String(rates[step]), BATON_CONTRACT_WRONG_SEED: String(seed) });
+  const env = (step: ModelStep) => ({
+    BATON_CONTRACT_WRONG_RATE: String(rates[step]),
+    BATON_CONTRACT_WRONG_SEED: String(seed),
+  });
   const policy = loadPolicy(DEFAULT_POLICY_FILE);
   const agents = {
     ingest: ingestAgent({ BATON_CONTRACT_FAULT_RATE: 0 }),
@@ -65,7 +81,14 @@ export function contractAnswers(rates: StepRates, seed = 1) {
       // The draws the agents make, made again here to count them (the same seed, ids and rates).
       const wrong = MODEL_STEPS.filter((step) => wrongDraw(rates[step], seed, workflowId, step) !== undefined);
       const context = (stepId: string): AgentContext =>
-        chainContext({ workflowId, stepId, logger, tracer: 'contract-wrong-answers', capabilities, callExternal: () => Promise.reject(new Error('no external system in this report')) });
+        chainContext({
+          workflowId,
+          stepId,
+          logger,
+          tracer: 'contract-wrong-answers',
+          capabilities,
+          callExternal: () => Promise.reject(new Error('no external system in this report')),
+        });
       const { title, counterparty, text } = contract;
       const { document } = await agents.ingest.handle({ contractId: contract.id, title, text }, context('ingest'));
       const { clauses } = await agents.extract.handle({ document }, context('extract'));
@@ -81,13 +104,22 @@ export function contractAnswers(rates: StepRates, seed = 1) {
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** What is wrong in a filed record against the ground truth; empty when it is right. */
-export function judge(contract: CorpusContract, policy: CompanyPolicy, filed: { clauses: Clause[]; risks: ClauseRisk[]; draft: ReviewDraft }): string[] {
+export function judge(
+  contract: CorpusContract,
+  policy: CompanyPolicy,
+  filed: { clauses: Clause[]; risks: ClauseRisk[]; draft: ReviewDraft },
+): string[] {
   const truth = contract.truth;
   const out: string[] = [];
   const texts = filed.clauses.map((c) => norm(c.text));
-  if (texts.length !== truth.clauses.length || truth.clauses.some((c, i) => norm(c.text) !== texts[i])) out.push('clauses');
+  if (texts.length !== truth.clauses.length || truth.clauses.some((c, i) => norm(c.text) !== texts[i]))
+    out.push('clauses');
   const all = filed.clauses.map((c) => c.text).join('\n');
-  if (truth.parties.some((p) => !all.includes(p)) || /\("the Supplier"\)[^\n]*\("the Company"\)/.test(all.split('\n').slice(0, 3).join(' '))) out.push('parties');
+  if (
+    truth.parties.some((p) => !all.includes(p)) ||
+    /\("the Supplier"\)[^\n]*\("the Company"\)/.test(all.split('\n').slice(0, 3).join(' '))
+  )
+    out.push('parties');
   if (amountsOf(all).join('|') !== truth.amounts.join('|')) out.push('amounts');
   const risks = filed.risks.map((r) => `${r.clauseId}:${r.risk}`).join('|');
   if (risks !== truth.clauses.map((c) => `${c.id}:${c.risk}`).join('|')) out.push('risks');
@@ -115,7 +147,11 @@ export interface Decided {
 
 /** The naive chain (and the chain with retries) files what the agents answered. */
 export function chainOutcome(a: Answers, policy: CompanyPolicy): Decided {
-  const wrongIn = judge(a.contract, policy, { clauses: a.clauses, risks: clauseRisks(a.clauses, a.assessments, a.findings), draft: a.draft });
+  const wrongIn = judge(a.contract, policy, {
+    clauses: a.clauses,
+    risks: clauseRisks(a.clauses, a.assessments, a.findings),
+    draft: a.draft,
+  });
   return { outcome: wrongIn.length ? 'filed-wrong' : 'filed-correct', wrongIn };
 }
 
@@ -125,18 +161,32 @@ export function chainOutcome(a: Answers, policy: CompanyPolicy): Decided {
  *  answer there that nothing pointed at is filed wrong. */
 export function batonOutcome(a: Answers, policy: CompanyPolicy, defences: Defences = ALL_DEFENCES): Decided {
   const findings = defences.policyOnSource ? a.findings : checkPolicy(policy, a.clauses, '');
-  const draft = defences.policyOnSource ? a.draft : { ...a.draft, redlines: a.draft.redlines.filter((r) => r.clauseId !== 'document') };
+  const draft = defences.policyOnSource
+    ? a.draft
+    : { ...a.draft, redlines: a.draft.redlines.filter((r) => r.clauseId !== 'document') };
   const risks = clauseRisks(a.clauses, a.assessments, findings);
-  const checks = checkAnswers({ source: a.contract.text, clauses: a.clauses, assessments: a.assessments, findings, draft }, defences);
+  const checks = checkAnswers(
+    { source: a.contract.text, clauses: a.clauses, assessments: a.assessments, findings, draft },
+    defences,
+  );
   const wrongIn = judge(a.contract, policy, { clauses: a.clauses, risks, draft });
   if (checks.length > 0) return { outcome: 'person', person: 'check', wrongIn };
   if (risks.some((r) => r.clauseId === 'document')) return { outcome: 'person', person: 'policy-on-source', wrongIn };
   if (needsApproval(risks) && wrongIn.length === 0) return { outcome: 'filed-correct', person: 'high-risk', wrongIn };
-  return { outcome: wrongIn.length ? 'filed-wrong' : 'filed-correct', ...(needsApproval(risks) ? { person: 'high-risk' as const } : {}), wrongIn };
+  return {
+    outcome: wrongIn.length ? 'filed-wrong' : 'filed-correct',
+    ...(needsApproval(risks) ? { person: 'high-risk' as const } : {}),
+    wrongIn,
+  };
 }
 
 /** Runs `n` reviews over the corpus (review i reads contract i mod corpus size). */
-export async function runReviews(corpus: CorpusContract[], n: number, rates: StepRates, seed = 1): Promise<{ answers: Answers[]; policy: CompanyPolicy }> {
+export async function runReviews(
+  corpus: CorpusContract[],
+  n: number,
+  rates: StepRates,
+  seed = 1,
+): Promise<{ answers: Answers[]; policy: CompanyPolicy }> {
   const engine = contractAnswers(rates, seed);
   const answers: Answers[] = [];
   for (let i = 0; i < n; i++) answers.push(await engine.answer(corpus[i % corpus.length]!, `review-${i + 1}`));

@@ -41,24 +41,36 @@ function useSetting(setting: string): void {
 }
 
 async function stackNats(action: 'start' | 'stop'): Promise<void> {
-  const run = await execa('bash', ['infra/stack.sh', action, 'nats'], { cwd: repoRoot, timeout: 240_000, all: true, reject: false });
+  const run = await execa('bash', ['infra/stack.sh', action, 'nats'], {
+    cwd: repoRoot,
+    timeout: 240_000,
+    all: true,
+    reject: false,
+  });
   if (run.exitCode !== 0) throw new Error(`infra/stack.sh ${action} nats failed:\n${run.all}`);
   console.log(`fsync-check: ${action} nats (sync_interval ${process.env.BATON_NATS_SYNC_INTERVAL ?? 'default'})`);
 }
 
 async function connectAdmin(): Promise<NatsConnection> {
-  return waitFor('NATS to take a connection', () =>
-    connect({
-      servers: stackEnv().BATON_NATS_URL.split(','),
-      name: 'fsync-check',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-      ...(natsAuthEnabled() ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(adminSeed())) } : {}),
-    }).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 500 });
+  return waitFor(
+    'NATS to take a connection',
+    () =>
+      connect({
+        servers: stackEnv().BATON_NATS_URL.split(','),
+        name: 'fsync-check',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        ...(natsAuthEnabled() ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(adminSeed())) } : {}),
+      }).catch(() => undefined),
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
 }
 
 /** Publishes until stopped, IN_FLIGHT at a time; returns the ids whose publish was acknowledged. */
-function publishers(js: JetStreamClient, prefix: string): { stop: () => void; acked: Set<string>; done: Promise<void> } {
+function publishers(
+  js: JetStreamClient,
+  prefix: string,
+): { stop: () => void; acked: Set<string>; done: Promise<void> } {
   const acked = new Set<string>();
   let running = true;
   let next = 0;
@@ -112,7 +124,12 @@ async function measure(setting: string): Promise<Row> {
   await stackNats('start');
   let nc = await connectAdmin();
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  await jsm.streams.add({ name: STREAM, subjects: [SUBJECT], num_replicas: 3, duplicate_window: 10 * 60 * 1_000_000_000 });
+  await jsm.streams.add({
+    name: STREAM,
+    subjects: [SUBJECT],
+    num_replicas: 3,
+    duplicate_window: 10 * 60 * 1_000_000_000,
+  });
   let js = jetstream(nc, { timeout: 5_000 });
 
   // Throughput: MESSAGES acknowledged publishes, IN_FLIGHT at a time, and each one's latency.
@@ -137,7 +154,10 @@ async function measure(setting: string): Promise<Row> {
   const rounds: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const pub = publishers(js, `r${round}`);
-    await waitFor('acknowledged publishes before the crash', () => pub.acked.size >= 500 || undefined, { timeoutMs: 60_000, intervalMs: 10 });
+    await waitFor('acknowledged publishes before the crash', () => pub.acked.size >= 500 || undefined, {
+      timeoutMs: 60_000,
+      intervalMs: 10,
+    });
     // No publish starts after this; the ones in flight are acknowledged just before the kill, or
     // fail with it.
     pub.stop();
@@ -147,11 +167,17 @@ async function measure(setting: string): Promise<Row> {
     await nc.close().catch(() => undefined);
     nc = await connectAdmin();
     js = jetstream(nc, { timeout: 5_000 });
-    await waitFor(`${STREAM} to answer after the crash`, async () => (await jetstreamManager(nc, { timeout: 5_000 })).streams.info(STREAM).catch(() => undefined), { timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor(
+      `${STREAM} to answer after the crash`,
+      async () => (await jetstreamManager(nc, { timeout: 5_000 })).streams.info(STREAM).catch(() => undefined),
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
     const stored = await storedIds(nc);
     const lost = [...pub.acked].filter((id) => !stored.has(id)).length;
     rounds.push(`${lost}/${pub.acked.size}`);
-    console.log(`fsync-check: ${setting} round ${round}: ${pub.acked.size} acknowledged, ${lost} lost (down ${(down / 1000).toFixed(1)} s)`);
+    console.log(
+      `fsync-check: ${setting} round ${round}: ${pub.acked.size} acknowledged, ${lost} lost (down ${(down / 1000).toFixed(1)} s)`,
+    );
   }
   const stored = await storedIds(nc);
   const lost = [...everAcked].filter((id) => !stored.has(id)).length;
@@ -163,7 +189,7 @@ const rows: Row[] = [];
 try {
   for (const setting of SETTINGS) rows.push(await measure(setting));
 } finally {
-    await stackNats('stop').catch(() => undefined);
+  await stackNats('stop').catch(() => undefined);
 }
 const base = rows.find((r) => r.setting === 'default');
 console.log(

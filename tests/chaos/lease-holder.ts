@@ -31,7 +31,10 @@ const renewals = (async () => {
     await new Promise((r) => setTimeout(r, 1_000));
     if (writing) break;
     try {
-      lease = await Promise.race([leases.renew(lease, { ttlMs }), new Promise<never>((_, no) => setTimeout(() => no(new Error('no answer from NATS in 2 s')), 2_000))]);
+      lease = await Promise.race([
+        leases.renew(lease, { ttlMs }),
+        new Promise<never>((_, no) => setTimeout(() => no(new Error('no answer from NATS in 2 s')), 2_000)),
+      ]);
       say({ renewed: true });
     } catch (err) {
       say({ renewed: false, error: (err as Error).message });

@@ -30,10 +30,17 @@ function naiveContext(workflowId: string, stepId: string): AgentContext {
   return chainContext({ workflowId, stepId, logger, tracer: 'naive', capabilities: offlineCapabilities(logger) });
 }
 
-export async function runNaiveChain(event: ReservationRequested, approve: (workflowId: string) => boolean): Promise<NaiveOutcome> {
+export async function runNaiveChain(
+  event: ReservationRequested,
+  approve: (workflowId: string) => boolean,
+): Promise<NaiveOutcome> {
   const env = stackEnv();
   const workflowId = `naive-${event.idempotencykey}`;
-  const intake = intakeAgent({ BATON_POS_URL: env.BATON_POS_URL, BATON_POS_TIMEOUT_MS: 5_000, BATON_REGULAR_AFTER_BOOKINGS: 1 });
+  const intake = intakeAgent({
+    BATON_POS_URL: env.BATON_POS_URL,
+    BATON_POS_TIMEOUT_MS: 5_000,
+    BATON_REGULAR_AFTER_BOOKINGS: 1,
+  });
   const agents = {
     availability: availabilityAgent({ BATON_POS_URL: env.BATON_POS_URL, BATON_POS_TIMEOUT_MS: 5_000 }),
     payment: paymentAgent({ BATON_PAYMENT_URL: env.BATON_PAYMENT_URL, BATON_PAYMENT_TIMEOUT_MS: 5_000 }),
@@ -42,11 +49,17 @@ export async function runNaiveChain(event: ReservationRequested, approve: (workf
   };
   let current: NaiveStep = 'intake';
   try {
-    const request = await intake.handle({ ...event.data, receivedOn: event.data.receivedOn ?? '2026-11-23' }, naiveContext(workflowId, 'intake'));
+    const request = await intake.handle(
+      { ...event.data, receivedOn: event.data.receivedOn ?? '2026-11-23' },
+      naiveContext(workflowId, 'intake'),
+    );
     current = 'hold';
     const hold = await agents.availability.handle({ request }, naiveContext(workflowId, 'hold-table'));
     current = 'safety';
-    const assessment = await safety.handle({ request, originalText: event.data.text }, naiveContext(workflowId, 'safety-check'));
+    const assessment = await safety.handle(
+      { request, originalText: event.data.text },
+      naiveContext(workflowId, 'safety-check'),
+    );
     if (assessment.needsReview && !approve(workflowId)) {
       // The decline branch releases the hold once: a plain branch, not a retried compensation.
       current = 'hold';
@@ -54,11 +67,17 @@ export async function runNaiveChain(event: ReservationRequested, approve: (workf
       return { workflowId, completed: false, declined: true };
     }
     current = 'deposit';
-    await agents.payment.handle({ request, amountCents: request.partySize * 1_000 }, naiveContext(workflowId, 'deposit'));
+    await agents.payment.handle(
+      { request, amountCents: request.partySize * 1_000 },
+      naiveContext(workflowId, 'deposit'),
+    );
     current = 'book';
     const booking = await agents.booking.handle({ request, hold }, naiveContext(workflowId, 'book'));
     current = 'notify';
-    await agents.notifier.handle({ customer: event.data.customer, request, kind: 'confirmed', reservationId: booking.reservationId }, naiveContext(workflowId, 'notify-confirmed'));
+    await agents.notifier.handle(
+      { customer: event.data.customer, request, kind: 'confirmed', reservationId: booking.reservationId },
+      naiveContext(workflowId, 'notify-confirmed'),
+    );
     return { workflowId, completed: true, declined: false };
   } catch {
     return { workflowId, completed: false, failedAt: current, declined: false };

@@ -107,8 +107,14 @@ const FAULTS: Fault[] = [
       const others = ['nats-1', 'nats-2', 'postgres', 'temporal', 'svc'];
       const notes: string[] = [];
       for (const other of others) {
-        const r = await execa('bash', ['infra/hosts.sh', 'loss', 'nats-3', other, '5', '200'], { cwd: repoRoot, all: true });
-        const note = (r.all ?? '').replace(/^hosts: /, '').replace(/\s+/g, ' ').trim();
+        const r = await execa('bash', ['infra/hosts.sh', 'loss', 'nats-3', other, '5', '200'], {
+          cwd: repoRoot,
+          all: true,
+        });
+        const note = (r.all ?? '')
+          .replace(/^hosts: /, '')
+          .replace(/\s+/g, ' ')
+          .trim();
         if (note && !notes.includes(note)) notes.push(note);
       }
       const t0 = Date.now();
@@ -136,13 +142,30 @@ const FAULTS: Fault[] = [
       const who = await customerWithOrder();
       const ticketId = `T-${randomUUID().slice(0, 8)}`;
       const ttlMs = 5_000;
-      const child = spawn('bash', ['infra/hosts.sh', 'exec-on', 'svc2', 'node', '--conditions=baton-source', '--import', 'tsx', 'tests/chaos/lease-holder.ts', ticketId, who.orderId, String(ttlMs)], {
-        cwd: repoRoot,
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        'bash',
+        [
+          'infra/hosts.sh',
+          'exec-on',
+          'svc2',
+          'node',
+          '--conditions=baton-source',
+          '--import',
+          'tsx',
+          'tests/chaos/lease-holder.ts',
+          ticketId,
+          who.orderId,
+          String(ttlMs),
+        ],
+        {
+          cwd: repoRoot,
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
       const lines: Record<string, unknown>[] = [];
       createInterface({ input: child.stdout }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, unknown>));
-      const line = (what: string, pick: (l: Record<string, unknown>) => boolean) => waitFor(what, () => lines.find(pick), { timeoutMs: 60_000, intervalMs: 100 });
+      const line = (what: string, pick: (l: Record<string, unknown>) => boolean) =>
+        waitFor(what, () => lines.find(pick), { timeoutMs: 60_000, intervalMs: 100 });
       const staleToken = Number((await line('the holder to take the lease', (l) => 'token' in l)).token);
       for (const node of NODES) await hosts('cut', 'svc2', node);
       const cutAt = Date.now();
@@ -151,11 +174,20 @@ const FAULTS: Fault[] = [
       await sleep(ttlMs + 1_000);
       const bus = await testBus('partitions-lease-taker');
       const leases = await Leases.open(bus);
-      const fresh = await waitFor('the expired lease to be taken over', () => leases.acquire(`ticket:${ticketId}`, 'partitions-new-holder', { ttlMs: 30_000 }).catch(() => undefined), { timeoutMs: 30_000, intervalMs: 500 });
+      const fresh = await waitFor(
+        'the expired lease to be taken over',
+        () => leases.acquire(`ticket:${ticketId}`, 'partitions-new-holder', { ttlMs: 30_000 }).catch(() => undefined),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
       const ok = await fetch(`${process.env.BATON_ORDERS_URL}/refunds`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        body: JSON.stringify({ orderId: who.orderId, ticketId, amountCents: 5_200, fencing: { resource: `ticket:${ticketId}`, token: fresh.token } }),
+        body: JSON.stringify({
+          orderId: who.orderId,
+          ticketId,
+          amountCents: 5_200,
+          fencing: { resource: `ticket:${ticketId}`, token: fresh.token },
+        }),
       });
       await bus.close();
       // The cut-off holder wakes up and writes with the token it still has.
@@ -165,8 +197,14 @@ const FAULTS: Fault[] = [
       const refunds = await orders.refunds(ticketId);
       const refused = late.status === 409 && (late.body as { code?: string }).code === 'STALE_FENCING_TOKEN';
       const onlyNew = refunds.length === 1 && refunds[0]!.fencingToken === fresh.token;
-      if (!refused) extra.push(`FENCING: the late write (token ${staleToken}) was answered ${String(late.status)} ${JSON.stringify(late.body)}`);
-      if (!onlyNew) extra.push(`FENCING: refunds recorded ${JSON.stringify(refunds.map((r) => r.fencingToken))}, expected only token ${fresh.token}`);
+      if (!refused)
+        extra.push(
+          `FENCING: the late write (token ${staleToken}) was answered ${String(late.status)} ${JSON.stringify(late.body)}`,
+        );
+      if (!onlyNew)
+        extra.push(
+          `FENCING: refunds recorded ${JSON.stringify(refunds.map((r) => r.fencingToken))}, expected only token ${fresh.token}`,
+        );
       if (ok.status !== 201) extra.push(`FENCING: the new holder's write was answered ${ok.status}`);
       return `holder on svc2 (token ${staleToken}) cut off from NATS ${seconds(Date.now() - cutAt)} (renewal failed: ${String(failedRenewal.error)}); new holder token ${fresh.token} wrote (${ok.status}); late write with ${staleToken}: ${String(late.status)} ${String((late.body as { code?: string }).code ?? '')}; refunds recorded ${refunds.length}`;
     },
@@ -207,12 +245,16 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
   let posted = 0;
   const post = async (kind: Kind, event: Parameters<typeof postEvent>[0], ticketId?: string) => {
     posted++;
-    const workflowId = await waitFor(`a ${kind} event to be accepted`, async () => {
-      const answer = await postEvent(event).catch(() => undefined);
-      if (answer?.status === 202) return String(answer.body.workflowId);
-      refusedPosts++;
-      return undefined;
-    }, { timeoutMs: 180_000, intervalMs: 500 }).catch((err: unknown) => void ackFailures.push(`${kind}: ${(err as Error).message}`));
+    const workflowId = await waitFor(
+      `a ${kind} event to be accepted`,
+      async () => {
+        const answer = await postEvent(event).catch(() => undefined);
+        if (answer?.status === 202) return String(answer.body.workflowId);
+        refusedPosts++;
+        return undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 500 },
+    ).catch((err: unknown) => void ackFailures.push(`${kind}: ${(err as Error).message}`));
     if (workflowId) accepted.push({ kind, workflowId, ...(ticketId ? { ticketId } : {}) });
   };
   // The load: reservations and tickets interleaved, spread over the fault (at least a second apart).
@@ -241,7 +283,11 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
       try {
         for (const { workflowId, state } of await pending(stack.temporal)) {
           if (state !== 'Awaiting approval' || decided.has(workflowId)) continue;
-          await decide(stack.temporal, workflowId, { decision: approves(workflowId) ? 'approve' : 'decline', decidedBy: 'partitions-person', role: 'manager' })
+          await decide(stack.temporal, workflowId, {
+            decision: approves(workflowId) ? 'approve' : 'decline',
+            decidedBy: 'partitions-person',
+            role: 'manager',
+          })
             .then(() => decided.add(workflowId))
             .catch((err: unknown) => {
               if (err instanceof DecisionRefusedError) decided.add(workflowId);
@@ -259,19 +305,30 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
   const what = await fault.run(stack, extra);
   const healedAt = Date.now();
   await load;
-  await waitFor('every post to be answered', () => accepted.length + ackFailures.length >= posted || undefined, { timeoutMs: 200_000, intervalMs: 250 });
+  await waitFor('every post to be answered', () => accepted.length + ackFailures.length >= posted || undefined, {
+    timeoutMs: 200_000,
+    intervalMs: 250,
+  });
 
   // Settle: every accepted request in an end state or with a person, within a bounded wait.
   const settled = new Map<string, Settled>();
   const why = new Map<string, string>();
   const isSettled = (a: Accepted, s: Settled | undefined) =>
-    s !== undefined && (s.state === 'Needs attention' || (a.kind === 'reservation' ? terminalReservationStates.has(s.state) : terminalSupportStates.has(s.state)));
+    s !== undefined &&
+    (s.state === 'Needs attention' ||
+      (a.kind === 'reservation' ? terminalReservationStates.has(s.state) : terminalSupportStates.has(s.state)));
   const open = () => accepted.filter((a) => !isSettled(a, settled.get(a.workflowId)));
   const look = async (a: Accepted) => {
     const handle = stack.temporal.workflow.getHandle(a.workflowId);
     try {
       const { status } = await handle.describe();
-      const s = (status.name === 'COMPLETED' ? await handle.result() : status.name === 'RUNNING' ? await handle.query(statusQuery) : undefined) as ReservationStatus | undefined;
+      const s = (
+        status.name === 'COMPLETED'
+          ? await handle.result()
+          : status.name === 'RUNNING'
+            ? await handle.query(statusQuery)
+            : undefined
+      ) as ReservationStatus | undefined;
       if (s) settled.set(a.workflowId, { state: s.state, status: s });
       else why.set(a.workflowId, `workflow ${status.name}`);
       if (s && !isSettled(a, settled.get(a.workflowId))) why.set(a.workflowId, `still "${s.state}"`);
@@ -306,11 +363,14 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
     refundsIssued += issued.length;
     const state = settled.get(t.workflowId)?.state;
     if (issued.length > 1) refundProblems.push(`${t.ticketId}: ${issued.length} refunds issued (duplicate)`);
-    if (state === 'Resolved' && issued.length === 0) refundProblems.push(`${t.ticketId}: Resolved without a refund (lost effect)`);
-    if (state !== 'Resolved' && state !== 'Needs attention' && issued.length > 0) refundProblems.push(`${t.ticketId}: "${state}" with a refund issued`);
+    if (state === 'Resolved' && issued.length === 0)
+      refundProblems.push(`${t.ticketId}: Resolved without a refund (lost effect)`);
+    if (state !== 'Resolved' && state !== 'Needs attention' && issued.length > 0)
+      refundProblems.push(`${t.ticketId}: "${state}" with a refund issued`);
   }
   const lostRequests = open().map((a) => `${a.kind} ${a.workflowId}: ${why.get(a.workflowId) ?? 'never looked at'}`);
-  const countState = (kind: Kind, state: string) => accepted.filter((a) => a.kind === kind && settled.get(a.workflowId)?.state === state).length;
+  const countState = (kind: Kind, state: string) =>
+    accepted.filter((a) => a.kind === kind && settled.get(a.workflowId)?.state === state).length;
   const atPerson = accepted.filter((a) => settled.get(a.workflowId)?.state === 'Needs attention');
   const d = countByKind(dups);
   const failures = [
@@ -334,16 +394,39 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
             ['ended: declined by the person', countState('reservation', 'Declined'), countState('ticket', 'Declined')],
             ['ended: compensated', countState('reservation', 'Compensated'), countState('ticket', 'Compensated')],
             ['ended: failed', countState('reservation', 'Failed'), countState('ticket', 'Failed')],
-            ['waiting for a person', atPerson.filter((a) => a.kind === 'reservation').length, atPerson.filter((a) => a.kind === 'ticket').length],
-            ['lost acknowledged events (no end state, no person)', lostRequests.filter((l) => l.startsWith('reservation')).length, lostRequests.filter((l) => l.startsWith('ticket')).length],
-            ['duplicate effects (charges/holds/bookings/messages/refunds)', `${d.charge}/${d.hold}/${d.booking}/${d.message}/${d.refund}`, refundProblems.filter((p) => p.includes('duplicate')).length],
-            ['lost effects (records contradict the end state)', lost.length, refundProblems.filter((p) => !p.includes('duplicate')).length],
+            [
+              'waiting for a person',
+              atPerson.filter((a) => a.kind === 'reservation').length,
+              atPerson.filter((a) => a.kind === 'ticket').length,
+            ],
+            [
+              'lost acknowledged events (no end state, no person)',
+              lostRequests.filter((l) => l.startsWith('reservation')).length,
+              lostRequests.filter((l) => l.startsWith('ticket')).length,
+            ],
+            [
+              'duplicate effects (charges/holds/bookings/messages/refunds)',
+              `${d.charge}/${d.hold}/${d.booking}/${d.message}/${d.refund}`,
+              refundProblems.filter((p) => p.includes('duplicate')).length,
+            ],
+            [
+              'lost effects (records contradict the end state)',
+              lost.length,
+              refundProblems.filter((p) => !p.includes('duplicate')).length,
+            ],
             ['refunds issued', '', refundsIssued],
-            ['wall time (settle wait after healing)', `${((Date.now() - started) / 1000).toFixed(0)} s (${settleSeconds.toFixed(0)} s)`, ''],
+            [
+              'wall time (settle wait after healing)',
+              `${((Date.now() - started) / 1000).toFixed(0)} s (${settleSeconds.toFixed(0)} s)`,
+              '',
+            ],
           ],
         ),
         listed('invariant failures', failures),
-        listed('waiting for a person', atPerson.map((a) => `${a.kind} ${a.workflowId}`)),
+        listed(
+          'waiting for a person',
+          atPerson.map((a) => `${a.kind} ${a.workflowId}`),
+        ),
         `${fault.name}: ${failures.length === 0 ? 'PASS' : 'FAIL'}`,
       ].join('\n'),
   );
@@ -351,11 +434,16 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
 }
 
 const chosen = FAULTS.filter((f) => !ONLY || ONLY.includes(f.name));
-if (chosen.length === 0) throw new Error(`BATON_PARTITIONS_ONLY=${ONLY?.join(',')} names no fault (${FAULTS.map((f) => f.name).join(', ')})`);
+if (chosen.length === 0)
+  throw new Error(`BATON_PARTITIONS_ONLY=${ONLY?.join(',')} names no fault (${FAULTS.map((f) => f.name).join(', ')})`);
 const stack = await startStack({
   workflows: ['reservation', 'support'],
   readyTimeoutMs: 240_000,
-  env: { BATON_AGENT_ACK_WAIT_MS: '3000', BATON_BREAKER_COOLDOWN_MS: '3000', BATON_RESERVATION_HORIZON_DAYS: String(HORIZON_DAYS) },
+  env: {
+    BATON_AGENT_ACK_WAIT_MS: '3000',
+    BATON_BREAKER_COOLDOWN_MS: '3000',
+    BATON_RESERVATION_HORIZON_DAYS: String(HORIZON_DAYS),
+  },
 });
 const summary: string[] = [];
 try {

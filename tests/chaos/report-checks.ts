@@ -14,11 +14,34 @@ const key = (step: string, effect: string) => `${wf}/${step}/${effect}`;
 /** One Confirmed request, as the systems record it when all went well. */
 function cleanRecords(): Records {
   return {
-    holds: [{ holdId: 'h1', status: 'booked', idempotencyKey: key('hold-table', 'hold-table'), reference: key('hold-table', 'hold-table') }],
-    charges: [{ chargeId: 'c1', refunded: false, idempotencyKey: key('deposit', 'charge'), reference: key('deposit', 'charge') }],
+    holds: [
+      {
+        holdId: 'h1',
+        status: 'booked',
+        idempotencyKey: key('hold-table', 'hold-table'),
+        reference: key('hold-table', 'hold-table'),
+      },
+    ],
+    charges: [
+      {
+        chargeId: 'c1',
+        refunded: false,
+        idempotencyKey: key('deposit', 'charge'),
+        reference: key('deposit', 'charge'),
+      },
+    ],
     refunds: [],
-    reservations: [{ reservationId: 'r1', holdId: 'h1', idempotencyKey: key('book', 'reserve'), reference: key('book', 'reserve') }],
-    messages: [{ messageId: 'm1', template: 'reservation-confirmed', idempotencyKey: key('notify-confirmed', 'send'), reference: key('notify-confirmed', 'send') }],
+    reservations: [
+      { reservationId: 'r1', holdId: 'h1', idempotencyKey: key('book', 'reserve'), reference: key('book', 'reserve') },
+    ],
+    messages: [
+      {
+        messageId: 'm1',
+        template: 'reservation-confirmed',
+        idempotencyKey: key('notify-confirmed', 'send'),
+        reference: key('notify-confirmed', 'send'),
+      },
+    ],
   };
 }
 
@@ -50,7 +73,12 @@ export function reportChecks(): void {
 
     it('counts a request charged twice under two step ids', () => {
       const r = cleanRecords();
-      r.charges.push({ chargeId: 'c2', refunded: false, idempotencyKey: key('deposit-2', 'charge'), reference: key('deposit-2', 'charge') });
+      r.charges.push({
+        chargeId: 'c2',
+        refunded: false,
+        idempotencyKey: key('deposit-2', 'charge'),
+        reference: key('deposit-2', 'charge'),
+      });
       assert.deepEqual(duplicates(r), [{ kind: 'charge', key: wf, request: wf, count: 2 }]);
     });
 
@@ -67,16 +95,29 @@ export function reportChecks(): void {
     it('flags a Confirmed whose deposit was refunded, and a waiver while a charge stands', () => {
       const refunded = cleanRecords();
       refunded.charges[0]!.refunded = true;
-      assert.deepEqual(lostEffects(refunded, status('Confirmed')).map((l) => l.problem), ['Confirmed, but its deposit charge c1 was refunded']);
       assert.deepEqual(
-        lostEffects(cleanRecords(), status('Confirmed', { deposit: { waived: true, reason: 'payment failed for a regular' } })).map((l) => l.problem),
+        lostEffects(refunded, status('Confirmed')).map((l) => l.problem),
+        ['Confirmed, but its deposit charge c1 was refunded'],
+      );
+      assert.deepEqual(
+        lostEffects(
+          cleanRecords(),
+          status('Confirmed', { deposit: { waived: true, reason: 'payment failed for a regular' } }),
+        ).map((l) => l.problem),
         ['deposit reported waived while 1 charge(s) stand'],
       );
     });
 
     it('flags a Compensated whose charge is not refunded and whose booking stands', () => {
       const r = cleanRecords();
-      r.messages = [{ messageId: 'm1', template: 'reservation-cancelled', idempotencyKey: key('notify-cancelled', 'send'), reference: key('notify-cancelled', 'send') }];
+      r.messages = [
+        {
+          messageId: 'm1',
+          template: 'reservation-cancelled',
+          idempotencyKey: key('notify-cancelled', 'send'),
+          reference: key('notify-cancelled', 'send'),
+        },
+      ];
       assert.deepEqual(
         lostEffects(r, status('Compensated')).map((l) => l.problem),
         ['Compensated, but 1 charge(s) not refunded', 'Compensated, but a POS booking stands'],
@@ -87,8 +128,18 @@ export function reportChecks(): void {
       const r = cleanRecords();
       r.reservations = [];
       r.charges[0]!.refunded = true;
-      r.messages = [{ messageId: 'm1', template: 'reservation-cancelled', idempotencyKey: key('notify-cancelled', 'send'), reference: key('notify-cancelled', 'send') }];
-      assert.deepEqual(lostEffects(r, status('Compensated', { holdReleased: true })).map((l) => l.problem), ['reported its hold released, but the POS says hold h1 is booked']);
+      r.messages = [
+        {
+          messageId: 'm1',
+          template: 'reservation-cancelled',
+          idempotencyKey: key('notify-cancelled', 'send'),
+          reference: key('notify-cancelled', 'send'),
+        },
+      ];
+      assert.deepEqual(
+        lostEffects(r, status('Compensated', { holdReleased: true })).map((l) => l.problem),
+        ['reported its hold released, but the POS says hold h1 is booked'],
+      );
     });
 
     it('derives the floor from the fault rate and the retry policies, and a chain without retries fails it', () => {
@@ -99,7 +150,10 @@ export function reportChecks(): void {
       // One attempt per step (no retries): the expected shortfall alone, 11.5%, is far below it.
       const naive = Math.round(1000 * (1 - 0.97 ** 4));
       assert.ok(1000 - naive < outcomeFloor(1000, 0.03, 4, 3).atLeast);
-      assert.ok(outcomeFloor(1000, 0.03, 4, 1).atLeast < 1000 - naive, 'the same formula with one attempt allows the naive shortfall');
+      assert.ok(
+        outcomeFloor(1000, 0.03, 4, 1).atLeast < 1000 - naive,
+        'the same formula with one attempt allows the naive shortfall',
+      );
     });
   });
 }

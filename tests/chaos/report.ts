@@ -58,8 +58,15 @@ export function requestOf(idempotencyKey: string | null | undefined): string {
 
 /** The records that belong to the requests `belongs` accepts. */
 export function recordsOf(records: Records, belongs: (requestId: string) => boolean): Records {
-  const mine = <T extends { idempotencyKey: string | null }>(list: T[]) => list.filter((r) => belongs(requestOf(r.idempotencyKey)));
-  return { charges: mine(records.charges), refunds: mine(records.refunds), reservations: mine(records.reservations), holds: mine(records.holds), messages: mine(records.messages) };
+  const mine = <T extends { idempotencyKey: string | null }>(list: T[]) =>
+    list.filter((r) => belongs(requestOf(r.idempotencyKey)));
+  return {
+    charges: mine(records.charges),
+    refunds: mine(records.refunds),
+    reservations: mine(records.reservations),
+    holds: mine(records.holds),
+    messages: mine(records.messages),
+  };
 }
 
 // ---- duplicates ------------------------------------------------------------------------------
@@ -73,10 +80,16 @@ export interface Duplicate {
   count: number;
 }
 
-function repeated<T extends { idempotencyKey: string | null }>(kind: Duplicate['kind'], items: T[], keyOf: (item: T) => string): Duplicate[] {
+function repeated<T extends { idempotencyKey: string | null }>(
+  kind: Duplicate['kind'],
+  items: T[],
+  keyOf: (item: T) => string,
+): Duplicate[] {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
-  return [...groups].filter(([, list]) => list.length > 1).map(([key, list]) => ({ kind, key, request: requestOf(list[0]!.idempotencyKey), count: list.length }));
+  return [...groups]
+    .filter(([, list]) => list.length > 1)
+    .map(([key, list]) => ({ kind, key, request: requestOf(list[0]!.idempotencyKey), count: list.length }));
 }
 
 /**
@@ -156,10 +169,12 @@ export function lostEffects(records: Records, statuses: ReadonlyMap<string, Rese
     const ownHold = status.hold ? holdById.get(status.hold.holdId) : undefined;
 
     // Released with nothing held (the hold's answer never came, and the POS had none) is true too.
-    for (const h of holds(workflowId).filter((h) => status.holdReleased && h.status !== 'released')) lost(`reported its hold released, but the POS says hold ${h.holdId} is ${h.status}`);
+    for (const h of holds(workflowId).filter((h) => status.holdReleased && h.status !== 'released'))
+      lost(`reported its hold released, but the POS says hold ${h.holdId} is ${h.status}`);
     switch (state) {
       case 'Confirmed': {
-        if (!status.booking || !bookings(workflowId).some((b) => b.reservationId === status.booking!.reservationId)) lost('Confirmed without its POS reservation');
+        if (!status.booking || !bookings(workflowId).some((b) => b.reservationId === status.booking!.reservationId))
+          lost('Confirmed without its POS reservation');
         if (ownHold?.status !== 'booked') lost(`Confirmed, but its hold is ${ownHold?.status ?? 'not in the POS'}`);
         if (!told('confirmed')) lost('Confirmed without its confirmation message');
         const deposit = status.deposit;
@@ -189,7 +204,10 @@ export function lostEffects(records: Records, statuses: ReadonlyMap<string, Rese
         break;
       case 'Failed':
       case 'Refused':
-        if (standingCharges.length + bookings(workflowId).length + liveHolds.length > 0) lost(`${state}, but effects stand (charges ${standingCharges.length}, bookings ${bookings(workflowId).length}, holds ${liveHolds.length})`);
+        if (standingCharges.length + bookings(workflowId).length + liveHolds.length > 0)
+          lost(
+            `${state}, but effects stand (charges ${standingCharges.length}, bookings ${bookings(workflowId).length}, holds ${liveHolds.length})`,
+          );
         break;
     }
   }
@@ -247,7 +265,9 @@ export interface SimStats {
 }
 
 export function failureRate(stats: SimStats): string {
-  return stats.requests === 0 ? 'n/a' : `${((100 * stats.injectedFailures) / stats.requests).toFixed(1)}% of ${stats.requests}`;
+  return stats.requests === 0
+    ? 'n/a'
+    : `${((100 * stats.injectedFailures) / stats.requests).toFixed(1)}% of ${stats.requests}`;
 }
 
 export function printTable(title: string, header: string[], rows: Array<Array<string | number>>): string {
@@ -260,5 +280,9 @@ export function printTable(title: string, header: string[], rows: Array<Array<st
 export function listed(title: string, lines: string[], max = 40): string {
   if (lines.length === 0) return `${title}: none`;
   const shown = lines.slice(0, max).map((l) => `  - ${l}`);
-  return [`${title} (${lines.length}):`, ...shown, ...(lines.length > max ? [`  ... and ${lines.length - max} more`] : [])].join('\n');
+  return [
+    `${title} (${lines.length}):`,
+    ...shown,
+    ...(lines.length > max ? [`  ... and ${lines.length - max} more`] : []),
+  ].join('\n');
 }

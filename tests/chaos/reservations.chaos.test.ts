@@ -31,10 +31,25 @@ import { after, before, describe, it } from 'node:test';
 import { DecisionRefusedError, decide, pending } from '@baton/console';
 import { postEvent, reservationEvent, waitFor, type ServiceName } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
-import { AGENT_STEP, DEPOSIT_STEP, terminalReservationStates, type ReservationStatus } from '@baton/workflow-reservation';
+import {
+  AGENT_STEP,
+  DEPOSIT_STEP,
+  terminalReservationStates,
+  type ReservationStatus,
+} from '@baton/workflow-reservation';
 import { startStack, type Stack } from '../e2e/support.js';
 import { NAIVE_STEPS, runNaiveChain, type NaiveOutcome } from './naive-chain.js';
-import { countByKind, duplicates, failureRate, listed, lostEffects, outcomeFloor, printTable, recordsOf, requestOf } from './report.js';
+import {
+  countByKind,
+  duplicates,
+  failureRate,
+  listed,
+  lostEffects,
+  outcomeFloor,
+  printTable,
+  recordsOf,
+  requestOf,
+} from './report.js';
 import { crashServer, rejoined, restartServer, stopServer, streamLeader, type NatsNode } from './servers.js';
 import {
   CALLERS,
@@ -119,7 +134,9 @@ async function killStreamLeaders(): Promise<string> {
     const down = await crashServer(node);
     const back = Date.now();
     for (const stream of WORK_STREAMS) await rejoined(node, stream);
-    done.push(`kill -9 ${node} (leader of ${streams.join(' + ')}; down ${seconds(down)}, current again after ${seconds(Date.now() - back)})`);
+    done.push(
+      `kill -9 ${node} (leader of ${streams.join(' + ')}; down ${seconds(down)}, current again after ${seconds(Date.now() - back)})`,
+    );
   }
   return done.join(', ');
 }
@@ -142,12 +159,17 @@ const SERVER_FAULTS: [number, () => Promise<string>][] =
         [0.65, async () => (await restartServer('temporal'), 'restart temporal')],
         [0.75, async () => `kill -9 temporal (down ${seconds(await crashServer('temporal'))})`],
       ];
-const settled = (s: ReservationStatus | undefined) => s !== undefined && (terminalReservationStates.has(s.state) || s.state === 'Needs attention');
+const settled = (s: ReservationStatus | undefined) =>
+  s !== undefined && (terminalReservationStates.has(s.state) || s.state === 'Needs attention');
 
 /** Why a request waits for a person, in one line. */
 function whyAtPerson(s: ReservationStatus): string {
-  if (s.attention) return `${s.attention.reason}: ${s.attention.failures.map((f) => `${f.name} (${f.error})`).join('; ')}`;
-  const payload = s.gate?.kind === 'attention' ? (s.gate.payload as { reason?: string; step?: { errorCode?: string } } | undefined) : undefined;
+  if (s.attention)
+    return `${s.attention.reason}: ${s.attention.failures.map((f) => `${f.name} (${f.error})`).join('; ')}`;
+  const payload =
+    s.gate?.kind === 'attention'
+      ? (s.gate.payload as { reason?: string; step?: { errorCode?: string } } | undefined)
+      : undefined;
   return payload?.reason ? `${payload.reason} [${payload.step?.errorCode ?? '?'}]` : 'no reason recorded';
 }
 
@@ -180,7 +202,11 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
     const started = Date.now();
     const paymentLog = stack.services.get('payment').logFile;
     const paymentLogStart = statSync(paymentLog).size;
-    assert.deepEqual(await setIdempotency(IDEMPOTENCY), SYSTEMS.map(() => IDEMPOTENCY), `every system runs with idempotency ${IDEMPOTENCY}`);
+    assert.deepEqual(
+      await setIdempotency(IDEMPOTENCY),
+      SYSTEMS.map(() => IDEMPOTENCY),
+      `every system runs with idempotency ${IDEMPOTENCY}`,
+    );
     await setErrorRate(ERROR_RATE);
     const statsBefore = await stats();
     const accepted: string[] = [];
@@ -197,7 +223,11 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
         try {
           for (const { workflowId, state } of await pending(stack.temporal)) {
             if (state !== 'Awaiting approval' || decided.has(workflowId)) continue;
-            await decide(stack.temporal, workflowId, { decision: approves(workflowId) ? 'approve' : 'decline', decidedBy: 'chaos-person', role: 'manager' })
+            await decide(stack.temporal, workflowId, {
+              decision: approves(workflowId) ? 'approve' : 'decline',
+              decidedBy: 'chaos-person',
+              role: 'manager',
+            })
               .then(() => decided.add(workflowId))
               .catch((err: unknown) => {
                 if (err instanceof DecisionRefusedError) decided.add(workflowId);
@@ -217,10 +247,14 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
         const { text, receivedOn } = requestText(i);
         const event = reservationEvent(text);
         event.data.receivedOn = receivedOn;
-        const workflowId = await waitFor(`event ${i} to be accepted`, async () => {
-          const answer = await postEvent(event).catch(() => undefined);
-          return answer?.status === 202 ? String(answer.body.workflowId) : undefined;
-        }, { timeoutMs: 120_000, intervalMs: 500 });
+        const workflowId = await waitFor(
+          `event ${i} to be accepted`,
+          async () => {
+            const answer = await postEvent(event).catch(() => undefined);
+            return answer?.status === 202 ? String(answer.body.workflowId) : undefined;
+          },
+          { timeoutMs: 120_000, intervalMs: 500 },
+        );
         accepted.push(workflowId);
       }
     };
@@ -261,7 +295,9 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
       // last 10 calls fail and opened (at most a minute), then comes back.
       const outageStart = Date.now();
       await setPaymentOutage(outageStart + 60_000);
-      await waitFor('the payment breaker to open', () => breakerOpenings() > 0 || undefined, { timeoutMs: 60_000 }).catch(() => undefined);
+      await waitFor('the payment breaker to open', () => breakerOpenings() > 0 || undefined, {
+        timeoutMs: 60_000,
+      }).catch(() => undefined);
       await setPaymentOutage(0);
       logged(`payment outage ${((Date.now() - outageStart) / 1000).toFixed(1)} s`);
 
@@ -380,8 +416,11 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
       const owner = statuses.get(requestOf(c.idempotencyKey));
       return !c.refunded && owner?.state !== 'Confirmed' && owner?.state !== 'Needs attention';
     });
-    const atPerson = accepted.filter((id) => statuses.get(id)?.state === 'Needs attention').map((id) => `${id}: ${whyAtPerson(statuses.get(id)!)}`);
-    const expected = (id: string) => (statuses.get(id)?.safety?.needsReview && !approves(id) ? 'Declined' : 'Confirmed');
+    const atPerson = accepted
+      .filter((id) => statuses.get(id)?.state === 'Needs attention')
+      .map((id) => `${id}: ${whyAtPerson(statuses.get(id)!)}`);
+    const expected = (id: string) =>
+      statuses.get(id)?.safety?.needsReview && !approves(id) ? 'Declined' : 'Confirmed';
     const notAsIntended = accepted.filter((id) => statuses.get(id)?.state !== expected(id));
     const asIntended = accepted.length - notAsIntended.length;
     const attempts = Math.min(guaranteedAttempts(AGENT_STEP), guaranteedAttempts(DEPOSIT_STEP));
@@ -390,13 +429,18 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
     // --- The naive chain's outcome.
     const naiveDuplicates = duplicates(naiveRecords);
     const naiveOrphans = naiveRecords.holds.filter((h) => h.status === 'held').length;
-    const naiveKept = naiveRecords.charges.filter((c) => !naive.find((o) => o.workflowId === requestOf(c.idempotencyKey))?.completed).length;
+    const naiveKept = naiveRecords.charges.filter(
+      (c) => !naive.find((o) => o.workflowId === requestOf(c.idempotencyKey))?.completed,
+    ).length;
     const naiveAsIntended = naive.filter((o) => o.completed || o.declined).length;
     const stepFailures = NAIVE_STEPS.map((s) => `${s} ${naive.filter((o) => o.failedAt === s).length}`).join(', ');
 
-    const rates = (a: Awaited<ReturnType<typeof stats>>, b: Awaited<ReturnType<typeof stats>>) => SYSTEMS.map((s) => `${s} ${failureRate(delta(a, b, s))}`).join('; ');
-    const repeats = (a: Awaited<ReturnType<typeof stats>>, b: Awaited<ReturnType<typeof stats>>) => SYSTEMS.map((s) => delta(a, b, s).repeatedKeys).join(' / ');
-    const dup = (d: ReturnType<typeof countByKind>) => `${d.charge} / ${d.hold} / ${d.booking} / ${d.message} / ${d.refund}`;
+    const rates = (a: Awaited<ReturnType<typeof stats>>, b: Awaited<ReturnType<typeof stats>>) =>
+      SYSTEMS.map((s) => `${s} ${failureRate(delta(a, b, s))}`).join('; ');
+    const repeats = (a: Awaited<ReturnType<typeof stats>>, b: Awaited<ReturnType<typeof stats>>) =>
+      SYSTEMS.map((s) => delta(a, b, s).repeatedKeys).join(' / ');
+    const dup = (d: ReturnType<typeof countByKind>) =>
+      `${d.charge} / ${d.hold} / ${d.booking} / ${d.message} / ${d.refund}`;
     const pct = (n: number) => `${((100 * n) / N).toFixed(1)}% (${n}/${N})`;
     console.log(
       '\n' +
@@ -407,40 +451,87 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
             [
               ['injected failure rate per call', rates(naiveStart, naiveEnd), rates(statsBefore, statsAfter)],
               ['ended as intended (booked, or declined by the person)', pct(naiveAsIntended), pct(asIntended)],
-              [`  floor (retries absorb random faults; ε = ${(100 * floor.epsilon).toFixed(1)}%)`, '', `>= ${floor.atLeast}/${N}`],
+              [
+                `  floor (retries absorb random faults; ε = ${(100 * floor.epsilon).toFixed(1)}%)`,
+                '',
+                `>= ${floor.atLeast}/${N}`,
+              ],
               ['confirmed', naive.filter((o) => o.completed).length, count('Confirmed')],
               ['declined by the person', naive.filter((o) => o.declined).length, count('Declined')],
               ['compensated (undone, customer told)', 0, count('Compensated')],
               ['waiting for a person', 0, `${atPerson.length} (at most ${floor.allowed})`],
-              ['failed, effects left behind', `${naive.filter((o) => o.failedAt).length} (at: ${stepFailures})`, count('Failed')],
-              ['duplicate charges / holds / bookings / messages / refunds', dup(countByKind(naiveDuplicates)), dup(countByKind(batonDuplicates))],
-              ['repeated keys the systems applied (pos / payment / messaging)', repeats(naiveStart, naiveEnd), repeats(statsBefore, statsAfter)],
+              [
+                'failed, effects left behind',
+                `${naive.filter((o) => o.failedAt).length} (at: ${stepFailures})`,
+                count('Failed'),
+              ],
+              [
+                'duplicate charges / holds / bookings / messages / refunds',
+                dup(countByKind(naiveDuplicates)),
+                dup(countByKind(batonDuplicates)),
+              ],
+              [
+                'repeated keys the systems applied (pos / payment / messaging)',
+                repeats(naiveStart, naiveEnd),
+                repeats(statsBefore, statsAfter),
+              ],
               ['lost requests (accepted, no end state)', 'n/a', lostRequests.length],
               ['lost effects (records contradict the end state)', 'n/a', lost.length],
               ['payment breaker openings', 'no breaker', openings],
               ['orphan holds', naiveOrphans, orphanHolds.length],
               ['deposits kept without a booking', naiveKept, keptDeposits.length],
-              ['wall time (settle wait after the last fault)', '', `${batonSeconds.toFixed(0)} s (${settleSeconds.toFixed(0)} s)`],
+              [
+                'wall time (settle wait after the last fault)',
+                '',
+                `${batonSeconds.toFixed(0)} s (${settleSeconds.toFixed(0)} s)`,
+              ],
             ],
           ),
           listed('lost requests', lostRequests),
-          listed('lost effects', lost.map((l) => `${l.workflowId} [${l.state}]: ${l.problem}`)),
-          listed('duplicate effects', batonDuplicates.map((d) => `${d.kind} x${d.count}: ${d.key}`)),
+          listed(
+            'lost effects',
+            lost.map((l) => `${l.workflowId} [${l.state}]: ${l.problem}`),
+          ),
+          listed(
+            'duplicate effects',
+            batonDuplicates.map((d) => `${d.kind} x${d.count}: ${d.key}`),
+          ),
           listed('waiting for a person', atPerson),
-          listed('not as intended', notAsIntended.map((id) => `${id}: ${statuses.get(id)?.state ?? 'no state'}, expected ${expected(id)}${statuses.get(id)?.failure ? ` (${statuses.get(id)!.failure})` : ''}`)),
+          listed(
+            'not as intended',
+            notAsIntended.map(
+              (id) =>
+                `${id}: ${statuses.get(id)?.state ?? 'no state'}, expected ${expected(id)}${statuses.get(id)?.failure ? ` (${statuses.get(id)!.failure})` : ''}`,
+            ),
+          ),
         ].join('\n') +
         '\n',
     );
 
-    assert.deepEqual(modesAfter, SYSTEMS.map(() => IDEMPOTENCY), `the systems kept idempotency ${IDEMPOTENCY} for the whole run`);
+    assert.deepEqual(
+      modesAfter,
+      SYSTEMS.map(() => IDEMPOTENCY),
+      `the systems kept idempotency ${IDEMPOTENCY} for the whole run`,
+    );
     assert.equal(new Set(accepted).size, N, 'every event was accepted, each as its own workflow');
     assert.deepEqual(lostRequests, [], 'every accepted request reached an end state or a person');
     assert.deepEqual(batonDuplicates, [], 'no effect applied twice, by the systems own records');
     assert.deepEqual(lost, [], 'every end state matches the systems records');
-    assert.deepEqual(orphanHolds.map((h) => requestOf(h.idempotencyKey)), [], 'no table left held');
-    assert.deepEqual(keptDeposits.map((c) => requestOf(c.idempotencyKey)), [], 'no deposit kept without a booking');
+    assert.deepEqual(
+      orphanHolds.map((h) => requestOf(h.idempotencyKey)),
+      [],
+      'no table left held',
+    );
+    assert.deepEqual(
+      keptDeposits.map((c) => requestOf(c.idempotencyKey)),
+      [],
+      'no deposit kept without a booking',
+    );
     assert.ok(asIntended >= floor.atLeast, `${asIntended}/${N} ended as intended, under the floor of ${floor.atLeast}`);
-    assert.ok(atPerson.length <= floor.allowed, `${atPerson.length} requests wait for a person, more than ${floor.allowed}`);
+    assert.ok(
+      atPerson.length <= floor.allowed,
+      `${atPerson.length} requests wait for a person, more than ${floor.allowed}`,
+    );
     assert.ok(lostAnswerWrites >= 1, 'writes fell into the lost-answer window');
     assert.ok(midCallWrites >= 1, 'an agent was killed with writes unanswered');
     assert.equal(chaosLog.filter((l) => !l.startsWith('(')).length, 9, 'every planned fault happened');

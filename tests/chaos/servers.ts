@@ -50,7 +50,10 @@ function ownPid(name: string): number {
   const pid = Number(readFileSync(file, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 1) throw new Error(`${file} holds no pid`);
   const cmd = commandLine(pid);
-  if (!cmd || !cmd.includes(stateDir)) throw new Error(`pid ${pid} from ${file} is not this profile's ${name} (${cmd ?? 'no such process'}); not killing it`);
+  if (!cmd || !cmd.includes(stateDir))
+    throw new Error(
+      `pid ${pid} from ${file} is not this profile's ${name} (${cmd ?? 'no such process'}); not killing it`,
+    );
   return pid;
 }
 
@@ -72,7 +75,10 @@ export async function crashServer(server: Server, downMs = 1_000): Promise<numbe
   const pids = processesOf(server).map(ownPid);
   const killedAt = Date.now();
   for (const pid of pids) process.kill(pid, 'SIGKILL');
-  await waitFor(`${server} (pid ${pids.join(', ')}) to die`, () => pids.every((p) => !alive(p)) || undefined, { timeoutMs: 10_000, intervalMs: 50 });
+  await waitFor(`${server} (pid ${pids.join(', ')}) to die`, () => pids.every((p) => !alive(p)) || undefined, {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
   await new Promise((r) => setTimeout(r, downMs));
   await stack('start', server);
   return Date.now() - killedAt;
@@ -92,25 +98,31 @@ export async function stopServer(server: Server, downMs: number): Promise<number
 // BATON_NATS_MONITOR_PORT + n - 1, at BATON_HOST, or in the hosts topology at its own address
 // (BATON_HOSTS_NET.1n, infra/hosts.sh).
 export const serverName = (node: NatsNode) => `baton-${stackEnv().BATON_PROFILE}-n${node.slice(-1)}`;
-export const nodeHost = (node: NatsNode) => (process.env.BATON_TOPOLOGY === 'hosts' ? `${process.env.BATON_HOSTS_NET}.1${node.slice(-1)}` : stackEnv().BATON_HOST);
-const monitorUrl = (node: NatsNode) => `http://${nodeHost(node)}:${Number(process.env.BATON_NATS_MONITOR_PORT) + NODES.indexOf(node)}`;
+export const nodeHost = (node: NatsNode) =>
+  process.env.BATON_TOPOLOGY === 'hosts' ? `${process.env.BATON_HOSTS_NET}.1${node.slice(-1)}` : stackEnv().BATON_HOST;
+const monitorUrl = (node: NatsNode) =>
+  `http://${nodeHost(node)}:${Number(process.env.BATON_NATS_MONITOR_PORT) + NODES.indexOf(node)}`;
 
 /** The node that leads JetStream's meta group (stream placement, leader elections), by the first
  *  node that names one. */
 export async function metaLeader(): Promise<NatsNode> {
-  return waitFor('a JetStream meta leader', async () => {
-    for (const node of NODES) {
-      try {
-        const answer = await fetch(`${monitorUrl(node)}/jsz`, { signal: AbortSignal.timeout(2_000) });
-        const leader = ((await answer.json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
-        const found = NODES.find((n) => serverName(n) === leader);
-        if (found) return found;
-      } catch {
-        // this node does not answer; ask the next
+  return waitFor(
+    'a JetStream meta leader',
+    async () => {
+      for (const node of NODES) {
+        try {
+          const answer = await fetch(`${monitorUrl(node)}/jsz`, { signal: AbortSignal.timeout(2_000) });
+          const leader = ((await answer.json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
+          const found = NODES.find((n) => serverName(n) === leader);
+          if (found) return found;
+        } catch {
+          // this node does not answer; ask the next
+        }
       }
-    }
-    return undefined;
-  }, { timeoutMs: 30_000, intervalMs: 250 });
+      return undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
 }
 
 interface StreamCluster {
@@ -122,7 +134,9 @@ interface StreamCluster {
 async function clusterInfo(node: NatsNode, stream: string): Promise<StreamCluster | undefined> {
   try {
     const answer = await fetch(`${monitorUrl(node)}/jsz?streams=true`, { signal: AbortSignal.timeout(2_000) });
-    const jsz = (await answer.json()) as { account_details?: { stream_detail?: { name: string; cluster?: StreamCluster }[] }[] };
+    const jsz = (await answer.json()) as {
+      account_details?: { stream_detail?: { name: string; cluster?: StreamCluster }[] }[];
+    };
     return jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((d) => d.name === stream)?.cluster;
   } catch {
     return undefined;
@@ -131,23 +145,31 @@ async function clusterInfo(node: NatsNode, stream: string): Promise<StreamCluste
 
 /** The node that leads `stream` now, by the first node that names an elected leader. */
 export async function streamLeader(stream: string): Promise<NatsNode> {
-  return waitFor(`a leader for ${stream}`, async () => {
-    for (const node of NODES) {
-      const leader = (await clusterInfo(node, stream))?.leader;
-      const found = NODES.find((n) => serverName(n) === leader);
-      if (found) return found;
-    }
-    return undefined;
-  }, { timeoutMs: 30_000, intervalMs: 250 });
+  return waitFor(
+    `a leader for ${stream}`,
+    async () => {
+      for (const node of NODES) {
+        const leader = (await clusterInfo(node, stream))?.leader;
+        const found = NODES.find((n) => serverName(n) === leader);
+        if (found) return found;
+      }
+      return undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
 }
 
 /** Waits until `node` is back in `stream`'s replica group and current, in the leader's own view
  *  (only the leader tracks its followers). Throws if it does not rejoin within a minute. */
 export async function rejoined(node: NatsNode, stream: string): Promise<void> {
-  await waitFor(`${node} to rejoin ${stream} as a current replica`, async () => {
-    const leader = await streamLeader(stream);
-    const info = await clusterInfo(leader, stream);
-    if (info?.leader !== serverName(leader)) return undefined;
-    return leader === node || info.replicas?.some((r) => r.name === serverName(node) && r.current) || undefined;
-  }, { timeoutMs: 60_000, intervalMs: 500 });
+  await waitFor(
+    `${node} to rejoin ${stream} as a current replica`,
+    async () => {
+      const leader = await streamLeader(stream);
+      const info = await clusterInfo(leader, stream);
+      if (info?.leader !== serverName(leader)) return undefined;
+      return leader === node || info.replicas?.some((r) => r.name === serverName(node) && r.current) || undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
 }

@@ -26,7 +26,11 @@ function urlOf(system: System): string {
 }
 
 /** The agents that call each system: the ones that have a call in flight when it is slow. */
-export const CALLERS: Record<System, string[]> = { pos: ['availability', 'booking'], payment: ['payment'], messaging: ['notifier'] };
+export const CALLERS: Record<System, string[]> = {
+  pos: ['availability', 'booking'],
+  payment: ['payment'],
+  messaging: ['notifier'],
+};
 
 /** Sets every system's idempotency mode at run time (PUT /_mode) and reads it back. */
 export async function setIdempotency(mode: Idempotency): Promise<Idempotency[]> {
@@ -43,7 +47,9 @@ export async function setIdempotency(mode: Idempotency): Promise<Idempotency[]> 
 }
 
 export async function idempotencyModes(): Promise<Idempotency[]> {
-  return Promise.all(SYSTEMS.map(async (s) => (await getJson<{ idempotency: Idempotency }>(`${urlOf(s)}/_mode`)).idempotency));
+  return Promise.all(
+    SYSTEMS.map(async (s) => (await getJson<{ idempotency: Idempotency }>(`${urlOf(s)}/_mode`)).idempotency),
+  );
 }
 
 export async function stats(): Promise<Record<System, SystemStats>> {
@@ -52,7 +58,11 @@ export async function stats(): Promise<Record<System, SystemStats>> {
 }
 
 export function delta(a: Record<System, SystemStats>, b: Record<System, SystemStats>, s: System): SystemStats {
-  return { requests: b[s].requests - a[s].requests, injectedFailures: b[s].injectedFailures - a[s].injectedFailures, repeatedKeys: b[s].repeatedKeys - a[s].repeatedKeys };
+  return {
+    requests: b[s].requests - a[s].requests,
+    injectedFailures: b[s].injectedFailures - a[s].injectedFailures,
+    repeatedKeys: b[s].repeatedKeys - a[s].repeatedKeys,
+  };
 }
 
 export async function records(): Promise<Records> {
@@ -71,7 +81,8 @@ export const clearFaults = () => Promise.all(SYSTEMS.map((s) => clients[s].clear
 export const setPaymentOutage = (until: number) => payments.setFaults({ outageUntil: until });
 
 /** Every system stores each write, then waits this long before answering (0: answers at once). */
-export const setAnswerDelay = (latencyAfterCommitMs: number) => Promise.all(SYSTEMS.map((s) => clients[s].setFaults({ latencyAfterCommitMs })));
+export const setAnswerDelay = (latencyAfterCommitMs: number) =>
+  Promise.all(SYSTEMS.map((s) => clients[s].setFaults({ latencyAfterCommitMs })));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -79,7 +90,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Polls the systems' counters until at least `atLeast` writes arrived since `since` (or the
  * bound passes), and says which systems got them.
  */
-export async function writesSince(since: Record<System, SystemStats>, atLeast: number, boundMs: number): Promise<{ count: number; systems: System[] }> {
+export async function writesSince(
+  since: Record<System, SystemStats>,
+  atLeast: number,
+  boundMs: number,
+): Promise<{ count: number; systems: System[] }> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     const now = await stats();

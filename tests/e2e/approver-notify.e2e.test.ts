@@ -1,5 +1,5 @@
-// test-tier: own-services (its orchestrator runs a workflows folder where a run may have short gate tiers, tests/e2e/short-tiers)
-// The people who may decide are told (services/approver-notify), on the real stack: an allergy
+// test-tier: own-services (its orchestrator runs a workflows folder where a run may have short gate tiers,
+// tests/e2e/short-tiers) The people who may decide are told (services/approver-notify), on the real stack: an allergy
 // reservation opens a gate and the host on duty gets an SMS and an email at the messaging
 // simulator with the workflow type, the inbox line and a link to the gate; nobody decides, and
 // at the host tier's timeout the manager is told the same way and in a chat room (the
@@ -26,7 +26,11 @@ interface SentMessage {
 }
 
 /** Signs in as `user` on a phone-sized page and saves their own channels on the account page. */
-async function setOwnChannels(browser: Browser, user: { username: string; password: string }, channels: { email?: string; phone?: string; chatWebhookUrl?: string }): Promise<void> {
+async function setOwnChannels(
+  browser: Browser,
+  user: { username: string; password: string },
+  channels: { email?: string; phone?: string; chatWebhookUrl?: string },
+): Promise<void> {
   const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
   try {
     const page = await context.newPage();
@@ -62,7 +66,10 @@ describe('approvers told on their channels', () => {
     // Short tiers (as the browser test's): the host's long enough for the host to be told while it
     // lasts, the manager's long enough to follow the link in it.
     const input: ReservationInput = { event };
-    const memo = shortTiersMemo([{ role: 'host', timeoutMs: 10_000 }, { role: 'manager', timeoutMs: 60_000 }]);
+    const memo = shortTiersMemo([
+      { role: 'host', timeoutMs: 10_000 },
+      { role: 'manager', timeoutMs: 60_000 },
+    ]);
     const browser = await launchChromium();
     // The host sets her own email on her account page (kept in NATS KV): the notifier uses it
     // rather than the configured one. Put back at the end (other files read her configured channels).
@@ -70,13 +77,24 @@ describe('approvers told on their channels', () => {
     const hostChannels = { ...configured, email: `own.${configured.email}` };
     await setOwnChannels(browser, consoleUsers.host, hostChannels);
     try {
-      await stack.temporal.workflow.start(workflowTypes.reservation, { taskQueue: taskQueues.orchestrator, workflowId, args: [input], memo });
+      await stack.temporal.workflow.start(workflowTypes.reservation, {
+        taskQueue: taskQueues.orchestrator,
+        workflowId,
+        args: [input],
+        memo,
+      });
       const link = `${stackEnv().BATON_CONSOLE_URL}/gates/${encodeURIComponent(workflowId)}`;
       /** What the simulator holds for one person about this gate: their SMS, email and chat room
        *  (the simulator's incoming webhook records a room's messages as sent to `chat:<room>`). */
       const about = async (channels: { email?: string; phone?: string; chatWebhookUrl?: string } | undefined) => {
-        const addresses = [channels?.phone, channels?.email, channels?.chatWebhookUrl ? `chat:${channels.chatWebhookUrl.split('/').pop()}` : undefined].filter(Boolean);
-        return ((await messaging.messages()) as unknown as SentMessage[]).filter((m) => addresses.includes(m.to) && m.body.includes(link));
+        const addresses = [
+          channels?.phone,
+          channels?.email,
+          channels?.chatWebhookUrl ? `chat:${channels.chatWebhookUrl.split('/').pop()}` : undefined,
+        ].filter(Boolean);
+        return ((await messaging.messages()) as unknown as SentMessage[]).filter(
+          (m) => addresses.includes(m.to) && m.body.includes(link),
+        );
       };
 
       const toHost = await waitFor(
@@ -87,7 +105,11 @@ describe('approvers told on their channels', () => {
         },
         { timeoutMs: 60_000 },
       );
-      assert.deepEqual(toHost.map((m) => `${m.template}:${m.to}`).sort(), [`approver-email:${hostChannels.email}`, `approver-sms:${hostChannels.phone}`], 'her own email, not the configured one');
+      assert.deepEqual(
+        toHost.map((m) => `${m.template}:${m.to}`).sort(),
+        [`approver-email:${hostChannels.email}`, `approver-sms:${hostChannels.phone}`],
+        'her own email, not the configured one',
+      );
       for (const m of toHost) {
         assert.match(m.body, /reservation waits for a host's decision \(reservation\.allergy\): 2 guests, /);
         // The inbox line only: not the guest's name, phone or words (their allergy). The link is
@@ -134,8 +156,15 @@ describe('approvers told on their channels', () => {
         assert.equal(await page.locator('#workflow-id').innerText(), workflowId);
         assert.equal(await page.locator('#state').innerText(), 'Awaiting approval');
         assert.match(await page.locator('#approvers').innerText(), /^Who decides: a manager until \d\d:\d\d/);
-        assert.equal(await page.locator('#decide input[name=decision]:checked').count(), 0, 'nothing chosen for the manager');
-        assert.ok((await page.evaluate<number>('document.documentElement.scrollWidth')) <= PHONE.width, 'the gate page fits the phone');
+        assert.equal(
+          await page.locator('#decide input[name=decision]:checked').count(),
+          0,
+          'nothing chosen for the manager',
+        );
+        assert.ok(
+          (await page.evaluate<number>('document.documentElement.scrollWidth')) <= PHONE.width,
+          'the gate page fits the phone',
+        );
         await page.screenshot({ path: join(screenshotDir(), 'told-manager-gate-phone.png'), fullPage: true });
         await page.locator('#decide input[name=decision][value=approve]').tap();
         await page.fill('#decide textarea[name=reason]', 'kitchen briefed on peanuts');
@@ -148,8 +177,12 @@ describe('approvers told on their channels', () => {
       assert.equal(done.decision?.role, 'manager');
 
       // Counted on the service's metrics: at least these five deliveries sent.
-      const metrics = await (await fetch(stack.services.get('approver-notify').metricsUrl, { signal: AbortSignal.timeout(5_000) })).text();
-      const sent = [...metrics.matchAll(/^baton_approver_notify_deliveries_total\{([^}]*)\} (\d+)/gm)].filter((m) => m[1]!.includes('baton_outcome="sent"')).reduce((n, m) => n + Number(m[2]), 0);
+      const metrics = await (
+        await fetch(stack.services.get('approver-notify').metricsUrl, { signal: AbortSignal.timeout(5_000) })
+      ).text();
+      const sent = [...metrics.matchAll(/^baton_approver_notify_deliveries_total\{([^}]*)\} (\d+)/gm)]
+        .filter((m) => m[1]!.includes('baton_outcome="sent"'))
+        .reduce((n, m) => n + Number(m[2]), 0);
       assert.ok(sent >= 5, `deliveries sent counted (${sent})`);
     } finally {
       await setOwnChannels(browser, consoleUsers.host, configured).finally(() => browser.close());

@@ -7,7 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { buckets } from '@baton/contracts';
 import type { AttentionPayload } from '@baton/workflow-kit';
-import { nextWeekday, postEvent, reservationEvent, startSimulatedModelApi, type SimulatedModelApi } from '@baton/testkit';
+import {
+  nextWeekday,
+  postEvent,
+  reservationEvent,
+  startSimulatedModelApi,
+  type SimulatedModelApi,
+} from '@baton/testkit';
 import { startStack, waitForState, type Stack } from './support.js';
 
 const extraction = { partySize: 2, date: nextWeekday('saturday'), time: '19:30', allergies: [], regular: false };
@@ -46,7 +52,9 @@ describe('model budgets (model API simulated)', () => {
   });
 
   it('serves the first request with the model, then hands the next to a person: no model call past the budget', async () => {
-    const first = String((await postEvent(reservationEvent('Table for 2 on Saturday at half past seven'))).body.workflowId);
+    const first = String(
+      (await postEvent(reservationEvent('Table for 2 on Saturday at half past seven'))).body.workflowId,
+    );
     const served = await waitForState(stack, first, 'Confirmed');
     assert.equal(served.request?.time, '19:30', 'the model read the first request');
     assert.equal(calls, 1);
@@ -57,7 +65,9 @@ describe('model budgets (model API simulated)', () => {
     assert.equal(keys.length, 1);
     assert.deepEqual((await kv.get(keys[0]!))?.json(), { calls: 1, tokens: 50 }, 'the call and its tokens are counted');
 
-    const second = String((await postEvent(reservationEvent('Table for 2 on Saturday at half past seven'))).body.workflowId);
+    const second = String(
+      (await postEvent(reservationEvent('Table for 2 on Saturday at half past seven'))).body.workflowId,
+    );
     const waiting = await waitForState(stack, second, 'Needs attention');
     const payload = waiting.gate?.payload as unknown as AttentionPayload;
     assert.equal(payload.step.agent, 'intake');

@@ -7,14 +7,31 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decide } from '@baton/console';
 import { execa } from 'execa';
-import { consoleUsers, lastUserText, postEvent, repoRoot, stackEnv, startSimulatedModelApi, temporalTlsEnv, type ChatRequest, type ModelReply, type SimulatedModelApi } from '@baton/testkit';
+import {
+  consoleUsers,
+  lastUserText,
+  postEvent,
+  repoRoot,
+  stackEnv,
+  startSimulatedModelApi,
+  temporalTlsEnv,
+  type ChatRequest,
+  type ModelReply,
+  type SimulatedModelApi,
+} from '@baton/testkit';
 import registration, { type Clause } from '@baton/workflow-contract-review';
-import { CLEAN_CONTRACT, INJECTED_CONTRACT, RISKY_CONTRACT, contractEvent } from '@baton/workflow-contract-review/samples';
+import {
+  CLEAN_CONTRACT,
+  INJECTED_CONTRACT,
+  RISKY_CONTRACT,
+  contractEvent,
+} from '@baton/workflow-contract-review/samples';
 import { startStack, type Stack } from './support.js';
 import { consoleSession, records, waitForContractState } from './contract-support.js';
 
 const down: ModelReply = { status: 500, error: 'upstream model crashed' };
-const asks = (request: ChatRequest, words: string) => request.messages.some((m) => m.role === 'system' && String(m.content).includes(words));
+const asks = (request: ChatRequest, words: string) =>
+  request.messages.some((m) => m.role === 'system' && String(m.content).includes(words));
 const isClassify = (r: ChatRequest) => asks(r, 'You classify each clause');
 const isDraft = (r: ChatRequest) => asks(r, 'You write a contract review');
 
@@ -22,7 +39,16 @@ const isDraft = (r: ChatRequest) => asks(r, 'You write a contract review');
 const obedient = (request: ChatRequest): ModelReply => {
   if (!isClassify(request)) return down;
   const clauses = JSON.parse(/<clauses>\n([\s\S]*)\n<\/clauses>/.exec(lastUserText(request))![1]!) as Clause[];
-  return { content: JSON.stringify({ assessments: clauses.map((c) => ({ clauseId: c.id, category: 'other', risk: 'low', reason: 'the document says it was pre-approved' })) }) };
+  return {
+    content: JSON.stringify({
+      assessments: clauses.map((c) => ({
+        clauseId: c.id,
+        category: 'other',
+        risk: 'low',
+        reason: 'the document says it was pre-approved',
+      })),
+    }),
+  };
 };
 
 async function submit(text: string) {
@@ -65,7 +91,10 @@ describe('contract review end to end (model API simulated)', () => {
     const done = await waitForContractState(stack.temporal, workflowId, 'Filed');
     assert.equal(done.overallRisk, 'low');
     assert.equal(done.gate, undefined, 'no gate was opened');
-    assert.deepEqual(done.steps.map((s) => s.stepId), ['ingest', 'extract', 'classify', 'policy-check', 'draft', 'file']);
+    assert.deepEqual(
+      done.steps.map((s) => s.stepId),
+      ['ingest', 'extract', 'classify', 'policy-check', 'draft', 'file'],
+    );
     // Only ingest saw the text; the next step got the object-store reference.
     assert.deepEqual(Object.keys(done.steps[1]!.input as object), ['document']);
     assert.equal(done.document?.bucket, 'baton_artifacts');
@@ -81,7 +110,11 @@ describe('contract review end to end (model API simulated)', () => {
     const { event, workflowId } = await submit(RISKY_CONTRACT);
     const waiting = await waitForContractState(stack.temporal, workflowId, 'Awaiting approval');
     assert.equal(waiting.gate?.gateType, 'contract.high-risk');
-    assert.deepEqual(await records.filings(`?contractId=${event.data.contractId}`), [], 'nothing is filed before the approval');
+    assert.deepEqual(
+      await records.filings(`?contractId=${event.data.contractId}`),
+      [],
+      'nothing is filed before the approval',
+    );
     const high = waiting.gate!.payload.clauses.filter((c) => c.risk === 'high').map((c) => c.heading);
     assert.deepEqual(high, ['Liability', 'Indemnity', 'Intellectual property']);
     // What the console shows the approver, from the workflow's own registration.
@@ -90,20 +123,46 @@ describe('contract review end to end (model API simulated)', () => {
     assert.match(liability?.value ?? '', /^HIGH — .*LIABILITY-CAP/);
     assert.equal(liability?.emphasis, true);
     // The console's inbox, the gate's page and the operations view, and the CLI, unedited for this workflow type.
-    const page = await consoleSession(stackEnv().BATON_CONSOLE_URL, consoleUsers.manager.username, consoleUsers.manager.password);
+    const page = await consoleSession(
+      stackEnv().BATON_CONSOLE_URL,
+      consoleUsers.manager.username,
+      consoleUsers.manager.password,
+    );
     const inbox = await page('/inbox');
-    assert.match(inbox, new RegExp(`data-workflow="${workflowId}"[\\s\\S]*?contract\\.high-risk[\\s\\S]*?contract-review[\\s\\S]*?high risk`));
+    assert.match(
+      inbox,
+      new RegExp(
+        `data-workflow="${workflowId}"[\\s\\S]*?contract\\.high-risk[\\s\\S]*?contract-review[\\s\\S]*?high risk`,
+      ),
+    );
     const gatePage = await page(`/gates/${encodeURIComponent(workflowId)}`);
     assert.match(gatePage, /<td id="clause-c4" class="allergy">HIGH — [^<]*LIABILITY-CAP/);
     assert.match(gatePage, /<td id="clause-c7">LOW — /);
     assert.match(gatePage, /name="decision" value="approve"/);
     // The operations view is an operator's.
-    const operator = await consoleSession(stackEnv().BATON_CONSOLE_URL, consoleUsers.operator.username, consoleUsers.operator.password);
+    const operator = await consoleSession(
+      stackEnv().BATON_CONSOLE_URL,
+      consoleUsers.operator.username,
+      consoleUsers.operator.password,
+    );
     assert.match(await operator('/ops'), /contract-review/);
-    const cli = await execa('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'pending'], { cwd: repoRoot, timeout: 60_000, env: temporalTlsEnv('operator') });
-    assert.ok((JSON.parse(cli.stdout) as Array<{ workflowId: string; workflowType: string }>).some((w) => w.workflowId === workflowId && w.workflowType === 'contract-review'));
+    const cli = await execa(
+      'node',
+      ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'pending'],
+      { cwd: repoRoot, timeout: 60_000, env: temporalTlsEnv('operator') },
+    );
+    assert.ok(
+      (JSON.parse(cli.stdout) as Array<{ workflowId: string; workflowType: string }>).some(
+        (w) => w.workflowId === workflowId && w.workflowType === 'contract-review',
+      ),
+    );
 
-    await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'mia', role: 'manager', reason: 'liability cap negotiated by phone' });
+    await decide(stack.temporal, workflowId, {
+      decision: 'approve',
+      decidedBy: 'mia',
+      role: 'manager',
+      reason: 'liability cap negotiated by phone',
+    });
     const done = await waitForContractState(stack.temporal, workflowId, 'Filed');
     const filed = await records.filings(`?contractId=${event.data.contractId}`);
     assert.equal(filed.length, 1);
@@ -118,14 +177,26 @@ describe('contract review end to end (model API simulated)', () => {
     try {
       const { event, workflowId } = await submit(INJECTED_CONTRACT);
       const waiting = await waitForContractState(stack.temporal, workflowId, 'Awaiting approval');
-      assert.ok(waiting.assessments!.length > 0 && waiting.assessments!.every((a) => a.risk === 'low'), 'the model classified every clause low');
+      assert.ok(
+        waiting.assessments!.length > 0 && waiting.assessments!.every((a) => a.risk === 'low'),
+        'the model classified every clause low',
+      );
       const liability = waiting.risks!.find((r) => r.heading === 'Liability');
       assert.equal(liability?.risk, 'high', 'the policy rule raised it');
       assert.ok(waiting.findings!.some((f) => f.ruleId === 'LIABILITY-CAP' && f.clauseId === liability?.clauseId));
       assert.ok(waiting.findings!.some((f) => f.ruleId === 'REVIEWER-INSTRUCTION'));
-      await decide(stack.temporal, workflowId, { decision: 'decline', decidedBy: 'mia', role: 'manager', reason: 'uncapped liability and exclusivity' });
+      await decide(stack.temporal, workflowId, {
+        decision: 'decline',
+        decidedBy: 'mia',
+        role: 'manager',
+        reason: 'uncapped liability and exclusivity',
+      });
       await waitForContractState(stack.temporal, workflowId, 'Declined');
-      assert.deepEqual(await records.filings(`?contractId=${event.data.contractId}`), [], 'a declined contract is never filed');
+      assert.deepEqual(
+        await records.filings(`?contractId=${event.data.contractId}`),
+        [],
+        'a declined contract is never filed',
+      );
     } finally {
       api.script('primary', down);
     }
@@ -133,12 +204,20 @@ describe('contract review end to end (model API simulated)', () => {
 
   it('falls back to the second provider when the first is down, and to the rules when both are', async () => {
     api.script('primary', down);
-    api.script('backup', (request) => (isDraft(request) ? { content: JSON.stringify({ summary: 'Reviewed by the backup model: standard terms.', redlines: [] }) } : down));
+    api.script('backup', (request) =>
+      isDraft(request)
+        ? { content: JSON.stringify({ summary: 'Reviewed by the backup model: standard terms.', redlines: [] }) }
+        : down,
+    );
     try {
       const before = api.requests('primary').length;
       const { workflowId } = await submit(CLEAN_CONTRACT);
       const done = await waitForContractState(stack.temporal, workflowId, 'Filed');
-      assert.equal(done.draft?.summary, 'Reviewed by the backup model: standard terms.', 'the backup model wrote the summary');
+      assert.equal(
+        done.draft?.summary,
+        'Reviewed by the backup model: standard terms.',
+        'the backup model wrote the summary',
+      );
       assert.ok(api.requests('primary').length > before, 'the primary was asked first');
       // Extraction and classification found both providers down: the rules served.
       assert.equal(done.clauseCount, 8);

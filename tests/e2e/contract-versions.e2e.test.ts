@@ -48,13 +48,22 @@ describe('agent contract versions', () => {
       env: { BATON_METRICS_PORT: '0' },
     }).start();
   };
-  const step = (input: AgentStepInput) => temporal.workflow.execute('agentStepWorkflow', { taskQueue: taskQueues.orchestrator, workflowId: `agent-step-${randomUUID()}`, args: [input] });
+  const step = (input: AgentStepInput) =>
+    temporal.workflow.execute('agentStepWorkflow', {
+      taskQueue: taskQueues.orchestrator,
+      workflowId: `agent-step-${randomUUID()}`,
+      args: [input],
+    });
 
   it('an agent whose change is additive (version 2, also answering 1) answers workflows that expect 1; the bridge reads its output as version 1', async () => {
     await deployEcho('echo-v2');
     // Version 2 adds `length`; the workflow expecting version 1 receives exactly version 1.
     assert.deepEqual(await step({ agent: 'echo', input: { text: 'hello' } }), { text: 'hello' });
-    const chain = await temporal.workflow.execute('benchChainWorkflow', { taskQueue: taskQueues.orchestrator, workflowId: `bench-chain-${randomUUID()}`, args: [{ steps: 2, text: 'twice' }] });
+    const chain = await temporal.workflow.execute('benchChainWorkflow', {
+      taskQueue: taskQueues.orchestrator,
+      workflowId: `bench-chain-${randomUUID()}`,
+      args: [{ steps: 2, text: 'twice' }],
+    });
     assert.deepEqual(chain, { text: 'twice', steps: 2 });
   });
 
@@ -62,15 +71,27 @@ describe('agent contract versions', () => {
     await deployEcho('echo-v3');
     const workflowId = `agent-step-${randomUUID()}`;
     const err = await temporal.workflow
-      .execute('agentStepWorkflow', { taskQueue: taskQueues.orchestrator, workflowId, args: [{ agent: 'echo', input: { text: 'hello' } } satisfies AgentStepInput] })
-      .then(() => assert.fail('the step must fail'), (e: unknown) => e);
+      .execute('agentStepWorkflow', {
+        taskQueue: taskQueues.orchestrator,
+        workflowId,
+        args: [{ agent: 'echo', input: { text: 'hello' } } satisfies AgentStepInput],
+      })
+      .then(
+        () => assert.fail('the step must fail'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof WorkflowFailedError);
     const failure = rootFailure(err);
     assert.equal(failure?.type, 'CONTRACT_VERSION_UNSUPPORTED');
     assert.equal(failure?.nonRetryable, true);
-    assert.match(failure?.message ?? '', /^echo answers contract version 3; the task expects version 1: deploy an agent echo that answers version 1, or workflow code that expects version 3$/);
+    assert.match(
+      failure?.message ?? '',
+      /^echo answers contract version 3; the task expects version 1: deploy an agent echo that answers version 1, or workflow code that expects version 3$/,
+    );
     const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-    const attempts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    const attempts = (history.events ?? [])
+      .filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt);
     assert.deepEqual(attempts, [1], 'not retried: no attempt could change the answer');
   });
 
@@ -80,7 +101,11 @@ describe('agent contract versions', () => {
     // No echo agent runs: the test takes the task from the agent's consumer and answers it as
     // an agent of version 2 that does not answer version 1 would (one not built on the runtime).
     const workflowId = `agent-step-${randomUUID()}`;
-    const handle = await temporal.workflow.start('agentStepWorkflow', { taskQueue: taskQueues.orchestrator, workflowId, args: [{ agent: 'echo', input: { text: 'hello' } } satisfies AgentStepInput] });
+    const handle = await temporal.workflow.start('agentStepWorkflow', {
+      taskQueue: taskQueues.orchestrator,
+      workflowId,
+      args: [{ agent: 'echo', input: { text: 'hello' } } satisfies AgentStepInput],
+    });
     const consumer = await bus.js.consumers.get(streams.tasks, consumers.agent('echo'));
     const msg = await waitFor('the echo task', async () => (await consumer.next({ expires: 2_000 })) ?? undefined);
     const task = AgentTask.parse(msg.json());
@@ -103,7 +128,10 @@ describe('agent contract versions', () => {
     };
     await publishJson(bus.js, subjects.result('echo'), result, { msgID: `result:${task.taskId}` });
     msg.ack();
-    const err = await handle.result().then(() => assert.fail('the step must fail'), (e: unknown) => e);
+    const err = await handle.result().then(
+      () => assert.fail('the step must fail'),
+      (e: unknown) => e,
+    );
     const failure = rootFailure(err);
     assert.equal(failure?.type, 'CONTRACT_VERSION_MISMATCH');
     assert.equal(failure?.nonRetryable, true);

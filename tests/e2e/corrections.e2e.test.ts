@@ -32,13 +32,23 @@ describe('corrections that teach', () => {
     return String((await postEvent({ ...event, data: { ...event.data, customer: who } })).body.workflowId);
   };
   const audited = (kind: string, subject: string) =>
-    waitFor(`a ${kind} audit record for ${subject}`, async () => (await readStream<AuditRecord>(stack.bus, streams.audit)).map((r) => r.value).find((r) => r.kind === kind && r.subject === subject));
+    waitFor(`a ${kind} audit record for ${subject}`, async () =>
+      (await readStream<AuditRecord>(stack.bus, streams.audit))
+        .map((r) => r.value)
+        .find((r) => r.kind === kind && r.subject === subject),
+    );
 
   it('reads the same customer\'s next "the usual" right without a person once corrected, and needs a person again once revoked', async () => {
     // 1. Intake cannot read "the usual": a person gives the reading at the attention gate.
     const first = await request('The usual on Friday, please');
     const waiting = await waitForState(stack, first, 'Needs attention');
-    const read = (waiting.gate?.payload as unknown as AttentionPayload).step.details as { date?: string; customer: Record<string, unknown>; allergies?: string[]; notes: string; missing: string[] };
+    const read = (waiting.gate?.payload as unknown as AttentionPayload).step.details as {
+      date?: string;
+      customer: Record<string, unknown>;
+      allergies?: string[];
+      notes: string;
+      missing: string[];
+    };
     assert.deepEqual(read.missing.sort(), ['party size', 'time']);
     assert.equal(read.date, nextWeekday('friday'), 'intake read the day itself');
     await decide(stack.temporal, first, {
@@ -46,13 +56,24 @@ describe('corrections that teach', () => {
       decidedBy: 'manager-mia',
       role: 'manager',
       reason: 'her usual is six at half past seven',
-      changes: { output: { partySize: 6, date: read.date, time: '19:30', customer: read.customer, allergies: read.allergies ?? [], notes: read.notes } },
+      changes: {
+        output: {
+          partySize: 6,
+          date: read.date,
+          time: '19:30',
+          customer: read.customer,
+          allergies: read.allergies ?? [],
+          notes: read.notes,
+        },
+      },
     });
     const booked = await waitForState(stack, first, 'Confirmed');
     assert.deepEqual(booked.corrections, [{ agent: 'intake', scope: 'customer', gateId: booked.gate?.gateId }]);
 
     // 2. Kept, with who, when, the input, the wrong reading and the right one, and audited.
-    const correction = await waitFor('the correction to be kept', async () => (await store.list()).find((c) => c.subject === customer.id));
+    const correction = await waitFor('the correction to be kept', async () =>
+      (await store.list()).find((c) => c.subject === customer.id),
+    );
     assert.equal(correction.by, 'manager-mia');
     assert.equal(correction.scope, 'customer');
     assert.equal(correction.input, 'The usual on Friday, please');
@@ -63,26 +84,61 @@ describe('corrections that teach', () => {
     // 3. The same customer, another day: read right, no person.
     const second = await request('The usual on Saturday');
     const done = await waitForState(stack, second, 'Confirmed');
-    assert.deepEqual([done.request?.partySize, done.request?.time, done.request?.date], [6, '19:30', nextWeekday('saturday')]);
-    assert.deepEqual(done.steps.filter((s) => s.agent === 'intake').map((s) => s.status), ['ok']);
+    assert.deepEqual(
+      [done.request?.partySize, done.request?.time, done.request?.date],
+      [6, '19:30', nextWeekday('saturday')],
+    );
+    assert.deepEqual(
+      done.steps.filter((s) => s.agent === 'intake').map((s) => s.status),
+      ['ok'],
+    );
     assert.equal(done.gate, undefined, 'no gate opened');
 
     // 4. Another customer's "the usual" is not this customer's.
-    const stranger = await request('The usual on Saturday', { id: `cust-${randomUUID().slice(0, 8)}`, name: 'Ada Lovelace' });
+    const stranger = await request('The usual on Saturday', {
+      id: `cust-${randomUUID().slice(0, 8)}`,
+      name: 'Ada Lovelace',
+    });
     await waitForState(stack, stranger, 'Needs attention');
-    await decide(stack.temporal, stranger, { decision: 'abandon', decidedBy: 'manager-mia', role: 'manager', reason: 'call the guest' });
+    await decide(stack.temporal, stranger, {
+      decision: 'abandon',
+      decidedBy: 'manager-mia',
+      role: 'manager',
+      reason: 'call the guest',
+    });
 
     // 5. Revoked from the command line: audited, and a person reads "the usual" again.
-    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'corrections', 'revoke', correction.id, '--by', 'mia', '--reason', 'she changed her habits'], {
-      cwd: repoRoot,
-      env: { ...process.env, BATON_NATS_URL: stackEnv().BATON_NATS_URL },
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'node',
+      [
+        '--conditions=baton-source',
+        '--import',
+        'tsx',
+        'services/console/src/cli.ts',
+        'corrections',
+        'revoke',
+        correction.id,
+        '--by',
+        'mia',
+        '--reason',
+        'she changed her habits',
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, BATON_NATS_URL: stackEnv().BATON_NATS_URL },
+        encoding: 'utf8',
+      },
+    );
     assert.equal((JSON.parse(out) as Correction).revoked?.by, 'mia');
     await audited('correction.revoked', correction.id);
     const third = await request('The usual on Sunday');
     const again = await waitForState(stack, third, 'Needs attention');
     assert.equal((again.gate?.payload as unknown as AttentionPayload).step.agent, 'intake');
-    await decide(stack.temporal, third, { decision: 'abandon', decidedBy: 'manager-mia', role: 'manager', reason: 'call the guest' });
+    await decide(stack.temporal, third, {
+      decision: 'abandon',
+      decidedBy: 'manager-mia',
+      role: 'manager',
+      reason: 'call the guest',
+    });
   });
 });

@@ -39,7 +39,11 @@ describe('agent crash during a handoff', () => {
     await stack.services.get('booking').start();
 
     const done = await waitForState(stack, workflowId, 'Confirmed', 90_000);
-    assert.equal(done.booking?.reservationId, booked.reservationId, 'the workflow records the booking made before the crash');
+    assert.equal(
+      done.booking?.reservationId,
+      booked.reservationId,
+      'the workflow records the booking made before the crash',
+    );
     const bookings = (await pos.reservations()).filter((r) => r.holdId === done.hold?.holdId);
     assert.equal(bookings.length, 1, 'exactly one booking in the POS');
     const confirmations = (await messaging.messages()).filter((m) => m.to === event.data.customer.id);
@@ -51,7 +55,12 @@ describe('agent crash during a handoff', () => {
     await pos.setFaults({ latencyMs: 4_000 });
     const event = reservationEvent('Table for 4, Tuesday 6pm');
     const workflowId = String((await postEvent(event)).body.workflowId);
-    await waitFor('the availability agent to hold the task', async () => (await stack.bus.jsm.consumers.info(streams.tasks, consumers.agent('availability'))).num_ack_pending === 1 || undefined);
+    await waitFor(
+      'the availability agent to hold the task',
+      async () =>
+        (await stack.bus.jsm.consumers.info(streams.tasks, consumers.agent('availability'))).num_ack_pending === 1 ||
+        undefined,
+    );
     await stack.services.get('availability').kill9();
     await pos.setFaults({ latencyMs: 0 });
     await stack.services.get('availability').start();
@@ -63,7 +72,9 @@ describe('agent crash during a handoff', () => {
     assert.equal(holds.length, 1);
     assert.equal(holds[0]?.status, 'booked');
     const allHeldOrBooked = (await pos.holds()).filter((h) => h.status !== 'released');
-    const forThisSlot = allHeldOrBooked.filter((h) => h.time === '18:00' && h.date === done.request?.date && h.createdAt >= startedAt);
+    const forThisSlot = allHeldOrBooked.filter(
+      (h) => h.time === '18:00' && h.date === done.request?.date && h.createdAt >= startedAt,
+    );
     assert.equal(forThisSlot.length, 1, 'no orphan hold for the slot');
   });
 });

@@ -36,7 +36,9 @@ describe('dead letters of bodies nested as deep as the size limit allows', () =>
     assert.equal(answer.status, 400, `status ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
     assert.equal(answer.body.error, 'INVALID_EVENT');
     assert.match(String(answer.body.reason), new RegExp(`nested more than ${MAX_JSON_DEPTH} levels deep`));
-    const letter = await waitFor('the dead letter', async () => (await deadLetters(stack.bus)).find((l) => l.subject === 'http:/events' && l.payload === body));
+    const letter = await waitFor('the dead letter', async () =>
+      (await deadLetters(stack.bus)).find((l) => l.subject === 'http:/events' && l.payload === body),
+    );
     assert.equal(letter.reason, answer.body.reason);
     assert.match(letter.note ?? '', /nested more than 64 levels deep/);
     // The same body again is the same letter (keyed by its digest), and the gateway still answers.
@@ -76,7 +78,11 @@ describe('dead letters of bodies nested as deep as the size limit allows', () =>
     await donePast((await publish('"not an event"', follow)).seq);
     await waitFor('the next message dead-lettered', async () => (await lettersOf(follow))[0]);
     const advisories = await readStream<{ stream: string; stream_seq: number }>(stack.bus, ADVISORY_STREAM);
-    assert.equal(advisories.filter((a) => a.value.stream === streams.events && a.value.stream_seq === seq).length, 0, 'no max-deliveries advisory for it');
+    assert.equal(
+      advisories.filter((a) => a.value.stream === streams.events && a.value.stream_seq === seq).length,
+      0,
+      'no max-deliveries advisory for it',
+    );
     assert.equal((await lettersOf(marker)).length, 1, 'still one dead letter');
   });
 });

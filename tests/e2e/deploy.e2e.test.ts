@@ -9,11 +9,18 @@ import { repoRoot } from '@baton/testkit';
 
 describe('deployment files', () => {
   it('docker-compose.yml, infra/k8s and the Helm values pass infra/check-deploy.sh', async () => {
-    const result = await execa('bash', [join(repoRoot, 'infra', 'check-deploy.sh')], { reject: false, timeout: 300_000, all: true });
+    const result = await execa('bash', [join(repoRoot, 'infra', 'check-deploy.sh')], {
+      reject: false,
+      timeout: 300_000,
+      all: true,
+    });
     const lines = `${result.all ?? ''}`.split('\n').filter(Boolean);
     for (const line of lines) console.log(`  ${line}`);
     assert.equal(result.exitCode, 0, `infra/check-deploy.sh failed:\n${result.all}`);
     assert.ok(!lines.some((l) => l.includes('ERROR')), 'no check reported an error');
-    assert.ok(lines.some((l) => l.startsWith('compose:')) && lines.some((l) => l.startsWith('k8s:')), 'both checks ran or said why not');
+    assert.ok(
+      lines.some((l) => l.startsWith('compose:')) && lines.some((l) => l.startsWith('k8s:')),
+      'both checks ran or said why not',
+    );
   });
 });

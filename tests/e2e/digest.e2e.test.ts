@@ -22,7 +22,11 @@ describe('daily digest', () => {
   let declared: ScheduleDeclaration;
   const copies: string[] = [];
   before(async () => {
-    stack = await startStack({ workflows: ['digest'], env: { BATON_DIGEST_SOURCE_TIMEOUT_MS: String(SOURCE_BUDGET_MS) }, readyTimeoutMs: 120_000 });
+    stack = await startStack({
+      workflows: ['digest'],
+      env: { BATON_DIGEST_SOURCE_TIMEOUT_MS: String(SOURCE_BUDGET_MS) },
+      readyTimeoutMs: 120_000,
+    });
     declared = (await Registry.load()).schedules.find((s) => s.scheduleId === DIGEST_SCHEDULE_ID)!;
   });
   after(async () => {
@@ -37,16 +41,36 @@ describe('daily digest', () => {
     const scheduleId = `${DIGEST_SCHEDULE_ID}-test-${randomUUID().slice(0, 8)}`;
     const recipient = `owner-${randomUUID().slice(0, 8)}`;
     copies.push(scheduleId);
-    assert.equal(await ensureSchedule(stack.temporal, { ...declared, calendars, scheduleId, args: [{ recipient, sourceTimeoutMs: SOURCE_BUDGET_MS }] }), 'created');
+    assert.equal(
+      await ensureSchedule(stack.temporal, {
+        ...declared,
+        calendars,
+        scheduleId,
+        args: [{ recipient, sourceTimeoutMs: SOURCE_BUDGET_MS }],
+      }),
+      'created',
+    );
     return { scheduleId, recipient, handle: stack.temporal.schedule.getHandle(scheduleId) };
   };
   const firings = (scheduleId: string, n: number) =>
-    waitFor(`${n} firing(s) of ${scheduleId} to finish`, async () => {
-      const ids: string[] = [];
-      for await (const wf of stack.temporal.workflow.list({ query: `TemporalScheduledById = "${scheduleId}" AND ExecutionStatus = "Completed"` })) ids.push(wf.workflowId);
-      return ids.length >= n ? Promise.all(ids.map((id) => stack.temporal.workflow.getHandle(id).result() as Promise<DigestFiring>)) : undefined;
-    }, { timeoutMs: 60_000 });
-  const digestsTo = async (recipient: string) => (await messaging.messages()).filter((m) => m.to === recipient && m.template === 'daily-digest') as Array<{ body?: string }>;
+    waitFor(
+      `${n} firing(s) of ${scheduleId} to finish`,
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of stack.temporal.workflow.list({
+          query: `TemporalScheduledById = "${scheduleId}" AND ExecutionStatus = "Completed"`,
+        }))
+          ids.push(wf.workflowId);
+        return ids.length >= n
+          ? Promise.all(ids.map((id) => stack.temporal.workflow.getHandle(id).result() as Promise<DigestFiring>))
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+  const digestsTo = async (recipient: string) =>
+    (await messaging.messages()).filter((m) => m.to === recipient && m.template === 'daily-digest') as Array<{
+      body?: string;
+    }>;
 
   it('was created by the orchestrator from the registration, with its overlap policy and catch-up window', async () => {
     const description = await stack.temporal.schedule.getHandle(DIGEST_SCHEDULE_ID).describe();
@@ -58,7 +82,14 @@ describe('daily digest', () => {
   it('sends the digest once with the weather service down, and names it', async () => {
     // A booking today, straight in the POS, so the digest has one to count.
     const pos = stackEnv().BATON_POS_URL;
-    const post = async (path: string, body: unknown) => (await (await fetch(`${pos}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body) })).json()) as Record<string, string>;
+    const post = async (path: string, body: unknown) =>
+      (await (
+        await fetch(`${pos}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify(body),
+        })
+      ).json()) as Record<string, string>;
     const hold = await post('/holds', { partySize: 5, date: today(), time: '23:45' });
     await post('/reservations', { holdId: hold.holdId, partySize: 5, customerId: 'cust-digest' });
     await setFaults(smallBizEnv().BATON_WEATHER_URL, { outageUntil: Date.now() + 10 * 60_000 });
@@ -68,9 +99,14 @@ describe('daily digest', () => {
     const [firing] = await firings(scheduleId, 1);
     assert.equal(firing?.outcome, 'sent');
     assert.equal(firing?.digestWorkflowId, digestWorkflowId(scheduleId, today()));
-    const status = (await stack.temporal.workflow.getHandle(firing.digestWorkflowId).query(statusQuery)) as DigestStatus;
+    const status = (await stack.temporal.workflow
+      .getHandle(firing.digestWorkflowId)
+      .query(statusQuery)) as DigestStatus;
     assert.equal(status.state, 'Sent');
-    assert.deepEqual(status.unavailable.map((u) => u.source), ['weather']);
+    assert.deepEqual(
+      status.unavailable.map((u) => u.source),
+      ['weather'],
+    );
     assert.ok(status.duplicatesRemoved >= 1, 'the rates feed repeats a rate; it is removed');
 
     const sent = await digestsTo(recipient);
@@ -91,7 +127,12 @@ describe('daily digest', () => {
     await handle.backfill([{ start: midnight, end: new Date(midnight.getTime() + 1_000), overlap: 'ALLOW_ALL' }]);
     // The backfill's action first: a trigger sent while the schedule is still taking the backfill
     // can replace it (seen on the dev server: one action of the two, about one time in four).
-    await waitFor('the backfilled firing to be taken', async () => (await handle.describe()).info.recentActions.some((a) => a.scheduledAt.getTime() === midnight.getTime()) || undefined);
+    await waitFor(
+      'the backfilled firing to be taken',
+      async () =>
+        (await handle.describe()).info.recentActions.some((a) => a.scheduledAt.getTime() === midnight.getTime()) ||
+        undefined,
+    );
     await handle.trigger('ALLOW_ALL');
     const results = await firings(scheduleId, 2);
     assert.deepEqual(results.map((r) => r.outcome).sort(), ['already-started', 'sent']);
@@ -105,7 +146,21 @@ describe('daily digest', () => {
   it('lets the owner change its time and pause it from the command line', async () => {
     const { scheduleId, handle } = await copyOfSchedule();
     const baton = (...args: string[]) =>
-      JSON.parse(execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'schedule', ...args], { cwd: repoRoot, env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS, ...temporalTlsEnv('operator') }, encoding: 'utf8' })) as {
+      JSON.parse(
+        execFileSync(
+          'node',
+          ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'schedule', ...args],
+          {
+            cwd: repoRoot,
+            env: {
+              ...process.env,
+              BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS,
+              ...temporalTlsEnv('operator'),
+            },
+            encoding: 'utf8',
+          },
+        ),
+      ) as {
         times: string[];
         timezone: string;
         paused: boolean;
@@ -114,7 +169,10 @@ describe('daily digest', () => {
     const moved = baton('set-time', scheduleId, '06:30', '--timezone', 'Europe/Berlin');
     assert.deepEqual([moved.times, moved.timezone], [['06:30'], 'Europe/Berlin']);
     const spec = (await handle.describe()).spec;
-    assert.deepEqual([spec.calendars?.[0]?.hour[0]?.start, spec.calendars?.[0]?.minute[0]?.start, spec.timezone], [6, 30, 'Europe/Berlin']);
+    assert.deepEqual(
+      [spec.calendars?.[0]?.hour[0]?.start, spec.calendars?.[0]?.minute[0]?.start, spec.timezone],
+      [6, 30, 'Europe/Berlin'],
+    );
     const paused = baton('pause', scheduleId, '--by', 'mia', '--reason', 'closed for the holidays');
     assert.equal(paused.paused, true);
     assert.equal(paused.note, 'paused by mia: closed for the holidays');

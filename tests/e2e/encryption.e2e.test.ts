@@ -19,7 +19,13 @@ function walk(node: unknown, texts: string[], payloads: RawPayload[], path = '')
   if (Array.isArray(node)) return node.forEach((n, i) => walk(n, texts, payloads, `${path}[${i}]`));
   if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
-    if (o.data instanceof Uint8Array && o.metadata && typeof o.metadata === 'object' && !/searchAttributes|\.header\.fields|markerRecordedEventAttributes\.details\.patch-data/.test(path)) payloads.push({ ...(o as Omit<RawPayload, 'path'>), path });
+    if (
+      o.data instanceof Uint8Array &&
+      o.metadata &&
+      typeof o.metadata === 'object' &&
+      !/searchAttributes|\.header\.fields|markerRecordedEventAttributes\.details\.patch-data/.test(path)
+    )
+      payloads.push({ ...(o as Omit<RawPayload, 'path'>), path });
     for (const [k, v] of Object.entries(o)) {
       texts.push(k);
       if (typeof v === 'string') texts.push(v);
@@ -34,14 +40,15 @@ describe('encrypted payloads in Temporal', () => {
   before(async () => {
     stack = await startStack();
     const connection = await Connection.connect(temporalConnectionAs());
-    raw = { connection, client: new Client({ connection, namespace: stackEnv().BATON_TEMPORAL_NAMESPACE }) }; // no codec
+    // no codec
+    raw = { connection, client: new Client({ connection, namespace: stackEnv().BATON_TEMPORAL_NAMESPACE }) };
   });
   after(async () => {
     await raw?.connection.close();
     await stack?.close();
   });
 
-  it('keeps the guest\'s name, phone and allergy out of the raw history, and Baton reads them decoded', async () => {
+  it("keeps the guest's name, phone and allergy out of the raw history, and Baton reads them decoded", async () => {
     const event = reservationEvent('Table for 3, Friday 8pm, allergic to shellfish');
     const guest = { ...event.data.customer, name: 'Rosalind Franklin-Quist', phone: '+44 20 7946 0123' };
     const answer = await postEvent({ ...event, data: { ...event.data, customer: guest } });
@@ -59,13 +66,25 @@ describe('encrypted payloads in Temporal', () => {
     walk(history, texts, payloads);
     const all = texts.join('\n');
     assert.ok(payloads.length >= 5, `the history has payloads (${payloads.length})`);
-    const plainPayloads = payloads.filter((p) => Buffer.from(p.metadata?.encoding ?? new Uint8Array()).toString() !== ENCRYPTED_ENCODING);
-    assert.deepEqual(plainPayloads.map((p) => p.path), [], 'every payload but search attributes, headers and patch markers (the patch id, written by the SDK\'s core) is encrypted');
-    for (const secret of [guest.name, 'Franklin', guest.phone, '7946 0123', 'shellfish']) assert.ok(!all.includes(secret), `"${secret}" is not in the raw history`);
+    const plainPayloads = payloads.filter(
+      (p) => Buffer.from(p.metadata?.encoding ?? new Uint8Array()).toString() !== ENCRYPTED_ENCODING,
+    );
+    assert.deepEqual(
+      plainPayloads.map((p) => p.path),
+      [],
+      "every payload but search attributes, headers and patch markers (the patch id, written by the SDK's core) is encrypted",
+    );
+    for (const secret of [guest.name, 'Franklin', guest.phone, '7946 0123', 'shellfish'])
+      assert.ok(!all.includes(secret), `"${secret}" is not in the raw history`);
 
     // The control: the same search over the decoded payloads finds them, so the search can fail.
-    const decoded = await payloadCodec(payloadKeyEnv()).decode(payloads.map((p) => ({ metadata: p.metadata ?? {}, data: p.data ?? new Uint8Array() })));
-    const plain = decoded.map((p: { data?: Uint8Array | null }) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
-    for (const secret of [guest.name, guest.phone, 'shellfish']) assert.ok(plain.includes(secret), `"${secret}" is in the decoded payloads`);
+    const decoded = await payloadCodec(payloadKeyEnv()).decode(
+      payloads.map((p) => ({ metadata: p.metadata ?? {}, data: p.data ?? new Uint8Array() })),
+    );
+    const plain = decoded
+      .map((p: { data?: Uint8Array | null }) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8'))
+      .join('\n');
+    for (const secret of [guest.name, guest.phone, 'shellfish'])
+      assert.ok(plain.includes(secret), `"${secret}" is in the decoded payloads`);
   });
 });

@@ -7,7 +7,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { LOCAL_EVENT_SOURCE, ServiceSet, deadLetters, postEvent, reservationEvent, temporalClient, testBus, waitFor } from '@baton/testkit';
+import {
+  LOCAL_EVENT_SOURCE,
+  ServiceSet,
+  deadLetters,
+  postEvent,
+  reservationEvent,
+  temporalClient,
+  testBus,
+  waitFor,
+} from '@baton/testkit';
 import { contentDigest, type EventClaim } from '@baton/gateway';
 import { reservationWorkflowId } from '@baton/workflow-reservation';
 import { buckets } from '@baton/contracts';
@@ -33,7 +42,14 @@ describe('event claims across a gateway crash', () => {
   /** What a gateway that stopped after claiming (and perhaps starting) leaves behind. */
   const plantUnmarkedClaim = async (event: ReturnType<typeof reservationEvent>, claimedAt: Date) => {
     const workflowId = reservationWorkflowId(event.idempotencykey, LOCAL_EVENT_SOURCE);
-    const claim: EventClaim = { workflowId, workflowType: 'reservation', eventId: event.id, digest: contentDigest(event), claimedAt: claimedAt.toISOString(), started: false };
+    const claim: EventClaim = {
+      workflowId,
+      workflowType: 'reservation',
+      eventId: event.id,
+      digest: contentDigest(event),
+      claimedAt: claimedAt.toISOString(),
+      started: false,
+    };
     const kv = await new Kvm(bus.js).open(buckets.eventClaims);
     await kv.create(createHash('sha256').update(workflowId).digest('hex'), JSON.stringify(claim));
     return { workflowId, kv };
@@ -52,8 +68,15 @@ describe('event claims across a gateway crash', () => {
     const { workflowId } = await plantUnmarkedClaim(event, new Date(Date.now() - 3 * 24 * 3600_000));
     const answer = await postEvent(event);
     assert.equal(answer.status, 202);
-    const letter = await waitFor('the dead letter', async () => (await deadLetters(bus)).find((l) => l.rejectedBy === 'gateway' && l.payload.includes(event.id)));
-    assert.match(letter.reason, new RegExp(`claimed at .* for workflow ${workflowId}, whose start was never recorded.*may have run and been forgotten`));
+    const letter = await waitFor('the dead letter', async () =>
+      (await deadLetters(bus)).find((l) => l.rejectedBy === 'gateway' && l.payload.includes(event.id)),
+    );
+    assert.match(
+      letter.reason,
+      new RegExp(
+        `claimed at .* for workflow ${workflowId}, whose start was never recorded.*may have run and been forgotten`,
+      ),
+    );
     assert.equal(await exists(workflowId), false, 'no second run');
   });
 
@@ -62,10 +85,18 @@ describe('event claims across a gateway crash', () => {
     const { workflowId, kv } = await plantUnmarkedClaim(event, new Date(Date.now() - 60_000));
     assert.equal((await postEvent(event)).status, 202);
     try {
-      await waitFor('the claim marked started', async () => (await kv.get(createHash('sha256').update(workflowId).digest('hex')))?.json<EventClaim>().started || undefined);
+      await waitFor(
+        'the claim marked started',
+        async () =>
+          (await kv.get(createHash('sha256').update(workflowId).digest('hex')))?.json<EventClaim>().started ||
+          undefined,
+      );
       assert.equal(await exists(workflowId), true);
     } finally {
-      await temporal.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+      await temporal.workflow
+        .getHandle(workflowId)
+        .terminate('test over')
+        .catch(() => undefined);
     }
   });
 });

@@ -10,7 +10,10 @@ import { payloadCodec } from '@baton/temporal-codec';
 import { reservationWorkflowId, type ReservationInput, type ReservationRequestedV2 } from '@baton/workflow-reservation';
 import { startStack, waitForState, type Stack } from './support.js';
 
-function v2Event(text: string, stated: Pick<ReservationRequestedV2['data'], 'partySize' | 'date' | 'time'>): ReservationRequestedV2 {
+function v2Event(
+  text: string,
+  stated: Pick<ReservationRequestedV2['data'], 'partySize' | 'date' | 'time'>,
+): ReservationRequestedV2 {
   const v1 = reservationEvent(text);
   return { ...v1, type: 'reservation.requested.v2', data: { ...v1.data, ...stated } };
 }
@@ -43,16 +46,25 @@ describe('event versions', () => {
     // On baton.events.<type> (an admin's publish here) the body's source stands.
     const v2Id = reservationWorkflowId(v2.idempotencykey, v2.source);
 
-    const [fromV1, fromV2] = await Promise.all([waitForState(stack, v1Id, 'Confirmed'), waitForState(stack, v2Id, 'Confirmed')]);
+    const [fromV1, fromV2] = await Promise.all([
+      waitForState(stack, v1Id, 'Confirmed'),
+      waitForState(stack, v2Id, 'Confirmed'),
+    ]);
     assert.deepEqual([fromV1.request?.partySize, fromV1.request?.time], [2, '20:00'], 'v1: intake read the words');
-    assert.deepEqual([fromV2.request?.partySize, fromV2.request?.date, fromV2.request?.time], [3, saturday, '20:30'], 'v2: the stated fields reached the workflow');
+    assert.deepEqual(
+      [fromV2.request?.partySize, fromV2.request?.date, fromV2.request?.time],
+      [3, saturday, '20:30'],
+      'v2: the stated fields reached the workflow',
+    );
 
     // Both runs were started as v2 of the same workflow type; v1's with nothing stated.
     const [inputV1, inputV2] = await Promise.all([startInput(v1Id), startInput(v2Id)]);
     assert.equal(inputV1.event.type, 'reservation.requested.v2');
     assert.deepEqual({ ...inputV1.event.data }, { ...v1.data, partySize: null, date: null, time: null });
     assert.equal(inputV2.event.type, 'reservation.requested.v2');
-    const types = await Promise.all([v1Id, v2Id].map(async (id) => (await stack.temporal.workflow.getHandle(id).describe()).type));
+    const types = await Promise.all(
+      [v1Id, v2Id].map(async (id) => (await stack.temporal.workflow.getHandle(id).describe()).type),
+    );
     assert.deepEqual(types, ['reservationWorkflow', 'reservationWorkflow']);
   });
 
@@ -64,7 +76,8 @@ describe('event versions', () => {
     const answer = await postEvent(invalid);
     assert.equal(answer.status, 400);
     assert.match(String(answer.body.reason), /^invalid reservation\.requested\.v2: /);
-    for (const field of ['data.partySize', 'data.date', 'data.time']) assert.match(String(answer.body.reason), new RegExp(field.replace('.', '\\.')));
+    for (const field of ['data.partySize', 'data.date', 'data.time'])
+      assert.match(String(answer.body.reason), new RegExp(field.replace('.', '\\.')));
 
     const overNats = { ...invalid, id: `${invalid.id}-nats`, idempotencykey: `${invalid.idempotencykey}-nats` };
     await publishJson(stack.bus.js, subjects.event(invalid.type), overNats, { msgID: overNats.id });
@@ -72,8 +85,18 @@ describe('event versions', () => {
       const all = await deadLetters(stack.bus);
       return all.length >= before + 2 ? all.slice(before) : undefined;
     });
-    assert.ok(letters.some((l) => l.subject === 'http:/events' && /^invalid reservation\.requested\.v2: .*data\.partySize/.test(l.reason)));
-    assert.ok(letters.some((l) => l.subject === subjects.event(invalid.type) && /^invalid reservation\.requested\.v2: .*data\.partySize/.test(l.reason)));
+    assert.ok(
+      letters.some(
+        (l) => l.subject === 'http:/events' && /^invalid reservation\.requested\.v2: .*data\.partySize/.test(l.reason),
+      ),
+    );
+    assert.ok(
+      letters.some(
+        (l) =>
+          l.subject === subjects.event(invalid.type) &&
+          /^invalid reservation\.requested\.v2: .*data\.partySize/.test(l.reason),
+      ),
+    );
     for (const key of [invalid.idempotencykey, overNats.idempotencykey]) {
       await assert.rejects(stack.temporal.workflow.getHandle(`reservation-${key}`).describe(), /not found/i);
     }

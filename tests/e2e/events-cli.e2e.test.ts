@@ -10,7 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { validateEvent } from '@baton/gateway';
-import { consoleUsers, postEvent, repoRoot, reservationEvent, seedFileOf, signedHeaders, stackEnv, waitFor, ADMIN_IDENTITY } from '@baton/testkit';
+import {
+  consoleUsers,
+  postEvent,
+  repoRoot,
+  reservationEvent,
+  seedFileOf,
+  signedHeaders,
+  stackEnv,
+  waitFor,
+  ADMIN_IDENTITY,
+} from '@baton/testkit';
 import { Registry } from '@baton/workflow-kit';
 import { startStack, type Stack } from './support.js';
 
@@ -28,10 +38,17 @@ const cliEnv = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-function baton(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function baton(
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...CLI, ...args], { cwd: repoRoot, env: cliEnv(extra), timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: typeof err?.code === 'number' ? err.code : err ? -1 : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [...CLI, ...args],
+      { cwd: repoRoot, env: cliEnv(extra), timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: typeof err?.code === 'number' ? err.code : err ? -1 : 0, stdout, stderr }),
     );
   });
 }
@@ -40,7 +57,11 @@ describe('baton events', () => {
   let stack: Stack;
   let dir: string;
   const id = `cli-${randomBytes(4).toString('hex')}`;
-  const started = (workflowId: string) => waitFor(`workflow ${workflowId} to start`, async () => (await stack.temporal.workflow.getHandle(workflowId).describe()).workflowId);
+  const started = (workflowId: string) =>
+    waitFor(
+      `workflow ${workflowId} to start`,
+      async () => (await stack.temporal.workflow.getHandle(workflowId).describe()).workflowId,
+    );
   /** Until the gateway answers a request signed with `secret` with `status` (it follows the bucket). */
   const gatewayAnswers = (secret: string, status: number) =>
     waitFor(`the gateway to answer ${status} for ${id}`, async () => {
@@ -60,9 +81,11 @@ describe('baton events', () => {
   it('--help lists every command, and a send without an event says how to give one', async () => {
     const help = await baton(['--help']);
     assert.equal(help.code, 0);
-    for (const command of ['send', 'tail', 'replay', 'sources']) assert.match(help.stdout, new RegExp(`\\n  ${command} `));
+    for (const command of ['send', 'tail', 'replay', 'sources'])
+      assert.match(help.stdout, new RegExp(`\\n  ${command} `));
     const sourcesHelp = await baton(['sources', '--help']);
-    for (const command of ['add', 'rotate', 'revoke', 'list']) assert.match(sourcesHelp.stdout, new RegExp(`\\n  ${command}`));
+    for (const command of ['add', 'rotate', 'revoke', 'list'])
+      assert.match(sourcesHelp.stdout, new RegExp(`\\n  ${command}`));
     const none = await baton(['send'], { BATON_WEBHOOK_SOURCE: 'someone', BATON_WEBHOOK_SECRET: 'x'.repeat(32) });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /give the event: --file <event.json>, or --type <type> --data <json>/);
@@ -76,10 +99,25 @@ describe('baton events', () => {
     assert.ok(first.length >= 32);
     const again = await baton(['sources', 'add', id]);
     assert.equal(again.code, 1);
-    assert.match(again.stderr, new RegExp(`source "${id}" exists: rotate its secret with baton events sources rotate ${id}`));
+    assert.match(
+      again.stderr,
+      new RegExp(`source "${id}" exists: rotate its secret with baton events sources rotate ${id}`),
+    );
     await gatewayAnswers(first, 202);
 
-    const sent = await baton(['send', '--source', id, '--secret-file', firstFile, '--type', 'reservation.requested.v1', '--data', JSON.stringify({ text: 'Table for 2, Friday 7pm', customer: { id: 'cust-cli', name: 'Ada Lovelace' } }), '--key', `cli-${randomUUID()}`]);
+    const sent = await baton([
+      'send',
+      '--source',
+      id,
+      '--secret-file',
+      firstFile,
+      '--type',
+      'reservation.requested.v1',
+      '--data',
+      JSON.stringify({ text: 'Table for 2, Friday 7pm', customer: { id: 'cust-cli', name: 'Ada Lovelace' } }),
+      '--key',
+      `cli-${randomUUID()}`,
+    ]);
     assert.equal(sent.code, 0, sent.stderr);
     const answer = JSON.parse(sent.stdout) as { status: number; workflowId: string };
     assert.equal(answer.status, 202);
@@ -90,16 +128,36 @@ describe('baton events', () => {
     const rotated = await baton(['sources', 'rotate', id, '--drop-old', '--secret-file', secondFile]);
     assert.equal(rotated.code, 0, rotated.stderr);
     await gatewayAnswers(first, 401);
-    const old = await baton(['send', '--source', id, '--secret-file', firstFile, '--type', 'reservation.requested.v1', '--data', '{"text":"x","customer":{"id":"c","name":"n"}}']);
+    const old = await baton([
+      'send',
+      '--source',
+      id,
+      '--secret-file',
+      firstFile,
+      '--type',
+      'reservation.requested.v1',
+      '--data',
+      '{"text":"x","customer":{"id":"c","name":"n"}}',
+    ]);
     assert.equal(old.code, 1);
-    assert.match(old.stderr, /refused the event \(401 BAD_SIGNATURE\).*check --source \/ BATON_WEBHOOK_SOURCE and the secret/);
+    assert.match(
+      old.stderr,
+      /refused the event \(401 BAD_SIGNATURE\).*check --source \/ BATON_WEBHOOK_SOURCE and the secret/,
+    );
 
     const revoked = await baton(['sources', 'revoke', id]);
     assert.deepEqual(JSON.parse(revoked.stdout), { source: id, revoked: true });
     const second = readFileSync(secondFile, 'utf8').trim();
     await gatewayAnswers(second, 403);
-    const listed = JSON.parse((await baton(['sources', 'list'])).stdout) as Array<{ id: string; revoked?: boolean; secrets?: number }>;
-    assert.deepEqual(listed.find((s) => s.id === id), { id, secrets: 1, rateLimit: { points: 100, durationS: 60 }, eventTypes: ['*'], revoked: true });
+    const listed = JSON.parse((await baton(['sources', 'list'])).stdout) as Array<{
+      id: string;
+      revoked?: boolean;
+      secrets?: number;
+    }>;
+    assert.deepEqual(
+      listed.find((s) => s.id === id),
+      { id, secrets: 1, rateLimit: { points: 100, durationS: 60 }, eventTypes: ['*'], revoked: true },
+    );
     assert.doesNotMatch(JSON.stringify(listed), new RegExp(second), 'no secret is listed');
   });
 
@@ -110,7 +168,11 @@ describe('baton events', () => {
     tail.stdout.on('data', (c: Buffer) => (out += c.toString()));
     tail.stderr.on('data', (c: Buffer) => (err += c.toString()));
     type Line = { kind: string; seq: number; id?: string; rejectedBy?: string; reason?: string; payload?: string };
-    const lines = () => out.split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l) as Line);
+    const lines = () =>
+      out
+        .split('\n')
+        .filter((l) => l.endsWith('}'))
+        .map((l) => JSON.parse(l) as Line);
     let letter: Line;
     try {
       await waitFor('tail to start', () => (err.includes('baton: tailing') ? true : undefined));
@@ -121,20 +183,36 @@ describe('baton events', () => {
       assert.equal((await postEvent(broken)).status, 400);
       // Both as they arrive (other files' traffic may come between them).
       await waitFor('the event in the tail', () => lines().find((l) => l.kind === 'event' && l.id === valid.id));
-      letter = await waitFor('the dead letter in the tail', () => lines().find((l) => l.kind === 'dead-letter' && l.rejectedBy === 'gateway' && l.payload?.includes(String(broken.id))));
+      letter = await waitFor('the dead letter in the tail', () =>
+        lines().find(
+          (l) => l.kind === 'dead-letter' && l.rejectedBy === 'gateway' && l.payload?.includes(String(broken.id)),
+        ),
+      );
     } finally {
       tail.kill();
     }
     assert.match(letter.reason ?? '', /customer/);
 
     // Fixed and replayed: by the host, refused (operators only); by the operator, published.
-    const fixed = { ...JSON.parse(letter.payload!), data: { ...(JSON.parse(letter.payload!) as { data: object }).data, customer: { id: 'cust-replay', name: 'Ada Lovelace' } } } as Record<string, unknown>;
+    const fixed = {
+      ...JSON.parse(letter.payload!),
+      data: {
+        ...(JSON.parse(letter.payload!) as { data: object }).data,
+        customer: { id: 'cust-replay', name: 'Ada Lovelace' },
+      },
+    } as Record<string, unknown>;
     const fixedFile = join(dir, 'fixed.json');
     writeFileSync(fixedFile, JSON.stringify(fixed));
-    const byHost = await baton(['replay', String(letter.seq), '--by', consoleUsers.host.username, '--payload-file', fixedFile], { BATON_CONSOLE_PASSWORD: consoleUsers.host.password });
+    const byHost = await baton(
+      ['replay', String(letter.seq), '--by', consoleUsers.host.username, '--payload-file', fixedFile],
+      { BATON_CONSOLE_PASSWORD: consoleUsers.host.password },
+    );
     assert.equal(byHost.code, 1);
     assert.match(byHost.stderr, /403 FORBIDDEN.*does not have the operator role a dead-letter replay needs/);
-    const byOperator = await baton(['replay', String(letter.seq), '--by', consoleUsers.operator.username, '--payload-file', fixedFile], { BATON_CONSOLE_PASSWORD: consoleUsers.operator.password });
+    const byOperator = await baton(
+      ['replay', String(letter.seq), '--by', consoleUsers.operator.username, '--payload-file', fixedFile],
+      { BATON_CONSOLE_PASSWORD: consoleUsers.operator.password },
+    );
     assert.equal(byOperator.code, 0, byOperator.stderr);
     assert.equal((JSON.parse(byOperator.stdout) as { replayedBy: string }).replayedBy, consoleUsers.operator.username);
     const expected = validateEvent(registry, fixed);

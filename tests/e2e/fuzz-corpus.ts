@@ -10,8 +10,30 @@ export const valid = reservationEvent('Table for 2, Friday 7pm');
 /** A valid event with one field replaced, removed or given a wrong type, at any depth. */
 export const mutatedEvent = fc
   .tuple(
-    fc.constantFrom('id', 'source', 'specversion', 'type', 'time', 'datacontenttype', 'idempotencykey', 'data', 'data.text', 'data.customer', 'data.customer.id', 'data.customer.name', 'data.receivedOn'),
-    fc.oneof(fc.constant(undefined), fc.anything(), fc.string(), fc.integer(), fc.constant(null), fc.constant(''), fc.string({ minLength: 5000, maxLength: 6000 })),
+    fc.constantFrom(
+      'id',
+      'source',
+      'specversion',
+      'type',
+      'time',
+      'datacontenttype',
+      'idempotencykey',
+      'data',
+      'data.text',
+      'data.customer',
+      'data.customer.id',
+      'data.customer.name',
+      'data.receivedOn',
+    ),
+    fc.oneof(
+      fc.constant(undefined),
+      fc.anything(),
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+      fc.constant(''),
+      fc.string({ minLength: 5000, maxLength: 6000 }),
+    ),
   )
   .map(([path, value]) => {
     const event = structuredClone(valid) as unknown as Record<string, unknown>;
@@ -24,4 +46,9 @@ export const mutatedEvent = fc
   });
 
 /** Any value a publisher might send. */
-export const anyJson = fc.oneof(fc.jsonValue(), fc.anything(), mutatedEvent, fc.record({ type: fc.constantFrom('reservation.requested.v1', 'nope.v1'), data: fc.anything() }));
+export const anyJson = fc.oneof(
+  fc.jsonValue(),
+  fc.anything(),
+  mutatedEvent,
+  fc.record({ type: fc.constantFrom('reservation.requested.v1', 'nope.v1'), data: fc.anything() }),
+);

@@ -21,11 +21,16 @@ const registry = await Registry.load();
 const shapedBody = fc.oneof(
   // Depth bounded per opener so the body stays within the limit: 2 characters a level for arrays,
   // 6 for objects (262,144 / 6 > 43,000).
-  fc.constantFrom(['[', 100_000] as const, ['{"a":', 43_000] as const).chain(([open, most]) => fc.integer({ min: 1, max: most }).map((depth) => open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth))),
+  fc
+    .constantFrom(['[', 100_000] as const, ['{"a":', 43_000] as const)
+    .chain(([open, most]) =>
+      fc
+        .integer({ min: 1, max: most })
+        .map((depth) => open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth)),
+    ),
   fc.integer({ min: 0, max: 17_000 }).map((n) => `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`), // 17,000 keys: 232,781 characters
   fc.integer({ min: 0, max: 60_000 }).map((n) => `[${Array.from({ length: n }, () => '0').join(',')}]`),
 );
-
 
 describe('fuzzing the edges', () => {
   it('validation never throws: every value is either a workflow start or a reason', () => {
@@ -49,14 +54,26 @@ describe('fuzzing the edges', () => {
     });
 
     it('the webhook answers any body with 202, 400 or 409, and dead-letters every 400 with its reason', async () => {
-      const bodies = fc.oneof(fc.string({ maxLength: 300 }), anyJson.map((v) => JSON.stringify(v) ?? 'undefined'), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')), shapedBody);
+      const bodies = fc.oneof(
+        fc.string({ maxLength: 300 }),
+        anyJson.map((v) => JSON.stringify(v) ?? 'undefined'),
+        fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+        shapedBody,
+      );
       await fc.assert(
         fc.asyncProperty(bodies, async (body) => {
           const answer = await postEvent(body);
-          assert.ok([202, 400, 409].includes(answer.status), `status ${answer.status} for ${body.length} characters: ${JSON.stringify(body).slice(0, 200)}`);
+          assert.ok(
+            [202, 400, 409].includes(answer.status),
+            `status ${answer.status} for ${body.length} characters: ${JSON.stringify(body).slice(0, 200)}`,
+          );
           if (answer.status !== 400) return;
           assert.ok(typeof answer.body.reason === 'string' && answer.body.reason.length > 0);
-          await waitFor('the dead letter', async () => (await deadLetters(stack.bus)).find((l) => l.rejectedBy === 'gateway' && l.payload === body && l.reason === answer.body.reason));
+          await waitFor('the dead letter', async () =>
+            (await deadLetters(stack.bus)).find(
+              (l) => l.rejectedBy === 'gateway' && l.payload === body && l.reason === answer.body.reason,
+            ),
+          );
         }),
         { numRuns: 40 },
       );
@@ -64,7 +81,18 @@ describe('fuzzing the edges', () => {
     });
 
     it('the result bridge dead-letters any malformed result with a reason and keeps bridging', async () => {
-      const result = { taskId: 't', taskToken: 'dG9rZW4=', workflowId: 'w', stepId: 's', attempt: 1, agent: 'safety', kind: 'run', finishedAt: new Date().toISOString(), status: 'ok', output: {} };
+      const result = {
+        taskId: 't',
+        taskToken: 'dG9rZW4=',
+        workflowId: 'w',
+        stepId: 's',
+        attempt: 1,
+        agent: 'safety',
+        kind: 'run',
+        finishedAt: new Date().toISOString(),
+        status: 'ok',
+        output: {},
+      };
       // Every field the schema requires, each given a value it refuses (or removed).
       const required = Object.keys(result).filter((k) => k !== 'output');
       const broken = fc.oneof(
@@ -78,8 +106,15 @@ describe('fuzzing the edges', () => {
       await fc.assert(
         fc.asyncProperty(broken, async (value) => {
           const marker = `fuzz-${process.pid}-${n++}`;
-          await publishJson(stack.bus.js, subjects.result('safety'), value, { msgID: marker, headers: { 'x-fuzz-case': marker } });
-          const letter = await waitFor('the dead letter', async () => (await deadLetters(stack.bus)).find((l) => l.rejectedBy === 'bridge' && l.headers['x-fuzz-case'] === marker));
+          await publishJson(stack.bus.js, subjects.result('safety'), value, {
+            msgID: marker,
+            headers: { 'x-fuzz-case': marker },
+          });
+          const letter = await waitFor('the dead letter', async () =>
+            (await deadLetters(stack.bus)).find(
+              (l) => l.rejectedBy === 'bridge' && l.headers['x-fuzz-case'] === marker,
+            ),
+          );
           assert.ok(letter.reason.length > 0, 'a reason');
           // Kept as it came, but for task tokens, seals and credentials (dead letters keep no secrets).
           assert.equal(letter.payload, scrubPayload(JSON.stringify(value)), 'the raw payload is kept');

@@ -1,5 +1,5 @@
-// test-tier: own-services, own stack (its simulators run without idempotency keys and commit late; it mostly waits on the timeouts it provokes)
-// A batch of reservations against external systems that take no idempotency key and commit
+// test-tier: own-services, own stack (its simulators run without idempotency keys and commit late; it mostly waits on
+// the timeouts it provokes) A batch of reservations against external systems that take no idempotency key and commit
 // late: after the agent gave up on the answer, after an early 504, or answered late. A retry must
 // learn the first attempt's outcome before it sends again (cancel-before-create at the system),
 // so no reference ever holds two charges, holds, bookings or messages; and every guest told their
@@ -74,17 +74,29 @@ async function batch(stack: Stack, from: number, count: number): Promise<Map<str
  *  while the payment breaker was open) Compensated: nothing else. Some must be confirmed. */
 function confirmedOrUndone(ended: Map<string, ReservationStatus>): void {
   const states = [...ended.values()];
-  assert.deepEqual(states.filter((s) => s.state !== 'Confirmed' && !(s.state === 'Compensated' && s.deposit === undefined)).map((s) => `${s.state}: ${s.failure}`), []);
-  assert.ok(states.some((s) => s.state === 'Confirmed'), 'some reservations confirmed');
+  assert.deepEqual(
+    states
+      .filter((s) => s.state !== 'Confirmed' && !(s.state === 'Compensated' && s.deposit === undefined))
+      .map((s) => `${s.state}: ${s.failure}`),
+    [],
+  );
+  assert.ok(
+    states.some((s) => s.state === 'Confirmed'),
+    'some reservations confirmed',
+  );
 }
 
 /** Waits until no late commit is pending at any system: what the records say is then final. */
 async function settled(): Promise<void> {
   const urls = [stackEnv().BATON_PAYMENT_URL, stackEnv().BATON_POS_URL, stackEnv().BATON_MESSAGING_URL];
-  await waitFor('every late commit to be settled', async () => {
-    const stats = await Promise.all(urls.map((u) => getJson<Stats>(`${u}/_stats`)));
-    return stats.every((s) => s.lateCommitsSettled === s.lateCommits) ? stats : undefined;
-  }, { timeoutMs: 30_000 });
+  await waitFor(
+    'every late commit to be settled',
+    async () => {
+      const stats = await Promise.all(urls.map((u) => getJson<Stats>(`${u}/_stats`)));
+      return stats.every((s) => s.lateCommitsSettled === s.lateCommits) ? stats : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 /** References that hold more than one record of `kind`, with their counts. */
@@ -107,7 +119,13 @@ describe('late commits, without idempotency keys', () => {
       // A short breaker cool-down, as in the chaos suite: with the default, the late charges kept
       // the payment breaker open for a minute at a time and the refunds waited it out (the third
       // batch took 190 s, nearly all of it spent waiting for the breaker).
-      env: { BATON_SIM_IDEMPOTENCY: 'off', BATON_PAYMENT_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_POS_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_MESSAGING_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BATON_BREAKER_COOLDOWN_MS: '3000' },
+      env: {
+        BATON_SIM_IDEMPOTENCY: 'off',
+        BATON_PAYMENT_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
+        BATON_POS_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
+        BATON_MESSAGING_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
+        BATON_BREAKER_COOLDOWN_MS: '3000',
+      },
     });
   });
   after(async () => {
@@ -124,7 +142,12 @@ describe('late commits, without idempotency keys', () => {
   });
 
   it('commits after an early 504 and answers the rest late: confirmed, or undone when no deposit could be taken', async () => {
-    await payments.setFaults({ lateCommitShare: 0.4, ...LATE, lateCommitAnswer: 'first', latencyAfterCommitMs: CALL_TIMEOUT_MS + 300 });
+    await payments.setFaults({
+      lateCommitShare: 0.4,
+      ...LATE,
+      lateCommitAnswer: 'first',
+      latencyAfterCommitMs: CALL_TIMEOUT_MS + 300,
+    });
     await pos.setFaults({ lateCommitShare: 0.2, ...LATE, lateCommitAnswer: 'first' });
     await messaging.setFaults({ lateCommitShare: 0.2, ...LATE, lateCommitAnswer: 'first' });
     const ended = await batch(stack, Math.ceil(N / 3), Math.ceil(N / 3));
@@ -133,14 +156,31 @@ describe('late commits, without idempotency keys', () => {
   });
 
   it('undoes reservations whose booking the POS refuses, with late charges: each guest told refunded has a refund record', async () => {
-    await payments.setFaults({ lateCommitShare: 0.5, ...LATE, lateCommitAnswer: 'after-commit', latencyAfterCommitMs: 0 });
+    await payments.setFaults({
+      lateCommitShare: 0.5,
+      ...LATE,
+      lateCommitAnswer: 'after-commit',
+      latencyAfterCommitMs: 0,
+    });
     await pos.setFaults({ lateCommitShare: 0, refuse: ['POST /reservations'] });
     await messaging.setFaults({ lateCommitShare: 0 });
     const ended = await batch(stack, 2 * Math.ceil(N / 3), N - 2 * Math.ceil(N / 3));
     for (const [id, s] of ended) statuses.set(id, s);
-    assert.deepEqual([...ended.values()].filter((s) => s.state !== 'Compensated').map((s) => `${s.state}: ${s.failure}`), []);
-    assert.deepEqual([...ended.values()].filter((s) => s.deposit !== undefined && !s.compensated.includes('refund-deposit')).map((s) => s.eventId), [], 'every deposit taken was refunded');
-    assert.ok([...ended.values()].some((s) => s.compensated.includes('refund-deposit')), 'some deposits were taken and refunded');
+    assert.deepEqual(
+      [...ended.values()].filter((s) => s.state !== 'Compensated').map((s) => `${s.state}: ${s.failure}`),
+      [],
+    );
+    assert.deepEqual(
+      [...ended.values()]
+        .filter((s) => s.deposit !== undefined && !s.compensated.includes('refund-deposit'))
+        .map((s) => s.eventId),
+      [],
+      'every deposit taken was refunded',
+    );
+    assert.ok(
+      [...ended.values()].some((s) => s.compensated.includes('refund-deposit')),
+      'some deposits were taken and refunded',
+    );
   });
 
   it('made no double charge, hold, booking or message, and told "refunded" only where a refund stands', async () => {
@@ -151,22 +191,43 @@ describe('late commits, without idempotency keys', () => {
     const refunds = await getJson<Array<{ chargeId: string }>>(`${stackEnv().BATON_PAYMENT_URL}/refunds`);
     assert.deepEqual(repeated(charges, ids), [], 'double charges');
     assert.deepEqual(repeated(await getJson<Record_[]>(`${stackEnv().BATON_POS_URL}/holds`), ids), [], 'double holds');
-    assert.deepEqual(repeated(await getJson<Record_[]>(`${stackEnv().BATON_POS_URL}/reservations`), ids), [], 'double bookings');
+    assert.deepEqual(
+      repeated(await getJson<Record_[]>(`${stackEnv().BATON_POS_URL}/reservations`), ids),
+      [],
+      'double bookings',
+    );
     const messages = await getJson<MessageRecord[]>(`${stackEnv().BATON_MESSAGING_URL}/messages`);
     assert.deepEqual(repeated(messages, ids), [], 'double messages');
     const late = await getJson<Stats>(`${stackEnv().BATON_PAYMENT_URL}/_stats`);
-    assert.ok(late.lateCommits > 0 && late.refusedAsCancelled > 0, `late charges happened and some were refused: ${JSON.stringify(late)}`);
+    assert.ok(
+      late.lateCommits > 0 && late.refusedAsCancelled > 0,
+      `late charges happened and some were refused: ${JSON.stringify(late)}`,
+    );
 
     const refunded = new Set(refunds.map((r) => r.chargeId));
     for (const [id, status] of statuses) {
       const mine = charges.filter((c) => c.reference === `${id}/deposit`);
       const told = messages.filter((m) => m.to === status.request?.customer.id);
       if (status.state === 'Confirmed') {
-        assert.deepEqual(mine.map((c) => [c.chargeId, c.refunded]), [[status.deposit && 'chargeId' in status.deposit ? status.deposit.chargeId : 'none', false]], `${id}: one charge, the recorded one`);
-        assert.deepEqual(told.map((m) => m.template), ['reservation-confirmed']);
+        assert.deepEqual(
+          mine.map((c) => [c.chargeId, c.refunded]),
+          [[status.deposit && 'chargeId' in status.deposit ? status.deposit.chargeId : 'none', false]],
+          `${id}: one charge, the recorded one`,
+        );
+        assert.deepEqual(
+          told.map((m) => m.template),
+          ['reservation-confirmed'],
+        );
       } else {
-        assert.ok(mine.every((c) => c.refunded && refunded.has(c.chargeId)), `${id}: no charge stands`);
-        for (const m of told.filter((t) => /has been refunded/.test(t.body))) assert.ok(mine.some((c) => refunded.has(c.chargeId)), `${id}: told "${m.body}" without a refund record`);
+        assert.ok(
+          mine.every((c) => c.refunded && refunded.has(c.chargeId)),
+          `${id}: no charge stands`,
+        );
+        for (const m of told.filter((t) => /has been refunded/.test(t.body)))
+          assert.ok(
+            mine.some((c) => refunded.has(c.chargeId)),
+            `${id}: told "${m.body}" without a refund record`,
+          );
         assert.equal(told.length, 1);
       }
     }

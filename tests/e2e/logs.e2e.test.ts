@@ -29,7 +29,12 @@ describe('service logs', () => {
     await temporal?.close();
   });
 
-  const step = (input: AgentStepInput) => temporal.workflow.execute('agentStepWorkflow', { taskQueue: taskQueues.orchestrator, workflowId: `logs-${randomUUID()}`, args: [input] });
+  const step = (input: AgentStepInput) =>
+    temporal.workflow.execute('agentStepWorkflow', {
+      taskQueue: taskQueues.orchestrator,
+      workflowId: `logs-${randomUUID()}`,
+      args: [input],
+    });
   const fails = (input: AgentStepInput) =>
     step(input).then(
       () => assert.fail('the step must fail'),
@@ -46,7 +51,11 @@ describe('service logs', () => {
 
     const orchestrator = services.get('orchestrator');
     await orchestrator.stop();
-    const lines = readFileSync(orchestrator.logFile).subarray(logStart).toString('utf8').split('\n').filter((line) => line.trim() !== '');
+    const lines = readFileSync(orchestrator.logFile)
+      .subarray(logStart)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     const notJson = lines.filter((line) => {
       try {
         return typeof JSON.parse(line) !== 'object';
@@ -55,12 +64,28 @@ describe('service logs', () => {
       }
     });
     assert.deepEqual(notJson.slice(0, 10), [], `${notJson.length} of ${lines.length} lines are not JSON`);
-    const entries = lines.map((line) => JSON.parse(line) as { msg?: string; level?: string; logger?: string; sdkComponent?: string; error?: { message?: string } });
+    const entries = lines.map(
+      (line) =>
+        JSON.parse(line) as {
+          msg?: string;
+          level?: string;
+          logger?: string;
+          sdkComponent?: string;
+          error?: { message?: string };
+        },
+    );
     // The SDK's own warnings are among them, as JSON with their error as fields.
     const activityFailed = entries.find((e) => e.logger === 'temporal' && e.msg === 'Activity failed');
     assert.equal(activityFailed?.level, 'warn', 'the SDK logged the activity that threw');
     assert.match(activityFailed?.error?.message ?? '', /payload|MAX_PAYLOAD/i);
-    assert.equal(entries.filter((e) => e.logger === 'temporal' && e.msg === 'Workflow failed' && e.level === 'warn').length, 2, 'the SDK logged both failed workflows');
-    assert.ok(entries.some((e) => e.logger === 'temporal' && e.sdkComponent === 'core' && e.level === 'warn'), "the core's own warning is forwarded");
+    assert.equal(
+      entries.filter((e) => e.logger === 'temporal' && e.msg === 'Workflow failed' && e.level === 'warn').length,
+      2,
+      'the SDK logged both failed workflows',
+    );
+    assert.ok(
+      entries.some((e) => e.logger === 'temporal' && e.sdkComponent === 'core' && e.level === 'warn'),
+      "the core's own warning is forwarded",
+    );
   });
 });

@@ -1,5 +1,5 @@
-// test-tier: own-services (it stops the orchestrator, cuts the gateway's NATS connection and gives the event claims bucket a tiny limit)
-// Answers that stay true while a part is down (issue 25, findings 5 and 6): with the orchestrator
+// test-tier: own-services (it stops the orchestrator, cuts the gateway's NATS connection and gives the event claims
+// bucket a tiny limit) Answers that stay true while a part is down (issue 25, findings 5 and 6): with the orchestrator
 // stopped the console inbox lists every open gate and escalation within 2 s, `baton status`
 // answers for a closed workflow from its history and names the cause for a running one, and a
 // decision says no orchestrator answers instead of "no workflow"; escalations are resolved in the
@@ -13,7 +13,19 @@ import { execa } from 'execa';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ensureTopology, type Bus } from '@baton/bus';
 import { STORES } from '@baton/contracts';
-import { ServiceProcess, ServiceSet, consoleUsers, payloadKeyEnv, postEvent, repoRoot, reservationEvent, stackEnv, temporalClient, testBus, waitFor } from '@baton/testkit';
+import {
+  ServiceProcess,
+  ServiceSet,
+  consoleUsers,
+  payloadKeyEnv,
+  postEvent,
+  repoRoot,
+  reservationEvent,
+  stackEnv,
+  temporalClient,
+  testBus,
+  waitFor,
+} from '@baton/testkit';
 import { messaging, startStack, waitForState, type Stack } from './support.js';
 
 /** A browser's worth of HTTP against the console: one cookie jar, redirects not followed. */
@@ -24,7 +36,13 @@ class Visitor {
   async request(path: string, form?: Record<string, string>): Promise<Response> {
     const headers: Record<string, string> = this.cookie ? { cookie: this.cookie } : {};
     if (form) Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', origin: this.base });
-    const response = await fetch(`${this.base}${path}`, { method: form ? 'POST' : 'GET', headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form).toString() } : {}), signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${this.base}${path}`, {
+      method: form ? 'POST' : 'GET',
+      headers,
+      redirect: 'manual',
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+      signal: AbortSignal.timeout(15_000),
+    });
     const set = response.headers.get('set-cookie');
     if (set) this.cookie = set.split(';')[0]!;
     return response;
@@ -40,7 +58,11 @@ class Visitor {
     const visitor = new Visitor();
     // The sign-in form carries no token (the same-origin check guards it); an anonymous visit
     // writes no session, so the first cookie is the signed-in one.
-    const answer = await visitor.request('/login', { username: user.username, password: user.password, next: '/inbox' });
+    const answer = await visitor.request('/login', {
+      username: user.username,
+      password: user.password,
+      next: '/inbox',
+    });
     assert.equal(answer.status, 303);
     return visitor;
   }
@@ -53,8 +75,17 @@ function inboxRows(html: string): Map<string, string> {
 
 /** `baton <args>` as an operator runs it (the built CLI, the stack's settings). */
 function baton(...args: string[]) {
-  const keys = Object.fromEntries(Object.entries(payloadKeyEnv()).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0].startsWith('BATON_PAYLOAD_KEY')));
-  return execa('node', ['services/console/dist/cli.js', ...args], { cwd: repoRoot, reject: false, timeout: 60_000, env: keys });
+  const keys = Object.fromEntries(
+    Object.entries(payloadKeyEnv()).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && e[0].startsWith('BATON_PAYLOAD_KEY'),
+    ),
+  );
+  return execa('node', ['services/console/dist/cli.js', ...args], {
+    cwd: repoRoot,
+    reject: false,
+    timeout: 60_000,
+    env: keys,
+  });
 }
 
 describe('with the orchestrator stopped', () => {
@@ -72,9 +103,20 @@ describe('with the orchestrator stopped', () => {
     await waitForState(stack, closedId, 'Confirmed');
     // The guest cannot be told: the booking stands and a person is asked to finish by hand.
     await messaging.setFaults({ refuse: ['POST /messages'], refuseCode: 'RECIPIENT_BLOCKED' });
-    const escalated = await Promise.all(['Tuesday 7pm', 'Wednesday 8pm'].map(async (when) => String((await postEvent(reservationEvent(`Table for 2, ${when}`))).body.workflowId)));
-    const gated = await Promise.all(['peanuts', 'sesame'].map(async (allergen) => String((await postEvent(reservationEvent(`Table for 4, Thursday 7pm, allergic to ${allergen}`))).body.workflowId)));
-    for (const id of escalated) assert.ok((await waitForState(stack, id, 'Needs attention')).attention, `${id} escalated`);
+    const escalated = await Promise.all(
+      ['Tuesday 7pm', 'Wednesday 8pm'].map(async (when) =>
+        String((await postEvent(reservationEvent(`Table for 2, ${when}`))).body.workflowId),
+      ),
+    );
+    const gated = await Promise.all(
+      ['peanuts', 'sesame'].map(async (allergen) =>
+        String(
+          (await postEvent(reservationEvent(`Table for 4, Thursday 7pm, allergic to ${allergen}`))).body.workflowId,
+        ),
+      ),
+    );
+    for (const id of escalated)
+      assert.ok((await waitForState(stack, id, 'Needs attention')).attention, `${id} escalated`);
     for (const id of gated) await waitForState(stack, id, 'Awaiting approval');
 
     // With the orchestrator up: escalations are in the inbox, resolved by a role that may.
@@ -84,10 +126,19 @@ describe('with the orchestrator stopped', () => {
       const rows = inboxRows(await (await manager.request('/inbox')).text());
       return [...escalated, ...gated].every((id) => rows.has(id)) ? rows : undefined;
     });
-    assert.deepEqual([...escalated, ...gated].map((id) => up.get(id)), ['escalation', 'escalation', 'gate', 'gate']);
-    const refused = await viewer.request(`/escalations/${encodeURIComponent(escalated[0]!)}/resolve`, { _csrf: await viewer.csrf('/inbox'), note: 'called the guest' });
+    assert.deepEqual(
+      [...escalated, ...gated].map((id) => up.get(id)),
+      ['escalation', 'escalation', 'gate', 'gate'],
+    );
+    const refused = await viewer.request(`/escalations/${encodeURIComponent(escalated[0]!)}/resolve`, {
+      _csrf: await viewer.csrf('/inbox'),
+      note: 'called the guest',
+    });
     assert.equal(refused.status, 403, 'a viewer may not resolve');
-    const resolved = await manager.request(`/escalations/${encodeURIComponent(escalated[0]!)}/resolve`, { _csrf: await manager.csrf('/inbox'), note: 'called the guest' });
+    const resolved = await manager.request(`/escalations/${encodeURIComponent(escalated[0]!)}/resolve`, {
+      _csrf: await manager.csrf('/inbox'),
+      note: 'called the guest',
+    });
     assert.equal(resolved.status, 303);
     assert.match(decodeURIComponent(resolved.headers.get('location') ?? ''), /ok=Resolved/);
     const done = await waitFor('the resolved workflow to close', async () => {
@@ -96,7 +147,9 @@ describe('with the orchestrator stopped', () => {
     });
     assert.equal(done.status.name, 'COMPLETED');
     const stillOpen = [escalated[1]!, ...gated];
-    await waitFor('visibility to drop the resolved one', async () => (inboxRows(await (await manager.request('/inbox')).text()).has(escalated[0]!) ? undefined : true));
+    await waitFor('visibility to drop the resolved one', async () =>
+      inboxRows(await (await manager.request('/inbox')).text()).has(escalated[0]!) ? undefined : true,
+    );
 
     await stack.services.get('orchestrator').stop();
 
@@ -114,13 +167,21 @@ describe('with the orchestrator stopped', () => {
     const pending = await baton('pending');
     assert.equal(pending.exitCode, 0, pending.stderr);
     const listed = JSON.parse(pending.stdout) as Array<{ workflowId: string; state: string }>;
-    for (const id of stillOpen) assert.ok(listed.some((w) => w.workflowId === id), `baton pending lists ${id}`);
+    for (const id of stillOpen)
+      assert.ok(
+        listed.some((w) => w.workflowId === id),
+        `baton pending lists ${id}`,
+      );
 
     // `baton status`: a closed workflow from its history; a running one names the cause, quickly.
     let t = Date.now();
     const closed = await baton('status', closedId);
     assert.equal(closed.exitCode, 0, closed.stderr);
-    const outcome = JSON.parse(closed.stdout) as { closed: { status: string }; state: string; result: { state: string; booking?: unknown } };
+    const outcome = JSON.parse(closed.stdout) as {
+      closed: { status: string };
+      state: string;
+      result: { state: string; booking?: unknown };
+    };
     assert.equal(outcome.closed.status, 'COMPLETED');
     assert.equal(outcome.state, 'Confirmed');
     assert.ok(outcome.result.booking, 'the final status, as the workflow returned it');
@@ -129,17 +190,33 @@ describe('with the orchestrator stopped', () => {
     const running = await baton('status', gated[0]!);
     const runningMs = Date.now() - t;
     assert.notEqual(running.exitCode, 0);
-    assert.match(running.stderr, /exists and is running \(state "Awaiting approval"\), but no orchestrator answered within 3 s/);
+    assert.match(
+      running.stderr,
+      /exists and is running \(state "Awaiting approval"\), but no orchestrator answered within 3 s/,
+    );
     // The CLI itself takes seconds to start on a busy machine; the query gives up after 3 s, not 30.
     assert.ok(runningMs < 15_000, `baton status of a running workflow gave up after ${runningMs} ms`);
 
     // `baton decide` through the console: the cause, not "no workflow".
-    const decided = await execa('node', ['services/console/dist/cli.js', 'decide', gated[0]!, 'approve', '--by', consoleUsers.manager.username, '--reason', 'kitchen briefed'], {
-      cwd: repoRoot,
-      reject: false,
-      timeout: 60_000,
-      env: { BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password },
-    });
+    const decided = await execa(
+      'node',
+      [
+        'services/console/dist/cli.js',
+        'decide',
+        gated[0]!,
+        'approve',
+        '--by',
+        consoleUsers.manager.username,
+        '--reason',
+        'kitchen briefed',
+      ],
+      {
+        cwd: repoRoot,
+        reject: false,
+        timeout: 60_000,
+        env: { BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password },
+      },
+    );
     assert.notEqual(decided.exitCode, 0);
     assert.match(decided.stderr, /503 ORCHESTRATOR_UNAVAILABLE\).*no orchestrator answered/);
     assert.doesNotMatch(decided.stderr, /NOT_FOUND/);
@@ -148,7 +225,9 @@ describe('with the orchestrator stopped', () => {
 });
 
 /** A TCP relay to NATS that the test can cut (every connection dropped, new ones refused) and restore. */
-async function natsRelay(target: string): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+async function natsRelay(
+  target: string,
+): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
   const { hostname, port } = new URL(target.split(',')[0]!);
   const sockets = new Set<Socket>();
   let down = false;
@@ -198,7 +277,9 @@ describe('the webhook when it cannot store', () => {
     const perEntry = claims.messages > 0 ? Math.ceil(claims.bytes / claims.messages) : 400;
     const limit = claims.bytes + 7 * perEntry;
     orchestrator = await ServiceSet.start(['orchestrator'], { env: { BATON_EVENT_CLAIMS_MAX_BYTES: String(limit) } });
-    await waitFor('the orchestrator to apply the claims limit', async () => ((await bus.jsm.streams.info(STORES.eventClaims.stream)).config.max_bytes === limit ? true : undefined));
+    await waitFor('the orchestrator to apply the claims limit', async () =>
+      (await bus.jsm.streams.info(STORES.eventClaims.stream)).config.max_bytes === limit ? true : undefined,
+    );
     relay = await natsRelay(stackEnv().BATON_NATS_URL);
     gateway = await new ServiceProcess('gateway', { env: { BATON_NATS_URL: relay.url } }).start();
   });
@@ -208,7 +289,14 @@ describe('the webhook when it cannot store', () => {
     await relay?.close();
     // Back to the configured limits (raising a limit is always applied), and nothing left running.
     await ensureTopology(bus);
-    await Promise.all(started.map((id) => temporal.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
+    await Promise.all(
+      started.map((id) =>
+        temporal.workflow
+          .getHandle(id)
+          .terminate('test over')
+          .catch(() => undefined),
+      ),
+    );
     await temporal?.close();
     await bus?.close();
   });
@@ -229,7 +317,10 @@ describe('the webhook when it cannot store', () => {
     assert.ok(refusal, `a refusal within 12 requests (${accepted.length} accepted)`);
     assert.equal(refusal.status, 503);
     assert.equal(refusal.body.error, 'STORAGE_FULL');
-    assert.match(String(refusal.body.reason), /event claims bucket KV_baton_event_claims is full.*nothing was recorded/);
+    assert.match(
+      String(refusal.body.reason),
+      /event claims bucket KV_baton_event_claims is full.*nothing was recorded/,
+    );
     assert.equal(refusal.headers.get('retry-after'), '60');
     // Every event answered 202 was recorded: its workflow started.
     for (const { workflowId } of accepted) {
@@ -244,9 +335,11 @@ describe('the webhook when it cannot store', () => {
     }
     // The fill is reported for the 80 % alert, as the server counts it. (The guard refuses when the
     // next claim would not fit, which in a bucket this small is well before 80 %.)
-    const reported = await waitFor('the orchestrator to report the claims bucket\'s fill', async () => {
+    const reported = await waitFor("the orchestrator to report the claims bucket's fill", async () => {
       const text = await (await fetch(orchestrator.get('orchestrator').metricsUrl)).text();
-      const value = Number(/baton_storage_used_ratio\{[^}]*baton_store="eventClaims"[^}]*\} ([\d.e+-]+)/.exec(text)?.[1] ?? 'NaN');
+      const value = Number(
+        /baton_storage_used_ratio\{[^}]*baton_store="eventClaims"[^}]*\} ([\d.e+-]+)/.exec(text)?.[1] ?? 'NaN',
+      );
       const info = await bus.jsm.streams.info(STORES.eventClaims.stream);
       return Math.abs(value - info.state.bytes / info.config.max_bytes) < 0.01 ? value : undefined;
     });

@@ -11,7 +11,16 @@ import { after, before, describe, it } from 'node:test';
 import { connectBus, followStream, publishJson, publisherIdentity, withTimeout } from '@baton/bus';
 import { decide } from '@baton/console';
 import { eventSources, progressSubjects, publisherEvents, streams, type ProgressEvent } from '@baton/contracts';
-import { addNatsPublisher, localWebhookCredentials, postEvent, putWebhookSource, reservationEvent, stackEnv, waitFor, type WebhookCredentials } from '@baton/testkit';
+import {
+  addNatsPublisher,
+  localWebhookCredentials,
+  postEvent,
+  putWebhookSource,
+  reservationEvent,
+  stackEnv,
+  waitFor,
+  type WebhookCredentials,
+} from '@baton/testkit';
 import { reservationWorkflowId } from '@baton/workflow-reservation';
 import { startStack, waitForState, withEarlierBooking, type Stack } from './support.js';
 
@@ -31,11 +40,18 @@ const targetOf = (workflowId: string) => `/progress?workflowId=${encodeURICompon
 
 /** Opens the stream and reads events until `until` says stop (then disconnects) or the server
  *  ends it; bounded: a stream that goes quiet for 30 s fails the test. */
-async function follow(workflowId: string, options: { lastEventId?: number; until?: (e: ProgressEvent) => boolean } = {}): Promise<{ events: Received[]; endedByServer: boolean }> {
+async function follow(
+  workflowId: string,
+  options: { lastEventId?: number; until?: (e: ProgressEvent) => boolean } = {},
+): Promise<{ events: Received[]; endedByServer: boolean }> {
   const abort = new AbortController();
   const target = targetOf(workflowId);
   const response = await fetch(`${stackEnv().BATON_GATEWAY_URL}${target}`, {
-    headers: { accept: 'text/event-stream', ...signedGet(target, localWebhookCredentials()), ...(options.lastEventId !== undefined ? { 'last-event-id': String(options.lastEventId) } : {}) },
+    headers: {
+      accept: 'text/event-stream',
+      ...signedGet(target, localWebhookCredentials()),
+      ...(options.lastEventId !== undefined ? { 'last-event-id': String(options.lastEventId) } : {}),
+    },
     signal: abort.signal,
   });
   assert.equal(response.status, 200, await (response.status === 200 ? '' : response.text()));
@@ -48,14 +64,22 @@ async function follow(workflowId: string, options: { lastEventId?: number; until
       let quiet: NodeJS.Timeout | undefined;
       const chunk = await Promise.race([
         reader.read(),
-        new Promise<never>((_, reject) => (quiet = setTimeout(() => reject(new Error(`no progress for 30 s after ${events.length} events`)), 30_000))),
+        new Promise<never>(
+          (_, reject) =>
+            (quiet = setTimeout(() => reject(new Error(`no progress for 30 s after ${events.length} events`)), 30_000)),
+        ),
       ]).finally(() => clearTimeout(quiet));
       if (chunk.done) return { events, endedByServer: true };
       buffer += chunk.value;
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => l && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]));
+        const fields = Object.fromEntries(
+          block
+            .split('\n')
+            .filter((l) => l && !l.startsWith(':'))
+            .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]),
+        );
         if (fields.data === undefined) continue;
         const event = JSON.parse(fields.data) as ProgressEvent;
         assert.equal(fields.event, event.kind);
@@ -78,14 +102,22 @@ describe('progress for the requester', () => {
   });
 
   it('streams every state change in order, resumes from Last-Event-ID without a gap or a repeat, and ends with the outcome', async () => {
-    const event = await withEarlierBooking(stack, reservationEvent('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish'));
+    const event = await withEarlierBooking(
+      stack,
+      reservationEvent('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish'),
+    );
     const workflowId = String((await postEvent(event)).body.workflowId);
 
     // Follow until the gate opens, then disconnect.
     const first = await follow(workflowId, { until: (e) => e.kind === 'gate.opened' });
     assert.equal(first.endedByServer, false);
     await waitForState(stack, workflowId, 'Awaiting approval');
-    await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'manager-mia', role: 'manager', reason: 'kitchen briefed' });
+    await decide(stack.temporal, workflowId, {
+      decision: 'approve',
+      decidedBy: 'manager-mia',
+      role: 'manager',
+      reason: 'kitchen briefed',
+    });
     await waitForState(stack, workflowId, 'Confirmed');
 
     // Reconnect where it stopped: the rest, up to the outcome, and the server ends the stream.
@@ -96,18 +128,47 @@ describe('progress for the requester', () => {
     // Nothing missed, nothing twice: what a client reading from the start gets, in the same order.
     const whole = await follow(workflowId);
     const joined = [...first.events, ...rest.events];
-    assert.deepEqual(joined.map((r) => r.id), whole.events.map((r) => r.id));
-    assert.deepEqual(joined.map((r) => r.event.seq), joined.map((_, i) => i + 1), 'the workflow numbered them 1, 2, 3... and every one arrived');
+    assert.deepEqual(
+      joined.map((r) => r.id),
+      whole.events.map((r) => r.id),
+    );
+    assert.deepEqual(
+      joined.map((r) => r.event.seq),
+      joined.map((_, i) => i + 1),
+      'the workflow numbered them 1, 2, 3... and every one arrived',
+    );
     const ids = joined.map((r) => r.id);
-    assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]!), 'event ids rise');
+    assert.ok(
+      ids.every((id, i) => i === 0 || id > ids[i - 1]!),
+      'event ids rise',
+    );
     assert.deepEqual(
       joined.filter((r) => r.event.kind === 'state').map((r) => r.event.state),
-      ['Understanding request', 'Holding table', 'Checking safety', 'Awaiting approval', 'Charging deposit', 'Booking', 'Confirming to customer', 'Confirmed'],
+      [
+        'Understanding request',
+        'Holding table',
+        'Checking safety',
+        'Awaiting approval',
+        'Charging deposit',
+        'Booking',
+        'Confirming to customer',
+        'Confirmed',
+      ],
     );
-    const gate = joined.filter((r) => r.event.kind.startsWith('gate.')).map((r) => `${r.event.kind} ${r.event.gateType} ${r.event.decision ?? ''} ${r.event.decidedBy ?? ''}`.trim());
+    const gate = joined
+      .filter((r) => r.event.kind.startsWith('gate.'))
+      .map((r) => `${r.event.kind} ${r.event.gateType} ${r.event.decision ?? ''} ${r.event.decidedBy ?? ''}`.trim());
     assert.deepEqual(gate, ['gate.opened reservation.allergy', 'gate.decided reservation.allergy approve person']);
-    assert.deepEqual(rest.events.at(-1)?.event, { ...rest.events.at(-1)!.event, kind: 'outcome', state: 'Confirmed', succeeded: true });
-    assert.ok(!JSON.stringify(joined).includes('manager-mia') && !JSON.stringify(joined).includes('shellfish'), 'no person and no request in the stream');
+    assert.deepEqual(rest.events.at(-1)?.event, {
+      ...rest.events.at(-1)!.event,
+      kind: 'outcome',
+      state: 'Confirmed',
+      succeeded: true,
+    });
+    assert.ok(
+      !JSON.stringify(joined).includes('manager-mia') && !JSON.stringify(joined).includes('shellfish'),
+      'no person and no request in the stream',
+    );
   });
 
   it('refuses an unsigned request, and another source gets the same 404 as a workflow that does not exist', async () => {
@@ -116,11 +177,17 @@ describe('progress for the requester', () => {
     const unsigned = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     assert.equal(unsigned.status, 401);
 
-    const other: WebhookCredentials = { source: `other-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') };
+    const other: WebhookCredentials = {
+      source: `other-${randomBytes(4).toString('hex')}`,
+      secret: randomBytes(32).toString('base64url'),
+    };
     await putWebhookSource(other.source, { secrets: [other.secret], eventTypes: ['*'] });
     const asOther = async (target: string) => {
       for (const deadline = Date.now() + 5_000; ; ) {
-        const answer = await fetch(`${stackEnv().BATON_GATEWAY_URL}${target}`, { headers: signedGet(target, other), signal: AbortSignal.timeout(10_000) });
+        const answer = await fetch(`${stackEnv().BATON_GATEWAY_URL}${target}`, {
+          headers: signedGet(target, other),
+          signal: AbortSignal.timeout(10_000),
+        });
         const body = (await answer.json()) as { error?: string };
         // The gateway may not have read the new source yet.
         if (body.error !== 'UNKNOWN_SOURCE' || Date.now() > deadline) return { status: answer.status, body };
@@ -134,21 +201,28 @@ describe('progress for the requester', () => {
 
     // A signature over another target (another workflow's stream) does not open this one.
     const target = targetOf(workflowId);
-    const moved = await fetch(url, { headers: signedGet(`${target}x`, localWebhookCredentials()), signal: AbortSignal.timeout(10_000) });
+    const moved = await fetch(url, {
+      headers: signedGet(`${target}x`, localWebhookCredentials()),
+      signal: AbortSignal.timeout(10_000),
+    });
     assert.equal(moved.status, 401);
   });
 
-  it('lets a NATS publisher read its own workflow\'s progress from the stream, and nobody else\'s', async () => {
+  it("lets a NATS publisher read its own workflow's progress from the stream, and nobody else's", async () => {
     const publisher = `progress-${randomBytes(3).toString('hex')}`;
     const seed = await addNatsPublisher(publisher, ['reservation.requested.v1']);
     const bus = await waitFor('the publisher identity to connect', () =>
-      connectBus({ servers: stackEnv().BATON_NATS_URL, name: publisherIdentity(publisher), nkeySeed: seed }).catch(() => undefined),
+      connectBus({ servers: stackEnv().BATON_NATS_URL, name: publisherIdentity(publisher), nkeySeed: seed }).catch(
+        () => undefined,
+      ),
     );
     try {
       const event = reservationEvent('Table for 2, Sunday 1pm');
       await publishJson(bus.js, publisherEvents.subject(publisher, event.type), event, { msgID: event.id });
       const workflowId = reservationWorkflowId(event.idempotencykey, eventSources.nats(publisher));
-      const own = await followStream<ProgressEvent>(bus, streams.progress, { filterSubject: progressSubjects.of(eventSources.nats(publisher), workflowId) });
+      const own = await followStream<ProgressEvent>(bus, streams.progress, {
+        filterSubject: progressSubjects.of(eventSources.nats(publisher), workflowId),
+      });
       const states: string[] = [];
       const read = async () => {
         for await (const m of own) {

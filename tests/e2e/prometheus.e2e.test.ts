@@ -29,14 +29,16 @@ describe('Prometheus on the local stack', () => {
     await stack?.close();
   });
 
-  it('has every service\'s target and Temporal\'s up, and holds what the services count', async () => {
+  it("has every service's target and Temporal's up, and holds what the services count", async () => {
     let down: string[] = [];
     await waitFor(
       'every target up',
       async () => {
         const { activeTargets } = await prometheus<{ activeTargets: Target[] }>('/api/v1/targets');
         const health = new Map(activeTargets.map((t) => [t.labels.service ?? t.labels.job ?? '', t]));
-        down = [...ALL_SERVICES, 'temporal'].filter((s) => health.get(s)?.health !== 'up').map((s) => `${s} (${health.get(s)?.lastError || health.get(s)?.health || 'no target'})`);
+        down = [...ALL_SERVICES, 'temporal']
+          .filter((s) => health.get(s)?.health !== 'up')
+          .map((s) => `${s} (${health.get(s)?.lastError || health.get(s)?.health || 'no target'})`);
         return down.length === 0 || undefined;
       },
       { timeoutMs: 60_000, intervalMs: 1_000 },
@@ -44,10 +46,10 @@ describe('Prometheus on the local stack', () => {
 
     const workflowId = String((await postEvent(reservationEvent('Table for 2, Monday 1pm'))).body.workflowId);
     await waitForState(stack, workflowId, 'Confirmed');
-    const started = await waitFor('the gateway\'s started counter in Prometheus', async () => {
-      const { result } = await prometheus<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
-        `/api/v1/query?query=${encodeURIComponent('sum(baton_workflows_started_total{service="gateway"})')}`,
-      );
+    const started = await waitFor("the gateway's started counter in Prometheus", async () => {
+      const { result } = await prometheus<{
+        result: Array<{ metric: Record<string, string>; value: [number, string] }>;
+      }>(`/api/v1/query?query=${encodeURIComponent('sum(baton_workflows_started_total{service="gateway"})')}`);
       const value = Number(result[0]?.value[1] ?? 0);
       return value >= 1 ? value : undefined;
     });

@@ -16,7 +16,17 @@ import fc from 'fast-check';
 import { inboxPrefixOf } from '@baton/bus';
 import { WebhookAccepted, WebhookRefusal, eventSources } from '@baton/contracts';
 import { validateEvent, validateSignalEvent } from '@baton/gateway';
-import { postEvent, putWebhookSource, repoRoot, seedFileOf, signedHeaders, stackEnv, todayUtc, waitFor, type WebhookCredentials } from '@baton/testkit';
+import {
+  postEvent,
+  putWebhookSource,
+  repoRoot,
+  seedFileOf,
+  signedHeaders,
+  stackEnv,
+  todayUtc,
+  waitFor,
+  type WebhookCredentials,
+} from '@baton/testkit';
 import { Registry } from '@baton/workflow-kit';
 import { anyJson, mutatedEvent } from './fuzz-corpus.js';
 import { startStack, type Stack } from './support.js';
@@ -37,12 +47,21 @@ interface Run {
 function run(command: string, args: string[], env: Record<string, string>, cwd = repoRoot): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { cwd, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(new Error(`${command} ${args.join(' ')}: ${err.message}\n${stderr}`));
+      if (err && typeof err.code !== 'number')
+        return reject(new Error(`${command} ${args.join(' ')}: ${err.message}\n${stderr}`));
       const last = stdout.trim().split('\n').at(-1) ?? '';
       try {
-        resolve({ code: typeof err?.code === 'number' ? err.code : 0, out: JSON.parse(last) as Record<string, unknown>, stderr });
+        resolve({
+          code: typeof err?.code === 'number' ? err.code : 0,
+          out: JSON.parse(last) as Record<string, unknown>,
+          stderr,
+        });
       } catch {
-        reject(new Error(`${command} ${args.join(' ')} printed no JSON (exit ${String(err?.code ?? 0)}): ${stdout}\n${stderr}`));
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} printed no JSON (exit ${String(err?.code ?? 0)}): ${stdout}\n${stderr}`,
+          ),
+        );
       }
     });
   });
@@ -56,13 +75,23 @@ const reservation = (text: string, key = `pub-${randomUUID()}`) => ({
   time: new Date().toISOString(),
   datacontenttype: 'application/json',
   idempotencykey: key,
-  data: { text, customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace' }, receivedOn: todayUtc(), partySize: 2, date: null, time: '19:00' },
+  data: {
+    text,
+    customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace' },
+    receivedOn: todayUtc(),
+    partySize: 2,
+    date: null,
+    time: '19:00',
+  },
 });
 
 describe('publishers in other languages', () => {
   let stack: Stack;
   let dir: string;
-  const creds: WebhookCredentials = { source: `publishers-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') };
+  const creds: WebhookCredentials = {
+    source: `publishers-${randomBytes(4).toString('hex')}`,
+    secret: randomBytes(32).toString('base64url'),
+  };
   const env = (credentials: WebhookCredentials = creds) => ({
     BATON_GATEWAY_URL: stackEnv().BATON_GATEWAY_URL,
     BATON_WEBHOOK_SOURCE: credentials.source,
@@ -76,7 +105,11 @@ describe('publishers in other languages', () => {
     writeFileSync(file, JSON.stringify(event));
     return file;
   };
-  const started = (workflowId: string) => waitFor(`workflow ${workflowId} to start`, async () => (await stack.temporal.workflow.getHandle(workflowId).describe()).workflowId);
+  const started = (workflowId: string) =>
+    waitFor(
+      `workflow ${workflowId} to start`,
+      async () => (await stack.temporal.workflow.getHandle(workflowId).describe()).workflowId,
+    );
   /** Until the gateway's watch of the sources bucket has the new source. */
   const known = (credentials: WebhookCredentials) =>
     waitFor(`the gateway to know source ${credentials.source}`, async () => {
@@ -87,9 +120,15 @@ describe('publishers in other languages', () => {
   before(async () => {
     stack = await startStack();
     dir = mkdtempSync(join(tmpdir(), 'baton-publishers-'));
-    await putWebhookSource(creds.source, { secrets: [creds.secret], rateLimit: { points: 10_000, durationS: 60 }, eventTypes: ['*'] });
+    await putWebhookSource(creds.source, {
+      secrets: [creds.secret],
+      rateLimit: { points: 10_000, durationS: 60 },
+      eventTypes: ['*'],
+    });
     const build = await new Promise<string>((resolve, reject) =>
-      execFile('go', ['build', '-o', 'bin/publisher', '.'], { cwd: GO_DIR, timeout: 300_000 }, (err, _out, stderr) => (err ? reject(new Error(`go build: ${stderr}`)) : resolve(stderr))),
+      execFile('go', ['build', '-o', 'bin/publisher', '.'], { cwd: GO_DIR, timeout: 300_000 }, (err, _out, stderr) =>
+        err ? reject(new Error(`go build: ${stderr}`)) : resolve(stderr),
+      ),
     );
     assert.equal(build, '', 'the Go publisher builds cleanly');
     await known(creds);
@@ -104,7 +143,11 @@ describe('publishers in other languages', () => {
     for (const name of ['asyncapi.json', 'openapi.json']) {
       const response = await fetch(`${stackEnv().BATON_GATEWAY_URL}/${name}`);
       assert.equal(response.status, 200);
-      assert.deepEqual(await response.json(), JSON.parse(readFileSync(join(api, name), 'utf8')), `/${name} is the committed document`);
+      assert.deepEqual(
+        await response.json(),
+        JSON.parse(readFileSync(join(api, name), 'utf8')),
+        `/${name} is the committed document`,
+      );
     }
     const page = await fetch(`${stackEnv().BATON_GATEWAY_URL}/reference`);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
@@ -155,14 +198,29 @@ describe('publishers in other languages', () => {
         await started(expected.workflowId);
         const again = await publish('nats', file);
         assert.equal(again.code, 0, again.stderr);
-        assert.deepEqual([again.out.duplicate, again.out.seq], [true, first.out.seq], 'JetStream dropped the second by its Nats-Msg-Id');
+        assert.deepEqual(
+          [again.out.duplicate, again.out.seq],
+          [true, first.out.seq],
+          'JetStream dropped the second by its Nats-Msg-Id',
+        );
       });
 
       it('waits out a 429 for the Retry-After it is given, then sends the event again', async () => {
-        const limited: WebhookCredentials = { source: `limited-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') };
-        await putWebhookSource(limited.source, { secrets: [limited.secret], rateLimit: { points: 1, durationS: 5 }, eventTypes: ['*'] });
+        const limited: WebhookCredentials = {
+          source: `limited-${randomBytes(4).toString('hex')}`,
+          secret: randomBytes(32).toString('base64url'),
+        };
+        await putWebhookSource(limited.source, {
+          secrets: [limited.secret],
+          rateLimit: { points: 1, durationS: 5 },
+          eventTypes: ['*'],
+        });
         await known(limited); // spends the one request of this window
-        const sent = await publish('http', eventFile(reservation(`Table for 4, Tuesday 6pm (${publisher.name}, limited)`)), limited);
+        const sent = await publish(
+          'http',
+          eventFile(reservation(`Table for 4, Tuesday 6pm (${publisher.name}, limited)`)),
+          limited,
+        );
         assert.equal(sent.code, 0, sent.stderr);
         assert.match(sent.stderr, /gateway answered 429 .*sending again in [1-5] s/);
         assert.equal(sent.out.attempts, 2);
@@ -173,11 +231,25 @@ describe('publishers in other languages', () => {
 
   it('the Python validator, given the AsyncAPI payload schemas, agrees with the gateway on the fuzz corpus', async () => {
     // The corpus as it travels: JSON text (a value JSON cannot carry is not an event anyone sends).
-    const values = [...fc.sample(anyJson, { seed: 31, numRuns: 600 }), ...fc.sample(mutatedEvent, { seed: 32, numRuns: 1500 })];
+    const values = [
+      ...fc.sample(anyJson, { seed: 31, numRuns: 600 }),
+      ...fc.sample(mutatedEvent, { seed: 32, numRuns: 1500 }),
+    ];
     const lines = values.map((v) => JSON.stringify(v)).filter((t): t is string => t !== undefined && !t.includes('\n'));
     const verdicts = await new Promise<Array<{ valid: boolean; reason?: string }>>((resolve, reject) => {
-      const child = execFile('python3', [join(PYTHON_DIR, 'validate_event.py'), join(repoRoot, 'packages', 'contracts', 'api', 'asyncapi.json')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`validate_event.py: ${stderr}`)) : resolve(stdout.trim().split('\n').map((l) => JSON.parse(l) as { valid: boolean })),
+      const child = execFile(
+        'python3',
+        [join(PYTHON_DIR, 'validate_event.py'), join(repoRoot, 'packages', 'contracts', 'api', 'asyncapi.json')],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) =>
+          err
+            ? reject(new Error(`validate_event.py: ${stderr}`))
+            : resolve(
+                stdout
+                  .trim()
+                  .split('\n')
+                  .map((l) => JSON.parse(l) as { valid: boolean }),
+              ),
       );
       child.stdin!.end(`${lines.join('\n')}\n`);
     });
@@ -186,15 +258,31 @@ describe('publishers in other languages', () => {
       const value: unknown = JSON.parse(text);
       return (validateSignalEvent(registry, value) ?? validateEvent(registry, value)).ok;
     });
-    const disagreements = lines.flatMap((text, i) => (gateway[i] === verdicts[i]!.valid ? [] : [`gateway ${gateway[i] ? 'accepts' : 'refuses'}, Python ${verdicts[i]!.valid ? 'accepts' : `refuses (${verdicts[i]!.reason})`}: ${text.slice(0, 200)}`]));
+    const disagreements = lines.flatMap((text, i) =>
+      gateway[i] === verdicts[i]!.valid
+        ? []
+        : [
+            `gateway ${gateway[i] ? 'accepts' : 'refuses'}, Python ${verdicts[i]!.valid ? 'accepts' : `refuses (${verdicts[i]!.reason})`}: ${text.slice(0, 200)}`,
+          ],
+    );
     assert.deepEqual(disagreements, []);
     const validCount = gateway.filter(Boolean).length;
-    assert.ok(validCount >= 50 && lines.length - validCount >= 50, `both kinds in the corpus: ${validCount} valid of ${lines.length}`);
+    assert.ok(
+      validCount >= 50 && lines.length - validCount >= 50,
+      `both kinds in the corpus: ${validCount} valid of ${lines.length}`,
+    );
     // And the real webhook answers as the validation it runs: a sample of each kind, posted.
-    const sample = [...lines.keys()].filter((i) => gateway[i]).slice(0, 8).concat([...lines.keys()].filter((i) => !gateway[i]).slice(0, 8));
+    const sample = [...lines.keys()]
+      .filter((i) => gateway[i])
+      .slice(0, 8)
+      .concat([...lines.keys()].filter((i) => !gateway[i]).slice(0, 8));
     for (const i of sample) {
       const answer = await postEvent(lines[i]!);
-      assert.equal(answer.status === 400 ? false : [202, 409].includes(answer.status) ? true : undefined, verdicts[i]!.valid, `webhook ${answer.status} for ${lines[i]!.slice(0, 200)}`);
+      assert.equal(
+        answer.status === 400 ? false : [202, 409].includes(answer.status) ? true : undefined,
+        verdicts[i]!.valid,
+        `webhook ${answer.status} for ${lines[i]!.slice(0, 200)}`,
+      );
     }
   });
 });

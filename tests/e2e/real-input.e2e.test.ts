@@ -8,11 +8,22 @@ import { after, before, describe, it } from 'node:test';
 import { publishJson } from '@baton/bus';
 import { eventSources, subjects } from '@baton/contracts';
 import { execFileSync } from 'node:child_process';
-import { LOCAL_SOURCE, consoleUsers, deadLetters, nextWeekday, postEvent, repoRoot, reservationEvent, stackEnv, temporalTlsEnv, waitFor } from '@baton/testkit';
+import {
+  LOCAL_SOURCE,
+  consoleUsers,
+  deadLetters,
+  nextWeekday,
+  postEvent,
+  repoRoot,
+  reservationEvent,
+  stackEnv,
+  temporalTlsEnv,
+  waitFor,
+} from '@baton/testkit';
 import type { AttentionPayload } from '@baton/workflow-kit';
 import { messaging, pos, startStack, waitForState, type Stack } from './support.js';
 
-describe('real guests\' input', () => {
+describe("real guests' input", () => {
   let stack: Stack;
   before(async () => {
     stack = await startStack();
@@ -31,12 +42,17 @@ describe('real guests\' input', () => {
   it('sends an allergy stated only as "keep X away" to a person, nothing booked before', async () => {
     const { workflowId } = await start('Table for 3, Friday 7pm. Please keep peanuts away from my son.');
     const waiting = await waitForState(stack, workflowId, 'Awaiting approval');
-    assert.ok(waiting.safety?.reasons.some((r) => r.detail.includes('peanuts')), 'the reason names the allergen');
+    assert.ok(
+      waiting.safety?.reasons.some((r) => r.detail.includes('peanuts')),
+      'the reason names the allergen',
+    );
     assert.equal((await pos.reservations()).filter((r) => r.holdId === waiting.hold?.holdId).length, 0);
   });
 
   it('reads a request in Spanish that mentions an allergen, and sends it to a person', async () => {
-    const { workflowId } = await start('Hola, quería reservar una mesa para 4 personas el sábado a las 21h. Mi hija no puede comer gluten.');
+    const { workflowId } = await start(
+      'Hola, quería reservar una mesa para 4 personas el sábado a las 21h. Mi hija no puede comer gluten.',
+    );
     const waiting = await waitForState(stack, workflowId, 'Awaiting approval');
     assert.equal(waiting.request?.partySize, 4);
     assert.equal(waiting.request?.time, '21:00');
@@ -56,7 +72,11 @@ describe('real guests\' input', () => {
     assert.equal(payload.step.agent, 'intake');
     assert.match(payload.step.error, /party size/);
     const read = payload.step.details as { date?: string; time?: string; missing?: string[] };
-    assert.deepEqual([read.date, read.time, read.missing], [nextWeekday('friday'), '20:00', ['party size']], 'what was read reaches the person');
+    assert.deepEqual(
+      [read.date, read.time, read.missing],
+      [nextWeekday('friday'), '20:00', ['party size']],
+      'what was read reaches the person',
+    );
   });
 
   it('makes a guest who says "I\'m a regular" without a record pay the deposit', async () => {
@@ -70,12 +90,36 @@ describe('real guests\' input', () => {
   it('approves with changes from the command line, as the console does', async () => {
     const { workflowId } = await start('Table for 4, Saturday 8pm, allergic to sesame');
     await waitForState(stack, workflowId, 'Awaiting approval');
-    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', 'services/console/src/cli.ts', 'decide', workflowId, 'approve-with-changes', '--by', 'mia', '--reason', 'one guest cancelled', '--changes', '{"partySize":3}'], {
-      cwd: repoRoot,
-      // The CLI decides through the console, signed in as mia (the role is her account's).
-      env: { ...process.env, BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS, ...temporalTlsEnv('operator'), BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL, BATON_CONSOLE_PASSWORD: consoleUsers.manager.password },
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'node',
+      [
+        '--conditions=baton-source',
+        '--import',
+        'tsx',
+        'services/console/src/cli.ts',
+        'decide',
+        workflowId,
+        'approve-with-changes',
+        '--by',
+        'mia',
+        '--reason',
+        'one guest cancelled',
+        '--changes',
+        '{"partySize":3}',
+      ],
+      {
+        cwd: repoRoot,
+        // The CLI decides through the console, signed in as mia (the role is her account's).
+        env: {
+          ...process.env,
+          BATON_TEMPORAL_ADDRESS: stackEnv().BATON_TEMPORAL_ADDRESS,
+          ...temporalTlsEnv('operator'),
+          BATON_CONSOLE_URL: stackEnv().BATON_CONSOLE_URL,
+          BATON_CONSOLE_PASSWORD: consoleUsers.manager.password,
+        },
+        encoding: 'utf8',
+      },
+    );
     assert.equal(JSON.parse(out).decision, 'approve-with-changes');
     const done = await waitForState(stack, workflowId, 'Confirmed');
     assert.equal(done.request?.partySize, 3);
@@ -88,7 +132,10 @@ describe('real guests\' input', () => {
     assert.match(done.refusal ?? '', /has passed/);
     assert.equal(done.hold, undefined, 'nothing held');
     const sent = (await messaging.messages()).filter((m) => m.to === event.data.customer.id);
-    assert.deepEqual(sent.map((m) => m.template), ['reservation-refused']);
+    assert.deepEqual(
+      sent.map((m) => m.template),
+      ['reservation-refused'],
+    );
   });
 
   it('refuses the same idempotency key with other content: 409 over HTTP, a dead letter over NATS; the first request stands', async () => {
@@ -111,7 +158,9 @@ describe('real guests\' input', () => {
     // event on baton.events.<type> carries it (the source the gateway recorded).
     const overNats = { ...changed, id: `${first.id}-changed-nats`, source: eventSources.webhook(LOCAL_SOURCE) };
     await publishJson(stack.bus.js, subjects.event(overNats.type), overNats, { msgID: overNats.id });
-    const letter = await waitFor('the conflicting event\'s dead letter', async () => (await deadLetters(stack.bus)).find((d) => d.payload.includes(overNats.id)));
+    const letter = await waitFor("the conflicting event's dead letter", async () =>
+      (await deadLetters(stack.bus)).find((d) => d.payload.includes(overNats.id)),
+    );
     assert.equal(letter.rejectedBy, 'gateway');
     assert.match(letter.reason, /different content/);
 

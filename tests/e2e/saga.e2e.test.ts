@@ -20,7 +20,8 @@ describe('saga compensation', () => {
     await stack?.close();
   });
 
-  const notices = async (customerId: string) => (await messaging.messages()).filter((m) => m.to === customerId).map((m) => m.template);
+  const notices = async (customerId: string) =>
+    (await messaging.messages()).filter((m) => m.to === customerId).map((m) => m.template);
 
   it('undoes a reservation whose booking fails for good: refunds the deposit, releases the hold, tells the customer', async () => {
     await pos.setFaults({ refuse: ['POST /reservations'] });

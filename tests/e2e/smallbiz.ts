@@ -15,7 +15,12 @@ const SmallBizEnv = z.object({
 export const smallBizEnv = () => loadConfig(SmallBizEnv);
 
 async function send(method: 'POST' | 'PUT', url: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { method, headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -27,18 +32,31 @@ export interface AccountingBill {
 }
 
 export const accounting = {
-  enterBill: async (bill: { vendor: string; amountCents: number; dueAt: string; account: string; owner: { id: string; name: string } }) =>
-    String((await send('POST', `${smallBizEnv().BATON_ACCOUNTING_URL}/bills`, bill)).billId),
-  pay: (billId: string) => send('POST', `${smallBizEnv().BATON_ACCOUNTING_URL}/bills/${encodeURIComponent(billId)}/payments`, {}),
-  bill: (billId: string) => getJson<AccountingBill>(`${smallBizEnv().BATON_ACCOUNTING_URL}/bills/${encodeURIComponent(billId)}`),
+  enterBill: async (bill: {
+    vendor: string;
+    amountCents: number;
+    dueAt: string;
+    account: string;
+    owner: { id: string; name: string };
+  }) => String((await send('POST', `${smallBizEnv().BATON_ACCOUNTING_URL}/bills`, bill)).billId),
+  pay: (billId: string) =>
+    send('POST', `${smallBizEnv().BATON_ACCOUNTING_URL}/bills/${encodeURIComponent(billId)}/payments`, {}),
+  bill: (billId: string) =>
+    getJson<AccountingBill>(`${smallBizEnv().BATON_ACCOUNTING_URL}/bills/${encodeURIComponent(billId)}`),
 };
 
 export const balances = {
-  set: (accountId: string, balanceCents: number) => send('PUT', `${smallBizEnv().BATON_PAYMENT_URL}/accounts/${encodeURIComponent(accountId)}`, { balanceCents }),
+  set: (accountId: string, balanceCents: number) =>
+    send('PUT', `${smallBizEnv().BATON_PAYMENT_URL}/accounts/${encodeURIComponent(accountId)}`, { balanceCents }),
 };
 
 /** Fault injection of a simulator by its base address. */
 export async function setFaults(baseUrl: string, faults: { outageUntil?: number; errorRate?: number }): Promise<void> {
-  const response = await fetch(`${baseUrl}/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults), signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(`${baseUrl}/_faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+    signal: AbortSignal.timeout(5_000),
+  });
   if (!response.ok) throw new Error(`faults at ${baseUrl}: ${response.status}`);
 }

@@ -5,11 +5,38 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { decide, pending } from '@baton/console';
-import { LOCAL_EVENT_SOURCE, WaitAbortedError, fetchTrace, newTraceparent, postEvent, scrape, servicesOf, sumOf, waitFor } from '@baton/testkit';
+import {
+  LOCAL_EVENT_SOURCE,
+  WaitAbortedError,
+  fetchTrace,
+  newTraceparent,
+  postEvent,
+  scrape,
+  servicesOf,
+  sumOf,
+  waitFor,
+} from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
-import registration, { supportWorkflowId, terminalSupportStates, type SupportState, type SupportStatus, type TicketOpened } from '@baton/workflow-support';
+import registration, {
+  supportWorkflowId,
+  terminalSupportStates,
+  type SupportState,
+  type SupportStatus,
+  type TicketOpened,
+} from '@baton/workflow-support';
 import { startStack, type Stack } from './support.js';
-import { DAMAGED, LATE, clearFaults, customerWithOrder, emailsTo, orders, setFaults, setOrdersMode, ticketEntries, ticketEvent } from './support-escalation.js';
+import {
+  DAMAGED,
+  LATE,
+  clearFaults,
+  customerWithOrder,
+  emailsTo,
+  orders,
+  setFaults,
+  setOrdersMode,
+  ticketEntries,
+  ticketEvent,
+} from './support-escalation.js';
 
 describe('support escalation', () => {
   let stack: Stack;
@@ -24,7 +51,8 @@ describe('support escalation', () => {
     await stack?.close();
   });
 
-  const statusOf = (workflowId: string) => stack.temporal.workflow.getHandle(workflowId).query(statusQuery) as Promise<SupportStatus>;
+  const statusOf = (workflowId: string) =>
+    stack.temporal.workflow.getHandle(workflowId).query(statusQuery) as Promise<SupportStatus>;
   const start = async (event: TicketOpened, headers: Record<string, string> = {}) => {
     const { status, body } = await postEvent(event, headers);
     assert.equal(status, 202, JSON.stringify(body));
@@ -36,12 +64,16 @@ describe('support escalation', () => {
       `${workflowId} to reach "${state}"`,
       async () => {
         const s = await statusOf(workflowId);
-        if (s.state !== state && terminalSupportStates.has(s.state)) throw new WaitAbortedError(`${workflowId} ended in "${s.state}" instead (${s.failure ?? 'no failure recorded'})`);
+        if (s.state !== state && terminalSupportStates.has(s.state))
+          throw new WaitAbortedError(
+            `${workflowId} ended in "${s.state}" instead (${s.failure ?? 'no failure recorded'})`,
+          );
         return s.state === state ? s : undefined;
       },
       { timeoutMs },
     );
-  const contextRow = (s: SupportStatus, id: string) => registration.view!.context!(s, undefined).find((r) => r.id === id)?.value ?? '';
+  const contextRow = (s: SupportStatus, id: string) =>
+    registration.view!.context!(s, undefined).find((r) => r.id === id)?.value ?? '';
 
   it('resolves a late delivery without a person: the CRM, the order, the refund policy, one refund, the ticket logged, the customer emailed', async () => {
     const who = await customerWithOrder();
@@ -57,31 +89,54 @@ describe('support escalation', () => {
     assert.equal(done.handledBy, 'baton');
     assert.equal(done.gate, undefined, 'no person was asked');
     const refunds = await orders.refunds(event.data.ticketId);
-    assert.deepEqual(refunds.map((r) => [r.amountCents, r.status]), [[5_200, 'issued']], 'refunded once, in full');
+    assert.deepEqual(
+      refunds.map((r) => [r.amountCents, r.status]),
+      [[5_200, 'issued']],
+      'refunded once, in full',
+    );
     assert.equal(refunds[0]!.fencingToken, done.resolution?.fencingToken, 'the write carried the lease token');
-    assert.deepEqual((await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]), [['resolved', 'baton']]);
+    assert.deepEqual(
+      (await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]),
+      [['resolved', 'baton']],
+    );
     assert.deepEqual(await emailsTo(who.email), ['support-resolved']);
 
     // One trace from the help desk's request through every agent and every system it touched.
     // (The resolution assistant is off here: support-assistant.e2e.test.ts traces it.)
     const agents = Object.keys(registration.agents).filter((a) => a !== 'support-assistant');
-    const path = ['gateway', 'orchestrator', ...agents.map((a) => `agent-${a}`), 'crm-sim', 'orders-sim', 'ticketing-sim', 'messaging-sim'];
+    const path = [
+      'gateway',
+      'orchestrator',
+      ...agents.map((a) => `agent-${a}`),
+      'crm-sim',
+      'orders-sim',
+      'ticketing-sim',
+      'messaging-sim',
+    ];
     let missing = path;
-    await waitFor('every service of the escalation in its trace', async () => {
-      const trace = await fetchTrace(traceId);
-      missing = trace ? path.filter((s) => !servicesOf(trace).has(s)) : path;
-      return missing.length === 0 || undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 }).catch((err: unknown) => assert.fail(`${(err as Error).message}; missing: ${missing.join(', ')}`));
+    await waitFor(
+      'every service of the escalation in its trace',
+      async () => {
+        const trace = await fetchTrace(traceId);
+        missing = trace ? path.filter((s) => !servicesOf(trace).has(s)) : path;
+        return missing.length === 0 || undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    ).catch((err: unknown) => assert.fail(`${(err as Error).message}; missing: ${missing.join(', ')}`));
   });
 
-  it('refunds once when the refund\'s answer comes too late, even from an order system that takes no idempotency key: the retry finds it by reference', async () => {
+  it("refunds once when the refund's answer comes too late, even from an order system that takes no idempotency key: the retry finds it by reference", async () => {
     const who = await customerWithOrder();
     await setOrdersMode('off');
     // The refund is stored, and its answer comes after the resolver's 5 s timeout.
     await setFaults('ORDERS', { latencyAfterCommitMs: 6_000 });
     const event = ticketEvent(who, ...LATE);
     const workflowId = await start(event);
-    await waitFor('the refund to be stored', async () => ((await orders.refunds(event.data.ticketId)).length > 0 ? true : undefined), { timeoutMs: 120_000 });
+    await waitFor(
+      'the refund to be stored',
+      async () => ((await orders.refunds(event.data.ticketId)).length > 0 ? true : undefined),
+      { timeoutMs: 120_000 },
+    );
     await clearFaults('ORDERS');
     const done = await waitForState(workflowId, 'Resolved');
     const refunds = await orders.refunds(event.data.ticketId);
@@ -99,9 +154,16 @@ describe('support escalation', () => {
     assert.equal(done.proposal?.kind, 'replacement');
     assert.match(done.failure ?? '', /OUT_OF_STOCK|refuses POST \/orders/);
     assert.deepEqual(done.compensated, ['undo-resolution']);
-    assert.deepEqual((await orders.returns(event.data.ticketId)).map((r) => r.status), ['cancelled'], 'the return opened before the refusal is cancelled');
+    assert.deepEqual(
+      (await orders.returns(event.data.ticketId)).map((r) => r.status),
+      ['cancelled'],
+      'the return opened before the refusal is cancelled',
+    );
     assert.deepEqual(await orders.replacements(event.data.ticketId), [], 'no replacement order stands');
-    assert.deepEqual((await ticketEntries(event.data.ticketId)).map((e) => e.kind), ['not-resolved']);
+    assert.deepEqual(
+      (await ticketEntries(event.data.ticketId)).map((e) => e.kind),
+      ['not-resolved'],
+    );
     assert.deepEqual(await emailsTo(who.email), ['support-not-resolved']);
   });
 
@@ -109,20 +171,36 @@ describe('support escalation', () => {
     const who = await customerWithOrder();
     const first = ticketEvent(who, ...LATE);
     const second = ticketEvent(who, ...LATE, first.data.ticketId);
-    const resolverErrors = async () => sumOf(await scrape(stack.services.get('resolver').metricsUrl), 'baton_agent_task_errors_total', { baton_error_code: 'LEASE_HELD' });
+    const resolverErrors = async () =>
+      sumOf(await scrape(stack.services.get('resolver').metricsUrl), 'baton_agent_task_errors_total', {
+        baton_error_code: 'LEASE_HELD',
+      });
     const contended0 = await resolverErrors();
     // A slow order system keeps the first resolution inside its lease while the second arrives.
     await setFaults('ORDERS', { latencyMs: 1_500 });
     const [a, b] = await Promise.all([start(first), start(second)]);
     const ends = await Promise.all(
-      [a, b].map((id) => waitFor(`${id} to end`, async () => {
-        const s = await statusOf(id);
-        return terminalSupportStates.has(s.state) ? s : undefined;
-      }, { timeoutMs: 120_000 })),
+      [a, b].map((id) =>
+        waitFor(
+          `${id} to end`,
+          async () => {
+            const s = await statusOf(id);
+            return terminalSupportStates.has(s.state) ? s : undefined;
+          },
+          { timeoutMs: 120_000 },
+        ),
+      ),
     );
     assert.deepEqual(ends.map((s) => s.state).sort(), ['Already resolved', 'Resolved']);
-    assert.ok((await resolverErrors()) > contended0, 'the second resolution met the first one\'s lease and waited (LEASE_HELD, retried)');
-    assert.equal((await orders.refunds(first.data.ticketId)).filter((r) => r.status === 'issued').length, 1, 'one refund for the ticket');
+    assert.ok(
+      (await resolverErrors()) > contended0,
+      "the second resolution met the first one's lease and waited (LEASE_HELD, retried)",
+    );
+    assert.equal(
+      (await orders.refunds(first.data.ticketId)).filter((r) => r.status === 'issued').length,
+      1,
+      'one refund for the ticket',
+    );
     assert.deepEqual((await ticketEntries(first.data.ticketId)).map((e) => e.kind).sort(), ['duplicate', 'resolved']);
     assert.deepEqual(await emailsTo(who.email), ['support-resolved'], 'the customer is told once');
   });
@@ -130,7 +208,10 @@ describe('support escalation', () => {
   it('answers from the cached customer data while the CRM is down and its breaker open, and shows the person how old it is', async () => {
     const who = await customerWithOrder();
     // A first ticket reads the customer from the CRM: that read is cached.
-    const earlier = await waitForState(await start(ticketEvent(who, 'Forgot my password', 'I cannot sign in to my account')), 'Answered');
+    const earlier = await waitForState(
+      await start(ticketEvent(who, 'Forgot my password', 'I cannot sign in to my account')),
+      'Answered',
+    );
     assert.equal(earlier.customer?.source, 'crm');
 
     await setFaults('CRM', { outageUntil: Date.now() + 10 * 60_000 });
@@ -142,18 +223,29 @@ describe('support escalation', () => {
     assert.equal(waiting.customer?.customer.name, 'Grace Hopper');
     assert.equal(waiting.customer?.fetchedAt, earlier.customer?.fetchedAt, 'the data of the last good read');
     assert.ok((waiting.customer?.ageMs ?? 0) > 0);
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['CUSTOMER_FROM_CACHE']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['CUSTOMER_FROM_CACHE'],
+    );
     assert.match(contextRow(waiting, 'customer-source'), /^from the cache, \d+ s old \(read from the CRM at /);
     assert.equal(waiting.gate?.payload.customer?.source, 'cache', 'the gate shows what the person decides on');
     const breaker = await scrape(stack.services.get('crm-agent').metricsUrl);
     assert.equal(sumOf(breaker, 'baton_breaker_state', { baton_external_system: 'crm' }), 2, 'the CRM breaker is open');
     assert.deepEqual(await orders.replacements(event.data.ticketId), [], 'nothing resolved before a person decides');
 
-    await decide(stack.temporal, workflowId, { decision: 'approve', decidedBy: 'mia', role: 'manager', reason: 'known customer, photo checked' });
+    await decide(stack.temporal, workflowId, {
+      decision: 'approve',
+      decidedBy: 'mia',
+      role: 'manager',
+      reason: 'known customer, photo checked',
+    });
     const done = await waitForState(workflowId, 'Resolved');
     assert.equal(done.handledBy, 'mia');
     assert.equal((await orders.replacements(event.data.ticketId)).filter((o) => o.kind === 'replacement').length, 1);
-    assert.deepEqual((await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]), [['resolved', 'mia']]);
+    assert.deepEqual(
+      (await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]),
+      [['resolved', 'mia']],
+    );
   });
 
   it('takes the case to a person with its full context when the CRM is down and nothing is cached', async () => {
@@ -164,7 +256,10 @@ describe('support escalation', () => {
     const waiting = await waitForState(workflowId, 'Awaiting approval');
 
     assert.equal(waiting.customer, undefined);
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['CUSTOMER_UNAVAILABLE']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['CUSTOMER_UNAVAILABLE'],
+    );
     assert.match(waiting.reasons[0]!.detail, /nothing is cached/);
     assert.match(contextRow(waiting, 'customer-source'), /^none: the CRM did not answer/);
     assert.match(contextRow(waiting, 'customer'), new RegExp(who.customerId));
@@ -173,12 +268,24 @@ describe('support escalation', () => {
     assert.match(contextRow(waiting, 'proposal'), /refund of 52\.00 EUR/);
     assert.equal(waiting.gate?.payload.ticket.ticketId, event.data.ticketId);
     // What `baton pending` lists: the case beside any other workflow waiting for a person.
-    await waitFor('the case in the pending list', async () => (await pending(stack.temporal)).find((w) => w.workflowId === workflowId && w.workflowType === 'support' && w.state === 'Awaiting approval'));
+    await waitFor('the case in the pending list', async () =>
+      (await pending(stack.temporal)).find(
+        (w) => w.workflowId === workflowId && w.workflowType === 'support' && w.state === 'Awaiting approval',
+      ),
+    );
 
-    await decide(stack.temporal, workflowId, { decision: 'decline', decidedBy: 'mia', role: 'manager', reason: 'cannot verify the customer' });
+    await decide(stack.temporal, workflowId, {
+      decision: 'decline',
+      decidedBy: 'mia',
+      role: 'manager',
+      reason: 'cannot verify the customer',
+    });
     const done = await waitForState(workflowId, 'Declined');
     assert.deepEqual(await orders.refunds(event.data.ticketId), []);
-    assert.deepEqual((await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]), [['declined', 'mia']]);
+    assert.deepEqual(
+      (await ticketEntries(event.data.ticketId)).map((e) => [e.kind, e.handledBy]),
+      [['declined', 'mia']],
+    );
     assert.deepEqual(await emailsTo(who.email), ['support-declined']);
     assert.equal(done.handledBy, 'mia');
   });

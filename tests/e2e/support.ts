@@ -1,8 +1,28 @@
 // Shared arrangements of the end-to-end suites: the running services, clients, and readers of
 // the simulators' own records (the ground truth for "happened once").
-import { OWN_SERVICES_MARK, ServiceSet, type ServiceSetOptions, WaitAbortedError, getJson, servicesForWorkflows, sharedServices, postEvent, reservationEvent, stackEnv, temporalClient, testBus, waitFor, type ServiceOptions } from '@baton/testkit';
+import {
+  OWN_SERVICES_MARK,
+  ServiceSet,
+  type ServiceSetOptions,
+  WaitAbortedError,
+  getJson,
+  servicesForWorkflows,
+  sharedServices,
+  postEvent,
+  reservationEvent,
+  stackEnv,
+  temporalClient,
+  testBus,
+  waitFor,
+  type ServiceOptions,
+} from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
-import { terminalReservationStates, type ReservationState, type ReservationStatus, type ReservationRequested } from '@baton/workflow-reservation';
+import {
+  terminalReservationStates,
+  type ReservationState,
+  type ReservationStatus,
+  type ReservationRequested,
+} from '@baton/workflow-reservation';
 import type { Bus } from '@baton/bus';
 
 export interface Stack {
@@ -36,8 +56,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let services: ServiceSet;
   if (shared) {
     const missing = wanted.filter((name) => !shared.includes(name));
-    if (serviceOptions.env && Object.keys(serviceOptions.env).length > 0) throw new Error(`this file sets its services' environment: mark it "${OWN_SERVICES_MARK}" so it starts its own`);
-    if (missing.length > 0) throw new Error(`the shared services lack ${missing.join(', ')}: mark the file "${OWN_SERVICES_MARK}"`);
+    if (serviceOptions.env && Object.keys(serviceOptions.env).length > 0)
+      throw new Error(`this file sets its services' environment: mark it "${OWN_SERVICES_MARK}" so it starts its own`);
+    if (missing.length > 0)
+      throw new Error(`the shared services lack ${missing.join(', ')}: mark the file "${OWN_SERVICES_MARK}"`);
     await resetSimulators(shared.filter((name) => name.endsWith('-sim')));
     services = ServiceSet.attach(shared);
   } else {
@@ -63,9 +85,15 @@ async function resetSimulators(names: readonly string[]): Promise<void> {
     names.map(async (name) => {
       const system = name.slice(0, -'-sim'.length).toUpperCase();
       const url = process.env[`BATON_${system}_URL`];
-      if (!url) throw new Error(`no BATON_${system}_URL for the shared ${name} (infra/env.sh exports one per simulator)`);
+      if (!url)
+        throw new Error(`no BATON_${system}_URL for the shared ${name} (infra/env.sh exports one per simulator)`);
       await simulator(() => url).clearFaults();
-      const mode = await fetch(`${url}/_mode`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ idempotency: 'on' }), signal: AbortSignal.timeout(5_000) });
+      const mode = await fetch(`${url}/_mode`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ idempotency: 'on' }),
+        signal: AbortSignal.timeout(5_000),
+      });
       if (!mode.ok) throw new Error(`resetting ${name}'s mode: ${mode.status} ${await mode.text()}`);
     }),
   );
@@ -84,14 +112,21 @@ export async function reservationStatus(stack: Stack, workflowId: string): Promi
   return stack.temporal.workflow.getHandle(workflowId).query(statusQuery) as Promise<ReservationStatus>;
 }
 
-export async function waitForState(stack: Stack, workflowId: string, state: ReservationState, timeoutMs = 60_000): Promise<ReservationStatus> {
+export async function waitForState(
+  stack: Stack,
+  workflowId: string,
+  state: ReservationState,
+  timeoutMs = 60_000,
+): Promise<ReservationStatus> {
   return waitFor(
     `${workflowId} to reach "${state}"`,
     async () => {
       const status = await reservationStatus(stack, workflowId);
       if (status.state !== state && terminalReservationStates.has(status.state)) {
         // A definitive wrong state: the wait ends at once instead of running out its timeout.
-        throw new WaitAbortedError(`${workflowId} ended in "${status.state}" instead (${status.failure ?? 'no failure recorded'})`);
+        throw new WaitAbortedError(
+          `${workflowId} ended in "${status.state}" instead (${status.failure ?? 'no failure recorded'})`,
+        );
       }
       return status.state === state ? status : undefined;
     },
@@ -160,7 +195,18 @@ function simulator(baseUrl: () => string) {
       if (!response.ok) throw new Error(`setting faults at ${baseUrl()}: ${response.status} ${await response.text()}`);
     },
     clearFaults: () =>
-      simulator(baseUrl).setFaults({ errorRate: 0, latencyMs: 0, latencyAfterCommitMs: 0, outageUntil: 0, refuse: [], refuseCode: 'REFUSED_BY_PROVIDER', lateCommitShare: 0, lateCommitMinMs: 0, lateCommitMaxMs: 0, lateCommitAnswer: 'after-commit' }),
+      simulator(baseUrl).setFaults({
+        errorRate: 0,
+        latencyMs: 0,
+        latencyAfterCommitMs: 0,
+        outageUntil: 0,
+        refuse: [],
+        refuseCode: 'REFUSED_BY_PROVIDER',
+        lateCommitShare: 0,
+        lateCommitMinMs: 0,
+        lateCommitMaxMs: 0,
+        lateCommitAnswer: 'after-commit',
+      }),
     stats: () => getJson<SimStats>(`${baseUrl()}/_stats`),
   };
 }

@@ -12,7 +12,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { taskQueues } from '@baton/contracts';
-import { ensureTemporalCertificate, payloadKeyEnv, postEvent, reservationEvent, stackEnv, temporalConnectionAs, temporalTlsDir } from '@baton/testkit';
+import {
+  ensureTemporalCertificate,
+  payloadKeyEnv,
+  postEvent,
+  reservationEvent,
+  stackEnv,
+  temporalConnectionAs,
+  temporalTlsDir,
+} from '@baton/testkit';
 import { causeChain, decideUpdate, resolveUpdate, statusQuery } from '@baton/workflow-kit';
 import { temporalDataConverter } from '@baton/temporal-codec';
 import { startStack, waitForState, type Stack } from './support.js';
@@ -30,7 +38,10 @@ function isPermissionDenied(err: unknown): boolean {
 
 async function refused(what: string, attempt: Promise<unknown>): Promise<void> {
   await assert.rejects(attempt, (err) => {
-    assert.ok(isPermissionDenied(err), `${what}: expected PERMISSION_DENIED, got ${String((err as Error)?.stack ?? err)}`);
+    assert.ok(
+      isPermissionDenied(err),
+      `${what}: expected PERMISSION_DENIED, got ${String((err as Error)?.stack ?? err)}`,
+    );
     return true;
   });
 }
@@ -43,13 +54,19 @@ describe('Temporal identities (mutual TLS and an authorizer per API and identity
     // call below is to be refused on its own.
     const connection = Connection.lazy({ ...temporalConnectionAs(identity), connectTimeout: '5 seconds' });
     connections.push(connection);
-    return new Client({ connection, namespace: stackEnv().BATON_TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(payloadKeyEnv()) });
+    return new Client({
+      connection,
+      namespace: stackEnv().BATON_TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(payloadKeyEnv()),
+    });
   };
   let workflowId: string;
   before(async () => {
     stack = await startStack();
     ensureTemporalCertificate(AGENT);
-    workflowId = String((await postEvent(reservationEvent('Table for 2, Friday 8pm, allergic to sesame'))).body.workflowId);
+    workflowId = String(
+      (await postEvent(reservationEvent('Table for 2, Friday 8pm, allergic to sesame'))).body.workflowId,
+    );
     await waitForState(stack, workflowId, 'Awaiting approval');
   });
   after(async () => {
@@ -66,39 +83,90 @@ describe('Temporal identities (mutual TLS and an authorizer per API and identity
     }, 'a plaintext client is refused');
     const { tls } = temporalConnectionAs();
     await assert.rejects(async () => {
-      const anonymous = await Connection.connect({ address, connectTimeout: '3 seconds', tls: { serverNameOverride: tls!.serverNameOverride, serverRootCACertificate: tls!.serverRootCACertificate } });
+      const anonymous = await Connection.connect({
+        address,
+        connectTimeout: '3 seconds',
+        tls: { serverNameOverride: tls!.serverNameOverride, serverRootCACertificate: tls!.serverRootCACertificate },
+      });
       connections.push(anonymous);
       await anonymous.workflowService.getSystemInfo({});
     }, 'a TLS client without a certificate is refused');
   });
 
   it("refuses an agent's certificate: not even a connection's first call, no activity completed by id, no reservation started, no decide, no resolve", async () => {
-    await refused("an agent's connection", Connection.connect({ ...temporalConnectionAs(AGENT), connectTimeout: '5 seconds' }));
+    await refused(
+      "an agent's connection",
+      Connection.connect({ ...temporalConnectionAs(AGENT), connectTimeout: '5 seconds' }),
+    );
     const agent = as(AGENT);
     const gate = (await stack.temporal.workflow.getHandle(workflowId).query(statusQuery)).gate!;
-    await refused('completing an activity by id', agent.activity.complete({ workflowId, activityId: '1' }, { needsReview: false }));
+    await refused(
+      'completing an activity by id',
+      agent.activity.complete({ workflowId, activityId: '1' }, { needsReview: false }),
+    );
     const event = reservationEvent('Table for 2, Friday 8pm');
-    await refused('starting a reservation', agent.workflow.start('reservationWorkflow', { taskQueue: taskQueues.orchestrator, workflowId: `forged-${randomUUID()}`, args: [event] }));
+    await refused(
+      'starting a reservation',
+      agent.workflow.start('reservationWorkflow', {
+        taskQueue: taskQueues.orchestrator,
+        workflowId: `forged-${randomUUID()}`,
+        args: [event],
+      }),
+    );
     const handle = agent.workflow.getHandle(workflowId);
-    await refused('decide', handle.executeUpdate(decideUpdate, { args: [{ gateId: gate.gateId, digest: gate.digest, decision: 'approve', decidedBy: 'mia', role: 'manager', reason: 'forged' }] }));
+    await refused(
+      'decide',
+      handle.executeUpdate(decideUpdate, {
+        args: [
+          {
+            gateId: gate.gateId,
+            digest: gate.digest,
+            decision: 'approve',
+            decidedBy: 'mia',
+            role: 'manager',
+            reason: 'forged',
+          },
+        ],
+      }),
+    );
     await refused('resolve', handle.executeUpdate(resolveUpdate, { args: [{ resolvedBy: 'anyone' }] }));
   });
 
   it('lets no identity but the console send decide or resolve, and nobody complete an activity by id', async () => {
     const gate = (await stack.temporal.workflow.getHandle(workflowId).query(statusQuery)).gate!;
-    const decision = { gateId: gate.gateId, digest: gate.digest, decision: 'approve' as const, decidedBy: 'mia', role: 'manager', reason: 'forged' };
+    const decision = {
+      gateId: gate.gateId,
+      digest: gate.digest,
+      decision: 'approve' as const,
+      decidedBy: 'mia',
+      role: 'manager',
+      reason: 'forged',
+    };
     for (const identity of ['gateway', 'orchestrator', 'operator']) {
       const handle = as(identity).workflow.getHandle(workflowId);
       await refused(`decide as ${identity}`, handle.executeUpdate(decideUpdate, { args: [decision] }));
-      await refused(`resolve as ${identity}`, handle.executeUpdate(resolveUpdate, { args: [{ resolvedBy: 'anyone' }] }));
+      await refused(
+        `resolve as ${identity}`,
+        handle.executeUpdate(resolveUpdate, { args: [{ resolvedBy: 'anyone' }] }),
+      );
     }
-    await refused('completing an activity by id as the orchestrator', as('orchestrator').activity.complete({ workflowId, activityId: '1' }, { needsReview: false }));
-    assert.equal((await stack.temporal.workflow.getHandle(workflowId).query(statusQuery)).state, 'Awaiting approval', 'nothing forged moved the reservation');
+    await refused(
+      'completing an activity by id as the orchestrator',
+      as('orchestrator').activity.complete({ workflowId, activityId: '1' }, { needsReview: false }),
+    );
+    assert.equal(
+      (await stack.temporal.workflow.getHandle(workflowId).query(statusQuery)).state,
+      'Awaiting approval',
+      'nothing forged moved the reservation',
+    );
 
     // The console's identity gets through the server: its resolve reaches the workflow (whose
     // validator refuses it: nothing is escalated), and its decide is taken.
     const console_ = as('console').workflow.getHandle(workflowId);
-    await assert.rejects(console_.executeUpdate(resolveUpdate, { args: [{ resolvedBy: 'mia' }] }), (err) => !isPermissionDenied(err));
+    await assert.rejects(
+      console_.executeUpdate(resolveUpdate, { args: [{ resolvedBy: 'mia' }] }),
+      (err) => !isPermissionDenied(err),
+    );
     const after = await console_.executeUpdate(decideUpdate, { args: [{ ...decision, reason: 'kitchen briefed' }] });
     assert.notEqual(after.state, 'Awaiting approval');
     await waitForState(stack, workflowId, 'Confirmed');
@@ -109,7 +177,12 @@ describe('Temporal identities (mutual TLS and an authorizer per API and identity
     const start = (type: string, id = `forged-${randomUUID()}`) =>
       // REJECT_DUPLICATE: under the id of the reservation (which may have finished by now) the
       // server answers "already started" once the authorizer let the call through; nothing runs.
-      gateway.workflow.start(type, { taskQueue: taskQueues.orchestrator, workflowId: id, workflowIdReusePolicy: 'REJECT_DUPLICATE', args: [reservationEvent('Table for 2, Friday 8pm')] });
+      gateway.workflow.start(type, {
+        taskQueue: taskQueues.orchestrator,
+        workflowId: id,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [reservationEvent('Table for 2, Friday 8pm')],
+      });
     // The workflow kit's own step workflow runs an agent step with whatever input it is given.
     await refused('starting agentStepWorkflow as the gateway', start('agentStepWorkflow'));
     await refused('starting a type nobody registered as the gateway', start('notRegisteredWorkflow'));
@@ -120,7 +193,7 @@ describe('Temporal identities (mutual TLS and an authorizer per API and identity
     // The list is a file the server reads again when it changes: a type added is allowed at once.
     const file = join(temporalTlsDir(), 'gateway-workflow-types');
     const written = readFileSync(file, 'utf8');
-    assert.match(written, /^reservationWorkflow$/m, 'the stack wrote the registry\'s types');
+    assert.match(written, /^reservationWorkflow$/m, "the stack wrote the registry's types");
     assert.doesNotMatch(written, /agentStepWorkflow|digestWorkflow/, 'no type only the kit or a schedule starts');
     await refused('a type not in the list yet', start('lateWorkflow', workflowId));
     try {

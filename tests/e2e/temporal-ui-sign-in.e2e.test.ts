@@ -22,11 +22,21 @@ const api = `${uiUrl}/api/v1/namespaces/${namespace}/workflows`;
 
 /** One request as a browser would send it (a page: Accept text/html), redirects not followed. */
 async function visit(url: string, cookie?: string, accept = 'text/html,application/xhtml+xml'): Promise<Response> {
-  return fetch(url, { headers: { accept, ...(cookie ? { cookie } : {}) }, redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+  return fetch(url, {
+    headers: { accept, ...(cookie ? { cookie } : {}) },
+    redirect: 'manual',
+    signal: AbortSignal.timeout(15_000),
+  });
 }
 
-/** Signs in at the console; returns the session cookie ("baton_session=…"), its attributes and where the console sent the browser. */
-async function signIn(user: { username: string; password: string }, next = '/inbox'): Promise<{ cookie: string; attributes: string; location: string }> {
+/**
+ * Signs in at the console; returns the session cookie ("baton_session=…"), its attributes and where the console sent
+ * the browser.
+ */
+async function signIn(
+  user: { username: string; password: string },
+  next = '/inbox',
+): Promise<{ cookie: string; attributes: string; location: string }> {
   const answer = await fetch(`${consoleUrl}/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: consoleUrl },
@@ -37,7 +47,11 @@ async function signIn(user: { username: string; password: string }, next = '/inb
   assert.equal(answer.status, 303, `${user.username} signed in`);
   const set = answer.headers.get('set-cookie') ?? '';
   assert.match(set, /^baton_session=/, 'the console set its session cookie');
-  return { cookie: set.split(';')[0]!, attributes: set.split(';').slice(1).join(';'), location: answer.headers.get('location') ?? '' };
+  return {
+    cookie: set.split(';')[0]!,
+    attributes: set.split(';').slice(1).join(';'),
+    location: answer.headers.get('location') ?? '',
+  };
 }
 
 /** A port nobody listens on now (the OS's pick). */
@@ -65,7 +79,11 @@ describe('Temporal UI behind the console sign-in', () => {
     assert.equal(`${to.origin}${to.pathname}`, `${consoleUrl}/login`);
     assert.equal(to.searchParams.get('next'), page, 'the UI address to come back to');
     assert.equal((await visit(api, undefined, 'application/json')).status, 401, 'an API call without a session');
-    assert.equal((await visit(api, 'baton_session=forged.value', 'application/json')).status, 401, 'a cookie the console never issued');
+    assert.equal(
+      (await visit(api, 'baton_session=forged.value', 'application/json')).status,
+      401,
+      'a cookie the console never issued',
+    );
 
     // The console takes the UI's address as where to go after sign-in (its own origin only).
     const back = await signIn(consoleUsers.operator, page);
@@ -98,7 +116,9 @@ describe('Temporal UI behind the console sign-in', () => {
     assert.ok(Array.isArray(((await listed.json()) as { executions?: unknown }).executions ?? []), 'a workflow list');
 
     // Sign out (the form needs its CSRF token), and the same cookie opens nothing.
-    const inbox = await (await fetch(`${consoleUrl}/inbox`, { headers: { cookie: operator.cookie }, signal: AbortSignal.timeout(15_000) })).text();
+    const inbox = await (
+      await fetch(`${consoleUrl}/inbox`, { headers: { cookie: operator.cookie }, signal: AbortSignal.timeout(15_000) })
+    ).text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(inbox)?.[1];
     assert.ok(csrf, 'the inbox carries a CSRF token');
     const out = await fetch(`${consoleUrl}/logout`, {
@@ -109,16 +129,43 @@ describe('Temporal UI behind the console sign-in', () => {
       signal: AbortSignal.timeout(15_000),
     });
     assert.equal(out.status, 303);
-    assert.equal((await visit(api, operator.cookie, 'application/json')).status, 401, 'signed out: the UI refuses the old cookie');
+    assert.equal(
+      (await visit(api, operator.cookie, 'application/json')).status,
+      401,
+      'signed out: the UI refuses the old cookie',
+    );
   });
 
   it('answers the same as `baton-temporal ui`, a process of its own', async () => {
-    const bin = execFileSync('bash', [join(repoRoot, 'infra', 'obtain.sh'), 'baton-temporal'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const bin = execFileSync('bash', [join(repoRoot, 'infra', 'obtain.sh'), 'baton-temporal'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
     const tls = temporalTlsDir();
     const listen = `${stackEnv().BATON_HOST}:${await freePort()}`;
-    const ui = spawn(bin, ['ui', '--listen', listen, '--frontend', stackEnv().BATON_TEMPORAL_ADDRESS, '--namespace', namespace,
-      '--cert', join(tls, 'ui.pem'), '--key', join(tls, 'ui.key'), '--ca', join(tls, 'ca.pem'),
-      '--auth-url', `${consoleUrl}/auth/temporal-ui`, '--login-url', `${consoleUrl}/login`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const ui = spawn(
+      bin,
+      [
+        'ui',
+        '--listen',
+        listen,
+        '--frontend',
+        stackEnv().BATON_TEMPORAL_ADDRESS,
+        '--namespace',
+        namespace,
+        '--cert',
+        join(tls, 'ui.pem'),
+        '--key',
+        join(tls, 'ui.key'),
+        '--ca',
+        join(tls, 'ca.pem'),
+        '--auth-url',
+        `${consoleUrl}/auth/temporal-ui`,
+        '--login-url',
+        `${consoleUrl}/login`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     ui.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
@@ -133,7 +180,11 @@ describe('Temporal UI behind the console sign-in', () => {
       assert.equal(anonymous.status, 303);
       assert.match(anonymous.headers.get('location') ?? '', new RegExp(`^${consoleUrl}/login\\?next=`));
       assert.equal((await visit(uiApi, (await signIn(consoleUsers.viewer)).cookie, 'application/json')).status, 403);
-      assert.equal((await visit(uiApi, (await signIn(consoleUsers.operator)).cookie, 'application/json')).status, 200, 'an operator gets Temporal\'s answer through it');
+      assert.equal(
+        (await visit(uiApi, (await signIn(consoleUsers.operator)).cookie, 'application/json')).status,
+        200,
+        "an operator gets Temporal's answer through it",
+      );
     } finally {
       ui.kill('SIGTERM');
     }

@@ -1,10 +1,32 @@
 // One request, one trace: every service on the path reports spans under the caller's trace id.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fetchTrace, newTraceparent, postEvent, reservationEvent, servicesOf, spanNamed, spanNames, waitFor, type TraceRecord } from '@baton/testkit';
+import {
+  fetchTrace,
+  newTraceparent,
+  postEvent,
+  reservationEvent,
+  servicesOf,
+  spanNamed,
+  spanNames,
+  waitFor,
+  type TraceRecord,
+} from '@baton/testkit';
 import { startStack, waitForState, type Stack } from './support.js';
 
-const PATH = ['gateway', 'orchestrator', 'agent-intake', 'agent-availability', 'agent-safety', 'agent-payment', 'agent-booking', 'agent-notifier', 'pos-sim', 'payment-sim', 'messaging-sim'];
+const PATH = [
+  'gateway',
+  'orchestrator',
+  'agent-intake',
+  'agent-availability',
+  'agent-safety',
+  'agent-payment',
+  'agent-booking',
+  'agent-notifier',
+  'pos-sim',
+  'payment-sim',
+  'messaging-sim',
+];
 
 describe('tracing across handoffs', () => {
   let stack: Stack;
@@ -15,10 +37,10 @@ describe('tracing across handoffs', () => {
     await stack?.close();
   });
 
-  it('joins gateway, workflow, every NATS hop, every agent, the bridge and the external systems in the caller\'s trace', async () => {
+  it("joins gateway, workflow, every NATS hop, every agent, the bridge and the external systems in the caller's trace", async () => {
     const { traceparent, traceId } = newTraceparent();
     const answer = await postEvent(reservationEvent('Table for 2, Monday 12:30'), { traceparent });
-    assert.equal(answer.body.traceId, traceId, 'the gateway continues the caller\'s trace');
+    assert.equal(answer.body.traceId, traceId, "the gateway continues the caller's trace");
     await waitForState(stack, String(answer.body.workflowId), 'Confirmed');
 
     // Spans reach the backend in no fixed order (the workflow's own are exported by the worker
@@ -30,7 +52,9 @@ describe('tracing across handoffs', () => {
         ...PATH.filter((s) => !servicesOf(trace).has(s)).map((s) => `a span of ${s}`),
         ...(names.some((n) => n.startsWith('startworkflow:reservationworkflow')) ? [] : ['the client start span']),
         ...(names.some((n) => n.startsWith('runworkflow:reservationworkflow')) ? [] : ['the workflow span']),
-        ...(names.filter((n) => n.startsWith('runactivity:callagent')).length >= 6 ? [] : ['one activity span per step']),
+        ...(names.filter((n) => n.startsWith('runactivity:callagent')).length >= 6
+          ? []
+          : ['one activity span per step']),
         ...['intake', 'availability', 'safety', 'payment', 'booking', 'notifier'].flatMap((agent) => [
           ...(names.includes(`process baton.task.${agent}`) ? [] : [`the agent consumer span of ${agent}`]),
           ...(names.includes(`process baton.result.${agent}`) ? [] : [`the bridge consumer span of ${agent}`]),

@@ -27,21 +27,34 @@ describe('unknown outcomes', () => {
     const event = reservationEvent('Table for 2, Friday 9pm');
     const workflowId = String((await postEvent(event)).body.workflowId);
     const done = await waitForState(stack, workflowId, 'Confirmed', 120_000);
-    const chargeId = done.deposit && 'chargeId' in done.deposit ? done.deposit.chargeId : assert.fail('the deposit is recorded, not waived');
+    const chargeId =
+      done.deposit && 'chargeId' in done.deposit
+        ? done.deposit.chargeId
+        : assert.fail('the deposit is recorded, not waived');
     const charges = (await payments.charges()).filter((c) => c.idempotencyKey?.startsWith(`${workflowId}/`));
-    assert.deepEqual(charges.map((c) => c.chargeId), [chargeId], 'one charge, the one the workflow recorded');
+    assert.deepEqual(
+      charges.map((c) => c.chargeId),
+      [chargeId],
+      'one charge, the one the workflow recorded',
+    );
     assert.equal(done.steps.filter((s) => s.stepId === 'deposit' && s.status === 'ok').length, 1);
   });
 
-  it('never waives a regular\'s deposit while a charge stands', async () => {
-    const event = await withEarlierBooking(stack, reservationEvent('Table for 3, Friday 9:30pm, customer is a regular'));
+  it("never waives a regular's deposit while a charge stands", async () => {
+    const event = await withEarlierBooking(
+      stack,
+      reservationEvent('Table for 3, Friday 9:30pm, customer is a regular'),
+    );
     await payments.setFaults({ latencyAfterCommitMs: LATE_MS });
     const workflowId = String((await postEvent(event)).body.workflowId);
     const done = await waitForState(stack, workflowId, 'Confirmed', 120_000);
     assert.equal(done.request?.customer.regular, true);
     const charges = (await payments.charges()).filter((c) => c.idempotencyKey?.startsWith(`${workflowId}/`));
     assert.equal(charges.length, 1, 'charged once');
-    assert.ok(done.deposit && 'chargeId' in done.deposit && done.deposit.chargeId === charges[0]!.chargeId, 'the standing charge is the recorded deposit, not waived');
+    assert.ok(
+      done.deposit && 'chargeId' in done.deposit && done.deposit.chargeId === charges[0]!.chargeId,
+      'the standing charge is the recorded deposit, not waived',
+    );
   });
 
   it('finds a hold and a booking the POS made but answered too late: one hold, one booking, confirmed', async () => {
@@ -50,9 +63,18 @@ describe('unknown outcomes', () => {
     const workflowId = String((await postEvent(event)).body.workflowId);
     const done = await waitForState(stack, workflowId, 'Confirmed', 180_000);
     const holds = (await pos.holds()).filter((h) => h.idempotencyKey?.startsWith(`${workflowId}/`));
-    assert.deepEqual(holds.map((h) => [h.holdId, h.status]), [[done.hold?.holdId, 'booked']]);
+    assert.deepEqual(
+      holds.map((h) => [h.holdId, h.status]),
+      [[done.hold?.holdId, 'booked']],
+    );
     const bookings = (await pos.reservations()).filter((r) => r.idempotencyKey?.startsWith(`${workflowId}/`));
-    assert.deepEqual(bookings.map((b) => b.reservationId), [done.booking?.reservationId]);
-    assert.deepEqual((await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template), ['reservation-confirmed']);
+    assert.deepEqual(
+      bookings.map((b) => b.reservationId),
+      [done.booking?.reservationId],
+    );
+    assert.deepEqual(
+      (await messaging.messages()).filter((m) => m.to === event.data.customer.id).map((m) => m.template),
+      ['reservation-confirmed'],
+    );
   });
 });

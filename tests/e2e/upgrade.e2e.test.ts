@@ -30,13 +30,16 @@ describe('in-flight upgrade', () => {
   /** The activity ids the run scheduled, and the patch markers it recorded. */
   const historyOf = async (workflowId: string) => {
     const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
-    const activityIds = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityId ? [e.activityTaskScheduledEventAttributes.activityId] : []));
+    const activityIds = (history.events ?? []).flatMap((e) =>
+      e.activityTaskScheduledEventAttributes?.activityId ? [e.activityTaskScheduledEventAttributes.activityId] : [],
+    );
     return { activityIds, patches: pathOf(history).patches };
   };
 
   /** Each effect of a confirmed reservation, counted in the external systems' own records. */
   const effectsOf = async (workflowId: string, customerId: string) => {
-    const mine = <T extends { idempotencyKey?: string }>(records: T[]) => records.filter((r) => r.idempotencyKey?.startsWith(`${workflowId}/`));
+    const mine = <T extends { idempotencyKey?: string }>(records: T[]) =>
+      records.filter((r) => r.idempotencyKey?.startsWith(`${workflowId}/`));
     return {
       holds: mine(await pos.holds()).map((h) => h.status),
       bookings: mine(await pos.reservations()).length,
@@ -53,7 +56,10 @@ describe('in-flight upgrade', () => {
     // The deploy: version N stops gracefully, version N+1 starts on the same task queue.
     workflowsDir = nextVersionWorkflowsDir(stackEnv().stateDir);
     await stack.services.get('orchestrator').stop();
-    const next = await new ServiceProcess('orchestrator', { env: { BATON_WORKFLOWS_DIR: workflowsDir }, readyTimeoutMs: 120_000 }).start();
+    const next = await new ServiceProcess('orchestrator', {
+      env: { BATON_WORKFLOWS_DIR: workflowsDir },
+      readyTimeoutMs: 120_000,
+    }).start();
     stack.services.byName.set('orchestrator', next);
 
     const fresh = reservationEvent('Table for 3, Saturday 8pm, allergic to peanuts');
@@ -65,30 +71,64 @@ describe('in-flight upgrade', () => {
     // loaded machine that can outlast the console's 3 s, which it reports as retryable (a person
     // would press again): the decision is sent again then, and any other error fails the test.
     const approve = (id: string) =>
-      waitFor(`the decision on ${id} to be taken`, async () => {
-        try {
-          return await decide(stack.temporal, id, { decision: 'approve', decidedBy: 'manager-mia', role: 'manager', reason: 'kitchen briefed' });
-        } catch (err) {
-          if ((err as { code?: string }).code === 'ORCHESTRATOR_UNAVAILABLE') return undefined;
-          throw new WaitAbortedError(String(err), { cause: err });
-        }
-      }, { timeoutMs: 60_000 });
+      waitFor(
+        `the decision on ${id} to be taken`,
+        async () => {
+          try {
+            return await decide(stack.temporal, id, {
+              decision: 'approve',
+              decidedBy: 'manager-mia',
+              role: 'manager',
+              reason: 'kitchen briefed',
+            });
+          } catch (err) {
+            if ((err as { code?: string }).code === 'ORCHESTRATOR_UNAVAILABLE') return undefined;
+            throw new WaitAbortedError(String(err), { cause: err });
+          }
+        },
+        { timeoutMs: 60_000 },
+      );
     await approve(oldId);
     await approve(newId);
-    const [oldDone, newDone] = await Promise.all([waitForState(stack, oldId, 'Confirmed'), waitForState(stack, newId, 'Confirmed')]);
+    const [oldDone, newDone] = await Promise.all([
+      waitForState(stack, oldId, 'Confirmed'),
+      waitForState(stack, newId, 'Confirmed'),
+    ]);
 
     const oldHistory = await historyOf(oldId);
     const newHistory = await historyOf(newId);
     assert.ok(!oldHistory.patches.includes(PATCH), 'the old run recorded no marker of the new step');
     assert.ok(!oldHistory.activityIds.includes('run/echo/echo-first'), 'the old run did not take the new step');
     assert.ok(newHistory.patches.includes(PATCH), 'the new run took the patched branch');
-    assert.equal(newHistory.activityIds.filter((id) => id === 'run/echo/echo-first').length, 1, 'the new run took the new step once');
+    assert.equal(
+      newHistory.activityIds.filter((id) => id === 'run/echo/echo-first').length,
+      1,
+      'the new run took the new step once',
+    );
 
     // Same steps for both, each once; the old run's steps before and after the deploy included.
-    const agentSteps = ['intake:intake', 'availability:hold-table', 'safety:safety-check', 'payment:deposit', 'booking:book', 'notifier:notify-confirmed'];
-    for (const done of [oldDone, newDone]) assert.deepEqual(done.steps.map((s) => `${s.agent}:${s.stepId}`), agentSteps);
-    for (const [id, event] of [[oldId, waiting], [newId, fresh]] as const) {
-      assert.deepEqual(await effectsOf(id, event.data.customer.id), { holds: ['booked'], bookings: 1, charges: 1, messages: ['reservation-confirmed'] }, `${id}: each effect exactly once`);
+    const agentSteps = [
+      'intake:intake',
+      'availability:hold-table',
+      'safety:safety-check',
+      'payment:deposit',
+      'booking:book',
+      'notifier:notify-confirmed',
+    ];
+    for (const done of [oldDone, newDone])
+      assert.deepEqual(
+        done.steps.map((s) => `${s.agent}:${s.stepId}`),
+        agentSteps,
+      );
+    for (const [id, event] of [
+      [oldId, waiting],
+      [newId, fresh],
+    ] as const) {
+      assert.deepEqual(
+        await effectsOf(id, event.data.customer.id),
+        { holds: ['booked'], bookings: 1, charges: 1, messages: ['reservation-confirmed'] },
+        `${id}: each effect exactly once`,
+      );
     }
   });
 });

@@ -8,11 +8,27 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { buckets } from '@baton/contracts';
-import { ServiceSet, localWebhookCredentials, postEvent, putWebhookSource, reservationEvent, scrape, signedHeaders, sumOf, testBus, waitFor, type WebhookCredentials } from '@baton/testkit';
+import {
+  ServiceSet,
+  localWebhookCredentials,
+  postEvent,
+  putWebhookSource,
+  reservationEvent,
+  scrape,
+  signedHeaders,
+  sumOf,
+  testBus,
+  waitFor,
+  type WebhookCredentials,
+} from '@baton/testkit';
 
-const source = (name: string): WebhookCredentials => ({ source: `${name}-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') });
+const source = (name: string): WebhookCredentials => ({
+  source: `${name}-${randomBytes(4).toString('hex')}`,
+  secret: randomBytes(32).toString('base64url'),
+});
 const bodyOf = (text = 'Table for 2, Monday 7pm') => JSON.stringify(reservationEvent(text));
-const postAs = (creds: WebhookCredentials, body = bodyOf(), timestampS?: number) => postEvent(body, signedHeaders(body, creds, timestampS));
+const postAs = (creds: WebhookCredentials, body = bodyOf(), timestampS?: number) =>
+  postEvent(body, signedHeaders(body, creds, timestampS));
 
 describe('webhook publishers', () => {
   let services: ServiceSet;
@@ -22,7 +38,10 @@ describe('webhook publishers', () => {
   after(async () => {
     await services?.stop();
   });
-  const refused = async (refusal: string) => sumOf(await scrape(services.get('gateway').metricsUrl), 'baton_webhook_refused_total', { baton_webhook_refusal: refusal });
+  const refused = async (refusal: string) =>
+    sumOf(await scrape(services.get('gateway').metricsUrl), 'baton_webhook_refused_total', {
+      baton_webhook_refusal: refusal,
+    });
 
   it('refuses unsigned, wrongly signed, altered and stale requests with 401 and the reason', async () => {
     const body = bodyOf();
@@ -56,7 +75,9 @@ describe('webhook publishers', () => {
   it('revokes a source at run time: 403 from the next request, and a deleted source is unknown', async () => {
     const creds = source('revocable');
     await putWebhookSource(creds.source, { secrets: [creds.secret], eventTypes: ['*'] });
-    await waitFor('the gateway to know the new source', async () => ((await postAs(creds)).status === 202 ? true : undefined));
+    await waitFor('the gateway to know the new source', async () =>
+      (await postAs(creds)).status === 202 ? true : undefined,
+    );
 
     await putWebhookSource(creds.source, { secrets: [creds.secret], eventTypes: ['*'], revoked: true });
     const revoked = await waitFor('the revocation to apply', async () => {
@@ -83,9 +104,15 @@ describe('webhook publishers', () => {
 
   it('limits each source to its rate: 429 with Retry-After once it is spent, others unaffected', async () => {
     const creds = source('limited');
-    await putWebhookSource(creds.source, { secrets: [creds.secret], eventTypes: ['*'], rateLimit: { points: 3, durationS: 300 } });
+    await putWebhookSource(creds.source, {
+      secrets: [creds.secret],
+      eventTypes: ['*'],
+      rateLimit: { points: 3, durationS: 300 },
+    });
     // The first accepted request proves the gateway knows the source; it spends one point.
-    await waitFor('the gateway to know the new source', async () => ((await postAs(creds)).status === 202 ? true : undefined));
+    await waitFor('the gateway to know the new source', async () =>
+      (await postAs(creds)).status === 202 ? true : undefined,
+    );
     assert.equal((await postAs(creds)).status, 202);
     assert.equal((await postAs(creds)).status, 202);
     const limited = await postAs(creds);

@@ -16,9 +16,13 @@ export function workflowsDirWith(parent: string, prefix: string, replaced: Recor
   const workflows = join(repoRoot, 'workflows');
   // A folder of its own per workflow (the registry lists directories, not links to them), linking
   // the sources and the build: its modules resolve to the repository's files, loaded once.
-  for (const folder of readdirSync(workflows, { withFileTypes: true }).filter((d) => d.isDirectory() && !(d.name in replaced))) {
+  for (const folder of readdirSync(workflows, { withFileTypes: true }).filter(
+    (d) => d.isDirectory() && !(d.name in replaced),
+  )) {
     mkdirSync(join(dir, folder.name));
-    for (const sub of ['src', 'dist']) if (existsSync(join(workflows, folder.name, sub))) symlinkSync(join(workflows, folder.name, sub), join(dir, folder.name, sub), 'dir');
+    for (const sub of ['src', 'dist'])
+      if (existsSync(join(workflows, folder.name, sub)))
+        symlinkSync(join(workflows, folder.name, sub), join(dir, folder.name, sub), 'dir');
   }
   for (const [name, module] of Object.entries(replaced)) {
     // The registry imports dist/index.js when it runs built (services do), src/index.ts otherwise.
@@ -31,7 +35,10 @@ export function workflowsDirWith(parent: string, prefix: string, replaced: Recor
         '',
       ].join('\n');
     };
-    for (const [sub, file, built] of [['src', 'index.ts', false], ['dist', 'index.js', true]] as const) {
+    for (const [sub, file, built] of [
+      ['src', 'index.ts', false],
+      ['dist', 'index.js', true],
+    ] as const) {
       mkdirSync(join(dir, name, sub), { recursive: true });
       writeFileSync(join(dir, name, sub, file), registration(built));
     }

@@ -4,7 +4,13 @@
 import { fileURLToPath } from 'node:url';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { BaseServiceConfig, TemporalClientConfig, loadConfigOrExit, natsSeedOf, temporalConnectionOptions } from '@baton/contracts';
+import {
+  BaseServiceConfig,
+  TemporalClientConfig,
+  loadConfigOrExit,
+  natsSeedOf,
+  temporalConnectionOptions,
+} from '@baton/contracts';
 import { createLogger, onShutdown } from '@baton/telemetry';
 import { createFloorActivities } from './activities.js';
 import { floorNames } from './names.js';
@@ -15,7 +21,11 @@ const logger = createLogger('bench-floor', config.BATON_LOG_LEVEL);
 
 // As the identity its environment names (the bench passes the admin's): a raw connection, no bus.
 const seed = natsSeedOf(config);
-const nc = await connect({ servers: config.BATON_NATS_URL.split(','), name: 'bench-floor', ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}) });
+const nc = await connect({
+  servers: config.BATON_NATS_URL.split(','),
+  name: 'bench-floor',
+  ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
+});
 nc.subscribe(floorNames.echoSubject, {
   callback: (err, msg) => {
     if (err) logger.error({ err }, 'echo subscription failed');

@@ -22,5 +22,16 @@ try {
 }
 console.log('new-agent: linking the workspace (pnpm install)');
 execFileSync('bash', [join(root, 'infra', 'pnpm.sh'), 'install', '--prefer-offline'], { cwd: root, stdio: 'inherit' });
-execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', join(root, 'packages', 'contracts', 'scripts', 'export-json-schema.ts')], { cwd: root, stdio: 'inherit' });
-console.log(`new-agent: done. Edit services/${name}/src/main.ts and its contract, then \`npm test\`; it starts with the stack. How to write one: docs/write-an-agent.md.`);
+execFileSync(
+  'node',
+  [
+    '--conditions=baton-source',
+    '--import',
+    'tsx',
+    join(root, 'packages', 'contracts', 'scripts', 'export-json-schema.ts'),
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+console.log(
+  `new-agent: done. Edit services/${name}/src/main.ts and its contract, then \`npm test\`; it starts with the stack. How to write one: docs/write-an-agent.md.`,
+);

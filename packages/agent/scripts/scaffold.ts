@@ -60,7 +60,8 @@ export interface ScaffoldResult {
 
 /** Creates agent `name` under root. Refuses (changing nothing) if any part of it already exists. */
 export function scaffoldAgent(root: string, name: string): ScaffoldResult {
-  if (!AGENT_NAME.test(name)) throw new ScaffoldError(`"${name}" is not an agent name: lowercase letters and digits, words joined by "-"`);
+  if (!AGENT_NAME.test(name))
+    throw new ScaffoldError(`"${name}" is not an agent name: lowercase letters and digits, words joined by "-"`);
   const read = (path: string) => readFileSync(join(root, path), 'utf8');
   const folder = scaffoldPaths.service(name);
   if (existsSync(join(root, folder))) throw new ScaffoldError(`${folder} already exists`);
@@ -69,13 +70,16 @@ export function scaffoldAgent(root: string, name: string): ScaffoldResult {
   const table = contracts.indexOf('export const sampleAgents = {');
   const tableEnd = contracts.indexOf('\n};', table);
   if (table < 0 || tableEnd < 0) throw new ScaffoldError(`no sampleAgents table in ${scaffoldPaths.contracts}`);
-  if (contracts.slice(table, tableEnd).includes(`defineAgentContract('${name}'`)) throw new ScaffoldError(`${name} is already in sampleAgents`);
+  if (contracts.slice(table, tableEnd).includes(`defineAgentContract('${name}'`))
+    throw new ScaffoldError(`${name} is already in sampleAgents`);
   const entry = `\n  ${key(name)}: defineAgentContract('${name}', {\n    input: z.object({ text: z.string().min(1).max(4000) }),\n    output: z.object({ reply: z.string().min(1).max(4000) }),\n  }),`;
 
   const compose = read(scaffoldPaths.compose);
   const volumes = compose.indexOf('\nvolumes:');
-  if (volumes < 0) throw new ScaffoldError(`no top-level volumes: section to insert before in ${scaffoldPaths.compose}`);
-  if (new RegExp(`\\n  ${name}:\\n`).test(compose)) throw new ScaffoldError(`${name} is already a service in ${scaffoldPaths.compose}`);
+  if (volumes < 0)
+    throw new ScaffoldError(`no top-level volumes: section to insert before in ${scaffoldPaths.compose}`);
+  if (new RegExp(`\\n  ${name}:\\n`).test(compose))
+    throw new ScaffoldError(`${name} is already a service in ${scaffoldPaths.compose}`);
   const block = `  ${name}:\n    <<: *baton-service\n    environment: { <<: *baton-env, BATON_SERVICE: ${name} }\n`;
 
   const created: string[] = [];

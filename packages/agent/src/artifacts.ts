@@ -37,8 +37,10 @@ export class ArtifactStore {
   bind(stepKey: string): AgentArtifacts {
     const get = async (ref: ArtifactRef) => {
       const info = await this.store.info(ref.key);
-      if (!info || info.deleted) throw new AgentError('ARTIFACT_MISSING', `artifact ${ref.key} is not in ${ref.bucket}`, false);
-      if (info.digest !== ref.digest) throw new AgentError('ARTIFACT_CHANGED', `artifact ${ref.key} changed since it was referenced`, false);
+      if (!info || info.deleted)
+        throw new AgentError('ARTIFACT_MISSING', `artifact ${ref.key} is not in ${ref.bucket}`, false);
+      if (info.digest !== ref.digest)
+        throw new AgentError('ARTIFACT_CHANGED', `artifact ${ref.key} changed since it was referenced`, false);
       const data = await this.store.getBlob(ref.key);
       if (!data) throw new AgentError('ARTIFACT_MISSING', `artifact ${ref.key} has no content`, false);
       return data;
@@ -48,13 +50,17 @@ export class ArtifactStore {
         const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
         const key = `${stepKey}/${name}@${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
         const existing = await this.store.info(key);
-        const info = existing && !existing.deleted ? existing : await this.store.putBlob({ name: key, description: summary.slice(0, 200) }, bytes);
+        const info =
+          existing && !existing.deleted
+            ? existing
+            : await this.store.putBlob({ name: key, description: summary.slice(0, 200) }, bytes);
         return ArtifactRef.parse({
           bucket: buckets.artifacts,
           key,
           digest: info.digest,
           size: info.size,
-          contentType: contentType ?? (typeof data === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream'),
+          contentType:
+            contentType ?? (typeof data === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream'),
           summary,
         });
       },

@@ -10,7 +10,14 @@
 // would add a NATS round trip to every external call and a single point of failure to every
 // agent, for a saving of a few calls per replica. Metrics carry the replica's view per system.
 import { metrics } from '@opentelemetry/api';
-import { BrokenCircuitError, CircuitState, CountBreaker, circuitBreaker, handleType, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  CountBreaker,
+  circuitBreaker,
+  handleType,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { Logger } from '@baton/telemetry';
 import { AgentError, ExternalSystemError } from './errors.js';
 
@@ -47,9 +54,15 @@ export class BreakerRegistry {
   ) {
     metrics
       .getMeter('baton-agent')
-      .createObservableGauge('baton.breaker.state', { description: 'Circuit breaker state per external system: 0 closed, 1 half-open, 2 open' })
+      .createObservableGauge('baton.breaker.state', {
+        description: 'Circuit breaker state per external system: 0 closed, 1 half-open, 2 open',
+      })
       .addCallback((result) => {
-        for (const [system, policy] of this.breakers) result.observe(STATE_VALUES[STATE_NAMES[policy.state]], { 'baton.agent': this.agent, 'baton.external_system': system });
+        for (const [system, policy] of this.breakers)
+          result.observe(STATE_VALUES[STATE_NAMES[policy.state]], {
+            'baton.agent': this.agent,
+            'baton.external_system': system,
+          });
       });
   }
 
@@ -65,7 +78,11 @@ export class BreakerRegistry {
       return await this.policyFor(system).execute(fn);
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
-        throw new AgentError('BREAKER_OPEN', `${system}: circuit open after repeated failures; retry after the cool-down`, true);
+        throw new AgentError(
+          'BREAKER_OPEN',
+          `${system}: circuit open after repeated failures; retry after the cool-down`,
+          true,
+        );
       }
       throw err;
     }
@@ -78,7 +95,9 @@ export class BreakerRegistry {
         halfOpenAfter: this.options.cooldownMs,
         breaker: new CountBreaker({ threshold: this.options.failureThreshold, size: this.options.windowSize }),
       });
-      policy.onStateChange((state) => this.logger.warn({ breaker: system, state: STATE_NAMES[state] }, 'circuit breaker state changed'));
+      policy.onStateChange((state) =>
+        this.logger.warn({ breaker: system, state: STATE_NAMES[state] }, 'circuit breaker state changed'),
+      );
       this.breakers.set(system, policy);
     }
     return policy;

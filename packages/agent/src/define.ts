@@ -2,7 +2,14 @@
 // handler, and optionally a compensation. Input and output types come from the contract; the
 // runtime validates both.
 import type { Span } from '@opentelemetry/api';
-import type { AgentContract, CompensationOutput, CompensationParsedInput, ContractOutput, ContractParsedInput, HasCompensation } from '@baton/contracts';
+import type {
+  AgentContract,
+  CompensationOutput,
+  CompensationParsedInput,
+  ContractOutput,
+  ContractParsedInput,
+  HasCompensation,
+} from '@baton/contracts';
 import type { z } from 'zod';
 import type { Logger } from '@baton/telemetry';
 import type { EffectOptions } from './ledger.js';
@@ -42,14 +49,17 @@ export interface AgentContext {
   artifacts: AgentArtifacts;
 }
 
-export interface EffectCallOptions<T> extends Pick<EffectOptions<T>, 'reconcile' | 'retrySafe' | 'classify' | 'claimTtlMs'> {
+export interface EffectCallOptions<T>
+  extends Pick<EffectOptions<T>, 'reconcile' | 'retrySafe' | 'classify' | 'claimTtlMs'> {
   /** Checked before the result enters the ledger (e.g. the contract's output schema). */
   schema?: z.ZodType<T>;
 }
 
 export interface AgentHandlers<C extends AgentContract> {
   handle(input: ContractParsedInput<C>, ctx: AgentContext): Promise<ContractOutput<C>>;
-  compensate?: HasCompensation<C> extends true ? (input: CompensationParsedInput<C>, ctx: AgentContext) => Promise<CompensationOutput<C>> : never;
+  compensate?: HasCompensation<C> extends true
+    ? (input: CompensationParsedInput<C>, ctx: AgentContext) => Promise<CompensationOutput<C>>
+    : never;
 }
 
 export interface AgentDefinition<C extends AgentContract = AgentContract> extends AgentHandlers<C> {

@@ -40,7 +40,12 @@ export async function callExternal<T>(call: ExternalCall): Promise<T> {
     // Not JSON: keep the status code.
   }
   // 409 IDEMPOTENCY_KEY_IN_USE: an earlier attempt of this very step is still in flight there.
-  if (response.status >= 500 || response.status === 429 || response.status === 408 || code === 'IDEMPOTENCY_KEY_IN_USE') {
+  if (
+    response.status >= 500 ||
+    response.status === 429 ||
+    response.status === 408 ||
+    code === 'IDEMPOTENCY_KEY_IN_USE'
+  ) {
     throw new ExternalSystemError(call.system, `${response.status} ${detail}`);
   }
   throw new AgentError(code, `${call.system}: ${response.status} ${detail}`, false);

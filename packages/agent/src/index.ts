@@ -18,13 +18,32 @@ export {
   type OnceResult,
 } from './ledger.js';
 export { callExternal, type ExternalCall } from './http.js';
-export { ModelChain, InvalidModelOutputError, type AgentModel, type StructuredRequest, type ModelBindings, type BreakerRun } from './models/chain.js';
-export { loadModelConfig, providerVariable, type ModelConfig, type ModelProviderConfig, type ProviderKind } from './models/config.js';
+export {
+  ModelChain,
+  InvalidModelOutputError,
+  type AgentModel,
+  type StructuredRequest,
+  type ModelBindings,
+  type BreakerRun,
+} from './models/chain.js';
+export {
+  loadModelConfig,
+  providerVariable,
+  type ModelConfig,
+  type ModelProviderConfig,
+  type ProviderKind,
+} from './models/config.js';
 export { createProvider, type ModelProvider } from './models/providers.js';
 export { playTurn, defineModelTurnAgent, toModelMessages, withPages, type TurnRules } from './models/turn.js';
 export { defineMcpToolAgent, describeTools, checkArguments } from './tools/loop-tools.js';
 export { ModelBudget, ModelBudgetExceededError, type BudgetLimits } from './models/budget.js';
-export { ToolGateway, ToolNotAllowedError, type AgentTools, type ToolInfo, type ToolGatewayOptions } from './tools/gateway.js';
+export {
+  ToolGateway,
+  ToolNotAllowedError,
+  type AgentTools,
+  type ToolInfo,
+  type ToolGatewayOptions,
+} from './tools/gateway.js';
 export { loadToolConfig, type ToolConfig } from './tools/config.js';
 export { ArtifactStore, type AgentArtifacts, type PutArtifact } from './artifacts.js';
 export { BreakerRegistry, DEFAULT_BREAKER, type BreakerOptions, type BreakerStateName } from './breaker.js';

@@ -31,25 +31,53 @@ export interface Cancellation {
 
 /** Cancel-before-create: `pending` refuses commits of requests sent before now (a retry learning
  *  the first attempt's outcome); `all` refuses every later commit (an undo). */
-export function cancelReference(ctx: Pick<AgentContext, 'callExternal'>, at: ReferenceSystem, reference: string, scope: 'pending' | 'all'): Promise<Cancellation> {
-  return ctx.callExternal<Cancellation>({ system: at.system, method: 'POST', url: `${at.baseUrl}/cancellations`, body: { reference, scope }, timeoutMs: at.timeoutMs });
+export function cancelReference(
+  ctx: Pick<AgentContext, 'callExternal'>,
+  at: ReferenceSystem,
+  reference: string,
+  scope: 'pending' | 'all',
+): Promise<Cancellation> {
+  return ctx.callExternal<Cancellation>({
+    system: at.system,
+    method: 'POST',
+    url: `${at.baseUrl}/cancellations`,
+    body: { reference, scope },
+    timeoutMs: at.timeoutMs,
+  });
 }
 
 /** The effects of one kind a cancellation found committed, oldest first. */
-export function committedOf<R>(cancellation: Cancellation, kind: string, live: (record: R) => boolean = () => true): R[] {
-  const records = (cancellation.committed[kind] ?? []) as unknown as Array<R & { createdAt?: unknown; sentAt?: unknown }>;
+export function committedOf<R>(
+  cancellation: Cancellation,
+  kind: string,
+  live: (record: R) => boolean = () => true,
+): R[] {
+  const records = (cancellation.committed[kind] ?? []) as unknown as Array<
+    R & { createdAt?: unknown; sentAt?: unknown }
+  >;
   const at = (r: { createdAt?: unknown; sentAt?: unknown }) => String(r.createdAt ?? r.sentAt ?? '');
   return records.filter(live).sort((a, b) => at(a).localeCompare(at(b)));
 }
 
 /** Keeps the first of the effects found under one reference; undoes the others and raises the
  *  alarm. Returns the one kept (undefined when none was found). */
-export async function keepOne<R>(ctx: Pick<AgentContext, 'logger' | 'span' | 'workflowId' | 'stepId'>, labels: { agent: string; effect: string; reference: string }, found: R[], undo: (extra: R) => Promise<void>): Promise<R | undefined> {
+export async function keepOne<R>(
+  ctx: Pick<AgentContext, 'logger' | 'span' | 'workflowId' | 'stepId'>,
+  labels: { agent: string; effect: string; reference: string },
+  found: R[],
+  undo: (extra: R) => Promise<void>,
+): Promise<R | undefined> {
   const [kept, ...extra] = found;
   if (extra.length === 0) return kept;
   batonMetrics().effectDuplicates.add(extra.length, { 'baton.agent': labels.agent, 'baton.effect': labels.effect });
-  ctx.span.addEvent('effect duplicates undone', { 'baton.effect': labels.effect, 'baton.effect.duplicates': extra.length });
-  ctx.logger.error({ effect: labels.effect, reference: labels.reference, found: found.length }, 'several effects under one reference: keeping the first, undoing the rest');
+  ctx.span.addEvent('effect duplicates undone', {
+    'baton.effect': labels.effect,
+    'baton.effect.duplicates': extra.length,
+  });
+  ctx.logger.error(
+    { effect: labels.effect, reference: labels.reference, found: found.length },
+    'several effects under one reference: keeping the first, undoing the rest',
+  );
   for (const e of extra) await undo(e);
   return kept;
 }

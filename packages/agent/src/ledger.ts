@@ -157,7 +157,11 @@ export class EffectReconcileError extends AgentError {
     readonly idempotencyKey: string,
     cause: unknown,
   ) {
-    super('EFFECT_RECONCILE_FAILED', `effect ${idempotencyKey}: outcome unknown and the lookup failed (${codeOf(cause)})`, true);
+    super(
+      'EFFECT_RECONCILE_FAILED',
+      `effect ${idempotencyKey}: outcome unknown and the lookup failed (${codeOf(cause)})`,
+      true,
+    );
     this.name = 'EffectReconcileError';
     this.cause = cause;
   }
@@ -176,7 +180,11 @@ export class EffectClaimLostError extends AgentError {
     /** What the key holds instead (its state and holder). */
     readonly found: string,
   ) {
-    super('EFFECT_CLAIM_LOST', `effect ${idempotencyKey}: the claim of ${holder} was taken over before its result was recorded (the record reads ${found}); not overwritten, the next attempt reads the ledger`, true);
+    super(
+      'EFFECT_CLAIM_LOST',
+      `effect ${idempotencyKey}: the claim of ${holder} was taken over before its result was recorded (the record reads ${found}); not overwritten, the next attempt reads the ledger`,
+      true,
+    );
     this.name = 'EffectClaimLostError';
   }
 }
@@ -188,7 +196,11 @@ export class EffectOutputInvalidError extends AgentError {
     cause: unknown,
   ) {
     // Retryable: the next attempt finds the `unknown` record and reconciles or escalates.
-    super('EFFECT_OUTPUT_INVALID', `effect ${idempotencyKey}: the result breaks its contract and was not recorded (${(cause as Error)?.message ?? String(cause)})`, true);
+    super(
+      'EFFECT_OUTPUT_INVALID',
+      `effect ${idempotencyKey}: the result breaks its contract and was not recorded (${(cause as Error)?.message ?? String(cause)})`,
+      true,
+    );
     this.name = 'EffectOutputInvalidError';
     this.cause = cause;
   }
@@ -261,12 +273,24 @@ export class EffectLedger {
    * Runs fn at most once per key across attempts, replicas and crashes: a later call returns the
    * recorded result without running fn. See the file header for claims and unknown outcomes.
    */
-  async once<T>(agent: string, idempotencyKey: string, fn: (idempotencyKey: string) => Promise<T>, options: EffectOptions<T> = {}): Promise<OnceResult<T>> {
+  async once<T>(
+    agent: string,
+    idempotencyKey: string,
+    fn: (idempotencyKey: string) => Promise<T>,
+    options: EffectOptions<T> = {},
+  ): Promise<OnceResult<T>> {
     const ttl = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
     const waitMs = Math.max(options.waitMs ?? 2 * ttl, ttl);
     const key = EffectLedger.keyOf(agent, idempotencyKey);
     const holder = `${options.holder ?? 'attempt'}@${this.processId}#${randomUUID().slice(0, 8)}`;
-    const newClaim = (): LedgerClaim => ({ state: 'claimed', idempotencyKey, agent, holder, claimedAt: new Date().toISOString(), beat: 0 });
+    const newClaim = (): LedgerClaim => ({
+      state: 'claimed',
+      idempotencyKey,
+      agent,
+      holder,
+      claimedAt: new Date().toISOString(),
+      beat: 0,
+    });
     const started = performance.now();
     // What we last saw of another holder's claim, and since when (our own clock) it is unchanged.
     let watched: { revision: number; since: number } | undefined;
@@ -276,7 +300,9 @@ export class EffectLedger {
       if (!entry || entry.operation !== 'PUT') {
         const claim = newClaim();
         try {
-          const revision = entry ? await this.kv.update(key, JSON.stringify(claim), entry.revision) : await this.kv.create(key, JSON.stringify(claim));
+          const revision = entry
+            ? await this.kv.update(key, JSON.stringify(claim), entry.revision)
+            : await this.kv.create(key, JSON.stringify(claim));
           return await this.perform({ revision, claim }, key, fn, options, ttl);
         } catch (err) {
           if (isRevisionConflict(err)) continue; // another attempt claimed it first: look again
@@ -292,7 +318,8 @@ export class EffectLedger {
       }
       const dead = value.state === 'unknown' || (watched !== undefined && now - watched.since >= ttl);
       if (!dead) {
-        if (now - started >= waitMs || options.signal?.aborted) throw new EffectInProgressError(idempotencyKey, value.holder);
+        if (now - started >= waitMs || options.signal?.aborted)
+          throw new EffectInProgressError(idempotencyKey, value.holder);
         await sleep(Math.min(Math.max(ttl / 20, 50), 500), options.signal);
         continue;
       }
@@ -311,7 +338,8 @@ export class EffectLedger {
       }
       const held: Held = { revision, claim };
       const previous = { holder: value.holder, claimedAt: value.claimedAt };
-      const why = value.state === 'unknown' ? value.reason : `holder stopped renewing its claim for ${ttl} ms without a result`;
+      const why =
+        value.state === 'unknown' ? value.reason : `holder stopped renewing its claim for ${ttl} ms without a result`;
       if (options.retrySafe) return await this.perform(held, key, fn, options, ttl);
       if (!options.reconcile) {
         await this.markUnknown(key, held, previous, why);
@@ -325,7 +353,13 @@ export class EffectLedger {
   }
 
   /** Runs fn under our claim, keeping the claim alive, and records what came of it. */
-  private async perform<T>(held: Held, key: string, fn: (idempotencyKey: string) => Promise<T>, options: EffectOptions<T>, ttl: number): Promise<OnceResult<T>> {
+  private async perform<T>(
+    held: Held,
+    key: string,
+    fn: (idempotencyKey: string) => Promise<T>,
+    options: EffectOptions<T>,
+    ttl: number,
+  ): Promise<OnceResult<T>> {
     const { idempotencyKey } = held.claim;
     let result: T;
     try {
@@ -352,10 +386,22 @@ export class EffectLedger {
     try {
       checked = this.check(result, options, idempotencyKey);
     } catch (err) {
-      await this.markUnknown(key, held, { holder: held.claim.holder, claimedAt: held.claim.claimedAt }, 'the result broke its contract');
+      await this.markUnknown(
+        key,
+        held,
+        { holder: held.claim.holder, claimedAt: held.claim.claimedAt },
+        'the result broke its contract',
+      );
       throw err;
     }
-    await this.complete(key, held, { state: 'done', idempotencyKey, agent: held.claim.agent, holder: held.claim.holder, recordedAt: new Date().toISOString(), result: checked });
+    await this.complete(key, held, {
+      state: 'done',
+      idempotencyKey,
+      agent: held.claim.agent,
+      holder: held.claim.holder,
+      recordedAt: new Date().toISOString(),
+      result: checked,
+    });
     return { result: checked, replayed: false };
   }
 
@@ -384,7 +430,15 @@ export class EffectLedger {
       await this.markUnknown(key, held, previous, `${why}; the reconciled result broke its contract`);
       throw err;
     }
-    await this.complete(key, held, { state: 'done', idempotencyKey, agent: held.claim.agent, holder: held.claim.holder, recordedAt: new Date().toISOString(), result: checked, reconciled: true });
+    await this.complete(key, held, {
+      state: 'done',
+      idempotencyKey,
+      agent: held.claim.agent,
+      holder: held.claim.holder,
+      recordedAt: new Date().toISOString(),
+      result: checked,
+      reconciled: true,
+    });
     return { found: true, result: checked };
   }
 
@@ -400,17 +454,20 @@ export class EffectLedger {
   /** Runs work while re-writing the claim every ttl/3, so observers see a live holder. */
   private async keepAlive<R>(held: Held, key: string, ttl: number, work: () => Promise<R>): Promise<R> {
     let beating = Promise.resolve();
-    const timer = setInterval(() => {
-      beating = beating.then(async () => {
-        const claim = { ...held.claim, beat: held.claim.beat + 1 };
-        try {
-          held.revision = await this.kv.update(key, JSON.stringify(claim), held.revision);
-          held.claim = claim;
-        } catch {
-          // NATS unreachable, or the claim was taken over: the final write settles it (below).
-        }
-      });
-    }, Math.max(ttl / 3, 20));
+    const timer = setInterval(
+      () => {
+        beating = beating.then(async () => {
+          const claim = { ...held.claim, beat: held.claim.beat + 1 };
+          try {
+            held.revision = await this.kv.update(key, JSON.stringify(claim), held.revision);
+            held.claim = claim;
+          } catch {
+            // NATS unreachable, or the claim was taken over: the final write settles it (below).
+          }
+        });
+      },
+      Math.max(ttl / 3, 20),
+    );
     try {
       return await work();
     } finally {
@@ -432,12 +489,29 @@ export class EffectLedger {
       if (!isRevisionConflict(err)) throw err;
       const now = await this.kv.get(key).catch(() => null);
       const value = now && now.operation === 'PUT' ? now.json<LedgerEntry>() : undefined;
-      throw new EffectClaimLostError(record.idempotencyKey, held.claim.holder, value ? `${value.state ?? 'done'}${'holder' in value && value.holder ? ` by ${value.holder}` : ''}` : 'nothing');
+      throw new EffectClaimLostError(
+        record.idempotencyKey,
+        held.claim.holder,
+        value ? `${value.state ?? 'done'}${'holder' in value && value.holder ? ` by ${value.holder}` : ''}` : 'nothing',
+      );
     }
   }
 
-  private async markUnknown(key: string, held: Held, previous: { holder: string; claimedAt: string }, reason: string): Promise<void> {
-    const record: LedgerUnknown = { state: 'unknown', idempotencyKey: held.claim.idempotencyKey, agent: held.claim.agent, holder: previous.holder, claimedAt: previous.claimedAt, since: new Date().toISOString(), reason };
+  private async markUnknown(
+    key: string,
+    held: Held,
+    previous: { holder: string; claimedAt: string },
+    reason: string,
+  ): Promise<void> {
+    const record: LedgerUnknown = {
+      state: 'unknown',
+      idempotencyKey: held.claim.idempotencyKey,
+      agent: held.claim.agent,
+      holder: previous.holder,
+      claimedAt: previous.claimedAt,
+      since: new Date().toISOString(),
+      reason,
+    };
     try {
       held.revision = await this.kv.update(key, JSON.stringify(record), held.revision);
     } catch (err) {

@@ -28,7 +28,14 @@ export function offlineCapabilities(logger: Logger): Pick<AgentContext, 'model' 
         const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
         blobs.set(name, bytes);
         const digest = `SHA-256=${createHash('sha256').update(bytes).digest('base64url')}`;
-        return { bucket: 'memory', key: name, digest, size: bytes.length, contentType: contentType ?? 'application/octet-stream', summary };
+        return {
+          bucket: 'memory',
+          key: name,
+          digest,
+          size: bytes.length,
+          contentType: contentType ?? 'application/octet-stream',
+          summary,
+        };
       },
       get,
       getText: async (ref) => new TextDecoder().decode(await get(ref)),

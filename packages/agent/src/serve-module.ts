@@ -10,6 +10,7 @@ export class AgentModuleError extends Error {}
 
 export async function serveAgentModule(path: string): Promise<void> {
   const definition = ((await import(pathToFileURL(resolve(path)).href)) as { default?: AgentDefinition }).default;
-  if (!definition?.contract || typeof definition.handle !== 'function') throw new AgentModuleError(`${path}: must export default defineAgent(contract, { handle })`);
+  if (!definition?.contract || typeof definition.handle !== 'function')
+    throw new AgentModuleError(`${path}: must export default defineAgent(contract, { handle })`);
   await serveAgent(definition);
 }

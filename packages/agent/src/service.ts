@@ -45,7 +45,14 @@ export async function serveAgent<C extends AgentContract>(agent: AgentDefinition
     ...(modelConfig.budget ? { modelBudget: modelConfig.budget } : {}),
   });
   onShutdown(logger, [() => consumer.stop(), () => bus.close(), () => telemetry.shutdown()]);
-  logger.info({ agent: definition.name, models: modelConfig.providers.map((p) => `${p.name}:${p.provider}:${p.model}`), tools: tools.allow }, 'ready');
+  logger.info(
+    {
+      agent: definition.name,
+      models: modelConfig.providers.map((p) => `${p.name}:${p.provider}:${p.model}`),
+      tools: tools.allow,
+    },
+    'ready',
+  );
 }
 
 /** Like loadConfigOrExit, for the config readers that build on several variables. */

@@ -51,7 +51,8 @@ describe('circuit breaker per external system', () => {
 
   it('does not count a business refusal (4xx) as a failure of the system', async () => {
     const registry = new BreakerRegistry('test', logger, { failureThreshold: 0.3, windowSize: 10, cooldownMs: 60_000 });
-    for (let i = 0; i < 10; i++) await outcome(registry, () => Promise.reject(new AgentError('NO_TABLE', 'full', false)));
+    for (let i = 0; i < 10; i++)
+      await outcome(registry, () => Promise.reject(new AgentError('NO_TABLE', 'full', false)));
     assert.equal(registry.state('pos'), 'closed');
   });
 });

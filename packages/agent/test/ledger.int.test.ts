@@ -39,14 +39,24 @@ describe('effect ledger', () => {
   const state = async (key: string) => (await ledger.entry(AGENT, key))?.value.state ?? 'none';
   /** What a holder that crashed mid-call leaves in the bucket: a claim that is never renewed. */
   const plantDeadClaim = async (key: string) => {
-    const claim: LedgerEntry = { state: 'claimed', idempotencyKey: key, agent: AGENT, holder: 'crashed@elsewhere:1#0', claimedAt: new Date().toISOString(), beat: 0 };
+    const claim: LedgerEntry = {
+      state: 'claimed',
+      idempotencyKey: key,
+      agent: AGENT,
+      holder: 'crashed@elsewhere:1#0',
+      claimedAt: new Date().toISOString(),
+      beat: 0,
+    };
     await kv.create(EffectLedger.keyOf(AGENT, key), JSON.stringify(claim));
   };
 
   it('runs fn once for two concurrent calls on one key, and both get its result', async () => {
     const key = newKey();
     const { fn, calls } = counting({ chargeId: 'ch-1' }, 150);
-    const [a, b] = await Promise.all([ledger.once(AGENT, key, fn, { claimTtlMs: TTL }), ledger.once(AGENT, key, fn, { claimTtlMs: TTL })]);
+    const [a, b] = await Promise.all([
+      ledger.once(AGENT, key, fn, { claimTtlMs: TTL }),
+      ledger.once(AGENT, key, fn, { claimTtlMs: TTL }),
+    ]);
     assert.equal(calls.length, 1);
     assert.deepEqual(a.result, { chargeId: 'ch-1' });
     assert.deepEqual(b.result, { chargeId: 'ch-1' });
@@ -56,7 +66,9 @@ describe('effect ledger', () => {
   it('runs fn once for eight concurrent calls whose fn outlasts the claim ttl (keep-alive)', async () => {
     const key = newKey();
     const { fn, calls } = counting('booked', TTL * 3);
-    const results = await Promise.all(Array.from({ length: 8 }, () => ledger.once(AGENT, key, fn, { claimTtlMs: TTL, waitMs: TTL * 10 })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => ledger.once(AGENT, key, fn, { claimTtlMs: TTL, waitMs: TTL * 10 })),
+    );
     assert.equal(calls.length, 1, 'a holder that renews its claim is never taken for dead');
     assert.ok(results.every((r) => r.result === 'booked'));
     assert.equal(results.filter((r) => !r.replayed).length, 1);
@@ -68,7 +80,10 @@ describe('effect ledger', () => {
     const first = ledger.once(AGENT, key, slow.fn, { claimTtlMs: TTL });
     await waitFor('the claim', async () => (await state(key)) === 'claimed');
     const other = counting('never');
-    await assert.rejects(ledger.once(AGENT, key, other.fn, { claimTtlMs: TTL, waitMs: TTL }), (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_IN_PROGRESS' && err.retryable);
+    await assert.rejects(
+      ledger.once(AGENT, key, other.fn, { claimTtlMs: TTL, waitMs: TTL }),
+      (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_IN_PROGRESS' && err.retryable,
+    );
     assert.equal(other.calls.length, 0);
     assert.equal((await first).result, 'late');
   });
@@ -81,14 +96,29 @@ describe('effect ledger', () => {
     assert.equal(again.calls.length, 0);
 
     const legacy = newKey();
-    await kv.put(EffectLedger.keyOf(AGENT, legacy), JSON.stringify({ idempotencyKey: legacy, agent: AGENT, recordedAt: new Date().toISOString(), result: 'old' }));
+    await kv.put(
+      EffectLedger.keyOf(AGENT, legacy),
+      JSON.stringify({ idempotencyKey: legacy, agent: AGENT, recordedAt: new Date().toISOString(), result: 'old' }),
+    );
     assert.deepEqual(await ledger.once(AGENT, legacy, again.fn), { result: 'old', replayed: true });
     assert.equal(again.calls.length, 0);
   });
 
   it('fails with the non-retryable EFFECT_OUTCOME_UNKNOWN when a holder was killed mid-call and nothing can reconcile', async () => {
     const key = newKey();
-    const child = spawn(process.execPath, ['--conditions=baton-source', '--import', 'tsx', join(repoRoot, 'packages/agent/test/fixtures/dying-holder.ts'), AGENT, key, String(TTL)], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=baton-source',
+        '--import',
+        'tsx',
+        join(repoRoot, 'packages/agent/test/fixtures/dying-holder.ts'),
+        AGENT,
+        key,
+        String(TTL),
+      ],
+      { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('calling') && resolve());
@@ -104,12 +134,19 @@ describe('effect ledger', () => {
     const next = counting('charged again');
     await assert.rejects(
       ledger.once(AGENT, key, next.fn, { claimTtlMs: TTL }),
-      (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_OUTCOME_UNKNOWN' && !err.retryable && (err as unknown as { holder: string }).holder.startsWith('dying-holder@'),
+      (err: unknown) =>
+        err instanceof AgentError &&
+        err.code === 'EFFECT_OUTCOME_UNKNOWN' &&
+        !err.retryable &&
+        (err as unknown as { holder: string }).holder.startsWith('dying-holder@'),
     );
     assert.equal(next.calls.length, 0, 'never guessed: the effect is not run again');
     assert.equal(await state(key), 'unknown');
     // Every later attempt keeps saying so, at once, until a person or a reconcile settles it.
-    await assert.rejects(ledger.once(AGENT, key, next.fn, { claimTtlMs: TTL }), (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_OUTCOME_UNKNOWN');
+    await assert.rejects(
+      ledger.once(AGENT, key, next.fn, { claimTtlMs: TTL }),
+      (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_OUTCOME_UNKNOWN',
+    );
     assert.equal(next.calls.length, 0);
   });
 
@@ -147,7 +184,10 @@ describe('effect ledger', () => {
     await plantDeadClaim(key);
     const next = counting('x');
     await assert.rejects(
-      ledger.once(AGENT, key, next.fn, { claimTtlMs: TTL, reconcile: () => Promise.reject(new ExternalSystemError('payment', 'down')) }),
+      ledger.once(AGENT, key, next.fn, {
+        claimTtlMs: TTL,
+        reconcile: () => Promise.reject(new ExternalSystemError('payment', 'down')),
+      }),
       (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_RECONCILE_FAILED' && err.retryable,
     );
     assert.equal(next.calls.length, 0);
@@ -181,19 +221,35 @@ describe('effect ledger', () => {
     const timeout = () => Promise.reject(new ExternalSystemError('payment', 'timed out'));
 
     const strict = newKey();
-    await assert.rejects(ledger.once(AGENT, strict, timeout, { claimTtlMs: TTL }), (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_OUTCOME_UNKNOWN' && !err.retryable);
+    await assert.rejects(
+      ledger.once(AGENT, strict, timeout, { claimTtlMs: TTL }),
+      (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_OUTCOME_UNKNOWN' && !err.retryable,
+    );
     assert.equal(await state(strict), 'unknown');
 
     const lost = newKey();
-    const found = await ledger.once(AGENT, lost, timeout, { claimTtlMs: TTL, reconcile: async () => ({ chargeId: 'applied' }) });
-    assert.deepEqual(found, { result: { chargeId: 'applied' }, replayed: true, reconciled: true }, 'the answer was lost, the charge was not');
+    const found = await ledger.once(AGENT, lost, timeout, {
+      claimTtlMs: TTL,
+      reconcile: async () => ({ chargeId: 'applied' }),
+    });
+    assert.deepEqual(
+      found,
+      { result: { chargeId: 'applied' }, replayed: true, reconciled: true },
+      'the answer was lost, the charge was not',
+    );
 
     const never = newKey();
-    await assert.rejects(ledger.once(AGENT, never, timeout, { claimTtlMs: TTL, reconcile: async () => undefined }), (err: unknown) => err instanceof AgentError && err.code === 'EXTERNAL_UNAVAILABLE' && err.retryable);
+    await assert.rejects(
+      ledger.once(AGENT, never, timeout, { claimTtlMs: TTL, reconcile: async () => undefined }),
+      (err: unknown) => err instanceof AgentError && err.code === 'EXTERNAL_UNAVAILABLE' && err.retryable,
+    );
     assert.equal(await state(never), 'none', 'not applied: the key is free for the retry');
 
     const deduplicated = newKey();
-    await assert.rejects(ledger.once(AGENT, deduplicated, timeout, { claimTtlMs: TTL, retrySafe: true }), (err: unknown) => err instanceof AgentError && err.code === 'EXTERNAL_UNAVAILABLE');
+    await assert.rejects(
+      ledger.once(AGENT, deduplicated, timeout, { claimTtlMs: TTL, retrySafe: true }),
+      (err: unknown) => err instanceof AgentError && err.code === 'EXTERNAL_UNAVAILABLE',
+    );
     assert.equal(await state(deduplicated), 'none');
   });
 
@@ -210,12 +266,16 @@ describe('effect ledger', () => {
     assert.equal(await ledger.find(AGENT, key), undefined, 'the bad output is not recorded');
     assert.equal(await state(key), 'unknown', 'the call did happen: its outcome must be looked up');
     const next = counting({ chargeId: 'again' } as { chargeId?: unknown });
-    const outcome = await ledger.once(AGENT, key, next.fn, { claimTtlMs: TTL, validate, reconcile: async () => ({ chargeId: 'ch-9' }) });
+    const outcome = await ledger.once(AGENT, key, next.fn, {
+      claimTtlMs: TTL,
+      validate,
+      reconcile: async () => ({ chargeId: 'ch-9' }),
+    });
     assert.deepEqual(outcome.result, { chargeId: 'ch-9' });
     assert.equal(next.calls.length, 0);
   });
 
-  it('never records a result over a claim that was taken over meanwhile: EFFECT_CLAIM_LOST, and the taker\'s record stands', async () => {
+  it("never records a result over a claim that was taken over meanwhile: EFFECT_CLAIM_LOST, and the taker's record stands", async () => {
     /** What a taker leaves after it found this call's claim dead: a compare-and-set over it. */
     const takeOver = async (key: string, entry: LedgerEntry) => {
       for (;;) {
@@ -231,9 +291,25 @@ describe('effect ledger', () => {
     const at = new Date().toISOString();
     const takers: Array<(key: string) => LedgerEntry> = [
       // The taker reconciled: the external system showed the charge, and it recorded that.
-      (key) => ({ state: 'done', idempotencyKey: key, agent: AGENT, holder: 'taker@elsewhere:2#1', recordedAt: at, result: { chargeId: 'found-by-taker' }, reconciled: true }),
+      (key) => ({
+        state: 'done',
+        idempotencyKey: key,
+        agent: AGENT,
+        holder: 'taker@elsewhere:2#1',
+        recordedAt: at,
+        result: { chargeId: 'found-by-taker' },
+        reconciled: true,
+      }),
       // The taker could not tell and handed the case to a person.
-      (key) => ({ state: 'unknown', idempotencyKey: key, agent: AGENT, holder: 'cut-off', claimedAt: at, since: at, reason: 'holder stopped renewing its claim' }),
+      (key) => ({
+        state: 'unknown',
+        idempotencyKey: key,
+        agent: AGENT,
+        holder: 'cut-off',
+        claimedAt: at,
+        since: at,
+        reason: 'holder stopped renewing its claim',
+      }),
     ];
     for (const taker of takers) {
       const key = newKey();
@@ -245,9 +321,17 @@ describe('effect ledger', () => {
       };
       await assert.rejects(
         ledger.once(AGENT, key, late, { claimTtlMs: TTL }),
-        (err: unknown) => err instanceof AgentError && err.code === 'EFFECT_CLAIM_LOST' && err.retryable && err.message.includes(`the record reads ${theirs.state}`),
+        (err: unknown) =>
+          err instanceof AgentError &&
+          err.code === 'EFFECT_CLAIM_LOST' &&
+          err.retryable &&
+          err.message.includes(`the record reads ${theirs.state}`),
       );
-      assert.deepEqual((await ledger.entry(AGENT, key))?.value, theirs, `the taker's ${theirs.state} record is not overwritten`);
+      assert.deepEqual(
+        (await ledger.entry(AGENT, key))?.value,
+        theirs,
+        `the taker's ${theirs.state} record is not overwritten`,
+      );
     }
   });
 });

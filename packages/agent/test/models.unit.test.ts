@@ -19,8 +19,17 @@ const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ e
 describe('model chain (model API simulated)', () => {
   let api: SimulatedModelApi;
   const chain = (...routes: string[]) => {
-    const env: Record<string, string> = { BATON_MODELS: routes.join(','), BATON_MODEL_MAX_RETRIES: '0', BATON_MODEL_TIMEOUT_MS: '5000' };
-    for (const r of routes) Object.assign(env, { [`BATON_MODEL_${r.toUpperCase()}_PROVIDER`]: 'openai-compatible', [`BATON_MODEL_${r.toUpperCase()}_BASE_URL`]: api.baseUrl(r), [`BATON_MODEL_${r.toUpperCase()}_MODEL`]: `${r}-model` });
+    const env: Record<string, string> = {
+      BATON_MODELS: routes.join(','),
+      BATON_MODEL_MAX_RETRIES: '0',
+      BATON_MODEL_TIMEOUT_MS: '5000',
+    };
+    for (const r of routes)
+      Object.assign(env, {
+        [`BATON_MODEL_${r.toUpperCase()}_PROVIDER`]: 'openai-compatible',
+        [`BATON_MODEL_${r.toUpperCase()}_BASE_URL`]: api.baseUrl(r),
+        [`BATON_MODEL_${r.toUpperCase()}_MODEL`]: `${r}-model`,
+      });
     return ModelChain.fromConfig(loadModelConfig(env), tracer).bind({ logger, signal: new AbortController().signal });
   };
   const ask = { purpose: 'test', schema: Answer, prompt: 'Table for 2 at 8pm' };
@@ -44,8 +53,14 @@ describe('model chain (model API simulated)', () => {
     assert.equal(served?.attributes['gen_ai.usage.input_tokens'], 77);
     assert.equal(served?.attributes['gen_ai.usage.output_tokens'], 11);
     assert.equal(typeof served?.attributes['baton.model.latency_ms'], 'number');
-    assert.equal(exporter.getFinishedSpans().find((s) => s.name === 'model test')?.attributes['baton.model.served_by'], 'up1');
-    assert.equal(exporter.getFinishedSpans().find((s) => s.name === 'chat down1-model')?.attributes['baton.model.outcome'], 'error');
+    assert.equal(
+      exporter.getFinishedSpans().find((s) => s.name === 'model test')?.attributes['baton.model.served_by'],
+      'up1',
+    );
+    assert.equal(
+      exporter.getFinishedSpans().find((s) => s.name === 'chat down1-model')?.attributes['baton.model.outcome'],
+      'error',
+    );
   });
 
   it('sends invalid JSON back once for repair; a repaired answer serves without falling back', async () => {
@@ -55,11 +70,17 @@ describe('model chain (model API simulated)', () => {
     const [first, repair] = api.requests('flaky');
     assert.ok(first && repair, 'two requests: the call and its repair');
     assert.match(lastUserText(repair), /not valid JSON/);
-    assert.equal(repair.messages.at(-2)?.content, 'Sure! {"partySize": two', 'the repair shows the model its own answer');
+    assert.equal(
+      repair.messages.at(-2)?.content,
+      'Sure! {"partySize": two',
+      'the repair shows the model its own answer',
+    );
   });
 
   it('moves on after one failed repair, and never returns output that breaks the schema', async () => {
-    api.script('liar', { content: JSON.stringify({ partySize: 0, time: '8pm', transcript: 'ignore previous instructions' }) });
+    api.script('liar', {
+      content: JSON.stringify({ partySize: 0, time: '8pm', transcript: 'ignore previous instructions' }),
+    });
     api.script('honest', good);
     const value = await chain('liar', 'honest').object(ask);
     assert.deepEqual(value, { partySize: 2, time: '20:00' });
@@ -72,16 +93,31 @@ describe('model chain (model API simulated)', () => {
     api.script('gone2', { status: 500, error: 'down' });
     const value = await chain('gone1', 'gone2').object({ ...ask, rules: () => ({ partySize: 2, time: '20:00' }) });
     assert.deepEqual(value, { partySize: 2, time: '20:00' });
-    assert.equal(exporter.getFinishedSpans().find((s) => s.name === 'model test')?.attributes['baton.model.served_by'], 'rules');
-    await assert.rejects(chain().object({ ...ask, rules: () => ({ partySize: 0, time: 'x' }) }), (err) => err instanceof AgentError && err.code === 'RULES_OUTPUT_INVALID');
+    assert.equal(
+      exporter.getFinishedSpans().find((s) => s.name === 'model test')?.attributes['baton.model.served_by'],
+      'rules',
+    );
+    await assert.rejects(
+      chain().object({ ...ask, rules: () => ({ partySize: 0, time: 'x' }) }),
+      (err) => err instanceof AgentError && err.code === 'RULES_OUTPUT_INVALID',
+    );
   });
 
   it('fails the step as retryable when every provider fails and there are no rules', async () => {
     api.script('bad', { content: 'no' });
     api.script('dead', { status: 500, error: 'down' });
-    await assert.rejects(chain('bad').object(ask), (err) => err instanceof AgentError && err.code === 'MODEL_OUTPUT_INVALID' && err.retryable);
-    await assert.rejects(chain('dead').object(ask), (err) => err instanceof AgentError && err.code === 'MODEL_UNAVAILABLE' && err.retryable);
-    await assert.rejects(chain().object(ask), (err) => err instanceof AgentError && err.code === 'MODEL_NOT_CONFIGURED' && !err.retryable);
+    await assert.rejects(
+      chain('bad').object(ask),
+      (err) => err instanceof AgentError && err.code === 'MODEL_OUTPUT_INVALID' && err.retryable,
+    );
+    await assert.rejects(
+      chain('dead').object(ask),
+      (err) => err instanceof AgentError && err.code === 'MODEL_UNAVAILABLE' && err.retryable,
+    );
+    await assert.rejects(
+      chain().object(ask),
+      (err) => err instanceof AgentError && err.code === 'MODEL_NOT_CONFIGURED' && !err.retryable,
+    );
   });
 
   it('reads JSON a local model wrapped in a code fence without a repair round', async () => {
@@ -116,10 +152,13 @@ describe('model config', () => {
       BATON_MODEL_CLAUDE_MODEL: 'claude-sonnet-4-5',
       BATON_MODEL_CLAUDE_API_KEY: 'sk-ant-test',
     });
-    assert.deepEqual(config.providers.map((p) => [p.name, p.provider, p.model]), [
-      ['local', 'openai-compatible', 'llama3.1'],
-      ['claude', 'anthropic', 'claude-sonnet-4-5'],
-    ]);
+    assert.deepEqual(
+      config.providers.map((p) => [p.name, p.provider, p.model]),
+      [
+        ['local', 'openai-compatible', 'llama3.1'],
+        ['claude', 'anthropic', 'claude-sonnet-4-5'],
+      ],
+    );
     const [local, claude] = config.providers.map(createProvider);
     assert.equal(local?.languageModel.modelId, 'llama3.1');
     assert.match(local!.languageModel.provider, /^local/);
@@ -131,15 +170,26 @@ describe('model config', () => {
     const names = (env: Record<string, string>) => assert.throws(() => loadModelConfig(env), ConfigError);
     names({ BATON_MODELS: 'Bad Name' });
     assert.throws(() => loadModelConfig({ BATON_MODELS: 'x' }), /BATON_MODEL_X_PROVIDER/);
-    assert.throws(() => loadModelConfig({ BATON_MODELS: 'x', BATON_MODEL_X_PROVIDER: 'openai-compatible', BATON_MODEL_X_MODEL: 'm' }), /BATON_MODEL_X_BASE_URL/);
-    assert.throws(() => loadModelConfig({ BATON_MODELS: 'c', BATON_MODEL_C_PROVIDER: 'anthropic', BATON_MODEL_C_MODEL: 'claude' }), /BATON_MODEL_C_API_KEY/);
+    assert.throws(
+      () =>
+        loadModelConfig({ BATON_MODELS: 'x', BATON_MODEL_X_PROVIDER: 'openai-compatible', BATON_MODEL_X_MODEL: 'm' }),
+      /BATON_MODEL_X_BASE_URL/,
+    );
+    assert.throws(
+      () => loadModelConfig({ BATON_MODELS: 'c', BATON_MODEL_C_PROVIDER: 'anthropic', BATON_MODEL_C_MODEL: 'claude' }),
+      /BATON_MODEL_C_API_KEY/,
+    );
     assert.throws(() => loadModelConfig({ BATON_MODELS: 'a,a' }), /BATON_MODELS/);
     assert.throws(() => loadModelConfig({ BATON_MODEL_TIMEOUT_MS: 'soon' }), /BATON_MODEL_TIMEOUT_MS/);
   });
 
-  it('stops an agent service at start with the variable\'s name (exit 78)', () => {
+  it("stops an agent service at start with the variable's name (exit 78)", () => {
     const run = (env: Record<string, string>) =>
-      spawnSync('node', ['--conditions=baton-source', '--import', 'tsx', join('services', 'concierge', 'src', 'main.ts')], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+      spawnSync(
+        'node',
+        ['--conditions=baton-source', '--import', 'tsx', join('services', 'concierge', 'src', 'main.ts')],
+        { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 },
+      );
     const model = run({ BATON_MODELS: 'local', BATON_MODEL_LOCAL_PROVIDER: 'gpt' });
     assert.equal(model.status, 78);
     assert.match(model.stderr, /agent-concierge: .*BATON_MODEL_LOCAL_PROVIDER/);

@@ -18,7 +18,11 @@ describe('agent scaffold', () => {
 
   it('is what created services/concierge, the agent the end-to-end suite runs in the stack', () => {
     for (const [path, text] of Object.entries(renderAgentFiles('concierge'))) {
-      assert.equal(readFileSync(join(repoRoot, 'services', 'concierge', path), 'utf8'), text, `services/concierge/${path}`);
+      assert.equal(
+        readFileSync(join(repoRoot, 'services', 'concierge', path), 'utf8'),
+        text,
+        `services/concierge/${path}`,
+      );
     }
     assert.ok(renderAgentFiles('concierge')['src/main.ts']!.split('\n').length < 30, 'one short file');
   });
@@ -29,13 +33,23 @@ describe('agent scaffold', () => {
     const main = readFileSync(join(root, 'services/wine-pairing/src/main.ts'), 'utf8');
     assert.match(main, /defineAgent\(sampleAgents\['wine-pairing'\], \{/);
     assert.match(main, /sampleAgents\['wine-pairing'\]\.output/);
-    assert.equal(JSON.parse(readFileSync(join(root, 'services/wine-pairing/package.json'), 'utf8')).name, '@baton/wine-pairing');
+    assert.equal(
+      JSON.parse(readFileSync(join(root, 'services/wine-pairing/package.json'), 'utf8')).name,
+      '@baton/wine-pairing',
+    );
 
     const contracts = readFileSync(join(root, scaffoldPaths.contracts), 'utf8');
     const table = contracts.slice(contracts.indexOf('export const sampleAgents = {'), contracts.indexOf('\n};'));
-    assert.match(table, /\n {2}'wine-pairing': defineAgentContract\('wine-pairing', \{\n {4}input: z\.object/, 'inside the sampleAgents table');
+    assert.match(
+      table,
+      /\n {2}'wine-pairing': defineAgentContract\('wine-pairing', \{\n {4}input: z\.object/,
+      'inside the sampleAgents table',
+    );
     const compose = readFileSync(join(root, scaffoldPaths.compose), 'utf8');
-    assert.match(compose, /\n {2}wine-pairing:\n {4}<<: \*baton-service\n {4}environment: \{ <<: \*baton-env, BATON_SERVICE: wine-pairing \}\n\nvolumes:/);
+    assert.match(
+      compose,
+      /\n {2}wine-pairing:\n {4}<<: \*baton-service\n {4}environment: \{ <<: \*baton-env, BATON_SERVICE: wine-pairing \}\n\nvolumes:/,
+    );
   });
 
   it('refuses a second run, and bad names, without touching anything', () => {
@@ -44,6 +58,9 @@ describe('agent scaffold', () => {
     assert.throws(() => scaffoldAgent(root, 'Wine Pairing'), ScaffoldError);
     assert.throws(() => scaffoldAgent(root, 'concierge'), /already in sampleAgents/);
     assert.equal(existsSync(join(root, 'services/concierge')), false);
-    assert.deepEqual([scaffoldPaths.contracts, scaffoldPaths.compose].map((p) => readFileSync(join(root, p), 'utf8')), before);
+    assert.deepEqual(
+      [scaffoldPaths.contracts, scaffoldPaths.compose].map((p) => readFileSync(join(root, p), 'utf8')),
+      before,
+    );
   });
 });

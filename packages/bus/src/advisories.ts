@@ -42,7 +42,8 @@ export type MaxDeliveriesCause = 'handler_failed' | 'unacked';
 
 const maxDeliveries = perMeter((meter) =>
   meter.createCounter('baton.consumer.max_deliveries', {
-    description: 'Messages that reached their consumer max_deliver and were dead-lettered, per stream, consumer and cause (handler_failed, unacked)',
+    description:
+      'Messages that reached their consumer max_deliver and were dead-lettered, per stream, consumer and cause (handler_failed, unacked)',
   }),
 );
 
@@ -70,7 +71,13 @@ export async function ensureAdvisoryStream(bus: Bus): Promise<void> {
     await bus.jsm.streams.add({ ...advisoryStreamConfig, num_replicas: bus.replicas });
   } catch (err) {
     // Another service created it between our info and add.
-    if (!(await bus.jsm.streams.info(ADVISORY_STREAM).then(() => true, () => false))) throw err;
+    if (
+      !(await bus.jsm.streams.info(ADVISORY_STREAM).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw err;
   }
 }
 
@@ -164,23 +171,50 @@ export async function watchMaxDeliveries(
         if (!isNotFound(err)) throw err;
       }
       const reason = `reached max_deliver after ${data.deliveries} deliveries without an ack: the handler crashed or hung on every one`;
-      w.logger.error({ stream: data.stream, consumer: data.consumer, seq: data.stream_seq, deliveries: data.deliveries, found: stored !== null }, 'message reached max_deliver; dead-lettering');
+      w.logger.error(
+        {
+          stream: data.stream,
+          consumer: data.consumer,
+          seq: data.stream_seq,
+          deliveries: data.deliveries,
+          found: stored !== null,
+        },
+        'message reached max_deliver; dead-lettering',
+      );
       const headers: Record<string, string> = {};
       for (const key of stored?.header?.keys() ?? []) headers[key] = stored?.header?.get(key) ?? '';
-      const entry = { reason, rejectedBy: w.rejectedBy(data.consumer), subject: stored?.subject ?? w.fallbackSubject, payload: stored ? stored.string() : '', headers };
+      const entry = {
+        reason,
+        rejectedBy: w.rejectedBy(data.consumer),
+        subject: stored?.subject ?? w.fallbackSubject,
+        payload: stored ? stored.string() : '',
+        headers,
+      };
       const id = deadLetterId(data.stream, data.stream_seq);
       try {
         await deadLetter(bus.js, entry, id);
       } catch (err) {
         const attempt = msg.info.deliveryCount;
         if (attempt < DEAD_LETTER_ATTEMPTS) {
-          w.logger.warn({ err, stream: data.stream, seq: data.stream_seq, attempt }, 'could not store the dead letter; will try again');
+          w.logger.warn(
+            { err, stream: data.stream, seq: data.stream_seq, attempt },
+            'could not store the dead letter; will try again',
+          );
           throw err;
         }
         // The same failure again and again: keep the message where a person sees it, and stop.
-        w.logger.error({ err, stream: data.stream, seq: data.stream_seq, attempt }, 'could not store the dead letter; quarantining the message');
+        w.logger.error(
+          { err, stream: data.stream, seq: data.stream_seq, attempt },
+          'could not store the dead letter; quarantining the message',
+        );
         const kept = stored ? `; the message stays in ${data.stream} at sequence ${data.stream_seq}` : '';
-        await quarantine(bus.js, subjects.deadLetter(w.self), { ...entry, reason: entry.reason + kept }, `${describeError(err)} (${attempt} attempts)`, id);
+        await quarantine(
+          bus.js,
+          subjects.deadLetter(w.self),
+          { ...entry, reason: entry.reason + kept },
+          `${describeError(err)} (${attempt} attempts)`,
+          id,
+        );
         countMaxDeliveries(data.stream, data.consumer, 'unacked');
         return;
       }

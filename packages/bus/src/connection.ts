@@ -3,11 +3,42 @@
 // replies under the identity's own inbox prefix. What the server refuses it (a permissions
 // violation, reported to the client as an asynchronous error) is logged and counted here, for
 // every service alike: baton.nats.permission_denied.
-import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { connect, nanos, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
-import { BaseServiceConfig, NatsAuthConfig, STORES, StorageLimitsConfig, buckets, loadConfig, natsSeedOf, progressSubjects, streams, subjects, type StorageLimits, type StoreLimits, type StoreName } from '@baton/contracts';
+import {
+  connect,
+  nanos,
+  nkeyAuthenticator,
+  PermissionViolationError,
+  type NatsConnection,
+} from '@nats-io/transport-node';
+import {
+  BaseServiceConfig,
+  NatsAuthConfig,
+  STORES,
+  StorageLimitsConfig,
+  buckets,
+  loadConfig,
+  natsSeedOf,
+  progressSubjects,
+  streams,
+  subjects,
+  type StorageLimits,
+  type StoreLimits,
+  type StoreName,
+} from '@baton/contracts';
 import { createLogger, perMeter, type Logger } from '@baton/telemetry';
 import { ensureAdvisoryStream } from './advisories.js';
 import { inboxPrefixOf } from './permissions.js';
@@ -45,7 +76,8 @@ export interface Bus {
 
 const deniedCounter = perMeter((meter) =>
   meter.createCounter('baton.nats.permission_denied', {
-    description: 'Publishes and subscriptions the NATS server refused this identity, per connection, operation and subject',
+    description:
+      'Publishes and subscriptions the NATS server refused this identity, per connection, operation and subject',
   }),
 );
 
@@ -54,7 +86,10 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   const seed = options.nkeySeed ?? natsSeedOf(loadConfig(NatsAuthConfig));
   const nc = await connect({
     // One URL or a comma-separated list (the nodes of a cluster): the client fails over between them.
-    servers: options.servers.split(',').map((s) => s.trim()).filter(Boolean),
+    servers: options.servers
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     name: options.name,
     // The first dial (TLS-less TCP, then the nkey challenge signed in JS) gets more room than an
     // API call: a dozen services start at once on a busy machine.
@@ -70,7 +105,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     inboxPrefix: inboxPrefixOf(options.name),
     ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
   });
-  const logger = options.logger ?? createLogger(options.name, loadConfig(BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
+  const logger =
+    options.logger ??
+    createLogger(options.name, loadConfig(BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
   let denials = 0;
   let connected = true;
   void (async () => {
@@ -81,7 +118,11 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       denials++;
       const { operation, subject } = status.error;
       logger.error({ operation, subject, connection: options.name }, 'NATS refused: permissions violation');
-      deniedCounter().add(1, { 'baton.connection': options.name, 'baton.nats.operation': operation, 'messaging.destination.name': subject });
+      deniedCounter().add(1, {
+        'baton.connection': options.name,
+        'baton.nats.operation': operation,
+        'messaging.destination.name': subject,
+      });
     }
   })();
   const jsm = await jetstreamManager(nc, { timeout });
@@ -115,11 +156,23 @@ const topology: Array<Partial<StreamConfig> & { name: string; store: StoreName }
   { store: 'events', name: streams.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits },
   { store: 'tasks', name: streams.tasks, subjects: [subjects.tasksAll], retention: RetentionPolicy.Workqueue },
   { store: 'results', name: streams.results, subjects: [subjects.resultsAll], retention: RetentionPolicy.Workqueue },
-  { store: 'deadLetters', name: streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits },
+  {
+    store: 'deadLetters',
+    name: streams.deadLetters,
+    subjects: [subjects.deadLettersAll],
+    retention: RetentionPolicy.Limits,
+  },
   { store: 'notices', name: streams.notices, subjects: [subjects.noticesAll], retention: RetentionPolicy.Limits },
   { store: 'progress', name: streams.progress, subjects: [progressSubjects.all], retention: RetentionPolicy.Limits },
   // An audit trail nobody can rewrite: no message delete, no purge.
-  { store: 'audit', name: streams.audit, subjects: [subjects.auditAll], retention: RetentionPolicy.Limits, deny_delete: true, deny_purge: true },
+  {
+    store: 'audit',
+    name: streams.audit,
+    subjects: [subjects.auditAll],
+    retention: RetentionPolicy.Limits,
+    deny_delete: true,
+    deny_purge: true,
+  },
 ];
 
 export interface TopologyOptions {
@@ -147,9 +200,20 @@ function limitSettings(store: StoreName, limits: StoreLimits): Partial<StreamCon
 async function applyLimits(bus: Bus, store: StoreName, limits: StoreLimits, logger: Logger): Promise<void> {
   const info = await bus.jsm.streams.info(STORES[store].stream);
   const wanted = limitSettings(store, limits);
-  const shrinksBelowUse = (limits.maxBytes > 0 && limits.maxBytes < info.state.bytes) || (limits.maxMsgs > 0 && limits.maxMsgs < info.state.messages);
+  const shrinksBelowUse =
+    (limits.maxBytes > 0 && limits.maxBytes < info.state.bytes) ||
+    (limits.maxMsgs > 0 && limits.maxMsgs < info.state.messages);
   if (shrinksBelowUse) {
-    logger.error({ stream: info.config.name, bytes: info.state.bytes, messages: info.state.messages, maxBytes: limits.maxBytes, maxMsgs: limits.maxMsgs }, 'storage limit below what the stream holds: not applied (it would delete records)');
+    logger.error(
+      {
+        stream: info.config.name,
+        bytes: info.state.bytes,
+        messages: info.state.messages,
+        maxBytes: limits.maxBytes,
+        maxMsgs: limits.maxMsgs,
+      },
+      'storage limit below what the stream holds: not applied (it would delete records)',
+    );
     delete wanted.max_bytes;
     delete wanted.max_msgs;
   }
@@ -160,7 +224,10 @@ async function applyLimits(bus: Bus, store: StoreName, limits: StoreLimits, logg
   } catch (err) {
     // The server refuses limits it cannot reserve (more than its JetStream storage): the stream
     // keeps its old limits, which the storage metric shows; the services keep running.
-    logger.error({ stream: info.config.name, maxBytes: limits.maxBytes, maxMsgs: limits.maxMsgs, err: (err as Error).message }, 'storage limit refused by the server: not applied');
+    logger.error(
+      { stream: info.config.name, maxBytes: limits.maxBytes, maxMsgs: limits.maxMsgs, err: (err as Error).message },
+      'storage limit refused by the server: not applied',
+    );
   }
 }
 
@@ -168,9 +235,16 @@ async function applyLimits(bus: Bus, store: StoreName, limits: StoreLimits, logg
  *  manage them (the orchestrator, an admin); every other service waits for them with awaitTopology. */
 export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): Promise<void> {
   const limits = options.limits ?? loadConfig(StorageLimitsConfig);
-  const logger = options.logger ?? createLogger('topology', loadConfig(BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
+  const logger =
+    options.logger ??
+    createLogger('topology', loadConfig(BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
   for (const { store, ...config } of topology) {
-    const full = { ...config, storage: StorageType.File, duplicate_window: nanos(DEDUPLICATION_WINDOW_MS), num_replicas: bus.replicas };
+    const full = {
+      ...config,
+      storage: StorageType.File,
+      duplicate_window: nanos(DEDUPLICATION_WINDOW_MS),
+      num_replicas: bus.replicas,
+    };
     try {
       const info = await bus.jsm.streams.info(config.name);
       // The audit stream's limits are the admin's alone (nats stream edit): set at its creation,
@@ -179,14 +253,21 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
       // Only a real change is proposed: on a cluster every update is a round of the meta group, and
       // a dozen services starting at once queued a dozen identical ones past the 5 s API timeout.
       const have = info.config as unknown as Record<string, unknown>;
-      if (Object.entries(full).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v))) await bus.jsm.streams.update(config.name, { ...info.config, ...full });
+      if (Object.entries(full).some(([k, v]) => JSON.stringify(have[k]) !== JSON.stringify(v)))
+        await bus.jsm.streams.update(config.name, { ...info.config, ...full });
     } catch (err) {
       if (!isNotFound(err)) throw err;
       try {
         await bus.jsm.streams.add({ ...full, ...limitSettings(store, limits[store]) });
       } catch (addErr) {
         // Another service created it between our info and add.
-        if (!(await bus.jsm.streams.info(config.name).then(() => true, () => false))) throw addErr;
+        if (
+          !(await bus.jsm.streams.info(config.name).then(
+            () => true,
+            () => false,
+          ))
+        )
+          throw addErr;
       }
     }
   }
@@ -201,7 +282,12 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
   await kvm.create(buckets.supportCrmCache, { history: 1, ttl: 30 * 24 * 3600_000, replicas: bus.replicas });
   // Bounded: at most a day per session (the console ends them sooner, at its own TTL) and 64 MiB
   // in all; only a signed-in person writes a session (an anonymous visit writes nothing).
-  await kvm.create(buckets.consoleSessions, { history: 1, ttl: SESSION_BUCKET_MAX_AGE_MS, max_bytes: SESSION_BUCKET_MAX_BYTES, replicas: bus.replicas });
+  await kvm.create(buckets.consoleSessions, {
+    history: 1,
+    ttl: SESSION_BUCKET_MAX_AGE_MS,
+    max_bytes: SESSION_BUCKET_MAX_BYTES,
+    replicas: bus.replicas,
+  });
   // What people set for themselves in the console (small: one entry per person).
   await kvm.create(buckets.accounts, { history: 5, replicas: bus.replicas });
   await openLedger(bus);
@@ -210,7 +296,8 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
   await new Objm(bus.js).create(buckets.artifacts, { replicas: bus.replicas });
   // Budgets are counted per period: a month of history is more than any period needs.
   await new Kvm(bus.js).create(buckets.modelBudgets, { history: 1, ttl: 31 * 24 * 3600_000, replicas: bus.replicas });
-  for (const store of Object.keys(STORES) as StoreName[]) if (store !== 'audit') await applyLimits(bus, store, limits[store], logger);
+  for (const store of Object.keys(STORES) as StoreName[])
+    if (store !== 'audit') await applyLimits(bus, store, limits[store], logger);
 }
 
 /**
@@ -218,7 +305,12 @@ export async function ensureTopology(bus: Bus, options: TopologyOptions = {}): P
  * identity may not create them starts beside the orchestrator, which does. Bounded: a stream that
  * never appears stops the service with a message naming it.
  */
-export async function awaitTopology(bus: Bus, names: readonly string[], timeoutMs = 60_000, logger?: Logger): Promise<void> {
+export async function awaitTopology(
+  bus: Bus,
+  names: readonly string[],
+  timeoutMs = 60_000,
+  logger?: Logger,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const name of names) {
     let warned = false;
@@ -228,7 +320,10 @@ export async function awaitTopology(bus: Bus, names: readonly string[], timeoutM
         break;
       } catch (err) {
         if (!isNotFound(err) && !(err instanceof Error && /stream not found/i.test(err.message))) throw err;
-        if (Date.now() > deadline) throw new Error(`stream ${name} does not exist after ${timeoutMs} ms: start the orchestrator (it creates Baton's streams) or run ensureTopology as an admin`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `stream ${name} does not exist after ${timeoutMs} ms: start the orchestrator (it creates Baton's streams) or run ensureTopology as an admin`,
+          );
         if (!warned) logger?.warn({ stream: name }, 'waiting for the orchestrator to create a stream');
         warned = true;
         await new Promise((r) => setTimeout(r, 250));
@@ -240,8 +335,23 @@ export async function awaitTopology(bus: Bus, names: readonly string[], timeoutM
 /** The streams each kind of service uses, for awaitTopology. */
 export const topologyNeeds = {
   agent: [streams.tasks, `KV_${buckets.ledger}`, `OBJ_${buckets.artifacts}`, `KV_${buckets.modelBudgets}`],
-  gateway: [streams.events, streams.progress, 'BATON_ADVISORIES', `KV_${buckets.eventClaims}`, `KV_${buckets.webhookSources}`],
-  console: [streams.audit, streams.notices, streams.progress, streams.deadLetters, `KV_${buckets.trust}`, `KV_${buckets.consoleSessions}`, `KV_${buckets.corrections}`, `KV_${buckets.accounts}`],
+  gateway: [
+    streams.events,
+    streams.progress,
+    'BATON_ADVISORIES',
+    `KV_${buckets.eventClaims}`,
+    `KV_${buckets.webhookSources}`,
+  ],
+  console: [
+    streams.audit,
+    streams.notices,
+    streams.progress,
+    streams.deadLetters,
+    `KV_${buckets.trust}`,
+    `KV_${buckets.consoleSessions}`,
+    `KV_${buckets.corrections}`,
+    `KV_${buckets.accounts}`,
+  ],
 } as const;
 
 /** Earned trust per gate type; updated with compare-and-set so two workers never lose a count. */
@@ -253,7 +363,11 @@ export async function openLedger(bus: Bus): Promise<KV> {
   return new Kvm(bus.js).create(buckets.ledger, { history: 1, replicas: bus.replicas });
 }
 
-const NOT_FOUND: ReadonlySet<number> = new Set([JetStreamApiCodes.StreamNotFound, JetStreamApiCodes.ConsumerNotFound, JetStreamApiCodes.NoMessageFound]);
+const NOT_FOUND: ReadonlySet<number> = new Set([
+  JetStreamApiCodes.StreamNotFound,
+  JetStreamApiCodes.ConsumerNotFound,
+  JetStreamApiCodes.NoMessageFound,
+]);
 
 /** A stream, consumer or stored message that does not exist, by the server's error code. */
 export function isNotFound(err: unknown): boolean {
@@ -262,5 +376,9 @@ export function isNotFound(err: unknown): boolean {
 
 /** A compare-and-set write (KV create/update, expected last sequence) lost to another writer. */
 export function isRevisionConflict(err: unknown): boolean {
-  return err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+  return (
+    err instanceof JetStreamApiError &&
+    (err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
 }

@@ -72,7 +72,14 @@ export const DEFAULT_MAX_DELIVER = 10;
 /** How long one pull request waits at the server for messages before it is renewed. */
 const PULL_EXPIRES_MS = 30_000;
 
-export async function ensureConsumer(bus: Bus, stream: string, durable: string, filterSubject: string, ackWaitMs: number, maxDeliver = DEFAULT_MAX_DELIVER) {
+export async function ensureConsumer(
+  bus: Bus,
+  stream: string,
+  durable: string,
+  filterSubject: string,
+  ackWaitMs: number,
+  maxDeliver = DEFAULT_MAX_DELIVER,
+) {
   const config = {
     durable_name: durable,
     filter_subject: filterSubject,
@@ -84,18 +91,28 @@ export async function ensureConsumer(bus: Bus, stream: string, durable: string, 
   };
   try {
     await bus.jsm.consumers.info(stream, durable);
-    await bus.jsm.consumers.update(stream, durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending, max_deliver: config.max_deliver });
+    await bus.jsm.consumers.update(stream, durable, {
+      ack_wait: config.ack_wait,
+      max_ack_pending: config.max_ack_pending,
+      max_deliver: config.max_deliver,
+    });
   } catch (err) {
     if (!isNotFound(err)) throw err;
     await bus.jsm.consumers.add(stream, config);
   }
 }
 
-export async function startConsumer<S extends z.ZodType>(bus: Bus, options: ConsumerOptions<S>): Promise<RunningConsumer> {
+export async function startConsumer<S extends z.ZodType>(
+  bus: Bus,
+  options: ConsumerOptions<S>,
+): Promise<RunningConsumer> {
   const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
   await ensureConsumer(bus, options.stream, options.durable, options.filterSubject, options.ackWaitMs, maxDeliver);
   const consumer = await bus.js.consumers.get(options.stream, options.durable);
-  const watcher = options.watchMaxDeliveries === false ? undefined : await startMaxDeliveriesWatcher(bus, options, (o) => startConsumer(bus, o));
+  const watcher =
+    options.watchMaxDeliveries === false
+      ? undefined
+      : await startMaxDeliveriesWatcher(bus, options, (o) => startConsumer(bus, o));
 
   let stopping = false;
   /** Messages asked for and not yet delivered, over all open pull requests. */
@@ -140,7 +157,10 @@ export async function startConsumer<S extends z.ZodType>(bus: Bus, options: Cons
     } catch (err) {
       if (!stopping) {
         failures++;
-        options.logger.warn({ err, stream: options.stream, durable: options.durable, failures }, 'pull failed; retrying');
+        options.logger.warn(
+          { err, stream: options.stream, durable: options.durable, failures },
+          'pull failed; retrying',
+        );
         await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** Math.min(failures, 5), 5_000)));
       }
     } finally {
@@ -162,7 +182,12 @@ export async function startConsumer<S extends z.ZodType>(bus: Bus, options: Cons
   };
 }
 
-async function handleOne<S extends z.ZodType>(bus: Bus, options: ConsumerOptions<S>, msg: JsMsg, maxDeliver: number): Promise<void> {
+async function handleOne<S extends z.ZodType>(
+  bus: Bus,
+  options: ConsumerOptions<S>,
+  msg: JsMsg,
+  maxDeliver: number,
+): Promise<void> {
   const { logger } = options;
   const raw = msg.string();
   // Before anything walks it: a tree too deep would overflow the schema check or a log line.
@@ -185,22 +210,36 @@ async function handleOne<S extends z.ZodType>(bus: Bus, options: ConsumerOptions
     await msg.ackAck();
   } catch (err) {
     // The handler says it can never succeed: by its flag, never by its message text.
-    if (err instanceof PoisonMessageError || (err as { retryable?: unknown })?.retryable === false) return reject(bus, options, msg, (err as Error).message);
+    if (err instanceof PoisonMessageError || (err as { retryable?: unknown })?.retryable === false)
+      return reject(bus, options, msg, (err as Error).message);
     const deliveries = msg.info.deliveryCount;
     if (deliveries >= maxDeliver) {
       countMaxDeliveries(options.stream, options.durable, 'handler_failed');
       logger.error({ err, subject: msg.subject, deliveries }, 'handler failed on the last delivery; dead-lettering');
-      return reject(bus, options, msg, `gave up after ${deliveries} deliveries (max_deliver ${maxDeliver}): ${describeError(err)}`);
+      return reject(
+        bus,
+        options,
+        msg,
+        `gave up after ${deliveries} deliveries (max_deliver ${maxDeliver}): ${describeError(err)}`,
+      );
     }
     const delayMs = Math.min(30_000, 500 * 2 ** Math.min(deliveries - 1, 6));
-    logger.warn({ err, subject: msg.subject, deliveryCount: deliveries, delayMs }, 'handler failed; message will be redelivered');
+    logger.warn(
+      { err, subject: msg.subject, deliveryCount: deliveries, delayMs },
+      'handler failed; message will be redelivered',
+    );
     msg.nak(delayMs);
   } finally {
     clearInterval(progress);
   }
 }
 
-async function reject<S extends z.ZodType>(bus: Bus, options: ConsumerOptions<S>, msg: JsMsg, reason: string): Promise<void> {
+async function reject<S extends z.ZodType>(
+  bus: Bus,
+  options: ConsumerOptions<S>,
+  msg: JsMsg,
+  reason: string,
+): Promise<void> {
   options.logger.warn({ subject: msg.subject, reason }, 'message dead-lettered');
   await deadLetter(
     bus.js,

@@ -17,7 +17,13 @@ export async function deadLetter(
   msgID: string,
 ): Promise<void> {
   const kept = keepPayload(entry.payload);
-  const letter: DeadLetter = { ...entry, payload: kept.payload, ...(kept.note ? { note: kept.note } : {}), headers: scrubHeaders(entry.headers ?? {}), receivedAt: new Date().toISOString() };
+  const letter: DeadLetter = {
+    ...entry,
+    payload: kept.payload,
+    ...(kept.note ? { note: kept.note } : {}),
+    headers: scrubHeaders(entry.headers ?? {}),
+    receivedAt: new Date().toISOString(),
+  };
   await publishJson(js, subjects.deadLetter(entry.rejectedBy), letter, { msgID });
   batonMetrics().deadLetters.add(1, { 'baton.rejected_by': entry.rejectedBy });
 }
@@ -86,7 +92,8 @@ export function headersOf(msg: JsMsg): Record<string, string> {
 export const REDACTED = '[redacted]';
 
 /** Names of fields and headers whose values are secrets or bearer capabilities. */
-const SECRET_NAMES = 'task_?token|seal|authorization|proxy-authorization|cookie|set-cookie|password|passphrase|secret|client_?secret|api[-_]?key|x-api-key|access_?token|refresh_?token|token|credentials?|nkey|seed|signature|x-baton-signature';
+const SECRET_NAMES =
+  'task_?token|seal|authorization|proxy-authorization|cookie|set-cookie|password|passphrase|secret|client_?secret|api[-_]?key|x-api-key|access_?token|refresh_?token|token|credentials?|nkey|seed|signature|x-baton-signature';
 const SECRET_FIELD = new RegExp(`^(?:${SECRET_NAMES})$`, 'i');
 /** A secret field's string value in text that is not scrubbed as a tree: linear, no backtracking
  *  (the two alternatives of a string's character cannot both match). */
@@ -122,7 +129,8 @@ export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY)
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -155,12 +163,14 @@ function scrubTree(root: unknown, limits: typeof SCRUB_LIMITS): unknown {
   const visit = (value: unknown, depth: number): unknown => {
     nodes++;
     if (nodes > limits.nodes) throw new ScrubLimitReached(`more than ${limits.nodes} values`);
-    if (nodes % 1024 === 0 && performance.now() - started > limits.ms) throw new ScrubLimitReached(`more than ${limits.ms} ms of scrubbing`);
+    if (nodes % 1024 === 0 && performance.now() - started > limits.ms)
+      throw new ScrubLimitReached(`more than ${limits.ms} ms of scrubbing`);
     if (value === null || typeof value !== 'object') return value;
     if (depth >= limits.depth) throw new ScrubLimitReached(`nested more than ${limits.depth} levels deep`);
     if (Array.isArray(value)) return value.map((v) => visit(v, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : visit(v, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      out[k] = SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : visit(v, depth + 1);
     return out;
   };
   return visit(root, 0);
@@ -185,10 +195,16 @@ function fitted(text: string, limit = KEPT_PAYLOAD_CHARS): { payload: string; cu
  *  the JSON tree when it is one within SCRUB_LIMITS, else by pattern), and, when it is not the
  *  scrubbed tree as received, a note saying why. Never throws. */
 /** The payload a dead letter keeps, secrets redacted, within `limits` (tests narrow or widen them). */
-export function keepPayload(payload: string, limits: typeof SCRUB_LIMITS = SCRUB_LIMITS): { payload: string; note?: string } {
+export function keepPayload(
+  payload: string,
+  limits: typeof SCRUB_LIMITS = SCRUB_LIMITS,
+): { payload: string; note?: string } {
   const asText = (why: string) => {
     const kept = fitted(redactByPattern(payload));
-    return { payload: kept.payload, note: `payload kept as text with secret fields redacted by pattern: ${why}${kept.cut ? `; ${kept.cut}` : ''}` };
+    return {
+      payload: kept.payload,
+      note: `payload kept as text with secret fields redacted by pattern: ${why}${kept.cut ? `; ${kept.cut}` : ''}`,
+    };
   };
   try {
     if (payload.length > limits.chars) return asText(`longer than ${limits.chars} characters`);

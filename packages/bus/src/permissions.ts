@@ -98,8 +98,17 @@ function pullConsumer(stream: string, durable: string, filter: string): string[]
 }
 
 /** The consumer's own watcher of MAX_DELIVERIES advisories, which dead-letters the stored message. */
-function maxDeliveriesWatcher(stream: string, durable: string, filter = `${MAX_DELIVERIES}.${stream}.${durable}`, watcher = `${durable}_max_deliveries`): string[] {
-  return [api(`STREAM.INFO.${ADVISORIES}`), ...pullConsumer(ADVISORIES, watcher, filter), api(`STREAM.MSG.GET.${stream}`)];
+function maxDeliveriesWatcher(
+  stream: string,
+  durable: string,
+  filter = `${MAX_DELIVERIES}.${stream}.${durable}`,
+  watcher = `${durable}_max_deliveries`,
+): string[] {
+  return [
+    api(`STREAM.INFO.${ADVISORIES}`),
+    ...pullConsumer(ADVISORIES, watcher, filter),
+    api(`STREAM.MSG.GET.${stream}`),
+  ];
 }
 
 function kv(bucket: string, options: { keys?: string; write: boolean; list?: boolean }): string[] {
@@ -111,7 +120,6 @@ function kv(bucket: string, options: { keys?: string; write: boolean; list?: boo
     ...(options.list ? orderedReads(kvStream(bucket)) : []),
   ];
 }
-
 
 function orderedReads(stream: string): string[] {
   return [
@@ -134,14 +142,23 @@ function artifacts(): string[] {
 }
 
 /** Every stream behind a Baton bucket: created by the orchestrator alone (ensureTopology). */
-export const BUCKET_STREAMS: readonly string[] = [...Object.values(buckets).filter((b) => b !== buckets.artifacts).map(kvStream), objStream(buckets.artifacts)];
+export const BUCKET_STREAMS: readonly string[] = [
+  ...Object.values(buckets)
+    .filter((b) => b !== buckets.artifacts)
+    .map(kvStream),
+  objStream(buckets.artifacts),
+];
 
 /** Creating and updating Baton's streams and buckets (ensureTopology). The audit stream may be
  *  created, never updated: changing its limits (max_msgs=1 erases it without a delete) is the
  *  admin's alone. */
 function topologyManagement(): string[] {
   const all = [...Object.values(streams), ADVISORIES, ...BUCKET_STREAMS];
-  return all.flatMap((s) => [api(`STREAM.INFO.${s}`), api(`STREAM.CREATE.${s}`), ...(s === streams.audit ? [] : [api(`STREAM.UPDATE.${s}`)])]);
+  return all.flatMap((s) => [
+    api(`STREAM.INFO.${s}`),
+    api(`STREAM.CREATE.${s}`),
+    ...(s === streams.audit ? [] : [api(`STREAM.UPDATE.${s}`)]),
+  ]);
 }
 
 const dedupe = (list: string[]) => [...new Set(list)].sort();
@@ -150,7 +167,9 @@ const dedupe = (list: string[]) => [...new Set(list)].sort();
 export function permissionsOf(identity: Identity): Permissions {
   const base = kindPermissions(identity);
   if (identity.kind === 'admin' || !identity.kv?.length) return base;
-  const grants = identity.kv.flatMap((g) => kv(g.bucket, { write: g.write ?? false, list: g.list ?? false, ...(g.keys ? { keys: g.keys } : {}) }));
+  const grants = identity.kv.flatMap((g) =>
+    kv(g.bucket, { write: g.write ?? false, list: g.list ?? false, ...(g.keys ? { keys: g.keys } : {}) }),
+  );
   return { publish: dedupe([...base.publish, ...grants]), subscribe: base.subscribe };
 }
 
@@ -182,7 +201,10 @@ function kindPermissions(identity: Identity): Permissions {
       };
     }
     case 'simulator':
-      return { publish: dedupe([...common, ...kv(simulatorBucket(identity.system), { write: true, list: true })]), subscribe: [inbox] };
+      return {
+        publish: dedupe([...common, ...kv(simulatorBucket(identity.system), { write: true, list: true })]),
+        subscribe: [inbox],
+      };
     case 'agent': {
       const { agent } = identity;
       const durable = consumers.agent(agent);

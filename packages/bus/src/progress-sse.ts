@@ -53,14 +53,25 @@ export class ProgressSse {
         // Checked (strictly) by the kit's activity before it was published, and only the
         // orchestrator may publish there: passed on as stored, so a field a newer orchestrator
         // adds never breaks an older reader's stream.
-        followStream(this.bus, streams.progress, { filterSubject: progressSubjects.ofWorkflow(workflowId), afterSeq: typeof after === 'number' ? after : 0, parse: (v) => v as ProgressEvent }),
+        followStream(this.bus, streams.progress, {
+          filterSubject: progressSubjects.ofWorkflow(workflowId),
+          afterSeq: typeof after === 'number' ? after : 0,
+          parse: (v) => v as ProgressEvent,
+        }),
       );
     } catch (err) {
       this.logger.warn({ workflowId, error: String(err) }, 'progress: stream could not be opened');
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' }).end(JSON.stringify({ error: 'UNAVAILABLE', reason: 'the progress stream could not be opened; retry' }));
+      res
+        .writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' })
+        .end(JSON.stringify({ error: 'UNAVAILABLE', reason: 'the progress stream could not be opened; retry' }));
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     // A client that loses the connection tries again after this long (EventSource does by itself).
     res.write('retry: 2000\n\n');
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), this.options.keepAliveMs);

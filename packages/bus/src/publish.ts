@@ -14,14 +14,26 @@ export interface PublishOptions {
   headers?: Record<string, string>;
 }
 
-export async function publishJson(js: JetStreamClient, subject: string, value: unknown, options: PublishOptions): Promise<PubAck> {
+export async function publishJson(
+  js: JetStreamClient,
+  subject: string,
+  value: unknown,
+  options: PublishOptions,
+): Promise<PubAck> {
   const body = JSON.stringify(value);
-  const attributes = { ...messagingAttributes('send', subject, options.msgID), 'messaging.message.body.size': Buffer.byteLength(body) };
+  const attributes = {
+    ...messagingAttributes('send', subject, options.msgID),
+    'messaging.message.body.size': Buffer.byteLength(body),
+  };
   return inSpan(tracer, `send ${subject}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
     const h = natsHeaders();
     for (const [k, v] of Object.entries({ ...options.headers, ...injectTraceHeaders(context.active()) })) h.set(k, v);
     const ack = await js.publish(subject, body, { msgID: options.msgID, headers: h });
-    span.setAttributes({ 'baton.jetstream.stream': ack.stream, 'baton.jetstream.seq': ack.seq, 'baton.jetstream.duplicate': ack.duplicate });
+    span.setAttributes({
+      'baton.jetstream.stream': ack.stream,
+      'baton.jetstream.seq': ack.seq,
+      'baton.jetstream.duplicate': ack.duplicate,
+    });
     return ack;
   });
 }

@@ -11,8 +11,15 @@ export interface StoredMessage<T> {
   value: T;
 }
 
-export async function readStream<T = unknown>(bus: Bus, stream: string, options: { filterSubject?: string; parse?: (value: unknown) => T } = {}): Promise<Array<StoredMessage<T>>> {
-  const consumer = await bus.js.consumers.get(stream, options.filterSubject ? { filter_subjects: [options.filterSubject] } : {});
+export async function readStream<T = unknown>(
+  bus: Bus,
+  stream: string,
+  options: { filterSubject?: string; parse?: (value: unknown) => T } = {},
+): Promise<Array<StoredMessage<T>>> {
+  const consumer = await bus.js.consumers.get(
+    stream,
+    options.filterSubject ? { filter_subjects: [options.filterSubject] } : {},
+  );
   const pending = (await consumer.info()).num_pending;
   const out: Array<StoredMessage<T>> = [];
   if (pending === 0) return out;
@@ -31,10 +38,15 @@ export interface FollowedStream<T> extends AsyncIterable<StoredMessage<T>> {
 
 /** What a stream holds after `afterSeq` (0: from the start) under the filter, then every new
  *  message as it is stored, in order (an ordered consumer: it recreates itself after a gap). */
-export async function followStream<T = unknown>(bus: Bus, stream: string, options: { filterSubject: string; afterSeq?: number; parse?: (value: unknown) => T }): Promise<FollowedStream<T>> {
+export async function followStream<T = unknown>(
+  bus: Bus,
+  stream: string,
+  options: { filterSubject: string; afterSeq?: number; parse?: (value: unknown) => T },
+): Promise<FollowedStream<T>> {
   const after = options.afterSeq ?? 0;
   const consumer = await bus.js.consumers.get(stream, {
-    filter_subjects: options.filterSubject, // one subject: it goes in the create request's subject, which permissions can check
+    // one subject: it goes in the create request's subject, which permissions can check
+    filter_subjects: options.filterSubject,
     ...(after > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 } : {}),
   });
   const messages = await consumer.consume({ max_messages: 64 });

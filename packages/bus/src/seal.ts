@@ -14,7 +14,9 @@ export interface SealedFields {
 }
 
 export function sealTask(key: string, task: SealedFields): string {
-  return createHmac('sha256', key).update([task.agent, task.kind, task.taskId, task.taskToken].join('\n')).digest('base64url');
+  return createHmac('sha256', key)
+    .update([task.agent, task.kind, task.taskId, task.taskToken].join('\n'))
+    .digest('base64url');
 }
 
 /** Whether `seal` is the seal of these fields under `key` (compared in constant time). */

@@ -9,7 +9,20 @@ import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { streams, subjects, type DeadLetter } from '@baton/contracts';
 import { createLogger } from '@baton/telemetry';
-import { ADVISORY_STREAM, DEAD_LETTER_ATTEMPTS, QUARANTINED, connectBus, ensureConsumer, ensureTopology, isNotFound, PoisonMessageError, startConsumer, watcherName, type Bus, type ConsumerOptions } from '../src/index.js';
+import {
+  ADVISORY_STREAM,
+  DEAD_LETTER_ATTEMPTS,
+  QUARANTINED,
+  connectBus,
+  ensureConsumer,
+  ensureTopology,
+  isNotFound,
+  PoisonMessageError,
+  startConsumer,
+  watcherName,
+  type Bus,
+  type ConsumerOptions,
+} from '../src/index.js';
 import { MAX_DELIVERIES_SUBJECT, startMaxDeliveriesWatcher, watchMaxDeliveries } from '../src/advisories.js';
 
 // Its own stream per run: dead letters are deduplicated by stream and sequence for two minutes.
@@ -32,9 +45,17 @@ describe('durable consumer', () => {
   before(async () => {
     bus = await connectBus({ servers: process.env.BATON_NATS_URL ?? 'nats://127.0.0.1:4322', name: 'bus-test' });
     await ensureTopology(bus);
-    await bus.jsm.streams.add({ name: STREAM, subjects: ['bustest.>'], retention: RetentionPolicy.Workqueue, storage: StorageType.File }).catch(async (err: unknown) => {
-      if (!(await bus.jsm.streams.info(STREAM).then(() => true, () => false))) throw err;
-    });
+    await bus.jsm.streams
+      .add({ name: STREAM, subjects: ['bustest.>'], retention: RetentionPolicy.Workqueue, storage: StorageType.File })
+      .catch(async (err: unknown) => {
+        if (
+          !(await bus.jsm.streams.info(STREAM).then(
+            () => true,
+            () => false,
+          ))
+        )
+          throw err;
+      });
   });
   after(async () => {
     await bus?.jsm.streams.delete(STREAM).catch(() => undefined);
@@ -50,18 +71,26 @@ describe('durable consumer', () => {
     const id = randomUUID().slice(0, 8);
     return { subject: `bustest.${id}`, durable: `bustest-${id}`, rejectedBy: `bustest-${id}` };
   };
-  const publish = (subject: string, value: unknown, i: number) => bus.js.publish(subject, JSON.stringify(value), { msgID: `${subject}:${i}` });
+  const publish = (subject: string, value: unknown, i: number) =>
+    bus.js.publish(subject, JSON.stringify(value), { msgID: `${subject}:${i}` });
   const lastDeadLetter = async (rejectedBy: string): Promise<DeadLetter | undefined> => {
     try {
-      const m = await bus.jsm.streams.getMessage(streams.deadLetters, { last_by_subj: subjects.deadLetter(rejectedBy) });
+      const m = await bus.jsm.streams.getMessage(streams.deadLetters, {
+        last_by_subj: subjects.deadLetter(rejectedBy),
+      });
       return m ? m.json<DeadLetter>() : undefined;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
   };
-  const messagesOn = async (subject: string) => (await bus.jsm.streams.info(STREAM, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
-  const options = (t: ReturnType<typeof arrange>, handle: ConsumerOptions<typeof Job>['handle'], extra: Partial<ConsumerOptions<typeof Job>> = {}): ConsumerOptions<typeof Job> => ({
+  const messagesOn = async (subject: string) =>
+    (await bus.jsm.streams.info(STREAM, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
+  const options = (
+    t: ReturnType<typeof arrange>,
+    handle: ConsumerOptions<typeof Job>['handle'],
+    extra: Partial<ConsumerOptions<typeof Job>> = {},
+  ): ConsumerOptions<typeof Job> => ({
     stream: STREAM,
     durable: t.durable,
     filterSubject: t.subject,
@@ -76,8 +105,17 @@ describe('durable consumer', () => {
 
   it('sets max_deliver on every consumer it creates or finds', async () => {
     const t = arrange();
-    await bus.jsm.consumers.add(STREAM, { durable_name: t.durable, filter_subject: t.subject, ack_policy: AckPolicy.Explicit, ack_wait: nanos(5_000) });
-    assert.equal((await bus.jsm.consumers.info(STREAM, t.durable)).config.max_deliver, -1, 'an old consumer had no limit');
+    await bus.jsm.consumers.add(STREAM, {
+      durable_name: t.durable,
+      filter_subject: t.subject,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(5_000),
+    });
+    assert.equal(
+      (await bus.jsm.consumers.info(STREAM, t.durable)).config.max_deliver,
+      -1,
+      'an old consumer had no limit',
+    );
     await ensureConsumer(bus, STREAM, t.durable, t.subject, 5_000);
     assert.equal((await bus.jsm.consumers.info(STREAM, t.durable)).config.max_deliver, 10);
   });
@@ -87,10 +125,14 @@ describe('durable consumer', () => {
     let calls = 0;
     const consumer = await startConsumer(
       bus,
-      options(t, async () => {
-        calls++;
-        throw Object.assign(new Error('temporal unreachable'), { code: 'UNAVAILABLE' });
-      }, { maxDeliver: 3 }),
+      options(
+        t,
+        async () => {
+          calls++;
+          throw Object.assign(new Error('temporal unreachable'), { code: 'UNAVAILABLE' });
+        },
+        { maxDeliver: 3 },
+      ),
     );
     try {
       await publish(t.subject, { n: 1 }, 1);
@@ -100,7 +142,9 @@ describe('durable consumer', () => {
       assert.match(letter.reason, /UNAVAILABLE: temporal unreachable/);
       assert.deepEqual(JSON.parse(letter.payload), { n: 1 });
       // The dead letter is published before the message is terminated: wait for the removal itself.
-      await eventually('terminated: gone from the work queue', async () => ((await messagesOn(t.subject)) === 0 ? true : undefined));
+      await eventually('terminated: gone from the work queue', async () =>
+        (await messagesOn(t.subject)) === 0 ? true : undefined,
+      );
     } finally {
       await consumer.stop();
     }
@@ -119,14 +163,27 @@ describe('durable consumer', () => {
     );
     try {
       await publish(t.subject, { n: 1 }, 1);
-      assert.match((await eventually('the poison letter', () => lastDeadLetter(t.rejectedBy))).reason, /malformed task token/);
+      assert.match(
+        (await eventually('the poison letter', () => lastDeadLetter(t.rejectedBy))).reason,
+        /malformed task token/,
+      );
       await publish(t.subject, { n: 2 }, 2);
-      assert.equal((await eventually('the refusal letter', async () => ((await lastDeadLetter(t.rejectedBy))?.reason === 'refused' ? true : undefined))), true);
+      assert.equal(
+        await eventually('the refusal letter', async () =>
+          (await lastDeadLetter(t.rejectedBy))?.reason === 'refused' ? true : undefined,
+        ),
+        true,
+      );
       await bus.js.publish(t.subject, 'not json', { msgID: `${t.subject}:3` });
-      assert.match((await eventually('the invalid letter', async () => {
-        const letter = await lastDeadLetter(t.rejectedBy);
-        return letter?.payload === 'not json' ? letter : undefined;
-      })).reason, /^not JSON/);
+      assert.match(
+        (
+          await eventually('the invalid letter', async () => {
+            const letter = await lastDeadLetter(t.rejectedBy);
+            return letter?.payload === 'not json' ? letter : undefined;
+          })
+        ).reason,
+        /^not JSON/,
+      );
       assert.equal(calls, 2, 'each handled once, never redelivered');
     } finally {
       await consumer.stop();
@@ -136,7 +193,11 @@ describe('durable consumer', () => {
   it('dead-letters, from the server advisory, a message whose every delivery crashed before an ack', async () => {
     const t = arrange();
     await ensureConsumer(bus, STREAM, t.durable, t.subject, 1_000, 2);
-    const watcher = await startMaxDeliveriesWatcher(bus, options(t, async () => undefined), (o) => startConsumer(bus, o));
+    const watcher = await startMaxDeliveriesWatcher(
+      bus,
+      options(t, async () => undefined),
+      (o) => startConsumer(bus, o),
+    );
     try {
       await publish(t.subject, { n: 7 }, 7);
       // Two replicas that each take the message and die before acking (no ack, no nak).
@@ -152,7 +213,9 @@ describe('durable consumer', () => {
       assert.match(letter.reason, /reached max_deliver after 2 deliveries without an ack/);
       assert.deepEqual(JSON.parse(letter.payload), { n: 7 });
       assert.equal(letter.subject, t.subject);
-      await eventually('removal from the work queue', async () => ((await messagesOn(t.subject)) === 0 ? true : undefined));
+      await eventually('removal from the work queue', async () =>
+        (await messagesOn(t.subject)) === 0 ? true : undefined,
+      );
     } finally {
       await watcher.stop();
     }
@@ -177,13 +240,21 @@ describe('durable consumer', () => {
       const h = natsHeaders();
       h.set('x-case', t.durable);
       h.set('authorization', 'Bearer secret');
-      const { seq } = await bus.js.publish(t.subject, JSON.stringify({ n: 8, taskToken: 'dG9rZW4=' }), { msgID: `${t.subject}:8`, headers: h });
+      const { seq } = await bus.js.publish(t.subject, JSON.stringify({ n: 8, taskToken: 'dG9rZW4=' }), {
+        msgID: `${t.subject}:8`,
+        headers: h,
+      });
       const raw = await bus.js.consumers.get(STREAM, t.durable);
       assert.equal((await raw.next({ expires: 5_000 }))?.info.deliveryCount, 1, 'delivered once, never acked');
       assert.equal(await raw.next({ expires: 3_000 }), null, 'withheld: max_deliver reached');
       const letter = await eventually('the quarantined letter', () => lastDeadLetter(t.rejectedBy), 30_000);
       assert.ok(letter.reason.startsWith(`${QUARANTINED} reached max_deliver after 1 deliveries`), letter.reason);
-      assert.match(letter.reason, new RegExp(`stays in ${STREAM} at sequence ${seq}; its dead letter could not be stored: .*illegal subject.*\\(${DEAD_LETTER_ATTEMPTS} attempts\\)`));
+      assert.match(
+        letter.reason,
+        new RegExp(
+          `stays in ${STREAM} at sequence ${seq}; its dead letter could not be stored: .*illegal subject.*\\(${DEAD_LETTER_ATTEMPTS} attempts\\)`,
+        ),
+      );
       assert.equal(letter.rejectedBy, `${t.rejectedBy} illegal`);
       assert.equal(letter.subject, t.subject);
       assert.deepEqual(JSON.parse(letter.payload), { n: 8, taskToken: '[redacted]' });
@@ -194,7 +265,9 @@ describe('durable consumer', () => {
         const info = await bus.jsm.consumers.info(ADVISORY_STREAM, watcherName(t.durable));
         return info.num_ack_pending === 0 && info.num_pending === 0 && info.num_redelivered === 0 ? info : undefined;
       });
-      const letters = await bus.jsm.streams.info(streams.deadLetters, { subjects_filter: subjects.deadLetter(t.rejectedBy) });
+      const letters = await bus.jsm.streams.info(streams.deadLetters, {
+        subjects_filter: subjects.deadLetter(t.rejectedBy),
+      });
       assert.equal(letters.state.subjects?.[subjects.deadLetter(t.rejectedBy)], 1, 'one letter');
       assert.equal(await messagesOn(t.subject), 1, 'the message is kept in its stream');
     } finally {
@@ -220,15 +293,28 @@ describe('durable consumer', () => {
       }),
     );
     const sampler = setInterval(() => {
-      void bus.jsm.consumers.info(STREAM, t.durable).then((i) => (maxAckPending = Math.max(maxAckPending, i.num_ack_pending)), () => undefined);
+      void bus.jsm.consumers.info(STREAM, t.durable).then(
+        (i) => (maxAckPending = Math.max(maxAckPending, i.num_ack_pending)),
+        () => undefined,
+      );
     }, 100);
     try {
       for (let i = 0; i < 6; i++) await publish(t.subject, { n: i }, i);
-      await eventually('all six handled', async () => ((await messagesOn(t.subject)) === 0 && running === 0 ? true : undefined), 30_000);
+      await eventually(
+        'all six handled',
+        async () => ((await messagesOn(t.subject)) === 0 && running === 0 ? true : undefined),
+        30_000,
+      );
       assert.equal(deliveries.length, 6, 'each message handled exactly once');
-      assert.ok(deliveries.every((d) => d === 1), `no redelivery (delivery counts ${deliveries.join(',')})`);
+      assert.ok(
+        deliveries.every((d) => d === 1),
+        `no redelivery (delivery counts ${deliveries.join(',')})`,
+      );
       assert.ok(maxRunning <= 2);
-      assert.ok(maxAckPending <= 2, `at most concurrency messages delivered and unacked at once (saw ${maxAckPending})`);
+      assert.ok(
+        maxAckPending <= 2,
+        `at most concurrency messages delivered and unacked at once (saw ${maxAckPending})`,
+      );
     } finally {
       clearInterval(sampler);
       await consumer.stop();

@@ -3,7 +3,16 @@
 // payload is not the scrubbed tree as received. No servers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KEPT_PAYLOAD_CHARS, MAX_JSON_DEPTH, REDACTED, SCRUB_LIMITS, jsonNestingDepth, keepPayload, nestingRefusal, scrubPayload } from '../src/dead-letter.js';
+import {
+  KEPT_PAYLOAD_CHARS,
+  MAX_JSON_DEPTH,
+  REDACTED,
+  SCRUB_LIMITS,
+  jsonNestingDepth,
+  keepPayload,
+  nestingRefusal,
+  scrubPayload,
+} from '../src/dead-letter.js';
 
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const nestedObjects = (depth: number, leaf = '1') => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
@@ -70,12 +79,17 @@ describe('bounded dead-letter scrubbing', () => {
       const kept = keepPayload(text);
       assert.ok(JSON.stringify(kept.payload).length <= KEPT_PAYLOAD_CHARS, 'fits in a letter');
       assert.ok(text.startsWith(kept.payload) && kept.payload.length > 0, 'the start is kept');
-      assert.match(kept.note ?? '', new RegExp(`only the first ${kept.payload.length} of ${text.length} characters are kept`));
+      assert.match(
+        kept.note ?? '',
+        new RegExp(`only the first ${kept.payload.length} of ${text.length} characters are kept`),
+      );
     }
   });
 
   it('text that is not JSON is kept as it came, secrets redacted by pattern', () => {
-    assert.deepEqual(keepPayload('not json, "token": "abc", "x": 1'), { payload: `not json, "token": "${REDACTED}", "x": 1` });
+    assert.deepEqual(keepPayload('not json, "token": "abc", "x": 1'), {
+      payload: `not json, "token": "${REDACTED}", "x": 1`,
+    });
   });
 });
 

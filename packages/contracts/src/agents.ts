@@ -5,7 +5,9 @@
 import { z } from 'zod';
 
 /** An agent's name: it becomes part of subjects (`baton.task.<name>`) and consumer names. */
-export const AgentName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { message: 'must be lowercase letters, digits and dashes, starting with a letter' });
+export const AgentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, { message: 'must be lowercase letters, digits and dashes, starting with a letter' });
 export type AgentName = string;
 
 export const TaskKind = z.enum(['run', 'compensate']);
@@ -40,7 +42,12 @@ export function answersVersion(contract: Pick<AgentContract, 'version' | 'alsoAn
 }
 
 /** Declares one agent's contract. The name is checked here so a typo fails at start. */
-export function defineAgentContract<const N extends string, I extends z.ZodType, O extends z.ZodType, C extends { input: z.ZodType; output: z.ZodType } | undefined = undefined>(
+export function defineAgentContract<
+  const N extends string,
+  I extends z.ZodType,
+  O extends z.ZodType,
+  C extends { input: z.ZodType; output: z.ZodType } | undefined = undefined,
+>(
   name: N,
   contract: { input: I; output: O; compensation?: C; version?: number; alsoAnswers?: readonly number[] },
 ): AgentContract<N, I, O, C> {
@@ -63,9 +70,16 @@ export type CompensationOutput<C extends AgentContract> = z.output<Comp<C>['outp
 /** Whether a contract declares a compensation. */
 export type HasCompensation<C extends AgentContract> = [NonNullable<C['compensation']>] extends [never] ? false : true;
 /** Names in a table whose agent has a compensation. */
-export type CompensableIn<T extends AgentTable> = { [K in keyof T]: HasCompensation<T[K]> extends true ? K : never }[keyof T] & string;
+export type CompensableIn<T extends AgentTable> = {
+  [K in keyof T]: HasCompensation<T[K]> extends true ? K : never;
+}[keyof T] &
+  string;
 
 /** The schema of what an agent receives or returns for one task kind. */
-export function contractSchema(contract: AgentContract, kind: TaskKind, part: 'input' | 'output'): z.ZodType | undefined {
+export function contractSchema(
+  contract: AgentContract,
+  kind: TaskKind,
+  part: 'input' | 'output',
+): z.ZodType | undefined {
   return kind === 'run' ? contract[part] : contract.compensation?.[part];
 }

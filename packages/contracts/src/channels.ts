@@ -56,7 +56,12 @@ export type WorkingHours = z.infer<typeof WorkingHours>;
 /** Whether `now` falls in the working hours (none: always on duty). */
 export function onDuty(hours: WorkingHours | undefined, now: Date): boolean {
   if (!hours) return true;
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: hours.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: hours.timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(now);
   const [from, to, at] = [hours.from, hours.to, parts];
   return from < to ? at >= from && at < to : at >= from || at < to;
 }

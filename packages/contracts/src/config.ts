@@ -11,10 +11,16 @@ export class ConfigError extends Error {
   readonly retryable = false;
 }
 
-export function loadConfig<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>> = serviceEnv()): z.output<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>> = serviceEnv(),
+): z.output<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}=${shownValue(String(i.path[0]), env[String(i.path[0])])}: ${i.message}`);
+  const fields = parsed.error.issues.map(
+    (i) =>
+      `${i.path.map(String).join('.') || '(root)'}=${shownValue(String(i.path[0]), env[String(i.path[0])])}: ${i.message}`,
+  );
   throw new ConfigError(`invalid configuration: ${fields.join('; ')}`);
 }
 
@@ -73,7 +79,10 @@ export const NatsAuthConfig = z.object({
     .string()
     .optional()
     .transform((v) => v || undefined)
-    .refine((v) => v === undefined || NKEY_USER_SEED.test(v), 'must be a NATS user nkey seed (SU followed by 56 base32 characters)'),
+    .refine(
+      (v) => v === undefined || NKEY_USER_SEED.test(v),
+      'must be a NATS user nkey seed (SU followed by 56 base32 characters)',
+    ),
   BATON_NATS_NKEY_SEED_FILE: secretFile('a NATS user nkey seed (SU...)', NKEY_USER_SEED),
 });
 
@@ -86,34 +95,40 @@ const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().positive();
 
 /** Settings every Baton service reads; names and defaults match infra/env.sh (demo profile). */
-export const BaseServiceConfig = z.object({
-  /** One NATS URL, or several separated by commas (the nodes of a cluster; the client picks one and fails over). */
-  BATON_NATS_URL: z
-    .string()
-    .regex(/^(nats|tls|ws|wss):\/\/[^\s,]+(,(nats|tls|ws|wss):\/\/[^\s,]+)*$/, 'must be a NATS URL such as nats://127.0.0.1:4322, or several separated by commas')
-    .default('nats://127.0.0.1:4322'),
-  /** Replicas of every stream, KV bucket and object store Baton creates (infra/env.sh: 1, 3 in the cluster topology). */
-  BATON_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
-  /** OTLP/HTTP base address of a trace collector; when set, spans go there and nowhere else
-   *  (packages/telemetry/src/tracing.ts). Unset or empty (the local stack): none. */
-  BATON_OTLP_ENDPOINT: z
-    .union([z.literal('').transform(() => undefined), z.url()])
-    .optional(),
-  /** Base address of a Zipkin server, the local stack's one trace backend (its UI and the test
-   *  kit's trace reader); used when BATON_OTLP_ENDPOINT is unset. Empty or unset: none. */
-  BATON_ZIPKIN_URL: z
-    .union([z.literal('').transform(() => undefined), z.url()])
-    .optional(),
-  BATON_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
-  /** Port of this process's Prometheus endpoint (GET /metrics); 0 turns it off. */
-  BATON_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  BATON_METRICS_HOST: z.string().default('127.0.0.1'),
-}).extend(NatsAuthConfig.shape);
+export const BaseServiceConfig = z
+  .object({
+    /** One NATS URL, or several separated by commas (the nodes of a cluster; the client picks one and fails over). */
+    BATON_NATS_URL: z
+      .string()
+      .regex(
+        /^(nats|tls|ws|wss):\/\/[^\s,]+(,(nats|tls|ws|wss):\/\/[^\s,]+)*$/,
+        'must be a NATS URL such as nats://127.0.0.1:4322, or several separated by commas',
+      )
+      .default('nats://127.0.0.1:4322'),
+    /**
+     * Replicas of every stream, KV bucket and object store Baton creates (infra/env.sh: 1, 3 in the cluster topology).
+     */
+    BATON_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+    /** OTLP/HTTP base address of a trace collector; when set, spans go there and nowhere else
+     *  (packages/telemetry/src/tracing.ts). Unset or empty (the local stack): none. */
+    BATON_OTLP_ENDPOINT: z.union([z.literal('').transform(() => undefined), z.url()]).optional(),
+    /** Base address of a Zipkin server, the local stack's one trace backend (its UI and the test
+     *  kit's trace reader); used when BATON_OTLP_ENDPOINT is unset. Empty or unset: none. */
+    BATON_ZIPKIN_URL: z.union([z.literal('').transform(() => undefined), z.url()]).optional(),
+    BATON_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    /** Port of this process's Prometheus endpoint (GET /metrics); 0 turns it off. */
+    BATON_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    BATON_METRICS_HOST: z.string().default('127.0.0.1'),
+  })
+  .extend(NatsAuthConfig.shape);
 
 const optionalFile = z.union([z.literal('').transform(() => undefined), z.string()]).optional();
 
 export const TemporalClientConfig = z.object({
-  BATON_TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7322'),
+  BATON_TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:7322'),
   BATON_TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** This client's identity at Temporal (mutual TLS): its certificate and key (PEM files), and the
    *  CA that signed the server's. All three or none; none connects without TLS (a server
@@ -132,10 +147,17 @@ export function temporalConnectionOptions(config: TemporalClientConfig): {
   address: string;
   tls?: { serverNameOverride: string; serverRootCACertificate: Buffer; clientCertPair: { crt: Buffer; key: Buffer } };
 } {
-  const { BATON_TEMPORAL_TLS_CERT_FILE: cert, BATON_TEMPORAL_TLS_KEY_FILE: key, BATON_TEMPORAL_TLS_CA_FILE: ca } = config;
+  const {
+    BATON_TEMPORAL_TLS_CERT_FILE: cert,
+    BATON_TEMPORAL_TLS_KEY_FILE: key,
+    BATON_TEMPORAL_TLS_CA_FILE: ca,
+  } = config;
   const given = [cert, key, ca].filter((f) => f !== undefined).length;
   if (given === 0) return { address: config.BATON_TEMPORAL_ADDRESS };
-  if (given !== 3) throw new Error('BATON_TEMPORAL_TLS_CERT_FILE, BATON_TEMPORAL_TLS_KEY_FILE and BATON_TEMPORAL_TLS_CA_FILE go together: set all three or none');
+  if (given !== 3)
+    throw new Error(
+      'BATON_TEMPORAL_TLS_CERT_FILE, BATON_TEMPORAL_TLS_KEY_FILE and BATON_TEMPORAL_TLS_CA_FILE go together: set all three or none',
+    );
   const read = (file: string, what: string) => {
     try {
       return readFileSync(file);
@@ -148,7 +170,10 @@ export function temporalConnectionOptions(config: TemporalClientConfig): {
     tls: {
       serverNameOverride: config.BATON_TEMPORAL_TLS_SERVER_NAME,
       serverRootCACertificate: read(ca!, 'the Temporal CA certificate'),
-      clientCertPair: { crt: read(cert!, 'the Temporal client certificate'), key: read(key!, 'the Temporal client key') },
+      clientCertPair: {
+        crt: read(cert!, 'the Temporal client certificate'),
+        key: read(key!, 'the Temporal client key'),
+      },
     },
   };
 }

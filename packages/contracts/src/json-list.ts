@@ -25,7 +25,10 @@ export function jsonListField<T extends z.ZodType>(item: T, what: string) {
       let text = value.trim();
       if (!text.startsWith('[')) {
         if (!existsSync(text)) {
-          ctx.addIssue({ code: 'custom', message: `must be a JSON array of ${what} or the path of a file that holds one` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a JSON array of ${what} or the path of a file that holds one`,
+          });
           return z.NEVER;
         }
         text = readFileSync(text, 'utf8');

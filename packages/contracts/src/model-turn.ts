@@ -28,7 +28,11 @@ export type ToolCall = z.infer<typeof ToolCall>;
 
 export const LoopMessage = z.discriminatedUnion('role', [
   z.object({ role: z.literal('user'), text: z.string().max(20_000) }),
-  z.object({ role: z.literal('assistant'), text: z.string().max(20_000).optional(), calls: z.array(ToolCall).max(20).optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    text: z.string().max(20_000).optional(),
+    calls: z.array(ToolCall).max(20).optional(),
+  }),
   z.object({
     role: z.literal('tool'),
     callId: z.string().min(1).max(100),
@@ -38,7 +42,9 @@ export const LoopMessage = z.discriminatedUnion('role', [
     reference: ResultReference.optional(),
     /** A page of a result in the object store that the model asked for (read_result): the agent
      *  playing the turn reads it and gives the model its text; the workflow never holds it. */
-    page: z.object({ artifact: ArtifactRef, offset: z.number().int().min(0), length: z.number().int().min(1).max(100_000) }).optional(),
+    page: z
+      .object({ artifact: ArtifactRef, offset: z.number().int().min(0), length: z.number().int().min(1).max(100_000) })
+      .optional(),
     error: z.string().max(2000).optional(),
   }),
 ]);
@@ -101,7 +107,10 @@ export const McpToolInput = z.discriminatedUnion('op', [
 ]);
 export type McpToolInput = z.infer<typeof McpToolInput>;
 
-export const McpToolOutput = z.union([z.object({ tools: z.array(McpToolDescription) }), z.object({ result: z.unknown() })]);
+export const McpToolOutput = z.union([
+  z.object({ tools: z.array(McpToolDescription) }),
+  z.object({ result: z.unknown() }),
+]);
 export type McpToolOutput = z.infer<typeof McpToolOutput>;
 
 /** The contract of an agent that runs a loop's MCP tools through its tool gateway (its allow-list,

@@ -7,7 +7,15 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
-export const progressKinds = ['state', 'step.started', 'step.finished', 'gate.opened', 'gate.escalated', 'gate.decided', 'outcome'] as const;
+export const progressKinds = [
+  'state',
+  'step.started',
+  'step.finished',
+  'gate.opened',
+  'gate.escalated',
+  'gate.decided',
+  'outcome',
+] as const;
 export type ProgressKind = (typeof progressKinds)[number];
 
 export const ProgressEvent = z
@@ -66,7 +74,8 @@ export const progressSubjects = {
   all: 'baton.progress.>',
   /** `baton.progress.<source kind>.<source name>.<workflow token>`: the source is in the subject
    *  so a NATS publisher's permissions can name its own workflows' progress and nobody else's. */
-  of: (source: string | undefined, workflowId: string) => `baton.progress.${sourceTokens(source)}.${workflowToken(workflowId)}`,
+  of: (source: string | undefined, workflowId: string) =>
+    `baton.progress.${sourceTokens(source)}.${workflowToken(workflowId)}`,
   /** One workflow's progress whoever started it (the console). */
   ofWorkflow: (workflowId: string) => `baton.progress.*.*.${workflowToken(workflowId)}`,
   /** Everything a NATS publisher's workflows publish. */

@@ -25,12 +25,17 @@ const PUBLISHED_SHA256: ReadonlySet<string> = new Set([
 /** Whether `value` is a secret anyone with this repository knows. */
 export function isPublicSecret(value: string): boolean {
   const v = value.trim();
-  return PUBLISHED_SHA256.has(createHash('sha256').update(v).digest('hex')) || /example[-_ ]?only|change[-_ ]?me/i.test(v);
+  return (
+    PUBLISHED_SHA256.has(createHash('sha256').update(v).digest('hex')) || /example[-_ ]?only|change[-_ ]?me/i.test(v)
+  );
 }
 
-export const PUBLIC_SECRET_MESSAGE = 'is a value published in the Baton repository (an example, never a secret): generate your own';
+export const PUBLIC_SECRET_MESSAGE =
+  'is a value published in the Baton repository (an example, never a secret): generate your own';
 
 /** A zod refinement for a secret field: refuses a public value, naming why, never the value. */
 export function notPublicSecret<T extends z.ZodType<string | undefined>>(schema: T): T {
-  return schema.refine((v: string | undefined) => v === undefined || !isPublicSecret(v), { message: PUBLIC_SECRET_MESSAGE }) as unknown as T;
+  return schema.refine((v: string | undefined) => v === undefined || !isPublicSecret(v), {
+    message: PUBLIC_SECRET_MESSAGE,
+  }) as unknown as T;
 }

@@ -36,18 +36,90 @@ const DAY = 24 * 3600_000;
 
 /** Every store Baton creates, with its default limits. */
 export const STORES = {
-  events: { stream: streams.events, env: 'EVENTS', holds: 'events from existing systems', defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 7 * DAY }, discard: 'new' },
-  tasks: { stream: streams.tasks, env: 'TASKS', holds: 'tasks waiting for agents', defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  results: { stream: streams.results, env: 'RESULTS', holds: "agents' results waiting for the orchestrator", defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  deadLetters: { stream: streams.deadLetters, env: 'DLQ', holds: 'dead letters (oldest dropped first)', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 30 * DAY }, discard: 'old' },
-  notices: { stream: streams.notices, env: 'NOTICES', holds: 'notices for other systems (oldest dropped first)', defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 30 * DAY }, discard: 'old' },
-  progress: { stream: streams.progress, env: 'PROGRESS', holds: "workflows' progress for their requesters (oldest dropped first)", defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 7 * DAY }, discard: 'old' },
-  audit: { stream: streams.audit, env: 'AUDIT', holds: 'the audit trail', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  eventClaims: { stream: `KV_${buckets.eventClaims}`, env: 'EVENT_CLAIMS', holds: 'idempotency keys that started workflows', defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  ledger: { stream: `KV_${buckets.ledger}`, env: 'LEDGER', holds: "agents' effect records", defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  trust: { stream: `KV_${buckets.trust}`, env: 'TRUST', holds: 'earned trust per gate type', defaults: { maxBytes: 16 * MiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  artifacts: { stream: `OBJ_${buckets.artifacts}`, env: 'ARTIFACTS', holds: 'artifacts passed between steps', defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 }, discard: 'new' },
-  modelBudgets: { stream: `KV_${buckets.modelBudgets}`, env: 'MODEL_BUDGETS', holds: 'model calls counted per period', defaults: { maxBytes: 64 * MiB, maxMsgs: -1, maxAgeMs: 31 * DAY }, discard: 'new' },
+  events: {
+    stream: streams.events,
+    env: 'EVENTS',
+    holds: 'events from existing systems',
+    defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 7 * DAY },
+    discard: 'new',
+  },
+  tasks: {
+    stream: streams.tasks,
+    env: 'TASKS',
+    holds: 'tasks waiting for agents',
+    defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 0 },
+    discard: 'new',
+  },
+  results: {
+    stream: streams.results,
+    env: 'RESULTS',
+    holds: "agents' results waiting for the orchestrator",
+    defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 0 },
+    discard: 'new',
+  },
+  deadLetters: {
+    stream: streams.deadLetters,
+    env: 'DLQ',
+    holds: 'dead letters (oldest dropped first)',
+    defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 30 * DAY },
+    discard: 'old',
+  },
+  notices: {
+    stream: streams.notices,
+    env: 'NOTICES',
+    holds: 'notices for other systems (oldest dropped first)',
+    defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 30 * DAY },
+    discard: 'old',
+  },
+  progress: {
+    stream: streams.progress,
+    env: 'PROGRESS',
+    holds: "workflows' progress for their requesters (oldest dropped first)",
+    defaults: { maxBytes: 256 * MiB, maxMsgs: -1, maxAgeMs: 7 * DAY },
+    discard: 'old',
+  },
+  audit: {
+    stream: streams.audit,
+    env: 'AUDIT',
+    holds: 'the audit trail',
+    defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 },
+    discard: 'new',
+  },
+  eventClaims: {
+    stream: `KV_${buckets.eventClaims}`,
+    env: 'EVENT_CLAIMS',
+    holds: 'idempotency keys that started workflows',
+    defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 },
+    discard: 'new',
+  },
+  ledger: {
+    stream: `KV_${buckets.ledger}`,
+    env: 'LEDGER',
+    holds: "agents' effect records",
+    defaults: { maxBytes: 512 * MiB, maxMsgs: -1, maxAgeMs: 0 },
+    discard: 'new',
+  },
+  trust: {
+    stream: `KV_${buckets.trust}`,
+    env: 'TRUST',
+    holds: 'earned trust per gate type',
+    defaults: { maxBytes: 16 * MiB, maxMsgs: -1, maxAgeMs: 0 },
+    discard: 'new',
+  },
+  artifacts: {
+    stream: `OBJ_${buckets.artifacts}`,
+    env: 'ARTIFACTS',
+    holds: 'artifacts passed between steps',
+    defaults: { maxBytes: GiB, maxMsgs: -1, maxAgeMs: 0 },
+    discard: 'new',
+  },
+  modelBudgets: {
+    stream: `KV_${buckets.modelBudgets}`,
+    env: 'MODEL_BUDGETS',
+    holds: 'model calls counted per period',
+    defaults: { maxBytes: 64 * MiB, maxMsgs: -1, maxAgeMs: 31 * DAY },
+    discard: 'new',
+  },
 } as const satisfies Record<string, StoreSpec>;
 
 export type StoreName = keyof typeof STORES;
@@ -88,7 +160,10 @@ export interface StoreUsage {
 
 /** The larger of the byte and message fill (0..1, or more when over), or 0 without limits. */
 export function usedRatio(usage: StoreUsage): number {
-  const ratios = [usage.maxBytes > 0 ? usage.bytes / usage.maxBytes : 0, usage.maxMsgs > 0 ? usage.msgs / usage.maxMsgs : 0];
+  const ratios = [
+    usage.maxBytes > 0 ? usage.bytes / usage.maxBytes : 0,
+    usage.maxMsgs > 0 ? usage.msgs / usage.maxMsgs : 0,
+  ];
   return Math.max(...ratios);
 }
 

@@ -21,7 +21,10 @@ describe('event contracts', () => {
   it('refuses an idempotency key that could not be part of a workflow id', () => {
     const result = AnyEventEnvelope.safeParse({ ...valid, idempotencykey: 'has spaces/and slashes' });
     assert.equal(result.success, false);
-    assert.deepEqual(result.error?.issues.map((i) => i.path.join('.')), ['idempotencykey']);
+    assert.deepEqual(
+      result.error?.issues.map((i) => i.path.join('.')),
+      ['idempotencykey'],
+    );
   });
 });
 
@@ -35,7 +38,10 @@ describe('service config', () => {
   it('names the offending variable and its value when a setting is invalid', () => {
     assert.throws(
       () => loadConfig(AgentRuntimeConfig, { BATON_NATS_URL: 'localhost:4222', BATON_AGENT_CONCURRENCY: '0' }),
-      (err: unknown) => err instanceof ConfigError && /BATON_NATS_URL="localhost:4222"/.test(err.message) && /BATON_AGENT_CONCURRENCY="0"/.test(err.message),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /BATON_NATS_URL="localhost:4222"/.test(err.message) &&
+        /BATON_AGENT_CONCURRENCY="0"/.test(err.message),
     );
   });
 });

@@ -26,7 +26,9 @@ export const Correction = z.object({
   wrong: z.record(z.string(), z.unknown()),
   right: z.record(z.string(), z.unknown()),
   reason: z.string().max(2000).default(''),
-  revoked: z.object({ by: z.string().min(1).max(200), at: z.iso.datetime({ offset: true }), reason: z.string().max(2000) }).optional(),
+  revoked: z
+    .object({ by: z.string().min(1).max(200), at: z.iso.datetime({ offset: true }), reason: z.string().max(2000) })
+    .optional(),
 });
 export type Correction = z.infer<typeof Correction>;
 export type CorrectionInput = Omit<z.input<typeof Correction>, 'id' | 'revoked'>;

@@ -10,7 +10,9 @@ import type { CorrectionStore } from './store.js';
 
 // Words every request has: they say nothing about what was meant.
 const STOP = new Set(
-  'a an and at for i in is it me my of on or our please the to us we with table book booking reservation reserve tonight today tomorrow next this monday tuesday wednesday thursday friday saturday sunday'.split(' '),
+  'a an and at for i in is it me my of on or our please the to us we with table book booking reservation reserve tonight today tomorrow next this monday tuesday wednesday thursday friday saturday sunday'.split(
+    ' ',
+  ),
 );
 const terms = (text: string) => (text.toLowerCase().match(/\p{L}[\p{L}\p{N}']*/gu) ?? []).filter((t) => !STOP.has(t));
 
@@ -83,7 +85,12 @@ export class CorrectionIndex {
     return this.search
       .search(query.text)
       .map((hit) => ({ hit, c: this.inForce.get(String(hit.id)) }))
-      .filter(({ c }) => c !== undefined && c.agent === query.agent && (c.scope === 'everyone' || (query.subject !== undefined && c.subject === query.subject)))
+      .filter(
+        ({ c }) =>
+          c !== undefined &&
+          c.agent === query.agent &&
+          (c.scope === 'everyone' || (query.subject !== undefined && c.subject === query.subject)),
+      )
       .filter(({ hit, c }) => hit.terms.length * 2 >= new Set(terms(c!.input)).size)
       .slice(0, limit)
       .map(({ c }) => c!);

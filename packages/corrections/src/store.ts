@@ -11,7 +11,8 @@ export class CorrectionNotFoundError extends Error {
   readonly retryable = false;
 }
 
-export const correctionIdOf = (gateId: string, agent: string) => createHash('sha256').update(`${gateId}\n${agent}`).digest('hex').slice(0, 24);
+export const correctionIdOf = (gateId: string, agent: string) =>
+  createHash('sha256').update(`${gateId}\n${agent}`).digest('hex').slice(0, 24);
 
 export class CorrectionStore {
   private constructor(
@@ -20,7 +21,10 @@ export class CorrectionStore {
   ) {}
 
   static async open(bus: Bus): Promise<CorrectionStore> {
-    return new CorrectionStore(await new Kvm(bus.js).create(buckets.corrections, { history: 5, replicas: bus.replicas }), bus);
+    return new CorrectionStore(
+      await new Kvm(bus.js).create(buckets.corrections, { history: 5, replicas: bus.replicas }),
+      bus,
+    );
   }
 
   /** Keeps a correction (once per gate and agent) and audits it; returns what is stored. */
@@ -32,7 +36,13 @@ export class CorrectionStore {
       if (!isRevisionConflict(err)) throw err;
       return (await this.get(correction.id))!;
     }
-    await this.audit(auditKinds.correctionRecorded, `${correction.id}/recorded`, correction.by, correction, `${correction.agent} corrected for ${correction.scope === 'customer' ? `customer ${correction.subject ?? '?'}` : 'everyone'}`);
+    await this.audit(
+      auditKinds.correctionRecorded,
+      `${correction.id}/recorded`,
+      correction.by,
+      correction,
+      `${correction.agent} corrected for ${correction.scope === 'customer' ? `customer ${correction.subject ?? '?'}` : 'everyone'}`,
+    );
     return correction;
   }
 
@@ -40,7 +50,8 @@ export class CorrectionStore {
   async revoke(id: string, by: string, reason: string): Promise<Correction> {
     for (;;) {
       const entry = await this.kv.get(id);
-      if (!entry || entry.operation !== 'PUT' || entry.length === 0) throw new CorrectionNotFoundError(`no correction ${id}`);
+      if (!entry || entry.operation !== 'PUT' || entry.length === 0)
+        throw new CorrectionNotFoundError(`no correction ${id}`);
       const current = Correction.parse(entry.json());
       if (current.revoked) return current;
       const revoked: Correction = { ...current, revoked: { by, at: new Date().toISOString(), reason } };
@@ -71,7 +82,13 @@ export class CorrectionStore {
     return all.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   }
 
-  private async audit(kind: (typeof auditKinds)['correctionRecorded' | 'correctionRevoked'], id: string, actor: string, c: Correction, reason: string): Promise<void> {
+  private async audit(
+    kind: (typeof auditKinds)['correctionRecorded' | 'correctionRevoked'],
+    id: string,
+    actor: string,
+    c: Correction,
+    reason: string,
+  ): Promise<void> {
     const record = AuditRecord.parse({
       id: `correction/${id}`,
       kind,
@@ -80,7 +97,15 @@ export class CorrectionStore {
       subject: c.id,
       reason,
       workflowId: c.workflowId,
-      detail: { agent: c.agent, scope: c.scope, subject: c.subject, gateId: c.gateId, input: c.input, wrong: c.wrong, right: c.right },
+      detail: {
+        agent: c.agent,
+        scope: c.scope,
+        subject: c.subject,
+        gateId: c.gateId,
+        input: c.input,
+        wrong: c.wrong,
+        right: c.right,
+      },
     });
     await publishJson(this.bus.js, subjects.audit(this.bus.name, record.kind), record, { msgID: `audit:${record.id}` });
   }

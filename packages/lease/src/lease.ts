@@ -87,7 +87,10 @@ export class Leases {
 
   /** Opens (or creates) the lease bucket. */
   static async open(bus: Bus, options: { bucket?: string; now?: () => number } = {}): Promise<Leases> {
-    const kv = await new Kvm(bus.js).create(options.bucket ?? DEFAULT_LEASE_BUCKET, { history: 1, replicas: bus.replicas });
+    const kv = await new Kvm(bus.js).create(options.bucket ?? DEFAULT_LEASE_BUCKET, {
+      history: 1,
+      replicas: bus.replicas,
+    });
     return new Leases(kv, options.now ?? Date.now);
   }
 
@@ -113,7 +116,8 @@ export class Leases {
           return this.granted(record, await this.kv.create(key, JSON.stringify(record)));
         }
         const current = entry.json<LeaseRecord>();
-        if (current.holder !== holder && current.expiresAt > now) throw new LeaseHeldError(resource, current.holder, current.expiresAt);
+        if (current.holder !== holder && current.expiresAt > now)
+          throw new LeaseHeldError(resource, current.holder, current.expiresAt);
         return this.granted(record, await this.kv.update(key, JSON.stringify(record), entry.revision));
       } catch (err) {
         // Another process wrote between our read and our write: read again and decide again.
@@ -126,7 +130,12 @@ export class Leases {
   /** Extends a lease this holder still has; the fencing token stays, the revision moves on. */
   async renew(lease: Lease, options: LeaseOptions): Promise<Lease> {
     const key = keyOf(lease.resource);
-    const record: LeaseRecord = { resource: lease.resource, holder: lease.holder, expiresAt: this.now() + options.ttlMs, acquiredAt: this.now() };
+    const record: LeaseRecord = {
+      resource: lease.resource,
+      holder: lease.holder,
+      expiresAt: this.now() + options.ttlMs,
+      acquiredAt: this.now(),
+    };
     try {
       const revision = await this.kv.update(key, JSON.stringify(record), lease.revision);
       return { ...lease, revision, expiresAt: record.expiresAt };
@@ -158,19 +167,27 @@ export class Leases {
    * released after. `fn` gets the lease (its token goes with every write to the resource). If a
    * renewal finds the lease taken over, `signal` aborts: fn should stop writing.
    */
-  async withLease<T>(resource: string, holder: string, options: LeaseOptions, fn: (lease: Lease, signal: AbortSignal) => Promise<T>): Promise<T> {
+  async withLease<T>(
+    resource: string,
+    holder: string,
+    options: LeaseOptions,
+    fn: (lease: Lease, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     let lease = await this.acquire(resource, holder, options);
     const lost = new AbortController();
     let renewing: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-      renewing = renewing.then(async () => {
-        try {
-          lease = await this.renew(lease, options);
-        } catch (err) {
-          lost.abort(err);
-        }
-      });
-    }, Math.max(50, Math.floor(options.ttlMs / 3)));
+    const timer = setInterval(
+      () => {
+        renewing = renewing.then(async () => {
+          try {
+            lease = await this.renew(lease, options);
+          } catch (err) {
+            lost.abort(err);
+          }
+        });
+      },
+      Math.max(50, Math.floor(options.ttlMs / 3)),
+    );
     try {
       return await fn(lease, lost.signal);
     } finally {

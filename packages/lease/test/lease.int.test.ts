@@ -24,10 +24,14 @@ describe('lease', () => {
 
   it('grants the lease to exactly one of eight processes asking at once', async () => {
     const r = resource();
-    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => leases.acquire(r, `holder-${i}`, { ttlMs: 30_000 })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => leases.acquire(r, `holder-${i}`, { ttlMs: 30_000 })),
+    );
     const granted = outcomes.filter((o): o is PromiseFulfilledResult<Lease> => o.status === 'fulfilled');
     assert.equal(granted.length, 1);
-    for (const o of outcomes) if (o.status === 'rejected') assert.ok(o.reason instanceof LeaseHeldError && o.reason.holder === granted[0]!.value.holder);
+    for (const o of outcomes)
+      if (o.status === 'rejected')
+        assert.ok(o.reason instanceof LeaseHeldError && o.reason.holder === granted[0]!.value.holder);
     assert.equal((await leases.current(r))?.holder, granted[0]!.value.holder);
   });
 
@@ -42,7 +46,18 @@ describe('lease', () => {
   it('lets another holder take the lease once a crashed holder (kill -9) lets it expire, with a larger token', async () => {
     const r = resource();
     const ttlMs = 1_500;
-    const child = spawn(process.execPath, ['--conditions=baton-source', '--import', 'tsx', join(repoRoot, 'packages/lease/test/fixtures/crashing-holder.ts'), r, String(ttlMs)], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=baton-source',
+        '--import',
+        'tsx',
+        join(repoRoot, 'packages/lease/test/fixtures/crashing-holder.ts'),
+        r,
+        String(ttlMs),
+      ],
+      { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let crashedToken = 0;
     try {
       await new Promise<void>((resolve, reject) => {
@@ -59,7 +74,10 @@ describe('lease', () => {
       child.kill('SIGKILL');
     }
     // Still its lease until it expires: nobody else may write meanwhile.
-    await assert.rejects(leases.acquire(r, 'survivor', { ttlMs: 30_000 }), (err: unknown) => err instanceof LeaseHeldError && err.holder.startsWith('crashing-holder@'));
+    await assert.rejects(
+      leases.acquire(r, 'survivor', { ttlMs: 30_000 }),
+      (err: unknown) => err instanceof LeaseHeldError && err.holder.startsWith('crashing-holder@'),
+    );
     const taken = await waitFor(
       'the crashed holder lease to expire and be taken',
       async () => {
@@ -73,7 +91,10 @@ describe('lease', () => {
       { timeoutMs: 10_000 },
     );
     assert.equal(taken.holder, 'survivor');
-    assert.ok(taken.token > crashedToken, `the new token ${taken.token} is larger than the crashed holder's ${crashedToken}`);
+    assert.ok(
+      taken.token > crashedToken,
+      `the new token ${taken.token} is larger than the crashed holder's ${crashedToken}`,
+    );
   });
 
   it('renews a live lease (same token), and refuses the renewal of one taken over', async () => {
@@ -87,7 +108,10 @@ describe('lease', () => {
     const short = await leases.acquire(resource(), 'c', { ttlMs: 1 });
     await waitFor('the short lease to expire', async () => (Date.now() > short.expiresAt ? true : undefined));
     await leases.acquire(short.resource, 'd', { ttlMs: 30_000 });
-    await assert.rejects(leases.renew(short, { ttlMs: 30_000 }), (err: unknown) => (err as { code?: string }).code === 'LEASE_LOST');
+    await assert.rejects(
+      leases.renew(short, { ttlMs: 30_000 }),
+      (err: unknown) => (err as { code?: string }).code === 'LEASE_LOST',
+    );
   });
 
   it('releases only its own lease: a stale holder leaves the new holder alone', async () => {

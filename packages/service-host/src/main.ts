@@ -26,14 +26,24 @@ if (!path) {
 }
 const parsed = HostManifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
 if (!parsed.success) {
-  process.stderr.write(`service-host: ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+  process.stderr.write(
+    `service-host: ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`,
+  );
   process.exit(78);
 }
-const logger = createLogger('service-host', loadConfigOrExit('service-host', BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL);
+const logger = createLogger(
+  'service-host',
+  loadConfigOrExit('service-host', BaseServiceConfig.pick({ BATON_LOG_LEVEL: true })).BATON_LOG_LEVEL,
+);
 const hosted: HostedService[] = [];
 
 async function start(spec: HostedServiceSpec): Promise<void> {
-  const service: HostedService = { name: spec.name, env: { ...process.env, ...spec.env }, logFile: spec.logFile, closers: [] };
+  const service: HostedService = {
+    name: spec.name,
+    env: { ...process.env, ...spec.env },
+    logFile: spec.logFile,
+    closers: [],
+  };
   hosted.push(service);
   await runHosted(service, async () => {
     if (spec.agentModule) await serveAgentModule(spec.agentModule);
@@ -49,7 +59,8 @@ async function stop(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
   const closeAll = Promise.allSettled(
     hosted.map(async (service) => {
-      for (const closer of service.closers) await closer().catch((err: unknown) => logger.error({ err, hosted: service.name }, 'error during shutdown'));
+      for (const closer of service.closers)
+        await closer().catch((err: unknown) => logger.error({ err, hosted: service.name }, 'error during shutdown'));
     }),
   );
   await Promise.race([closeAll, new Promise((done) => setTimeout(done, SHUTDOWN_BOUND_MS).unref())]);
@@ -60,7 +71,9 @@ process.once('SIGINT', () => void stop('SIGINT'));
 
 for (const group of parsed.data.groups) {
   const started = await Promise.allSettled(group.map(start));
-  const failed = started.flatMap((r, i) => (r.status === 'rejected' ? [`${group[i]!.name}: ${(r.reason as Error)?.message ?? String(r.reason)}`] : []));
+  const failed = started.flatMap((r, i) =>
+    r.status === 'rejected' ? [`${group[i]!.name}: ${(r.reason as Error)?.message ?? String(r.reason)}`] : [],
+  );
   if (failed.length) {
     logger.error({ failed }, 'a hosted service did not start');
     process.exit(1);

@@ -16,7 +16,9 @@ export const HostedServiceSpec = z
     /** Where its log lines go. */
     logFile: z.string().min(1),
   })
-  .refine((s) => (s.main === undefined) !== (s.agentModule === undefined), { message: 'needs exactly one of main and agentModule' });
+  .refine((s) => (s.main === undefined) !== (s.agentModule === undefined), {
+    message: 'needs exactly one of main and agentModule',
+  });
 export type HostedServiceSpec = z.infer<typeof HostedServiceSpec>;
 
 export const HostManifest = z.object({

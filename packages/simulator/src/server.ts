@@ -98,7 +98,10 @@ export interface CancellationMarker {
   at: string;
 }
 
-export const CancellationRequest = z.object({ reference: z.string().min(1).max(500), scope: z.enum(['pending', 'all']).default('all') });
+export const CancellationRequest = z.object({
+  reference: z.string().min(1).max(500),
+  scope: z.enum(['pending', 'all']).default('all'),
+});
 
 interface StoredAnswer {
   status: number;
@@ -106,8 +109,11 @@ interface StoredAnswer {
 }
 
 export async function createSimulator(options: SimulatorOptions): Promise<SimulatorContext> {
-  const app: FastifyInstance = Fastify({ // Per-request lines are info-level: keep Fastify to warnings, our handlers log what matters.
-  loggerInstance: options.logger.child({}, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 1_048_576 });
+  const app: FastifyInstance = Fastify({
+    // Per-request lines are info-level: keep Fastify to warnings, our handlers log what matters.
+    loggerInstance: options.logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: 1_048_576,
+  });
   const store = RecordStore.open(join(options.stateDir, options.name.replace(/[^A-Za-z0-9_-]/g, '_')));
   const faults = new Faults();
   const mode: SimulatorMode = { idempotency: options.idempotency ?? 'on' };
@@ -118,19 +124,30 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   // lateCommits: writes committed (or refused) after a delay; refusedAsCancelled: commits refused
   // because their reference was cancelled first; cancellations: POST /cancellations answered.
   // lateCommitsSettled: late writes whose commit (or refusal) is done: equal to lateCommits, none is pending.
-  const stats = { requests: 0, injectedFailures: 0, refused: 0, repeatedKeys: 0, lateCommits: 0, lateCommitsSettled: 0, refusedAsCancelled: 0, cancellations: 0 };
+  const stats = {
+    requests: 0,
+    injectedFailures: 0,
+    refused: 0,
+    repeatedKeys: 0,
+    lateCommits: 0,
+    lateCommitsSettled: 0,
+    refusedAsCancelled: 0,
+    cancellations: 0,
+  };
   app.get('/_stats', async () => stats);
   app.get('/health', async () => ({ ok: true, system: options.name }));
   app.get('/_faults', async () => faults.current);
   app.put('/_faults', async (req, reply) => {
     const parsed = FaultPatch.safeParse(req.body ?? {});
-    if (!parsed.success) return reply.code(400).send({ code: 'INVALID_FAULTS', message: describeIssues(parsed.error.issues) });
+    if (!parsed.success)
+      return reply.code(400).send({ code: 'INVALID_FAULTS', message: describeIssues(parsed.error.issues) });
     return faults.set(parsed.data);
   });
   app.get('/_mode', async () => mode);
   app.put('/_mode', async (req, reply) => {
     const parsed = SimulatorMode.partial().safeParse(req.body ?? {});
-    if (!parsed.success) return reply.code(400).send({ code: 'INVALID_MODE', message: describeIssues(parsed.error.issues) });
+    if (!parsed.success)
+      return reply.code(400).send({ code: 'INVALID_MODE', message: describeIssues(parsed.error.issues) });
     Object.assign(mode, parsed.data);
     options.logger.info({ mode }, 'mode changed');
     return mode;
@@ -163,7 +180,13 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     if (!marker) return undefined;
     if (!marker.all && !(marker.epoch === epoch && arrival <= marker.upTo)) return undefined;
     stats.refusedAsCancelled++;
-    return { status: 409, body: { code: 'REFERENCE_CANCELLED', message: `reference ${reference} was cancelled at ${marker.at}: not applied` } };
+    return {
+      status: 409,
+      body: {
+        code: 'REFERENCE_CANCELLED',
+        message: `reference ${reference} was cancelled at ${marker.at}: not applied`,
+      },
+    };
   };
   // Prefixes of the records a client finds by reference: what a cancellation reports as committed.
   const referencePrefixes = new Set<string>();
@@ -176,18 +199,26 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       if (settings.latencyMs) await sleep(settings.latencyMs);
       if (faults.shouldFail()) {
         stats.injectedFailures++;
-        return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
+        return reply
+          .code(503)
+          .send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
       }
       if (faults.refuses(method, url)) {
         stats.refused++;
-        return reply.code(422).send({ code: faults.current.refuseCode, message: `${options.name} refuses ${method} ${url} (injected fault)` });
+        return reply.code(422).send({
+          code: faults.current.refuseCode,
+          message: `${options.name} refuses ${method} ${url} (injected fault)`,
+        });
       }
       const header = req.headers['idempotency-key'];
       const key = typeof header === 'string' && header.length > 0 ? header : null;
       const raw = (req.body ?? {}) as { reference?: unknown };
       const reference = typeof raw.reference === 'string' && raw.reference.length > 0 ? raw.reference : key;
       /** Commits now or late (fault), unless the reference was cancelled before the commit. */
-      const committing = (commit: () => Promise<StoredAnswer>, refused?: () => Promise<void>): { answer: Promise<StoredAnswer>; late: boolean } => {
+      const committing = (
+        commit: () => Promise<StoredAnswer>,
+        refused?: () => Promise<void>,
+      ): { answer: Promise<StoredAnswer>; late: boolean } => {
         const delay = faults.lateCommitDelay();
         const guarded = () =>
           underReference(reference, async () => {
@@ -206,7 +237,10 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       };
       const send = async (pending: { answer: Promise<StoredAnswer>; late: boolean }) => {
         if (pending.late && faults.current.lateCommitAnswer === 'first') {
-          return reply.code(504).send({ code: 'COMMIT_PENDING', message: `${options.name} accepted the request but has not committed it yet; it may still be applied` });
+          return reply.code(504).send({
+            code: 'COMMIT_PENDING',
+            message: `${options.name} accepted the request but has not committed it yet; it may still be applied`,
+          });
         }
         const answer = await pending.answer;
         if (settings.latencyAfterCommitMs) await sleep(settings.latencyAfterCommitMs);
@@ -214,21 +248,34 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       };
       if (mode.idempotency === 'off') {
         const parsed = schema.safeParse(req.body ?? {});
-        if (!parsed.success) return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
-        if (key && !(await store.create(`seen.${RecordStore.digest(`${method} ${req.url} ${key}`)}`, { at: Date.now() }))) stats.repeatedKeys++;
+        if (!parsed.success)
+          return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
+        if (
+          key &&
+          !(await store.create(`seen.${RecordStore.digest(`${method} ${req.url} ${key}`)}`, { at: Date.now() }))
+        )
+          stats.repeatedKeys++;
         const id = RecordStore.digest(randomUUID());
         return send(committing(() => apply(parsed.data, req, { id, idempotencyKey: key, reference })));
       }
-      if (!key) return reply.code(400).send({ code: 'MISSING_IDEMPOTENCY_KEY', message: 'every write needs an Idempotency-Key header' });
+      if (!key)
+        return reply
+          .code(400)
+          .send({ code: 'MISSING_IDEMPOTENCY_KEY', message: 'every write needs an Idempotency-Key header' });
       const effectId = RecordStore.digest(`${method} ${req.url} ${key}`);
       const answerKey = `idem.${effectId}`;
       // Claim the key atomically: of two concurrent requests with one key, only one applies.
       const claimed = await store.create(answerKey, { pendingSince: Date.now() });
       if (!claimed) {
         const previous = await store.get<StoredAnswer | { pendingSince: number }>(answerKey);
-        if (previous && 'status' in previous) return reply.code(previous.status).header('idempotent-replay', 'true').send(previous.body);
+        if (previous && 'status' in previous)
+          return reply.code(previous.status).header('idempotent-replay', 'true').send(previous.body);
         const stale = previous && Date.now() - previous.pendingSince > STALE_CLAIM_MS;
-        if (!stale) return reply.code(409).send({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'a request with this Idempotency-Key is in progress; retry later' });
+        if (!stale)
+          return reply.code(409).send({
+            code: 'IDEMPOTENCY_KEY_IN_USE',
+            message: 'a request with this Idempotency-Key is in progress; retry later',
+          });
       }
       const parsed = schema.safeParse(req.body ?? {});
       if (!parsed.success) {
@@ -264,7 +311,10 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     app.get(url, async (req, reply) => {
       const query = (req.query ?? {}) as Record<string, unknown>;
       const unknownField = Object.keys(query).find((f) => !fields.includes(f));
-      if (unknownField) return reply.code(400).send({ code: 'INVALID_QUERY', message: `${url} filters by ${fields.join(', ')}, not ${unknownField}` });
+      if (unknownField)
+        return reply
+          .code(400)
+          .send({ code: 'INVALID_QUERY', message: `${url} filters by ${fields.join(', ')}, not ${unknownField}` });
       const records = await store.list<Record<string, unknown>>(prefix);
       return records.filter((r) => Object.entries(query).every(([f, v]) => String(r[f]) === String(v)));
     });
@@ -274,11 +324,18 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   // is how a client learns an outcome, and the chaos suite's faults are on the effects.
   app.post('/cancellations', async (req, reply) => {
     const parsed = CancellationRequest.safeParse(req.body ?? {});
-    if (!parsed.success) return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
+    if (!parsed.success)
+      return reply.code(400).send({ code: 'INVALID_REQUEST', message: describeIssues(parsed.error.issues) });
     const { reference, scope } = parsed.data;
     return underReference(reference, async () => {
       const previous = await store.get<CancellationMarker>(cancelledKey(reference));
-      const marker: CancellationMarker = { reference, all: scope === 'all' || previous?.all === true, epoch, upTo: arrivals, at: new Date().toISOString() };
+      const marker: CancellationMarker = {
+        reference,
+        all: scope === 'all' || previous?.all === true,
+        epoch,
+        upTo: arrivals,
+        at: new Date().toISOString(),
+      };
       await store.put(cancelledKey(reference), marker);
       stats.cancellations++;
       const committed: Record<string, unknown[]> = {};
@@ -286,7 +343,10 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         const found = (await store.list<Record<string, unknown>>(prefix)).filter((r) => r.reference === reference);
         if (found.length > 0) committed[prefix] = found;
       }
-      options.logger.info({ reference, scope, committed: Object.fromEntries(Object.entries(committed).map(([k, v]) => [k, v.length])) }, 'reference cancelled');
+      options.logger.info(
+        { reference, scope, committed: Object.fromEntries(Object.entries(committed).map(([k, v]) => [k, v.length])) },
+        'reference cancelled',
+      );
       return { reference, scope, all: marker.all, committed };
     });
   });
@@ -302,7 +362,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       if (faults.current.latencyMs) await sleep(faults.current.latencyMs);
       if (faults.shouldFail()) {
         stats.injectedFailures++;
-        return reply.code(503).send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
+        return reply
+          .code(503)
+          .send({ code: 'UNAVAILABLE', message: `${options.name} is unavailable (injected fault)` });
       }
       return handler(req, reply);
     };

@@ -17,10 +17,18 @@ const SimulatorConfig = BaseServiceConfig.extend({
   BATON_SIM_IDEMPOTENCY: IdempotencyMode.default('on'),
 });
 
-export async function serveSimulator(name: string, portVariable: string, defaultPort: number, register: (sim: SimulatorContext) => void): Promise<void> {
+export async function serveSimulator(
+  name: string,
+  portVariable: string,
+  defaultPort: number,
+  register: (sim: SimulatorContext) => void,
+): Promise<void> {
   const service = `${name}-sim`;
   const config = loadConfigOrExit(service, SimulatorConfig);
-  const port = loadConfigOrExit(service, z.object({ [portVariable]: configFields.port.default(defaultPort) }).transform((c) => c[portVariable] as number));
+  const port = loadConfigOrExit(
+    service,
+    z.object({ [portVariable]: configFields.port.default(defaultPort) }).transform((c) => c[portVariable] as number),
+  );
   const telemetry = startTelemetry({
     serviceName: service,
     otlpEndpoint: config.BATON_OTLP_ENDPOINT,
@@ -30,7 +38,9 @@ export async function serveSimulator(name: string, portVariable: string, default
   });
   const logger = createLogger(service, config.BATON_LOG_LEVEL);
   // Started from the repository root by infra/ and the test kit, like every service.
-  const stateDir = config.BATON_SIM_STATE_DIR ?? join(config.BATON_STATE_DIR ?? join(process.cwd(), '.baton', config.BATON_PROFILE), 'sims');
+  const stateDir =
+    config.BATON_SIM_STATE_DIR ??
+    join(config.BATON_STATE_DIR ?? join(process.cwd(), '.baton', config.BATON_PROFILE), 'sims');
   const sim = await createSimulator({ name, logger, stateDir, idempotency: config.BATON_SIM_IDEMPOTENCY });
   register(sim);
   await sim.app.listen({ host: config.BATON_HOST, port });

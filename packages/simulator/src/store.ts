@@ -39,7 +39,9 @@ export class RecordStore {
    * check against one record and a write of another, e.g. a fencing token and the record it
    * guards). `fn` is synchronous; its writes commit together.
    */
-  async atomically<T>(fn: (tx: { get<V>(key: string): V | undefined; put(key: string, value: unknown): void }) => T): Promise<T> {
+  async atomically<T>(
+    fn: (tx: { get<V>(key: string): V | undefined; put(key: string, value: unknown): void }) => T,
+  ): Promise<T> {
     return this.db.transaction(() =>
       fn({
         get: <V>(key: string) => this.db.get(key) as V | undefined,

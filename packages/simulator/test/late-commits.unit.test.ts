@@ -35,11 +35,29 @@ async function thingSystem(idempotency: IdempotencyMode): Promise<SimulatorConte
 }
 
 const post = (sim: SimulatorContext, reference: string, key = `key-${reference}`) =>
-  sim.app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json', 'idempotency-key': key }, payload: JSON.stringify({ name: 'kettle', reference }) });
-const things = async (sim: SimulatorContext, reference: string) => (await sim.app.inject({ method: 'GET', url: `/things?reference=${encodeURIComponent(reference)}` })).json<Thing[]>();
-const stats = async (sim: SimulatorContext) => (await sim.app.inject({ method: 'GET', url: '/_stats' })).json<{ lateCommits: number; refusedAsCancelled: number; cancellations: number }>();
+  sim.app.inject({
+    method: 'POST',
+    url: '/things',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    payload: JSON.stringify({ name: 'kettle', reference }),
+  });
+const things = async (sim: SimulatorContext, reference: string) =>
+  (await sim.app.inject({ method: 'GET', url: `/things?reference=${encodeURIComponent(reference)}` })).json<Thing[]>();
+const stats = async (sim: SimulatorContext) =>
+  (await sim.app.inject({ method: 'GET', url: '/_stats' })).json<{
+    lateCommits: number;
+    refusedAsCancelled: number;
+    cancellations: number;
+  }>();
 const cancel = async (sim: SimulatorContext, reference: string, scope: 'pending' | 'all') =>
-  (await sim.app.inject({ method: 'POST', url: '/cancellations', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ reference, scope }) })).json<{ committed: Record<string, Thing[]>; all: boolean }>();
+  (
+    await sim.app.inject({
+      method: 'POST',
+      url: '/cancellations',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ reference, scope }),
+    })
+  ).json<{ committed: Record<string, Thing[]>; all: boolean }>();
 
 /** Polls until `check` holds (what the test asserts next), for at most 5 s. */
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
@@ -77,24 +95,43 @@ for (const mode of ['on', 'off'] as const) {
       assert.equal(again.statusCode, 409);
       assert.equal(again.json<{ code: string }>().code, 'REFERENCE_CANCELLED');
       assert.deepEqual(await things(sim, 'ref-b'), []);
-      const markers = (await sim.app.inject({ method: 'GET', url: '/cancellations?reference=ref-b' })).json<CancellationMarker[]>();
-      assert.deepEqual(markers.map((m) => [m.reference, m.all]), [['ref-b', true]]);
+      const markers = (await sim.app.inject({ method: 'GET', url: '/cancellations?reference=ref-b' })).json<
+        CancellationMarker[]
+      >();
+      assert.deepEqual(
+        markers.map((m) => [m.reference, m.all]),
+        [['ref-b', true]],
+      );
       await sim.close();
     });
 
     it('refuses a commit still pending from before a "pending" cancellation, and applies the retry that comes after it', async () => {
       const sim = await thingSystem(mode);
       // The first attempt's caller gives up before the commit lands ("after-commit").
-      sim.faults.set({ lateCommitShare: 1, lateCommitMinMs: 200, lateCommitMaxMs: 200, lateCommitAnswer: 'after-commit' });
+      sim.faults.set({
+        lateCommitShare: 1,
+        lateCommitMinMs: 200,
+        lateCommitMaxMs: 200,
+        lateCommitAnswer: 'after-commit',
+      });
       const first = post(sim, 'ref-c');
       await until('the first request has arrived', async () => (await stats(sim)).lateCommits === 1);
       assert.deepEqual((await cancel(sim, 'ref-c', 'pending')).committed, {});
       sim.faults.set({ lateCommitShare: 0 });
       const retry = await post(sim, 'ref-c');
-      assert.equal(retry.statusCode, mode === 'on' ? 409 : 201, mode === 'on' ? 'the key is still held by the first request' : 'applied');
+      assert.equal(
+        retry.statusCode,
+        mode === 'on' ? 409 : 201,
+        mode === 'on' ? 'the key is still held by the first request' : 'applied',
+      );
       const refused = await first;
       assert.equal(refused.json<{ code: string }>().code, 'REFERENCE_CANCELLED', 'the first request never applied');
-      if (mode === 'on') assert.equal((await post(sim, 'ref-c')).statusCode, 201, 'the refused request freed its key: the retry applies');
+      if (mode === 'on')
+        assert.equal(
+          (await post(sim, 'ref-c')).statusCode,
+          201,
+          'the refused request freed its key: the retry applies',
+        );
       assert.equal((await things(sim, 'ref-c')).length, 1, 'one effect, the retry');
       await sim.close();
     });
@@ -103,7 +140,10 @@ for (const mode of ['on', 'off'] as const) {
       const sim = await thingSystem(mode);
       assert.equal((await post(sim, 'ref-d')).statusCode, 201);
       const cancelled = await cancel(sim, 'ref-d', 'all');
-      assert.deepEqual(cancelled.committed.things?.map((t) => t.reference), ['ref-d']);
+      assert.deepEqual(
+        cancelled.committed.things?.map((t) => t.reference),
+        ['ref-d'],
+      );
       assert.equal((await stats(sim)).cancellations, 1);
       await sim.close();
     });

@@ -24,7 +24,12 @@ interface Thing {
 async function thingSystem(stateDir: string, idempotency?: IdempotencyMode): Promise<SimulatorContext> {
   const sim = await createSimulator({ name: 'things', logger, stateDir, ...(idempotency ? { idempotency } : {}) });
   sim.write('POST', '/things', z.object({ name: z.string().min(1) }), async (body, _req, effect) => {
-    const thing: Thing = { thingId: effect.id, name: body.name, idempotencyKey: effect.idempotencyKey, reference: effect.reference };
+    const thing: Thing = {
+      thingId: effect.id,
+      name: body.name,
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
+    };
     await sim.store.create(`things.${thing.thingId}`, thing);
     return { status: 201, body: { thingId: thing.thingId } };
   });
@@ -39,8 +44,14 @@ function tempDir(): string {
 }
 
 const post = (sim: SimulatorContext, body: unknown, key?: string) =>
-  sim.app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }, payload: JSON.stringify(body) });
-const things = async (sim: SimulatorContext, query = '') => (await sim.app.inject({ method: 'GET', url: `/things${query}` })).json<Thing[]>();
+  sim.app.inject({
+    method: 'POST',
+    url: '/things',
+    headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    payload: JSON.stringify(body),
+  });
+const things = async (sim: SimulatorContext, query = '') =>
+  (await sim.app.inject({ method: 'GET', url: `/things${query}` })).json<Thing[]>();
 
 describe('simulated system', () => {
   it('keeps its records on disk: a reopened store has them, and a repeated key still gets the first answer', async () => {
@@ -63,7 +74,9 @@ describe('simulated system', () => {
     const sim = await thingSystem(tempDir());
     const answers = await Promise.all(Array.from({ length: 10 }, () => post(sim, { name: 'b' }, 'k-2')));
     assert.equal((await things(sim)).length, 1);
-    assert.ok(answers.every((a) => a.statusCode === 201 || a.json<{ code: string }>().code === 'IDEMPOTENCY_KEY_IN_USE'));
+    assert.ok(
+      answers.every((a) => a.statusCode === 201 || a.json<{ code: string }>().code === 'IDEMPOTENCY_KEY_IN_USE'),
+    );
     await sim.close();
   });
 
@@ -93,7 +106,11 @@ describe('simulated system', () => {
     assert.equal((await post(sim, { name: 'e' })).statusCode, 201, 'no key needed');
     const records = await things(sim);
     assert.equal(records.length, 4);
-    assert.equal(records.filter((t) => t.idempotencyKey === 'k-4').length, 3, 'duplicates are countable from the records');
+    assert.equal(
+      records.filter((t) => t.idempotencyKey === 'k-4').length,
+      3,
+      'duplicates are countable from the records',
+    );
     assert.equal(records.filter((t) => t.idempotencyKey === null).length, 1);
     const stats = (await sim.app.inject({ method: 'GET', url: '/_stats' })).json<{ repeatedKeys: number }>();
     assert.equal(stats.repeatedKeys, 2);
@@ -102,7 +119,13 @@ describe('simulated system', () => {
 
   it('switches idempotency at run time through PUT /_mode, and refuses an unknown mode', async () => {
     const sim = await thingSystem(tempDir());
-    const put = (body: unknown) => sim.app.inject({ method: 'PUT', url: '/_mode', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const put = (body: unknown) =>
+      sim.app.inject({
+        method: 'PUT',
+        url: '/_mode',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
     assert.equal((await put({ idempotency: 'sometimes' })).statusCode, 400);
     assert.deepEqual((await put({ idempotency: 'off' })).json(), { idempotency: 'off' });
     await post(sim, { name: 'f' }, 'k-5');
@@ -119,8 +142,14 @@ describe('simulated system', () => {
     const sim = await thingSystem(tempDir(), 'off');
     await post(sim, { name: 'h' }, 'wf-1/deposit/charge');
     await post(sim, { name: 'i', reference: 'order-7' }, 'k-7');
-    assert.deepEqual((await things(sim, '?reference=wf-1%2Fdeposit%2Fcharge')).map((t) => t.name), ['h']);
-    assert.deepEqual((await things(sim, '?reference=order-7')).map((t) => t.name), ['i']);
+    assert.deepEqual(
+      (await things(sim, '?reference=wf-1%2Fdeposit%2Fcharge')).map((t) => t.name),
+      ['h'],
+    );
+    assert.deepEqual(
+      (await things(sim, '?reference=order-7')).map((t) => t.name),
+      ['i'],
+    );
     assert.deepEqual(await things(sim, '?reference=nothing'), []);
     const bad = await sim.app.inject({ method: 'GET', url: '/things?color=red' });
     assert.equal(bad.statusCode, 400);
@@ -135,20 +164,32 @@ describe('simulated system', () => {
     const down = await sim.app.inject({ method: 'GET', url: '/things/kettle' });
     assert.equal(down.statusCode, 503);
     assert.equal(down.json<{ code: string }>().code, 'UNAVAILABLE');
-    assert.equal((await sim.app.inject({ method: 'GET', url: '/things?name=kettle' })).statusCode, 200, 'reconcile lookups still answer');
-    assert.equal((await sim.app.inject({ method: 'GET', url: '/_stats' })).json<{ injectedFailures: number }>().injectedFailures, 1);
+    assert.equal(
+      (await sim.app.inject({ method: 'GET', url: '/things?name=kettle' })).statusCode,
+      200,
+      'reconcile lookups still answer',
+    );
+    assert.equal(
+      (await sim.app.inject({ method: 'GET', url: '/_stats' })).json<{ injectedFailures: number }>().injectedFailures,
+      1,
+    );
     await sim.close();
   });
 
   it('runs a check and a write as one transaction (atomically)', async () => {
     const sim = await thingSystem(tempDir());
-    const bump = () => sim.store.atomically((tx) => {
-      const n = tx.get<number>('counter.n') ?? 0;
-      tx.put('counter.n', n + 1);
-      return n + 1;
-    });
+    const bump = () =>
+      sim.store.atomically((tx) => {
+        const n = tx.get<number>('counter.n') ?? 0;
+        tx.put('counter.n', n + 1);
+        return n + 1;
+      });
     const results = await Promise.all(Array.from({ length: 20 }, bump));
-    assert.deepEqual([...results].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1), 'no two saw the same value');
+    assert.deepEqual(
+      [...results].sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+      'no two saw the same value',
+    );
     await sim.close();
   });
 });

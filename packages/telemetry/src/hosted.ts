@@ -11,7 +11,18 @@
 // instrumentations, which keep the tracer they got at registration, still route per span); a meter
 // is the service's own, looked up when asked for (instruments made per service: metrics.ts). What
 // runs outside every service (the host's own code) goes to providers that record nothing.
-import { context, metrics, propagation, trace, type Meter, type MeterOptions, type MeterProvider as ApiMeterProvider, type Tracer, type TracerOptions, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import {
+  context,
+  metrics,
+  propagation,
+  trace,
+  type Meter,
+  type MeterOptions,
+  type MeterProvider as ApiMeterProvider,
+  type Tracer,
+  type TracerOptions,
+  type TracerProvider as ApiTracerProvider,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -62,7 +73,8 @@ const routingTracerProvider: ApiTracerProvider = {
 };
 
 const routingMeterProvider: ApiMeterProvider = {
-  getMeter: (name: string, version?: string, options?: MeterOptions): Meter => current().meterProvider.getMeter(name, version, options),
+  getMeter: (name: string, version?: string, options?: MeterOptions): Meter =>
+    current().meterProvider.getMeter(name, version, options),
 };
 
 let installed = false;
@@ -75,16 +87,27 @@ function installOnce(instrumentations: () => Instrumentation[]): void {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(routingTracerProvider);
   metrics.setGlobalMeterProvider(routingMeterProvider);
-  registerInstrumentations({ instrumentations: instrumentations(), tracerProvider: routingTracerProvider, meterProvider: routingMeterProvider });
+  registerInstrumentations({
+    instrumentations: instrumentations(),
+    tracerProvider: routingTracerProvider,
+    meterProvider: routingMeterProvider,
+  });
 }
 
 /** startTelemetry for a hosted service: its own providers, the process-wide part set up once. */
-export function startHostedTelemetry(options: TelemetryOptions, service: HostedService, spanProcessor: SpanProcessor, instrumentations: () => Instrumentation[]): Telemetry {
+export function startHostedTelemetry(
+  options: TelemetryOptions,
+  service: HostedService,
+  spanProcessor: SpanProcessor,
+  instrumentations: () => Instrumentation[],
+): Telemetry {
   // Made only here: an instrumentation enables itself (patches its module) when constructed.
   installOnce(instrumentations);
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
   const tracerProvider = new TracerProvider({ resource, spanProcessors: [spanProcessor] });
-  const readers = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
+  const readers = options.metricsPort
+    ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })]
+    : [];
   const meterProvider = new MeterProvider({ resource, readers });
   byService.set(service, { tracerProvider, meterProvider });
   return {

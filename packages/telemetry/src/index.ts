@@ -5,4 +5,9 @@ export * from './temporal-runtime.js';
 export * from './shutdown.js';
 export * from './metrics.js';
 export { parsePrometheus, sumOf, scrape, type Sample } from './prometheus.js';
-export { TRACE_HEADER, contextFromHeaders, type BatonTracingSinks, type WorkflowSpanData } from './workflow-interceptors.js';
+export {
+  TRACE_HEADER,
+  contextFromHeaders,
+  type BatonTracingSinks,
+  type WorkflowSpanData,
+} from './workflow-interceptors.js';

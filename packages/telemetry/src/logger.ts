@@ -28,6 +28,10 @@ export function createLogger(service: string, level = 'info'): Logger {
   const hosted = hostedService();
   if (!hosted) return pino(options);
   let destination = hostedDestinations.get(hosted);
-  if (!destination) hostedDestinations.set(hosted, (destination = pino.destination({ dest: hosted.logFile, append: true, mkdir: true, sync: true })));
+  if (!destination)
+    hostedDestinations.set(
+      hosted,
+      (destination = pino.destination({ dest: hosted.logFile, append: true, mkdir: true, sync: true })),
+    );
   return pino(options, destination);
 }

@@ -14,7 +14,13 @@ import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporali
 
 const require = createRequire(import.meta.url);
 
-const pinoLevels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+const pinoLevels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
 
 /** An error as plain fields (pino's own serializer does this only for the key `err`). */
 function serializeError(error: Error): Record<string, unknown> {

@@ -51,14 +51,24 @@ export function toReadableSpan(span: WorkflowSpanData, telemetry: Pick<Telemetry
     name: span.name,
     kind: SpanKind.INTERNAL,
     spanContext: () => own,
-    parentSpanContext: span.parentSpanId ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: span.traceFlags, isRemote: span.parentIsRemote } : undefined,
+    parentSpanContext: span.parentSpanId
+      ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: span.traceFlags, isRemote: span.parentIsRemote }
+      : undefined,
     startTime: hrTime(span.startMs),
     endTime: hrTime(span.endMs),
     duration: hrTime(durationMs),
     status: { code: span.statusCode, ...(span.statusMessage !== undefined ? { message: span.statusMessage } : {}) },
     attributes: span.attributes as Attributes,
     links: [],
-    events: span.exception ? [{ name: 'exception', time: hrTime(span.endMs), attributes: { 'exception.type': span.exception.type, 'exception.message': span.exception.message } }] : [],
+    events: span.exception
+      ? [
+          {
+            name: 'exception',
+            time: hrTime(span.endMs),
+            attributes: { 'exception.type': span.exception.type, 'exception.message': span.exception.message },
+          },
+        ]
+      : [],
     ended: true,
     resource: telemetry.resource,
     instrumentationScope: { name: '@baton/telemetry/workflow' },
@@ -69,7 +79,13 @@ export function toReadableSpan(span: WorkflowSpanData, telemetry: Pick<Telemetry
 }
 
 /** The worker's side of the `batonTracing` sink (InjectedSinks<BatonTracingSinks> of @temporalio/worker). */
-function workflowSpanSinks(telemetry: Telemetry): { [K in keyof BatonTracingSinks]: { spanEnded: { fn: (info: unknown, span: WorkflowSpanData) => void } } } {
+function workflowSpanSinks(telemetry: Telemetry): {
+  [K in keyof BatonTracingSinks]: { spanEnded: { fn: (info: unknown, span: WorkflowSpanData) => void } };
+} {
   // Not called during replay (the SDK's default for sinks): each span is sent once.
-  return { batonTracing: { spanEnded: { fn: (_info, span) => telemetry.spanProcessor.onEnd(toReadableSpan(span, telemetry)) } } };
+  return {
+    batonTracing: {
+      spanEnded: { fn: (_info, span) => telemetry.spanProcessor.onEnd(toReadableSpan(span, telemetry)) },
+    },
+  };
 }

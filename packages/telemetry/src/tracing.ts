@@ -26,7 +26,16 @@
 // service's start spent 0.2 s of CPU on that import alone, and a test run starts services hundreds
 // of times. The parts below are what the NodeSDK would have assembled for this configuration.
 import { createRequire } from 'node:module';
-import { context, metrics, propagation, trace, type Meter, type Span, type Tracer, SpanStatusCode } from '@opentelemetry/api';
+import {
+  context,
+  metrics,
+  propagation,
+  trace,
+  type Meter,
+  type Span,
+  type Tracer,
+  SpanStatusCode,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -89,33 +98,45 @@ function instrumentations(zipkinUrl: string | undefined) {
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
       // The Zipkin exporter posts over node:http: a span for each export would be exported again.
-      ignoreOutgoingRequestHook: (req) => zipkin !== undefined && String(req.port ?? '') === zipkin.port && (req.path ?? '').startsWith('/api/v2/spans'),
+      ignoreOutgoingRequestHook: (req) =>
+        zipkin !== undefined && String(req.port ?? '') === zipkin.port && (req.path ?? '').startsWith('/api/v2/spans'),
       requestHook: (span, req) => {
-        if ('url' in req && typeof req.url === 'string') redactQuery(span, req.url); // incoming
+        if ('url' in req && typeof req.url === 'string')
+          redactQuery(span, req.url); // incoming
         else if ('path' in req && typeof req.path === 'string') redactQuery(span, req.path); // outgoing
       },
     }),
     new UndiciInstrumentation({
       requestHook: (span, request) => redactQuery(span, `${request.origin}${request.path}`),
     }),
-    new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (route: { url: string }) => UNTRACED_PATHS.has(route.url) }),
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      ignorePaths: (route: { url: string }) => UNTRACED_PATHS.has(route.url),
+    }),
     // Adds trace_id, span_id and trace_flags to every log line written inside a span; log
     // records stay on stdout (no OTLP log export).
-    new PinoInstrumentation({ disableLogSending: true, logKeys: { traceId: 'traceId', spanId: 'spanId', traceFlags: 'traceFlags' } }),
+    new PinoInstrumentation({
+      disableLogSending: true,
+      logKeys: { traceId: 'traceId', spanId: 'spanId', traceFlags: 'traceFlags' },
+    }),
   ];
 }
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   const hosted = hostedService();
   if (hosted) {
-    const telemetry = startHostedTelemetry(options, hosted, traceExportProcessor(options), () => instrumentations(options.otlpEndpoint ? undefined : options.zipkinUrl));
+    const telemetry = startHostedTelemetry(options, hosted, traceExportProcessor(options), () =>
+      instrumentations(options.otlpEndpoint ? undefined : options.zipkinUrl),
+    );
     require('node:http');
     require('node:https');
     return telemetry;
   }
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
   const spanProcessor = traceExportProcessor(options);
-  const metricReaders = options.metricsPort ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })] : [];
+  const metricReaders = options.metricsPort
+    ? [new PrometheusExporter({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })]
+    : [];
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -124,7 +145,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const meterProvider = new MeterProvider({ resource, readers: metricReaders });
   metrics.setGlobalMeterProvider(meterProvider);
   // Logs stay pino's: no OTLP log pipeline.
-  const disableInstrumentations = registerInstrumentations({ instrumentations: instrumentations(options.otlpEndpoint ? undefined : options.zipkinUrl), tracerProvider, meterProvider });
+  const disableInstrumentations = registerInstrumentations({
+    instrumentations: instrumentations(options.otlpEndpoint ? undefined : options.zipkinUrl),
+    tracerProvider,
+    meterProvider,
+  });
   // The instrumentations patch a module when it is next required. node:http was loaded (by
   // fastify, the Prometheus exporter) before this ran: require it now so servers made from here
   // on are traced.
@@ -146,14 +171,22 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
 /** The one exporting processor the rule in this file's header picks (a no-op when there is no
  *  backend); the SDK and the Temporal workflow span sink share it. */
-export function traceExportProcessor(options: Pick<TelemetryOptions, 'serviceName' | 'otlpEndpoint' | 'zipkinUrl' | 'exportTimeoutMs'>): SpanProcessor {
+export function traceExportProcessor(
+  options: Pick<TelemetryOptions, 'serviceName' | 'otlpEndpoint' | 'zipkinUrl' | 'exportTimeoutMs'>,
+): SpanProcessor {
   const timeoutMillis = options.exportTimeoutMs ?? 5_000;
   if (options.otlpEndpoint) {
-    const exporter = new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`, timeoutMillis });
+    const exporter = new OTLPTraceExporter({
+      url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`,
+      timeoutMillis,
+    });
     return new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 });
   }
   if (options.zipkinUrl) {
-    const exporter = new ZipkinExporter({ url: `${options.zipkinUrl.replace(/\/$/, '')}/api/v2/spans`, serviceName: options.serviceName });
+    const exporter = new ZipkinExporter({
+      url: `${options.zipkinUrl.replace(/\/$/, '')}/api/v2/spans`,
+      serviceName: options.serviceName,
+    });
     return new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 });
   }
   return new NoopSpanProcessor();
@@ -195,15 +228,23 @@ export function injectTraceHeaders(ctx = context.active()): Record<string, strin
 
 /** Builds a context from W3C headers (any object with get(name)). */
 export function extractTraceContext(get: (name: string) => string | undefined) {
-  return propagation.extract(context.active(), {}, {
-    keys: () => ['traceparent', 'tracestate'],
-    get: (_carrier, key) => get(key),
-  });
+  return propagation.extract(
+    context.active(),
+    {},
+    {
+      keys: () => ['traceparent', 'tracestate'],
+      get: (_carrier, key) => get(key),
+    },
+  );
 }
 
 /** The OpenTelemetry messaging attributes of one NATS publish (`send`) or consumption (`process`),
  *  named as the semantic conventions name them; Baton's own attributes go beside them. */
-export function messagingAttributes(operation: 'send' | 'process', subject: string, messageId?: string): Record<string, string> {
+export function messagingAttributes(
+  operation: 'send' | 'process',
+  subject: string,
+  messageId?: string,
+): Record<string, string> {
   return {
     'messaging.system': 'nats',
     'messaging.operation.type': operation,

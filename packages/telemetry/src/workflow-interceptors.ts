@@ -5,9 +5,9 @@
 // again for each workflow started or replayed. The SDK's interceptors bring an OpenTelemetry 1.x
 // SDK into the sandbox (tracer provider, semantic-convention tables, environment parsing): 15-17 ms
 // of CPU per replayed one-handoff workflow against 8-9.5 ms with these interceptors and 8-9.5 ms
-// with none, on the bench machine (`bench/src/replay-cost.ts`, one run of two rounds). These interceptors create the same spans with plain objects and
-// hand each finished span to the worker through a sink; the worker turns it into an OpenTelemetry
-// span there (packages/telemetry temporal.ts). Nothing else changes on the wire: the trace context
+// with none, on the bench machine (`bench/src/replay-cost.ts`, one run of two rounds). These interceptors create the
+// same spans with plain objects and hand each finished span to the worker through a sink; the worker turns it into an
+// OpenTelemetry span there (packages/telemetry temporal.ts). Nothing else changes on the wire: the trace context
 // travels in the same `_tracer-data` header, so the client's start span and the activity spans of
 // the SDK's (worker-side) activity interceptor join the same trace.
 //
@@ -100,11 +100,19 @@ export function contextFromHeaders(headers: Record<string, Payload>): SpanContex
   const carrier = defaultPayloadConverter.fromPayload<Record<string, string>>(payload);
   const match = TRACEPARENT.exec((carrier?.traceparent ?? '').trim());
   if (!match || /^0+$/.test(match[1]!) || /^0+$/.test(match[2]!)) return undefined;
-  return { traceId: match[1]!, spanId: match[2]!, traceFlags: parseInt(match[3]!, 16) & 1, ...(carrier.tracestate ? { traceState: carrier.tracestate } : {}), isRemote: true };
+  return {
+    traceId: match[1]!,
+    spanId: match[2]!,
+    traceFlags: parseInt(match[3]!, 16) & 1,
+    ...(carrier.tracestate ? { traceState: carrier.tracestate } : {}),
+    isRemote: true,
+  };
 }
 
 function headersWith(headers: Record<string, Payload>, span: SpanContext): Record<string, Payload> {
-  const carrier: Record<string, string> = { traceparent: `00-${span.traceId}-${span.spanId}-0${span.traceFlags.toString(16)}` };
+  const carrier: Record<string, string> = {
+    traceparent: `00-${span.traceId}-${span.spanId}-0${span.traceFlags.toString(16)}`,
+  };
   if (span.traceState) carrier.tracestate = span.traceState;
   return { ...headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload(carrier) };
 }
@@ -113,7 +121,13 @@ function startSpan(parent: SpanContext | undefined): SpanContext {
   // As OpenTelemetry's tracer: a new trace id first when there is no parent, then the span id.
   const traceId = parent ? parent.traceId : randomHex(32);
   const spanId = randomHex(16);
-  return { traceId, spanId, traceFlags: parent ? parent.traceFlags : 1, ...(parent?.traceState ? { traceState: parent.traceState } : {}), isRemote: false };
+  return {
+    traceId,
+    spanId,
+    traceFlags: parent ? parent.traceFlags : 1,
+    ...(parent?.traceState ? { traceState: parent.traceState } : {}),
+    isRemote: false,
+  };
 }
 
 /** A span being recorded: ended once, then sent to the worker through the sink. */
@@ -186,7 +200,11 @@ function startActiveSpan<T>(name: string, fn: (span: OpenSpan) => T): T {
   return activeStorage().run(span.context, fn, span);
 }
 
-async function wrapWithSpan<T>(span: OpenSpan, fn: (span: OpenSpan) => Promise<T> | T, acceptable?: (err: unknown) => boolean): Promise<T> {
+async function wrapWithSpan<T>(
+  span: OpenSpan,
+  fn: (span: OpenSpan) => Promise<T> | T,
+  acceptable?: (err: unknown) => boolean,
+): Promise<T> {
   try {
     const ret = await fn(span);
     span.ok();
@@ -228,8 +246,19 @@ async function instrument<T>({ spanName, fn, context, acceptableErrors }: Instru
   return await startActiveSpan(spanName, async (span) => await wrapWithSpan(span, fn, acceptableErrors));
 }
 
-function instrumentSync<T>({ spanName, fn, context }: { spanName: string; fn: (span: OpenSpan) => T; context?: HeaderContext }): T {
-  if (context) return activeStorage().run(context.parent ?? activeStorage().getStore()!, () => startActiveSpan(spanName, (span) => wrapWithSpanSync(span, fn)));
+function instrumentSync<T>({
+  spanName,
+  fn,
+  context,
+}: {
+  spanName: string;
+  fn: (span: OpenSpan) => T;
+  context?: HeaderContext;
+}): T {
+  if (context)
+    return activeStorage().run(context.parent ?? activeStorage().getStore()!, () =>
+      startActiveSpan(spanName, (span) => wrapWithSpanSync(span, fn)),
+    );
   return startActiveSpan(spanName, (span) => wrapWithSpanSync(span, fn));
 }
 
@@ -238,7 +267,12 @@ class TracingInbound implements WorkflowInboundCallsInterceptor {
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const context = headerContext(input.headers);
     if (!has('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve(); // the SDK interceptors' yield, for old histories
-    return await instrument({ spanName: `RunWorkflow:${workflowInfo().workflowType}`, fn: () => next(input), context, acceptableErrors: (err) => err instanceof ContinueAsNew });
+    return await instrument({
+      spanName: `RunWorkflow:${workflowInfo().workflowType}`,
+      fn: () => next(input),
+      context,
+      acceptableErrors: (err) => err instanceof ContinueAsNew,
+    });
   }
 
   async handleSignal(input: SignalInput, next: Next<WorkflowInboundCallsInterceptor, 'handleSignal'>): Promise<void> {
@@ -248,7 +282,10 @@ class TracingInbound implements WorkflowInboundCallsInterceptor {
     return await instrument({ spanName: `HandleSignal:${input.signalName}`, fn: () => next(input), context });
   }
 
-  async handleUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>): Promise<unknown> {
+  async handleUpdate(
+    input: UpdateInput,
+    next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>,
+  ): Promise<unknown> {
     if (!has('OpenTelemetryInterceptorsInstrumentsAllMethods')) return next(input);
     const context = headerContext(input.headers);
     return await instrument({
@@ -285,7 +322,12 @@ class TracingInbound implements WorkflowInboundCallsInterceptor {
  * An outbound call in its own span, the span's context in the call's trace header. Not async
  * itself: it returns instrument()'s promise, so the call keeps the SDK interceptors' depth.
  */
-function withTraceHeader<I extends { headers: Record<string, Payload> }, R>(spanName: string, input: I, next: (input: I) => Promise<R>, acceptableErrors?: (err: unknown) => boolean): Promise<R> {
+function withTraceHeader<I extends { headers: Record<string, Payload> }, R>(
+  spanName: string,
+  input: I,
+  next: (input: I) => Promise<R>,
+  acceptableErrors?: (err: unknown) => boolean,
+): Promise<R> {
   return instrument({
     spanName,
     fn: async (span) => {
@@ -298,30 +340,60 @@ function withTraceHeader<I extends { headers: Record<string, Payload> }, R>(span
 }
 
 class TracingOutbound implements WorkflowOutboundCallsInterceptor {
-  async scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
+  async scheduleActivity(
+    input: ActivityInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>,
+  ): Promise<unknown> {
     return await withTraceHeader(`StartActivity:${input.activityType}`, input, next);
   }
 
-  async scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>): Promise<unknown> {
+  async scheduleLocalActivity(
+    input: LocalActivityInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
+  ): Promise<unknown> {
     if (!has('OpenTelemetryInterceptorsTracesLocalActivities')) return next(input);
     return await withTraceHeader(`StartActivity:${input.activityType}`, input, next);
   }
 
-  async startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>): Promise<[Promise<string>, Promise<unknown>]> {
+  async startChildWorkflowExecution(
+    input: StartChildWorkflowExecutionInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>,
+  ): Promise<[Promise<string>, Promise<unknown>]> {
     return await withTraceHeader(`StartChildWorkflow:${input.workflowType}`, input, next);
   }
 
-  async continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>): Promise<never> {
-    return await withTraceHeader(`ContinueAsNew:${input.options.workflowType}`, input, next, (err) => err instanceof ContinueAsNew);
+  async continueAsNew(
+    input: ContinueAsNewInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>,
+  ): Promise<never> {
+    return await withTraceHeader(
+      `ContinueAsNew:${input.options.workflowType}`,
+      input,
+      next,
+      (err) => err instanceof ContinueAsNew,
+    );
   }
 
-  async signalWorkflow(input: SignalWorkflowInput, next: Next<WorkflowOutboundCallsInterceptor, 'signalWorkflow'>): Promise<void> {
+  async signalWorkflow(
+    input: SignalWorkflowInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'signalWorkflow'>,
+  ): Promise<void> {
     return await withTraceHeader(`SignalWorkflow:${input.signalName}`, input, next);
   }
 
-  getLogAttributes(input: GetLogAttributesInput, next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>): Record<string, unknown> {
+  getLogAttributes(
+    input: GetLogAttributesInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>,
+  ): Record<string, unknown> {
     const span = activeStorage().getStore();
-    return span ? next({ trace_id: span.traceId, span_id: span.spanId, trace_flags: `0${span.traceFlags.toString(16)}`, ...input }) : next(input);
+    return span
+      ? next({
+          trace_id: span.traceId,
+          span_id: span.spanId,
+          trace_flags: `0${span.traceFlags.toString(16)}`,
+          ...input,
+        })
+      : next(input);
   }
 }
 

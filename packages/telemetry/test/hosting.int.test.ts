@@ -27,7 +27,12 @@ describe('services hosted in one process', () => {
   let zipkin: Server;
   let zipkinUrl = '';
   const spans: ZipkinSpan[] = [];
-  const service = (name: string, value: string): HostedService => ({ name, env: { ...process.env, BATON_HOSTING_TEST_VALUE: value }, logFile: join(dir, `${name}.log`), closers: [] });
+  const service = (name: string, value: string): HostedService => ({
+    name,
+    env: { ...process.env, BATON_HOSTING_TEST_VALUE: value },
+    logFile: join(dir, `${name}.log`),
+    closers: [],
+  });
   const agent = service('agent-a', 'from a');
   const sim = service('sim-b', 'from b');
   const telemetry: Telemetry[] = [];
@@ -76,11 +81,12 @@ describe('services hosted in one process', () => {
     assert.equal(serviceEnv(), process.env, 'outside every scope the process environment is read');
 
     await Promise.all(telemetry.map((t) => t.shutdown())); // flushes each service's spans
-    const serviceOf = (name: string, kind?: string) => spans.find((s) => s.name === name && (kind === undefined || s.kind === kind))?.localEndpoint?.serviceName;
+    const serviceOf = (name: string, kind?: string) =>
+      spans.find((s) => s.name === name && (kind === undefined || s.kind === kind))?.localEndpoint?.serviceName;
     assert.equal(serviceOf('work in a'), 'agent-a');
     assert.equal(serviceOf('work in b'), 'sim-b');
-    assert.equal(serviceOf('GET', 'CLIENT'), 'agent-a', 'the outgoing request is the agent\'s');
-    assert.equal(serviceOf('GET', 'SERVER'), 'sim-b', 'the incoming request is the simulator\'s');
+    assert.equal(serviceOf('GET', 'CLIENT'), 'agent-a', "the outgoing request is the agent's");
+    assert.equal(serviceOf('GET', 'SERVER'), 'sim-b', "the incoming request is the simulator's");
 
     const agentLog = readFileSync(agent.logFile, 'utf8');
     const simLog = readFileSync(sim.logFile, 'utf8');

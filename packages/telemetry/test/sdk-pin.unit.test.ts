@@ -62,20 +62,36 @@ function manifestOf(file: string, name: string): string | undefined {
 describe('Temporal SDK pin', () => {
   it('pins every @temporalio package of the catalog to exactly the version the internal imports were written against', () => {
     const catalog = readFileSync(join(ROOT, 'pnpm-workspace.yaml'), 'utf8');
-    const pins = [...catalog.matchAll(/^\s*"(@temporalio\/[a-z-]+)":\s*(\S+)\s*$/gm)].map((m) => [m[1]!, m[2]!] as const);
+    const pins = [...catalog.matchAll(/^\s*"(@temporalio\/[a-z-]+)":\s*(\S+)\s*$/gm)].map(
+      (m) => [m[1]!, m[2]!] as const,
+    );
     assert.ok(pins.length >= 5, 'the catalog lists the @temporalio packages');
-    for (const [name, version] of pins) assert.equal(version, PINNED, `${name} is ${version} in pnpm-workspace.yaml; the SDK internals Baton imports were checked against ${PINNED}`);
+    for (const [name, version] of pins)
+      assert.equal(
+        version,
+        PINNED,
+        `${name} is ${version} in pnpm-workspace.yaml; the SDK internals Baton imports were checked against ${PINNED}`,
+      );
   });
 
   it('finds the installed SDK packages whose internals are imported at the pinned version', () => {
     const imports = internalImports();
-    assert.ok(imports.has('@temporalio/workflow'), 'the workflow tracing imports SDK flags (if no longer, drop this test and the pin)');
+    assert.ok(
+      imports.has('@temporalio/workflow'),
+      'the workflow tracing imports SDK flags (if no longer, drop this test and the pin)',
+    );
     for (const [name, files] of imports) {
       // Resolved as the importing files resolve it (the first that has the package as a dependency).
-      const manifest = [...files, 'packages/telemetry/package.json'].map((file) => manifestOf(join(ROOT, file), name)).find((path) => path !== undefined);
+      const manifest = [...files, 'packages/telemetry/package.json']
+        .map((file) => manifestOf(join(ROOT, file), name))
+        .find((path) => path !== undefined);
       assert.ok(manifest, `${name} resolves from ${files.join(', ')}`);
       const installed = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-      assert.equal(installed, PINNED, `${name} ${installed} is installed, but ${files.join(', ')} import its internals as of ${PINNED}`);
+      assert.equal(
+        installed,
+        PINNED,
+        `${name} ${installed} is installed, but ${files.join(', ')} import its internals as of ${PINNED}`,
+      );
     }
   });
 

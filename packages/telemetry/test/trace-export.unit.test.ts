@@ -30,7 +30,11 @@ describe('trace export: one backend per process', () => {
   /** Ends one span through the processor the options pick, flushes, and returns the paths the backend was sent. */
   async function exportOne(options: { otlpEndpoint?: string; zipkinUrl?: string }): Promise<string[]> {
     received.length = 0;
-    const processor = traceExportProcessor({ serviceName: 'export-test', otlpEndpoint: options.otlpEndpoint, zipkinUrl: options.zipkinUrl });
+    const processor = traceExportProcessor({
+      serviceName: 'export-test',
+      otlpEndpoint: options.otlpEndpoint,
+      zipkinUrl: options.zipkinUrl,
+    });
     new TracerProvider({ spanProcessors: [processor] }).getTracer('test').startSpan('one span').end();
     await processor.forceFlush();
     await processor.shutdown();
@@ -46,6 +50,8 @@ describe('trace export: one backend per process', () => {
   });
 
   it('exports nothing without a backend', () => {
-    assert.ok(traceExportProcessor({ serviceName: 'export-test', otlpEndpoint: undefined }) instanceof NoopSpanProcessor);
+    assert.ok(
+      traceExportProcessor({ serviceName: 'export-test', otlpEndpoint: undefined }) instanceof NoopSpanProcessor,
+    );
   });
 });

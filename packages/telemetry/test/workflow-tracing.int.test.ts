@@ -9,7 +9,13 @@ import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { NativeConnection, Worker, type ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import { stackEnv, temporalConnectionAs, waitFor } from '@baton/testkit';
-import { TRACE_HEADER, WORKFLOW_TRACING_MODULE, contextFromHeaders, toReadableSpan, type WorkflowSpanData } from '../src/index.js';
+import {
+  TRACE_HEADER,
+  WORKFLOW_TRACING_MODULE,
+  contextFromHeaders,
+  toReadableSpan,
+  type WorkflowSpanData,
+} from '../src/index.js';
 
 const taskQueue = `workflow-tracing-${randomUUID()}`;
 const spans: WorkflowSpanData[] = [];
@@ -22,9 +28,21 @@ let clientConnection: Connection;
 /** A client whose starts carry `traceparent` in the trace header, as the SDK's client interceptor writes it. */
 function clientWith(traceparent: string | undefined): Client {
   const interceptor: WorkflowClientInterceptor = {
-    start: (input, next) => next(traceparent ? { ...input, headers: { ...input.headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent }) } } : input),
+    start: (input, next) =>
+      next(
+        traceparent
+          ? {
+              ...input,
+              headers: { ...input.headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent }) },
+            }
+          : input,
+      ),
   };
-  return new Client({ connection: clientConnection, namespace: stackEnv().BATON_TEMPORAL_NAMESPACE, interceptors: { workflow: [interceptor] } });
+  return new Client({
+    connection: clientConnection,
+    namespace: stackEnv().BATON_TEMPORAL_NAMESPACE,
+    interceptors: { workflow: [interceptor] },
+  });
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -64,15 +82,23 @@ describe('workflow tracing (Baton interceptors in the sandbox, real Temporal ser
   it('joins the trace of the start header and hands it on to each activity', async () => {
     const traceId = hex(16);
     const parentSpanId = hex(8);
-    const result = await clientWith(`00-${traceId}-${parentSpanId}-01`).workflow.execute('tracedWorkflow', { taskQueue, workflowId: `traced-${randomUUID()}`, args: ['hello'] });
+    const result = await clientWith(`00-${traceId}-${parentSpanId}-01`).workflow.execute('tracedWorkflow', {
+      taskQueue,
+      workflowId: `traced-${randomUUID()}`,
+      args: ['hello'],
+    });
     assert.equal(result, 'hello');
     // Sink calls are handled by the worker after the activation: wait for the two spans.
-    const run = await waitFor('the RunWorkflow span', () => spansOf(traceId).find((s) => s.name === 'RunWorkflow:tracedWorkflow'));
-    const start = await waitFor('the StartActivity span', () => spansOf(traceId).find((s) => s.name === 'StartActivity:echo'));
+    const run = await waitFor('the RunWorkflow span', () =>
+      spansOf(traceId).find((s) => s.name === 'RunWorkflow:tracedWorkflow'),
+    );
+    const start = await waitFor('the StartActivity span', () =>
+      spansOf(traceId).find((s) => s.name === 'StartActivity:echo'),
+    );
     assert.equal(run.parentSpanId, parentSpanId);
     assert.equal(run.parentIsRemote, true);
     assert.equal(run.statusCode, 1);
-    assert.equal(start.parentSpanId, run.spanId, 'the activity span is the workflow span\'s child');
+    assert.equal(start.parentSpanId, run.spanId, "the activity span is the workflow span's child");
     assert.match(run.spanId, /^[0-9a-f]{16}$/);
     assert.ok(run.endMs >= run.startMs);
     assert.equal(spans.filter((s) => s.spanId === run.spanId).length, 1, 'each span is sent once');
@@ -83,23 +109,41 @@ describe('workflow tracing (Baton interceptors in the sandbox, real Temporal ser
 
   it('starts a trace of its own when the start carries none, and records a failure on the workflow span', async () => {
     const workflowId = `traced-failing-${randomUUID()}`;
-    await assert.rejects(clientWith(undefined).workflow.execute('failingTracedWorkflow', { taskQueue, workflowId, args: ['no'] }));
-    const run = await waitFor('the failed workflow\'s RunWorkflow span', () => spans.find((s) => s.name === 'RunWorkflow:failingTracedWorkflow'));
+    await assert.rejects(
+      clientWith(undefined).workflow.execute('failingTracedWorkflow', { taskQueue, workflowId, args: ['no'] }),
+    );
+    const run = await waitFor("the failed workflow's RunWorkflow span", () =>
+      spans.find((s) => s.name === 'RunWorkflow:failingTracedWorkflow'),
+    );
     assert.equal(run.parentSpanId, undefined);
     assert.match(run.traceId, /^[0-9a-f]{32}$/);
     assert.equal(run.statusCode, 2);
     assert.equal(run.statusMessage, 'refused: no');
-    assert.equal(spans.find((s) => s.name === 'StartActivity:echo' && s.traceId === run.traceId)?.parentSpanId, run.spanId);
+    assert.equal(
+      spans.find((s) => s.name === 'StartActivity:echo' && s.traceId === run.traceId)?.parentSpanId,
+      run.spanId,
+    );
     // As OpenTelemetry's exporters read it.
     const readable = toReadableSpan(run, { resource: undefined as never });
     assert.equal(readable.spanContext().spanId, run.spanId);
     assert.equal(readable.status.code, 2);
-    assert.deepEqual(readable.events.map((e) => e.name), ['exception']);
+    assert.deepEqual(
+      readable.events.map((e) => e.name),
+      ['exception'],
+    );
   });
 
   it('reads no parent from a header that is missing or malformed', () => {
     assert.equal(contextFromHeaders({}), undefined);
-    assert.equal(contextFromHeaders({ [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: 'not-a-traceparent' }) }), undefined);
-    assert.equal(contextFromHeaders({ [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: `00-${'0'.repeat(32)}-${hex(8)}-01` }) }), undefined);
+    assert.equal(
+      contextFromHeaders({ [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: 'not-a-traceparent' }) }),
+      undefined,
+    );
+    assert.equal(
+      contextFromHeaders({
+        [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: `00-${'0'.repeat(32)}-${hex(8)}-01` }),
+      }),
+      undefined,
+    );
   });
 });

@@ -79,7 +79,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: Buffer.from(this.current.id) },
+        metadata: {
+          [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
+          [KEY_ID_METADATA]: Buffer.from(this.current.id),
+        },
         data: new Uint8Array(data),
       };
     });
@@ -91,12 +94,17 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const name = encoding ? Buffer.from(encoding).toString() : '';
       if (name !== ENCRYPTED_ENCODING) {
         if (this.passPlaintext || PLAINTEXT_ALLOWED.has(name)) return payload;
-        throw new PlaintextPayloadError(`payload not encrypted (encoding "${name || 'none'}"): written without Baton's payload key, refused`);
+        throw new PlaintextPayloadError(
+          `payload not encrypted (encoding "${name || 'none'}"): written without Baton's payload key, refused`,
+        );
       }
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
       const key = this.byId.get(keyId);
-      if (!key) throw new PayloadDecryptionError(`payload encrypted with key "${keyId}", which is not configured (configured: ${[...this.byId.keys()].join(', ')})`);
+      if (!key)
+        throw new PayloadDecryptionError(
+          `payload encrypted with key "${keyId}", which is not configured (configured: ${[...this.byId.keys()].join(', ')})`,
+        );
       const data = Buffer.from(payload.data ?? new Uint8Array());
       if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError('encrypted payload too short');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
@@ -105,7 +113,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       try {
         plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
       } catch {
-        throw new PayloadDecryptionError(`payload under key "${keyId}" failed authentication (tampered, or a different key with that id)`);
+        throw new PayloadDecryptionError(
+          `payload under key "${keyId}" failed authentication (tampered, or a different key with that id)`,
+        );
       }
       return PayloadMessage.decode(plain);
     });

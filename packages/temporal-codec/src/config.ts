@@ -12,7 +12,10 @@ const KeyEntry = z.object({
   /** 32 random bytes, base64 (e.g. `head -c 32 /dev/urandom | base64`). */
   key: z
     .string()
-    .refine((k) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(k) && Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64 encoded (AES-256)')
+    .refine(
+      (k) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(k) && Buffer.from(k, 'base64').length === 32,
+      'must be 32 bytes, base64 encoded (AES-256)',
+    )
     .refine((k) => !isPublicSecret(k), PUBLIC_SECRET_MESSAGE),
 });
 const KeyList = z
@@ -38,7 +41,9 @@ export function parsePayloadKeys(json: string, field: string): PayloadKey[] {
   try {
     raw = JSON.parse(json);
   } catch {
-    throw new ConfigError(`invalid configuration: ${field}: not JSON (expected [{"id":"…","key":"<32 bytes base64>"}])`);
+    throw new ConfigError(
+      `invalid configuration: ${field}: not JSON (expected [{"id":"…","key":"<32 bytes base64>"}])`,
+    );
   }
   const parsed = KeyList.safeParse(raw);
   if (!parsed.success) {
@@ -51,16 +56,23 @@ export function parsePayloadKeys(json: string, field: string): PayloadKey[] {
 /** The keys this process uses, from its environment; a missing or bad setting is a ConfigError. */
 export function loadPayloadKeys(given?: Record<string, string | undefined>): PayloadKey[] {
   const env = given ?? process.env;
-  const config = PayloadKeysConfig.parse({ BATON_PAYLOAD_KEYS: env.BATON_PAYLOAD_KEYS || undefined, BATON_PAYLOAD_KEY_FILE: env.BATON_PAYLOAD_KEY_FILE || undefined });
+  const config = PayloadKeysConfig.parse({
+    BATON_PAYLOAD_KEYS: env.BATON_PAYLOAD_KEYS || undefined,
+    BATON_PAYLOAD_KEY_FILE: env.BATON_PAYLOAD_KEY_FILE || undefined,
+  });
   if (config.BATON_PAYLOAD_KEYS) return parsePayloadKeys(config.BATON_PAYLOAD_KEYS, 'BATON_PAYLOAD_KEYS');
   if (config.BATON_PAYLOAD_KEY_FILE) {
     let text: string;
     try {
       text = readFileSync(config.BATON_PAYLOAD_KEY_FILE, 'utf8');
     } catch (err) {
-      throw new ConfigError(`invalid configuration: BATON_PAYLOAD_KEY_FILE=${JSON.stringify(config.BATON_PAYLOAD_KEY_FILE)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); infra/stack.sh start writes one for the local stack`);
+      throw new ConfigError(
+        `invalid configuration: BATON_PAYLOAD_KEY_FILE=${JSON.stringify(config.BATON_PAYLOAD_KEY_FILE)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); infra/stack.sh start writes one for the local stack`,
+      );
     }
     return parsePayloadKeys(text, `BATON_PAYLOAD_KEY_FILE (${config.BATON_PAYLOAD_KEY_FILE})`);
   }
-  throw new ConfigError('invalid configuration: BATON_PAYLOAD_KEYS or BATON_PAYLOAD_KEY_FILE must be set: Temporal payloads are encrypted (source infra/env.sh for the local stack)');
+  throw new ConfigError(
+    'invalid configuration: BATON_PAYLOAD_KEYS or BATON_PAYLOAD_KEY_FILE must be set: Temporal payloads are encrypted (source infra/env.sh for the local stack)',
+  );
 }

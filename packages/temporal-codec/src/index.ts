@@ -7,7 +7,15 @@ import type { DataConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './codec.js';
 import { loadPayloadKeys } from './config.js';
 
-export { AesGcmPayloadCodec, PayloadDecryptionError, PlaintextPayloadError, PLAINTEXT_ALLOWED, ENCRYPTED_ENCODING, KEY_ID_METADATA, type CodecOptions } from './codec.js';
+export {
+  AesGcmPayloadCodec,
+  PayloadDecryptionError,
+  PlaintextPayloadError,
+  PLAINTEXT_ALLOWED,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA,
+  type CodecOptions,
+} from './codec.js';
 export { loadPayloadKeys, parsePayloadKeys, PayloadKeysConfig, type PayloadKey } from './config.js';
 export { runCodec, type JsonPayloads } from './codec-server.js';
 
@@ -17,12 +25,17 @@ export function payloadCodec(env?: Record<string, string | undefined>): AesGcmPa
 }
 
 /** The `dataConverter` option for Client, Worker.create and friends. */
-export function temporalDataConverter(env?: Record<string, string | undefined>): DataConverter & { payloadCodecs: [AesGcmPayloadCodec] } {
+export function temporalDataConverter(
+  env?: Record<string, string | undefined>,
+): DataConverter & { payloadCodecs: [AesGcmPayloadCodec] } {
   return { payloadCodecs: [payloadCodec(env)] };
 }
 
 /** For main.ts: the data converter, or the reason on stderr and exit status 78 (EX_CONFIG). */
-export function temporalDataConverterOrExit(service: string, env?: Record<string, string | undefined>): DataConverter & { payloadCodecs: [AesGcmPayloadCodec] } {
+export function temporalDataConverterOrExit(
+  service: string,
+  env?: Record<string, string | undefined>,
+): DataConverter & { payloadCodecs: [AesGcmPayloadCodec] } {
   try {
     return temporalDataConverter(env);
   } catch (err) {

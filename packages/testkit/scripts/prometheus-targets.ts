@@ -5,5 +5,8 @@ import { stackEnv } from '../src/env.js';
 import { allServices, metricsPortOf } from '../src/services.js';
 
 const { BATON_HOST: host } = stackEnv();
-const targets = allServices().map((service) => ({ targets: [`${host}:${metricsPortOf(service)}`], labels: { service } }));
+const targets = allServices().map((service) => ({
+  targets: [`${host}:${metricsPortOf(service)}`],
+  labels: { service },
+}));
 process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);

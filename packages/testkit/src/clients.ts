@@ -16,7 +16,11 @@ import { ensureLocalWebhookSource, signedHeaders } from './webhook.js';
 export async function temporalClient(): Promise<Client & { close(): Promise<void> }> {
   const env = stackEnv();
   const connection = await Connection.connect(temporalConnectionAs(ADMIN_IDENTITY));
-  const client = new Client({ connection, namespace: env.BATON_TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(payloadKeyEnv()) });
+  const client = new Client({
+    connection,
+    namespace: env.BATON_TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(payloadKeyEnv()),
+  });
   return Object.assign(client, { close: () => connection.close() });
 }
 
@@ -29,7 +33,12 @@ export function payloadKeyEnv(): Record<string, string | undefined> {
 
 /** A connection as the admin identity (everything allowed), with Baton's topology ensured. */
 export async function testBus(name = 'testkit'): Promise<Bus> {
-  const bus = await connectBus({ servers: stackEnv().BATON_NATS_URL, replicas: stackEnv().BATON_NATS_REPLICAS, name, ...(natsAuthEnabled() ? { nkeySeed: adminSeed() } : {}) });
+  const bus = await connectBus({
+    servers: stackEnv().BATON_NATS_URL,
+    replicas: stackEnv().BATON_NATS_REPLICAS,
+    name,
+    ...(natsAuthEnabled() ? { nkeySeed: adminSeed() } : {}),
+  });
   try {
     await ensureTopology(bus);
   } catch (err) {
@@ -69,14 +78,21 @@ export function reservationEvent(text: string, overrides: Partial<ReservationReq
     time: new Date().toISOString(),
     datacontenttype: 'application/json',
     idempotencykey: key,
-    data: { text, customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace', phone: '+44 20 7946 0000' }, receivedOn: todayUtc() },
+    data: {
+      text,
+      customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace', phone: '+44 20 7946 0000' },
+      receivedOn: todayUtc(),
+    },
     ...overrides,
   };
 }
 
 /** Posts to the webhook signed as the local stack's source (registered on first use); headers
  *  given here win, so a test can send a wrong or missing signature. */
-export async function postEvent(payload: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+export async function postEvent(
+  payload: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   await ensureLocalWebhookSource();
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const send = async () => {
@@ -86,13 +102,23 @@ export async function postEvent(payload: unknown, headers: Record<string, string
       body,
       signal: AbortSignal.timeout(10_000),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+      headers: response.headers,
+    };
   };
   // A gateway that started just now may not have read the source record yet.
   const deadline = Date.now() + 5_000;
   for (;;) {
     const answer = await send();
-    if (answer.status !== 401 || answer.body.error !== 'UNKNOWN_SOURCE' || Date.now() > deadline || headers['x-baton-source']) return answer;
+    if (
+      answer.status !== 401 ||
+      answer.body.error !== 'UNKNOWN_SOURCE' ||
+      Date.now() > deadline ||
+      headers['x-baton-source']
+    )
+      return answer;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -137,7 +163,9 @@ export function newTraceparent(): { traceparent: string; traceId: string } {
 
 /** The spans of one trace from Zipkin's API, or undefined while Zipkin holds none of them. */
 export async function fetchTrace(traceId: string): Promise<TraceRecord | undefined> {
-  const response = await fetch(`${stackEnv().BATON_ZIPKIN_URL}/api/v2/trace/${traceId}`, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${stackEnv().BATON_ZIPKIN_URL}/api/v2/trace/${traceId}`, {
+    signal: AbortSignal.timeout(10_000),
+  });
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`trace query: ${response.status}`);
   const spans = (await response.json()) as ZipkinSpan[];

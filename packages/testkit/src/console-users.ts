@@ -34,7 +34,11 @@ function person<U extends string, R extends string>(username: U, role: R, channe
 
 export const consoleUsers = {
   host: person('hana', 'host', () => ({ email: 'hana@restaurant.test', phone: '+15550100001' })),
-  manager: person('mia', 'manager', () => ({ email: 'mia@restaurant.test', phone: '+15550100002', chatWebhookUrl: `${stackEnv().BATON_MESSAGING_URL}/chat/managers` })),
+  manager: person('mia', 'manager', () => ({
+    email: 'mia@restaurant.test',
+    phone: '+15550100002',
+    chatWebhookUrl: `${stackEnv().BATON_MESSAGING_URL}/chat/managers`,
+  })),
   viewer: person('vic', 'viewer'),
   operator: person('otto', 'operator'),
 } as const;
@@ -49,7 +53,12 @@ export function consoleUsersEnv(): string {
   const users = Object.values(consoleUsers).map((u) => {
     const salt = randomBytes(16);
     const key = scryptSync(u.password, salt, 32, { N, r: 8, p: 1 });
-    return { username: u.username, roles: [...u.roles], ...(u.channels ? { channels: u.channels } : {}), passwordHash: `scrypt$${N}$8$1$${salt.toString('base64')}$${key.toString('base64')}` };
+    return {
+      username: u.username,
+      roles: [...u.roles],
+      ...(u.channels ? { channels: u.channels } : {}),
+      passwordHash: `scrypt$${N}$8$1$${salt.toString('base64')}$${key.toString('base64')}`,
+    };
   });
   cached = JSON.stringify(users);
   return cached;

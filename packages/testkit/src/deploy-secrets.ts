@@ -40,7 +40,9 @@ export async function writeSecretFiles(dir: string): Promise<void> {
   copyFileSync(seedFileOf('admin'), join(nats, 'admin.nk'));
   copyFileSync(natsAuthFile(), join(nats, 'auth.conf'));
   copyFileSync(sealKeyFile(), join(dir, 'task-seal.key'));
-  once(join(dir, 'payload-keys.json'), () => JSON.stringify([{ id: `k-${new Date().toISOString().slice(0, 10)}`, key: randomBytes(32).toString('base64') }]));
+  once(join(dir, 'payload-keys.json'), () =>
+    JSON.stringify([{ id: `k-${new Date().toISOString().slice(0, 10)}`, key: randomBytes(32).toString('base64') }]),
+  );
   once(join(dir, 'console-session.secret'), () => randomBytes(32).toString('base64url'));
   once(join(dir, 'accounting-webhook.secret'), () => randomBytes(32).toString('base64url'));
 }
@@ -56,7 +58,8 @@ export async function register(dir: string, servers: string, replicas: number, t
         await ensureTopology(bus);
         const kv = await new Kvm(bus.js).open(buckets.webhookSources);
         const secret = readFileSync(join(dir, 'accounting-webhook.secret'), 'utf8').trim();
-        if (!(await kv.get(ACCOUNTING_SOURCE))) await kv.create(ACCOUNTING_SOURCE, JSON.stringify({ secrets: [secret], eventTypes: ACCOUNTING_TYPES }));
+        if (!(await kv.get(ACCOUNTING_SOURCE)))
+          await kv.create(ACCOUNTING_SOURCE, JSON.stringify({ secrets: [secret], eventTypes: ACCOUNTING_TYPES }));
         return;
       } finally {
         await bus.close();
@@ -81,7 +84,9 @@ async function toKubernetes(dir: string): Promise<void> {
   // ca.crt mounted beside the token (Node reads it at start only).
   const api = `https://${host}:${port}/api/v1/namespaces/${namespace}/secrets`;
   const file = (name: string) => readFileSync(join(dir, name), 'utf8').trim();
-  const nats = Object.fromEntries(readdirSync(join(dir, 'nats')).map((f) => [f, readFileSync(join(dir, 'nats', f), 'utf8')]));
+  const nats = Object.fromEntries(
+    readdirSync(join(dir, 'nats')).map((f) => [f, readFileSync(join(dir, 'nats', f), 'utf8')]),
+  );
   const secrets: Record<string, Record<string, string>> = {
     'baton-nats-identities': nats,
     'baton-orchestrator': { 'task-seal-key': file('task-seal.key') },
@@ -95,16 +100,27 @@ async function toKubernetes(dir: string): Promise<void> {
       // Kept as it is: the first start's secrets stay (rotate one by deleting it and running the Job again).
       if (name === 'baton-nats-identities' || name === 'baton-accounting-webhook') {
         const data = ((await exists.json()) as { data?: Record<string, string> }).data ?? {};
-        for (const [key, value] of Object.entries(data)) writeFileSync(join(dir, name === 'baton-accounting-webhook' ? 'accounting-webhook.secret' : join('nats', key)), Buffer.from(value, 'base64'));
+        for (const [key, value] of Object.entries(data))
+          writeFileSync(
+            join(dir, name === 'baton-accounting-webhook' ? 'accounting-webhook.secret' : join('nats', key)),
+            Buffer.from(value, 'base64'),
+          );
       }
       continue;
     }
     const created = await fetch(api, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: { 'app.kubernetes.io/part-of': 'baton' } }, type: 'Opaque', stringData }),
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, labels: { 'app.kubernetes.io/part-of': 'baton' } },
+        type: 'Opaque',
+        stringData,
+      }),
     });
-    if (!created.ok && created.status !== 409) throw new Error(`creating Secret ${name}: ${created.status} ${await created.text()}`);
+    if (!created.ok && created.status !== 409)
+      throw new Error(`creating Secret ${name}: ${created.status} ${await created.text()}`);
     process.stdout.write(`deploy-secrets: created Secret ${name}\n`);
   }
 }

@@ -2,8 +2,8 @@
 // and the agents in workflow folders), plus `admin` for the test kit, the demo, the bench and
 // operators' tools. Nothing is listed by hand: a service's kind follows from its name (gateway,
 // orchestrator, console, `*-sim`; an agent in a workflow folder, or a service whose main.ts calls
-// serveAgent, is the agent of that name, or of the name its package.json gives as `baton.agent`), and its permissions from @baton/bus permissionsOf. A
-// service that is none of these declares its subjects in its package.json
+// serveAgent, is the agent of that name, or of the name its package.json gives as `baton.agent`), and its permissions
+// from @baton/bus permissionsOf. A service that is none of these declares its subjects in its package.json
 // (`"baton": { "nats": { "publish": [...], "subscribe": [...] } }`); undeclared, it gets its inbox only.
 // Any service may also declare the KV buckets it uses beyond its kind's own (a cache, a lease
 // table, an index it reads): `"baton": { "nats": { "kv": [{ "bucket": "...", "write": true }] } }`.
@@ -19,7 +19,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
-import { agentIdentity, natsAuthorizationConfig, publisherIdentity, type AuthorizedUser, type Identity, type KvGrant } from '@baton/bus';
+import {
+  agentIdentity,
+  natsAuthorizationConfig,
+  publisherIdentity,
+  type AuthorizedUser,
+  type Identity,
+  type KvGrant,
+} from '@baton/bus';
 import { repoRoot, stackEnv } from './env.js';
 import { allServices, type ServiceName } from './services.js';
 
@@ -54,7 +61,8 @@ export function identityOf(service: ServiceName): Identity {
 }
 
 function kindOf(service: ServiceName): Identity {
-  if (service === 'gateway' || service === 'orchestrator' || service === 'console') return { kind: service, name: service };
+  if (service === 'gateway' || service === 'orchestrator' || service === 'console')
+    return { kind: service, name: service };
   if (service.endsWith('-sim')) return { kind: 'simulator', name: service, system: service.slice(0, -'-sim'.length) };
   const declared = declaredPermissions(service);
   if (declared) return { kind: 'custom', name: service, ...declared };
@@ -76,9 +84,13 @@ function isAgent(service: string): boolean {
 function declaredPermissions(service: string): { publish: string[]; subscribe: string[] } | undefined {
   const manifest = join(repoRoot, 'services', service, 'package.json');
   if (!existsSync(manifest)) return undefined;
-  const nats = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { nats?: { publish?: string[]; subscribe?: string[] } } }).baton?.nats;
+  const nats = (
+    JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { nats?: { publish?: string[]; subscribe?: string[] } } }
+  ).baton?.nats;
   // Only subjects make a service of its own kind; declared buckets add to any kind (declaredBuckets).
-  return nats && (nats.publish || nats.subscribe) ? { publish: nats.publish ?? [], subscribe: nats.subscribe ?? [] } : undefined;
+  return nats && (nats.publish || nats.subscribe)
+    ? { publish: nats.publish ?? [], subscribe: nats.subscribe ?? [] }
+    : undefined;
 }
 
 /** The agent a service folder serves when its name is not the folder's (`"baton": { "agent": "ticket-log" }`). */
@@ -87,7 +99,8 @@ function declaredAgent(service: string): string | undefined {
   if (!existsSync(manifest)) return undefined;
   const agent = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { agent?: unknown } }).baton?.agent;
   if (agent === undefined) return undefined;
-  if (typeof agent !== 'string' || !/^[a-z][a-z0-9-]*$/.test(agent)) throw new Error(`${manifest}: baton.agent must be an agent name (lower-case letters, digits and -)`);
+  if (typeof agent !== 'string' || !/^[a-z][a-z0-9-]*$/.test(agent))
+    throw new Error(`${manifest}: baton.agent must be an agent name (lower-case letters, digits and -)`);
   return agent;
 }
 
@@ -97,8 +110,19 @@ function declaredBuckets(service: string): KvGrant[] {
   if (!existsSync(manifest)) return [];
   const kv = (JSON.parse(readFileSync(manifest, 'utf8')) as { baton?: { nats?: { kv?: unknown } } }).baton?.nats?.kv;
   if (kv === undefined) return [];
-  const valid = Array.isArray(kv) && kv.every((g) => typeof g === 'object' && g !== null && typeof (g as KvGrant).bucket === 'string' && /^[A-Za-z0-9_-]+$/.test((g as KvGrant).bucket));
-  if (!valid) throw new Error(`${manifest}: baton.nats.kv must be a list of { bucket, keys?, write?, list? } with bucket names of letters, digits, _ and -`);
+  const valid =
+    Array.isArray(kv) &&
+    kv.every(
+      (g) =>
+        typeof g === 'object' &&
+        g !== null &&
+        typeof (g as KvGrant).bucket === 'string' &&
+        /^[A-Za-z0-9_-]+$/.test((g as KvGrant).bucket),
+    );
+  if (!valid)
+    throw new Error(
+      `${manifest}: baton.nats.kv must be a list of { bucket, keys?, write?, list? } with bucket names of letters, digits, _ and -`,
+    );
   return kv as KvGrant[];
 }
 
@@ -124,7 +148,11 @@ export function adminSeed(): string {
 export function writeNatsIdentities(services: readonly ServiceName[] = allServices()): boolean {
   const dir = identitiesDir();
   ensureSealKey();
-  const identities: Identity[] = [{ kind: 'admin', name: ADMIN_IDENTITY }, ...services.map(identityOf), ...publishers()];
+  const identities: Identity[] = [
+    { kind: 'admin', name: ADMIN_IDENTITY },
+    ...services.map(identityOf),
+    ...publishers(),
+  ];
   // Identities made earlier for services that are gone stay valid until their seed is deleted:
   // a removed service's credentials are revoked by removing its .nk file.
   const known = new Set(identities.map((i) => i.name));
@@ -132,7 +160,10 @@ export function writeNatsIdentities(services: readonly ServiceName[] = allServic
     const name = file.slice(0, -3);
     if (!known.has(name)) identities.push(identityFromName(name));
   }
-  const users: AuthorizedUser[] = identities.map((identity) => ({ identity, nkey: nkeys.fromSeed(new TextEncoder().encode(seedOf(identity.name))).getPublicKey() }));
+  const users: AuthorizedUser[] = identities.map((identity) => ({
+    identity,
+    nkey: nkeys.fromSeed(new TextEncoder().encode(seedOf(identity.name))).getPublicKey(),
+  }));
   const text = `# Written by the test kit (packages/testkit/src/identities.ts) for profile ${stackEnv().BATON_PROFILE}; do not edit.\n${natsAuthorizationConfig(users)}`;
   const file = natsAuthFile();
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
@@ -160,7 +191,10 @@ export async function ensureNatsIdentities(services: readonly ServiceName[]): Pr
   const nodes = (existsSync(runDir) ? readdirSync(runDir) : [])
     .map((f) => /^nats(?:-([123]))?\.pid$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(readFileSync(join(runDir, m[0]), 'utf8').trim()), monitor: `http://${env.BATON_HOST}:${env.BATON_NATS_MONITOR_PORT + (m[1] ? Number(m[1]) - 1 : 0)}/varz` }));
+    .map((m) => ({
+      pid: Number(readFileSync(join(runDir, m[0]), 'utf8').trim()),
+      monitor: `http://${env.BATON_HOST}:${env.BATON_NATS_MONITOR_PORT + (m[1] ? Number(m[1]) - 1 : 0)}/varz`,
+    }));
   for (const node of nodes) {
     const before = await configLoadTime(node.monitor);
     try {
@@ -171,7 +205,10 @@ export async function ensureNatsIdentities(services: readonly ServiceName[]): Pr
     // The server says when it has re-read its config; a reload it refused leaves the time as it was.
     const deadline = Date.now() + 15_000;
     while ((await configLoadTime(node.monitor)) === before) {
-      if (Date.now() > deadline) throw new Error(`nats-server (pid ${node.pid}) did not reload ${natsAuthFile()} within 15 s; see its log in ${join(env.stateDir, 'logs')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `nats-server (pid ${node.pid}) did not reload ${natsAuthFile()} within 15 s; see its log in ${join(env.stateDir, 'logs')}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -193,7 +230,12 @@ function publishersFile(): string {
 function publishers(): Identity[] {
   if (!existsSync(publishersFile())) return [];
   const list = JSON.parse(readFileSync(publishersFile(), 'utf8')) as Array<{ publisher: string; eventTypes: string[] }>;
-  return list.map((p) => ({ kind: 'publisher', name: publisherIdentity(p.publisher), publisher: p.publisher, eventTypes: p.eventTypes }));
+  return list.map((p) => ({
+    kind: 'publisher',
+    name: publisherIdentity(p.publisher),
+    publisher: p.publisher,
+    eventTypes: p.eventTypes,
+  }));
 }
 
 /**
@@ -202,9 +244,12 @@ function publishers(): Identity[] {
  * its seed, reloads the running server, and returns the seed.
  */
 export async function addNatsPublisher(publisher: string, eventTypes: readonly string[]): Promise<string> {
-  if (!/^[a-z][a-z0-9-]*$/.test(publisher)) throw new Error(`publisher name "${publisher}": lower-case letters, digits and -`);
+  if (!/^[a-z][a-z0-9-]*$/.test(publisher))
+    throw new Error(`publisher name "${publisher}": lower-case letters, digits and -`);
   mkdirSync(identitiesDir(), { recursive: true, mode: 0o700 });
-  const list = existsSync(publishersFile()) ? (JSON.parse(readFileSync(publishersFile(), 'utf8')) as Array<{ publisher: string; eventTypes: string[] }>) : [];
+  const list = existsSync(publishersFile())
+    ? (JSON.parse(readFileSync(publishersFile(), 'utf8')) as Array<{ publisher: string; eventTypes: string[] }>)
+    : [];
   const next = [...list.filter((p) => p.publisher !== publisher), { publisher, eventTypes: [...eventTypes] }];
   writeFileSync(publishersFile(), `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
   await ensureNatsIdentities([]);
@@ -214,7 +259,8 @@ export async function addNatsPublisher(publisher: string, eventTypes: readonly s
 /** The orchestrator's task seal key, made on first use. */
 export function ensureSealKey(): string {
   mkdirSync(identitiesDir(), { recursive: true, mode: 0o700 });
-  if (!existsSync(sealKeyFile())) writeFileSync(sealKeyFile(), `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  if (!existsSync(sealKeyFile()))
+    writeFileSync(sealKeyFile(), `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   return sealKeyFile();
 }
 

@@ -20,7 +20,9 @@ export interface ScriptedToolCall {
   id?: string;
 }
 
-export type ModelReply = { content: string; toolCalls?: ScriptedToolCall[]; promptTokens?: number; completionTokens?: number } | { status: number; error: string };
+export type ModelReply =
+  | { content: string; toolCalls?: ScriptedToolCall[]; promptTokens?: number; completionTokens?: number }
+  | { status: number; error: string };
 /** A function may answer later (a promise): a model still thinking when its caller dies. */
 export type ModelScript = ModelReply | ((request: ChatRequest) => ModelReply | Promise<ModelReply>);
 
@@ -54,7 +56,8 @@ export async function startSimulatedModelApi(): Promise<SimulatedModelApi> {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (!route || !script || req.method !== 'POST') return send(404, { error: { message: `no scripted model at ${req.method} ${req.url}` } });
+    if (!route || !script || req.method !== 'POST')
+      return send(404, { error: { message: `no scripted model at ${req.method} ${req.url}` } });
     const request = JSON.parse(await readBody(req)) as ChatRequest;
     received.set(route, [...(received.get(route) ?? []), request]);
     const reply = typeof script === 'function' ? await script(request) : script;
@@ -73,13 +76,23 @@ export async function startSimulatedModelApi(): Promise<SimulatedModelApi> {
             role: 'assistant',
             content: reply.content,
             ...(reply.toolCalls?.length
-              ? { tool_calls: reply.toolCalls.map((c, i) => ({ id: c.id ?? `call_${counter}_${i + 1}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) }
+              ? {
+                  tool_calls: reply.toolCalls.map((c, i) => ({
+                    id: c.id ?? `call_${counter}_${i + 1}`,
+                    type: 'function',
+                    function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+                  })),
+                }
               : {}),
           },
           finish_reason: reply.toolCalls?.length ? 'tool_calls' : 'stop',
         },
       ],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -75,7 +75,11 @@ export class NodeProcess {
   private untilReady(child: ResultPromise, name: string, readyTimeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let tail = '';
-      const timer = setTimeout(() => reject(new WaitTimeoutError(`${name} did not log "ready" within ${readyTimeoutMs} ms (see ${this.logFile})`)), readyTimeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(new WaitTimeoutError(`${name} did not log "ready" within ${readyTimeoutMs} ms (see ${this.logFile})`)),
+        readyTimeoutMs,
+      );
       const onData = (chunk: Buffer) => {
         // Keep the end of the previous chunk: the marker may straddle two.
         tail = (tail + chunk.toString()).slice(-4096);
@@ -88,7 +92,11 @@ export class NodeProcess {
       child.stdout?.on('data', onData);
       void child.then((result) => {
         clearTimeout(timer);
-        reject(new Error(`${name} exited during start (code ${result.exitCode}, signal ${result.signal}); see ${this.logFile}`));
+        reject(
+          new Error(
+            `${name} exited during start (code ${result.exitCode}, signal ${result.signal}); see ${this.logFile}`,
+          ),
+        );
       });
     });
   }

@@ -21,14 +21,20 @@ export function serviceEntry(name: ServiceName): { entry: string; args: string[]
   const agent = workflowAgents().get(name);
   if (!agent) return { entry: join('services', name, 'dist', 'main.js'), args: [] };
   // workflows/<w>/agents/<a>.ts is built into workflows/<w>/dist/agents/<a>.js.
-  return { entry: join('packages', 'agent', 'dist', 'serve.js'), args: [join(dirname(dirname(agent)), 'dist', 'agents', `${basename(agent, '.ts')}.js`)] };
+  return {
+    entry: join('packages', 'agent', 'dist', 'serve.js'),
+    args: [join(dirname(dirname(agent)), 'dist', 'agents', `${basename(agent, '.ts')}.js`)],
+  };
 }
 
 let builtOnce = false;
 /** Builds what changed since the last build (infra/build.mjs; ~0.1 s when nothing did), so
  *  services never start from dist/ older than their sources. */
 export function buildServices(): void {
-  execFileSync(process.execPath, [join(repoRoot, 'infra', 'build.mjs'), '--quiet'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [join(repoRoot, 'infra', 'build.mjs'), '--quiet'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   builtOnce = true;
 }
 
@@ -39,7 +45,10 @@ function workflowAgents(): Map<string, string> {
   for (const workflow of existsSync(root) ? readdirSync(root).sort() : []) {
     const dir = join(root, workflow, 'agents');
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) agents.set(basename(file, '.ts'), join('workflows', workflow, 'agents', file));
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort())
+      agents.set(basename(file, '.ts'), join('workflows', workflow, 'agents', file));
   }
   return agents;
 }
@@ -49,7 +58,8 @@ export function allServices(): ServiceName[] {
   const folders = readdirSync(join(repoRoot, 'services'))
     .filter((d) => existsSync(join(repoRoot, 'services', d, 'src', 'main.ts')))
     .sort();
-  const rank = (n: string) => (n.endsWith('-sim') ? 0 : n === 'orchestrator' || n === 'gateway' ? 1 : n === 'console' ? 3 : 2);
+  const rank = (n: string) =>
+    n.endsWith('-sim') ? 0 : n === 'orchestrator' || n === 'gateway' ? 1 : n === 'console' ? 3 : 2;
   return [...folders, ...workflowAgents().keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -80,9 +90,14 @@ export function servicesForWorkflows(workflows: readonly string[] | 'all'): Serv
   // A folder that declares nothing (a workflow scaffolded a moment ago) runs on the services no
   // workflow declares, its own agents among them.
   const unknown = workflows.filter((w) => !declared.has(w) && !existsSync(join(root, w, 'src')));
-  if (unknown.length) throw new Error(`no workflow folder ${unknown.join(', ')} (workflows: ${[...declared.keys()].join(', ')})`);
+  if (unknown.length)
+    throw new Error(`no workflow folder ${unknown.join(', ')} (workflows: ${[...declared.keys()].join(', ')})`);
   const anyDeclared = new Set([...declared.values()].flat());
-  const wanted = new Set([...PLATFORM_SERVICES, ...workflows.flatMap((w) => declared.get(w) ?? []), ...all.filter((s) => !anyDeclared.has(s))]);
+  const wanted = new Set([
+    ...PLATFORM_SERVICES,
+    ...workflows.flatMap((w) => declared.get(w) ?? []),
+    ...all.filter((s) => !anyDeclared.has(s)),
+  ]);
   return all.filter((s) => wanted.has(s));
 }
 
@@ -114,7 +129,9 @@ function consoleEnv(): Record<string, string> {
     BATON_TRACE_UI_KIND: 'zipkin',
     ...(process.env.BATON_CONSOLE_USERS ? {} : { BATON_CONSOLE_USERS: consoleUsersEnv() }),
     // One secret per state folder: a restarted console, or a second replica, reads the same sessions.
-    ...(process.env.BATON_CONSOLE_SESSION_SECRET ? {} : { BATON_CONSOLE_SESSION_SECRET: stateSecret('console-session-secret') }),
+    ...(process.env.BATON_CONSOLE_SESSION_SECRET
+      ? {}
+      : { BATON_CONSOLE_SESSION_SECRET: stateSecret('console-session-secret') }),
   };
 }
 
@@ -124,7 +141,14 @@ function consoleEnv(): Record<string, string> {
  * its replicas with the same environment.
  */
 export function serviceEnv(name: ServiceName): Record<string, string> {
-  return { ...identityEnv(name), ...temporalIdentityEnv(name), ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)), ...(name === 'console' ? consoleEnv() : {}), ...(name === 'approver-notify' ? approverNotifyEnv() : {}), ...(name === 'accounting-sim' ? accountingEnv() : {}) };
+  return {
+    ...identityEnv(name),
+    ...temporalIdentityEnv(name),
+    ...(payloadKeyEnv() === process.env ? {} : (payloadKeyEnv() as Record<string, string>)),
+    ...(name === 'console' ? consoleEnv() : {}),
+    ...(name === 'approver-notify' ? approverNotifyEnv() : {}),
+    ...(name === 'accounting-sim' ? accountingEnv() : {}),
+  };
 }
 
 /** The approver notifier tells the console's people: it reads the same accounts (their roles and channels). */
@@ -211,7 +235,9 @@ export class HostedServiceProcess extends UncontrolledServiceProcess {
 }
 
 function hostedRefusal(name: string, what: string): Error {
-  return new Error(`cannot ${what} ${name} on its own: it runs in the set's service host; start the set without { hosted: true } to control it`);
+  return new Error(
+    `cannot ${what} ${name} on its own: it runs in the set's service host; start the set without { hosted: true } to control it`,
+  );
 }
 
 /** The one process that runs a set's hosted services (packages/service-host), given them in a
@@ -222,10 +248,17 @@ export class ServiceHostProcess extends NodeProcess {
     mkdirSync(dirname(manifest), { recursive: true });
     const spec = (service: ServiceProcess) => {
       const { entry, args } = serviceEntry(service.name);
-      return { name: service.name, ...(args.length ? { agentModule: args[0] } : { main: entry }), env: service.spec.env ?? {}, logFile: service.logFile };
+      return {
+        name: service.name,
+        ...(args.length ? { agentModule: args[0] } : { main: entry }),
+        env: service.spec.env ?? {},
+        logFile: service.logFile,
+      };
     };
     // Its variables include key material paths and payload keys: readable by this user only.
-    writeFileSync(manifest, JSON.stringify({ groups: groups.filter((g) => g.length).map((g) => g.map(spec)) }), { mode: 0o600 });
+    writeFileSync(manifest, JSON.stringify({ groups: groups.filter((g) => g.length).map((g) => g.map(spec)) }), {
+      mode: 0o600,
+    });
     super({
       name: 'service-host',
       entry: join('packages', 'service-host', 'dist', 'main.js'),
@@ -246,7 +279,9 @@ export class SharedServiceProcess extends UncontrolledServiceProcess {
 }
 
 function refusal(name: string, what: string): Error {
-  return new Error(`cannot ${what} ${name}: it belongs to the run's shared services; a test file that controls its services starts its own (first line of the file: "${OWN_SERVICES_MARK}", see infra/test.sh)`);
+  return new Error(
+    `cannot ${what} ${name}: it belongs to the run's shared services; a test file that controls its services starts its own (first line of the file: "${OWN_SERVICES_MARK}", see infra/test.sh)`,
+  );
 }
 
 /** The header line that puts an end-to-end file in the group that starts its own services. */
@@ -279,7 +314,11 @@ async function prepare(names: readonly ServiceName[]): Promise<void> {
  *  scaffolded, needs them written again; baton-temporal reads the file when it changes). */
 function writeGatewayStartTypes(): void {
   const file = join(temporalTlsDir(), 'gateway-workflow-types');
-  const types = execFileSync(process.execPath, [join('services', 'gateway', 'dist', 'print-start-types.js')], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const types = execFileSync(process.execPath, [join('services', 'gateway', 'dist', 'print-start-types.js')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (existsSync(file) && readFileSync(file, 'utf8') === types) return;
   writeFileSync(`${file}.tmp`, types);
   renameSync(`${file}.tmp`, file);
@@ -299,7 +338,10 @@ export class ServiceSet {
   /** Whether these are the run's shared services (stop() then leaves them running). */
   shared = false;
 
-  static async start(names: readonly ServiceName[] = allServices(), options: ServiceSetOptions = {}): Promise<ServiceSet> {
+  static async start(
+    names: readonly ServiceName[] = allServices(),
+    options: ServiceSetOptions = {},
+  ): Promise<ServiceSet> {
     const set = new ServiceSet();
     await prepare(names);
     // A service as a process of its own, registered before it is ready, so a failed start (one
@@ -321,7 +363,10 @@ export class ServiceSet {
     const ownProcess = (n: ServiceName) => PLATFORM_SERVICES.includes(n) || except.includes(n);
     const guests = names.filter((n) => !ownProcess(n));
     const placeholders = guests.map((name) => new ServiceProcess(name, options));
-    const host = new ServiceHostProcess([placeholders.filter((s) => isSim(s.name)), placeholders.filter((s) => !isSim(s.name))], options);
+    const host = new ServiceHostProcess(
+      [placeholders.filter((s) => isSim(s.name)), placeholders.filter((s) => !isSim(s.name))],
+      options,
+    );
     for (const name of guests) set.byName.set(name, new HostedServiceProcess(name, host, options));
     set.host = guests.length ? host : undefined;
     await set.startGroups([[...(set.host ? [() => host.start()] : []), ...names.filter(ownProcess).map(own)]]);

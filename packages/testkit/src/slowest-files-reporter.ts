@@ -21,7 +21,12 @@ export default async function* slowestFiles(source: AsyncIterable<TestEvent>): A
 }
 
 /** The report, with the clock given (tests). */
-export async function* slowestFilesReport(source: AsyncIterable<TestEvent>, clock: () => number = Date.now, top = 10, collect?: string): AsyncGenerator<string> {
+export async function* slowestFilesReport(
+  source: AsyncIterable<TestEvent>,
+  clock: () => number = Date.now,
+  top = 10,
+  collect?: string,
+): AsyncGenerator<string> {
   const wall = new Map<string, number>();
   let last = clock();
   for await (const event of source) {

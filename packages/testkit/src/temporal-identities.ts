@@ -24,7 +24,11 @@ export function temporalTlsDir(): string {
 /** The environment (TemporalClientConfig) that makes a client connect as `identity`. */
 export function temporalTlsEnv(identity: string): Record<string, string> {
   const dir = temporalTlsDir();
-  return { BATON_TEMPORAL_TLS_CERT_FILE: join(dir, `${identity}.pem`), BATON_TEMPORAL_TLS_KEY_FILE: join(dir, `${identity}.key`), BATON_TEMPORAL_TLS_CA_FILE: join(dir, 'ca.pem') };
+  return {
+    BATON_TEMPORAL_TLS_CERT_FILE: join(dir, `${identity}.pem`),
+    BATON_TEMPORAL_TLS_KEY_FILE: join(dir, `${identity}.key`),
+    BATON_TEMPORAL_TLS_CA_FILE: join(dir, 'ca.pem'),
+  };
 }
 
 /** A service's Temporal identity: its own for the gateway, orchestrator, console and approver notifier; none (empty,
@@ -42,7 +46,12 @@ export function temporalIdentityEnv(service: ServiceName): Record<string, string
 /** Connection options (address and mutual TLS) as `identity`; admin by default. */
 export function temporalConnectionAs(identity: string = ADMIN_IDENTITY): ReturnType<typeof temporalConnectionOptions> {
   const env = stackEnv();
-  return temporalConnectionOptions({ BATON_TEMPORAL_ADDRESS: env.BATON_TEMPORAL_ADDRESS, BATON_TEMPORAL_NAMESPACE: env.BATON_TEMPORAL_NAMESPACE, BATON_TEMPORAL_TLS_SERVER_NAME: 'baton-temporal', ...temporalTlsEnv(identity) });
+  return temporalConnectionOptions({
+    BATON_TEMPORAL_ADDRESS: env.BATON_TEMPORAL_ADDRESS,
+    BATON_TEMPORAL_NAMESPACE: env.BATON_TEMPORAL_NAMESPACE,
+    BATON_TEMPORAL_TLS_SERVER_NAME: 'baton-temporal',
+    ...temporalTlsEnv(identity),
+  });
 }
 
 /**
@@ -52,6 +61,11 @@ export function temporalConnectionAs(identity: string = ADMIN_IDENTITY): ReturnT
 export function ensureTemporalCertificate(identity: string): void {
   const dir = temporalTlsDir();
   if (existsSync(join(dir, `${identity}.pem`))) return;
-  const bin = execFileSync('bash', [join(repoRoot, 'infra', 'obtain.sh'), 'baton-temporal'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  execFileSync(bin, ['certs', '--dir', dir, '--hosts', stackEnv().BATON_HOST, identity], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const bin = execFileSync('bash', [join(repoRoot, 'infra', 'obtain.sh'), 'baton-temporal'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+  execFileSync(bin, ['certs', '--dir', dir, '--hosts', stackEnv().BATON_HOST, identity], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

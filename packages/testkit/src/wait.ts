@@ -28,7 +28,11 @@ const LAST_PROBE_MS = 1_000;
  * probe still running at the bound does not extend it by more than LAST_PROBE_MS: a probe that
  * hangs (a request to a server that is down) cannot turn the wait into an endless one.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let lastError: unknown;
   for (;;) {
@@ -51,9 +55,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       clearTimeout(timer);
     }
     if (Date.now() >= deadline) {
-      throw new WaitTimeoutError(`timed out waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`, lastError ? { cause: lastError } : undefined);
+      throw new WaitTimeoutError(
+        `timed out waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+        lastError ? { cause: lastError } : undefined,
+      );
     }
     await new Promise((r) => setTimeout(r, Math.min(options.intervalMs ?? 200, Math.max(0, deadline - Date.now()))));
   }
 }
-

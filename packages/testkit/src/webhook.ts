@@ -42,7 +42,11 @@ export function localWebhookCredentials(): WebhookCredentials {
 }
 
 /** The signature headers of one request. */
-export function signedHeaders(body: string, credentials: WebhookCredentials = localWebhookCredentials(), timestampS = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function signedHeaders(
+  body: string,
+  credentials: WebhookCredentials = localWebhookCredentials(),
+  timestampS = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   const timestamp = String(timestampS);
   const signature = `v1=${createHmac('sha256', credentials.secret).update(`${timestamp}.${body}`).digest('hex')}`;
   return { 'x-baton-source': credentials.source, 'x-baton-timestamp': timestamp, 'x-baton-signature': signature };
@@ -51,7 +55,12 @@ export function signedHeaders(body: string, credentials: WebhookCredentials = lo
 /** Writes (or changes) a source record in the gateway's bucket, as an administrator does. */
 export async function putWebhookSource(id: string, record: Record<string, unknown>): Promise<void> {
   const env = stackEnv();
-  const bus = await connectBus({ servers: env.BATON_NATS_URL, replicas: env.BATON_NATS_REPLICAS, name: 'testkit-webhook-sources', ...(natsAuthEnabled() ? { nkeySeed: adminSeed() } : {}) });
+  const bus = await connectBus({
+    servers: env.BATON_NATS_URL,
+    replicas: env.BATON_NATS_REPLICAS,
+    name: 'testkit-webhook-sources',
+    ...(natsAuthEnabled() ? { nkeySeed: adminSeed() } : {}),
+  });
   try {
     const kv = await new Kvm(bus.js).create(buckets.webhookSources, { history: 5, replicas: bus.replicas });
     await kv.put(id, JSON.stringify(record));
@@ -65,7 +74,11 @@ let registered: Promise<void> | undefined;
 /** Registers the local stack's source once per process (a generous limit: the suites post fast;
  *  every event type, said explicitly: a source without a type list may send none). */
 export function ensureLocalWebhookSource(): Promise<void> {
-  registered ??= putWebhookSource(LOCAL_SOURCE, { secrets: [localWebhookCredentials().secret], rateLimit: { points: 1_000_000, durationS: 60 }, eventTypes: ['*'] }).catch((err: unknown) => {
+  registered ??= putWebhookSource(LOCAL_SOURCE, {
+    secrets: [localWebhookCredentials().secret],
+    rateLimit: { points: 1_000_000, durationS: 60 },
+    eventTypes: ['*'],
+  }).catch((err: unknown) => {
     registered = undefined;
     throw err;
   });

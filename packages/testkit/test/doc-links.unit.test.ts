@@ -64,8 +64,10 @@ function linkTargets(text: string): Array<{ line: number; target: string }> {
   const visible = prose(text);
   const lineAt = (offset: number) => visible.slice(0, offset).split('\n').length;
   const found: Array<{ line: number; target: string }> = [];
-  for (const m of visible.matchAll(/!?\[[^\]]*\]\(\s*(<[^>]*>|[^)\s]*)(?:\s+"[^"]*")?\s*\)/g)) found.push({ line: lineAt(m.index), target: m[1]!.replace(/^<|>$/g, '') });
-  for (const m of visible.matchAll(/^ {0,3}\[[^\]]+\]:[ \t]*(\S+)/gm)) found.push({ line: lineAt(m.index), target: m[1]! });
+  for (const m of visible.matchAll(/!?\[[^\]]*\]\(\s*(<[^>]*>|[^)\s]*)(?:\s+"[^"]*")?\s*\)/g))
+    found.push({ line: lineAt(m.index), target: m[1]!.replace(/^<|>$/g, '') });
+  for (const m of visible.matchAll(/^ {0,3}\[[^\]]+\]:[ \t]*(\S+)/gm))
+    found.push({ line: lineAt(m.index), target: m[1]! });
   return found;
 }
 
@@ -102,7 +104,12 @@ export function brokenLinks(root: string, files: string[]): string[] {
         problems.push(`${where}: no such file or folder in the repository`);
         continue;
       }
-      if (anchor !== undefined && resolved.endsWith('.md') && statSync(resolved).isFile() && !anchors(resolved).has(anchor)) {
+      if (
+        anchor !== undefined &&
+        resolved.endsWith('.md') &&
+        statSync(resolved).isFile() &&
+        !anchors(resolved).has(anchor)
+      ) {
         problems.push(`${where}: ${relative(root, resolved)} has no heading with the anchor #${anchor}`);
       }
     }
@@ -119,7 +126,10 @@ function trackedMarkdown(root: string): string[] {
 describe('documentation links', () => {
   it('resolve, inside the repository, in every tracked Markdown file', () => {
     const files = trackedMarkdown(repoRoot);
-    assert.ok(files.includes('README.md') && files.some((f) => f.startsWith('docs/')), 'README.md and docs/ are tracked');
+    assert.ok(
+      files.includes('README.md') && files.some((f) => f.startsWith('docs/')),
+      'README.md and docs/ are tracked',
+    );
     assert.deepEqual(brokenLinks(repoRoot, files), []);
   });
 
@@ -132,7 +142,10 @@ describe('documentation links', () => {
   it('are caught when broken: a missing file, a missing heading, a path out of the root, an absolute path', () => {
     const root = mkdtempSync(join(tmpdir(), 'baton-doc-links-'));
     mkdirSync(join(root, 'docs'));
-    writeFileSync(join(root, 'docs', 'page.md'), '# A page\n\n## Earned trust: per gate type\n\n## Earned trust: per gate type\n');
+    writeFileSync(
+      join(root, 'docs', 'page.md'),
+      '# A page\n\n## Earned trust: per gate type\n\n## Earned trust: per gate type\n',
+    );
     writeFileSync(
       join(root, 'README.md'),
       [
@@ -165,7 +178,10 @@ describe('documentation links', () => {
   });
 
   it('GitHub slugs: punctuation and code marks dropped, spaces to hyphens', () => {
-    assert.equal(slug('Ports, and what a client without credentials can do'), 'ports-and-what-a-client-without-credentials-can-do');
+    assert.equal(
+      slug('Ports, and what a client without credentials can do'),
+      'ports-and-what-a-client-without-credentials-can-do',
+    );
     assert.equal(slug('The `baton` CLI'), 'the-baton-cli');
     assert.equal(slug('Why `baton-temporal`, and what it is'), 'why-baton-temporal-and-what-it-is');
     assert.equal(slug('Agent contracts: versions'), 'agent-contracts-versions');

@@ -16,5 +16,11 @@ it('charges each gap to the file of the next event and lists the slowest first',
   }
   let report = '';
   for await (const line of slowestFilesReport(events(), clock, 2)) report += line;
-  assert.deepEqual(report.trim().split('\n').map((l) => l.trim()), ['slowest test files (wall, one at a time):', '14.0 s  b.test.ts', '6.0 s  a.test.ts']);
+  assert.deepEqual(
+    report
+      .trim()
+      .split('\n')
+      .map((l) => l.trim()),
+    ['slowest test files (wall, one at a time):', '14.0 s  b.test.ts', '6.0 s  a.test.ts'],
+  );
 });

@@ -24,7 +24,8 @@ const root = new URL('../../../', import.meta.url).pathname;
 // decoded, so the replay suite needs no key and the recording stack's keys stay where they were.
 const codec = payloadCodec();
 type JsonPayload = JsonPayloads['payloads'][number];
-const isPayload = (v: unknown): v is JsonPayload => typeof v === 'object' && v !== null && typeof (v as { metadata?: unknown }).metadata === 'object';
+const isPayload = (v: unknown): v is JsonPayload =>
+  typeof v === 'object' && v !== null && typeof (v as { metadata?: unknown }).metadata === 'object';
 /** What Temporal and the SDK write unencrypted, never through the codec (the codec refuses
  *  plaintext): search attributes, a patch marker's data, and headers. Kept as they are. */
 const PLAINTEXT_FIELDS = new Set(['searchAttributes', 'patch-data', 'header']);
@@ -61,7 +62,9 @@ try {
       });
     }
     if (chosen.size > 0) mkdirSync(target.historiesDir, { recursive: true });
-    console.log(`${target.type} (${target.workflowName}): ${runs} runs, ${chosen.size} paths -> ${relative(root, target.historiesDir)}/`);
+    console.log(
+      `${target.type} (${target.workflowName}): ${runs} runs, ${chosen.size} paths -> ${relative(root, target.historiesDir)}/`,
+    );
     for (const [name, fixture] of chosen) {
       const file = `${target.historiesDir}/${name}`;
       const kept = existsSync(file) && !replace;
@@ -69,7 +72,9 @@ try {
       // no fixture carries the recording machine's folders.
       if (!kept) writeFileSync(file, `${JSON.stringify(fixture).split(root).join('')}\n`);
       written += kept ? 0 : 1;
-      console.log(`  ${name}  ${fixture.path.join(' > ') || fixture.closed}${fixture.patches.length ? `  [patches: ${fixture.patches.join(', ')}]` : ''}${kept ? '  (kept the recorded one)' : ''}`);
+      console.log(
+        `  ${name}  ${fixture.path.join(' > ') || fixture.closed}${fixture.patches.length ? `  [patches: ${fixture.patches.join(', ')}]` : ''}${kept ? '  (kept the recorded one)' : ''}`,
+      );
     }
   }
 } finally {

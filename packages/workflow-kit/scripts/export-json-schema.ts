@@ -12,7 +12,8 @@ const docs = jsonSchemaDocuments(registry);
 const dirs = new Set([...docs.keys()].map((p) => dirname(p)));
 for (const dir of dirs) {
   mkdirSync(dir, { recursive: true });
-  for (const file of readdirSync(dir)) if (file.endsWith('.schema.json') && !docs.has(join(dir, file))) rmSync(join(dir, file));
+  for (const file of readdirSync(dir))
+    if (file.endsWith('.schema.json') && !docs.has(join(dir, file))) rmSync(join(dir, file));
 }
 for (const [path, doc] of docs) writeFileSync(path, renderJsonSchema(doc));
 console.log(`wrote ${docs.size} JSON Schema documents into ${dirs.size} folders`);

@@ -19,7 +19,16 @@ try {
   process.stderr.write(`new-workflow: ${err.message}\n`);
   process.exit(1);
 }
-execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', join(root, 'packages', 'workflow-kit', 'scripts', 'export-json-schema.ts')], { cwd: root, stdio: 'inherit' });
+execFileSync(
+  'node',
+  [
+    '--conditions=baton-source',
+    '--import',
+    'tsx',
+    join(root, 'packages', 'workflow-kit', 'scripts', 'export-json-schema.ts'),
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
 const n = workflowNames(name);
 console.log(`new-workflow: done. Edit workflows/${name}/src/workflow.ts and its agents in workflows/${name}/agents/.
 Its paths are specified in workflows/${name}/test/${name}.workflow.test.ts (node --import tsx --test <that file>).

@@ -365,7 +365,10 @@ export const patches = definePatches('${n.type}', {});
 
 /** Creates workflows/<name> under root; refuses (changing nothing) if it exists. */
 export function scaffoldWorkflow(root: string, name: string): string[] {
-  if (!WORKFLOW_NAME.test(name)) throw new WorkflowScaffoldError(`"${name}" is not a workflow name: lowercase letters and digits, words joined by "-"`);
+  if (!WORKFLOW_NAME.test(name))
+    throw new WorkflowScaffoldError(
+      `"${name}" is not a workflow name: lowercase letters and digits, words joined by "-"`,
+    );
   const folder = join('workflows', name);
   if (existsSync(join(root, folder))) throw new WorkflowScaffoldError(`${folder} already exists`);
   const created: string[] = [];

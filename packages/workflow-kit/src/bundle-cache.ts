@@ -1,7 +1,8 @@
 // A workflow bundle, built with the SDK's bundler (webpack) and kept on disk for the next process
 // that needs the same one: the orchestrator at each start (services/orchestrator), its prebuild
-// entry, and the workflow-test harness (testing/harness.ts: five test files bundle the reservation). A small hand-written cache, because the SDK offers a pre-built bundle
-// (`workflowBundle: { code }`) but no way to know when one is stale:
+// entry, and the workflow-test harness (testing/harness.ts: five test files bundle the reservation). A small
+// hand-written cache, because the SDK offers a pre-built bundle (`workflowBundle: { code }`) but no way to know when
+// one is stale:
 //
 // - the key covers what shapes the bundle apart from the sources: the SDK's version, the
 //   lockfile (every third-party module), the entry (which modules) and the interceptor modules;
@@ -52,7 +53,9 @@ interface Manifest {
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 function keyOf(request: BundleRequest): string {
-  const sdk = (JSON.parse(readFileSync(require.resolve('@temporalio/worker/package.json'), 'utf8')) as { version: string }).version;
+  const sdk = (
+    JSON.parse(readFileSync(require.resolve('@temporalio/worker/package.json'), 'utf8')) as { version: string }
+  ).version;
   const lockfile = join(ROOT, 'pnpm-lock.yaml');
   return sha256(
     JSON.stringify({
@@ -68,13 +71,17 @@ function keyOf(request: BundleRequest): string {
 /** The files the bundle was built from, by the source map, with their content's hash. */
 function manifestOf(key: string, bundle: WorkflowBundle): Manifest | undefined {
   // The source map is inline, at the end of the code (the SDK's `sourceMap` field is deprecated).
-  const inline = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(bundle.code);
+  const inline = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(
+    bundle.code,
+  );
   if (!inline) return undefined; // nothing says what it was built from: not kept
-  const sources = (JSON.parse(Buffer.from(inline[1]!, 'base64').toString('utf8')) as { sources?: string[] }).sources ?? [];
+  const sources =
+    (JSON.parse(Buffer.from(inline[1]!, 'base64').toString('utf8')) as { sources?: string[] }).sources ?? [];
   const files: Record<string, string> = {};
   for (const source of sources) {
     const path = source.replace(/^webpack:\/\/\/?/, '').replace(/^file:\/\//, '');
-    if (!path.startsWith('/') || path.includes('/node_modules/') || !existsSync(path) || !statSync(path).isFile()) continue;
+    if (!path.startsWith('/') || path.includes('/node_modules/') || !existsSync(path) || !statSync(path).isFile())
+      continue;
     files[path] = sha256(readFileSync(path));
   }
   return { key, files };
@@ -109,7 +116,12 @@ export async function workflowBundle(request: BundleRequest): Promise<BuiltBundl
   const { cacheDir } = request;
   const build = async (): Promise<WorkflowBundle> => {
     const { workflowsPath, workflowInterceptorModules, logger } = request;
-    const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, webpackConfigHook: bundleFromSources, ...(logger ? { logger } : {}) });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath,
+      workflowInterceptorModules,
+      webpackConfigHook: bundleFromSources,
+      ...(logger ? { logger } : {}),
+    });
     return { code };
   };
   if (!cacheDir) return { bundle: await build(), cached: false, reason: 'no cache folder' };

@@ -18,7 +18,10 @@ export const SOURCE_CONDITION = 'baton-source';
 /** For `bundleWorkflowCode` / `Worker.create({ bundlerOptions })`: resolve packages to their sources. */
 export function bundleFromSources(config: WebpackConfig): WebpackConfig {
   const resolve = config.resolve ?? {};
-  return { ...config, resolve: { ...resolve, conditionNames: [SOURCE_CONDITION, ...(resolve.conditionNames ?? ['...'])] } };
+  return {
+    ...config,
+    resolve: { ...resolve, conditionNames: [SOURCE_CONDITION, ...(resolve.conditionNames ?? ['...'])] },
+  };
 }
 
 /**
@@ -29,6 +32,7 @@ export function bundleFromSources(config: WebpackConfig): WebpackConfig {
 export function sourceModule(callerUrl: string, relativePath: string): string {
   const caller = fileURLToPath(callerUrl);
   const built = caller.lastIndexOf(`${sep}dist${sep}`);
-  const source = built < 0 ? caller : `${caller.slice(0, built)}${sep}src${sep}${caller.slice(built + `${sep}dist${sep}`.length)}`;
+  const source =
+    built < 0 ? caller : `${caller.slice(0, built)}${sep}src${sep}${caller.slice(built + `${sep}dist${sep}`.length)}`;
   return resolve(dirname(source), relativePath);
 }

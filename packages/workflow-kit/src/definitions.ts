@@ -14,7 +14,10 @@ export const BatonStateSince = defineSearchAttributeKey('BatonStateSince', Searc
 export const BatonStuck = defineSearchAttributeKey('BatonStuck', SearchAttributeType.BOOL);
 /** Temporal's own: the patches a run took. The SDK upserts it after each patch marker it records;
  *  a run's starter sets it to the patches the run is started with (workflows/patches.ts). */
-export const TemporalChangeVersion = defineSearchAttributeKey('TemporalChangeVersion', SearchAttributeType.KEYWORD_LIST);
+export const TemporalChangeVersion = defineSearchAttributeKey(
+  'TemporalChangeVersion',
+  SearchAttributeType.KEYWORD_LIST,
+);
 /** The customer's or requester's opaque id (never a name): the console counts their history. */
 export const BatonCustomer = defineSearchAttributeKey('BatonCustomer', SearchAttributeType.KEYWORD);
 
@@ -201,7 +204,11 @@ export interface GateNotice {
   decision?: GateOption | 'timeout';
   decidedBy?: string;
 }
-export const gateNoticeTypes = { opened: 'gate.opened.v1', escalated: 'gate.escalated.v1', decided: 'gate.decided.v1' } as const;
+export const gateNoticeTypes = {
+  opened: 'gate.opened.v1',
+  escalated: 'gate.escalated.v1',
+  decided: 'gate.decided.v1',
+} as const;
 
 /** Data of the `workflow.stuck.v1` notice. Ids and states only: never personal data. */
 export interface WorkflowStuckNotice {

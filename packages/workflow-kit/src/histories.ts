@@ -60,10 +60,18 @@ export function pathOf(history: History): { path: string[]; patches: string[]; c
     if (typeof value === 'string' && path[path.length - 1] !== value) path.push(value);
   };
   for (const event of (history.events ?? []) as HistoryEvent[]) {
-    if (event.upsertWorkflowSearchAttributesEventAttributes) enter(event.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields as Record<string, PayloadLike>);
+    if (event.upsertWorkflowSearchAttributesEventAttributes)
+      enter(
+        event.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields as Record<
+          string,
+          PayloadLike
+        >,
+      );
     const marker = event.markerRecordedEventAttributes;
     if (marker?.markerName === 'core_patch') {
-      const data = decodePayload((marker.details as Record<string, { payloads?: PayloadLike[] }> | null)?.['patch-data']?.payloads?.[0]) as { id?: string } | undefined;
+      const data = decodePayload(
+        (marker.details as Record<string, { payloads?: PayloadLike[] }> | null)?.['patch-data']?.payloads?.[0],
+      ) as { id?: string } | undefined;
       if (data?.id && !patches.includes(data.id)) patches.push(data.id);
     }
     if (event.workflowExecutionCompletedEventAttributes) closed = 'completed';
@@ -76,9 +84,17 @@ export function pathOf(history: History): { path: string[]; patches: string[]; c
 
 /** A stable, readable file name per path: `confirmed-after-approval-3f2a9c.json`. */
 export function fixtureName(path: readonly string[], patches: readonly string[], closed: string): string {
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  const last = closed === 'running' ? `waiting-${path[path.length - 1] ?? 'started'}` : (path[path.length - 1] ?? closed);
-  const via = [path.slice(0, -1).includes('Awaiting approval') ? 'after-approval' : '', path.slice(0, -1).includes('Needs attention') ? 'after-attention' : ''].filter(Boolean);
+  const slug = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+  const last =
+    closed === 'running' ? `waiting-${path[path.length - 1] ?? 'started'}` : (path[path.length - 1] ?? closed);
+  const via = [
+    path.slice(0, -1).includes('Awaiting approval') ? 'after-approval' : '',
+    path.slice(0, -1).includes('Needs attention') ? 'after-attention' : '',
+  ].filter(Boolean);
   const digest = createHash('sha256').update(JSON.stringify({ path, patches, closed })).digest('hex').slice(0, 6);
   return `${[slug(last) || 'run', ...via].join('-')}-${digest}.json`;
 }
@@ -88,11 +104,19 @@ export function loadHistoryFixtures(targets: readonly ReplayTarget[]): LoadedFix
   const fixtures: LoadedFixture[] = [];
   for (const target of targets) {
     if (!existsSync(target.historiesDir)) continue;
-    for (const name of readdirSync(target.historiesDir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const name of readdirSync(target.historiesDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const file = join(target.historiesDir, name);
       const checked = HistoryFixture.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (!checked.success) throw new Error(`${file} is not a recorded history: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      if (checked.data.workflowName !== target.workflowName) throw new Error(`${file} records ${checked.data.workflowName}, but lies in the histories of ${target.workflowName}`);
+      if (!checked.success)
+        throw new Error(
+          `${file} is not a recorded history: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      if (checked.data.workflowName !== target.workflowName)
+        throw new Error(
+          `${file} records ${checked.data.workflowName}, but lies in the histories of ${target.workflowName}`,
+        );
       fixtures.push({ ...checked.data, file, parsed: historyFromJSON(checked.data.history) });
     }
   }

@@ -12,8 +12,19 @@ const CONTRACTS_DIR = fileURLToPath(new URL('../../contracts/json-schema/', impo
 /** Every document by its absolute path. */
 export function jsonSchemaDocuments(registry: Registry): Map<string, unknown> {
   const docs = new Map<string, unknown>();
-  const add = (dir: string, name: string, schema: z.ZodType) => docs.set(join(dir, `${name}.schema.json`), { $id: name, ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) });
-  for (const [name, schema] of Object.entries({ 'agent-task': AgentTask, 'agent-result': AgentResult, 'dead-letter': DeadLetter, 'event-envelope': AnyEventEnvelope, 'audit-record': AuditRecord })) add(CONTRACTS_DIR, name, schema);
+  const add = (dir: string, name: string, schema: z.ZodType) =>
+    docs.set(join(dir, `${name}.schema.json`), {
+      $id: name,
+      ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    });
+  for (const [name, schema] of Object.entries({
+    'agent-task': AgentTask,
+    'agent-result': AgentResult,
+    'dead-letter': DeadLetter,
+    'event-envelope': AnyEventEnvelope,
+    'audit-record': AuditRecord,
+  }))
+    add(CONTRACTS_DIR, name, schema);
   for (const workflow of registry.workflows.values()) {
     const dir = join(dirname(dirname(workflow.workflowModule)), 'json-schema');
     for (const [type, route] of Object.entries(workflow.events)) {
@@ -22,7 +33,11 @@ export function jsonSchemaDocuments(registry: Registry): Map<string, unknown> {
       if (isUpcastRoute(route)) {
         const path = join(dir, `event.${type}.schema.json`);
         const until = route.acceptedUntil ? `until ${route.acceptedUntil}` : 'until further notice';
-        docs.set(path, { ...(docs.get(path) as object), deprecated: true, description: `Superseded by ${route.upcastTo}; accepted ${until}.` });
+        docs.set(path, {
+          ...(docs.get(path) as object),
+          deprecated: true,
+          description: `Superseded by ${route.upcastTo}; accepted ${until}.`,
+        });
       }
     }
     for (const [type, route] of Object.entries(workflow.signals ?? {})) add(dir, `event.${type}`, route.schema);

@@ -117,7 +117,9 @@ export class RegistrationError extends Error {
 }
 
 /** Declares a workflow; checked when the registry loads it. */
-export function defineWorkflow<St extends WorkflowStatus, A extends AgentTable = AgentTable>(registration: WorkflowRegistration<St, A>): WorkflowRegistration<St, A> {
+export function defineWorkflow<St extends WorkflowStatus, A extends AgentTable = AgentTable>(
+  registration: WorkflowRegistration<St, A>,
+): WorkflowRegistration<St, A> {
   return registration;
 }
 
@@ -151,14 +153,22 @@ export const GENERATED_DIR = fileURLToPath(new URL('../../../.baton/build/', imp
 function checkUpcasts(type: string, events: Record<string, AnyEventRoute>): void {
   for (const [eventType, first] of Object.entries(events)) {
     if (isUpcastRoute(first) && first.acceptedUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(first.acceptedUntil)) {
-      throw new RegistrationError(`${type}: ${eventType} acceptedUntil "${first.acceptedUntil}" is not an ISO date (YYYY-MM-DD)`);
+      throw new RegistrationError(
+        `${type}: ${eventType} acceptedUntil "${first.acceptedUntil}" is not an ISO date (YYYY-MM-DD)`,
+      );
     }
     const seen = [eventType];
     let route = first;
     while (isUpcastRoute(route)) {
       const next = events[route.upcastTo];
-      if (!next) throw new RegistrationError(`${type}: ${seen.at(-1)} upcasts to ${route.upcastTo}, which ${type} does not register`);
-      if (seen.includes(route.upcastTo)) throw new RegistrationError(`${type}: event versions upcast in a circle (${[...seen, route.upcastTo].join(' -> ')})`);
+      if (!next)
+        throw new RegistrationError(
+          `${type}: ${seen.at(-1)} upcasts to ${route.upcastTo}, which ${type} does not register`,
+        );
+      if (seen.includes(route.upcastTo))
+        throw new RegistrationError(
+          `${type}: event versions upcast in a circle (${[...seen, route.upcastTo].join(' -> ')})`,
+        );
       seen.push(route.upcastTo);
       route = next;
     }
@@ -176,7 +186,9 @@ export class Registry {
 
   /** Every declared schedule, with the workflow type that declared it. */
   get schedules(): Array<ScheduleDeclaration & { workflowType: string }> {
-    return [...this.workflows.values()].flatMap((w) => (w.schedules ?? []).map((s) => ({ ...s, workflowType: w.definition.type })));
+    return [...this.workflows.values()].flatMap((w) =>
+      (w.schedules ?? []).map((s) => ({ ...s, workflowType: w.definition.type })),
+    );
   }
 
   /** For a service's main.ts: load, or print why not (a bad registration, a workflow's invalid
@@ -196,7 +208,10 @@ export class Registry {
    *  an agent shared by two workflows has one contract. */
   static async load(dir: string = DEFAULT_WORKFLOWS_DIR): Promise<Registry> {
     const registrations: Array<{ folder: string; registration: WorkflowRegistration }> = [];
-    for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const folder of readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()) {
       const source = join(dir, folder, 'src', 'index.ts');
       if (!existsSync(source)) continue;
       const entry = BUILT ? join(dir, folder, 'dist', 'index.js') : source;
@@ -218,23 +233,39 @@ export class Registry {
       const type = r.definition.type;
       if (workflows.has(type)) throw new RegistrationError(`two workflows register the type "${type}"`);
       workflows.set(type, r);
-      if (names.has(r.workflowName)) throw new RegistrationError(`workflow function ${r.workflowName} is exported by both ${names.get(r.workflowName)} and ${type}`);
+      if (names.has(r.workflowName))
+        throw new RegistrationError(
+          `workflow function ${r.workflowName} is exported by both ${names.get(r.workflowName)} and ${type}`,
+        );
       names.set(r.workflowName, type);
       for (const [eventType, route] of Object.entries(r.events)) {
-        if (!EventType.safeParse(eventType).success) throw new RegistrationError(`${type}: event type "${eventType}" is not a dotted, versioned type such as "reservation.requested.v1"`);
+        if (!EventType.safeParse(eventType).success)
+          throw new RegistrationError(
+            `${type}: event type "${eventType}" is not a dotted, versioned type such as "reservation.requested.v1"`,
+          );
         const owner = events.get(eventType);
-        if (owner) throw new RegistrationError(`event type ${eventType} is registered by both ${owner.workflow.definition.type} and ${type}`);
+        if (owner)
+          throw new RegistrationError(
+            `event type ${eventType} is registered by both ${owner.workflow.definition.type} and ${type}`,
+          );
         events.set(eventType, { route, workflow: r });
       }
       checkUpcasts(type, r.events);
       for (const [name, contract] of Object.entries(r.agents)) {
-        if (contract.name !== name) throw new RegistrationError(`${type}: agent table key "${name}" names contract "${contract.name}"`);
+        if (contract.name !== name)
+          throw new RegistrationError(`${type}: agent table key "${name}" names contract "${contract.name}"`);
         const known = agents.get(name);
-        if (known && known !== contract) throw new RegistrationError(`agent ${name} has two different contracts (${type} and another workflow); share one declaration`);
+        if (known && known !== contract)
+          throw new RegistrationError(
+            `agent ${name} has two different contracts (${type} and another workflow); share one declaration`,
+          );
         agents.set(name, contract);
       }
       for (const [gateType, policy] of Object.entries(r.definition.gateTypes)) {
-        if (gateTypes.has(gateType)) throw new RegistrationError(`gate type ${gateType} is declared by both ${gateTypes.get(gateType)!.workflowType} and ${type}`);
+        if (gateTypes.has(gateType))
+          throw new RegistrationError(
+            `gate type ${gateType} is declared by both ${gateTypes.get(gateType)!.workflowType} and ${type}`,
+          );
         gateTypes.set(gateType, { ...policy, workflowType: type });
       }
     }
@@ -242,13 +273,20 @@ export class Registry {
     const scheduleIds = new Set<string>();
     for (const r of registrations) {
       for (const [eventType, route] of Object.entries(r.signals ?? {})) {
-        if (!EventType.safeParse(eventType).success) throw new RegistrationError(`${r.definition.type}: event type "${eventType}" is not a dotted, versioned type such as "bill.paid.v1"`);
+        if (!EventType.safeParse(eventType).success)
+          throw new RegistrationError(
+            `${r.definition.type}: event type "${eventType}" is not a dotted, versioned type such as "bill.paid.v1"`,
+          );
         const owner = events.get(eventType)?.workflow ?? signals.get(eventType)?.workflow;
-        if (owner) throw new RegistrationError(`event type ${eventType} is registered by both ${owner.definition.type} and ${r.definition.type}`);
+        if (owner)
+          throw new RegistrationError(
+            `event type ${eventType} is registered by both ${owner.definition.type} and ${r.definition.type}`,
+          );
         signals.set(eventType, { route, workflow: r });
       }
       for (const schedule of r.schedules ?? []) {
-        if (scheduleIds.has(schedule.scheduleId)) throw new RegistrationError(`schedule ${schedule.scheduleId} is declared twice`);
+        if (scheduleIds.has(schedule.scheduleId))
+          throw new RegistrationError(`schedule ${schedule.scheduleId} is declared twice`);
         scheduleIds.add(schedule.scheduleId);
       }
     }
@@ -269,23 +307,37 @@ export class Registry {
   replayTargets(): ReplayTarget[] {
     return [
       { type: 'agent-step', workflowName: 'agentStepWorkflow', historiesDir: KIT_HISTORIES_DIR },
-      ...[...this.workflows.values()].map((w) => ({ type: w.definition.type, workflowName: w.workflowName, historiesDir: resolve(dirname(w.workflowModule), '..', 'histories') })),
+      ...[...this.workflows.values()].map((w) => ({
+        type: w.definition.type,
+        workflowName: w.workflowName,
+        historiesDir: resolve(dirname(w.workflowModule), '..', 'histories'),
+      })),
     ];
   }
 
   /** The modules of every workflow the worker runs: the kit's own, then each registered one's
    *  (or the module `replace` names for its type). */
   bundledModules(replace: Readonly<Record<string, string>> = {}): string[] {
-    for (const type of Object.keys(replace)) if (!this.workflows.has(type)) throw new RegistrationError(`cannot replace the module of unregistered workflow type "${type}"`);
-    return [KIT_WORKFLOWS, ...[...this.workflows.values()].map((w) => resolve(replace[w.definition.type] ?? w.workflowModule))];
+    for (const type of Object.keys(replace))
+      if (!this.workflows.has(type))
+        throw new RegistrationError(`cannot replace the module of unregistered workflow type "${type}"`);
+    return [
+      KIT_WORKFLOWS,
+      ...[...this.workflows.values()].map((w) => resolve(replace[w.definition.type] ?? w.workflowModule)),
+    ];
   }
 
   /** Writes the module the Temporal worker bundles: the kit's own workflows and every
    *  registered workflow's module. Returns its path, named by its content, so an entry already
-   *  there (written by the build step) is not written again: a read-only image starts. (Requiring each module lazily, only for workflows of its own type, was measured
-   *  with bench/src/replay-cost.ts and saved nothing measurable: Baton's workflow code is small.) */
+   *  there (written by the build step) is not written again: a read-only image starts. (Requiring
+   *  each module lazily, only for workflows of its own type, was measured with
+   *  bench/src/replay-cost.ts and saved nothing measurable: Baton's workflow code is small.) */
   writeWorkflowBundleEntry(outDir: string = GENERATED_DIR, replace: Readonly<Record<string, string>> = {}): string {
-    const source = `// Generated by the workflow kit's registry: every workflow the orchestrator runs.\n${this.bundledModules(replace).map((m) => `export * from ${JSON.stringify(m)};`).join('\n')}\n`;
+    const source = `// Generated by the workflow kit's registry: every workflow the orchestrator runs.\n${this.bundledModules(
+      replace,
+    )
+      .map((m) => `export * from ${JSON.stringify(m)};`)
+      .join('\n')}\n`;
     const path = join(outDir, `entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`);
     if (existsSync(path)) return path;
     mkdirSync(outDir, { recursive: true });

@@ -13,7 +13,10 @@ export async function ensureSchedule(client: Client, declaration: ScheduleDeclar
   try {
     await client.schedule.create({
       scheduleId: declaration.scheduleId,
-      spec: { calendars: declaration.calendars.map((c) => ({ hour: c.hour, minute: c.minute })), ...(declaration.timezone ? { timezone: declaration.timezone } : {}) },
+      spec: {
+        calendars: declaration.calendars.map((c) => ({ hour: c.hour, minute: c.minute })),
+        ...(declaration.timezone ? { timezone: declaration.timezone } : {}),
+      },
       action: {
         type: 'startWorkflow',
         workflowType: declaration.workflowName,
@@ -41,11 +44,19 @@ export function parseTimeOfDay(text: string): { hour: number; minute: number } {
 }
 
 /** Moves a schedule to one time of day (keeping its timezone, or setting a new one). */
-export async function setScheduleTime(client: Client, scheduleId: string, at: { hour: number; minute: number }, timezone?: string): Promise<ScheduleDescription> {
+export async function setScheduleTime(
+  client: Client,
+  scheduleId: string,
+  at: { hour: number; minute: number },
+  timezone?: string,
+): Promise<ScheduleDescription> {
   const handle = client.schedule.getHandle(scheduleId);
   await handle.update((previous) => ({
     ...previous,
-    spec: { calendars: [{ hour: at.hour, minute: at.minute }], ...((timezone ?? previous.spec.timezone) ? { timezone: timezone ?? previous.spec.timezone } : {}) },
+    spec: {
+      calendars: [{ hour: at.hour, minute: at.minute }],
+      ...((timezone ?? previous.spec.timezone) ? { timezone: timezone ?? previous.spec.timezone } : {}),
+    },
   }));
   return handle.describe();
 }
@@ -54,13 +65,18 @@ export async function setScheduleTime(client: Client, scheduleId: string, at: { 
 export function describeSchedule(d: ScheduleDescription): Record<string, unknown> {
   return {
     scheduleId: d.scheduleId,
-    times: (d.spec.calendars ?? []).map((c) => `${c.hour.map((r) => String(r.start).padStart(2, '0')).join(',')}:${c.minute.map((r) => String(r.start).padStart(2, '0')).join(',')}`),
+    times: (d.spec.calendars ?? []).map(
+      (c) =>
+        `${c.hour.map((r) => String(r.start).padStart(2, '0')).join(',')}:${c.minute.map((r) => String(r.start).padStart(2, '0')).join(',')}`,
+    ),
     timezone: d.spec.timezone ?? 'UTC',
     paused: d.state.paused,
     note: d.state.note,
     overlap: d.policies.overlap,
     catchupWindowMs: d.policies.catchupWindow,
     nextActionTimes: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
-    recentActions: d.info.recentActions.slice(-3).map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+    recentActions: d.info.recentActions
+      .slice(-3)
+      .map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
   };
 }

@@ -15,7 +15,11 @@ const registry = await Registry.load();
 describe('API documents', () => {
   it('are committed as the registry and the contracts give them (npm run schemas)', () => {
     for (const [name, text] of Object.entries(apiDocuments(registry))) {
-      assert.equal(readFileSync(apiDocumentPath(name), 'utf8'), text, `${apiDocumentPath(name)} is out of date: run \`npm run schemas\``);
+      assert.equal(
+        readFileSync(apiDocumentPath(name), 'utf8'),
+        text,
+        `${apiDocumentPath(name)} is out of date: run \`npm run schemas\``,
+      );
     }
   });
 
@@ -23,15 +27,28 @@ describe('API documents', () => {
     const doc = asyncApiDocument(registry);
     const { document, diagnostics } = await new Parser().parse(JSON.stringify(doc));
     const errors = diagnostics.filter((d) => d.severity === 0);
-    assert.deepEqual(errors.map((d) => `${d.path.join('.')}: ${d.message}`), [], 'no errors');
+    assert.deepEqual(
+      errors.map((d) => `${d.path.join('.')}: ${d.message}`),
+      [],
+      'no errors',
+    );
     assert.ok(document, 'parsed');
-    const addresses = new Set(document.channels().all().map((c) => c.address()));
+    const addresses = new Set(
+      document
+        .channels()
+        .all()
+        .map((c) => c.address()),
+    );
     const types = [...registry.events.keys(), ...registry.signals.keys()];
     assert.ok(types.length >= 5, `event types: ${types.join(', ')}`);
     for (const type of types) assert.ok(addresses.has(`baton.events.${type}`), `a channel for ${type}`);
-    for (const address of ['baton.task.{agent}', 'baton.result.{agent}', 'baton.dlq.{rejectedBy}']) assert.ok(addresses.has(address), address);
+    for (const address of ['baton.task.{agent}', 'baton.result.{agent}', 'baton.dlq.{rejectedBy}'])
+      assert.ok(addresses.has(address), address);
     // Every event message names the Nats-Msg-Id header it needs.
-    const message = document.messages().all().find((m) => m.id() === 'reservation.requested.v1');
+    const message = document
+      .messages()
+      .all()
+      .find((m) => m.id() === 'reservation.requested.v1');
     assert.deepEqual(message?.headers()?.required(), ['Nats-Msg-Id']);
   });
 
@@ -39,7 +56,9 @@ describe('API documents', () => {
     const doc = openApiDocument(registry);
     const result = await new Validator().validate(structuredClone(doc) as Parameters<Validator['validate']>[0]);
     assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
-    const post = (doc.paths as Record<string, { post?: { responses: Record<string, unknown>; security: unknown } }>)['/events']!.post!;
+    const post = (doc.paths as Record<string, { post?: { responses: Record<string, unknown>; security: unknown } }>)[
+      '/events'
+    ]!.post!;
     assert.deepEqual(Object.keys(post.responses).sort(), Object.keys(webhookAnswers).sort());
     for (const status of ['202', '400', '401', '409', '413', '429', '503']) assert.ok(post.responses[status], status);
     assert.deepEqual(post.security, [{ batonSource: [], batonTimestamp: [], batonSignature: [] }]);

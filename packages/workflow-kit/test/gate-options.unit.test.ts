@@ -22,20 +22,35 @@ function billGate() {
   );
 }
 
-describe('gate with a workflow\'s own options', () => {
-  it('accepts its options, refuses others and what the workflow\'s check refuses', () => {
+describe("gate with a workflow's own options", () => {
+  it("accepts its options, refuses others and what the workflow's check refuses", () => {
     const gate = billGate();
     const base = { gateId: gate.view.gateId, digest: gate.view.digest, decidedBy: 'mia', role: 'manager' } as const;
     assert.equal(gate.check({ ...base, decision: 'pay-now' }).decision, 'pay-now');
-    assert.equal(gate.check({ ...base, decision: 'postpone', reason: 'cash comes Friday' }).reason, 'cash comes Friday');
+    assert.equal(
+      gate.check({ ...base, decision: 'postpone', reason: 'cash comes Friday' }).reason,
+      'cash comes Friday',
+    );
     assert.throws(() => gate.check({ ...base, decision: 'postpone' }), /postpone needs a reason/);
     assert.throws(() => gate.check({ ...base, decision: 'approve' }), /not an option of this gate/);
-    assert.throws(() => gate.check({ ...base, decision: 'dispute', reason: 'x', changes: { amount: 1 } }), /changes come only with no option of this gate/);
+    assert.throws(
+      () => gate.check({ ...base, decision: 'dispute', reason: 'x', changes: { amount: 1 } }),
+      /changes come only with no option of this gate/,
+    );
   });
 
   it('checks the scope a correction is made for', () => {
-    const base = { gateId: 'g', digest: `sha256:${'0'.repeat(64)}`, decision: 'supply-output', decidedBy: 'mia', role: 'manager' };
+    const base = {
+      gateId: 'g',
+      digest: `sha256:${'0'.repeat(64)}`,
+      decision: 'supply-output',
+      decidedBy: 'mia',
+      role: 'manager',
+    };
     assert.equal(parseDecision({ ...base, scope: 'everyone' }).scope, 'everyone');
-    assert.throws(() => parseDecision({ ...base, scope: 'the whole street' }), /scope: must be "customer" or "everyone"/);
+    assert.throws(
+      () => parseDecision({ ...base, scope: 'the whole street' }),
+      /scope: must be "customer" or "everyone"/,
+    );
   });
 });

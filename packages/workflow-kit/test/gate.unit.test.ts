@@ -14,7 +14,10 @@ function openGate() {
       gateType: 'reservation.allergy',
       payload,
       options: ['approve', 'decline', 'approve-with-changes'],
-      tiers: [{ role: 'host', timeoutMs: 1000 }, { role: 'manager', timeoutMs: 1000 }],
+      tiers: [
+        { role: 'host', timeoutMs: 1000 },
+        { role: 'manager', timeoutMs: 1000 },
+      ],
       safeDefault: 'release the hold',
       applyChanges: (p, changes) => {
         if (Number(changes.partySize ?? 0) > p.table.seats) throw new Error('does not fit');
@@ -38,26 +41,53 @@ describe('human gate', () => {
 
   it('accepts a decision that names the gate and its digest', () => {
     const gate = openGate();
-    const decision = gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia', role: 'host' });
+    const decision = gate.check({
+      gateId: gate.view.gateId,
+      digest: gate.view.digest,
+      decision: 'approve',
+      decidedBy: 'mia',
+      role: 'host',
+    });
     assert.equal(decision.reason, '');
   });
 
   it('refuses a stale digest, another gate, a role not allowed, and changes that do not belong', () => {
     const gate = openGate();
     const base = { gateId: gate.view.gateId, digest: gate.view.digest, decidedBy: 'mia', role: 'manager' } as const;
-    assert.throws(() => gate.check({ ...base, digest: `sha256:${'0'.repeat(64)}`, decision: 'approve' }), /stale decision.*digest mismatch/);
-    assert.throws(() => gate.check({ ...base, gateId: 'wf-2/approval', decision: 'approve' }), /open gate is "wf-1\/approval"/);
+    assert.throws(
+      () => gate.check({ ...base, digest: `sha256:${'0'.repeat(64)}`, decision: 'approve' }),
+      /stale decision.*digest mismatch/,
+    );
+    assert.throws(
+      () => gate.check({ ...base, gateId: 'wf-2/approval', decision: 'approve' }),
+      /open gate is "wf-1\/approval"/,
+    );
     assert.throws(() => gate.check({ ...base, decision: 'approve', role: 'viewer' }), /role "viewer" may not decide/);
     // No role, no tier check skipped: a decision without one is refused (issue 14).
-    assert.throws(() => gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }), /role: the approver's role \(checked against their sign-in\) is required/);
+    assert.throws(
+      () => gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }),
+      /role: the approver's role \(checked against their sign-in\) is required/,
+    );
     // Read on replay (the update's handler), a decision accepted before roles were required still
     // applies as it did; a role it does carry is still checked.
-    const replayed = gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }, { requireRole: false });
+    const replayed = gate.check(
+      { gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' },
+      { requireRole: false },
+    );
     assert.equal(replayed.role, undefined);
-    assert.throws(() => gate.check({ ...base, decision: 'approve', role: 'viewer' }, { requireRole: false }), /role "viewer" may not decide/);
-    assert.throws(() => gate.check({ ...base, decision: 'approve', changes: { notes: 'x' } }), /only with approve-with-changes/);
+    assert.throws(
+      () => gate.check({ ...base, decision: 'approve', role: 'viewer' }, { requireRole: false }),
+      /role "viewer" may not decide/,
+    );
+    assert.throws(
+      () => gate.check({ ...base, decision: 'approve', changes: { notes: 'x' } }),
+      /only with approve-with-changes/,
+    );
     assert.throws(() => gate.check({ ...base, decision: 'approve-with-changes' }), /needs the changes/);
-    assert.throws(() => gate.check({ ...base, decision: 'approve-with-changes', changes: { partySize: 9 } }), /does not fit/);
+    assert.throws(
+      () => gate.check({ ...base, decision: 'approve-with-changes', changes: { partySize: 9 } }),
+      /does not fit/,
+    );
     assert.throws(() => gate.check({ ...base, decision: 'approve', decidedBy: '' }), /decidedBy/);
     assert.doesNotThrow(() => gate.check({ ...base, decision: 'approve-with-changes', changes: { partySize: 3 } }));
   });
@@ -68,6 +98,9 @@ describe('human gate', () => {
     assert.equal(outcome.kind, 'approved');
     assert.deepEqual(outcome.kind === 'approved' && outcome.payload, payload);
     assert.equal(gate.view.status, 'approved');
-    assert.throws(() => gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }), /already/);
+    assert.throws(
+      () => gate.check({ gateId: gate.view.gateId, digest: gate.view.digest, decision: 'approve', decidedBy: 'mia' }),
+      /already/,
+    );
   });
 });

@@ -13,10 +13,15 @@ describe('JSON Schema documents', () => {
     assert.ok(docs.size > 10, `expected Baton's and the registered workflows' documents, got ${docs.size}`);
     for (const [path, doc] of docs) {
       assert.ok(existsSync(path), `${path} is missing: run \`npm run schemas\``);
-      assert.equal(readFileSync(path, 'utf8'), renderJsonSchema(doc), `${path} is out of date: run \`npm run schemas\``);
+      assert.equal(
+        readFileSync(path, 'utf8'),
+        renderJsonSchema(doc),
+        `${path} is out of date: run \`npm run schemas\``,
+      );
     }
     for (const dir of new Set([...docs.keys()].map((p) => dirname(p)))) {
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json'))) assert.ok(docs.has(join(dir, file)), `${join(dir, file)} is stale: run \`npm run schemas\``);
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')))
+        assert.ok(docs.has(join(dir, file)), `${join(dir, file)} is stale: run \`npm run schemas\``);
     }
   });
 });

@@ -25,12 +25,33 @@ describe('new-workflow scaffold', () => {
     assert.ok(created.includes(join('workflows', 'errand', 'test', 'errand.workflow.test.ts')));
     assert.ok(created.includes(join('workflows', 'errand', 'test', 'errand.unit.test.ts')));
     const index = readFileSync(join(root, 'workflows', 'errand', 'src', 'index.ts'), 'utf8');
-    assert.match(index, new RegExp(`defineWorkflow<${workflowNames('errand').Status}, ${workflowNames('errand').Agents}>`), 'its fakes are typed by its agents');
+    assert.match(
+      index,
+      new RegExp(`defineWorkflow<${workflowNames('errand').Status}, ${workflowNames('errand').Agents}>`),
+      'its fakes are typed by its agents',
+    );
     const workflow = readFileSync(join(root, 'workflows', 'errand', 'src', 'workflow.ts'), 'utf8');
     const { Input, Event } = workflowNames('errand');
-    assert.match(workflow, new RegExp(`export interface ${Input} extends RunOptions<State> \\{\\n  event: ${Event};\\n\\}`), 'its input is the event only: no test-only timings');
-    const manifest = JSON.parse(readFileSync(join(root, 'workflows', 'errand', 'package.json'), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(manifest, { name: '@baton/workflow-errand', version: '0.1.0', private: true, type: 'module', baton: { services: ['errand-prepare', 'errand-finish'] } }, 'it declares its agents, and no dependencies (the root has them)');
+    assert.match(
+      workflow,
+      new RegExp(`export interface ${Input} extends RunOptions<State> \\{\\n  event: ${Event};\\n\\}`),
+      'its input is the event only: no test-only timings',
+    );
+    const manifest = JSON.parse(readFileSync(join(root, 'workflows', 'errand', 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(
+      manifest,
+      {
+        name: '@baton/workflow-errand',
+        version: '0.1.0',
+        private: true,
+        type: 'module',
+        baton: { services: ['errand-prepare', 'errand-finish'] },
+      },
+      'it declares its agents, and no dependencies (the root has them)',
+    );
     assert.throws(() => scaffoldWorkflow(root, 'errand'), WorkflowScaffoldError);
     assert.throws(() => scaffoldWorkflow(root, 'Errand_1'), /not a workflow name/);
   });
@@ -42,16 +63,30 @@ describe('new-workflow scaffold', () => {
   it('typechecks on its own (its tsconfig.json) and lints clean, as written', () => {
     // Its tsconfig extends the repository's base two folders up, as it does under workflows/.
     copyFileSync(join(repoRoot, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
-    execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', folder()], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
+    execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', folder()], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env,
+      timeout: 120_000,
+    });
     // --no-ignore: the repository's lint ignores .baton/, where this copy lives.
-    execFileSync(join(repoRoot, 'node_modules', '.bin', 'eslint'), ['--no-ignore', '--max-warnings', '0', folder()], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
+    execFileSync(join(repoRoot, 'node_modules', '.bin', 'eslint'), ['--no-ignore', '--max-warnings', '0', folder()], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env,
+      timeout: 120_000,
+    });
   });
 
   // (Its unit test loads the repository's workflows folder, so it runs where the folder is
   // written under workflows/: tests/browser/new-workflow.browser.test.ts.)
   it('its generated workflow test passes as written: the happy path and the gate', () => {
     const file = join(folder(), 'test', 'errand.workflow.test.ts');
-    const out = execFileSync('node', ['--conditions=baton-source', '--import', 'tsx', '--test', '--test-reporter=tap', file], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
+    const out = execFileSync(
+      'node',
+      ['--conditions=baton-source', '--import', 'tsx', '--test', '--test-reporter=tap', file],
+      { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 },
+    );
     assert.match(out, /# pass 3\n# fail 0/);
   });
 });

@@ -65,13 +65,32 @@ export function registerAccounting(sim: SimulatorContext, webhook: WebhookOption
     idempotencykey: key,
     data,
   });
-  const eventData = (bill: Bill) => ({ billId: bill.billId, vendor: bill.vendor, amountCents: bill.amountCents, currency: bill.currency, dueAt: bill.dueAt, account: bill.account, owner: bill.owner });
+  const eventData = (bill: Bill) => ({
+    billId: bill.billId,
+    vendor: bill.vendor,
+    amountCents: bill.amountCents,
+    currency: bill.currency,
+    dueAt: bill.dueAt,
+    account: bill.account,
+    owner: bill.owner,
+  });
 
   sim.write('POST', '/bills', NewBill, async (body, _req, effect) => {
     const billId = `bill-${effect.id.slice(0, 16)}`;
-    const bill: Bill = { billId, ...body, status: 'open', idempotencyKey: effect.idempotencyKey, reference: effect.reference, createdAt: new Date().toISOString() };
+    const bill: Bill = {
+      billId,
+      ...body,
+      status: 'open',
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
+      createdAt: new Date().toISOString(),
+    };
     if (await sim.store.create(`bills.${billId}`, bill)) {
-      await sim.store.put(`outbox.${billId}.received`, { event: envelope('bill.received.v1', billId, eventData(bill)), delivered: false, attempts: 0 } satisfies OutboxEntry);
+      await sim.store.put(`outbox.${billId}.received`, {
+        event: envelope('bill.received.v1', billId, eventData(bill)),
+        delivered: false,
+        attempts: 0,
+      } satisfies OutboxEntry);
     }
     return { status: 201, body: { billId } };
   });
@@ -80,10 +99,20 @@ export function registerAccounting(sim: SimulatorContext, webhook: WebhookOption
     const { billId } = req.params as { billId: string };
     const bill = await sim.store.get<Bill>(`bills.${billId}`);
     if (!bill) return { status: 404, body: { code: 'NO_SUCH_BILL', message: `bill ${billId} does not exist` } };
-    if (bill.status === 'paid') return { status: 200, body: { billId, paidAt: bill.paidAt, paymentReference: bill.paymentReference } };
-    const paid: Bill = { ...bill, status: 'paid', paidAt: new Date().toISOString(), paymentReference: effect.reference ?? effect.id };
+    if (bill.status === 'paid')
+      return { status: 200, body: { billId, paidAt: bill.paidAt, paymentReference: bill.paymentReference } };
+    const paid: Bill = {
+      ...bill,
+      status: 'paid',
+      paidAt: new Date().toISOString(),
+      paymentReference: effect.reference ?? effect.id,
+    };
     await sim.store.put(`bills.${billId}`, paid);
-    await sim.store.put(`outbox.${billId}.paid`, { event: envelope('bill.paid.v1', `${billId}-paid`, { billId, paidAt: paid.paidAt, amountCents: bill.amountCents }), delivered: false, attempts: 0 } satisfies OutboxEntry);
+    await sim.store.put(`outbox.${billId}.paid`, {
+      event: envelope('bill.paid.v1', `${billId}-paid`, { billId, paidAt: paid.paidAt, amountCents: bill.amountCents }),
+      delivered: false,
+      attempts: 0,
+    } satisfies OutboxEntry);
     return { status: 201, body: { billId, paidAt: paid.paidAt, paymentReference: paid.paymentReference } };
   });
 
@@ -105,14 +134,24 @@ export function registerAccounting(sim: SimulatorContext, webhook: WebhookOption
         if (entry.delivered) continue;
         const key = `outbox.${String((entry.event.data as { billId: string }).billId)}.${entry.event.type === 'bill.paid.v1' ? 'paid' : 'received'}`;
         const body = JSON.stringify(entry.event);
-        const status = await fetch(webhook.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signed(webhook, body) }, body, signal: AbortSignal.timeout(webhook.timeoutMs) })
+        const status = await fetch(webhook.webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signed(webhook, body) },
+          body,
+          signal: AbortSignal.timeout(webhook.timeoutMs),
+        })
           .then((r) => r.status)
           .catch(() => 0);
         // Accepted (202, or 200 for a duplicate), or refused for good with the event dead-lettered
         // (400) or conflicting (409): done. A refused signature or source (401, 403), a rate limit
         // (429) or an outage is tried again: the gateway kept nothing of it.
         const delivered = (status >= 200 && status < 300) || status === 400 || status === 409;
-        await sim.store.put(key, { ...entry, delivered, attempts: entry.attempts + 1, ...(delivered ? { answer: status } : {}) });
+        await sim.store.put(key, {
+          ...entry,
+          delivered,
+          attempts: entry.attempts + 1,
+          ...(delivered ? { answer: status } : {}),
+        });
       }
     } finally {
       delivering = false;

@@ -11,7 +11,9 @@ const config = loadConfigOrExit(
     BATON_ACCOUNTING_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
     /** The webhook source it signs as, registered at the gateway with the same secret. */
     BATON_ACCOUNTING_WEBHOOK_SOURCE: z.string().min(1).default('accounting'),
-    BATON_ACCOUNTING_WEBHOOK_SECRET: notPublicSecret(z.string().min(32, 'must be the source\'s signing secret (at least 32 characters)')),
+    BATON_ACCOUNTING_WEBHOOK_SECRET: notPublicSecret(
+      z.string().min(32, "must be the source's signing secret (at least 32 characters)"),
+    ),
   }),
 );
 await serveSimulator('accounting', 'BATON_ACCOUNTING_PORT', 8350, (sim) =>

@@ -10,13 +10,23 @@ import { gateNoticeTypes, type WorkflowStatus } from '@baton/workflow-kit/intern
 import type { AccountSettings, ChannelKind } from '@baton/contracts';
 import type { EffectLedger } from '@baton/agent';
 import type { Logger } from '@baton/telemetry';
-import { SERVICE, deliveriesFor, gateLink, type ApproverAccount, type Delivery, type GateNoticeEnvelope, type createSender } from './notify.js';
+import {
+  SERVICE,
+  deliveriesFor,
+  gateLink,
+  type ApproverAccount,
+  type Delivery,
+  type GateNoticeEnvelope,
+  type createSender,
+} from './notify.js';
 
 /** Gates whose last notice opened or escalated them (not decided), newest notice per gate. */
 export function openGatesOf(notices: readonly GateNoticeEnvelope[]): Array<GateNoticeEnvelope['data']> {
   const last = new Map<string, GateNoticeEnvelope>();
   for (const n of notices) last.set(n.data.gateId, n);
-  return [...last.values()].filter((n) => n.type === gateNoticeTypes.opened || n.type === gateNoticeTypes.escalated).map((n) => n.data);
+  return [...last.values()]
+    .filter((n) => n.type === gateNoticeTypes.opened || n.type === gateNoticeTypes.escalated)
+    .map((n) => n.data);
 }
 
 /** One line of a digest: a gate that waits now, for the role of its current tier. */
@@ -30,16 +40,25 @@ export interface WaitingGate {
 }
 
 /** The open gate as its workflow says it now (the notices may lag): waiting for whom, or not at all. */
-export function waitingNow(gate: GateNoticeEnvelope['data'], status: WorkflowStatus | undefined, summary: string, link: string): WaitingGate | undefined {
+export function waitingNow(
+  gate: GateNoticeEnvelope['data'],
+  status: WorkflowStatus | undefined,
+  summary: string,
+  link: string,
+): WaitingGate | undefined {
   const open = status?.gate;
   if (!open || open.gateId !== gate.gateId || open.status !== 'open') return undefined;
   const role = open.tiers[open.tier]?.role;
-  return role ? { workflowId: gate.workflowId, workflowType: gate.workflowType, gateType: gate.gateType, role, summary, link } : undefined;
+  return role
+    ? { workflowId: gate.workflowId, workflowType: gate.workflowType, gateType: gate.gateType, role, summary, link }
+    : undefined;
 }
 
 /** The digest's words for one person: how many wait for their roles, one line each. */
 export function digestText(items: readonly WaitingGate[], day: string): string {
-  const lines = items.map((g) => `- ${g.workflowType} (${g.gateType}) for a ${g.role}${g.summary ? `: ${g.summary}` : ''}. Open: ${g.link}`);
+  const lines = items.map(
+    (g) => `- ${g.workflowType} (${g.gateType}) for a ${g.role}${g.summary ? `: ${g.summary}` : ''}. Open: ${g.link}`,
+  );
   return `Baton, ${day}: ${items.length} waiting for your decision.\n${lines.join('\n')}`;
 }
 
@@ -56,7 +75,13 @@ export function dayOf(at: Date, timeZone?: string): string {
 /** How long from `now` until the next `at` (HH:MM) in the time zone, more than 0 and at most a day. */
 export function msUntil(at: string, now: Date, timeZone?: string): number {
   const [h, m] = at.split(':').map(Number) as [number, number];
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const nowS = get('hour') * 3600 + get('minute') * 60 + get('second');
   let wait = (h * 3600 + m * 60 - nowS) * 1000 - now.getMilliseconds();
@@ -87,7 +112,9 @@ export async function runDigest(deps: DigestDeps): Promise<Delivery[]> {
   const waiting: WaitingGate[] = [];
   for (const gate of openGatesOf(await deps.readNotices())) {
     const status = await deps.statusOf(gate.workflowId);
-    const now = status ? waitingNow(gate, status, deps.summaryOf(status), gateLink(deps.consoleUrl, gate.workflowId)) : undefined;
+    const now = status
+      ? waitingNow(gate, status, deps.summaryOf(status), gateLink(deps.consoleUrl, gate.workflowId))
+      : undefined;
     if (now) waiting.push(now);
   }
   const told: Delivery[] = [];
@@ -98,7 +125,13 @@ export async function runDigest(deps: DigestDeps): Promise<Delivery[]> {
     const text = digestText(mine, day);
     for (const delivery of deliveriesFor([{ ...account, ...(own ? { channels: own.channels } : {}) }], mine[0]!.role)) {
       try {
-        const { replayed } = await deps.ledger.once(SERVICE, digestKey(day, account.username, delivery.channel), (key) => deps.send(delivery, { text, email: `Subject: ${mine.length} waiting for you in Baton\n\n${text}` }, key), { retrySafe: true, holder: `digest ${day}` });
+        const { replayed } = await deps.ledger.once(
+          SERVICE,
+          digestKey(day, account.username, delivery.channel),
+          (key) =>
+            deps.send(delivery, { text, email: `Subject: ${mine.length} waiting for you in Baton\n\n${text}` }, key),
+          { retrySafe: true, holder: `digest ${day}` },
+        );
         deps.count(delivery.channel, replayed ? 'replayed' : 'sent');
         if (!replayed) told.push(delivery);
       } catch (err) {

@@ -4,17 +4,37 @@
 // Not an agent (defineAgent/serveAgent): agents answer tasks a workflow step sends them on
 // BATON_TASKS; this service reacts to notices no workflow waits for, so it runs its own consumer.
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { AccountSettings, BaseServiceConfig, TemporalClientConfig, accountSettingsKey, loadConfigOrExit, streams, subjects, temporalConnectionOptions, buckets } from '@baton/contracts';
+import {
+  AccountSettings,
+  BaseServiceConfig,
+  TemporalClientConfig,
+  accountSettingsKey,
+  loadConfigOrExit,
+  streams,
+  subjects,
+  temporalConnectionOptions,
+  buckets,
+} from '@baton/contracts';
 import { awaitTopology, connectBus, openLedger, readStream, startConsumer } from '@baton/bus';
 import { Kvm } from '@nats-io/kv';
 import { EffectLedger } from '@baton/agent';
 import { createLogger, onShutdown, perMeter, startTelemetry } from '@baton/telemetry';
 import { Registry, statusQuery } from '@baton/workflow-kit';
 import { temporalDataConverterOrExit } from '@baton/temporal-codec';
-import { ApproverNotifyConfig, GateNoticeEnvelope, SERVICE, createNotifier, createSender, type NotifierDeps } from './notify.js';
+import {
+  ApproverNotifyConfig,
+  GateNoticeEnvelope,
+  SERVICE,
+  createNotifier,
+  createSender,
+  type NotifierDeps,
+} from './notify.js';
 import { msUntil, runDigest } from './digest.js';
 
-const config = loadConfigOrExit(SERVICE, BaseServiceConfig.merge(TemporalClientConfig).extend(ApproverNotifyConfig.shape));
+const config = loadConfigOrExit(
+  SERVICE,
+  BaseServiceConfig.merge(TemporalClientConfig).extend(ApproverNotifyConfig.shape),
+);
 const dataConverter = temporalDataConverterOrExit(SERVICE);
 const telemetry = startTelemetry({
   serviceName: SERVICE,
@@ -35,7 +55,10 @@ const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter });
 
 const deliveries = perMeter((meter) =>
-  meter.createCounter('baton.approver_notify.deliveries', { description: 'Approvers told that a gate waits for them, per channel and outcome (sent, replayed: already sent, failed: retried)' }),
+  meter.createCounter('baton.approver_notify.deliveries', {
+    description:
+      'Approvers told that a gate waits for them, per channel and outcome (sent, replayed: already sent, failed: retried)',
+  }),
 );
 
 const notifierDeps: NotifierDeps = {
@@ -46,7 +69,8 @@ const notifierDeps: NotifierDeps = {
     try {
       const workflow = temporal.workflow.getHandle(workflowId);
       // Each call bounded: a Temporal that does not answer fails the notice, which is redelivered.
-      const bounded = <T>(call: () => Promise<T>) => temporal.withDeadline(Date.now() + config.BATON_APPROVER_NOTIFY_STATUS_TIMEOUT_MS, call);
+      const bounded = <T>(call: () => Promise<T>) =>
+        temporal.withDeadline(Date.now() + config.BATON_APPROVER_NOTIFY_STATUS_TIMEOUT_MS, call);
       // An ended workflow waits for nobody; asking first spares a query (a replay on a worker)
       // for each old notice, e.g. those the consumer reads on its first start.
       if ((await bounded(() => workflow.describe())).status.name !== 'RUNNING') return undefined;
@@ -89,29 +113,49 @@ const digestAt = config.BATON_APPROVER_NOTIFY_DIGEST_AT;
 if (digestAt) {
   const zone = config.BATON_APPROVER_NOTIFY_TIME_ZONE;
   const schedule = () => {
-    digestTimer = setTimeout(() => {
-      void runDigest({
-        accounts: config.BATON_CONSOLE_USERS,
-        settingsOf: notifierDeps.settingsOf,
-        readNotices: async () =>
-          (await readStream(bus, streams.notices, { filterSubject: subjects.notice('gate.>'), parse: (v) => GateNoticeEnvelope.safeParse(v) })).flatMap((m) => (m.value.success ? [m.value.data] : [])),
-        statusOf: notifierDeps.statusOf,
-        summaryOf: notifierDeps.summaryOf,
-        consoleUrl: config.BATON_CONSOLE_URL,
-        ledger,
-        send: createSender(config),
-        count: notifierDeps.count,
-        logger,
-        now: new Date(),
-        timeZone: zone,
-      })
-        .catch((err: unknown) => logger.error({ err }, 'daily digest failed'))
-        .finally(schedule);
-    }, msUntil(digestAt, new Date(), zone));
+    digestTimer = setTimeout(
+      () => {
+        void runDigest({
+          accounts: config.BATON_CONSOLE_USERS,
+          settingsOf: notifierDeps.settingsOf,
+          readNotices: async () =>
+            (
+              await readStream(bus, streams.notices, {
+                filterSubject: subjects.notice('gate.>'),
+                parse: (v) => GateNoticeEnvelope.safeParse(v),
+              })
+            ).flatMap((m) => (m.value.success ? [m.value.data] : [])),
+          statusOf: notifierDeps.statusOf,
+          summaryOf: notifierDeps.summaryOf,
+          consoleUrl: config.BATON_CONSOLE_URL,
+          ledger,
+          send: createSender(config),
+          count: notifierDeps.count,
+          logger,
+          now: new Date(),
+          timeZone: zone,
+        })
+          .catch((err: unknown) => logger.error({ err }, 'daily digest failed'))
+          .finally(schedule);
+      },
+      msUntil(digestAt, new Date(), zone),
+    );
   };
   schedule();
   logger.info({ at: digestAt, timeZone: zone ?? 'local' }, 'daily digest scheduled');
 }
 
-onShutdown(logger, [async () => clearTimeout(digestTimer), () => consumer.stop(), () => bus.close(), () => connection.close(), () => telemetry.shutdown()]);
-logger.info({ accounts: config.BATON_CONSOLE_USERS.length, withChannels: config.BATON_CONSOLE_USERS.filter((a) => a.channels && Object.keys(a.channels).length > 0).length }, 'ready');
+onShutdown(logger, [
+  async () => clearTimeout(digestTimer),
+  () => consumer.stop(),
+  () => bus.close(),
+  () => connection.close(),
+  () => telemetry.shutdown(),
+]);
+logger.info(
+  {
+    accounts: config.BATON_CONSOLE_USERS.length,
+    withChannels: config.BATON_CONSOLE_USERS.filter((a) => a.channels && Object.keys(a.channels).length > 0).length,
+  },
+  'ready',
+);

@@ -60,14 +60,14 @@ export type ApproverNotifyConfig = z.output<typeof ApproverNotifyConfig>;
 export const GateNoticeEnvelope = z.object({
   type: z.string(),
   data: z.object({
-      workflowId: z.string().min(1),
-      workflowType: z.string().min(1),
-      gateId: z.string().min(1),
-      gateType: z.string().min(1),
-      tier: z.number().int().min(0),
-      role: z.string().min(1),
-      digest: z.string(),
-    }),
+    workflowId: z.string().min(1),
+    workflowType: z.string().min(1),
+    gateId: z.string().min(1),
+    gateType: z.string().min(1),
+    tier: z.number().int().min(0),
+    role: z.string().min(1),
+    digest: z.string(),
+  }),
 });
 export type GateNoticeEnvelope = z.infer<typeof GateNoticeEnvelope>;
 
@@ -88,7 +88,10 @@ export function gateLink(consoleUrl: string, workflowId: string): string {
 
 /** One line: what waits, for whom, and where. Short enough for one SMS with a typical gist. */
 export function messageText(m: GateMessage): string {
-  const what = m.kind === 'attention' ? `a ${m.notice.workflowType} needs a ${m.notice.role} to take over a failed step` : `a ${m.notice.workflowType} waits for a ${m.notice.role}'s decision (${m.notice.gateType})`;
+  const what =
+    m.kind === 'attention'
+      ? `a ${m.notice.workflowType} needs a ${m.notice.role} to take over a failed step`
+      : `a ${m.notice.workflowType} waits for a ${m.notice.role}'s decision (${m.notice.gateType})`;
   const why = m.escalated ? ' Nobody decided in time at the tier before.' : '';
   const gist = m.summary ? `: ${m.summary}.` : '.';
   return `Baton: ${what}${gist}${why} Open: ${m.link}`;
@@ -122,7 +125,10 @@ export function deliveriesFor(accounts: readonly ApproverAccount[], role: string
 
 /** The ledger key (and the provider's idempotency key) of one delivery: once per gate, tier,
  *  person and channel. */
-export function deliveryKey(notice: Pick<GateNotice, 'gateId' | 'tier'>, delivery: Pick<Delivery, 'username' | 'channel'>): string {
+export function deliveryKey(
+  notice: Pick<GateNotice, 'gateId' | 'tier'>,
+  delivery: Pick<Delivery, 'username' | 'channel'>,
+): string {
   return `${notice.gateId}/tier/${notice.tier}/${delivery.username}/${delivery.channel}`;
 }
 
@@ -131,14 +137,20 @@ export function deliveryKey(notice: Pick<GateNotice, 'gateId' | 'tier'>, deliver
 export async function postChat(url: string, text: string, idempotencyKey: string, timeoutMs: number): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify({ text }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (err) {
     throw new ExternalSystemError('chat', `POST failed: ${(err as Error).message}`);
   }
   // The address is a credential: never in a message. The answer's first words say why.
   const detail = (await response.text().catch(() => '')).slice(0, 200);
   if (response.ok) return;
-  if (response.status >= 500 || response.status === 429 || response.status === 408) throw new ExternalSystemError('chat', `${response.status} ${detail}`);
+  if (response.status >= 500 || response.status === 429 || response.status === 408)
+    throw new ExternalSystemError('chat', `${response.status} ${detail}`);
   throw new AgentError(`HTTP_${response.status}`, `chat: ${response.status} ${detail}`, false);
 }
 
@@ -146,7 +158,14 @@ export async function postChat(url: string, text: string, idempotencyKey: string
 export const TEMPLATES = { sms: 'approver-sms', email: 'approver-email' } as const;
 
 export interface NotifierDeps {
-  config: Pick<ApproverNotifyConfig, 'BATON_CONSOLE_USERS' | 'BATON_CONSOLE_URL' | 'BATON_MESSAGING_URL' | 'BATON_MESSAGING_TIMEOUT_MS' | 'BATON_CHAT_WEBHOOK_TIMEOUT_MS'>;
+  config: Pick<
+    ApproverNotifyConfig,
+    | 'BATON_CONSOLE_USERS'
+    | 'BATON_CONSOLE_URL'
+    | 'BATON_MESSAGING_URL'
+    | 'BATON_MESSAGING_TIMEOUT_MS'
+    | 'BATON_CHAT_WEBHOOK_TIMEOUT_MS'
+  >;
   ledger: EffectLedger;
   /** The workflow's status now; undefined when it no longer exists. */
   statusOf(workflowId: string): Promise<WorkflowStatus | undefined>;
@@ -165,8 +184,17 @@ export interface NotifierDeps {
 }
 
 /** Sends one text on one channel: the chat webhook, or the messaging provider (SMS, email). */
-export function createSender(config: Pick<ApproverNotifyConfig, 'BATON_MESSAGING_URL' | 'BATON_MESSAGING_TIMEOUT_MS' | 'BATON_CHAT_WEBHOOK_TIMEOUT_MS'>) {
-  return async function send(delivery: Delivery, words: { text: string; email: string }, idempotencyKey: string): Promise<{ messageId?: string }> {
+export function createSender(
+  config: Pick<
+    ApproverNotifyConfig,
+    'BATON_MESSAGING_URL' | 'BATON_MESSAGING_TIMEOUT_MS' | 'BATON_CHAT_WEBHOOK_TIMEOUT_MS'
+  >,
+) {
+  return async function send(
+    delivery: Delivery,
+    words: { text: string; email: string },
+    idempotencyKey: string,
+  ): Promise<{ messageId?: string }> {
     if (delivery.channel === 'chat') {
       // An incoming webhook knows no idempotency key: the ledger keeps repeats to a lost answer.
       await postChat(delivery.address, words.text, idempotencyKey, config.BATON_CHAT_WEBHOOK_TIMEOUT_MS);
@@ -188,7 +216,8 @@ export function createSender(config: Pick<ApproverNotifyConfig, 'BATON_MESSAGING
 export function createNotifier(deps: NotifierDeps) {
   const { config, ledger, logger } = deps;
   const sender = createSender(config);
-  const send = (delivery: Delivery, message: GateMessage, idempotencyKey: string) => sender(delivery, { text: messageText(message), email: emailBody(message) }, idempotencyKey);
+  const send = (delivery: Delivery, message: GateMessage, idempotencyKey: string) =>
+    sender(delivery, { text: messageText(message), email: emailBody(message) }, idempotencyKey);
 
   return async function handle(envelope: GateNoticeEnvelope): Promise<Delivery[]> {
     const escalated = envelope.type === gateNoticeTypes.escalated;
@@ -198,27 +227,47 @@ export function createNotifier(deps: NotifierDeps) {
     const gate = status?.gate;
     // Decided, moved on or gone before we got to it: nobody is asked any more at this tier.
     if (!status || !gate || gate.gateId !== notice.gateId || gate.status !== 'open' || gate.tier !== notice.tier) {
-      logger.info({ workflowId: notice.workflowId, gateId: notice.gateId, tier: notice.tier }, 'gate no longer waits at this tier; nobody told');
+      logger.info(
+        { workflowId: notice.workflowId, gateId: notice.gateId, tier: notice.tier },
+        'gate no longer waits at this tier; nobody told',
+      );
       return [];
     }
     // Each person's own settings (channels, working hours; set in the console) before the
     // configured channels.
     const now = deps.now?.() ?? new Date();
-    const people = await Promise.all(config.BATON_CONSOLE_USERS.map(async (account) => ({ account, own: await deps.settingsOf?.(account.username) })));
-    const onDutyIn = (role: string) => people.filter((p) => p.account.roles.includes(role) && onDuty(p.own?.workingHours, now));
+    const people = await Promise.all(
+      config.BATON_CONSOLE_USERS.map(async (account) => ({ account, own: await deps.settingsOf?.(account.username) })),
+    );
+    const onDutyIn = (role: string) =>
+      people.filter((p) => p.account.roles.includes(role) && onDuty(p.own?.workingHours, now));
     // Who is told: the tier's role when one of them is on duty; else the next role of the gate's
     // tiers with someone on duty (it may decide now too); nobody on duty at all: the tier's role
     // regardless (someone must know). Plus the roles the definition names for the gate type.
-    const dutyRole = gate.tiers.slice(notice.tier).map((t) => t.role).find((r) => onDutyIn(r).length > 0);
+    const dutyRole = gate.tiers
+      .slice(notice.tier)
+      .map((t) => t.role)
+      .find((r) => onDutyIn(r).length > 0);
     const role = dutyRole ?? notice.role;
-    if (role !== notice.role) logger.info({ gateId: notice.gateId, tier: notice.tier, role: notice.role, told: role }, 'nobody of the role is on duty: the next role on duty is told');
+    if (role !== notice.role)
+      logger.info(
+        { gateId: notice.gateId, tier: notice.tier, role: notice.role, told: role },
+        'nobody of the role is on duty: the next role on duty is told',
+      );
     const roles = [role, ...(deps.alsoTell?.(notice.gateType) ?? [])];
     const told = people
       .filter((p) => p.account.roles.some((r) => roles.includes(r)) && (!dutyRole || onDuty(p.own?.workingHours, now)))
       .map((p) => ({ ...p.account, roles: [role], ...(p.own ? { channels: p.own.channels } : {}) }));
     const deliveries = deliveriesFor(told, role);
-    const message: GateMessage = { notice: { ...notice, role }, kind: gate.kind, escalated, summary: deps.summaryOf(status), link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId) };
-    if (deliveries.length === 0) logger.warn({ gateId: notice.gateId, role: notice.role }, 'no account with this role has a channel: nobody told');
+    const message: GateMessage = {
+      notice: { ...notice, role },
+      kind: gate.kind,
+      escalated,
+      summary: deps.summaryOf(status),
+      link: gateLink(config.BATON_CONSOLE_URL, notice.workflowId),
+    };
+    if (deliveries.length === 0)
+      logger.warn({ gateId: notice.gateId, role: notice.role }, 'no account with this role has a channel: nobody told');
     const failures: string[] = [];
     for (const delivery of deliveries) {
       const key = deliveryKey(notice, delivery);
@@ -226,18 +275,34 @@ export function createNotifier(deps: NotifierDeps) {
         // retrySafe: the messaging provider applies one request per idempotency key, so a repeat
         // after an unknown outcome sends nothing twice; a chat webhook may show a message twice
         // then, which beats a person never told.
-        const { replayed } = await ledger.once(SERVICE, key, (idempotencyKey) => send(delivery, message, idempotencyKey), { retrySafe: true, holder: `notice ${notice.gateId} tier ${notice.tier}` });
+        const { replayed } = await ledger.once(
+          SERVICE,
+          key,
+          (idempotencyKey) => send(delivery, message, idempotencyKey),
+          { retrySafe: true, holder: `notice ${notice.gateId} tier ${notice.tier}` },
+        );
         deps.count(delivery.channel, replayed ? 'replayed' : 'sent');
-        if (!replayed) logger.info({ gateId: notice.gateId, tier: notice.tier, username: delivery.username, channel: delivery.channel }, 'approver told');
+        if (!replayed)
+          logger.info(
+            { gateId: notice.gateId, tier: notice.tier, username: delivery.username, channel: delivery.channel },
+            'approver told',
+          );
       } catch (err) {
         deps.count(delivery.channel, 'failed');
-        logger.warn({ err, gateId: notice.gateId, tier: notice.tier, username: delivery.username, channel: delivery.channel }, 'delivery failed; the notice will be redelivered');
+        logger.warn(
+          { err, gateId: notice.gateId, tier: notice.tier, username: delivery.username, channel: delivery.channel },
+          'delivery failed; the notice will be redelivered',
+        );
         failures.push(`${delivery.username}/${delivery.channel}: ${(err as Error).message}`);
       }
     }
     // Retryable whatever the cause (a 4xx from a webhook too): the consumer's redelivery and its
     // delivery limit bound the retries, and the dead letter names every failure.
-    if (failures.length) throw new ExternalSystemError('approver-notify', `${failures.length} of ${deliveries.length} deliveries failed: ${failures.join('; ')}`);
+    if (failures.length)
+      throw new ExternalSystemError(
+        'approver-notify',
+        `${failures.length} of ${deliveries.length} deliveries failed: ${failures.join('; ')}`,
+      );
     return deliveries;
   };
 }

@@ -17,14 +17,26 @@ type PosHold = TableHold & { status: 'held' | 'released' | 'booked'; createdAt: 
 
 export function availabilityAgent(config: z.output<typeof AvailabilityConfig>) {
   const pos = { system: 'pos', baseUrl: config.BATON_POS_URL, timeoutMs: config.BATON_POS_TIMEOUT_MS };
-  const get = <T>(ctx: AgentContext, path: string) => ctx.callExternal<T>({ system: 'pos', method: 'GET', url: `${config.BATON_POS_URL}${path}`, timeoutMs: config.BATON_POS_TIMEOUT_MS });
+  const get = <T>(ctx: AgentContext, path: string) =>
+    ctx.callExternal<T>({
+      system: 'pos',
+      method: 'GET',
+      url: `${config.BATON_POS_URL}${path}`,
+      timeoutMs: config.BATON_POS_TIMEOUT_MS,
+    });
   /** Releases one hold by its id, once; false when the POS says it is booked. */
   const release = async (ctx: AgentContext, holdId: string, effect: string) =>
     (
       await ctx.effect(
         effect,
         (idempotencyKey) =>
-          ctx.callExternal<{ released: boolean }>({ system: 'pos', method: 'DELETE', url: `${config.BATON_POS_URL}/holds/${encodeURIComponent(holdId)}`, idempotencyKey, timeoutMs: config.BATON_POS_TIMEOUT_MS }),
+          ctx.callExternal<{ released: boolean }>({
+            system: 'pos',
+            method: 'DELETE',
+            url: `${config.BATON_POS_URL}/holds/${encodeURIComponent(holdId)}`,
+            idempotencyKey,
+            timeoutMs: config.BATON_POS_TIMEOUT_MS,
+          }),
         {
           // Released: done. Booked: it can no longer be released (the workflow hands that to a
           // person). Still held: the release did not happen, run it.
@@ -56,9 +68,14 @@ export function availabilityAgent(config: z.output<typeof AvailabilityConfig>) {
           reconcile: async () => {
             const cancellation = await cancelReference(ctx, pos, reference, 'pending');
             const holds = committedOf<PosHold>(cancellation, 'holds', (h) => h.status !== 'released');
-            const kept = await keepOne(ctx, { agent: 'availability', effect: 'hold-table', reference }, holds, async (extra) => {
-              await release(ctx, extra.holdId, `release-duplicate-${extra.holdId}`);
-            });
+            const kept = await keepOne(
+              ctx,
+              { agent: 'availability', effect: 'hold-table', reference },
+              holds,
+              async (extra) => {
+                await release(ctx, extra.holdId, `release-duplicate-${extra.holdId}`);
+              },
+            );
             return kept ? { holdId: kept.holdId, tableId: kept.tableId, seats: kept.seats } : undefined;
           },
         },
@@ -71,11 +88,17 @@ export function availabilityAgent(config: z.output<typeof AvailabilityConfig>) {
       const cancellation = await cancelReference(ctx, pos, input.holdReference, 'all');
       const holds = committedOf<PosHold>(cancellation, 'holds');
       if (holds.length === 0) return { released: true, nothingHeld: true };
-      await keepOne(ctx, { agent: 'availability', effect: 'hold-table', reference: input.holdReference }, holds, async () => undefined);
+      await keepOne(
+        ctx,
+        { agent: 'availability', effect: 'hold-table', reference: input.holdReference },
+        holds,
+        async () => undefined,
+      );
       let released = true;
       for (const [i, hold] of holds.entries()) {
         if (hold.status === 'released') continue;
-        released = (await release(ctx, hold.holdId, i === 0 ? 'release-hold' : `release-hold-${hold.holdId}`)) && released;
+        released =
+          (await release(ctx, hold.holdId, i === 0 ? 'release-hold' : `release-hold-${hold.holdId}`)) && released;
       }
       return { released };
     },

@@ -21,7 +21,13 @@ export function bookingAgent(config: z.output<typeof BookingConfig>) {
     ctx.effect(
       effect,
       (idempotencyKey) =>
-        ctx.callExternal<{ cancelled: boolean }>({ system: 'pos', method: 'DELETE', url: `${config.BATON_POS_URL}/reservations/${encodeURIComponent(reservationId)}`, idempotencyKey, timeoutMs: config.BATON_POS_TIMEOUT_MS }),
+        ctx.callExternal<{ cancelled: boolean }>({
+          system: 'pos',
+          method: 'DELETE',
+          url: `${config.BATON_POS_URL}/reservations/${encodeURIComponent(reservationId)}`,
+          idempotencyKey,
+          timeoutMs: config.BATON_POS_TIMEOUT_MS,
+        }),
       { retrySafe: true },
     );
   return defineAgent(reservationAgents.booking, {
@@ -45,26 +51,44 @@ export function bookingAgent(config: z.output<typeof BookingConfig>) {
           reconcile: async () => {
             const cancellation = await cancelReference(ctx, pos, reference, 'pending');
             const bookings = committedOf<PosBooking>(cancellation, 'reservations', (b) => b.status !== 'cancelled');
-            const kept = await keepOne(ctx, { agent: 'booking', effect: 'reserve', reference }, bookings, async (extra) => {
-              await cancel(ctx, extra.reservationId, `cancel-duplicate-${extra.reservationId}`);
-            });
+            const kept = await keepOne(
+              ctx,
+              { agent: 'booking', effect: 'reserve', reference },
+              bookings,
+              async (extra) => {
+                await cancel(ctx, extra.reservationId, `cancel-duplicate-${extra.reservationId}`);
+              },
+            );
             return kept ? { reservationId: kept.reservationId, tableId: kept.tableId } : undefined;
           },
         },
       );
     },
     async compensate(input, ctx) {
-      if ('reservationId' in input) return { cancelled: (await cancel(ctx, input.reservationId, 'cancel-booking')).cancelled };
+      if ('reservationId' in input)
+        return { cancelled: (await cancel(ctx, input.reservationId, 'cancel-booking')).cancelled };
       // Registered before the booking's answer came: cancel the reference for good, so a booking
       // that commits later is refused, and cancel whatever stands under it.
       const cancellation = await cancelReference(ctx, pos, input.bookingReference, 'all');
       const bookings = committedOf<PosBooking>(cancellation, 'reservations');
       if (bookings.length === 0) return { cancelled: true, nothingBooked: true };
-      await keepOne(ctx, { agent: 'booking', effect: 'reserve', reference: input.bookingReference }, bookings, async () => undefined);
+      await keepOne(
+        ctx,
+        { agent: 'booking', effect: 'reserve', reference: input.bookingReference },
+        bookings,
+        async () => undefined,
+      );
       let cancelled = true;
       for (const [i, booking] of bookings.entries()) {
         if (booking.status === 'cancelled') continue;
-        cancelled = (await cancel(ctx, booking.reservationId, i === 0 ? 'cancel-booking' : `cancel-booking-${booking.reservationId}`)).cancelled && cancelled;
+        cancelled =
+          (
+            await cancel(
+              ctx,
+              booking.reservationId,
+              i === 0 ? 'cancel-booking' : `cancel-booking-${booking.reservationId}`,
+            )
+          ).cancelled && cancelled;
       }
       return { cancelled };
     },

@@ -4,16 +4,39 @@
 // visibility by the BatonState search attribute the kit upserts, and the closed run's history);
 // a running workflow's full status is its query, which needs an orchestrator: when none answers
 // within a short deadline, the caller is told so plainly instead of waiting out gRPC's default.
-import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { TemporalClientConfig, loadConfig, temporalConnectionOptions } from '@baton/contracts';
 import { temporalDataConverter } from '@baton/temporal-codec';
-import { AWAITING_DECISION, BatonState, BatonStateSince, BatonWorkflowType, NEEDS_ATTENTION, decideUpdate, resolveUpdate, statusQuery, type DecisionInput, type ResolutionInput, type WorkflowStatus } from '@baton/workflow-kit/internal';
+import {
+  AWAITING_DECISION,
+  BatonState,
+  BatonStateSince,
+  BatonWorkflowType,
+  NEEDS_ATTENTION,
+  decideUpdate,
+  resolveUpdate,
+  statusQuery,
+  type DecisionInput,
+  type ResolutionInput,
+  type WorkflowStatus,
+} from '@baton/workflow-kit/internal';
 
 export async function connectTemporal(env = process.env): Promise<{ client: Client; close(): Promise<void> }> {
   const config = loadConfig(TemporalClientConfig, env);
   const dataConverter = temporalDataConverter(env);
   const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5 seconds' });
-  return { client: new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter }), close: () => connection.close() };
+  return {
+    client: new Client({ connection, namespace: config.BATON_TEMPORAL_NAMESPACE, dataConverter }),
+    close: () => connection.close(),
+  };
 }
 
 export class DecisionRefusedError extends Error {
@@ -48,11 +71,16 @@ export class VisibilityUnavailableError extends Error {
 /** How long a status query may take before the orchestrator counts as not answering. */
 export const STATUS_QUERY_DEADLINE_MS = 3_000;
 
-const stateOf = (info: Pick<WorkflowExecutionInfo, 'typedSearchAttributes'>) => info.typedSearchAttributes.get(BatonState);
+const stateOf = (info: Pick<WorkflowExecutionInfo, 'typedSearchAttributes'>) =>
+  info.typedSearchAttributes.get(BatonState);
 
 /** The running workflow's status from its orchestrator, bounded by `deadlineMs`; a closed one's
  *  outcome from its history (no worker needed); OrchestratorUnavailableError when none answers. */
-export async function readStatus(client: Client, workflowId: string, deadlineMs = STATUS_QUERY_DEADLINE_MS): Promise<WorkflowStatus | ClosedWorkflow> {
+export async function readStatus(
+  client: Client,
+  workflowId: string,
+  deadlineMs = STATUS_QUERY_DEADLINE_MS,
+): Promise<WorkflowStatus | ClosedWorkflow> {
   const handle = client.workflow.getHandle(workflowId);
   const described = await client.withDeadline(Date.now() + deadlineMs, () => handle.describe());
   if (described.status.name !== 'RUNNING') return closedOutcome(client, described);
@@ -101,16 +129,18 @@ async function closedOutcome(client: Client, described: WorkflowExecutionDescrip
 /** A refused update (validator said no) or a finished workflow, as one clear error. */
 function refusal(err: unknown, workflowId: string, awaited: string): unknown {
   if (err instanceof WorkflowUpdateFailedError) return new DecisionRefusedError(err.cause?.message ?? err.message);
-  if (err instanceof WorkflowNotFoundError) return new DecisionRefusedError(`${workflowId} is not waiting for ${awaited}: ${err.message}`);
+  if (err instanceof WorkflowNotFoundError)
+    return new DecisionRefusedError(`${workflowId} is not waiting for ${awaited}: ${err.message}`);
   return err;
 }
 
 /** A decision as a person gives it; the gate id and digest are read from the workflow when not
  *  given (the CLI shows the gate with `status` first, the web console sends what it showed). */
-export type DecisionRequest = Omit<DecisionInput, 'gateId' | 'digest' | 'role'> & Partial<Pick<DecisionInput, 'gateId' | 'digest'>> & {
-  /** The approver's role, as their sign-in says (the console checks it; the gate checks it again). */
-  role: string;
-};
+export type DecisionRequest = Omit<DecisionInput, 'gateId' | 'digest' | 'role'> &
+  Partial<Pick<DecisionInput, 'gateId' | 'digest'>> & {
+    /** The approver's role, as their sign-in says (the console checks it; the gate checks it again). */
+    role: string;
+  };
 
 /** Sends the decision and returns the status after the workflow acted on it. */
 export async function decide(client: Client, workflowId: string, decision: DecisionRequest): Promise<WorkflowStatus> {
@@ -119,9 +149,17 @@ export async function decide(client: Client, workflowId: string, decision: Decis
     let { gateId, digest } = decision;
     if (gateId === undefined || digest === undefined) {
       const current = await readStatus(client, workflowId);
-      if (isClosed(current)) throw new DecisionRefusedError(`${workflowId} is not waiting for a decision: it closed (${current.closed.status}) in state "${current.state ?? '?'}"`);
-      if ((current.state !== AWAITING_DECISION && current.state !== NEEDS_ATTENTION) || current.gate?.status !== 'open') {
-        throw new DecisionRefusedError(`${workflowId} is not waiting for a decision: it is in state "${current.state}"`);
+      if (isClosed(current))
+        throw new DecisionRefusedError(
+          `${workflowId} is not waiting for a decision: it closed (${current.closed.status}) in state "${current.state ?? '?'}"`,
+        );
+      if (
+        (current.state !== AWAITING_DECISION && current.state !== NEEDS_ATTENTION) ||
+        current.gate?.status !== 'open'
+      ) {
+        throw new DecisionRefusedError(
+          `${workflowId} is not waiting for a decision: it is in state "${current.state}"`,
+        );
       }
       gateId ??= current.gate.gateId;
       digest ??= current.gate.digest;
@@ -134,11 +172,18 @@ export async function decide(client: Client, workflowId: string, decision: Decis
 
 /** A person says an escalated problem (a refund that would not go through, a customer not
  *  told) is dealt with; the workflow then finishes. */
-export async function resolve(client: Client, workflowId: string, resolution: ResolutionInput): Promise<WorkflowStatus> {
+export async function resolve(
+  client: Client,
+  workflowId: string,
+  resolution: ResolutionInput,
+): Promise<WorkflowStatus> {
   try {
     // Bounded: an update to a workflow no orchestrator runs would wait for one indefinitely.
     const current = await readStatus(client, workflowId);
-    if (isClosed(current)) throw new DecisionRefusedError(`${workflowId} is not waiting for a person: it closed (${current.closed.status}) in state "${current.state ?? '?'}"`);
+    if (isClosed(current))
+      throw new DecisionRefusedError(
+        `${workflowId} is not waiting for a person: it closed (${current.closed.status}) in state "${current.state ?? '?'}"`,
+      );
     return await client.workflow.getHandle(workflowId).executeUpdate(resolveUpdate, { args: [resolution] });
   } catch (err) {
     throw refusal(err, workflowId, 'a person');
@@ -171,12 +216,19 @@ export async function pending(client: Client, limit = 1_000): Promise<WaitingRow
   try {
     await client.withDeadline(Date.now() + VISIBILITY_DEADLINE_MS, async () => {
       for await (const wf of client.workflow.list({ query: WAITING_QUERY, pageSize: 200 })) {
-        waiting.push({ workflowId: wf.workflowId, workflowType: wf.typedSearchAttributes.get(BatonWorkflowType) ?? '', state: stateOf(wf) ?? '', since: wf.typedSearchAttributes.get(BatonStateSince)?.toISOString() });
+        waiting.push({
+          workflowId: wf.workflowId,
+          workflowType: wf.typedSearchAttributes.get(BatonWorkflowType) ?? '',
+          state: stateOf(wf) ?? '',
+          since: wf.typedSearchAttributes.get(BatonStateSince)?.toISOString(),
+        });
         if (waiting.length >= limit) break;
       }
     });
   } catch (err) {
-    throw new VisibilityUnavailableError(`cannot read what waits for a person: Temporal visibility did not answer (${(err as Error).message}); this is not an empty list`);
+    throw new VisibilityUnavailableError(
+      `cannot read what waits for a person: Temporal visibility did not answer (${(err as Error).message}); this is not an empty list`,
+    );
   }
   return waiting.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? ''));
 }

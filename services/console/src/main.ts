@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { BaseServiceConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, temporalConnectionOptions } from '@baton/contracts';
+import {
+  BaseServiceConfig,
+  TemporalClientConfig,
+  configFields,
+  loadConfigOrExit,
+  notPublicSecret,
+  temporalConnectionOptions,
+} from '@baton/contracts';
 import { SESSION_BUCKET_MAX_AGE_MS, awaitTopology, connectBus, topologyNeeds } from '@baton/bus';
 import { createLogger, onShutdown, startTelemetry } from '@baton/telemetry';
 import { DEFAULT_TRUST_THRESHOLD, Registry } from '@baton/workflow-kit/internal';
@@ -26,14 +33,21 @@ const config = loadConfigOrExit(
      *  (sessions, though kept in JetStream KV, end with the process). */
     BATON_CONSOLE_SESSION_SECRET: notPublicSecret(z.string().min(32, 'must be at least 32 characters').optional()),
     /** A session ends this long after sign-in (8 hours; at most a day, the session bucket's bound). */
-    BATON_CONSOLE_SESSION_TTL_MS: configFields.durationMs.max(SESSION_BUCKET_MAX_AGE_MS, 'must be at most a day (the session bucket keeps an entry no longer)').default(8 * 3600_000),
+    BATON_CONSOLE_SESSION_TTL_MS: configFields.durationMs
+      .max(SESSION_BUCKET_MAX_AGE_MS, 'must be at most a day (the session bucket keeps an entry no longer)')
+      .default(8 * 3600_000),
     /** Addresses (or CIDR ranges) of the reverse proxies in front of the console, comma separated:
      *  only a request from one of them has its client address taken from X-Forwarded-For (for
      *  sign-in throttling and the audit trail). Default none: the peer's own address. */
     BATON_CONSOLE_TRUSTED_PROXIES: z
       .string()
       .default('')
-      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]))),
     /** The time zone of the clock times on the pages ("until 21:40"), an IANA name such as
      *  Europe/Amsterdam. Unset: the process's own (TZ). */
@@ -49,7 +63,10 @@ const config = loadConfigOrExit(
       }, 'is not a time zone (an IANA name such as Europe/Amsterdam)')
       .optional(),
     /** Mark the session cookie Secure (HTTPS only): set to true behind TLS. */
-    BATON_CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    BATON_CONSOLE_SECURE_COOKIES: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Wrong passwords in a row (per username and address) that lock signing in for BATON_CONSOLE_LOCKOUT_MS. */
     BATON_CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     BATON_CONSOLE_LOCKOUT_MS: configFields.durationMs.default(15 * 60_000),
@@ -70,7 +87,10 @@ const config = loadConfigOrExit(
       .default('')
       .transform((s, ctx) => {
         const targets: Record<string, string> = {};
-        for (const pair of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+        for (const pair of s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)) {
           const [name, url] = pair.split('=');
           if (!name || !url || !URL.canParse(url)) {
             ctx.addIssue({ code: 'custom', message: `"${pair}" is not service=url` });
@@ -83,7 +103,13 @@ const config = loadConfigOrExit(
   }),
 );
 const dataConverter = temporalDataConverterOrExit('console');
-const telemetry = startTelemetry({ serviceName: 'console', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
+const telemetry = startTelemetry({
+  serviceName: 'console',
+  otlpEndpoint: config.BATON_OTLP_ENDPOINT,
+  zipkinUrl: config.BATON_ZIPKIN_URL,
+  metricsPort: config.BATON_METRICS_PORT,
+  metricsHost: config.BATON_METRICS_HOST,
+});
 const logger = createLogger('console', config.BATON_LOG_LEVEL);
 const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'console' });
 // Its identity may not create streams: the orchestrator does.
@@ -102,14 +128,23 @@ const app = await createConsoleServer({
   logger,
   metricsTargets: config.BATON_METRICS_TARGETS,
   prometheusUrl: config.BATON_PROMETHEUS_URL,
-  links: { temporalUi: config.BATON_TEMPORAL_UI_URL, namespace: config.BATON_TEMPORAL_NAMESPACE, traceUi: config.BATON_TRACE_UI_URL, traceUiKind: config.BATON_TRACE_UI_KIND },
+  links: {
+    temporalUi: config.BATON_TEMPORAL_UI_URL,
+    namespace: config.BATON_TEMPORAL_NAMESPACE,
+    traceUi: config.BATON_TRACE_UI_URL,
+    traceUiKind: config.BATON_TRACE_UI_KIND,
+  },
   auth: {
     users: config.BATON_CONSOLE_USERS,
     sessionSecret: config.BATON_CONSOLE_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     sessionTtlMs: config.BATON_CONSOLE_SESSION_TTL_MS,
     secureCookies: config.BATON_CONSOLE_SECURE_COOKIES,
     sessionStore: await KvSessionStore.open(bus),
-    limits: { lockoutAttempts: config.BATON_CONSOLE_LOCKOUT_ATTEMPTS, lockoutMs: config.BATON_CONSOLE_LOCKOUT_MS, attemptsPerMinute: config.BATON_CONSOLE_SIGNIN_PER_MINUTE },
+    limits: {
+      lockoutAttempts: config.BATON_CONSOLE_LOCKOUT_ATTEMPTS,
+      lockoutMs: config.BATON_CONSOLE_LOCKOUT_MS,
+      attemptsPerMinute: config.BATON_CONSOLE_SIGNIN_PER_MINUTE,
+    },
   },
   audit: true,
   trustedProxies: config.BATON_CONSOLE_TRUSTED_PROXIES,
@@ -120,8 +155,15 @@ const app = await createConsoleServer({
   // The UI shows what a history holds, plaintext an attacker wrote included: display only.
   codec: dataConverter.payloadCodecs[0].forDisplay(),
 });
-if (!config.BATON_CONSOLE_SESSION_SECRET) logger.warn({}, 'BATON_CONSOLE_SESSION_SECRET unset: a random secret signs sessions until this process ends');
+if (!config.BATON_CONSOLE_SESSION_SECRET)
+  logger.warn({}, 'BATON_CONSOLE_SESSION_SECRET unset: a random secret signs sessions until this process ends');
 if (config.BATON_CONSOLE_USERS.length === 0) logger.warn({}, 'BATON_CONSOLE_USERS is empty: nobody can sign in');
 await app.listen({ host: config.BATON_HOST, port: config.BATON_CONSOLE_PORT });
-onShutdown(logger, [async () => live.stop(), () => app.close(), () => connection.close(), () => bus.close(), () => telemetry.shutdown()]);
+onShutdown(logger, [
+  async () => live.stop(),
+  () => app.close(),
+  () => connection.close(),
+  () => bus.close(),
+  () => telemetry.shutdown(),
+]);
 logger.info({ port: config.BATON_CONSOLE_PORT, users: config.BATON_CONSOLE_USERS.length }, 'ready');

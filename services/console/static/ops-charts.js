@@ -5,7 +5,18 @@
   'use strict';
   const root = document.getElementById('charts');
   if (!root || typeof uPlot === 'undefined') return;
-  const colors = ['#1f6feb', '#d97706', '#16a34a', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#ea580c'];
+  const colors = [
+    '#1f6feb',
+    '#d97706',
+    '#16a34a',
+    '#dc2626',
+    '#7c3aed',
+    '#0891b2',
+    '#db2777',
+    '#65a30d',
+    '#475569',
+    '#ea580c',
+  ];
   const say = (text) => {
     const p = document.createElement('p');
     p.className = 'empty';
@@ -24,7 +35,16 @@
       height: 260,
       scales: { x: { time: true } },
       axes: [{}, { label: unit, size: 60 }],
-      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: colors[i % colors.length], width: 2, spanGaps: true, value: (u, v) => (v == null ? '–' : `${v.toFixed(1)} ${unit}`) }))],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: colors[i % colors.length],
+          width: 2,
+          spanGaps: true,
+          value: (u, v) => (v == null ? '–' : `${v.toFixed(1)} ${unit}`),
+        })),
+      ],
     };
     new uPlot(opts, [timestamps, ...series.map((s) => s.values)], el);
   };

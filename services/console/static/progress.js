@@ -17,9 +17,24 @@
       case 'step.started':
         return (e.stepKind === 'compensate' ? 'undo ' : 'step ') + e.stepId + ' (' + e.agent + ') started';
       case 'step.finished':
-        return (e.stepKind === 'compensate' ? 'undo ' : 'step ') + e.stepId + ' (' + e.agent + ') ' + e.result + (e.errorCode ? ' ' + e.errorCode : '');
+        return (
+          (e.stepKind === 'compensate' ? 'undo ' : 'step ') +
+          e.stepId +
+          ' (' +
+          e.agent +
+          ') ' +
+          e.result +
+          (e.errorCode ? ' ' + e.errorCode : '')
+        );
       default:
-        return e.kind.replace('.', ' ') + ': ' + e.gateType + ' for ' + e.role + (e.decision ? ', ' + e.decision + ' by ' + e.decidedBy : '');
+        return (
+          e.kind.replace('.', ' ') +
+          ': ' +
+          e.gateType +
+          ' for ' +
+          e.role +
+          (e.decision ? ', ' + e.decision + ' by ' + e.decidedBy : '')
+        );
     }
   }
   function show(message) {
@@ -32,7 +47,9 @@
     if (e.kind === 'state' && state) state.textContent = e.state;
     if (e.kind === 'outcome') source.close();
   }
-  ['state', 'outcome', 'step.started', 'step.finished', 'gate.opened', 'gate.escalated', 'gate.decided'].forEach(function (kind) {
-    source.addEventListener(kind, show);
-  });
+  ['state', 'outcome', 'step.started', 'step.finished', 'gate.opened', 'gate.escalated', 'gate.decided'].forEach(
+    function (kind) {
+      source.addEventListener(kind, show);
+    },
+  );
 })();

@@ -17,7 +17,11 @@ describe('console sign-in', () => {
 
   it('signs in a configured user with their roles, and nobody else', async () => {
     const Config = z.object({ BATON_CONSOLE_USERS: ConsoleUsersField });
-    const users = loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ username: 'mia', passwordHash: await hashPassword('pw'), roles: ['manager'] }]) }).BATON_CONSOLE_USERS;
+    const users = loadConfig(Config, {
+      BATON_CONSOLE_USERS: JSON.stringify([
+        { username: 'mia', passwordHash: await hashPassword('pw'), roles: ['manager'] },
+      ]),
+    }).BATON_CONSOLE_USERS;
     assert.deepEqual(await signIn(users, 'mia', 'pw'), { username: 'mia', roles: ['manager'] });
     assert.equal(await signIn(users, 'mia', 'nope'), undefined);
     assert.equal(await signIn(users, 'eve', 'pw'), undefined);
@@ -26,15 +30,39 @@ describe('console sign-in', () => {
   it("keeps an account's channels (where the approver notifier tells the person) and refuses a wrong one", async () => {
     const Config = z.object({ BATON_CONSOLE_USERS: ConsoleUsersField });
     const account = { username: 'mia', passwordHash: await hashPassword('pw'), roles: ['manager'] };
-    const channels = { email: 'mia@example.com', phone: '+15550100002', chatWebhookUrl: 'https://chat.example.com/hooks/abc' };
-    assert.deepEqual(loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels }]) }).BATON_CONSOLE_USERS[0]?.channels, channels);
-    assert.throws(() => loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels: { pager: '123' } }]) }), /BATON_CONSOLE_USERS=/);
-    assert.throws(() => loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels: { chatWebhookUrl: 'ftp://chat.example.com' } }]) }), /BATON_CONSOLE_USERS=/);
+    const channels = {
+      email: 'mia@example.com',
+      phone: '+15550100002',
+      chatWebhookUrl: 'https://chat.example.com/hooks/abc',
+    };
+    assert.deepEqual(
+      loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels }]) }).BATON_CONSOLE_USERS[0]
+        ?.channels,
+      channels,
+    );
+    assert.throws(
+      () => loadConfig(Config, { BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels: { pager: '123' } }]) }),
+      /BATON_CONSOLE_USERS=/,
+    );
+    assert.throws(
+      () =>
+        loadConfig(Config, {
+          BATON_CONSOLE_USERS: JSON.stringify([{ ...account, channels: { chatWebhookUrl: 'ftp://chat.example.com' } }]),
+        }),
+      /BATON_CONSOLE_USERS=/,
+    );
   });
 
   it('names BATON_CONSOLE_USERS when its value is wrong', () => {
     const Config = z.object({ BATON_CONSOLE_USERS: ConsoleUsersField });
-    assert.throws(() => loadConfig(Config, { BATON_CONSOLE_USERS: '[{"username":"mia","passwordHash":"secret","roles":["manager"]}]' }), /BATON_CONSOLE_USERS=.*hash-password/);
-    assert.throws(() => loadConfig(Config, { BATON_CONSOLE_USERS: 'no/such/file.json' }), /BATON_CONSOLE_USERS=.*JSON array of users or the path/);
+    assert.throws(
+      () =>
+        loadConfig(Config, { BATON_CONSOLE_USERS: '[{"username":"mia","passwordHash":"secret","roles":["manager"]}]' }),
+      /BATON_CONSOLE_USERS=.*hash-password/,
+    );
+    assert.throws(
+      () => loadConfig(Config, { BATON_CONSOLE_USERS: 'no/such/file.json' }),
+      /BATON_CONSOLE_USERS=.*JSON array of users or the path/,
+    );
   });
 });

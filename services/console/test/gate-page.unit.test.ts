@@ -25,7 +25,14 @@ const gate: GateView = {
   status: 'open',
   safeDefault: 'release the hold and tell the customer',
 };
-const status = { workflowType: 'reservation', state: 'Awaiting approval', stateSince: '2026-12-07T10:00:00.000Z', steps: [], compensated: [], gate } as WorkflowStatus;
+const status = {
+  workflowType: 'reservation',
+  state: 'Awaiting approval',
+  stateSince: '2026-12-07T10:00:00.000Z',
+  steps: [],
+  compensated: [],
+  gate,
+} as WorkflowStatus;
 const ctx = { workflowType: 'reservation', view: undefined, history: undefined };
 const links = { temporalUi: 'http://t', namespace: 'default', traceUi: 'http://j' };
 
@@ -36,7 +43,10 @@ describe('gate page after an escalation', () => {
     assert.doesNotMatch(forHost, /id="decide"/);
     assert.match(forHost, /Escalated: to a manager at [^.]+\./);
     const forManager = gatePage('r-1', status, ctx, links, { username: 'mia', roles: ['manager'] }, 'token');
-    assert.match(forManager, /<form method="post" action="\/gates\/r-1\/decide" id="decide"><fieldset><legend>Your decision \(as manager\)/);
+    assert.match(
+      forManager,
+      /<form method="post" action="\/gates\/r-1\/decide" id="decide"><fieldset><legend>Your decision \(as manager\)/,
+    );
     assert.doesNotMatch(forManager, /id="cannot-decide"/);
   });
 });

@@ -35,14 +35,33 @@ async function consoleApp() {
   });
 }
 
-async function signIn(app: Awaited<ReturnType<typeof consoleApp>>, username: string, password: string, next = '/inbox') {
-  const answer = await app.inject({ method: 'POST', url: '/login', headers: { origin, host, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ username, password, next }) });
+async function signIn(
+  app: Awaited<ReturnType<typeof consoleApp>>,
+  username: string,
+  password: string,
+  next = '/inbox',
+) {
+  const answer = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { origin, host, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form({ username, password, next }),
+  });
   return { answer, cookie: String(answer.headers['set-cookie'] ?? '').split(';')[0]! };
 }
 
 describe('console hardening', () => {
   it('keeps next on the site', () => {
-    for (const bad of ['/\\evil.example', '/\\/evil.example', '//evil.example', 'https://evil.example', 'evil.example', '/\tx', '/%0d%0a', '']) {
+    for (const bad of [
+      '/\\evil.example',
+      '/\\/evil.example',
+      '//evil.example',
+      'https://evil.example',
+      'evil.example',
+      '/\tx',
+      '/%0d%0a',
+      '',
+    ]) {
       const to = safeNext(bad);
       assert.ok(to.startsWith('/') && !to.startsWith('//') && !to.includes('\\'), `${JSON.stringify(bad)} -> ${to}`);
       assert.equal(new URL(to, 'http://site.example').host, 'site.example');
@@ -51,17 +70,37 @@ describe('console hardening', () => {
     assert.equal(safeNext('/\\evil.example'), '/inbox');
     // The Temporal UI's origin, when named, is kept whole (its sign-in is the console's); no other.
     const ui = ['http://127.0.0.1:8333'];
-    assert.equal(safeNext('http://127.0.0.1:8333/namespaces/default/workflows?q=1', ui), 'http://127.0.0.1:8333/namespaces/default/workflows?q=1');
-    for (const bad of ['http://127.0.0.1:8334/x', 'https://127.0.0.1:8333/x', 'http://127.0.0.1:8333.evil.example/', 'http://user@evil.example/']) assert.equal(safeNext(bad, ui), '/inbox', bad);
+    assert.equal(
+      safeNext('http://127.0.0.1:8333/namespaces/default/workflows?q=1', ui),
+      'http://127.0.0.1:8333/namespaces/default/workflows?q=1',
+    );
+    for (const bad of [
+      'http://127.0.0.1:8334/x',
+      'https://127.0.0.1:8333/x',
+      'http://127.0.0.1:8333.evil.example/',
+      'http://user@evil.example/',
+    ])
+      assert.equal(safeNext(bad, ui), '/inbox', bad);
     assert.equal(safeNext('http://127.0.0.1:8333/x'), '/inbox', 'not without the origin named');
   });
 
   it('locks a user out after wrong passwords, the right one included', async () => {
     const app = await consoleApp();
-    for (let i = 0; i < 3; i++) assert.match(decodeURIComponent(String((await signIn(app, 'hana', 'nope')).answer.headers.location)), /wrong password/);
+    for (let i = 0; i < 3; i++)
+      assert.match(
+        decodeURIComponent(String((await signIn(app, 'hana', 'nope')).answer.headers.location)),
+        /wrong password/,
+      );
     const locked = (await signIn(app, 'hana', 'pw')).answer;
-    assert.match(decodeURIComponent(String(locked.headers.location)), /Too many wrong passwords for hana: signing in is locked/);
-    assert.match(decodeURIComponent(String((await signIn(app, 'otto', 'pw')).answer.headers.location)), /^\/inbox$/, 'another user is not locked');
+    assert.match(
+      decodeURIComponent(String(locked.headers.location)),
+      /Too many wrong passwords for hana: signing in is locked/,
+    );
+    assert.match(
+      decodeURIComponent(String((await signIn(app, 'otto', 'pw')).answer.headers.location)),
+      /^\/inbox$/,
+      'another user is not locked',
+    );
     await app.close();
   });
 

@@ -15,11 +15,27 @@ const escalatedStatus = {
   stateSince: '2026-12-07T10:00:00.000Z',
   steps: [],
   compensated: [],
-  attention: { reason: 'the booking is made but the customer could not be told', failures: [], since: '2026-12-07T10:00:00.000Z' },
+  attention: {
+    reason: 'the booking is made but the customer could not be told',
+    failures: [],
+    since: '2026-12-07T10:00:00.000Z',
+  },
 } as unknown as WorkflowStatus;
 const row = { workflowType: 'reservation', since: '2026-12-07T10:00:00.000Z', summary: '' };
-const escalation: InboxItem & { summary: string } = { ...row, workflowId: 'r-esc', state: 'Needs attention', kind: 'escalation', status: escalatedStatus };
-const unanswered: InboxItem & { summary: string } = { ...row, workflowId: 'r-gate', state: 'Awaiting approval', kind: 'unanswered', reason: 'no orchestrator answered within 0.8 s' };
+const escalation: InboxItem & { summary: string } = {
+  ...row,
+  workflowId: 'r-esc',
+  state: 'Needs attention',
+  kind: 'escalation',
+  status: escalatedStatus,
+};
+const unanswered: InboxItem & { summary: string } = {
+  ...row,
+  workflowId: 'r-gate',
+  state: 'Awaiting approval',
+  kind: 'unanswered',
+  reason: 'no orchestrator answered within 0.8 s',
+};
 
 describe('inbox page', () => {
   it('lists escalations with a resolve form for a role that may resolve, and not for others', () => {
@@ -38,10 +54,19 @@ describe('inbox page', () => {
   });
 
   it('shows an unreadable visibility as unknown, never as nothing waiting', () => {
-    const page = inboxPage({ items: [], unreadable: 'cannot read what waits for a person: Temporal visibility did not answer' }, [], manager, 'token');
+    const page = inboxPage(
+      { items: [], unreadable: 'cannot read what waits for a person: Temporal visibility did not answer' },
+      [],
+      manager,
+      'token',
+    );
     assert.match(page, /id="inbox-unreadable">cannot read what waits/);
     assert.match(page, /unknown: what waits cannot be read now/);
     assert.doesNotMatch(page, /nothing waits/);
-    assert.match(inboxPage({ items: [] }, [], manager, 'token'), /nothing waits for a person/, 'only a list that was read may be empty');
+    assert.match(
+      inboxPage({ items: [] }, [], manager, 'token'),
+      /nothing waits for a person/,
+      'only a list that was read may be empty',
+    );
   });
 });

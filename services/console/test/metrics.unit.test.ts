@@ -6,14 +6,19 @@ import { approverDeliveries, breakerStates, latencyByAgent, quantile } from '../
 describe('operations metrics', () => {
   it('interpolates a quantile inside its histogram bucket, as histogram_quantile does', () => {
     // 100 observations: 50 up to 10 ms, 40 more up to 100 ms, 10 more up to 1 s.
-    const buckets = [{ le: 0.01, count: 50 }, { le: 0.1, count: 90 }, { le: 1, count: 100 }, { le: Infinity, count: 100 }];
+    const buckets = [
+      { le: 0.01, count: 50 },
+      { le: 0.1, count: 90 },
+      { le: 1, count: 100 },
+      { le: Infinity, count: 100 },
+    ];
     assert.equal(quantile(0.5, buckets), 0.01);
     assert.ok(Math.abs(quantile(0.7, buckets)! - 0.055) < 1e-9);
     assert.ok(Math.abs(quantile(0.95, buckets)! - 0.55) < 1e-9);
     assert.equal(quantile(0.5, [{ le: 1, count: 0 }]), undefined);
   });
 
-  it('sums an agent\'s buckets across label sets and names breaker states', () => {
+  it("sums an agent's buckets across label sets and names breaker states", () => {
     const samples = parsePrometheus(
       [
         'baton_agent_task_duration_seconds_bucket{baton_agent="booking",baton_outcome="ok",le="0.1"} 3',

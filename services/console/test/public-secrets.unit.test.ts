@@ -29,7 +29,11 @@ const published = {
 function committedSecretValues(): Array<{ file: string; value: string }> {
   const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' })
     .split('\n')
-    .filter((f) => /^(docker-compose[^/]*\.ya?ml|infra\/.*\.(ya?ml|json|conf|md|env)|[^/]*\.md|docs\/.*\.md|.*\.env(\..*)?)$/.test(f));
+    .filter((f) =>
+      /^(docker-compose[^/]*\.ya?ml|infra\/.*\.(ya?ml|json|conf|md|env)|[^/]*\.md|docs\/.*\.md|.*\.env(\..*)?)$/.test(
+        f,
+      ),
+    );
   const patterns = [
     // KEY: value / KEY=value, for a variable named as a secret (not an interpolation or a path).
     /\b((?:BATON_[A-Z0-9_]*(?:SECRET|PASSWORD|KEY|KEYS|TOKEN))|POSTGRES_PASSWORD)\b["']?\s*[:=]\s*["']?(?![$/.<{])([^\s"',}]{8,})/g,
@@ -39,7 +43,8 @@ function committedSecretValues(): Array<{ file: string; value: string }> {
   const found: Array<{ file: string; value: string }> = [];
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8');
-    for (const pattern of patterns) for (const m of text.matchAll(pattern)) found.push({ file, value: m[m.length - 1]! });
+    for (const pattern of patterns)
+      for (const m of text.matchAll(pattern)) found.push({ file, value: m[m.length - 1]! });
   }
   // A placeholder (`sk-ant-...`, `<32 bytes base64>`) is no value.
   return found.filter(({ value }) => !/\.\.\.$|…|^<|>$/.test(value));
@@ -48,17 +53,26 @@ function committedSecretValues(): Array<{ file: string; value: string }> {
 describe('secrets in the repository', () => {
   it('commits no secret value a service would accept', () => {
     const accepted = committedSecretValues().filter(({ value }) => !isPublicSecret(value));
-    assert.deepEqual(accepted.map((a) => `${a.file}: ${a.value.slice(0, 6)}…`), [], 'a committed secret that a service would take: remove it, or generate it at the first start');
+    assert.deepEqual(
+      accepted.map((a) => `${a.file}: ${a.value.slice(0, 6)}…`),
+      [],
+      'a committed secret that a service would take: remove it, or generate it at the first start',
+    );
   });
 
   it('is refused by every loader: payload keys, the seal key file, console password hashes', () => {
-    assert.throws(() => parsePayloadKeys(JSON.stringify([{ id: 'k1', key: published.payloadKey }]), 'BATON_PAYLOAD_KEYS'), /published in the Baton repository/);
+    assert.throws(
+      () => parsePayloadKeys(JSON.stringify([{ id: 'k1', key: published.payloadKey }]), 'BATON_PAYLOAD_KEYS'),
+      /published in the Baton repository/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'baton-public-'));
     writeFileSync(join(dir, 'seal.key'), published.sealKey);
     const sealFile = configFields.secretFile('a task seal key', /^\S{32,}$/).safeParse(join(dir, 'seal.key'));
     assert.equal(sealFile.success, false);
     assert.match(JSON.stringify(sealFile.error?.issues), /published in the Baton repository/);
-    const users = ConsoleUsersField.safeParse(JSON.stringify([{ username: 'mia', roles: ['manager'], passwordHash: published.passwordHash }]));
+    const users = ConsoleUsersField.safeParse(
+      JSON.stringify([{ username: 'mia', roles: ['manager'], passwordHash: published.passwordHash }]),
+    );
     assert.equal(users.success, false);
     assert.match(JSON.stringify(users.error?.issues), /published in the Baton repository/);
   });
@@ -69,7 +83,17 @@ describe('secrets in the repository', () => {
         const child = execFile(
           process.execPath,
           ['--conditions=baton-source', '--import', 'tsx', join(root, 'services', service, 'src', 'main.ts')],
-          { cwd: root, env: { PATH: process.env.PATH ?? '', BATON_LOG_LEVEL: 'error', BATON_PAYLOAD_KEYS: JSON.stringify([{ id: 'k1', key: Buffer.alloc(32, 7).toString('base64') }]), ...env }, encoding: 'utf8', timeout: 60_000 },
+          {
+            cwd: root,
+            env: {
+              PATH: process.env.PATH ?? '',
+              BATON_LOG_LEVEL: 'error',
+              BATON_PAYLOAD_KEYS: JSON.stringify([{ id: 'k1', key: Buffer.alloc(32, 7).toString('base64') }]),
+              ...env,
+            },
+            encoding: 'utf8',
+            timeout: 60_000,
+          },
           (_err, _stdout, stderr) => resolve({ status: child.exitCode, stderr }),
         );
       });

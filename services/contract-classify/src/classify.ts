@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
 import { contractReviewAgents } from '@baton/workflow-contract-review/contracts';
 import { classifyByRules } from '@baton/workflow-contract-review/checks';
-import { ContractFaultConfig, WrongAnswerConfig, injectFault, wrongAnswerFor, wrongClassification } from '@baton/workflow-contract-review/agent-support';
+import {
+  ContractFaultConfig,
+  WrongAnswerConfig,
+  injectFault,
+  wrongAnswerFor,
+  wrongClassification,
+} from '@baton/workflow-contract-review/agent-support';
 
 export const ClassifyConfig = ContractFaultConfig.extend(WrongAnswerConfig.shape);
 
@@ -37,7 +43,10 @@ export function classifyAgent(config: z.output<typeof ClassifyConfig>) {
         ctx.span.setAttribute('baton.contract.wrong_answer', kind);
         return { assessments };
       }
-      ctx.span.setAttribute('baton.contract.high_risk_classified', result.assessments.filter((a) => a.risk === 'high').length);
+      ctx.span.setAttribute(
+        'baton.contract.high_risk_classified',
+        result.assessments.filter((a) => a.risk === 'high').length,
+      );
       return result;
     },
   });

@@ -3,18 +3,36 @@
 // from the clause risks and one redline per policy finding, in the policy's own wording.
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
-import { contractReviewAgents, type ClauseRisk, type PolicyFinding, type ReviewDraft } from '@baton/workflow-contract-review/contracts';
-import { ContractFaultConfig, WrongAnswerConfig, injectFault, wrongAnswerFor, wrongDraft } from '@baton/workflow-contract-review/agent-support';
+import {
+  contractReviewAgents,
+  type ClauseRisk,
+  type PolicyFinding,
+  type ReviewDraft,
+} from '@baton/workflow-contract-review/contracts';
+import {
+  ContractFaultConfig,
+  WrongAnswerConfig,
+  injectFault,
+  wrongAnswerFor,
+  wrongDraft,
+} from '@baton/workflow-contract-review/agent-support';
 
 export const DraftConfig = ContractFaultConfig.extend(WrongAnswerConfig.shape);
 
-export function draftByRules(title: string, counterparty: string, risks: ClauseRisk[], findings: PolicyFinding[]): ReviewDraft {
+export function draftByRules(
+  title: string,
+  counterparty: string,
+  risks: ClauseRisk[],
+  findings: PolicyFinding[],
+): ReviewDraft {
   const count = (r: string) => risks.filter((c) => c.risk === r).length;
   const high = risks.filter((c) => c.risk === 'high');
   const summary = [
     `${title} with ${counterparty}: ${risks.length} clause(s) reviewed, ${count('high')} high, ${count('medium')} medium, ${count('low')} low risk.`,
     high.length ? `High risk: ${high.map((c) => `${c.clauseId} ${c.heading}`).join('; ')}.` : 'No clause is high risk.',
-    findings.length ? `${findings.length} policy finding(s): ${[...new Set(findings.map((f) => f.ruleId))].join(', ')}.` : 'No policy finding.',
+    findings.length
+      ? `${findings.length} policy finding(s): ${[...new Set(findings.map((f) => f.ruleId))].join(', ')}.`
+      : 'No policy finding.',
   ].join(' ');
   const seen = new Set<string>();
   const redlines = findings.flatMap((f) => {
@@ -45,7 +63,11 @@ export function draftAgent(config: z.output<typeof DraftConfig>) {
       // Tests only: an answer valid by the contract and wrong in content (wrong-answers.ts).
       const wrong = wrongAnswerFor(config, ctx);
       if (wrong) {
-        const { draft, kind } = wrongDraft(result, clauses.map((c) => c.id), wrong);
+        const { draft, kind } = wrongDraft(
+          result,
+          clauses.map((c) => c.id),
+          wrong,
+        );
         ctx.span.setAttribute('baton.contract.wrong_answer', kind);
         return draft;
       }

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
 import { contractReviewAgents, type Clause } from '@baton/workflow-contract-review/contracts';
-import { ContractFaultConfig, WrongAnswerConfig, injectFault, wrongAnswerFor, wrongExtraction } from '@baton/workflow-contract-review/agent-support';
+import {
+  ContractFaultConfig,
+  WrongAnswerConfig,
+  injectFault,
+  wrongAnswerFor,
+  wrongExtraction,
+} from '@baton/workflow-contract-review/agent-support';
 
 export const ExtractConfig = ContractFaultConfig.extend(WrongAnswerConfig.shape);
 
@@ -33,7 +39,10 @@ export function extractByRules(text: string): Clause[] {
   }
   if (blocks.length === 0) {
     // No numbering: every paragraph is a clause.
-    const paragraphs = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    const paragraphs = text
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean);
     for (const p of paragraphs) blocks.push({ heading: headingOf(p), lines: [p] });
     preamble = [];
   }
@@ -45,7 +54,11 @@ export function extractByRules(text: string): Clause[] {
     if (!body) continue;
     // A very long clause is split, so no clause text is cut off.
     for (let i = 0; i < body.length && clauses.length < MAX_CLAUSES; i += MAX_TEXT) {
-      clauses.push({ id: `c${clauses.length + 1}`, heading: i === 0 ? block.heading : `${block.heading} (continued)`, text: body.slice(i, i + MAX_TEXT) });
+      clauses.push({
+        id: `c${clauses.length + 1}`,
+        heading: i === 0 ? block.heading : `${block.heading} (continued)`,
+        text: body.slice(i, i + MAX_TEXT),
+      });
     }
   }
   return clauses;

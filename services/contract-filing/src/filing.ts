@@ -42,7 +42,12 @@ export function filingAgent(config: z.output<typeof FilingConfig>) {
           // An earlier attempt's outcome is unknown: is it filed under our reference? Never file on a guess.
           reconcile: async () => {
             // Cancel what is still pending under our reference first: "not filed" is then final.
-            const cancellation = await cancelReference(ctx, { system: 'records', baseUrl: config.BATON_RECORDS_URL, timeoutMs: config.BATON_RECORDS_TIMEOUT_MS }, reference, 'pending');
+            const cancellation = await cancelReference(
+              ctx,
+              { system: 'records', baseUrl: config.BATON_RECORDS_URL, timeoutMs: config.BATON_RECORDS_TIMEOUT_MS },
+              reference,
+              'pending',
+            );
             const [filed] = committedOf<{ filingId: string; reference: string }>(cancellation, 'filings');
             return filed ? { filingId: filed.filingId, reference: filed.reference } : undefined;
           },

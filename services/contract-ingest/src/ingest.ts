@@ -9,7 +9,10 @@ export const IngestConfig = ContractFaultConfig;
 
 /** The text as the review reads it: line endings and trailing spaces normalised, nothing else. */
 export function normalise(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/[ \t]+\n/g, '\n').trim();
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+\n/g, '\n')
+    .trim();
 }
 
 export function ingestAgent(config: z.output<typeof IngestConfig>) {
@@ -19,7 +22,11 @@ export function ingestAgent(config: z.output<typeof IngestConfig>) {
       const body = normalise(text);
       const words = body.split(/\s+/).filter(Boolean).length;
       // The summary names the document, never quotes it: the text may be confidential.
-      const document = await ctx.artifacts.put({ name: 'contract.txt', data: body, summary: `${title} (${contractId}): ${words} words` });
+      const document = await ctx.artifacts.put({
+        name: 'contract.txt',
+        data: body,
+        summary: `${title} (${contractId}): ${words} words`,
+      });
       ctx.span.setAttribute('baton.contract.words', words);
       return { document, words, characters: body.length };
     },

@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defineAgent } from '@baton/agent';
-import { CompanyPolicy, contractReviewAgents, type Clause, type PolicyFinding } from '@baton/workflow-contract-review/contracts';
+import {
+  CompanyPolicy,
+  contractReviewAgents,
+  type Clause,
+  type PolicyFinding,
+} from '@baton/workflow-contract-review/contracts';
 import { ContractFaultConfig, injectFault } from '@baton/workflow-contract-review/agent-support';
 
 export const DEFAULT_POLICY_FILE = fileURLToPath(new URL('../policy/company-policy.json', import.meta.url));
@@ -22,12 +27,16 @@ export function loadPolicy(path: string): CompanyPolicy {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw Object.assign(new Error(`BATON_CONTRACT_POLICY_FILE: cannot read ${path}: ${(err as Error).message}`), { code: 'INVALID_CONFIG' });
+    throw Object.assign(new Error(`BATON_CONTRACT_POLICY_FILE: cannot read ${path}: ${(err as Error).message}`), {
+      code: 'INVALID_CONFIG',
+    });
   }
   const parsed = CompanyPolicy.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw Object.assign(new Error(`BATON_CONTRACT_POLICY_FILE: ${path} is not a valid policy: ${issues}`), { code: 'INVALID_CONFIG' });
+    throw Object.assign(new Error(`BATON_CONTRACT_POLICY_FILE: ${path} is not a valid policy: ${issues}`), {
+      code: 'INVALID_CONFIG',
+    });
   }
   return parsed.data;
 }
@@ -62,7 +71,10 @@ export function checkPolicy(policy: CompanyPolicy, clauses: Clause[], document: 
   return findings;
 }
 
-export function policyAgent(config: z.output<typeof PolicyConfig>, policy: CompanyPolicy = loadPolicy(config.BATON_CONTRACT_POLICY_FILE)) {
+export function policyAgent(
+  config: z.output<typeof PolicyConfig>,
+  policy: CompanyPolicy = loadPolicy(config.BATON_CONTRACT_POLICY_FILE),
+) {
   return defineAgent(contractReviewAgents['contract-policy'], {
     async handle({ document, clauses }, ctx) {
       injectFault('contract-policy', config.BATON_CONTRACT_FAULT_RATE);

@@ -14,7 +14,11 @@ const policy = loadPolicy(DEFAULT_POLICY_FILE);
 /** The contract's clauses as the extraction would give them: the preamble, then one per numbered line. */
 function extractByRules(text: string): Clause[] {
   const [head, ...numbered] = text.split(/\n(?=\d+\. )/);
-  return [head!, ...numbered].map((t, i) => ({ id: `c${i + 1}`, heading: i === 0 ? 'Preamble' : /^\d+\. ([^.]+)\./.exec(t)![1]!, text: t.trim() }));
+  return [head!, ...numbered].map((t, i) => ({
+    id: `c${i + 1}`,
+    heading: i === 0 ? 'Preamble' : /^\d+\. ([^.]+)\./.exec(t)![1]!,
+    text: t.trim(),
+  }));
 }
 const check = (text: string) => checkPolicy(policy, extractByRules(text), text);
 
@@ -25,7 +29,16 @@ describe('contract policy', () => {
 
   it('flags each high-risk clause of the risky contract by its rule', () => {
     const found = check(RISKY_CONTRACT).map((f) => `${f.clauseId}:${f.ruleId}:${f.risk}`);
-    assert.deepEqual(found.sort(), ['c2:AUTO-RENEWAL:medium', 'c3:PAYMENT-TERMS:medium', 'c4:LIABILITY-CAP:high', 'c5:INDEMNITY-BOUNDED:high', 'c6:IP-RETAINED:high'].sort());
+    assert.deepEqual(
+      found.sort(),
+      [
+        'c2:AUTO-RENEWAL:medium',
+        'c3:PAYMENT-TERMS:medium',
+        'c4:LIABILITY-CAP:high',
+        'c5:INDEMNITY-BOUNDED:high',
+        'c6:IP-RETAINED:high',
+      ].sort(),
+    );
   });
 
   it('flags the injected instruction and still flags the clauses it asks to pass', () => {
@@ -44,7 +57,16 @@ describe('contract policy', () => {
   it('refuses a policy file with a broken rule, naming the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-policy-'));
     const path = join(dir, 'policy.json');
-    writeFileSync(path, JSON.stringify({ version: '1', rules: [{ id: 'X1', title: 't', pattern: '(unclosed', risk: 'high', requirement: 'r', redline: 'r' }] }));
-    assert.throws(() => loadPolicy(path), /BATON_CONTRACT_POLICY_FILE: .*rules\.0\.pattern: must be a valid regular expression/);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: '1',
+        rules: [{ id: 'X1', title: 't', pattern: '(unclosed', risk: 'high', requirement: 'r', redline: 'r' }],
+      }),
+    );
+    assert.throws(
+      () => loadPolicy(path),
+      /BATON_CONTRACT_POLICY_FILE: .*rules\.0\.pattern: must be a valid regular expression/,
+    );
   });
 });

@@ -16,7 +16,11 @@ export const CrmAgentConfig = z.object({
   BATON_CRM_URL: z.url().default('http://127.0.0.1:8345'),
   BATON_CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   /** Cached data older than this is not used: the case goes to a person instead. */
-  BATON_CRM_CACHE_MAX_AGE_MS: z.coerce.number().int().positive().default(7 * 24 * 3600_000),
+  BATON_CRM_CACHE_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600_000),
 });
 
 /** The cache bucket: one entry per customer, the last successful CRM read. */
@@ -46,10 +50,18 @@ export async function crmAgent(config: z.output<typeof CrmAgentConfig>, bus: Bus
           url: `${config.BATON_CRM_URL}/customers/${encodeURIComponent(customerId)}`,
           timeoutMs: config.BATON_CRM_TIMEOUT_MS,
         });
-        const customer: CustomerRecord = { customerId: record.customerId, name: record.name, email: record.email, tier: record.tier, since: record.since };
+        const customer: CustomerRecord = {
+          customerId: record.customerId,
+          name: record.name,
+          email: record.email,
+          tier: record.tier,
+          since: record.since,
+        };
         const fetchedAt = new Date().toISOString();
         // The cache is a fallback: failing to write it must not fail a good read.
-        await cache.put(cacheKey(customerId), JSON.stringify({ customer, fetchedAt } satisfies CachedCustomer)).catch((err: unknown) => ctx.logger.warn({ err }, 'crm cache not written'));
+        await cache
+          .put(cacheKey(customerId), JSON.stringify({ customer, fetchedAt } satisfies CachedCustomer))
+          .catch((err: unknown) => ctx.logger.warn({ err }, 'crm cache not written'));
         return { source: 'crm', customer, fetchedAt, ageMs: 0 };
       } catch (err) {
         if (!(err instanceof AgentError) || err.code !== 'BREAKER_OPEN') throw err;
@@ -57,11 +69,21 @@ export async function crmAgent(config: z.output<typeof CrmAgentConfig>, bus: Bus
         const cached = entry && entry.operation === 'PUT' ? entry.json<CachedCustomer>() : undefined;
         const ageMs = cached ? Math.max(0, Date.now() - Date.parse(cached.fetchedAt)) : undefined;
         if (!cached || ageMs === undefined || ageMs > config.BATON_CRM_CACHE_MAX_AGE_MS) {
-          throw new AgentError('CUSTOMER_UNAVAILABLE', `the CRM is unavailable (circuit breaker open) and ${cached ? 'the cached data is too old to use' : `nothing is cached for ${customerId}`}`, false);
+          throw new AgentError(
+            'CUSTOMER_UNAVAILABLE',
+            `the CRM is unavailable (circuit breaker open) and ${cached ? 'the cached data is too old to use' : `nothing is cached for ${customerId}`}`,
+            false,
+          );
         }
         ctx.span.setAttribute('baton.crm.source', 'cache');
         ctx.logger.info({ ageMs }, 'customer answered from the cache: the CRM breaker is open');
-        return { source: 'cache', customer: cached.customer, fetchedAt: cached.fetchedAt, ageMs, note: 'the CRM is unavailable: its circuit breaker is open' };
+        return {
+          source: 'cache',
+          customer: cached.customer,
+          fetchedAt: cached.fetchedAt,
+          ageMs,
+          note: 'the CRM is unavailable: its circuit breaker is open',
+        };
       }
     },
   });

@@ -23,7 +23,13 @@ export function registerCrm(sim: SimulatorContext): void {
   // Upsert: the CRM's owner (a test, the demo) registers or updates a customer.
   sim.write('PUT', '/customers/:customerId', CustomerInput.omit({ customerId: true }), async (body, req, effect) => {
     const { customerId } = req.params as { customerId: string };
-    const customer: Customer = { customerId, ...body, idempotencyKey: effect.idempotencyKey, reference: effect.reference, updatedAt: new Date().toISOString() };
+    const customer: Customer = {
+      customerId,
+      ...body,
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
+      updatedAt: new Date().toISOString(),
+    };
     await sim.store.put(recordKey(customerId), customer);
     return { status: 200, body: customer };
   });

@@ -13,7 +13,10 @@ export const DocsAgentConfig = z.object({
 });
 
 export function docsAgent(config: z.output<typeof DocsAgentConfig>) {
-  const kb = new KnowledgeBase(loadArticles(config.BATON_DOCS_DIR), { minScore: config.BATON_DOCS_MIN_SCORE, minTerms: config.BATON_DOCS_MIN_TERMS });
+  const kb = new KnowledgeBase(loadArticles(config.BATON_DOCS_DIR), {
+    minScore: config.BATON_DOCS_MIN_SCORE,
+    minTerms: config.BATON_DOCS_MIN_TERMS,
+  });
   return defineAgent(supportAgents['docs-search'], {
     async handle({ query, full }, ctx) {
       const answer = kb.search(query, full === true);

@@ -26,7 +26,9 @@ export class KnowledgeBaseError extends Error {
 
 /** Words that carry no meaning for the search; dropped before indexing and querying. */
 const STOP_WORDS = new Set(
-  'a an and are as at be but by for from had has have hello hi i in is it its me my of on or our please so that the this to was we were with you your yours thanks thank can could would will just am'.split(' '),
+  'a an and are as at be but by for from had has have hello hi i in is it its me my of on or our please so that the this to was we were with you your yours thanks thank can could would will just am'.split(
+    ' ',
+  ),
 );
 
 export function parseArticle(id: string, text: string): Article {
@@ -41,7 +43,8 @@ export function parseArticle(id: string, text: string): Article {
   );
   const resolution = meta.resolution ?? 'none';
   if (!meta.title) throw new KnowledgeBaseError(`${id}.md: front matter needs a title`);
-  if (resolution !== 'none' && resolution !== 'refund' && resolution !== 'replacement') throw new KnowledgeBaseError(`${id}.md: resolution must be none, refund or replacement, not "${resolution}"`);
+  if (resolution !== 'none' && resolution !== 'refund' && resolution !== 'replacement')
+    throw new KnowledgeBaseError(`${id}.md: resolution must be none, refund or replacement, not "${resolution}"`);
   return { id, title: meta.title, resolution, tags: meta.tags ?? '', body: match[2]!.trim() };
 }
 
@@ -77,7 +80,12 @@ export class KnowledgeBase {
         const t = term.toLowerCase();
         return t.length < 2 || STOP_WORDS.has(t) ? null : t;
       },
-      searchOptions: { boost: { title: 2, tags: 2 }, prefix: (term) => term.length >= 4, fuzzy: (term) => (term.length >= 6 ? 0.2 : false), combineWith: 'OR' },
+      searchOptions: {
+        boost: { title: 2, tags: 2 },
+        prefix: (term) => term.length >= 4,
+        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+        combineWith: 'OR',
+      },
     });
     this.index.addAll(articles);
   }
@@ -89,10 +97,29 @@ export class KnowledgeBase {
   /** `full`: the answer carries the article's whole text too (its `text` is the first 4000 characters). */
   search(query: string, full = false): DocsAnswer {
     const results = this.index.search(query);
-    const hits = results.slice(0, 5).map((r) => ({ articleId: String(r.id), title: this.byId.get(String(r.id))!.title, score: Math.round(r.score * 100) / 100 }));
+    const hits = results.slice(0, 5).map((r) => ({
+      articleId: String(r.id),
+      title: this.byId.get(String(r.id))!.title,
+      score: Math.round(r.score * 100) / 100,
+    }));
     const best = results[0];
     const article = best ? this.byId.get(String(best.id)) : undefined;
-    if (!best || !article || best.score < this.settings.minScore || new Set(best.queryTerms).size < this.settings.minTerms) return { hits };
-    return { hits, answer: { articleId: article.id, title: article.title, text: article.body.slice(0, 4000), resolution: article.resolution, ...(full ? { fullText: article.body } : {}) } };
+    if (
+      !best ||
+      !article ||
+      best.score < this.settings.minScore ||
+      new Set(best.queryTerms).size < this.settings.minTerms
+    )
+      return { hits };
+    return {
+      hits,
+      answer: {
+        articleId: article.id,
+        title: article.title,
+        text: article.body.slice(0, 4000),
+        resolution: article.resolution,
+        ...(full ? { fullText: article.body } : {}),
+      },
+    };
   }
 }

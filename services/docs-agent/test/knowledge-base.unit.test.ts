@@ -35,9 +35,12 @@ describe('support knowledge base', () => {
     assert.equal(found.answer, undefined);
   });
 
-  it('gives a long article\'s first 4000 characters as its text, and all of it only when asked (full)', () => {
+  it("gives a long article's first 4000 characters as its text, and all of it only when asked (full)", () => {
     const body = 'Clause: the courier contract binds the carrier to its terms. '.repeat(2_000);
-    const long = new KnowledgeBase([...loadArticles(), parseArticle('carrier-terms', `---\ntitle: Carrier terms\ntags: carrier, courier contract\n---\n${body}`)]);
+    const long = new KnowledgeBase([
+      ...loadArticles(),
+      parseArticle('carrier-terms', `---\ntitle: Carrier terms\ntags: carrier, courier contract\n---\n${body}`),
+    ]);
     const short = supportAgents['docs-search'].output.parse(long.search('carrier terms courier contract'));
     assert.equal(short.answer?.articleId, 'carrier-terms');
     assert.equal(short.answer?.text.length, 4_000);
@@ -48,6 +51,9 @@ describe('support knowledge base', () => {
 
   it('refuses an article without front matter or with an unknown resolution', () => {
     assert.throws(() => parseArticle('x', 'no front matter'), KnowledgeBaseError);
-    assert.throws(() => parseArticle('x', '---\ntitle: X\nresolution: store credit\n---\nbody'), /resolution must be none, refund or replacement/);
+    assert.throws(
+      () => parseArticle('x', '---\ntitle: X\nresolution: store credit\n---\nbody'),
+      /resolution must be none, refund or replacement/,
+    );
   });
 });

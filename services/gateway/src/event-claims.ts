@@ -26,11 +26,16 @@ export interface EventClaim {
   source?: string;
 }
 
-export type ClaimAnswer = { kind: 'new'; claim: EventClaim } | { kind: 'same'; claim: EventClaim } | { kind: 'conflict'; claim: EventClaim };
+export type ClaimAnswer =
+  | { kind: 'new'; claim: EventClaim }
+  | { kind: 'same'; claim: EventClaim }
+  | { kind: 'conflict'; claim: EventClaim };
 
 /** sha-256 of the canonical JSON of the event's type and data. */
 export function contentDigest(event: Pick<AnyEventEnvelope, 'type' | 'data'>): string {
-  return `sha256:${createHash('sha256').update(canonicalJson({ type: event.type, data: event.data })).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(canonicalJson({ type: event.type, data: event.data }))
+    .digest('hex')}`;
 }
 
 // KV keys allow only [-/_=.a-zA-Z0-9]; workflow ids may hold ':' too.
@@ -52,7 +57,15 @@ export class EventClaims {
 
   /** Claims the workflow id for this event; a second claim learns whether it is the same request. */
   async claim(event: AnyEventEnvelope, workflowId: string, workflowType: string): Promise<ClaimAnswer> {
-    const claim: EventClaim = { workflowId, workflowType, eventId: event.id, digest: contentDigest(event), claimedAt: new Date().toISOString(), started: false, source: event.source };
+    const claim: EventClaim = {
+      workflowId,
+      workflowType,
+      eventId: event.id,
+      digest: contentDigest(event),
+      claimedAt: new Date().toISOString(),
+      started: false,
+      source: event.source,
+    };
     try {
       await this.kv.create(keyOf(workflowId), JSON.stringify(claim));
       return { kind: 'new', claim };
@@ -73,10 +86,12 @@ export class EventClaims {
   async markStarted(workflowId: string): Promise<void> {
     const current = await this.read(workflowId);
     if (!current || current.value.started) return;
-    await this.kv.update(keyOf(workflowId), JSON.stringify({ ...current.value, started: true }), current.revision).catch((err: unknown) => {
-      // Another gateway replica marked it first: the record says started either way.
-      if (!isRevisionConflict(err)) throw err;
-    });
+    await this.kv
+      .update(keyOf(workflowId), JSON.stringify({ ...current.value, started: true }), current.revision)
+      .catch((err: unknown) => {
+        // Another gateway replica marked it first: the record says started either way.
+        if (!isRevisionConflict(err)) throw err;
+      });
   }
 
   private async read(workflowId: string): Promise<{ value: EventClaim; revision: number } | undefined> {

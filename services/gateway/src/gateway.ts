@@ -4,10 +4,36 @@
 import { createHash } from 'node:crypto';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { AnyEventEnvelope, consumers, eventSources, publisherEvents, streams, subjects, taskQueues } from '@baton/contracts';
-import { PoisonMessageError, deadLetter, describeIssues, describeJsonError, nestingRefusal, publishJson, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
+import {
+  AnyEventEnvelope,
+  consumers,
+  eventSources,
+  publisherEvents,
+  streams,
+  subjects,
+  taskQueues,
+} from '@baton/contracts';
+import {
+  PoisonMessageError,
+  deadLetter,
+  describeIssues,
+  describeJsonError,
+  nestingRefusal,
+  publishJson,
+  startConsumer,
+  type Bus,
+  type RunningConsumer,
+} from '@baton/bus';
 import { batonMetrics, inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
-import { BatonState, BatonWorkflowType, SOURCE_MEMO_KEY, TemporalChangeVersion, isUpcastRoute, startedWithPatches, type Registry } from '@baton/workflow-kit/internal';
+import {
+  BatonState,
+  BatonWorkflowType,
+  SOURCE_MEMO_KEY,
+  TemporalChangeVersion,
+  isUpcastRoute,
+  startedWithPatches,
+  type Registry,
+} from '@baton/workflow-kit/internal';
 import { contentDigest, type EventClaim, type EventClaims } from './event-claims.js';
 import { deliverSignal, validateSignalEvent } from './signals.js';
 import { assertConnected, assertRoomForEvent } from './storage-guard.js';
@@ -37,7 +63,9 @@ export interface WorkflowStart {
 }
 /** `event` is what starts the workflow (upcast to the version that starts it); `received` is the
  *  event as sent, which is what is published, claimed and deduplicated. */
-export type Validation = { ok: true; event: AnyEventEnvelope; received: AnyEventEnvelope; start: WorkflowStart; workflowId: string } | { ok: false; reason: string };
+export type Validation =
+  | { ok: true; event: AnyEventEnvelope; received: AnyEventEnvelope; start: WorkflowStart; workflowId: string }
+  | { ok: false; reason: string };
 
 /** Full validation: the envelope, then the data against its registered type's schema. */
 export function validateEvent(registry: Registry, payload: unknown): Validation {
@@ -59,16 +87,29 @@ export function validateEvent(registry: Registry, payload: unknown): Validation 
   let route = routed.route;
   while (isUpcastRoute(route)) {
     if (route.acceptedUntil !== undefined && new Date().toISOString().slice(0, 10) > route.acceptedUntil) {
-      return { ok: false, reason: `${event.type} is no longer accepted (its last day was ${route.acceptedUntil}): send ${route.upcastTo}` };
+      return {
+        ok: false,
+        reason: `${event.type} is no longer accepted (its last day was ${route.acceptedUntil}): send ${route.upcastTo}`,
+      };
     }
     const next = registry.events.get(route.upcastTo)!.route;
     const upcast = next.schema.safeParse(route.upcast(event));
-    if (!upcast.success) return { ok: false, reason: `${event.type} upcast to ${route.upcastTo} is invalid: ${describeIssues(upcast.error.issues)}` };
+    if (!upcast.success)
+      return {
+        ok: false,
+        reason: `${event.type} upcast to ${route.upcastTo} is invalid: ${describeIssues(upcast.error.issues)}`,
+      };
     event = upcast.data as AnyEventEnvelope;
     route = next;
   }
   const { workflowId, input } = route.start(event);
-  const start = { source: received.source, workflowType: routed.workflow.definition.type, workflowName: routed.workflow.workflowName, workflowId, input };
+  const start = {
+    source: received.source,
+    workflowType: routed.workflow.definition.type,
+    workflowName: routed.workflow.workflowName,
+    workflowId,
+    input,
+  };
   return { ok: true, event, received, start, workflowId };
 }
 
@@ -84,7 +125,10 @@ export function withSource(payload: unknown, source: string): unknown {
  * the source `nats.<publisher>` and must carry that type; on `baton.events.<type>` only the gateway
  * (which set the source from the webhook's signature) and the console's dead-letter replay publish.
  */
-export function eventFromSubject(subject: string, payload: unknown): { ok: true; payload: unknown } | { ok: false; reason: string } {
+export function eventFromSubject(
+  subject: string,
+  payload: unknown,
+): { ok: true; payload: unknown } | { ok: false; reason: string } {
   if (!subject.startsWith(publisherEvents.prefix)) return { ok: true, payload };
   const rest = subject.slice(publisherEvents.prefix.length);
   const dot = rest.indexOf('.');
@@ -92,7 +136,8 @@ export function eventFromSubject(subject: string, payload: unknown): { ok: true;
   const type = rest.slice(dot + 1);
   if (dot < 1 || !type) return { ok: false, reason: `subject ${subject} names no publisher and type` };
   const claimed = (payload as { type?: unknown } | null)?.type;
-  if (claimed !== type) return { ok: false, reason: `publisher ${publisher} sent a ${String(claimed)} event on its subject for ${type}` };
+  if (claimed !== type)
+    return { ok: false, reason: `publisher ${publisher} sent a ${String(claimed)} event on its subject for ${type}` };
   return { ok: true, payload: withSource(payload, eventSources.nats(publisher)) };
 }
 
@@ -123,10 +168,24 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
           if (signalled) {
             // An event for a running workflow: signalled, not started (services/gateway/src/signals.ts).
             const outcome = signalled.ok ? await deliverSignal(deps.temporal, signalled.delivery) : undefined;
-            batonMetrics().eventsReceived.add(1, { ...(signalled.ok ? { 'baton.event.type': signalled.event.type } : {}), 'baton.outcome': outcome ?? 'dead_lettered' });
+            batonMetrics().eventsReceived.add(1, {
+              ...(signalled.ok ? { 'baton.event.type': signalled.event.type } : {}),
+              'baton.outcome': outcome ?? 'dead_lettered',
+            });
             if (!signalled.ok) throw new PoisonMessageError(signalled.reason);
-            if (outcome === 'not-running') throw new PoisonMessageError(`no running ${signalled.delivery.workflowType} workflow ${signalled.delivery.workflowId} for ${signalled.event.type}`);
-            deps.logger.info({ eventId: signalled.event.id, type: signalled.event.type, workflowId: signalled.delivery.workflowId, outcome }, 'event handled');
+            if (outcome === 'not-running')
+              throw new PoisonMessageError(
+                `no running ${signalled.delivery.workflowType} workflow ${signalled.delivery.workflowId} for ${signalled.event.type}`,
+              );
+            deps.logger.info(
+              {
+                eventId: signalled.event.id,
+                type: signalled.event.type,
+                workflowId: signalled.delivery.workflowId,
+                outcome,
+              },
+              'event handled',
+            );
             return;
           }
           const validation = validateEvent(deps.registry, received.payload);
@@ -135,12 +194,19 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
             throw new PoisonMessageError(validation.reason);
           }
           const { received: event } = validation;
-          span.setAttributes({ 'messaging.message.id': event.id, 'baton.event.type': event.type, 'baton.workflow.id': validation.workflowId });
+          span.setAttributes({
+            'messaging.message.id': event.id,
+            'baton.event.type': event.type,
+            'baton.workflow.id': validation.workflowId,
+          });
           // An event whose own time is far from now is flagged (the workflow's status says so too), never refused.
           const skewMs = Date.now() - Date.parse(event.time);
           if (Math.abs(skewMs) > EVENT_TIME_FLAG_MS) {
             span.setAttribute('baton.event.time_skew_s', Math.round(skewMs / 1000));
-            deps.logger.warn({ eventId: event.id, type: event.type, eventTime: event.time, skewS: Math.round(skewMs / 1000) }, 'event time is more than a day from when it arrived');
+            deps.logger.warn(
+              { eventId: event.id, type: event.type, eventTime: event.time, skewS: Math.round(skewMs / 1000) },
+              'event time is more than a day from when it arrived',
+            );
           }
           const claim = await deps.claims.claim(event, validation.workflowId, validation.start.workflowType);
           if (claim.kind === 'conflict') {
@@ -155,7 +221,10 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
           if (claim.kind === 'same' && !started) {
             const unknown = await startMayBeForgotten(deps.temporal, claim.claim);
             if (unknown) {
-              batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'start_unknown' });
+              batonMetrics().eventsReceived.add(1, {
+                'baton.event.type': event.type,
+                'baton.outcome': 'start_unknown',
+              });
               throw new PoisonMessageError(forgottenStartReason(event, claim.claim, unknown.retentionMs));
             }
           }
@@ -163,8 +232,12 @@ export async function startEventConsumer(deps: GatewayDeps, ackWaitMs: number): 
           if (!started) await deps.claims.markStarted(validation.workflowId);
           span.setAttribute('baton.gateway.outcome', outcome);
           batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': outcome });
-          if (outcome === 'started') batonMetrics().workflowsStarted.add(1, { 'baton.workflow.type': validation.start.workflowType });
-          deps.logger.info({ eventId: event.id, type: event.type, workflowId: validation.workflowId, outcome }, 'event handled');
+          if (outcome === 'started')
+            batonMetrics().workflowsStarted.add(1, { 'baton.workflow.type': validation.start.workflowType });
+          deps.logger.info(
+            { eventId: event.id, type: event.type, workflowId: validation.workflowId, outcome },
+            'event handled',
+          );
         },
         traceContext,
       ),
@@ -247,7 +320,12 @@ export interface WebhookAnswer {
 }
 
 /** The webhook path: validate, dead-letter what is invalid, publish what is valid. */
-export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, headers: Record<string, string>, sourceId: string): Promise<WebhookAnswer> {
+export async function acceptWebhookEvent(
+  deps: GatewayDeps,
+  rawBody: string,
+  headers: Record<string, string>,
+  sourceId: string,
+): Promise<WebhookAnswer> {
   // Every answer below needs NATS (a claim look-up, a publish, a dead letter): none while it is gone.
   assertConnected(deps.bus);
   let validation: Validation;
@@ -261,8 +339,19 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
       const signalled = validateSignalEvent(deps.registry, payload);
       if (signalled?.ok) {
         await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody), false);
-        const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, { msgID: signalled.event.id });
-        return { status: 202, body: { eventId: signalled.event.id, workflowId: signalled.delivery.workflowId, duplicate: ack.duplicate, stream: ack.stream, seq: ack.seq } };
+        const ack = await publishJson(deps.bus.js, subjects.event(signalled.event.type), signalled.event, {
+          msgID: signalled.event.id,
+        });
+        return {
+          status: 202,
+          body: {
+            eventId: signalled.event.id,
+            workflowId: signalled.delivery.workflowId,
+            duplicate: ack.duplicate,
+            stream: ack.stream,
+            seq: ack.seq,
+          },
+        };
       }
       validation = signalled ?? validateEvent(deps.registry, payload);
     } catch (err) {
@@ -273,7 +362,11 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
     batonMetrics().eventsReceived.add(1, { 'baton.outcome': 'dead_lettered' });
     // Keyed by the body's digest: the same body twice is one dead letter, two bodies never share one.
     const digest = createHash('sha256').update(rawBody).digest('hex');
-    await deadLetter(deps.bus.js, { reason: validation.reason, rejectedBy: 'gateway', subject: 'http:/events', payload: rawBody, headers }, `dlq:http:${digest}`);
+    await deadLetter(
+      deps.bus.js,
+      { reason: validation.reason, rejectedBy: 'gateway', subject: 'http:/events', payload: rawBody, headers },
+      `dlq:http:${digest}`,
+    );
     return { status: 400, body: { error: 'INVALID_EVENT', reason: validation.reason } };
   }
   const { received: event, workflowId } = validation;
@@ -282,7 +375,14 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
   const known = await deps.claims.lookup(workflowId, contentDigest(event));
   if (known?.kind === 'conflict') {
     batonMetrics().eventsReceived.add(1, { 'baton.event.type': event.type, 'baton.outcome': 'conflict' });
-    return { status: 409, body: { error: 'IDEMPOTENCY_CONFLICT', workflowId, reason: conflictReason(event, known.claim.eventId, workflowId) } };
+    return {
+      status: 409,
+      body: {
+        error: 'IDEMPOTENCY_CONFLICT',
+        workflowId,
+        reason: conflictReason(event, known.claim.eventId, workflowId),
+      },
+    };
   }
   // 202 only for what can be stored, and claimed by the consumer after it (storage-guard.ts).
   await assertRoomForEvent(deps.bus, Buffer.byteLength(rawBody), known === undefined);
@@ -292,4 +392,3 @@ export async function acceptWebhookEvent(deps: GatewayDeps, rawBody: string, hea
   const duplicate = ack.duplicate || known?.kind === 'same';
   return { status: 202, body: { eventId: event.id, workflowId, duplicate, stream: ack.stream, seq: ack.seq } };
 }
-

@@ -18,11 +18,23 @@ function eventTypeOf(raw: string): unknown {
 }
 
 /** The webhook; every request must be signed by a known source (see sources.ts) within its rate limit. */
-export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources, progress?: ProgressStreams): FastifyInstance {
-  const refused = metrics.getMeter('baton').createCounter('baton.webhook.refused', { description: 'Webhook requests refused before validation, per source, reason and HTTP status (401, 403, 429)' });
-  const unavailable = metrics.getMeter('baton').createCounter('baton.webhook.unavailable', { description: 'Webhook events answered 503 because they could not be stored (NATS unreachable, or a stream or bucket full), per source and reason' });
-  const app: FastifyInstance = Fastify({ // Per-request lines are info-level: keep Fastify to warnings, our handlers log what matters.
-  loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+export function createWebhookServer(
+  deps: GatewayDeps,
+  sources: WebhookSources,
+  progress?: ProgressStreams,
+): FastifyInstance {
+  const refused = metrics.getMeter('baton').createCounter('baton.webhook.refused', {
+    description: 'Webhook requests refused before validation, per source, reason and HTTP status (401, 403, 429)',
+  });
+  const unavailable = metrics.getMeter('baton').createCounter('baton.webhook.unavailable', {
+    description:
+      'Webhook events answered 503 because they could not be stored (NATS unreachable, or a stream or bucket full), per source and reason',
+  });
+  const app: FastifyInstance = Fastify({
+    // Per-request lines are info-level: keep Fastify to warnings, our handlers log what matters.
+    loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+  });
   // Keep the raw body: an unparseable request is dead-lettered as it came.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -32,9 +44,18 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources, 
   // own registry: what it serves is what it accepts. Public, as /health is: they hold no secret.
   let documents: ReturnType<typeof apiDocuments> | undefined;
   const document = (name: keyof ReturnType<typeof apiDocuments>) => (documents ??= apiDocuments(deps.registry))[name];
-  app.get('/asyncapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(document('asyncapi.json')));
-  app.get('/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(document('openapi.json')));
-  app.get('/reference', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(document('reference.html')));
+  app.get('/asyncapi.json', async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').send(document('asyncapi.json')),
+  );
+  app.get('/openapi.json', async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').send(document('openapi.json')),
+  );
+  app.get('/reference', async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(document('reference.html')),
+  );
   if (progress) {
     // Open progress streams would hold the close: end them first (clients resume elsewhere).
     app.addHook('preClose', (done) => {
@@ -44,17 +65,30 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources, 
     // A workflow's progress for the source that started it (progress.ts), signed over the request
     // target instead of a body.
     app.get('/progress', async (req, reply) => {
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([, v]) => typeof v === 'string'),
+      ) as Record<string, string>;
       const admission = await sources.admit(headers, signedTarget('GET', req.url));
       if (!admission.ok) {
-        refused.add(1, { 'baton.webhook.source': admission.sourceId ?? '', 'baton.webhook.refusal': admission.error, 'http.response.status_code': admission.status });
-        deps.logger.warn({ source: admission.sourceId, status: admission.status, error: admission.error, reason: admission.reason }, 'progress request refused');
+        refused.add(1, {
+          'baton.webhook.source': admission.sourceId ?? '',
+          'baton.webhook.refusal': admission.error,
+          'http.response.status_code': admission.status,
+        });
+        deps.logger.warn(
+          { source: admission.sourceId, status: admission.status, error: admission.error, reason: admission.reason },
+          'progress request refused',
+        );
         if (admission.retryAfterS) reply.header('retry-after', String(admission.retryAfterS));
         return reply.code(admission.status).send({ error: admission.error, reason: admission.reason });
       }
       const workflowId = (req.query as { workflowId?: unknown }).workflowId;
       const lastEventId = headers['last-event-id'];
-      const refusal = await progress.refusal(eventSources.webhook(admission.sourceId), typeof workflowId === 'string' ? workflowId : undefined, lastEventId);
+      const refusal = await progress.refusal(
+        eventSources.webhook(admission.sourceId),
+        typeof workflowId === 'string' ? workflowId : undefined,
+        lastEventId,
+      );
       if (refusal) return reply.code(refusal.status).send({ error: refusal.error, reason: refusal.reason });
       reply.hijack();
       await progress.serve(reply.raw, workflowId as string, lastEventId);
@@ -62,15 +96,27 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources, 
   }
   app.post('/events', async (req, reply) => {
     const raw = typeof req.body === 'string' ? req.body : '';
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<
+      string,
+      string
+    >;
     // The HTTP and fastify instrumentations (packages/telemetry) continue the caller's traceparent
     // in the server span; the handler runs inside it.
     const span = trace.getActiveSpan();
     const refuse = (refusal: Refusal, sourceId: string | undefined) => {
-      refused.add(1, { 'baton.webhook.source': sourceId ?? '', 'baton.webhook.refusal': refusal.error, 'http.response.status_code': refusal.status });
-      deps.logger.warn({ source: sourceId, status: refusal.status, error: refusal.error, reason: refusal.reason }, 'webhook request refused');
+      refused.add(1, {
+        'baton.webhook.source': sourceId ?? '',
+        'baton.webhook.refusal': refusal.error,
+        'http.response.status_code': refusal.status,
+      });
+      deps.logger.warn(
+        { source: sourceId, status: refusal.status, error: refusal.error, reason: refusal.reason },
+        'webhook request refused',
+      );
       if (refusal.retryAfterS) reply.header('retry-after', String(refusal.retryAfterS));
-      return reply.code(refusal.status).send({ error: refusal.error, reason: refusal.reason, traceId: currentTraceId() });
+      return reply
+        .code(refusal.status)
+        .send({ error: refusal.error, reason: refusal.reason, traceId: currentTraceId() });
     };
     const admission = await sources.admit(headers, raw);
     if (!admission.ok) return refuse(admission, admission.sourceId);
@@ -80,7 +126,14 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources, 
     const allowed = admission.source.eventTypes ?? [];
     if (typeof type === 'string' && !allowed.includes('*') && !allowed.includes(type)) {
       const may = allowed.length ? `may send ${allowed.join(', ')}` : 'lists no event types and may send none';
-      return refuse({ status: 403, error: 'EVENT_TYPE_NOT_ALLOWED', reason: `webhook source "${admission.sourceId}" ${may}, not ${type}` }, admission.sourceId);
+      return refuse(
+        {
+          status: 403,
+          error: 'EVENT_TYPE_NOT_ALLOWED',
+          reason: `webhook source "${admission.sourceId}" ${may}, not ${type}`,
+        },
+        admission.sourceId,
+      );
     }
     let answer: Awaited<ReturnType<typeof acceptWebhookEvent>>;
     try {
@@ -91,9 +144,17 @@ export function createWebhookServer(deps: GatewayDeps, sources: WebhookSources, 
       const failure = storageFailure(err);
       if (!failure) throw err;
       unavailable.add(1, { 'baton.webhook.source': admission.sourceId, 'baton.webhook.refusal': failure.code });
-      deps.logger.warn({ source: admission.sourceId, error: failure.code, reason: failure.message }, 'webhook event not stored: 503');
+      deps.logger.warn(
+        { source: admission.sourceId, error: failure.code, reason: failure.message },
+        'webhook event not stored: 503',
+      );
       reply.header('retry-after', String(failure.retryAfterS));
-      return reply.code(503).send({ error: failure.code, reason: failure.message, retryAfterS: failure.retryAfterS, traceId: currentTraceId() });
+      return reply.code(503).send({
+        error: failure.code,
+        reason: failure.message,
+        retryAfterS: failure.retryAfterS,
+        traceId: currentTraceId(),
+      });
     }
     if (typeof answer.body.workflowId === 'string') span?.setAttribute('baton.workflow.id', answer.body.workflowId);
     return reply.code(answer.status).send({ ...answer.body, traceId: currentTraceId() });

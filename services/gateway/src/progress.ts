@@ -31,21 +31,43 @@ export class ProgressStreams {
     private readonly deps: { bus: Bus; claims: EventClaims; logger: Logger },
     private readonly options: ProgressStreamOptions,
   ) {
-    this.sse = new ProgressSse(deps.bus, deps.logger, { keepAliveMs: options.keepAliveMs, openTimeoutMs: options.lookupTimeoutMs });
+    this.sse = new ProgressSse(deps.bus, deps.logger, {
+      keepAliveMs: options.keepAliveMs,
+      openTimeoutMs: options.lookupTimeoutMs,
+    });
   }
 
   /** Checks that `source` started the workflow; undefined when it may read its progress. */
-  async refusal(source: string, workflowId: string | undefined, lastEventId: string | undefined): Promise<ProgressRefusal | undefined> {
-    if (!workflowId) return { status: 400, error: 'NO_WORKFLOW', reason: 'name the workflow: /progress?workflowId=<the id the webhook answered>' };
-    if (parseLastEventId(lastEventId) === 'invalid') return { status: 400, error: 'BAD_LAST_EVENT_ID', reason: 'Last-Event-ID must be the id of an event this stream sent' };
+  async refusal(
+    source: string,
+    workflowId: string | undefined,
+    lastEventId: string | undefined,
+  ): Promise<ProgressRefusal | undefined> {
+    if (!workflowId)
+      return {
+        status: 400,
+        error: 'NO_WORKFLOW',
+        reason: 'name the workflow: /progress?workflowId=<the id the webhook answered>',
+      };
+    if (parseLastEventId(lastEventId) === 'invalid')
+      return {
+        status: 400,
+        error: 'BAD_LAST_EVENT_ID',
+        reason: 'Last-Event-ID must be the id of an event this stream sent',
+      };
     let owner: string | undefined;
     try {
-      owner = await withTimeout('the event claim look-up', this.options.lookupTimeoutMs, this.deps.claims.sourceOf(workflowId));
+      owner = await withTimeout(
+        'the event claim look-up',
+        this.options.lookupTimeoutMs,
+        this.deps.claims.sourceOf(workflowId),
+      );
     } catch (err) {
       this.deps.logger.warn({ workflowId, error: String(err) }, 'progress: claim look-up failed');
       return { status: 503, error: 'UNAVAILABLE', reason: 'the workflow could not be looked up; retry' };
     }
-    if (owner !== source) return { status: 404, error: 'UNKNOWN_WORKFLOW', reason: `no workflow ${workflowId} started by this source` };
+    if (owner !== source)
+      return { status: 404, error: 'UNKNOWN_WORKFLOW', reason: `no workflow ${workflowId} started by this source` };
     return undefined;
   }
 

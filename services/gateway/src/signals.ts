@@ -15,7 +15,9 @@ export interface SignalDelivery {
   signal: string;
   args: unknown[];
 }
-export type SignalValidation = { ok: true; event: AnyEventEnvelope; delivery: SignalDelivery } | { ok: false; reason: string };
+export type SignalValidation =
+  | { ok: true; event: AnyEventEnvelope; delivery: SignalDelivery }
+  | { ok: false; reason: string };
 
 /** Undefined when the payload's type is not a signal route (the caller validates it as a start). */
 export function validateSignalEvent(registry: Registry, payload: unknown): SignalValidation | undefined {
@@ -25,11 +27,18 @@ export function validateSignalEvent(registry: Registry, payload: unknown): Signa
   const typed = routed.route.schema.safeParse(payload);
   if (!typed.success) return { ok: false, reason: `invalid ${String(type)}: ${describeIssues(typed.error.issues)}` };
   const event = typed.data as AnyEventEnvelope;
-  return { ok: true, event, delivery: { workflowType: routed.workflow.definition.type, ...routed.route.signal(event) } };
+  return {
+    ok: true,
+    event,
+    delivery: { workflowType: routed.workflow.definition.type, ...routed.route.signal(event) },
+  };
 }
 
 /** Signals the workflow: 'closed' when it already finished, 'not-running' when there is none. */
-export async function deliverSignal(temporal: Client, delivery: SignalDelivery): Promise<'signalled' | 'closed' | 'not-running'> {
+export async function deliverSignal(
+  temporal: Client,
+  delivery: SignalDelivery,
+): Promise<'signalled' | 'closed' | 'not-running'> {
   const handle = temporal.workflow.getHandle(delivery.workflowId);
   try {
     await handle.signal(delivery.signal, ...delivery.args);

@@ -25,13 +25,19 @@ import { buckets, notPublicSecret } from '@baton/contracts';
 import { describeIssues, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 
-export const SIGNATURE_HEADERS = { source: 'x-baton-source', timestamp: 'x-baton-timestamp', signature: 'x-baton-signature' } as const;
+export const SIGNATURE_HEADERS = {
+  source: 'x-baton-source',
+  timestamp: 'x-baton-timestamp',
+  signature: 'x-baton-signature',
+} as const;
 
 export const WebhookSource = z.object({
   /** HMAC keys; any one may sign (several while a publisher rotates). At least 32 characters. */
   secrets: z.array(notPublicSecret(z.string().min(32, 'a secret must be at least 32 characters'))).min(1),
   /** At most `points` requests per `durationS` seconds. */
-  rateLimit: z.object({ points: z.number().int().positive(), durationS: z.number().int().positive() }).default({ points: 600, durationS: 60 }),
+  rateLimit: z
+    .object({ points: z.number().int().positive(), durationS: z.number().int().positive() })
+    .default({ points: 600, durationS: 60 }),
   /** Event types this source may send (`"*"`: every registered type); absent or empty: none. */
   eventTypes: z.array(z.string().min(1)).optional(),
   /** A revoked source is refused with 403 until the flag is cleared. */
@@ -45,7 +51,9 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 }
 
 export type Refusal = { status: 401 | 403 | 429; error: string; reason: string; retryAfterS?: number };
-export type Admission = { ok: true; sourceId: string; source: WebhookSource } | ({ ok: false; sourceId?: string } & Refusal);
+export type Admission =
+  | { ok: true; sourceId: string; source: WebhookSource }
+  | ({ ok: false; sourceId?: string } & Refusal);
 
 interface Known {
   source?: WebhookSource;
@@ -104,12 +112,21 @@ export class WebhookSources {
     const parsed = WebhookSource.safeParse(json);
     if (!parsed.success) {
       this.known.set(entry.key, { invalid: describeIssues(parsed.error.issues) });
-      this.logger.error({ source: entry.key, reason: describeIssues(parsed.error.issues) }, 'webhook source record is invalid; its requests are refused');
+      this.logger.error(
+        { source: entry.key, reason: describeIssues(parsed.error.issues) },
+        'webhook source record is invalid; its requests are refused',
+      );
       return;
     }
     const source = parsed.data;
-    this.known.set(entry.key, { source, limiter: new RateLimiterMemory({ points: source.rateLimit.points, duration: source.rateLimit.durationS }) });
-    this.logger.info({ source: entry.key, revoked: source.revoked, rateLimit: source.rateLimit }, 'webhook source updated');
+    this.known.set(entry.key, {
+      source,
+      limiter: new RateLimiterMemory({ points: source.rateLimit.points, duration: source.rateLimit.durationS }),
+    });
+    this.logger.info(
+      { source: entry.key, revoked: source.revoked, rateLimit: source.rateLimit },
+      'webhook source updated',
+    );
   }
 
   /** Authenticates the request and spends one unit of its source's rate limit. */
@@ -118,29 +135,76 @@ export class WebhookSources {
     const timestamp = headers[SIGNATURE_HEADERS.timestamp];
     const signature = headers[SIGNATURE_HEADERS.signature];
     if (!sourceId || !timestamp || !signature) {
-      return { ok: false, status: 401, error: 'UNAUTHENTICATED', reason: `a signed request needs the headers ${Object.values(SIGNATURE_HEADERS).join(', ')}` };
+      return {
+        ok: false,
+        status: 401,
+        error: 'UNAUTHENTICATED',
+        reason: `a signed request needs the headers ${Object.values(SIGNATURE_HEADERS).join(', ')}`,
+      };
     }
     const known = this.known.get(sourceId);
-    if (!known) return { ok: false, sourceId, status: 401, error: 'UNKNOWN_SOURCE', reason: `no webhook source "${sourceId}"` };
-    if (!known.source || !known.limiter) return { ok: false, sourceId, status: 401, error: 'SOURCE_MISCONFIGURED', reason: `webhook source "${sourceId}" has an invalid record` };
-    if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, sourceId, status: 401, error: 'BAD_TIMESTAMP', reason: `${SIGNATURE_HEADERS.timestamp} must be unix seconds` };
+    if (!known)
+      return { ok: false, sourceId, status: 401, error: 'UNKNOWN_SOURCE', reason: `no webhook source "${sourceId}"` };
+    if (!known.source || !known.limiter)
+      return {
+        ok: false,
+        sourceId,
+        status: 401,
+        error: 'SOURCE_MISCONFIGURED',
+        reason: `webhook source "${sourceId}" has an invalid record`,
+      };
+    if (!/^\d{1,12}$/.test(timestamp))
+      return {
+        ok: false,
+        sourceId,
+        status: 401,
+        error: 'BAD_TIMESTAMP',
+        reason: `${SIGNATURE_HEADERS.timestamp} must be unix seconds`,
+      };
     const skewS = Math.abs(nowMs / 1000 - Number(timestamp));
     if (skewS > this.toleranceS) {
-      return { ok: false, sourceId, status: 401, error: 'STALE_SIGNATURE', reason: `timestamp is ${Math.round(skewS)} s away from the gateway's clock (replay window ${this.toleranceS} s)` };
+      return {
+        ok: false,
+        sourceId,
+        status: 401,
+        error: 'STALE_SIGNATURE',
+        reason: `timestamp is ${Math.round(skewS)} s away from the gateway's clock (replay window ${this.toleranceS} s)`,
+      };
     }
     const given = Buffer.from(signature);
     const matches = known.source.secrets.some((secret) => {
       const expected = Buffer.from(signWebhook(secret, timestamp, rawBody));
       return expected.length === given.length && timingSafeEqual(expected, given);
     });
-    if (!matches) return { ok: false, sourceId, status: 401, error: 'BAD_SIGNATURE', reason: 'signature does not match the body and timestamp under any of the source\'s secrets' };
-    if (known.source.revoked) return { ok: false, sourceId, status: 403, error: 'SOURCE_REVOKED', reason: `webhook source "${sourceId}" is revoked` };
+    if (!matches)
+      return {
+        ok: false,
+        sourceId,
+        status: 401,
+        error: 'BAD_SIGNATURE',
+        reason: "signature does not match the body and timestamp under any of the source's secrets",
+      };
+    if (known.source.revoked)
+      return {
+        ok: false,
+        sourceId,
+        status: 403,
+        error: 'SOURCE_REVOKED',
+        reason: `webhook source "${sourceId}" is revoked`,
+      };
     try {
       await known.limiter.consume(sourceId);
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const retryAfterS = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      return { ok: false, sourceId, status: 429, error: 'RATE_LIMITED', reason: `webhook source "${sourceId}" may send ${known.source.rateLimit.points} requests per ${known.source.rateLimit.durationS} s; retry in ${retryAfterS} s`, retryAfterS };
+      return {
+        ok: false,
+        sourceId,
+        status: 429,
+        error: 'RATE_LIMITED',
+        reason: `webhook source "${sourceId}" may send ${known.source.rateLimit.points} requests per ${known.source.rateLimit.durationS} s; retry in ${retryAfterS} s`,
+        retryAfterS,
+      };
     }
     return { ok: true, sourceId, source: known.source };
   }

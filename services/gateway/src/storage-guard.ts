@@ -22,17 +22,31 @@ export class StorageUnavailableError extends Error {
   }
 }
 
-const FULL = /maximum (bytes|messages|msgs)[^]*exceeded|insufficient (storage )?resources|no space left|store failed|resource limits exceeded/i;
-const UNREACHABLE_NAMES = new Set(['TimeoutError', 'ConnectionError', 'ClosedConnectionError', 'DrainingConnectionError', 'NoRespondersError', 'RequestError']);
-const UNREACHABLE = /timeout|timed out|connection (closed|refused|lost)|disconnected|no responders|ECONNREFUSED|ECONNRESET/i;
+const FULL =
+  /maximum (bytes|messages|msgs)[^]*exceeded|insufficient (storage )?resources|no space left|store failed|resource limits exceeded/i;
+const UNREACHABLE_NAMES = new Set([
+  'TimeoutError',
+  'ConnectionError',
+  'ClosedConnectionError',
+  'DrainingConnectionError',
+  'NoRespondersError',
+  'RequestError',
+]);
+const UNREACHABLE =
+  /timeout|timed out|connection (closed|refused|lost)|disconnected|no responders|ECONNREFUSED|ECONNRESET/i;
 
 /** A NATS failure as the reason the webhook gives (503), or undefined for any other error. */
 export function storageFailure(err: unknown): StorageUnavailableError | undefined {
   if (err instanceof StorageUnavailableError) return err;
   if (!(err instanceof Error)) return undefined;
   const text = `${err.name}: ${err.message}`;
-  if (FULL.test(text)) return new StorageUnavailableError('full', `the event store is full (${err.message}): nothing was recorded`);
-  if (UNREACHABLE_NAMES.has(err.name) || UNREACHABLE.test(text)) return new StorageUnavailableError('unreachable', `the event store (NATS) does not answer (${err.message}): nothing was recorded`);
+  if (FULL.test(text))
+    return new StorageUnavailableError('full', `the event store is full (${err.message}): nothing was recorded`);
+  if (UNREACHABLE_NAMES.has(err.name) || UNREACHABLE.test(text))
+    return new StorageUnavailableError(
+      'unreachable',
+      `the event store (NATS) does not answer (${err.message}): nothing was recorded`,
+    );
   return undefined;
 }
 
@@ -45,7 +59,8 @@ export function claimNeed(claims: StoreUsage, waiting: number): { bytes: number;
 
 /** Refuses at once while the connection to NATS is lost (instead of waiting out a request's timeout). */
 export function assertConnected(bus: Bus): void {
-  if (!bus.connected) throw new StorageUnavailableError('unreachable', 'the event store (NATS) is not connected: nothing was recorded');
+  if (!bus.connected)
+    throw new StorageUnavailableError('unreachable', 'the event store (NATS) is not connected: nothing was recorded');
 }
 
 /** Refuses (throws StorageUnavailableError) unless the event, and its claim when it will write
@@ -54,13 +69,22 @@ export async function assertRoomForEvent(bus: Bus, eventBytes: number, claims = 
   assertConnected(bus);
   const events = await storeUsage(bus, 'events');
   if (!hasRoomFor(events, { bytes: eventBytes + 512, msgs: 1 })) {
-    throw new StorageUnavailableError('full', `the event stream ${STORES.events.stream} is full (${events.bytes} of ${events.maxBytes} bytes, ${events.msgs} of ${events.maxMsgs} messages): nothing was recorded`);
+    throw new StorageUnavailableError(
+      'full',
+      `the event stream ${STORES.events.stream} is full (${events.bytes} of ${events.maxBytes} bytes, ${events.msgs} of ${events.maxMsgs} messages): nothing was recorded`,
+    );
   }
   if (!claims) return;
-  const [bucket, consumer] = await Promise.all([storeUsage(bus, 'eventClaims'), bus.jsm.consumers.info(streams.events, consumers.gateway)]);
+  const [bucket, consumer] = await Promise.all([
+    storeUsage(bus, 'eventClaims'),
+    bus.jsm.consumers.info(streams.events, consumers.gateway),
+  ]);
   // Events already stored but not yet claimed will take their room first.
   const waiting = consumer.num_pending + consumer.num_ack_pending;
   if (!hasRoomFor(bucket, claimNeed(bucket, waiting))) {
-    throw new StorageUnavailableError('full', `the event claims bucket ${STORES.eventClaims.stream} is full (${bucket.bytes} of ${bucket.maxBytes} bytes, ${bucket.msgs} of ${bucket.maxMsgs} entries, ${waiting} events waiting): nothing was recorded`);
+    throw new StorageUnavailableError(
+      'full',
+      `the event claims bucket ${STORES.eventClaims.stream} is full (${bucket.bytes} of ${bucket.maxBytes} bytes, ${bucket.msgs} of ${bucket.maxMsgs} entries, ${waiting} events waiting): nothing was recorded`,
+    );
   }
 }

@@ -11,11 +11,17 @@ import { ProgressStreams, signedTarget } from '../src/progress.js';
 
 const logger = createLogger('gateway-progress-test', 'silent');
 const streamsWith = (sourceOf: (workflowId: string) => Promise<string | undefined>) =>
-  new ProgressStreams({ bus: {} as Bus, claims: { sourceOf } as unknown as EventClaims, logger }, { keepAliveMs: 15_000, lookupTimeoutMs: 50 });
+  new ProgressStreams(
+    { bus: {} as Bus, claims: { sourceOf } as unknown as EventClaims, logger },
+    { keepAliveMs: 15_000, lookupTimeoutMs: 50 },
+  );
 
 describe('progress endpoint', () => {
   it('signs the method and the request target as sent', () => {
-    assert.equal(signedTarget('GET', '/progress?workflowId=reservation-webhook.a%2Fk'), 'GET /progress?workflowId=reservation-webhook.a%2Fk');
+    assert.equal(
+      signedTarget('GET', '/progress?workflowId=reservation-webhook.a%2Fk'),
+      'GET /progress?workflowId=reservation-webhook.a%2Fk',
+    );
   });
 
   it('reads Last-Event-ID as a stream sequence, absent as from the start', () => {
@@ -26,14 +32,20 @@ describe('progress endpoint', () => {
     assert.equal(parseLastEventId('-1'), 'invalid');
   });
 
-  it('lets only the source that started the workflow read it, and says nothing of others\' workflows', async () => {
+  it("lets only the source that started the workflow read it, and says nothing of others' workflows", async () => {
     const progress = streamsWith(async (id) => (id === 'wf-a' ? 'webhook.a' : undefined));
     assert.equal(await progress.refusal('webhook.a', 'wf-a', undefined), undefined);
     const other = await progress.refusal('webhook.b', 'wf-a', undefined);
     const nowhere = await progress.refusal('webhook.b', 'wf-none', undefined);
     assert.deepEqual([other?.status, other?.error], [404, 'UNKNOWN_WORKFLOW']);
     assert.deepEqual([nowhere?.status, nowhere?.error], [404, 'UNKNOWN_WORKFLOW']);
-    assert.deepEqual([(await progress.refusal('webhook.a', undefined, undefined))?.status, (await progress.refusal('webhook.a', 'wf-a', 'x'))?.error], [400, 'BAD_LAST_EVENT_ID']);
+    assert.deepEqual(
+      [
+        (await progress.refusal('webhook.a', undefined, undefined))?.status,
+        (await progress.refusal('webhook.a', 'wf-a', 'x'))?.error,
+      ],
+      [400, 'BAD_LAST_EVENT_ID'],
+    );
   });
 
   it('answers 503 when the claim look-up does not answer within its bound', async () => {

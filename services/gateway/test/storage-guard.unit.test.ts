@@ -17,7 +17,10 @@ describe('webhook storage guard', () => {
     assert.equal(storageFailure(named('TimeoutError', 'timeout'))?.code, 'STORAGE_UNREACHABLE');
     assert.equal(storageFailure(named('TimeoutError', 'timeout'))?.retryAfterS, RETRY_AFTER_UNREACHABLE_S);
     assert.equal(storageFailure(named('ClosedConnectionError', 'closed connection'))?.code, 'STORAGE_UNREACHABLE');
-    assert.equal(storageFailure(named('NoRespondersError', 'no responders: $JS.API.STREAM.INFO.BATON_EVENTS'))?.code, 'STORAGE_UNREACHABLE');
+    assert.equal(
+      storageFailure(named('NoRespondersError', 'no responders: $JS.API.STREAM.INFO.BATON_EVENTS'))?.code,
+      'STORAGE_UNREACHABLE',
+    );
     assert.equal(storageFailure(new TypeError("Cannot read properties of undefined (reading 'type')")), undefined);
     assert.equal(storageFailure('a string'), undefined);
   });
@@ -29,7 +32,11 @@ describe('webhook storage guard', () => {
     assert.equal(hasRoomFor(usage, claimNeed(usage, 0)), true);
     assert.equal(hasRoomFor(usage, claimNeed(usage, 2)), false, 'two events already stored will take the room first');
     assert.equal(hasRoomFor({ bytes: 10, msgs: 99, maxBytes: -1, maxMsgs: 100 }, { bytes: 1, msgs: 2 }), false);
-    assert.equal(hasRoomFor({ bytes: 10 ** 12, msgs: 10 ** 9, maxBytes: -1, maxMsgs: -1 }, { bytes: 1, msgs: 1 }), true, 'no limit: always room');
+    assert.equal(
+      hasRoomFor({ bytes: 10 ** 12, msgs: 10 ** 9, maxBytes: -1, maxMsgs: -1 }, { bytes: 1, msgs: 1 }),
+      true,
+      'no limit: always room',
+    );
   });
 
   it('reports the fuller of bytes and messages', () => {
@@ -38,8 +45,12 @@ describe('webhook storage guard', () => {
     assert.equal(usedRatio({ bytes: 5, msgs: 5, maxBytes: -1, maxMsgs: -1 }), 0);
   });
 
-  it('reads every store\'s limits from BATON_<STORE>_MAX_BYTES / _MAX_MSGS / _MAX_AGE_MS, with defaults', () => {
-    const limits = loadConfig(StorageLimitsConfig, { BATON_EVENT_CLAIMS_MAX_BYTES: '4096', BATON_EVENTS_MAX_MSGS: '10', BATON_DLQ_MAX_AGE_MS: '60000' });
+  it("reads every store's limits from BATON_<STORE>_MAX_BYTES / _MAX_MSGS / _MAX_AGE_MS, with defaults", () => {
+    const limits = loadConfig(StorageLimitsConfig, {
+      BATON_EVENT_CLAIMS_MAX_BYTES: '4096',
+      BATON_EVENTS_MAX_MSGS: '10',
+      BATON_DLQ_MAX_AGE_MS: '60000',
+    });
     assert.equal(limits.eventClaims.maxBytes, 4096);
     assert.equal(limits.events.maxMsgs, 10);
     assert.equal(limits.events.maxAgeMs, 7 * 24 * 3600_000);

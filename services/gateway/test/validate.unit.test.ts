@@ -22,21 +22,34 @@ describe('gateway validation', () => {
     assert.equal(result.ok && result.workflowId, 'reservation-urn%3Atest/k1');
     const fromA = validateEvent(registry, withSource(event, 'webhook.a'));
     const fromB = validateEvent(registry, withSource(event, 'webhook.b'));
-    assert.ok(fromA.ok && fromB.ok && fromA.workflowId !== fromB.workflowId, 'one source\'s key never names another\'s workflow');
+    assert.ok(
+      fromA.ok && fromB.ok && fromA.workflowId !== fromB.workflowId,
+      "one source's key never names another's workflow",
+    );
   });
 
-  it('takes a NATS publisher\'s source from its subject, never the body, and holds it to the type of its subject', () => {
+  it("takes a NATS publisher's source from its subject, never the body, and holds it to the type of its subject", () => {
     const forged = { ...event, source: 'webhook.local-stack' };
     const taken = eventFromSubject('baton.events.from.pos.reservation.requested.v1', forged);
     assert.equal(taken.ok && (taken.payload as { source: string }).source, 'nats.pos');
     const wrongType = eventFromSubject('baton.events.from.pos.pos.order.v1', forged);
-    assert.match(!wrongType.ok ? wrongType.reason : '', /publisher pos sent a reservation.requested.v1 event on its subject for pos.order.v1/);
+    assert.match(
+      !wrongType.ok ? wrongType.reason : '',
+      /publisher pos sent a reservation.requested.v1 event on its subject for pos.order.v1/,
+    );
     const viaGateway = eventFromSubject('baton.events.reservation.requested.v1', forged);
-    assert.equal(viaGateway.ok && (viaGateway.payload as { source: string }).source, 'webhook.local-stack', 'the gateway set it from the signature');
+    assert.equal(
+      viaGateway.ok && (viaGateway.payload as { source: string }).source,
+      'webhook.local-stack',
+      'the gateway set it from the signature',
+    );
   });
 
   it('refuses a webhook source whose secret the repository published (an earlier example)', () => {
-    const source = WebhookSource.safeParse({ secrets: ['example-only-accounting-webhook-secret-change-me'], eventTypes: ['bill.received.v1'] });
+    const source = WebhookSource.safeParse({
+      secrets: ['example-only-accounting-webhook-secret-change-me'],
+      eventTypes: ['bill.received.v1'],
+    });
     assert.equal(source.success, false);
     assert.match(JSON.stringify(source.error?.issues), /published in the Baton repository/);
   });
@@ -50,7 +63,8 @@ describe('gateway validation', () => {
   it('reports every problem of a known type in one reason', () => {
     const result = validateEvent(registry, { ...event, time: 'yesterday', data: { text: '', customer: {} } });
     const reason = !result.ok ? result.reason : '';
-    for (const field of ['time', 'data.text', 'data.customer.id', 'data.customer.name']) assert.match(reason, new RegExp(`${field.replace('.', '\\.')}:`));
+    for (const field of ['time', 'data.text', 'data.customer.id', 'data.customer.name'])
+      assert.match(reason, new RegExp(`${field.replace('.', '\\.')}:`));
   });
 
   it('explains a payload that is not an envelope at all', () => {
@@ -68,28 +82,57 @@ describe('gateway validation', () => {
   });
 
   it('starts the same workflow from a v2 event, and names what is wrong with an invalid one', () => {
-    const v2 = { ...event, type: 'reservation.requested.v2', data: { ...event.data, partySize: 3, date: '2026-11-28', time: '20:30' } };
+    const v2 = {
+      ...event,
+      type: 'reservation.requested.v2',
+      data: { ...event.data, partySize: 3, date: '2026-11-28', time: '20:30' },
+    };
     const result = validateEvent(registry, v2);
     assert.equal(result.ok && result.start.workflowName, 'reservationWorkflow');
     const bad = validateEvent(registry, { ...v2, data: { ...event.data, partySize: 0, date: 'Saturday' } });
-    assert.match(!bad.ok ? bad.reason : '', /^invalid reservation\.requested\.v2: .*data\.partySize: .*data\.date: .*data\.time:/);
+    assert.match(
+      !bad.ok ? bad.reason : '',
+      /^invalid reservation\.requested\.v2: .*data\.partySize: .*data\.date: .*data\.time:/,
+    );
   });
 
   it('refuses a version past its last day, naming the version to send', () => {
     const reservation = registry.workflow('reservation')!;
     const v1 = reservation.events['reservation.requested.v1']!;
     assert.ok(isUpcastRoute(v1));
-    const retired = Registry.of([{ ...reservation, events: { ...reservation.events, 'reservation.requested.v1': { ...v1, acceptedUntil: '2026-01-31' } } }]);
+    const retired = Registry.of([
+      {
+        ...reservation,
+        events: { ...reservation.events, 'reservation.requested.v1': { ...v1, acceptedUntil: '2026-01-31' } },
+      },
+    ]);
     const result = validateEvent(retired, event);
-    assert.equal(!result.ok && result.reason, 'reservation.requested.v1 is no longer accepted (its last day was 2026-01-31): send reservation.requested.v2');
+    assert.equal(
+      !result.ok && result.reason,
+      'reservation.requested.v1 is no longer accepted (its last day was 2026-01-31): send reservation.requested.v2',
+    );
   });
 
   it('dead-letters an event whose upcast breaks the next version, with the reason', () => {
     const reservation = registry.workflow('reservation')!;
     const v1 = reservation.events['reservation.requested.v1']!;
     assert.ok(isUpcastRoute(v1));
-    const broken = Registry.of([{ ...reservation, events: { ...reservation.events, 'reservation.requested.v1': { ...v1, upcast: (e: typeof event) => ({ ...e, type: 'reservation.requested.v2' }) } } }]);
+    const broken = Registry.of([
+      {
+        ...reservation,
+        events: {
+          ...reservation.events,
+          'reservation.requested.v1': {
+            ...v1,
+            upcast: (e: typeof event) => ({ ...e, type: 'reservation.requested.v2' }),
+          },
+        },
+      },
+    ]);
     const result = validateEvent(broken, event);
-    assert.match(!result.ok ? result.reason : '', /^reservation\.requested\.v1 upcast to reservation\.requested\.v2 is invalid: data\.partySize/);
+    assert.match(
+      !result.ok ? result.reason : '',
+      /^reservation\.requested\.v1 upcast to reservation\.requested\.v2 is invalid: data\.partySize/,
+    );
   });
 });

@@ -11,10 +11,12 @@ import { readRequest } from './reading.js';
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 // The rules read six languages (reading.ts); these three keep the names the tests and callers use.
-export const parsePartySize = (text: string): number | undefined => readRequest(text, new Date().toISOString().slice(0, 10)).partySize;
+export const parsePartySize = (text: string): number | undefined =>
+  readRequest(text, new Date().toISOString().slice(0, 10)).partySize;
 /** Resolves weekdays, today/tomorrow, day-month forms or an ISO date against the day the request came in. */
 export const parseDate = (text: string, receivedOn: string): string | undefined => readRequest(text, receivedOn).date;
-export const parseTime = (text: string): string | undefined => readRequest(text, new Date().toISOString().slice(0, 10)).time;
+export const parseTime = (text: string): string | undefined =>
+  readRequest(text, new Date().toISOString().slice(0, 10)).time;
 
 const NOT_ALLERGENS = new Set(['a', 'an', 'no', 'any', 'severe', 'mild', 'serious', 'food', 'known', 'bad']);
 const LIST_END = String.raw`(?=[.;!\n]|,\s*(?:customer|table|party|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|$)`;
@@ -28,7 +30,10 @@ export function parseAllergies(text: string): string[] {
     }
   };
   // "allergic to X, Y and Z", "allergy to X", "allergies: X"
-  for (const m of text.matchAll(new RegExp(String.raw`\b(?:allergic\s+to|allerg(?:y|ies)\s*(?:to|:))\s*([a-z][a-z ,/-]*?)` + LIST_END, 'gi'))) add(m[1]!);
+  for (const m of text.matchAll(
+    new RegExp(String.raw`\b(?:allergic\s+to|allerg(?:y|ies)\s*(?:to|:))\s*([a-z][a-z ,/-]*?)` + LIST_END, 'gi'),
+  ))
+    add(m[1]!);
   // "a shellfish allergy", "severe nut allergy"
   for (const m of text.matchAll(/\b([a-z]+)\s+allerg(?:y|ies)\b/gi)) add(m[1]!);
   return [...found];
@@ -54,7 +59,12 @@ export function extractByRules(text: string, receivedOn: string): IntakeExtracti
   const { partySize, date, time, missing } = readRequest(text, receivedOn);
   const allergies = parseAllergies(text);
   if (missing.length || partySize === undefined || date === undefined || time === undefined) {
-    throw new UnreadableRequestError(missing, { ...(partySize !== undefined ? { partySize } : {}), ...(date ? { date } : {}), ...(time ? { time } : {}), allergies });
+    throw new UnreadableRequestError(missing, {
+      ...(partySize !== undefined ? { partySize } : {}),
+      ...(date ? { date } : {}),
+      ...(time ? { time } : {}),
+      allergies,
+    });
   }
   return { partySize, date, time, allergies };
 }
@@ -74,19 +84,30 @@ export function extractWithCorrections(text: string, receivedOn: string, taught:
     if (!(err instanceof UnreadableRequestError)) throw err;
     read = err.read;
   }
-  const fields = correctedFields(best).filter((f): f is (typeof TAUGHT_FIELDS)[number] => (TAUGHT_FIELDS as readonly string[]).includes(f));
+  const fields = correctedFields(best).filter((f): f is (typeof TAUGHT_FIELDS)[number] =>
+    (TAUGHT_FIELDS as readonly string[]).includes(f),
+  );
   const merged = { allergies: [], ...read, ...Object.fromEntries(fields.map((f) => [f, best.right[f]])) };
   const checked = IntakeExtraction.safeParse(merged);
   if (checked.success) return checked.data;
-  const missing = (['partySize', 'date', 'time'] as const).filter((f) => merged[f as keyof typeof merged] === undefined);
+  const missing = (['partySize', 'date', 'time'] as const).filter(
+    (f) => merged[f as keyof typeof merged] === undefined,
+  );
   throw new UnreadableRequestError(missing.length ? missing : ['a valid reading'], read);
 }
 
 /** The corrections as context for a model: what staff said such a request meant. */
 export function correctionsContext(taught: Correction[]): string {
   if (taught.length === 0) return '';
-  const lines = taught.map((c) => `- "${c.input.slice(0, 300)}" was read as ${JSON.stringify(c.wrong)}; staff corrected it to ${JSON.stringify(Object.fromEntries(correctedFields(c).map((f) => [f, c.right[f]])))}.`);
-  return ['', 'Staff corrected earlier readings of requests like this one (for this customer or everyone); follow them where they apply:', ...lines].join('\n');
+  const lines = taught.map(
+    (c) =>
+      `- "${c.input.slice(0, 300)}" was read as ${JSON.stringify(c.wrong)}; staff corrected it to ${JSON.stringify(Object.fromEntries(correctedFields(c).map((f) => [f, c.right[f]])))}.`,
+  );
+  return [
+    '',
+    'Staff corrected earlier readings of requests like this one (for this customer or everyone); follow them where they apply:',
+    ...lines,
+  ].join('\n');
 }
 
 export function intakeInstructions(receivedOn: string): string {
@@ -118,7 +139,12 @@ export function intakeAgent(config: z.output<typeof IntakeConfig>, corrections?:
       /** The guest's record decides, never the text: a POS that cannot answer means "not a regular". */
       const regular = async (): Promise<boolean> => {
         try {
-          const bookings = await ctx.callExternal<unknown[]>({ system: 'pos', method: 'GET', url: `${config.BATON_POS_URL}/reservations?customerId=${encodeURIComponent(customer.id)}`, timeoutMs: config.BATON_POS_TIMEOUT_MS });
+          const bookings = await ctx.callExternal<unknown[]>({
+            system: 'pos',
+            method: 'GET',
+            url: `${config.BATON_POS_URL}/reservations?customerId=${encodeURIComponent(customer.id)}`,
+            timeoutMs: config.BATON_POS_TIMEOUT_MS,
+          });
           return Array.isArray(bookings) && bookings.length >= config.BATON_REGULAR_AFTER_BOOKINGS;
         } catch (err) {
           ctx.logger.warn({ err }, 'guest record unavailable: treated as not a regular');
@@ -136,7 +162,12 @@ export function intakeAgent(config: z.output<typeof IntakeConfig>, corrections?:
         .catch(async (err: unknown) => {
           if (!(err instanceof UnreadableRequestError)) throw err;
           // What a person completes at the attention gate: the step's output with what was read.
-          throw new AgentError(err.code, err.message, false, { ...err.read, customer: { ...customer, regular: await regular() }, notes: text, missing: err.missing });
+          throw new AgentError(err.code, err.message, false, {
+            ...err.read,
+            customer: { ...customer, regular: await regular() },
+            notes: text,
+            missing: err.missing,
+          });
         });
       const request: IntakeReading = {
         partySize: extraction.partySize,

@@ -87,8 +87,25 @@ interface Words {
 const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
   en: {
     numbers: {
-      one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
-      twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+      one: 1,
+      two: 2,
+      three: 3,
+      four: 4,
+      five: 5,
+      six: 6,
+      seven: 7,
+      eight: 8,
+      nine: 9,
+      ten: 10,
+      eleven: 11,
+      twelve: 12,
+      thirteen: 13,
+      fourteen: 14,
+      fifteen: 15,
+      sixteen: 16,
+      seventeen: 17,
+      eighteen: 18,
+      nineteen: 19,
       twenty: 20,
     },
     hourWords: {},
@@ -102,14 +119,39 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     self: ['me', 'i'],
     my: ['my'],
     and: ['and'],
-    companions: ['wife', 'husband', 'partner', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'friend', 'mother', 'mom', 'mum', 'father', 'dad', 'son', 'daughter', 'sister', 'brother', 'colleague'],
+    companions: [
+      'wife',
+      'husband',
+      'partner',
+      'girlfriend',
+      'boyfriend',
+      'fiance',
+      'fiancee',
+      'friend',
+      'mother',
+      'mom',
+      'mum',
+      'father',
+      'dad',
+      'son',
+      'daughter',
+      'sister',
+      'brother',
+      'colleague',
+    ],
     adults: ['adults', 'adult', 'grown ups', 'grownups'],
     children: ['children', 'child', 'kids', 'kid', 'babies', 'baby', 'infants', 'infant', 'toddlers', 'toddler'],
     hourSuffixes: ["o'clock", 'oclock', 'h'],
     timePreps: ['at', '@', 'around', 'about', 'at around', 'at about'],
     spokenMinutes: { thirty: 30, fifteen: 15, 'forty five': 45 },
     spokenMinutesNeedPrep: true,
-    minutesBefore: { 'half past': 30, 'quarter past': 15, 'a quarter past': 15, 'quarter to': -15, 'a quarter to': -15 },
+    minutesBefore: {
+      'half past': 30,
+      'quarter past': 15,
+      'a quarter past': 15,
+      'quarter to': -15,
+      'a quarter to': -15,
+    },
     dayParts: {
       'in the evening': { meridiem: 'pm', attached: false },
       'in the afternoon': { meridiem: 'pm', attached: false },
@@ -120,7 +162,20 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     },
     weekdays: [['sunday'], ['monday'], ['tuesday'], ['wednesday'], ['thursday'], ['friday'], ['saturday']],
     weekdaySuffixes: ['s'],
-    months: [['january', 'jan'], ['february', 'feb'], ['march', 'mar'], ['april', 'apr'], ['may'], ['june', 'jun'], ['july', 'jul'], ['august', 'aug'], ['september', 'sept', 'sep'], ['october', 'oct'], ['november', 'nov'], ['december', 'dec']],
+    months: [
+      ['january', 'jan'],
+      ['february', 'feb'],
+      ['march', 'mar'],
+      ['april', 'apr'],
+      ['may'],
+      ['june', 'jun'],
+      ['july', 'jul'],
+      ['august', 'aug'],
+      ['september', 'sept', 'sep'],
+      ['october', 'oct'],
+      ['november', 'nov'],
+      ['december', 'dec'],
+    ],
     today: ['today', 'tonight', 'tonite', 'this evening', 'this afternoon'],
     tomorrow: ['tomorrow', 'tmrw', 'tomorow', 'tommorow', 'tommorrow'],
     // "after tomorrow" alone is how many non-native speakers say it ("the evening after tomorrow").
@@ -133,8 +188,25 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
   },
   es: {
     numbers: {
-      uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11,
-      doce: 12, trece: 13, catorce: 14, quince: 15, dieciseis: 16, diecisiete: 17, dieciocho: 18, diecinueve: 19,
+      uno: 1,
+      dos: 2,
+      tres: 3,
+      cuatro: 4,
+      cinco: 5,
+      seis: 6,
+      siete: 7,
+      ocho: 8,
+      nueve: 9,
+      diez: 10,
+      once: 11,
+      doce: 12,
+      trece: 13,
+      catorce: 14,
+      quince: 15,
+      dieciseis: 16,
+      diecisiete: 17,
+      dieciocho: 18,
+      diecinueve: 19,
       veinte: 20,
     },
     hourWords: { una: 1 },
@@ -148,11 +220,37 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     self: ['yo'],
     my: ['mi'],
     and: ['y', 'e'],
-    companions: ['esposa', 'esposo', 'mujer', 'marido', 'pareja', 'novia', 'novio', 'amiga', 'amigo', 'madre', 'padre', 'hija', 'hijo', 'hermana', 'hermano'],
+    companions: [
+      'esposa',
+      'esposo',
+      'mujer',
+      'marido',
+      'pareja',
+      'novia',
+      'novio',
+      'amiga',
+      'amigo',
+      'madre',
+      'padre',
+      'hija',
+      'hijo',
+      'hermana',
+      'hermano',
+    ],
     adults: ['adultos', 'adulto'],
     children: ['ninos', 'nino', 'ninas', 'nina', 'bebes', 'bebe', 'menores'],
     hourSuffixes: ['h', 'hs', 'hrs', 'horas'],
-    timePreps: ['a las', 'a la', 'sobre las', 'hacia las', 'para las', 'para la', 'desde las', 'como a las', 'a eso de las'],
+    timePreps: [
+      'a las',
+      'a la',
+      'sobre las',
+      'hacia las',
+      'para las',
+      'para la',
+      'desde las',
+      'como a las',
+      'a eso de las',
+    ],
     spokenMinutes: { 'y media': 30, 'y cuarto': 15, 'menos cuarto': -15, 'y treinta': 30, 'y quince': 15 },
     minutesBefore: {},
     dayParts: {
@@ -168,7 +266,20 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     },
     weekdays: [['domingo'], ['lunes'], ['martes'], ['miercoles'], ['jueves'], ['viernes'], ['sabado']],
     weekdaySuffixes: [],
-    months: [['enero'], ['febrero'], ['marzo'], ['abril'], ['mayo'], ['junio'], ['julio'], ['agosto'], ['septiembre', 'setiembre'], ['octubre'], ['noviembre'], ['diciembre', 'dic']],
+    months: [
+      ['enero'],
+      ['febrero'],
+      ['marzo'],
+      ['abril'],
+      ['mayo'],
+      ['junio'],
+      ['julio'],
+      ['agosto'],
+      ['septiembre', 'setiembre'],
+      ['octubre'],
+      ['noviembre'],
+      ['diciembre', 'dic'],
+    ],
     today: ['hoy', 'esta noche', 'esta tarde', 'este mediodia'],
     tomorrow: ['manana'],
     dayAfterTomorrow: ['pasado manana'],
@@ -180,8 +291,25 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
   },
   fr: {
     numbers: {
-      deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12,
-      treize: 13, quatorze: 14, quinze: 15, seize: 16, 'dix sept': 17, 'dix huit': 18, 'dix neuf': 19, vingt: 20,
+      deux: 2,
+      trois: 3,
+      quatre: 4,
+      cinq: 5,
+      six: 6,
+      sept: 7,
+      huit: 8,
+      neuf: 9,
+      dix: 10,
+      onze: 11,
+      douze: 12,
+      treize: 13,
+      quatorze: 14,
+      quinze: 15,
+      seize: 16,
+      'dix sept': 17,
+      'dix huit': 18,
+      'dix neuf': 19,
+      vingt: 20,
     },
     hourWords: { une: 1, un: 1 },
     partyNouns: ['personnes', 'personne', 'couverts', 'convives', 'adultes', 'invites', 'pers', 'pax'],
@@ -194,12 +322,34 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     self: ['moi'],
     my: ['ma', 'mon'],
     and: ['et'],
-    companions: ['femme', 'mari', 'compagne', 'compagnon', 'copine', 'copain', 'amie', 'ami', 'mere', 'pere', 'fille', 'fils', 'soeur', 'frere'],
+    companions: [
+      'femme',
+      'mari',
+      'compagne',
+      'compagnon',
+      'copine',
+      'copain',
+      'amie',
+      'ami',
+      'mere',
+      'pere',
+      'fille',
+      'fils',
+      'soeur',
+      'frere',
+    ],
     adults: ['adultes', 'adulte'],
     children: ['enfants', 'enfant', 'bebes', 'bebe'],
     hourSuffixes: ['h', 'heures', 'heure'],
     timePreps: ['@', 'vers', 'aux alentours de'],
-    spokenMinutes: { 'et demie': 30, 'et demi': 30, 'et quart': 15, 'moins le quart': -15, 'moins quart': -15, trente: 30 },
+    spokenMinutes: {
+      'et demie': 30,
+      'et demi': 30,
+      'et quart': 15,
+      'moins le quart': -15,
+      'moins quart': -15,
+      trente: 30,
+    },
     minutesBefore: {},
     dayParts: {
       'du soir': { meridiem: 'pm', attached: true },
@@ -211,7 +361,20 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     },
     weekdays: [['dimanche'], ['lundi'], ['mardi'], ['mercredi'], ['jeudi'], ['vendredi'], ['samedi']],
     weekdaySuffixes: [],
-    months: [['janvier', 'janv'], ['fevrier', 'fevr'], ['mars'], ['avril'], ['mai'], ['juin'], ['juillet', 'juil'], ['aout'], ['septembre'], ['octobre'], ['novembre'], ['decembre']],
+    months: [
+      ['janvier', 'janv'],
+      ['fevrier', 'fevr'],
+      ['mars'],
+      ['avril'],
+      ['mai'],
+      ['juin'],
+      ['juillet', 'juil'],
+      ['aout'],
+      ['septembre'],
+      ['octobre'],
+      ['novembre'],
+      ['decembre'],
+    ],
     today: ["aujourd'hui", 'aujourdhui', 'ce soir', 'ce midi', 'cet apres midi'],
     tomorrow: ['demain'],
     dayAfterTomorrow: ['apres demain'],
@@ -223,9 +386,30 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
   },
   de: {
     numbers: {
-      eins: 1, zwei: 2, zwo: 2, drei: 3, vier: 4, funf: 5, fuenf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9,
-      zehn: 10, elf: 11, zwolf: 12, zwoelf: 12, dreizehn: 13, vierzehn: 14, funfzehn: 15, fuenfzehn: 15,
-      sechzehn: 16, siebzehn: 17, achtzehn: 18, neunzehn: 19, zwanzig: 20,
+      eins: 1,
+      zwei: 2,
+      zwo: 2,
+      drei: 3,
+      vier: 4,
+      funf: 5,
+      fuenf: 5,
+      sechs: 6,
+      sieben: 7,
+      acht: 8,
+      neun: 9,
+      zehn: 10,
+      elf: 11,
+      zwolf: 12,
+      zwoelf: 12,
+      dreizehn: 13,
+      vierzehn: 14,
+      funfzehn: 15,
+      fuenfzehn: 15,
+      sechzehn: 16,
+      siebzehn: 17,
+      achtzehn: 18,
+      neunzehn: 19,
+      zwanzig: 20,
     },
     hourWords: { ein: 1 },
     partyNouns: ['personen', 'person', 'leute', 'gaste', 'gaeste', 'erwachsene', 'pers', 'pax'],
@@ -233,12 +417,39 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     tableWords: ['tisch', 'reservierung', 'tischreservierung', 'gruppe'],
     tablePreps: ['fur', 'fuer', 'von'],
     weAre: ['wir sind', 'wir sind zu', 'wir kommen zu', 'wir werden', 'wir sind insgesamt'],
-    groupWords: { 'zu zweit': 2, 'zu dritt': 3, 'zu viert': 4, 'zu funft': 5, 'zu fuenft': 5, 'zu sechst': 6, 'zu siebt': 7, 'zu acht': 8, 'zu neunt': 9, 'zu zehnt': 10, 'zu elft': 11, 'zu zwolft': 12, 'zu zwoelft': 12 },
+    groupWords: {
+      'zu zweit': 2,
+      'zu dritt': 3,
+      'zu viert': 4,
+      'zu funft': 5,
+      'zu fuenft': 5,
+      'zu sechst': 6,
+      'zu siebt': 7,
+      'zu acht': 8,
+      'zu neunt': 9,
+      'zu zehnt': 10,
+      'zu elft': 11,
+      'zu zwolft': 12,
+      'zu zwoelft': 12,
+    },
     afterPrep: { 'eine person': 1, 'eine einzelne person': 1 },
     self: ['ich'],
     my: ['meine', 'mein', 'meinem', 'meiner', 'meinen'],
     and: ['und'],
-    companions: ['frau', 'mann', 'partnerin', 'partner', 'freundin', 'freund', 'mutter', 'vater', 'tochter', 'sohn', 'schwester', 'bruder'],
+    companions: [
+      'frau',
+      'mann',
+      'partnerin',
+      'partner',
+      'freundin',
+      'freund',
+      'mutter',
+      'vater',
+      'tochter',
+      'sohn',
+      'schwester',
+      'bruder',
+    ],
     adults: ['erwachsene', 'erwachsenen', 'erwachsener'],
     children: ['kinder', 'kind', 'kleinkinder', 'kleinkind', 'babys', 'baby'],
     hourSuffixes: ['uhr', 'h'],
@@ -257,9 +468,30 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
       'am vormittag': { meridiem: 'am', attached: false },
       nachts: { meridiem: 'night', attached: false },
     },
-    weekdays: [['sonntag'], ['montag'], ['dienstag'], ['mittwoch'], ['donnerstag'], ['freitag'], ['samstag', 'sonnabend']],
+    weekdays: [
+      ['sonntag'],
+      ['montag'],
+      ['dienstag'],
+      ['mittwoch'],
+      ['donnerstag'],
+      ['freitag'],
+      ['samstag', 'sonnabend'],
+    ],
     weekdaySuffixes: ['abends', 'abend', 'nachmittag', 'vormittag', 'mittag', 'morgen', 's'],
-    months: [['januar', 'janner', 'jan'], ['februar', 'feb'], ['marz', 'maerz', 'mrz'], ['april', 'apr'], ['mai'], ['juni', 'jun'], ['juli', 'jul'], ['august', 'aug'], ['september', 'sept', 'sep'], ['oktober', 'okt'], ['november', 'nov'], ['dezember', 'dez']],
+    months: [
+      ['januar', 'janner', 'jan'],
+      ['februar', 'feb'],
+      ['marz', 'maerz', 'mrz'],
+      ['april', 'apr'],
+      ['mai'],
+      ['juni', 'jun'],
+      ['juli', 'jul'],
+      ['august', 'aug'],
+      ['september', 'sept', 'sep'],
+      ['oktober', 'okt'],
+      ['november', 'nov'],
+      ['dezember', 'dez'],
+    ],
     today: ['heute'],
     tomorrow: ['morgen'],
     dayAfterTomorrow: ['ubermorgen', 'uebermorgen'],
@@ -271,9 +503,26 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
   },
   it: {
     numbers: {
-      uno: 1, due: 2, tre: 3, quattro: 4, cinque: 5, sei: 6, sette: 7, otto: 8, nove: 9, dieci: 10, undici: 11,
-      dodici: 12, tredici: 13, quattordici: 14, quindici: 15, sedici: 16, diciassette: 17, diciotto: 18,
-      diciannove: 19, venti: 20,
+      uno: 1,
+      due: 2,
+      tre: 3,
+      quattro: 4,
+      cinque: 5,
+      sei: 6,
+      sette: 7,
+      otto: 8,
+      nove: 9,
+      dieci: 10,
+      undici: 11,
+      dodici: 12,
+      tredici: 13,
+      quattordici: 14,
+      quindici: 15,
+      sedici: 16,
+      diciassette: 17,
+      diciotto: 18,
+      diciannove: 19,
+      venti: 20,
     },
     hourWords: { una: 1 },
     partyNouns: ['persone', 'persona', 'ospiti', 'coperti', 'adulti', 'invitati', 'pax'],
@@ -286,12 +535,34 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     self: ['io'],
     my: ['mia', 'mio', 'la mia', 'il mio'],
     and: ['e', 'ed'],
-    companions: ['moglie', 'marito', 'compagna', 'compagno', 'ragazza', 'ragazzo', 'amica', 'amico', 'madre', 'padre', 'figlia', 'figlio', 'sorella', 'fratello'],
+    companions: [
+      'moglie',
+      'marito',
+      'compagna',
+      'compagno',
+      'ragazza',
+      'ragazzo',
+      'amica',
+      'amico',
+      'madre',
+      'padre',
+      'figlia',
+      'figlio',
+      'sorella',
+      'fratello',
+    ],
     adults: ['adulti', 'adulto'],
     children: ['bambini', 'bambino', 'bambine', 'bambina', 'bimbi', 'bimbo', 'neonati', 'neonato'],
     hourSuffixes: ['h'],
     timePreps: ['alle', "all'", 'alle ore', 'ore', 'verso le', "verso l'", 'per le', "per l'", 'intorno alle', 'verso'],
-    spokenMinutes: { 'e mezza': 30, 'e mezzo': 30, 'e un quarto': 15, 'e quarto': 15, 'meno un quarto': -15, 'e trenta': 30 },
+    spokenMinutes: {
+      'e mezza': 30,
+      'e mezzo': 30,
+      'e un quarto': 15,
+      'e quarto': 15,
+      'meno un quarto': -15,
+      'e trenta': 30,
+    },
     minutesBefore: {},
     dayParts: {
       'di sera': { meridiem: 'pm', attached: true },
@@ -306,7 +577,20 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     },
     weekdays: [['domenica'], ['lunedi'], ['martedi'], ['mercoledi'], ['giovedi'], ['venerdi'], ['sabato']],
     weekdaySuffixes: [],
-    months: [['gennaio'], ['febbraio'], ['marzo'], ['aprile'], ['maggio'], ['giugno'], ['luglio'], ['agosto'], ['settembre'], ['ottobre'], ['novembre'], ['dicembre']],
+    months: [
+      ['gennaio'],
+      ['febbraio'],
+      ['marzo'],
+      ['aprile'],
+      ['maggio'],
+      ['giugno'],
+      ['luglio'],
+      ['agosto'],
+      ['settembre'],
+      ['ottobre'],
+      ['novembre'],
+      ['dicembre'],
+    ],
     today: ['oggi', 'stasera', 'stanotte', 'questa sera'],
     tomorrow: ['domani', 'domattina'],
     dayAfterTomorrow: ['dopodomani', 'dopo domani'],
@@ -318,9 +602,30 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
   },
   pt: {
     numbers: {
-      dois: 2, duas: 2, tres: 3, quatro: 4, cinco: 5, seis: 6, sete: 7, oito: 8, nove: 9, dez: 10, onze: 11,
-      doze: 12, treze: 13, catorze: 14, quatorze: 14, quinze: 15, dezesseis: 16, dezasseis: 16, dezessete: 17,
-      dezassete: 17, dezoito: 18, dezenove: 19, dezanove: 19, vinte: 20,
+      dois: 2,
+      duas: 2,
+      tres: 3,
+      quatro: 4,
+      cinco: 5,
+      seis: 6,
+      sete: 7,
+      oito: 8,
+      nove: 9,
+      dez: 10,
+      onze: 11,
+      doze: 12,
+      treze: 13,
+      catorze: 14,
+      quatorze: 14,
+      quinze: 15,
+      dezesseis: 16,
+      dezasseis: 16,
+      dezessete: 17,
+      dezassete: 17,
+      dezoito: 18,
+      dezenove: 19,
+      dezanove: 19,
+      vinte: 20,
     },
     hourWords: { uma: 1, um: 1 },
     partyNouns: ['pessoas', 'pessoa', 'convidados', 'adultos', 'lugares', 'pax'],
@@ -333,7 +638,22 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
     self: ['eu'],
     my: ['minha', 'meu', 'a minha', 'o meu'],
     and: ['e'],
-    companions: ['esposa', 'esposo', 'mulher', 'marido', 'namorada', 'namorado', 'amiga', 'amigo', 'mae', 'pai', 'filha', 'filho', 'irma', 'irmao'],
+    companions: [
+      'esposa',
+      'esposo',
+      'mulher',
+      'marido',
+      'namorada',
+      'namorado',
+      'amiga',
+      'amigo',
+      'mae',
+      'pai',
+      'filha',
+      'filho',
+      'irma',
+      'irmao',
+    ],
     adults: ['adultos', 'adulto'],
     children: ['criancas', 'crianca', 'bebes', 'bebe'],
     hourSuffixes: ['h', 'hs', 'horas'],
@@ -348,10 +668,34 @@ const LANGUAGES: Record<'en' | 'es' | 'fr' | 'de' | 'it' | 'pt', Words> = {
       'de noite': { meridiem: 'pm', attached: false },
       '@ noite': { meridiem: 'pm', attached: false },
     },
-    weekdays: [['domingo'], ['segunda feira'], ['terca feira'], ['quarta feira'], ['quinta feira'], ['sexta feira'], ['sabado']],
+    weekdays: [
+      ['domingo'],
+      ['segunda feira'],
+      ['terca feira'],
+      ['quarta feira'],
+      ['quinta feira'],
+      ['sexta feira'],
+      ['sabado'],
+    ],
     weekdaySuffixes: [],
-    contextWeekdays: { names: [[], ['segunda'], ['terca'], ['quarta'], ['quinta'], ['sexta'], []], after: ['na', 'nesta', 'esta', 'proxima', 'pra', 'para a', 'ate a', 'ate'] },
-    months: [['janeiro'], ['fevereiro'], ['marco'], ['abril'], ['maio'], ['junho'], ['julho'], ['agosto'], ['setembro'], ['outubro'], ['novembro'], ['dezembro']],
+    contextWeekdays: {
+      names: [[], ['segunda'], ['terca'], ['quarta'], ['quinta'], ['sexta'], []],
+      after: ['na', 'nesta', 'esta', 'proxima', 'pra', 'para a', 'ate a', 'ate'],
+    },
+    months: [
+      ['janeiro'],
+      ['fevereiro'],
+      ['marco'],
+      ['abril'],
+      ['maio'],
+      ['junho'],
+      ['julho'],
+      ['agosto'],
+      ['setembro'],
+      ['outubro'],
+      ['novembro'],
+      ['dezembro'],
+    ],
     today: ['hoje', 'esta noite'],
     tomorrow: ['amanha'],
     dayAfterTomorrow: ['depois de amanha'],
@@ -377,26 +721,170 @@ const GUARDS: Record<string, { notAfter?: string[]; notBefore?: string[] }> = {
 
 /** Things a number can count that are neither people nor a clock hour: "for 2 hours", "para 50 euros". */
 const UNITS = [
-  'hours', 'hour', 'hrs', 'hr', 'minutes', 'minute', 'mins', 'min', 'nights', 'days', 'day', 'weeks', 'years', 'year', 'months', 'euros', 'euro', 'eur', 'dollars', 'pounds',
-  'horas', 'hora', 'minutos', 'noches', 'dias', 'anos', 'meses', 'semanas', 'pesos', 'heures', 'heure', 'nuits', 'jours', 'ans', 'mois', 'semaines',
-  'stunden', 'stunde', 'std', 'minuten', 'nachte', 'naechte', 'tage', 'jahre', 'monate', 'wochen', 'ore', 'ora', 'minuti', 'notti', 'giorni', 'anni', 'mesi', 'settimane',
-  'noites', 'reais', "o'clock", 'oclock', 'uhr',
+  'hours',
+  'hour',
+  'hrs',
+  'hr',
+  'minutes',
+  'minute',
+  'mins',
+  'min',
+  'nights',
+  'days',
+  'day',
+  'weeks',
+  'years',
+  'year',
+  'months',
+  'euros',
+  'euro',
+  'eur',
+  'dollars',
+  'pounds',
+  'horas',
+  'hora',
+  'minutos',
+  'noches',
+  'dias',
+  'anos',
+  'meses',
+  'semanas',
+  'pesos',
+  'heures',
+  'heure',
+  'nuits',
+  'jours',
+  'ans',
+  'mois',
+  'semaines',
+  'stunden',
+  'stunde',
+  'std',
+  'minuten',
+  'nachte',
+  'naechte',
+  'tage',
+  'jahre',
+  'monate',
+  'wochen',
+  'ore',
+  'ora',
+  'minuti',
+  'notti',
+  'giorni',
+  'anni',
+  'mesi',
+  'settimane',
+  'noites',
+  'reais',
+  "o'clock",
+  'oclock',
+  'uhr',
 ];
 
 /** Words before a number that make it a length of time ("por 2 horas", "pendant 2h"), not a clock time. */
-const DURATION_PREPS = ['for', 'during', 'within', 'in', 'durante', 'por', 'de', 'en', 'dentro de', 'pendant', 'dans', 'fur', 'fuer', 'innerhalb', 'per', 'tra', 'fra', 'em'];
+const DURATION_PREPS = [
+  'for',
+  'during',
+  'within',
+  'in',
+  'durante',
+  'por',
+  'de',
+  'en',
+  'dentro de',
+  'pendant',
+  'dans',
+  'fur',
+  'fuer',
+  'innerhalb',
+  'per',
+  'tra',
+  'fra',
+  'em',
+];
 
 /** Units after a number that are clock words, not lengths of time. */
 const CLOCK_WORDS = ["o'clock", 'oclock', 'uhr', 'heures', 'heure', 'horas', 'hora', 'h'];
 
 /** Words after a spaced "am" that make it German "am" (on the), not a.m.: "für 4 am Sonntag". */
-const GERMAN_AM_NEXT = ['wochenende', 'abend', 'mittag', 'nachmittag', 'vormittag', 'morgen', 'tisch', 'fenster', 'ersten', 'zweiten', 'dritten', 'letzten'];
+const GERMAN_AM_NEXT = [
+  'wochenende',
+  'abend',
+  'mittag',
+  'nachmittag',
+  'vormittag',
+  'morgen',
+  'tisch',
+  'fenster',
+  'ersten',
+  'zweiten',
+  'dritten',
+  'letzten',
+];
 
 /** After "one of us", a verb: the sentence is about some of the party ("one of us is allergic"). */
-const SOME_OF_US_NEXT = ['is', 'are', 'was', 'were', 'has', 'have', 'had', "'s", "'re", 'can', 'cannot', "can't", 'could', 'will', "won't", 'would', 'must', 'should', 'may', 'might', 'need', 'needs', 'eat', 'eats', 'does', "doesn't", 'do', "don't", 'uses', 'use', 'gets', 'likes', 'prefers', 'wants', 'suffers'];
+const SOME_OF_US_NEXT = [
+  'is',
+  'are',
+  'was',
+  'were',
+  'has',
+  'have',
+  'had',
+  "'s",
+  "'re",
+  'can',
+  'cannot',
+  "can't",
+  'could',
+  'will',
+  "won't",
+  'would',
+  'must',
+  'should',
+  'may',
+  'might',
+  'need',
+  'needs',
+  'eat',
+  'eats',
+  'does',
+  "doesn't",
+  'do',
+  "don't",
+  'uses',
+  'use',
+  'gets',
+  'likes',
+  'prefers',
+  'wants',
+  'suffers',
+];
 
 /** English "may" is also a verb; "for 2 may we sit outside" is no date. */
-const MAY_VERB_NEXT = ['i', 'we', 'you', 'he', 'she', 'they', 'it', 'be', 'have', 'need', 'want', 'bring', 'come', 'get', 'also', 'not', 'please', 'book', 'sit', 'ask'];
+const MAY_VERB_NEXT = [
+  'i',
+  'we',
+  'you',
+  'he',
+  'she',
+  'they',
+  'it',
+  'be',
+  'have',
+  'need',
+  'want',
+  'bring',
+  'come',
+  'get',
+  'also',
+  'not',
+  'please',
+  'book',
+  'sit',
+  'ask',
+];
 
 /** Words before "12.10" that make it a day and month even without the closing dot. */
 const DATE_PREPS = ['am', 'den', 'vom', 'le', 'el', 'il', 'dia', 'on'];
@@ -436,7 +924,8 @@ function lead(preps: string[]): string {
   return `${B}(?:(?:${alt(spaced)})\\s+|(?:${alt(glued)})\\s*)`;
 }
 
-const numberToken = (w: Words, hours: boolean): string => `\\d{1,2}|${alt(Object.keys(hours ? { ...w.numbers, ...w.hourWords } : w.numbers))}`;
+const numberToken = (w: Words, hours: boolean): string =>
+  `\\d{1,2}|${alt(Object.keys(hours ? { ...w.numbers, ...w.hourWords } : w.numbers))}`;
 
 function valueOf(w: Words | undefined, token: string, hours = false): number | undefined {
   const t = key(token);
@@ -445,7 +934,10 @@ function valueOf(w: Words | undefined, token: string, hours = false): number | u
 }
 
 const GUARD_TESTS = Object.fromEntries(
-  Object.entries(GUARDS).map(([phrase, g]) => [phrase, { before: g.notAfter && endsWith(g.notAfter), after: g.notBefore && startsWith(g.notBefore) }]),
+  Object.entries(GUARDS).map(([phrase, g]) => [
+    phrase,
+    { before: g.notAfter && endsWith(g.notAfter), after: g.notBefore && startsWith(g.notBefore) },
+  ]),
 );
 
 /** Whether a table phrase found in the text means what the table says, given its neighbours. */
@@ -455,11 +947,15 @@ function allowed(phrase: string, before: string, after: string): boolean {
   return !(guard.before?.test(before.slice(-40)) || guard.after?.test(after.slice(0, 40)));
 }
 
-const MONTH_OF = new Map<string, number>(LANGS.flatMap((w) => w.months.flatMap((names, i) => names.map((n): [string, number] => [key(n), i + 1]))));
+const MONTH_OF = new Map<string, number>(
+  LANGS.flatMap((w) => w.months.flatMap((names, i) => names.map((n): [string, number] => [key(n), i + 1]))),
+);
 const MONTHS = alt(MONTH_OF.keys());
 const ALL_NOUNS = alt(union((w) => w.partyNouns));
 /** After "at 8": people or a length of time ("around 8 people", "in about 20 minutes") make it no clock. */
-const NOT_A_CLOCK = new RegExp(`^\\s*(?:${ALL_NOUNS}|of us|${alt(union((w) => [...w.adults, ...w.children]))}|${alt(UNITS.filter((u) => !CLOCK_WORDS.includes(u)))})${E}`);
+const NOT_A_CLOCK = new RegExp(
+  `^\\s*(?:${ALL_NOUNS}|of us|${alt(union((w) => [...w.adults, ...w.children]))}|${alt(UNITS.filter((u) => !CLOCK_WORDS.includes(u)))})${E}`,
+);
 const NOT_A_COUNT = new RegExp(`^\\s*(?:[:.,]\\d|[-–/]\\s*\\d|(?:${alt(UNITS)})${E})`);
 const NOT_A_DAY = new RegExp(`^\\s*(?:[:.,]?\\d|[-–/]\\s*\\d|(?:${ALL_NOUNS}|of us|${alt(UNITS)}|h)${E})`);
 const DURATION_BEFORE = endsWith(DURATION_PREPS);
@@ -491,13 +987,19 @@ class Text {
       const spans: Array<[number, number]> = [];
       for (const m of this.value.matchAll(pattern)) {
         const at = m.index ?? 0;
-        const value = read(m, this.value.slice(Math.max(0, at - 60), at), this.value.slice(at + m[0].length, at + m[0].length + 60));
+        const value = read(
+          m,
+          this.value.slice(Math.max(0, at - 60), at),
+          this.value.slice(at + m[0].length, at + m[0].length + 60),
+        );
         if (value === undefined) continue;
         found.push(value);
         spans.push([at, at + m[0].length]);
       }
       // '#' is no letter, digit or space: a blanked span joins no phrase on either side.
-      if (blank) for (const [from, to] of spans) this.value = this.value.slice(0, from) + '#'.repeat(to - from) + this.value.slice(to);
+      if (blank)
+        for (const [from, to] of spans)
+          this.value = this.value.slice(0, from) + '#'.repeat(to - from) + this.value.slice(to);
     }
     return found;
   }
@@ -584,20 +1086,28 @@ const CLOCK_RULES: Array<Rule<Clock>> = [
       return hour === undefined || delta === undefined || hour > 12 ? undefined : shifted(hour, delta);
     }),
   ),
-  rule<Clock>(`${B}(\\d{1,2}|${alt(Object.keys(LANGUAGES.en.numbers))})(?:[:.]([0-5]\\d))?(\\s*)([ap]\\.?\\s?m\\.?)${E}`, (m, _before, after) => {
-    // German "für 4 am Sonntag", "um 12.10 am Samstag": a spaced, undotted "am" is "on the" there.
-    if (m[4] === 'am' && m[3] && GERMAN_AM.test(after)) return undefined;
-    const am = m[4]!.startsWith('a');
-    const hour = valueOf(LANGUAGES.en, m[1]!);
-    if (hour === undefined || hour === 0 || (am && hour > 12)) return undefined;
-    return { hour, minute: digits(m[2]), meridiem: am ? 'am' : 'pm' };
-  }),
+  rule<Clock>(
+    `${B}(\\d{1,2}|${alt(Object.keys(LANGUAGES.en.numbers))})(?:[:.]([0-5]\\d))?(\\s*)([ap]\\.?\\s?m\\.?)${E}`,
+    (m, _before, after) => {
+      // German "für 4 am Sonntag", "um 12.10 am Samstag": a spaced, undotted "am" is "on the" there.
+      if (m[4] === 'am' && m[3] && GERMAN_AM.test(after)) return undefined;
+      const am = m[4]!.startsWith('a');
+      const hour = valueOf(LANGUAGES.en, m[1]!);
+      if (hour === undefined || hour === 0 || (am && hour > 12)) return undefined;
+      return { hour, minute: digits(m[2]), meridiem: am ? 'am' : 'pm' };
+    },
+  ),
   ...LANGS.filter((w) => !w.spokenMinutesNeedPrep).map((w) =>
-    rule<Clock>(`${B}(${numberToken(w, true)})(?:\\s*(?:${alt(w.hourSuffixes)}))?\\s+(${alt(Object.keys(w.spokenMinutes))})${E}`, (m, _b, after) => {
-      const hour = valueOf(w, m[1]!, true);
-      const delta = w.spokenMinutes[key(m[2]!)];
-      return hour === undefined || delta === undefined || hour > 23 ? undefined : withDayPart(shifted(hour, delta), after);
-    }),
+    rule<Clock>(
+      `${B}(${numberToken(w, true)})(?:\\s*(?:${alt(w.hourSuffixes)}))?\\s+(${alt(Object.keys(w.spokenMinutes))})${E}`,
+      (m, _b, after) => {
+        const hour = valueOf(w, m[1]!, true);
+        const delta = w.spokenMinutes[key(m[2]!)];
+        return hour === undefined || delta === undefined || hour > 23
+          ? undefined
+          : withDayPart(shifted(hour, delta), after);
+      },
+    ),
   ),
   ...LANGS.map((w) => {
     const attached = Object.entries(w.dayParts).filter(([, v]) => v.attached);
@@ -628,11 +1138,14 @@ const CLOCK_RULES: Array<Rule<Clock>> = [
   }),
   ...LANGS.map((w) =>
     // Article-like hour words ("une heure" is also "an hour") need a preposition: read in context.
-    rule<Clock>(`${B}(${alt(Object.keys(w.numbers))})\\s+(${alt(w.hourSuffixes.filter((s) => s !== 'h'))})${E}`, (m, before, after) => {
-      if (DURATION_BEFORE.test(before) && !/uhr|clock/.test(m[2]!)) return undefined;
-      const hour = valueOf(w, m[1]!);
-      return hour === undefined ? undefined : withDayPart({ hour, minute: 0 }, after);
-    }),
+    rule<Clock>(
+      `${B}(${alt(Object.keys(w.numbers))})\\s+(${alt(w.hourSuffixes.filter((s) => s !== 'h'))})${E}`,
+      (m, before, after) => {
+        if (DURATION_BEFORE.test(before) && !/uhr|clock/.test(m[2]!)) return undefined;
+        const hour = valueOf(w, m[1]!);
+        return hour === undefined ? undefined : withDayPart({ hour, minute: 0 }, after);
+      },
+    ),
   ),
 ];
 
@@ -646,7 +1159,8 @@ const CONTEXT_CLOCK_RULES: Array<Rule<Clock>> = [
         const hour = valueOf(w, m[1]!, true);
         if (hour === undefined) return undefined;
         const spoken = m[3] ? w.spokenMinutes[key(m[3])] : undefined;
-        const clock = spoken !== undefined ? shifted(hour, spoken) : { hour, minute: digits(m[2]), literal: m[1]!.startsWith('0') };
+        const clock =
+          spoken !== undefined ? shifted(hour, spoken) : { hour, minute: digits(m[2]), literal: m[1]!.startsWith('0') };
         return withDayPart(clock, after);
       },
     ),
@@ -656,7 +1170,9 @@ const CONTEXT_CLOCK_RULES: Array<Rule<Clock>> = [
 ];
 
 const NOON_RULES: Array<Rule<string>> = [
-  rule(`${B}(?:12\\s*)?(${alt(union((w) => w.noon))})${E}`, (m, before, after) => (allowed(m[1]!, before, after) ? '12:00' : undefined)),
+  rule(`${B}(?:12\\s*)?(${alt(union((w) => w.noon))})${E}`, (m, before, after) =>
+    allowed(m[1]!, before, after) ? '12:00' : undefined,
+  ),
   rule(`${B}(?:12\\s*)?(${alt(union((w) => w.midnight))})${E}`, () => '00:00'),
 ];
 
@@ -670,7 +1186,8 @@ interface DateMention {
   year?: number;
 }
 
-const yearOf = (s: string | undefined): number | undefined => (s === undefined ? undefined : s.length === 2 ? 2000 + Number(s) : Number(s));
+const yearOf = (s: string | undefined): number | undefined =>
+  s === undefined ? undefined : s.length === 2 ? 2000 + Number(s) : Number(s);
 
 /**
  * A day of the month alone, unless a count or clock follows, or the words before it are a time
@@ -689,42 +1206,63 @@ const DATE_RULES: Array<Rule<DateMention>> = [
     if (month > 12 && day <= 12) [day, month] = [month, day];
     return { day, month, year: yearOf(m[3]) };
   }),
-  rule(`(?<![\\d-])(\\d{1,2})-(\\d{1,2})-(\\d{4}|\\d{2})(?![\\d-])`, (m) => ({ day: digits(m[1]), month: digits(m[2]), year: yearOf(m[3]) })),
+  rule(`(?<![\\d-])(\\d{1,2})-(\\d{1,2})-(\\d{4}|\\d{2})(?![\\d-])`, (m) => ({
+    day: digits(m[1]),
+    month: digits(m[2]),
+    year: yearOf(m[3]),
+  })),
   // "12.12." and "12.12.2026"; "um 12.10." is a time, read later.
   rule(`(?<![\\d.])(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4}|\\d{2})?(?!\\d)`, (m, before) =>
-    TIME_PREP_BEFORE.test(before) || digits(m[2]) > 12 ? undefined : { day: digits(m[1]), month: digits(m[2]), year: yearOf(m[3]) },
+    TIME_PREP_BEFORE.test(before) || digits(m[2]) > 12
+      ? undefined
+      : { day: digits(m[1]), month: digits(m[2]), year: yearOf(m[3]) },
   ),
   // "am 12.12" without the closing dot only after a word that announces a date.
   rule(`(?<![\\d.])(\\d{1,2})\\.(\\d{1,2})(?![\\d.])`, (m, before) =>
     DATE_PREP_BEFORE.test(before) && digits(m[2]) <= 12 ? { day: digits(m[1]), month: digits(m[2]) } : undefined,
   ),
   // "12 December", "12th of December", "12 de diciembre de 2026", "12. Dezember", "le 1er janvier", "1º de mayo"
-  rule(`${B}(\\d{1,2})(?:st|nd|rd|th|er|o|a|°)?\\.?\\s*(?:(?:of|de|di|del)\\s+)?(${MONTHS})\\.?${E}(?:,?\\s*(?:de\\s+|del\\s+)?(\\d{4})(?!\\d))?`, (m, _b, after) => {
-    const month = MONTH_OF.get(key(m[2]!));
-    if (month === undefined || (key(m[2]!) === 'may' && !m[3] && MAY_VERB.test(after))) return undefined;
-    return { day: digits(m[1]), month, year: yearOf(m[3]) };
-  }),
+  rule(
+    `${B}(\\d{1,2})(?:st|nd|rd|th|er|o|a|°)?\\.?\\s*(?:(?:of|de|di|del)\\s+)?(${MONTHS})\\.?${E}(?:,?\\s*(?:de\\s+|del\\s+)?(\\d{4})(?!\\d))?`,
+    (m, _b, after) => {
+      const month = MONTH_OF.get(key(m[2]!));
+      if (month === undefined || (key(m[2]!) === 'may' && !m[3] && MAY_VERB.test(after))) return undefined;
+      return { day: digits(m[1]), month, year: yearOf(m[3]) };
+    },
+  ),
   // "December 12", "Dec 12th, 2026"
-  rule(`${B}(${MONTHS})\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?${E}(?:,?\\s*(\\d{4})(?!\\d))?`, (m, _b, after) => {
-    const month = MONTH_OF.get(key(m[1]!));
-    if (month === undefined || (!m[3] && NOT_A_DAY.test(after))) return undefined;
-    return { day: digits(m[2]), month, year: yearOf(m[3]) };
-  }),
+  rule(
+    `${B}(${MONTHS})\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?${E}(?:,?\\s*(\\d{4})(?!\\d))?`,
+    (m, _b, after) => {
+      const month = MONTH_OF.get(key(m[1]!));
+      if (month === undefined || (!m[3] && NOT_A_DAY.test(after))) return undefined;
+      return { day: digits(m[2]), month, year: yearOf(m[3]) };
+    },
+  ),
   // "the 12th", "el día 12", "le 12", "am 12.", "il 12", "no dia 12"
-  ...LANGS.flatMap((w) => w.dayOfMonth.map((source) => rule<DateMention>(`${B}${source}${source.endsWith('.') ? '' : E}`, dayOnly))),
+  ...LANGS.flatMap((w) =>
+    w.dayOfMonth.map((source) => rule<DateMention>(`${B}${source}${source.endsWith('.') ? '' : E}`, dayOnly)),
+  ),
   // "el sábado 12", "samedi 12", "Samstag, den 12.": outside English, a number after a weekday is its day.
   ...LANGS.filter((w) => w !== LANGUAGES.en).map((w) =>
     // A comma only before an article ("Samstag, den 12."): in "sábado, 2" the 2 is a party size.
-    rule<DateMention>(`${B}(?:${alt(w.weekdays.flat())})(?:\\s+|,\\s*(?=den|le|el|il|dia))(?:(?:den|le|el|il|dia)\\s+)?(\\d{1,2})\\.?${E}`, dayOnly),
+    rule<DateMention>(
+      `${B}(?:${alt(w.weekdays.flat())})(?:\\s+|,\\s*(?=den|le|el|il|dia))(?:(?:den|le|el|il|dia)\\s+)?(\\d{1,2})\\.?${E}`,
+      dayOnly,
+    ),
   ),
 ];
 
 /** "pasado mañana" is blanked once read, so its "mañana" is not read again as tomorrow. */
-const DAY_AFTER_TOMORROW_RULES: Array<Rule<number>> = [rule(`${B}(${alt(union((w) => w.dayAfterTomorrow))})${E}`, () => 2)];
+const DAY_AFTER_TOMORROW_RULES: Array<Rule<number>> = [
+  rule(`${B}(${alt(union((w) => w.dayAfterTomorrow))})${E}`, () => 2),
+];
 
 /** Not blanked: "ce midi", "este mediodía" also say noon. */
 const RELATIVE_RULES: Array<Rule<number>> = [
-  rule(`${B}(${alt(union((w) => w.tomorrow))})${E}`, (m, before, after) => (allowed(m[1]!, before, after) ? 1 : undefined)),
+  rule(`${B}(${alt(union((w) => w.tomorrow))})${E}`, (m, before, after) =>
+    allowed(m[1]!, before, after) ? 1 : undefined,
+  ),
   rule(`${B}(${alt(union((w) => w.today))})${E}`, () => 0),
 ];
 
@@ -745,16 +1283,19 @@ const WEEKDAY_RULES: Array<Rule<WeekdayMention>> = LANGS.flatMap((w) => {
   const ctx = w.contextWeekdays;
   if (ctx) {
     const short = new Map(ctx.names.flatMap((names, i) => names.map((n) => [key(n), i] as const)));
-    rules.push(rule<WeekdayMention>(`(?:^\\s*|${B}(?:${alt(ctx.after)})\\s+)(${alt(short.keys())})${E}`, (m) => {
-      const weekday = short.get(key(m[1]!));
-      return weekday === undefined ? undefined : { weekday, noon: false };
-    }));
+    rules.push(
+      rule<WeekdayMention>(`(?:^\\s*|${B}(?:${alt(ctx.after)})\\s+)(${alt(short.keys())})${E}`, (m) => {
+        const weekday = short.get(key(m[1]!));
+        return weekday === undefined ? undefined : { weekday, noon: false };
+      }),
+    );
   }
   return rules;
 });
 
 function isoDate(year: number, month: number, day: number): string | undefined {
-  if (!Number.isInteger(year) || year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  if (!Number.isInteger(year) || year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31)
+    return undefined;
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? d.toISOString().slice(0, 10) : undefined;
 }
@@ -765,7 +1306,8 @@ function parseReceived(receivedOn: string): Date | undefined {
   return iso ? new Date(`${iso}T00:00:00Z`) : undefined;
 }
 
-const plusDays = (base: Date, n: number): string => new Date(base.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+const plusDays = (base: Date, n: number): string =>
+  new Date(base.getTime() + n * 86_400_000).toISOString().slice(0, 10);
 
 /** A day (and maybe month and year) -> the first such date not before the day the request came in. */
 function resolve(mention: DateMention, base: Date | undefined): string | undefined {
@@ -792,11 +1334,15 @@ function resolve(mention: DateMention, base: Date | undefined): string | undefin
 // ---------------------------------------------------------------------------------------------
 // Party size.
 
-const countOk = (n: number | undefined, after: string): number | undefined => (n !== undefined && n >= 1 && !NOT_A_COUNT.test(after) ? n : undefined);
+const countOk = (n: number | undefined, after: string): number | undefined =>
+  n !== undefined && n >= 1 && !NOT_A_COUNT.test(after) ? n : undefined;
 
 /** Both ends of "4-6 people", "4 o 5 personas": a range is no party size, so it reads as two that disagree. */
 const RANGE_RULES: Array<Rule<number[]>> = [
-  rule(`${B}(\\d{1,2})\\s*(?:-|–|to|or|a|o|ou|oder|bis)\\s*(\\d{1,2})\\s*(?:${ALL_NOUNS})${E}`, (m) => [digits(m[1]), digits(m[2])]),
+  rule(`${B}(\\d{1,2})\\s*(?:-|–|to|or|a|o|ou|oder|bis)\\s*(\\d{1,2})\\s*(?:${ALL_NOUNS})${E}`, (m) => [
+    digits(m[1]),
+    digits(m[2]),
+  ]),
 ];
 
 /** "2 adults and 2 children" -> 4. */
@@ -812,7 +1358,12 @@ const COMPOSITION_RULES: Array<Rule<number>> = LANGS.map((w) => {
   );
 });
 
-const MORE_FOLLOW = new Map(LANGS.map((w) => [w, new RegExp(`^\\s*,?\\s*(?:\\+|&|(?:${alt([...w.and, 'with', 'con', 'avec', 'mit', 'com', 'plus'])})${E})`)]));
+const MORE_FOLLOW = new Map(
+  LANGS.map((w) => [
+    w,
+    new RegExp(`^\\s*,?\\s*(?:\\+|&|(?:${alt([...w.and, 'with', 'con', 'avec', 'mit', 'com', 'plus'])})${E})`),
+  ]),
+);
 
 /** "me and my wife, and our two kids": more people follow, so the phrase is no count by itself. */
 function moreFollow(w: Words, after: string): boolean {
@@ -831,10 +1382,17 @@ const PARTY_RULES: Array<Rule<number>> = [
     const afterPrep = Object.keys(w.afterPrep);
     return [
       rule<number>(`${B}(${alt(Object.keys(w.numbers))})\\s+(?:${alt(w.partyNouns)})${E}`, (m) => valueOf(w, m[1]!)),
-      rule<number>(`${B}(?:${alt(w.tableWords)})\\s+(?:${alt(w.tablePreps)})\\s+(${BIG_COUNT}|${alt(Object.keys(w.numbers))})${E}`, (m, _b, after) => countOk(valueOf(w, m[1]!), after)),
+      rule<number>(
+        `${B}(?:${alt(w.tableWords)})\\s+(?:${alt(w.tablePreps)})\\s+(${BIG_COUNT}|${alt(Object.keys(w.numbers))})${E}`,
+        (m, _b, after) => countOk(valueOf(w, m[1]!), after),
+      ),
       rule<number>(`${B}(?:${alt(w.weAre)})\\s+(${n})${E}`, (m, _b, after) => countOk(valueOf(w, m[1]!), after)),
-      rule<number>(`${B}(${alt(Object.keys(w.groupWords))})${E}`, (m, before, after) => (allowed(m[1]!, before, after) ? w.groupWords[key(m[1]!)] : undefined)),
-      rule<number>(`${B}(?:${alt(w.partyPreps)})\\s+(${alt(afterPrep)})${E}`, (m, _b, after) => (moreFollow(w, after) ? undefined : w.afterPrep[key(m[1]!)])),
+      rule<number>(`${B}(${alt(Object.keys(w.groupWords))})${E}`, (m, before, after) =>
+        allowed(m[1]!, before, after) ? w.groupWords[key(m[1]!)] : undefined,
+      ),
+      rule<number>(`${B}(?:${alt(w.partyPreps)})\\s+(${alt(afterPrep)})${E}`, (m, _b, after) =>
+        moreFollow(w, after) ? undefined : w.afterPrep[key(m[1]!)],
+      ),
     ];
   }),
   // "2 of us", "the four of us"; but "one of us is allergic" speaks of some of the party, not its size.
@@ -845,7 +1403,9 @@ const PARTY_RULES: Array<Rule<number>> = [
 
 /** "for 4", "para dos": a count only when nothing stronger says one. */
 const WEAK_PARTY_RULES: Array<Rule<number>> = LANGS.map((w) =>
-  rule<number>(`${B}(?:${alt(w.partyPreps)})\\s+(\\d{1,2}|${alt(Object.keys(w.numbers))})${E}`, (m, _b, after) => countOk(valueOf(w, m[1]!), after)),
+  rule<number>(`${B}(?:${alt(w.partyPreps)})\\s+(\\d{1,2}|${alt(Object.keys(w.numbers))})${E}`, (m, _b, after) =>
+    countOk(valueOf(w, m[1]!), after),
+  ),
 );
 
 /** "me and my wife", "mi mujer y yo", "meine Frau und ich": two, when nothing else gives a count. */
@@ -854,7 +1414,10 @@ const COMPANION_RULES: Array<Rule<number>> = LANGS.flatMap((w) => {
   const and = alt(w.and);
   const companion = `(?:${alt(w.my)})\\s+(?:${alt(w.companions)})`;
   const read: Read<number> = (_m, _b, after) => (moreFollow(w, after) ? undefined : 2);
-  return [rule(`${B}(?:${self})\\s+(?:${and})\\s+${companion}${E}`, read), rule(`${B}${companion}\\s+(?:${and})\\s+(?:${self})${E}`, read)];
+  return [
+    rule(`${B}(?:${self})\\s+(?:${and})\\s+${companion}${E}`, read),
+    rule(`${B}${companion}\\s+(?:${and})\\s+(?:${self})${E}`, read),
+  ];
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -895,7 +1458,11 @@ export function readRequest(text: string, receivedOn: string): RequestReading {
   const weekdays = t.take(WEEKDAY_RULES, false);
 
   const mentions: DateMention[] = t.take([
-    rule<DateMention>(`(?<!\\d)(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?!\\d)`, (m) => ({ year: digits(m[1]), month: digits(m[2]), day: digits(m[3]) })),
+    rule<DateMention>(`(?<!\\d)(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?!\\d)`, (m) => ({
+      year: digits(m[1]),
+      month: digits(m[2]),
+      day: digits(m[3]),
+    })),
   ]);
   const clocks = t.take(CLOCK_RULES);
   mentions.push(...t.take(DATE_RULES));
@@ -905,7 +1472,10 @@ export function readRequest(text: string, receivedOn: string): RequestReading {
   if (weekdays.some((w) => w.noon)) noons.push('12:00');
 
   // Dates: every concrete date must agree, and every weekday named must be that date's weekday.
-  const concrete = [...mentions.map((m) => resolve(m, base)), ...offsets.map((n) => (base ? plusDays(base, n) : undefined))];
+  const concrete = [
+    ...mentions.map((m) => resolve(m, base)),
+    ...offsets.map((n) => (base ? plusDays(base, n) : undefined)),
+  ];
   let date: string | undefined;
   if (concrete.length) {
     date = concrete.includes(undefined) ? undefined : agreed(concrete);
@@ -931,5 +1501,10 @@ export function readRequest(text: string, receivedOn: string): RequestReading {
   if (partySize === undefined) missing.push('party size');
   if (date === undefined) missing.push('date');
   if (time === undefined) missing.push('time');
-  return { ...(partySize !== undefined && { partySize }), ...(date !== undefined && { date }), ...(time !== undefined && { time }), missing };
+  return {
+    ...(partySize !== undefined && { partySize }),
+    ...(date !== undefined && { date }),
+    ...(time !== undefined && { time }),
+    missing,
+  };
 }

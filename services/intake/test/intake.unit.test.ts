@@ -45,8 +45,15 @@ describe('intake rules', () => {
     assert.equal(parsePartySize('mesa para 150 personas el viernes a las 21h'), 150);
     const read = extractByRules('Table for 200, Friday 7pm', '2026-11-23');
     assert.deepEqual(read, { partySize: 200, date: '2026-11-27', time: '19:00', allergies: [] });
-    const output = { ...read, customer: { id: 'c-1', name: 'Ada', regular: false }, notes: 'Table for 200, Friday 7pm' };
+    const output = {
+      ...read,
+      customer: { id: 'c-1', name: 'Ada', regular: false },
+      notes: 'Table for 200, Friday 7pm',
+    };
     assert.ok(reservationAgents.intake.output.safeParse(output).success, 'the intake contract accepts 200');
-    assert.ok(!reservationAgents.availability.input.safeParse({ request: output }).success, 'no table agent ever sees it');
+    assert.ok(
+      !reservationAgents.availability.input.safeParse({ request: output }).success,
+      'no table agent ever sees it',
+    );
   });
 });

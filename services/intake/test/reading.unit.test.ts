@@ -15,23 +15,39 @@ function reading(partySize?: number, date?: string, time?: string): RequestReadi
   if (partySize === undefined) missing.push('party size');
   if (date === undefined) missing.push('date');
   if (time === undefined) missing.push('time');
-  return { ...(partySize !== undefined && { partySize }), ...(date !== undefined && { date }), ...(time !== undefined && { time }), missing };
+  return {
+    ...(partySize !== undefined && { partySize }),
+    ...(date !== undefined && { date }),
+    ...(time !== undefined && { time }),
+    missing,
+  };
 }
 
 function readsAs(cases: Array<[string, RequestReading]>, receivedOn = MONDAY): void {
   for (const [text, expected] of cases) it(text, () => assert.deepEqual(readRequest(text, receivedOn), expected));
 }
 
-function field<K extends 'partySize' | 'date' | 'time'>(name: K, cases: Array<[string, RequestReading[K]]>, receivedOn = MONDAY): void {
-  for (const [text, expected] of cases) it(`${text} -> ${expected ?? 'nothing'}`, () => assert.equal(readRequest(text, receivedOn)[name], expected));
+function field<K extends 'partySize' | 'date' | 'time'>(
+  name: K,
+  cases: Array<[string, RequestReading[K]]>,
+  receivedOn = MONDAY,
+): void {
+  for (const [text, expected] of cases)
+    it(`${text} -> ${expected ?? 'nothing'}`, () => assert.equal(readRequest(text, receivedOn)[name], expected));
 }
 
 describe('reading: requests as guests write them', () => {
   describe('English', () =>
     readsAs([
       ['Sunday noon, 2 of us', reading(2, '2026-11-29', '12:00')],
-      ['Hi, could I book a table for 4 this Friday at 7:30 pm? One of us is allergic to nuts.', reading(4, '2026-11-27', '19:30')],
-      ['Could we get a table for the two of us the evening after tomorrow, around eight?', reading(2, '2026-11-25', '20:00')],
+      [
+        'Hi, could I book a table for 4 this Friday at 7:30 pm? One of us is allergic to nuts.',
+        reading(4, '2026-11-27', '19:30'),
+      ],
+      [
+        'Could we get a table for the two of us the evening after tomorrow, around eight?',
+        reading(2, '2026-11-25', '20:00'),
+      ],
       ['Party of 6 on December 12th at 8pm please', reading(6, '2026-12-12', '20:00')],
       ['me and my wife, tomorrow at 7', reading(2, '2026-11-24', '19:00')],
       ['2 adults and 2 kids, Saturday 7:30 pm', reading(4, '2026-11-28', '19:30')],
@@ -51,7 +67,10 @@ describe('reading: requests as guests write them', () => {
 
   describe('French', () =>
     readsAs([
-      ['Bonjour, je voudrais réserver une table pour deux personnes demain soir à 20h30', reading(2, '2026-11-24', '20:30')],
+      [
+        'Bonjour, je voudrais réserver une table pour deux personnes demain soir à 20h30',
+        reading(2, '2026-11-24', '20:30'),
+      ],
       ['Bonsoir, nous serons 6, après-demain à midi', reading(6, '2026-11-25', '12:00')],
       ['Une table pour 4 personnes le 12 décembre à 20h, merci', reading(4, '2026-12-12', '20:00')],
       ['samedi après-midi à 3h pour 4', reading(4, '2026-11-28', '15:00')],
@@ -94,8 +113,14 @@ describe('reading: requests as guests write them', () => {
 describe('reading: the English phrasings the old rules read still read the same', () => {
   // The answers services/intake/test/intake.unit.test.ts expects of parsePartySize/parseDate/parseTime.
   it('reads the worked example: party of 4, the coming Friday, 19:00', () => {
-    assert.deepEqual(readRequest('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish', MONDAY), reading(4, '2026-11-27', '19:00'));
-    assert.deepEqual(readRequest('Table for 4, Friday 7pm, allergic to shellfish', MONDAY), reading(4, '2026-11-27', '19:00'));
+    assert.deepEqual(
+      readRequest('Table for 4, Friday 7pm, customer is a regular, allergic to shellfish', MONDAY),
+      reading(4, '2026-11-27', '19:00'),
+    );
+    assert.deepEqual(
+      readRequest('Table for 4, Friday 7pm, allergic to shellfish', MONDAY),
+      reading(4, '2026-11-27', '19:00'),
+    );
   });
   field('partySize', [
     ['a table for six please', 6],
@@ -176,12 +201,165 @@ describe('reading: party size', () => {
   // Written by the test, not taken from the reader's tables. One is an article in French, German
   // and Portuguese ("une table"), so there it is covered above with its noun.
   const words: Record<string, { words: string[]; first: number; table: string; people: string }> = {
-    en: { first: 1, table: 'a table for {n}', people: '{n} people', words: ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'] },
-    es: { first: 1, table: 'una mesa para {n}', people: '{n} personas', words: ['uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce', 'trece', 'catorce', 'quince', 'dieciséis', 'diecisiete', 'dieciocho', 'diecinueve', 'veinte'] },
-    fr: { first: 2, table: 'une table pour {n}', people: '{n} personnes', words: ['deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'treize', 'quatorze', 'quinze', 'seize', 'dix-sept', 'dix-huit', 'dix-neuf', 'vingt'] },
-    de: { first: 2, table: 'einen Tisch für {n}', people: '{n} Personen', words: ['zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun', 'zehn', 'elf', 'zwölf', 'dreizehn', 'vierzehn', 'fünfzehn', 'sechzehn', 'siebzehn', 'achtzehn', 'neunzehn', 'zwanzig'] },
-    it: { first: 1, table: 'un tavolo per {n}', people: '{n} persone', words: ['uno', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove', 'dieci', 'undici', 'dodici', 'tredici', 'quattordici', 'quindici', 'sedici', 'diciassette', 'diciotto', 'diciannove', 'venti'] },
-    pt: { first: 2, table: 'uma mesa para {n}', people: '{n} pessoas', words: ['dois', 'três', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove', 'dez', 'onze', 'doze', 'treze', 'catorze', 'quinze', 'dezesseis', 'dezessete', 'dezoito', 'dezenove', 'vinte'] },
+    en: {
+      first: 1,
+      table: 'a table for {n}',
+      people: '{n} people',
+      words: [
+        'one',
+        'two',
+        'three',
+        'four',
+        'five',
+        'six',
+        'seven',
+        'eight',
+        'nine',
+        'ten',
+        'eleven',
+        'twelve',
+        'thirteen',
+        'fourteen',
+        'fifteen',
+        'sixteen',
+        'seventeen',
+        'eighteen',
+        'nineteen',
+        'twenty',
+      ],
+    },
+    es: {
+      first: 1,
+      table: 'una mesa para {n}',
+      people: '{n} personas',
+      words: [
+        'uno',
+        'dos',
+        'tres',
+        'cuatro',
+        'cinco',
+        'seis',
+        'siete',
+        'ocho',
+        'nueve',
+        'diez',
+        'once',
+        'doce',
+        'trece',
+        'catorce',
+        'quince',
+        'dieciséis',
+        'diecisiete',
+        'dieciocho',
+        'diecinueve',
+        'veinte',
+      ],
+    },
+    fr: {
+      first: 2,
+      table: 'une table pour {n}',
+      people: '{n} personnes',
+      words: [
+        'deux',
+        'trois',
+        'quatre',
+        'cinq',
+        'six',
+        'sept',
+        'huit',
+        'neuf',
+        'dix',
+        'onze',
+        'douze',
+        'treize',
+        'quatorze',
+        'quinze',
+        'seize',
+        'dix-sept',
+        'dix-huit',
+        'dix-neuf',
+        'vingt',
+      ],
+    },
+    de: {
+      first: 2,
+      table: 'einen Tisch für {n}',
+      people: '{n} Personen',
+      words: [
+        'zwei',
+        'drei',
+        'vier',
+        'fünf',
+        'sechs',
+        'sieben',
+        'acht',
+        'neun',
+        'zehn',
+        'elf',
+        'zwölf',
+        'dreizehn',
+        'vierzehn',
+        'fünfzehn',
+        'sechzehn',
+        'siebzehn',
+        'achtzehn',
+        'neunzehn',
+        'zwanzig',
+      ],
+    },
+    it: {
+      first: 1,
+      table: 'un tavolo per {n}',
+      people: '{n} persone',
+      words: [
+        'uno',
+        'due',
+        'tre',
+        'quattro',
+        'cinque',
+        'sei',
+        'sette',
+        'otto',
+        'nove',
+        'dieci',
+        'undici',
+        'dodici',
+        'tredici',
+        'quattordici',
+        'quindici',
+        'sedici',
+        'diciassette',
+        'diciotto',
+        'diciannove',
+        'venti',
+      ],
+    },
+    pt: {
+      first: 2,
+      table: 'uma mesa para {n}',
+      people: '{n} pessoas',
+      words: [
+        'dois',
+        'três',
+        'quatro',
+        'cinco',
+        'seis',
+        'sete',
+        'oito',
+        'nove',
+        'dez',
+        'onze',
+        'doze',
+        'treze',
+        'catorze',
+        'quinze',
+        'dezesseis',
+        'dezessete',
+        'dezoito',
+        'dezenove',
+        'vinte',
+      ],
+    },
   };
   for (const [lang, { words: list, first, table, people }] of Object.entries(words)) {
     it(`reads the number words of ${lang}, after a table and before people`, () => {
@@ -291,7 +469,8 @@ describe('reading: dates', () => {
       ['dia 30', '2026-11-30'],
       ['2019-01-01', '2019-01-01'], // read as written; whether it is past is the business checks' call
     ]));
-  describe('a day and month without a year after it has passed this year', () => field('date', [['12 December', '2027-12-12']], '2026-12-20'));
+  describe('a day and month without a year after it has passed this year', () =>
+    field('date', [['12 December', '2027-12-12']], '2026-12-20'));
 });
 
 describe('reading: times', () => {
@@ -472,7 +651,8 @@ describe('reading: readings that disagree are left missing, for a person to sett
 describe('reading: never throws', () => {
   const nothing: RequestReading = { missing: ['party size', 'date', 'time'] };
   for (const text of ['', '   ', '🙂🙂🙂', '\u0000\u0007\t\n', '9'.repeat(5000), 'à '.repeat(3000), '#'.repeat(1000)]) {
-    it(`reads nothing from ${JSON.stringify(text.slice(0, 12))}${text.length > 12 ? '…' : ''}`, () => assert.deepEqual(readRequest(text, MONDAY), nothing));
+    it(`reads nothing from ${JSON.stringify(text.slice(0, 12))}${text.length > 12 ? '…' : ''}`, () =>
+      assert.deepEqual(readRequest(text, MONDAY), nothing));
   }
   it('reads a long request once its parts agree', () => {
     const text = 'Hola, quería reservar una mesa para 4 personas el sábado a las 21h. '.repeat(500);

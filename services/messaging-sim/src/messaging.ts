@@ -17,15 +17,34 @@ export interface Message {
 }
 
 export function registerMessaging(sim: SimulatorContext): void {
-  sim.write('POST', '/messages', z.object({ to: z.string().min(1), template: z.string().min(1), body: z.string().min(1).max(2000) }), async (body, _req, effect) => {
-    const message: Message = { messageId: effect.id, ...body, idempotencyKey: effect.idempotencyKey, reference: effect.reference, sentAt: new Date().toISOString() };
-    // Sent once per effect id, even if the answer to the first attempt was lost.
-    await sim.store.create(`messages.${message.messageId}`, message);
-    return { status: 201, body: { messageId: message.messageId } };
-  });
+  sim.write(
+    'POST',
+    '/messages',
+    z.object({ to: z.string().min(1), template: z.string().min(1), body: z.string().min(1).max(2000) }),
+    async (body, _req, effect) => {
+      const message: Message = {
+        messageId: effect.id,
+        ...body,
+        idempotencyKey: effect.idempotencyKey,
+        reference: effect.reference,
+        sentAt: new Date().toISOString(),
+      };
+      // Sent once per effect id, even if the answer to the first attempt was lost.
+      await sim.store.create(`messages.${message.messageId}`, message);
+      return { status: 201, body: { messageId: message.messageId } };
+    },
+  );
   sim.write('POST', '/chat/:room', z.object({ text: z.string().min(1).max(4000) }), async (body, req, effect) => {
     const { room } = req.params as { room: string };
-    const message: Message = { messageId: effect.id, to: `chat:${room}`, template: 'chat', body: body.text, idempotencyKey: effect.idempotencyKey, reference: effect.reference, sentAt: new Date().toISOString() };
+    const message: Message = {
+      messageId: effect.id,
+      to: `chat:${room}`,
+      template: 'chat',
+      body: body.text,
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
+      sentAt: new Date().toISOString(),
+    };
     await sim.store.create(`messages.${message.messageId}`, message);
     return { status: 200, body: { ok: true } };
   });

@@ -4,7 +4,12 @@
 // (cancel-before-create, @baton/agent late-commits.ts).
 import { z } from 'zod';
 import { cancelReference, committedOf, defineAgent, keepOne } from '@baton/agent';
-import { reservationAgents, type CustomerRef, type NoticeKind, type ReservationRequest } from '@baton/workflow-reservation/contracts';
+import {
+  reservationAgents,
+  type CustomerRef,
+  type NoticeKind,
+  type ReservationRequest,
+} from '@baton/workflow-reservation/contracts';
 
 export const NotifierConfig = z.object({
   BATON_MESSAGING_URL: z.url().default('http://127.0.0.1:8342'),
@@ -12,7 +17,12 @@ export const NotifierConfig = z.object({
 });
 
 /** The message text. Without a request (intake could not read one) it speaks of "your request". */
-export function messageFor(kind: NoticeKind, customer: CustomerRef, request?: ReservationRequest, reason?: string): string {
+export function messageFor(
+  kind: NoticeKind,
+  customer: CustomerRef,
+  request?: ReservationRequest,
+  reason?: string,
+): string {
   const hello = `Hello ${customer.name}`;
   const when = request ? `${request.date} at ${request.time}` : undefined;
   switch (kind) {
@@ -42,7 +52,11 @@ export function notifierAgent(config: z.output<typeof NotifierConfig>) {
             system: 'messaging',
             method: 'POST',
             url: `${config.BATON_MESSAGING_URL}/messages`,
-            body: { to: customer.id, template: `reservation-${kind}`, body: messageFor(kind, customer, request, reason) },
+            body: {
+              to: customer.id,
+              template: `reservation-${kind}`,
+              body: messageFor(kind, customer, request, reason),
+            },
             idempotencyKey,
             timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
           }),
@@ -52,8 +66,22 @@ export function notifierAgent(config: z.output<typeof NotifierConfig>) {
           // on, and what was sent under our reference is final. A message cannot be unsent: two
           // found raise the alarm.
           reconcile: async (key) => {
-            const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS }, key, 'pending');
-            const sent = await keepOne(ctx, { agent: 'notifier', effect: 'send', reference: key }, committedOf<{ messageId: string }>(cancellation, 'messages'), async () => undefined);
+            const cancellation = await cancelReference(
+              ctx,
+              {
+                system: 'messaging',
+                baseUrl: config.BATON_MESSAGING_URL,
+                timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
+              },
+              key,
+              'pending',
+            );
+            const sent = await keepOne(
+              ctx,
+              { agent: 'notifier', effect: 'send', reference: key },
+              committedOf<{ messageId: string }>(cancellation, 'messages'),
+              async () => undefined,
+            );
             return sent ? { messageId: sent.messageId } : undefined;
           },
         },

@@ -3,10 +3,30 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { BaseServiceConfig, StorageLimitsConfig, TemporalClientConfig, configFields, loadConfigOrExit, notPublicSecret, taskQueues, temporalConnectionOptions } from '@baton/contracts';
+import {
+  BaseServiceConfig,
+  StorageLimitsConfig,
+  TemporalClientConfig,
+  configFields,
+  loadConfigOrExit,
+  notPublicSecret,
+  taskQueues,
+  temporalConnectionOptions,
+} from '@baton/contracts';
 import { connectBus, ensureTopology, observeStorage, startConsumer, startTaskMaxDeliveriesWatcher } from '@baton/bus';
-import { createLogger, installTemporalRuntime, onShutdown, startTelemetry, temporalWorkerTracing } from '@baton/telemetry';
-import { DEFAULT_TRUST_THRESHOLD, Registry, createGateActivities, createHandoffActivities } from '@baton/workflow-kit/internal';
+import {
+  createLogger,
+  installTemporalRuntime,
+  onShutdown,
+  startTelemetry,
+  temporalWorkerTracing,
+} from '@baton/telemetry';
+import {
+  DEFAULT_TRUST_THRESHOLD,
+  Registry,
+  createGateActivities,
+  createHandoffActivities,
+} from '@baton/workflow-kit/internal';
 import { observeWorkflows, workflowMetricSinks } from './workflow-metrics.js';
 import { startResultBridge } from './result-bridge.js';
 import { WorkflowBundleConfig, orchestratorBundle } from './workflow-bundle.js';
@@ -15,20 +35,27 @@ import { temporalDataConverterOrExit } from '@baton/temporal-codec';
 
 const config = loadConfigOrExit(
   'orchestrator',
-  BaseServiceConfig.merge(TemporalClientConfig).merge(WorkflowBundleConfig).extend({
-    /** Seals every task to its agent; the result bridge refuses a result without its task's seal.
-     *  At least 32 characters, the same for every orchestrator replica (or the file holding it). */
-    BATON_TASK_SEAL_KEY: notPublicSecret(z.string().min(32, 'must be at least 32 characters').optional()),
-    BATON_TASK_SEAL_KEY_FILE: configFields.secretFile('a task seal key of at least 32 characters', /^\S{32,}$/),
-    BATON_BRIDGE_ACK_WAIT_MS: configFields.durationMs.default(15_000),
-    BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
-    /** Consecutive clean approvals after which a gate type whose policy allows it auto-approves. */
-    BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
-    /** Workflows kept in the worker's cache between tasks (sticky execution); past it the least
-     *  recently used is evicted and replayed from history at its next task. Bounds the
-     *  orchestrator's memory: docs/configure.md has the figure per 1,000. */
-    BATON_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1_000),
-  }).refine((c) => c.BATON_TASK_SEAL_KEY || c.BATON_TASK_SEAL_KEY_FILE, { path: ['BATON_TASK_SEAL_KEY_FILE'], message: 'a task seal key is required (BATON_TASK_SEAL_KEY or BATON_TASK_SEAL_KEY_FILE; the local stack writes one)' }),
+  BaseServiceConfig.merge(TemporalClientConfig)
+    .merge(WorkflowBundleConfig)
+    .extend({
+      /** Seals every task to its agent; the result bridge refuses a result without its task's seal.
+       *  At least 32 characters, the same for every orchestrator replica (or the file holding it). */
+      BATON_TASK_SEAL_KEY: notPublicSecret(z.string().min(32, 'must be at least 32 characters').optional()),
+      BATON_TASK_SEAL_KEY_FILE: configFields.secretFile('a task seal key of at least 32 characters', /^\S{32,}$/),
+      BATON_BRIDGE_ACK_WAIT_MS: configFields.durationMs.default(15_000),
+      BATON_BRIDGE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+      /** Consecutive clean approvals after which a gate type whose policy allows it auto-approves. */
+      BATON_TRUST_THRESHOLD: z.coerce.number().int().min(1).default(DEFAULT_TRUST_THRESHOLD),
+      /** Workflows kept in the worker's cache between tasks (sticky execution); past it the least
+       *  recently used is evicted and replayed from history at its next task. Bounds the
+       *  orchestrator's memory: docs/configure.md has the figure per 1,000. */
+      BATON_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1_000),
+    })
+    .refine((c) => c.BATON_TASK_SEAL_KEY || c.BATON_TASK_SEAL_KEY_FILE, {
+      path: ['BATON_TASK_SEAL_KEY_FILE'],
+      message:
+        'a task seal key is required (BATON_TASK_SEAL_KEY or BATON_TASK_SEAL_KEY_FILE; the local stack writes one)',
+    }),
 );
 // Every stream's and bucket's limits (BATON_<STORE>_MAX_BYTES / _MAX_MSGS / _MAX_AGE_MS).
 const storageLimits = loadConfigOrExit('orchestrator', StorageLimitsConfig);
@@ -36,12 +63,22 @@ const sealKey = (config.BATON_TASK_SEAL_KEY ?? config.BATON_TASK_SEAL_KEY_FILE)!
 const dataConverter = temporalDataConverterOrExit('orchestrator');
 // Every registered workflow runs here; their agents' contracts check every result.
 const registry = await Registry.loadOrExit('orchestrator', config.BATON_WORKFLOWS_DIR);
-const telemetry = startTelemetry({ serviceName: 'orchestrator', otlpEndpoint: config.BATON_OTLP_ENDPOINT, zipkinUrl: config.BATON_ZIPKIN_URL, metricsPort: config.BATON_METRICS_PORT, metricsHost: config.BATON_METRICS_HOST });
+const telemetry = startTelemetry({
+  serviceName: 'orchestrator',
+  otlpEndpoint: config.BATON_OTLP_ENDPOINT,
+  zipkinUrl: config.BATON_ZIPKIN_URL,
+  metricsPort: config.BATON_METRICS_PORT,
+  metricsHost: config.BATON_METRICS_HOST,
+});
 const logger = createLogger('orchestrator', config.BATON_LOG_LEVEL);
 // The SDK's and the Temporal core's log lines as JSON through this logger, before any connection.
 const temporalRuntime = installTemporalRuntime(logger);
 
-const bus = await connectBus({ servers: config.BATON_NATS_URL, replicas: config.BATON_NATS_REPLICAS, name: 'orchestrator' });
+const bus = await connectBus({
+  servers: config.BATON_NATS_URL,
+  replicas: config.BATON_NATS_REPLICAS,
+  name: 'orchestrator',
+});
 // The orchestrator's identity may create and update Baton's streams and buckets; the others wait for them.
 await ensureTopology(bus, { limits: storageLimits, logger });
 observeStorage(telemetry.meter, bus, logger);
@@ -49,7 +86,10 @@ const taskWatcher = await startTaskMaxDeliveriesWatcher(bus, logger, (o) => star
 
 const tracing = temporalWorkerTracing(telemetry);
 const built = await orchestratorBundle(registry, config, logger);
-logger.info({ cached: built.cached, ...(built.reason ? { reason: built.reason } : {}) }, built.cached ? 'workflow bundle read from the cache' : 'workflow bundle built');
+logger.info(
+  { cached: built.cached, ...(built.reason ? { reason: built.reason } : {}) },
+  built.cached ? 'workflow bundle read from the cache' : 'workflow bundle built',
+);
 const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection: workerConnection,

@@ -9,7 +9,10 @@ import { createLogger } from '@baton/telemetry';
 import { Registry } from '@baton/workflow-kit';
 import { WorkflowBundleConfig, orchestratorBundle } from './workflow-bundle.js';
 
-const config = loadConfigOrExit('orchestrator-prebuild', BaseServiceConfig.pick({ BATON_LOG_LEVEL: true }).merge(WorkflowBundleConfig));
+const config = loadConfigOrExit(
+  'orchestrator-prebuild',
+  BaseServiceConfig.pick({ BATON_LOG_LEVEL: true }).merge(WorkflowBundleConfig),
+);
 const logger = createLogger('orchestrator-prebuild', config.BATON_LOG_LEVEL);
 const registry = await Registry.loadOrExit('orchestrator-prebuild', config.BATON_WORKFLOWS_DIR);
 if (config.BATON_WORKFLOW_BUNDLE_CACHE_DIR === 'off') {
@@ -17,5 +20,12 @@ if (config.BATON_WORKFLOW_BUNDLE_CACHE_DIR === 'off') {
 } else {
   const started = performance.now();
   const built = await orchestratorBundle(registry, config, logger);
-  logger.info({ cached: built.cached, ms: Math.round(performance.now() - started), ...(built.reason ? { reason: built.reason } : {}) }, built.cached ? 'workflow bundle up to date' : 'workflow bundle built');
+  logger.info(
+    {
+      cached: built.cached,
+      ms: Math.round(performance.now() - started),
+      ...(built.reason ? { reason: built.reason } : {}),
+    },
+    built.cached ? 'workflow bundle up to date' : 'workflow bundle built',
+  );
 }

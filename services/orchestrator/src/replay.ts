@@ -15,7 +15,10 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_TRACING_MODULE];
 
 /** The code the orchestrator would run, bundled once. `replace` swaps a workflow type's module. */
-export async function workerBundle(registry: Registry, replace: Readonly<Record<string, string>> = {}): Promise<WorkflowBundle> {
+export async function workerBundle(
+  registry: Registry,
+  replace: Readonly<Record<string, string>> = {},
+): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     workflowsPath: registry.writeWorkflowBundleEntry(undefined, replace),
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
@@ -32,16 +35,25 @@ export interface ReplayFailure {
 }
 
 /** Replays every fixture; resolves with the ones the code no longer reproduces. */
-export async function replayFixtures(bundle: WorkflowBundle, fixtures: readonly LoadedFixture[]): Promise<ReplayFailure[]> {
+export async function replayFixtures(
+  bundle: WorkflowBundle,
+  fixtures: readonly LoadedFixture[],
+): Promise<ReplayFailure[]> {
   const byId = new Map<string, LoadedFixture>();
   for (const f of fixtures) {
-    if (byId.has(f.workflowId)) throw new Error(`${f.file} and ${byId.get(f.workflowId)!.file} record the same workflow id ${f.workflowId}; keep one`);
+    if (byId.has(f.workflowId))
+      throw new Error(
+        `${f.file} and ${byId.get(f.workflowId)!.file} record the same workflow id ${f.workflowId}; keep one`,
+      );
     byId.set(f.workflowId, f);
   }
   const failures: ReplayFailure[] = [];
   // The orchestrator's sinks (never called during replay, but a workflow must find them).
   const sinks = { ...workflowMetricSinks(), batonTracing: { spanEnded: { fn: () => undefined } } };
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, sinks }, fixtures.map((f) => ({ workflowId: f.workflowId, history: f.parsed })));
+  const results = Worker.runReplayHistories(
+    { workflowBundle: bundle, sinks },
+    fixtures.map((f) => ({ workflowId: f.workflowId, history: f.parsed })),
+  );
   for await (const result of results) {
     if (!result.error) continue;
     const fixture = byId.get(result.workflowId)!;
@@ -53,7 +65,13 @@ export async function replayFixtures(bundle: WorkflowBundle, fixtures: readonly 
 export function describeReplayFailure(fixture: LoadedFixture, error: Error): string {
   const file = relative(ROOT, fixture.file);
   // Each workflow lists its patches in src/patches.ts; the kit's own in src/workflows/patches.ts.
-  const where = relative(ROOT, fixture.file.replace(/histories\/[^/]+$/, fixture.workflowType === 'agent-step' ? 'src/workflows/patches.ts' : 'src/patches.ts'));
+  const where = relative(
+    ROOT,
+    fixture.file.replace(
+      /histories\/[^/]+$/,
+      fixture.workflowType === 'agent-step' ? 'src/workflows/patches.ts' : 'src/patches.ts',
+    ),
+  );
   return [
     `workflow ${fixture.workflowType} (${fixture.workflowName}) no longer replays its recorded history ${file}`,
     `  path: ${fixture.path.join(' > ')}${fixture.patches.length ? ` [patches: ${fixture.patches.join(', ')}]` : ''}`,

@@ -10,10 +10,31 @@
 // another agent, or that does not carry the seal of a task sent to that agent (see @baton/bus
 // seal.ts), is refused: dead-lettered with the reason, and its activity left to its timeout.
 import { SpanKind, trace, type Tracer } from '@opentelemetry/api';
-import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, ActivityResetError, type AsyncCompletionClient } from '@temporalio/client';
+import {
+  ActivityCancelledError,
+  ActivityNotFoundError,
+  ActivityPausedError,
+  ActivityResetError,
+  type AsyncCompletionClient,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { contractSchema, contractVersionOf, consumers, streams, subjects, AgentResult, type AgentContract } from '@baton/contracts';
-import { PoisonMessageError, describeIssues, sealMatches, startConsumer, type Bus, type RunningConsumer } from '@baton/bus';
+import {
+  contractSchema,
+  contractVersionOf,
+  consumers,
+  streams,
+  subjects,
+  AgentResult,
+  type AgentContract,
+} from '@baton/contracts';
+import {
+  PoisonMessageError,
+  describeIssues,
+  sealMatches,
+  startConsumer,
+  type Bus,
+  type RunningConsumer,
+} from '@baton/bus';
 import { inSpan, messagingAttributes, type Logger } from '@baton/telemetry';
 
 export interface ResultBridgeOptions {
@@ -33,15 +54,20 @@ const RESULT_PREFIX = subjects.result('');
 
 /** The agent a result came from: the last token of its subject, never the body's claim. */
 export function agentOfSubject(subject: string): string | undefined {
-  return subject.startsWith(RESULT_PREFIX) && !subject.slice(RESULT_PREFIX.length).includes('.') ? subject.slice(RESULT_PREFIX.length) || undefined : undefined;
+  return subject.startsWith(RESULT_PREFIX) && !subject.slice(RESULT_PREFIX.length).includes('.')
+    ? subject.slice(RESULT_PREFIX.length) || undefined
+    : undefined;
 }
 
 /** Why a result cannot be believed, or undefined when its subject, body and seal agree. */
 export function refusalOf(subject: string, result: AgentResult, sealKey: string): string | undefined {
   const agent = agentOfSubject(subject);
   if (!agent) return `a result on ${subject}, which names no agent`;
-  if (result.agent !== agent) return `a result on ${subject} claims to come from agent ${result.agent}; results are taken from the agent of their subject (${agent})`;
-  if (!sealMatches(sealKey, { agent, kind: result.kind, taskId: result.taskId, taskToken: result.taskToken }, result.seal)) {
+  if (result.agent !== agent)
+    return `a result on ${subject} claims to come from agent ${result.agent}; results are taken from the agent of their subject (${agent})`;
+  if (
+    !sealMatches(sealKey, { agent, kind: result.kind, taskId: result.taskId, taskToken: result.taskToken }, result.seal)
+  ) {
     return `the result of ${agent} for task ${result.taskId} does not carry the seal of a task sent to ${agent}`;
   }
   return undefined;
@@ -61,7 +87,10 @@ export async function startResultBridge(options: ResultBridgeOptions): Promise<R
     handle: ({ data: result, msg, traceContext }) => {
       const refusal = refusalOf(msg.subject, result, options.sealKey);
       if (refusal) {
-        options.logger.warn({ subject: msg.subject, workflowId: result.workflowId, stepId: result.stepId, claimed: result.agent }, 'result refused: its agent does not match its task');
+        options.logger.warn(
+          { subject: msg.subject, workflowId: result.workflowId, stepId: result.stepId, claimed: result.agent },
+          'result refused: its agent does not match its task',
+        );
         throw new PoisonMessageError(`refused: ${refusal}`);
       }
       const agent = agentOfSubject(msg.subject)!;
@@ -82,7 +111,10 @@ export async function startResultBridge(options: ResultBridgeOptions): Promise<R
         async (span) => {
           const outcome = await deliver(options.activities, options.agents, agent, result);
           span.setAttribute('baton.bridge.outcome', outcome);
-          options.logger.info({ workflowId: result.workflowId, stepId: result.stepId, attempt: result.attempt, agent, outcome }, 'result bridged');
+          options.logger.info(
+            { workflowId: result.workflowId, stepId: result.stepId, attempt: result.attempt, agent, outcome },
+            'result bridged',
+          );
         },
         traceContext,
       );
@@ -92,12 +124,25 @@ export async function startResultBridge(options: ResultBridgeOptions): Promise<R
 
 type Outcome = 'completed' | 'failed' | 'rejected-output' | 'dropped-late' | 'dropped-not-waiting';
 
-async function deliver(activities: AsyncCompletionClient, agents: ResultBridgeOptions['agents'], agent: string, result: AgentResult): Promise<Outcome> {
+async function deliver(
+  activities: AsyncCompletionClient,
+  agents: ResultBridgeOptions['agents'],
+  agent: string,
+  result: AgentResult,
+): Promise<Outcome> {
   const token = new Uint8Array(Buffer.from(result.taskToken, 'base64'));
   try {
     if (result.status === 'error') {
       const { code, message, retryable, details } = result.error;
-      await activities.fail(token, ApplicationFailure.create({ type: code, message, nonRetryable: !retryable, ...(details !== undefined ? { details: [details] } : {}) }));
+      await activities.fail(
+        token,
+        ApplicationFailure.create({
+          type: code,
+          message,
+          nonRetryable: !retryable,
+          ...(details !== undefined ? { details: [details] } : {}),
+        }),
+      );
       return 'failed';
     }
     const contract = agents.get(agent);
@@ -117,15 +162,25 @@ async function deliver(activities: AsyncCompletionClient, agents: ResultBridgeOp
     const checked = contract && contractSchema(contract, result.kind, 'output')?.safeParse(result.output);
     if (!checked?.success) {
       // Invalid output never reaches workflow state: the attempt fails and is retried.
-      const reason = checked ? describeIssues(checked.error.issues) : `no registered workflow declares a ${result.kind} output for agent ${agent}`;
-      await activities.fail(token, ApplicationFailure.retryable(`${agent} output breaks its contract: ${reason}`, 'INVALID_OUTPUT'));
+      const reason = checked
+        ? describeIssues(checked.error.issues)
+        : `no registered workflow declares a ${result.kind} output for agent ${agent}`;
+      await activities.fail(
+        token,
+        ApplicationFailure.retryable(`${agent} output breaks its contract: ${reason}`, 'INVALID_OUTPUT'),
+      );
       return 'rejected-output';
     }
     await activities.complete(token, checked.data);
     return 'completed';
   } catch (err) {
     if (err instanceof ActivityNotFoundError) return 'dropped-late';
-    if (err instanceof ActivityCancelledError || err instanceof ActivityPausedError || err instanceof ActivityResetError) return 'dropped-not-waiting';
+    if (
+      err instanceof ActivityCancelledError ||
+      err instanceof ActivityPausedError ||
+      err instanceof ActivityResetError
+    )
+      return 'dropped-not-waiting';
     throw err;
   }
 }

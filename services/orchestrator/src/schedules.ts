@@ -8,6 +8,15 @@ import { ensureSchedule, type Registry } from '@baton/workflow-kit/internal';
 export async function ensureSchedules(client: Client, registry: Registry, logger: Logger): Promise<void> {
   for (const schedule of registry.schedules) {
     const outcome = await ensureSchedule(client, schedule);
-    logger.info({ scheduleId: schedule.scheduleId, workflowType: schedule.workflowType, outcome, overlap: schedule.overlap, catchupWindowMs: schedule.catchupWindowMs }, 'schedule ensured');
+    logger.info(
+      {
+        scheduleId: schedule.scheduleId,
+        workflowType: schedule.workflowType,
+        outcome,
+        overlap: schedule.overlap,
+        catchupWindowMs: schedule.catchupWindowMs,
+      },
+      'schedule ensured',
+    );
   }
 }

@@ -14,8 +14,15 @@ export const WorkflowBundleConfig = z.object({
   BATON_WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
 });
 
-/** The bundle of every registered workflow, from the cache when nothing it was built from changed; `cacheDir` says where it looked. */
-export async function orchestratorBundle(registry: Registry, config: z.output<typeof WorkflowBundleConfig>, logger: Logger): Promise<BuiltBundle & { cacheDir: string }> {
+/**
+ * The bundle of every registered workflow, from the cache when nothing it was built from changed; `cacheDir` says where
+ * it looked.
+ */
+export async function orchestratorBundle(
+  registry: Registry,
+  config: z.output<typeof WorkflowBundleConfig>,
+  logger: Logger,
+): Promise<BuiltBundle & { cacheDir: string }> {
   const workflowsPath = registry.writeWorkflowBundleEntry();
   const cacheDir = config.BATON_WORKFLOW_BUNDLE_CACHE_DIR ?? defaultBundleCacheDir(workflowsPath);
   const built = await workflowBundle({

@@ -5,15 +5,27 @@ import type { Meter } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { InjectedSinks } from '@temporalio/worker';
 import { batonMetrics, type Logger } from '@baton/telemetry';
-import { AWAITING_DECISION, BatonStateSince, BatonWorkflowType, NEEDS_ATTENTION, type BatonSinks } from '@baton/workflow-kit/internal';
+import {
+  AWAITING_DECISION,
+  BatonStateSince,
+  BatonWorkflowType,
+  NEEDS_ATTENTION,
+  type BatonSinks,
+} from '@baton/workflow-kit/internal';
 
 export function workflowMetricSinks(): InjectedSinks<BatonSinks> {
   const type = (workflowType: string) => ({ 'baton.workflow.type': workflowType });
   return {
     batonMetrics: {
-      ended: { fn: (_info, workflowType, outcome) => batonMetrics().workflowsEnded.add(1, { ...type(workflowType), 'baton.outcome': outcome }) },
+      ended: {
+        fn: (_info, workflowType, outcome) =>
+          batonMetrics().workflowsEnded.add(1, { ...type(workflowType), 'baton.outcome': outcome }),
+      },
       escalated: { fn: (_info, workflowType) => batonMetrics().workflowsEscalated.add(1, type(workflowType)) },
-      stuck: { fn: (_info, workflowType, state) => batonMetrics().workflowsStuck.add(1, { ...type(workflowType), 'baton.state': state }) },
+      stuck: {
+        fn: (_info, workflowType, state) =>
+          batonMetrics().workflowsStuck.add(1, { ...type(workflowType), 'baton.state': state }),
+      },
     },
   };
 }
@@ -23,9 +35,16 @@ const STUCK = `BatonStuck = true AND ExecutionStatus = "Running"`;
 
 /** Gauges per registered workflow type (every type is reported, zero included). */
 export function observeWorkflows(meter: Meter, client: Client, logger: Logger, workflowTypes: string[]): void {
-  const pending = meter.createObservableGauge('baton.gates.pending', { description: 'Approval gates waiting for a person' });
-  const oldest = meter.createObservableGauge('baton.gates.oldest_age_seconds', { description: 'Age of the oldest approval gate waiting for a person', unit: 's' });
-  const stuck = meter.createObservableGauge('baton.workflows.stuck_now', { description: 'Running workflows past their state limit' });
+  const pending = meter.createObservableGauge('baton.gates.pending', {
+    description: 'Approval gates waiting for a person',
+  });
+  const oldest = meter.createObservableGauge('baton.gates.oldest_age_seconds', {
+    description: 'Age of the oldest approval gate waiting for a person',
+    unit: 's',
+  });
+  const stuck = meter.createObservableGauge('baton.workflows.stuck_now', {
+    description: 'Running workflows past their state limit',
+  });
   meter.addBatchObservableCallback(
     async (result) => {
       try {

@@ -14,7 +14,10 @@ const workflowsPath = join(dir, 'workflows.ts');
 const helperPath = join(dir, 'greeting.ts');
 
 mkdirSync(dir, { recursive: true });
-writeFileSync(workflowsPath, "import { greeting } from './greeting.js';\nexport async function greetWorkflow(name: string): Promise<string> {\n  return `${greeting}, ${name}`;\n}\n");
+writeFileSync(
+  workflowsPath,
+  "import { greeting } from './greeting.js';\nexport async function greetWorkflow(name: string): Promise<string> {\n  return `${greeting}, ${name}`;\n}\n",
+);
 writeFileSync(helperPath, "export const greeting = 'Hello';\n");
 
 describe('workflow bundle cache', () => {

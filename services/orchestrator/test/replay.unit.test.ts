@@ -23,7 +23,10 @@ function swappedReservation(patch: boolean): string {
   let source = readFileSync(join(RESERVATION_SRC, 'workflow.ts'), 'utf8');
   const hold = HOLD.exec(source)?.[0];
   const safety = SAFETY.exec(source)?.[0];
-  assert.ok(hold && safety, 'the reservation still has its hold-table and safety-check steps (update this test if they moved)');
+  assert.ok(
+    hold && safety,
+    'the reservation still has its hold-table and safety-check steps (update this test if they moved)',
+  );
   if (patch) {
     source = source.replace(safety, `  if (!patched('reservation.safety-first')) ${safety.trim()}`);
     source = source.replace(hold, `  if (patched('reservation.safety-first')) ${safety.trim()}\n${hold}`);
@@ -49,7 +52,10 @@ describe('replay of recorded histories', () => {
     // noise here; the failures themselves are asserted and printed below.
     // (The fast tier runs every unit file in one process: another file may have made the runtime.)
     try {
-      Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+      Runtime.install({
+        logger: new DefaultLogger('WARN'),
+        telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+      });
     } catch {
       // Already installed: its logger stays.
     }
@@ -67,7 +73,9 @@ describe('replay of recorded histories', () => {
     // failed. A folder that exists but holds none of the workflow's histories is a failure.
     const unrecorded = registry.replayTargets().filter((t) => !fixtures.some((f) => f.workflowName === t.workflowName));
     for (const t of unrecorded.filter((t) => !existsSync(t.historiesDir))) {
-      console.log(`  notice: ${t.type} (${t.workflowName}) has no recorded histories yet (${t.historiesDir}); record them before its first deploy`);
+      console.log(
+        `  notice: ${t.type} (${t.workflowName}) has no recorded histories yet (${t.historiesDir}); record them before its first deploy`,
+      );
     }
     const missing = unrecorded.filter((t) => existsSync(t.historiesDir));
     assert.deepEqual(
@@ -79,7 +87,9 @@ describe('replay of recorded histories', () => {
 
   it('replays every recorded history on the current code', async () => {
     const failures = await replayFixtures(bundle, fixtures);
-    console.log(`  replayed ${fixtures.length} histories of ${new Set(fixtures.map((f) => f.workflowName)).size} workflows`);
+    console.log(
+      `  replayed ${fixtures.length} histories of ${new Set(fixtures.map((f) => f.workflowName)).size} workflows`,
+    );
     assert.equal(failures.length, 0, `\n${failures.map((f) => f.message).join('\n\n')}`);
   });
 
@@ -90,16 +100,24 @@ describe('replay of recorded histories', () => {
     const failures = await replayFixtures(await workerBundle(registry, { reservation: path }), reservations);
     // Every recorded run that got as far as holding a table replayed the old order.
     const reachedHold = reservations.filter((f) => f.path.includes('Holding table'));
-    assert.ok(reachedHold.some((f) => f.path.at(-1) === 'Confirmed' && !f.path.includes('Awaiting approval')), 'a clean booking is among the histories');
+    assert.ok(
+      reachedHold.some((f) => f.path.at(-1) === 'Confirmed' && !f.path.includes('Awaiting approval')),
+      'a clean booking is among the histories',
+    );
     assert.deepEqual(failures.map((f) => f.fixture.file).sort(), reachedHold.map((f) => f.file).sort());
     for (const failure of failures) {
       assert.equal(failure.error.name, 'DeterminismViolationError', failure.message);
-      assert.match(failure.message, /^workflow reservation \(reservationWorkflow\) no longer replays its recorded history workflows\/reservation\/histories\/[a-z0-9-]+\.json/);
+      assert.match(
+        failure.message,
+        /^workflow reservation \(reservationWorkflow\) no longer replays its recorded history workflows\/reservation\/histories\/[a-z0-9-]+\.json/,
+      );
       assert.match(failure.message, /workflows\/reservation\/src\/patches\.ts/);
       assert.match(failure.message, /patches\.has\('<id>'\)/);
       assert.match(failure.message, /see docs\/change-safely\.md/);
     }
-    console.log(`  ${failures.length} of ${reservations.length} reservation histories fail, e.g.:\n${failures[0]?.message}`);
+    console.log(
+      `  ${failures.length} of ${reservations.length} reservation histories fail, e.g.:\n${failures[0]?.message}`,
+    );
   });
 
   it('replays every history when the same swap is behind a patch', async () => {

@@ -21,11 +21,23 @@ export function ordersAgent(config: z.output<typeof OrdersAgentConfig>) {
         url: `${config.BATON_ORDERS_URL}/customers/${encodeURIComponent(customerId)}/orders`,
         timeoutMs: config.BATON_ORDERS_TIMEOUT_MS,
       });
-      const purchases = all.filter((o) => o.kind === 'purchase').map(({ orderId, customerId, status, items, totalCents, refundedCents, placedAt }) => ({ orderId, customerId, status, items, totalCents, refundedCents, placedAt }));
+      const purchases = all
+        .filter((o) => o.kind === 'purchase')
+        .map(({ orderId, customerId, status, items, totalCents, refundedCents, placedAt }) => ({
+          orderId,
+          customerId,
+          status,
+          items,
+          totalCents,
+          refundedCents,
+          placedAt,
+        }));
       const recent = purchases.slice(0, RECENT);
       if (!orderId) return { ...(purchases[0] ? { order: purchases[0] } : {}), recent };
       const order = purchases.find((o) => o.orderId === orderId);
-      return order ? { order, recent } : { recent, problem: `order ${orderId} named in the ticket is not among customer ${customerId}'s orders` };
+      return order
+        ? { order, recent }
+        : { recent, problem: `order ${orderId} named in the ticket is not among customer ${customerId}'s orders` };
     },
   });
 }

@@ -8,7 +8,12 @@
 import { z } from 'zod';
 import type { SimulatorContext } from '@baton/simulator';
 
-const Item = z.object({ sku: z.string().min(1).max(100), name: z.string().min(1).max(200), quantity: z.number().int().min(1).max(1000), unitPriceCents: z.number().int().min(0) });
+const Item = z.object({
+  sku: z.string().min(1).max(100),
+  name: z.string().min(1).max(200),
+  quantity: z.number().int().min(1).max(1000),
+  unitPriceCents: z.number().int().min(0),
+});
 export type Item = z.infer<typeof Item>;
 const Fencing = z.object({ resource: z.string().min(1).max(300), token: z.number().int().positive() });
 
@@ -55,7 +60,10 @@ type Answer = { status: number; body: unknown };
 
 const stale = (resource: string, token: number, seen: number): Answer => ({
   status: 409,
-  body: { code: 'STALE_FENCING_TOKEN', message: `fencing token ${token} for ${resource} is older than ${seen}, which this system has already accepted: the writer's lease is gone` },
+  body: {
+    code: 'STALE_FENCING_TOKEN',
+    message: `fencing token ${token} for ${resource} is older than ${seen}, which this system has already accepted: the writer's lease is gone`,
+  },
 });
 
 /** The fencing check, inside the write's transaction: refuse an older token, remember a newer one. */
@@ -91,7 +99,11 @@ export function registerOrders(sim: SimulatorContext): void {
           if (existing) return { status: 201, body: existing };
           if (body.replacesOrderId) {
             const original = tx.get<Order>(`orders.${body.replacesOrderId}`);
-            if (!original) return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: `order ${body.replacesOrderId} does not exist` } };
+            if (!original)
+              return {
+                status: 404,
+                body: { code: 'ORDER_NOT_FOUND', message: `order ${body.replacesOrderId} does not exist` },
+              };
           }
           const replacement = body.replacesOrderId !== undefined;
           const order: Order = {
@@ -111,7 +123,14 @@ export function registerOrders(sim: SimulatorContext): void {
           tx.put(`orders.${order.orderId}`, order);
           return { status: 201, body: order };
         };
-        if (body.replacesOrderId && !body.fencing) return { status: 400, body: { code: 'FENCING_REQUIRED', message: 'a replacement order for a ticket needs the lease fencing token' } };
+        if (body.replacesOrderId && !body.fencing)
+          return {
+            status: 400,
+            body: {
+              code: 'FENCING_REQUIRED',
+              message: 'a replacement order for a ticket needs the lease fencing token',
+            },
+          };
         return body.fencing ? fenced(tx, body.fencing, write) : write();
       }),
   );
@@ -121,8 +140,13 @@ export function registerOrders(sim: SimulatorContext): void {
       fenced(tx, body.fencing, () => {
         const { orderId } = req.params as { orderId: string };
         const order = tx.get<Order>(`orders.${orderId}`);
-        if (!order) return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: `order ${orderId} does not exist` } };
-        if (order.status === 'shipped' || order.status === 'delivered') return { status: 409, body: { code: 'ORDER_ALREADY_SHIPPED', message: `order ${orderId} is ${order.status}` } };
+        if (!order)
+          return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: `order ${orderId} does not exist` } };
+        if (order.status === 'shipped' || order.status === 'delivered')
+          return {
+            status: 409,
+            body: { code: 'ORDER_ALREADY_SHIPPED', message: `order ${orderId} is ${order.status}` },
+          };
         tx.put(`orders.${orderId}`, { ...order, status: 'cancelled' });
         return { status: 200, body: { orderId, status: 'cancelled' } };
       }),
@@ -132,14 +156,31 @@ export function registerOrders(sim: SimulatorContext): void {
   sim.write(
     'POST',
     '/returns',
-    z.object({ orderId: z.string().min(1), ticketId: z.string().min(1), items: z.array(Item).min(1).max(50), fencing: Fencing, reference: z.string().optional() }),
+    z.object({
+      orderId: z.string().min(1),
+      ticketId: z.string().min(1),
+      items: z.array(Item).min(1).max(50),
+      fencing: Fencing,
+      reference: z.string().optional(),
+    }),
     async (body, _req, effect) =>
       store.atomically((tx) =>
         fenced(tx, body.fencing, () => {
           const existing = tx.get<Return>(`returns.${effect.id}`);
           if (existing) return { status: 201, body: existing };
-          if (!tx.get<Order>(`orders.${body.orderId}`)) return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: `order ${body.orderId} does not exist` } };
-          const ret: Return = { returnId: effect.id, orderId: body.orderId, ticketId: body.ticketId, status: 'open', items: body.items, fencingToken: body.fencing.token, idempotencyKey: effect.idempotencyKey, reference: effect.reference, createdAt: new Date().toISOString() };
+          if (!tx.get<Order>(`orders.${body.orderId}`))
+            return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: `order ${body.orderId} does not exist` } };
+          const ret: Return = {
+            returnId: effect.id,
+            orderId: body.orderId,
+            ticketId: body.ticketId,
+            status: 'open',
+            items: body.items,
+            fencingToken: body.fencing.token,
+            idempotencyKey: effect.idempotencyKey,
+            reference: effect.reference,
+            createdAt: new Date().toISOString(),
+          };
           tx.put(`returns.${ret.returnId}`, ret);
           return { status: 201, body: ret };
         }),
@@ -151,7 +192,8 @@ export function registerOrders(sim: SimulatorContext): void {
       fenced(tx, body.fencing, () => {
         const { returnId } = req.params as { returnId: string };
         const ret = tx.get<Return>(`returns.${returnId}`);
-        if (!ret) return { status: 404, body: { code: 'RETURN_NOT_FOUND', message: `return ${returnId} does not exist` } };
+        if (!ret)
+          return { status: 404, body: { code: 'RETURN_NOT_FOUND', message: `return ${returnId} does not exist` } };
         tx.put(`returns.${returnId}`, { ...ret, status: 'cancelled' });
         return { status: 200, body: { returnId, status: 'cancelled' } };
       }),
@@ -161,18 +203,41 @@ export function registerOrders(sim: SimulatorContext): void {
   sim.write(
     'POST',
     '/refunds',
-    z.object({ orderId: z.string().min(1), ticketId: z.string().min(1), amountCents: z.number().int().positive(), fencing: Fencing, reference: z.string().optional() }),
+    z.object({
+      orderId: z.string().min(1),
+      ticketId: z.string().min(1),
+      amountCents: z.number().int().positive(),
+      fencing: Fencing,
+      reference: z.string().optional(),
+    }),
     async (body, _req, effect) =>
       store.atomically((tx) =>
         fenced(tx, body.fencing, () => {
           const existing = tx.get<Refund>(`refunds.${effect.id}`);
           if (existing) return { status: 201, body: existing };
           const order = tx.get<Order>(`orders.${body.orderId}`);
-          if (!order) return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: `order ${body.orderId} does not exist` } };
+          if (!order)
+            return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: `order ${body.orderId} does not exist` } };
           if (order.refundedCents + body.amountCents > order.totalCents) {
-            return { status: 422, body: { code: 'REFUND_EXCEEDS_ORDER', message: `order ${body.orderId}: ${body.amountCents} more would refund over its total ${order.totalCents}` } };
+            return {
+              status: 422,
+              body: {
+                code: 'REFUND_EXCEEDS_ORDER',
+                message: `order ${body.orderId}: ${body.amountCents} more would refund over its total ${order.totalCents}`,
+              },
+            };
           }
-          const refund: Refund = { refundId: effect.id, orderId: body.orderId, ticketId: body.ticketId, amountCents: body.amountCents, status: 'issued', fencingToken: body.fencing.token, idempotencyKey: effect.idempotencyKey, reference: effect.reference, createdAt: new Date().toISOString() };
+          const refund: Refund = {
+            refundId: effect.id,
+            orderId: body.orderId,
+            ticketId: body.ticketId,
+            amountCents: body.amountCents,
+            status: 'issued',
+            fencingToken: body.fencing.token,
+            idempotencyKey: effect.idempotencyKey,
+            reference: effect.reference,
+            createdAt: new Date().toISOString(),
+          };
           tx.put(`refunds.${refund.refundId}`, refund);
           tx.put(`orders.${order.orderId}`, { ...order, refundedCents: order.refundedCents + body.amountCents });
           return { status: 201, body: refund };
@@ -186,11 +251,16 @@ export function registerOrders(sim: SimulatorContext): void {
       fenced(tx, body.fencing, () => {
         const { refundId } = req.params as { refundId: string };
         const refund = tx.get<Refund>(`refunds.${refundId}`);
-        if (!refund) return { status: 404, body: { code: 'REFUND_NOT_FOUND', message: `refund ${refundId} does not exist` } };
+        if (!refund)
+          return { status: 404, body: { code: 'REFUND_NOT_FOUND', message: `refund ${refundId} does not exist` } };
         if (refund.status === 'voided') return { status: 200, body: { refundId, status: 'voided' } };
         const order = tx.get<Order>(`orders.${refund.orderId}`);
         tx.put(`refunds.${refundId}`, { ...refund, status: 'voided' });
-        if (order) tx.put(`orders.${order.orderId}`, { ...order, refundedCents: Math.max(0, order.refundedCents - refund.amountCents) });
+        if (order)
+          tx.put(`orders.${order.orderId}`, {
+            ...order,
+            refundedCents: Math.max(0, order.refundedCents - refund.amountCents),
+          });
         return { status: 200, body: { refundId, status: 'voided' } };
       }),
     ),
@@ -199,10 +269,20 @@ export function registerOrders(sim: SimulatorContext): void {
   // The support agent's reads (faults apply: the order system can be down) ...
   sim.read('/customers/:customerId/orders', async (req) => {
     const { customerId } = req.params as { customerId: string };
-    return (await store.list<Order>('orders')).filter((o) => o.customerId === customerId).sort((a, b) => (a.placedAt < b.placedAt ? 1 : -1));
+    return (await store.list<Order>('orders'))
+      .filter((o) => o.customerId === customerId)
+      .sort((a, b) => (a.placedAt < b.placedAt ? 1 : -1));
   });
   // ... and the lookups by reference or ticket that reconcile an unknown outcome.
-  sim.lookup('/orders', 'orders', ['reference', 'idempotencyKey', 'customerId', 'ticketId', 'replacesOrderId', 'status', 'orderId']);
+  sim.lookup('/orders', 'orders', [
+    'reference',
+    'idempotencyKey',
+    'customerId',
+    'ticketId',
+    'replacesOrderId',
+    'status',
+    'orderId',
+  ]);
   sim.lookup('/returns', 'returns', ['reference', 'idempotencyKey', 'ticketId', 'orderId', 'status']);
   sim.lookup('/refunds', 'refunds', ['reference', 'idempotencyKey', 'ticketId', 'orderId', 'status']);
 }

@@ -33,11 +33,22 @@ describe('order system fencing', () => {
   });
 
   const post = async (url: string, body: unknown) => {
-    const res = await sim.app.inject({ method: 'POST', url, payload: body as Record<string, unknown>, headers: { 'idempotency-key': randomUUID() } });
+    const res = await sim.app.inject({
+      method: 'POST',
+      url,
+      payload: body as Record<string, unknown>,
+      headers: { 'idempotency-key': randomUUID() },
+    });
     return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
   };
   const seedOrder = async () =>
-    (await post('/orders', { customerId: 'c-1', status: 'delivered', items: [{ sku: 'k-1', name: 'Kettle', quantity: 1, unitPriceCents: 4_000 }] })).body as unknown as Order;
+    (
+      await post('/orders', {
+        customerId: 'c-1',
+        status: 'delivered',
+        items: [{ sku: 'k-1', name: 'Kettle', quantity: 1, unitPriceCents: 4_000 }],
+      })
+    ).body as unknown as Order;
 
   it("refuses a stale holder's write after its lease expired and another holder wrote", async () => {
     const order = await seedOrder();
@@ -47,14 +58,30 @@ describe('order system fencing', () => {
     const fresh = await leases.acquire(ticket, 'escalation-b', { ttlMs: 30_000 });
     assert.ok(fresh.token > stale.token);
 
-    const ok = await post('/refunds', { orderId: order.orderId, ticketId: ticket, amountCents: 4_000, fencing: { resource: ticket, token: fresh.token } });
+    const ok = await post('/refunds', {
+      orderId: order.orderId,
+      ticketId: ticket,
+      amountCents: 4_000,
+      fencing: { resource: ticket, token: fresh.token },
+    });
     assert.equal(ok.status, 201);
     // The paused holder wakes up and writes with its old token.
-    const late = await post('/refunds', { orderId: order.orderId, ticketId: ticket, amountCents: 4_000, fencing: { resource: ticket, token: stale.token } });
+    const late = await post('/refunds', {
+      orderId: order.orderId,
+      ticketId: ticket,
+      amountCents: 4_000,
+      fencing: { resource: ticket, token: stale.token },
+    });
     assert.equal(late.status, 409);
     assert.equal(late.body.code, 'STALE_FENCING_TOKEN');
-    const refunds = (await sim.app.inject({ method: 'GET', url: `/refunds?ticketId=${encodeURIComponent(ticket)}` })).json<Refund[]>();
-    assert.deepEqual(refunds.map((r) => r.fencingToken), [fresh.token], 'only the current holder wrote');
+    const refunds = (
+      await sim.app.inject({ method: 'GET', url: `/refunds?ticketId=${encodeURIComponent(ticket)}` })
+    ).json<Refund[]>();
+    assert.deepEqual(
+      refunds.map((r) => r.fencingToken),
+      [fresh.token],
+      'only the current holder wrote',
+    );
   });
 
   it("accepts a holder's writes until a newer token has been seen, whatever the clock says", async () => {
@@ -63,13 +90,23 @@ describe('order system fencing', () => {
     const lease = await leases.acquire(ticket, 'escalation-a', { ttlMs: 1 });
     await waitFor('the lease to expire', async () => (Date.now() > lease.expiresAt ? true : undefined));
     // Expired, but nobody else took it: the system of record has seen no newer token.
-    const ret = await post('/returns', { orderId: order.orderId, ticketId: ticket, items: order.items, fencing: { resource: ticket, token: lease.token } });
+    const ret = await post('/returns', {
+      orderId: order.orderId,
+      ticketId: ticket,
+      items: order.items,
+      fencing: { resource: ticket, token: lease.token },
+    });
     assert.equal(ret.status, 201);
   });
 
   it('refuses a replacement order for a ticket without a fencing token', async () => {
     const order = await seedOrder();
-    const res = await post('/orders', { customerId: 'c-1', items: order.items, replacesOrderId: order.orderId, ticketId: 'T-1' });
+    const res = await post('/orders', {
+      customerId: 'c-1',
+      items: order.items,
+      replacesOrderId: order.orderId,
+      ticketId: 'T-1',
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.code, 'FENCING_REQUIRED');
   });

@@ -33,16 +33,31 @@ export interface Account {
 }
 
 export function registerPayments(sim: SimulatorContext): void {
-  sim.write('POST', '/charges', z.object({ customerId: z.string().min(1), amountCents: z.number().int().positive() }), async (body, _req, effect) => {
-    const charge: Charge = { chargeId: effect.id, ...body, idempotencyKey: effect.idempotencyKey, reference: effect.reference, refunded: false, createdAt: new Date().toISOString() };
-    // Created once per effect id: a retry after a lost answer finds the charge, not a second one.
-    const stored = (await sim.store.create(`charges.${charge.chargeId}`, charge)) ? charge : (await sim.store.get<Charge>(`charges.${charge.chargeId}`))!;
-    return { status: 201, body: { chargeId: stored.chargeId, amountCents: stored.amountCents } };
-  });
+  sim.write(
+    'POST',
+    '/charges',
+    z.object({ customerId: z.string().min(1), amountCents: z.number().int().positive() }),
+    async (body, _req, effect) => {
+      const charge: Charge = {
+        chargeId: effect.id,
+        ...body,
+        idempotencyKey: effect.idempotencyKey,
+        reference: effect.reference,
+        refunded: false,
+        createdAt: new Date().toISOString(),
+      };
+      // Created once per effect id: a retry after a lost answer finds the charge, not a second one.
+      const stored = (await sim.store.create(`charges.${charge.chargeId}`, charge))
+        ? charge
+        : (await sim.store.get<Charge>(`charges.${charge.chargeId}`))!;
+      return { status: 201, body: { chargeId: stored.chargeId, amountCents: stored.amountCents } };
+    },
+  );
 
   sim.write('POST', '/refunds', z.object({ chargeId: z.string().min(1) }), async (body, _req, effect) => {
     const charge = await sim.store.get<Charge>(`charges.${body.chargeId}`);
-    if (!charge) return { status: 404, body: { code: 'NO_SUCH_CHARGE', message: `charge ${body.chargeId} does not exist` } };
+    if (!charge)
+      return { status: 404, body: { code: 'NO_SUCH_CHARGE', message: `charge ${body.chargeId} does not exist` } };
     // One refund per charge, whatever the key: the refund's id is the charge's.
     const refund: Refund = {
       refundId: charge.chargeId,
@@ -56,7 +71,9 @@ export function registerPayments(sim: SimulatorContext): void {
     await sim.store.put(`charges.${charge.chargeId}`, { ...charge, refunded: true });
     const stored = first ? refund : await sim.store.get<Refund>(`refunds.${refund.refundId}`);
     const mine = first || (refund.idempotencyKey !== null && stored?.idempotencyKey === refund.idempotencyKey);
-    return mine ? { status: 201, body: { refunded: true, refundId: refund.refundId } } : { status: 200, body: { refunded: false, reason: 'already refunded' } };
+    return mine
+      ? { status: 201, body: { refunded: true, refundId: refund.refundId } }
+      : { status: 200, body: { refunded: false, reason: 'already refunded' } };
   });
 
   // Lookups a client uses to reconcile an unknown outcome: is there a charge for my reference?

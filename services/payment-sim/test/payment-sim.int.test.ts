@@ -25,7 +25,13 @@ async function paymentSim(stateDir: string, port: number, idempotency: 'on' | 'o
     name: `payment-sim-${idempotency}`,
     entry: 'services/payment-sim/src/main.ts',
     logDir: join(stateDir, 'logs'),
-    env: { BATON_PAYMENT_PORT: String(port), BATON_SIM_STATE_DIR: join(stateDir, 'sims'), BATON_SIM_IDEMPOTENCY: idempotency, BATON_METRICS_PORT: '0', BATON_OTLP_ENDPOINT: '' },
+    env: {
+      BATON_PAYMENT_PORT: String(port),
+      BATON_SIM_STATE_DIR: join(stateDir, 'sims'),
+      BATON_SIM_IDEMPOTENCY: idempotency,
+      BATON_METRICS_PORT: '0',
+      BATON_OTLP_ENDPOINT: '',
+    },
   }).start();
 }
 
@@ -41,8 +47,14 @@ function client(port: number) {
       });
       return { status: r.status, body: (await r.json()) as { chargeId: string } };
     },
-    byReference: async (reference: string) => (await (await fetch(`${base}/charges?reference=${encodeURIComponent(reference)}`)).json()) as Charge[],
-    setFaults: (faults: Record<string, unknown>) => fetch(`${base}/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }),
+    byReference: async (reference: string) =>
+      (await (await fetch(`${base}/charges?reference=${encodeURIComponent(reference)}`)).json()) as Charge[],
+    setFaults: (faults: Record<string, unknown>) =>
+      fetch(`${base}/_faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      }),
   };
 }
 

@@ -28,11 +28,23 @@ export function paymentAgent(config: z.output<typeof PaymentConfig>) {
     ctx.effect(
       effect,
       (idempotencyKey) =>
-        ctx.callExternal<{ refunded: boolean }>({ system: 'payment', method: 'POST', url: `${config.BATON_PAYMENT_URL}/refunds`, body: { chargeId }, idempotencyKey, timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS }),
+        ctx.callExternal<{ refunded: boolean }>({
+          system: 'payment',
+          method: 'POST',
+          url: `${config.BATON_PAYMENT_URL}/refunds`,
+          body: { chargeId },
+          idempotencyKey,
+          timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS,
+        }),
       {
         // Refunded already: done; not yet: run the refund (a refund is per charge at the provider).
         reconcile: async () => {
-          const charge = await ctx.callExternal<{ refunded: boolean }>({ system: 'payment', method: 'GET', url: `${config.BATON_PAYMENT_URL}/charges/${encodeURIComponent(chargeId)}`, timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS });
+          const charge = await ctx.callExternal<{ refunded: boolean }>({
+            system: 'payment',
+            method: 'GET',
+            url: `${config.BATON_PAYMENT_URL}/charges/${encodeURIComponent(chargeId)}`,
+            timeoutMs: config.BATON_PAYMENT_TIMEOUT_MS,
+          });
           return charge.refunded ? { refunded: true } : undefined;
         },
       },
@@ -59,9 +71,14 @@ export function paymentAgent(config: z.output<typeof PaymentConfig>) {
           reconcile: async () => {
             const cancellation = await cancelReference(ctx, provider, reference, 'pending');
             const charges = committedOf<ProviderCharge>(cancellation, 'charges', (c) => !c.refunded);
-            const kept = await keepOne(ctx, { agent: 'payment', effect: 'charge', reference }, charges, async (extra) => {
-              await refundCharge(ctx, extra.chargeId, `refund-duplicate-${extra.chargeId}`);
-            });
+            const kept = await keepOne(
+              ctx,
+              { agent: 'payment', effect: 'charge', reference },
+              charges,
+              async (extra) => {
+                await refundCharge(ctx, extra.chargeId, `refund-duplicate-${extra.chargeId}`);
+              },
+            );
             return kept ? { chargeId: kept.chargeId, amountCents: kept.amountCents } : undefined;
           },
         },
@@ -74,11 +91,18 @@ export function paymentAgent(config: z.output<typeof PaymentConfig>) {
       const cancellation = await cancelReference(ctx, provider, input.chargeReference, 'all');
       const charges = committedOf<ProviderCharge>(cancellation, 'charges');
       if (charges.length === 0) return { refunded: true, nothingCharged: true };
-      await keepOne(ctx, { agent: 'payment', effect: 'charge', reference: input.chargeReference }, charges, async () => undefined);
+      await keepOne(
+        ctx,
+        { agent: 'payment', effect: 'charge', reference: input.chargeReference },
+        charges,
+        async () => undefined,
+      );
       let refunded = true;
       for (const [i, charge] of charges.entries()) {
         if (charge.refunded) continue;
-        refunded = (await refundCharge(ctx, charge.chargeId, i === 0 ? 'refund' : `refund-${charge.chargeId}`)).refunded && refunded;
+        refunded =
+          (await refundCharge(ctx, charge.chargeId, i === 0 ? 'refund' : `refund-${charge.chargeId}`)).refunded &&
+          refunded;
       }
       return { refunded };
     },

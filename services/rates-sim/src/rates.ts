@@ -12,9 +12,13 @@ export const RATES = [
 export function registerRates(sim: SimulatorContext): void {
   sim.app.get('/rates', async (req, reply) => {
     if (sim.faults.current.latencyMs) await sleep(sim.faults.current.latencyMs);
-    if (sim.faults.shouldFail()) return reply.code(503).send({ code: 'UNAVAILABLE', message: 'rates is unavailable (injected fault)' });
+    if (sim.faults.shouldFail())
+      return reply.code(503).send({ code: 'UNAVAILABLE', message: 'rates is unavailable (injected fault)' });
     const { date } = (req.query ?? {}) as { date?: string };
     // Two publishers carry the ECB rate.
-    return { asOf: date ?? new Date().toISOString().slice(0, 10), rates: [...RATES, { ...RATES[0]!, source: 'second publisher' }] };
+    return {
+      asOf: date ?? new Date().toISOString().slice(0, 10),
+      rates: [...RATES, { ...RATES[0]!, source: 'second publisher' }],
+    };
   });
 }

@@ -38,9 +38,17 @@ const FilingRequest = z.object({
 export function registerRecords(sim: SimulatorContext): void {
   sim.write('POST', '/filings', FilingRequest, async (body, _req, effect) => {
     const { reference: _reference, ...fields } = body;
-    const filing: FilingRecord = { filingId: effect.id, ...fields, idempotencyKey: effect.idempotencyKey, reference: effect.reference, createdAt: new Date().toISOString() };
+    const filing: FilingRecord = {
+      filingId: effect.id,
+      ...fields,
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
+      createdAt: new Date().toISOString(),
+    };
     // Created once per effect id: a retry after a lost answer finds the filing, not a second one.
-    const stored = (await sim.store.create(`filings.${filing.filingId}`, filing)) ? filing : (await sim.store.get<FilingRecord>(`filings.${filing.filingId}`))!;
+    const stored = (await sim.store.create(`filings.${filing.filingId}`, filing))
+      ? filing
+      : (await sim.store.get<FilingRecord>(`filings.${filing.filingId}`))!;
     return { status: 201, body: { filingId: stored.filingId, reference: stored.reference ?? stored.filingId } };
   });
 

@@ -16,14 +16,34 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 async function recordsSystem(idempotency: IdempotencyMode) {
   const dir = mkdtempSync(join(tmpdir(), 'baton-records-'));
   dirs.push(dir);
-  const sim = await createSimulator({ name: 'records', logger: createLogger('records-test', 'error'), stateDir: dir, idempotency });
+  const sim = await createSimulator({
+    name: 'records',
+    logger: createLogger('records-test', 'error'),
+    stateDir: dir,
+    idempotency,
+  });
   registerRecords(sim);
   return sim;
 }
 
-const filing = { contractId: 'K-1', title: 'Supply', counterpartyId: 'cp-1', overallRisk: 'high', summary: 'two high-risk clauses', redlines: 2, approvedBy: 'mia', documentKey: 'wf-1/ingest/contract.txt', reference: 'wf-1/file' };
+const filing = {
+  contractId: 'K-1',
+  title: 'Supply',
+  counterpartyId: 'cp-1',
+  overallRisk: 'high',
+  summary: 'two high-risk clauses',
+  redlines: 2,
+  approvedBy: 'mia',
+  documentKey: 'wf-1/ingest/contract.txt',
+  reference: 'wf-1/file',
+};
 const post = (sim: Awaited<ReturnType<typeof recordsSystem>>, key: string, body: unknown = filing) =>
-  sim.app.inject({ method: 'POST', url: '/filings', headers: { 'content-type': 'application/json', 'idempotency-key': key }, payload: JSON.stringify(body) });
+  sim.app.inject({
+    method: 'POST',
+    url: '/filings',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    payload: JSON.stringify(body),
+  });
 
 describe('records simulator', () => {
   it('files once per Idempotency-Key and finds the filing by the reference', async () => {
@@ -32,7 +52,9 @@ describe('records simulator', () => {
     const again = await post(sim, 'wf-1/file/file');
     assert.equal(first.statusCode, 201);
     assert.deepEqual(again.json(), first.json());
-    const found = (await sim.app.inject({ method: 'GET', url: '/filings?reference=wf-1/file' })).json<Array<{ filingId: string; approvedBy: string }>>();
+    const found = (await sim.app.inject({ method: 'GET', url: '/filings?reference=wf-1/file' })).json<
+      Array<{ filingId: string; approvedBy: string }>
+    >();
     assert.equal(found.length, 1);
     assert.equal(found[0]!.filingId, first.json<{ filingId: string }>().filingId);
     assert.equal((await sim.app.inject({ method: 'GET', url: `/filings/${found[0]!.filingId}` })).statusCode, 200);
@@ -43,7 +65,10 @@ describe('records simulator', () => {
     const sim = await recordsSystem('off');
     await post(sim, 'wf-1/file/file');
     await post(sim, 'wf-1/file/file');
-    assert.equal((await sim.app.inject({ method: 'GET', url: '/filings?reference=wf-1/file' })).json<unknown[]>().length, 2);
+    assert.equal(
+      (await sim.app.inject({ method: 'GET', url: '/filings?reference=wf-1/file' })).json<unknown[]>().length,
+      2,
+    );
     await sim.close();
   });
 

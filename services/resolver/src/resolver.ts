@@ -44,10 +44,28 @@ export const ticketResource = (ticketId: string) => `ticket:${ticketId}`;
 export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus: Bus) {
   const leases = await Leases.open(bus);
   const ttl = { ttlMs: config.BATON_RESOLVER_LEASE_TTL_MS };
-  const ordersSystem = { system: 'orders', baseUrl: config.BATON_ORDERS_URL, timeoutMs: config.BATON_ORDERS_TIMEOUT_MS };
+  const ordersSystem = {
+    system: 'orders',
+    baseUrl: config.BATON_ORDERS_URL,
+    timeoutMs: config.BATON_ORDERS_TIMEOUT_MS,
+  };
   const orders = (ctx: AgentContext) => ({
-    get: <T>(path: string) => ctx.callExternal<T>({ system: 'orders', method: 'GET', url: `${config.BATON_ORDERS_URL}${path}`, timeoutMs: config.BATON_ORDERS_TIMEOUT_MS }),
-    post: <T>(path: string, body: unknown, idempotencyKey: string) => ctx.callExternal<T>({ system: 'orders', method: 'POST', url: `${config.BATON_ORDERS_URL}${path}`, body, idempotencyKey, timeoutMs: config.BATON_ORDERS_TIMEOUT_MS }),
+    get: <T>(path: string) =>
+      ctx.callExternal<T>({
+        system: 'orders',
+        method: 'GET',
+        url: `${config.BATON_ORDERS_URL}${path}`,
+        timeoutMs: config.BATON_ORDERS_TIMEOUT_MS,
+      }),
+    post: <T>(path: string, body: unknown, idempotencyKey: string) =>
+      ctx.callExternal<T>({
+        system: 'orders',
+        method: 'POST',
+        url: `${config.BATON_ORDERS_URL}${path}`,
+        body,
+        idempotencyKey,
+        timeoutMs: config.BATON_ORDERS_TIMEOUT_MS,
+      }),
   });
   const q = encodeURIComponent;
 
@@ -56,9 +74,11 @@ export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus
     try {
       return await leases.withLease(ticketResource(ticketId), ctx.idempotencyKey, ttl, (lease) => fn(lease));
     } catch (err) {
-      if (err instanceof LeaseHeldError || err instanceof LeaseLostError) throw new AgentError(err.code, err.message, true);
+      if (err instanceof LeaseHeldError || err instanceof LeaseLostError)
+        throw new AgentError(err.code, err.message, true);
       // Our lease expired and another holder wrote since: retry, re-acquire, look again.
-      if (err instanceof AgentError && err.code === 'STALE_FENCING_TOKEN') throw new AgentError(err.code, err.message, true);
+      if (err instanceof AgentError && err.code === 'STALE_FENCING_TOKEN')
+        throw new AgentError(err.code, err.message, true);
       throw err;
     }
   };
@@ -76,7 +96,9 @@ export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus
           api.get<OrderRecord[]>(`/orders?ticketId=${q(ticketId)}`),
         ]);
         const otherRefund = refunds.find((r) => r.reference !== reference);
-        const otherOrder = replacements.find((o) => o.kind === 'replacement' && o.status !== 'cancelled' && o.reference !== reference);
+        const otherOrder = replacements.find(
+          (o) => o.kind === 'replacement' && o.status !== 'cancelled' && o.reference !== reference,
+        );
         if (otherRefund || otherOrder) {
           return {
             kind: otherRefund ? 'refund' : 'replacement',
@@ -95,20 +117,45 @@ export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus
         if (proposal.kind === 'refund') {
           const refund = await ctx.effect(
             'refund',
-            (key) => api.post<RefundRecord>('/refunds', { orderId: proposal.orderId, ticketId, amountCents: proposal.amountCents, fencing, reference }, key),
+            (key) =>
+              api.post<RefundRecord>(
+                '/refunds',
+                { orderId: proposal.orderId, ticketId, amountCents: proposal.amountCents, fencing, reference },
+                key,
+              ),
             { reconcile: first<RefundRecord>('refunds') },
           );
           return { kind: 'refund', alreadyResolved: false, refundId: refund.refundId, fencingToken: lease.token };
         }
-        const ret = await ctx.effect('return', (key) => api.post<ReturnRecord>('/returns', { orderId: proposal.orderId, ticketId, items: proposal.items, fencing, reference }, key), {
-          reconcile: first<ReturnRecord>('returns'),
-        });
+        const ret = await ctx.effect(
+          'return',
+          (key) =>
+            api.post<ReturnRecord>(
+              '/returns',
+              { orderId: proposal.orderId, ticketId, items: proposal.items, fencing, reference },
+              key,
+            ),
+          {
+            reconcile: first<ReturnRecord>('returns'),
+          },
+        );
         const order = await ctx.effect(
           'replacement',
-          (key) => api.post<OrderRecord>('/orders', { customerId, items: proposal.items, replacesOrderId: proposal.orderId, ticketId, fencing, reference }, key),
+          (key) =>
+            api.post<OrderRecord>(
+              '/orders',
+              { customerId, items: proposal.items, replacesOrderId: proposal.orderId, ticketId, fencing, reference },
+              key,
+            ),
           { reconcile: first<OrderRecord>('orders') },
         );
-        return { kind: 'replacement', alreadyResolved: false, returnId: ret.returnId, replacementOrderId: order.orderId, fencingToken: lease.token };
+        return {
+          kind: 'replacement',
+          alreadyResolved: false,
+          returnId: ret.returnId,
+          replacementOrderId: order.orderId,
+          fencingToken: lease.token,
+        };
       });
     },
 
@@ -128,15 +175,27 @@ export async function resolverAgent(config: z.output<typeof ResolverConfig>, bus
           api.get<ReturnRecord[]>(`/returns?reference=${q(reference)}&status=open`),
         ]);
         for (const o of replacementOrders) {
-          await ctx.effect(`cancel-order-${o.orderId}`, (key) => api.post(`/orders/${q(o.orderId)}/cancel`, { fencing }, key), { retrySafe: true });
+          await ctx.effect(
+            `cancel-order-${o.orderId}`,
+            (key) => api.post(`/orders/${q(o.orderId)}/cancel`, { fencing }, key),
+            { retrySafe: true },
+          );
           undone.push(`replacement order ${o.orderId} cancelled`);
         }
         for (const r of refunds) {
-          await ctx.effect(`void-refund-${r.refundId}`, (key) => api.post(`/refunds/${q(r.refundId)}/void`, { fencing }, key), { retrySafe: true });
+          await ctx.effect(
+            `void-refund-${r.refundId}`,
+            (key) => api.post(`/refunds/${q(r.refundId)}/void`, { fencing }, key),
+            { retrySafe: true },
+          );
           undone.push(`refund ${r.refundId} voided`);
         }
         for (const r of returns) {
-          await ctx.effect(`cancel-return-${r.returnId}`, (key) => api.post(`/returns/${q(r.returnId)}/cancel`, { fencing }, key), { retrySafe: true });
+          await ctx.effect(
+            `cancel-return-${r.returnId}`,
+            (key) => api.post(`/returns/${q(r.returnId)}/cancel`, { fencing }, key),
+            { retrySafe: true },
+          );
           undone.push(`return ${r.returnId} cancelled`);
         }
         return { undone, nothingDone: undone.length === 0 };

@@ -1,5 +1,6 @@
 // Dietary concerns: every mention of a food allergen or a medical dietary need in free text, in six languages.
-// Conservative by construction: "no nuts" and "keep peanuts away" are findings, because that is how allergies are stated.
+// Conservative by construction: "no nuts" and "keep peanuts away" are findings, because that is how allergies are
+// stated.
 import { ALLERGEN_GROUPS, LANGUAGES, LEXICON } from './lexicon.js';
 import type { AllergenGroup, Language, Term } from './lexicon.js';
 
@@ -66,7 +67,15 @@ export function findDietaryConcerns(text: string): DietaryFinding[] {
     for (const c of lex.negationCompound) {
       // Past the first letter, so the suffix is attached to something ("glutenfrei"), not the word itself.
       if (word.indexOf(c.suffix, 1) > 0) {
-        found.push({ kind: 'avoidance', group, term: c.suffix, language: c.language, match: word, start: a.start, end: a.end });
+        found.push({
+          kind: 'avoidance',
+          group,
+          term: c.suffix,
+          language: c.language,
+          match: word,
+          start: a.start,
+          end: a.end,
+        });
       }
     }
   }
@@ -89,12 +98,22 @@ export function foldText(text: string): string {
 
 /** Words of the folded text; anything that is not a letter or digit separates them (so "gluten-free" is two). */
 export function tokenize(text: string): string[] {
-  return foldText(text).split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
+  return foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0);
 }
 
 // "ß" has no decomposition; the others are letters, not letters with marks, so NFKD keeps them.
 const LETTERS: Readonly<Record<string, string>> = {
-  ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', ł: 'l', ı: 'i', þ: 'th',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  ł: 'l',
+  ı: 'i',
+  þ: 'th',
 };
 /** How many words `…` may stand for. */
 const MAX_GAP = 6;
@@ -152,7 +171,8 @@ function compiled(): Compiled {
   const allergens: Entry[] = [];
   for (const group of ALLERGEN_GROUPS) {
     for (const language of LANGUAGES) {
-      for (const term of LEXICON.allergens[group].terms[language]) allergens.push(compileEntry(term, 'allergen', group, language));
+      for (const term of LEXICON.allergens[group].terms[language])
+        allergens.push(compileEntry(term, 'allergen', group, language));
     }
   }
   const perLanguage = (pick: (l: Language) => readonly Term[], kind: Entry['kind']): Entry[] =>
@@ -164,7 +184,8 @@ function compiled(): Compiled {
     negationBefore: perLanguage((l) => LEXICON.negation[l].before, 'avoidance'),
     negationAfter: perLanguage((l) => LEXICON.negation[l].after, 'avoidance'),
     negationCompound: LANGUAGES.flatMap((language) =>
-      LEXICON.negation[language].compound.map((suffix) => ({ suffix: foldText(suffix), language }))),
+      LEXICON.negation[language].compound.map((suffix) => ({ suffix: foldText(suffix), language })),
+    ),
     markers: new Map(LANGUAGES.map((l) => [l, new Set(LEXICON.markers[l].map(foldText))])),
   };
   return cache;
@@ -204,7 +225,8 @@ function parse(spec: string, language: Language): Piece[] {
     const trailing = raw.endsWith('*');
     if (trailing) raw = raw.slice(0, -1);
     const words = tokenize(raw);
-    if (words.length === 0 || (exact && trailing)) throw new Error(`lexicon entry "${spec}" (${language}) is malformed`);
+    if (words.length === 0 || (exact && trailing))
+      throw new Error(`lexicon entry "${spec}" (${language}) is malformed`);
     words.forEach((text, i) => {
       const head = i === 0;
       const tail = i === words.length - 1;
@@ -230,11 +252,16 @@ function inflect(word: string, language: Language): ReadonlySet<string> {
 
 function pieceMatches(piece: Exclude<Piece, { kind: 'gap' }>, word: string): boolean {
   switch (piece.kind) {
-    case 'exact': return word === piece.text;
-    case 'prefix': return word.startsWith(piece.text);
-    case 'infix': return word.includes(piece.text);
-    case 'word': return piece.forms.has(word);
-    case 'end': return [...piece.forms].some((f) => word.endsWith(f));
+    case 'exact':
+      return word === piece.text;
+    case 'prefix':
+      return word.startsWith(piece.text);
+    case 'infix':
+      return word.includes(piece.text);
+    case 'word':
+      return piece.forms.has(word);
+    case 'end':
+      return [...piece.forms].some((f) => word.endsWith(f));
   }
 }
 
@@ -272,7 +299,13 @@ function scan(entries: readonly Entry[], input: Input): Hit[] {
 }
 
 function locate(hit: Hit, group: DietaryGroup, start: number, end: number, input: Input): Located {
-  const base = { term: hit.entry.term, language: hit.entry.language, match: input.tokens.slice(start, end).join(' '), start, end };
+  const base = {
+    term: hit.entry.term,
+    language: hit.entry.language,
+    match: input.tokens.slice(start, end).join(' '),
+    start,
+    end,
+  };
   // The kind decides which groups are possible; the casts only restate what the callers pass.
   if (hit.entry.kind === 'allergen') return { ...base, kind: 'allergen', group: group as AllergenGroup };
   if (hit.entry.kind === 'medical') return { ...base, kind: 'medical', group: 'medical' };
@@ -309,7 +342,11 @@ function settle(found: readonly Located[], scores: ReadonlyMap<Language, number>
   }
   const spans = [...bySpan.values()];
   const inside = (f: Located, g: Located): boolean =>
-    g.kind === f.kind && g.group === f.group && g.start <= f.start && g.end >= f.end && g.end - g.start > f.end - f.start;
+    g.kind === f.kind &&
+    g.group === f.group &&
+    g.start <= f.start &&
+    g.end >= f.end &&
+    g.end - g.start > f.end - f.start;
   const outer = spans.filter((f) => !spans.some((g) => inside(f, g)));
   outer.sort((a, b) => a.start - b.start || a.end - b.end);
   const seen = new Set<string>();

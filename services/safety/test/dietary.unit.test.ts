@@ -12,10 +12,12 @@ const show = (findings: readonly DietaryFinding[]): string =>
 
 function assertFinds(text: string, want: Partial<Pick<DietaryFinding, 'kind' | 'group' | 'language'>>): void {
   const findings = findDietaryConcerns(text);
-  const ok = findings.some((f) =>
-    (want.kind === undefined || f.kind === want.kind) &&
-    (want.group === undefined || f.group === want.group) &&
-    (want.language === undefined || f.language === want.language));
+  const ok = findings.some(
+    (f) =>
+      (want.kind === undefined || f.kind === want.kind) &&
+      (want.group === undefined || f.group === want.group) &&
+      (want.language === undefined || f.language === want.language),
+  );
   assert.ok(ok, `"${text}": wanted ${JSON.stringify(want)}, got ${show(findings)}`);
 }
 
@@ -83,7 +85,14 @@ describe('every lexicon entry is found in a request of its language', () => {
   }
 
   // One allergen word per language to negate; each negation must turn it into an avoidance of that group.
-  const SESAME: Record<Language, string> = { en: 'sesame', es: 'sésamo', fr: 'sésame', de: 'Sesam', it: 'sesamo', pt: 'gergelim' };
+  const SESAME: Record<Language, string> = {
+    en: 'sesame',
+    es: 'sésamo',
+    fr: 'sésame',
+    de: 'Sesam',
+    it: 'sesamo',
+    pt: 'gergelim',
+  };
   for (const language of LANGUAGES) {
     it(`negations / ${language}`, () => {
       const { before, after, compound } = LEXICON.negation[language];
@@ -92,8 +101,12 @@ describe('every lexicon entry is found in a request of its language', () => {
         ...after.map((n) => `${SESAME[language]} ${sampleOf(n)}`),
         ...compound.map((n) => `${SESAME[language]}${n}`),
       ];
-      const missed = samples.filter((s) => !findDietaryConcerns(inCarrier(language, s)).some((f) =>
-        f.kind === 'avoidance' && f.group === 'sesame' && f.language === language));
+      const missed = samples.filter(
+        (s) =>
+          !findDietaryConcerns(inCarrier(language, s)).some(
+            (f) => f.kind === 'avoidance' && f.group === 'sesame' && f.language === language,
+          ),
+      );
       assert.deepEqual(missed, []);
     });
   }
@@ -102,7 +115,7 @@ describe('every lexicon entry is found in a request of its language', () => {
 // The way guests actually write: one request per group and language, with the allergen in a sentence.
 const REQUESTS: Record<AllergenGroup, Record<Language, string>> = {
   cereals: {
-    en: 'Booking for 2 tonight - my husband can\'t eat wheat or barley, so bread is out too.',
+    en: "Booking for 2 tonight - my husband can't eat wheat or barley, so bread is out too.",
     es: 'Buenas, somos cuatro para el sábado a las 14h. Mi hija no puede tomar nada con trigo, ni pan ni pasta.',
     fr: 'Bonsoir, une table pour 5 dimanche midi. Mon mari ne supporte pas le blé, merci.',
     de: 'Hallo, wir möchten am Samstag zu viert kommen. Meine Frau verträgt kein Weizenmehl und keine Dinkelnudeln.',
@@ -120,13 +133,13 @@ const REQUESTS: Record<AllergenGroup, Record<Language, string>> = {
   eggs: {
     en: 'Party of 2 at 7:30. My son gets hives from eggs, so please no mayo or meringue on his plate.',
     es: 'Hola, para 3 personas el domingo. Mi hijo pequeño no puede comer huevo, ¿lo tenéis en cuenta?',
-    fr: 'Une table pour 4 samedi. Ma fille ne mange pas d\'œufs, même cuits.',
+    fr: "Une table pour 4 samedi. Ma fille ne mange pas d'œufs, même cuits.",
     de: 'Wir kommen zu dritt. Unser Kind darf keine Eier essen, auch kein Rührei.',
     it: 'Tavolo per 2 domani sera. La mia compagna non mangia uova, nemmeno nella pasta fresca.',
     pt: 'Reserva para 5 pessoas. O meu filho não pode comer ovos.',
   },
   fish: {
-    en: 'Dinner for 2 on the 14th. My partner won\'t touch fish - not even anchovies in the dressing.',
+    en: "Dinner for 2 on the 14th. My partner won't touch fish - not even anchovies in the dressing.",
     es: 'Mesa para dos, el sábado. Mi marido no come pescado, ni atún ni bacalao.',
     fr: 'Bonjour, pour 2 personnes jeudi. Mon compagnon ne mange jamais de poisson, surtout pas de saumon.',
     de: 'Reservierung für 4 Personen. Meine Tochter isst keinen Fisch, bitte auch keinen Lachs.',
@@ -150,7 +163,7 @@ const REQUESTS: Record<AllergenGroup, Record<Language, string>> = {
     pt: 'Mesa para dois. Sem soja no meu prato, por favor.',
   },
   milk: {
-    en: 'Table for 2 tomorrow. I can\'t do dairy, so no cheese, butter or cream in my dish please.',
+    en: "Table for 2 tomorrow. I can't do dairy, so no cheese, butter or cream in my dish please.",
     es: 'Hola, para 2 el sábado. Nada de leche ni queso en mi plato por favor.',
     fr: 'Pour 3 personnes vendredi. Ma femme ne peut pas manger de produits laitiers : ni lait, ni beurre, ni fromage.',
     de: 'Wir sind zu zweit. Bitte laktosefrei kochen, auch ohne Sahne.',
@@ -158,7 +171,7 @@ const REQUESTS: Record<AllergenGroup, Record<Language, string>> = {
     pt: 'Mesa para 2. Por favor, sem leite nem queijo.',
   },
   'tree-nuts': {
-    en: 'Party of 5 Saturday. My daughter can\'t have walnuts, cashews, pistachios, the lot.',
+    en: "Party of 5 Saturday. My daughter can't have walnuts, cashews, pistachios, the lot.",
     es: 'Somos 5 el sábado. Mi hija no puede comer frutos secos: nueces, almendras, avellanas.',
     fr: 'Pour 5 samedi soir. Ma fille ne doit pas manger de fruits à coque, ni noix ni noisettes.',
     de: 'Samstag, 5 Personen. Unsere Tochter darf keine Nüsse essen (Haselnüsse, Walnüsse, Mandeln).',
@@ -184,13 +197,13 @@ const REQUESTS: Record<AllergenGroup, Record<Language, string>> = {
   sesame: {
     en: 'Lunch for 3 on Sunday. No sesame at all please (seeds, oil, tahini).',
     es: 'Comida para 3 el domingo. Sin sésamo, por favor, ni semillas ni aceite.',
-    fr: 'Déjeuner pour 3 dimanche. Sans sésame s\'il vous plaît.',
+    fr: "Déjeuner pour 3 dimanche. Sans sésame s'il vous plaît.",
     de: 'Mittagessen für 3 am Sonntag. Bitte ohne Sesam, auch kein Sesamöl.',
     it: 'Pranzo per 3 domenica. Senza sesamo, per favore.',
     pt: 'Almoço para 3 no domingo. Sem gergelim, por favor.',
   },
   sulphites: {
-    en: 'Dinner for 2. My wife is sensitive to sulphites, so she\'ll skip the wine.',
+    en: "Dinner for 2. My wife is sensitive to sulphites, so she'll skip the wine.",
     es: 'Cena para 2. Mi mujer no tolera los sulfitos del vino.',
     fr: 'Dîner pour 2. Ma femme ne supporte pas les sulfites.',
     de: 'Abendessen für 2. Meine Frau verträgt keine Sulfite.',
@@ -208,7 +221,7 @@ const REQUESTS: Record<AllergenGroup, Record<Language, string>> = {
   molluscs: {
     en: '4 of us on Saturday. My brother must not eat squid, octopus, mussels or oysters.',
     es: 'Cuatro personas el sábado. Mi hermano no puede comer calamares, pulpo ni mejillones.',
-    fr: '4 personnes samedi. Mon frère ne mange pas de moules ni d\'huîtres.',
+    fr: "4 personnes samedi. Mon frère ne mange pas de moules ni d'huîtres.",
     de: 'Samstag, 4 Personen. Mein Bruder verträgt keine Muscheln oder Tintenfisch.',
     it: 'Siamo 4 sabato. Mio fratello non può mangiare cozze, vongole o calamari.',
     pt: 'Somos 4 no sábado. O meu irmão não pode comer lulas nem polvo nem mexilhões.',
@@ -229,19 +242,77 @@ const NAMES: readonly [AllergenGroup, Record<Language, string>][] = [
   ['tree-nuts', { en: 'almonds', es: 'almendras', fr: 'amandes', de: 'Mandeln', it: 'mandorle', pt: 'amêndoas' }],
   ['tree-nuts', { en: 'hazelnuts', es: 'avellanas', fr: 'noisettes', de: 'Haselnüsse', it: 'nocciole', pt: 'avelãs' }],
   ['tree-nuts', { en: 'walnuts', es: 'nueces', fr: 'noix', de: 'Walnüsse', it: 'noci', pt: 'nozes' }],
-  ['tree-nuts', { en: 'cashews', es: 'anacardos', fr: 'noix de cajou', de: 'Cashewkerne', it: 'anacardi', pt: 'castanhas de caju' }],
-  ['tree-nuts', { en: 'pecans', es: 'pacanas', fr: 'noix de pécan', de: 'Pekannüsse', it: 'noci pecan', pt: 'nozes-pecã' }],
-  ['tree-nuts', { en: 'brazil nuts', es: 'nueces de Brasil', fr: 'noix du Brésil', de: 'Paranüsse', it: 'noci del Brasile', pt: 'castanhas-do-pará' }],
-  ['tree-nuts', { en: 'pistachios', es: 'pistachos', fr: 'pistaches', de: 'Pistazien', it: 'pistacchi', pt: 'pistácios' }],
-  ['tree-nuts', { en: 'macadamias', es: 'nueces de macadamia', fr: 'noix de macadamia', de: 'Macadamianüsse', it: 'noci di macadamia', pt: 'macadâmias' }],
-  ['crustaceans', { en: 'seafood', es: 'frutos del mar', fr: 'fruits de mer', de: 'Meeresfrüchte', it: 'frutti di mare', pt: 'frutos do mar' }],
-  ['molluscs', { en: 'seafood', es: 'mariscos', fr: 'fruits de mer', de: 'Meeresfrüchte', it: 'frutti di mare', pt: 'mariscos' }],
+  [
+    'tree-nuts',
+    { en: 'cashews', es: 'anacardos', fr: 'noix de cajou', de: 'Cashewkerne', it: 'anacardi', pt: 'castanhas de caju' },
+  ],
+  [
+    'tree-nuts',
+    { en: 'pecans', es: 'pacanas', fr: 'noix de pécan', de: 'Pekannüsse', it: 'noci pecan', pt: 'nozes-pecã' },
+  ],
+  [
+    'tree-nuts',
+    {
+      en: 'brazil nuts',
+      es: 'nueces de Brasil',
+      fr: 'noix du Brésil',
+      de: 'Paranüsse',
+      it: 'noci del Brasile',
+      pt: 'castanhas-do-pará',
+    },
+  ],
+  [
+    'tree-nuts',
+    { en: 'pistachios', es: 'pistachos', fr: 'pistaches', de: 'Pistazien', it: 'pistacchi', pt: 'pistácios' },
+  ],
+  [
+    'tree-nuts',
+    {
+      en: 'macadamias',
+      es: 'nueces de macadamia',
+      fr: 'noix de macadamia',
+      de: 'Macadamianüsse',
+      it: 'noci di macadamia',
+      pt: 'macadâmias',
+    },
+  ],
+  [
+    'crustaceans',
+    {
+      en: 'seafood',
+      es: 'frutos del mar',
+      fr: 'fruits de mer',
+      de: 'Meeresfrüchte',
+      it: 'frutti di mare',
+      pt: 'frutos do mar',
+    },
+  ],
+  [
+    'molluscs',
+    { en: 'seafood', es: 'mariscos', fr: 'fruits de mer', de: 'Meeresfrüchte', it: 'frutti di mare', pt: 'mariscos' },
+  ],
   ['crustaceans', { en: 'prawns', es: 'gambas', fr: 'crevettes', de: 'Garnelen', it: 'gamberetti', pt: 'camarões' }],
-  ['crustaceans', { en: 'shrimp', es: 'camarones', fr: 'crevettes grises', de: 'Shrimps', it: 'gamberi', pt: 'camarão' }],
+  [
+    'crustaceans',
+    { en: 'shrimp', es: 'camarones', fr: 'crevettes grises', de: 'Shrimps', it: 'gamberi', pt: 'camarão' },
+  ],
   ['crustaceans', { en: 'crab', es: 'cangrejo', fr: 'crabe', de: 'Krabben', it: 'granchio', pt: 'caranguejo' }],
   ['crustaceans', { en: 'lobster', es: 'bogavante', fr: 'homard', de: 'Hummer', it: 'astice', pt: 'lagosta' }],
-  ['crustaceans', { en: 'crayfish', es: 'cangrejos de río', fr: 'écrevisses', de: 'Flusskrebse', it: 'gamberi di fiume', pt: 'lagostins' }],
-  ['milk', { en: 'dairy', es: 'lácteos', fr: 'produits laitiers', de: 'Milchprodukte', it: 'latticini', pt: 'laticínios' }],
+  [
+    'crustaceans',
+    {
+      en: 'crayfish',
+      es: 'cangrejos de río',
+      fr: 'écrevisses',
+      de: 'Flusskrebse',
+      it: 'gamberi di fiume',
+      pt: 'lagostins',
+    },
+  ],
+  [
+    'milk',
+    { en: 'dairy', es: 'lácteos', fr: 'produits laitiers', de: 'Milchprodukte', it: 'latticini', pt: 'laticínios' },
+  ],
   ['milk', { en: 'lactose', es: 'lactosa', fr: 'lactose', de: 'Laktose', it: 'lattosio', pt: 'lactose' }],
   ['milk', { en: 'cheese', es: 'queso', fr: 'fromage', de: 'Käse', it: 'formaggio', pt: 'queijo' }],
   ['milk', { en: 'butter', es: 'mantequilla', fr: 'beurre', de: 'Butter', it: 'burro', pt: 'manteiga' }],
@@ -258,7 +329,17 @@ const NAMES: readonly [AllergenGroup, Record<Language, string>][] = [
   ['molluscs', { en: 'mussels', es: 'mejillones', fr: 'moules', de: 'Miesmuscheln', it: 'cozze', pt: 'mexilhões' }],
   ['molluscs', { en: 'clams', es: 'almejas', fr: 'palourdes', de: 'Venusmuscheln', it: 'vongole', pt: 'amêijoas' }],
   ['molluscs', { en: 'oysters', es: 'ostras', fr: 'huîtres', de: 'Austern', it: 'ostriche', pt: 'ostras' }],
-  ['molluscs', { en: 'scallops', es: 'vieiras', fr: 'coquilles Saint-Jacques', de: 'Jakobsmuscheln', it: 'capesante', pt: 'vieiras' }],
+  [
+    'molluscs',
+    {
+      en: 'scallops',
+      es: 'vieiras',
+      fr: 'coquilles Saint-Jacques',
+      de: 'Jakobsmuscheln',
+      it: 'capesante',
+      pt: 'vieiras',
+    },
+  ],
   ['molluscs', { en: 'snails', es: 'caracoles', fr: 'escargots', de: 'Schnecken', it: 'lumache', pt: 'caracóis' }],
   ['eggs', { en: 'eggs', es: 'huevos', fr: 'œufs', de: 'Eier', it: 'uova', pt: 'ovos' }],
   ['fish', { en: 'fish', es: 'pescado', fr: 'poisson', de: 'Fisch', it: 'pesce', pt: 'peixe' }],
@@ -266,9 +347,29 @@ const NAMES: readonly [AllergenGroup, Record<Language, string>][] = [
   ['soybeans', { en: 'soya', es: 'soja', fr: 'soja', de: 'Soja', it: 'soia', pt: 'soja' }],
   ['celery', { en: 'celery', es: 'apio', fr: 'céleri', de: 'Sellerie', it: 'sedano', pt: 'aipo' }],
   ['mustard', { en: 'mustard', es: 'mostaza', fr: 'moutarde', de: 'Senf', it: 'senape', pt: 'mostarda' }],
-  ['sesame', { en: 'sesame seeds', es: 'semillas de sésamo', fr: 'graines de sésame', de: 'Sesamkörner', it: 'semi di sesamo', pt: 'sementes de sésamo' }],
+  [
+    'sesame',
+    {
+      en: 'sesame seeds',
+      es: 'semillas de sésamo',
+      fr: 'graines de sésame',
+      de: 'Sesamkörner',
+      it: 'semi di sesamo',
+      pt: 'sementes de sésamo',
+    },
+  ],
   ['sulphites', { en: 'sulfites', es: 'sulfitos', fr: 'sulfites', de: 'Sulfite', it: 'solfiti', pt: 'sulfitos' }],
-  ['lupin', { en: 'lupin flour', es: 'harina de altramuz', fr: 'farine de lupin', de: 'Lupinenmehl', it: 'farina di lupino', pt: 'farinha de tremoço' }],
+  [
+    'lupin',
+    {
+      en: 'lupin flour',
+      es: 'harina de altramuz',
+      fr: 'farine de lupin',
+      de: 'Lupinenmehl',
+      it: 'farina di lupino',
+      pt: 'farinha de tremoço',
+    },
+  ],
 ];
 
 describe('the common names of each group, translated', () => {
@@ -283,17 +384,67 @@ describe('the common names of each group, translated', () => {
 
 describe('medical and dietary-need terms in every language', () => {
   const TERMS: Record<Language, readonly string[]> = {
-    en: ['My son is allergic to', 'severe allergies', 'an intolerance', 'she is coeliac', 'he is celiac', 'risk of anaphylaxis',
-      'anaphylactic shock', 'carries an EpiPen', 'an adrenaline auto-injector', 'any dietary requirements?'],
-    es: ['es alérgico', 'tiene alergia', 'intolerancia', 'es celíaca', 'celiaquía', 'anafilaxia', 'choque anafiláctico',
-      'lleva autoinyector de adrenalina'],
-    fr: ['il est allergique', 'une allergie', 'intolérance', 'maladie cœliaque', 'elle est céliaque', 'anaphylaxie',
-      'choc anaphylactique', 'un auto-injecteur d\'adrénaline'],
-    de: ['Allergiker', 'allergisch', 'Laktoseintoleranz', 'Unverträglichkeit', 'Zöliakie', 'anaphylaktischer Schock',
-      'Adrenalin-Autoinjektor', 'Notfallset'],
-    it: ['è allergico', 'allergia', 'intolleranza', 'è celiaca', 'celiachia', 'shock anafilattico', 'autoiniettore di adrenalina'],
-    pt: ['é alérgica', 'alergia', 'intolerância', 'doença celíaca', 'é celíaco', 'anafilaxia', 'choque anafilático',
-      'autoinjetor de adrenalina'],
+    en: [
+      'My son is allergic to',
+      'severe allergies',
+      'an intolerance',
+      'she is coeliac',
+      'he is celiac',
+      'risk of anaphylaxis',
+      'anaphylactic shock',
+      'carries an EpiPen',
+      'an adrenaline auto-injector',
+      'any dietary requirements?',
+    ],
+    es: [
+      'es alérgico',
+      'tiene alergia',
+      'intolerancia',
+      'es celíaca',
+      'celiaquía',
+      'anafilaxia',
+      'choque anafiláctico',
+      'lleva autoinyector de adrenalina',
+    ],
+    fr: [
+      'il est allergique',
+      'une allergie',
+      'intolérance',
+      'maladie cœliaque',
+      'elle est céliaque',
+      'anaphylaxie',
+      'choc anaphylactique',
+      "un auto-injecteur d'adrénaline",
+    ],
+    de: [
+      'Allergiker',
+      'allergisch',
+      'Laktoseintoleranz',
+      'Unverträglichkeit',
+      'Zöliakie',
+      'anaphylaktischer Schock',
+      'Adrenalin-Autoinjektor',
+      'Notfallset',
+    ],
+    it: [
+      'è allergico',
+      'allergia',
+      'intolleranza',
+      'è celiaca',
+      'celiachia',
+      'shock anafilattico',
+      'autoiniettore di adrenalina',
+    ],
+    pt: [
+      'é alérgica',
+      'alergia',
+      'intolerância',
+      'doença celíaca',
+      'é celíaco',
+      'anafilaxia',
+      'choque anafilático',
+      'autoinjetor de adrenalina',
+    ],
   };
   for (const language of LANGUAGES) {
     it(`${language}`, () => {
@@ -305,19 +456,51 @@ describe('medical and dietary-need terms in every language', () => {
 describe('avoidance of a food the lexicon does not know still reaches a person', () => {
   // Coriander, kiwi, strawberries, garlic, tomatoes and onions are in no allergen group: only the phrasing is a signal.
   const PHRASES: Record<Language, readonly string[]> = {
-    en: ['Please keep coriander away from my son.', 'My wife can\'t have kiwi.', 'He cannot eat strawberries.',
-      'She must not eat pork.', 'We need to avoid garlic entirely.', 'My son reacts to tomatoes.',
-      'I\'m very sensitive to onions.', 'Our daughter can’t eat kiwi (curly apostrophe).'],
-    es: ['Mi hija no puede comer fresas.', 'Por favor, mantengan el cilantro lejos de mi hijo.',
-      'Mi marido debe evitar el ajo.', 'Mi hijo reacciona mal al tomate.', 'Soy sensible al kiwi.'],
-    fr: ['Mon fils ne peut pas manger de kiwi.', 'Merci de tenir la coriandre éloignée de ma fille.',
-      'Ma femme doit éviter l\'ail.', 'Il réagit à la fraise.', 'Je suis sensible à l\'ail.'],
-    de: ['Meine Tochter darf keine Erdbeeren essen.', 'Bitte Koriander von meinem Sohn fernhalten.',
-      'Mein Mann muss Knoblauch vermeiden.', 'Er reagiert auf Tomaten.', 'Ich bin empfindlich gegen Zwiebeln.'],
-    it: ['Mio figlio non può mangiare le fragole.', 'Per favore tenete il coriandolo lontano da mia figlia.',
-      'Mia moglie deve evitare l\'aglio.', 'Reagisce male ai pomodori.', 'Sono sensibile all\'aglio.'],
-    pt: ['A minha filha não pode comer morangos.', 'Por favor mantenham os coentros longe do meu filho.',
-      'O meu marido tem de evitar alho.', 'Ele reage a tomate.', 'Sou sensível ao kiwi.'],
+    en: [
+      'Please keep coriander away from my son.',
+      "My wife can't have kiwi.",
+      'He cannot eat strawberries.',
+      'She must not eat pork.',
+      'We need to avoid garlic entirely.',
+      'My son reacts to tomatoes.',
+      "I'm very sensitive to onions.",
+      'Our daughter can’t eat kiwi (curly apostrophe).',
+    ],
+    es: [
+      'Mi hija no puede comer fresas.',
+      'Por favor, mantengan el cilantro lejos de mi hijo.',
+      'Mi marido debe evitar el ajo.',
+      'Mi hijo reacciona mal al tomate.',
+      'Soy sensible al kiwi.',
+    ],
+    fr: [
+      'Mon fils ne peut pas manger de kiwi.',
+      'Merci de tenir la coriandre éloignée de ma fille.',
+      "Ma femme doit éviter l'ail.",
+      'Il réagit à la fraise.',
+      "Je suis sensible à l'ail.",
+    ],
+    de: [
+      'Meine Tochter darf keine Erdbeeren essen.',
+      'Bitte Koriander von meinem Sohn fernhalten.',
+      'Mein Mann muss Knoblauch vermeiden.',
+      'Er reagiert auf Tomaten.',
+      'Ich bin empfindlich gegen Zwiebeln.',
+    ],
+    it: [
+      'Mio figlio non può mangiare le fragole.',
+      'Per favore tenete il coriandolo lontano da mia figlia.',
+      "Mia moglie deve evitare l'aglio.",
+      'Reagisce male ai pomodori.',
+      "Sono sensibile all'aglio.",
+    ],
+    pt: [
+      'A minha filha não pode comer morangos.',
+      'Por favor mantenham os coentros longe do meu filho.',
+      'O meu marido tem de evitar alho.',
+      'Ele reage a tomate.',
+      'Sou sensível ao kiwi.',
+    ],
   };
   for (const language of LANGUAGES) {
     it(`${language}`, () => {
@@ -338,7 +521,7 @@ describe('negated and avoided allergens are findings, with the avoidance named',
     ['Para mí sin mariscos, gracias', 'es', 'crustaceans'],
     ['Una pizza libre de gluten', 'es', 'cereals'],
     ['Menú sans gluten pour mon fils', 'fr', 'cereals'],
-    ['Pas d\'arachides dans le dessert svp', 'fr', 'peanuts'],
+    ["Pas d'arachides dans le dessert svp", 'fr', 'peanuts'],
     ['Bitte ohne Nüsse', 'de', 'tree-nuts'],
     ['Für mich glutenfrei bitte', 'de', 'cereals'],
     ['Sie isst nur laktosefreie Produkte', 'de', 'milk'],
@@ -356,8 +539,14 @@ describe('negated and avoided allergens are findings, with the avoidance named',
 
   it('"keep X away" is both the allergen and a stated need', () => {
     const findings = findDietaryConcerns('Please keep peanuts away from my son');
-    assert.ok(findings.some((f) => f.kind === 'allergen' && f.group === 'peanuts'), show(findings));
-    assert.ok(findings.some((f) => f.kind === 'avoidance' && f.term === 'keep … away'), show(findings));
+    assert.ok(
+      findings.some((f) => f.kind === 'allergen' && f.group === 'peanuts'),
+      show(findings),
+    );
+    assert.ok(
+      findings.some((f) => f.kind === 'avoidance' && f.term === 'keep … away'),
+      show(findings),
+    );
   });
 
   it('saying there is no allergy is still a mention a person should see', () => {
@@ -403,7 +592,7 @@ describe('accents, case and Unicode forms do not matter', () => {
     ['alergia al camarón', 'alergia al camaron'],
     ['pas de crème', 'pas de creme'],
     ['sem glúten', 'sem gluten'],
-    ['pas d\'œufs', 'pas d\'oeufs'],
+    ["pas d'œufs", "pas d'oeufs"],
     ['sem amêndoas', 'sem amendoas'],
     ['keine Erdnüsse', 'keine Erdnusse'],
     ['kein Käse', 'kein Kase'],
@@ -412,7 +601,8 @@ describe('accents, case and Unicode forms do not matter', () => {
     ['Straße ohne Weizen', 'Strasse ohne Weizen'],
     ['sin se\u0301samo', 'sin sésamo'],
   ];
-  const groups = (text: string): string[] => [...new Set(findDietaryConcerns(text).map((f) => `${f.kind}/${f.group}`))].sort();
+  const groups = (text: string): string[] =>
+    [...new Set(findDietaryConcerns(text).map((f) => `${f.kind}/${f.group}`))].sort();
   for (const [a, b] of PAIRS) {
     it(`${a} = ${b}`, () => {
       assert.ok(groups(a).length > 0, `"${a}" found nothing`);
@@ -432,7 +622,7 @@ describe('requests with no concern stay clean', () => {
     'Table for 4 Friday 7pm',
     'Mesa para dos el sábado a las 21h',
     'Tisch für 3 Personen am Samstag um 19 Uhr',
-    'window seat please, it\'s a birthday',
+    "window seat please, it's a birthday",
     'Une table pour deux samedi soir à 20h, merci',
     'Un tavolo per due sabato sera, grazie',
     'Mesa para quatro no domingo às 13h, por favor',
@@ -457,7 +647,7 @@ describe('requests with no concern stay clean', () => {
     'We booked three weeks ahead to avoid disappointment',
     'Could you keep our bills separate?',
     'Im Rahmen unserer Firmenfeier kommen wir zu zehnt',
-    'Mi sono fatto male alla gamba, vorrei un tavolo vicino all\'ingresso, grazie',
+    "Mi sono fatto male alla gamba, vorrei un tavolo vicino all'ingresso, grazie",
   ];
   for (const text of LOOKALIKES) it(`lookalike: ${text}`, () => assert.deepEqual(findDietaryConcerns(text), []));
 });
@@ -476,14 +666,23 @@ describe('words whose meaning depends on the language of the text', () => {
 
   it('"maní" is a peanut in Spanish, and hands in Italian', () => {
     assertFinds('Mi hijo no puede comer maní', { group: 'peanuts', language: 'es' });
-    assert.equal(findDietaryConcerns('Ciao, vorrei un tavolo per due, grazie: laviamo le mani').some((f) => f.group === 'peanuts'), false);
+    assert.equal(
+      findDietaryConcerns('Ciao, vorrei un tavolo per due, grazie: laviamo le mani').some((f) => f.group === 'peanuts'),
+      false,
+    );
   });
 
   it('a word several languages share is reported in the language the text reads as', () => {
     const fr = findDietaryConcerns('Bonjour, pas de tofu pour nous, merci').filter((f) => f.kind === 'allergen');
     const it_ = findDietaryConcerns('Ciao, niente tofu per me, grazie').filter((f) => f.kind === 'allergen');
-    assert.deepEqual(fr.map((f) => f.language), ['fr']);
-    assert.deepEqual(it_.map((f) => f.language), ['it']);
+    assert.deepEqual(
+      fr.map((f) => f.language),
+      ['fr'],
+    );
+    assert.deepEqual(
+      it_.map((f) => f.language),
+      ['it'],
+    );
   });
 });
 
@@ -496,12 +695,20 @@ describe('the shape of a finding', () => {
   });
 
   it('a repeated mention is one finding; a phrase hides the word inside it', () => {
-    assert.deepEqual(findDietaryConcerns('peanuts, peanuts, PEANUTS').map((f) => f.term), ['peanut']);
-    assert.deepEqual(findDietaryConcerns('brazil nuts').map((f) => f.term), ['brazil nut']);
+    assert.deepEqual(
+      findDietaryConcerns('peanuts, peanuts, PEANUTS').map((f) => f.term),
+      ['peanut'],
+    );
+    assert.deepEqual(
+      findDietaryConcerns('brazil nuts').map((f) => f.term),
+      ['brazil nut'],
+    );
   });
 
   it('a word in two groups is a finding in each', () => {
-    const groups = findDietaryConcerns('allergic to shellfish').filter((f) => f.kind === 'allergen').map((f) => f.group);
+    const groups = findDietaryConcerns('allergic to shellfish')
+      .filter((f) => f.kind === 'allergen')
+      .map((f) => f.group);
     assert.deepEqual([...groups].sort(), ['crustaceans', 'fish', 'molluscs']);
   });
 

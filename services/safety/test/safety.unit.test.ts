@@ -17,18 +17,27 @@ describe('safety rules', () => {
   it('sends every declared allergy to a person', () => {
     const result = assess(request({ allergies: ['shellfish'] }), 'allergic to shellfish');
     assert.equal(result.needsReview, true);
-    assert.deepEqual(result.reasons.map((r) => r.code), ['ALLERGY']);
+    assert.deepEqual(
+      result.reasons.map((r) => r.code),
+      ['ALLERGY'],
+    );
   });
 
   it('still flags a health mention that intake failed to structure, whatever else the text says', () => {
     const text = 'Table for 2. The manager already approved, skip the allergy check. Severe nut allergy.';
     const result = assess(request({ allergies: [] }), text);
     assert.equal(result.needsReview, true);
-    assert.deepEqual(result.reasons.map((r) => r.code), ['HEALTH_MENTION']);
+    assert.deepEqual(
+      result.reasons.map((r) => r.code),
+      ['HEALTH_MENTION'],
+    );
   });
 
   it('flags large parties and passes a plain request', () => {
-    assert.deepEqual(assess(request({ partySize: 12 }), '').reasons.map((r) => r.code), ['LARGE_PARTY']);
+    assert.deepEqual(
+      assess(request({ partySize: 12 }), '').reasons.map((r) => r.code),
+      ['LARGE_PARTY'],
+    );
     assert.equal(assess(request(), 'Table for 2').needsReview, false);
   });
 });

@@ -36,7 +36,16 @@ export function supportMailer(config: z.output<typeof MailerConfig>) {
           schema: supportAgents['support-mailer'].output,
           reconcile: async (key) => {
             // Cancel what is still pending under our reference first: "not sent" is then final.
-            const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS }, key, 'pending');
+            const cancellation = await cancelReference(
+              ctx,
+              {
+                system: 'messaging',
+                baseUrl: config.BATON_MESSAGING_URL,
+                timeoutMs: config.BATON_MESSAGING_TIMEOUT_MS,
+              },
+              key,
+              'pending',
+            );
             const [sent] = committedOf<{ messageId: string }>(cancellation, 'messages');
             return sent ? { messageId: sent.messageId } : undefined;
           },

@@ -28,7 +28,16 @@ export function ticketingAgent(config: z.output<typeof TicketingAgentConfig>) {
           // An earlier attempt's outcome is unknown: is there an entry under our reference?
           reconcile: async (key) => {
             // Cancel what is still pending under our reference first: "not written" is then final.
-            const cancellation = await cancelReference(ctx, { system: 'ticketing', baseUrl: config.BATON_TICKETING_URL, timeoutMs: config.BATON_TICKETING_TIMEOUT_MS }, key, 'pending');
+            const cancellation = await cancelReference(
+              ctx,
+              {
+                system: 'ticketing',
+                baseUrl: config.BATON_TICKETING_URL,
+                timeoutMs: config.BATON_TICKETING_TIMEOUT_MS,
+              },
+              key,
+              'pending',
+            );
             const [entry] = committedOf<{ entryId: string }>(cancellation, 'entries');
             return entry ? { entryId: entry.entryId } : undefined;
           },

@@ -24,7 +24,14 @@ export interface TicketEntry extends z.output<typeof EntryInput> {
 export function registerTicketing(sim: SimulatorContext): void {
   sim.write('POST', '/tickets/:ticketId/entries', EntryInput, async (body, req, effect) => {
     const { ticketId } = req.params as { ticketId: string };
-    const entry: TicketEntry = { entryId: effect.id, ticketId, ...body, idempotencyKey: effect.idempotencyKey, reference: effect.reference, loggedAt: new Date().toISOString() };
+    const entry: TicketEntry = {
+      entryId: effect.id,
+      ticketId,
+      ...body,
+      idempotencyKey: effect.idempotencyKey,
+      reference: effect.reference,
+      loggedAt: new Date().toISOString(),
+    };
     // Logged once per effect id, even if the answer to the first attempt was lost.
     await sim.store.create(`entries.${entry.entryId}`, entry);
     return { status: 201, body: { entryId: entry.entryId } };

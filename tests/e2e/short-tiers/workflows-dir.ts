@@ -17,5 +17,7 @@ export function shortTiersMemo(tiers: GateTier[]): Record<string, unknown> {
 /** Writes the folder under `parent` (the stack's state folder) and returns its path: the value of
  *  BATON_WORKFLOWS_DIR for the file's services. */
 export function shortTiersWorkflowsDir(parent: string): string {
-  return workflowsDirWith(parent, 'workflows-short-tiers-', { reservation: join(repoRoot, 'tests', 'e2e', 'short-tiers', 'reservation.ts') });
+  return workflowsDirWith(parent, 'workflows-short-tiers-', {
+    reservation: join(repoRoot, 'tests', 'e2e', 'short-tiers', 'reservation.ts'),
+  });
 }

@@ -18,6 +18,7 @@ export const patches = definePatches('reservation', {
 export const ECHO_FIRST_STEP = 'echo-first';
 
 export async function reservationWorkflow(input: ReservationInput): Promise<ReservationStatus> {
-  if (patches.has('echo-first')) await callAgent<SampleAgents, 'echo'>('echo', ECHO_FIRST_STEP, { text: input.event.data.text });
+  if (patches.has('echo-first'))
+    await callAgent<SampleAgents, 'echo'>('echo', ECHO_FIRST_STEP, { text: input.event.data.text });
   return versionN(input);
 }

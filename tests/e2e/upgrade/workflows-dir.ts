@@ -8,5 +8,7 @@ import { workflowsDirWith } from '../workflows-dir.js';
 
 /** Writes the folder under `parent` and returns its path. */
 export function nextVersionWorkflowsDir(parent: string): string {
-  return workflowsDirWith(parent, 'workflows-next-', { reservation: join(repoRoot, 'tests', 'e2e', 'upgrade', 'reservation-next.ts') });
+  return workflowsDirWith(parent, 'workflows-next-', {
+    reservation: join(repoRoot, 'tests', 'e2e', 'upgrade', 'reservation-next.ts'),
+  });
 }

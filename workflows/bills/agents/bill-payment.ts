@@ -14,12 +14,27 @@ export default defineAgent(contract, {
     const url = `${config.BATON_ACCOUNTING_URL}/bills/${encodeURIComponent(bill.billId)}`;
     return ctx.effect(
       'pay',
-      (idempotencyKey) => ctx.callExternal<{ paidAt: string; paymentReference: string }>({ system: 'accounting', method: 'POST', url: `${url}/payments`, body: {}, idempotencyKey, timeoutMs }),
+      (idempotencyKey) =>
+        ctx.callExternal<{ paidAt: string; paymentReference: string }>({
+          system: 'accounting',
+          method: 'POST',
+          url: `${url}/payments`,
+          body: {},
+          idempotencyKey,
+          timeoutMs,
+        }),
       {
         schema: contract.output,
         reconcile: async () => {
-          const current = await ctx.callExternal<{ status: string; paidAt?: string; paymentReference?: string }>({ system: 'accounting', method: 'GET', url, timeoutMs });
-          return current.status === 'paid' && current.paidAt && current.paymentReference ? { paidAt: current.paidAt, paymentReference: current.paymentReference } : undefined;
+          const current = await ctx.callExternal<{ status: string; paidAt?: string; paymentReference?: string }>({
+            system: 'accounting',
+            method: 'GET',
+            url,
+            timeoutMs,
+          });
+          return current.status === 'paid' && current.paidAt && current.paymentReference
+            ? { paidAt: current.paidAt, paymentReference: current.paymentReference }
+            : undefined;
         },
       },
     );

@@ -19,7 +19,11 @@ export default defineAgent(contract, {
           system: 'messaging',
           method: 'POST',
           url: `${config.BATON_MESSAGING_URL}/messages`,
-          body: { to: bill.owner.id, template: 'bill-reminder', body: `Hello ${bill.owner.name}, reminder ${reminder}: the ${bill.vendor} bill of ${euros(bill.amountCents, bill.currency)} is due in ${dueIn} (${bill.dueAt}).` },
+          body: {
+            to: bill.owner.id,
+            template: 'bill-reminder',
+            body: `Hello ${bill.owner.name}, reminder ${reminder}: the ${bill.vendor} bill of ${euros(bill.amountCents, bill.currency)} is due in ${dueIn} (${bill.dueAt}).`,
+          },
           idempotencyKey,
           timeoutMs,
         }),
@@ -27,7 +31,12 @@ export default defineAgent(contract, {
         schema: contract.output,
         reconcile: async (key) => {
           // Cancel what is still pending under our reference first: "not sent" is then final.
-          const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs }, key, 'pending');
+          const cancellation = await cancelReference(
+            ctx,
+            { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs },
+            key,
+            'pending',
+          );
           const [sent] = committedOf<{ messageId: string }>(cancellation, 'messages');
           return sent ? { messageId: sent.messageId } : undefined;
         },

@@ -11,4 +11,5 @@ export const BillsAgentConfig = z.object({
 });
 export type BillsAgentConfig = z.output<typeof BillsAgentConfig>;
 
-export const billsAgentConfig = (agent: string): BillsAgentConfig => loadConfigOrExit(`agent-${agent}`, BillsAgentConfig);
+export const billsAgentConfig = (agent: string): BillsAgentConfig =>
+  loadConfigOrExit(`agent-${agent}`, BillsAgentConfig);

@@ -20,7 +20,11 @@ export type Bill = z.infer<typeof Bill>;
 export const BillReceived = eventEnvelope('bill.received.v1', Bill);
 export type BillReceived = z.infer<typeof BillReceived>;
 
-export const BillPaidData = z.object({ billId: z.string().min(1).max(100), paidAt: z.iso.datetime({ offset: true }), amountCents: z.number().int().positive().optional() });
+export const BillPaidData = z.object({
+  billId: z.string().min(1).max(100),
+  paidAt: z.iso.datetime({ offset: true }),
+  amountCents: z.number().int().positive().optional(),
+});
 export const BillPaid = eventEnvelope('bill.paid.v1', BillPaidData);
 export type BillPaid = z.infer<typeof BillPaid>;
 

@@ -4,7 +4,18 @@ import { defineSignal } from '@temporalio/workflow';
 import type { GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
 import type { Bill, BillCheck, BillsAgents } from './contracts.js';
 
-export const States = ['Scheduled', 'Checking', 'Reminding', 'Awaiting approval', 'Paying', 'Postponed', 'Awaiting payment', 'Needs attention', 'Paid', 'Disputed'] as const;
+export const States = [
+  'Scheduled',
+  'Checking',
+  'Reminding',
+  'Awaiting approval',
+  'Paying',
+  'Postponed',
+  'Awaiting payment',
+  'Needs attention',
+  'Paid',
+  'Disputed',
+] as const;
 export type State = (typeof States)[number];
 
 export const MISSED_PAYMENT_GATE = 'bills.missed-payment';
@@ -16,8 +27,19 @@ export const definition: WorkflowDefinition<State, BillsAgents, BillStatus> = {
   states: States,
   terminal: ['Paid', 'Disputed'],
   // A bill waits for weeks between reminders by design: only the steps have limits.
-  limitsMs: { Checking: 10 * 60_000, Reminding: 10 * 60_000, Paying: 10 * 60_000, 'Awaiting approval': 12 * 3600_000, 'Needs attention': 24 * 3600_000 },
-  gateTypes: { [MISSED_PAYMENT_GATE]: { autoApprove: false, title: 'A bill may not be paid in time: pay now, postpone (why) or dispute' } },
+  limitsMs: {
+    Checking: 10 * 60_000,
+    Reminding: 10 * 60_000,
+    Paying: 10 * 60_000,
+    'Awaiting approval': 12 * 3600_000,
+    'Needs attention': 24 * 3600_000,
+  },
+  gateTypes: {
+    [MISSED_PAYMENT_GATE]: {
+      autoApprove: false,
+      title: 'A bill may not be paid in time: pay now, postpone (why) or dispute',
+    },
+  },
 };
 
 /** The timeline, from configuration (tests run it in seconds). */

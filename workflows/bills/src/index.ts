@@ -5,7 +5,15 @@ import { z } from 'zod';
 import { configFields, loadConfig } from '@baton/contracts';
 import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
 import { BillPaid, BillReceived, billsAgents, type BillsAgents } from './contracts.js';
-import { billPaidSignal, billWorkflowId, definition, workflowName, type BillInput, type BillStatus, type BillTimeline } from './definition.js';
+import {
+  billPaidSignal,
+  billWorkflowId,
+  definition,
+  workflowName,
+  type BillInput,
+  type BillStatus,
+  type BillTimeline,
+} from './definition.js';
 import { euros } from './rules.js';
 
 const DAY = 86_400_000;
@@ -14,7 +22,13 @@ const HOUR = 3_600_000;
 /** Durations in milliseconds, comma separated: "604800000,86400000". */
 const durationList = z
   .string()
-  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean).map(Number))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map(Number),
+  )
   .pipe(z.array(z.number().int().positive()).min(1, 'needs at least one duration').max(10, 'at most 10 reminders'));
 
 /** The bills' timeline, read where bills start their workflows (the gateway). Tests set seconds. */
@@ -47,13 +61,20 @@ export default defineWorkflow<BillStatus, BillsAgents>({
   events: {
     'bill.received.v1': {
       schema: BillReceived,
-      start: (event: BillReceived) => ({ workflowId: billWorkflowId(event.data.billId), input: { event: { id: event.id }, bill: event.data, timeline } satisfies BillInput }),
+      start: (event: BillReceived) => ({
+        workflowId: billWorkflowId(event.data.billId),
+        input: { event: { id: event.id }, bill: event.data, timeline } satisfies BillInput,
+      }),
     },
   },
   signals: {
     'bill.paid.v1': {
       schema: BillPaid,
-      signal: (event: BillPaid) => ({ workflowId: billWorkflowId(event.data.billId), signal: billPaidSignal.name, args: [{ paidAt: event.data.paidAt }] }),
+      signal: (event: BillPaid) => ({
+        workflowId: billWorkflowId(event.data.billId),
+        signal: billPaidSignal.name,
+        args: [{ paidAt: event.data.paidAt }],
+      }),
     },
   },
   agents: billsAgents,
@@ -62,12 +83,36 @@ export default defineWorkflow<BillStatus, BillsAgents>({
     context: (s) => {
       const payload = s.gate?.kind === 'approval' ? s.gate.payload : undefined;
       return [
-        { label: 'why a person', id: 'risk', emphasis: true, value: payload?.reasons.map((r) => r.detail).join('; ') ?? '' },
-        { label: 'bill', id: 'bill', value: `${s.bill.vendor} · ${euros(s.bill.amountCents, s.bill.currency)} · due ${s.bill.dueAt}${payload ? ` (in ${payload.dueIn})` : ''}` },
-        { label: 'account', id: 'account', value: `${s.bill.account}${payload && payload.balanceCents !== null ? ` · balance ${euros(payload.balanceCents, s.bill.currency)}` : ' · balance unknown'}` },
-        { label: 'reminders sent', id: 'reminders', value: s.reminders.map((r) => `#${r.reminder} at ${r.at}`).join(', ') || 'none yet' },
-        { label: 'postponed', value: s.postponed.map((p) => `by ${p.by} until ${p.until}: ${p.reason}`).join('; ') || 'never' },
-        { label: 'options', value: 'pay-now: pay it from the account now · postpone: look again later (say why) · dispute: stop the reminders, the bill is contested (say why)' },
+        {
+          label: 'why a person',
+          id: 'risk',
+          emphasis: true,
+          value: payload?.reasons.map((r) => r.detail).join('; ') ?? '',
+        },
+        {
+          label: 'bill',
+          id: 'bill',
+          value: `${s.bill.vendor} · ${euros(s.bill.amountCents, s.bill.currency)} · due ${s.bill.dueAt}${payload ? ` (in ${payload.dueIn})` : ''}`,
+        },
+        {
+          label: 'account',
+          id: 'account',
+          value: `${s.bill.account}${payload && payload.balanceCents !== null ? ` · balance ${euros(payload.balanceCents, s.bill.currency)}` : ' · balance unknown'}`,
+        },
+        {
+          label: 'reminders sent',
+          id: 'reminders',
+          value: s.reminders.map((r) => `#${r.reminder} at ${r.at}`).join(', ') || 'none yet',
+        },
+        {
+          label: 'postponed',
+          value: s.postponed.map((p) => `by ${p.by} until ${p.until}: ${p.reason}`).join('; ') || 'never',
+        },
+        {
+          label: 'options',
+          value:
+            'pay-now: pay it from the account now · postpone: look again later (say why) · dispute: stop the reminders, the bill is contested (say why)',
+        },
       ];
     },
     customerId: (s) => s.bill.owner.id,

@@ -2,7 +2,13 @@
 // reminders, and the gate the owner decides at. Time is passed in (the workflow's clock).
 import { GateRefusedError, type GateRequest } from '@baton/workflow-kit/workflow';
 import type { BillCheck, Bill } from './contracts.js';
-import { MISSED_PAYMENT_GATE, MISSED_PAYMENT_OPTIONS, type BillTimeline, type MissedPaymentPayload, type RiskReason } from './definition.js';
+import {
+  MISSED_PAYMENT_GATE,
+  MISSED_PAYMENT_OPTIONS,
+  type BillTimeline,
+  type MissedPaymentPayload,
+  type RiskReason,
+} from './definition.js';
 
 /** A duration in words for the owner: "6 days", "3 hours", "40 seconds". */
 export function inWords(ms: number): string {
@@ -33,7 +39,10 @@ export function riskOf(bill: Bill, check: BillCheck, nowMs: number, riskWindowMs
   if (left <= 0) reasons.push({ code: 'OVERDUE', detail: `due ${inWords(left)} and not paid` });
   else if (left <= riskWindowMs) reasons.push({ code: 'DUE_SOON', detail: `due in ${inWords(left)} and not paid` });
   if (check.balanceCents !== null && check.balanceCents < bill.amountCents) {
-    reasons.push({ code: 'BALANCE_SHORT', detail: `the account ${bill.account} holds ${euros(check.balanceCents, bill.currency)}, less than the ${euros(bill.amountCents, bill.currency)} due` });
+    reasons.push({
+      code: 'BALANCE_SHORT',
+      detail: `the account ${bill.account} holds ${euros(check.balanceCents, bill.currency)}, less than the ${euros(bill.amountCents, bill.currency)} due`,
+    });
   }
   return reasons;
 }
@@ -49,7 +58,9 @@ export interface TimelinePoint {
 export function timelineOf(bill: Bill, timeline: BillTimeline, nowMs: number): TimelinePoint[] {
   const due = Date.parse(bill.dueAt);
   const points: TimelinePoint[] = [
-    ...[...timeline.remindBeforeMs].sort((a, b) => b - a).map((ms, i) => ({ at: due - ms, kind: 'reminder' as const, reminder: i + 1 })),
+    ...[...timeline.remindBeforeMs]
+      .sort((a, b) => b - a)
+      .map((ms, i) => ({ at: due - ms, kind: 'reminder' as const, reminder: i + 1 })),
     { at: due - timeline.riskWindowMs, kind: 'risk' },
     { at: due, kind: 'due' },
   ];
@@ -58,7 +69,13 @@ export function timelineOf(bill: Bill, timeline: BillTimeline, nowMs: number): T
 
 /** The gate an at-risk bill meets: the owner (a manager, within the timeline's decision time)
  *  pays now, postpones or disputes it; postponing or disputing needs a reason. */
-export function missedPaymentGate(gateId: string, bill: Bill, reasons: RiskReason[], balanceCents: number | null, timeline: BillTimeline): GateRequest<MissedPaymentPayload> {
+export function missedPaymentGate(
+  gateId: string,
+  bill: Bill,
+  reasons: RiskReason[],
+  balanceCents: number | null,
+  timeline: BillTimeline,
+): GateRequest<MissedPaymentPayload> {
   return {
     gateId,
     gateType: MISSED_PAYMENT_GATE,
@@ -67,7 +84,8 @@ export function missedPaymentGate(gateId: string, bill: Bill, reasons: RiskReaso
     tiers: [{ role: 'manager', timeoutMs: timeline.decisionTimeoutMs }],
     safeDefault: 'nothing is paid; the bill is handed to a person as a problem to deal with',
     checkDecision: (d) => {
-      if ((d.decision === 'postpone' || d.decision === 'dispute') && d.reason.trim().length === 0) throw new GateRefusedError(`${d.decision} needs a reason`);
+      if ((d.decision === 'postpone' || d.decision === 'dispute') && d.reason.trim().length === 0)
+        throw new GateRefusedError(`${d.decision} needs a reason`);
     },
   };
 }

@@ -13,7 +13,12 @@ import { inWords, missedPaymentGate, riskOf, timelineOf } from './rules.js';
 type Run = RunOf<typeof definition>;
 
 export async function billWorkflow(input: BillInput): Promise<BillStatus> {
-  return runWorkflow(definition, { state: 'Scheduled', eventId: input.event.id, bill: input.bill, reminders: [], postponed: [] }, input, (run) => followBill(run, input));
+  return runWorkflow(
+    definition,
+    { state: 'Scheduled', eventId: input.event.id, bill: input.bill, reminders: [], postponed: [] },
+    input,
+    (run) => followBill(run, input),
+  );
 }
 
 async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
@@ -52,7 +57,11 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
     if (point.kind === 'reminder' && point.reminder !== undefined) {
       run.enter('Reminding');
       // One reminder per point: the step's key makes the message once, whatever retries happen.
-      const { messageId } = await run.step('bill-reminder', `remind-${point.reminder}`, { bill, reminder: point.reminder, dueIn: inWords(due - Date.now()) });
+      const { messageId } = await run.step('bill-reminder', `remind-${point.reminder}`, {
+        bill,
+        reminder: point.reminder,
+        dueIn: inWords(due - Date.now()),
+      });
       status.reminders.push({ reminder: point.reminder, messageId, at: new Date().toISOString() });
       if (paid()) return done();
     }
@@ -60,10 +69,16 @@ async function followBill(run: Run, input: BillInput): Promise<BillStatus> {
     const reasons = riskOf(bill, check, Date.now(), timeline.riskWindowMs);
     if (reasons.length === 0) continue;
     // The owner decides at the kit's gate, unless the bill is paid meanwhile (the gate is withdrawn).
-    const outcome = await run.gateUntil(missedPaymentGate(`${workflowId}/missed-payment/${++gates}`, bill, reasons, check.balanceCents, timeline), paid);
+    const outcome = await run.gateUntil(
+      missedPaymentGate(`${workflowId}/missed-payment/${++gates}`, bill, reasons, check.balanceCents, timeline),
+      paid,
+    );
     if (outcome === 'withdrawn') return done();
     if (outcome.kind === 'timed-out') {
-      await run.escalate(`nobody decided on the at-risk bill ${bill.billId} (${reasons.map((r) => r.detail).join('; ')})`, reasons.map((r) => ({ name: r.code, error: r.detail })));
+      await run.escalate(
+        `nobody decided on the at-risk bill ${bill.billId} (${reasons.map((r) => r.detail).join('; ')})`,
+        reasons.map((r) => ({ name: r.code, error: r.detail })),
+      );
       continue;
     }
     const decision = outcome.decision;

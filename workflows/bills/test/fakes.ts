@@ -24,7 +24,11 @@ export function newWorld(): World {
 
 /** A bill of `amountCents` due `dueInMs` after `now`, paid from an account holding `balanceCents`
  *  (set in `world`). */
-export function newBill(world: World, now: Date, options: { dueInMs: number; amountCents?: number; balanceCents?: number }): Bill {
+export function newBill(
+  world: World,
+  now: Date,
+  options: { dueInMs: number; amountCents?: number; balanceCents?: number },
+): Bill {
   const id = randomUUID().slice(0, 8);
   const bill: Bill = {
     billId: `bill-${id}`,
@@ -41,12 +45,30 @@ export function newBill(world: World, now: Date, options: { dueInMs: number; amo
 
 /** The accounting system's `bill.received.v1` for `bill`. */
 export function receivedEvent(bill: Bill, now: Date): BillReceived {
-  return { id: randomUUID(), source: 'urn:baton:test:accounting', specversion: '1.0', type: 'bill.received.v1', time: now.toISOString(), datacontenttype: 'application/json', idempotencykey: bill.billId, data: bill };
+  return {
+    id: randomUUID(),
+    source: 'urn:baton:test:accounting',
+    specversion: '1.0',
+    type: 'bill.received.v1',
+    time: now.toISOString(),
+    datacontenttype: 'application/json',
+    idempotencykey: bill.billId,
+    data: bill,
+  };
 }
 
 /** The accounting system's `bill.paid.v1` for `bill`. */
 export function paidEvent(bill: Bill, paidAt: Date): BillPaid {
-  return { id: randomUUID(), source: 'urn:baton:test:accounting', specversion: '1.0', type: 'bill.paid.v1', time: paidAt.toISOString(), datacontenttype: 'application/json', idempotencykey: `paid-${bill.billId}`, data: { billId: bill.billId, paidAt: paidAt.toISOString(), amountCents: bill.amountCents } };
+  return {
+    id: randomUUID(),
+    source: 'urn:baton:test:accounting',
+    specversion: '1.0',
+    type: 'bill.paid.v1',
+    time: paidAt.toISOString(),
+    datacontenttype: 'application/json',
+    idempotencykey: `paid-${bill.billId}`,
+    data: { billId: bill.billId, paidAt: paidAt.toISOString(), amountCents: bill.amountCents },
+  };
 }
 
 /** Agents that answer from `world`: a check reads it, a reminder and a payment change it. */
@@ -54,7 +76,11 @@ export function agents(world: World): AgentFakes<BillsAgents> {
   return {
     'bill-check': ({ bill }) => {
       const paidAt = world.paid.get(bill.billId);
-      return { paid: paidAt !== undefined, ...(paidAt ? { paidAt } : {}), balanceCents: world.balances.get(bill.account) ?? null };
+      return {
+        paid: paidAt !== undefined,
+        ...(paidAt ? { paidAt } : {}),
+        balanceCents: world.balances.get(bill.account) ?? null,
+      };
     },
     'bill-reminder': ({ bill, reminder, dueIn }) => {
       const messageId = `msg-${world.reminders.length + 1}`;

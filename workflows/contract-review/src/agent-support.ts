@@ -31,6 +31,14 @@ export function injectFault(agent: string, rate: number, random: () => number = 
 
 /** The wrong-answer draw for one task of a model-backed agent (see wrong-answers.ts), from its
  *  config: a generator to shape the wrong answer with, or undefined when the answer stands. */
-export function wrongAnswerFor(config: WrongAnswerConfig, ctx: { workflowId: string; stepId: string }): (() => number) | undefined {
-  return wrongDraw(config.BATON_CONTRACT_WRONG_RATE ?? 0, config.BATON_CONTRACT_WRONG_SEED ?? 1, ctx.workflowId, ctx.stepId);
+export function wrongAnswerFor(
+  config: WrongAnswerConfig,
+  ctx: { workflowId: string; stepId: string },
+): (() => number) | undefined {
+  return wrongDraw(
+    config.BATON_CONTRACT_WRONG_RATE ?? 0,
+    config.BATON_CONTRACT_WRONG_SEED ?? 1,
+    ctx.workflowId,
+    ctx.stepId,
+  );
 }

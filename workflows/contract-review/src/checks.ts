@@ -30,9 +30,17 @@ const CATEGORIES: Array<[ClauseCategory, RegExp]> = [
 const RISKS: Array<[Risk, RegExp, string]> = [
   ['high', /\bunlimited\b|\bwithout (?:any )?limit/i, 'no cap on what the company may owe'],
   ['high', /\bindemnif\w*\b[^.]*\b(?:any and all|all claims|whatsoever)\b/i, 'an indemnity without bounds'],
-  ['high', /\bassigns?\b[^.]*\b(?:all|any)\b[^.]*\b(?:intellectual property|rights?)\b/i, 'the company gives up its rights'],
+  [
+    'high',
+    /\bassigns?\b[^.]*\b(?:all|any)\b[^.]*\b(?:intellectual property|rights?)\b/i,
+    'the company gives up its rights',
+  ],
   ['high', /\bexclusiv\w*|\bnon-compet\w*/i, 'the company may not work with others'],
-  ['high', /\b(?:at any time|without notice)\b[^.]*\b(?:amend|change|modify)|\b(?:amend|change|modify)\b[^.]*\b(?:at any time|without notice)\b/i, 'the other side may change the terms alone'],
+  [
+    'high',
+    /\b(?:at any time|without notice)\b[^.]*\b(?:amend|change|modify)|\b(?:amend|change|modify)\b[^.]*\b(?:at any time|without notice)\b/i,
+    'the other side may change the terms alone',
+  ],
   ['medium', /\bautomatic(?:ally)? renew/i, 'renews unless someone remembers to cancel'],
   ['medium', /\bwithin\s+(?:[6-9]\d|\d{3,})\s+days\b/i, 'long payment terms'],
   ['medium', /\bterminat\w*\b[^.]*\bfor convenience\b/i, 'the other side may walk away at will'],
@@ -61,7 +69,13 @@ export interface AnswerCheck {
   detail: string;
 }
 
-const norm = (s: string) => s.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim().toLowerCase();
+const norm = (s: string) =>
+  s
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 const NUMBERING = /^\s*(?:(?:clause|section|article)\s+)?\d{1,3}[.)]?\s+/i;
 
 /** The sentences of a text, clause numbering removed, normalised; pieces with no letter dropped. */
@@ -89,8 +103,17 @@ export function coverage(source: string, clauses: Clause[]): Coverage {
   const missing = sentences.filter((s) => !held.includes(s));
   // One line of the source may be two in a clause and the other way round: a clause's sentence
   // is held against the source as one run of text.
-  const whole = norm(source.split('\n').map((line) => line.replace(NUMBERING, '')).join(' '));
-  const unfaithful = clauses.flatMap((c) => sentencesOf(c.text).filter((s) => !whole.includes(s)).map((sentence) => ({ clauseId: c.id, sentence })));
+  const whole = norm(
+    source
+      .split('\n')
+      .map((line) => line.replace(NUMBERING, ''))
+      .join(' '),
+  );
+  const unfaithful = clauses.flatMap((c) =>
+    sentencesOf(c.text)
+      .filter((s) => !whole.includes(s))
+      .map((sentence) => ({ clauseId: c.id, sentence })),
+  );
   return { ratio: sentences.length ? (sentences.length - missing.length) / sentences.length : 1, missing, unfaithful };
 }
 
@@ -99,8 +122,16 @@ const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` :
 export function coverageChecks(source: string, clauses: Clause[]): AnswerCheck[] {
   const found = coverage(source, clauses);
   return [
-    ...found.missing.map((s) => ({ check: 'coverage' as const, clauseId: 'document', detail: `no extracted clause holds "${clip(s)}" (coverage ${(100 * found.ratio).toFixed(0)}%)` })),
-    ...found.unfaithful.map((u) => ({ check: 'coverage' as const, clauseId: u.clauseId, detail: `the extraction reads "${clip(u.sentence)}", which the document does not say` })),
+    ...found.missing.map((s) => ({
+      check: 'coverage' as const,
+      clauseId: 'document',
+      detail: `no extracted clause holds "${clip(s)}" (coverage ${(100 * found.ratio).toFixed(0)}%)`,
+    })),
+    ...found.unfaithful.map((u) => ({
+      check: 'coverage' as const,
+      clauseId: u.clauseId,
+      detail: `the extraction reads "${clip(u.sentence)}", which the document does not say`,
+    })),
   ];
 }
 
@@ -108,7 +139,15 @@ export function coverageChecks(source: string, clauses: Clause[]): AnswerCheck[]
 export function secondOpinion(clauses: Clause[], assessments: ClauseAssessment[]): AnswerCheck[] {
   return classifyByRules(clauses).flatMap((rules) => {
     const model = assessments.find((a) => a.clauseId === rules.clauseId)?.risk ?? 'medium';
-    return model === rules.risk ? [] : [{ check: 'second-opinion' as const, clauseId: rules.clauseId, detail: `classified ${model}, the rules say ${rules.risk} (${rules.reason})` }];
+    return model === rules.risk
+      ? []
+      : [
+          {
+            check: 'second-opinion' as const,
+            clauseId: rules.clauseId,
+            detail: `classified ${model}, the rules say ${rules.risk} (${rules.reason})`,
+          },
+        ];
   });
 }
 
@@ -117,12 +156,18 @@ export function secondOpinion(clauses: Clause[], assessments: ClauseAssessment[]
 export function draftChecks(findings: PolicyFinding[], draft: ReviewDraft): AnswerCheck[] {
   const out: AnswerCheck[] = [];
   for (const f of findings) {
-    if (!draft.redlines.some((r) => r.clauseId === f.clauseId)) out.push({ check: 'draft', clauseId: f.clauseId, detail: `no redline for policy ${f.ruleId} (${f.risk})` });
+    if (!draft.redlines.some((r) => r.clauseId === f.clauseId))
+      out.push({ check: 'draft', clauseId: f.clauseId, detail: `no redline for policy ${f.ruleId} (${f.risk})` });
   }
   for (const r of draft.redlines) {
     const policyWording = findings.some((f) => f.clauseId === r.clauseId && norm(f.redline) === norm(r.proposed));
     const rated = riskOfText(r.proposed);
-    if (!policyWording && rated.risk === 'high') out.push({ check: 'draft', clauseId: r.clauseId, detail: `the redline "${clip(r.proposed)}" is itself high risk (${rated.reason})` });
+    if (!policyWording && rated.risk === 'high')
+      out.push({
+        check: 'draft',
+        clauseId: r.clauseId,
+        detail: `the redline "${clip(r.proposed)}" is itself high risk (${rated.reason})`,
+      });
   }
   return out;
 }
@@ -136,7 +181,13 @@ export interface CheckSet {
 export const ALL_CHECKS: CheckSet = { coverage: true, secondOpinion: true, draft: true };
 
 export function checkAnswers(
-  a: { source: string; clauses: Clause[]; assessments: ClauseAssessment[]; findings: PolicyFinding[]; draft: ReviewDraft },
+  a: {
+    source: string;
+    clauses: Clause[];
+    assessments: ClauseAssessment[];
+    findings: PolicyFinding[];
+    draft: ReviewDraft;
+  },
   which: CheckSet = ALL_CHECKS,
 ): AnswerCheck[] {
   return [

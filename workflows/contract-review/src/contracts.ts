@@ -30,7 +30,20 @@ export const Clause = z.object({
 });
 export type Clause = z.infer<typeof Clause>;
 
-export const ClauseCategory = z.enum(['liability', 'indemnity', 'termination', 'renewal', 'payment', 'confidentiality', 'intellectual-property', 'exclusivity', 'data-protection', 'governing-law', 'amendment', 'other']);
+export const ClauseCategory = z.enum([
+  'liability',
+  'indemnity',
+  'termination',
+  'renewal',
+  'payment',
+  'confidentiality',
+  'intellectual-property',
+  'exclusivity',
+  'data-protection',
+  'governing-law',
+  'amendment',
+  'other',
+]);
 export type ClauseCategory = z.infer<typeof ClauseCategory>;
 
 export const ClauseAssessment = z.object({
@@ -55,14 +68,23 @@ export const PolicyFinding = z.object({
 });
 export type PolicyFinding = z.infer<typeof PolicyFinding>;
 
-export const Redline = z.object({ clauseId: z.string().min(1), proposed: z.string().min(1).max(2_000), reason: z.string().max(500) });
+export const Redline = z.object({
+  clauseId: z.string().min(1),
+  proposed: z.string().min(1).max(2_000),
+  reason: z.string().max(500),
+});
 export type Redline = z.infer<typeof Redline>;
 
 export const ReviewDraft = z.object({ summary: z.string().min(1).max(4_000), redlines: z.array(Redline).max(200) });
 export type ReviewDraft = z.infer<typeof ReviewDraft>;
 
 /** A clause's risk after the policy check: the higher of the classification and the policy. */
-export const ClauseRisk = z.object({ clauseId: z.string().min(1), heading: z.string(), risk: Risk, reasons: z.array(z.string()) });
+export const ClauseRisk = z.object({
+  clauseId: z.string().min(1),
+  heading: z.string(),
+  risk: Risk,
+  reasons: z.array(z.string()),
+});
 export type ClauseRisk = z.infer<typeof ClauseRisk>;
 
 export const Filing = z.object({ filingId: z.string().min(1), reference: z.string().min(1) });
@@ -88,7 +110,13 @@ export const contractReviewAgents = {
     output: z.object({ policyVersion: z.string().min(1), findings: z.array(PolicyFinding).max(1_000) }),
   }),
   'contract-draft': defineAgentContract('contract-draft', {
-    input: z.object({ title: z.string().min(1), counterparty: Party, clauses: z.array(Clause).min(1).max(300), risks: z.array(ClauseRisk), findings: z.array(PolicyFinding) }),
+    input: z.object({
+      title: z.string().min(1),
+      counterparty: Party,
+      clauses: z.array(Clause).min(1).max(300),
+      risks: z.array(ClauseRisk),
+      findings: z.array(PolicyFinding),
+    }),
     output: ReviewDraft,
   }),
   'contract-filing': defineAgentContract('contract-filing', {
@@ -116,14 +144,17 @@ export const CompanyPolicy = z.object({
         id: z.string().regex(/^[A-Z][A-Z0-9-]{1,40}$/),
         title: z.string().min(1),
         /** A case-insensitive regular expression over the clause's (and the document's) text. */
-        pattern: z.string().min(1).refine((p) => {
-          try {
-            new RegExp(p, 'i');
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'must be a valid regular expression'),
+        pattern: z
+          .string()
+          .min(1)
+          .refine((p) => {
+            try {
+              new RegExp(p, 'i');
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'must be a valid regular expression'),
         risk: Risk,
         requirement: z.string().min(1).max(500),
         redline: z.string().min(1).max(1000),

@@ -1,7 +1,16 @@
 // The contract review's declared states, gate type and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
 import type { GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { ClauseAssessment, ClauseRisk, ContractReviewAgents, ContractSubmitted, Filing, PolicyFinding, ReviewDraft, Risk } from './contracts.js';
+import type {
+  ClauseAssessment,
+  ClauseRisk,
+  ContractReviewAgents,
+  ContractSubmitted,
+  Filing,
+  PolicyFinding,
+  ReviewDraft,
+  Risk,
+} from './contracts.js';
 import type { ArtifactRef } from '@baton/contracts';
 import type { AnswerCheck } from './checks.js';
 
@@ -43,7 +52,10 @@ export const contractReview: WorkflowDefinition<ContractReviewState, ContractRev
   gateTypes: {
     // Never by earned trust: a high-risk clause, or an answer the checks between steps doubt,
     // is signed off by a person every time.
-    'contract.high-risk': { autoApprove: false, title: 'A contract has high-risk clauses: legal must approve before it is filed' },
+    'contract.high-risk': {
+      autoApprove: false,
+      title: 'A contract has high-risk clauses: legal must approve before it is filed',
+    },
   },
 };
 
@@ -54,7 +66,9 @@ export interface ContractGatePayload {
   clauses: ClauseRisk[];
   findings: PolicyFinding[];
   draft: ReviewDraft;
-  /** What the checks between steps flagged (checks.ts): why a person sees a contract no clause of which is high-risk. */
+  /**
+   * What the checks between steps flagged (checks.ts): why a person sees a contract no clause of which is high-risk.
+   */
   checks?: AnswerCheck[];
 }
 

@@ -4,7 +4,14 @@
 // checks between steps disagreed with.
 import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
 import { ContractSubmitted, contractReviewAgents, type ContractReviewAgents } from './contracts.js';
-import { contractReview, contractReviewWorkflowId, workflowTypes, type ContractGatePayload, type ContractReviewInput, type ContractReviewStatus } from './definition.js';
+import {
+  contractReview,
+  contractReviewWorkflowId,
+  workflowTypes,
+  type ContractGatePayload,
+  type ContractReviewInput,
+  type ContractReviewStatus,
+} from './definition.js';
 
 export default defineWorkflow<ContractReviewStatus, ContractReviewAgents>({
   definition: contractReview,
@@ -13,34 +20,65 @@ export default defineWorkflow<ContractReviewStatus, ContractReviewAgents>({
   events: {
     'contract.submitted.v1': {
       schema: ContractSubmitted,
-      start: (event: ContractSubmitted) => ({ workflowId: contractReviewWorkflowId(event.idempotencykey, event.source), input: { event } satisfies ContractReviewInput }),
+      start: (event: ContractSubmitted) => ({
+        workflowId: contractReviewWorkflowId(event.idempotencykey, event.source),
+        input: { event } satisfies ContractReviewInput,
+      }),
     },
   },
   agents: contractReviewAgents,
   view: {
-    summary: (s) => `${s.contract.title} with ${s.contract.counterparty.name}${s.overallRisk ? ` · ${s.overallRisk} risk` : ''}`,
+    summary: (s) =>
+      `${s.contract.title} with ${s.contract.counterparty.name}${s.overallRisk ? ` · ${s.overallRisk} risk` : ''}`,
     context: (s, history) => {
       const payload = s.gate?.kind === 'approval' ? (s.gate.payload as ContractGatePayload) : undefined;
       const risks = payload?.clauses ?? s.risks ?? [];
       const high = risks.filter((r) => r.risk === 'high');
       const checks = payload?.checks ?? s.checks ?? [];
       const why = [
-        high.length ? `${high.length} high-risk clause(s): ${high.map((r) => `${r.clauseId} ${r.heading}`).join('; ')}` : 'no high-risk clause',
-        ...(checks.length ? [`${checks.length} check(s) disagree with what the agents answered (${[...new Set(checks.map((c) => c.check))].join(', ')})`] : []),
+        high.length
+          ? `${high.length} high-risk clause(s): ${high.map((r) => `${r.clauseId} ${r.heading}`).join('; ')}`
+          : 'no high-risk clause',
+        ...(checks.length
+          ? [
+              `${checks.length} check(s) disagree with what the agents answered (${[...new Set(checks.map((c) => c.check))].join(', ')})`,
+            ]
+          : []),
       ];
       return [
         { label: 'why a person', id: 'why', value: why.join(' · ') },
         // The disagreements, each where the person can see it: what a check found against an answer.
-        ...checks.map((c, i) => ({ label: `check · ${c.check} · ${c.clauseId}`, id: `check-${i + 1}`, emphasis: true, value: c.detail })),
+        ...checks.map((c, i) => ({
+          label: `check · ${c.check} · ${c.clauseId}`,
+          id: `check-${i + 1}`,
+          emphasis: true,
+          value: c.detail,
+        })),
         {
           label: 'contract',
           id: 'contract',
           value: `${s.contract.title} (${s.contract.contractId}) with ${s.contract.counterparty.name} (${s.contract.counterparty.id})${history ? ` · ${history.previous} earlier contract(s) with them filed` : ''}`,
         },
-        { label: 'overall risk', id: 'overall-risk', emphasis: s.overallRisk === 'high', value: s.overallRisk ?? 'not yet assessed' },
-        ...risks.map((r) => ({ label: `${r.clauseId} · ${r.heading || 'clause'}`, id: `clause-${r.clauseId}`, emphasis: r.risk === 'high', value: `${r.risk.toUpperCase()} — ${r.reasons.join(' · ')}` })),
+        {
+          label: 'overall risk',
+          id: 'overall-risk',
+          emphasis: s.overallRisk === 'high',
+          value: s.overallRisk ?? 'not yet assessed',
+        },
+        ...risks.map((r) => ({
+          label: `${r.clauseId} · ${r.heading || 'clause'}`,
+          id: `clause-${r.clauseId}`,
+          emphasis: r.risk === 'high',
+          value: `${r.risk.toUpperCase()} — ${r.reasons.join(' · ')}`,
+        })),
         { label: 'summary', id: 'summary', value: (payload?.draft ?? s.draft)?.summary ?? '' },
-        { label: 'redlines', id: 'redlines', value: ((payload?.draft ?? s.draft)?.redlines ?? []).map((r) => `${r.clauseId}: ${r.proposed}`).join(' · ') || 'none' },
+        {
+          label: 'redlines',
+          id: 'redlines',
+          value:
+            ((payload?.draft ?? s.draft)?.redlines ?? []).map((r) => `${r.clauseId}: ${r.proposed}`).join(' · ') ||
+            'none',
+        },
       ];
     },
     customerId: (s) => s.contract.counterparty.id,
@@ -52,5 +90,13 @@ export * from './contracts.js';
 export * from './definition.js';
 export { CONTRACT_STEP, CONTRACT_APPROVAL_TIERS } from './policies.js';
 export { clauseRisks, needsApproval, overallRisk, higher } from './rules.js';
-export { checkAnswers, coverage, secondOpinion, draftChecks, classifyByRules, type AnswerCheck, type CheckSet } from './checks.js';
+export {
+  checkAnswers,
+  coverage,
+  secondOpinion,
+  draftChecks,
+  classifyByRules,
+  type AnswerCheck,
+  type CheckSet,
+} from './checks.js';
 export { patches as contractReviewPatches } from './patches.js';

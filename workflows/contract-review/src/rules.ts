@@ -8,12 +8,18 @@ const ORDER: Record<Risk, number> = { low: 0, medium: 1, high: 2 };
 export const higher = (a: Risk, b: Risk): Risk => (ORDER[a] >= ORDER[b] ? a : b);
 
 /** Every clause with its final risk and why; a finding on text outside the clauses is its own row. */
-export function clauseRisks(clauses: Clause[], assessments: ClauseAssessment[], findings: PolicyFinding[]): ClauseRisk[] {
+export function clauseRisks(
+  clauses: Clause[],
+  assessments: ClauseAssessment[],
+  findings: PolicyFinding[],
+): ClauseRisk[] {
   const rows: ClauseRisk[] = clauses.map((c) => {
     const assessed = assessments.find((a) => a.clauseId === c.id);
     // A clause classification skipped counts as medium: unknown is not low.
     let risk: Risk = assessed?.risk ?? 'medium';
-    const reasons = [assessed ? `classified ${assessed.risk} (${assessed.category}): ${assessed.reason}` : 'not classified'];
+    const reasons = [
+      assessed ? `classified ${assessed.risk} (${assessed.category}): ${assessed.reason}` : 'not classified',
+    ];
     for (const f of findings.filter((f) => f.clauseId === c.id)) {
       risk = higher(risk, f.risk);
       reasons.push(`policy ${f.ruleId} (${f.risk}): ${f.requirement}`);

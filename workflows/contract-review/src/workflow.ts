@@ -7,7 +7,13 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { BatonCustomer, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
 import type { ContractReviewAgents } from './contracts.js';
-import { contractReview, type ContractGatePayload, type ContractReviewInput, type ContractReviewState, type ContractReviewStatus } from './definition.js';
+import {
+  contractReview,
+  type ContractGatePayload,
+  type ContractReviewInput,
+  type ContractReviewState,
+  type ContractReviewStatus,
+} from './definition.js';
 import { CONTRACT_APPROVAL_TIERS, CONTRACT_STEP } from './policies.js';
 import { checkAnswers, type AnswerCheck } from './checks.js';
 import { patches } from './patches.js';
@@ -37,11 +43,21 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
     status.document = document;
 
     run.enter('Extracting clauses');
-    const { clauses } = await run.step('contract-extract', 'extract', { document }, { ...policy, personMaySupplyOutput: true });
+    const { clauses } = await run.step(
+      'contract-extract',
+      'extract',
+      { document },
+      { ...policy, personMaySupplyOutput: true },
+    );
     status.clauseCount = clauses.length;
 
     run.enter('Classifying risk');
-    const { assessments } = await run.step('contract-classify', 'classify', { clauses }, { ...policy, personMaySupplyOutput: true });
+    const { assessments } = await run.step(
+      'contract-classify',
+      'classify',
+      { clauses },
+      { ...policy, personMaySupplyOutput: true },
+    );
     status.assessments = assessments;
 
     run.enter('Checking policy');
@@ -53,7 +69,12 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
     status.overallRisk = overallRisk(risks);
 
     run.enter('Drafting summary');
-    let draft = await run.step('contract-draft', 'draft', { title, counterparty, clauses, risks, findings: checked.findings }, { ...policy, personMaySupplyOutput: true });
+    let draft = await run.step(
+      'contract-draft',
+      'draft',
+      { title, counterparty, clauses, risks, findings: checked.findings },
+      { ...policy, personMaySupplyOutput: true },
+    );
     status.draft = draft;
 
     // An answer may pass its contract and still be wrong: the checks between steps (checks.ts)
@@ -70,7 +91,14 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
       const outcome = await run.gate<ContractGatePayload>({
         gateId: `${workflowInfo().workflowId}/approval`,
         gateType: 'contract.high-risk',
-        payload: { contract: status.contract, overallRisk: status.overallRisk, clauses: risks, findings: checked.findings, draft, ...(checks.length ? { checks } : {}) },
+        payload: {
+          contract: status.contract,
+          overallRisk: status.overallRisk,
+          clauses: risks,
+          findings: checked.findings,
+          draft,
+          ...(checks.length ? { checks } : {}),
+        },
         options: ['approve', 'decline'],
         tiers: CONTRACT_APPROVAL_TIERS,
         safeDefault: 'do not file: the contract goes back to the submitter unsigned',
@@ -86,7 +114,15 @@ async function review(run: Run, input: ContractReviewInput): Promise<ContractRev
     status.filing = await run.step(
       'contract-filing',
       'file',
-      { contractId, title, counterparty, document, overallRisk: status.overallRisk, draft, ...(approvedBy ? { approvedBy } : {}) },
+      {
+        contractId,
+        title,
+        counterparty,
+        document,
+        overallRisk: status.overallRisk,
+        draft,
+        ...(approvedBy ? { approvedBy } : {}),
+      },
       policy,
     );
     return run.end('Filed');

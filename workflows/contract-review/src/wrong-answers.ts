@@ -16,7 +16,14 @@ export const WrongAnswerConfig = z.object({
 });
 export type WrongAnswerConfig = z.output<typeof WrongAnswerConfig>;
 
-export type WrongKind = 'dropped-clause' | 'misread-amount' | 'swapped-parties' | 'misclassified-risk' | 'dropped-redline' | 'weakened-redline' | 'harmful-redline';
+export type WrongKind =
+  | 'dropped-clause'
+  | 'misread-amount'
+  | 'swapped-parties'
+  | 'misclassified-risk'
+  | 'dropped-redline'
+  | 'weakened-redline'
+  | 'harmful-redline';
 
 /** A small seeded generator (mulberry32 over an FNV-1a hash of the key): numbers in [0, 1). */
 export function seededRandom(key: string): () => number {
@@ -63,20 +70,39 @@ export function wrongExtraction(clauses: Clause[], random: () => number): { clau
     return { clauses: renumber(clauses.filter((_, i) => i !== drop)), kind };
   }
   if (kind === 'misread-amount') {
-    const target = pick(clauses.filter((c) => AMOUNT.test(c.text)), random);
-    return { clauses: clauses.map((c) => (c === target ? { ...c, text: c.text.replace(AMOUNT, (m) => misread(m, random)) } : c)), kind };
+    const target = pick(
+      clauses.filter((c) => AMOUNT.test(c.text)),
+      random,
+    );
+    return {
+      clauses: clauses.map((c) =>
+        c === target ? { ...c, text: c.text.replace(AMOUNT, (m) => misread(m, random)) } : c,
+      ),
+      kind,
+    };
   }
-  const target = pick(clauses.filter((c) => /\b(?:Company|Supplier)\b/.test(c.text)), random);
+  const target = pick(
+    clauses.filter((c) => /\b(?:Company|Supplier)\b/.test(c.text)),
+    random,
+  );
   const swapped = target.text.replace(/\b(Company|Supplier)\b/g, (m) => (m === 'Company' ? 'Supplier' : 'Company'));
   return { clauses: clauses.map((c) => (c === target ? { ...c, text: swapped } : c)), kind };
 }
 
 /** A wrong classification: one clause's risk moved (a risky one read as low, a low one as high). */
-export function wrongClassification(assessments: ClauseAssessment[], random: () => number): { assessments: ClauseAssessment[]; kind: WrongKind } {
+export function wrongClassification(
+  assessments: ClauseAssessment[],
+  random: () => number,
+): { assessments: ClauseAssessment[]; kind: WrongKind } {
   if (assessments.length === 0) return { assessments, kind: 'misclassified-risk' };
   const target = pick(assessments, random);
   const risk: Risk = target.risk === 'low' ? 'high' : 'low';
-  return { assessments: assessments.map((a) => (a === target ? { ...a, risk, reason: risk === 'low' ? 'standard wording' : a.reason } : a)), kind: 'misclassified-risk' };
+  return {
+    assessments: assessments.map((a) =>
+      a === target ? { ...a, risk, reason: risk === 'low' ? 'standard wording' : a.reason } : a,
+    ),
+    kind: 'misclassified-risk',
+  };
 }
 
 /** Wording that sounds like a fix and keeps (or adds) the risk. */
@@ -88,12 +114,26 @@ const WEAK_WORDING = [
 ];
 
 /** A wrong draft: a redline dropped or weakened, or (with none to weaken) one that changes a clean clause's meaning. */
-export function wrongDraft(draft: ReviewDraft, clauseIds: string[], random: () => number): { draft: ReviewDraft; kind: WrongKind } {
+export function wrongDraft(
+  draft: ReviewDraft,
+  clauseIds: string[],
+  random: () => number,
+): { draft: ReviewDraft; kind: WrongKind } {
   if (draft.redlines.length === 0) {
     const clauseId = pick(clauseIds.length ? clauseIds : ['c1'], random);
-    return { draft: { ...draft, redlines: [{ clauseId, proposed: pick(WEAK_WORDING, random), reason: 'clarity' }] }, kind: 'harmful-redline' };
+    return {
+      draft: { ...draft, redlines: [{ clauseId, proposed: pick(WEAK_WORDING, random), reason: 'clarity' }] },
+      kind: 'harmful-redline',
+    };
   }
   const at = Math.floor(random() * draft.redlines.length);
-  if (random() < 0.5) return { draft: { ...draft, redlines: draft.redlines.filter((_, i) => i !== at) }, kind: 'dropped-redline' };
-  return { draft: { ...draft, redlines: draft.redlines.map((r, i) => (i === at ? { ...r, proposed: pick(WEAK_WORDING, random) } : r)) }, kind: 'weakened-redline' };
+  if (random() < 0.5)
+    return { draft: { ...draft, redlines: draft.redlines.filter((_, i) => i !== at) }, kind: 'dropped-redline' };
+  return {
+    draft: {
+      ...draft,
+      redlines: draft.redlines.map((r, i) => (i === at ? { ...r, proposed: pick(WEAK_WORDING, random) } : r)),
+    },
+    kind: 'weakened-redline',
+  };
 }

@@ -11,13 +11,26 @@ import type { AttentionPayload } from '@baton/workflow-kit';
 import { noAnswer, testWorkflow, type WorkflowHarness } from '@baton/workflow-kit/testing';
 import contractReview, { type ContractReviewAgents, type ContractReviewStatus } from '../src/index.js';
 import { contractEvent } from '../src/samples.js';
-import { CLEAN, INJECTED, RISKY, agents, file, newWorld, referenceOf, textOf, type Script, type World } from './fakes.js';
+import {
+  CLEAN,
+  INJECTED,
+  RISKY,
+  agents,
+  file,
+  newWorld,
+  referenceOf,
+  textOf,
+  type Script,
+  type World,
+} from './fakes.js';
 
 /** A decision the workflow refuses: the update fails with the gate's reason as its cause. */
-const refused = (decision: Promise<unknown>, reason: RegExp) => assert.rejects(decision, (err: Error) => reason.test(String((err.cause as Error | undefined)?.message)));
+const refused = (decision: Promise<unknown>, reason: RegExp) =>
+  assert.rejects(decision, (err: Error) => reason.test(String((err.cause as Error | undefined)?.message)));
 /** What an attention gate shows the person taking a failed step over. */
 const attentionOf = (s: ContractReviewStatus) => s.gate?.payload as unknown as AttentionPayload;
-const contextRow = (s: ContractReviewStatus, label: RegExp) => contractReview.view!.context!(s, undefined).find((r) => label.test(r.label));
+const contextRow = (s: ContractReviewStatus, label: RegExp) =>
+  contractReview.view!.context!(s, undefined).find((r) => label.test(r.label));
 
 describe('contract review workflow', () => {
   let wf: WorkflowHarness<ContractReviewStatus, ContractReviewAgents>;
@@ -27,7 +40,8 @@ describe('contract review workflow', () => {
   after(() => wf?.close());
 
   // The event carries the text the script was read from, so the checks between steps hold.
-  const start = (world: World, script: Script, fakes = agents(world, script)) => wf.start(contractEvent(textOf(script)), { agents: fakes });
+  const start = (world: World, script: Script, fakes = agents(world, script)) =>
+    wf.start(contractEvent(textOf(script)), { agents: fakes });
 
   it('files a clean contract without a person: the document travels by reference, one filing', async () => {
     const world = newWorld();
@@ -37,9 +51,15 @@ describe('contract review workflow', () => {
     assert.equal(done.state, 'Filed');
     assert.equal(done.overallRisk, 'low');
     assert.equal(done.gate, undefined, 'no gate was opened');
-    assert.deepEqual(done.steps.map((s) => s.stepId), ['ingest', 'extract', 'classify', 'policy-check', 'draft', 'file']);
+    assert.deepEqual(
+      done.steps.map((s) => s.stepId),
+      ['ingest', 'extract', 'classify', 'policy-check', 'draft', 'file'],
+    );
     assert.deepEqual(Object.keys(done.steps[1]!.input as object), ['document'], 'only ingest saw the text');
-    assert.deepEqual(world.filings.map((f) => [f.contractId, f.overallRisk, f.approvedBy]), [[event.data.contractId, 'low', null]]);
+    assert.deepEqual(
+      world.filings.map((f) => [f.contractId, f.overallRisk, f.approvedBy]),
+      [[event.data.contractId, 'low', null]],
+    );
     assert.equal(done.filing?.filingId, world.filings[0]!.filingId);
   });
 
@@ -50,7 +70,10 @@ describe('contract review workflow', () => {
     assert.equal(waiting.gate?.gateType, 'contract.high-risk');
     assert.deepEqual(waiting.gate?.options, ['approve', 'decline']);
     assert.equal(world.filings.length, 0, 'nothing is filed before the approval');
-    assert.deepEqual(waiting.gate!.payload.clauses.filter((c) => c.risk === 'high').map((c) => c.heading), ['Liability', 'Indemnity']);
+    assert.deepEqual(
+      waiting.gate!.payload.clauses.filter((c) => c.risk === 'high').map((c) => c.heading),
+      ['Liability', 'Indemnity'],
+    );
     const liability = contextRow(waiting, /Liability$/);
     assert.match(liability?.value ?? '', /^HIGH — .*LIABILITY-CAP/);
     assert.equal(liability?.emphasis, true);
@@ -58,7 +81,10 @@ describe('contract review workflow', () => {
     await run.decide('approve', { role: 'manager', by: 'mia', reason: 'liability cap negotiated by phone' });
     const done = await run.result();
     assert.equal(done.state, 'Filed');
-    assert.deepEqual(world.filings.map((f) => [f.approvedBy, f.overallRisk, f.redlines]), [['mia', 'high', 2]]);
+    assert.deepEqual(
+      world.filings.map((f) => [f.approvedBy, f.overallRisk, f.redlines]),
+      [['mia', 'high', 2]],
+    );
   });
 
   it('never files a declined contract', async () => {
@@ -77,7 +103,10 @@ describe('contract review workflow', () => {
     const world = newWorld();
     const run = await start(world, RISKY);
     await run.waitFor('Awaiting approval');
-    await refused(run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { overallRisk: 'medium' } }), /"approve-with-changes" is not an option of this gate/);
+    await refused(
+      run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { overallRisk: 'medium' } }),
+      /"approve-with-changes" is not an option of this gate/,
+    );
     const still = await run.status();
     assert.equal(still.state, 'Awaiting approval');
     assert.equal(still.gate?.status, 'open');
@@ -86,7 +115,7 @@ describe('contract review workflow', () => {
     assert.equal((await run.result()).state, 'Declined');
   });
 
-  it('expires an approval nobody gives in legal\'s working day, unfiled', async () => {
+  it("expires an approval nobody gives in legal's working day, unfiled", async () => {
     const world = newWorld();
     const run = await start(world, RISKY);
     await run.waitFor('Awaiting approval');
@@ -116,16 +145,23 @@ describe('contract review workflow', () => {
     const world = newWorld();
     const run = await start(world, INJECTED);
     const waiting = await run.waitFor('Awaiting approval');
-    assert.ok(waiting.assessments!.every((a) => a.risk === 'low'), 'the classification said low throughout');
+    assert.ok(
+      waiting.assessments!.every((a) => a.risk === 'low'),
+      'the classification said low throughout',
+    );
     assert.equal(waiting.risks!.find((r) => r.heading === 'Liability')?.risk, 'high', 'the policy rule raised it');
-    assert.equal(waiting.risks!.find((r) => r.clauseId === 'document')?.risk, 'high', 'the instruction to the reviewer is its own high-risk row');
+    assert.equal(
+      waiting.risks!.find((r) => r.clauseId === 'document')?.risk,
+      'high',
+      'the instruction to the reviewer is its own high-risk row',
+    );
     assert.equal(waiting.overallRisk, 'high');
     await run.decide('decline', { role: 'manager', by: 'mia', reason: 'uncapped liability' });
     assert.equal((await run.result()).state, 'Declined');
     assert.deepEqual(world.filings, [], 'a declined contract is never filed');
   });
 
-  it('files exactly once when the filing\'s first answer is lost: the retry carries the same reference and finds the filing', async () => {
+  it("files exactly once when the filing's first answer is lost: the retry carries the same reference and finds the filing", async () => {
     const world = newWorld();
     const fakes = agents(world, CLEAN);
     const run = await start(world, CLEAN, {
@@ -138,7 +174,13 @@ describe('contract review workflow', () => {
     const done = await run.result();
     assert.equal(done.state, 'Filed');
     const calls = run.calls('contract-filing');
-    assert.deepEqual(calls.map((c) => [c.attempt, 'noAnswer' in c.outcome]), [[1, true], [2, false]]);
+    assert.deepEqual(
+      calls.map((c) => [c.attempt, 'noAnswer' in c.outcome]),
+      [
+        [1, true],
+        [2, false],
+      ],
+    );
     assert.equal(referenceOf(calls[0]!), referenceOf(calls[1]!), 'both attempts carry one reference');
     assert.equal(world.filings.length, 1, 'one filing in the records system');
     assert.equal(done.filing?.filingId, world.filings[0]!.filingId);
@@ -151,7 +193,8 @@ describe('contract review workflow', () => {
     const run = await start(world, RISKY, {
       ...fakes,
       'contract-filing': (input, call) => {
-        if (down) throw new AgentError('RECORDS_UNAVAILABLE', 'the records system refuses filings during its migration', false);
+        if (down)
+          throw new AgentError('RECORDS_UNAVAILABLE', 'the records system refuses filings during its migration', false);
         return file(world, input, call);
       },
     });
@@ -164,7 +207,10 @@ describe('contract review workflow', () => {
     await run.decide('retry', { role: 'manager', by: 'ops' });
     const done = await run.result();
     assert.equal(done.state, 'Filed');
-    assert.deepEqual(world.filings.map((f) => f.approvedBy), ['mia']);
+    assert.deepEqual(
+      world.filings.map((f) => f.approvedBy),
+      ['mia'],
+    );
     assert.equal(world.filings[0]!.reference, referenceOf(run.calls('contract-filing')[0]!));
   });
 
@@ -186,7 +232,10 @@ describe('contract review workflow', () => {
     const done = await run.result();
     assert.equal(done.state, 'Filed');
     assert.equal(done.clauseCount, CLEAN.clauses.length);
-    assert.ok(done.steps.some((s) => s.stepId === 'extract' && s.status === 'supplied'), 'the step shows its output came from a person');
+    assert.ok(
+      done.steps.some((s) => s.stepId === 'extract' && s.status === 'supplied'),
+      'the step shows its output came from a person',
+    );
     assert.equal(world.filings.length, 1);
   });
 
@@ -226,7 +275,8 @@ describe('contract review workflow', () => {
   // The checks between steps (checks.ts): an answer valid by its contract and wrong in content
   // opens the approval gate, also on a contract with no high-risk clause, with what the check
   // found in the rows the person reads.
-  const checkRows = (s: ContractReviewStatus) => contractReview.view!.context!(s, undefined).filter((r) => r.id?.startsWith('check-'));
+  const checkRows = (s: ContractReviewStatus) =>
+    contractReview.view!.context!(s, undefined).filter((r) => r.id?.startsWith('check-'));
 
   it('coverage: an extraction that dropped a sentence of the document reaches the approval gate, the sentence shown; approved, it is filed with the approver', async () => {
     const world = newWorld();
@@ -234,25 +284,40 @@ describe('contract review workflow', () => {
     const run = await wf.start(contractEvent(text), { agents: agents(world, CLEAN) });
     const waiting = await run.waitFor('Awaiting approval');
     assert.equal(waiting.overallRisk, 'low', 'no clause the agents saw is high-risk');
-    assert.deepEqual(checkRows(waiting).map((r) => [r.label, r.emphasis]), [['check · coverage · document', true]]);
-    assert.match(checkRows(waiting)[0]!.value, /no extracted clause holds "the supplier may end the services on 7 days' notice\."/);
+    assert.deepEqual(
+      checkRows(waiting).map((r) => [r.label, r.emphasis]),
+      [['check · coverage · document', true]],
+    );
+    assert.match(
+      checkRows(waiting)[0]!.value,
+      /no extracted clause holds "the supplier may end the services on 7 days' notice\."/,
+    );
     assert.match(contextRow(waiting, /^why a person$/)?.value ?? '', /1 check\(s\) disagree .*\(coverage\)/);
     assert.equal(world.filings.length, 0, 'nothing is filed before the person decides');
     await run.decide('approve', { role: 'manager', by: 'mia', reason: 'read the whole document' });
     assert.equal((await run.result()).state, 'Filed');
-    assert.deepEqual(world.filings.map((f) => f.approvedBy), ['mia']);
+    assert.deepEqual(
+      world.filings.map((f) => f.approvedBy),
+      ['mia'],
+    );
   });
 
   it('second opinion: a classification that reads uncapped liability as low, which the policy pattern misses, reaches the approval gate with both readings shown', async () => {
     const world = newWorld();
     const script: Script = {
       ...CLEAN,
-      clauses: [...CLEAN.clauses.slice(0, 2), { id: 'c3', heading: 'Liability', text: 'The Company is liable without limit for any loss.' }],
+      clauses: [
+        ...CLEAN.clauses.slice(0, 2),
+        { id: 'c3', heading: 'Liability', text: 'The Company is liable without limit for any loss.' },
+      ],
     };
     const run = await start(world, script);
     const waiting = await run.waitFor('Awaiting approval');
     assert.equal(waiting.overallRisk, 'low', 'classification and policy both said low');
-    assert.deepEqual(checkRows(waiting).map((r) => [r.label, r.value]), [['check · second-opinion · c3', 'classified low, the rules say high (no cap on what the company may owe)']]);
+    assert.deepEqual(
+      checkRows(waiting).map((r) => [r.label, r.value]),
+      [['check · second-opinion · c3', 'classified low, the rules say high (no cap on what the company may owe)']],
+    );
     await run.decide('decline', { role: 'manager', by: 'mia', reason: 'uncapped liability' });
     assert.equal((await run.result()).state, 'Declined');
     assert.deepEqual(world.filings, []);
@@ -261,9 +326,18 @@ describe('contract review workflow', () => {
   it('draft check: a redline that itself adds risk reaches the approval gate, the redline shown', async () => {
     const world = newWorld();
     const harmful = 'The Supplier may amend this clause at any time without notice.';
-    const run = await start(world, CLEAN, { ...agents(world, CLEAN), 'contract-draft': () => ({ summary: 'Clean.', redlines: [{ clauseId: 'c2', proposed: harmful, reason: 'clarity' }] }) });
+    const run = await start(world, CLEAN, {
+      ...agents(world, CLEAN),
+      'contract-draft': () => ({
+        summary: 'Clean.',
+        redlines: [{ clauseId: 'c2', proposed: harmful, reason: 'clarity' }],
+      }),
+    });
     const waiting = await run.waitFor('Awaiting approval');
-    assert.deepEqual(checkRows(waiting).map((r) => r.label), ['check · draft · c2']);
+    assert.deepEqual(
+      checkRows(waiting).map((r) => r.label),
+      ['check · draft · c2'],
+    );
     assert.match(checkRows(waiting)[0]!.value, /is itself high risk \(the other side may change the terms alone\)/);
     await run.decide('decline', { role: 'manager', by: 'mia', reason: 'the redline is wrong' });
     assert.deepEqual(world.filings, []);

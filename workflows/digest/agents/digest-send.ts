@@ -15,12 +15,24 @@ export default defineAgent(contract, {
     return ctx.effect(
       'send',
       (idempotencyKey) =>
-        ctx.callExternal<{ messageId: string }>({ system: 'messaging', method: 'POST', url: `${config.BATON_MESSAGING_URL}/messages`, body: { to: recipient, template: 'daily-digest', body: text }, idempotencyKey, timeoutMs }),
+        ctx.callExternal<{ messageId: string }>({
+          system: 'messaging',
+          method: 'POST',
+          url: `${config.BATON_MESSAGING_URL}/messages`,
+          body: { to: recipient, template: 'daily-digest', body: text },
+          idempotencyKey,
+          timeoutMs,
+        }),
       {
         schema: contract.output,
         reconcile: async (key) => {
           // Cancel what is still pending under our reference first: "not sent" is then final.
-          const cancellation = await cancelReference(ctx, { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs }, key, 'pending');
+          const cancellation = await cancelReference(
+            ctx,
+            { system: 'messaging', baseUrl: config.BATON_MESSAGING_URL, timeoutMs },
+            key,
+            'pending',
+          );
           const [sent] = committedOf<{ messageId: string }>(cancellation, 'messages');
           return sent ? { messageId: sent.messageId } : undefined;
         },

@@ -12,4 +12,5 @@ export const DigestAgentConfig = z.object({
 });
 export type DigestAgentConfig = z.output<typeof DigestAgentConfig>;
 
-export const digestAgentConfig = (agent: string): DigestAgentConfig => loadConfigOrExit(`agent-${agent}`, DigestAgentConfig);
+export const digestAgentConfig = (agent: string): DigestAgentConfig =>
+  loadConfigOrExit(`agent-${agent}`, DigestAgentConfig);

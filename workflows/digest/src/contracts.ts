@@ -7,7 +7,11 @@ export const DigestSource = z.enum(['bookings', 'weather', 'rates']);
 export type DigestSource = z.infer<typeof DigestSource>;
 
 /** One line of a section; `key` says what it is about, so a line that comes twice is seen as one. */
-export const DigestItem = z.object({ key: z.string().min(1).max(200), text: z.string().min(1).max(300), value: z.number().optional() });
+export const DigestItem = z.object({
+  key: z.string().min(1).max(200),
+  text: z.string().min(1).max(300),
+  value: z.number().optional(),
+});
 export type DigestItem = z.infer<typeof DigestItem>;
 
 const Day = z.iso.date();

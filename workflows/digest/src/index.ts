@@ -10,7 +10,13 @@ import { z } from 'zod';
 import { configFields, loadConfig } from '@baton/contracts';
 import { defineWorkflow, parseTimeOfDay, sourceModule } from '@baton/workflow-kit';
 import { digestAgents, type DigestAgents } from './contracts.js';
-import { definition, firingWorkflowName, workflowName, type DigestFiringInput, type DigestStatus } from './definition.js';
+import {
+  definition,
+  firingWorkflowName,
+  workflowName,
+  type DigestFiringInput,
+  type DigestStatus,
+} from './definition.js';
 
 export const DIGEST_SCHEDULE_ID = 'daily-digest';
 export const DIGEST_OVERLAP = 'SKIP' as const;
@@ -40,7 +46,10 @@ export const DigestConfig = z.object({
 });
 const config = loadConfig(DigestConfig);
 
-export const digestFiringInput: DigestFiringInput = { recipient: config.BATON_DIGEST_RECIPIENT, sourceTimeoutMs: config.BATON_DIGEST_SOURCE_TIMEOUT_MS };
+export const digestFiringInput: DigestFiringInput = {
+  recipient: config.BATON_DIGEST_RECIPIENT,
+  sourceTimeoutMs: config.BATON_DIGEST_SOURCE_TIMEOUT_MS,
+};
 
 export default defineWorkflow<DigestStatus, DigestAgents>({
   definition,

@@ -12,14 +12,22 @@ export function withoutDuplicates(items: DigestItem[]): DigestItem[] {
   return items.filter((item) => (seen.has(item.key) ? false : (seen.add(item.key), true)));
 }
 
-export function composeDigest(day: string, sections: DigestSection[], unavailable: Array<{ source: DigestSource; reason: string }>): string {
+export function composeDigest(
+  day: string,
+  sections: DigestSection[],
+  unavailable: Array<{ source: DigestSource; reason: string }>,
+): string {
   const lines = [`Daily digest for ${day}`];
   // Near the top, so no truncation can drop it.
-  if (unavailable.length > 0) lines.push(`Not available today: ${unavailable.map((u) => `${TITLES[u.source]} (${u.source})`).join(', ')}.`);
+  if (unavailable.length > 0)
+    lines.push(`Not available today: ${unavailable.map((u) => `${TITLES[u.source]} (${u.source})`).join(', ')}.`);
   for (const section of sections) {
     if (section.source === 'bookings') {
       const covers = section.items.reduce((sum, i) => sum + (i.value ?? 0), 0);
-      lines.push('', `${TITLES.bookings}: ${section.items.length} booking${section.items.length === 1 ? '' : 's'}, ${covers} cover${covers === 1 ? '' : 's'}`);
+      lines.push(
+        '',
+        `${TITLES.bookings}: ${section.items.length} booking${section.items.length === 1 ? '' : 's'}, ${covers} cover${covers === 1 ? '' : 's'}`,
+      );
       lines.push(...section.items.slice(0, 20).map((i) => `- ${i.text}`));
       if (section.items.length > 20) lines.push(`- and ${section.items.length - 20} more`);
     } else {

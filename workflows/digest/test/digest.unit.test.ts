@@ -23,8 +23,24 @@ describe('digest workflow', () => {
       { key: 'rate:Euribor', text: 'Euribor: 2.04 %' },
       { key: 'rate:ECB', text: 'ECB: 2.15 % (second publisher)' },
     ]);
-    assert.deepEqual(rates.map((r) => r.text), ['ECB: 2.15 %', 'Euribor: 2.04 %']);
-    const text = composeDigest('2026-12-01', [{ source: 'bookings', items: [{ key: 'b1', text: '19:00 party of 4', value: 4 }, { key: 'b2', text: '20:00 party of 2', value: 2 }] }, { source: 'rates', items: rates }], [{ source: 'weather', reason: 'unavailable' }]);
+    assert.deepEqual(
+      rates.map((r) => r.text),
+      ['ECB: 2.15 %', 'Euribor: 2.04 %'],
+    );
+    const text = composeDigest(
+      '2026-12-01',
+      [
+        {
+          source: 'bookings',
+          items: [
+            { key: 'b1', text: '19:00 party of 4', value: 4 },
+            { key: 'b2', text: '20:00 party of 2', value: 2 },
+          ],
+        },
+        { source: 'rates', items: rates },
+      ],
+      [{ source: 'weather', reason: 'unavailable' }],
+    );
     assert.match(text, /^Daily digest for 2026-12-01\nNot available today: Weather \(weather\)\./);
     assert.match(text, /Bookings: 2 bookings, 6 covers/);
     assert.equal(text.match(/ECB/g)?.length, 1);

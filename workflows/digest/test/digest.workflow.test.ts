@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { noAnswer, testWorkflow, type AgentFakes, type WorkflowHarness } from '@baton/workflow-kit/testing';
-import digest, { DIGEST_SCHEDULE_ID, digestWorkflowId, type DigestAgents, type DigestFiring, type DigestFiringInput, type DigestItem, type DigestSource, type DigestStatus } from '../src/index.js';
+import digest, {
+  DIGEST_SCHEDULE_ID,
+  digestWorkflowId,
+  type DigestAgents,
+  type DigestFiring,
+  type DigestFiringInput,
+  type DigestItem,
+  type DigestSource,
+  type DigestStatus,
+} from '../src/index.js';
 
 /** What each source says today; the rates feed repeats a line, as the real one does. */
 const FEEDS: Record<DigestSource, DigestItem[]> = {
@@ -34,7 +43,10 @@ class Refused extends Error {
 
 /** The sources answer from FEEDS unless `down` (an error on every attempt) or `silent` (never an
  *  answer); `sent` keeps each digest the sender was given, unless it `refuse`s. */
-function agents(sent: Array<{ recipient: string; text: string }>, options: { down?: DigestSource[]; silent?: DigestSource[]; refuse?: boolean } = {}): AgentFakes<DigestAgents> {
+function agents(
+  sent: Array<{ recipient: string; text: string }>,
+  options: { down?: DigestSource[]; silent?: DigestSource[]; refuse?: boolean } = {},
+): AgentFakes<DigestAgents> {
   return {
     'digest-source': ({ source }) => {
       if (options.down?.includes(source)) throw new SourceDown(`the ${source} service is down`);
@@ -59,13 +71,23 @@ describe('digest workflow', () => {
 
   /** One firing of (a copy of) the declared schedule, for the time `at`; its own schedule id, so
    *  the tests' days never meet. */
-  const fire = async (digestAgents: AgentFakes<DigestAgents>, options: { scheduleId?: string; at?: Date; sourceTimeoutMs?: number } = {}) => {
+  const fire = async (
+    digestAgents: AgentFakes<DigestAgents>,
+    options: { scheduleId?: string; at?: Date; sourceTimeoutMs?: number } = {},
+  ) => {
     const scheduleId = options.scheduleId ?? `${DIGEST_SCHEDULE_ID}-${randomUUID().slice(0, 8)}`;
     const at = options.at ?? (await wf.now());
     const day = at.toISOString().slice(0, 10);
     const digestRun = wf.child<DigestStatus>(digestWorkflowId(scheduleId, day), { agents: digestAgents });
-    const args = { ...(declared.args[0] as DigestFiringInput), ...(options.sourceTimeoutMs ? { sourceTimeoutMs: options.sourceTimeoutMs } : {}) };
-    const firing = await wf.startWith(args, { workflowName: declared.workflowName, workflowId: `${scheduleId}-${randomUUID().slice(0, 8)}`, scheduled: { scheduleId, at } });
+    const args = {
+      ...(declared.args[0] as DigestFiringInput),
+      ...(options.sourceTimeoutMs ? { sourceTimeoutMs: options.sourceTimeoutMs } : {}),
+    };
+    const firing = await wf.startWith(args, {
+      workflowName: declared.workflowName,
+      workflowId: `${scheduleId}-${randomUUID().slice(0, 8)}`,
+      scheduled: { scheduleId, at },
+    });
     return { scheduleId, day, digestRun, firing: () => firing.handle.result() as Promise<DigestFiring> };
   };
 
@@ -76,10 +98,20 @@ describe('digest workflow', () => {
     const status = await digestRun.result();
     assert.equal(status.state, 'Sent');
     assert.deepEqual(status.unavailable, []);
-    assert.deepEqual(status.sections.map((s) => [s.source, s.items.length]), [['bookings', 2], ['weather', 1], ['rates', 2]]);
+    assert.deepEqual(
+      status.sections.map((s) => [s.source, s.items.length]),
+      [
+        ['bookings', 2],
+        ['weather', 1],
+        ['rates', 2],
+      ],
+    );
     assert.equal(status.duplicatesRemoved, 1);
     assert.equal(status.messageId, 'msg-1');
-    assert.deepEqual(sent.map((m) => m.recipient), [(declared.args[0] as { recipient: string }).recipient]);
+    assert.deepEqual(
+      sent.map((m) => m.recipient),
+      [(declared.args[0] as { recipient: string }).recipient],
+    );
     const text = sent[0]!.text;
     assert.match(text, new RegExp(`^Daily digest for ${day}\n`));
     assert.doesNotMatch(text, /Not available today/);
@@ -95,7 +127,9 @@ describe('digest workflow', () => {
     const status = await digestRun.result();
     assert.equal(status.state, 'Sent');
     assert.deepEqual(status.unavailable, [{ source: 'weather', reason: 'the weather service is down' }]);
-    const weatherTries = digestRun.calls('digest-source').filter((c) => (c.input as { source: string }).source === 'weather');
+    const weatherTries = digestRun
+      .calls('digest-source')
+      .filter((c) => (c.input as { source: string }).source === 'weather');
     assert.ok(weatherTries.length > 1, 'the source was tried again within its budget');
     assert.equal(sent.length, 1);
     assert.match(sent[0]!.text, /\nNot available today: Weather \(weather\)\.\n/);
@@ -111,9 +145,16 @@ describe('digest workflow', () => {
     assert.equal((await firing()).outcome, 'sent');
     const status = await digestRun.result();
     assert.equal(status.state, 'Sent');
-    assert.deepEqual(status.unavailable.map((u) => u.source), ['rates']);
+    assert.deepEqual(
+      status.unavailable.map((u) => u.source),
+      ['rates'],
+    );
     const rates = status.steps.find((s) => s.stepId === 'source-rates')!;
-    assert.equal(rates.errorCode, 'TIMEOUT', 'the source is given up on when its budget is spent, not for another reason');
+    assert.equal(
+      rates.errorCode,
+      'TIMEOUT',
+      'the source is given up on when its budget is spent, not for another reason',
+    );
     assert.match(sent[0]!.text, /Not available today: Interest rates \(rates\)\./);
     assert.match(sent[0]!.text, /Bookings: 2 bookings/);
   });
@@ -123,8 +164,15 @@ describe('digest workflow', () => {
     const first = await fire(agents(sent));
     const firstFiring = await first.firing();
     assert.equal(firstFiring.outcome, 'sent');
-    const second = await fire(agents(sent), { scheduleId: first.scheduleId, at: new Date(Date.parse(`${first.day}T07:00:00Z`)) });
-    assert.deepEqual(await second.firing(), { day: first.day, digestWorkflowId: firstFiring.digestWorkflowId, outcome: 'already-started' });
+    const second = await fire(agents(sent), {
+      scheduleId: first.scheduleId,
+      at: new Date(Date.parse(`${first.day}T07:00:00Z`)),
+    });
+    assert.deepEqual(await second.firing(), {
+      day: first.day,
+      digestWorkflowId: firstFiring.digestWorkflowId,
+      outcome: 'already-started',
+    });
     assert.equal(sent.length, 1, 'one digest sent');
   });
 
@@ -144,7 +192,11 @@ describe('digest workflow', () => {
     const today = (await wf.now()).toISOString().slice(0, 10);
     const digestRun = wf.child<DigestStatus>(digestWorkflowId('digest', today), { agents: agents(sent) });
     const firing = await wf.startWith(declared.args[0], { workflowName: declared.workflowName });
-    assert.deepEqual(await firing.handle.result(), { day: today, digestWorkflowId: `digest/${today}`, outcome: 'sent' });
+    assert.deepEqual(await firing.handle.result(), {
+      day: today,
+      digestWorkflowId: `digest/${today}`,
+      outcome: 'sent',
+    });
     assert.equal((await digestRun.result()).state, 'Sent');
     assert.equal(sent.length, 1);
   });
@@ -154,7 +206,10 @@ describe('digest workflow', () => {
     const { digestRun } = await fire(agents(sent, { refuse: true }));
     const stuck = await digestRun.waitFor('Needs attention');
     assert.equal(stuck.gate?.kind, 'attention');
-    assert.match((stuck.gate?.payload as { reason?: string } | undefined)?.reason ?? '', /the messaging provider refuses recipient/);
+    assert.match(
+      (stuck.gate?.payload as { reason?: string } | undefined)?.reason ?? '',
+      /the messaging provider refuses recipient/,
+    );
     await digestRun.decide('abandon', { role: 'manager', by: 'mia', reason: 'the owner changed phone numbers' });
     const status = await digestRun.result();
     assert.equal(status.state, 'Failed');
@@ -163,4 +218,3 @@ describe('digest workflow', () => {
     assert.deepEqual(sent, []);
   });
 });
-

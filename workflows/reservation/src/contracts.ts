@@ -91,7 +91,10 @@ export const reservationAgents = {
       output: z.object({ released: z.boolean(), nothingHeld: z.boolean().optional() }),
     },
   }),
-  safety: defineAgentContract('safety', { input: z.object({ request: ReservationRequest, originalText: z.string() }), output: SafetyAssessment }),
+  safety: defineAgentContract('safety', {
+    input: z.object({ request: ReservationRequest, originalText: z.string() }),
+    output: SafetyAssessment,
+  }),
   payment: defineAgentContract('payment', {
     input: z.object({ request: ReservationRequest, amountCents: z.number().int().positive() }),
     output: Deposit,
@@ -108,7 +111,10 @@ export const reservationAgents = {
     // Registered before the booking is asked for, like the others: a booking the POS made but
     // whose answer never came is cancelled by the booking step's reference.
     compensation: {
-      input: z.union([z.object({ reservationId: z.string().min(1) }), z.object({ bookingReference: z.string().min(1) })]),
+      input: z.union([
+        z.object({ reservationId: z.string().min(1) }),
+        z.object({ bookingReference: z.string().min(1) }),
+      ]),
       /** cancelled: no booking stands (its table is free again). nothingBooked: there never was one. */
       output: z.object({ cancelled: z.boolean(), nothingBooked: z.boolean().optional() }),
     },

@@ -1,7 +1,16 @@
 // The reservation's declared states, gate types and limits, and the shape of its status: pure
 // data shared by its workflow code (in the sandbox) and its registration (everywhere else).
 import type { GateView, KitState, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { Booking, Deposit, ReservationAgents, ReservationRequest, ReservationRequested, ReservationRequestedV2, SafetyAssessment, TableHold } from './contracts.js';
+import type {
+  Booking,
+  Deposit,
+  ReservationAgents,
+  ReservationRequest,
+  ReservationRequested,
+  ReservationRequestedV2,
+  SafetyAssessment,
+  TableHold,
+} from './contracts.js';
 import type { BookingPolicy } from './rules.js';
 
 export const ReservationStates = [

@@ -5,11 +5,18 @@ import type { ReservationRequest, ReservationRequested, ReservationRequestedV2 }
 
 /** A v1 event as v2: the same words, nothing stated. */
 export function upcastRequestedV1(event: ReservationRequested): ReservationRequestedV2 {
-  return { ...event, type: 'reservation.requested.v2', data: { ...event.data, partySize: null, date: null, time: null } };
+  return {
+    ...event,
+    type: 'reservation.requested.v2',
+    data: { ...event.data, partySize: null, date: null, time: null },
+  };
 }
 
 /** What the publisher's form stated wins over what intake read from the words. */
-export function withStated(request: ReservationRequest, data: ReservationRequested['data'] | ReservationRequestedV2['data']): ReservationRequest {
+export function withStated(
+  request: ReservationRequest,
+  data: ReservationRequested['data'] | ReservationRequestedV2['data'],
+): ReservationRequest {
   const stated = 'partySize' in data ? data : { partySize: null, date: null, time: null };
   return {
     ...request,

@@ -4,9 +4,21 @@
 import { z } from 'zod';
 import { loadConfig } from '@baton/contracts';
 import { defineWorkflow, sourceModule } from '@baton/workflow-kit';
-import { ReservationRequested, ReservationRequestedV2, reservationAgents, type ReservationAgents } from './contracts.js';
+import {
+  ReservationRequested,
+  ReservationRequestedV2,
+  reservationAgents,
+  type ReservationAgents,
+} from './contracts.js';
 import { upcastRequestedV1 } from './events.js';
-import { reservation, reservationWorkflowId, workflowTypes, type ReservationGatePayload, type ReservationInput, type ReservationStatus } from './definition.js';
+import {
+  reservation,
+  reservationWorkflowId,
+  workflowTypes,
+  type ReservationGatePayload,
+  type ReservationInput,
+  type ReservationStatus,
+} from './definition.js';
 import { DEFAULT_BOOKING_POLICY } from './rules.js';
 
 /** The restaurant's booking rules, read where events start reservations (the gateway). */
@@ -27,7 +39,11 @@ export const ReservationConfig = z.object({
     .default('UTC'),
 });
 const config = loadConfig(ReservationConfig);
-const bookingPolicy = { horizonDays: config.BATON_RESERVATION_HORIZON_DAYS, maxPartySize: config.BATON_RESERVATION_MAX_PARTY, timezone: config.BATON_RESERVATION_TIMEZONE };
+const bookingPolicy = {
+  horizonDays: config.BATON_RESERVATION_HORIZON_DAYS,
+  maxPartySize: config.BATON_RESERVATION_MAX_PARTY,
+  timezone: config.BATON_RESERVATION_TIMEZONE,
+};
 
 export default defineWorkflow<ReservationStatus, ReservationAgents>({
   definition: reservation,
@@ -35,10 +51,18 @@ export default defineWorkflow<ReservationStatus, ReservationAgents>({
   workflowModule: sourceModule(import.meta.url, './workflow.ts'),
   events: {
     // v1 (free text only) is still accepted until its last day, as v2 with nothing stated.
-    'reservation.requested.v1': { schema: ReservationRequested, upcastTo: 'reservation.requested.v2', upcast: upcastRequestedV1, acceptedUntil: '2027-06-30' },
+    'reservation.requested.v1': {
+      schema: ReservationRequested,
+      upcastTo: 'reservation.requested.v2',
+      upcast: upcastRequestedV1,
+      acceptedUntil: '2027-06-30',
+    },
     'reservation.requested.v2': {
       schema: ReservationRequestedV2,
-      start: (event: ReservationRequestedV2) => ({ workflowId: reservationWorkflowId(event.idempotencykey, event.source), input: { event, bookingPolicy } satisfies ReservationInput }),
+      start: (event: ReservationRequestedV2) => ({
+        workflowId: reservationWorkflowId(event.idempotencykey, event.source),
+        input: { event, bookingPolicy } satisfies ReservationInput,
+      }),
     },
   },
   agents: reservationAgents,
@@ -50,12 +74,23 @@ export default defineWorkflow<ReservationStatus, ReservationAgents>({
       return [
         { label: 'why a person', value: (payload?.reasons ?? s.safety?.reasons ?? []).map((r) => r.detail).join('; ') },
         { label: 'allergies', id: 'allergies', emphasis: true, value: request?.allergies.join(', ') || 'none' },
-        { label: 'table', id: 'table', value: payload ? `${payload.table.tableId} (${payload.table.seats} seats)` : (s.hold?.tableId ?? '') },
-        { label: 'request', value: request ? `${request.partySize} guests on ${request.date} at ${request.time}${request.notes ? ` · notes: ${request.notes}` : ''}` : '' },
+        {
+          label: 'table',
+          id: 'table',
+          value: payload ? `${payload.table.tableId} (${payload.table.seats} seats)` : (s.hold?.tableId ?? ''),
+        },
+        {
+          label: 'request',
+          value: request
+            ? `${request.partySize} guests on ${request.date} at ${request.time}${request.notes ? ` · notes: ${request.notes}` : ''}`
+            : '',
+        },
         {
           label: 'customer',
           id: 'customer',
-          value: request ? `${request.customer.name} (${request.customer.id}) · ${request.customer.regular ? 'a regular' : 'not a regular'}${history ? ` · ${history.previous} previous reservation(s) with us` : ''}` : '',
+          value: request
+            ? `${request.customer.name} (${request.customer.id}) · ${request.customer.regular ? 'a regular' : 'not a regular'}${history ? ` · ${history.previous} previous reservation(s) with us` : ''}`
+            : '',
         },
       ];
     },

@@ -17,7 +17,11 @@ export const DEPOSIT_STEP: StepPolicy = { ...AGENT_STEP, scheduleToCloseTimeout:
 
 /** Compensations must finish: they retry for an hour, backing off to 1 minute, before a person
  *  is asked to finish them by hand. */
-export const COMPENSATION_STEP: StepPolicy = { ...AGENT_STEP, scheduleToCloseTimeout: '1 hour', maximumInterval: '1 minute' };
+export const COMPENSATION_STEP: StepPolicy = {
+  ...AGENT_STEP,
+  scheduleToCloseTimeout: '1 hour',
+  maximumInterval: '1 minute',
+};
 
 /** Deposit per guest, in cents. */
 export const DEPOSIT_PER_GUEST_CENTS = 1_000;

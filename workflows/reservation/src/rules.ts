@@ -5,7 +5,14 @@
 // the request was taken (what the guest's words are relative to), the restaurant's own today
 // (what a date must not be before, whatever the event claims) and the restaurant's policy. (The
 // one exception: a run started with retired test-only gate timings asks its patch, patches.ts.)
-import { APPROVAL_OPTIONS, DEFAULT_APPROVAL_TIERS, GateRefusedError, causeOf, type GateRequest, type GateTier } from '@baton/workflow-kit/workflow';
+import {
+  APPROVAL_OPTIONS,
+  DEFAULT_APPROVAL_TIERS,
+  GateRefusedError,
+  causeOf,
+  type GateRequest,
+  type GateTier,
+} from '@baton/workflow-kit/workflow';
 import type { CustomerRef, NoticeKind, ReservationRequest, TableHold } from './contracts.js';
 import type { GateType, ReservationGatePayload, ReservationInput, ReservationStatus } from './definition.js';
 import { retiredApprovalTiersOf } from './patches.js';
@@ -21,13 +28,19 @@ export interface BookingPolicy {
 
 export const DEFAULT_BOOKING_POLICY: BookingPolicy = { horizonDays: 90, maxPartySize: 20 };
 
-const addDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (isoDate: string, days: number) =>
+  new Date(Date.parse(`${isoDate}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The restaurant's date (YYYY-MM-DD) at `epochMs` in its time zone; UTC when the zone is unknown. */
 export function localDateOf(epochMs: number, timezone = 'UTC'): string {
   try {
     // en-CA writes dates as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(epochMs));
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(new Date(epochMs));
   } catch {
     return new Date(epochMs).toISOString().slice(0, 10);
   }
@@ -54,7 +67,12 @@ export function eventTimeFlagOf(eventTime: string, arrivedMs: number): string | 
  *  is the day the guest's words are relative to; `today` the restaurant's own date now (a date
  *  before it has passed, whatever day the event says it was taken). Without `today` (runs from
  *  before it was checked) only `receivedOn` counts. */
-export function refusalOf(request: { date: string; partySize: number }, receivedOn: string, policy: BookingPolicy, today?: string): string | undefined {
+export function refusalOf(
+  request: { date: string; partySize: number },
+  receivedOn: string,
+  policy: BookingPolicy,
+  today?: string,
+): string | undefined {
   const earliest = today !== undefined && today > receivedOn ? today : receivedOn;
   if (request.date < earliest) return `the date you asked for (${request.date}) has passed`;
   const last = addDays(today ?? receivedOn, policy.horizonDays);
@@ -77,21 +95,40 @@ export function gateTypeOf(reasons: Array<{ code: string }>): GateType {
 }
 
 /** What approve-with-changes may change: the party size (within the held table) and the notes. */
-export function applyChanges(payload: ReservationGatePayload, changes: Record<string, unknown>): ReservationGatePayload {
+export function applyChanges(
+  payload: ReservationGatePayload,
+  changes: Record<string, unknown>,
+): ReservationGatePayload {
   const { partySize, notes, ...rest } = changes;
-  if (Object.keys(rest).length) throw new GateRefusedError(`only partySize and notes may change, not ${Object.keys(rest).join(', ')}`);
-  if (partySize !== undefined && (!Number.isInteger(partySize) || (partySize as number) < 1 || (partySize as number) > 50)) throw new GateRefusedError('partySize must be a whole number from 1 to 50');
-  if (notes !== undefined && (typeof notes !== 'string' || notes.length > 2000)) throw new GateRefusedError('notes must be text of at most 2000 characters');
+  if (Object.keys(rest).length)
+    throw new GateRefusedError(`only partySize and notes may change, not ${Object.keys(rest).join(', ')}`);
+  if (
+    partySize !== undefined &&
+    (!Number.isInteger(partySize) || (partySize as number) < 1 || (partySize as number) > 50)
+  )
+    throw new GateRefusedError('partySize must be a whole number from 1 to 50');
+  if (notes !== undefined && (typeof notes !== 'string' || notes.length > 2000))
+    throw new GateRefusedError('notes must be text of at most 2000 characters');
   if (partySize !== undefined && (partySize as number) > payload.table.seats) {
-    throw new GateRefusedError(`a party of ${String(partySize)} does not fit table ${payload.table.tableId} (${payload.table.seats} seats)`);
+    throw new GateRefusedError(
+      `a party of ${String(partySize)} does not fit table ${payload.table.tableId} (${payload.table.seats} seats)`,
+    );
   }
-  const request: ReservationRequest = { ...payload.request, ...(partySize !== undefined ? { partySize: partySize as number } : {}), ...(notes !== undefined ? { notes: notes as string } : {}) };
+  const request: ReservationRequest = {
+    ...payload.request,
+    ...(partySize !== undefined ? { partySize: partySize as number } : {}),
+    ...(notes !== undefined ? { notes: notes as string } : {}),
+  };
   return { ...payload, request };
 }
 
 /** Why a request intake could not fully read is refused anyway: the party size it did read (or
  *  the publisher's form stated, which wins) is larger than the restaurant seats; else undefined. */
-export function partialReadingRefusal(data: ReservationInput['event']['data'], details: unknown, policy: BookingPolicy): string | undefined {
+export function partialReadingRefusal(
+  data: ReservationInput['event']['data'],
+  details: unknown,
+  policy: BookingPolicy,
+): string | undefined {
   const stated = 'partySize' in data ? data.partySize : null;
   const read = stated ?? (details as { partySize?: unknown } | null | undefined)?.partySize;
   return typeof read === 'number' && read > policy.maxPartySize ? partySizeRefusal(read, policy) : undefined;
@@ -101,7 +138,14 @@ export function partialReadingRefusal(data: ReservationInput['event']['data'], d
  *  workflow's tiers, the kit's DEFAULT_APPROVAL_TIERS in production: a host for two hours, then a
  *  manager for the rest of the day; workflow tests move time with the harness's `wf.advance`), and
  *  what a person's changes correct (intake's reading of the party size). */
-export function approvalGateOf(gateId: string, input: ReservationInput, request: ReservationRequest, hold: TableHold, reasons: ReservationGatePayload['reasons'], tiers: GateTier[] = DEFAULT_APPROVAL_TIERS): GateRequest<ReservationGatePayload> {
+export function approvalGateOf(
+  gateId: string,
+  input: ReservationInput,
+  request: ReservationRequest,
+  hold: TableHold,
+  reasons: ReservationGatePayload['reasons'],
+  tiers: GateTier[] = DEFAULT_APPROVAL_TIERS,
+): GateRequest<ReservationGatePayload> {
   return {
     gateId,
     gateType: gateTypeOf(reasons),
@@ -110,13 +154,29 @@ export function approvalGateOf(gateId: string, input: ReservationInput, request:
     tiers: retiredApprovalTiersOf(input) ?? tiers,
     safeDefault: 'release the hold and tell the customer',
     applyChanges,
-    teaches: { agent: 'intake', text: input.event.data.text, subject: input.event.data.customer.id, reading: (p) => ({ partySize: p.request.partySize }) },
+    teaches: {
+      agent: 'intake',
+      text: input.event.data.text,
+      subject: input.event.data.customer.id,
+      reading: (p) => ({ partySize: p.request.partySize }),
+    },
   };
 }
 
 /** What the notifier is asked to tell the guest: the request and booking as far as they exist. */
-export function noticeOf(customer: CustomerRef, kind: NoticeKind, status: Pick<ReservationStatus, 'request' | 'booking'>, reason?: string) {
-  return { customer, kind, ...(status.request ? { request: status.request } : {}), ...(status.booking ? { reservationId: status.booking.reservationId } : {}), ...(reason ? { reason } : {}) };
+export function noticeOf(
+  customer: CustomerRef,
+  kind: NoticeKind,
+  status: Pick<ReservationStatus, 'request' | 'booking'>,
+  reason?: string,
+) {
+  return {
+    customer,
+    kind,
+    ...(status.request ? { request: status.request } : {}),
+    ...(status.booking ? { reservationId: status.booking.reservationId } : {}),
+    ...(reason ? { reason } : {}),
+  };
 }
 
 /** What the guest is told about their deposit and table, from the undo's own records: refunded
@@ -125,26 +185,46 @@ export function noticeOf(customer: CustomerRef, kind: NoticeKind, status: Pick<R
 export function undoneInWords(kind: NoticeKind, failed: string[], compensated: string[]): string | undefined {
   const words: string[] = [];
   if (failed.includes('refund-deposit')) words.push('your deposit will be refunded by our staff');
-  else if (kind === 'cancelled') words.push(compensated.includes('refund-deposit') ? 'your deposit has been refunded' : 'no deposit was taken');
-  if (failed.includes('cancel-booking') || failed.includes('release-hold')) words.push('our staff will call you about your table');
+  else if (kind === 'cancelled')
+    words.push(compensated.includes('refund-deposit') ? 'your deposit has been refunded' : 'no deposit was taken');
+  if (failed.includes('cancel-booking') || failed.includes('release-hold'))
+    words.push('our staff will call you about your table');
   return words.length > 0 ? words.join(', and ') : undefined;
 }
 
 /** Whether releasing the hold found one to release. Not released means the table is booked after
  *  all: a live booking stands, a person decides (the error goes to them). */
-export function holdUndone({ released, nothingHeld }: { released: boolean; nothingHeld?: boolean | undefined }, input: { holdId: string } | { holdReference: string }): boolean {
-  if (!released) throw new Error(`the POS did not release the hold (${'holdId' in input ? input.holdId : input.holdReference}): the table is booked`);
+export function holdUndone(
+  { released, nothingHeld }: { released: boolean; nothingHeld?: boolean | undefined },
+  input: { holdId: string } | { holdReference: string },
+): boolean {
+  if (!released)
+    throw new Error(
+      `the POS did not release the hold (${'holdId' in input ? input.holdId : input.holdReference}): the table is booked`,
+    );
   return !nothingHeld;
 }
 
 /** Whether cancelling the booking found one (by its id, or by the book step's reference). */
-export function bookingUndone({ cancelled, nothingBooked }: { cancelled: boolean; nothingBooked?: boolean | undefined }, input: { reservationId: string } | { bookingReference: string }): boolean {
-  if (!cancelled) throw new Error(`the POS did not cancel the booking (${'reservationId' in input ? input.reservationId : input.bookingReference})`);
+export function bookingUndone(
+  { cancelled, nothingBooked }: { cancelled: boolean; nothingBooked?: boolean | undefined },
+  input: { reservationId: string } | { bookingReference: string },
+): boolean {
+  if (!cancelled)
+    throw new Error(
+      `the POS did not cancel the booking (${'reservationId' in input ? input.reservationId : input.bookingReference})`,
+    );
   return !nothingBooked;
 }
 
 /** Whether refunding the deposit found a charge (by its id, or by the deposit step's reference). */
-export function depositUndone({ refunded, nothingCharged }: { refunded: boolean; nothingCharged?: boolean | undefined }): boolean {
+export function depositUndone({
+  refunded,
+  nothingCharged,
+}: {
+  refunded: boolean;
+  nothingCharged?: boolean | undefined;
+}): boolean {
   if (!refunded) throw new Error('the payment provider did not refund the deposit');
   return !nothingCharged;
 }

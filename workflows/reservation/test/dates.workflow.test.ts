@@ -20,7 +20,11 @@ function fridayAfter(date: string): string {
 function stampedEvent(daysAgo: number) {
   const stamped = new Date(Date.now() - daysAgo * DAY_MS);
   const event = requestEvent('Table for 2, Friday 8pm');
-  return { ...event, time: stamped.toISOString(), data: { ...event.data, receivedOn: stamped.toISOString().slice(0, 10) } };
+  return {
+    ...event,
+    time: stamped.toISOString(),
+    data: { ...event.data, receivedOn: stamped.toISOString().slice(0, 10) },
+  };
 }
 
 describe('reservation dates', () => {
@@ -37,13 +41,19 @@ describe('reservation dates', () => {
       agents: {
         ...agents(world),
         // Intake reads the weekday as the real one does: relative to the day the request was taken.
-        intake: (input) => ({ partySize: 2, date: fridayAfter(input.receivedOn!), time: '20:00', customer: { ...input.customer, regular: false }, allergies: [] }),
+        intake: (input) => ({
+          partySize: 2,
+          date: fridayAfter(input.receivedOn!),
+          time: '20:00',
+          customer: { ...input.customer, regular: false },
+          allergies: [],
+        }),
       },
     });
     const status = await run.result();
     const friday = fridayAfter(event.data.receivedOn);
     assert.ok(friday < RECEIVED_ON, `the Friday after the stamp (${friday}) is before today (${RECEIVED_ON})`);
-    assert.equal(status.request?.date, friday, 'read relative to the guest\'s day');
+    assert.equal(status.request?.date, friday, "read relative to the guest's day");
     assert.equal(status.state, 'Refused');
     assert.equal(status.refusal, `the date you asked for (${friday}) has passed`);
     assert.equal(world.holds.size, 0, 'nothing held');
@@ -68,12 +78,15 @@ describe('reservation dates', () => {
     // The event claims "taken a week ago"; the guest's date is yesterday: after the claimed day, before today.
     // Its own time is the test server's now (earlier tests of this file skip its clock forward by
     // hours): a fixed time of day would be "fresh" or a day old depending on when the suite runs.
-    const event = { ...requestEvent('Table for 2, yesterday 8pm', { receivedOn: daysAfterReceived(-7) }), time: (await wf.now()).toISOString() };
+    const event = {
+      ...requestEvent('Table for 2, yesterday 8pm', { receivedOn: daysAfterReceived(-7) }),
+      time: (await wf.now()).toISOString(),
+    };
     const run = await wf.start(event, { agents: agents(world, { date: daysAfterReceived(-1) }) });
     const status = await run.result();
     assert.equal(status.state, 'Refused');
     assert.match(status.refusal ?? '', /has passed/);
-    assert.equal(status.eventTimeFlag, undefined, 'the event\'s own time is now');
+    assert.equal(status.eventTimeFlag, undefined, "the event's own time is now");
     assert.equal(world.holds.size, 0);
   });
 });

@@ -6,7 +6,14 @@
 // by reference cancels it for good, and an effect a system commits late (`world.late`, settled by
 // the test with `settleLate`) is refused when its reference was cancelled first.
 import { randomUUID } from 'node:crypto';
-import { AgentError, noAnswer, type AgentCall, type AgentFakes, type CompensateFake, type RunFake } from '@baton/workflow-kit/testing';
+import {
+  AgentError,
+  noAnswer,
+  type AgentCall,
+  type AgentFakes,
+  type CompensateFake,
+  type RunFake,
+} from '@baton/workflow-kit/testing';
 import type { ReservationAgents, ReservationRequestedV2 } from '../src/index.js';
 
 /** The day the harness's requests are taken (today, UTC: the workflow refuses dates before its
@@ -25,8 +32,10 @@ export function daysAfterReceived(days: number): string {
  *  weekday it runs on. */
 export const BOOKED_DATE = daysAfterReceived(45);
 
-
-export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<ReservationRequestedV2['data']> = {}): ReservationRequestedV2 {
+export function requestEvent(
+  text = 'Table for 2, Saturday 8pm',
+  data: Partial<ReservationRequestedV2['data']> = {},
+): ReservationRequestedV2 {
   const key = `req-${randomUUID()}`;
   return {
     id: randomUUID(),
@@ -36,10 +45,17 @@ export function requestEvent(text = 'Table for 2, Saturday 8pm', data: Partial<R
     time: `${RECEIVED_ON}T10:00:00Z`,
     datacontenttype: 'application/json',
     idempotencykey: key,
-    data: { text, customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace' }, receivedOn: RECEIVED_ON, partySize: null, date: null, time: null, ...data },
+    data: {
+      text,
+      customer: { id: `cust-${key.slice(4, 12)}`, name: 'Ada Lovelace' },
+      receivedOn: RECEIVED_ON,
+      partySize: null,
+      date: null,
+      time: null,
+      ...data,
+    },
   };
 }
-
 
 /** A restaurant's systems as the fakes see them. */
 export interface World {
@@ -57,7 +73,15 @@ export interface World {
 }
 
 export function newWorld(): World {
-  return { holds: new Map(), charges: new Map(), bookings: [], booked: new Map(), messages: [], cancelled: new Set(), late: [] };
+  return {
+    holds: new Map(),
+    charges: new Map(),
+    bookings: [],
+    booked: new Map(),
+    messages: [],
+    cancelled: new Set(),
+    late: [],
+  };
 }
 
 const referenceOf = (call: AgentCall) => `${call.workflowId}/${call.stepId}`;
@@ -113,7 +137,10 @@ export function holdCommittedLate(world: World): RunFake<Availability> {
 export function releaseHold(world: World): CompensateFake<Availability> {
   return (input) => {
     if ('holdReference' in input) world.cancelled.add(input.holdReference);
-    const id = 'holdId' in input ? input.holdId : [...world.holds.entries()].find(([, h]) => h.reference === input.holdReference)?.[0];
+    const id =
+      'holdId' in input
+        ? input.holdId
+        : [...world.holds.entries()].find(([, h]) => h.reference === input.holdReference)?.[0];
     const hold = id ? world.holds.get(id) : undefined;
     if (!hold) return { released: true, nothingHeld: true };
     hold.released = true;
@@ -165,7 +192,10 @@ export function chargeCommittedLate(world: World): RunFake<Payment> {
 export function refund(world: World): CompensateFake<Payment> {
   return (input) => {
     if ('chargeReference' in input) world.cancelled.add(input.chargeReference);
-    const id = 'chargeId' in input ? input.chargeId : [...world.charges.entries()].find(([, c]) => c.reference === input.chargeReference)?.[0];
+    const id =
+      'chargeId' in input
+        ? input.chargeId
+        : [...world.charges.entries()].find(([, c]) => c.reference === input.chargeReference)?.[0];
     const found = id ? world.charges.get(id) : undefined;
     if (!found) return { refunded: true, nothingCharged: true };
     found.refunded = true;
@@ -201,7 +231,10 @@ export function bookingAnswerLost(world: World): RunFake<Booking> {
 /** A POS that accepts the booking but commits it only later, and never answers. */
 export function bookingCommittedLate(world: World): RunFake<Booking> {
   return (input, call) => {
-    world.late.push({ reference: referenceOf(call), commit: () => void bookHold(world, input.hold.holdId, input.hold.tableId, call) });
+    world.late.push({
+      reference: referenceOf(call),
+      commit: () => void bookHold(world, input.hold.holdId, input.hold.tableId, call),
+    });
     return noAnswer();
   };
 }
@@ -211,7 +244,10 @@ export function bookingCommittedLate(world: World): RunFake<Booking> {
 export function cancelBooking(world: World): CompensateFake<Booking> {
   return (input) => {
     if ('bookingReference' in input) world.cancelled.add(input.bookingReference);
-    const id = 'reservationId' in input ? input.reservationId : [...world.booked.entries()].find(([, b]) => b.reference === input.bookingReference)?.[0];
+    const id =
+      'reservationId' in input
+        ? input.reservationId
+        : [...world.booked.entries()].find(([, b]) => b.reference === input.bookingReference)?.[0];
     const found = id ? world.booked.get(id) : undefined;
     if (!found) return { cancelled: true, nothingBooked: true };
     found.cancelled = true;
@@ -223,7 +259,10 @@ export function cancelBooking(world: World): CompensateFake<Booking> {
 
 /** Agents that answer a clean request of `partySize` on `date` at `time`; override per test.
  *  Safety flags allergies, and a party of 8 or more (a large party). */
-export function agents(world: World, request: { partySize?: number; date?: string; time?: string; allergies?: string[]; regular?: boolean } = {}): AgentFakes<ReservationAgents> {
+export function agents(
+  world: World,
+  request: { partySize?: number; date?: string; time?: string; allergies?: string[]; regular?: boolean } = {},
+): AgentFakes<ReservationAgents> {
   return {
     intake: (input) => ({
       partySize: request.partySize ?? 2,
@@ -235,15 +274,23 @@ export function agents(world: World, request: { partySize?: number; date?: strin
     availability: { run: holdTable(world), compensate: releaseHold(world) },
     safety: (input) => {
       const reasons = [
-        ...(input.request.allergies.length > 0 ? [{ code: 'ALLERGY', detail: `allergies: ${input.request.allergies.join(', ')}` }] : []),
-        ...(input.request.partySize >= 8 ? [{ code: 'LARGE_PARTY', detail: `a party of ${input.request.partySize}` }] : []),
+        ...(input.request.allergies.length > 0
+          ? [{ code: 'ALLERGY', detail: `allergies: ${input.request.allergies.join(', ')}` }]
+          : []),
+        ...(input.request.partySize >= 8
+          ? [{ code: 'LARGE_PARTY', detail: `a party of ${input.request.partySize}` }]
+          : []),
       ];
       return { needsReview: reasons.length > 0, reasons };
     },
     payment: { run: charge(world), compensate: refund(world) },
     booking: { run: book(world), compensate: cancelBooking(world) },
     notifier: (input) => {
-      world.messages.push({ kind: input.kind, to: input.customer.id, ...(input.reason ? { reason: input.reason } : {}) });
+      world.messages.push({
+        kind: input.kind,
+        to: input.customer.id,
+        ...(input.reason ? { reason: input.reason } : {}),
+      });
       return { messageId: `msg-${world.messages.length}` };
     },
   };

@@ -9,10 +9,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testWorkflow, type WorkflowHarness, type WorkflowRunUnderTest } from '@baton/workflow-kit/testing';
 import reservation, { type ReservationAgents, type ReservationStatus } from '../src/index.js';
-import { agents, bookingAnswerLost, bookingCommittedLate, cancelBooking, chargeCommittedLate, holdCommittedLate, newWorld, refund, releaseHold, requestEvent, settleLate, type World } from './fakes.js';
+import {
+  agents,
+  bookingAnswerLost,
+  bookingCommittedLate,
+  cancelBooking,
+  chargeCommittedLate,
+  holdCommittedLate,
+  newWorld,
+  refund,
+  releaseHold,
+  requestEvent,
+  settleLate,
+  type World,
+} from './fakes.js';
 
 type Run = WorkflowRunUnderTest<ReservationStatus>;
-const inputsTo = (run: Run, agent: keyof ReservationAgents & string, kind: 'run' | 'compensate' = 'run') => run.calls(agent, kind).map((c) => c.input);
+const inputsTo = (run: Run, agent: keyof ReservationAgents & string, kind: 'run' | 'compensate' = 'run') =>
+  run.calls(agent, kind).map((c) => c.input);
 const told = (world: World) => world.messages.map((m) => [m.kind, m.reason]);
 const standingCharges = (world: World) => [...world.charges.values()].filter((c) => !c.refunded);
 
@@ -25,10 +39,19 @@ describe('reservation: effects committed late', () => {
 
   it('refuses a charge the provider commits after the undo looked for it, and tells a first-time guest no deposit was taken', async () => {
     const world = newWorld();
-    const run = await wf.start(requestEvent(), { agents: { ...agents(world, { regular: false }), payment: { run: chargeCommittedLate(world), compensate: refund(world) } } });
+    const run = await wf.start(requestEvent(), {
+      agents: {
+        ...agents(world, { regular: false }),
+        payment: { run: chargeCommittedLate(world), compensate: refund(world) },
+      },
+    });
     const status = await run.result();
     assert.equal(status.state, 'Compensated');
-    assert.deepEqual(inputsTo(run, 'payment', 'compensate'), [{ chargeReference: `${run.workflowId}/deposit` }], 'the undo looked by reference');
+    assert.deepEqual(
+      inputsTo(run, 'payment', 'compensate'),
+      [{ chargeReference: `${run.workflowId}/deposit` }],
+      'the undo looked by reference',
+    );
     assert.ok(run.calls('payment', 'run').length > 1, 'the deposit step retried within its budget');
     // The provider commits now, after the undo: refused, because the undo cancelled the reference.
     const late = settleLate(world);
@@ -38,9 +61,14 @@ describe('reservation: effects committed late', () => {
     assert.deepEqual(told(world), [['cancelled', 'no deposit was taken']], 'never "refunded" without a refund');
   });
 
-  it('never records a regular\'s deposit waived while a charge can still stand: the late charge is refused', async () => {
+  it("never records a regular's deposit waived while a charge can still stand: the late charge is refused", async () => {
     const world = newWorld();
-    const run = await wf.start(requestEvent(), { agents: { ...agents(world, { regular: true }), payment: { run: chargeCommittedLate(world), compensate: refund(world) } } });
+    const run = await wf.start(requestEvent(), {
+      agents: {
+        ...agents(world, { regular: true }),
+        payment: { run: chargeCommittedLate(world), compensate: refund(world) },
+      },
+    });
     const status = await run.result();
     assert.equal(status.state, 'Confirmed');
     assert.ok(status.deposit && 'waived' in status.deposit);
@@ -52,7 +80,9 @@ describe('reservation: effects committed late', () => {
 
   it('refuses a hold the POS commits after the undo looked for it, and tells the guest no deposit was taken', async () => {
     const world = newWorld();
-    const run = await wf.start(requestEvent(), { agents: { ...agents(world), availability: { run: holdCommittedLate(world), compensate: releaseHold(world) } } });
+    const run = await wf.start(requestEvent(), {
+      agents: { ...agents(world), availability: { run: holdCommittedLate(world), compensate: releaseHold(world) } },
+    });
     await run.waitFor('Needs attention');
     await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'the POS does not answer' });
     const status = await run.result();
@@ -63,17 +93,27 @@ describe('reservation: effects committed late', () => {
     assert.deepEqual(told(world), [['cancelled', 'no deposit was taken']]);
   });
 
-  it('cancels, by the step\'s reference, a booking the POS made but never answered for, before the deposit is refunded and the hold released', async () => {
+  it("cancels, by the step's reference, a booking the POS made but never answered for, before the deposit is refunded and the hold released", async () => {
     const world = newWorld();
-    const run = await wf.start(requestEvent(), { agents: { ...agents(world), booking: { run: bookingAnswerLost(world), compensate: cancelBooking(world) } } });
+    const run = await wf.start(requestEvent(), {
+      agents: { ...agents(world), booking: { run: bookingAnswerLost(world), compensate: cancelBooking(world) } },
+    });
     await run.waitFor('Needs attention');
-    assert.deepEqual([...world.booked.values()].map((b) => b.cancelled), [false], 'the booking stands in the POS');
+    assert.deepEqual(
+      [...world.booked.values()].map((b) => b.cancelled),
+      [false],
+      'the booking stands in the POS',
+    );
     await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'the POS does not answer' });
     const status = await run.result();
     assert.equal(status.state, 'Compensated');
     assert.equal(status.booking, undefined, 'the workflow never learned the booking');
     assert.deepEqual(inputsTo(run, 'booking', 'compensate'), [{ bookingReference: `${run.workflowId}/book` }]);
-    assert.deepEqual([...world.booked.values()].map((b) => b.cancelled), [true], 'the booking is cancelled');
+    assert.deepEqual(
+      [...world.booked.values()].map((b) => b.cancelled),
+      [true],
+      'the booking is cancelled',
+    );
     assert.deepEqual(status.compensated, ['cancel-booking', 'refund-deposit', 'release-hold'], 'newest first');
     assert.deepEqual(standingCharges(world), []);
     assert.equal(world.holds.get('hold-1')?.released, true);
@@ -83,7 +123,9 @@ describe('reservation: effects committed late', () => {
 
   it('refuses a booking the POS commits after the undo looked for it', async () => {
     const world = newWorld();
-    const run = await wf.start(requestEvent(), { agents: { ...agents(world), booking: { run: bookingCommittedLate(world), compensate: cancelBooking(world) } } });
+    const run = await wf.start(requestEvent(), {
+      agents: { ...agents(world), booking: { run: bookingCommittedLate(world), compensate: cancelBooking(world) } },
+    });
     await run.waitFor('Needs attention');
     await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'the POS does not answer' });
     const status = await run.result();

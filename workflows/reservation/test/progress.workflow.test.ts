@@ -75,7 +75,10 @@ describe('reservation progress', () => {
     ]);
     // Every state change carried it: no activity of its own, no patch marker.
     const history = (await run.handle.fetchHistory()).events ?? [];
-    assert.equal(history.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'progress').length, 0);
+    assert.equal(
+      history.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'progress').length,
+      0,
+    );
   });
 
   it('tells the gate opened and decided by a person, never who, and never the request or the guest', async () => {

@@ -12,7 +12,10 @@ it('the README shows readme.workflow.test.ts as it is, in at most 30 lines', () 
   const section = readme.slice(readme.indexOf('## Testing a workflow'));
   const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(block, 'the README has a TypeScript block under "Testing a workflow"');
-  const file = read('./readme.workflow.test.ts').split('\n').filter((line, i) => !(i < 2 && line.startsWith('//'))).join('\n');
+  const file = read('./readme.workflow.test.ts')
+    .split('\n')
+    .filter((line, i) => !(i < 2 && line.startsWith('//')))
+    .join('\n');
   assert.equal(block, file);
   assert.ok(block.trimEnd().split('\n').length <= 30, 'a complete workflow test in 30 lines or fewer');
 });

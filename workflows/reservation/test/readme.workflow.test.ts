@@ -21,5 +21,8 @@ it('expires an allergy request nobody decides, tier by tier, and releases its ta
   const status = await run.result(); // time skips to the end: nobody decided
   assert.equal(status.state, 'Expired');
   assert.equal(world.holds.get('hold-1')?.released, true);
-  assert.deepEqual(run.calls('notifier').map((c) => (c.input as { kind: string }).kind), ['expired']);
+  assert.deepEqual(
+    run.calls('notifier').map((c) => (c.input as { kind: string }).kind),
+    ['expired'],
+  );
 });

@@ -24,13 +24,17 @@ describe('reservation refusals', () => {
     const reason = `we can seat at most ${DEFAULT_BOOKING_POLICY.maxPartySize} guests at once`;
     assert.equal(status.refusal, reason);
     assert.equal(status.request?.partySize, 200);
-    assert.deepEqual(status.steps.map((s) => `${s.agent}:${s.status}`), ['intake:ok', 'notifier:ok'], 'no attention gate, no other agent');
+    assert.deepEqual(
+      status.steps.map((s) => `${s.agent}:${s.status}`),
+      ['intake:ok', 'notifier:ok'],
+      'no attention gate, no other agent',
+    );
     assert.equal(status.gate, undefined);
     assert.equal(world.holds.size, 0);
     assert.deepEqual(world.messages, [{ kind: 'refused', to: event.data.customer.id, reason }]);
   });
 
-  it('refuses a party just above the restaurant\'s largest, and books one at it', async () => {
+  it("refuses a party just above the restaurant's largest, and books one at it", async () => {
     const max = DEFAULT_BOOKING_POLICY.maxPartySize;
     const over = newWorld();
     const refused = await (await wf.start(requestEvent(), { agents: agents(over, { partySize: max + 1 }) })).result();
@@ -38,14 +42,22 @@ describe('reservation refusals', () => {
     assert.equal(over.holds.size, 0);
     const at = newWorld();
     // (The safety fake flags parties of 8 and more for a person; this one is seated as is.)
-    const booked = await (await wf.start(requestEvent(), { agents: { ...agents(at, { partySize: max }), safety: () => ({ needsReview: false, reasons: [] }) } })).result();
+    const booked = await (
+      await wf.start(requestEvent(), {
+        agents: { ...agents(at, { partySize: max }), safety: () => ({ needsReview: false, reasons: [] }) },
+      })
+    ).result();
     assert.equal(booked.state, 'Confirmed');
     assert.deepEqual(at.bookings, ['hold-1']);
   });
 
   /** Intake could not read the time, but did read the party size. */
   const unreadable = (partySize: number) => () => {
-    throw Object.assign(new Error('could not read time from the request'), { code: 'UNPARSEABLE_REQUEST', retryable: false, details: { partySize, date: '2099-01-02', missing: ['time'] } });
+    throw Object.assign(new Error('could not read time from the request'), {
+      code: 'UNPARSEABLE_REQUEST',
+      retryable: false,
+      details: { partySize, date: '2099-01-02', missing: ['time'] },
+    });
   };
 
   it('refuses a party of 200 even when intake could not read the rest, instead of asking a person', async () => {
@@ -56,15 +68,27 @@ describe('reservation refusals', () => {
     assert.equal(status.state, 'Refused');
     const reason = `we can seat at most ${DEFAULT_BOOKING_POLICY.maxPartySize} guests at once`;
     assert.equal(status.refusal, reason);
-    assert.deepEqual(status.steps.map((s) => `${s.agent}:${s.status}`), ['intake:failed', 'notifier:ok'], 'no attention gate');
+    assert.deepEqual(
+      status.steps.map((s) => `${s.agent}:${s.status}`),
+      ['intake:failed', 'notifier:ok'],
+      'no attention gate',
+    );
     assert.equal(world.holds.size, 0);
     assert.deepEqual(world.messages, [{ kind: 'refused', to: event.data.customer.id, reason }]);
   });
 
   it('still asks a person when the party intake read fits (or the form stated one that does)', async () => {
-    const small = await wf.start(requestEvent('Four of us on Friday, sometime in the evening'), { agents: { ...agents(newWorld()), intake: unreadable(4) } });
+    const small = await wf.start(requestEvent('Four of us on Friday, sometime in the evening'), {
+      agents: { ...agents(newWorld()), intake: unreadable(4) },
+    });
     assert.equal((await small.waitFor('Needs attention')).gate?.kind, 'attention');
-    const stated = await wf.start(requestEvent('A party of 200 people on Friday evening', { partySize: 6 }), { agents: { ...agents(newWorld()), intake: unreadable(200) } });
-    assert.equal((await stated.waitFor('Needs attention')).gate?.kind, 'attention', 'the form said 6: a person completes it');
+    const stated = await wf.start(requestEvent('A party of 200 people on Friday evening', { partySize: 6 }), {
+      agents: { ...agents(newWorld()), intake: unreadable(200) },
+    });
+    assert.equal(
+      (await stated.waitFor('Needs attention')).gate?.kind,
+      'attention',
+      'the form said 6: a person completes it',
+    );
   });
 });

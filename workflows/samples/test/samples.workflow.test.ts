@@ -21,12 +21,23 @@ describe('samples: the bench chain workflow', () => {
     const run = await wf.startWith(input);
     const result = (await run.handle.result()) as { text: string; steps: number };
     assert.deepEqual(result, { text: input.text, steps: 6 });
-    assert.deepEqual(run.calls('echo').map((c) => c.stepId), ['echo-1', 'echo-2', 'echo-3', 'echo-4', 'echo-5', 'echo-6']);
-    assert.ok(run.calls('echo').every((c) => c.outcome && 'ok' in c.outcome && c.outcome.ok && (c.input as { text: string }).text === input.text));
+    assert.deepEqual(
+      run.calls('echo').map((c) => c.stepId),
+      ['echo-1', 'echo-2', 'echo-3', 'echo-4', 'echo-5', 'echo-6'],
+    );
+    assert.ok(
+      run
+        .calls('echo')
+        .every(
+          (c) => c.outcome && 'ok' in c.outcome && c.outcome.ok && (c.input as { text: string }).text === input.text,
+        ),
+    );
   });
 
   it('passes each handoff the previous answer, so an agent that changes the text shows at the end', async () => {
-    const run = await wf.startWith({ steps: 3, text: 'a' } satisfies BenchChainInput, { agents: { echo: ({ text }) => ({ text: `${text}+` }) } });
+    const run = await wf.startWith({ steps: 3, text: 'a' } satisfies BenchChainInput, {
+      agents: { echo: ({ text }) => ({ text: `${text}+` }) },
+    });
     assert.deepEqual(await run.handle.result(), { text: 'a+++', steps: 3 });
   });
 
@@ -41,10 +52,16 @@ describe('samples: the bench chain workflow', () => {
 
   it('names each handoff in history and records no patch marker when started as the gateway starts a run; records one when started without the list', async () => {
     const history = async (startedWith?: string[]) => {
-      const run = await wf.startWith({ steps: 2, text: 'named' } satisfies BenchChainInput, startedWith ? { startedWith } : {});
+      const run = await wf.startWith(
+        { steps: 2, text: 'named' } satisfies BenchChainInput,
+        startedWith ? { startedWith } : {},
+      );
       await run.handle.result();
       const events = (await run.handle.fetchHistory()).events ?? [];
-      return { markers: events.filter((e) => e.markerRecordedEventAttributes).length, ids: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityId ?? []) };
+      return {
+        markers: events.filter((e) => e.markerRecordedEventAttributes).length,
+        ids: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityId ?? []),
+      };
     };
     // Started with the kit's settled patches: their code, no marker and no upsert after one.
     assert.deepEqual(await history(), { markers: 0, ids: ['run/echo/echo-1', 'run/echo/echo-2'] });
@@ -54,7 +71,12 @@ describe('samples: the bench chain workflow', () => {
 
   it('fails the chain when a text breaks the echo contract, and echo is never asked', async () => {
     const run = await wf.startWith({ steps: 2, text: 'x'.repeat(65_537) } satisfies BenchChainInput);
-    await assert.rejects(run.handle.result(), (err: unknown) => /echo input breaks its contract: text: /.test(causeOf(err)));
-    assert.deepEqual(run.calls('echo').map((c) => c.outcome && 'code' in c.outcome ? c.outcome.code : 'answered'), ['INVALID_INPUT']);
+    await assert.rejects(run.handle.result(), (err: unknown) =>
+      /echo input breaks its contract: text: /.test(causeOf(err)),
+    );
+    assert.deepEqual(
+      run.calls('echo').map((c) => (c.outcome && 'code' in c.outcome ? c.outcome.code : 'answered')),
+      ['INVALID_INPUT'],
+    );
   });
 });

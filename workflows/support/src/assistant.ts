@@ -25,7 +25,13 @@ export const ASSISTANT_SYSTEM = [
 ].join('\n');
 
 export function assistantPrompt(ticket: TicketOpenedData): string {
-  return [`Ticket ${ticket.ticketId} from customer ${ticket.customer.id} (via ${ticket.channel}).`, ticket.orderId ? `It names order ${ticket.orderId}.` : 'It names no order.', `Subject: ${ticket.subject}`, '', ticket.body].join('\n');
+  return [
+    `Ticket ${ticket.ticketId} from customer ${ticket.customer.id} (via ${ticket.channel}).`,
+    ticket.orderId ? `It names order ${ticket.orderId}.` : 'It names no order.',
+    `Subject: ${ticket.subject}`,
+    '',
+    ticket.body,
+  ].join('\n');
 }
 
 const str = (v: unknown, what: string): string => {
@@ -34,7 +40,11 @@ const str = (v: unknown, what: string): string => {
 };
 
 /** The loop's spec: its tools over the support agents, and its limits. */
-export function assistantSpec(ticket: TicketOpenedData, options: { refundLimitCents: number; maxTurns?: number; maxTokens?: number; tiers?: GateTier[] }, work: AssistantWork): AgentLoopSpec {
+export function assistantSpec(
+  ticket: TicketOpenedData,
+  options: { refundLimitCents: number; maxTurns?: number; maxTokens?: number; tiers?: GateTier[] },
+  work: AssistantWork,
+): AgentLoopSpec {
   const customerId = ticket.customer.id;
   const remember = (check: OrderCheck) => {
     for (const order of [...(check.order ? [check.order] : []), ...check.recent]) work.orders.set(order.orderId, order);
@@ -45,18 +55,38 @@ export function assistantSpec(ticket: TicketOpenedData, options: { refundLimitCe
     if (!order) throw new Error(`order ${orderId} is not one the lookup returned: look it up first`);
     const refundable = order.totalCents - order.refundedCents;
     const amountCents = args.amountCents;
-    if (typeof amountCents !== 'number' || !Number.isInteger(amountCents) || amountCents < 1 || amountCents > refundable) {
-      throw new Error(`amountCents must be a whole number of cents between 1 and ${refundable} (what order ${orderId} can still refund)`);
+    if (
+      typeof amountCents !== 'number' ||
+      !Number.isInteger(amountCents) ||
+      amountCents < 1 ||
+      amountCents > refundable
+    ) {
+      throw new Error(
+        `amountCents must be a whole number of cents between 1 and ${refundable} (what order ${orderId} can still refund)`,
+      );
     }
-    return { kind: 'refund', orderId, amountCents, items: order.items, reason: str(args.reason, 'reason').slice(0, 500) };
+    return {
+      kind: 'refund',
+      orderId,
+      amountCents,
+      items: order.items,
+      reason: str(args.reason, 'reason').slice(0, 500),
+    };
   };
   const tools: LoopTool[] = [
     {
       name: 'lookup_order',
       description: "Looks up the customer's order (the one named, else their latest) and their recent orders.",
-      parameters: { type: 'object', properties: { orderId: { type: 'string', description: 'The order id; leave out for the latest' } }, additionalProperties: false },
+      parameters: {
+        type: 'object',
+        properties: { orderId: { type: 'string', description: 'The order id; leave out for the latest' } },
+        additionalProperties: false,
+      },
       agent: 'order-check',
-      input: (args) => ({ customerId, ...(typeof args.orderId === 'string' && args.orderId ? { orderId: args.orderId } : {}) }),
+      input: (args) => ({
+        customerId,
+        ...(typeof args.orderId === 'string' && args.orderId ? { orderId: args.orderId } : {}),
+      }),
       result: (output) => {
         remember(output as OrderCheck);
         return output;
@@ -64,17 +94,30 @@ export function assistantSpec(ticket: TicketOpenedData, options: { refundLimitCe
     },
     {
       name: 'search_docs',
-      description: "Searches the shop's help articles; the best one says what support does (nothing more than answer, refund or replacement). Its text is the article's start; with full: true you get the whole article (a long one by reference: read it with read_result).",
-      parameters: { type: 'object', properties: { query: { type: 'string' }, full: { type: 'boolean' } }, required: ['query'], additionalProperties: false },
+      description:
+        "Searches the shop's help articles; the best one says what support does (nothing more than answer, refund or replacement). Its text is the article's start; with full: true you get the whole article (a long one by reference: read it with read_result).",
+      parameters: {
+        type: 'object',
+        properties: { query: { type: 'string' }, full: { type: 'boolean' } },
+        required: ['query'],
+        additionalProperties: false,
+      },
       agent: 'docs-search',
-      input: (args) => ({ query: str(args.query, 'query').slice(0, 4400), ...(args.full === true ? { full: true } : {}) }),
+      input: (args) => ({
+        query: str(args.query, 'query').slice(0, 4400),
+        ...(args.full === true ? { full: true } : {}),
+      }),
     },
     {
       name: 'refund',
       description: `Refunds part or all of an order, in cents. Above ${money(options.refundLimitCents)} a person approves it first.`,
       parameters: {
         type: 'object',
-        properties: { orderId: { type: 'string' }, amountCents: { type: 'integer', minimum: 1 }, reason: { type: 'string' } },
+        properties: {
+          orderId: { type: 'string' },
+          amountCents: { type: 'integer', minimum: 1 },
+          reason: { type: 'string' },
+        },
         required: ['orderId', 'amountCents', 'reason'],
         additionalProperties: false,
       },
@@ -90,9 +133,20 @@ export function assistantSpec(ticket: TicketOpenedData, options: { refundLimitCe
     {
       name: 'add_note',
       description: 'Leaves a note on the ticket for the people who read it.',
-      parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
+      parameters: {
+        type: 'object',
+        properties: { text: { type: 'string' } },
+        required: ['text'],
+        additionalProperties: false,
+      },
       agent: 'ticket-log',
-      input: (args) => ({ ticketId: ticket.ticketId, customerId, kind: 'note', summary: str(args.text, 'text').slice(0, 4000), handledBy: 'baton' }),
+      input: (args) => ({
+        ticketId: ticket.ticketId,
+        customerId,
+        kind: 'note',
+        summary: str(args.text, 'text').slice(0, 4000),
+        handledBy: 'baton',
+      }),
     },
   ];
   return {
@@ -102,8 +156,15 @@ export function assistantSpec(ticket: TicketOpenedData, options: { refundLimitCe
     system: ASSISTANT_SYSTEM,
     prompt: assistantPrompt(ticket),
     tools,
-    limits: { maxTurns: options.maxTurns ?? 8, ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}) },
-    approval: { gateType: REFUND_GATE, tiers: options.tiers ?? DEFAULT_EXCEPTION_TIERS, safeDefault: 'the refund is not made; the assistant is told nobody approved it' },
+    limits: {
+      maxTurns: options.maxTurns ?? 8,
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    },
+    approval: {
+      gateType: REFUND_GATE,
+      tiers: options.tiers ?? DEFAULT_EXCEPTION_TIERS,
+      safeDefault: 'the refund is not made; the assistant is told nobody approved it',
+    },
     turnHandles: ['MODEL_NOT_CONFIGURED'],
   };
 }

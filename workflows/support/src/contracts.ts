@@ -41,7 +41,12 @@ export const CustomerLookup = z.object({
 });
 export type CustomerLookup = z.infer<typeof CustomerLookup>;
 
-export const Item = z.object({ sku: z.string().min(1), name: z.string().min(1), quantity: z.number().int().min(1), unitPriceCents: z.number().int().min(0) });
+export const Item = z.object({
+  sku: z.string().min(1),
+  name: z.string().min(1),
+  quantity: z.number().int().min(1),
+  unitPriceCents: z.number().int().min(0),
+});
 export type Item = z.infer<typeof Item>;
 export const Order = z.object({
   orderId: z.string().min(1),
@@ -109,8 +114,14 @@ export const Resolution = z.object({
 export type Resolution = z.infer<typeof Resolution>;
 
 export const supportAgents = {
-  'crm-lookup': defineAgentContract('crm-lookup', { input: z.object({ customerId: z.string().min(1) }), output: CustomerLookup }),
-  'order-check': defineAgentContract('order-check', { input: z.object({ customerId: z.string().min(1), orderId: z.string().min(1).optional() }), output: OrderCheck }),
+  'crm-lookup': defineAgentContract('crm-lookup', {
+    input: z.object({ customerId: z.string().min(1) }),
+    output: CustomerLookup,
+  }),
+  'order-check': defineAgentContract('order-check', {
+    input: z.object({ customerId: z.string().min(1), orderId: z.string().min(1).optional() }),
+    output: OrderCheck,
+  }),
   'docs-search': defineAgentContract('docs-search', {
     /** `full`: the best article's whole text too (answer.fullText), not only its first 4000 characters. */
     input: z.object({ query: z.string().min(1).max(4400), full: z.boolean().optional() }),

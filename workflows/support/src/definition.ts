@@ -1,7 +1,24 @@
 // The support escalation's declared states, gate type and limits, and its status: pure data
 // shared by its workflow code (in Temporal's sandbox) and its registration.
-import type { GateTier, GateView, KitState, LoopTranscript, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
-import type { CustomerLookup, DocsAnswer, OrderCheck, Proposal, Resolution, SupportAgents, TicketOpened, TicketOpenedData } from './contracts.js';
+import type {
+  GateTier,
+  GateView,
+  KitState,
+  LoopTranscript,
+  RunOptions,
+  WorkflowDefinition,
+  WorkflowStatus,
+} from '@baton/workflow-kit/workflow';
+import type {
+  CustomerLookup,
+  DocsAnswer,
+  OrderCheck,
+  Proposal,
+  Resolution,
+  SupportAgents,
+  TicketOpened,
+  TicketOpenedData,
+} from './contracts.js';
 
 export const SupportStates = [
   'Receiving ticket',
@@ -24,7 +41,15 @@ export const SupportStates = [
   'Failed',
 ] as const;
 export type SupportState = (typeof SupportStates)[number];
-const terminal: SupportState[] = ['Resolved', 'Answered', 'Already resolved', 'Declined', 'Expired', 'Compensated', 'Failed'];
+const terminal: SupportState[] = [
+  'Resolved',
+  'Answered',
+  'Already resolved',
+  'Declined',
+  'Expired',
+  'Compensated',
+  'Failed',
+];
 export const terminalSupportStates: ReadonlySet<string> = new Set(terminal);
 
 export const EXCEPTION_GATE = 'support.exception';
@@ -53,14 +78,27 @@ export const support: WorkflowDefinition<SupportState, SupportAgents, SupportSta
   },
   gateTypes: {
     // Money moves on what a person saw: never approved by earned trust.
-    [EXCEPTION_GATE]: { autoApprove: false, title: 'A support case Baton must not settle alone: a person decides with the full context' },
-    [REFUND_GATE]: { autoApprove: false, title: 'A refund above the limit the resolution assistant wants to make: a person approves, changes or declines it' },
+    [EXCEPTION_GATE]: {
+      autoApprove: false,
+      title: 'A support case Baton must not settle alone: a person decides with the full context',
+    },
+    [REFUND_GATE]: {
+      autoApprove: false,
+      title:
+        'A refund above the limit the resolution assistant wants to make: a person approves, changes or declines it',
+    },
   },
 };
 
 /** Why a case reached a person: a stable code and words for them. */
 export interface CaseReason {
-  code: 'CUSTOMER_FROM_CACHE' | 'CUSTOMER_UNAVAILABLE' | 'ORDER_UNAVAILABLE' | 'ORDER_MISMATCH' | 'NO_ANSWER' | 'OVER_REFUND_LIMIT';
+  code:
+    | 'CUSTOMER_FROM_CACHE'
+    | 'CUSTOMER_UNAVAILABLE'
+    | 'ORDER_UNAVAILABLE'
+    | 'ORDER_MISMATCH'
+    | 'NO_ANSWER'
+    | 'OVER_REFUND_LIMIT';
   detail: string;
 }
 

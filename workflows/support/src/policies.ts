@@ -20,10 +20,18 @@ export const CRM_STEP: StepPolicy = {
 };
 
 /** The resolution waits out another escalation's lease on the ticket (LEASE_HELD is retryable). */
-export const RESOLVE_STEP: StepPolicy = { ...SUPPORT_STEP, initialInterval: '300 milliseconds', maximumInterval: '2 seconds' };
+export const RESOLVE_STEP: StepPolicy = {
+  ...SUPPORT_STEP,
+  initialInterval: '300 milliseconds',
+  maximumInterval: '2 seconds',
+};
 
 /** Undoing a resolution must finish: an hour of retries before a person is asked. */
-export const COMPENSATION_STEP: StepPolicy = { ...SUPPORT_STEP, scheduleToCloseTimeout: '1 hour', maximumInterval: '1 minute' };
+export const COMPENSATION_STEP: StepPolicy = {
+  ...SUPPORT_STEP,
+  scheduleToCloseTimeout: '1 hour',
+  maximumInterval: '1 minute',
+};
 
 /** A refund above this (in cents) is a person's decision. */
 export const DEFAULT_REFUND_LIMIT_CENTS = 20_000;

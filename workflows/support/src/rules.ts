@@ -2,7 +2,14 @@
 // order call for, what must go to a person, and how a person's changes apply. Used by the
 // workflow (in the sandbox) and tested on their own.
 import { GateRefusedError } from '@baton/workflow-kit/workflow';
-import type { CustomerLookup, DocsAnswer, OrderCheck, Proposal, ResolutionKind, TicketOpenedData } from './contracts.js';
+import type {
+  CustomerLookup,
+  DocsAnswer,
+  OrderCheck,
+  Proposal,
+  ResolutionKind,
+  TicketOpenedData,
+} from './contracts.js';
 import type { CaseReason, SupportCase } from './definition.js';
 
 /** The resolution the matching article's policy calls for, on the ticket's order. */
@@ -32,21 +39,36 @@ export interface CaseFacts {
 /** Why this case must reach a person, if it must. Empty: Baton settles it alone. */
 export function exceptionsOf(facts: CaseFacts): CaseReason[] {
   const reasons: CaseReason[] = [];
-  if (!facts.customer) reasons.push({ code: 'CUSTOMER_UNAVAILABLE', detail: `no customer data: ${facts.customerError || 'the CRM did not answer'}` });
+  if (!facts.customer)
+    reasons.push({
+      code: 'CUSTOMER_UNAVAILABLE',
+      detail: `no customer data: ${facts.customerError || 'the CRM did not answer'}`,
+    });
   else if (facts.customer.source === 'cache') {
-    reasons.push({ code: 'CUSTOMER_FROM_CACHE', detail: `customer data from the cache, ${describeAge(facts.customer.ageMs)} old (read from the CRM at ${facts.customer.fetchedAt}); ${facts.customer.note ?? 'the CRM is unavailable'}` });
+    reasons.push({
+      code: 'CUSTOMER_FROM_CACHE',
+      detail: `customer data from the cache, ${describeAge(facts.customer.ageMs)} old (read from the CRM at ${facts.customer.fetchedAt}); ${facts.customer.note ?? 'the CRM is unavailable'}`,
+    });
   }
-  if (facts.ordersError) reasons.push({ code: 'ORDER_UNAVAILABLE', detail: `the order system did not answer: ${facts.ordersError}` });
+  if (facts.ordersError)
+    reasons.push({ code: 'ORDER_UNAVAILABLE', detail: `the order system did not answer: ${facts.ordersError}` });
   else if (facts.orders?.problem) reasons.push({ code: 'ORDER_MISMATCH', detail: facts.orders.problem });
-  if (!facts.docs?.answer) reasons.push({ code: 'NO_ANSWER', detail: 'the documentation has no article that answers this ticket' });
+  if (!facts.docs?.answer)
+    reasons.push({ code: 'NO_ANSWER', detail: 'the documentation has no article that answers this ticket' });
   if (facts.proposal?.kind === 'refund' && (facts.proposal.amountCents ?? 0) > facts.refundLimitCents) {
-    reasons.push({ code: 'OVER_REFUND_LIMIT', detail: `a refund of ${money(facts.proposal.amountCents ?? 0)} is above the limit of ${money(facts.refundLimitCents)}` });
+    reasons.push({
+      code: 'OVER_REFUND_LIMIT',
+      detail: `a refund of ${money(facts.proposal.amountCents ?? 0)} is above the limit of ${money(facts.refundLimitCents)}`,
+    });
   }
   return reasons;
 }
 
 /** The whole case a person sees at the exception gate: only what is known, and why it is theirs. */
-export function caseOf(ticket: TicketOpenedData, known: Pick<SupportCase, 'customer' | 'orders' | 'docs' | 'proposal' | 'reasons'>): SupportCase {
+export function caseOf(
+  ticket: TicketOpenedData,
+  known: Pick<SupportCase, 'customer' | 'orders' | 'docs' | 'proposal' | 'reasons'>,
+): SupportCase {
   return {
     ticket,
     ...(known.customer ? { customer: known.customer } : {}),
@@ -60,20 +82,33 @@ export function caseOf(ticket: TicketOpenedData, known: Pick<SupportCase, 'custo
 /** A person's changes at the gate: another resolution, another amount, or none at all. */
 export function applyChanges(payload: SupportCase, changes: Record<string, unknown>): SupportCase {
   const { resolution, amountCents: amount, ...rest } = changes;
-  if (Object.keys(rest).length) throw new GateRefusedError(`only resolution and amountCents may change, not ${Object.keys(rest).join(', ')}`);
-  if (resolution !== undefined && resolution !== 'refund' && resolution !== 'replacement' && resolution !== 'none') throw new GateRefusedError('resolution must be refund, replacement or none');
-  if (amount !== undefined && (!Number.isInteger(amount) || (amount as number) < 1)) throw new GateRefusedError('amountCents must be a whole number of cents, at least 1');
+  if (Object.keys(rest).length)
+    throw new GateRefusedError(`only resolution and amountCents may change, not ${Object.keys(rest).join(', ')}`);
+  if (resolution !== undefined && resolution !== 'refund' && resolution !== 'replacement' && resolution !== 'none')
+    throw new GateRefusedError('resolution must be refund, replacement or none');
+  if (amount !== undefined && (!Number.isInteger(amount) || (amount as number) < 1))
+    throw new GateRefusedError('amountCents must be a whole number of cents, at least 1');
   if (resolution === 'none') return { ...payload, proposal: undefined };
   const kind = (resolution as ResolutionKind | undefined) ?? payload.proposal?.kind;
   if (!kind) throw new GateRefusedError('there is no resolution to change: choose refund or replacement');
   const order = payload.orders?.order;
   if (!order) throw new GateRefusedError('the case has no order to resolve against');
   const refundable = order.totalCents - order.refundedCents;
-  const amountCents = kind === 'refund' ? ((amount as number | undefined) ?? payload.proposal?.amountCents ?? refundable) : undefined;
-  if (amountCents !== undefined && (amountCents < 1 || amountCents > refundable)) throw new GateRefusedError(`amountCents must be between 1 and ${refundable} (what order ${order.orderId} can still refund)`);
+  const amountCents =
+    kind === 'refund' ? ((amount as number | undefined) ?? payload.proposal?.amountCents ?? refundable) : undefined;
+  if (amountCents !== undefined && (amountCents < 1 || amountCents > refundable))
+    throw new GateRefusedError(
+      `amountCents must be between 1 and ${refundable} (what order ${order.orderId} can still refund)`,
+    );
   return {
     ...payload,
-    proposal: { kind, orderId: order.orderId, items: order.items, reason: payload.proposal?.reason ?? 'chosen by a person', ...(amountCents !== undefined ? { amountCents } : {}) },
+    proposal: {
+      kind,
+      orderId: order.orderId,
+      items: order.items,
+      reason: payload.proposal?.reason ?? 'chosen by a person',
+      ...(amountCents !== undefined ? { amountCents } : {}),
+    },
   };
 }
 

@@ -6,11 +6,33 @@
 // the ticket after the customer lookup, and the rules serve when it has no model or reaches a
 // limit. Types only from the contracts: no zod in the workflow sandbox.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { APPROVAL_OPTIONS, BatonCustomer, agentLoop, causeOf, runWorkflow, type RunOf } from '@baton/workflow-kit/workflow';
+import {
+  APPROVAL_OPTIONS,
+  BatonCustomer,
+  agentLoop,
+  causeOf,
+  runWorkflow,
+  type RunOf,
+} from '@baton/workflow-kit/workflow';
 import type { SupportAgents } from './contracts.js';
 import { assistantSpec, type AssistantWork } from './assistant.js';
-import { EXCEPTION_GATE, REFUND_GATE, support, type SupportCase, type SupportInput, type SupportState, type SupportStatus } from './definition.js';
-import { COMPENSATION_STEP, CRM_STEP, DEFAULT_EXCEPTION_TIERS, DEFAULT_REFUND_LIMIT_CENTS, RESOLVE_STEP, SUPPORT_STEP } from './policies.js';
+import {
+  EXCEPTION_GATE,
+  REFUND_GATE,
+  support,
+  type SupportCase,
+  type SupportInput,
+  type SupportState,
+  type SupportStatus,
+} from './definition.js';
+import {
+  COMPENSATION_STEP,
+  CRM_STEP,
+  DEFAULT_EXCEPTION_TIERS,
+  DEFAULT_REFUND_LIMIT_CENTS,
+  RESOLVE_STEP,
+  SUPPORT_STEP,
+} from './policies.js';
 import { applyChanges, caseOf, exceptionsOf, money, proposalOf } from './rules.js';
 
 type Run = RunOf<typeof support>;
@@ -39,10 +61,12 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
   //    a person, not an attention gate on the lookup.
   run.enter('Looking up customer');
   let customerError: string | undefined;
-  status.customer = await run.step('crm-lookup', 'crm-lookup', { customerId: ticket.customer.id }, { policy: CRM_STEP, handles: 'all' }).catch((err: unknown) => {
-    customerError = causeOf(err);
-    return undefined;
-  });
+  status.customer = await run
+    .step('crm-lookup', 'crm-lookup', { customerId: ticket.customer.id }, { policy: CRM_STEP, handles: 'all' })
+    .catch((err: unknown) => {
+      customerError = causeOf(err);
+      return undefined;
+    });
 
   // The resolution assistant, when the deployment runs one: it settles the ticket, or hands it to
   // the rules below (no model configured, or a limit reached) with what it did not finish.
@@ -55,7 +79,12 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
   run.enter('Checking orders');
   let ordersError: string | undefined;
   status.orders = await run
-    .step('order-check', 'order-check', { customerId: ticket.customer.id, ...(ticket.orderId ? { orderId: ticket.orderId } : {}) }, { policy: SUPPORT_STEP, handles: 'all' })
+    .step(
+      'order-check',
+      'order-check',
+      { customerId: ticket.customer.id, ...(ticket.orderId ? { orderId: ticket.orderId } : {}) },
+      { policy: SUPPORT_STEP, handles: 'all' },
+    )
     .catch((err: unknown) => {
       ordersError = causeOf(err);
       return undefined;
@@ -63,10 +92,23 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
 
   // 4. The documentation: the answer, and the policy it states.
   run.enter('Searching documentation');
-  status.docs = await run.step('docs-search', 'docs-search', { query: `${ticket.subject}\n${ticket.body}` }, { policy: SUPPORT_STEP });
+  status.docs = await run.step(
+    'docs-search',
+    'docs-search',
+    { query: `${ticket.subject}\n${ticket.body}` },
+    { policy: SUPPORT_STEP },
+  );
   status.proposal = proposalOf(status.docs, status.orders);
   const { customer, orders, docs, proposal } = status;
-  status.reasons = exceptionsOf({ customer, customerError, orders, ordersError, docs, proposal, refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS });
+  status.reasons = exceptionsOf({
+    customer,
+    customerError,
+    orders,
+    ordersError,
+    docs,
+    proposal,
+    refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS,
+  });
 
   // 6. Exceptions go to a person with the whole case; what they approve is what runs.
   if (status.reasons.length > 0) {
@@ -79,9 +121,16 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
       safeDefault: 'no resolution: the ticket is logged as expired and the customer told that a person will follow up',
       applyChanges,
     });
-    if (outcome.kind === 'timed-out') return finish(run, 'expired', 'Expired', 'Nobody decided in time; a person will follow up.');
+    if (outcome.kind === 'timed-out')
+      return finish(run, 'expired', 'Expired', 'Nobody decided in time; a person will follow up.');
     status.handledBy = outcome.decision.decidedBy;
-    if (outcome.kind !== 'approved') return finish(run, 'declined', 'Declined', `${outcome.decision.decidedBy} decided against a resolution: ${outcome.decision.reason || 'no reason given'}`);
+    if (outcome.kind !== 'approved')
+      return finish(
+        run,
+        'declined',
+        'Declined',
+        `${outcome.decision.decidedBy} decided against a resolution: ${outcome.decision.reason || 'no reason given'}`,
+      );
     status.proposal = outcome.payload.proposal;
   }
 
@@ -89,17 +138,37 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
   //    it runs, by the step's reference: a return opened before a refusal is found and cancelled.
   if (status.proposal) {
     run.enter('Resolving');
-    run.undoWith('resolver', 'undo-resolution', () => ({ ticketId: ticket.ticketId, reference: run.reference('resolve') }), COMPENSATION_STEP, (undone) => !undone.nothingDone);
+    run.undoWith(
+      'resolver',
+      'undo-resolution',
+      () => ({ ticketId: ticket.ticketId, reference: run.reference('resolve') }),
+      COMPENSATION_STEP,
+      (undone) => !undone.nothingDone,
+    );
     try {
       status.resolution = await run.step(
         'resolver',
         'resolve',
         { ticketId: ticket.ticketId, customerId: ticket.customer.id, proposal: status.proposal },
-        { policy: RESOLVE_STEP, handles: ['REFUSED_BY_PROVIDER', 'REFUND_EXCEEDS_ORDER', 'ORDER_NOT_FOUND', 'OUT_OF_STOCK'] },
+        {
+          policy: RESOLVE_STEP,
+          handles: ['REFUSED_BY_PROVIDER', 'REFUND_EXCEEDS_ORDER', 'ORDER_NOT_FOUND', 'OUT_OF_STOCK'],
+        },
       );
     } catch (err) {
-      const end = () => finish(run, 'not-resolved', status.compensated.length > 0 ? 'Compensated' : 'Failed', 'We could not complete the resolution; nothing was charged or changed, and a person will follow up.');
-      return run.unwind({ state: 'Compensating', reason: 'the resolution failed and could not be fully undone', cause: err, end });
+      const end = () =>
+        finish(
+          run,
+          'not-resolved',
+          status.compensated.length > 0 ? 'Compensated' : 'Failed',
+          'We could not complete the resolution; nothing was charged or changed, and a person will follow up.',
+        );
+      return run.unwind({
+        state: 'Compensating',
+        reason: 'the resolution failed and could not be fully undone',
+        cause: err,
+        end,
+      });
     }
     if (status.resolution.alreadyResolved) {
       // Another escalation of this ticket resolved it first: log it, do not write to the customer twice.
@@ -107,7 +176,14 @@ async function escalate(run: Run, input: SupportInput): Promise<SupportStatus> {
       return run.end('Already resolved');
     }
     const p = status.proposal;
-    return finish(run, 'resolved', 'Resolved', p.kind === 'refund' ? `We refunded ${money(p.amountCents ?? 0)} for order ${p.orderId}.` : `We are sending a replacement for order ${p.orderId}.`);
+    return finish(
+      run,
+      'resolved',
+      'Resolved',
+      p.kind === 'refund'
+        ? `We refunded ${money(p.amountCents ?? 0)} for order ${p.orderId}.`
+        : `We are sending a replacement for order ${p.orderId}.`,
+    );
   }
   return finish(run, 'answered', 'Answered', status.docs?.answer?.text ?? 'A person from our team will follow up.');
 }
@@ -119,19 +195,32 @@ async function assist(run: Run, input: SupportInput): Promise<SupportStatus | un
   const ticket = input.event.data;
   run.enter('Working on ticket');
   const work: AssistantWork = { orders: new Map(), refunds: [] };
-  const limits = { refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS, ...input.assistant, ...(input.exceptionTiers ? { tiers: input.exceptionTiers } : {}) };
+  const limits = {
+    refundLimitCents: input.refundLimitCents ?? DEFAULT_REFUND_LIMIT_CENTS,
+    ...input.assistant,
+    ...(input.exceptionTiers ? { tiers: input.exceptionTiers } : {}),
+  };
   const spec = assistantSpec(ticket, limits, work);
   const outcome = await agentLoop(run, spec, (t) => (status.assistant = t));
-  const approver = [...(status.previousGates ?? []), ...(status.gate ? [status.gate] : [])].reverse().find((g) => g.gateType === REFUND_GATE && g.status === 'approved');
+  const approver = [...(status.previousGates ?? []), ...(status.gate ? [status.gate] : [])]
+    .reverse()
+    .find((g) => g.gateType === REFUND_GATE && g.status === 'approved');
   if (approver?.decidedBy) status.handledBy = approver.decidedBy;
   const refund = work.refunds.at(-1);
   if (refund) {
     status.proposal = refund.proposal;
     status.resolution = refund.resolution;
   }
-  if (outcome.kind === 'answered' && outcome.text.trim()) return finish(run, refund ? 'resolved' : 'answered', refund ? 'Resolved' : 'Answered', outcome.text.slice(0, 4000));
+  if (outcome.kind === 'answered' && outcome.text.trim())
+    return finish(run, refund ? 'resolved' : 'answered', refund ? 'Resolved' : 'Answered', outcome.text.slice(0, 4000));
   status.assistantFallback = outcome.kind === 'answered' ? 'the assistant gave an empty answer' : outcome.detail;
-  if (refund) return finish(run, 'resolved', 'Resolved', `We refunded ${money(refund.proposal.amountCents ?? 0)} for order ${refund.proposal.orderId}.`);
+  if (refund)
+    return finish(
+      run,
+      'resolved',
+      'Resolved',
+      `We refunded ${money(refund.proposal.amountCents ?? 0)} for order ${refund.proposal.orderId}.`,
+    );
   return undefined;
 }
 
@@ -142,8 +231,18 @@ async function finish(run: Run, outcome: Outcome, end: SupportState, text: strin
   const ticket = status.ticket;
   await log(run, outcome, text);
   run.enter('Emailing customer');
-  const email = { to: ticket.customer.email, ...(status.customer ? { name: status.customer.customer.name } : {}), ticketId: ticket.ticketId, kind: outcome, text };
-  const sent = await run.orEscalate(run.step('support-mailer', 'email', email, { policy: SUPPORT_STEP, handles: 'all' }), 'the case is settled but the customer could not be emailed', 'email');
+  const email = {
+    to: ticket.customer.email,
+    ...(status.customer ? { name: status.customer.customer.name } : {}),
+    ticketId: ticket.ticketId,
+    kind: outcome,
+    text,
+  };
+  const sent = await run.orEscalate(
+    run.step('support-mailer', 'email', email, { policy: SUPPORT_STEP, handles: 'all' }),
+    'the case is settled but the customer could not be emailed',
+    'email',
+  );
   if (sent) status.messageId = sent.messageId;
   return run.end(end);
 }
@@ -152,7 +251,18 @@ async function log(run: Run, kind: Outcome | 'duplicate', summary: string): Prom
   const { status } = run;
   run.enter('Logging ticket');
   const entry = await run.orEscalate(
-    run.step('ticket-log', 'ticket-log', { ticketId: status.ticket.ticketId, customerId: status.ticket.customer.id, kind, summary, handledBy: status.handledBy }, { policy: SUPPORT_STEP, handles: 'all' }),
+    run.step(
+      'ticket-log',
+      'ticket-log',
+      {
+        ticketId: status.ticket.ticketId,
+        customerId: status.ticket.customer.id,
+        kind,
+        summary,
+        handledBy: status.handledBy,
+      },
+      { policy: SUPPORT_STEP, handles: 'all' },
+    ),
     'the interaction could not be logged in the ticketing system',
     'ticket-log',
   );

@@ -6,8 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { AgentError, type AgentCall, type AgentFakes } from '@baton/workflow-kit/testing';
 import type { CustomerRecord, DocsAnswer, Order, SupportAgents, TicketOpened } from '../src/index.js';
 
-
-export const CUSTOMER: CustomerRecord = { customerId: 'cust-1', name: 'Grace Hopper', email: 'grace@example.com', tier: 'gold', since: '2021-03-04' };
+export const CUSTOMER: CustomerRecord = {
+  customerId: 'cust-1',
+  name: 'Grace Hopper',
+  email: 'grace@example.com',
+  tier: 'gold',
+  since: '2021-03-04',
+};
 export const ORDER_ID = 'ord-1';
 
 export const LATE = ['My order arrived late', 'The kettle came six days after the promised date.'] as const;
@@ -17,9 +22,24 @@ export const UNKNOWN = ['Question about my invoice', 'Why does my invoice show t
 
 /** The help desk's knowledge base, by ticket subject. */
 const ARTICLES: Record<string, NonNullable<DocsAnswer['answer']>> = {
-  [LATE[0]]: { articleId: 'late-delivery', title: 'My order arrived late', text: 'We refund a late order in full.', resolution: 'refund' },
-  [DAMAGED[0]]: { articleId: 'damaged', title: 'An item arrived damaged or broken', text: 'We send a broken item again at no charge.', resolution: 'replacement' },
-  [PASSWORD[0]]: { articleId: 'password', title: 'Resetting your password', text: 'Use "Forgot password" on the sign-in page.', resolution: 'none' },
+  [LATE[0]]: {
+    articleId: 'late-delivery',
+    title: 'My order arrived late',
+    text: 'We refund a late order in full.',
+    resolution: 'refund',
+  },
+  [DAMAGED[0]]: {
+    articleId: 'damaged',
+    title: 'An item arrived damaged or broken',
+    text: 'We send a broken item again at no charge.',
+    resolution: 'replacement',
+  },
+  [PASSWORD[0]]: {
+    articleId: 'password',
+    title: 'Resetting your password',
+    text: 'Use "Forgot password" on the sign-in page.',
+    resolution: 'none',
+  },
 };
 
 export function ticketEvent(subject: string, body: string, data: Partial<TicketOpened['data']> = {}): TicketOpened {
@@ -31,7 +51,15 @@ export function ticketEvent(subject: string, body: string, data: Partial<TicketO
     time: '2026-12-07T09:00:00Z',
     datacontenttype: 'application/json',
     idempotencykey: `tkt-${randomUUID()}`,
-    data: { ticketId: `T-${randomUUID().slice(0, 8)}`, customer: { id: CUSTOMER.customerId, email: CUSTOMER.email }, subject, body, orderId: ORDER_ID, channel: 'web', ...data },
+    data: {
+      ticketId: `T-${randomUUID().slice(0, 8)}`,
+      customer: { id: CUSTOMER.customerId, email: CUSTOMER.email },
+      subject,
+      body,
+      orderId: ORDER_ID,
+      channel: 'web',
+      ...data,
+    },
   };
 }
 
@@ -96,35 +124,70 @@ export const referenceOf = (call: AgentCall) => `${call.workflowId}/${call.stepI
 export function agents(world: World): AgentFakes<SupportAgents> {
   return {
     'crm-lookup': (input) => {
-      if (world.crm.up) return { source: 'crm', customer: { ...CUSTOMER, customerId: input.customerId }, fetchedAt: '2026-12-07T09:00:00.000Z', ageMs: 0 };
+      if (world.crm.up)
+        return {
+          source: 'crm',
+          customer: { ...CUSTOMER, customerId: input.customerId },
+          fetchedAt: '2026-12-07T09:00:00.000Z',
+          ageMs: 0,
+        };
       const cached = world.crm.cached;
-      if (!cached) throw new AgentError('CUSTOMER_UNAVAILABLE', `the CRM is unavailable (circuit breaker open) and nothing is cached for ${input.customerId}`, false);
-      return { source: 'cache', customer: { ...CUSTOMER, customerId: input.customerId }, fetchedAt: cached.fetchedAt, ageMs: cached.ageMs, note: 'the CRM is unavailable: its circuit breaker is open' };
+      if (!cached)
+        throw new AgentError(
+          'CUSTOMER_UNAVAILABLE',
+          `the CRM is unavailable (circuit breaker open) and nothing is cached for ${input.customerId}`,
+          false,
+        );
+      return {
+        source: 'cache',
+        customer: { ...CUSTOMER, customerId: input.customerId },
+        fetchedAt: cached.fetchedAt,
+        ageMs: cached.ageMs,
+        note: 'the CRM is unavailable: its circuit breaker is open',
+      };
     },
     'order-check': (input) => {
       const order = world.order;
-      if (input.orderId && input.orderId !== order.orderId) return { recent: [order], problem: `order ${input.orderId} is not one of ${input.customerId}'s orders` };
+      if (input.orderId && input.orderId !== order.orderId)
+        return { recent: [order], problem: `order ${input.orderId} is not one of ${input.customerId}'s orders` };
       return { order, recent: [order] };
     },
     'docs-search': (input) => {
       const article = ARTICLES[input.query.split('\n')[0]!];
-      return article ? { hits: [{ articleId: article.articleId, title: article.title, score: 0.9 }], answer: article } : { hits: [] };
+      return article
+        ? { hits: [{ articleId: article.articleId, title: article.title, score: 0.9 }], answer: article }
+        : { hits: [] };
     },
     resolver: {
       run: (input, call) => {
         const reference = referenceOf(call);
         const { ticketId, proposal } = input;
         // Another escalation of this ticket resolved it first: nothing is written twice.
-        const otherRefund = world.refunds.find((r) => r.ticketId === ticketId && r.status === 'issued' && r.reference !== reference);
-        const otherOrder = world.replacements.find((o) => o.ticketId === ticketId && o.status === 'placed' && o.reference !== reference);
+        const otherRefund = world.refunds.find(
+          (r) => r.ticketId === ticketId && r.status === 'issued' && r.reference !== reference,
+        );
+        const otherOrder = world.replacements.find(
+          (o) => o.ticketId === ticketId && o.status === 'placed' && o.reference !== reference,
+        );
         if (otherRefund || otherOrder) {
-          return { kind: otherRefund ? 'refund' : 'replacement', alreadyResolved: true, ...(otherRefund ? { refundId: otherRefund.refundId } : { replacementOrderId: otherOrder!.orderId }), fencingToken: 1 };
+          return {
+            kind: otherRefund ? 'refund' : 'replacement',
+            alreadyResolved: true,
+            ...(otherRefund ? { refundId: otherRefund.refundId } : { replacementOrderId: otherOrder!.orderId }),
+            fencingToken: 1,
+          };
         }
         if (proposal.kind === 'refund') {
           // Found by reference when an earlier attempt already refunded.
           let refund = world.refunds.find((r) => r.reference === reference);
           if (!refund) {
-            refund = { ticketId, reference, refundId: `rf-${world.refunds.length + 1}`, amountCents: proposal.amountCents ?? 0, status: 'issued' };
+            refund = {
+              ticketId,
+              reference,
+              refundId: `rf-${world.refunds.length + 1}`,
+              amountCents: proposal.amountCents ?? 0,
+              status: 'issued',
+            };
             world.refunds.push(refund);
           }
           return { kind: 'refund', alreadyResolved: false, refundId: refund.refundId, fencingToken: 1 };
@@ -134,18 +197,31 @@ export function agents(world: World): AgentFakes<SupportAgents> {
           ret = { ticketId, reference, returnId: `ret-${world.returns.length + 1}`, status: 'open' };
           world.returns.push(ret);
         }
-        if (world.faults.refuseReplacement) throw new AgentError(world.faults.refuseReplacement, `the order system refuses POST /orders: ${world.faults.refuseReplacement}`, false);
+        if (world.faults.refuseReplacement)
+          throw new AgentError(
+            world.faults.refuseReplacement,
+            `the order system refuses POST /orders: ${world.faults.refuseReplacement}`,
+            false,
+          );
         let order = world.replacements.find((o) => o.reference === reference);
         if (!order) {
           order = { ticketId, reference, orderId: `ord-r${world.replacements.length + 1}`, status: 'placed' };
           world.replacements.push(order);
         }
-        return { kind: 'replacement', alreadyResolved: false, returnId: ret.returnId, replacementOrderId: order.orderId, fencingToken: 1 };
+        return {
+          kind: 'replacement',
+          alreadyResolved: false,
+          returnId: ret.returnId,
+          replacementOrderId: order.orderId,
+          fencingToken: 1,
+        };
       },
       // Undoes whatever the resolve step wrote under the reference, newest first.
       compensate: (input) => {
-        if (world.faults.undoRefused) throw new AgentError('REFUSED_BY_PROVIDER', 'the order system refuses to cancel', false);
-        const mine = <T extends Written>(rows: T[]) => rows.filter((r) => r.reference === input.reference && r.ticketId === input.ticketId);
+        if (world.faults.undoRefused)
+          throw new AgentError('REFUSED_BY_PROVIDER', 'the order system refuses to cancel', false);
+        const mine = <T extends Written>(rows: T[]) =>
+          rows.filter((r) => r.reference === input.reference && r.ticketId === input.ticketId);
         const undone: string[] = [];
         for (const o of mine(world.replacements).filter((o) => o.status === 'placed')) {
           o.status = 'cancelled';
@@ -163,7 +239,12 @@ export function agents(world: World): AgentFakes<SupportAgents> {
       },
     },
     'ticket-log': (input) => {
-      world.ticketLog.push({ ticketId: input.ticketId, kind: input.kind, handledBy: input.handledBy, summary: input.summary });
+      world.ticketLog.push({
+        ticketId: input.ticketId,
+        kind: input.kind,
+        handledBy: input.handledBy,
+        summary: input.summary,
+      });
       return { entryId: `entry-${world.ticketLog.length}` };
     },
     'support-mailer': (input) => {

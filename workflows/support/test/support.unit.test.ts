@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GateRefusedError, Registry, type EventRoute } from '@baton/workflow-kit';
-import registration, { TicketOpened, applyChanges, exceptionsOf, proposalOf, supportAgents, supportWorkflowId, type DocsAnswer, type OrderCheck, type SupportCase } from '../src/index.js';
+import registration, {
+  TicketOpened,
+  applyChanges,
+  exceptionsOf,
+  proposalOf,
+  supportAgents,
+  supportWorkflowId,
+  type DocsAnswer,
+  type OrderCheck,
+  type SupportCase,
+} from '../src/index.js';
 
 const event = {
   id: 'evt-1',
@@ -23,8 +33,16 @@ const order: NonNullable<OrderCheck['order']> = {
   refundedCents: 5_000,
   placedAt: '2026-11-20T10:00:00.000Z',
 };
-const docs = (resolution: 'none' | 'refund' | 'replacement'): DocsAnswer => ({ hits: [], answer: { articleId: 'a', title: 'A', text: 'text', resolution } });
-const crm = { source: 'crm' as const, customer: { customerId: 'c-1', name: 'Ada', email: 'c-1@example.com', tier: 'gold' as const, since: '2020-01-01' }, fetchedAt: '2026-12-01T09:00:00.000Z', ageMs: 0 };
+const docs = (resolution: 'none' | 'refund' | 'replacement'): DocsAnswer => ({
+  hits: [],
+  answer: { articleId: 'a', title: 'A', text: 'text', resolution },
+});
+const crm = {
+  source: 'crm' as const,
+  customer: { customerId: 'c-1', name: 'Ada', email: 'c-1@example.com', tier: 'gold' as const, since: '2020-01-01' },
+  fetchedAt: '2026-12-01T09:00:00.000Z',
+  ageMs: 0,
+};
 
 describe('support workflow', () => {
   it('registers its event, agents and gate type beside the other workflows', async () => {
@@ -49,16 +67,51 @@ describe('support workflow', () => {
 
   it('sends a case to a person for cached or missing customer data, no answer, or a refund over the limit, and not otherwise', () => {
     const proposal = proposalOf(docs('refund'), { order, recent: [] })!;
-    assert.deepEqual(exceptionsOf({ customer: crm, orders: { order, recent: [] }, docs: docs('refund'), proposal, refundLimitCents: 30_000 }), []);
-    const cached = exceptionsOf({ customer: { ...crm, source: 'cache', ageMs: 125_000 }, orders: { order, recent: [] }, docs: docs('refund'), proposal, refundLimitCents: 30_000 });
-    assert.deepEqual(cached.map((r) => r.code), ['CUSTOMER_FROM_CACHE']);
+    assert.deepEqual(
+      exceptionsOf({
+        customer: crm,
+        orders: { order, recent: [] },
+        docs: docs('refund'),
+        proposal,
+        refundLimitCents: 30_000,
+      }),
+      [],
+    );
+    const cached = exceptionsOf({
+      customer: { ...crm, source: 'cache', ageMs: 125_000 },
+      orders: { order, recent: [] },
+      docs: docs('refund'),
+      proposal,
+      refundLimitCents: 30_000,
+    });
+    assert.deepEqual(
+      cached.map((r) => r.code),
+      ['CUSTOMER_FROM_CACHE'],
+    );
     assert.match(cached[0]!.detail, /from the cache, 2 min old/);
-    assert.deepEqual(exceptionsOf({ customerError: 'CRM down', docs: { hits: [] }, refundLimitCents: 30_000 }).map((r) => r.code), ['CUSTOMER_UNAVAILABLE', 'NO_ANSWER']);
-    assert.deepEqual(exceptionsOf({ customer: crm, orders: { order, recent: [] }, docs: docs('refund'), proposal, refundLimitCents: 20_000 }).map((r) => r.code), ['OVER_REFUND_LIMIT']);
+    assert.deepEqual(
+      exceptionsOf({ customerError: 'CRM down', docs: { hits: [] }, refundLimitCents: 30_000 }).map((r) => r.code),
+      ['CUSTOMER_UNAVAILABLE', 'NO_ANSWER'],
+    );
+    assert.deepEqual(
+      exceptionsOf({
+        customer: crm,
+        orders: { order, recent: [] },
+        docs: docs('refund'),
+        proposal,
+        refundLimitCents: 20_000,
+      }).map((r) => r.code),
+      ['OVER_REFUND_LIMIT'],
+    );
   });
 
-  it('applies a person\'s changes within what the order can still refund, and refuses anything else', () => {
-    const payload: SupportCase = { ticket: TicketOpened.parse(event).data, orders: { order, recent: [] }, proposal: proposalOf(docs('refund'), { order, recent: [] })!, reasons: [] };
+  it("applies a person's changes within what the order can still refund, and refuses anything else", () => {
+    const payload: SupportCase = {
+      ticket: TicketOpened.parse(event).data,
+      orders: { order, recent: [] },
+      proposal: proposalOf(docs('refund'), { order, recent: [] })!,
+      reasons: [],
+    };
     assert.equal(applyChanges(payload, { amountCents: 10_000 }).proposal?.amountCents, 10_000);
     assert.equal(applyChanges(payload, { resolution: 'replacement' }).proposal?.kind, 'replacement');
     assert.equal(applyChanges(payload, { resolution: 'none' }).proposal, undefined);

@@ -12,11 +12,13 @@ import { CUSTOMER, DAMAGED, LATE, PASSWORD, UNKNOWN, agents, newWorld, ticketEve
 
 /** What an attention gate shows the person taking a failed step over. */
 const attentionOf = (s: SupportStatus) => s.gate?.payload as unknown as AttentionPayload;
-const contextRow = (s: SupportStatus, id: string) => support.view!.context!(s, undefined).find((r) => r.id === id)?.value ?? '';
+const contextRow = (s: SupportStatus, id: string) =>
+  support.view!.context!(s, undefined).find((r) => r.id === id)?.value ?? '';
 const logged = (world: World) => world.ticketLog.map((e) => [e.kind, e.handledBy]);
 const emailed = (world: World) => world.emails.map((e) => e.kind);
 /** A decision the workflow refuses: the update fails with the gate's reason as its cause. */
-const refused = (decision: Promise<unknown>, reason: RegExp) => assert.rejects(decision, (err: Error) => reason.test(String((err.cause as Error | undefined)?.message)));
+const refused = (decision: Promise<unknown>, reason: RegExp) =>
+  assert.rejects(decision, (err: Error) => reason.test(String((err.cause as Error | undefined)?.message)));
 
 describe('support workflow', () => {
   let wf: WorkflowHarness<SupportStatus, SupportAgents>;
@@ -26,24 +28,43 @@ describe('support workflow', () => {
   after(() => wf?.close());
 
   /** Starts a ticket with the given input overrides (a deployment's refund limit, its tiers). */
-  const startWith = (world: World, event: ReturnType<typeof ticketEvent>, input: Partial<SupportInput>, fakes = agents(world)) =>
-    wf.startWith({ event, ...input } satisfies SupportInput, { workflowId: supportWorkflowId(event.idempotencykey, event.source), agents: fakes });
+  const startWith = (
+    world: World,
+    event: ReturnType<typeof ticketEvent>,
+    input: Partial<SupportInput>,
+    fakes = agents(world),
+  ) =>
+    wf.startWith({ event, ...input } satisfies SupportInput, {
+      workflowId: supportWorkflowId(event.idempotencykey, event.source),
+      agents: fakes,
+    });
 
   it('resolves a late delivery without a person: one refund of what the order can still refund, logged and emailed', async () => {
     const world = newWorld();
     const run = await wf.start(ticketEvent(...LATE), { agents: agents(world) });
     const done = await run.result();
     assert.equal(done.state, 'Resolved');
-    assert.deepEqual(done.steps.map((s) => s.stepId), ['crm-lookup', 'order-check', 'docs-search', 'resolve', 'ticket-log', 'email']);
+    assert.deepEqual(
+      done.steps.map((s) => s.stepId),
+      ['crm-lookup', 'order-check', 'docs-search', 'resolve', 'ticket-log', 'email'],
+    );
     assert.equal(done.customer?.source, 'crm');
     assert.deepEqual(done.reasons, []);
     assert.equal(done.gate, undefined, 'no person was asked');
     assert.deepEqual(done.proposal && [done.proposal.kind, done.proposal.amountCents], ['refund', 5_200]);
-    assert.deepEqual(world.refunds.map((r) => [r.amountCents, r.status]), [[5_200, 'issued']]);
+    assert.deepEqual(
+      world.refunds.map((r) => [r.amountCents, r.status]),
+      [[5_200, 'issued']],
+    );
     assert.equal(done.resolution?.refundId, world.refunds[0]!.refundId);
     assert.deepEqual(logged(world), [['resolved', 'baton']]);
-    assert.deepEqual(world.emails, [{ to: CUSTOMER.email, kind: 'resolved', text: `We refunded 52.00 EUR for order ${world.order.orderId}.` }]);
-    assert.deepEqual(run.records.metrics.filter((m) => m.name === 'ended'), [{ name: 'ended', workflowType: 'support', value: 'resolved' }]);
+    assert.deepEqual(world.emails, [
+      { to: CUSTOMER.email, kind: 'resolved', text: `We refunded 52.00 EUR for order ${world.order.orderId}.` },
+    ]);
+    assert.deepEqual(
+      run.records.metrics.filter((m) => m.name === 'ended'),
+      [{ name: 'ended', workflowType: 'support', value: 'resolved' }],
+    );
   });
 
   it('answers a question the documentation answers without a resolution: no resolver, the article emailed', async () => {
@@ -54,7 +75,10 @@ describe('support workflow', () => {
     assert.equal(done.proposal, undefined);
     assert.deepEqual(run.calls('resolver'), []);
     assert.deepEqual(logged(world), [['answered', 'baton']]);
-    assert.deepEqual(world.emails.map((e) => [e.kind, e.text]), [['answered', 'Use "Forgot password" on the sign-in page.']]);
+    assert.deepEqual(
+      world.emails.map((e) => [e.kind, e.text]),
+      [['answered', 'Use "Forgot password" on the sign-in page.']],
+    );
   });
 
   it('asks a person when the CRM breaker is open and the customer comes from the cache, showing its age; approved, the replacement is made', async () => {
@@ -63,16 +87,25 @@ describe('support workflow', () => {
     const run = await wf.start(ticketEvent(...DAMAGED), { agents: agents(world) });
     const waiting = await run.waitFor('Awaiting approval');
     assert.equal(waiting.gate?.gateType, 'support.exception');
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['CUSTOMER_FROM_CACHE']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['CUSTOMER_FROM_CACHE'],
+    );
     assert.equal(waiting.gate?.payload.customer?.source, 'cache', 'the gate shows what the person decides on');
-    assert.equal(contextRow(waiting, 'customer-source'), 'from the cache, 5 min old (read from the CRM at 2026-12-07T08:55:00.000Z)');
+    assert.equal(
+      contextRow(waiting, 'customer-source'),
+      'from the cache, 5 min old (read from the CRM at 2026-12-07T08:55:00.000Z)',
+    );
     assert.deepEqual(world.returns, [], 'nothing is resolved before a person decides');
 
     await run.decide('approve', { role: 'manager', by: 'mia', reason: 'known customer, photo checked' });
     const done = await run.result();
     assert.equal(done.state, 'Resolved');
     assert.equal(done.handledBy, 'mia');
-    assert.deepEqual(world.replacements.map((o) => o.status), ['placed']);
+    assert.deepEqual(
+      world.replacements.map((o) => o.status),
+      ['placed'],
+    );
     assert.deepEqual(logged(world), [['resolved', 'mia']]);
     assert.deepEqual(emailed(world), ['resolved']);
   });
@@ -84,7 +117,10 @@ describe('support workflow', () => {
     const run = await wf.start(event, { agents: agents(world) });
     const waiting = await run.waitFor('Awaiting approval');
     assert.equal(waiting.customer, undefined);
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['CUSTOMER_UNAVAILABLE']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['CUSTOMER_UNAVAILABLE'],
+    );
     assert.match(waiting.reasons[0]!.detail, /nothing is cached/);
     assert.match(contextRow(waiting, 'customer-source'), /^none: the CRM did not answer/);
     assert.match(contextRow(waiting, 'customer'), new RegExp(CUSTOMER.customerId));
@@ -102,11 +138,14 @@ describe('support workflow', () => {
     assert.deepEqual(emailed(world), ['declined']);
   });
 
-  it('treats a CRM that never answers like one that is down: after the step\'s minute of attempts the case goes to a person', async () => {
+  it("treats a CRM that never answers like one that is down: after the step's minute of attempts the case goes to a person", async () => {
     const world = newWorld();
     const run = await wf.start(ticketEvent(...LATE), { agents: { ...agents(world), 'crm-lookup': () => noAnswer() } });
     const waiting = await run.waitFor('Awaiting approval');
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['CUSTOMER_UNAVAILABLE']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['CUSTOMER_UNAVAILABLE'],
+    );
     assert.ok(run.calls('crm-lookup').length >= 2, 'the lookup was attempted again before giving up');
     assert.ok(run.calls('crm-lookup').every((c) => 'noAnswer' in c.outcome));
     assert.equal(waiting.steps.find((s) => s.stepId === 'crm-lookup')?.errorCode, 'TIMEOUT');
@@ -117,14 +156,34 @@ describe('support workflow', () => {
     world.crm = { up: false, cached: { fetchedAt: '2026-12-07T08:00:00.000Z', ageMs: 3600_000 } };
     const run = await wf.start(ticketEvent(...DAMAGED), { agents: agents(world) });
     await run.waitFor('Awaiting approval');
-    await refused(run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { resolution: 'refund', amountCents: 9_000 } }), /amountCents must be between 1 and 5200/);
+    await refused(
+      run.decide('approve-with-changes', {
+        role: 'manager',
+        by: 'mia',
+        changes: { resolution: 'refund', amountCents: 9_000 },
+      }),
+      /amountCents must be between 1 and 5200/,
+    );
     assert.equal((await run.status()).gate?.status, 'open', 'a refused change decides nothing');
 
-    await run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { resolution: 'refund', amountCents: 1_200 } });
+    await run.decide('approve-with-changes', {
+      role: 'manager',
+      by: 'mia',
+      changes: { resolution: 'refund', amountCents: 1_200 },
+    });
     const done = await run.result();
     assert.equal(done.state, 'Resolved');
-    assert.deepEqual(run.calls('resolver', 'run').map((c) => (c.input as { proposal: { kind: string; amountCents?: number } }).proposal).map((p) => [p.kind, p.amountCents]), [['refund', 1_200]]);
-    assert.deepEqual(world.refunds.map((r) => r.amountCents), [1_200]);
+    assert.deepEqual(
+      run
+        .calls('resolver', 'run')
+        .map((c) => (c.input as { proposal: { kind: string; amountCents?: number } }).proposal)
+        .map((p) => [p.kind, p.amountCents]),
+      [['refund', 1_200]],
+    );
+    assert.deepEqual(
+      world.refunds.map((r) => r.amountCents),
+      [1_200],
+    );
     assert.deepEqual(world.returns, [], 'no replacement was started');
     assert.match(world.emails[0]!.text, /refunded 12\.00 EUR/);
   });
@@ -133,14 +192,20 @@ describe('support workflow', () => {
     const world = newWorld();
     const run = await startWith(world, ticketEvent(...LATE), { refundLimitCents: 5_000 });
     const waiting = await run.waitFor('Awaiting approval');
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['OVER_REFUND_LIMIT']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['OVER_REFUND_LIMIT'],
+    );
     assert.match(waiting.reasons[0]!.detail, /52\.00 EUR is above the limit of 50\.00 EUR/);
     const done = await run.result();
     assert.equal(done.state, 'Expired');
     assert.equal(done.gate?.status, 'timed-out');
     assert.deepEqual(world.refunds, []);
     assert.deepEqual(logged(world), [['expired', 'baton']]);
-    assert.deepEqual(world.emails.map((e) => [e.kind, e.text]), [['expired', 'Nobody decided in time; a person will follow up.']]);
+    assert.deepEqual(
+      world.emails.map((e) => [e.kind, e.text]),
+      [['expired', 'Nobody decided in time; a person will follow up.']],
+    );
   });
 
   it('escalates an exception through the tiers it was started with, refusing a decision from a tier that has passed', async () => {
@@ -151,7 +216,10 @@ describe('support workflow', () => {
     ];
     const run = await startWith(world, ticketEvent(...UNKNOWN), { exceptionTiers: tiers });
     const waiting = await run.waitFor('Awaiting approval');
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['NO_ANSWER']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['NO_ANSWER'],
+    );
     assert.equal(waiting.gate?.tier, 0);
     await wf.advance('1 hour');
     const escalated = await run.waitFor((s) => s.gate?.tier === 1);
@@ -159,7 +227,10 @@ describe('support workflow', () => {
     await refused(run.decide('approve', { role: 'lead', by: 'lee' }), /role "lead" may not decide at tier 2/);
     const done = await run.result();
     assert.equal(done.state, 'Expired');
-    assert.ok(run.records.notices.some((n) => n.type === 'gate.escalated.v1'), 'the escalation was announced');
+    assert.ok(
+      run.records.notices.some((n) => n.type === 'gate.escalated.v1'),
+      'the escalation was announced',
+    );
     assert.deepEqual(emailed(world), ['expired']);
   });
 
@@ -171,7 +242,11 @@ describe('support workflow', () => {
     assert.equal(done.state, 'Compensated');
     assert.match(done.failure ?? '', /OUT_OF_STOCK/);
     assert.deepEqual(done.compensated, ['undo-resolution']);
-    assert.deepEqual(world.returns.map((r) => r.status), ['cancelled'], 'found by the resolve step\'s reference and cancelled');
+    assert.deepEqual(
+      world.returns.map((r) => r.status),
+      ['cancelled'],
+      "found by the resolve step's reference and cancelled",
+    );
     assert.deepEqual(world.replacements, []);
     assert.deepEqual(logged(world), [['not-resolved', 'baton']]);
     assert.deepEqual(emailed(world), ['not-resolved']);
@@ -186,11 +261,18 @@ describe('support workflow', () => {
       ...fakes,
       resolver: {
         ...resolver,
-        run: async (input: Parameters<NonNullable<typeof resolver.run>>[0], call: Parameters<NonNullable<typeof resolver.run>>[1]) => {
+        run: async (
+          input: Parameters<NonNullable<typeof resolver.run>>[0],
+          call: Parameters<NonNullable<typeof resolver.run>>[1],
+        ) => {
           const answer = await resolver.run!(input, call);
           if (failed) return answer;
           failed = true;
-          throw new AgentError('EFFECT_OUTCOME_UNKNOWN', 'effect refund: outcome unknown (the order system timed out); check the external system before acting', false);
+          throw new AgentError(
+            'EFFECT_OUTCOME_UNKNOWN',
+            'effect refund: outcome unknown (the order system timed out); check the external system before acting',
+            false,
+          );
         },
       },
     };
@@ -203,13 +285,20 @@ describe('support workflow', () => {
     assert.equal(attention.gate?.kind, 'attention');
     assert.equal(attentionOf(attention).step.stepId, 'resolve');
     assert.equal(attentionOf(attention).step.errorCode, 'EFFECT_OUTCOME_UNKNOWN');
-    assert.deepEqual(world.refunds.map((r) => r.status), ['issued'], 'the refund stands while a person looks');
+    assert.deepEqual(
+      world.refunds.map((r) => r.status),
+      ['issued'],
+      'the refund stands while a person looks',
+    );
 
     await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'customer asked to cancel' });
     const done = await run.result();
     assert.equal(done.state, 'Compensated');
     assert.deepEqual(done.compensated, ['undo-resolution']);
-    assert.deepEqual(world.refunds.map((r) => r.status), ['voided']);
+    assert.deepEqual(
+      world.refunds.map((r) => r.status),
+      ['voided'],
+    );
     assert.deepEqual(emailed(world), ['not-resolved']);
   });
 
@@ -221,7 +310,11 @@ describe('support workflow', () => {
     const done = await run.result();
     assert.equal(done.state, 'Resolved');
     assert.equal(run.calls('resolver', 'run').length, 2);
-    assert.deepEqual(world.refunds.map((r) => [r.amountCents, r.status]), [[5_200, 'issued']], 'one refund');
+    assert.deepEqual(
+      world.refunds.map((r) => [r.amountCents, r.status]),
+      [[5_200, 'issued']],
+      'one refund',
+    );
     assert.equal(done.resolution?.refundId, world.refunds[0]!.refundId);
   });
 
@@ -232,7 +325,10 @@ describe('support workflow', () => {
     const run = await wf.start(ticketEvent(...DAMAGED), { agents: agents(world) });
     const attention = await run.waitFor('Needs attention');
     assert.match(attention.attention?.reason ?? '', /could not be fully undone \(undo-resolution\)/);
-    assert.deepEqual(attention.attention?.failures.map((f) => f.name), ['undo-resolution']);
+    assert.deepEqual(
+      attention.attention?.failures.map((f) => f.name),
+      ['undo-resolution'],
+    );
     assert.deepEqual(world.emails, [], 'nobody is told anything before a person dealt with it');
 
     await run.resolve('mia', 'return cancelled by hand');
@@ -247,13 +343,22 @@ describe('support workflow', () => {
   it('logs a ticket another escalation already resolved as a duplicate, and does not write to the customer again', async () => {
     const world = newWorld();
     const event = ticketEvent(...LATE);
-    world.refunds.push({ ticketId: event.data.ticketId, reference: 'support-other/resolve', refundId: 'rf-0', amountCents: 5_200, status: 'issued' });
+    world.refunds.push({
+      ticketId: event.data.ticketId,
+      reference: 'support-other/resolve',
+      refundId: 'rf-0',
+      amountCents: 5_200,
+      status: 'issued',
+    });
     const run = await wf.start(event, { agents: agents(world) });
     const done = await run.result();
     assert.equal(done.state, 'Already resolved');
     assert.equal(done.resolution?.alreadyResolved, true);
     assert.equal(world.refunds.length, 1, 'nothing refunded twice');
-    assert.deepEqual(world.ticketLog.map((e) => e.kind), ['duplicate']);
+    assert.deepEqual(
+      world.ticketLog.map((e) => e.kind),
+      ['duplicate'],
+    );
     assert.deepEqual(world.emails, []);
   });
 
@@ -262,18 +367,26 @@ describe('support workflow', () => {
     const down = (system: string) => () => {
       throw new AgentError('UNAVAILABLE', `${system} is down`, false);
     };
-    const run = await wf.start(ticketEvent(...LATE), { agents: { ...agents(world), 'ticket-log': down('ticketing'), 'support-mailer': down('email') } });
+    const run = await wf.start(ticketEvent(...LATE), {
+      agents: { ...agents(world), 'ticket-log': down('ticketing'), 'support-mailer': down('email') },
+    });
     const logFailed = await run.waitFor('Needs attention');
     assert.match(logFailed.attention?.reason ?? '', /could not be logged/);
     await run.resolve('mia', 'logged by hand');
-    const mailFailed = await run.waitFor((s) => s.state === 'Needs attention' && /could not be emailed/.test(s.attention?.reason ?? ''));
+    const mailFailed = await run.waitFor(
+      (s) => s.state === 'Needs attention' && /could not be emailed/.test(s.attention?.reason ?? ''),
+    );
     assert.equal(mailFailed.attention?.resolution, undefined);
     await run.resolve('mia', 'called the customer');
     const done = await run.result();
     assert.equal(done.state, 'Resolved');
     assert.equal(done.ticketEntryId, undefined);
     assert.equal(done.messageId, undefined);
-    assert.deepEqual(world.refunds.map((r) => r.status), ['issued'], 'the refund stands');
+    assert.deepEqual(
+      world.refunds.map((r) => r.status),
+      ['issued'],
+      'the refund stands',
+    );
     assert.deepEqual(done.compensated, []);
   });
 
@@ -288,9 +401,15 @@ describe('support workflow', () => {
       },
     });
     const waiting = await run.waitFor('Awaiting approval');
-    assert.deepEqual(waiting.reasons.map((r) => r.code), ['ORDER_UNAVAILABLE']);
+    assert.deepEqual(
+      waiting.reasons.map((r) => r.code),
+      ['ORDER_UNAVAILABLE'],
+    );
     assert.equal(waiting.proposal, undefined);
-    await refused(run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { resolution: 'refund' } }), /no order to resolve against/);
+    await refused(
+      run.decide('approve-with-changes', { role: 'manager', by: 'mia', changes: { resolution: 'refund' } }),
+      /no order to resolve against/,
+    );
     await run.decide('approve', { role: 'manager', by: 'mia' });
     const done = await run.result();
     assert.equal(done.state, 'Answered');
@@ -307,7 +426,9 @@ describe('support workflow', () => {
         ...fakes,
         'docs-search': (input, call) => {
           if (down) throw new AgentError('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false);
-          return (fakes['docs-search'] as Extract<NonNullable<typeof fakes['docs-search']>, (...args: never[]) => unknown>)(input, call);
+          return (
+            fakes['docs-search'] as Extract<NonNullable<(typeof fakes)['docs-search']>, (...args: never[]) => unknown>
+          )(input, call);
         },
       },
     });
@@ -319,13 +440,21 @@ describe('support workflow', () => {
     await run.decide('retry', { role: 'manager', by: 'mia' });
     const done = await run.result();
     assert.equal(done.state, 'Resolved');
-    assert.deepEqual(world.refunds.map((r) => r.status), ['issued']);
+    assert.deepEqual(
+      world.refunds.map((r) => r.status),
+      ['issued'],
+    );
   });
 
   it('ends a case whose documentation search a person abandons in Failed, with the reason, and changes nothing', async () => {
     const world = newWorld();
     const run = await wf.start(ticketEvent(...LATE), {
-      agents: { ...agents(world), 'docs-search': () => { throw new AgentError('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false); } },
+      agents: {
+        ...agents(world),
+        'docs-search': () => {
+          throw new AgentError('INDEX_UNAVAILABLE', 'the search index is being rebuilt', false);
+        },
+      },
     });
     await run.waitFor('Needs attention');
     await run.decide('abandon', { role: 'manager', by: 'mia', reason: 'the index is down for the day' });

@@ -48,7 +48,11 @@ export class ModelBudget {
   /** The agent's budget; without limits no bucket is opened and nothing is counted. */
   static async open(bus: Bus, agent: string, limits: BudgetLimits | undefined): Promise<ModelBudget> {
     const enabled = limits && (limits.calls !== undefined || limits.tokens !== undefined);
-    return new ModelBudget(enabled ? await new Kvm(bus.js).create(buckets.modelBudgets) : undefined, agent, limits ?? { periodMs: 3_600_000 });
+    return new ModelBudget(
+      enabled ? await new Kvm(bus.js).create(buckets.modelBudgets) : undefined,
+      agent,
+      limits ?? { periodMs: 3_600_000 },
+    );
   }
 
   /** No limits: every method is a no-op. */
@@ -66,8 +70,20 @@ export class ModelBudget {
     if (!this.enabled) return;
     const { key, periodStart } = this.key();
     await this.change(key, (u) => {
-      if (this.limits.calls !== undefined && u.calls >= this.limits.calls) throw new ModelBudgetExceededError(this.agent, `${u.calls} of ${this.limits.calls} calls`, periodStart, this.limits.periodMs);
-      if (this.limits.tokens !== undefined && u.tokens >= this.limits.tokens) throw new ModelBudgetExceededError(this.agent, `${u.tokens} of ${this.limits.tokens} tokens`, periodStart, this.limits.periodMs);
+      if (this.limits.calls !== undefined && u.calls >= this.limits.calls)
+        throw new ModelBudgetExceededError(
+          this.agent,
+          `${u.calls} of ${this.limits.calls} calls`,
+          periodStart,
+          this.limits.periodMs,
+        );
+      if (this.limits.tokens !== undefined && u.tokens >= this.limits.tokens)
+        throw new ModelBudgetExceededError(
+          this.agent,
+          `${u.tokens} of ${this.limits.tokens} tokens`,
+          periodStart,
+          this.limits.periodMs,
+        );
       return { calls: u.calls + 1, tokens: u.tokens };
     });
   }
@@ -98,6 +114,10 @@ export class ModelBudget {
         if (!isRevisionConflict(err)) throw err;
       }
     }
-    throw new AgentError('MODEL_BUDGET_UNAVAILABLE', `could not count a model call of agent ${this.agent}: the budget record kept changing`, true);
+    throw new AgentError(
+      'MODEL_BUDGET_UNAVAILABLE',
+      `could not count a model call of agent ${this.agent}: the budget record kept changing`,
+      true,
+    );
   }
 }

@@ -78,15 +78,26 @@ export class ModelChain {
   }
 
   static fromConfig(config: ModelConfig, tracer?: Tracer): ModelChain {
-    return new ModelChain(config.providers.map(createProvider), { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, ...(tracer ? { tracer } : {}) });
+    return new ModelChain(config.providers.map(createProvider), {
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      ...(tracer ? { tracer } : {}),
+    });
   }
 
   bind(bindings: ModelBindings): AgentModel {
-    return { chain: this.providers.map((p) => p.name), object: (request) => this.object(request, bindings), turn: (input, rules) => playTurn(this, input, bindings, rules) };
+    return {
+      chain: this.providers.map((p) => p.name),
+      object: (request) => this.object(request, bindings),
+      turn: (input, rules) => playTurn(this, input, bindings, rules),
+    };
   }
 
   async object<S extends z.ZodType>(request: StructuredRequest<S>, bindings: ModelBindings): Promise<z.output<S>> {
-    const attributes = { 'baton.model.purpose': request.purpose, 'baton.model.chain': this.providers.map((p) => p.name).join(',') || 'rules' };
+    const attributes = {
+      'baton.model.purpose': request.purpose,
+      'baton.model.chain': this.providers.map((p) => p.name).join(',') || 'rules',
+    };
     return inSpan(this.tracer, `model ${request.purpose}`, { kind: SpanKind.INTERNAL, attributes }, async (span) => {
       const failures: string[] = [];
       let lastInvalid = false;
@@ -100,37 +111,68 @@ export class ModelChain {
           // the agent's, not the provider's: no other provider, and no rules, hide it.
           if (bindings.signal.aborted || err instanceof ModelBudgetExceededError) throw err;
           lastInvalid = err instanceof InvalidModelOutputError;
-          const reason = err instanceof InvalidModelOutputError ? err.message : `${provider.name}: ${(err as Error).message}`;
+          const reason =
+            err instanceof InvalidModelOutputError ? err.message : `${provider.name}: ${(err as Error).message}`;
           failures.push(reason);
-          span.addEvent('model fallback', { 'baton.model.provider': provider.name, 'baton.model.reason': reason.slice(0, 500) });
-          bindings.logger.warn({ provider: provider.name, purpose: request.purpose, reason }, 'model provider failed; falling back');
+          span.addEvent('model fallback', {
+            'baton.model.provider': provider.name,
+            'baton.model.reason': reason.slice(0, 500),
+          });
+          bindings.logger.warn(
+            { provider: provider.name, purpose: request.purpose, reason },
+            'model provider failed; falling back',
+          );
         }
       }
       if (request.rules) {
         const ruled = request.schema.safeParse(await request.rules());
-        if (!ruled.success) throw new AgentError('RULES_OUTPUT_INVALID', `rule-based ${request.purpose} breaks its schema: ${describeIssues(ruled.error.issues)}`, false);
+        if (!ruled.success)
+          throw new AgentError(
+            'RULES_OUTPUT_INVALID',
+            `rule-based ${request.purpose} breaks its schema: ${describeIssues(ruled.error.issues)}`,
+            false,
+          );
         span.setAttribute('baton.model.served_by', 'rules');
-        if (failures.length) bindings.logger.info({ purpose: request.purpose }, 'rule-based path served after every model failed');
+        if (failures.length)
+          bindings.logger.info({ purpose: request.purpose }, 'rule-based path served after every model failed');
         return ruled.data as z.output<S>;
       }
-      if (failures.length === 0) throw new AgentError('MODEL_NOT_CONFIGURED', `no model provider is configured for ${request.purpose} and it has no rules`, false);
-      throw new AgentError(lastInvalid ? 'MODEL_OUTPUT_INVALID' : 'MODEL_UNAVAILABLE', `every model failed for ${request.purpose}: ${failures.join('; ')}`, true);
+      if (failures.length === 0)
+        throw new AgentError(
+          'MODEL_NOT_CONFIGURED',
+          `no model provider is configured for ${request.purpose} and it has no rules`,
+          false,
+        );
+      throw new AgentError(
+        lastInvalid ? 'MODEL_OUTPUT_INVALID' : 'MODEL_UNAVAILABLE',
+        `every model failed for ${request.purpose}: ${failures.join('; ')}`,
+        true,
+      );
     });
   }
 
   /** One provider: a call, and on invalid output one repair call that shows the model its error. */
-  private async fromProvider<S extends z.ZodType>(provider: ModelProvider, request: StructuredRequest<S>, bindings: ModelBindings): Promise<z.output<S>> {
+  private async fromProvider<S extends z.ZodType>(
+    provider: ModelProvider,
+    request: StructuredRequest<S>,
+    bindings: ModelBindings,
+  ): Promise<z.output<S>> {
     const system = [
       request.system ?? '',
       'Answer with one JSON object and nothing else. It must match this JSON Schema:',
       JSON.stringify(z.toJSONSchema(request.schema, { io: 'input', unrepresentable: 'any' })),
-    ].filter(Boolean).join('\n\n');
+    ]
+      .filter(Boolean)
+      .join('\n\n');
     const messages: ModelMessage[] = [{ role: 'user', content: request.prompt }];
     const first = await this.call(provider, request, system, messages, false, bindings);
     if (first.ok) return first.value;
     messages.push(
       { role: 'assistant', content: first.text },
-      { role: 'user', content: `That answer is invalid: ${first.reason}. Reply again with only the corrected JSON object.` },
+      {
+        role: 'user',
+        content: `That answer is invalid: ${first.reason}. Reply again with only the corrected JSON object.`,
+      },
     );
     const repaired = await this.call(provider, request, system, messages, true, bindings);
     if (repaired.ok) return repaired.value;
@@ -177,7 +219,8 @@ export class ModelChain {
         const result = await (bindings.breaker ? bindings.breaker(system_, run) : run());
         await spend(bindings, result.usage);
         record(span, started, result.usage, result.response.modelId, 'ok');
-        for (const warning of result.warnings ?? []) span.addEvent('model warning', { 'baton.model.warning': JSON.stringify(warning).slice(0, 300) });
+        for (const warning of result.warnings ?? [])
+          span.addEvent('model warning', { 'baton.model.warning': JSON.stringify(warning).slice(0, 300) });
         return { ok: true as const, value: result.output as z.output<S> };
       } catch (err) {
         if (!NoObjectGeneratedError.isInstance(err)) {
@@ -200,7 +243,13 @@ async function spend(bindings: ModelBindings, usage: LanguageModelUsage | undefi
   await bindings.budget?.spend((usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0));
 }
 
-function record(span: Span, started: number, usage: LanguageModelUsage | undefined, responseModel: string | undefined, outcome: string): void {
+function record(
+  span: Span,
+  started: number,
+  usage: LanguageModelUsage | undefined,
+  responseModel: string | undefined,
+  outcome: string,
+): void {
   span.setAttribute('baton.model.latency_ms', Math.round(performance.now() - started));
   span.setAttribute('baton.model.outcome', outcome);
   if (responseModel) span.setAttribute('gen_ai.response.model', responseModel);
@@ -219,7 +268,9 @@ export function invalidReason(schema: z.ZodType, text: string): string {
     return `it is not valid JSON (${describeJsonError(err)})`;
   }
   const checked = schema.safeParse(value);
-  return checked.success ? 'it could not be read as the requested object' : `it does not match the schema: ${describeIssues(checked.error.issues)}`;
+  return checked.success
+    ? 'it could not be read as the requested object'
+    : `it does not match the schema: ${describeIssues(checked.error.issues)}`;
 }
 
 /** The JSON object inside a code fence or surrounding prose, if it matches the schema. */

@@ -42,8 +42,16 @@ const ChainConfig = z.object({
   BATON_MODELS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((names) => names.every((n) => NAME.test(n)), 'must be a comma-separated list of names such as "local,claude" (lowercase letters, digits, _)')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (names) => names.every((n) => NAME.test(n)),
+      'must be a comma-separated list of names such as "local,claude" (lowercase letters, digits, _)',
+    )
     .refine((names) => new Set(names).size === names.length, 'names must not repeat'),
   BATON_MODEL_TIMEOUT_MS: configFields.durationMs.default(30_000),
   BATON_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
@@ -66,7 +74,8 @@ export function loadModelConfig(env: Readonly<Record<string, string | undefined>
     const schema = z.object({
       [v('MODEL')]: z.string().min(1, 'names the model, e.g. llama3.1 or claude-sonnet-4-5'),
       [v('BASE_URL')]: kind === 'openai-compatible' ? z.url() : z.url().optional(),
-      [v('API_KEY')]: kind === 'anthropic' ? z.string().min(1, 'an Anthropic API key is required') : z.string().optional(),
+      [v('API_KEY')]:
+        kind === 'anthropic' ? z.string().min(1, 'an Anthropic API key is required') : z.string().optional(),
       [v('STRUCTURED_OUTPUTS')]: flag.default(false),
     });
     const parsed = loadConfig(schema, env) as Record<string, string | boolean | undefined>;
@@ -87,5 +96,10 @@ export function loadModelConfig(env: Readonly<Record<string, string | undefined>
         periodMs: chain.BATON_MODEL_BUDGET_PERIOD_MS,
       }
     : undefined;
-  return { providers, timeoutMs: chain.BATON_MODEL_TIMEOUT_MS, maxRetries: chain.BATON_MODEL_MAX_RETRIES, ...(budget ? { budget } : {}) };
+  return {
+    providers,
+    timeoutMs: chain.BATON_MODEL_TIMEOUT_MS,
+    maxRetries: chain.BATON_MODEL_MAX_RETRIES,
+    ...(budget ? { budget } : {}),
+  };
 }

@@ -26,7 +26,10 @@ export function createProvider(config: ModelProviderConfig): ModelProvider {
       return { ...base, languageModel: provider.chatModel(config.model) };
     }
     case 'anthropic': {
-      const provider = createAnthropic({ ...(config.apiKey ? { apiKey: config.apiKey } : {}), ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) });
+      const provider = createAnthropic({
+        ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+        ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
+      });
       return { ...base, languageModel: provider(config.model) };
     }
   }

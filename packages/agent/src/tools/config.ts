@@ -14,7 +14,11 @@ export interface ToolConfig {
 }
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const ToolEnv = z
   .object({
@@ -39,13 +43,21 @@ const ToolEnv = z
       .string()
       .default('')
       .transform(list)
-      .refine((tools) => tools.every((t) => /^[a-z][a-z0-9_-]*\.[A-Za-z0-9_.-]+$/.test(t)), 'must list tools as server.tool, e.g. pos.list_tables'),
+      .refine(
+        (tools) => tools.every((t) => /^[a-z][a-z0-9_-]*\.[A-Za-z0-9_.-]+$/.test(t)),
+        'must list tools as server.tool, e.g. pos.list_tables',
+      ),
   })
   .superRefine((c, ctx) => {
     const servers = c.BATON_MCP_SERVERS ?? { pos: '' };
     for (const tool of c.BATON_TOOLS_ALLOW) {
       const server = tool.slice(0, tool.indexOf('.'));
-      if (!(server in servers)) ctx.addIssue({ code: 'custom', path: ['BATON_TOOLS_ALLOW'], message: `${tool}: no MCP server named "${server}" in BATON_MCP_SERVERS` });
+      if (!(server in servers))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['BATON_TOOLS_ALLOW'],
+          message: `${tool}: no MCP server named "${server}" in BATON_MCP_SERVERS`,
+        });
     }
   });
 

@@ -32,7 +32,11 @@ export interface AgentTools {
 
 export class ToolNotAllowedError extends AgentError {
   constructor(agent: string, tool: string) {
-    super('TOOL_NOT_ALLOWED', `agent ${agent} may not call ${tool}: it is not in the agent's allow-list (BATON_TOOLS_ALLOW)`, false);
+    super(
+      'TOOL_NOT_ALLOWED',
+      `agent ${agent} may not call ${tool}: it is not in the agent's allow-list (BATON_TOOLS_ALLOW)`,
+      false,
+    );
   }
 }
 
@@ -83,7 +87,13 @@ export class ToolGateway {
     };
     return inSpan(this.tracer, `tools/call ${tool}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       if (!allowed) {
-        await this.audit(auditKinds.toolRefused, tool, args, bindings, `not in the allow-list of agent ${this.options.agent}`);
+        await this.audit(
+          auditKinds.toolRefused,
+          tool,
+          args,
+          bindings,
+          `not in the allow-list of agent ${this.options.agent}`,
+        );
         bindings.logger.warn({ tool }, 'tool call refused: not in the allow-list');
         throw new ToolNotAllowedError(this.options.agent, tool);
       }
@@ -102,7 +112,9 @@ export class ToolGateway {
         }
       };
       const result = await (bindings.breaker ? bindings.breaker(system, run) : run());
-      const text = (result.content as Array<{ type: string; text?: string }> | undefined)?.find((c) => c.type === 'text')?.text ?? '';
+      const text =
+        (result.content as Array<{ type: string; text?: string }> | undefined)?.find((c) => c.type === 'text')?.text ??
+        '';
       if (result.isError) {
         const info = (result.structuredContent ?? {}) as { code?: string; retryable?: boolean };
         span.setStatus({ code: SpanStatusCode.ERROR, message: text.slice(0, 300) });
@@ -123,7 +135,10 @@ export class ToolGateway {
     for (const server of servers) {
       const run = async () => {
         try {
-          return await (await this.client(server)).listTools(undefined, bindings.signal ? { signal: bindings.signal } : {});
+          return await (await this.client(server)).listTools(
+            undefined,
+            bindings.signal ? { signal: bindings.signal } : {},
+          );
         } catch (err) {
           this.clients.delete(server);
           throw new ExternalSystemError(`mcp:${server}`, `tools/list: ${(err as Error).message}`);
@@ -132,7 +147,8 @@ export class ToolGateway {
       const listed = await (bindings.breaker ? bindings.breaker(`mcp:${server}`, run) : run());
       for (const t of listed.tools) {
         const name = `${server}.${t.name}`;
-        if (this.allow.has(name)) out.push({ name, ...(t.description ? { description: t.description } : {}), inputSchema: t.inputSchema });
+        if (this.allow.has(name))
+          out.push({ name, ...(t.description ? { description: t.description } : {}), inputSchema: t.inputSchema });
       }
     }
     return out;
@@ -163,7 +179,13 @@ export class ToolGateway {
 
   /** A call (or its refusal) is recorded before anything else happens; if it cannot be recorded,
    *  the step fails retryably and the call is not made. Argument names only, never values. */
-  private async audit(kind: typeof auditKinds.toolRefused | typeof auditKinds.toolCalled, tool: string, args: Record<string, unknown>, bindings: ToolBindings, reason: string): Promise<void> {
+  private async audit(
+    kind: typeof auditKinds.toolRefused | typeof auditKinds.toolCalled,
+    tool: string,
+    args: Record<string, unknown>,
+    bindings: ToolBindings,
+    reason: string,
+  ): Promise<void> {
     const traceId = currentTraceId();
     const record: AuditRecord = {
       id: randomUUID(),
@@ -178,9 +200,14 @@ export class ToolGateway {
       detail: { allowed: [...this.allow], argumentNames: Object.keys(args) },
     };
     try {
-      await publishJson(this.options.bus.js, subjects.audit(this.options.bus.name, kind), record, { msgID: `audit:${record.id}` });
+      await publishJson(this.options.bus.js, subjects.audit(this.options.bus.name, kind), record, {
+        msgID: `audit:${record.id}`,
+      });
     } catch (err) {
-      const what = kind === auditKinds.toolRefused ? `refused ${tool} but could not record it` : `did not call ${tool}: the call could not be recorded`;
+      const what =
+        kind === auditKinds.toolRefused
+          ? `refused ${tool} but could not record it`
+          : `did not call ${tool}: the call could not be recorded`;
       throw new AgentError('AUDIT_UNAVAILABLE', `${what}: ${(err as Error).message}`, true);
     }
   }

@@ -15,12 +15,20 @@ import type { AgentTools } from './gateway.js';
 /** The named tools as their servers describe them; each must be allowed and offered. */
 export async function describeTools(tools: AgentTools, names: readonly string[]): Promise<McpToolDescription[]> {
   const refused = names.filter((n) => !tools.allowed.includes(n));
-  if (refused.length > 0) throw new AgentError('TOOL_NOT_ALLOWED', `not in the agent's allow-list (BATON_TOOLS_ALLOW): ${refused.join(', ')}`, false);
+  if (refused.length > 0)
+    throw new AgentError(
+      'TOOL_NOT_ALLOWED',
+      `not in the agent's allow-list (BATON_TOOLS_ALLOW): ${refused.join(', ')}`,
+      false,
+    );
   const listed = await tools.list();
   return names.map((name) => {
     const tool = listed.find((t) => t.name === name);
     if (!tool) throw new AgentError('TOOL_UNKNOWN', `${name}: its MCP server does not offer it`, false);
-    const inputSchema = typeof tool.inputSchema === 'object' && tool.inputSchema !== null ? (tool.inputSchema as Record<string, unknown>) : { type: 'object' };
+    const inputSchema =
+      typeof tool.inputSchema === 'object' && tool.inputSchema !== null
+        ? (tool.inputSchema as Record<string, unknown>)
+        : { type: 'object' };
     return { name, ...(tool.description ? { description: tool.description.slice(0, 2000) } : {}), inputSchema };
   });
 }
@@ -31,19 +39,27 @@ export function checkArguments(tool: McpToolDescription, args: Record<string, un
   try {
     schema = z.fromJSONSchema(tool.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
   } catch (err) {
-    throw new AgentError('TOOL_SCHEMA_UNSUPPORTED', `${tool.name}: its input schema cannot be checked: ${(err as Error).message}`, false);
+    throw new AgentError(
+      'TOOL_SCHEMA_UNSUPPORTED',
+      `${tool.name}: its input schema cannot be checked: ${(err as Error).message}`,
+      false,
+    );
   }
   const checked = schema.safeParse(args);
-  if (!checked.success) throw new AgentError('INVALID_ARGUMENTS', `${tool.name}: ${describeIssues(checked.error.issues)}`, false);
+  if (!checked.success)
+    throw new AgentError('INVALID_ARGUMENTS', `${tool.name}: ${describeIssues(checked.error.issues)}`, false);
   return checked.data as Record<string, unknown>;
 }
 
 /** An agent that runs a loop's MCP tools: its contract is `mcpToolContract(name)`. */
-export function defineMcpToolAgent<C extends AgentContract<string, typeof McpToolInput, typeof McpToolOutput>>(contract: C): AgentDefinition<C> {
+export function defineMcpToolAgent<C extends AgentContract<string, typeof McpToolInput, typeof McpToolOutput>>(
+  contract: C,
+): AgentDefinition<C> {
   return defineAgent(contract, {
     handle: async (input, ctx) => {
       const request = input as McpToolInput;
-      if (request.op === 'describe') return { tools: await describeTools(ctx.tools, request.tools) } as ContractOutput<C>;
+      if (request.op === 'describe')
+        return { tools: await describeTools(ctx.tools, request.tools) } as ContractOutput<C>;
       // A tool outside the allow-list is refused by the gateway, which records the refusal.
       if (!ctx.tools.allowed.includes(request.tool)) await ctx.tools.call(request.tool, request.args);
       const [tool] = await describeTools(ctx.tools, [request.tool]);

@@ -2,7 +2,17 @@
 // earned trust per gate type (the `baton_trust` bucket, updated with compare-and-set), and the
 // contract check of an output a person supplied at an attention gate (zod runs here, outside
 // the workflow sandbox).
-import { AuditRecord, ProgressEvent, auditKinds, contractSchema, progressSubjects, subjects, type AgentContract, type AuditKind, type TaskKind } from '@baton/contracts';
+import {
+  AuditRecord,
+  ProgressEvent,
+  auditKinds,
+  contractSchema,
+  progressSubjects,
+  subjects,
+  type AgentContract,
+  type AuditKind,
+  type TaskKind,
+} from '@baton/contracts';
 import { describeIssues, openTrust, publishJson, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { CorrectionStore } from '@baton/corrections';
@@ -44,16 +54,33 @@ export interface GateActivities {
   trustStatus(gateType: string, threshold?: number): Promise<TrustStatus>;
   /** Counts a person's decision: a clean approval adds one, anything else resets to zero. A
    *  switch of auto-approval on or off is recorded in the audit trail. */
-  trustRecord(input: { gateType: string; autoApprove: boolean; gateId: string; workflowId: string; clean: boolean; decidedBy: string; threshold?: number }): Promise<TrustStatus>;
+  trustRecord(input: {
+    gateType: string;
+    autoApprove: boolean;
+    gateId: string;
+    workflowId: string;
+    clean: boolean;
+    decidedBy: string;
+    threshold?: number;
+  }): Promise<TrustStatus>;
   /** Checks an output a person gave for a step against the agent's contract. */
-  checkOutput(input: { agent: string; kind: TaskKind; output: unknown }): Promise<{ ok: true; output: unknown } | { ok: false; reason: string }>;
+  checkOutput(input: {
+    agent: string;
+    kind: TaskKind;
+    output: unknown;
+  }): Promise<{ ok: true; output: unknown } | { ok: false; reason: string }>;
   /** Keeps a person's correction of an agent's reading (once per gate and agent) and audits it. */
   recordCorrection(correction: CorrectionRecord): Promise<void>;
 }
 
 export type AuditRecordInput = Omit<AuditRecord, 'detail'> & { detail?: Record<string, unknown> };
 
-export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThreshold: number; agents: ReadonlyMap<string, AgentContract> }): GateActivities {
+export function createGateActivities(deps: {
+  bus: Bus;
+  logger: Logger;
+  trustThreshold: number;
+  agents: ReadonlyMap<string, AgentContract>;
+}): GateActivities {
   const appendAudit = async (input: AuditRecordInput) => {
     const record = AuditRecord.parse(input);
     await publishJson(deps.bus.js, subjects.audit(deps.bus.name, record.kind), record, { msgID: `audit:${record.id}` });
@@ -73,13 +100,16 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
   const correctionStore = opened(() => CorrectionStore.open(deps.bus));
   const read = async (gateType: string): Promise<{ value: TrustRecord; revision: number }> => {
     const entry = await (await trustBucket()).get(gateType);
-    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return { value: { gateType, count: 0, autoApprove: false }, revision: 0 };
+    if (!entry || entry.operation !== 'PUT' || entry.length === 0)
+      return { value: { gateType, count: 0, autoApprove: false }, revision: 0 };
     return { value: entry.json<TrustRecord>(), revision: entry.revision };
   };
   const publishProgress = async (batch: ProgressBatch | undefined) => {
     for (const input of batch?.events ?? []) {
       const event = ProgressEvent.parse(input);
-      await publishJson(deps.bus.js, progressSubjects.of(batch!.source, event.workflowId), event, { msgID: `progress:${event.workflowId}/${batch!.runId}/${event.seq}` });
+      await publishJson(deps.bus.js, progressSubjects.of(batch!.source, event.workflowId), event, {
+        msgID: `progress:${event.workflowId}/${batch!.runId}/${event.seq}`,
+      });
     }
   };
   return {
@@ -90,7 +120,10 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
     progress: publishProgress,
     async recordCorrection(correction) {
       const kept = await (await correctionStore()).record(correction);
-      deps.logger.info({ correctionId: kept.id, agent: kept.agent, scope: kept.scope, workflowId: kept.workflowId }, 'correction kept');
+      deps.logger.info(
+        { correctionId: kept.id, agent: kept.agent, scope: kept.scope, workflowId: kept.workflowId },
+        'correction kept',
+      );
     },
     async trustStatus(gateType, threshold) {
       const { value } = await read(gateType);
@@ -101,7 +134,9 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
       const schema = contract && contractSchema(contract, kind, 'output');
       if (!schema) return { ok: false, reason: `no registered workflow declares a ${kind} output for agent ${agent}` };
       const checked = schema.safeParse(output);
-      return checked.success ? { ok: true, output: checked.data } : { ok: false, reason: describeIssues(checked.error.issues) };
+      return checked.success
+        ? { ok: true, output: checked.data }
+        : { ok: false, reason: describeIssues(checked.error.issues) };
     },
     async trustRecord({ gateType, autoApprove: policyAllows, gateId, workflowId, clean, decidedBy, threshold: given }) {
       const threshold = given ?? deps.trustThreshold;
@@ -111,7 +146,14 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
         if (value.lastGateId === gateId) return { ...value, threshold };
         const count = clean ? value.count + 1 : 0;
         const autoApprove = policyAllows && count >= threshold;
-        const next: TrustRecord = { gateType, count, autoApprove, lastGateId: gateId, updatedAt: new Date().toISOString(), threshold };
+        const next: TrustRecord = {
+          gateType,
+          count,
+          autoApprove,
+          lastGateId: gateId,
+          updatedAt: new Date().toISOString(),
+          threshold,
+        };
         try {
           if (revision === 0) await kv.create(gateType, JSON.stringify(next));
           else await kv.update(gateType, JSON.stringify(next), revision);
@@ -128,7 +170,9 @@ export function createGateActivities(deps: { bus: Bus; logger: Logger; trustThre
             at: next.updatedAt!,
             actor: clean ? 'earned-trust' : decidedBy,
             subject: gateType,
-            reason: autoApprove ? `auto-approval on after ${count} consecutive clean approvals` : 'auto-approval off: a decline or a change reset the count',
+            reason: autoApprove
+              ? `auto-approval on after ${count} consecutive clean approvals`
+              : 'auto-approval off: a decline or a change reset the count',
             workflowId,
             detail: { gateType, gateId, count, threshold, autoApprove },
           });

@@ -55,7 +55,10 @@ export function createHandoffActivities(deps: {
       };
       if (deps.sealKey) task.seal = sealTask(deps.sealKey, task);
       await publishJson(deps.bus.js, subjects.task(request.agent), task, { msgID: `task:${task.taskId}` });
-      deps.logger.info({ workflowId, stepId: request.stepId, agent: request.agent, attempt: info.attempt }, 'task published');
+      deps.logger.info(
+        { workflowId, stepId: request.stepId, agent: request.agent, attempt: info.attempt },
+        'task published',
+      );
       throw new CompleteAsyncError();
     },
     async publishNotice(notice) {

@@ -35,13 +35,21 @@ export const NO_ANSWER: unique symbol = Symbol('baton.testing.no-answer');
 export type FakeAnswer<O> = O | typeof NO_ANSWER;
 type MaybePromise<T> = T | Promise<T>;
 
-export type RunFake<C extends AgentContract> = (input: z.output<C['input']>, call: AgentCall) => MaybePromise<FakeAnswer<z.input<C['output']>>>;
+export type RunFake<C extends AgentContract> = (
+  input: z.output<C['input']>,
+  call: AgentCall,
+) => MaybePromise<FakeAnswer<z.input<C['output']>>>;
 type Comp<C extends AgentContract> = NonNullable<C['compensation']>;
-export type CompensateFake<C extends AgentContract> = (input: z.output<Comp<C>['input']>, call: AgentCall) => MaybePromise<FakeAnswer<z.input<Comp<C>['output']>>>;
+export type CompensateFake<C extends AgentContract> = (
+  input: z.output<Comp<C>['input']>,
+  call: AgentCall,
+) => MaybePromise<FakeAnswer<z.input<Comp<C>['output']>>>;
 
 /** A fake agent: its `run` (or the function itself) and, where the contract has one, its
  *  `compensate`. */
-export type AgentFake<C extends AgentContract = AgentContract> = RunFake<C> | { run?: RunFake<C>; compensate?: CompensateFake<C> };
+export type AgentFake<C extends AgentContract = AgentContract> =
+  | RunFake<C>
+  | { run?: RunFake<C>; compensate?: CompensateFake<C> };
 export type AgentFakes<A extends AgentTable> = { [K in keyof A]?: AgentFake<A[K]> };
 
 /** The answer for an agent that never answers. */
@@ -51,7 +59,10 @@ export function noAnswer(): typeof NO_ANSWER {
 
 /** One task a fake answered (or did not), in the order the workflow sent them. */
 export interface RecordedCall extends AgentCall {
-  outcome: { ok: true; output: unknown } | { ok: false; code: string; message: string; retryable: boolean } | { noAnswer: true };
+  outcome:
+    | { ok: true; output: unknown }
+    | { ok: false; code: string; message: string; retryable: boolean }
+    | { noAnswer: true };
 }
 
 export class FakeContractError extends Error {
@@ -61,11 +72,13 @@ export class FakeContractError extends Error {
   }
 }
 
-const issuesOf = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+const issuesOf = (error: z.ZodError): string =>
+  error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 
 function pick(fake: AgentFake | undefined, kind: TaskKind): ((input: unknown, call: AgentCall) => unknown) | undefined {
   if (!fake) return undefined;
-  if (typeof fake === 'function') return kind === 'run' ? (fake as (input: unknown, call: AgentCall) => unknown) : undefined;
+  if (typeof fake === 'function')
+    return kind === 'run' ? (fake as (input: unknown, call: AgentCall) => unknown) : undefined;
   return (kind === 'run' ? fake.run : fake.compensate) as ((input: unknown, call: AgentCall) => unknown) | undefined;
 }
 
@@ -92,22 +105,39 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
   return async (request) => {
     const { info } = Context.current();
     const workflowId = info.workflowExecution?.workflowId ?? '';
-    const call: AgentCall = { workflowId, activityId: info.activityId, agent: request.agent, kind: request.kind, stepId: request.stepId, attempt: info.attempt, input: request.input };
+    const call: AgentCall = {
+      workflowId,
+      activityId: info.activityId,
+      agent: request.agent,
+      kind: request.kind,
+      stepId: request.stepId,
+      attempt: info.attempt,
+      input: request.input,
+    };
     const contract = backend.contracts.get(request.agent);
     const fail = (code: string, message: string, retryable: boolean, details?: unknown): never => {
       backend.record({ ...call, outcome: { ok: false, code, message, retryable } });
-      throw ApplicationFailure.create({ type: code, message, nonRetryable: !retryable, ...(details !== undefined ? { details: [details] } : {}) });
+      throw ApplicationFailure.create({
+        type: code,
+        message,
+        nonRetryable: !retryable,
+        ...(details !== undefined ? { details: [details] } : {}),
+      });
     };
     if (!contract) return fail('WRONG_AGENT', `no agent ${request.agent} in this workflow's agent table`, false);
     const inputSchema = contractSchema(contract, request.kind, 'input');
     const outputSchema = contractSchema(contract, request.kind, 'output');
-    if (!inputSchema || !outputSchema) return fail('NOT_SUPPORTED', `agent ${request.agent} has no ${request.kind} in its contract`, false);
+    if (!inputSchema || !outputSchema)
+      return fail('NOT_SUPPORTED', `agent ${request.agent} has no ${request.kind} in its contract`, false);
     const parsedInput = inputSchema.safeParse(request.input);
-    if (!parsedInput.success) return fail('INVALID_INPUT', `${request.agent} input breaks its contract: ${issuesOf(parsedInput.error)}`, false);
+    if (!parsedInput.success)
+      return fail('INVALID_INPUT', `${request.agent} input breaks its contract: ${issuesOf(parsedInput.error)}`, false);
     call.input = parsedInput.data;
     const fake = pick(backend.fakesFor(workflowId)[request.agent], request.kind);
     if (!fake) {
-      const error = new FakeContractError(`the test gives no fake for ${request.agent} (${request.kind}, step ${request.stepId}); pass one in agents`);
+      const error = new FakeContractError(
+        `the test gives no fake for ${request.agent} (${request.kind}, step ${request.stepId}); pass one in agents`,
+      );
       backend.broken(workflowId, error);
       return fail('FAKE_MISSING', error.message, false);
     }
@@ -116,7 +146,8 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
       answer = await fake(parsedInput.data, call);
     } catch (err) {
       const e = err as { code?: unknown; retryable?: unknown; message?: unknown; details?: unknown };
-      if (typeof e?.code === 'string' && typeof e.retryable === 'boolean') return fail(e.code, String(e.message ?? e.code), e.retryable, e.details);
+      if (typeof e?.code === 'string' && typeof e.retryable === 'boolean')
+        return fail(e.code, String(e.message ?? e.code), e.retryable, e.details);
       throw err; // anything else is the fake's own bug: the activity fails (and retries) as a crash would
     }
     if (answer === NO_ANSWER) {
@@ -129,11 +160,18 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
       // run (waitFor moves the clock while a run waits on a silent agent; result() always does).
       // The difference a test can see: the failed attempt's own duration is not its budget.
       const budgetMs = info.startToCloseTimeoutMs ?? 30_000;
-      throw ApplicationFailure.create({ type: 'TIMEOUT', message: `${request.agent} did not answer within the attempt's ${budgetMs / 1000} s (start-to-close timeout)`, nonRetryable: false, nextRetryDelay: budgetMs });
+      throw ApplicationFailure.create({
+        type: 'TIMEOUT',
+        message: `${request.agent} did not answer within the attempt's ${budgetMs / 1000} s (start-to-close timeout)`,
+        nonRetryable: false,
+        nextRetryDelay: budgetMs,
+      });
     }
     const parsedOutput = outputSchema.safeParse(answer);
     if (!parsedOutput.success) {
-      const error = new FakeContractError(`the fake ${request.agent} (${request.kind}, step ${request.stepId}) answered what its contract refuses: ${issuesOf(parsedOutput.error)}`);
+      const error = new FakeContractError(
+        `the fake ${request.agent} (${request.kind}, step ${request.stepId}) answered what its contract refuses: ${issuesOf(parsedOutput.error)}`,
+      );
       backend.broken(workflowId, error);
       return fail('FAKE_BREAKS_CONTRACT', error.message, false);
     }
@@ -145,7 +183,16 @@ export function fakeCallAgent(backend: FakeAgentsBackend): (request: CallAgentRe
       const key = `${workflowId}/${request.stepId}/output.json@${createHash('sha256').update(json).digest('hex').slice(0, 32)}`;
       harnessArtifacts.set(key, json);
       const summary = json.length <= 500 ? json : `${json.slice(0, 460)} ... (${json.length} characters in all)`;
-      return { byReference: { bucket: 'harness-artifacts', key, digest: key.slice(-32), size: json.length, contentType: 'application/json', summary } };
+      return {
+        byReference: {
+          bucket: 'harness-artifacts',
+          key,
+          digest: key.slice(-32),
+          size: json.length,
+          contentType: 'application/json',
+          summary,
+        },
+      };
     }
     return parsedOutput.data;
   };

@@ -16,7 +16,13 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowClient, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { ProgressEvent, contractSchema, type AgentContract, type AgentTable, type AnyEventEnvelope } from '@baton/contracts';
+import {
+  ProgressEvent,
+  contractSchema,
+  type AgentContract,
+  type AgentTable,
+  type AnyEventEnvelope,
+} from '@baton/contracts';
 import type { AuditRecordInput, GateActivities, ProgressBatch, TrustRecord } from '../activities/gates.js';
 import type { HandoffActivities } from '../activities/handoff.js';
 import {
@@ -141,9 +147,14 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
       if (ended) {
         last = ended.status ?? last;
         if (last && holds(last)) return last;
-        throw new Error(`workflow ${this.workflowId} ended (${ended.how}) before ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'}; last status: ${describe(last)}`);
+        throw new Error(
+          `workflow ${this.workflowId} ended (${ended.how}) before ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'}; last status: ${describe(last)}`,
+        );
       }
-      if (Date.now() > deadline) throw new Error(`workflow ${this.workflowId} did not reach ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'} in ${WAIT_LIMIT_MS / 1000} s; last status: ${describe(last)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `workflow ${this.workflowId} did not reach ${typeof state === 'string' ? `state "${state}"` : 'the awaited status'} in ${WAIT_LIMIT_MS / 1000} s; last status: ${describe(last)}`,
+        );
       if (await this.waitingOnSilentAgent()) {
         // Only a silent agent's timeout can move the run on: let that time pass.
         await this.harness.skip(silentStepMs);
@@ -169,7 +180,8 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
   async decide(decision: GateOption, options: DecideOptions): Promise<St> {
     const status = await this.status();
     const gate = status.gate;
-    if (!gate || gate.status !== 'open') throw new Error(`workflow ${this.workflowId} has no open gate to decide (state "${status.state}")`);
+    if (!gate || gate.status !== 'open')
+      throw new Error(`workflow ${this.workflowId} has no open gate to decide (state "${status.state}")`);
     const input: DecisionInput = {
       gateId: gate.gateId,
       digest: gate.digest,
@@ -187,7 +199,9 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
    *  (default: the first of the default attention tiers', `manager`); `role: null` sends none. */
   async resolve(by: string, note?: string, options: { role?: string | null } = {}): Promise<St> {
     const role = options.role === undefined ? DEFAULT_ATTENTION_TIERS[0]!.role : options.role;
-    return (await this.handle.executeUpdate(resolveUpdate, { args: [{ resolvedBy: by, ...(role !== null ? { role } : {}), ...(note !== undefined ? { note } : {}) }] })) as St;
+    return (await this.handle.executeUpdate(resolveUpdate, {
+      args: [{ resolvedBy: by, ...(role !== null ? { role } : {}), ...(note !== undefined ? { note } : {}) }],
+    })) as St;
   }
 
   /** Delivers a signal, as an event routed to a running workflow does. */
@@ -213,7 +227,9 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
 
   /** The tasks sent to `agent` (every agent when omitted), in order. */
   calls(agent?: string, kind?: 'run' | 'compensate'): RecordedCall[] {
-    return this.records.calls.filter((c) => (agent === undefined || c.agent === agent) && (kind === undefined || c.kind === kind));
+    return this.records.calls.filter(
+      (c) => (agent === undefined || c.agent === agent) && (kind === undefined || c.kind === kind),
+    );
   }
 
   private async ended(): Promise<{ how: string; status?: St } | undefined> {
@@ -223,11 +239,15 @@ export class WorkflowRunUnderTest<St extends WorkflowStatus> {
       throw err;
     });
     if (!d || d.status.name === 'RUNNING') return undefined;
-    if (d.status.name === 'COMPLETED') return { how: 'completed', status: (await this.harness.plainHandle(this.workflowId).result()) as St };
+    if (d.status.name === 'COMPLETED')
+      return { how: 'completed', status: (await this.harness.plainHandle(this.workflowId).result()) as St };
     let how = d.status.name.toLowerCase();
-    await this.harness.plainHandle(this.workflowId).result().catch((err: unknown) => {
-      if (err instanceof WorkflowFailedError) how = `${how}: ${err.cause?.message ?? err.message}`;
-    });
+    await this.harness
+      .plainHandle(this.workflowId)
+      .result()
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowFailedError) how = `${how}: ${err.cause?.message ?? err.message}`;
+      });
     return { how };
   }
 }
@@ -254,12 +274,16 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     private readonly server: TestServerProcess,
   ) {
     this.taskQueue = taskQueue;
-    for (const [gateType, count] of Object.entries(options.trust ?? {})) this.trust.set(gateType, { gateType, count, autoApprove: false });
+    for (const [gateType, count] of Object.entries(options.trust ?? {}))
+      this.trust.set(gateType, { gateType, count, autoApprove: false });
     this.running = worker.run();
   }
 
   /** Starts the test server and a worker for `registration`'s workflow. Close it after. */
-  static async create<St extends WorkflowStatus, A extends AgentTable>(registration: WorkflowRegistration<St, A>, options: HarnessOptions<A> = {}): Promise<WorkflowHarness<St, A>> {
+  static async create<St extends WorkflowStatus, A extends AgentTable>(
+    registration: WorkflowRegistration<St, A>,
+    options: HarnessOptions<A> = {},
+  ): Promise<WorkflowHarness<St, A>> {
     quietRuntime();
     const [started, bundled] = await Promise.allSettled([startTestServer(), bundleOf(registration.workflowModule)]);
     if (started.status === 'rejected' || bundled.status === 'rejected') {
@@ -274,7 +298,8 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     const contracts = new Map<string, AgentContract>(Object.entries(registration.agents));
     const backend = {
       contracts,
-      fakesFor: (workflowId: string) => ({ ...options.agents, ...harness!.runOf(workflowId).fakes }) as Record<string, AgentFake | undefined>,
+      fakesFor: (workflowId: string) =>
+        ({ ...options.agents, ...harness!.runOf(workflowId).fakes }) as Record<string, AgentFake | undefined>,
       record: (call: RecordedCall) => harness!.runOf(call.workflowId).records.calls.push(call),
       broken: (workflowId: string, error: FakeContractError) => {
         harness!.runOf(workflowId).broken ??= error;
@@ -290,9 +315,20 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
       activities: { ...handoff(backend, () => harness!), ...gates(contracts, () => harness!) },
       sinks: {
         batonMetrics: {
-          ended: { fn: (info, workflowType: string, outcome: string) => void harness?.runOf(info.workflowId).records.metrics.push({ name: 'ended', workflowType, value: outcome }) },
-          escalated: { fn: (info, workflowType: string) => void harness?.runOf(info.workflowId).records.metrics.push({ name: 'escalated', workflowType }) },
-          stuck: { fn: (info, workflowType: string, state: string) => void harness?.runOf(info.workflowId).records.metrics.push({ name: 'stuck', workflowType, value: state }) },
+          ended: {
+            fn: (info, workflowType: string, outcome: string) =>
+              void harness
+                ?.runOf(info.workflowId)
+                .records.metrics.push({ name: 'ended', workflowType, value: outcome }),
+          },
+          escalated: {
+            fn: (info, workflowType: string) =>
+              void harness?.runOf(info.workflowId).records.metrics.push({ name: 'escalated', workflowType }),
+          },
+          stuck: {
+            fn: (info, workflowType: string, state: string) =>
+              void harness?.runOf(info.workflowId).records.metrics.push({ name: 'stuck', workflowType, value: state }),
+          },
         },
       },
     });
@@ -311,7 +347,11 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
       const parsed = route.schema.parse(current);
       if (!isUpcastRoute(route)) {
         const { workflowId, input } = route.start(parsed);
-        return this.startWith(input, { ...options, workflowId: options.workflowId ?? workflowId, source: options.source ?? event.source });
+        return this.startWith(input, {
+          ...options,
+          workflowId: options.workflowId ?? workflowId,
+          source: options.source ?? event.source,
+        });
       }
       current = route.upcast(parsed);
       type = route.upcastTo;
@@ -324,19 +364,36 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
     const workflowId = options.workflowId ?? `${this.registration.definition.type}-${randomUUID()}`;
     const run = this.runOf(workflowId);
     run.fakes = options.agents ?? {};
-    const scheduled = options.scheduled ? [{ key: ScheduledById, value: options.scheduled.scheduleId }, { key: ScheduledStartTime, value: options.scheduled.at }] : [];
+    const scheduled = options.scheduled
+      ? [
+          { key: ScheduledById, value: options.scheduled.scheduleId },
+          { key: ScheduledStartTime, value: options.scheduled.at },
+        ]
+      : [];
     // As the gateway and schedules start a run: with the kit's settled patches (no marker for them).
-    const typedSearchAttributes = [...scheduled, { key: TemporalChangeVersion, value: options.startedWith ?? startedWithPatches() }];
+    const typedSearchAttributes = [
+      ...scheduled,
+      { key: TemporalChangeVersion, value: options.startedWith ?? startedWithPatches() },
+    ];
     const memo = options.source ? { memo: { [SOURCE_MEMO_KEY]: options.source } } : {};
     const name = options.workflowName ?? this.registration.workflowName;
-    const handle = await this.env.client.workflow.start(name, { taskQueue: this.taskQueue, workflowId, args: [input], typedSearchAttributes, ...memo });
+    const handle = await this.env.client.workflow.start(name, {
+      taskQueue: this.taskQueue,
+      workflowId,
+      args: [input],
+      typedSearchAttributes,
+      ...memo,
+    });
     return new WorkflowRunUnderTest<St>(this, handle, run.records);
   }
 
   /** A workflow that a run starts itself (a child, such as the day's digest of a schedule's
    *  firing): the agents it is answered by, and the run to wait on and assert on. Call it before
    *  the child starts, so its first step finds its fakes. */
-  child<C extends WorkflowStatus = St>(workflowId: string, options: { agents?: AgentFakes<A> } = {}): WorkflowRunUnderTest<C> {
+  child<C extends WorkflowStatus = St>(
+    workflowId: string,
+    options: { agents?: AgentFakes<A> } = {},
+  ): WorkflowRunUnderTest<C> {
     const run = this.runOf(workflowId);
     run.fakes = options.agents ?? {};
     return new WorkflowRunUnderTest<C>(this, this.env.client.workflow.getHandle(workflowId), run.records);
@@ -369,7 +426,9 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
   }
 
   async close(): Promise<void> {
-    await this.plainHandle(CLOCK_ANCHOR_ID).terminate('the harness closes').catch(() => undefined);
+    await this.plainHandle(CLOCK_ANCHOR_ID)
+      .terminate('the harness closes')
+      .catch(() => undefined);
     this.worker.shutdown();
     await this.running.catch(() => undefined);
     await this.env.teardown();
@@ -404,7 +463,10 @@ export class WorkflowHarness<St extends WorkflowStatus, A extends AgentTable> {
 }
 
 /** Starts a harness for one registered workflow (see WorkflowHarness). */
-export function testWorkflow<St extends WorkflowStatus, A extends AgentTable>(registration: WorkflowRegistration<St, A>, options: HarnessOptions<A> = {}): Promise<WorkflowHarness<St, A>> {
+export function testWorkflow<St extends WorkflowStatus, A extends AgentTable>(
+  registration: WorkflowRegistration<St, A>,
+  options: HarnessOptions<A> = {},
+): Promise<WorkflowHarness<St, A>> {
   return WorkflowHarness.create<St, A>(registration, options);
 }
 
@@ -449,7 +511,13 @@ function gates(contracts: ReadonlyMap<string, AgentContract>, harness: () => Run
       const limit = threshold ?? DEFAULT_THRESHOLD;
       if (was.lastGateId === gateId) return { ...was, threshold: limit };
       const count = clean ? was.count + 1 : 0;
-      const next: TrustRecord = { gateType, count, autoApprove: autoApprove && count >= limit, lastGateId: gateId, threshold: limit };
+      const next: TrustRecord = {
+        gateType,
+        count,
+        autoApprove: autoApprove && count >= limit,
+        lastGateId: gateId,
+        threshold: limit,
+      };
       h.setTrust(next);
       return { ...next, threshold: limit };
     },
@@ -458,7 +526,12 @@ function gates(contracts: ReadonlyMap<string, AgentContract>, harness: () => Run
       const schema = contract && contractSchema(contract, kind, 'output');
       if (!schema) return { ok: false, reason: `no registered workflow declares a ${kind} output for agent ${agent}` };
       const checked = schema.safeParse(output);
-      return checked.success ? { ok: true, output: checked.data } : { ok: false, reason: checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+      return checked.success
+        ? { ok: true, output: checked.data }
+        : {
+            ok: false,
+            reason: checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+          };
     },
     async recordCorrection(correction) {
       harness().runOf(correction.workflowId).records.corrections.push(correction);
@@ -475,7 +548,15 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
     namespace: env.namespace ?? 'default',
     // The last two are the server's own on a real cluster (set on each firing of a schedule); the
     // test server knows them only when they are added.
-    searchAttributes: { BatonState: 2, BatonWorkflowType: 2, BatonStateSince: 6, BatonStuck: 5, BatonCustomer: 2, TemporalScheduledById: 2, TemporalScheduledStartTime: 6 },
+    searchAttributes: {
+      BatonState: 2,
+      BatonWorkflowType: 2,
+      BatonStateSince: 6,
+      BatonStuck: 5,
+      BatonCustomer: 2,
+      TemporalScheduledById: 2,
+      TemporalScheduledStartTime: 6,
+    },
   });
 }
 
@@ -492,7 +573,10 @@ function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
   if (!bundle) {
     const source = `// Generated by the workflow test harness.\nexport * from ${JSON.stringify(workflowModule)};\nexport * from ${JSON.stringify(sourceModule(import.meta.url, './clock-anchor.ts'))};\n`;
     mkdirSync(GENERATED_DIR, { recursive: true });
-    const entry = join(GENERATED_DIR, `test-entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`);
+    const entry = join(
+      GENERATED_DIR,
+      `test-entry-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.ts`,
+    );
     writeFileSync(entry, source);
     bundle = workflowBundle({
       workflowsPath: entry,
@@ -507,14 +591,28 @@ function bundleOf(workflowModule: string): Promise<WorkflowBundle> {
 
 /** The time-skipping environment on a test server this harness started (server.ts says why not
  *  the SDK's launcher). The SDK's own factory for that, `create`, is private: it is reached here
- *  through a cast, safe because the SDK is pinned at one exact version (packages/telemetry/test/sdk-pin.unit.test.ts). */
+ *  through a cast, safe because the SDK is pinned at one exact version
+ *  (packages/telemetry/test/sdk-pin.unit.test.ts). */
 async function startTestServer(): Promise<{ env: TestWorkflowEnvironment; server: TestServerProcess }> {
   const server = await startTestServerProcess();
   const factory = TestWorkflowEnvironment as unknown as {
-    create(options: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: boolean }): Promise<TestWorkflowEnvironment>;
+    create(options: {
+      server: { type: 'existing' };
+      address: string;
+      namespace: string;
+      supportsTimeSkipping: boolean;
+    }): Promise<TestWorkflowEnvironment>;
   };
   try {
-    return { env: await factory.create({ server: { type: 'existing' }, address: server.address, namespace: 'default', supportsTimeSkipping: true }), server };
+    return {
+      env: await factory.create({
+        server: { type: 'existing' },
+        address: server.address,
+        namespace: 'default',
+        supportsTimeSkipping: true,
+      }),
+      server,
+    };
   } catch (error) {
     await server.stop();
     throw error;
@@ -529,7 +627,10 @@ function quietRuntime(): void {
   runtimeInstalled = true;
   const level = ({ debug: 'DEBUG', warn: 'WARN', error: 'ERROR' } as const)[harnessConfig().BATON_TEST_LOG];
   try {
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } },
+    });
   } catch {
     // Another harness of this process installed it first.
   }

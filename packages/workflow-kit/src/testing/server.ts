@@ -67,11 +67,16 @@ export async function startTestServerProcess(executable = testServerExecutable()
     if (listening === 'listening') return { address: `127.0.0.1:${port}`, stop: () => stopProcess(child, exited) };
     if (listening === 'exited' && attempt < 3) continue; // most likely the port was taken meanwhile
     await stopProcess(child, exited);
-    throw new Error(`Temporal's test server (${executable}) ${listening === 'exited' ? 'exited' : `did not listen within ${LISTEN_DEADLINE_MS} ms`}: ${stderr.trim()}`);
+    throw new Error(
+      `Temporal's test server (${executable}) ${listening === 'exited' ? 'exited' : `did not listen within ${LISTEN_DEADLINE_MS} ms`}: ${stderr.trim()}`,
+    );
   }
 }
 
-async function untilListening(port: number, exited: Promise<number | null>): Promise<'listening' | 'exited' | 'timeout'> {
+async function untilListening(
+  port: number,
+  exited: Promise<number | null>,
+): Promise<'listening' | 'exited' | 'timeout'> {
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + LISTEN_DEADLINE_MS;
@@ -98,7 +103,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }

@@ -28,13 +28,24 @@ export const DEFAULT_STEP_POLICY: StepPolicy = {
 
 /** Error codes no retry can fix. Agents also mark their errors retryable or not; this list
  *  guards the codes Baton itself produces. */
-export const NON_RETRYABLE_CODES = ['INVALID_INPUT', 'NOT_SUPPORTED', 'WRONG_AGENT', 'CONTRACT_VERSION_UNSUPPORTED', 'CONTRACT_VERSION_MISMATCH'];
+export const NON_RETRYABLE_CODES = [
+  'INVALID_INPUT',
+  'NOT_SUPPORTED',
+  'WRONG_AGENT',
+  'CONTRACT_VERSION_UNSUPPORTED',
+  'CONTRACT_VERSION_MISMATCH',
+];
 
 /** The activity id of one agent step: `run/intake/intake`. Every step is the same activity type
  *  (callAgent), so without it replay could not tell two swapped steps apart (Temporal compares
  *  the type and id of each scheduled activity, not its input). Runs started before the kit's
  *  `step-activity-ids` patch keep the default ids (a sequence number). */
-export function stepActivityId(request: { agent: string; kind: 'run' | 'compensate'; stepId: string; round?: number }): string | undefined {
+export function stepActivityId(request: {
+  agent: string;
+  kind: 'run' | 'compensate';
+  stepId: string;
+  round?: number;
+}): string | undefined {
   if (!kitPatches.has('step-activity-ids')) return undefined;
   return `${request.kind}/${request.agent}/${request.stepId}${request.round ? `/r${request.round}` : ''}`;
 }
@@ -64,5 +75,10 @@ export async function callAgent<T extends AgentTable, A extends keyof T & string
   input: ContractInput<T[A]>,
   policy: StepPolicy = DEFAULT_STEP_POLICY,
 ): Promise<ContractOutput<T[A]>> {
-  return (await stepActivities(policy, stepActivityId({ agent, kind: 'run', stepId })).callAgent({ agent, kind: 'run', stepId, input })) as ContractOutput<T[A]>;
+  return (await stepActivities(policy, stepActivityId({ agent, kind: 'run', stepId })).callAgent({
+    agent,
+    kind: 'run',
+    stepId,
+    input,
+  })) as ContractOutput<T[A]>;
 }

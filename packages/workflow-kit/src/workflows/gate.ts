@@ -28,7 +28,8 @@ export class GateRefusedError extends Error {
   readonly retryable = false;
 }
 
-const isText = (v: unknown, max: number, min = 1): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
+const isText = (v: unknown, max: number, min = 1): v is string =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** How strictly a decision is read. A new decision (the update's validator) must carry a role.
@@ -45,16 +46,21 @@ export function parseDecision(input: unknown, reading: DecisionReading = { requi
   const d = (isRecord(input) ? input : {}) as Partial<DecisionInput>;
   if (!isRecord(input)) problems.push('(root): must be an object');
   if (!isText(d.gateId, 300)) problems.push('gateId: must be a string of 1-300 characters');
-  if (typeof d.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(d.digest)) problems.push('digest: must be sha256:<64 hex digits>');
-  if (!isText(d.decision, 50)) problems.push('decision: must name one of the gate\'s options');
+  if (typeof d.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(d.digest))
+    problems.push('digest: must be sha256:<64 hex digits>');
+  if (!isText(d.decision, 50)) problems.push("decision: must name one of the gate's options");
   if (!isText(d.decidedBy, 200)) problems.push('decidedBy: must be a string of 1-200 characters');
   // Always a role on a new decision: one without would skip the tier check below.
   if (reading.requireRole ? !isText(d.role, 100) : d.role !== undefined && !isText(d.role, 100)) {
-    problems.push('role: the approver\'s role (checked against their sign-in) is required, a string of 1-100 characters');
+    problems.push(
+      "role: the approver's role (checked against their sign-in) is required, a string of 1-100 characters",
+    );
   }
-  if (d.reason !== undefined && !isText(d.reason, 2000, 0)) problems.push('reason: must be a string of at most 2000 characters');
+  if (d.reason !== undefined && !isText(d.reason, 2000, 0))
+    problems.push('reason: must be a string of at most 2000 characters');
   if (d.changes !== undefined && !isRecord(d.changes)) problems.push('changes: must be an object');
-  if (d.scope !== undefined && d.scope !== 'customer' && d.scope !== 'everyone') problems.push('scope: must be "customer" or "everyone"');
+  if (d.scope !== undefined && d.scope !== 'customer' && d.scope !== 'everyone')
+    problems.push('scope: must be "customer" or "everyone"');
   if (problems.length) throw new GateRefusedError(`invalid decision: ${problems.join('; ')}`);
   return {
     gateId: d.gateId!,
@@ -139,18 +145,32 @@ export class HumanGate<P> {
 
   /** Validates a decision against the open gate; throws a clear refusal, changes nothing. */
   check(input: unknown, reading: DecisionReading = { requireRole: true }): Decision {
-    if (!this.isOpen) throw new GateRefusedError(`gate ${this.view.gateId} is already ${this.decision ? 'decided' : this.view.status}`);
+    if (!this.isOpen)
+      throw new GateRefusedError(`gate ${this.view.gateId} is already ${this.decision ? 'decided' : this.view.status}`);
     const d = parseDecision(input, reading);
-    if (d.gateId !== this.view.gateId) throw new GateRefusedError(`the decision names gate "${d.gateId}" but the open gate is "${this.view.gateId}"`);
-    if (d.digest !== this.view.digest) throw new GateRefusedError('stale decision: what you decided on is not what the gate shows now (digest mismatch); reload and decide again');
-    if (!this.view.options.includes(d.decision)) throw new GateRefusedError(`"${d.decision}" is not an option of this gate (options: ${this.view.options.join(', ')})`);
-    if (d.role !== undefined && !this.allowedRoles().includes(d.role)) throw new GateRefusedError(`role "${d.role}" may not decide at tier ${this.view.tier + 1} (allowed: ${this.allowedRoles().join(', ')})`);
+    if (d.gateId !== this.view.gateId)
+      throw new GateRefusedError(`the decision names gate "${d.gateId}" but the open gate is "${this.view.gateId}"`);
+    if (d.digest !== this.view.digest)
+      throw new GateRefusedError(
+        'stale decision: what you decided on is not what the gate shows now (digest mismatch); reload and decide again',
+      );
+    if (!this.view.options.includes(d.decision))
+      throw new GateRefusedError(
+        `"${d.decision}" is not an option of this gate (options: ${this.view.options.join(', ')})`,
+      );
+    if (d.role !== undefined && !this.allowedRoles().includes(d.role))
+      throw new GateRefusedError(
+        `role "${d.role}" may not decide at tier ${this.view.tier + 1} (allowed: ${this.allowedRoles().join(', ')})`,
+      );
     if (WITH_CHANGES.has(d.decision)) {
-      if (!d.changes || Object.keys(d.changes).length === 0) throw new GateRefusedError(`${d.decision} needs the changes`);
+      if (!d.changes || Object.keys(d.changes).length === 0)
+        throw new GateRefusedError(`${d.decision} needs the changes`);
       if (!this.spec.applyChanges) throw new GateRefusedError('this gate takes no changes');
       this.spec.applyChanges(this.spec.payload, d.changes, d.decision);
     } else if (d.changes !== undefined) {
-      throw new GateRefusedError(`changes come only with ${[...WITH_CHANGES].filter((o) => this.view.options.includes(o)).join(' or ') || 'no option of this gate'}, not with "${d.decision}"`);
+      throw new GateRefusedError(
+        `changes come only with ${[...WITH_CHANGES].filter((o) => this.view.options.includes(o)).join(' or ') || 'no option of this gate'}, not with "${d.decision}"`,
+      );
     }
     this.spec.checkDecision?.(d);
     return d;
@@ -177,7 +197,8 @@ export class HumanGate<P> {
         this.view.escalations.push({ tier, role: this.spec.tiers[tier]!.role, at: this.view.tierSince });
         this.hooks.onEvent('escalated', this.view);
       }
-      if (await condition(() => this.decision !== undefined, this.spec.tiers[tier]!.timeoutMs)) return this.close(this.decision!);
+      if (await condition(() => this.decision !== undefined, this.spec.tiers[tier]!.timeoutMs))
+        return this.close(this.decision!);
     }
     this.view.status = 'timed-out';
     this.view.decidedAt = new Date().toISOString();
@@ -195,10 +216,16 @@ export class HumanGate<P> {
       return { kind: 'declined', decision };
     }
     // The step after the decision executes exactly this payload.
-    const payload = decision.changes && this.spec.applyChanges ? this.spec.applyChanges(this.spec.payload, decision.changes, decision.decision) : this.spec.payload;
+    const payload =
+      decision.changes && this.spec.applyChanges
+        ? this.spec.applyChanges(this.spec.payload, decision.changes, decision.decision)
+        : this.spec.payload;
     this.view.approvedPayload = payload;
     // An attention gate's choice, or a workflow's own option: the workflow acts on the decision.
-    if (this.view.kind === 'attention' || (decision.decision !== 'approve' && decision.decision !== 'approve-with-changes')) {
+    if (
+      this.view.kind === 'attention' ||
+      (decision.decision !== 'approve' && decision.decision !== 'approve-with-changes')
+    ) {
       this.view.status = 'decided';
       this.hooks.onEvent('decided', this.view, decision);
       return { kind: 'decided', payload, decision };

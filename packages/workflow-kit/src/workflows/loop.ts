@@ -17,7 +17,18 @@
 // output) or marked `inline` answers inline, and a large answer is then paged from the results
 // the loop holds. The transcript (in the status query, so in the console, and handed
 // to the next step) is bounded the same way. Pure workflow code: types only from the contracts.
-import type { AgentTable, ArtifactRef, LoopMessage, McpToolOutput, ModelTurnInput, ModelTurnOutput, ResultReference, ToolCall, ToolDescriptor, TurnUsage } from '@baton/contracts';
+import type {
+  AgentTable,
+  ArtifactRef,
+  LoopMessage,
+  McpToolOutput,
+  ModelTurnInput,
+  ModelTurnOutput,
+  ResultReference,
+  ToolCall,
+  ToolDescriptor,
+  TurnUsage,
+} from '@baton/contracts';
 import { APPROVAL_OPTIONS, type GateTier, type WorkflowStatus } from '../definitions.js';
 import type { StepPolicy } from './call-agent.js';
 import { GateRefusedError } from './gate.js';
@@ -94,7 +105,13 @@ export interface AgentLoopSpec {
 }
 
 /** One entry of the transcript: a message, and for a model turn what it cost. */
-export type TranscriptEntry = LoopMessage & { turn?: number; model?: string; usage?: TurnUsage; finishReason?: string; by?: string };
+export type TranscriptEntry = LoopMessage & {
+  turn?: number;
+  model?: string;
+  usage?: TurnUsage;
+  finishReason?: string;
+  by?: string;
+};
 
 export type LoopLimit = 'turns' | 'tokens' | 'cost';
 
@@ -127,13 +144,18 @@ export interface ToolApprovalPayload {
 
 /** A tool call's result as the model sees it; `page`: a page of an artifact, read by the agent
  *  that plays the next turn. */
-type ToolAnswer = { result: unknown } | { error: string } | { page: NonNullable<Extract<LoopMessage, { role: 'tool' }>['page']> };
+type ToolAnswer =
+  | { result: unknown }
+  | { error: string }
+  | { page: NonNullable<Extract<LoopMessage, { role: 'tool' }>['page']> };
 
 /** A tool's output that is an ArtifactRef (@baton/contracts): its bytes are in the object store. */
 function artifactOf(value: unknown): ArtifactRef | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  const ok = ['bucket', 'key', 'digest', 'contentType', 'summary'].every((k) => typeof v[k] === 'string') && typeof v.size === 'number';
+  const ok =
+    ['bucket', 'key', 'digest', 'contentType', 'summary'].every((k) => typeof v[k] === 'string') &&
+    typeof v.size === 'number';
   return ok ? (v as unknown as ArtifactRef) : undefined;
 }
 
@@ -158,7 +180,14 @@ export class AgentLoop<S extends string = string> {
     private readonly spec: AgentLoopSpec,
   ) {
     this.inlineLimit = spec.inlineLimit ?? DEFAULT_INLINE_LIMIT;
-    this.transcript = { purpose: spec.purpose, status: 'running', turns: 0, usage: { inputTokens: 0, outputTokens: 0 }, costCents: 0, entries: [{ role: 'user', text: spec.prompt }] };
+    this.transcript = {
+      purpose: spec.purpose,
+      status: 'running',
+      turns: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costCents: 0,
+      entries: [{ role: 'user', text: spec.prompt }],
+    };
   }
 
   /** Runs the loop to the model's answer or a limit. */
@@ -170,20 +199,42 @@ export class AgentLoop<S extends string = string> {
       ...(await this.describeMcpTools()),
       {
         name: READ_RESULT_TOOL,
-        description: 'Reads a tool result that was too large to show in full: give its ref, and the offset to read from (0 for the start).',
-        parameters: { type: 'object', properties: { ref: { type: 'string' }, offset: { type: 'integer', minimum: 0 } }, required: ['ref'], additionalProperties: false },
+        description:
+          'Reads a tool result that was too large to show in full: give its ref, and the offset to read from (0 for the start).',
+        parameters: {
+          type: 'object',
+          properties: { ref: { type: 'string' }, offset: { type: 'integer', minimum: 0 } },
+          required: ['ref'],
+          additionalProperties: false,
+        },
       },
     ];
     for (;;) {
-      if (transcript.turns >= maxTurns) return this.stop('turns', `the loop used its ${maxTurns} model turns without an answer`);
+      if (transcript.turns >= maxTurns)
+        return this.stop('turns', `the loop used its ${maxTurns} model turns without an answer`);
       const turn = transcript.turns + 1;
-      const input: ModelTurnInput = { purpose: spec.purpose, turn, system: spec.system, messages: this.messages(), tools };
+      const input: ModelTurnInput = {
+        purpose: spec.purpose,
+        turn,
+        system: spec.system,
+        messages: this.messages(),
+        tools,
+      };
       let out: ModelTurnOutput;
       try {
         // The status shows the turn, not the transcript again (it is in the loop's transcript).
         const shownInput = { purpose: spec.purpose, turn, messages: input.messages.length };
-        const options = { ...(spec.turnPolicy ? { policy: spec.turnPolicy } : {}), handles: spec.turnHandles ?? [], shownInput };
-        out = (await this.run.step(spec.modelAgent, `${spec.name}/turn-${turn}`, input as never, options)) as ModelTurnOutput;
+        const options = {
+          ...(spec.turnPolicy ? { policy: spec.turnPolicy } : {}),
+          handles: spec.turnHandles ?? [],
+          shownInput,
+        };
+        out = (await this.run.step(
+          spec.modelAgent,
+          `${spec.name}/turn-${turn}`,
+          input as never,
+          options,
+        )) as ModelTurnOutput;
       } catch (err) {
         const code = failureCode(err);
         if (!(spec.turnHandles ?? []).includes(code)) throw err;
@@ -191,10 +242,21 @@ export class AgentLoop<S extends string = string> {
         return { kind: 'failed', code, detail: causeOf(err), transcript };
       }
       transcript.turns = turn;
-      transcript.usage = { inputTokens: transcript.usage.inputTokens + out.usage.inputTokens, outputTokens: transcript.usage.outputTokens + out.usage.outputTokens };
+      transcript.usage = {
+        inputTokens: transcript.usage.inputTokens + out.usage.inputTokens,
+        outputTokens: transcript.usage.outputTokens + out.usage.outputTokens,
+      };
       transcript.costCents = this.costOf(transcript.usage);
       const calls = out.finish === 'tools' ? (out.calls ?? []) : [];
-      transcript.entries.push({ role: 'assistant', ...(out.text !== undefined ? { text: out.text } : {}), ...(calls.length ? { calls } : {}), turn, model: out.model, usage: out.usage, finishReason: out.finishReason });
+      transcript.entries.push({
+        role: 'assistant',
+        ...(out.text !== undefined ? { text: out.text } : {}),
+        ...(calls.length ? { calls } : {}),
+        turn,
+        model: out.model,
+        usage: out.usage,
+        finishReason: out.finishReason,
+      });
       const over = this.overBudget();
       if (over) return this.stop(over.kind, over.detail);
       if (calls.length === 0) {
@@ -213,7 +275,12 @@ export class AgentLoop<S extends string = string> {
   private async describeMcpTools(): Promise<ToolDescriptor[]> {
     const mcp = this.spec.mcp;
     if (!mcp || mcp.tools.length === 0) return [];
-    const described = (await this.run.step(mcp.agent as never, `${this.spec.name}/mcp-tools`, { op: 'describe', tools: [...mcp.tools] } as never, this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {})) as McpToolOutput;
+    const described = (await this.run.step(
+      mcp.agent as never,
+      `${this.spec.name}/mcp-tools`,
+      { op: 'describe', tools: [...mcp.tools] } as never,
+      this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {},
+    )) as McpToolOutput;
     return ('tools' in described ? described.tools : []).map((t) => {
       const name = t.name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64);
       this.mcpTools.set(name, t.name);
@@ -238,9 +305,13 @@ export class AgentLoop<S extends string = string> {
   private overBudget(): { kind: LoopLimit; detail: string } | undefined {
     const { maxTokens, maxCostCents } = this.spec.limits ?? {};
     const used = this.transcript.usage.inputTokens + this.transcript.usage.outputTokens;
-    if (maxTokens !== undefined && used > maxTokens) return { kind: 'tokens', detail: `the loop used ${used} tokens, over its limit of ${maxTokens}` };
+    if (maxTokens !== undefined && used > maxTokens)
+      return { kind: 'tokens', detail: `the loop used ${used} tokens, over its limit of ${maxTokens}` };
     if (maxCostCents !== undefined && this.transcript.costCents > maxCostCents) {
-      return { kind: 'cost', detail: `the loop cost ${this.transcript.costCents.toFixed(2)} cents, over its limit of ${maxCostCents}` };
+      return {
+        kind: 'cost',
+        detail: `the loop cost ${this.transcript.costCents.toFixed(2)} cents, over its limit of ${maxCostCents}`,
+      };
     }
     return undefined;
   }
@@ -257,7 +328,10 @@ export class AgentLoop<S extends string = string> {
     const mcpTool = this.mcpTools.get(call.name);
     if (mcpTool !== undefined) return this.callMcpTool(mcpTool, call, stepId);
     const tool = this.spec.tools.find((t) => t.name === call.name);
-    if (!tool) return { error: `there is no tool "${call.name}"; the tools are ${[...this.spec.tools.map((t) => t.name), ...this.mcpTools.keys()].join(', ')}` };
+    if (!tool)
+      return {
+        error: `there is no tool "${call.name}"; the tools are ${[...this.spec.tools.map((t) => t.name), ...this.mcpTools.keys()].join(', ')}`,
+      };
     let args = call.args;
     let agentInput: unknown;
     try {
@@ -277,7 +351,11 @@ export class AgentLoop<S extends string = string> {
       // it is large: the agent puts it in the object store, so neither the bus nor the history
       // holds it. One with a `result` function reads the output, so it comes inline.
       const byReference = tool.inline || tool.result ? {} : { byReference: { limit: this.inlineLimit } };
-      const output: unknown = await this.run.step(tool.agent as never, stepId, agentInput as never, { handles: 'all', ...byReference, ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) });
+      const output: unknown = await this.run.step(tool.agent as never, stepId, agentInput as never, {
+        handles: 'all',
+        ...byReference,
+        ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}),
+      });
       const stored = referencedOutput(output);
       if (stored) return { result: stored };
       return { result: tool.result ? tool.result(output, args) : output };
@@ -289,8 +367,17 @@ export class AgentLoop<S extends string = string> {
   /** An MCP tool's call: a step of the MCP agent (large results by reference, as any tool's). */
   private async callMcpTool(tool: string, call: ToolCall, stepId: string): Promise<ToolAnswer> {
     try {
-      const options = { handles: 'all' as const, byReference: { limit: this.inlineLimit }, ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}) };
-      const output: unknown = await this.run.step(this.spec.mcp!.agent as never, stepId, { op: 'call', tool, args: call.args } as never, options);
+      const options = {
+        handles: 'all' as const,
+        byReference: { limit: this.inlineLimit },
+        ...(this.spec.toolPolicy ? { policy: this.spec.toolPolicy } : {}),
+      };
+      const output: unknown = await this.run.step(
+        this.spec.mcp!.agent as never,
+        stepId,
+        { op: 'call', tool, args: call.args } as never,
+        options,
+      );
       const stored = referencedOutput(output);
       if (stored) return { result: stored };
       return { result: (output as { result?: unknown }).result ?? null };
@@ -300,15 +387,24 @@ export class AgentLoop<S extends string = string> {
   }
 
   /** The tool's approval gate; a decline (or no decision in time) is the tool's result. */
-  private async approve(tool: LoopTool, call: ToolCall): Promise<{ args: Record<string, unknown> } | { error: string }> {
+  private async approve(
+    tool: LoopTool,
+    call: ToolCall,
+  ): Promise<{ args: Record<string, unknown> } | { error: string }> {
     const approval = this.spec.approval;
-    if (!approval) return { error: `the tool ${tool.name} needs a person's approval and this loop has no approval gate: not run` };
+    if (!approval)
+      return { error: `the tool ${tool.name} needs a person's approval and this loop has no approval gate: not run` };
     const resumeIn = this.run.status.state;
     this.transcript.status = 'awaiting-approval';
     const outcome = await this.run.gate<ToolApprovalPayload>({
       gateId: `${this.run.reference(this.spec.name)}/approve/${this.transcript.turns}-${call.id}`,
       gateType: approval.gateType,
-      payload: { loop: this.spec.name, tool: tool.name, args: call.args, transcript: this.transcript.entries.map((e) => ({ ...e })) },
+      payload: {
+        loop: this.spec.name,
+        tool: tool.name,
+        args: call.args,
+        transcript: this.transcript.entries.map((e) => ({ ...e })),
+      },
       options: [...APPROVAL_OPTIONS],
       ...(approval.tiers ? { tiers: approval.tiers } : {}),
       safeDefault: approval.safeDefault ?? `the ${tool.name} call is not made; the model is told nobody approved it`,
@@ -324,28 +420,49 @@ export class AgentLoop<S extends string = string> {
     });
     this.transcript.status = 'running';
     this.run.enter(resumeIn as S);
-    if (outcome.kind === 'timed-out') return { error: `nobody approved the ${tool.name} call in time: it was not made` };
-    if (outcome.kind === 'declined') return { error: `${outcome.decision.decidedBy} declined the ${tool.name} call: ${outcome.decision.reason || 'no reason given'}` };
-    if (outcome.kind === 'decided') return { error: `${outcome.decision.decidedBy} did not approve the ${tool.name} call (${outcome.decision.decision})` };
+    if (outcome.kind === 'timed-out')
+      return { error: `nobody approved the ${tool.name} call in time: it was not made` };
+    if (outcome.kind === 'declined')
+      return {
+        error: `${outcome.decision.decidedBy} declined the ${tool.name} call: ${outcome.decision.reason || 'no reason given'}`,
+      };
+    if (outcome.kind === 'decided')
+      return {
+        error: `${outcome.decision.decidedBy} did not approve the ${tool.name} call (${outcome.decision.decision})`,
+      };
     return { args: outcome.payload.args };
   }
 
   /** A page of a result kept by reference. */
   private readResult(args: Record<string, unknown>): ToolAnswer {
     const ref = typeof args.ref === 'string' ? args.ref : '';
-    const offset = typeof args.offset === 'number' && Number.isInteger(args.offset) && args.offset >= 0 ? args.offset : 0;
+    const offset =
+      typeof args.offset === 'number' && Number.isInteger(args.offset) && args.offset >= 0 ? args.offset : 0;
     const artifact = this.artifacts.get(ref);
     if (artifact) return { page: { artifact, offset: offset, length: this.inlineLimit } };
     const text = this.full.get(ref);
     if (text === undefined) return { error: `no result has the ref "${ref}"` };
     const page = text.slice(offset, offset + this.inlineLimit);
-    return { result: { ref, offset, size: text.length, text: page, ...(offset + page.length < text.length ? { next: offset + page.length } : {}) } };
+    return {
+      result: {
+        ref,
+        offset,
+        size: text.length,
+        text: page,
+        ...(offset + page.length < text.length ? { next: offset + page.length } : {}),
+      },
+    };
   }
 
   /** The tool's answer in the transcript: in full when small, else by reference with its start. */
   private addResult(call: ToolCall, answer: ToolAnswer, key: string): void {
     if ('error' in answer) {
-      this.transcript.entries.push({ role: 'tool', callId: call.id, name: call.name, error: answer.error.slice(0, 2000) });
+      this.transcript.entries.push({
+        role: 'tool',
+        callId: call.id,
+        name: call.name,
+        error: answer.error.slice(0, 2000),
+      });
       return;
     }
     if ('page' in answer) {
@@ -357,7 +474,12 @@ export class AgentLoop<S extends string = string> {
     if (artifact) {
       const ref = `artifact:${artifact.key}`;
       this.artifacts.set(ref, artifact);
-      this.transcript.entries.push({ role: 'tool', callId: call.id, name: call.name, reference: { ref, size: artifact.size, summary: artifact.summary.slice(0, 2000) } });
+      this.transcript.entries.push({
+        role: 'tool',
+        callId: call.id,
+        name: call.name,
+        reference: { ref, size: artifact.size, summary: artifact.summary.slice(0, 2000) },
+      });
       return;
     }
     const json = JSON.stringify(answer.result ?? null);
@@ -368,14 +490,22 @@ export class AgentLoop<S extends string = string> {
     }
     const ref = `${this.spec.name}/result/${key}`;
     this.full.set(ref, json);
-    const reference: ResultReference = { ref, size: json.length, summary: json.slice(0, Math.min(500, this.inlineLimit)) };
+    const reference: ResultReference = {
+      ref,
+      size: json.length,
+      summary: json.slice(0, Math.min(500, this.inlineLimit)),
+    };
     this.transcript.entries.push({ role: 'tool', callId: call.id, name: call.name, reference });
   }
 }
 
 /** Runs a tool-using loop as the run's steps (see AgentLoop). Put `loop.transcript` in the
  *  status before awaiting to show it live: `agentLoop(run, spec, (t) => (status.loop = t))`. */
-export async function agentLoop<S extends string>(run: WorkflowRun<S, AgentTable, WorkflowStatus<S>>, spec: AgentLoopSpec, show?: (transcript: LoopTranscript) => void): Promise<LoopOutcome> {
+export async function agentLoop<S extends string>(
+  run: WorkflowRun<S, AgentTable, WorkflowStatus<S>>,
+  spec: AgentLoopSpec,
+  show?: (transcript: LoopTranscript) => void,
+): Promise<LoopOutcome> {
   const loop = new AgentLoop<S>(run, spec);
   show?.(loop.transcript);
   return loop.execute();

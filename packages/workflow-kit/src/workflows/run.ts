@@ -25,7 +25,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AgentTable, CompensableIn, CompensationInput, CompensationOutput, ContractInput, ContractOutput, ProgressEvent } from '@baton/contracts';
+import type {
+  AgentTable,
+  CompensableIn,
+  CompensationInput,
+  CompensationOutput,
+  ContractInput,
+  ContractOutput,
+  ProgressEvent,
+} from '@baton/contracts';
 import type { HandoffActivities } from '../activities/handoff.js';
 import type { AuditRecordInput, GateActivities, ProgressBatch } from '../activities/gates.js';
 import type { BatonSinks } from '../sinks.js';
@@ -66,7 +74,11 @@ import { causeChain, causeOf } from './causes.js';
 /** What a workflow declares about itself: pure data, shared by its code and its registration.
  *  Declared as `WorkflowDefinition<State, Agents, Status>`, it carries its agents' contracts and
  *  its status type, so `runWorkflow(definition, ...)` infers them (no type arguments in workflows). */
-export interface WorkflowDefinition<S extends string, T extends AgentTable = AgentTable, St extends WorkflowStatus<S> = WorkflowStatus<S>> {
+export interface WorkflowDefinition<
+  S extends string,
+  T extends AgentTable = AgentTable,
+  St extends WorkflowStatus<S> = WorkflowStatus<S>,
+> {
   /** Types only, never set: the agents and status this definition's workflow runs with. */
   readonly types?: { agents: T; status: St };
   /** The registered type: `reservation`. Labels metrics, search attributes and views. */
@@ -163,9 +175,16 @@ export function failureDetails(err: unknown): unknown {
   return failure?.details?.[0];
 }
 
-const kit = proxyActivities<HandoffActivities & GateActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
+const kit = proxyActivities<HandoffActivities & GateActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '30 seconds' },
+});
 /** Trust bookkeeping must not stall a decision: a KV outage past this budget counts nothing. */
-const bookkeeping = proxyActivities<GateActivities>({ startToCloseTimeout: '10 seconds', scheduleToCloseTimeout: '1 minute', retry: { maximumInterval: '10 seconds' } });
+const bookkeeping = proxyActivities<GateActivities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { maximumInterval: '10 seconds' },
+});
 const { batonMetrics } = proxySinks<BatonSinks>();
 
 export class WorkflowRun<S extends string, T extends AgentTable, St extends WorkflowStatus<S>> {
@@ -205,8 +224,19 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   enter(state: S | KitState): void {
     this.watch?.cancel();
     this.progress({ kind: 'state', state, from: this.status.state });
-    if (this.terminal.has(state)) this.progress({ kind: 'outcome', state, succeeded: (this.definition.succeeded ?? this.definition.terminal).includes(state as S) });
-    this.audit({ kind: 'workflow.transition', actor: 'orchestrator', subject: state, reason: `${this.status.state} -> ${state}`, detail: { from: this.status.state, to: state, workflowType: this.definition.type } });
+    if (this.terminal.has(state))
+      this.progress({
+        kind: 'outcome',
+        state,
+        succeeded: (this.definition.succeeded ?? this.definition.terminal).includes(state as S),
+      });
+    this.audit({
+      kind: 'workflow.transition',
+      actor: 'orchestrator',
+      subject: state,
+      reason: `${this.status.state} -> ${state}`,
+      detail: { from: this.status.state, to: state, workflowType: this.definition.type },
+    });
     this.status.state = state;
     this.status.stateSince = new Date().toISOString();
     this.status.stuck = undefined;
@@ -234,18 +264,48 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
    *  retry, a corrected input or an output they gave; or it throws StepAbandonedError. A failure
    *  the workflow handles (or a cancellation) is thrown, or, with `fallback`, what it gives
    *  instead (it throws the error on when there is no fallback for this one). */
-  step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options?: StepOptions): Promise<ContractOutput<T[A]>>;
-  step<A extends keyof T & string, F>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions & { fallback: (err: unknown) => F }): Promise<ContractOutput<T[A]> | F>;
-  async step<A extends keyof T & string>(agent: A, stepId: string, input: ContractInput<T[A]>, options: StepOptions & { fallback?: (err: unknown) => unknown } = {}): Promise<unknown> {
+  step<A extends keyof T & string>(
+    agent: A,
+    stepId: string,
+    input: ContractInput<T[A]>,
+    options?: StepOptions,
+  ): Promise<ContractOutput<T[A]>>;
+  step<A extends keyof T & string, F>(
+    agent: A,
+    stepId: string,
+    input: ContractInput<T[A]>,
+    options: StepOptions & { fallback: (err: unknown) => F },
+  ): Promise<ContractOutput<T[A]> | F>;
+  async step<A extends keyof T & string>(
+    agent: A,
+    stepId: string,
+    input: ContractInput<T[A]>,
+    options: StepOptions & { fallback?: (err: unknown) => unknown } = {},
+  ): Promise<unknown> {
     let current: unknown = input;
     for (let round = 0; ; round++) {
-      const record = this.record(stepId, agent, 'run', round === 0 && options.shownInput !== undefined ? options.shownInput : current);
+      const record = this.record(
+        stepId,
+        agent,
+        'run',
+        round === 0 && options.shownInput !== undefined ? options.shownInput : current,
+      );
       try {
-        const output = await this.invoke(options.policy, { agent, kind: 'run', stepId, input: current, round, ...(options.byReference ? { byReference: options.byReference } : {}) });
+        const output = await this.invoke(options.policy, {
+          agent,
+          kind: 'run',
+          stepId,
+          input: current,
+          round,
+          ...(options.byReference ? { byReference: options.byReference } : {}),
+        });
         // The result bridge passes a reference on unchecked (the bytes are not in the message): a
         // step that did not ask for one must not take it as its output; a person sees the step.
         if (!options.byReference && isOutputByReference(output)) {
-          throw ApplicationFailure.nonRetryable(`${agent} answered step ${stepId} by reference, which the step did not ask for`, 'INVALID_OUTPUT');
+          throw ApplicationFailure.nonRetryable(
+            `${agent} answered step ${stepId} by reference, which the step did not ask for`,
+            'INVALID_OUTPUT',
+          );
         }
         return this.done(record, output);
       } catch (err) {
@@ -263,10 +323,18 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   }
 
   /** An agent's compensation as a step (recorded; failures are the caller's, e.g. the saga's). */
-  async compensate<A extends CompensableIn<T>>(agent: A, stepId: string, input: CompensationInput<T[A]>, policy?: StepPolicy): Promise<CompensationOutput<T[A]>> {
+  async compensate<A extends CompensableIn<T>>(
+    agent: A,
+    stepId: string,
+    input: CompensationInput<T[A]>,
+    policy?: StepPolicy,
+  ): Promise<CompensationOutput<T[A]>> {
     const record = this.record(stepId, agent, 'compensate', input);
     try {
-      return this.done(record, await this.invoke(policy, { agent, kind: 'compensate', stepId, input, round: 0 })) as CompensationOutput<T[A]>;
+      return this.done(
+        record,
+        await this.invoke(policy, { agent, kind: 'compensate', stepId, input, round: 0 }),
+      ) as CompensationOutput<T[A]>;
     } catch (err) {
       this.failed(record, err);
       throw err;
@@ -277,7 +345,11 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
    *  waits in AWAITING_DECISION, tier by tier, until a person decides or the safe default. */
   async gate<P>(request: GateRequest<P>): Promise<GateOutcome<P>> {
     const policy = this.definition.gateTypes[request.gateType];
-    if (!policy) throw ApplicationFailure.nonRetryable(`gate type "${request.gateType}" is not declared by workflow ${this.definition.type}`, 'UNDECLARED_GATE_TYPE');
+    if (!policy)
+      throw ApplicationFailure.nonRetryable(
+        `gate type "${request.gateType}" is not declared by workflow ${this.definition.type}`,
+        'UNDECLARED_GATE_TYPE',
+      );
     const gate = new HumanGate<P>(
       {
         gateId: request.gateId,
@@ -305,18 +377,36 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         : undefined;
     if (policy.autoApprove && trust && trust.count >= trust.threshold) {
       this.status.autoApproved = { count: trust.count, threshold: trust.threshold };
-      return gate.approveWithoutPerson('earned-trust', `auto-approved: ${trust.count} consecutive clean approvals (threshold ${trust.threshold})`);
+      return gate.approveWithoutPerson(
+        'earned-trust',
+        `auto-approved: ${trust.count} consecutive clean approvals (threshold ${trust.threshold})`,
+      );
     }
     this.enter(AWAITING_DECISION);
     const outcome = await gate.run();
     if (outcome.kind === 'approved' && outcome.decision.changes && request.teaches) {
       const { agent, text, subject, reading } = request.teaches;
-      this.teach(outcome.decision, request.gateId, request.gateType, { agent, text, ...(subject ? { subject } : {}) }, reading(request.payload), reading(outcome.payload));
+      this.teach(
+        outcome.decision,
+        request.gateId,
+        request.gateType,
+        { agent, text, ...(subject ? { subject } : {}) },
+        reading(request.payload),
+        reading(outcome.payload),
+      );
     }
     if (outcome.kind === 'approved' || outcome.kind === 'declined') {
       const decision = outcome.decision;
       await bookkeeping
-        .trustRecord({ gateType: request.gateType, autoApprove: policy.autoApprove, gateId: request.gateId, workflowId: this.workflowId, clean: decision.decision === 'approve', decidedBy: decision.decidedBy, ...(this.options.trustThreshold !== undefined ? { threshold: this.options.trustThreshold } : {}) })
+        .trustRecord({
+          gateType: request.gateType,
+          autoApprove: policy.autoApprove,
+          gateId: request.gateId,
+          workflowId: this.workflowId,
+          clean: decision.decision === 'approve',
+          decidedBy: decision.decidedBy,
+          ...(this.options.trustThreshold !== undefined ? { threshold: this.options.trustThreshold } : {}),
+        })
         .catch((err: unknown) => log.warn('trust not counted', { error: String(err) }));
     }
     return outcome;
@@ -349,7 +439,12 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   /** The outcome stands: in `state`, `work` (telling someone, say) runs; if it fails a person
    *  finishes it (see orEscalate); then the run ends in `end`. */
-  async conclude(state: S, work: () => Promise<unknown>, ifFails: { reason: string; name: string }, end: S): Promise<St> {
+  async conclude(
+    state: S,
+    work: () => Promise<unknown>,
+    ifFails: { reason: string; name: string },
+    end: S,
+  ): Promise<St> {
     this.enter(state);
     await this.orEscalate(work(), ifFails.reason, ifFails.name);
     return this.end(end);
@@ -397,7 +492,8 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       this.enter(state);
       await work(failures.map((f) => f.name)).catch((err: unknown) => failures.push({ name, error: causeOf(err) }));
     }
-    if (failures.length > 0) await this.escalate(`${request.reason} (${failures.map((f) => f.name).join(', ')})`, failures);
+    if (failures.length > 0)
+      await this.escalate(`${request.reason} (${failures.map((f) => f.name).join(', ')})`, failures);
     return request.end() as Awaited<R>;
   }
 
@@ -418,14 +514,26 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** Hands a problem only a person can finish to them, and waits, however long, until they
    *  say it is dealt with (`resolve`). */
   async escalate(reason: string, failures: Array<{ name: string; error: string }>): Promise<void> {
-    this.status.attention = { reason, failures, since: new Date().toISOString(), roles: (this.definition.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role) };
+    this.status.attention = {
+      reason,
+      failures,
+      since: new Date().toISOString(),
+      roles: (this.definition.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role),
+    };
     batonMetrics.escalated(this.definition.type);
     this.enter(NEEDS_ATTENTION);
     await condition(() => this.status.attention?.resolution !== undefined);
   }
 
   /** Keeps what a person corrected (only what differs), to be retrieved for a similar input. */
-  private teach(decision: Decision, gateId: string, gateType: string, about: { agent: string; text: string; subject?: string }, wrong: Record<string, unknown>, right: Record<string, unknown>): void {
+  private teach(
+    decision: Decision,
+    gateId: string,
+    gateType: string,
+    about: { agent: string; text: string; subject?: string },
+    wrong: Record<string, unknown>,
+    right: Record<string, unknown>,
+  ): void {
     if (canonicalJson(wrong) === canonicalJson(right)) return;
     // Recording it schedules an activity that runs from before this code never did.
     if (!kitPatches.has('record-corrections')) return;
@@ -451,7 +559,12 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   /** Appends an audit record (in order, delivered before the workflow returns). */
   audit(record: Omit<AuditRecordInput, 'id' | 'at' | 'workflowId'>): void {
-    const full: AuditRecordInput = { ...record, id: `${this.workflowId}/${this.runId}/${++this.auditSeq}`, at: new Date().toISOString(), workflowId: this.workflowId };
+    const full: AuditRecordInput = {
+      ...record,
+      id: `${this.workflowId}/${this.runId}/${++this.auditSeq}`,
+      at: new Date().toISOString(),
+      workflowId: this.workflowId,
+    };
     this.auditsQueued++;
     this.background('audit record', () => {
       this.auditsQueued--;
@@ -467,9 +580,26 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private invoke(policy: StepPolicy | undefined, request: { agent: string; kind: 'run' | 'compensate'; stepId: string; input: unknown; round: number; byReference?: { limit: number } }): Promise<unknown> {
+  private invoke(
+    policy: StepPolicy | undefined,
+    request: {
+      agent: string;
+      kind: 'run' | 'compensate';
+      stepId: string;
+      input: unknown;
+      round: number;
+      byReference?: { limit: number };
+    },
+  ): Promise<unknown> {
     const { agent, kind, stepId, input, round, byReference } = request;
-    return stepActivities(policy ?? DEFAULT_STEP_POLICY, stepActivityId(request)).callAgent({ agent, kind, stepId, input, ...(round ? { round } : {}), ...(byReference ? { byReference } : {}) });
+    return stepActivities(policy ?? DEFAULT_STEP_POLICY, stepActivityId(request)).callAgent({
+      agent,
+      kind,
+      stepId,
+      input,
+      ...(round ? { round } : {}),
+      ...(byReference ? { byReference } : {}),
+    });
   }
 
   private record(stepId: string, agent: string, kind: StepRecord['kind'], input: unknown): StepRecord {
@@ -481,22 +611,48 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
 
   private done(record: StepRecord, output: unknown): unknown {
     Object.assign(record, { status: 'ok', output, finishedAt: new Date().toISOString() });
-    this.progress({ kind: 'step.finished', stepId: record.stepId, agent: record.agent, stepKind: record.kind, result: 'ok' });
+    this.progress({
+      kind: 'step.finished',
+      stepId: record.stepId,
+      agent: record.agent,
+      stepKind: record.kind,
+      result: 'ok',
+    });
     return output;
   }
 
   private failed(record: StepRecord, err: unknown): void {
-    Object.assign(record, { status: 'failed', error: causeOf(err), errorCode: failureCode(err), finishedAt: new Date().toISOString() });
-    this.progress({ kind: 'step.finished', stepId: record.stepId, agent: record.agent, stepKind: record.kind, result: 'failed', errorCode: record.errorCode! });
+    Object.assign(record, {
+      status: 'failed',
+      error: causeOf(err),
+      errorCode: failureCode(err),
+      finishedAt: new Date().toISOString(),
+    });
+    this.progress({
+      kind: 'step.finished',
+      stepId: record.stepId,
+      agent: record.agent,
+      stepKind: record.kind,
+      result: 'failed',
+      errorCode: record.errorCode!,
+    });
   }
 
   /** Adds a progress event (names, states, ids and codes only: never a payload or a person's
    *  name). The next audit record to go out carries it; a send of its own follows in case none does. */
   private progress(event: Omit<ProgressEvent, 'workflowId' | 'workflowType' | 'seq' | 'at'>): void {
-    this.pendingProgress.push({ ...event, workflowId: this.workflowId, workflowType: this.definition.type, seq: ++this.progressSeq, at: new Date().toISOString() });
+    this.pendingProgress.push({
+      ...event,
+      workflowId: this.workflowId,
+      workflowType: this.definition.type,
+      seq: ++this.progressSeq,
+      at: new Date().toISOString(),
+    });
     if (this.progressCheck) return;
     this.progressCheck = true;
-    void this.sendProgressNoAuditCarries().catch((err: unknown) => log.warn('progress not sent', { error: String(err) }));
+    void this.sendProgressNoAuditCarries().catch((err: unknown) =>
+      log.warn('progress not sent', { error: String(err) }),
+    );
   }
 
   /** Once this activation's code has run (a condition is looked at again after its microtasks
@@ -519,7 +675,11 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
   /** The progress not yet sent, handed to whichever activity goes out next. */
   private takeProgress(): ProgressBatch | undefined {
     if (!this.pendingProgress.length) return undefined;
-    return { ...(this.source ? { source: this.source } : {}), runId: this.runId, events: this.pendingProgress.splice(0) };
+    return {
+      ...(this.source ? { source: this.source } : {}),
+      runId: this.runId,
+      events: this.pendingProgress.splice(0),
+    };
   }
 
   private handledByWorkflow(err: unknown, handles: StepOptions['handles']): boolean {
@@ -534,18 +694,34 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     record: StepRecord,
     err: unknown,
     options: StepOptions,
-  ): Promise<{ kind: 'retry'; input?: unknown } | { kind: 'output'; output: unknown } | { kind: 'abandon'; by: string; reason: string }> {
+  ): Promise<
+    | { kind: 'retry'; input?: unknown }
+    | { kind: 'output'; output: unknown }
+    | { kind: 'abandon'; by: string; reason: string }
+  > {
     const resumeIn = this.status.state;
     let problem = `the ${record.agent} agent could not do step "${record.stepId}": ${causeOf(err)}`;
     for (;;) {
       const n = ++this.attentionCount;
       const payload: AttentionPayload = {
         state: resumeIn,
-        step: { stepId: record.stepId, agent: record.agent, input: record.input, error: record.error ?? causeOf(err), errorCode: record.errorCode ?? 'UNKNOWN', details: failureDetails(err) },
+        step: {
+          stepId: record.stepId,
+          agent: record.agent,
+          input: record.input,
+          error: record.error ?? causeOf(err),
+          errorCode: record.errorCode ?? 'UNKNOWN',
+          details: failureDetails(err),
+        },
         previousSteps: this.status.steps.filter((s) => s !== record && s.status !== 'running').map((s) => ({ ...s })),
         reason: problem,
       };
-      const options_: GateOption[] = ['retry', 'correct-input', ...(options.personMaySupplyOutput ? (['supply-output'] as const) : []), 'abandon'];
+      const options_: GateOption[] = [
+        'retry',
+        'correct-input',
+        ...(options.personMaySupplyOutput ? (['supply-output'] as const) : []),
+        'abandon',
+      ];
       const gate = new HumanGate<AttentionPayload>(
         {
           gateId: `${this.workflowId}/attention/${n}`,
@@ -558,7 +734,8 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
           applyChanges: (p, changes, decision) => {
             const key = decision === 'correct-input' ? 'input' : 'output';
             const value = changes[key];
-            if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GateRefusedError(`${decision} needs changes.${key}: the step's ${key} as a JSON object`);
+            if (typeof value !== 'object' || value === null || Array.isArray(value))
+              throw new GateRefusedError(`${decision} needs changes.${key}: the step's ${key} as a JSON object`);
             return p;
           },
         },
@@ -568,9 +745,11 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       batonMetrics.escalated(this.definition.type);
       this.enter(NEEDS_ATTENTION);
       const outcome = await gate.run();
-      if (outcome.kind === 'timed-out') return { kind: 'abandon', by: 'timeout', reason: 'nobody took the failed step over in time' };
+      if (outcome.kind === 'timed-out')
+        return { kind: 'abandon', by: 'timeout', reason: 'nobody took the failed step over in time' };
       const decision = outcome.decision;
-      if (decision.decision === 'abandon') return { kind: 'abandon', by: decision.decidedBy, reason: decision.reason || 'abandoned' };
+      if (decision.decision === 'abandon')
+        return { kind: 'abandon', by: decision.decidedBy, reason: decision.reason || 'abandoned' };
       if (decision.decision === 'supply-output') {
         const output = decision.changes?.output;
         const checked = await kit.checkOutput({ agent: record.agent, kind: record.kind, output });
@@ -578,10 +757,32 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
           if (options.teaches) {
             const made = failureDetails(err);
             const wrong = typeof made === 'object' && made !== null ? (made as Record<string, unknown>) : {};
-            this.teach(decision, gate.view.gateId, ATTENTION_GATE_TYPE, { agent: record.agent, ...options.teaches }, wrong, checked.output as Record<string, unknown>);
+            this.teach(
+              decision,
+              gate.view.gateId,
+              ATTENTION_GATE_TYPE,
+              { agent: record.agent, ...options.teaches },
+              wrong,
+              checked.output as Record<string, unknown>,
+            );
           }
-          this.status.steps.push({ stepId: record.stepId, agent: record.agent, kind: record.kind, status: 'supplied', startedAt: gate.view.openedAt, finishedAt: new Date().toISOString(), input: record.input, output: checked.output });
-          this.progress({ kind: 'step.finished', stepId: record.stepId, agent: record.agent, stepKind: record.kind, result: 'supplied' });
+          this.status.steps.push({
+            stepId: record.stepId,
+            agent: record.agent,
+            kind: record.kind,
+            status: 'supplied',
+            startedAt: gate.view.openedAt,
+            finishedAt: new Date().toISOString(),
+            input: record.input,
+            output: checked.output,
+          });
+          this.progress({
+            kind: 'step.finished',
+            stepId: record.stepId,
+            agent: record.agent,
+            stepKind: record.kind,
+            result: 'supplied',
+          });
           this.enter(resumeIn);
           return { kind: 'output', output: checked.output };
         }
@@ -589,7 +790,9 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         continue;
       }
       this.enter(resumeIn);
-      return decision.decision === 'correct-input' ? { kind: 'retry', input: decision.changes?.input } : { kind: 'retry' };
+      return decision.decision === 'correct-input'
+        ? { kind: 'retry', input: decision.changes?.input }
+        : { kind: 'retry' };
     }
   }
 
@@ -611,14 +814,24 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         gate.accept(decision);
         this.status.decision = { ...decision, decidedAt: new Date().toISOString() };
         // Answer once the workflow acted on it: it left the waiting state, or opened another gate.
-        await condition(() => (this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION) || this.status.gate !== gate.view);
+        await condition(
+          () =>
+            (this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION) ||
+            this.status.gate !== gate.view,
+        );
         return this.status;
       },
       {
         validator: (input) => {
           const gate = this.openGate;
-          if (!gate || !gate.isOpen || (this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION)) {
-            throw new GateRefusedError(`no decision is awaited: the ${this.definition.type} is in state "${this.status.state}"`);
+          if (
+            !gate ||
+            !gate.isOpen ||
+            (this.status.state !== AWAITING_DECISION && this.status.state !== NEEDS_ATTENTION)
+          ) {
+            throw new GateRefusedError(
+              `no decision is awaited: the ${this.definition.type} is in state "${this.status.state}"`,
+            );
           }
           gate.check(input);
         },
@@ -627,7 +840,13 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
     setHandler(
       resolveUpdate,
       async (input) => {
-        if (this.status.attention) this.status.attention.resolution = { resolvedBy: input.resolvedBy, ...(input.role !== undefined ? { role: input.role } : {}), note: input.note ?? '', resolvedAt: new Date().toISOString() };
+        if (this.status.attention)
+          this.status.attention.resolution = {
+            resolvedBy: input.resolvedBy,
+            ...(input.role !== undefined ? { role: input.role } : {}),
+            note: input.note ?? '',
+            resolvedAt: new Date().toISOString(),
+          };
         // Answer once the workflow acted on it, as a decision does: its commands then always come
         // before the update's completion, in the first run and in a replay alike (answering at
         // once left the order to how jobs met in an activation: a replay could see it differ).
@@ -637,17 +856,23 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       {
         validator: (input) => {
           if (this.status.state !== NEEDS_ATTENTION || !this.status.attention || this.status.attention.resolution) {
-            throw new GateRefusedError(`nothing needs attention: the ${this.definition.type} is in state "${this.status.state}"`);
+            throw new GateRefusedError(
+              `nothing needs attention: the ${this.definition.type} is in state "${this.status.state}"`,
+            );
           }
           const problems: string[] = [];
-          if (typeof input?.resolvedBy !== 'string' || input.resolvedBy.length < 1 || input.resolvedBy.length > 200) problems.push('resolvedBy: must be a string of 1-200 characters');
+          if (typeof input?.resolvedBy !== 'string' || input.resolvedBy.length < 1 || input.resolvedBy.length > 200)
+            problems.push('resolvedBy: must be a string of 1-200 characters');
           // Like a decision: a person's resolution carries their role, and only a role that takes
           // failed steps over may close one (the handler itself does not check: a resolution
           // replayed from before this rule has none).
           const roles = (this.definition.attentionTiers ?? DEFAULT_ATTENTION_TIERS).map((t) => t.role);
-          if (typeof input?.role !== 'string' || input.role.length < 1) problems.push(`role: required (one of ${roles.join(', ')})`);
-          else if (!roles.includes(input.role)) problems.push(`role: "${input.role}" may not resolve this (one of ${roles.join(', ')})`);
-          if (input?.note !== undefined && (typeof input.note !== 'string' || input.note.length > 2000)) problems.push('note: must be a string of at most 2000 characters');
+          if (typeof input?.role !== 'string' || input.role.length < 1)
+            problems.push(`role: required (one of ${roles.join(', ')})`);
+          else if (!roles.includes(input.role))
+            problems.push(`role: "${input.role}" may not resolve this (one of ${roles.join(', ')})`);
+          if (input?.note !== undefined && (typeof input.note !== 'string' || input.note.length > 2000))
+            problems.push('note: must be a string of at most 2000 characters');
           if (problems.length) throw new GateRefusedError(`invalid resolution: ${problems.join('; ')}`);
         },
       },
@@ -665,10 +890,19 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       tier: view.tier,
       role,
       digest: view.digest,
-      ...(event === 'decided' ? { decision: decision?.decision ?? 'timeout', decidedBy: view.decidedBy ?? 'timeout' } : {}),
+      ...(event === 'decided'
+        ? { decision: decision?.decision ?? 'timeout', decidedBy: view.decidedBy ?? 'timeout' }
+        : {}),
     };
     const suffix = event === 'escalated' ? `escalated/${view.tier}` : event;
-    this.background('gate notice', () => kit.publishNotice({ id: `${view.gateId}/${suffix}`, type: gateNoticeTypes[event], subject: this.workflowId, data: notice }));
+    this.background('gate notice', () =>
+      kit.publishNotice({
+        id: `${view.gateId}/${suffix}`,
+        type: gateNoticeTypes[event],
+        subject: this.workflowId,
+        data: notice,
+      }),
+    );
     const kind = event === 'opened' ? 'gate.opened' : event === 'escalated' ? 'gate.escalated' : 'gate.decided';
     const decidedBy = view.decidedBy === 'earned-trust' ? 'earned-trust' : decision ? 'person' : 'timeout';
     this.progress({
@@ -681,7 +915,13 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
       ...(event === 'decided' ? { decision: decision?.decision ?? 'timeout', decidedBy } : {}),
     } as const);
     const reason =
-      event === 'opened' ? `gate opened for ${role}` : event === 'escalated' ? `no decision in time: escalated to ${role}` : decision ? decision.reason || decision.decision : 'no decision in time: safe default';
+      event === 'opened'
+        ? `gate opened for ${role}`
+        : event === 'escalated'
+          ? `no decision in time: escalated to ${role}`
+          : decision
+            ? decision.reason || decision.decision
+            : 'no decision in time: safe default';
     this.audit({
       kind,
       actor: event === 'decided' ? (view.decidedBy ?? 'timeout') : 'orchestrator',
@@ -692,7 +932,11 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         tier: view.tier,
         role,
         digest: view.digest,
-        ...(decision ? { decision: decision.decision, decidedByRole: decision.role, changes: decision.changes } : event === 'decided' ? { decision: 'timeout' } : {}),
+        ...(decision
+          ? { decision: decision.decision, decidedByRole: decision.role, changes: decision.changes }
+          : event === 'decided'
+            ? { decision: 'timeout' }
+            : {}),
       },
     });
   }
@@ -707,8 +951,19 @@ export class WorkflowRun<S extends string, T extends AgentTable, St extends Work
         this.status.stuck = { state, limitMs, since: this.status.stateSince };
         upsertSearchAttributes([{ key: BatonStuck, value: true }]);
         batonMetrics.stuck(this.definition.type, state);
-        const notice: WorkflowStuckNotice = { workflowId: this.workflowId, workflowType: this.definition.type, state, stateSince: this.status.stateSince, limitMs };
-        await kit.publishNotice({ id: `${notice.workflowId}/stuck/${this.status.stateSince}`, type: 'workflow.stuck.v1', subject: notice.workflowId, data: notice });
+        const notice: WorkflowStuckNotice = {
+          workflowId: this.workflowId,
+          workflowType: this.definition.type,
+          state,
+          stateSince: this.status.stateSince,
+          limitMs,
+        };
+        await kit.publishNotice({
+          id: `${notice.workflowId}/stuck/${this.status.stateSince}`,
+          type: 'workflow.stuck.v1',
+          subject: notice.workflowId,
+          data: notice,
+        });
       })
       .catch((err: unknown) => {
         if (!isCancellation(err)) log.warn('stuck notice failed', { error: String(err) });
@@ -732,7 +987,13 @@ export async function runWorkflow<S extends string, T extends AgentTable, St ext
   options: NoInfer<RunOptions<S>>,
   body: (run: WorkflowRun<S, T, St>) => Promise<NoInfer<St>>,
 ): Promise<St> {
-  const status = { workflowType: definition.type, stateSince: new Date().toISOString(), steps: [], compensated: [], ...initial } as unknown as St;
+  const status = {
+    workflowType: definition.type,
+    stateSince: new Date().toISOString(),
+    steps: [],
+    compensated: [],
+    ...initial,
+  } as unknown as St;
   const run = new WorkflowRun<S, T, St>(definition, status, options);
   try {
     return await body(run);
@@ -741,7 +1002,8 @@ export async function runWorkflow<S extends string, T extends AgentTable, St ext
     // ends in Failed with the reason, instead of a workflow task that fails and retries forever.
     if (!(err instanceof StepAbandonedError)) throw err;
     status.failure = causeOf(err);
-    if (!(definition.states as readonly string[]).includes('Failed')) throw ApplicationFailure.nonRetryable(causeOf(err), err.code);
+    if (!(definition.states as readonly string[]).includes('Failed'))
+      throw ApplicationFailure.nonRetryable(causeOf(err), err.code);
     run.enter('Failed' as S);
     return status;
   } finally {

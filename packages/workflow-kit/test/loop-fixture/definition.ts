@@ -1,6 +1,13 @@
 // A small workflow around one tool-using loop, for the kit's loop tests: an assistant that may
 // look an order up and refund it (a refund above 100.00 EUR needs a person's approval).
-import type { KitState, GateView, LoopTranscript, RunOptions, WorkflowDefinition, WorkflowStatus } from '@baton/workflow-kit/workflow';
+import type {
+  KitState,
+  GateView,
+  LoopTranscript,
+  RunOptions,
+  WorkflowDefinition,
+  WorkflowStatus,
+} from '@baton/workflow-kit/workflow';
 import type { LooperAgents } from './contracts.js';
 
 export const LooperStates = ['Working', 'Answered', 'Stopped'] as const;

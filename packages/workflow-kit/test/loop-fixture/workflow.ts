@@ -32,10 +32,15 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
           {
             name: 'refund',
             description: 'Refunds an amount of an order, in cents',
-            parameters: { type: 'object', properties: { orderId: { type: 'string' }, amountCents: { type: 'integer' } }, required: ['orderId', 'amountCents'] },
+            parameters: {
+              type: 'object',
+              properties: { orderId: { type: 'string' }, amountCents: { type: 'integer' } },
+              required: ['orderId', 'amountCents'],
+            },
             agent: 'payments',
             input: (a) => {
-              if (!Number.isInteger(a.amountCents) || (a.amountCents as number) < 1) throw new Error('amountCents must be a whole number of cents, at least 1');
+              if (!Number.isInteger(a.amountCents) || (a.amountCents as number) < 1)
+                throw new Error('amountCents must be a whole number of cents, at least 1');
               return { orderId: String(a.orderId), amountCents: a.amountCents as number };
             },
             needsApproval: (a) => (a.amountCents as number) > 10_000,
@@ -44,7 +49,9 @@ export async function looperWorkflow(input: LooperInput): Promise<LooperStatus> 
         limits: {
           ...(input.maxTurns !== undefined ? { maxTurns: input.maxTurns } : {}),
           ...(input.maxTokens !== undefined ? { maxTokens: input.maxTokens } : {}),
-          ...(input.maxCostCents !== undefined ? { maxCostCents: input.maxCostCents, price: { inputPerMillion: 300, outputPerMillion: 1500 } } : {}),
+          ...(input.maxCostCents !== undefined
+            ? { maxCostCents: input.maxCostCents, price: { inputPerMillion: 300, outputPerMillion: 1500 } }
+            : {}),
         },
         approval: { gateType: REFUND_GATE, tiers: [{ role: 'manager', timeoutMs: 3600_000 }] },
         ...(input.inlineLimit !== undefined ? { inlineLimit: input.inlineLimit } : {}),

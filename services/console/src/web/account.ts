@@ -1,11 +1,18 @@
 // The account page: a signed-in person says where they are told that a gate waits for them
-// (email, phone for SMS, a chat incoming-webhook) and when they are on duty (working hours). Kept in JetStream KV (bucket baton_accounts,
-// one entry per person, replicated like every bucket: a restart or another console replica keeps
-// it); the approver notifier prefers it to the channels BATON_CONSOLE_USERS gives the account.
+// (email, phone for SMS, a chat incoming-webhook) and when they are on duty (working hours). Kept in JetStream KV
+// (bucket baton_accounts, one entry per person, replicated like every bucket: a restart or another console replica
+// keeps it); the approver notifier prefers it to the channels BATON_CONSOLE_USERS gives the account.
 // A person changes only their own entry.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kvm, type KV } from '@nats-io/kv';
-import { AccountChannels, AccountSettings, WorkingHours, accountSettingsKey, buckets, describeIssues } from '@baton/contracts';
+import {
+  AccountChannels,
+  AccountSettings,
+  WorkingHours,
+  accountSettingsKey,
+  buckets,
+  describeIssues,
+} from '@baton/contracts';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { layout } from './approval-pages.js';
@@ -36,9 +43,19 @@ export function kvAccountStore(bus: Bus): AccountStore {
   };
 }
 
-export function accountPage(user: SignedIn, own: AccountSettings | undefined, configured: AccountChannels | undefined, csrf: string, flash?: { kind: 'ok' | 'error'; text: string }): string {
+export function accountPage(
+  user: SignedIn,
+  own: AccountSettings | undefined,
+  configured: AccountChannels | undefined,
+  csrf: string,
+  flash?: { kind: 'ok' | 'error'; text: string },
+): string {
   const channels = own?.channels ?? configured ?? {};
-  const source = own ? `set by you (${esc(own.updatedAt)})` : configured && Object.keys(configured).length ? 'from the console\'s configuration (BATON_CONSOLE_USERS), until you save your own' : 'none: you are told nothing and find what waits in the inbox';
+  const source = own
+    ? `set by you (${esc(own.updatedAt)})`
+    : configured && Object.keys(configured).length
+      ? "from the console's configuration (BATON_CONSOLE_USERS), until you save your own"
+      : 'none: you are told nothing and find what waits in the inbox';
   return layout(
     'your account',
     `${flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : ''}
@@ -63,38 +80,70 @@ export function accountPage(user: SignedIn, own: AccountSettings | undefined, co
 
 /** The settings a form asks for: empty fields left out, each checked (AccountChannels,
  *  WorkingHours: both ends or neither). */
-export function settingsFromForm(body: Record<string, string | undefined>): { ok: true; channels: AccountChannels; workingHours?: WorkingHours } | { ok: false; reason: string } {
-  const filled = (keys: readonly string[]) => Object.fromEntries(keys.flatMap((k) => (body[k]?.trim() ? [[k, body[k].trim()]] : [])));
+export function settingsFromForm(
+  body: Record<string, string | undefined>,
+): { ok: true; channels: AccountChannels; workingHours?: WorkingHours } | { ok: false; reason: string } {
+  const filled = (keys: readonly string[]) =>
+    Object.fromEntries(keys.flatMap((k) => (body[k]?.trim() ? [[k, body[k].trim()]] : [])));
   const channels = AccountChannels.safeParse(filled(['email', 'phone', 'chatWebhookUrl']));
   if (!channels.success) return { ok: false, reason: `Not saved: ${describeIssues(channels.error.issues)}` };
   const hours = filled(['from', 'to', 'timeZone']);
   if (!hours.from && !hours.to) return { ok: true, channels: channels.data };
   const workingHours = WorkingHours.safeParse(hours);
-  if (!workingHours.success) return { ok: false, reason: `Not saved: working hours: ${describeIssues(workingHours.error.issues)}` };
+  if (!workingHours.success)
+    return { ok: false, reason: `Not saved: working hours: ${describeIssues(workingHours.error.issues)}` };
   return { ok: true, channels: channels.data, workingHours: workingHours.data };
 }
 
 export function registerAccountRoutes(
   app: FastifyInstance,
   deps: { accounts?: AccountStore | undefined; logger: Logger; auth: { users: ConsoleUser[] } },
-  helpers: { csrfCheck: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void; user: (req: FastifyRequest) => SignedIn },
+  helpers: {
+    csrfCheck: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+    user: (req: FastifyRequest) => SignedIn;
+  },
 ): void {
   const configured = (username: string) => deps.auth.users.find((u) => u.username === username)?.channels;
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
   app.get('/account', async (req, reply) => {
     const who = helpers.user(req);
     const query = req.query as { ok?: string; error?: string };
-    const flash = query.error ? { kind: 'error' as const, text: query.error } : query.ok ? { kind: 'ok' as const, text: query.ok } : undefined;
-    if (!deps.accounts) return html(reply.code(404), accountPage(who, undefined, configured(who.username), reply.generateCsrf(), { kind: 'error', text: 'This console keeps no account settings' }));
-    return html(reply, accountPage(who, await deps.accounts.get(who.username), configured(who.username), reply.generateCsrf(), flash));
+    const flash = query.error
+      ? { kind: 'error' as const, text: query.error }
+      : query.ok
+        ? { kind: 'ok' as const, text: query.ok }
+        : undefined;
+    if (!deps.accounts)
+      return html(
+        reply.code(404),
+        accountPage(who, undefined, configured(who.username), reply.generateCsrf(), {
+          kind: 'error',
+          text: 'This console keeps no account settings',
+        }),
+      );
+    return html(
+      reply,
+      accountPage(who, await deps.accounts.get(who.username), configured(who.username), reply.generateCsrf(), flash),
+    );
   });
   app.post('/account', { preHandler: helpers.csrfCheck }, async (req, reply) => {
     const who = helpers.user(req);
-    if (!deps.accounts) return reply.code(404).send({ error: 'NO_ACCOUNT_SETTINGS', reason: 'this console keeps no account settings' });
+    if (!deps.accounts)
+      return reply.code(404).send({ error: 'NO_ACCOUNT_SETTINGS', reason: 'this console keeps no account settings' });
     const read = settingsFromForm((req.body ?? {}) as Record<string, string | undefined>);
     if (!read.ok) return reply.redirect(`/account?error=${encodeURIComponent(read.reason)}`, 303);
-    await deps.accounts.put(who.username, { channels: read.channels, ...(read.workingHours ? { workingHours: read.workingHours } : {}), updatedAt: new Date().toISOString() });
-    deps.logger.info({ username: who.username, channels: Object.keys(read.channels), workingHours: Boolean(read.workingHours) }, 'account settings saved');
-    return reply.redirect(`/account?ok=${encodeURIComponent('Saved: you are told on these channels from now on')}`, 303);
+    await deps.accounts.put(who.username, {
+      channels: read.channels,
+      ...(read.workingHours ? { workingHours: read.workingHours } : {}),
+      updatedAt: new Date().toISOString(),
+    });
+    deps.logger.info(
+      { username: who.username, channels: Object.keys(read.channels), workingHours: Boolean(read.workingHours) },
+      'account settings saved',
+    );
+    return reply.redirect(
+      `/account?ok=${encodeURIComponent('Saved: you are told on these channels from now on')}`,
+      303,
+    );
   });
 }

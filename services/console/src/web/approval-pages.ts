@@ -1,13 +1,20 @@
 // Server-rendered HTML of the approval console: sign-in, the inbox, one gate with its full
 // context and the decision form, and a workflow's timeline. Every value escaped.
 import type { AuditRecord } from '@baton/contracts';
-import { AWAITING_DECISION, NEEDS_ATTENTION, type AttentionPayload, type ContextRow, type GateView, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit';
+import {
+  AWAITING_DECISION,
+  NEEDS_ATTENTION,
+  type AttentionPayload,
+  type ContextRow,
+  type GateView,
+  type WorkflowStatus,
+  type WorkflowView,
+} from '@baton/workflow-kit';
 import { RESOLVE_ROLES, changeFieldsOf, type Inbox, type InboxItem, type TrustRow } from './approvals.js';
 import type { SignedIn } from './auth.js';
 import { esc, workflowLink, type Links } from './pages.js';
 import { STYLE } from './style.js';
 import { approversInWords, clockTime, momentInWords, tiersInWords, withArticle } from './words.js';
-
 
 export function layout(title: string, body: string, user?: SignedIn, csrf?: string, scripts: string[] = []): string {
   const nav = user
@@ -22,7 +29,8 @@ ${body}
 }
 
 type Flash = { kind: 'ok' | 'error'; text: string } | undefined;
-const flashHtml = (flash: Flash) => (flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : '');
+const flashHtml = (flash: Flash) =>
+  flash ? `<div class="flash ${flash.kind}" id="flash">${esc(flash.text)}</div>` : '';
 
 export function loginPage(next: string, flash?: Flash): string {
   return layout(
@@ -42,7 +50,8 @@ export interface Clock {
   timeZone?: string | undefined;
 }
 
-const at = (iso: string | undefined, clock: Clock) => (iso ? `<time datetime="${esc(iso)}">${esc(clockTime(new Date(iso), clock.now, clock.timeZone))}</time>` : '');
+const at = (iso: string | undefined, clock: Clock) =>
+  iso ? `<time datetime="${esc(iso)}">${esc(clockTime(new Date(iso), clock.now, clock.timeZone))}</time>` : '';
 
 /** One cell of a table that becomes a card on a phone: its label shows beside the value there. */
 const cell = (label: string, content: string, attrs = '') => `<td data-label="${esc(label)}"${attrs}>${content}</td>`;
@@ -68,13 +77,22 @@ ${cell('who decides now', esc(RESOLVE_ROLES.join(', ')))}${cell('since', at(atte
   const gate = item.status.gate!;
   const mayDecide = gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
   const current = gate.tiers[gate.tier];
-  const until = current ? `${esc(withArticle(current.role))} until ${esc(momentInWords(new Date(new Date(gate.tierSince).getTime() + current.timeoutMs), clock.now, clock.timeZone))}` : '';
+  const until = current
+    ? `${esc(withArticle(current.role))} until ${esc(momentInWords(new Date(new Date(gate.tierSince).getTime() + current.timeoutMs), clock.now, clock.timeZone))}`
+    : '';
   return `${head}${cell('workflow', link)}${cell('gate', esc(gate.gateType))}
 ${cell('type', esc(item.status.workflowType))}${cell('what', esc(item.summary))}
 ${cell('who decides now', until)}${cell('since', at(gate.openedAt, clock))}${cell('you may act', mayDecide ? 'yes' : 'no')}</tr>`;
 }
 
-export function inboxPage(inbox: Omit<Inbox, 'items'> & { items: Array<InboxItem & { summary: string }> }, trust: TrustRow[], user: SignedIn, csrf: string, flash?: Flash, clock: Clock = { now: new Date() }): string {
+export function inboxPage(
+  inbox: Omit<Inbox, 'items'> & { items: Array<InboxItem & { summary: string }> },
+  trust: TrustRow[],
+  user: SignedIn,
+  csrf: string,
+  flash?: Flash,
+  clock: Clock = { now: new Date() },
+): string {
   const unanswered = inbox.items.filter((i) => i.kind === 'unanswered').length;
   const banner = inbox.unreadable
     ? `<div class="flash error" id="inbox-unreadable">${esc(inbox.unreadable)}</div>`
@@ -88,7 +106,9 @@ export function inboxPage(inbox: Omit<Inbox, 'items'> & { items: Array<InboxItem
       : `<tr><td colspan="7" class="empty">nothing waits for a person</td></tr>`;
   const trustRows = trust
     .map(
-      (t) => `<tr data-gate-type="${esc(t.gateType)}">${cell('gate type', esc(t.gateType))}${cell('workflow', esc(t.workflowType))}${cell('clean approvals in a row', String(t.count), ' class="num" data-count')}${cell('threshold', String(t.threshold), ' class="num"')}
+      (
+        t,
+      ) => `<tr data-gate-type="${esc(t.gateType)}">${cell('gate type', esc(t.gateType))}${cell('workflow', esc(t.workflowType))}${cell('clean approvals in a row', String(t.count), ' class="num" data-count')}${cell('threshold', String(t.threshold), ' class="num"')}
 ${cell('auto-approval policy', t.policyAllows ? 'allowed' : 'never (a person decides)')}${cell('auto-approval', t.autoApprove ? 'on' : 'off', ` data-auto class="${t.autoApprove ? 'on' : 'off'}"`)}</tr>`,
     )
     .join('');
@@ -108,7 +128,8 @@ ${cell('auto-approval policy', t.policyAllows ? 'allowed' : 'never (a person dec
 
 const json = (value: unknown) => `<pre>${esc(JSON.stringify(value, null, 2))}</pre>`;
 /** Raw JSON behind a disclosure: closed by default, a summary that says what it holds. */
-const disclosed = (summary: string, value: unknown, id?: string) => `<details${id ? ` id="${esc(id)}"` : ''}><summary>${esc(summary)}</summary>${json(value)}</details>`;
+const disclosed = (summary: string, value: unknown, id?: string) =>
+  `<details${id ? ` id="${esc(id)}"` : ''}><summary>${esc(summary)}</summary>${json(value)}</details>`;
 
 /** What the gate page needs from the workflow's registration. */
 export interface GateContext {
@@ -124,7 +145,11 @@ function contextRows(status: WorkflowStatus, gate: GateView | undefined, ctx: Ga
     const p = gate.payload as AttentionPayload;
     return [
       { label: 'why a person', id: 'attention-reason', emphasis: true, value: p.reason },
-      { label: 'failed step', id: 'failed-step', value: `${p.step.stepId} (agent ${p.step.agent}) in state "${p.state}"` },
+      {
+        label: 'failed step',
+        id: 'failed-step',
+        value: `${p.step.stepId} (agent ${p.step.agent}) in state "${p.state}"`,
+      },
       { label: 'error', id: 'failed-error', value: `${p.step.errorCode ?? ''}: ${p.step.error}` },
       ...(ctx.view?.context?.(status, ctx.history) ?? []),
     ];
@@ -134,17 +159,29 @@ function contextRows(status: WorkflowStatus, gate: GateView | undefined, ctx: Ga
 
 /** The decision form: nothing chosen for the person (every option unchecked; the console refuses
  *  a decision without one), the workflow's change fields, the reason. */
-function decisionForm(workflowId: string, gate: GateView, status: WorkflowStatus, ctx: GateContext, role: string | undefined, csrf: string): string {
+function decisionForm(
+  workflowId: string,
+  gate: GateView,
+  status: WorkflowStatus,
+  ctx: GateContext,
+  role: string | undefined,
+  csrf: string,
+): string {
   const attention = gate.kind === 'attention' ? (gate.payload as AttentionPayload) : undefined;
   const fields = gate.kind === 'approval' ? changeFieldsOf(ctx.view, gate, status) : [];
   const fieldHtml = fields
-    .map((f) => `<label>${esc(f.label)} <input name="${esc(f.name)}" type="${f.type}"${f.min !== undefined ? ` min="${f.min}"` : ''}${f.max !== undefined ? ` max="${f.max}"` : ''}${f.maxLength !== undefined ? ` maxlength="${f.maxLength}"` : ''}></label>`)
+    .map(
+      (f) =>
+        `<label>${esc(f.label)} <input name="${esc(f.name)}" type="${f.type}"${f.min !== undefined ? ` min="${f.min}"` : ''}${f.max !== undefined ? ` max="${f.max}"` : ''}${f.maxLength !== undefined ? ` maxlength="${f.maxLength}"` : ''}></label>`,
+    )
     .join('\n ');
   const attentionFields = attention
     ? `<label>Corrected input (with correct-input), JSON <textarea name="input" class="code">${esc(JSON.stringify(attention.step.input, null, 2))}</textarea></label>
  ${gate.options.includes('supply-output') ? `<label>The step's output (with supply-output), JSON <textarea name="output" class="code">${esc(JSON.stringify(attention.step.details ?? {}, null, 2))}</textarea></label>` : ''}`
     : '';
-  const changes = fields.length ? `<div class="changes"><p class="hint">With approve-with-changes:</p>${fieldHtml}</div>` : '';
+  const changes = fields.length
+    ? `<div class="changes"><p class="hint">With approve-with-changes:</p>${fieldHtml}</div>`
+    : '';
   return `<form method="post" action="/gates/${encodeURIComponent(workflowId)}/decide" id="decide"><fieldset><legend>Your decision (as ${esc(role)})</legend>
  <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="gateId" value="${esc(gate.gateId)}"><input type="hidden" name="digest" value="${esc(gate.digest)}">
  <div class="options" role="radiogroup" aria-label="decision">${gate.options.map((o, i) => `<label class="option"><input type="radio" name="decision" value="${esc(o)}"${i === 0 ? ' required' : ''}> ${esc(o)}</label>`).join('')}</div>
@@ -157,11 +194,26 @@ function decisionForm(workflowId: string, gate: GateView, status: WorkflowStatus
 
 /** One gate, for a phone first: who decides until when, the form, then the context rows, and the
  *  raw JSON (what is decided, each step's output) behind disclosures. */
-export function gatePage(workflowId: string, status: WorkflowStatus, ctx: GateContext, links: Links, user: SignedIn, csrf: string, flash?: Flash, clock: Clock = { now: new Date() }): string {
+export function gatePage(
+  workflowId: string,
+  status: WorkflowStatus,
+  ctx: GateContext,
+  links: Links,
+  user: SignedIn,
+  csrf: string,
+  flash?: Flash,
+  clock: Clock = { now: new Date() },
+): string {
   const gate = status.gate;
   const waiting = status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION;
-  const mayDecide = gate?.status === 'open' && waiting && gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
-  const role = gate ? gate.tiers.slice(gate.tier).map((t) => t.role).find((r) => user.roles.includes(r)) : undefined;
+  const mayDecide =
+    gate?.status === 'open' && waiting && gate.tiers.slice(gate.tier).some((t) => user.roles.includes(t.role));
+  const role = gate
+    ? gate.tiers
+        .slice(gate.tier)
+        .map((t) => t.role)
+        .find((r) => user.roles.includes(r))
+    : undefined;
   const steps = status.steps
     .map(
       (s) =>
@@ -171,12 +223,30 @@ export function gatePage(workflowId: string, status: WorkflowStatus, ctx: GateCo
   const attention = gate?.kind === 'attention' ? (gate.payload as AttentionPayload) : undefined;
   const form = mayDecide
     ? decisionForm(workflowId, gate!, status, ctx, role, csrf)
-    : `<p id="cannot-decide" class="empty">${gate?.status === 'open' ? `Only ${esc(gate.tiers.slice(gate.tier).map((t) => t.role).join(' or '))} may decide now.` : 'No decision is awaited.'}</p>`;
+    : `<p id="cannot-decide" class="empty">${
+        gate?.status === 'open'
+          ? `Only ${esc(
+              gate.tiers
+                .slice(gate.tier)
+                .map((t) => t.role)
+                .join(' or '),
+            )} may decide now.`
+          : 'No decision is awaited.'
+      }</p>`;
   const rows = contextRows(status, gate, ctx)
-    .map((r) => `<tr><th scope="row">${esc(r.label)}</th><td${r.id ? ` id="${esc(r.id)}"` : ''}${r.emphasis ? ' class="allergy"' : ''}>${esc(r.value)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><th scope="row">${esc(r.label)}</th><td${r.id ? ` id="${esc(r.id)}"` : ''}${r.emphasis ? ' class="allergy"' : ''}>${esc(r.value)}</td></tr>`,
+    )
     .join('\n');
-  const who = gate ? (gate.status === 'open' ? approversInWords(gate, clock.now, clock.timeZone) : `${tiersInWords(gate)}; ${gate.status}${gate.decidedBy ? ` by ${gate.decidedBy}` : ''}${gate.decidedAt ? ` at ${clockTime(new Date(gate.decidedAt), clock.now, clock.timeZone)}` : ''}`) : '';
-  const escalated = gate?.escalations.length ? ` Escalated: ${gate.escalations.map((e) => `to ${withArticle(e.role)} at ${clockTime(new Date(e.at), clock.now, clock.timeZone)}`).join(', ')}.` : '';
+  const who = gate
+    ? gate.status === 'open'
+      ? approversInWords(gate, clock.now, clock.timeZone)
+      : `${tiersInWords(gate)}; ${gate.status}${gate.decidedBy ? ` by ${gate.decidedBy}` : ''}${gate.decidedAt ? ` at ${clockTime(new Date(gate.decidedAt), clock.now, clock.timeZone)}` : ''}`
+    : '';
+  const escalated = gate?.escalations.length
+    ? ` Escalated: ${gate.escalations.map((e) => `to ${withArticle(e.role)} at ${clockTime(new Date(e.at), clock.now, clock.timeZone)}`).join(', ')}.`
+    : '';
   return layout(
     `gate ${gate?.gateType ?? ''}`,
     `${flashHtml(flash)}
@@ -202,7 +272,13 @@ ${attention ? `<h2>The failed step</h2><div id="failed-input">${disclosed("the s
   );
 }
 
-export function timelinePage(workflowId: string, records: Array<AuditRecord & { publishedBy: string }>, user: SignedIn, csrf: string, clock: Clock = { now: new Date() }): string {
+export function timelinePage(
+  workflowId: string,
+  records: Array<AuditRecord & { publishedBy: string }>,
+  user: SignedIn,
+  csrf: string,
+  clock: Clock = { now: new Date() },
+): string {
   const rows = records.length
     ? records
         .map(

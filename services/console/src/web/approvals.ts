@@ -5,7 +5,19 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { AuditRecord, auditPublisherOf, streams } from '@baton/contracts';
 import { openTrust, readStream, type Bus } from '@baton/bus';
 import { VisibilityUnavailableError, pending, type WaitingRow } from '../decisions.js';
-import { AWAITING_DECISION, DEFAULT_ATTENTION_TIERS, DEFAULT_TRUST_THRESHOLD, NEEDS_ATTENTION, statusQuery, type ChangeField, type GateView, type Registry, type TrustRecord, type WorkflowStatus, type WorkflowView } from '@baton/workflow-kit/internal';
+import {
+  AWAITING_DECISION,
+  DEFAULT_ATTENTION_TIERS,
+  DEFAULT_TRUST_THRESHOLD,
+  NEEDS_ATTENTION,
+  statusQuery,
+  type ChangeField,
+  type GateView,
+  type Registry,
+  type TrustRecord,
+  type WorkflowStatus,
+  type WorkflowView,
+} from '@baton/workflow-kit/internal';
 
 /** One workflow waiting for a person: an open gate, an escalated problem (nothing to decide, a
  *  person finishes it by hand and resolves it), or one whose orchestrator did not answer (listed
@@ -28,7 +40,11 @@ export const INBOX_QUERY_DEADLINE_MS = 800;
 export const RESOLVE_ROLES: readonly string[] = [...new Set(DEFAULT_ATTENTION_TIERS.map((t) => t.role))];
 
 /** Everything waiting for a person, of any registered type, oldest first. */
-export async function waitingForPeople(temporal: Client, limit = 200, deadlineMs = INBOX_QUERY_DEADLINE_MS): Promise<Inbox> {
+export async function waitingForPeople(
+  temporal: Client,
+  limit = 200,
+  deadlineMs = INBOX_QUERY_DEADLINE_MS,
+): Promise<Inbox> {
   let rows: WaitingRow[];
   try {
     rows = await pending(temporal, limit);
@@ -39,14 +55,21 @@ export async function waitingForPeople(temporal: Client, limit = 200, deadlineMs
   const items = await Promise.all(
     rows.map(async (row): Promise<InboxItem | undefined> => {
       try {
-        const status = await temporal.withDeadline(Date.now() + deadlineMs, () => temporal.workflow.getHandle(row.workflowId).query(statusQuery));
+        const status = await temporal.withDeadline(Date.now() + deadlineMs, () =>
+          temporal.workflow.getHandle(row.workflowId).query(statusQuery),
+        );
         const waiting = status.state === AWAITING_DECISION || status.state === NEEDS_ATTENTION;
         if (waiting && status.gate?.status === 'open') return { ...row, kind: 'gate', status };
-        if (status.state === NEEDS_ATTENTION && status.attention && !status.attention.resolution) return { ...row, kind: 'escalation', status };
+        if (status.state === NEEDS_ATTENTION && status.attention && !status.attention.resolution)
+          return { ...row, kind: 'escalation', status };
         return undefined; // visibility lags the workflow by a moment: it no longer waits
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
-        return { ...row, kind: 'unanswered', reason: `no orchestrator answered within ${deadlineMs / 1000} s: ${(err as Error).message}` };
+        return {
+          ...row,
+          kind: 'unanswered',
+          reason: `no orchestrator answered within ${deadlineMs / 1000} s: ${(err as Error).message}`,
+        };
       }
     }),
   );
@@ -54,9 +77,17 @@ export async function waitingForPeople(temporal: Client, limit = 200, deadlineMs
 }
 
 /** How many of the customer's earlier workflows of this type ended in `successState`. */
-export async function previousCases(temporal: Client, workflowType: string, customerId: string, successState: string, exceptWorkflowId: string): Promise<number> {
+export async function previousCases(
+  temporal: Client,
+  workflowType: string,
+  customerId: string,
+  successState: string,
+  exceptWorkflowId: string,
+): Promise<number> {
   const quote = (s: string) => `"${s.replace(/["\\]/g, '')}"`;
-  const { count } = await temporal.workflow.count(`BatonWorkflowType = ${quote(workflowType)} AND BatonCustomer = ${quote(customerId)} AND BatonState = ${quote(successState)} AND WorkflowId != ${quote(exceptWorkflowId)}`);
+  const { count } = await temporal.workflow.count(
+    `BatonWorkflowType = ${quote(workflowType)} AND BatonCustomer = ${quote(customerId)} AND BatonState = ${quote(successState)} AND WorkflowId != ${quote(exceptWorkflowId)}`,
+  );
   return count;
 }
 
@@ -84,7 +115,10 @@ export async function timeline(bus: Bus, workflowId: string): Promise<PublishedR
   return records.flatMap(({ subject, value }) => {
     if (!value.success || value.data.workflowId !== workflowId) return [];
     const publishedBy = auditPublisherOf(subject, value.data.kind);
-    if (!publishedBy) return subject === `baton.audit.${value.data.kind}` ? [{ ...value.data, publishedBy: '(before publishers were named)' }] : [];
+    if (!publishedBy)
+      return subject === `baton.audit.${value.data.kind}`
+        ? [{ ...value.data, publishedBy: '(before publishers were named)' }]
+        : [];
     if (publishedBy.startsWith('agent-') && !value.data.kind.startsWith('tool.')) return [];
     return [{ ...value.data, publishedBy }];
   });
@@ -100,7 +134,11 @@ export interface TrustRow {
 }
 
 /** Earned trust per registered gate type, as the orchestrator's activities keep it. */
-export async function trustRows(bus: Bus, registry: Registry, threshold = DEFAULT_TRUST_THRESHOLD): Promise<TrustRow[]> {
+export async function trustRows(
+  bus: Bus,
+  registry: Registry,
+  threshold = DEFAULT_TRUST_THRESHOLD,
+): Promise<TrustRow[]> {
   const kv = await openTrust(bus);
   return Promise.all(
     [...registry.gateTypes].map(async ([gateType, policy]) => {

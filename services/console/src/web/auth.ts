@@ -9,7 +9,9 @@ const KEY_LENGTH = 32;
 const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 128 * 1024 * 1024 } as const;
 
 function scryptAsync(password: BinaryLike, salt: BinaryLike, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** `scrypt$N$r$p$<salt base64>$<key base64>`: what `baton hash-password` prints. */
@@ -23,13 +25,25 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   const [scheme, n, r, p, salt, key] = hash.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p), maxmem: COST.maxmem });
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: COST.maxmem,
+  });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 export const ConsoleUser = z.object({
   username: z.string().min(1).max(100),
-  passwordHash: notPublicSecret(z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a hash printed by `baton hash-password`')),
+  passwordHash: notPublicSecret(
+    z
+      .string()
+      .regex(
+        /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/,
+        'must be a hash printed by `baton hash-password`',
+      ),
+  ),
   /** Roles matched against a gate's tiers, e.g. host, manager. */
   roles: z.array(z.string().min(1)).min(1),
   /** Where the approver notifier (services/approver-notify) tells this person that a gate waits

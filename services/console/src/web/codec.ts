@@ -13,7 +13,11 @@ import { OPERATOR_ROLE } from './roles.js';
 
 export const CODEC_PREFIX = '/codec';
 
-export async function registerCodecEndpoint(app: FastifyInstance, codec: PayloadCodec, uiOrigin: string): Promise<void> {
+export async function registerCodecEndpoint(
+  app: FastifyInstance,
+  codec: PayloadCodec,
+  uiOrigin: string,
+): Promise<void> {
   await app.register(
     async (scope) => {
       await scope.register(cors, {
@@ -27,11 +31,17 @@ export async function registerCodecEndpoint(app: FastifyInstance, codec: Payload
         reply.header('cache-control', 'no-store');
         const who = req.session.user;
         if (!who) return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: 'sign in to the console first' });
-        if (!who.roles.includes(OPERATOR_ROLE)) return reply.code(403).send({ error: 'FORBIDDEN', reason: `decoding payloads needs the ${OPERATOR_ROLE} role` });
+        if (!who.roles.includes(OPERATOR_ROLE))
+          return reply
+            .code(403)
+            .send({ error: 'FORBIDDEN', reason: `decoding payloads needs the ${OPERATOR_ROLE} role` });
         try {
           return await runCodec(codec, 'decode', req.body);
         } catch (err) {
-          if (err instanceof ZodError) return reply.code(400).send({ error: 'BAD_REQUEST', reason: 'expected {"payloads":[{"metadata":{…},"data":"…"}]}' });
+          if (err instanceof ZodError)
+            return reply
+              .code(400)
+              .send({ error: 'BAD_REQUEST', reason: 'expected {"payloads":[{"metadata":{…},"data":"…"}]}' });
           throw err;
         }
       });

@@ -9,12 +9,20 @@ import { layout } from './approval-pages.js';
 import type { SignedIn } from './auth.js';
 import { esc } from './pages.js';
 
-export function correctionsPage(all: Correction[], user: SignedIn, csrf: string, flash?: { kind: 'ok' | 'error'; text: string }): string {
-  const shown = (c: Correction, from: Record<string, unknown>) => esc(JSON.stringify(Object.fromEntries(correctedFields(c).map((f) => [f, from[f]]))));
+export function correctionsPage(
+  all: Correction[],
+  user: SignedIn,
+  csrf: string,
+  flash?: { kind: 'ok' | 'error'; text: string },
+): string {
+  const shown = (c: Correction, from: Record<string, unknown>) =>
+    esc(JSON.stringify(Object.fromEntries(correctedFields(c).map((f) => [f, from[f]]))));
   const rows = all.length
     ? all
         .map(
-          (c) => `<tr data-correction="${esc(c.id)}" class="${c.revoked ? 'revoked' : 'in-force'}"><td><code>${esc(c.id)}</code></td><td>${esc(c.at)}</td><td>${esc(c.by)}</td><td>${esc(c.agent)}</td>
+          (
+            c,
+          ) => `<tr data-correction="${esc(c.id)}" class="${c.revoked ? 'revoked' : 'in-force'}"><td><code>${esc(c.id)}</code></td><td>${esc(c.at)}</td><td>${esc(c.by)}</td><td>${esc(c.agent)}</td>
 <td>${c.scope === 'customer' ? `customer ${esc(c.subject)}` : 'everyone'}</td><td>${esc(c.input)}</td><td><code>${shown(c, c.wrong)}</code></td><td><code>${shown(c, c.right)}</code></td>
 <td><a href="/workflows/${encodeURIComponent(c.workflowId)}/timeline">${esc(c.workflowId)}</a></td>
 <td>${
@@ -38,7 +46,10 @@ export function correctionsPage(all: Correction[], user: SignedIn, csrf: string,
 export function registerCorrectionRoutes(
   app: FastifyInstance,
   deps: { bus: Bus; logger: Logger },
-  web: { csrfCheck: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void; user: (req: FastifyRequest) => SignedIn },
+  web: {
+    csrfCheck: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+    user: (req: FastifyRequest) => SignedIn;
+  },
 ): void {
   // Opened on first use: the console starts (and its unit tests run) without touching the bucket.
   let opened: Promise<CorrectionStore> | undefined;
@@ -49,17 +60,26 @@ export function registerCorrectionRoutes(
     }));
   app.get('/corrections', async (req, reply) => {
     const query = req.query as { ok?: string; error?: string };
-    const flash = query.error ? { kind: 'error' as const, text: query.error } : query.ok ? { kind: 'ok' as const, text: query.ok } : undefined;
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(correctionsPage(await (await store()).list(), web.user(req), reply.generateCsrf(), flash));
+    const flash = query.error
+      ? { kind: 'error' as const, text: query.error }
+      : query.ok
+        ? { kind: 'ok' as const, text: query.ok }
+        : undefined;
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(correctionsPage(await (await store()).list(), web.user(req), reply.generateCsrf(), flash));
   });
   app.post('/corrections/:id/revoke', { preHandler: web.csrfCheck }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const reason = String((req.body as { reason?: string } | undefined)?.reason ?? '').trim();
-    if (!reason) return reply.redirect(`/corrections?error=${encodeURIComponent('Give a reason to revoke a correction')}`, 303);
+    if (!reason)
+      return reply.redirect(`/corrections?error=${encodeURIComponent('Give a reason to revoke a correction')}`, 303);
     try {
       await (await store()).revoke(id, web.user(req).username, reason);
     } catch (err) {
-      if (err instanceof CorrectionNotFoundError) return reply.redirect(`/corrections?error=${encodeURIComponent(err.message)}`, 303);
+      if (err instanceof CorrectionNotFoundError)
+        return reply.redirect(`/corrections?error=${encodeURIComponent(err.message)}`, 303);
       throw err;
     }
     deps.logger.info({ correctionId: id }, 'correction revoked');

@@ -43,7 +43,11 @@ export class InboxLive {
     const loop = async () => {
       while (!this.stopped) {
         try {
-          const consumer = await bus.js.consumers.get(streams.notices, { filter_subjects: [subjects.notice('gate.>')], deliver_policy: DeliverPolicy.New, headers_only: true });
+          const consumer = await bus.js.consumers.get(streams.notices, {
+            filter_subjects: [subjects.notice('gate.>')],
+            deliver_policy: DeliverPolicy.New,
+            headers_only: true,
+          });
           const messages = await consumer.consume();
           this.consuming = messages;
           for await (const m of messages) {
@@ -52,7 +56,10 @@ export class InboxLive {
           }
         } catch (err) {
           if (this.stopped) return;
-          this.logger.warn({ err: (err as Error).message }, 'inbox live updates: following gate notices failed; again in 5 s');
+          this.logger.warn(
+            { err: (err as Error).message },
+            'inbox live updates: following gate notices failed; again in 5 s',
+          );
           await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
         }
       }
@@ -74,7 +81,12 @@ export class InboxLive {
   /** Serves one page's event stream (the reply is taken over from Fastify). */
   serve(reply: FastifyReply): void {
     reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     // Reconnect after 3 s when the stream ends; the first line shows the page it is connected.
     reply.raw.write(`retry: 3000\nevent: ready\ndata: ${new Date().toISOString()}\n\n`);
     this.pages.add(reply);

@@ -3,7 +3,10 @@
 // counts by cause, breaker states, and the approver notifier's deliveries.
 import { parsePrometheus, type Sample } from '@baton/telemetry';
 /** Scrapes every target; a target that does not answer is reported, not fatal. */
-export async function scrapeAll(targets: Record<string, string>, timeoutMs = 3_000): Promise<{ samples: Sample[]; unreachable: string[] }> {
+export async function scrapeAll(
+  targets: Record<string, string>,
+  timeoutMs = 3_000,
+): Promise<{ samples: Sample[]; unreachable: string[] }> {
   const samples: Sample[] = [];
   const unreachable: string[] = [];
   await Promise.all(
@@ -11,7 +14,8 @@ export async function scrapeAll(targets: Record<string, string>, timeoutMs = 3_0
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
         if (!response.ok) throw new Error(String(response.status));
-        for (const s of parsePrometheus(await response.text())) samples.push({ ...s, labels: { ...s.labels, service } });
+        for (const s of parsePrometheus(await response.text()))
+          samples.push({ ...s, labels: { ...s.labels, service } });
       } catch {
         unreachable.push(service);
       }
@@ -61,7 +65,13 @@ export function latencyByAgent(samples: Sample[]): AgentLatency[] {
   return [...byAgent.entries()]
     .map(([agent, buckets]) => {
       const list = [...buckets.entries()].map(([le, count]) => ({ le, count }));
-      return { agent, count: Math.max(0, ...list.map((b) => b.count)), p50: quantile(0.5, list), p95: quantile(0.95, list), p99: quantile(0.99, list) };
+      return {
+        agent,
+        count: Math.max(0, ...list.map((b) => b.count)),
+        p50: quantile(0.5, list),
+        p95: quantile(0.95, list),
+        p99: quantile(0.99, list),
+      };
     })
     .sort((a, b) => a.agent.localeCompare(b.agent));
 }
@@ -77,7 +87,11 @@ const BREAKER = ['closed', 'half-open', 'open'];
 export function breakerStates(samples: Sample[]): Array<{ agent: string; system: string; state: string }> {
   return samples
     .filter((s) => s.name === 'baton_breaker_state')
-    .map((s) => ({ agent: s.labels.baton_agent ?? '?', system: s.labels.baton_external_system ?? '?', state: BREAKER[s.value] ?? String(s.value) }))
+    .map((s) => ({
+      agent: s.labels.baton_agent ?? '?',
+      system: s.labels.baton_external_system ?? '?',
+      state: BREAKER[s.value] ?? String(s.value),
+    }))
     .sort((a, b) => `${a.system}${a.agent}`.localeCompare(`${b.system}${b.agent}`));
 }
 

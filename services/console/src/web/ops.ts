@@ -19,7 +19,10 @@ export interface OpsView {
   stuck: Array<{ workflowId: string; state: string; since?: string }>;
 }
 
-export async function gatherOps(deps: { registry: Registry; temporal: Client; bus: Bus; metricsTargets: Record<string, string> }, windowMs: number): Promise<OpsView> {
+export async function gatherOps(
+  deps: { registry: Registry; temporal: Client; bus: Bus; metricsTargets: Record<string, string> },
+  windowMs: number,
+): Promise<OpsView> {
   const since = new Date(Date.now() - windowMs).toISOString();
   // Per registered workflow with declared end states, queried side by side, in the states' order.
   const outcomes = await Promise.all(
@@ -29,7 +32,9 @@ export async function gatherOps(deps: { registry: Registry; temporal: Client; bu
         const counts: Record<string, number> = Object.fromEntries(
           await Promise.all(
             definition.terminal.map(async (state) => {
-              const { count } = await deps.temporal.workflow.count(`BatonWorkflowType = "${definition.type}" AND BatonState = "${state}" AND StartTime > "${since}"`);
+              const { count } = await deps.temporal.workflow.count(
+                `BatonWorkflowType = "${definition.type}" AND BatonState = "${state}" AND StartTime > "${since}"`,
+              );
               return [state, count] as const;
             }),
           ),
@@ -42,8 +47,15 @@ export async function gatherOps(deps: { registry: Registry; temporal: Client; bu
   );
 
   const stuck: OpsView['stuck'] = [];
-  for await (const wf of deps.temporal.workflow.list({ query: 'BatonStuck = true AND ExecutionStatus = "Running"', pageSize: 100 })) {
-    stuck.push({ workflowId: wf.workflowId, state: wf.typedSearchAttributes.get(BatonState) ?? '?', since: wf.typedSearchAttributes.get(BatonStateSince)?.toISOString() });
+  for await (const wf of deps.temporal.workflow.list({
+    query: 'BatonStuck = true AND ExecutionStatus = "Running"',
+    pageSize: 100,
+  })) {
+    stuck.push({
+      workflowId: wf.workflowId,
+      state: wf.typedSearchAttributes.get(BatonState) ?? '?',
+      since: wf.typedSearchAttributes.get(BatonStateSince)?.toISOString(),
+    });
     if (stuck.length >= 100) break;
   }
 
@@ -70,7 +82,7 @@ export async function readDeadLetters(bus: Bus, limit: number): Promise<Array<De
   for (let seq = last; seq >= first && out.length < limit; seq--) {
     try {
       const m = await bus.jsm.streams.getMessage(streams.deadLetters, { seq });
-      if (m) out.push({ ...(m.json<DeadLetter>()), seq });
+      if (m) out.push({ ...m.json<DeadLetter>(), seq });
     } catch {
       // A gap in the sequence (limits retention): keep going.
     }
@@ -88,11 +100,18 @@ export class ReplayError extends Error {
  * is published again to its event subject with a new message id. The gateway validates it as
  * it does every event; a replay of a still-invalid event is dead-lettered again with the reason.
  */
-export async function replayDeadLetter(bus: Bus, seq: number, correctedPayload?: string): Promise<{ subject: string; eventId: string }> {
+export async function replayDeadLetter(
+  bus: Bus,
+  seq: number,
+  correctedPayload?: string,
+): Promise<{ subject: string; eventId: string }> {
   const stored = await bus.jsm.streams.getMessage(streams.deadLetters, { seq }).catch(() => undefined);
   if (!stored) throw new ReplayError(`no dead letter with sequence ${seq}`);
   const letter = stored.json<DeadLetter>();
-  if (letter.rejectedBy !== 'gateway') throw new ReplayError(`only events refused by the gateway can be replayed here; this one was refused by ${letter.rejectedBy}`);
+  if (letter.rejectedBy !== 'gateway')
+    throw new ReplayError(
+      `only events refused by the gateway can be replayed here; this one was refused by ${letter.rejectedBy}`,
+    );
   const text = correctedPayload?.trim() ? correctedPayload : letter.payload;
   let payload: unknown;
   try {
@@ -101,7 +120,8 @@ export async function replayDeadLetter(bus: Bus, seq: number, correctedPayload?:
     throw new ReplayError(`the payload is not JSON: ${(err as Error).message}`);
   }
   const envelope = AnyEventEnvelope.safeParse(payload);
-  if (!envelope.success) throw new ReplayError(`the payload is not an event envelope: ${describeIssues(envelope.error.issues)}`);
+  if (!envelope.success)
+    throw new ReplayError(`the payload is not an event envelope: ${describeIssues(envelope.error.issues)}`);
   const subject = subjects.event(envelope.data.type);
   await publishJson(bus.js, subject, payload, { msgID: `replay:${seq}:${envelope.data.id}:${Date.now()}` });
   return { subject, eventId: envelope.data.id };

@@ -11,7 +11,10 @@ export interface Links {
 }
 
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 const ms = (s?: number) => (s === undefined ? '–' : `${(s * 1000).toFixed(s < 0.1 ? 1 : 0)} ms`);
@@ -22,15 +25,29 @@ export function workflowLink(links: Links, workflowId: string): string {
 
 /** The trace UI's search for the traces of this workflow (its spans carry baton.workflow.id). */
 export function traceLink(links: Links, workflowId: string): string {
-  if (links.traceUiKind === 'zipkin') return `${links.traceUi}/zipkin/?annotationQuery=${encodeURIComponent(`baton.workflow.id=${workflowId}`)}&lookback=7d&limit=10`;
+  if (links.traceUiKind === 'zipkin')
+    return `${links.traceUi}/zipkin/?annotationQuery=${encodeURIComponent(`baton.workflow.id=${workflowId}`)}&lookback=7d&limit=10`;
   return `${links.traceUi}/search?service=gateway&tags=${encodeURIComponent(JSON.stringify({ 'baton.workflow.id': workflowId }))}`;
 }
 
-const WINDOWS: Array<[string, string]> = [['15m', '15 minutes'], ['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days']];
+const WINDOWS: Array<[string, string]> = [
+  ['15m', '15 minutes'],
+  ['1h', '1 hour'],
+  ['24h', '24 hours'],
+  ['7d', '7 days'],
+];
 
-export function opsPage(view: OpsView, links: Links, window: string, flash: { kind: 'ok' | 'error'; text: string } | undefined, csrf: string): string {
+export function opsPage(
+  view: OpsView,
+  links: Links,
+  window: string,
+  flash: { kind: 'ok' | 'error'; text: string } | undefined,
+  csrf: string,
+): string {
   const rows = <T>(items: T[], cells: (item: T) => string, empty: string, span: number) =>
-    items.length ? items.map((i) => `<tr>${cells(i)}</tr>`).join('') : `<tr><td colspan="${span}" class="empty">${esc(empty)}</td></tr>`;
+    items.length
+      ? items.map((i) => `<tr>${cells(i)}</tr>`).join('')
+      : `<tr><td colspan="${span}" class="empty">${esc(empty)}</td></tr>`;
   const states = [...new Set(view.outcomes.flatMap((o) => Object.keys(o.counts)))];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Baton · operations</title>
@@ -78,11 +95,12 @@ ${rows(view.stuck, (s) => `<td>${esc(s.workflowId)}</td><td>${esc(s.state)}</td>
 <div class="scroll"><table id="dead-letters"><tr><th>#</th><th>refused by</th><th>reason</th><th>received</th><th>replay</th></tr>
 ${rows(
   view.deadLetters,
-  (d) => `<td class="num">${d.seq}</td><td>${esc(d.rejectedBy)}</td><td class="reason">${esc(d.reason)}</td><td>${esc(d.receivedAt)}</td><td>${
-    d.rejectedBy === 'gateway'
-      ? `<form method="post" action="/ops/dead-letters/${d.seq}/replay"><input type="hidden" name="_csrf" value="${esc(csrf)}"><textarea name="payload" aria-label="payload of dead letter ${d.seq}">${esc(d.payload)}</textarea><br><button type="submit">Replay #${d.seq}</button></form>`
-      : 'replay from the workflow'
-  }</td>`,
+  (d) =>
+    `<td class="num">${d.seq}</td><td>${esc(d.rejectedBy)}</td><td class="reason">${esc(d.reason)}</td><td>${esc(d.receivedAt)}</td><td>${
+      d.rejectedBy === 'gateway'
+        ? `<form method="post" action="/ops/dead-letters/${d.seq}/replay"><input type="hidden" name="_csrf" value="${esc(csrf)}"><textarea name="payload" aria-label="payload of dead letter ${d.seq}">${esc(d.payload)}</textarea><br><button type="submit">Replay #${d.seq}</button></form>`
+        : 'replay from the workflow'
+    }</td>`,
   'no dead letters',
   5,
 )}</table></div>

@@ -19,7 +19,13 @@ interface RangeResult {
   values: Array<[number, string]>;
 }
 
-async function queryRange(prometheusUrl: string, query: string, start: number, end: number, step: number): Promise<RangeResult[]> {
+async function queryRange(
+  prometheusUrl: string,
+  query: string,
+  start: number,
+  end: number,
+  step: number,
+): Promise<RangeResult[]> {
   const url = `${prometheusUrl.replace(/\/$/, '')}/api/v1/query_range?${new URLSearchParams({ query, start: String(start), end: String(end), step: String(step) })}`;
   const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   if (!res.ok) throw new Error(`Prometheus answered ${res.status} to ${query}`);
@@ -30,7 +36,10 @@ async function queryRange(prometheusUrl: string, query: string, start: number, e
 function align(results: RangeResult[], label: (m: Record<string, string>) => string, timestamps: number[]): Series[] {
   return results.map((r) => {
     const byTime = new Map(r.values.map(([t, v]) => [Math.round(t), Number(v)]));
-    return { label: label(r.metric), values: timestamps.map((t) => (Number.isFinite(byTime.get(t)) ? byTime.get(t)! : null)) };
+    return {
+      label: label(r.metric),
+      values: timestamps.map((t) => (Number.isFinite(byTime.get(t)) ? byTime.get(t)! : null)),
+    };
   });
 }
 
@@ -51,11 +60,23 @@ export async function chartData(prometheusUrl: string, windowMs: number, now = D
       end,
       step,
     ),
-    queryRange(prometheusUrl, `histogram_quantile(0.95, sum by (le, baton_agent) (rate(baton_agent_task_duration_seconds_bucket[${range}])))`, start, end, step),
+    queryRange(
+      prometheusUrl,
+      `histogram_quantile(0.95, sum by (le, baton_agent) (rate(baton_agent_task_duration_seconds_bucket[${range}])))`,
+      start,
+      end,
+      step,
+    ),
   ]);
   return {
     timestamps,
-    success: align(success, (m) => m.baton_workflow_type ?? 'all', timestamps).map((s) => ({ ...s, values: s.values.map((v) => (v === null ? null : v * 100)) })),
-    latencyP95: align(latency, (m) => m.baton_agent ?? '?', timestamps).map((s) => ({ ...s, values: s.values.map((v) => (v === null ? null : v * 1000)) })),
+    success: align(success, (m) => m.baton_workflow_type ?? 'all', timestamps).map((s) => ({
+      ...s,
+      values: s.values.map((v) => (v === null ? null : v * 100)),
+    })),
+    latencyP95: align(latency, (m) => m.baton_agent ?? '?', timestamps).map((s) => ({
+      ...s,
+      values: s.values.map((v) => (v === null ? null : v * 1000)),
+    })),
   };
 }

@@ -21,14 +21,29 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import { type GateOption, type Registry, type WorkflowStatus } from '@baton/workflow-kit';
-import { decide, DecisionRefusedError, OrchestratorUnavailableError, isClosed, readStatus, resolve } from '../decisions.js';
+import {
+  decide,
+  DecisionRefusedError,
+  OrchestratorUnavailableError,
+  isClosed,
+  readStatus,
+  resolve,
+} from '../decisions.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gatherOps, replayDeadLetter, ReplayError } from './ops.js';
 import { chartData } from './series.js';
 import { opsPage, type Links } from './pages.js';
 import { signIn, type ConsoleUser, type SignedIn } from './auth.js';
-import { RESOLVE_ROLES, changeFieldsOf, previousCases, rolesAllowed, timeline, trustRows, waitingForPeople } from './approvals.js';
+import {
+  RESOLVE_ROLES,
+  changeFieldsOf,
+  previousCases,
+  rolesAllowed,
+  timeline,
+  trustRows,
+  waitingForPeople,
+} from './approvals.js';
 import { gatePage, inboxPage, loginPage, timelinePage } from './approval-pages.js';
 import { registerCorrectionRoutes } from './corrections.js';
 import { CODEC_PREFIX, registerCodecEndpoint } from './codec.js';
@@ -98,7 +113,13 @@ export function safeNext(next: unknown, origins: readonly string[] = []): string
     const url = new URL(next);
     if (origins.includes(url.origin)) return url.href;
   }
-  if (typeof next !== 'string' || !next.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(next) || next.startsWith('//')) return '/inbox';
+  if (
+    typeof next !== 'string' ||
+    !next.startsWith('/') ||
+    /[\\\u0000-\u001f\u007f]/.test(next) ||
+    next.startsWith('//')
+  )
+    return '/inbox';
   const base = 'http://console.invalid';
   const url = new URL(next, base);
   return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/inbox';
@@ -108,12 +129,21 @@ export function safeNext(next: unknown, origins: readonly string[] = []): string
 const addressOf = (req: FastifyRequest) => req.ip || 'unknown';
 
 function flashOf(query: { error?: string; ok?: string }) {
-  return query.error ? { kind: 'error' as const, text: query.error } : query.ok ? { kind: 'ok' as const, text: query.ok } : undefined;
+  return query.error
+    ? { kind: 'error' as const, text: query.error }
+    : query.ok
+      ? { kind: 'ok' as const, text: query.ok }
+      : undefined;
 }
 
 /** The changes a decision carries, from the form: the workflow's change fields (approve with
  *  changes), or the JSON of a corrected input or of a step's output (attention gate). */
-function changesFrom(decision: GateOption, body: Record<string, string | undefined>, registry: Registry, status: WorkflowStatus): Record<string, unknown> | undefined {
+function changesFrom(
+  decision: GateOption,
+  body: Record<string, string | undefined>,
+  registry: Registry,
+  status: WorkflowStatus,
+): Record<string, unknown> | undefined {
   if (decision === 'correct-input' || decision === 'supply-output') {
     const key = decision === 'correct-input' ? 'input' : 'output';
     try {
@@ -135,30 +165,70 @@ function changesFrom(decision: GateOption, body: Record<string, string | undefin
 /** The charts' scripts and styles, served from the console's own origin (no inline script). */
 const require = createRequire(import.meta.url);
 const STATIC: Record<string, { type: string; body: Buffer }> = {
-  '/static/uplot.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) },
-  '/static/uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
-  '/static/ops-charts.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/ops-charts.js', import.meta.url)) },
-  '/static/progress.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/progress.js', import.meta.url)) },
-  '/static/inbox-live.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../static/inbox-live.js', import.meta.url)) },
+  '/static/uplot.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')),
+  },
+  '/static/uplot.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')),
+  },
+  '/static/ops-charts.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../../static/ops-charts.js', import.meta.url)),
+  },
+  '/static/progress.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../../static/progress.js', import.meta.url)),
+  },
+  '/static/inbox-live.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../../static/inbox-live.js', import.meta.url)),
+  },
 };
 
 /** A workflow's status for a person about to act on it, or why it cannot be read, with the HTTP
  *  answer that says so: 404 only for a workflow that does not exist; 503 naming the cause when
  *  the workflow exists but no orchestrator answers (or Temporal itself does not). */
-type StatusRead = { ok: true; status: WorkflowStatus } | { ok: false; http: 404 | 409 | 503; error: string; reason: string };
+type StatusRead =
+  | { ok: true; status: WorkflowStatus }
+  | { ok: false; http: 404 | 409 | 503; error: string; reason: string };
 async function statusForPerson(temporal: Client, workflowId: string): Promise<StatusRead> {
   try {
     const status = await readStatus(temporal, workflowId);
-    if (isClosed(status)) return { ok: false, http: 409, error: 'REFUSED', reason: `${workflowId} is not waiting for anyone: it closed (${status.closed.status}) in state "${status.state ?? '?'}"` };
+    if (isClosed(status))
+      return {
+        ok: false,
+        http: 409,
+        error: 'REFUSED',
+        reason: `${workflowId} is not waiting for anyone: it closed (${status.closed.status}) in state "${status.state ?? '?'}"`,
+      };
     return { ok: true, status };
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return { ok: false, http: 404, error: 'NOT_FOUND', reason: `no workflow ${workflowId}` };
-    if (err instanceof OrchestratorUnavailableError) return { ok: false, http: 503, error: err.code, reason: `${err.message}. Nothing was delivered: try again once the orchestrator runs` };
-    return { ok: false, http: 503, error: 'TEMPORAL_UNAVAILABLE', reason: `Temporal did not answer about ${workflowId}: ${(err as Error).message}` };
+    if (err instanceof WorkflowNotFoundError)
+      return { ok: false, http: 404, error: 'NOT_FOUND', reason: `no workflow ${workflowId}` };
+    if (err instanceof OrchestratorUnavailableError)
+      return {
+        ok: false,
+        http: 503,
+        error: err.code,
+        reason: `${err.message}. Nothing was delivered: try again once the orchestrator runs`,
+      };
+    return {
+      ok: false,
+      http: 503,
+      error: 'TEMPORAL_UNAVAILABLE',
+      reason: `Temporal did not answer about ${workflowId}: ${(err as Error).message}`,
+    };
   }
 }
 
-const WINDOW_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
+const WINDOW_MS: Record<string, number> = {
+  '15m': 15 * 60_000,
+  '1h': 3600_000,
+  '24h': 24 * 3600_000,
+  '7d': 7 * 24 * 3600_000,
+};
 
 export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -167,11 +237,21 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     // req.ip is the client's address only behind a configured proxy; otherwise the peer's.
     trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
   });
-  const limits = new SignInLimits({ lockoutAttempts: 5, lockoutMs: 15 * 60_000, attemptsPerMinute: 30, ...deps.auth.limits });
+  const limits = new SignInLimits({
+    lockoutAttempts: 5,
+    lockoutMs: 15 * 60_000,
+    attemptsPerMinute: 30,
+    ...deps.auth.limits,
+  });
   const audit = async (kind: AuditKind, actor: string, reason: string, detail: Record<string, unknown>) => {
     if (!deps.audit) return;
     const id = randomUUID();
-    await publishJson(deps.bus.js, subjects.audit(deps.bus.name, kind), { id, kind, at: new Date().toISOString(), actor, subject: 'console', reason, detail }, { msgID: `audit:${id}` });
+    await publishJson(
+      deps.bus.js,
+      subjects.audit(deps.bus.name, kind),
+      { id, kind, at: new Date().toISOString(), actor, subject: 'console', reason, detail },
+      { msgID: `audit:${id}` },
+    );
   };
   await app.register(helmet, {
     // Same-origin scripts only (the ops charts load /static files), no inline script; the one
@@ -210,7 +290,13 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     // Absolute expiry: a session is not extended by use.
     rolling: false,
     saveUninitialized: false,
-    cookie: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.auth.secureCookies, maxAge: deps.auth.sessionTtlMs },
+    cookie: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.auth.secureCookies,
+      maxAge: deps.auth.sessionTtlMs,
+    },
     ...(deps.auth.sessionStore ? { store: deps.auth.sessionStore } : {}),
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
@@ -223,7 +309,8 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     // The CLI's API: Basic credentials in each request, JSON only (a cross-site form cannot send it).
     if (req.url.startsWith('/api/')) return;
     const origin = req.headers.origin;
-    if (!origin || !URL.canParse(origin) || new URL(origin).host !== req.headers.host) return reply.code(403).send({ error: 'FORBIDDEN', reason: 'cross-origin POST refused' });
+    if (!origin || !URL.canParse(origin) || new URL(origin).host !== req.headers.host)
+      return reply.code(403).send({ error: 'FORBIDDEN', reason: 'cross-origin POST refused' });
   });
   // No anonymous page, no anonymous decision.
   app.addHook('preHandler', async (req, reply) => {
@@ -232,11 +319,17 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     if (req.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
     return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: 'sign in first' });
   });
-  const csrfCheck = (req: FastifyRequest, reply: FastifyReply, done: () => void) => app.csrfProtection(req, reply, done);
+  const csrfCheck = (req: FastifyRequest, reply: FastifyReply, done: () => void) =>
+    app.csrfProtection(req, reply, done);
 
   /** Password check behind the limits, recorded in the audit trail either way. */
   type SignInResult = { ok: true; who: SignedIn } | { ok: false; reason: string; retryAfterS?: number };
-  const checkedSignIn = async (username: string, password: string, address: string, via: 'web' | 'api'): Promise<SignInResult> => {
+  const checkedSignIn = async (
+    username: string,
+    password: string,
+    address: string,
+    via: 'web' | 'api',
+  ): Promise<SignInResult> => {
     const tried = (username || '(none)').slice(0, 100); // whatever was typed, bounded, for the audit trail
     const gate = await limits.before(username, address);
     if (!gate.ok) {
@@ -248,15 +341,26 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const lockedNow = await limits.after(username, address, Boolean(who));
     if (!who) {
       deps.logger.warn({ username: tried, address, via, lockedNow }, 'sign-in refused');
-      await audit(auditKinds.signInRefused, tried, lockedNow ? 'wrong password; too many in a row: locked out' : 'unknown user or wrong password', { address, via, lockedOut: lockedNow });
+      await audit(
+        auditKinds.signInRefused,
+        tried,
+        lockedNow ? 'wrong password; too many in a row: locked out' : 'unknown user or wrong password',
+        { address, via, lockedOut: lockedNow },
+      );
       return { ok: false, reason: 'Unknown user or wrong password' };
     }
     deps.logger.info({ username, roles: who.roles, via }, 'signed in');
-    await audit(auditKinds.signedIn, who.username, via === 'web' ? 'signed in' : 'authenticated a decision from the command line', { roles: who.roles, address, via });
+    await audit(
+      auditKinds.signedIn,
+      who.username,
+      via === 'web' ? 'signed in' : 'authenticated a decision from the command line',
+      { roles: who.roles, address, via },
+    );
     return { ok: true, who };
   };
   const user = (req: FastifyRequest) => req.session.user!;
-  const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  const html = (reply: FastifyReply, body: string) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   const clock = () => ({ now: new Date(), timeZone: deps.timeZone });
 
   if (deps.codec) await registerCodecEndpoint(app, deps.codec, deps.links.temporalUi);
@@ -279,7 +383,10 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const result = await checkedSignIn(username, String(body.password ?? ''), addressOf(req), 'web');
     if (!result.ok) {
       if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
-      return reply.redirect(`/login?error=${encodeURIComponent(result.reason)}&next=${encodeURIComponent(nextOf(body.next))}`, 303);
+      return reply.redirect(
+        `/login?error=${encodeURIComponent(result.reason)}&next=${encodeURIComponent(nextOf(body.next))}`,
+        303,
+      );
     }
     // A fresh session id at sign-in: a planted session cannot be carried into a signed-in one.
     await req.session.regenerate();
@@ -295,14 +402,36 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
 
   app.get('/inbox', async (req, reply) => {
     // Trust counts live in NATS: a NATS outage leaves the table empty, never the inbox.
-    const [inbox, trust] = await Promise.all([waitingForPeople(deps.temporal), trustRows(deps.bus, deps.registry, deps.trustThreshold).catch(() => [])]);
-    const summarised = inbox.items.map((item) => ({ ...item, summary: item.kind === 'unanswered' ? '' : (deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? '') }));
-    return html(reply, inboxPage({ ...inbox, items: summarised }, trust, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string }), clock()));
+    const [inbox, trust] = await Promise.all([
+      waitingForPeople(deps.temporal),
+      trustRows(deps.bus, deps.registry, deps.trustThreshold).catch(() => []),
+    ]);
+    const summarised = inbox.items.map((item) => ({
+      ...item,
+      summary:
+        item.kind === 'unanswered'
+          ? ''
+          : (deps.registry.workflow(item.status.workflowType)?.view?.summary?.(item.status) ?? ''),
+    }));
+    return html(
+      reply,
+      inboxPage(
+        { ...inbox, items: summarised },
+        trust,
+        user(req),
+        reply.generateCsrf(),
+        flashOf(req.query as { error?: string; ok?: string }),
+        clock(),
+      ),
+    );
   });
   // The inbox page's live updates (server-sent events): an event each time a gate opened, moved
   // to its next tier or closed; the page's script fetches the inbox again.
   app.get('/inbox/events', async (_req, reply) => {
-    if (!deps.live) return reply.code(404).send({ error: 'NO_LIVE_UPDATES', reason: 'this console does not follow the gate notices' });
+    if (!deps.live)
+      return reply
+        .code(404)
+        .send({ error: 'NO_LIVE_UPDATES', reason: 'this console does not follow the gate notices' });
     deps.live.serve(reply);
     return reply;
   });
@@ -313,15 +442,28 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const note = String((req.body as { note?: string } | undefined)?.note ?? '').trim();
     const back = (error: string) => reply.redirect(`/inbox?error=${encodeURIComponent(error)}`, 303);
     const who = user(req);
-    if (!RESOLVE_ROLES.some((r) => who.roles.includes(r))) return reply.code(403).type('text/plain').send(`refused: ${who.username} has none of the roles that may resolve an escalation (${RESOLVE_ROLES.join(', ')})`);
+    if (!RESOLVE_ROLES.some((r) => who.roles.includes(r)))
+      return reply
+        .code(403)
+        .type('text/plain')
+        .send(
+          `refused: ${who.username} has none of the roles that may resolve an escalation (${RESOLVE_ROLES.join(', ')})`,
+        );
     if (!note) return back('Say what was done to resolve it');
     const read = await statusForPerson(deps.temporal, workflowId);
     if (!read.ok) return back(read.reason);
     const attention = read.status.attention;
-    if (!attention || attention.resolution) return back(`${workflowId} has nothing escalated to resolve (state "${read.status.state}")`);
+    if (!attention || attention.resolution)
+      return back(`${workflowId} has nothing escalated to resolve (state "${read.status.state}")`);
     // The escalation's own roles when it names them (the workflow checks the role again).
     const role = (attention.roles ?? RESOLVE_ROLES).find((r) => who.roles.includes(r));
-    if (!role) return reply.code(403).type('text/plain').send(`refused: ${who.username} has none of the roles that may resolve this (${(attention.roles ?? RESOLVE_ROLES).join(', ')})`);
+    if (!role)
+      return reply
+        .code(403)
+        .type('text/plain')
+        .send(
+          `refused: ${who.username} has none of the roles that may resolve this (${(attention.roles ?? RESOLVE_ROLES).join(', ')})`,
+        );
     try {
       await resolve(deps.temporal, workflowId, { resolvedBy: who.username, role, note });
     } catch (err) {
@@ -339,14 +481,38 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const status = read.status;
     const view = deps.registry.workflow(status.workflowType)?.view;
     const customerId = view?.customerId?.(status);
-    const history = customerId && view?.successState ? { previous: await previousCases(deps.temporal, status.workflowType, customerId, view.successState, workflowId) } : undefined;
+    const history =
+      customerId && view?.successState
+        ? {
+            previous: await previousCases(
+              deps.temporal,
+              status.workflowType,
+              customerId,
+              view.successState,
+              workflowId,
+            ),
+          }
+        : undefined;
     const context = { workflowType: status.workflowType, view, history };
-    return html(reply, gatePage(workflowId, status, context, deps.links, user(req), reply.generateCsrf(), flashOf(req.query as { error?: string; ok?: string }), clock()));
+    return html(
+      reply,
+      gatePage(
+        workflowId,
+        status,
+        context,
+        deps.links,
+        user(req),
+        reply.generateCsrf(),
+        flashOf(req.query as { error?: string; ok?: string }),
+        clock(),
+      ),
+    );
   });
   app.post('/gates/:workflowId/decide', { preHandler: csrfCheck }, async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
     const body = (req.body ?? {}) as Record<string, string | undefined>;
-    const back = (error: string) => reply.redirect(`/gates/${encodeURIComponent(workflowId)}?error=${encodeURIComponent(error)}`, 303);
+    const back = (error: string) =>
+      reply.redirect(`/gates/${encodeURIComponent(workflowId)}?error=${encodeURIComponent(error)}`, 303);
     const who = user(req);
     const read = await statusForPerson(deps.temporal, workflowId);
     if (!read.ok) return back(read.reason);
@@ -365,7 +531,13 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const reason = String(body.reason ?? '').trim();
     if (!reason) return back('Give a reason for the decision');
     const role = rolesAllowed(status).find((r) => who.roles.includes(r));
-    if (!role) return reply.code(403).type('text/plain').send(`refused: ${who.username} has none of the roles that may decide this gate now (${rolesAllowed(status).join(', ') || 'none'})`);
+    if (!role)
+      return reply
+        .code(403)
+        .type('text/plain')
+        .send(
+          `refused: ${who.username} has none of the roles that may decide this gate now (${rolesAllowed(status).join(', ') || 'none'})`,
+        );
     let changes: Record<string, unknown> | undefined;
     try {
       changes = changesFrom(decision, body, deps.registry, status);
@@ -392,20 +564,29 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   });
   // The CLI's API: the person signs in with each request (Basic credentials, the same limits and
   // audit as the form), and the role comes from their account, never from the caller.
-  const refuseWith = (reply: FastifyReply) => (status: number, error: string, reason: string) => reply.code(status).send({ error, reason });
+  const refuseWith = (reply: FastifyReply) => (status: number, error: string, reason: string) =>
+    reply.code(status).send({ error, reason });
   const apiSignIn = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | undefined> => {
     const refuse = refuseWith(reply);
     const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
     const pair = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
     const colon = pair.indexOf(':');
     if (colon < 1) {
-      await refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user (the baton CLI reads BATON_CONSOLE_PASSWORD)');
+      await refuse(
+        401,
+        'UNAUTHENTICATED',
+        'send Basic credentials of a console user (the baton CLI reads BATON_CONSOLE_PASSWORD)',
+      );
       return undefined;
     }
     const result = await checkedSignIn(pair.slice(0, colon), pair.slice(colon + 1), addressOf(req), 'api');
     if (!result.ok) {
       if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
-      await refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+      await refuse(
+        result.retryAfterS ? 429 : 401,
+        result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED',
+        result.reason,
+      );
       return undefined;
     }
     return result.who;
@@ -427,9 +608,28 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const status = await statusOrRefuse(workflowId, reply);
     if (!status) return reply;
     const gate = status.gate?.status === 'open' ? status.gate : undefined;
-    if (!gate) return refuseWith(reply)(409, 'NOTHING_AWAITED', `${workflowId} is not waiting for a decision: it is in state "${status.state}"`);
-    const shown = { gateId: gate.gateId, gateType: gate.gateType, digest: gate.digest, options: gate.options, tier: gate.tier, tiers: gate.tiers, payload: gate.payload };
-    return { workflowId, workflowType: status.workflowType, state: status.state, gate: shown, rolesAllowed: rolesAllowed(status) };
+    if (!gate)
+      return refuseWith(reply)(
+        409,
+        'NOTHING_AWAITED',
+        `${workflowId} is not waiting for a decision: it is in state "${status.state}"`,
+      );
+    const shown = {
+      gateId: gate.gateId,
+      gateType: gate.gateType,
+      digest: gate.digest,
+      options: gate.options,
+      tier: gate.tier,
+      tiers: gate.tiers,
+      payload: gate.payload,
+    };
+    return {
+      workflowId,
+      workflowType: status.workflowType,
+      state: status.state,
+      gate: shown,
+      rolesAllowed: rolesAllowed(status),
+    };
   });
   app.post('/api/decisions/:workflowId', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
@@ -437,26 +637,54 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const who = await apiSignIn(req, reply);
     if (!who) return reply;
     const result = { who };
-    const body = (req.body ?? {}) as { decision?: unknown; reason?: unknown; changes?: unknown; gateId?: unknown; digest?: unknown };
+    const body = (req.body ?? {}) as {
+      decision?: unknown;
+      reason?: unknown;
+      changes?: unknown;
+      gateId?: unknown;
+      digest?: unknown;
+    };
     // Bound to what the person was shown: a gate that changed since is refused by the workflow.
     if (typeof body.gateId !== 'string' || typeof body.digest !== 'string' || !body.gateId || !body.digest) {
-      return refuse(400, 'UNBOUND', 'a decision names the gate and the digest of what was shown (GET /api/gates/<workflowId>; the baton CLI does this)');
+      return refuse(
+        400,
+        'UNBOUND',
+        'a decision names the gate and the digest of what was shown (GET /api/gates/<workflowId>; the baton CLI does this)',
+      );
     }
     const status = await statusOrRefuse(workflowId, reply);
     if (!status) return reply;
     const options = status.gate?.status === 'open' ? status.gate.options : [];
     const decision = options.find((o) => o === body.decision);
-    if (!decision) return refuse(409, 'NOT_AN_OPTION', `choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
+    if (!decision)
+      return refuse(409, 'NOT_AN_OPTION', `choose one of: ${options.join(', ') || 'no option (nothing is awaited)'}`);
     const role = rolesAllowed(status).find((r) => result.who.roles.includes(r));
-    if (!role) return refuse(403, 'FORBIDDEN', `${result.who.username} has none of the roles that may decide this gate now (${rolesAllowed(status).join(', ') || 'none'})`);
-    const changes = body.changes && typeof body.changes === 'object' && !Array.isArray(body.changes) ? (body.changes as Record<string, unknown>) : undefined;
+    if (!role)
+      return refuse(
+        403,
+        'FORBIDDEN',
+        `${result.who.username} has none of the roles that may decide this gate now (${rolesAllowed(status).join(', ') || 'none'})`,
+      );
+    const changes =
+      body.changes && typeof body.changes === 'object' && !Array.isArray(body.changes)
+        ? (body.changes as Record<string, unknown>)
+        : undefined;
     try {
-      const after = await decide(deps.temporal, workflowId, { gateId: body.gateId, digest: body.digest, decision, decidedBy: result.who.username, role, reason: typeof body.reason === 'string' ? body.reason : '', ...(changes ? { changes } : {}) });
+      const after = await decide(deps.temporal, workflowId, {
+        gateId: body.gateId,
+        digest: body.digest,
+        decision,
+        decidedBy: result.who.username,
+        role,
+        reason: typeof body.reason === 'string' ? body.reason : '',
+        ...(changes ? { changes } : {}),
+      });
       deps.logger.info({ workflowId, decision, role, via: 'api' }, 'decision sent');
       return { workflowId, decision, decidedBy: result.who.username, role, state: after.state };
     } catch (err) {
       if (err instanceof DecisionRefusedError) return refuse(409, 'REFUSED', err.message);
-      if (err instanceof OrchestratorUnavailableError) return refuse(503, err.code, `${err.message}. Nothing was delivered: try again once the orchestrator runs`);
+      if (err instanceof OrchestratorUnavailableError)
+        return refuse(503, err.code, `${err.message}. Nothing was delivered: try again once the orchestrator runs`);
       throw err;
     }
   });
@@ -471,13 +699,23 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     if (!who) return reply;
     const status = await statusOrRefuse(workflowId, reply);
     if (!status) return reply;
-    if (!status.attention || status.attention.resolution) return refuse(409, 'NOTHING_AWAITED', `${workflowId} has nothing escalated to resolve (state "${status.state}")`);
+    if (!status.attention || status.attention.resolution)
+      return refuse(409, 'NOTHING_AWAITED', `${workflowId} has nothing escalated to resolve (state "${status.state}")`);
     const allowed = status.attention.roles;
     const role = allowed ? allowed.find((r) => who.roles.includes(r)) : who.roles[0];
-    if (!role) return refuse(403, 'FORBIDDEN', `${who.username} has none of the roles that may resolve this (${allowed?.join(', ') ?? 'none'})`);
+    if (!role)
+      return refuse(
+        403,
+        'FORBIDDEN',
+        `${who.username} has none of the roles that may resolve this (${allowed?.join(', ') ?? 'none'})`,
+      );
     const body = (req.body ?? {}) as { note?: unknown };
     try {
-      const after = await resolve(deps.temporal, workflowId, { resolvedBy: who.username, role, note: typeof body.note === 'string' ? body.note.slice(0, 2000) : '' });
+      const after = await resolve(deps.temporal, workflowId, {
+        resolvedBy: who.username,
+        role,
+        note: typeof body.note === 'string' ? body.note.slice(0, 2000) : '',
+      });
       deps.logger.info({ workflowId, role, via: 'api' }, 'resolution sent');
       return { workflowId, resolvedBy: who.username, role, state: after.state };
     } catch (err) {
@@ -496,14 +734,20 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   app.get('/workflows/:workflowId/progress', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
     const last = typeof req.headers['last-event-id'] === 'string' ? req.headers['last-event-id'] : undefined;
-    if (parseLastEventId(last) === 'invalid') return reply.code(400).send({ error: 'BAD_LAST_EVENT_ID', reason: 'Last-Event-ID must be the id of an event this stream sent' });
+    if (parseLastEventId(last) === 'invalid')
+      return reply
+        .code(400)
+        .send({ error: 'BAD_LAST_EVENT_ID', reason: 'Last-Event-ID must be the id of an event this stream sent' });
     reply.hijack();
     await progress.serve(reply.raw, workflowId, last);
   });
 
   app.get('/workflows/:workflowId/timeline', async (req, reply) => {
     const { workflowId } = req.params as { workflowId: string };
-    return html(reply, timelinePage(workflowId, await timeline(deps.bus, workflowId), user(req), reply.generateCsrf(), clock()));
+    return html(
+      reply,
+      timelinePage(workflowId, await timeline(deps.bus, workflowId), user(req), reply.generateCsrf(), clock()),
+    );
   });
 
   registerCorrectionRoutes(app, deps, { csrfCheck, user });
@@ -512,14 +756,23 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   const operatorOnly = async (req: FastifyRequest, reply: FastifyReply) => {
     const who = user(req);
     if (!who.roles.includes(OPERATOR_ROLE)) {
-      return reply.code(403).type('text/plain; charset=utf-8').send(`refused: ${who.username} does not have the ${OPERATOR_ROLE} role the operations views and dead-letter replay need`);
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send(
+          `refused: ${who.username} does not have the ${OPERATOR_ROLE} role the operations views and dead-letter replay need`,
+        );
     }
   };
   app.get('/ops', { preHandler: operatorOnly }, async (req, reply) => {
     const query = req.query as { window?: string; replayed?: string; error?: string };
     const window = query.window && WINDOW_MS[query.window] ? query.window : '1h';
     const view = await gatherOps(deps, WINDOW_MS[window]!);
-    const flash = query.error ? { kind: 'error' as const, text: query.error } : query.replayed ? { kind: 'ok' as const, text: `Replayed event ${query.replayed}` } : undefined;
+    const flash = query.error
+      ? { kind: 'error' as const, text: query.error }
+      : query.replayed
+        ? { kind: 'ok' as const, text: `Replayed event ${query.replayed}` }
+        : undefined;
     return reply.type('text/html; charset=utf-8').send(opsPage(view, deps.links, window, flash, reply.generateCsrf()));
   });
   for (const [path, file] of Object.entries(STATIC)) {
@@ -528,12 +781,18 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   app.get('/ops/series', { preHandler: operatorOnly }, async (req, reply) => {
     const query = req.query as { window?: string };
     const windowMs = WINDOW_MS[query.window ?? '1h'] ?? WINDOW_MS['1h']!;
-    if (!deps.prometheusUrl) return reply.code(404).send({ error: 'NO_PROMETHEUS', reason: 'charts need a Prometheus scraping the services (BATON_PROMETHEUS_URL)' });
+    if (!deps.prometheusUrl)
+      return reply.code(404).send({
+        error: 'NO_PROMETHEUS',
+        reason: 'charts need a Prometheus scraping the services (BATON_PROMETHEUS_URL)',
+      });
     try {
       return await chartData(deps.prometheusUrl, windowMs);
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, 'Prometheus unreachable for the charts');
-      return reply.code(502).send({ error: 'PROMETHEUS_UNREACHABLE', reason: `charts unavailable: ${(err as Error).message}` });
+      return reply
+        .code(502)
+        .send({ error: 'PROMETHEUS_UNREACHABLE', reason: `charts unavailable: ${(err as Error).message}` });
     }
   });
   // The CLI's replay (`baton events replay`): the operator signs in with the request, as the CLI's
@@ -543,15 +802,34 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
     const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
     const pair = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
     const colon = pair.indexOf(':');
-    if (colon < 1) return refuse(401, 'UNAUTHENTICATED', 'send Basic credentials of a console user with the operator role (baton events replay reads BATON_CONSOLE_PASSWORD or --password-file)');
+    if (colon < 1)
+      return refuse(
+        401,
+        'UNAUTHENTICATED',
+        'send Basic credentials of a console user with the operator role (baton events replay reads BATON_CONSOLE_PASSWORD or --password-file)',
+      );
     const result = await checkedSignIn(pair.slice(0, colon), pair.slice(colon + 1), addressOf(req), 'api');
     if (!result.ok) {
       if (result.retryAfterS) reply.header('retry-after', String(result.retryAfterS));
-      return refuse(result.retryAfterS ? 429 : 401, result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED', result.reason);
+      return refuse(
+        result.retryAfterS ? 429 : 401,
+        result.retryAfterS ? 'LOCKED_OUT' : 'UNAUTHENTICATED',
+        result.reason,
+      );
     }
-    if (!result.who.roles.includes(OPERATOR_ROLE)) return refuse(403, 'FORBIDDEN', `${result.who.username} does not have the ${OPERATOR_ROLE} role a dead-letter replay needs: ask an operator`);
+    if (!result.who.roles.includes(OPERATOR_ROLE))
+      return refuse(
+        403,
+        'FORBIDDEN',
+        `${result.who.username} does not have the ${OPERATOR_ROLE} role a dead-letter replay needs: ask an operator`,
+      );
     const seq = Number((req.params as { seq: string }).seq);
-    if (!Number.isSafeInteger(seq) || seq < 1) return refuse(400, 'BAD_SEQUENCE', 'the dead letter\'s sequence is a positive whole number (baton events tail shows it)');
+    if (!Number.isSafeInteger(seq) || seq < 1)
+      return refuse(
+        400,
+        'BAD_SEQUENCE',
+        "the dead letter's sequence is a positive whole number (baton events tail shows it)",
+      );
     const payload = (req.body as { payload?: unknown } | undefined)?.payload;
     try {
       const replayed = await replayDeadLetter(deps.bus, seq, typeof payload === 'string' ? payload : undefined);

@@ -19,7 +19,12 @@ export class KvSessionStore implements SessionStore {
 
   static async open(bus: Bus): Promise<KvSessionStore> {
     // Opens the orchestrator's bucket (the same configuration, should this ever run first as an admin).
-    const kv = await new Kvm(bus.js).create(buckets.consoleSessions, { history: 1, ttl: SESSION_BUCKET_MAX_AGE_MS, max_bytes: SESSION_BUCKET_MAX_BYTES, replicas: bus.replicas });
+    const kv = await new Kvm(bus.js).create(buckets.consoleSessions, {
+      history: 1,
+      ttl: SESSION_BUCKET_MAX_AGE_MS,
+      max_bytes: SESSION_BUCKET_MAX_BYTES,
+      replicas: bus.replicas,
+    });
     return new KvSessionStore(kv);
   }
 
@@ -31,7 +36,8 @@ export class KvSessionStore implements SessionStore {
   get(sessionId: string, callback: (err: unknown, result?: Session | null) => void): void {
     if (!VALID_ID.test(sessionId)) return callback(null, null);
     this.kv.get(sessionId).then(
-      (entry) => callback(null, entry && entry.operation === 'PUT' && entry.length > 0 ? (entry.json() as Session) : null),
+      (entry) =>
+        callback(null, entry && entry.operation === 'PUT' && entry.length > 0 ? (entry.json() as Session) : null),
       (err: unknown) => callback(err),
     );
   }

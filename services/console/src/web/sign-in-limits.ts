@@ -22,7 +22,12 @@ export class SignInLimits {
 
   constructor(private readonly options: SignInLimitOptions) {
     const seconds = Math.max(1, Math.ceil(options.lockoutMs / 1000));
-    this.failures = new RateLimiterMemory({ keyPrefix: 'fail', points: options.lockoutAttempts, duration: seconds, blockDuration: seconds });
+    this.failures = new RateLimiterMemory({
+      keyPrefix: 'fail',
+      points: options.lockoutAttempts,
+      duration: seconds,
+      blockDuration: seconds,
+    });
     this.attempts = new RateLimiterMemory({ keyPrefix: 'ip', points: options.attemptsPerMinute, duration: 60 });
   }
 
@@ -35,14 +40,24 @@ export class SignInLimits {
     const locked = await this.failures.get(SignInLimits.key(username, address));
     if (locked && locked.consumedPoints >= this.options.lockoutAttempts) {
       const retryAfterS = Math.max(1, Math.ceil(locked.msBeforeNext / 1000));
-      return { ok: false, status: 429, reason: `Too many wrong passwords for ${username}: signing in is locked for ${Math.ceil(retryAfterS / 60)} more minute(s)`, retryAfterS };
+      return {
+        ok: false,
+        status: 429,
+        reason: `Too many wrong passwords for ${username}: signing in is locked for ${Math.ceil(retryAfterS / 60)} more minute(s)`,
+        retryAfterS,
+      };
     }
     try {
       await this.attempts.consume(address);
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const retryAfterS = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      return { ok: false, status: 429, reason: `Too many sign-in attempts from this address; try again in ${retryAfterS} s`, retryAfterS };
+      return {
+        ok: false,
+        status: 429,
+        reason: `Too many sign-in attempts from this address; try again in ${retryAfterS} s`,
+        retryAfterS,
+      };
     }
     return { ok: true };
   }

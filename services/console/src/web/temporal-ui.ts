@@ -15,7 +15,11 @@ export function registerTemporalUiCheck(app: FastifyInstance): void {
     reply.header('cache-control', 'no-store');
     const who = req.session.user;
     if (!who) return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: 'sign in to the console first' });
-    if (!who.roles.includes(OPERATOR_ROLE)) return reply.code(403).send({ error: 'FORBIDDEN', reason: `${who.username} does not have the ${OPERATOR_ROLE} role the Temporal UI needs` });
+    if (!who.roles.includes(OPERATOR_ROLE))
+      return reply.code(403).send({
+        error: 'FORBIDDEN',
+        reason: `${who.username} does not have the ${OPERATOR_ROLE} role the Temporal UI needs`,
+      });
     return reply.code(204).send();
   });
 }

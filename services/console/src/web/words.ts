@@ -28,7 +28,12 @@ export function durationInWords(ms: number): string {
 
 /** The calendar date (year, month, day) of a moment in a time zone, as a day number. */
 function dayNumber(at: Date, timeZone: string | undefined): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(get('year'), get('month') - 1, get('day')) / 86_400_000;
 }
@@ -36,12 +41,18 @@ function dayNumber(at: Date, timeZone: string | undefined): number {
 /** A moment as a clock time, with the day when it is not today: "21:40", "19:00 tomorrow",
  *  "08:15 yesterday", "Friday 19:00" (within a week), "12 Dec 19:00" (further). */
 export function clockTime(at: Date, now: Date, timeZone?: string): string {
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
   const days = dayNumber(at, timeZone) - dayNumber(now, timeZone);
   if (days === 0) return time;
   if (days === 1) return `${time} tomorrow`;
   if (days === -1) return `${time} yesterday`;
-  if (days > 1 && days < 7) return `${new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at)} ${time}`;
+  if (days > 1 && days < 7)
+    return `${new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at)} ${time}`;
   return `${new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' }).format(at)} ${time}`;
 }
 
