@@ -2,9 +2,12 @@
 // two agent steps (its agents live in the folder, each served as its own process), one approval
 // gate, its registration and its tests (its rules, and its paths as a workflow test on the kit's
 // harness). Nothing outside the new folder changes: the gateway, the
-// orchestrator, the console and the local stack find it by themselves. Pure text under `root`.
+// orchestrator, the console and the local stack find it by themselves. Text under `root`, written
+// as `npm run format` writes it (the lint step checks the formatting of every file).
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const WORKFLOW_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -378,5 +381,21 @@ export function scaffoldWorkflow(root: string, name: string): string[] {
     writeFileSync(full, text);
     created.push(join(folder, path));
   }
+  formatFolder(join(root, folder));
   return created;
+}
+
+/** The repository's formatter (biome.json) over the new folder; the ignore file is not consulted, so
+ *  a folder written under an ignored scratch directory (the scaffold's own test) is formatted too. */
+function formatFolder(folder: string): void {
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  execFileSync(
+    join(repoRoot, 'node_modules', '.bin', 'biome'),
+    ['format', '--write', '--vcs-use-ignore-file=false', folder],
+    {
+      cwd: repoRoot,
+      stdio: 'pipe',
+      timeout: 30_000,
+    },
+  );
 }

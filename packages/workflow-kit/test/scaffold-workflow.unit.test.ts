@@ -76,6 +76,13 @@ describe('new-workflow scaffold', () => {
       env,
       timeout: 120_000,
     });
+    // Formatted as the lint step checks it (biome.json): exits non-zero if any file would change.
+    execFileSync(join(repoRoot, 'node_modules', '.bin', 'biome'), ['format', '--vcs-use-ignore-file=false', folder()], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env,
+      timeout: 30_000,
+    });
   });
 
   // (Its unit test loads the repository's workflows folder, so it runs where the folder is
