@@ -14,8 +14,9 @@ import { GENERATED_DIR, Registry, loadHistoryFixtures, type LoadedFixture } from
 import { replayFixtures, workerBundle } from '../src/replay.js';
 
 const RESERVATION_SRC = fileURLToPath(new URL('../../../workflows/reservation/src/', import.meta.url));
-const HOLD = /^\s*const hold = await run\.step\('availability', 'hold-table'.*$/m;
-const SAFETY = /^\s*status\.safety = await run\.step\('safety', 'safety-check'.*$/m;
+// Each statement whole, on one line or formatted over several (up to its closing `);`).
+const HOLD = /^\s*const hold = await run\.step\(\s*'availability',\s*'hold-table'[\s\S]*?\);$/m;
+const SAFETY = /^\s*status\.safety = await run\.step\(\s*'safety',\s*'safety-check'[\s\S]*?\);$/m;
 
 /** The reservation's workflow code with the safety check moved before the table hold: the
  *  reorder a well-meaning edit might make. `patch`: the new order only behind patched(). */
