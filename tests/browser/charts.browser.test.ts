@@ -31,12 +31,19 @@ describe('operations charts (headless Chromium)', () => {
     const book = async (text: string) =>
       waitForState(session.stack, String((await postEvent(reservationEvent(text))).body.workflowId), 'Confirmed');
     // Prometheus sees a rise only between two scrapes of a series: one booking creates the
-    // series, the next ones move them.
+    // series, the next ones move them. Each service is a target of its own, found when Prometheus
+    // re-reads its target file: the next bookings wait until both series have been scraped once
+    // (a target found after all three had the booking agent's count start at 3 and never rise).
     await book('Table for 2, Monday 5pm');
     const first = await waitFor(
       'the first outcome in Prometheus',
       () => promValue('sum(baton_workflows_ended_total{baton_workflow_type="reservation"})'),
       { timeoutMs: 30_000 },
+    );
+    await waitFor(
+      "the booking agent's first count in Prometheus",
+      () => promValue('sum(baton_agent_task_duration_seconds_count{baton_agent="booking"})'),
+      { timeoutMs: 60_000 },
     );
     await book('Table for 3, Monday 5:30pm');
     await book('Table for 4, Monday 6pm');
