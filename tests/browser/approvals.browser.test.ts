@@ -1,12 +1,12 @@
 // test-tier: own-services, own stack (it waits out gate tiers in real time, about 40 s: on a stack of its own it runs
-// beside the shared group instead of lengthening it) The approval console in real headless Chromium (Debian's chromium
-// driven by playwright-core): people sign in, see a waiting gate with its full context, approve or decline it, and the
-// workflow resumes at once; a gate nobody decides escalates, then takes its safe default; earned
-// trust switches auto-approval on and off (never for allergies); a decision bound to a stale
-// digest is refused; the audit stream that holds the timeline refuses a delete. The inbox
-// refreshes itself when the gate opens; the inbox, the gate page and the timeline pass the
-// accessibility check (axe-core) and fit a phone; screenshots of the inbox and the gate at phone
-// and desktop size land in the state folder's screenshots/.
+// beside the shared group instead of lengthening it)
+// The approval console in real headless Chromium (Debian's chromium driven by playwright-core): people sign in, see a
+// waiting gate with its full context, approve or decline it, and the workflow resumes at once; a gate nobody decides
+// escalates, then takes its safe default; earned trust switches auto-approval on and off (never for allergies); a
+// decision bound to a stale digest is refused; the audit stream that holds the timeline refuses a delete. The inbox
+// refreshes itself when the gate opens; the inbox, the gate page and the timeline pass the accessibility check
+// (axe-core) and fit a phone; screenshots of the inbox and the gate at phone and desktop size land in the state
+// folder's screenshots/.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';

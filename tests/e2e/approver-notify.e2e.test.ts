@@ -1,5 +1,5 @@
-// test-tier: own-services (its orchestrator runs a workflows folder where a run may have short gate tiers,
-// tests/e2e/short-tiers) The people who may decide are told (services/approver-notify), on the real stack: an allergy
+// test-tier: own-services, own stack (short gate tiers from a test workflows folder, tests/e2e/short-tiers)
+// The people who may decide are told (services/approver-notify), on the real stack: an allergy
 // reservation opens a gate and the host on duty gets an SMS and an email at the messaging
 // simulator with the workflow type, the inbox line and a link to the gate; nobody decides, and
 // at the host tier's timeout the manager is told the same way and in a chat room (the

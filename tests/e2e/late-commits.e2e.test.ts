@@ -1,10 +1,10 @@
 // test-tier: own-services, own stack (its simulators run without idempotency keys and commit late; it mostly waits on
-// the timeouts it provokes) A batch of reservations against external systems that take no idempotency key and commit
-// late: after the agent gave up on the answer, after an early 504, or answered late. A retry must
-// learn the first attempt's outcome before it sends again (cancel-before-create at the system),
-// so no reference ever holds two charges, holds, bookings or messages; and every guest told their
-// deposit was refunded has a refund record for it. BATON_CHAOS_LATE_N sizes the batch (default
-// 24; `npm run chaos:late` runs 200), BATON_CHAOS_LATE_CONCURRENCY how many are in flight (12).
+// the timeouts it provokes)
+// A batch of reservations against external systems that take no idempotency key and commit late: after the agent gave
+// up on the answer, after an early 504, or answered late. A retry must learn the first attempt's outcome before it
+// sends again (cancel-before-create at the system), so no reference ever holds two charges, holds, bookings or
+// messages; and every guest told their deposit was refunded has a refund record for it. BATON_CHAOS_LATE_N sizes the
+// batch (default 24; `npm run chaos:late` runs 200), BATON_CHAOS_LATE_CONCURRENCY how many are in flight (12).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getJson, postEvent, reservationEvent, stackEnv, todayUtc, waitFor } from '@baton/testkit';

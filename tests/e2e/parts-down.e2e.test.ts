@@ -1,11 +1,11 @@
 // test-tier: own-services (it stops the orchestrator, cuts the gateway's NATS connection and gives the event claims
-// bucket a tiny limit) Answers that stay true while a part is down (issue 25, findings 5 and 6): with the orchestrator
-// stopped the console inbox lists every open gate and escalation within 2 s, `baton status`
-// answers for a closed workflow from its history and names the cause for a running one, and a
-// decision says no orchestrator answers instead of "no workflow"; escalations are resolved in the
-// console by role. The webhook answers 503 with Retry-After and the reason when the event claims
-// bucket is full (never 202 for what it cannot record) and when NATS is unreachable, and a resend
-// that starts nothing says duplicate:true.
+// bucket a tiny limit)
+// Answers that stay true while a part is down (issue 25, findings 5 and 6): with the orchestrator stopped the console
+// inbox lists every open gate and escalation within 2 s, `baton status` answers for a closed workflow from its history
+// and names the cause for a running one, and a decision says no orchestrator answers instead of "no workflow";
+// escalations are resolved in the console by role. The webhook answers 503 with Retry-After and the reason when the
+// event claims bucket is full (never 202 for what it cannot record) and when NATS is unreachable, and a resend that
+// starts nothing says duplicate:true.
 import assert from 'node:assert/strict';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';

@@ -1,16 +1,15 @@
 // test-tier: own-services (the gateway runs the resolution assistant; its agent talks to a simulated model API, and is
-// killed) The support escalation's resolution assistant on the real stack, with the model API simulated
-// (the paid outer edge): a loop of four model turns with tool calls (order lookup, documentation
-// search, a refund above the limit, a note) completes; the refund waits in the console, a manager
-// approves it with a smaller amount over the console's HTTP API and the loop goes on with it;
-// Zipkin shows every turn with its tokens and every tool call as its agent's step. Then kill -9 of
-// the assistant's agent while the model is still thinking over a turn: only that turn is asked
-// again, and nothing a tool did is done twice. Then kill -9 of the orchestrator (the workflow
-// worker and the result bridge) while the model thinks over a turn, which finishes while the
-// orchestrator is down: no turn is asked again, and no refund or note is made twice. Last, a
-// 1 MB help article the documentation search returns in full reaches the model as a reference
-// and a short summary (the docs agent put it in the object store), and read_result gives the
-// model a page of it: no request the model API received carries the megabyte.
+// killed)
+// The support escalation's resolution assistant on the real stack, with the model API simulated (the paid outer edge):
+// a loop of four model turns with tool calls (order lookup, documentation search, a refund above the limit, a note)
+// completes; the refund waits in the console, a manager approves it with a smaller amount over the console's HTTP API
+// and the loop goes on with it; Zipkin shows every turn with its tokens and every tool call as its agent's step. Then
+// kill -9 of the assistant's agent while the model is still thinking over a turn: only that turn is asked again, and
+// nothing a tool did is done twice. Then kill -9 of the orchestrator (the workflow worker and the result bridge) while
+// the model thinks over a turn, which finishes while the orchestrator is down: no turn is asked again, and no refund or
+// note is made twice. Last, a 1 MB help article the documentation search returns in full reaches the model as a
+// reference and a short summary (the docs agent put it in the object store), and read_result gives the model a page of
+// it: no request the model API received carries the megabyte.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
