@@ -6,6 +6,7 @@
 // the BATON_PROGRESS stream: a client that reconnects with `Last-Event-ID` gets what came after.
 // The stream ends after the workflow's outcome; a comment keeps idle connections open.
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProgressSse, parseLastEventId, withTimeout, type Bus } from '@baton/bus';
 import type { Logger } from '@baton/telemetry';
 import type { EventClaims } from './event-claims.js';
@@ -55,13 +56,22 @@ export class ProgressStreams {
         error: 'BAD_LAST_EVENT_ID',
         reason: 'Last-Event-ID must be the id of an event this stream sent',
       };
+    // The webhook answers 202 once the event is in its stream; the event is claimed, with its
+    // source, when the gateway's consumer takes it a moment later. A client that asks right after
+    // its 202 waits for the claim (within the look-up bound) instead of hearing "unknown workflow".
+    const deadline = Date.now() + this.options.lookupTimeoutMs;
+    const pollMs = Math.min(100, this.options.lookupTimeoutMs / 5);
     let owner: string | undefined;
     try {
-      owner = await withTimeout(
-        'the event claim look-up',
-        this.options.lookupTimeoutMs,
-        this.deps.claims.sourceOf(workflowId),
-      );
+      for (;;) {
+        owner = await withTimeout(
+          'the event claim look-up',
+          Math.max(1, deadline - Date.now()),
+          this.deps.claims.sourceOf(workflowId),
+        );
+        if (owner !== undefined || Date.now() + pollMs >= deadline) break;
+        await sleep(pollMs);
+      }
     } catch (err) {
       this.deps.logger.warn({ workflowId, error: String(err) }, 'progress: claim look-up failed');
       return { status: 503, error: 'UNAVAILABLE', reason: 'the workflow could not be looked up; retry' };

@@ -1,7 +1,8 @@
 // The gateway's progress endpoint before it streams (services/gateway/src/progress.ts): what a
 // source signs for a GET, Last-Event-ID, and who may read a workflow's progress: only the source
-// its event claim recorded; another source and an unclaimed workflow get the same 404; a claim
-// look-up that never answers is bounded (503), never a request that hangs.
+// its event claim recorded (waited for briefly: the claim follows the 202); another source and an
+// unclaimed workflow get the same 404; a claim look-up that never answers is bounded (503), never a
+// request that hangs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseLastEventId, type Bus } from '@baton/bus';
@@ -46,6 +47,13 @@ describe('progress endpoint', () => {
       ],
       [400, 'BAD_LAST_EVENT_ID'],
     );
+  });
+
+  it('waits for the claim of an event answered a moment ago (its consumer claims it after the 202)', async () => {
+    let asked = 0;
+    const progress = streamsWith(async () => (++asked < 3 ? undefined : 'webhook.a'));
+    assert.equal(await progress.refusal('webhook.a', 'wf-a', undefined), undefined);
+    assert.equal(asked, 3);
   });
 
   it('answers 503 when the claim look-up does not answer within its bound', async () => {
