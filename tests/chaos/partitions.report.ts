@@ -22,7 +22,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { DecisionRefusedError, decide, pending } from '@baton/console';
+import { gatePerson } from './gate-person.js';
 import { Leases } from '@baton/lease';
 import { postEvent, repoRoot, reservationEvent, testBus, waitFor } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
@@ -276,29 +276,7 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
       await sleep(Math.max(1_000, fault.spanMs / (RESERVATIONS + TICKETS)));
     }
   })();
-  let bot = true;
-  const decided = new Set<string>();
-  const person = (async () => {
-    while (bot) {
-      try {
-        for (const { workflowId, state } of await pending(stack.temporal)) {
-          if (state !== 'Awaiting approval' || decided.has(workflowId)) continue;
-          await decide(stack.temporal, workflowId, {
-            decision: approves(workflowId) ? 'approve' : 'decline',
-            decidedBy: 'partitions-person',
-            role: 'manager',
-          })
-            .then(() => decided.add(workflowId))
-            .catch((err: unknown) => {
-              if (err instanceof DecisionRefusedError) decided.add(workflowId);
-            });
-        }
-      } catch {
-        // Temporal unreachable for now; look again shortly.
-      }
-      await sleep(500);
-    }
-  })();
+  const person = gatePerson(stack.temporal, { decidedBy: 'partitions-person', approves, intervalMs: 500 });
 
   await sleep(3_000);
   const extra: string[] = [];
@@ -344,8 +322,7 @@ async function runFault(stack: Stack, fault: Fault): Promise<string[]> {
     if (n !== last) [last, quietSince] = [n, Date.now()];
     if (open().length > 0) await sleep(1_000);
   }
-  bot = false;
-  await person;
+  await person.stop();
   const settleSeconds = (Date.now() - healedAt) / 1000;
 
   // The systems' records.

@@ -28,7 +28,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { DecisionRefusedError, decide, pending } from '@baton/console';
+import { gatePerson } from './gate-person.js';
 import { postEvent, reservationEvent, waitFor, type ServiceName } from '@baton/testkit';
 import { statusQuery } from '@baton/workflow-kit';
 import {
@@ -216,29 +216,7 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
 
     // The person at the approval gate. An attention gate (a step only a person can finish) is
     // left open: those requests count as waiting for a person, listed with why.
-    let bot = true;
-    const decided = new Set<string>();
-    const person = (async () => {
-      while (bot) {
-        try {
-          for (const { workflowId, state } of await pending(stack.temporal)) {
-            if (state !== 'Awaiting approval' || decided.has(workflowId)) continue;
-            await decide(stack.temporal, workflowId, {
-              decision: approves(workflowId) ? 'approve' : 'decline',
-              decidedBy: 'chaos-person',
-              role: 'manager',
-            })
-              .then(() => decided.add(workflowId))
-              .catch((err: unknown) => {
-                if (err instanceof DecisionRefusedError) decided.add(workflowId);
-              });
-          }
-        } catch {
-          // Temporal is restarting; look again shortly.
-        }
-        await sleep(300);
-      }
-    })();
+    const person = gatePerson(stack.temporal, { decidedBy: 'chaos-person', approves, intervalMs: 300 });
 
     // Existing systems sending events, retrying on anything but a 202 as they would in life.
     let next = 0;
@@ -377,8 +355,7 @@ describe(`chaos: ${N} reservations under faults, simulators with idempotency ${I
       if (open().length > 0) await sleep(1_000);
     }
     const settleSeconds = (Date.now() - chaosOver) / 1000;
-    bot = false;
-    await person;
+    await person.stop();
     const statsAfter = await stats();
     const modesAfter = await idempotencyModes();
     const acceptedIds = new Set(accepted);

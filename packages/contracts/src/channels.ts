@@ -30,6 +30,16 @@ export type ChannelKind = (typeof CHANNEL_KINDS)[number];
  *  restart or another console replica keeps it. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00 or 21:30');
 
+/** An IANA time zone name (Europe/Amsterdam), as this Node's Intl knows it. */
+export const TimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not a time zone (an IANA name such as Europe/Amsterdam)');
+
 /** When a person is on duty: from one clock time to another (past midnight when `to` is earlier,
  *  e.g. 17:00 to 01:00), in a time zone. Outside them they are not told; the next role on duty is. */
 export const WorkingHours = z
@@ -37,17 +47,7 @@ export const WorkingHours = z
     from: clock,
     to: clock,
     /** An IANA zone such as Europe/Amsterdam; none: the approver notifier's own. */
-    timeZone: z
-      .string()
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'is not a time zone (an IANA name such as Europe/Amsterdam)')
-      .optional(),
+    timeZone: TimeZone.optional(),
   })
   .strict()
   .refine((h) => h.from !== h.to, 'from and to must differ');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   BaseServiceConfig,
   TemporalClientConfig,
+  TimeZone,
   configFields,
   loadConfigOrExit,
   notPublicSecret,
@@ -51,17 +52,7 @@ const config = loadConfigOrExit(
       .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]))),
     /** The time zone of the clock times on the pages ("until 21:40"), an IANA name such as
      *  Europe/Amsterdam. Unset: the process's own (TZ). */
-    BATON_CONSOLE_TIME_ZONE: z
-      .string()
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'is not a time zone (an IANA name such as Europe/Amsterdam)')
-      .optional(),
+    BATON_CONSOLE_TIME_ZONE: TimeZone.optional(),
     /** Mark the session cookie Secure (HTTPS only): set to true behind TLS. */
     BATON_CONSOLE_SECURE_COOKIES: z
       .enum(['true', 'false'])
