@@ -4,7 +4,7 @@
 // back from the server by whoever must refuse work it could not store (the gateway) and by the
 // storage metric (`baton_storage_used_ratio`, alert at 80 %, infra/prometheus/alerts.yml).
 // -1 (or 0 for an age) means no limit of that kind. The server reserves each stream's max bytes
-// from its JetStream storage, so the defaults (about 5 GiB in all) fit the 10 GiB volume of the
+// from its JetStream storage, so the defaults (about 5.6 GiB in all) fit the 10 GiB volume of the
 // Kubernetes deployment; a larger store is a setting.
 import { z } from 'zod';
 import { buckets, streams } from './subjects.js';
