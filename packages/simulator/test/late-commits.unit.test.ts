@@ -107,11 +107,13 @@ for (const mode of ['on', 'off'] as const) {
 
     it('refuses a commit still pending from before a "pending" cancellation, and applies the retry that comes after it', async () => {
       const sim = await thingSystem(mode);
-      // The first attempt's caller gives up before the commit lands ("after-commit").
+      // The first attempt's caller gives up before the commit lands ("after-commit"). The commit
+      // waits 2 s: the retry below must reach the simulator while the first request still holds
+      // its key (at 200 ms, a run on a loaded machine once sent the retry after the first ended).
       sim.faults.set({
         lateCommitShare: 1,
-        lateCommitMinMs: 200,
-        lateCommitMaxMs: 200,
+        lateCommitMinMs: 2_000,
+        lateCommitMaxMs: 2_000,
         lateCommitAnswer: 'after-commit',
       });
       const first = post(sim, 'ref-c');
